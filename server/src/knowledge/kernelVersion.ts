@@ -1,0 +1,50 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+/**
+ * Kernel versions as the top-level Makefile spells them (VERSION, PATCHLEVEL, SUBLEVEL),
+ * and the comparisons hovers and lint need ("removed in 6.17" vs a 6.12 tree).
+ */
+export interface KernelVersion { major: number; minor: number; patch: number }
+
+export function parseKernelVersion(text: string | undefined | null): KernelVersion | undefined {
+  const match = /^\s*v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(text ?? '');
+  if (!match) return undefined;
+  return { major: Number(match[1]), minor: Number(match[2]), patch: Number(match[3] ?? 0) };
+}
+
+/** Reads VERSION/PATCHLEVEL/SUBLEVEL from `<root>/Makefile`; undefined if absent or unreadable. */
+export function readMakefileVersion(root: string): KernelVersion | undefined {
+  let text: string;
+  try {
+    const fd = fs.openSync(path.join(root, 'Makefile'), 'r');
+    try {
+      const buffer = Buffer.alloc(4096); // the version lines are at the very top
+      const bytes = fs.readSync(fd, buffer, 0, buffer.length, 0);
+      text = buffer.subarray(0, bytes).toString('utf8');
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+  const field = (name: string) => new RegExp(`^${name}\\s*=\\s*(\\d+)\\s*$`, 'm').exec(text)?.[1];
+  const major = field('VERSION');
+  const minor = field('PATCHLEVEL');
+  if (major === undefined || minor === undefined) return undefined;
+  return { major: Number(major), minor: Number(minor), patch: Number(field('SUBLEVEL') ?? 0) };
+}
+
+/** The version to use: an explicit override ("6.15") wins over the Makefile. */
+export function detectKernelVersion(root: string | undefined, override?: string): KernelVersion | undefined {
+  return parseKernelVersion(override) ?? (root ? readMakefileVersion(root) : undefined);
+}
+
+/** Negative if a < b, 0 if equal (major.minor only when `ignorePatch`), positive if a > b. */
+export function compareKernelVersions(a: KernelVersion, b: KernelVersion, ignorePatch = true): number {
+  return a.major - b.major || a.minor - b.minor || (ignorePatch ? 0 : a.patch - b.patch);
+}
+
+export function formatKernelVersion(version: KernelVersion, withPatch = false): string {
+  return withPatch ? `${version.major}.${version.minor}.${version.patch}` : `${version.major}.${version.minor}`;
+}

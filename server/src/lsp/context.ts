@@ -1,0 +1,38 @@
+import type { Connection } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Tree } from 'web-tree-sitter';
+import type { KernelMmLensSettings } from '../../../protocol';
+import type { KernelIndex } from '../indexing/types';
+
+/**
+ * Open documents, kept in sync with the editor through incremental LSP edits, each with an
+ * incrementally re-parsed tree-sitter tree (owned by the store: callers never delete it).
+ */
+export interface OpenDocuments {
+  get(uri: string): TextDocument | undefined;
+  all(): TextDocument[];
+  /** Current syntax tree of an open document (parsed on demand, reused until the next edit). */
+  tree(uri: string): Promise<Tree | undefined>;
+  onDidChangeContent(listener: (document: TextDocument) => void): void;
+  onDidClose(listener: (document: TextDocument) => void): void;
+}
+
+/** State every feature shares. Built once per server process by `lsp/server.ts`. */
+export interface ServerContext {
+  readonly connection: Connection;
+  readonly documents: OpenDocuments;
+  /** Absolute path of the kernel tree (first workspace folder), if any. */
+  readonly root: string | undefined;
+  settings(): KernelMmLensSettings;
+  onSettingsChanged(listener: (settings: KernelMmLensSettings) => void): void;
+  /** The index if it is ready, without waiting. */
+  currentIndex(): KernelIndex | undefined;
+  /** The index once ready; undefined if cancelled first or if there is no tree. */
+  waitForIndex(isCancelled?: () => boolean): Promise<KernelIndex | undefined>;
+  onIndexReady(listener: (index: KernelIndex) => void): void;
+  /** Tree-relative path of a document URI (or undefined outside the tree). */
+  relativePathOfUri(uri: string): string | undefined;
+  /** file:// URI for a tree-relative path. */
+  uriOfRelativePath(file: string): string;
+  log(message: string): void;
+}

@@ -1,0 +1,124 @@
+import * as path from 'path';
+import { fileURLToPath, pathToFileURL } from 'url';
+import {
+  createConnection, ProposedFeatures, TextDocumentSyncKind, DidChangeConfigurationNotification,
+  type InitializeParams, type InitializeResult, type ServerCapabilities, type Connection,
+} from 'vscode-languageserver/node';
+import { DEFAULT_SETTINGS, SETTINGS_SECTION, IndexStatusNotification, Requests, type InitializationOptions, type KernelMmLensSettings, type IndexStatus } from '../../../protocol';
+import { features } from './features';
+import type { ServerContext } from './context';
+import type { KernelIndex } from '../indexing/types';
+import { DocumentStore } from '../parsing/documentStore';
+import { IndexService } from '../indexing/indexService';
+import { loadCLanguage } from '../parsing/treeSitter';
+import { mergeSettings } from './settings';
+
+export interface ServerOptions {
+  cacheDir?: string;
+  connection?: Connection;
+}
+
+/** Starts the language server on stdio (or on a given connection, for tests). */
+export function startLanguageServer(options: ServerOptions = {}): Connection {
+  const connection = options.connection ?? createConnection(ProposedFeatures.all, process.stdin, process.stdout);
+  const log = (message: string) => connection.console.log(`[${new Date().toISOString().slice(11, 23)}] ${message}`);
+  // Keep the server up whatever a single request does; say what happened instead.
+  process.on('uncaughtException', (err) => log(`internal error (server continues): ${err?.stack ?? err}`));
+  process.on('unhandledRejection', (err) => log(`internal error (server continues): ${(err as Error)?.stack ?? err}`));
+
+  let settings: KernelMmLensSettings = { ...DEFAULT_SETTINGS };
+  let root: string | undefined;
+  let clientSupportsConfiguration = false;
+  const settingsListeners: Array<(s: KernelMmLensSettings) => void> = [];
+  const documents = new DocumentStore(connection, log);
+  const indexService = new IndexService(log);
+
+  const ctx: ServerContext = {
+    connection,
+    documents,
+    get root() { return root; },
+    settings: () => settings,
+    onSettingsChanged: (listener) => { settingsListeners.push(listener); },
+    currentIndex: () => indexService.current(),
+    waitForIndex: (isCancelled) => indexService.whenReady(isCancelled),
+    onIndexReady: (listener) => indexService.onReady(listener),
+    relativePathOfUri: (uri) => {
+      if (!root || !uri.startsWith('file:')) return undefined;
+      const rel = path.relative(root, fileURLToPath(uri));
+      return rel.startsWith('..') || path.isAbsolute(rel) ? undefined : rel.split(path.sep).join('/');
+    },
+    uriOfRelativePath: (file) => pathToFileURL(path.join(root ?? '/', file)).toString(),
+    log,
+  };
+
+  connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
+    const init = (params.initializationOptions ?? {}) as InitializationOptions;
+    settings = mergeSettings(DEFAULT_SETTINGS, init.settings);
+    root = rootOf(params);
+    clientSupportsConfiguration = !!params.capabilities.workspace?.configuration;
+    indexService.configure({ root, cacheDir: init.cacheDir ?? options.cacheDir, settings });
+    // Fail at start-up, clearly, if the grammar cannot load (ABI mismatch, missing wasm).
+    await loadCLanguage();
+    const capabilities: ServerCapabilities = {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      workspace: { workspaceFolders: { supported: true } },
+    };
+    // Handlers are installed here, once settings are known: generic navigation can be switched off for clangd users.
+    for (const feature of features) {
+      if (feature.generic && !settings.genericNavigation) continue;
+      Object.assign(capabilities, feature.capabilities());
+      feature.register(ctx);
+    }
+    log(`initialize: root=${root ?? '(none)'}`);
+    return { capabilities, serverInfo: { name: 'kernel-mm-lens', version: require('../../../package.json').version } };
+  });
+
+  connection.onInitialized(async () => {
+    if (clientSupportsConfiguration) {
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }).catch(() => undefined);
+      await refreshSettings();
+    }
+    // Indexing runs in the background; initialize never waits for it.
+    void indexService.start(connection);
+  });
+
+  async function refreshSettings(): Promise<void> {
+    if (!clientSupportsConfiguration) return;
+    try {
+      const fromClient = await connection.workspace.getConfiguration({ section: SETTINGS_SECTION });
+      settings = mergeSettings(settings, fromClient ?? {});
+      indexService.updateSettings(settings);
+      for (const listener of settingsListeners) listener(settings);
+    } catch (err) {
+      log(`cannot read settings: ${String(err)}`);
+    }
+  }
+  connection.onDidChangeConfiguration(async (change) => {
+    if (clientSupportsConfiguration) await refreshSettings();
+    else if (change.settings?.[SETTINGS_SECTION]) {
+      settings = mergeSettings(settings, change.settings[SETTINGS_SECTION]);
+      for (const listener of settingsListeners) listener(settings);
+    }
+  });
+
+  connection.onRequest(Requests.rebuildIndex, async () => {
+    const index = await indexService.rebuild(connection);
+    return index ? { files: index.stats().files, symbols: index.stats().symbols } : { files: 0, symbols: 0 };
+  });
+  connection.onRequest(Requests.indexStatus, (): IndexStatus => indexService.status());
+  indexService.onStatus((status) => void connection.sendNotification(IndexStatusNotification, status));
+
+  documents.onDidChangeContent((document) => indexService.documentChanged(document));
+
+  connection.onShutdown(() => indexService.dispose());
+  connection.listen();
+  return connection;
+}
+
+function rootOf(params: InitializeParams): string | undefined {
+  const uri = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
+  if (uri && uri.startsWith('file:')) return fileURLToPath(uri);
+  return params.rootPath ?? undefined;
+}
+
+export type { KernelIndex };

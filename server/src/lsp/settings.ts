@@ -1,0 +1,24 @@
+import { DEFAULT_SETTINGS, type KernelMmLensSettings } from '../../../protocol';
+
+/**
+ * Overlays settings from the client on a base, keeping only known keys with the right type,
+ * so a typo or a wrong type in a user's settings.json never reaches the features.
+ */
+export function mergeSettings(base: KernelMmLensSettings, incoming: unknown): KernelMmLensSettings {
+  const result: KernelMmLensSettings = { ...base };
+  if (!incoming || typeof incoming !== 'object') return result;
+  const record = incoming as Record<string, unknown>;
+  for (const key of Object.keys(DEFAULT_SETTINGS) as Array<keyof KernelMmLensSettings>) {
+    const value = record[key];
+    if (value === undefined || value === null) continue;
+    const expected = DEFAULT_SETTINGS[key];
+    if (Array.isArray(expected)) {
+      if (Array.isArray(value)) (result as any)[key] = value.filter((item) => typeof item === 'string');
+    } else if (typeof expected === 'object') {
+      if (typeof value === 'object' && !Array.isArray(value)) (result as any)[key] = { ...(value as object) };
+    } else if (typeof value === typeof expected) {
+      (result as any)[key] = value;
+    }
+  }
+  return result;
+}

@@ -1,0 +1,2 @@
+// placeholder: the fast lexer is being written (see tokens API below)
+export {};
