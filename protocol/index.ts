@@ -10,6 +10,8 @@ export interface InitializationOptions {
   cacheDir?: string;
   /** Initial settings, so the first indexing run does not wait for `workspace/configuration`. */
   settings?: Partial<KernelMmLensSettings>;
+  /** false in an untrusted VS Code workspace: the server must not run programs (git blame, b4, lei). Omitted = trusted. */
+  workspaceTrusted?: boolean;
 }
 
 /** Settings under the `kernelMmLens` section. `package.json` declares exactly these keys (tested). */
@@ -88,4 +90,8 @@ export const ServerCommands = {} as const;
 export const ClientCommands = {
   rebuildIndex: 'kernelMmLens.rebuildIndex',
   showStatusMenu: 'kernelMmLens.showStatusMenu',
+  lintWorkspace: 'kernelMmLens.lintWorkspace',
+  restartServer: 'kernelMmLens.restartServer',
+  showOutput: 'kernelMmLens.showOutput',
+  showTrustInfo: 'kernelMmLens.showTrustInfo',
 } as const;

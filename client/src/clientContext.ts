@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import type { KernelMmLensSettings } from '../../protocol';
 
 /**
  * What every client feature (client/src/features/<name>.ts, one feature per file) receives.
@@ -7,11 +8,16 @@ import type { LanguageClient } from 'vscode-languageclient/node';
  */
 export interface ClientContext {
   readonly extension: vscode.ExtensionContext;
-  /** The running language client (started before features activate). */
+  /** The language client. Created before features activate and started right after them, so handlers a feature
+   *  registers (onNotification, onRequest) are in place from the first message and survive restarts. */
   readonly client: LanguageClient;
   readonly output: vscode.OutputChannel;
   /** Registers a command and disposes it with the extension. */
   registerCommand(id: string, handler: (...args: any[]) => unknown): void;
   /** Disposed with the extension. */
   subscribe(disposable: vscode.Disposable): void;
+  /** Current `kernelMmLens.*` settings (defaults filled in; in an untrusted workspace restricted ones come from user settings only). */
+  settings(): KernelMmLensSettings;
+  /** Stops and starts the language server (for example after workspace trust was granted). */
+  restartServer(): Promise<void>;
 }

@@ -1,0 +1,118 @@
+import * as vscode from 'vscode';
+import {
+  LanguageClient, TransportKind, CloseAction, ErrorAction,
+  type LanguageClientOptions, type ServerOptions, type ErrorHandler, type Message,
+} from 'vscode-languageclient/node';
+import {
+  DEFAULT_SETTINGS, SETTINGS_SECTION, ClientCommands,
+  type InitializationOptions, type KernelMmLensSettings,
+} from '../../protocol';
+import type { ClientContext } from './clientContext';
+
+export const OUTPUT_CHANNEL_NAME = 'Kernel MM Lens';
+
+/** More crashes than this within CRASH_WINDOW_MS and we stop restarting: something is broken for good. */
+const MAX_CRASHES = 5;
+const CRASH_WINDOW_MS = 3 * 60_000;
+
+/** Reads every `kernelMmLens.*` setting the server knows, with the shipped defaults for missing ones. */
+export function readSettings(): KernelMmLensSettings {
+  const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+  const settings = { ...DEFAULT_SETTINGS } as Record<string, unknown>;
+  for (const key of Object.keys(DEFAULT_SETTINGS) as Array<keyof KernelMmLensSettings>) {
+    settings[key] = config.get(key, DEFAULT_SETTINGS[key]);
+  }
+  return settings as unknown as KernelMmLensSettings;
+}
+
+/**
+ * Restarts the server after a crash by itself and tells the user once per session;
+ * gives up (and says how to restart by hand) when it keeps crashing.
+ */
+class RestartingErrorHandler implements ErrorHandler {
+  private crashes: number[] = [];
+  private told = false;
+  constructor(private readonly output: vscode.OutputChannel) {}
+
+  error(_error: Error, _message: Message | undefined, count: number | undefined) {
+    return { action: count !== undefined && count <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown };
+  }
+
+  closed() {
+    const now = Date.now();
+    this.crashes = this.crashes.filter((t) => now - t < CRASH_WINDOW_MS);
+    this.crashes.push(now);
+    if (this.crashes.length > MAX_CRASHES) {
+      return {
+        action: CloseAction.DoNotRestart,
+        message: `The Kernel MM Lens server stopped ${this.crashes.length} times in a few minutes and will not be restarted automatically. ` +
+          `See the "${OUTPUT_CHANNEL_NAME}" output, then run "Kernel MM Lens: Restart Server".`,
+      };
+    }
+    this.output.appendLine(`[client] the language server stopped unexpectedly; restarting it (${this.crashes.length} in the last 3 minutes)`);
+    if (!this.told) {
+      this.told = true;
+      void vscode.window.showWarningMessage(
+        `The Kernel MM Lens server stopped unexpectedly and was restarted. Its log is in the "${OUTPUT_CHANNEL_NAME}" output.`,
+        'Show Output',
+      ).then((choice) => { if (choice) this.output.show(true); });
+    }
+    return { action: CloseAction.Restart, handled: true };
+  }
+}
+
+function serverOptions(extension: vscode.ExtensionContext): ServerOptions {
+  const module = extension.asAbsolutePath('dist/server.js');
+  // TransportKind.stdio appends `--stdio`: the server runs as `node dist/server.js lsp --stdio`, as in any other editor.
+  return {
+    run: { module, transport: TransportKind.stdio, args: ['lsp'] },
+    debug: { module, transport: TransportKind.stdio, args: ['lsp'], options: { execArgv: ['--nolazy', '--inspect=6029'] } },
+  };
+}
+
+function clientOptions(extension: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClientOptions {
+  const cacheDir = (extension.storageUri ?? extension.globalStorageUri).fsPath;
+  return {
+    documentSelector: [
+      { scheme: 'file', language: 'c' },
+      // headers are often opened as C++ (files.associations, or a clangd set-up that maps *.h to cpp)
+      { scheme: 'file', language: 'cpp' },
+      { scheme: 'file', pattern: '**/Kconfig*' },
+      { scheme: 'file', pattern: '**/{Makefile,Kbuild}' },
+    ],
+    synchronize: { configurationSection: SETTINGS_SECTION },
+    // a function, so that a restart after a settings or trust change sends the current values
+    initializationOptions: (): InitializationOptions => ({
+      cacheDir,
+      settings: readSettings(),
+      workspaceTrusted: vscode.workspace.isTrusted,
+    }),
+    outputChannel: output,
+    errorHandler: new RestartingErrorHandler(output),
+    // hovers and code lenses may only run our own client commands
+    markdown: { isTrusted: { enabledCommands: Object.values(ClientCommands) }, supportHtml: false },
+    diagnosticCollectionName: 'kernel-mm-lens',
+  };
+}
+
+/** Creates the output channel and the language client, and the context every feature receives. Does not start the client. */
+export function createClientContext(extension: vscode.ExtensionContext): ClientContext {
+  const output = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true });
+  extension.subscriptions.push(output);
+  const client = new LanguageClient('kernelMmLens', OUTPUT_CHANNEL_NAME, serverOptions(extension), clientOptions(extension, output));
+  extension.subscriptions.push({ dispose: () => void client.stop().catch(() => undefined) });
+  const ctx: ClientContext = {
+    extension,
+    client,
+    output,
+    registerCommand: (id, handler) => extension.subscriptions.push(vscode.commands.registerCommand(id, handler)),
+    subscribe: (disposable) => extension.subscriptions.push(disposable),
+    settings: readSettings,
+    restartServer: async () => {
+      output.appendLine('[client] restarting the language server');
+      if (client.isRunning()) await client.restart();
+      else await client.start();
+    },
+  };
+  return ctx;
+}

@@ -1,0 +1,19 @@
+import type { ClientContext } from '../clientContext';
+import * as trust from './trust';
+import * as statusBar from './statusBar';
+import * as commands from './commands';
+
+/** A client feature: one file under client/src/features/, wiring one part of VS Code to the server. */
+export interface ClientFeature {
+  activate(ctx: ClientContext): void | Promise<void>;
+}
+
+/**
+ * Every client feature, activated in this order; one failing feature is logged and does not stop the others.
+ * To add one: `import * as <name> from './<name>';` above and `<name>,` below.
+ */
+export const features: Record<string, ClientFeature> = {
+  trust,
+  statusBar,
+  commands,
+};
