@@ -1,0 +1,101 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { createCParser } from '../parsing/treeSitter';
+import { loadCallContext, type CallContextCatalog } from './callContext';
+import { findMissingReleases, calleeName } from './releaseAnalysis';
+import { describeMissingRelease } from './missingRelease';
+
+/**
+ * Runs the missing-release rule over every file of a real kernel tree that calls a checked acquire function,
+ * for the accuracy/benchmark run (never from unit tests: it parses hundreds of kernel files).
+ * Every reported finding on released kernel code is a false positive until shown otherwise.
+ */
+export interface AccuracyFinding { file: string; line: number; function: string; acquire: string; message: string }
+
+export interface AccuracyReport {
+  root: string;
+  filesScanned: number;
+  filesParsed: number;
+  /** Call sites of each checked acquire function that the rule analysed. */
+  callSites: Record<string, number>;
+  findings: AccuracyFinding[];
+  skipped: Array<{ file: string; reason: string }>;
+  seconds: number;
+}
+
+const SKIP_DIRS = new Set(['.git', 'Documentation', 'tools', 'scripts', 'samples', 'LICENSES', 'usr']);
+const MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+export async function checkTreeForFalsePositives(root: string, options: { catalog?: CallContextCatalog; onProgress?: (file: string) => void } = {}): Promise<AccuracyReport> {
+  const started = Date.now();
+  const catalog = options.catalog ?? loadCallContext();
+  const checked = [...catalog.functions.values()].filter((entry) => entry.checkRelease).map((entry) => entry.name);
+  const pattern = new RegExp(`\\b(${checked.join('|')})\\s*\\(`);
+  const report: AccuracyReport = { root, filesScanned: 0, filesParsed: 0, callSites: Object.fromEntries(checked.map((n) => [n, 0])), findings: [], skipped: [], seconds: 0 };
+  const parser = await createCParser();
+  try {
+    for (const file of walkSources(root, report)) {
+      report.filesScanned++;
+      let text: string;
+      try {
+        const stat = fs.statSync(file);
+        if (stat.size > MAX_FILE_BYTES) { report.skipped.push({ file, reason: 'too large' }); continue; }
+        text = fs.readFileSync(file, 'utf8');
+      } catch (err) {
+        report.skipped.push({ file, reason: (err as Error).message });
+        continue;
+      }
+      if (!pattern.test(text)) continue;
+      options.onProgress?.(file);
+      const tree = parser.parse(text);
+      if (!tree) { report.skipped.push({ file, reason: 'parse failed' }); continue; }
+      try {
+        report.filesParsed++;
+        const relative = path.relative(root, file).split(path.sep).join('/');
+        for (const call of tree.rootNode.descendantsOfType('call_expression')) {
+          const name = call ? calleeName(call) : undefined;
+          if (name && name in report.callSites && insideFunctionBody(call)) report.callSites[name]++;
+        }
+        for (const finding of findMissingReleases(tree.rootNode, catalog)) {
+          report.findings.push({
+            file: relative, line: finding.exit.startPosition.row + 1, function: finding.functionName,
+            acquire: finding.obligation.entry.name, message: describeMissingRelease(finding),
+          });
+        }
+      } finally {
+        tree.delete();
+      }
+    }
+  } finally {
+    parser.delete();
+  }
+  report.seconds = (Date.now() - started) / 1000;
+  return report;
+}
+
+function insideFunctionBody(node: import('web-tree-sitter').Node): boolean {
+  for (let parent = node.parent; parent; parent = parent.parent) if (parent.type === 'function_definition') return true;
+  return false;
+}
+
+function* walkSources(root: string, report: AccuracyReport): Generator<string> {
+  const stack = [root];
+  while (stack.length) {
+    const dir = stack.pop()!;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (err) {
+      report.skipped.push({ file: dir, reason: (err as Error).message });
+      continue;
+    }
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!SKIP_DIRS.has(entry.name) || dir !== root) stack.push(full);
+      } else if (entry.isFile() && (entry.name.endsWith('.c') || entry.name.endsWith('.h'))) {
+        yield full;
+      }
+    }
+  }
+}

@@ -1,0 +1,129 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse as parseYaml } from 'yaml';
+import { dataDir } from '../paths';
+import { parseKernelVersion, compareKernelVersions, type KernelVersion } from '../knowledge/kernelVersion';
+import { CALL_CONTEXT_FORMAT, CALL_CONTEXT_VERSION, FAILURE_KINDS } from './callContextSchema';
+
+/**
+ * Loads the call-site context data (server/data/call-context/*.yaml): what a tracked call leaves the caller
+ * holding, how it is released, and whether it can fail. Inlay hints and the missing-release rule read it.
+ */
+export type FailureKind = typeof FAILURE_KINDS[number];
+
+export interface HeldResource {
+  what: string;
+  releasedBy: string[];
+}
+
+export interface CallContextEntry {
+  name: string;
+  hint: string;
+  /** How the call reports that it took nothing: NULL, false, a non-zero int, an ERR_PTR. */
+  failure: FailureKind;
+  /** Argument that names the object acquired (`&folio` for make_device_exclusive); default: the result, then every argument. */
+  keyArgument?: number;
+  holds: HeldResource[];
+  checkRelease: boolean;
+  checkReleaseReason?: string;
+  since?: string;
+  until?: string;
+  sources: string[];
+  /** Data file the entry came from (for messages). */
+  file: string;
+}
+
+export interface InsideNote { text: string; since?: string; until?: string }
+export interface InsideFunctionContext { name: string; notes: InsideNote[]; sources: string[]; file: string }
+
+export interface CallContextCatalog {
+  functions: Map<string, CallContextEntry>;
+  /** Release function name → entries it releases. */
+  releasers: Map<string, CallContextEntry[]>;
+  insideFunctions: Map<string, InsideFunctionContext>;
+  /** Problems found while loading (bad files are skipped, not fatal). */
+  problems: string[];
+}
+
+const cache = new Map<string, CallContextCatalog>();
+
+export function loadCallContext(directory = path.join(dataDir(), 'call-context')): CallContextCatalog {
+  const cached = cache.get(directory);
+  if (cached) return cached;
+  const catalog: CallContextCatalog = { functions: new Map(), releasers: new Map(), insideFunctions: new Map(), problems: [] };
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(directory).filter((name) => name.endsWith('.yaml') || name.endsWith('.yml')).sort();
+  } catch (err) {
+    catalog.problems.push(`cannot read ${directory}: ${(err as Error).message}`);
+  }
+  for (const name of names) {
+    try {
+      addFile(catalog, name, parseYaml(fs.readFileSync(path.join(directory, name), 'utf8')));
+    } catch (err) {
+      catalog.problems.push(`${name}: ${(err as Error).message}`);
+    }
+  }
+  for (const entry of catalog.functions.values()) {
+    for (const held of entry.holds) {
+      for (const releaser of held.releasedBy) {
+        const list = catalog.releasers.get(releaser) ?? [];
+        if (!list.includes(entry)) list.push(entry);
+        catalog.releasers.set(releaser, list);
+      }
+    }
+  }
+  cache.set(directory, catalog);
+  return catalog;
+}
+
+function addFile(catalog: CallContextCatalog, file: string, doc: any): void {
+  if (!doc || doc.format !== CALL_CONTEXT_FORMAT || doc.version !== CALL_CONTEXT_VERSION) {
+    throw new Error(`not a ${CALL_CONTEXT_FORMAT} version ${CALL_CONTEXT_VERSION} file`);
+  }
+  for (const raw of asArray(doc.functions)) {
+    const problem = entryProblem(raw);
+    if (problem) { catalog.problems.push(`${file}: ${problem}`); continue; }
+    if (catalog.functions.has(raw.name)) { catalog.problems.push(`${file}: ${raw.name} is described twice`); continue; }
+    catalog.functions.set(raw.name, {
+      name: raw.name, hint: raw.hint, failure: raw.failure, keyArgument: raw.key?.argument,
+      holds: raw.holds.map((h: any) => ({ what: String(h.what), releasedBy: h.releasedBy.map(String) })),
+      checkRelease: raw.checkRelease, checkReleaseReason: raw.checkReleaseReason,
+      since: raw.since, until: raw.until, sources: raw.sources.map(String), file,
+    });
+  }
+  for (const raw of asArray(doc.insideFunctions)) {
+    if (typeof raw?.name !== 'string' || !Array.isArray(raw.notes) || raw.notes.some((n: any) => typeof n?.text !== 'string')) {
+      catalog.problems.push(`${file}: malformed insideFunctions entry`);
+      continue;
+    }
+    catalog.insideFunctions.set(raw.name, {
+      name: raw.name, file, sources: asArray(raw.sources).map(String),
+      notes: raw.notes.map((n: any) => ({ text: n.text, since: n.since, until: n.until })),
+    });
+  }
+}
+
+function entryProblem(raw: any): string | undefined {
+  if (typeof raw?.name !== 'string') return 'function entry without a name';
+  if (typeof raw.hint !== 'string') return `${raw.name}: no hint`;
+  if (!(FAILURE_KINDS as readonly string[]).includes(raw.failure)) return `${raw.name}: unknown failure kind ${String(raw.failure)}`;
+  if (!Array.isArray(raw.holds) || raw.holds.some((h: any) => !Array.isArray(h?.releasedBy))) return `${raw.name}: malformed holds`;
+  if (typeof raw.checkRelease !== 'boolean') return `${raw.name}: checkRelease must be true or false`;
+  if (!Array.isArray(raw.sources) || raw.sources.length === 0) return `${raw.name}: no sources`;
+  return undefined;
+}
+
+function asArray(value: unknown): any[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/** True when a note or entry bounded by since/until applies to the given kernel version (unknown version: current code). */
+export function appliesToVersion(bounds: { since?: string; until?: string }, version: KernelVersion | undefined): boolean {
+  if (!version) return bounds.until === undefined;
+  const since = parseKernelVersion(bounds.since);
+  const until = parseKernelVersion(bounds.until);
+  if (since && compareKernelVersions(version, since) < 0) return false;
+  if (until && compareKernelVersions(version, until) >= 0) return false;
+  return true;
+}

@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { createCParser } from '../../server/src/parsing/treeSitter';
+import { loadCallContext } from '../../server/src/annotations/callContext';
+import { missingReleaseDiagnostics, MISSING_RELEASE_CODE } from '../../server/src/annotations/missingRelease';
+
+const fixtures = path.join(__dirname, '..', 'fixtures', 'annotations');
+
+async function diagnosticsOf(file: string) {
+  const text = fs.readFileSync(path.join(fixtures, file), 'utf8');
+  const document = TextDocument.create(`file:///fixture/${file}`, 'c', 1, text);
+  const parser = await createCParser();
+  const tree = parser.parse(text);
+  try {
+    assert.ok(tree);
+    return { text, diagnostics: missingReleaseDiagnostics(document, tree, loadCallContext()) };
+  } finally {
+    tree?.delete();
+    parser.delete();
+  }
+}
+
+function expectedLines(text: string): number[] {
+  return text.split('\n').flatMap((line, i) => (line.includes('// EXPECT') ? [i] : []));
+}
+
+test('no missing-release warning on correct callers (failure checks, goto cleanup, loops, hand-over, switch)', async () => {
+  const { diagnostics } = await diagnosticsOf('release_correct.c');
+  assert.deepEqual(diagnostics.map((d) => `${d.range.start.line + 1}: ${d.message}`), []);
+});
+
+test('a warning on exactly the faulty exits, with the rule explained', async () => {
+  const { text, diagnostics } = await diagnosticsOf('release_faulty.c');
+  const lines = [...new Set(diagnostics.map((d) => d.range.start.line))].sort((a, b) => a - b);
+  assert.deepEqual(lines, expectedLines(text));
+  for (const d of diagnostics) {
+    assert.equal(d.code, MISSING_RELEASE_CODE);
+    assert.match(d.message, /Rule: every path that leaves/);
+    assert.equal(d.relatedInformation?.length, 1);
+  }
+  const walk = diagnostics.find((d) => d.message.startsWith('folio_walk_start()'));
+  assert.ok(walk, 'folio_walk_start leak reported');
+  assert.match(walk.message, /page-table lock/);
+  assert.match(walk.message, /folio_walk_end\(\)/);
+  assert.match(walk.message, /if \(!folio\)/);
+  const dx = diagnostics.filter((d) => d.message.startsWith('make_device_exclusive()'));
+  assert.equal(dx.length, 1, 'only the missing reference is reported, the unlock was done');
+  assert.match(dx[0].message, /folio reference/);
+  assert.match(dx[0].message, /folio_put\(\)/);
+});
