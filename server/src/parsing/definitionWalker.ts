@@ -1,0 +1,350 @@
+import type { Node } from 'web-tree-sitter';
+import type { Definition, DefinitionKind } from '../indexing/types';
+import { isNameGenerator } from './nameGenerators';
+import { LineMap, isIdentPart, isIdentStart, scanIdentifiers, skipQuoted } from './textScan';
+
+/**
+ * The definitions half of the syntax extractor: walks the file-level structure of a tree-sitter-c tree
+ * (never function bodies) and turns it into `Definition`s. Names and signatures are always read from
+ * the real text, because the tree was parsed from a copy with annotation macros blanked.
+ */
+
+export interface Span { start: number; end: number; name: string }
+
+const CONTAINERS = new Set(['translation_unit', 'preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'preproc_elifdef', 'linkage_specification', 'declaration_list']);
+const NOT_FUNCTION_NAMES = new Set(['if', 'for', 'while', 'switch', 'return', 'sizeof', 'typeof', '__typeof__', 'do', 'else', 'case', 'alignof', '_Alignof', 'defined']);
+const MAX_SIGNATURE = 300;
+
+export class DefinitionCollector {
+  readonly definitions: Definition[] = [];
+  /** Function bodies ({ ... }) with the function they belong to, for enclosingFunction. */
+  readonly functionBodies: Span[] = [];
+  /** Struct/union bodies, for generator macros used as members (DECLARE_BITMAP inside a struct). */
+  readonly containerBodies: Span[] = [];
+  private readonly nameStarts = new Set<number>();
+
+  constructor(private readonly text: string, private readonly file: string, private readonly lines: LineMap, private readonly arch: string | undefined) {}
+
+  hasDefinitionAt(offset: number): boolean { return this.nameStarts.has(offset); }
+
+  visit(node: Node): void {
+    switch (node.type) {
+      case 'function_definition': this.functionDefinition(node); break;
+      case 'declaration': this.declaration(node); break;
+      case 'type_definition': this.typeDefinition(node); break;
+      case 'struct_specifier': case 'union_specifier': case 'enum_specifier': this.typeSpecifier(node, true, undefined); break;
+      case 'preproc_def': case 'preproc_function_def': this.macro(node); break;
+      case 'ERROR': this.recoverFromError(node); this.visitChildren(node); break;
+      default: if (CONTAINERS.has(node.type)) this.visitChildren(node);
+    }
+  }
+
+  private visitChildren(node: Node): void {
+    for (let child = node.firstChild; child; child = child.nextSibling) this.visit(child);
+  }
+
+  private slice(node: Node): string { return this.text.slice(node.startIndex, node.endIndex); }
+
+  add(name: string, kind: DefinitionKind, nameStart: number, nameEnd: number, start: number, end: number, extra: Partial<Definition> = {}): Definition {
+    const definition: Definition = {
+      name, kind, file: this.file,
+      nameRange: { start: this.lines.position(nameStart), end: this.lines.position(nameEnd) },
+      range: { start: this.lines.position(start), end: this.lines.position(end) },
+      ...extra,
+    };
+    if (this.arch) definition.arch = this.arch;
+    const doc = this.docCommentBefore(start);
+    if (doc && definition.doc === undefined && kind !== 'field' && kind !== 'enumerator') definition.doc = doc;
+    this.definitions.push(definition);
+    this.nameStarts.add(nameStart);
+    return definition;
+  }
+
+  private addNode(nameNode: Node, kind: DefinitionKind, whole: Node | { startIndex: number; endIndex: number }, extra: Partial<Definition> = {}): Definition {
+    return this.add(this.slice(nameNode), kind, nameNode.startIndex, nameNode.endIndex, whole.startIndex, whole.endIndex, extra);
+  }
+
+  private functionDefinition(node: Node): void {
+    const declarator = node.childForFieldName('declarator');
+    const body = node.childForFieldName('body');
+    const resolved = declarator ? resolveDeclarator(declarator) : undefined;
+    if (!resolved || !body) return;
+    let nameNode = resolved.name;
+    if (!resolved.isFunction) {
+      // `TYPE foo(void)` misread as type `foo` + parenthesised declarator: the "type" is the name.
+      const type = node.childForFieldName('type');
+      if (type?.type !== 'type_identifier' || declarator?.type !== 'parenthesized_declarator') return;
+      nameNode = type;
+    }
+    const definition = this.addNode(nameNode, 'function', node, {
+      signature: this.signature(node.startIndex, body.startIndex),
+    });
+    if (hasStorageClass(node, 'static', this.text)) definition.isStatic = true;
+    this.functionBodies.push({ start: body.startIndex, end: body.endIndex, name: definition.name });
+  }
+
+  private declaration(node: Node): void {
+    const type = node.childForFieldName('type');
+    if (type?.type === 'type_identifier' && isNameGenerator(this.slice(type))) return; // `static DEFINE_MUTEX(x);`: see generators
+    const declarators = node.childrenForFieldName('declarator').filter((d): d is Node => !!d);
+    if (type && (type.type === 'struct_specifier' || type.type === 'union_specifier' || type.type === 'enum_specifier')) {
+      this.typeSpecifier(type, declarators.length === 0, undefined);
+    }
+    const isStatic = hasStorageClass(node, 'static', this.text);
+    const isExtern = hasStorageClass(node, 'extern', this.text);
+    const last = node.lastChild;
+    const missingSemicolon = !last || last.type !== ';' || last.isMissing;
+    for (const declarator of declarators) {
+      const resolved = resolveDeclarator(declarator);
+      if (!resolved) continue;
+      const extra: Partial<Definition> = {};
+      if (isStatic) extra.isStatic = true;
+      if (resolved.isFunction) {
+        const body = missingSemicolon ? bodyAfter(node) : undefined;
+        if (body) {
+          // `#ifdef` around the signature: each alternative declaration owns the body that follows.
+          const definition = this.addNode(resolved.name, 'function', { startIndex: node.startIndex, endIndex: body.endIndex },
+            { ...extra, signature: this.signature(node.startIndex, declarator.endIndex) });
+          this.functionBodies.push({ start: body.startIndex, end: body.endIndex, name: definition.name });
+        } else {
+          this.addNode(resolved.name, 'prototype', node, { ...extra, isDeclaration: true, signature: this.signature(node.startIndex, declarator.endIndex) });
+        }
+      } else {
+        const end = declarator.type === 'init_declarator' ? declarator.childForFieldName('declarator')?.endIndex ?? declarator.endIndex : declarator.endIndex;
+        if (isExtern) extra.isDeclaration = true;
+        this.addNode(resolved.name, 'variable', node, { ...extra, signature: this.signature(node.startIndex, end) });
+      }
+    }
+  }
+
+  private typeDefinition(node: Node): void {
+    const type = node.childForFieldName('type');
+    const declarators = node.childrenForFieldName('declarator');
+    if (type && (type.type === 'struct_specifier' || type.type === 'union_specifier' || type.type === 'enum_specifier')) {
+      // `typedef struct { ... } pte_t;`: the members belong to the typedef name.
+      const first = declarators[0] ? resolveDeclarator(declarators[0]) : undefined;
+      this.typeSpecifier(type, false, first ? this.slice(first.name) : undefined);
+    }
+    for (const declarator of declarators) {
+      const resolved = declarator ? resolveDeclarator(declarator) : undefined;
+      if (resolved) this.addNode(resolved.name, 'typedef', node, { signature: this.signature(node.startIndex, node.endIndex) });
+    }
+  }
+
+  /** struct/union/enum with a body: the type, its members (with `container`), nested named types. */
+  private typeSpecifier(node: Node, standalone: boolean, outerContainer: string | undefined): void {
+    const nameNode = node.childForFieldName('name');
+    const body = node.childForFieldName('body');
+    const kind = node.type === 'struct_specifier' ? 'struct' : node.type === 'union_specifier' ? 'union' : 'enum';
+    if (!body) {
+      if (standalone && nameNode) this.addNode(nameNode, kind, node, { isDeclaration: true, signature: `${kind} ${this.slice(nameNode)}` });
+      return;
+    }
+    if (nameNode) this.addNode(nameNode, kind, node, { signature: `${kind} ${this.slice(nameNode)}` });
+    const container = nameNode ? this.slice(nameNode) : outerContainer;
+    if (container) this.containerBodies.push({ start: body.startIndex, end: body.endIndex, name: container });
+    if (kind === 'enum') this.enumerators(body, container);
+    else this.fields(body, container);
+  }
+
+  private enumerators(list: Node, container: string | undefined): void {
+    for (let child = list.firstChild; child; child = child.nextSibling) {
+      if (child.type === 'enumerator') {
+        const name = child.childForFieldName('name');
+        if (name) this.addNode(name, 'enumerator', child, { ...(container ? { container } : {}), signature: this.signature(child.startIndex, child.endIndex) });
+      } else if (child.type.startsWith('preproc_') || child.type === 'ERROR') this.enumerators(child, container);
+    }
+  }
+
+  private fields(list: Node, container: string | undefined): void {
+    for (let child = list.firstChild; child; child = child.nextSibling) {
+      if (child.type === 'field_declaration') {
+        const type = child.childForFieldName('type');
+        if (type && (type.type === 'struct_specifier' || type.type === 'union_specifier' || type.type === 'enum_specifier')) {
+          this.typeSpecifier(type, false, container);
+        }
+        for (const declarator of child.childrenForFieldName('declarator')) {
+          const resolved = declarator ? resolveDeclarator(declarator) : undefined;
+          if (resolved) {
+            this.addNode(resolved.name, 'field', child, { ...(container ? { container } : {}), signature: this.signature(child.startIndex, child.endIndex) });
+          }
+        }
+      } else if (child.type.startsWith('preproc_') || child.type === 'ERROR') this.fields(child, container);
+    }
+  }
+
+  private macro(node: Node): void {
+    const name = node.childForFieldName('name');
+    if (!name) return;
+    const parameters = node.childForFieldName('parameters');
+    const value = node.childForFieldName('value');
+    // The directive's node ends after its newline; the definition ends with the line.
+    let end = node.endIndex;
+    while (end > node.startIndex && (this.text[end - 1] === '\n' || this.text[end - 1] === '\r')) end--;
+    const head = this.signature(node.startIndex, parameters ? parameters.endIndex : name.endIndex);
+    const signature = value && !parameters ? `${head} ${this.signature(value.startIndex, value.endIndex)}`.slice(0, MAX_SIGNATURE) : head;
+    this.addNode(name, parameters ? 'function-macro' : 'macro', { startIndex: node.startIndex, endIndex: end }, { signature });
+  }
+
+  /**
+   * ERROR regions: tree-sitter gave up on some kernel macro soup. A function definition still reads
+   * `<type> name ( ... ) [annotations] {`: find that shape in the text and take the balanced body.
+   */
+  private recoverFromError(node: Node): void {
+    const text = this.text;
+    const tokens: Array<{ start: number; end: number }> = [];
+    scanIdentifiers(text, node.startIndex, node.endIndex, (start, end) => tokens.push({ start, end }));
+    for (let t = 0; t < tokens.length; t++) {
+      const { start, end } = tokens[t];
+      const name = text.slice(start, end);
+      if (NOT_FUNCTION_NAMES.has(name) || this.nameStarts.has(start) || isNameGenerator(name)) continue;
+      const open = skipBlanks(text, end);
+      if (text[open] !== '(') continue;
+      const before = previousSignificant(text, start);
+      if (before < 0 || !(isIdentPart(text.charCodeAt(before)) || text[before] === '*')) continue;
+      const close = matchingClose(text, open, '(', ')');
+      if (close < 0) continue;
+      let cursor = skipBlanks(text, close);
+      // Annotations between `)` and `{`: identifiers, optionally with arguments.
+      while (cursor < text.length && isIdentStart(text.charCodeAt(cursor))) {
+        while (cursor < text.length && isIdentPart(text.charCodeAt(cursor))) cursor++;
+        cursor = skipBlanks(text, cursor);
+        if (text[cursor] === '(') { const after = matchingClose(text, cursor, '(', ')'); if (after < 0) break; cursor = skipBlanks(text, after); }
+      }
+      if (text[cursor] !== '{') continue;
+      const bodyEnd = matchingClose(text, cursor, '{', '}');
+      if (bodyEnd < 0) continue;
+      const declStart = lineStartOf(text, start);
+      const definition = this.add(name, 'function', start, end, declStart, bodyEnd, { signature: this.signature(declStart, close) });
+      if (/(^|\s)static\s/.test(text.slice(declStart, start))) definition.isStatic = true;
+      this.functionBodies.push({ start: cursor, end: bodyEnd, name });
+      while (t + 1 < tokens.length && tokens[t + 1].start < bodyEnd) t++;
+    }
+  }
+
+  /** One line of declaration text: comments dropped, whitespace collapsed, bodies elided. */
+  signature(start: number, end: number): string {
+    let raw = this.text.slice(start, Math.min(end, start + 4 * MAX_SIGNATURE));
+    raw = raw.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/[^\n]*/g, ' ').replace(/\\\r?\n/g, ' ');
+    raw = elideBraces(raw);
+    let result = raw.replace(/\s+/g, ' ').replace(/\(\s+/g, '(').replace(/\s+\)/g, ')').replace(/\s+,/g, ',').trim();
+    if (result.endsWith(';')) result = result.slice(0, -1).trimEnd();
+    return result.length > MAX_SIGNATURE ? result.slice(0, MAX_SIGNATURE - 1) + '…' : result;
+  }
+
+  /** The `/** ... *\/` comment that ends right before `start` (only blanks between). */
+  docCommentBefore(start: number): string | undefined {
+    let i = start - 1;
+    while (i >= 0 && /\s/.test(this.text[i])) i--;
+    if (i < 1 || this.text[i] !== '/' || this.text[i - 1] !== '*') return undefined;
+    const open = this.text.lastIndexOf('/*', i - 2);
+    if (open < 0 || this.text[open + 2] !== '*' || open + 3 > i - 1) return undefined;
+    return this.text.slice(open, i + 1);
+  }
+}
+
+function elideBraces(raw: string): string {
+  let out = '';
+  let depth = 0;
+  for (const ch of raw) {
+    if (ch === '{') { if (depth === 0) out += '{ … }'; depth++; continue; }
+    if (ch === '}') { depth = Math.max(0, depth - 1); continue; }
+    if (depth === 0) out += ch;
+  }
+  return out;
+}
+
+export interface ResolvedDeclarator { name: Node; isFunction: boolean }
+
+/**
+ * The declared name inside a declarator chain and whether it declares a function: the name's nearest
+ * non-parenthesis wrapper is a function_declarator (`*foo(int)` is a function, `(*foo)(int)` a pointer).
+ */
+export function resolveDeclarator(declarator: Node): ResolvedDeclarator | undefined {
+  let node: Node | null = declarator;
+  let wrapper: string | undefined;
+  for (let depth = 0; node && depth < 32; depth++) {
+    switch (node.type) {
+      case 'identifier': case 'field_identifier': case 'type_identifier': case 'primitive_type':
+        if (node.type === 'primitive_type') return undefined;
+        return { name: node, isFunction: wrapper === 'function_declarator' };
+      case 'parenthesized_declarator': {
+        let inner: Node | null = null;
+        for (let c: Node | null = node.firstChild; c; c = c.nextSibling) if (c.isNamed && c.type !== 'comment') { inner = c; break; }
+        node = inner;
+        continue;
+      }
+      case 'init_declarator': case 'pointer_declarator': case 'function_declarator': case 'array_declarator':
+      case 'attributed_declarator': case 'bitfield_clause':
+        if (node.type !== 'init_declarator' && node.type !== 'attributed_declarator') wrapper = node.type;
+        node = node.childForFieldName('declarator') ?? firstNamedOfTypes(node, ['identifier', 'field_identifier', 'type_identifier']);
+        continue;
+      default:
+        return undefined;
+    }
+  }
+  return undefined;
+}
+
+function firstNamedOfTypes(node: Node, types: string[]): Node | null {
+  for (let c = node.firstChild; c; c = c.nextSibling) if (types.includes(c.type)) return c;
+  return null;
+}
+
+function hasStorageClass(node: Node, keyword: string, text: string): boolean {
+  for (let c = node.firstChild; c; c = c.nextSibling) {
+    if (c.type === 'storage_class_specifier' && text.slice(c.startIndex, c.endIndex) === keyword) return true;
+  }
+  return false;
+}
+
+/** The compound statement that follows a declaration lacking its `;`, looking past enclosing #if branches. */
+function bodyAfter(node: Node): Node | undefined {
+  let current: Node | null = node;
+  for (let depth = 0; current && depth < 8; depth++) {
+    let sibling: Node | null = current.nextNamedSibling;
+    while (sibling && sibling.type === 'comment') sibling = sibling.nextNamedSibling;
+    if (sibling?.type === 'compound_statement') return sibling;
+    if (sibling && sibling.type !== 'preproc_else' && sibling.type !== 'preproc_elif' && sibling.type !== 'preproc_elifdef') return undefined;
+    const parent: Node | null = current.parent;
+    if (!parent || !/^preproc_(if|ifdef|else|elif|elifdef)$/.test(parent.type)) return undefined;
+    current = parent;
+  }
+  return undefined;
+}
+
+function skipBlanks(text: string, i: number): number {
+  while (i < text.length) {
+    const c = text[i];
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') { i++; continue; }
+    if (c === '/' && text[i + 1] === '*') { const close = text.indexOf('*/', i + 2); if (close < 0) return text.length; i = close + 2; continue; }
+    return i;
+  }
+  return i;
+}
+
+function previousSignificant(text: string, i: number): number {
+  let j = i - 1;
+  while (j >= 0 && /\s/.test(text[j])) j--;
+  return j;
+}
+
+function lineStartOf(text: string, i: number): number {
+  const nl = text.lastIndexOf('\n', i - 1);
+  return nl + 1;
+}
+
+/** Offset after the bracket matching the one at `open` (strings and comments skipped), or -1. */
+export function matchingClose(text: string, open: number, opening: string, closing: string, maxLength = 400_000): number {
+  let depth = 0;
+  const limit = Math.min(text.length, open + maxLength);
+  for (let i = open; i < limit; i++) {
+    const c = text[i];
+    if (c === '"' || c === '\'') { i = skipQuoted(text, i, c.charCodeAt(0)) - 1; continue; }
+    if (c === '/' && text[i + 1] === '*') { const close = text.indexOf('*/', i + 2); if (close < 0) return -1; i = close + 1; continue; }
+    if (c === '/' && text[i + 1] === '/') { const eol = text.indexOf('\n', i); if (eol < 0) return -1; i = eol; continue; }
+    if (c === opening) depth++;
+    else if (c === closing && --depth === 0) return i + 1;
+  }
+  return -1;
+}

@@ -1,0 +1,147 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse as parseYaml } from 'yaml';
+import type { Parser, Tree } from 'web-tree-sitter';
+import { dataDir } from '../paths';
+import { isIdentPart, isIdentStart, skipDirective, skipQuoted } from './textScan';
+
+/**
+ * Preparing kernel C for tree-sitter-c. Annotation macros (`__init`, `__must_check`, `__section(".x")`, ...)
+ * listed in data/attribute-macros.yaml are replaced by spaces of the same length before parsing, so the
+ * grammar sees plain C while every offset, line and column stays identical to the real text.
+ * Consumers must read names from the real text (`text.slice(node.startIndex, node.endIndex)`), not `node.text`.
+ */
+
+export interface AttributeMacroTable {
+  plain: Set<string>;
+  withArgs: Set<string>;
+}
+
+export interface MaskedSpan { start: number; end: number; name: string; hasArgs: boolean }
+
+let table: AttributeMacroTable | undefined;
+
+/** Validates and loads data/attribute-macros.yaml (once per process). Throws a clear message if malformed. */
+export function attributeMacros(file = path.join(dataDir(), 'attribute-macros.yaml')): AttributeMacroTable {
+  if (table && file === path.join(dataDir(), 'attribute-macros.yaml')) return table;
+  const raw = parseYaml(fs.readFileSync(file, 'utf8')) as unknown;
+  const result: AttributeMacroTable = { plain: new Set(), withArgs: new Set() };
+  const groups = (key: 'plain' | 'with_args'): unknown[] => {
+    const value = (raw as Record<string, unknown> | null)?.[key];
+    if (!Array.isArray(value)) throw new Error(`${file}: "${key}" must be a list of {source, names}`);
+    return value;
+  };
+  for (const [key, target] of [['plain', result.plain], ['with_args', result.withArgs]] as const) {
+    for (const group of groups(key)) {
+      const { source, names } = (group ?? {}) as { source?: unknown; names?: unknown };
+      if (typeof source !== 'string' || !Array.isArray(names)) throw new Error(`${file}: every "${key}" group needs source and names`);
+      for (const name of names) {
+        if (typeof name !== 'string' || !/^[A-Za-z_]\w*$/.test(name)) throw new Error(`${file}: bad macro name ${JSON.stringify(name)}`);
+        target.add(name);
+      }
+    }
+  }
+  if (file === path.join(dataDir(), 'attribute-macros.yaml')) table = result;
+  return result;
+}
+
+const MAX_ARGUMENT_SPAN = 2000;
+
+/** Where the annotation macros are, outside comments, strings and preprocessor lines. */
+export function findAttributeSpans(text: string, macros: AttributeMacroTable = attributeMacros()): MaskedSpan[] {
+  const spans: MaskedSpan[] = [];
+  const length = text.length;
+  let atLineStart = true;
+  let i = 0;
+  while (i < length) {
+    const code = text.charCodeAt(i);
+    if (code === 10) { atLineStart = true; i++; continue; }
+    if (code === 32 || code === 9 || code === 13 || code === 12 || code === 11) { i++; continue; }
+    if (code === 35 && atLineStart) { i = skipDirective(text, i); continue; }
+    atLineStart = false;
+    if (code === 47 && text.charCodeAt(i + 1) === 42) { const close = text.indexOf('*/', i + 2); i = close < 0 ? length : close + 2; continue; }
+    if (code === 47 && text.charCodeAt(i + 1) === 47) { const eol = text.indexOf('\n', i); i = eol < 0 ? length : eol; continue; }
+    if (code === 34 || code === 39) { i = skipQuoted(text, i, code); continue; }
+    if (isIdentStart(code)) {
+      let end = i + 1;
+      while (end < length && isIdentPart(text.charCodeAt(end))) end++;
+      const name = text.slice(i, end);
+      if (macros.plain.has(name)) spans.push({ start: i, end, name, hasArgs: false });
+      else if (macros.withArgs.has(name)) {
+        const close = matchingParen(text, end);
+        if (close !== undefined) { spans.push({ start: i, end: close, name, hasArgs: true }); end = close; }
+      }
+      i = end;
+      continue;
+    }
+    if (code >= 48 && code <= 57) { while (i < length && isIdentPart(text.charCodeAt(i))) i++; continue; }
+    i++;
+  }
+  return spans;
+}
+
+/** The text with annotation macros blanked (newlines kept). Returns `text` itself when nothing is masked. */
+export function maskAttributeMacros(text: string, spans: MaskedSpan[] = findAttributeSpans(text)): string {
+  if (spans.length === 0) return text;
+  const parts: string[] = [];
+  let last = 0;
+  for (const span of spans) {
+    parts.push(text.slice(last, span.start));
+    parts.push(text.slice(span.start, span.end).replace(/[^\r\n]/g, ' '));
+    last = span.end;
+  }
+  parts.push(text.slice(last));
+  return parts.join('');
+}
+
+/** End offset (exclusive) of the `( ... )` that follows `from` (spaces allowed before it), if balanced nearby. */
+function matchingParen(text: string, from: number): number | undefined {
+  let i = from;
+  while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
+  if (text[i] !== '(') return undefined;
+  let depth = 0;
+  const limit = Math.min(text.length, i + MAX_ARGUMENT_SPAN);
+  for (; i < limit; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 || c === 39) { i = skipQuoted(text, i, c) - 1; continue; }
+    if (c === 40) depth++;
+    else if (c === 41 && --depth === 0) return i + 1;
+    else if (c === 59 || c === 123 || c === 125) return undefined;
+  }
+  return undefined;
+}
+
+export class ParseTimeoutError extends Error {}
+
+/** Chunk size handed to the wasm input buffer (its limit is 10 KiB of UTF-16). */
+const CHUNK = 4096;
+
+/**
+ * Parses already-masked text, optionally reusing an edited old tree, giving up after `timeoutMs`.
+ * Returns the new tree (caller deletes it). Throws ParseTimeoutError when the deadline passed.
+ */
+export function parseMasked(parser: Parser, masked: string, oldTree?: Tree | null, timeoutMs = 5000): Tree {
+  const deadline = Date.now() + timeoutMs;
+  const input = (index: number): string | undefined => {
+    if (index >= masked.length) return undefined;
+    let end = Math.min(masked.length, index + CHUNK);
+    // Never split a surrogate pair between two chunks.
+    const last = masked.charCodeAt(end - 1);
+    if (end < masked.length && last >= 0xd800 && last <= 0xdbff) end++;
+    return masked.slice(index, end);
+  };
+  const tree = parser.parse(input, oldTree ?? null, {
+    // The runtime cancels when the callback returns true (its d.ts says void).
+    progressCallback: (() => Date.now() > deadline) as unknown as () => void,
+  });
+  if (!tree) {
+    parser.reset();
+    throw new ParseTimeoutError(`parse took longer than ${timeoutMs} ms`);
+  }
+  return tree;
+}
+
+/** Masks and parses a whole file (no old tree). Caller deletes the tree. */
+export function parseKernelC(parser: Parser, text: string, timeoutMs?: number): Tree {
+  return parseMasked(parser, maskAttributeMacros(text), null, timeoutMs);
+}

@@ -1,0 +1,169 @@
+import type { Tree } from 'web-tree-sitter';
+import type { Definition, Reference } from '../indexing/types';
+import { DefinitionCollector, matchingClose, type Span } from './definitionWalker';
+import { findAttributeSpans } from './kernelSource';
+import { generatedNames } from './nameGenerators';
+import { LineMap, findDirectiveSpans, insideSpans, nextNonBlank, scanIdentifiers, splitMacroArguments } from './textScan';
+
+/**
+ * Precise per-file extraction from a tree-sitter tree: definitions (with signature, kernel-doc, arch) and
+ * every identifier occurrence in code. Used for open documents and wherever the index wants tree-sitter
+ * precision. The tree must come from `parseKernelC`/`parseMasked` over this same `text`.
+ */
+
+/** A reference with the identifier it names (the index groups references by name). */
+export interface NamedReference extends Reference {
+  name: string;
+  /** Offset of the identifier in the text (UTF-16). */
+  offset: number;
+}
+
+export interface Extraction {
+  definitions: Definition[];
+  references: NamedReference[];
+}
+
+/** Keywords tree-sitter reports as identifiers inside misparsed macro arguments (`SYSCALL_DEFINE3(x, unsigned long, a)`). */
+const KEYWORDS = new Set(['unsigned', 'signed', 'long', 'short', 'int', 'char', 'void', 'const', 'volatile', 'struct', 'union', 'enum',
+  'static', 'extern', 'inline', 'float', 'double', 'return', 'if', 'else', 'for', 'while', 'do', 'switch', 'case', 'default',
+  'break', 'continue', 'goto', 'sizeof', 'typedef', 'register', 'restrict', 'auto']);
+
+const IDENTIFIER_NODES = new Set(['identifier', 'field_identifier', 'type_identifier', 'statement_identifier']);
+
+/** Architecture of an `arch/<arch>/...` path; undefined for generic code. */
+export function archOfPath(file: string): string | undefined {
+  const match = /^arch\/([^/]+)\//.exec(file);
+  return match ? match[1] : undefined;
+}
+
+export function extractFromTree(tree: Tree, text: string, file: string): Extraction {
+  const lines = new LineMap(text);
+  const collector = new DefinitionCollector(text, file, lines, archOfPath(file));
+  collector.visit(tree.rootNode);
+
+  const directives = findDirectiveSpans(text);
+  const raw: Array<{ start: number; end: number; inPreprocessor: boolean }> = [];
+  collectIdentifierOffsets(tree, text, raw);
+  for (const span of findAttributeSpans(text)) {
+    raw.push({ start: span.start, end: span.start + span.name.length, inPreprocessor: false });
+  }
+  raw.sort((a, b) => a.start - b.start);
+
+  const functionBodies = [...collector.functionBodies].sort((a, b) => a.start - b.start);
+  const containers = [...collector.containerBodies].sort((a, b) => a.start - b.start);
+  const references: NamedReference[] = [];
+  let generatedBody: Span | undefined;
+  let lastOffset = -1;
+  for (const occurrence of raw) {
+    if (occurrence.start === lastOffset) continue;
+    lastOffset = occurrence.start;
+    const name = text.slice(occurrence.start, occurrence.end);
+    if (KEYWORDS.has(name)) continue;
+    const inPreprocessor = occurrence.inPreprocessor || insideSpans(directives, occurrence.start);
+    const after = nextNonBlank(text, occurrence.end, Math.min(text.length, occurrence.end + 200));
+    const followedByParen = after >= 0 && text.charCodeAt(after) === 40;
+    let enclosing = innermostSpan(functionBodies, occurrence.start);
+    if (!enclosing && generatedBody && occurrence.start >= generatedBody.start && occurrence.start < generatedBody.end) enclosing = generatedBody;
+    if (followedByParen && !enclosing && !inPreprocessor) {
+      const body = defineGenerated(collector, text, name, occurrence.start, after, containers);
+      if (body) generatedBody = body;
+    }
+    const isDefinition = collector.hasDefinitionAt(occurrence.start);
+    const reference: NamedReference = {
+      name, offset: occurrence.start, file,
+      range: { start: lines.position(occurrence.start), end: lines.position(occurrence.end) },
+      isCall: followedByParen && !isDefinition,
+      isDefinition,
+      inPreprocessor,
+    };
+    if (enclosing) reference.enclosingFunction = enclosing.name;
+    references.push(reference);
+  }
+  // Names produced by generators point at an argument that was already seen as a plain reference.
+  for (const reference of references) if (!reference.isDefinition && collector.hasDefinitionAt(reference.offset)) reference.isDefinition = true;
+  const definitions = collector.definitions.sort((a, b) => comparePositions(a.range.start, b.range.start));
+  return { definitions, references };
+}
+
+/** Every identifier node (cursor walk: no Node objects for the rest), plus identifiers inside #define bodies. */
+function collectIdentifierOffsets(tree: Tree, text: string, out: Array<{ start: number; end: number; inPreprocessor: boolean }>): void {
+  const cursor = tree.walk();
+  try {
+    let descending = true;
+    for (;;) {
+      if (descending) {
+        const type = cursor.nodeType;
+        if (IDENTIFIER_NODES.has(type)) {
+          const start = cursor.startIndex;
+          const end = cursor.endIndex;
+          // MISSING identifiers have no text; skip them.
+          if (end > start) out.push({ start, end, inPreprocessor: false });
+        } else if (type === 'preproc_arg') {
+          scanIdentifiers(text, cursor.startIndex, cursor.endIndex, (start, end) => out.push({ start, end, inPreprocessor: true }));
+        } else if (type !== 'comment' && type !== 'string_literal' && type !== 'char_literal' && type !== 'system_lib_string' && cursor.gotoFirstChild()) {
+          continue;
+        }
+      }
+      if (cursor.gotoNextSibling()) { descending = true; continue; }
+      if (!cursor.gotoParent()) break;
+      descending = false;
+    }
+  } finally {
+    cursor.delete();
+  }
+}
+
+/**
+ * `NAME(args)` outside any function: when NAME is a generator macro, add the names it defines.
+ * Returns the `{ ... }` body that follows a generated function (SYSCALL_DEFINEn), for enclosingFunction.
+ */
+function defineGenerated(collector: DefinitionCollector, text: string, macro: string, start: number, open: number, containers: Span[]): Span | undefined {
+  const parsed = splitMacroArguments(text, open);
+  if (!parsed) return undefined;
+  const names = generatedNames(macro, parsed.args);
+  if (!names) return undefined;
+  const invocation = collector.signature(start, parsed.end);
+  const container = innermostSpan(containers, start);
+  const bodyOpen = nextNonBlank(text, parsed.end, Math.min(text.length, parsed.end + 200));
+  const hasBody = bodyOpen >= 0 && text[bodyOpen] === '{';
+  let bodyEnd = parsed.end;
+  if (hasBody) {
+    const end = matchingClose(text, bodyOpen, '{', '}');
+    if (end > 0) bodyEnd = end;
+  }
+  let body: Span | undefined;
+  for (const generated of names) {
+    const argStart = parsed.starts[generated.argIndex] ?? start;
+    const argText = parsed.args[generated.argIndex] ?? macro;
+    if (collector.hasDefinitionAt(argStart) && generated.kind === 'variable') continue; // the declaration path already has it
+    const kind = container && generated.kind === 'variable' ? 'field' : generated.kind;
+    const definition = collector.add(generated.name, kind, argStart, argStart + argText.length, start, hasBody && generated.kind === 'function' ? bodyEnd : parsed.end, {
+      signature: invocation,
+      generatedBy: invocation,
+      ...(container && kind === 'field' ? { container: container.name } : {}),
+      ...(generated.isDeclaration ? { isDeclaration: true } : {}),
+    });
+    if (/(^|\s)static\s*$/.test(text.slice(Math.max(0, start - 12), start))) definition.isStatic = true;
+    if (hasBody && generated.kind === 'function' && !body) body = { start: bodyOpen, end: bodyEnd, name: generated.name };
+  }
+  return body;
+}
+
+/** The innermost span containing `offset` among spans sorted by start (spans nest or are disjoint). */
+function innermostSpan(spans: Span[], offset: number): Span | undefined {
+  let low = 0;
+  let high = spans.length - 1;
+  let index = -1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (spans[mid].start <= offset) { index = mid; low = mid + 1; } else high = mid - 1;
+  }
+  for (let i = index; i >= 0 && i > index - 8; i--) {
+    if (offset >= spans[i].start && offset < spans[i].end) return spans[i];
+  }
+  return undefined;
+}
+
+function comparePositions(a: { line: number; character: number }, b: { line: number; character: number }): number {
+  return a.line - b.line || a.character - b.character;
+}

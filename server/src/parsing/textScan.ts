@@ -1,0 +1,172 @@
+import type { Position } from '../indexing/types';
+
+/**
+ * Small text-level helpers for the places tree-sitter cannot help: #define bodies (one opaque
+ * `preproc_arg` token), macro argument lists, ERROR regions, and LSP positions.
+ */
+
+/** Offsets to LSP positions (UTF-16 columns; "\r\n", "\r" and "\n" all end a line, as in LSP). */
+export class LineMap {
+  private readonly starts: number[] = [0];
+  constructor(text: string) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) this.starts.push(i + 1);
+      else if (c === 13) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        this.starts.push(i + 1);
+      }
+    }
+  }
+  position(offset: number): Position {
+    let low = 0;
+    let high = this.starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (this.starts[mid] <= offset) low = mid; else high = mid - 1;
+    }
+    return { line: low, character: offset - this.starts[low] };
+  }
+}
+
+export function isIdentStart(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95;
+}
+export function isIdentPart(code: number): boolean {
+  return isIdentStart(code) || (code >= 48 && code <= 57);
+}
+
+/** Offset just after a quoted literal starting at `i` (stops at the end of the line if unterminated). */
+export function skipQuoted(text: string, i: number, quote: number): number {
+  let j = i + 1;
+  while (j < text.length) {
+    const c = text.charCodeAt(j);
+    if (c === 92) { j += 2; continue; }
+    if (c === quote || c === 10) return j + 1;
+    j++;
+  }
+  return j;
+}
+
+/** Offset of the newline ending the directive that starts at `i` (follows backslash continuations). */
+export function skipDirective(text: string, i: number): number {
+  for (;;) {
+    const eol = text.indexOf('\n', i);
+    if (eol < 0) return text.length;
+    let back = eol - 1;
+    if (text.charCodeAt(back) === 13) back--;
+    if (text.charCodeAt(back) !== 92) return eol;
+    i = eol + 1;
+  }
+}
+
+/**
+ * Calls `onIdentifier(start, end)` for each identifier in text[start, end) that is code: comments,
+ * string and character literals and numbers are skipped.
+ */
+export function scanIdentifiers(text: string, start: number, end: number, onIdentifier: (start: number, end: number) => void): void {
+  let i = start;
+  while (i < end) {
+    const code = text.charCodeAt(i);
+    if (code === 47 && text.charCodeAt(i + 1) === 42) { const close = text.indexOf('*/', i + 2); i = close < 0 || close >= end ? end : close + 2; continue; }
+    if (code === 47 && text.charCodeAt(i + 1) === 47) { const eol = text.indexOf('\n', i); i = eol < 0 || eol >= end ? end : eol; continue; }
+    if (code === 34 || code === 39) { i = Math.min(end, skipQuoted(text, i, code)); continue; }
+    if (isIdentStart(code)) {
+      let j = i + 1;
+      while (j < end && isIdentPart(text.charCodeAt(j))) j++;
+      onIdentifier(i, j);
+      i = j;
+      continue;
+    }
+    if (code >= 48 && code <= 57) { while (i < end && isIdentPart(text.charCodeAt(i))) i++; continue; }
+    i++;
+  }
+}
+
+/** Offset of the next character that is not blank (spaces, tabs, newlines, backslash-newline), or -1. */
+export function nextNonBlank(text: string, from: number, limit = text.length): number {
+  for (let i = from; i < limit; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 92 || c === 12) continue;
+    return i;
+  }
+  return -1;
+}
+
+export interface MacroArguments {
+  /** Raw text of each top-level argument. */
+  args: string[];
+  /** Start offset of each argument's first non-blank character. */
+  starts: number[];
+  /** Offset just after the closing parenthesis. */
+  end: number;
+}
+
+/** Splits `( a, b(c, d), e )` at `open` into top-level arguments. Undefined if unbalanced within `maxLength`. */
+export function splitMacroArguments(text: string, open: number, maxLength = 4000): MacroArguments | undefined {
+  if (text.charCodeAt(open) !== 40) return undefined;
+  const args: string[] = [];
+  const starts: number[] = [];
+  let depth = 0;
+  let argStart = open + 1;
+  const limit = Math.min(text.length, open + maxLength);
+  const push = (endOfArg: number) => {
+    const raw = text.slice(argStart, endOfArg);
+    const lead = raw.length - raw.trimStart().length;
+    args.push(raw.trim());
+    starts.push(argStart + lead);
+  };
+  for (let i = open; i < limit; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 || c === 39) { i = skipQuoted(text, i, c) - 1; continue; }
+    if (c === 47 && text.charCodeAt(i + 1) === 42) { const close = text.indexOf('*/', i + 2); if (close < 0) return undefined; i = close + 1; continue; }
+    if (c === 40 || c === 91 || c === 123) depth++;
+    else if (c === 41 || c === 93 || c === 125) {
+      depth--;
+      if (depth === 0) {
+        if (c !== 41) return undefined;
+        if (i > open + 1 || args.length > 0) push(i);
+        return { args, starts, end: i + 1 };
+      }
+    } else if (c === 44 && depth === 1) { push(i); argStart = i + 1; }
+  }
+  return undefined;
+}
+
+/** [start, end) of every preprocessor directive line (with continuations), in order. */
+export function findDirectiveSpans(text: string): Array<[number, number]> {
+  const spans: Array<[number, number]> = [];
+  let atLineStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) { atLineStart = true; continue; }
+    if (c === 32 || c === 9 || c === 13 || c === 12) continue;
+    if (c === 35 && atLineStart) {
+      const end = skipDirective(text, i);
+      spans.push([i, end]);
+      i = end - 1;
+      continue;
+    }
+    if (c === 47 && text.charCodeAt(i + 1) === 42) {
+      // A block comment may hide a '#' or span lines; skip it whole.
+      const close = text.indexOf('*/', i + 2);
+      i = close < 0 ? text.length : close + 1;
+      continue;
+    }
+    atLineStart = false;
+  }
+  return spans;
+}
+
+/** True when `offset` lies inside one of the sorted, disjoint `spans`. */
+export function insideSpans(spans: Array<[number, number]>, offset: number): boolean {
+  let low = 0;
+  let high = spans.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (spans[mid][1] <= offset) low = mid + 1;
+    else if (spans[mid][0] > offset) high = mid - 1;
+    else return true;
+  }
+  return false;
+}
