@@ -1,0 +1,202 @@
+import type { ThreadDocumentResult, ThreadOutlineEntry } from '../../../protocol';
+import type { BundledThreadIndex } from './bundledThreads';
+import type { MailIndex } from './mailIndex';
+import { loreUrl, normaliseSymbol } from './ranking';
+import { unquote } from './symbolExtraction';
+import type { BundledThreadMessage, MailMessage } from './types';
+
+/**
+ * Renders one thread as plain text for the read-only `kernel-thread` document: per message a separator line,
+ * mail-style headers, then the body with its quote markers, diffs and trailers untouched. Mail is untrusted:
+ * control and bidi characters are removed, and nothing here is ever interpreted as HTML or Markdown.
+ */
+
+/** Stops a thread with huge patches from producing an editor-killing document. */
+const MAX_DOCUMENT_CHARS = 4 * 1024 * 1024;
+
+/** Removes terminal escapes, other C0/C1 controls and bidi overrides (Trojan-source style tricks) from mail text. */
+export function sanitiseMailText(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '');
+}
+
+/** One line: also drops newlines (for headers and outline labels). */
+export function sanitiseLine(text: string): string {
+  return sanitiseMailText(text).replace(/\s+/g, ' ').trim();
+}
+
+class DocumentBuilder {
+  readonly lines: string[] = [];
+  private chars = 0;
+  truncated = false;
+
+  push(line: string): boolean {
+    if (this.truncated) return false;
+    if (this.chars + line.length > MAX_DOCUMENT_CHARS) {
+      this.truncated = true;
+      this.lines.push('', '[... thread truncated: too long to show here; open it on lore.kernel.org ...]');
+      return false;
+    }
+    this.chars += line.length + 1;
+    this.lines.push(line);
+    return true;
+  }
+
+  get lineCount(): number {
+    return this.lines.length;
+  }
+}
+
+function symbolPattern(symbol: string | undefined): RegExp | undefined {
+  const name = symbol ? normaliseSymbol(symbol) : '';
+  if (!name) return undefined;
+  return new RegExp(`(?<![A-Za-z0-9_])${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(?![A-Za-z0-9_])`);
+}
+
+interface FocusCandidate {
+  line: number;
+  /** 0: a reply's own words, 1: a reply quoting it, 2: any other message. */
+  rank: number;
+}
+
+export async function renderMailThread(messageId: string, symbol: string | undefined, mail: MailIndex): Promise<ThreadDocumentResult> {
+  const entries = mail.threads.threadOf(messageId);
+  const rootId = entries[0]?.messageId ?? messageId;
+  const root = mail.messages.get(rootId) ?? mail.messages.get(messageId);
+  const doc = new DocumentBuilder();
+  const outline: ThreadOutlineEntry[] = [];
+  const pattern = symbolPattern(symbol);
+  let focus: FocusCandidate | undefined;
+  let requestedLine: number | undefined;
+
+  doc.push(`Thread: ${sanitiseLine(root?.subject ?? rootId)}`);
+  doc.push(`Open on lore.kernel.org: ${loreUrl(rootId) || '(no public Message-ID)'}`);
+  doc.push(`Messages: ${entries.filter((e) => e.present).length} in local mail, ${entries.filter((e) => !e.present).length} referenced but missing`);
+  doc.push('');
+
+  for (let i = 0; i < entries.length && !doc.truncated; i++) {
+    const entry = entries[i];
+    const start = doc.lineCount;
+    const stored = mail.messages.get(entry.messageId);
+    const indent = '  '.repeat(Math.min(entry.depth, 12));
+    if (!stored) {
+      doc.push(`======== [${i + 1}/${entries.length}] ${indent}(not in local mail)`);
+      doc.push(`Message-ID: <${entry.messageId}>`);
+      doc.push(`Link: ${loreUrl(entry.messageId)}`);
+      doc.push('');
+      outline.push({ messageId: entry.messageId, parentId: entry.parentId, author: '(missing)', subject: '(not in local mail)', date: '', line: start, endLine: doc.lineCount - 1, depth: entry.depth });
+      continue;
+    }
+    const message: MailMessage = await mail.withBody(stored);
+    doc.push(`======== [${i + 1}/${entries.length}] ${indent}${sanitiseLine(message.author)}`);
+    doc.push(`From: ${sanitiseLine(message.author)}${message.authorEmail ? ` <${sanitiseLine(message.authorEmail)}>` : ''}`);
+    doc.push(`Date: ${message.date || '(unknown)'}`);
+    doc.push(`Subject: ${sanitiseLine(message.subject)}`);
+    doc.push(`Message-ID: <${sanitiseLine(message.messageId)}>`);
+    if (entry.parentId) doc.push(`In-Reply-To: <${sanitiseLine(entry.parentId)}>`);
+    if (loreUrl(message.messageId)) doc.push(`Link: ${loreUrl(message.messageId)}`);
+    doc.push('');
+    if (entry.messageId === messageId) requestedLine = start;
+    const isReply = entry.depth > 0;
+    for (const line of sanitiseMailText(message.body).replace(/\n+$/, '').split('\n')) {
+      const lineNumber = doc.lineCount;
+      if (!doc.push(line)) break;
+      if (pattern && pattern.test(line)) {
+        const quoted = unquote(line).depth > 0;
+        const rank = isReply ? (quoted ? 1 : 0) : 2;
+        if (!focus || rank < focus.rank) focus = { line: lineNumber, rank };
+      }
+    }
+    doc.push('');
+    outline.push({
+      messageId: message.messageId,
+      parentId: entry.parentId,
+      author: sanitiseLine(message.author),
+      subject: sanitiseLine(message.subject),
+      date: message.date,
+      line: start,
+      endLine: doc.lineCount - 1,
+      depth: entry.depth,
+    });
+  }
+  return { found: true, text: doc.lines.join('\n'), outline, focusLine: focus?.line ?? requestedLine, url: loreUrl(messageId) };
+}
+
+/** A thread known only from the bundled index: headers and our summary of each message, with lore links. */
+export function renderBundledThread(messageId: string, symbol: string | undefined, bundled: BundledThreadIndex): ThreadDocumentResult {
+  const found = bundled.byMessageId.get(messageId);
+  if (!found) return notFound(messageId);
+  const { series } = found;
+  const ordered = orderBundled(series.messages);
+  const doc = new DocumentBuilder();
+  const outline: ThreadOutlineEntry[] = [];
+  const pattern = symbolPattern(symbol);
+  let focusLine: number | undefined;
+  let requestedLine: number | undefined;
+  doc.push(`Thread: ${series.series} (v${series.version})`);
+  doc.push(`Open on lore.kernel.org: ${loreUrl(series.coverMessageId ?? messageId)}`);
+  doc.push('The message text is not in your local mail: below is the bundled summary of each message.');
+  doc.push('Add the thread to kernelMmLens.mailSources (b4 mbox / lei q) to read it here in full.');
+  doc.push('');
+  ordered.forEach(({ message, depth }, i) => {
+    const start = doc.lineCount;
+    if (message.messageId === messageId) requestedLine = start;
+    doc.push(`======== [${i + 1}/${ordered.length}] ${'  '.repeat(depth)}${message.author}`);
+    doc.push(`From: ${message.author}`);
+    doc.push(`Date: ${message.date}`);
+    doc.push(`Subject: ${message.subject}`);
+    doc.push(`Message-ID: <${message.messageId}>`);
+    if (message.inReplyTo) doc.push(`In-Reply-To: <${message.inReplyTo}>`);
+    doc.push(`Link: ${loreUrl(message.messageId)}`);
+    doc.push('');
+    const pointLine = doc.lineCount;
+    doc.push(`Summary: ${message.point}`);
+    if (message.files?.length) doc.push(`Files: ${message.files.join(', ')}`);
+    if (message.functions?.length) doc.push(`Functions: ${message.functions.join(', ')}`);
+    doc.push(`Sources: ${message.sources.join('; ')}`);
+    doc.push('');
+    if (pattern && focusLine === undefined && pattern.test(`${message.point} ${message.symbols.map((s) => s.symbol).join(' ')}`)) {
+      focusLine = message.inReplyTo && !message.patch ? pointLine : focusLine;
+    }
+    outline.push({ messageId: message.messageId, parentId: message.inReplyTo, author: message.author, subject: message.subject, date: message.date, line: start, endLine: doc.lineCount - 1, depth });
+  });
+  return { found: true, text: doc.lines.join('\n'), outline, focusLine: focusLine ?? requestedLine, url: loreUrl(messageId) };
+}
+
+function orderBundled(messages: BundledThreadMessage[]): Array<{ message: BundledThreadMessage; depth: number }> {
+  const ids = new Set(messages.map((m) => m.messageId));
+  const children = new Map<string, BundledThreadMessage[]>();
+  const roots: BundledThreadMessage[] = [];
+  for (const message of messages) {
+    if (message.inReplyTo && ids.has(message.inReplyTo) && message.inReplyTo !== message.messageId) {
+      const list = children.get(message.inReplyTo) ?? [];
+      list.push(message);
+      children.set(message.inReplyTo, list);
+    } else {
+      roots.push(message);
+    }
+  }
+  const out: Array<{ message: BundledThreadMessage; depth: number }> = [];
+  const seen = new Set<string>();
+  const stack = roots.reverse().map((message) => ({ message, depth: 0 }));
+  while (stack.length) {
+    const item = stack.pop()!;
+    if (seen.has(item.message.messageId)) continue;
+    seen.add(item.message.messageId);
+    out.push(item);
+    const kids = [...(children.get(item.message.messageId) ?? [])].sort((a, b) => b.date.localeCompare(a.date));
+    for (const kid of kids) stack.push({ message: kid, depth: item.depth + 1 });
+  }
+  return out;
+}
+
+export function notFound(messageId: string): ThreadDocumentResult {
+  const url = loreUrl(messageId);
+  return {
+    found: false,
+    text: `Message <${sanitiseLine(messageId)}> is neither in your local mail nor in the bundled thread index.\n${url ? `Open on lore.kernel.org: ${url}\n` : ''}`,
+    outline: [],
+    url,
+  };
+}

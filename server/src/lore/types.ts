@@ -1,0 +1,73 @@
+import type { ThreadRelation } from '../../../protocol';
+
+/**
+ * Data model of the lore area: one parsed mail message, the symbols it is about, and the bundled thread index.
+ * Mail text is untrusted everywhere; these records only carry it as plain strings.
+ */
+
+/** What a message says about one symbol (function, macro, type, file path). */
+export interface SymbolMention {
+  symbol: string;
+  relation: ThreadRelation;
+}
+
+export interface MailMessage {
+  /** Without angle brackets. Synthesised (`synthetic.<hash>@kernel-mm-lens.invalid`) when the mail had none. */
+  messageId: string;
+  synthesisedId: boolean;
+  /** Parent candidates, oldest first (References, then In-Reply-To last). */
+  references: string[];
+  inReplyTo?: string;
+  subject: string;
+  author: string;
+  authorEmail: string;
+  /** ISO 8601 or "". */
+  date: string;
+  /** Plain text body (HTML-only mail converted to text), capped at the per-message limit. */
+  body: string;
+  /** Path of the mbox/maildir/eml file it came from. */
+  source: string;
+  /** Position inside the source, to read the message again when its body was dropped to stay within memory. */
+  position: number;
+  /** The body was not kept (memory budget); re-read it from `source` at `position` when needed. */
+  bodyDropped?: boolean;
+  /** Files touched by diffs in this message (b/ side). */
+  files: string[];
+  /** Function names from diff hunk headers. */
+  hunkFunctions: string[];
+  symbols: SymbolMention[];
+  /** Series version from the subject ([PATCH v3 04/12] → 3), 1 when a [PATCH] has none. */
+  version?: number;
+  patchNumber?: number;
+  patchTotal?: number;
+  isPatch: boolean;
+}
+
+/** One message of the bundled index (server/data/threads/*.yaml). */
+export interface BundledThreadMessage {
+  messageId: string;
+  subject: string;
+  author: string;
+  date: string;
+  /** Message-ID this one replies to (absent for a cover letter or an unthreaded patch). */
+  inReplyTo?: string;
+  patch?: { number: number; total: number };
+  files?: string[];
+  functions?: string[];
+  symbols: SymbolMention[];
+  /** The point the message made, in our own words. */
+  point: string;
+  sources: string[];
+}
+
+export interface BundledSeries {
+  id: string;
+  series: string;
+  version: number;
+  /** Cover letter Message-ID, if any. */
+  coverMessageId?: string;
+  messages: BundledThreadMessage[];
+}
+
+/** Logging sink: every bad input produces one clear line, never an exception out of the loader. */
+export type LoreLog = (message: string) => void;
