@@ -76,6 +76,10 @@ export const Requests = {
   rebuildIndex: 'kernelMmLens/rebuildIndex',
   /** Current index status. */
   indexStatus: 'kernelMmLens/getIndexStatus',
+  /** One lifecycle diagram, laid out and resolved against the tree. DiagramParams → DiagramResult. */
+  diagram: 'kernelMmLens/diagram',
+  /** Every lifecycle diagram (id, title, variants). No params → DiagramListItem[]. */
+  listDiagrams: 'kernelMmLens/listDiagrams',
 } as const;
 
 export interface RebuildIndexResult {
@@ -90,8 +94,88 @@ export const ServerCommands = {} as const;
 export const ClientCommands = {
   rebuildIndex: 'kernelMmLens.rebuildIndex',
   showStatusMenu: 'kernelMmLens.showStatusMenu',
+  /** args: {id?: string, symbol?: string, variant?: string} (DiagramParams); opens the lifecycle diagram panel. */
+  openDiagram: 'kernelMmLens.openDiagram',
+  /** Saves the diagram shown in the active diagram panel as a standalone SVG file. */
+  exportDiagramSvg: 'kernelMmLens.exportDiagramSvg',
   lintWorkspace: 'kernelMmLens.lintWorkspace',
   restartServer: 'kernelMmLens.restartServer',
   showOutput: 'kernelMmLens.showOutput',
   showTrustInfo: 'kernelMmLens.showTrustInfo',
 } as const;
+
+/** `kernelMmLens/diagram`: pick a diagram by id, or by a symbol one of its steps names (that step is highlighted). */
+export interface DiagramParams {
+  id?: string;
+  symbol?: string;
+  /** Variant id; default: the one matching the tree (kernel version and code evidence). */
+  variant?: string;
+}
+
+export interface DiagramSourceInfo {
+  /** Message-ID of the review thread, without angle brackets. */
+  thread?: string;
+  subject?: string;
+  /** https://lore.kernel.org/all/<Message-ID>/ — open only on an explicit user action. */
+  url?: string;
+  /** Tree-relative file the fact was checked in. */
+  tree?: string;
+}
+
+export interface DiagramStepInfo {
+  id: string;
+  kind: 'step' | 'state';
+  label: string;
+  function?: string;
+  at?: string;
+  locks: string[];
+  notifier?: string;
+  note?: string;
+  source: DiagramSourceInfo;
+  /** Where the step happens in the tree (the `at` line inside the function, else the definition). */
+  location?: { uri: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } };
+  /** The step names a function that the tree (or its index) does not contain. */
+  missing?: boolean;
+  highlighted: boolean;
+}
+
+export interface DiagramVariantInfo {
+  id: string;
+  label: string;
+}
+
+export interface DiagramChangeInfo {
+  from: string;
+  to: string;
+  summary: string;
+  items: Array<{ what: string; why: string; source: DiagramSourceInfo }>;
+}
+
+export interface DiagramResult {
+  id: string;
+  title: string;
+  summary: string;
+  variant: string;
+  variantLabel: string;
+  /** Why this variant was chosen ("make_device_exclusive (mm/rmap.c) calls folio_walk_start; kernel 6.15 is >= 6.15"). */
+  variantReason: string;
+  variants: DiagramVariantInfo[];
+  /** SVG for inline use in HTML (no namespace, no URL); every step's function name appears as text. */
+  svg: string;
+  /** The same drawing as a standalone file (with the SVG namespace and a background). */
+  standaloneSvg: string;
+  mermaid: string;
+  steps: DiagramStepInfo[];
+  changes?: DiagramChangeInfo;
+  /** Other diagrams whose steps name the requested symbol. */
+  alternatives: string[];
+  /** True when the index was not ready and steps could not be resolved yet. */
+  unresolved?: boolean;
+}
+
+export interface DiagramListItem {
+  id: string;
+  title: string;
+  summary: string;
+  variants: DiagramVariantInfo[];
+}

@@ -2,10 +2,12 @@ import type { CliCommand } from './command';
 import { lspCommand } from './lspCommand';
 import { indexCommand } from './indexCommand';
 import { benchCommand } from './benchCommand';
+import { diagramCommand } from './diagramCommand';
 
 /** Every subcommand of `kernel-mm-lens`, in the order `--help` lists them. */
 export const commands: CliCommand[] = [
   lspCommand,
   indexCommand,
   benchCommand,
+  diagramCommand,
 ];

@@ -1,0 +1,112 @@
+import type { DiagramListItem, DiagramParams, DiagramResult, DiagramSourceInfo, DiagramStepInfo } from '../../../protocol';
+import type { KernelVersion } from '../knowledge/kernelVersion';
+import type { CodeEvidence } from './codeEvidence';
+import { layoutVariant } from './layout';
+import { renderMermaid } from './mermaidRenderer';
+import { renderSvg } from './svgRenderer';
+import type { Diagram, DiagramSource, DiagramStep } from './types';
+import { loreUrl } from './types';
+import { selectVariant } from './variantSelection';
+
+/**
+ * One entry point for the CLI and the LSP request: choose the diagram (by id or by a symbol its steps
+ * name), choose the variant matching the tree, lay it out, render SVG and Mermaid, and describe every step.
+ */
+export interface BuildOptions {
+  kernelVersion?: KernelVersion;
+  evidence?: CodeEvidence;
+  /** Where a step's code is, if the caller can tell (LSP: through the index). */
+  resolveStep?: (step: DiagramStep) => Pick<DiagramStepInfo, 'location' | 'missing'>;
+}
+
+export class DiagramLookupError extends Error {}
+
+export function listDiagrams(diagrams: Diagram[]): DiagramListItem[] {
+  return diagrams.map((diagram) => ({
+    id: diagram.id,
+    title: diagram.title,
+    summary: diagram.summary,
+    variants: diagram.variants.map((variant) => ({ id: variant.id, label: variant.label })),
+  }));
+}
+
+export function sourceInfo(source: DiagramSource): DiagramSourceInfo {
+  return { ...source, url: source.thread ? loreUrl(source.thread) : undefined };
+}
+
+function mentions(diagram: Diagram, symbol: string): boolean {
+  return diagram.variants.some((variant) => variant.steps.some((step) => step.function === symbol));
+}
+
+/** The diagram asked for: by id, else the first whose steps name `symbol`. Throws DiagramLookupError with a user-facing message. */
+export function findDiagram(diagrams: Diagram[], params: DiagramParams): { diagram: Diagram; alternatives: string[] } {
+  if (params.id) {
+    const diagram = diagrams.find((candidate) => candidate.id === params.id);
+    if (!diagram) throw new DiagramLookupError(`no diagram '${params.id}'; known: ${diagrams.map((d) => d.id).join(', ')}`);
+    const alternatives = params.symbol ? diagrams.filter((d) => d !== diagram && mentions(d, params.symbol!)).map((d) => d.id) : [];
+    return { diagram, alternatives };
+  }
+  if (params.symbol) {
+    const matching = diagrams.filter((candidate) => mentions(candidate, params.symbol!));
+    if (matching.length === 0) throw new DiagramLookupError(`no diagram has a step for ${params.symbol}`);
+    return { diagram: matching[0], alternatives: matching.slice(1).map((d) => d.id) };
+  }
+  throw new DiagramLookupError('give a diagram id or a symbol');
+}
+
+export function buildDiagram(diagrams: Diagram[], params: DiagramParams, options: BuildOptions = {}): DiagramResult {
+  const { diagram, alternatives } = findDiagram(diagrams, params);
+  if (params.variant && !diagram.variants.some((variant) => variant.id === params.variant)) {
+    throw new DiagramLookupError(`diagram '${diagram.id}' has no variant '${params.variant}'; variants: ${diagram.variants.map((v) => v.id).join(', ')}`);
+  }
+  let choice = selectVariant(diagram, { kernelVersion: options.kernelVersion, evidence: options.evidence, requested: params.variant });
+  let reason = choice.reason;
+  const symbol = params.symbol;
+  if (symbol && !params.variant && !choice.variant.steps.some((step) => step.function === symbol)) {
+    // The user came from a symbol only an older/newer variant shows: show that one, it is what they are reading.
+    const showing = choice.outcomes
+      .filter((outcome) => diagram.variants.find((v) => v.id === outcome.variant)!.steps.some((step) => step.function === symbol))
+      .sort((a, b) => b.score - a.score)[0];
+    if (showing) {
+      choice = selectVariant(diagram, { kernelVersion: options.kernelVersion, evidence: options.evidence, requested: showing.variant });
+      reason = `the only variant with a step for ${symbol} (the tree matched: ${reason})`;
+    }
+  }
+  const variant = choice.variant;
+  const highlight = new Set(symbol ? variant.steps.filter((step) => step.function === symbol).map((step) => step.id) : []);
+  const layout = layoutVariant(variant, highlight);
+  const title = `${diagram.title}: ${variant.label}`;
+  const steps: DiagramStepInfo[] = variant.steps.map((step) => ({
+    id: step.id,
+    kind: step.kind ?? 'step',
+    label: step.label,
+    function: step.function,
+    at: step.at,
+    locks: step.locks ?? [],
+    notifier: step.notifier,
+    note: step.note,
+    source: sourceInfo(step.source),
+    highlighted: highlight.has(step.id),
+    ...(step.function && options.resolveStep ? options.resolveStep(step) : {}),
+  }));
+  return {
+    id: diagram.id,
+    title: diagram.title,
+    summary: diagram.summary,
+    variant: variant.id,
+    variantLabel: variant.label,
+    variantReason: reason,
+    variants: diagram.variants.map((v) => ({ id: v.id, label: v.label })),
+    svg: renderSvg(layout, { title, standalone: false }),
+    standaloneSvg: renderSvg(layout, { title, standalone: true }),
+    mermaid: renderMermaid(variant, { title, highlight }),
+    steps,
+    changes: diagram.changes && {
+      from: diagram.changes.from,
+      to: diagram.changes.to,
+      summary: diagram.changes.summary,
+      items: diagram.changes.items.map((item) => ({ what: item.what, why: item.why, source: sourceInfo(item.source) })),
+    },
+    alternatives,
+  };
+}
