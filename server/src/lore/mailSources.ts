@@ -123,6 +123,23 @@ async function* readMbox(file: string, gz: boolean, log: LoreLog, limits: MailRe
   }
   if (truncatedCount > 0) log(`mail: ${file}: ${truncatedCount} message(s) larger than ${limits.maxMessageBytes} bytes were cut`);
   if (position === 0) log(`mail: ${file}: no messages found`);
+  else if (!gz && !endsWithNewline(file)) log(`mail: ${file}: does not end with a newline: the last message may be cut (truncated mbox)`);
+}
+
+function endsWithNewline(file: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+    const size = fs.fstatSync(fd).size;
+    if (size === 0) return true;
+    const last = Buffer.alloc(1);
+    fs.readSync(fd, last, 0, 1, size - 1);
+    return last[0] === 0x0a;
+  } catch {
+    return true;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
 }
 
 async function* readMaildir(dir: string, log: LoreLog, limits: MailReadLimits): AsyncGenerator<RawMail> {

@@ -56,8 +56,14 @@ function symbolPattern(symbol: string | undefined): RegExp | undefined {
 
 interface FocusCandidate {
   line: number;
-  /** 0: a reply's own words, 1: a reply quoting it, 2: any other message. */
+  /** 0: the requested message's own words, 1: a reply's own words, 2: a reply quoting it, 3: anything else. */
   rank: number;
+}
+
+function focusRank(isRequested: boolean, isReply: boolean, quoted: boolean): number {
+  if (isRequested && !quoted) return 0;
+  if (isReply) return quoted ? 2 : 1;
+  return 3;
 }
 
 export async function renderMailThread(messageId: string, symbol: string | undefined, mail: MailIndex): Promise<ThreadDocumentResult> {
@@ -98,13 +104,13 @@ export async function renderMailThread(messageId: string, symbol: string | undef
     if (loreUrl(message.messageId)) doc.push(`Link: ${loreUrl(message.messageId)}`);
     doc.push('');
     if (entry.messageId === messageId) requestedLine = start;
-    const isReply = entry.depth > 0;
+    const isReply = !message.isPatch && entry.parentId !== undefined;
+    const isRequested = entry.messageId === messageId;
     for (const line of sanitiseMailText(message.body).replace(/\n+$/, '').split('\n')) {
       const lineNumber = doc.lineCount;
       if (!doc.push(line)) break;
       if (pattern && pattern.test(line)) {
-        const quoted = unquote(line).depth > 0;
-        const rank = isReply ? (quoted ? 1 : 0) : 2;
+        const rank = focusRank(isRequested, isReply, unquote(line).depth > 0);
         if (!focus || rank < focus.rank) focus = { line: lineNumber, rank };
       }
     }

@@ -124,7 +124,9 @@ export function extractSymbols(subject: string, body: string, isReply: boolean):
       }
       const marker = text[0];
       if (marker === '+' || marker === '-') {
-        collector.addAll(text.slice(1), IDENTIFIER, diffRelation);
+        // Names inside changed comments are talked about, not changed: "do_swap_page() will trigger ...".
+        const inComment = /^\s*(?:\*|\/\*|\/\/)/.test(text.slice(1));
+        collector.addAll(text.slice(1), IDENTIFIER, inComment ? (own ? 'mention' : 'review') : diffRelation);
         if (own) ownDiff.push(text);
         continue;
       }
