@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Definition, DefinitionKind } from '../indexing/types';
 import { isNameGenerator } from './nameGenerators';
-import { LineMap, isIdentPart, isIdentStart, scanIdentifiers, skipQuoted } from './textScan';
+import { LineMap, isIdentPart, isIdentStart, scanIdentifiers, skipDirective, skipQuoted } from './textScan';
 
 /**
  * The definitions half of the syntax extractor: walks the file-level structure of a tree-sitter-c tree
@@ -76,6 +76,8 @@ export class DefinitionCollector {
       if (type?.type !== 'type_identifier' || declarator?.type !== 'parenthesized_declarator') return;
       nameNode = type;
     }
+    // `SYSCALL_DEFINE0(name) { ... }` reads as an old-style definition of SYSCALL_DEFINE0: generators handle it.
+    if (isNameGenerator(this.slice(nameNode))) return;
     const definition = this.addNode(nameNode, 'function', node, {
       signature: this.signature(node.startIndex, body.startIndex),
     });
@@ -206,7 +208,8 @@ export class DefinitionCollector {
       if (close < 0) continue;
       let cursor = skipBlanks(text, close);
       // Annotations between `)` and `{`: identifiers, optionally with arguments.
-      while (cursor < text.length && isIdentStart(text.charCodeAt(cursor))) {
+      while (cursor < text.length && (isIdentStart(text.charCodeAt(cursor)) || text[cursor] === '#')) {
+        if (text[cursor] === '#') { cursor = skipBlanks(text, skipDirective(text, cursor)); continue; }
         while (cursor < text.length && isIdentPart(text.charCodeAt(cursor))) cursor++;
         cursor = skipBlanks(text, cursor);
         if (text[cursor] === '(') { const after = matchingClose(text, cursor, '(', ')'); if (after < 0) break; cursor = skipBlanks(text, after); }

@@ -1,17 +1,217 @@
-import { TextDocuments, type Connection } from 'vscode-languageserver/node';
+import type { Connection, TextDocumentContentChangeEvent } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Tree } from 'web-tree-sitter';
+import type { Edit, Parser, Point, Tree } from 'web-tree-sitter';
 import type { OpenDocuments } from '../lsp/context';
+import { maskAttributeMacros, parseMasked } from './kernelSource';
+import { createCParser } from './treeSitter';
 
-// PLACEHOLDER (to be replaced by the incremental tree-sitter document store).
+/**
+ * The open documents, kept in sync with the editor from incremental LSP changes, each with a tree-sitter
+ * tree that is re-parsed incrementally: every change becomes a `tree.edit()`, and the next `tree(uri)`
+ * call re-parses with the edited tree as the old one. Trees are owned here: callers must not delete
+ * them, and must use a tree synchronously after awaiting `tree()` (the next edit may replace it).
+ *
+ * The tree is parsed from a masked copy of the text (annotation macros blanked, see kernelSource.ts).
+ * The masked copy that the edited tree describes is kept alongside, so that a change of masking outside
+ * the edited range (typing the `)` that completes `__section(".x")`) is also reported to tree-sitter.
+ */
+
+interface Entry {
+  document: TextDocument;
+  parseable: boolean;
+  /** Latest tree; after edits it is stale (`dirty`) until the next parse. */
+  tree?: Tree;
+  /** The masked text `tree` describes, with the raw edits applied since. */
+  shadow?: string;
+  dirty: boolean;
+  /** Version whose parse failed: not retried until the next change. */
+  failedVersion?: number;
+}
+
+export interface DocumentStoreOptions {
+  /** Give up a parse after this long (the document then has no tree until its next change). */
+  parseTimeoutMs?: number;
+  /** Documents larger than this (UTF-16 code units) are not parsed. */
+  maxParseLength?: number;
+}
+
+const C_FILE = /\.[ch]$/i;
+
 export class DocumentStore implements OpenDocuments {
-  private readonly documents = new TextDocuments(TextDocument);
-  constructor(connection: Connection, _log: (message: string) => void) {
-    this.documents.listen(connection);
+  private readonly entries = new Map<string, Entry>();
+  private readonly changeListeners: Array<(document: TextDocument) => void> = [];
+  private readonly closeListeners: Array<(document: TextDocument) => void> = [];
+  private parser: Promise<Parser> | undefined;
+  private readonly parseTimeoutMs: number;
+  private readonly maxParseLength: number;
+  /** Number of trees currently alive (created and not yet deleted); for tests and diagnostics. */
+  liveTrees = 0;
+
+  constructor(connection: Connection | undefined, private readonly log: (message: string) => void, options: DocumentStoreOptions = {}) {
+    this.parseTimeoutMs = options.parseTimeoutMs ?? 3000;
+    this.maxParseLength = options.maxParseLength ?? 16 * 1024 * 1024;
+    if (!connection) return;
+    connection.onDidOpenTextDocument(({ textDocument }) => this.open(textDocument.uri, textDocument.languageId, textDocument.version, textDocument.text));
+    connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => this.change(textDocument.uri, textDocument.version ?? 0, contentChanges));
+    connection.onDidCloseTextDocument(({ textDocument }) => this.close(textDocument.uri));
   }
-  get(uri: string) { return this.documents.get(uri); }
-  all() { return this.documents.all(); }
-  async tree(_uri: string): Promise<Tree | undefined> { return undefined; }
-  onDidChangeContent(listener: (document: TextDocument) => void) { this.documents.onDidChangeContent((e) => listener(e.document)); }
-  onDidClose(listener: (document: TextDocument) => void) { this.documents.onDidClose((e) => listener(e.document)); }
+
+  get(uri: string): TextDocument | undefined { return this.entries.get(uri)?.document; }
+  all(): TextDocument[] { return [...this.entries.values()].map((entry) => entry.document); }
+  version(uri: string): number | undefined { return this.entries.get(uri)?.document.version; }
+  onDidChangeContent(listener: (document: TextDocument) => void): void { this.changeListeners.push(listener); }
+  onDidClose(listener: (document: TextDocument) => void): void { this.closeListeners.push(listener); }
+
+  open(uri: string, languageId: string, version: number, text: string): void {
+    this.dropTree(this.entries.get(uri));
+    const parseable = languageId === 'c' || (languageId === 'cpp' && C_FILE.test(uri));
+    const entry: Entry = { document: TextDocument.create(uri, languageId, version, text), parseable, dirty: true };
+    this.entries.set(uri, entry);
+    this.notify(this.changeListeners, entry.document);
+  }
+
+  change(uri: string, version: number, changes: TextDocumentContentChangeEvent[]): void {
+    const entry = this.entries.get(uri);
+    if (!entry) { this.log(`change for a document that is not open: ${uri}`); return; }
+    for (const change of changes) {
+      if (!('range' in change) || !change.range) {
+        // Whole-text replacement: nothing to reuse.
+        this.dropTree(entry);
+        entry.document = TextDocument.update(entry.document, [change], version);
+        continue;
+      }
+      const old = entry.document.getText();
+      const startIndex = entry.document.offsetAt(change.range.start);
+      const oldEndIndex = Math.max(startIndex, entry.document.offsetAt(change.range.end));
+      entry.document = TextDocument.update(entry.document, [change], version);
+      if (entry.tree && entry.shadow !== undefined) {
+        const edit = editFor(old, startIndex, oldEndIndex, change.text);
+        entry.tree.edit(edit);
+        entry.shadow = entry.shadow.slice(0, startIndex) + change.text + entry.shadow.slice(oldEndIndex);
+      }
+    }
+    entry.dirty = true;
+    entry.failedVersion = undefined;
+    this.notify(this.changeListeners, entry.document);
+  }
+
+  close(uri: string): void {
+    const entry = this.entries.get(uri);
+    if (!entry) return;
+    this.dropTree(entry);
+    this.entries.delete(uri);
+    this.notify(this.closeListeners, entry.document);
+  }
+
+  async tree(uri: string): Promise<Tree | undefined> {
+    const entry = this.entries.get(uri);
+    if (!entry?.parseable) return undefined;
+    if (!entry.dirty && entry.tree) return entry.tree;
+    const parser = await this.sharedParser();
+    // Re-read: the document may have changed or closed while the parser loaded.
+    const current = this.entries.get(uri);
+    if (!current) return undefined;
+    return this.reparse(current, parser);
+  }
+
+  /** Deletes every tree and the parser (server shutdown, tests). */
+  dispose(): void {
+    for (const entry of this.entries.values()) this.dropTree(entry);
+    this.entries.clear();
+    const parser = this.parser;
+    this.parser = undefined;
+    void parser?.then((p) => p.delete(), () => undefined);
+  }
+
+  private reparse(entry: Entry, parser: Parser): Tree | undefined {
+    if (!entry.dirty && entry.tree) return entry.tree;
+    const version = entry.document.version;
+    if (entry.failedVersion === version) return undefined;
+    const text = entry.document.getText();
+    if (text.length > this.maxParseLength) {
+      this.failed(entry, version, `not parsed: ${entry.document.uri} is ${text.length} characters (limit ${this.maxParseLength})`);
+      return undefined;
+    }
+    try {
+      const masked = maskAttributeMacros(text);
+      const old = entry.tree;
+      if (old && entry.shadow !== undefined && entry.shadow.length === masked.length) {
+        const extra = maskingEdit(entry.shadow, masked);
+        if (extra) old.edit(extra);
+      } else if (old) {
+        this.dropTree(entry);
+      }
+      const fresh = parseMasked(parser, masked, entry.tree ?? null, this.parseTimeoutMs);
+      this.liveTrees++;
+      this.dropTree(entry);
+      entry.tree = fresh;
+      entry.shadow = masked;
+      entry.dirty = false;
+      return fresh;
+    } catch (err) {
+      this.failed(entry, version, `parse failed for ${entry.document.uri} (version ${version}): ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    }
+  }
+
+  private failed(entry: Entry, version: number, message: string): void {
+    this.dropTree(entry);
+    entry.failedVersion = version;
+    this.log(message);
+  }
+
+  private dropTree(entry: Entry | undefined): void {
+    if (!entry?.tree) return;
+    entry.tree.delete();
+    this.liveTrees--;
+    entry.tree = undefined;
+    entry.shadow = undefined;
+  }
+
+  private sharedParser(): Promise<Parser> {
+    this.parser ??= createCParser();
+    return this.parser;
+  }
+
+  private notify(listeners: Array<(document: TextDocument) => void>, document: TextDocument): void {
+    for (const listener of listeners) {
+      try { listener(document); } catch (err) { this.log(`document listener failed: ${String(err)}`); }
+    }
+  }
+}
+
+/** Tree-sitter point of an offset: rows count '\n' only (as tree-sitter does), columns in UTF-16 units. */
+export function pointAt(text: string, offset: number): Point {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: offset - lineStart };
+}
+
+/** The tree-sitter edit for replacing old[startIndex, oldEndIndex) with `inserted`. */
+export function editFor(old: string, startIndex: number, oldEndIndex: number, inserted: string): Edit {
+  const startPosition = pointAt(old, startIndex);
+  const oldEndPosition = pointAt(old, oldEndIndex);
+  const lastNewline = inserted.lastIndexOf('\n');
+  let newlines = 0;
+  for (let i = inserted.indexOf('\n'); i >= 0; i = inserted.indexOf('\n', i + 1)) newlines++;
+  const newEndPosition = lastNewline < 0
+    ? { row: startPosition.row, column: startPosition.column + inserted.length }
+    : { row: startPosition.row + newlines, column: inserted.length - lastNewline - 1 };
+  return { startIndex, oldEndIndex, newEndIndex: startIndex + inserted.length, startPosition, oldEndPosition, newEndPosition };
+}
+
+/** An edit covering every place where two equally long masked texts differ, or undefined if equal. */
+export function maskingEdit(before: string, after: string): Edit | undefined {
+  if (before === after) return undefined;
+  let start = 0;
+  while (start < after.length && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let end = after.length;
+  while (end > start && before.charCodeAt(end - 1) === after.charCodeAt(end - 1)) end--;
+  const startPosition = pointAt(after, start);
+  const endPosition = pointAt(after, end);
+  return { startIndex: start, oldEndIndex: end, newEndIndex: end, startPosition, oldEndPosition: endPosition, newEndPosition: endPosition };
 }
