@@ -1,0 +1,217 @@
+import * as vscode from 'vscode';
+import {
+  ClientCommands, Requests,
+  type BlameLineResult, type ThreadDocumentResult, type ThreadListEntry, type ThreadOutlineEntry,
+} from '../../../protocol';
+import type { ClientContext } from '../clientContext';
+
+/**
+ * Review threads in VS Code: "Show related review threads" on the symbol under the cursor, the read-only
+ * `kernel-mm-lens-thread:` documents (language `kernel-thread`) with a reply outline, "Open on lore.kernel.org",
+ * and "Why is this line like this?" (git blame → commit → thread; trusted workspaces only).
+ * All data comes from the server; nothing here touches the network except openExternal on the user's request.
+ */
+
+export const THREAD_SCHEME = 'kernel-mm-lens-thread';
+const THREAD_LANGUAGE = 'kernel-thread';
+const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/;
+const RELATION_ICON: Record<string, string> = { patch: '$(diff)', review: '$(comment-discussion)', mention: '$(mention)' };
+
+/** kernel-mm-lens-thread:/<Message-ID>.kernel-thread?symbol=<name> */
+export function threadUri(messageId: string, symbol?: string): vscode.Uri {
+  const query = symbol ? `symbol=${encodeURIComponent(symbol)}` : '';
+  return vscode.Uri.from({ scheme: THREAD_SCHEME, path: `/${encodeURIComponent(messageId)}.kernel-thread`, query });
+}
+
+function parseThreadUri(uri: vscode.Uri): { messageId: string; symbol?: string } {
+  const messageId = decodeURIComponent(uri.path.replace(/^\//, '').replace(/\.kernel-thread$/, ''));
+  const symbol = new URLSearchParams(uri.query).get('symbol') ?? undefined;
+  return { messageId, symbol };
+}
+
+function loreUrl(messageId: string): vscode.Uri {
+  return vscode.Uri.parse(`https://lore.kernel.org/all/${encodeURIComponent(messageId).replace(/%40/g, '@')}/`);
+}
+
+interface ThreadPick extends vscode.QuickPickItem {
+  entry: ThreadListEntry;
+}
+
+export function activate(ctx: ClientContext): void {
+  const documents = new Map<string, ThreadDocumentResult>();
+  const changed = new vscode.EventEmitter<vscode.Uri>();
+  ctx.subscribe(changed);
+
+  async function load(uri: vscode.Uri): Promise<ThreadDocumentResult> {
+    const { messageId, symbol } = parseThreadUri(uri);
+    const result = await ctx.client.sendRequest<ThreadDocumentResult>(Requests.threadDocument, { messageId, symbol });
+    documents.set(uri.toString(), result);
+    return result;
+  }
+
+  ctx.subscribe(vscode.workspace.registerTextDocumentContentProvider(THREAD_SCHEME, {
+    onDidChange: changed.event,
+    async provideTextDocumentContent(uri) {
+      try {
+        return (documents.get(uri.toString()) ?? (await load(uri))).text;
+      } catch (err) {
+        return `Kernel MM Lens could not load this thread: ${String(err)}\n`;
+      }
+    },
+  }));
+  ctx.subscribe(vscode.workspace.onDidCloseTextDocument((doc) => {
+    if (doc.uri.scheme === THREAD_SCHEME) documents.delete(doc.uri.toString());
+  }));
+
+  ctx.subscribe(vscode.languages.registerDocumentSymbolProvider({ scheme: THREAD_SCHEME }, {
+    provideDocumentSymbols(doc) {
+      const result = documents.get(doc.uri.toString());
+      return result ? outlineSymbols(result.outline, doc) : [];
+    },
+  }, { label: 'Replies' }));
+
+  async function openThread(messageId: unknown, symbol?: unknown): Promise<void> {
+    if (typeof messageId !== 'string' || !messageId) return;
+    const uri = threadUri(messageId, typeof symbol === 'string' ? symbol : undefined);
+    try {
+      const result = await load(uri);
+      changed.fire(uri);
+      let doc = await vscode.workspace.openTextDocument(uri);
+      if (doc.languageId !== THREAD_LANGUAGE) doc = await vscode.languages.setTextDocumentLanguage(doc, THREAD_LANGUAGE);
+      const line = Math.min(result.focusLine ?? 0, Math.max(0, doc.lineCount - 1));
+      const position = new vscode.Position(line, 0);
+      await vscode.window.showTextDocument(doc, { preview: true, selection: new vscode.Range(position, position) });
+      vscode.window.activeTextEditor?.revealRange(new vscode.Range(position, position), vscode.TextEditorRevealType.InCenter);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Kernel MM Lens: cannot open the thread: ${String(err)}`);
+    }
+  }
+
+  ctx.registerCommand(ClientCommands.openThread, openThread);
+
+  ctx.registerCommand(ClientCommands.openThreadOnLore, async (messageId: unknown) => {
+    if (typeof messageId === 'string' && messageId) await vscode.env.openExternal(loreUrl(messageId));
+  });
+
+  ctx.registerCommand(ClientCommands.showThreads, async (symbolArgument?: unknown) => {
+    const symbol = typeof symbolArgument === 'string' ? symbolArgument : symbolUnderCursor();
+    if (!symbol) {
+      void vscode.window.showInformationMessage('Kernel MM Lens: put the cursor on a function, macro or type name first.');
+      return;
+    }
+    let entries: ThreadListEntry[];
+    try {
+      entries = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Review threads for ${symbol}` },
+        () => ctx.client.sendRequest<ThreadListEntry[]>(Requests.threadsForSymbol, { symbol }));
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Kernel MM Lens: cannot list review threads: ${String(err)}`);
+      return;
+    }
+    if (entries.length === 0) {
+      void vscode.window.showInformationMessage(`Kernel MM Lens: no review threads known for ${symbol}. Add b4/lei mail to the "kernelMmLens.mailSources" setting to search your own mail.`);
+      return;
+    }
+    const picked = await pickThread(symbol, entries);
+    if (!picked) return;
+    if (picked.action === 'lore') await vscode.env.openExternal(loreUrl(picked.entry.messageId));
+    else await openThread(picked.entry.messageId, symbol);
+  });
+
+  ctx.registerCommand(ClientCommands.whyThisLine, async () => {
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage('Kernel MM Lens: "Why is this line like this?" runs git, so it only works in a trusted workspace.');
+      return;
+    }
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || editor.document.uri.scheme !== 'file') {
+      void vscode.window.showInformationMessage('Kernel MM Lens: open a file of a git checkout first.');
+      return;
+    }
+    const line = editor.selection.active.line;
+    let result: BlameLineResult;
+    try {
+      result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'git blame' },
+        () => ctx.client.sendRequest<BlameLineResult>(Requests.blameLine, { uri: editor.document.uri.toString(), line }));
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Kernel MM Lens: blame failed: ${String(err)}`);
+      return;
+    }
+    const thread = result.thread;
+    if (!thread) {
+      void vscode.window.showInformationMessage(result.message);
+      return;
+    }
+    const actions = ['Open thread', ...(thread.url ? ['Open on lore.kernel.org'] : [])];
+    const choice = await vscode.window.showInformationMessage(result.message, ...actions);
+    if (choice === 'Open thread') await openThread(thread.messageId);
+    else if (choice === 'Open on lore.kernel.org') await vscode.env.openExternal(loreUrl(thread.messageId));
+  });
+}
+
+function symbolUnderCursor(): string | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) return undefined;
+  const range = editor.document.getWordRangeAtPosition(editor.selection.active, IDENTIFIER);
+  return range ? editor.document.getText(range) : undefined;
+}
+
+async function pickThread(symbol: string, entries: ThreadListEntry[]): Promise<{ entry: ThreadListEntry; action: 'open' | 'lore' } | undefined> {
+  const loreButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('link-external'), tooltip: 'Open on lore.kernel.org' };
+  const quickPick = vscode.window.createQuickPick<ThreadPick>();
+  quickPick.title = `Review threads for ${symbol}`;
+  quickPick.placeholder = 'Enter opens the thread in the editor (local mail, else the bundled summary); the button opens lore.kernel.org';
+  quickPick.matchOnDescription = true;
+  quickPick.matchOnDetail = true;
+  quickPick.items = entries.map((entry) => ({
+    // QuickPick renders plain text (no Markdown), so untrusted subjects cannot inject links.
+    label: `${RELATION_ICON[entry.relation] ?? ''} ${entry.subject}`,
+    description: `${entry.relation} · ${entry.author} · ${entry.date.slice(0, 10)}${entry.local ? ' · local mail' : ''}`,
+    detail: entry.summary,
+    buttons: entry.url ? [loreButton] : [],
+    entry,
+  }));
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (value: { entry: ThreadListEntry; action: 'open' | 'lore' } | undefined) => {
+      if (settled) return;
+      settled = true;
+      resolve(value);
+      quickPick.hide();
+    };
+    quickPick.onDidTriggerItemButton((event) => finish({ entry: event.item.entry, action: 'lore' }));
+    quickPick.onDidAccept(() => {
+      const item = quickPick.selectedItems[0];
+      finish(item ? { entry: item.entry, action: 'open' } : undefined);
+    });
+    quickPick.onDidHide(() => {
+      finish(undefined);
+      quickPick.dispose();
+    });
+    quickPick.show();
+  });
+}
+
+/** The reply tree as document symbols: each message nests under the one it answers. */
+function outlineSymbols(outline: ThreadOutlineEntry[], doc: vscode.TextDocument): vscode.DocumentSymbol[] {
+  const byId = new Map<string, vscode.DocumentSymbol>();
+  const roots: vscode.DocumentSymbol[] = [];
+  const lastLine = Math.max(0, doc.lineCount - 1);
+  for (const entry of outline) {
+    const start = Math.min(entry.line, lastLine);
+    const end = Math.min(Math.max(entry.endLine, start), lastLine);
+    const range = new vscode.Range(start, 0, end, doc.lineAt(end).text.length);
+    const symbol = new vscode.DocumentSymbol(entry.author || '(unknown)', `${entry.date.slice(0, 10)} ${entry.subject}`,
+      entry.depth === 0 ? vscode.SymbolKind.Module : vscode.SymbolKind.String, range, new vscode.Range(start, 0, start, 0));
+    const parent = entry.parentId ? byId.get(entry.parentId) : undefined;
+    if (parent) parent.children.push(symbol);
+    else roots.push(symbol);
+    byId.set(entry.messageId, symbol);
+  }
+  // VS Code expects a child's range inside its parent's: a message's range grows to cover its replies.
+  const cover = (symbol: vscode.DocumentSymbol): vscode.Range => {
+    for (const child of symbol.children) symbol.range = symbol.range.union(cover(child));
+    return symbol.range;
+  };
+  roots.forEach(cover);
+  return roots;
+}
