@@ -2,6 +2,7 @@ import type { ClientContext } from '../clientContext';
 import * as trust from './trust';
 import * as statusBar from './statusBar';
 import * as commands from './commands';
+import * as diagramPanel from './diagramPanel';
 
 /** A client feature: one file under client/src/features/, wiring one part of VS Code to the server. */
 export interface ClientFeature {
@@ -16,4 +17,5 @@ export const features: Record<string, ClientFeature> = {
   trust,
   statusBar,
   commands,
+  diagramPanel,
 };

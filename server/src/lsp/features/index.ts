@@ -1,5 +1,7 @@
 import type { ServerFeature } from '../feature';
+import { diagramsFeature } from './diagrams';
 
 /** Every LSP feature of the server. Add a file under lsp/features/ and list it here. */
 export const features: ServerFeature[] = [
+  diagramsFeature,
 ];
