@@ -76,6 +76,12 @@ export const Requests = {
   rebuildIndex: 'kernelMmLens/rebuildIndex',
   /** Current index status. */
   indexStatus: 'kernelMmLens/getIndexStatus',
+  /** Review threads of a symbol, bundled index + local mail, ranked. Params ThreadsForSymbolParams, result ThreadListEntry[]. */
+  threadsForSymbol: 'kernelMmLens/threadsForSymbol',
+  /** One thread rendered as plain text for a read-only `kernel-thread` document. ThreadDocumentParams → ThreadDocumentResult. */
+  threadDocument: 'kernelMmLens/threadDocument',
+  /** git blame of one line → commit → review thread. BlameLineParams → BlameLineResult. */
+  blameLine: 'kernelMmLens/blameLine',
   /** One lifecycle diagram, laid out and resolved against the tree. DiagramParams → DiagramResult. */
   diagram: 'kernelMmLens/diagram',
   /** Every lifecycle diagram (id, title, variants). No params → DiagramListItem[]. */
@@ -94,6 +100,12 @@ export const ServerCommands = {} as const;
 export const ClientCommands = {
   rebuildIndex: 'kernelMmLens.rebuildIndex',
   showStatusMenu: 'kernelMmLens.showStatusMenu',
+  showThreads: 'kernelMmLens.showThreads',
+  /** args: messageId: string, symbol?: string */
+  openThread: 'kernelMmLens.openThread',
+  /** args: messageId: string */
+  openThreadOnLore: 'kernelMmLens.openThreadOnLore',
+  whyThisLine: 'kernelMmLens.whyThisLine',
   /** args: {id?: string, symbol?: string, variant?: string} (DiagramParams); opens the lifecycle diagram panel. */
   openDiagram: 'kernelMmLens.openDiagram',
   /** Saves the diagram shown in the active diagram panel as a standalone SVG file. */
@@ -178,4 +190,88 @@ export interface DiagramListItem {
   title: string;
   summary: string;
   variants: DiagramVariantInfo[];
+}
+
+/** How a message relates to a symbol: it changes it (diff), discusses it in a reply, or only names it. */
+export type ThreadRelation = 'patch' | 'review' | 'mention';
+
+export interface ThreadsForSymbolParams {
+  symbol: string;
+}
+
+/** One related review thread message, as listed for a symbol (also the CLI's `threads --json` element). */
+export interface ThreadListEntry {
+  /** Without angle brackets. */
+  messageId: string;
+  subject: string;
+  author: string;
+  /** ISO 8601, or "" when unknown. */
+  date: string;
+  /** https://lore.kernel.org/all/<Message-ID>/ */
+  url: string;
+  relation: ThreadRelation;
+  /** "bundled" or the path of the mail file/maildir the message came from. */
+  source: string;
+  /** Series name and version when known ("mm: fixes for device-exclusive entries (hmm)", 2). */
+  series?: string;
+  version?: number;
+  /** Message-ID of the thread root, when known. */
+  rootMessageId?: string;
+  /** One-line summary of the point the message made (bundled index) or the first prose line (mail). */
+  summary?: string;
+  /** True when the thread's messages are available locally (openable in the editor). */
+  local: boolean;
+}
+
+export interface ThreadDocumentParams {
+  messageId: string;
+  /** Focus the first reply that mentions this symbol. */
+  symbol?: string;
+}
+
+export interface ThreadOutlineEntry {
+  messageId: string;
+  /** Message-ID of the parent, if any. */
+  parentId?: string;
+  author: string;
+  subject: string;
+  date: string;
+  /** 0-based line of the message's header block in `text`. */
+  line: number;
+  /** 0-based last line of the message in `text`. */
+  endLine: number;
+  depth: number;
+}
+
+export interface ThreadDocumentResult {
+  found: boolean;
+  /** Plain text for the `kernel-thread` language (mail text is untrusted: never rendered as HTML/Markdown). */
+  text: string;
+  outline: ThreadOutlineEntry[];
+  /** 0-based line to reveal: the reply mentioning the symbol, else the requested message. */
+  focusLine?: number;
+  url: string;
+}
+
+export interface BlameLineParams {
+  uri: string;
+  /** 0-based line. */
+  line: number;
+}
+
+export interface BlameCommit {
+  sha: string;
+  subject: string;
+  author: string;
+  authorEmail: string;
+  date: string;
+}
+
+export interface BlameLineResult {
+  commit?: BlameCommit;
+  thread?: ThreadListEntry;
+  /** How the thread was found. */
+  via?: 'link-trailer' | 'message-id-trailer' | 'patch-id' | 'subject-author';
+  /** Plain-language outcome ("no review thread found for commit abc123: …"). */
+  message: string;
 }

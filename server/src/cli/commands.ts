@@ -2,6 +2,7 @@ import type { CliCommand } from './command';
 import { lspCommand } from './lspCommand';
 import { indexCommand } from './indexCommand';
 import { benchCommand } from './benchCommand';
+import { threadsCommand } from './threadsCommand';
 import { diagramCommand } from './diagramCommand';
 
 /** Every subcommand of `kernel-mm-lens`, in the order `--help` lists them. */
@@ -9,5 +10,6 @@ export const commands: CliCommand[] = [
   lspCommand,
   indexCommand,
   benchCommand,
+  threadsCommand,
   diagramCommand,
 ];
