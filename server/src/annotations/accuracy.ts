@@ -54,7 +54,7 @@ export async function checkTreeForFalsePositives(root: string, options: { catalo
         const relative = path.relative(root, file).split(path.sep).join('/');
         for (const call of tree.rootNode.descendantsOfType('call_expression')) {
           const name = call ? calleeName(call) : undefined;
-          if (name && name in report.callSites && insideFunctionBody(call)) report.callSites[name]++;
+          if (call && name && name in report.callSites && insideFunctionBody(call)) report.callSites[name]++;
         }
         for (const finding of findMissingReleases(tree.rootNode, catalog)) {
           report.findings.push({

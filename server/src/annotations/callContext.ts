@@ -26,6 +26,8 @@ export interface CallContextEntry {
   holds: HeldResource[];
   checkRelease: boolean;
   checkReleaseReason?: string;
+  /** Fields of the key object whose zero value means nothing is held (`args.cpages` after migrate_vma_setup). */
+  nothingHeldWhenZero?: string[];
   since?: string;
   until?: string;
   sources: string[];
@@ -89,6 +91,7 @@ function addFile(catalog: CallContextCatalog, file: string, doc: any): void {
       name: raw.name, hint: raw.hint, failure: raw.failure, keyArgument: raw.key?.argument,
       holds: raw.holds.map((h: any) => ({ what: String(h.what), releasedBy: h.releasedBy.map(String) })),
       checkRelease: raw.checkRelease, checkReleaseReason: raw.checkReleaseReason,
+      nothingHeldWhenZero: Array.isArray(raw.nothingHeldWhenZero) ? raw.nothingHeldWhenZero.map(String) : undefined,
       since: raw.since, until: raw.until, sources: raw.sources.map(String), file,
     });
   }

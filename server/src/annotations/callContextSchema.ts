@@ -41,6 +41,7 @@ export const callContextSchema = {
           },
           checkRelease: { type: 'boolean' },
           checkReleaseReason: { type: 'string', minLength: 3 },
+          nothingHeldWhenZero: { type: 'array', items: identifier },
           since: { type: 'string', pattern: versionPattern },
           until: { type: 'string', pattern: versionPattern },
           sources,

@@ -1,5 +1,11 @@
 import type { Node } from 'web-tree-sitter';
 import type { CallContextCatalog, CallContextEntry, HeldResource } from './callContext';
+import {
+  TRANSPARENT_WRAPPERS, STORED, type HelperReleases, helperReleases, localNames, baseName, conditionLiteral, negateLiteral,
+  calleeName, normaliseOperand, argumentsOf, heldOnlyIfNonZero, isNullish, isStatement, resultTarget, handsOver, functionNameOf,
+} from './releaseSyntax';
+
+export { calleeName, normaliseOperand, functionNameOf };
 
 /**
  * The missing-release rule's path analysis, on the tree-sitter tree of one C file.
@@ -22,8 +28,12 @@ export interface Obligation {
   keys: string[];
   /** Variable (or field) that received the call's result, for failure checks. */
   resultVar?: string;
+  /** Every variable the result was assigned to (`start_pte = pte = pte_offset_map_lock(...)`). */
+  aliases: string[];
   /** Stored somewhere that outlives the function (a struct field, `*out`): the caller owns it, never reported. */
   escaped: boolean;
+  /** Variables whose truth implies this acquisition happened (`if (cow) start(...)`, `notified = true`). */
+  witnesses: string[];
   call: Node;
 }
 
@@ -37,24 +47,19 @@ export interface MissingRelease {
 type State = Map<string, Obligation> | null;
 
 const NORETURN = new Set(['BUG', 'panic', 'do_exit', 'unreachable', '__builtin_unreachable', 'kthread_exit', 'make_task_dead']);
-const TRANSPARENT_WRAPPERS = new Set(['likely', 'unlikely', 'WARN_ON', 'WARN_ON_ONCE', 'VM_WARN_ON', 'VM_WARN_ON_ONCE', 'data_race', 'READ_ONCE']);
 const MAX_PASSES = 6;
 
 export function findMissingReleases(root: Node, catalog: CallContextCatalog): MissingRelease[] {
   const findings: MissingRelease[] = [];
-  for (const fn of root.descendantsOfType('function_definition')) {
-    if (!fn) continue;
+  const functions = root.descendantsOfType('function_definition').filter((fn): fn is Node => !!fn);
+  let helpers: HelperReleases | undefined;
+  for (const fn of functions) {
     const body = fn.childForFieldName('body');
     if (!body || !mentionsTrackedAcquire(body, catalog)) continue;
-    findings.push(...new FunctionAnalysis(catalog, functionNameOf(fn)).run(body));
+    helpers ??= helperReleases(functions, catalog);
+    findings.push(...new FunctionAnalysis(catalog, functionNameOf(fn), localNames(body), helpers).run(body));
   }
   return findings;
-}
-
-export function functionNameOf(fn: Node): string {
-  let declarator = fn.childForFieldName('declarator');
-  while (declarator && declarator.type !== 'function_declarator') declarator = declarator.childForFieldName('declarator');
-  return declarator?.childForFieldName('declarator')?.text ?? '(anonymous)';
 }
 
 function mentionsTrackedAcquire(body: Node, catalog: CallContextCatalog): boolean {
@@ -63,30 +68,6 @@ function mentionsTrackedAcquire(body: Node, catalog: CallContextCatalog): boolea
     if (entry && entry.checkRelease) return true;
   }
   return false;
-}
-
-export function calleeName(call: Node): string | undefined {
-  const fn = call.childForFieldName('function');
-  return fn && fn.type === 'identifier' ? fn.text : undefined;
-}
-
-/** `&fw` → `fw`, `(vmf->pte)` → `vmf->pte`, whitespace removed. */
-export function normaliseOperand(text: string): string {
-  let t = text.replace(/\s+/g, '');
-  for (;;) {
-    if (t.startsWith('&')) t = t.slice(1);
-    else if (t.startsWith('(') && t.endsWith(')') && balanced(t.slice(1, -1))) t = t.slice(1, -1);
-    else return t;
-  }
-}
-
-function balanced(text: string): boolean {
-  let depth = 0;
-  for (const ch of text) {
-    if (ch === '(') depth++;
-    else if (ch === ')' && --depth < 0) return false;
-  }
-  return depth === 0;
 }
 
 function merge(...states: State[]): State {
@@ -106,10 +87,6 @@ function sameState(a: State, b: State): boolean {
   return true;
 }
 
-function argumentsOf(call: Node): Node[] {
-  return (call.childForFieldName('arguments')?.namedChildren ?? []).filter((n): n is Node => !!n && n.type !== 'comment');
-}
-
 class FunctionAnalysis {
   private labels = new Map<string, State>();
   private breakTargets: State[][] = [];
@@ -117,8 +94,12 @@ class FunctionAnalysis {
   private findings = new Map<string, MissingRelease>();
   private nextAcquisition = 0;
   private reporting = false;
+  private guards: string[] = [];
+  /** Flags set to true earlier in the enclosing blocks (`notified = true; start(&range);`). */
+  private flagsSet: string[][] = [];
 
-  constructor(private readonly catalog: CallContextCatalog, private readonly functionName: string) {}
+  constructor(private readonly catalog: CallContextCatalog, private readonly functionName: string,
+    private readonly locals: Set<string>, private readonly helpers: HelperReleases) {}
 
   run(body: Node): MissingRelease[] {
     // Gotos to labels earlier in the body (retry loops) need another pass with the label's new state.
@@ -152,10 +133,16 @@ class FunctionAnalysis {
     switch (node.type) {
       case 'compound_statement': case 'translation_unit': return this.execSequence(node.namedChildren, state);
       case 'if_statement': {
-        const [whenTrue, whenFalse] = this.cond(node.childForFieldName('condition'), state);
+        const condition = node.childForFieldName('condition');
+        const [whenTrue, whenFalse] = this.cond(condition, state);
+        const guard = conditionLiteral(condition);
+        if (guard) this.guards.push(guard);
         const thenState = this.execOptional(node.childForFieldName('consequence'), whenTrue);
+        if (guard) this.guards.pop();
         const alternative = node.childForFieldName('alternative');
+        if (guard && alternative) this.guards.push(negateLiteral(guard));
         const elseState = alternative ? this.exec(alternative, whenFalse) : whenFalse;
+        if (guard && alternative) this.guards.pop();
         return merge(thenState, elseState);
       }
       case 'else_clause': return this.execSequence(node.namedChildren, state);
@@ -185,7 +172,7 @@ class FunctionAnalysis {
         this.checkExit(after, node, value ?? undefined);
         return null;
       }
-      case 'expression_statement': case 'declaration': return this.execSequence(node.namedChildren, state);
+      case 'expression_statement': case 'declaration': return this.execNodes(node.namedChildren.filter((c): c is Node => !!c), state);
       case 'init_declarator': {
         const value = node.childForFieldName('value');
         return value ? this.expr(value, state) : state;
@@ -208,7 +195,15 @@ class FunctionAnalysis {
   }
 
   private execSequence(children: (Node | null)[], state: State): State {
-    const nodes = children.filter((c): c is Node => !!c);
+    this.flagsSet.push([]);
+    try {
+      return this.execNodes(children.filter((c): c is Node => !!c), state);
+    } finally {
+      this.flagsSet.pop();
+    }
+  }
+
+  private execNodes(nodes: Node[], state: State): State {
     for (let i = 0; i < nodes.length; i++) {
       const child = nodes[i];
       // `list_for_each_entry(...) { ... }`: a macro loop parses as a call statement missing its ';' + a block.
@@ -279,9 +274,15 @@ class FunctionAnalysis {
     switch (node.type) {
       case 'call_expression': return this.call(node, state);
       case 'conditional_expression': {
-        const [whenTrue, whenFalse] = this.cond(node.childForFieldName('condition'), state);
+        const condition = node.childForFieldName('condition');
+        const [whenTrue, whenFalse] = this.cond(condition, state);
+        const guard = conditionLiteral(condition);
+        this.guards.push(guard ?? '');
         const a = this.execOptional(node.childForFieldName('consequence'), whenTrue);
+        this.guards.pop();
+        this.guards.push(guard ? negateLiteral(guard) : '');
         const b = this.execOptional(node.childForFieldName('alternative'), whenFalse);
+        this.guards.pop();
         return merge(a, b);
       }
       case 'binary_expression': {
@@ -290,6 +291,29 @@ class FunctionAnalysis {
         break;
       }
       case 'sizeof_expression': case 'comment': case 'string_literal': return state;
+      case 'assignment_expression': {
+        const left = node.childForFieldName('left');
+        const right = node.childForFieldName('right');
+        if (!left || !right) break;
+        const leftText = normaliseOperand(left.text);
+        if (right.text === 'true') {
+          // `notified = true;` next to an acquire: a later `if (notified)` tells whether it happened.
+          this.flagsSet.at(-1)?.push(leftText);
+          return new Map([...state].map(([id, ob]) => [id, { ...ob, witnesses: [...ob.witnesses, leftText] }]));
+        }
+        const after = this.expr(right, state);
+        const rightAlias = normaliseOperand(right.text);
+        if (after && this.locals.has(leftText)) {
+          // `start_pte = pte;`: one more name for the same acquisition.
+          return new Map([...after].map(([id, ob]) => [id, ob.aliases.includes(rightAlias) ? { ...ob, aliases: [...ob.aliases, leftText], keys: [...ob.keys, leftText] } : ob]));
+        }
+        // `fw->ptl = ptl;`, `*ptlp = ptl;`: the acquired object now lives outside this function.
+        const rightText = normaliseOperand(right.text);
+        if (after && !this.locals.has(baseName(leftText)) || (after && (left.type === 'pointer_expression' || leftText.includes('->')))) {
+          return new Map([...(after as Map<string, Obligation>)].map(([id, ob]) => [id, ob.keys.includes(rightText) || ob.aliases.includes(rightText) ? { ...ob, escaped: true } : ob]));
+        }
+        return after;
+      }
       case 'compound_statement': return this.exec(node, state);
     }
     for (const child of node.namedChildren) if (child && state) state = isStatement(child) ? this.exec(child, state) : this.expr(child, state);
@@ -304,8 +328,10 @@ class FunctionAnalysis {
     if (NORETURN.has(name)) return null;
     const releases = this.catalog.releasers.get(name);
     if (releases) state = this.release(node, name, state);
+    const helper = this.helpers.get(name);
+    if (helper && state) state = this.releaseThroughHelper(node, helper, state);
     const entry = this.catalog.functions.get(name);
-    if (entry && entry.holds.length > 0) state = this.acquire(node, entry, state);
+    if (entry && entry.holds.length > 0 && state) state = this.acquire(node, entry, state);
     return state;
   }
 
@@ -314,13 +340,34 @@ class FunctionAnalysis {
     if (target.kind === 'returned') return state; // handed to the caller at once
     const args = argumentsOf(call).map((a) => normaliseOperand(a.text));
     const keys = entry.keyArgument !== undefined && args[entry.keyArgument] ? [args[entry.keyArgument]] : [...args];
-    if (target.text) keys.unshift(target.text);
-    const escaped = target.kind === 'stored' || target.kind === 'passed';
+    keys.unshift(...target.aliases);
+    // The object acquired (the key argument, else the result) must belong to this function to be its job to release.
+    const object = entry.keyArgument !== undefined ? args[entry.keyArgument] : target.text;
+    const escaped = target.kind === 'stored' || target.kind === 'passed' ||
+      (!!object && (!this.locals.has(baseName(object)) || (entry.keyArgument !== undefined && object.includes('->'))));
     const acquisition = this.nextAcquisition++;
     const next = new Map(state);
+    const flags = this.flagsSet.flat();
+    // A guard on a flag that was just set (`if (!notified) { notified = true; start(); }`) no longer describes it.
+    const witnesses = [...this.guards.filter((g) => !flags.includes(g.replace(/^!/, ''))), ...flags].filter((w) => w !== '');
     entry.holds.forEach((held, i) => {
-      next.set(`${acquisition}.${i}`, { acquisition, entry, held, keys, resultVar: target.text, escaped, call });
+      next.set(`${acquisition}.${i}`, { acquisition, entry, held, keys, resultVar: target.text, aliases: target.aliases, escaped, witnesses, call });
     });
+    return next;
+  }
+
+  private releaseThroughHelper(call: Node, helper: Array<{ releaser: string; param: number }>, state: Map<string, Obligation>): State {
+    const args = argumentsOf(call).map((a) => normaliseOperand(a.text));
+    const next = new Map(state);
+    for (const { releaser, param } of helper) {
+      const arg = args[param];
+      if (!arg) continue;
+      for (const [id, ob] of state) {
+        if (!ob.keys.some((k) => k === arg || baseName(k) === arg)) continue;
+        if (releaser === STORED) next.set(id, { ...ob, escaped: true });
+        else if (ob.held.releasedBy.includes(releaser)) next.delete(id);
+      }
+    }
     return next;
   }
 
@@ -338,6 +385,15 @@ class FunctionAnalysis {
 
   /** Evaluates a condition: the states when it is true and when it is false. */
   private cond(node: Node | null, state: State): [State, State] {
+    const [whenTrue, whenFalse] = this.condInner(node, state);
+    const literal = conditionLiteral(node);
+    if (!literal) return [whenTrue, whenFalse];
+    const opposite = negateLiteral(literal);
+    const drop = (s: State, witness: string): State => (s ? new Map([...s].filter(([, ob]) => !ob.witnesses.includes(witness))) : s);
+    return [drop(whenTrue, opposite), drop(whenFalse, literal)];
+  }
+
+  private condInner(node: Node | null, state: State): [State, State] {
     if (!node || !state) return [state, state];
     switch (node.type) {
       case 'parenthesized_expression': {
@@ -408,7 +464,8 @@ class FunctionAnalysis {
     const whenTrue = new Map(state);
     const whenFalse = new Map(state);
     for (const [id, ob] of state) {
-      if (ob.resultVar !== variable) continue;
+      if (test === 'truthy' && heldOnlyIfNonZero(ob, variable)) { whenFalse.delete(id); continue; }
+      if (!ob.aliases.includes(variable)) continue;
       const failure = ob.entry.failure;
       if (test === 'truthy') {
         if (failure === 'nonzero') whenTrue.delete(id);
@@ -421,49 +478,3 @@ class FunctionAnalysis {
   }
 }
 
-function isNullish(node: Node): boolean {
-  return node.type === 'null' || node.text === 'NULL' || node.text === '0';
-}
-
-const STATEMENT_TYPES = new Set(['compound_statement', 'if_statement', 'while_statement', 'do_statement', 'for_statement',
-  'switch_statement', 'return_statement', 'break_statement', 'continue_statement', 'goto_statement', 'labeled_statement',
-  'expression_statement', 'declaration', 'preproc_if', 'preproc_ifdef']);
-
-function isStatement(node: Node): boolean {
-  return STATEMENT_TYPES.has(node.type);
-}
-
-/** Where the result of an acquire call goes. */
-function resultTarget(call: Node): { kind: 'local' | 'stored' | 'returned' | 'passed' | 'discarded'; text?: string } {
-  let node = call;
-  let parent = node.parent;
-  while (parent && (parent.type === 'parenthesized_expression' || parent.type === 'cast_expression')) { node = parent; parent = node.parent; }
-  if (!parent) return { kind: 'discarded' };
-  if (parent.type === 'return_statement') return { kind: 'returned' };
-  if (parent.type === 'assignment_expression' && parent.childForFieldName('right')?.id === node.id) {
-    const left = parent.childForFieldName('left');
-    const text = left ? normaliseOperand(left.text) : undefined;
-    // A field of a local struct (vmf->pte) is still checked in place; `*out = ...` hands it to the caller.
-    const stored = !!left && (left.type === 'pointer_expression' || left.type === 'subscript_expression');
-    return { kind: stored ? 'stored' : 'local', text };
-  }
-  if (parent.type === 'init_declarator' && parent.childForFieldName('value')?.id === node.id) {
-    let declarator = parent.childForFieldName('declarator');
-    while (declarator && declarator.type !== 'identifier') declarator = declarator.childForFieldName('declarator');
-    return { kind: 'local', text: declarator?.text };
-  }
-  if (parent.type === 'argument_list') return { kind: 'passed' };
-  return { kind: 'discarded' };
-}
-
-/** `return folio;`, `return pte;`: the caller now owns what was acquired. */
-function handsOver(ob: Obligation, returnedText: string): boolean {
-  const names = new Set<string>();
-  if (ob.resultVar) names.add(ob.resultVar);
-  if (ob.entry.keyArgument !== undefined) for (const key of ob.keys) names.add(key);
-  for (const name of names) {
-    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    if (new RegExp(`(^|[^A-Za-z0-9_>.])${escaped}($|[^A-Za-z0-9_])`).test(returnedText)) return true;
-  }
-  return false;
-}
