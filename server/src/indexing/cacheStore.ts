@@ -1,0 +1,128 @@
+/**
+ * The index on disk: one binary file per tree (typed arrays written as they are, 8-byte aligned),
+ * with a header, a format version and a SHA-1 over everything, so a truncated, corrupt or foreign
+ * file is detected and rebuilt instead of trusted. Writes go to a temporary file renamed into place.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as crypto from 'crypto';
+import type { IndexData } from './indexData';
+
+const MAGIC = Buffer.from('KMMLIDX\0', 'latin1');
+/** Bump when the layout of IndexData or of packed definitions changes. */
+export const CACHE_FORMAT_VERSION = 3;
+const DIGEST_BYTES = 20;
+
+type SectionType = 'text' | 'json' | 'f64' | 'u32' | 'i32';
+interface SectionHeader { name: keyof IndexData; type: SectionType; offset: number; length: number }
+interface CacheHeader { root: string; settingsKey: string; createdAt: string; sections: SectionHeader[] }
+
+export class CacheError extends Error {}
+
+/** Folder of one tree's cache inside the cache dir (keyed by the tree's real path). */
+export function cacheFileFor(cacheDir: string, root: string): string {
+  let real = root;
+  try { real = fs.realpathSync(root); } catch { /* the tree may be gone: use the path as given */ }
+  const key = crypto.createHash('sha1').update(real).digest('hex').slice(0, 16);
+  return path.join(cacheDir, `tree-${key}`, 'index.bin');
+}
+
+const SECTIONS: Array<[keyof IndexData, SectionType]> = [
+  ['names', 'text'], ['files', 'text'], ['skipped', 'json'],
+  ['fileSize', 'f64'], ['fileMtime', 'f64'], ['fileDefStart', 'u32'], ['defs', 'i32'],
+  ['fileIdentStart', 'u32'], ['idents', 'u32'], ['fileRefCount', 'u32'],
+];
+
+export function writeIndexCache(file: string, data: IndexData): number {
+  const payloads: Array<{ header: SectionHeader; bytes: Uint8Array }> = [];
+  for (const [name, type] of SECTIONS) {
+    const value = data[name] as unknown;
+    let bytes: Uint8Array;
+    if (type === 'text') bytes = Buffer.from((value as string[]).join('\n'), 'utf8');
+    else if (type === 'json') bytes = Buffer.from(JSON.stringify(value), 'utf8');
+    else { const array = value as Float64Array | Uint32Array | Int32Array; bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength); }
+    payloads.push({ header: { name, type, offset: 0, length: type === 'text' ? (value as string[]).length : bytes.byteLength }, bytes });
+  }
+  // Layout: magic, version (u32), header length (u32), header JSON, then 8-aligned sections, then the digest.
+  const header: CacheHeader = { root: data.root, settingsKey: data.settingsKey, createdAt: new Date().toISOString(), sections: [] };
+  const provisional = Buffer.from(JSON.stringify({ ...header, sections: payloads.map((p) => ({ ...p.header, offset: 1e15 })) }), 'utf8');
+  let offset = align8(MAGIC.length + 8 + provisional.length + 64);
+  const headerStart = MAGIC.length + 8;
+  for (const payload of payloads) {
+    payload.header.offset = offset;
+    header.sections.push(payload.header);
+    offset = align8(offset + payload.bytes.byteLength);
+  }
+  const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
+  if (headerStart + headerBytes.length > payloads[0].header.offset) throw new CacheError('cache header overflow');
+  const total = offset + DIGEST_BYTES;
+  const out = Buffer.alloc(total);
+  MAGIC.copy(out, 0);
+  out.writeUInt32LE(CACHE_FORMAT_VERSION, MAGIC.length);
+  out.writeUInt32LE(headerBytes.length, MAGIC.length + 4);
+  headerBytes.copy(out, headerStart);
+  for (const payload of payloads) out.set(payload.bytes, payload.header.offset);
+  crypto.createHash('sha1').update(out.subarray(0, total - DIGEST_BYTES)).digest().copy(out, total - DIGEST_BYTES);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, out);
+  fs.renameSync(temporary, file);
+  return total;
+}
+
+/** Reads a cache file; throws CacheError with a reason for anything but a valid cache of this format. */
+export function readIndexCache(file: string, expectedRoot?: string): IndexData {
+  let raw: Buffer;
+  try { raw = fs.readFileSync(file); } catch (err) { throw new CacheError(`unreadable (${(err as NodeJS.ErrnoException).code ?? err})`); }
+  if (raw.length < MAGIC.length + 8 + DIGEST_BYTES || !raw.subarray(0, MAGIC.length).equals(MAGIC)) throw new CacheError('not a Kernel MM Lens index (bad magic)');
+  const version = raw.readUInt32LE(MAGIC.length);
+  if (version !== CACHE_FORMAT_VERSION) throw new CacheError(`format version ${version}, expected ${CACHE_FORMAT_VERSION}`);
+  const digest = crypto.createHash('sha1').update(raw.subarray(0, raw.length - DIGEST_BYTES)).digest();
+  if (!digest.equals(raw.subarray(raw.length - DIGEST_BYTES))) throw new CacheError('checksum mismatch (truncated or corrupt)');
+  // Typed array views need 8-byte aligned memory.
+  const bytes = raw.byteOffset % 8 === 0 ? raw : Buffer.from(raw);
+  let header: CacheHeader;
+  try {
+    const headerLength = bytes.readUInt32LE(MAGIC.length + 4);
+    header = JSON.parse(bytes.subarray(MAGIC.length + 8, MAGIC.length + 8 + headerLength).toString('utf8'));
+  } catch (err) {
+    throw new CacheError(`unreadable header (${(err as Error).message})`);
+  }
+  if (expectedRoot !== undefined && header.root !== expectedRoot) throw new CacheError(`belongs to another tree (${header.root})`);
+  const data: Partial<IndexData> = { root: header.root, settingsKey: header.settingsKey };
+  for (const section of header.sections) {
+    const { offset, length, type } = section;
+    const view = (elements: number, size: number) => {
+      if (offset + elements * size > bytes.length - DIGEST_BYTES) throw new CacheError(`section ${section.name} out of bounds`);
+      return { buffer: bytes.buffer, byteOffset: bytes.byteOffset + offset };
+    };
+    let value: unknown;
+    switch (type) {
+      case 'text': {
+        const end = sectionEnd(header, section, bytes.length - DIGEST_BYTES);
+        const text = bytes.subarray(offset, end).toString('utf8').replace(/\0+$/, '');
+        value = length === 0 ? [] : text.split('\n');
+        if ((value as string[]).length !== length) throw new CacheError(`section ${section.name} has ${(value as string[]).length} entries, expected ${length}`);
+        break;
+      }
+      case 'json': value = JSON.parse(bytes.subarray(offset, offset + length).toString('utf8')); break;
+      case 'f64': { const v = view(length / 8, 8); value = new Float64Array(v.buffer, v.byteOffset, length / 8); break; }
+      case 'u32': { const v = view(length / 4, 4); value = new Uint32Array(v.buffer, v.byteOffset, length / 4); break; }
+      case 'i32': { const v = view(length / 4, 4); value = new Int32Array(v.buffer, v.byteOffset, length / 4); break; }
+    }
+    (data as Record<string, unknown>)[section.name] = value;
+  }
+  const complete = data as IndexData;
+  for (const [name] of SECTIONS) if (complete[name] === undefined) throw new CacheError(`section ${name} missing`);
+  if (complete.fileDefStart.length !== complete.files.length + 1 || complete.fileIdentStart.length !== complete.files.length + 1) {
+    throw new CacheError('inconsistent file tables');
+  }
+  return complete;
+}
+
+function sectionEnd(header: CacheHeader, section: SectionHeader, limit: number): number {
+  const later = header.sections.filter((s) => s.offset > section.offset).map((s) => s.offset);
+  return later.length > 0 ? Math.min(...later) : limit;
+}
+
+function align8(n: number): number { return (n + 7) & ~7; }

@@ -1,0 +1,116 @@
+/**
+ * One file's index entry: read, guard against hostile content, extract, and pack into typed arrays.
+ * Shared by the worker threads (bulk pass), the live index (edited documents) and reference queries.
+ */
+import * as fs from 'fs';
+import { extractLexical, type LexicalDefinition, type LexicalExtraction } from '../parsing/lexicalExtractor';
+import { extractKconfig, extractMakefile } from '../parsing/buildFileExtractor';
+import { generatedNames } from '../parsing/nameGenerators';
+import { kindOfFile, looksBinary } from './fileScanner';
+import type { DefinitionKind } from './types';
+
+export const DEFINITION_KINDS: DefinitionKind[] = ['function', 'prototype', 'macro', 'function-macro', 'struct', 'union',
+  'enum', 'enumerator', 'typedef', 'variable', 'field', 'kconfig', 'generated'];
+const KIND_CODE = new Map(DEFINITION_KINDS.map((kind, code) => [kind, code]));
+
+/** Int32 fields per packed definition. */
+export const DEF_FIELDS = 15;
+export const enum DefField {
+  Name = 0, Kind, NameLine, NameCol, NameEndCol, StartLine, StartCol, EndLine, EndCol, Container, SigStart, SigEnd, DocStart, DocEnd, Flags,
+}
+export const DEF_FLAG_DECLARATION = 1;
+export const DEF_FLAG_STATIC = 2;
+
+export type ReferenceFilter = 'all' | ReadonlySet<string> | undefined;
+
+/** Extracts from text already in memory (open documents, tests). */
+export function extractText(file: string, text: string, references?: ReferenceFilter): LexicalExtraction {
+  const name = file.slice(file.lastIndexOf('/') + 1);
+  switch (kindOfFile(name)) {
+    case 'kconfig': return extractKconfig(text, { file, references });
+    case 'makefile': return extractMakefile(text, { file, references });
+    default: return extractLexical(text, { file, references, generators: generatedNames });
+  }
+}
+
+export type FileReadResult = { text: string } | { error: string };
+
+/** Reads a source file as text, refusing binary content and files that vanished or grew past the limit. */
+export function readSourceFile(absolutePath: string, maxFileSize: number): FileReadResult {
+  let bytes: Buffer;
+  try {
+    const stat = fs.statSync(absolutePath);
+    if (!stat.isFile()) return { error: 'not a regular file' };
+    if (stat.size > maxFileSize) return { error: `larger than the size limit (${stat.size} > ${maxFileSize} bytes)` };
+    bytes = fs.readFileSync(absolutePath);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { error: code === 'ENOENT' ? 'deleted while indexing' : `unreadable (${code ?? String(err)})` };
+  }
+  if (looksBinary(bytes)) return { error: 'binary content (NUL bytes)' };
+  // Invalid UTF-8 decodes to U+FFFD, which the lexer ignores: nothing else in the file is lost.
+  return { text: bytes.toString('utf8') };
+}
+
+/** A batch of packed files sharing one string table (the unit sent back by a worker). */
+export interface PackedBatch {
+  names: string[];
+  files: PackedFile[];
+}
+
+export interface PackedFile {
+  /** Index of the file in the list the batch was made from. */
+  fileIndex: number;
+  defs: Int32Array;
+  idents: Uint32Array;
+  referenceCount: number;
+  error?: string;
+}
+
+export class BatchPacker {
+  readonly names: string[] = [];
+  private readonly ids = new Map<string, number>();
+  readonly files: PackedFile[] = [];
+
+  id(name: string): number {
+    let id = this.ids.get(name);
+    if (id === undefined) { id = this.names.length; this.names.push(name); this.ids.set(name, id); }
+    return id;
+  }
+
+  add(fileIndex: number, extraction: LexicalExtraction): void {
+    const defs = packDefinitions(extraction.definitions, (name) => this.id(name));
+    const idents = new Uint32Array(extraction.identifiers.length);
+    extraction.identifiers.forEach((name, k) => { idents[k] = this.id(name); });
+    this.files.push({ fileIndex, defs, idents, referenceCount: extraction.referenceCount });
+  }
+
+  addError(fileIndex: number, error: string): void {
+    this.files.push({ fileIndex, defs: new Int32Array(0), idents: new Uint32Array(0), referenceCount: 0, error });
+  }
+
+  batch(): PackedBatch { return { names: this.names, files: this.files }; }
+}
+
+export function packDefinitions(definitions: LexicalDefinition[], id: (name: string) => number): Int32Array {
+  const out = new Int32Array(definitions.length * DEF_FIELDS);
+  definitions.forEach((d, k) => {
+    const o = k * DEF_FIELDS;
+    out[o + DefField.Name] = id(d.name);
+    out[o + DefField.Kind] = KIND_CODE.get(d.kind) ?? 0;
+    out[o + DefField.NameLine] = d.nameLine;
+    out[o + DefField.NameCol] = d.nameCol;
+    out[o + DefField.NameEndCol] = d.nameEndCol;
+    out[o + DefField.StartLine] = d.startLine;
+    out[o + DefField.StartCol] = d.startCol;
+    out[o + DefField.EndLine] = d.endLine;
+    out[o + DefField.EndCol] = d.endCol;
+    out[o + DefField.Container] = d.container ? id(d.container) : -1;
+    out[o + DefField.SigStart] = d.sigStart;
+    out[o + DefField.SigEnd] = d.sigEnd;
+    out[o + DefField.DocStart] = d.docStart;
+    out[o + DefField.DocEnd] = d.docEnd;
+    out[o + DefField.Flags] = (d.isDeclaration ? DEF_FLAG_DECLARATION : 0) | (d.isStatic ? DEF_FLAG_STATIC : 0);
+  });
+  return out;
+}

@@ -1,0 +1,135 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+/**
+ * Finds the files of a kernel tree worth indexing: C sources and headers, Kconfig and Makefiles.
+ * Symlinks are followed once and deduplicated by real path (so a loop or a second path to the same
+ * file is read once); excluded folders are never entered; oversized files are skipped with a reason.
+ */
+export interface ScannedFile {
+  /** Tree-relative path with '/'. */
+  file: string;
+  size: number;
+  mtimeMs: number;
+}
+
+export interface ScanOptions {
+  /** Globs relative to the root (`**` / `*` / `?`), e.g. from files.exclude, search.exclude or --exclude. */
+  exclude?: string[];
+  maxFileSize: number;
+  isCancelled?: () => boolean;
+}
+
+export interface ScanResult {
+  files: ScannedFile[];
+  skipped: Array<{ file: string; reason: string }>;
+}
+
+/** Folders never worth entering in a kernel tree (build output, VCS data, our own cache). */
+const ALWAYS_EXCLUDED_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', '.kernel-mm-lens-cache', '.tmp_versions']);
+
+export function kindOfFile(name: string): 'c' | 'kconfig' | 'makefile' | undefined {
+  if (name.endsWith('.c') || name.endsWith('.h')) return 'c';
+  if (name.startsWith('Kconfig')) return 'kconfig';
+  if (name === 'Makefile' || name === 'Kbuild' || name.startsWith('Makefile.')) return 'makefile';
+  return undefined;
+}
+
+/** Compiles VS Code-style globs to one matcher over tree-relative paths (a folder match excludes its contents). */
+export function compileExcludes(globs: string[] = []): (relPath: string) => boolean {
+  const patterns = globs.filter((glob) => glob.trim() !== '').map(globToRegExp);
+  if (patterns.length === 0) return () => false;
+  return (relPath) => patterns.some((pattern) => pattern.test(relPath));
+}
+
+export function globToRegExp(glob: string): RegExp {
+  let source = '';
+  const g = glob.replace(/^\.\//, '').replace(/\/+$/, '');
+  for (let i = 0; i < g.length; i++) {
+    const c = g[i];
+    if (c === '*') {
+      if (g[i + 1] === '*') {
+        i++;
+        if (g[i + 1] === '/') { i++; source += '(?:.*/)?'; } else source += '.*';
+      } else source += '[^/]*';
+    } else if (c === '?') source += '[^/]';
+    else if (c === '{') {
+      const close = g.indexOf('}', i);
+      if (close > i) { source += `(?:${g.slice(i + 1, close).split(',').map(escapeRegExp).join('|')})`; i = close; } else source += '\\{';
+    } else source += escapeRegExp(c);
+  }
+  // A glob without a leading **/ still matches at the root only, like VS Code; a match on a folder covers what is inside.
+  return new RegExp(`^${source}(?:/.*)?$`);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export function scanTree(root: string, options: ScanOptions, log: (message: string) => void = () => undefined): ScanResult {
+  const excluded = compileExcludes(options.exclude);
+  const files: ScannedFile[] = [];
+  const skipped: ScanResult['skipped'] = [];
+  const seenRealPaths = new Set<string>();
+  const skip = (file: string, reason: string) => { skipped.push({ file, reason }); log(`skipped ${file}: ${reason}`); };
+
+  let rootReal: string;
+  try { rootReal = fs.realpathSync(root); } catch (err) { throw new Error(`cannot read the tree ${root}: ${(err as Error).message}`); }
+  seenRealPaths.add(rootReal);
+  const pending: string[] = [''];
+  while (pending.length > 0) {
+    if (options.isCancelled?.()) break;
+    const dirRel = pending.pop()!;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(path.join(root, dirRel), { withFileTypes: true });
+    } catch (err) {
+      skip(dirRel || '.', `cannot read folder (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+      continue;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const rel = dirRel ? `${dirRel}/${entry.name}` : entry.name;
+      if (entry.isDirectory() && ALWAYS_EXCLUDED_DIRS.has(entry.name)) continue;
+      if (/[\n\r]/.test(entry.name)) { skip(JSON.stringify(rel), 'line break in the file name'); continue; }
+      if (excluded(rel)) continue;
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      const full = path.join(root, rel);
+      if (entry.isSymbolicLink()) {
+        let real: string;
+        let stat: fs.Stats;
+        try { real = fs.realpathSync(full); stat = fs.statSync(real); } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          if (kindOfFile(entry.name) || code === 'ELOOP') skip(rel, code === 'ELOOP' ? 'symlink loop' : `broken symlink (${code ?? 'error'})`);
+          continue;
+        }
+        if (seenRealPaths.has(real)) { if (stat.isDirectory()) skip(rel, 'symlink to a folder already indexed'); continue; }
+        seenRealPaths.add(real);
+        isDir = stat.isDirectory();
+        isFile = stat.isFile();
+      } else if (isDir) {
+        // Bind mounts and hard-linked folders can still repeat a folder: dedupe folders by real path too.
+        let real: string;
+        try { real = fs.realpathSync(full); } catch { continue; }
+        if (seenRealPaths.has(real)) continue;
+        seenRealPaths.add(real);
+      }
+      if (isDir) { pending.push(rel); continue; }
+      if (!isFile || !kindOfFile(entry.name)) continue;
+      let stat: fs.Stats;
+      try { stat = fs.statSync(full); } catch (err) { skip(rel, `vanished or unreadable (${(err as NodeJS.ErrnoException).code ?? String(err)})`); continue; }
+      if (stat.size > options.maxFileSize) { skip(rel, `larger than the size limit (${stat.size} > ${options.maxFileSize} bytes)`); continue; }
+      files.push({ file: rel, size: stat.size, mtimeMs: stat.mtimeMs });
+    }
+  }
+  files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return { files, skipped };
+}
+
+/** Binary content: a NUL byte in the first 8 KiB (source files never have one). */
+export function looksBinary(bytes: Uint8Array): boolean {
+  const limit = Math.min(bytes.length, 8192);
+  for (let i = 0; i < limit; i++) if (bytes[i] === 0) return true;
+  return false;
+}

@@ -1,0 +1,125 @@
+/**
+ * The persistent part of the index, as flat typed arrays (compact in memory, written to the cache as is).
+ * Definitions and identifiers are grouped by file (CSR layout: `fileDefStart[f]..fileDefStart[f+1]`).
+ * Everything derived for queries (by-name tables, postings) is rebuilt from this at load time.
+ */
+import { DEF_FIELDS, type PackedBatch } from './fileExtraction';
+import type { SkippedFile } from './types';
+
+export interface IndexData {
+  root: string;
+  /** Key of the settings that change what is indexed (excludes, size limit); a change invalidates the cache. */
+  settingsKey: string;
+  names: string[];
+  files: string[];
+  fileSize: Float64Array;
+  fileMtime: Float64Array;
+  fileDefStart: Uint32Array;
+  defs: Int32Array;
+  fileIdentStart: Uint32Array;
+  idents: Uint32Array;
+  fileRefCount: Uint32Array;
+  skipped: SkippedFile[];
+}
+
+/** Per-file entries with global name ids, assembled into `IndexData` once all files are known. */
+export interface FileEntry {
+  defs: Int32Array;
+  idents: Uint32Array;
+  referenceCount: number;
+}
+
+/** Collects files (from worker batches or from a previous cache) and assembles the flat arrays. */
+export class IndexDataBuilder {
+  readonly names: string[] = [];
+  private readonly nameIds = new Map<string, number>();
+  private readonly entries: Array<FileEntry | undefined>;
+  readonly skipped: SkippedFile[] = [];
+
+  constructor(private readonly files: Array<{ file: string; size: number; mtimeMs: number }>) {
+    this.entries = new Array(files.length);
+  }
+
+  nameId(name: string): number {
+    let id = this.nameIds.get(name);
+    if (id === undefined) { id = this.names.length; this.names.push(name); this.nameIds.set(name, id); }
+    return id;
+  }
+
+  /** Adds a worker batch: its string table is remapped to global ids. */
+  addBatch(batch: PackedBatch, onError: (file: string, error: string) => void): void {
+    const remap = new Uint32Array(batch.names.length);
+    batch.names.forEach((name, local) => { remap[local] = this.nameId(name); });
+    for (const packed of batch.files) {
+      if (packed.error) {
+        onError(this.files[packed.fileIndex].file, packed.error);
+        this.skipped.push({ file: this.files[packed.fileIndex].file, reason: packed.error });
+        continue;
+      }
+      const defs = packed.defs;
+      for (let o = 0; o < defs.length; o += DEF_FIELDS) {
+        defs[o] = remap[defs[o]];
+        if (defs[o + 9] >= 0) defs[o + 9] = remap[defs[o + 9]];
+      }
+      const idents = packed.idents;
+      for (let k = 0; k < idents.length; k++) idents[k] = remap[idents[k]];
+      this.entries[packed.fileIndex] = { defs, idents, referenceCount: packed.referenceCount };
+    }
+  }
+
+  /** Reuses an unchanged file's entry from a previous index (ids translated through its name table). */
+  addFromPrevious(fileIndex: number, previous: IndexData, previousFile: number, previousIdMap: Int32Array): void {
+    const translate = (oldId: number) => {
+      let id = previousIdMap[oldId];
+      if (id < 0) { id = this.nameId(previous.names[oldId]); previousIdMap[oldId] = id; }
+      return id;
+    };
+    const defs = previous.defs.slice(previous.fileDefStart[previousFile] * DEF_FIELDS, previous.fileDefStart[previousFile + 1] * DEF_FIELDS);
+    for (let o = 0; o < defs.length; o += DEF_FIELDS) {
+      defs[o] = translate(defs[o]);
+      if (defs[o + 9] >= 0) defs[o + 9] = translate(defs[o + 9]);
+    }
+    const idents = previous.idents.slice(previous.fileIdentStart[previousFile], previous.fileIdentStart[previousFile + 1]);
+    for (let k = 0; k < idents.length; k++) idents[k] = translate(idents[k]);
+    this.entries[fileIndex] = { defs, idents, referenceCount: previous.fileRefCount[previousFile] };
+  }
+
+  build(root: string, settingsKey: string, extraSkipped: SkippedFile[]): IndexData {
+    // Files that failed are dropped from the file list (they are reported in `skipped`).
+    const kept: number[] = [];
+    this.entries.forEach((entry, index) => { if (entry) kept.push(index); });
+    let defCount = 0;
+    let identCount = 0;
+    for (const index of kept) { defCount += this.entries[index]!.defs.length / DEF_FIELDS; identCount += this.entries[index]!.idents.length; }
+    const data: IndexData = {
+      root,
+      settingsKey,
+      names: this.names,
+      files: kept.map((index) => this.files[index].file),
+      fileSize: new Float64Array(kept.map((index) => this.files[index].size)),
+      fileMtime: new Float64Array(kept.map((index) => this.files[index].mtimeMs)),
+      fileDefStart: new Uint32Array(kept.length + 1),
+      defs: new Int32Array(defCount * DEF_FIELDS),
+      fileIdentStart: new Uint32Array(kept.length + 1),
+      idents: new Uint32Array(identCount),
+      fileRefCount: new Uint32Array(kept.length),
+      skipped: [...extraSkipped, ...this.skipped],
+    };
+    let defAt = 0;
+    let identAt = 0;
+    kept.forEach((index, f) => {
+      const entry = this.entries[index]!;
+      data.fileDefStart[f] = defAt / DEF_FIELDS;
+      data.defs.set(entry.defs, defAt);
+      defAt += entry.defs.length;
+      data.fileIdentStart[f] = identAt;
+      data.idents.set(entry.idents, identAt);
+      identAt += entry.idents.length;
+      data.fileRefCount[f] = entry.referenceCount;
+      this.entries[index] = undefined; // let the per-file arrays go as soon as they are copied
+    });
+    data.fileDefStart[kept.length] = defAt / DEF_FIELDS;
+    data.fileIdentStart[kept.length] = identAt;
+    return data;
+  }
+}

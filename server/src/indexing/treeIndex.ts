@@ -1,0 +1,323 @@
+/**
+ * The queryable whole-tree index (implements `KernelIndex`): by-name definition tables and postings
+ * derived from `IndexData`, plus a live overlay for files edited since (open documents, changed files).
+ * Reference positions are not stored: the postings say which files mention a name, and those files are
+ * re-lexed on demand (fast), which keeps memory far below a stored occurrence table.
+ */
+import * as path from 'path';
+import { DEF_FIELDS, DEF_FLAG_DECLARATION, DEF_FLAG_STATIC, DEFINITION_KINDS, DefField, extractText, readSourceFile } from './fileExtraction';
+import type { IndexData } from './indexData';
+import type { Definition, DefinitionKind, IndexStats, KernelIndex, QueryOptions, Reference } from './types';
+import { normalizeSignature, type LexicalDefinition, type LexicalExtraction } from '../parsing/lexicalExtractor';
+
+export interface TreeIndexOptions {
+  preferredArch?: string;
+  maxFileSize?: number;
+  /** Statistics of the run that produced the data. */
+  stats?: Partial<IndexStats>;
+}
+
+interface OverlayFile { text: string; extraction: LexicalExtraction; identifiers: Set<string> }
+
+/** A definition's place: in the base arrays (by def index) or in an overlay file. */
+type DefinitionHandle = { base: number } | { overlay: string; definition: LexicalDefinition };
+
+export class TreeIndex implements KernelIndex {
+  readonly root: string;
+  private readonly nameIds = new Map<string, number>();
+  private readonly fileIds = new Map<string, number>();
+  private readonly defFile: Uint32Array;
+  private readonly nameDefStart: Uint32Array;
+  private readonly nameDefs: Uint32Array;
+  private readonly nameFileStart: Uint32Array;
+  private readonly nameFiles: Uint32Array;
+  /** Names that have at least one definition, sorted case-insensitively (for workspace symbols). */
+  private readonly definedNames: string[];
+  private readonly definedNamesLower: string[];
+  private readonly overlay = new Map<string, OverlayFile>();
+  private readonly textCache = new Map<string, string>();
+  private readonly preferredArch: string;
+  private readonly maxFileSize: number;
+
+  constructor(readonly data: IndexData, private readonly options: TreeIndexOptions = {}) {
+    this.root = data.root;
+    this.preferredArch = options.preferredArch ?? 'x86';
+    this.maxFileSize = options.maxFileSize ?? 2 * 1024 * 1024;
+    data.names.forEach((name, id) => this.nameIds.set(name, id));
+    data.files.forEach((file, id) => this.fileIds.set(file, id));
+    const nameCount = data.names.length;
+    const defCount = data.defs.length / DEF_FIELDS;
+
+    this.defFile = new Uint32Array(defCount);
+    for (let f = 0; f < data.files.length; f++) this.defFile.fill(f, data.fileDefStart[f], data.fileDefStart[f + 1]);
+    // name -> definitions (counting sort into CSR).
+    this.nameDefStart = new Uint32Array(nameCount + 1);
+    for (let d = 0; d < defCount; d++) this.nameDefStart[data.defs[d * DEF_FIELDS] + 1]++;
+    for (let n = 0; n < nameCount; n++) this.nameDefStart[n + 1] += this.nameDefStart[n];
+    this.nameDefs = new Uint32Array(defCount);
+    const defFill = this.nameDefStart.slice(0, nameCount);
+    for (let d = 0; d < defCount; d++) this.nameDefs[defFill[data.defs[d * DEF_FIELDS]]++] = d;
+    // name -> files mentioning it.
+    this.nameFileStart = new Uint32Array(nameCount + 1);
+    for (let k = 0; k < data.idents.length; k++) this.nameFileStart[data.idents[k] + 1]++;
+    for (let n = 0; n < nameCount; n++) this.nameFileStart[n + 1] += this.nameFileStart[n];
+    this.nameFiles = new Uint32Array(data.idents.length);
+    const fileFill = this.nameFileStart.slice(0, nameCount);
+    for (let f = 0; f < data.files.length; f++) {
+      for (let k = data.fileIdentStart[f]; k < data.fileIdentStart[f + 1]; k++) this.nameFiles[fileFill[data.idents[k]]++] = f;
+    }
+    const defined: string[] = [];
+    for (let n = 0; n < nameCount; n++) if (this.nameDefStart[n + 1] > this.nameDefStart[n]) defined.push(data.names[n]);
+    const lower = defined.map((name) => name.toLowerCase());
+    const order = defined.map((_, k) => k).sort((a, b) => (lower[a] < lower[b] ? -1 : lower[a] > lower[b] ? 1 : 0));
+    this.definedNames = order.map((k) => defined[k]);
+    this.definedNamesLower = order.map((k) => lower[k]);
+  }
+
+  // ---- live updates ---------------------------------------------------------------------------
+
+  /** Replaces a file's entries with those of new text (an edited document or a changed file). */
+  updateFile(file: string, text: string): LexicalExtraction {
+    const extraction = extractText(file, text);
+    this.overlay.set(file, { text, extraction, identifiers: new Set(extraction.identifiers) });
+    this.textCache.delete(file);
+    return extraction;
+  }
+
+  /** A file deleted from the tree: its base entries stop counting. */
+  removeFile(file: string): void {
+    this.overlay.set(file, { text: '', extraction: { definitions: [], identifiers: [], referenceCount: 0 }, identifiers: new Set() });
+    this.textCache.delete(file);
+  }
+
+  overlayFiles(): string[] { return [...this.overlay.keys()]; }
+
+  private isShadowed(fileId: number): boolean {
+    return this.overlay.size > 0 && this.overlay.has(this.data.files[fileId]);
+  }
+
+  // ---- KernelIndex ----------------------------------------------------------------------------
+
+  findDefinitions(name: string): Definition[] {
+    const handles = this.definitionHandles(name);
+    if (handles.length === 0 && name.startsWith('CONFIG_')) {
+      handles.push(...this.definitionHandles(name.slice(7)).filter((h) => this.kindOf(h) === 'kconfig'));
+    }
+    return this.sortDefinitions(handles.map((handle) => this.materialize(handle)));
+  }
+
+  findDeclarations(name: string): Definition[] {
+    return this.findDefinitions(name).filter((d) => d.isDeclaration || d.kind === 'prototype');
+  }
+
+  async findReferences(name: string, options: QueryOptions = {}): Promise<Reference[]> {
+    const names = new Set([name]);
+    const files = new Set(this.filesMentioning(name));
+    if (name.startsWith('CONFIG_')) {
+      // Kconfig spells the symbol without the prefix.
+      for (const file of this.filesMentioning(name.slice(7))) if (/(^|\/)Kconfig[^/]*$/.test(file)) files.add(file);
+    }
+    const results: Reference[] = [];
+    let processed = 0;
+    for (const file of [...files].sort()) {
+      if (options.isCancelled?.()) break;
+      const text = this.textOf(file);
+      if (text === undefined) continue;
+      const wanted = /(^|\/)Kconfig[^/]*$/.test(file) && name.startsWith('CONFIG_') ? new Set([name.slice(7)]) : names;
+      for (const reference of extractText(file, text, wanted).references ?? []) {
+        results.push(reference);
+        if (options.limit && results.length >= options.limit) return results;
+      }
+      // Let other requests (and cancellation) through on long lists.
+      if (++processed % 64 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    return results;
+  }
+
+  searchSymbols(query: string, options: QueryOptions = {}): Definition[] {
+    const limit = options.limit ?? 100;
+    const q = query.trim();
+    const matches: string[] = [];
+    const seen = new Set<string>();
+    const take = (name: string) => { if (!seen.has(name)) { seen.add(name); matches.push(name); } };
+    if (q === '') return [];
+    if (this.definitionHandles(q).length > 0) take(q);
+    const lower = q.toLowerCase();
+    // Prefix matches from the sorted table.
+    let lo = 0, hi = this.definedNamesLower.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (this.definedNamesLower[mid] < lower) lo = mid + 1; else hi = mid; }
+    for (let k = lo; k < this.definedNamesLower.length && matches.length < limit && this.definedNamesLower[k].startsWith(lower); k++) take(this.definedNames[k]);
+    for (const file of this.overlay.keys()) {
+      for (const d of this.overlay.get(file)!.extraction.definitions) if (d.name.toLowerCase().startsWith(lower)) take(d.name);
+    }
+    // Fuzzy: the query's characters in order (folio_ws -> folio_walk_start), best (shortest span) first.
+    if (matches.length < limit && lower.length >= 2) {
+      const scored: Array<{ name: string; score: number }> = [];
+      const first = lower.charCodeAt(0);
+      for (let k = 0; k < this.definedNamesLower.length; k++) {
+        if (options.isCancelled?.()) break;
+        const candidate = this.definedNamesLower[k];
+        const start = candidate.indexOf(lower[0]);
+        if (start < 0 || candidate.charCodeAt(start) !== first) continue;
+        const span = subsequenceSpan(candidate, lower, start);
+        if (span > 0) scored.push({ name: this.definedNames[k], score: span * 4 + candidate.length });
+      }
+      scored.sort((a, b) => a.score - b.score);
+      for (const { name } of scored) { if (matches.length >= limit) break; take(name); }
+    }
+    const results: Definition[] = [];
+    for (const name of matches) {
+      for (const definition of this.findDefinitions(name)) {
+        results.push(definition);
+        if (results.length >= limit) return results;
+      }
+    }
+    return results;
+  }
+
+  definitionsInFile(file: string): Definition[] {
+    const overlay = this.overlay.get(file);
+    if (overlay) return overlay.extraction.definitions.map((definition) => this.materialize({ overlay: file, definition }));
+    const fileId = this.fileIds.get(file);
+    if (fileId === undefined) return [];
+    const out: Definition[] = [];
+    for (let d = this.data.fileDefStart[fileId]; d < this.data.fileDefStart[fileId + 1]; d++) out.push(this.materialize({ base: d }));
+    return out;
+  }
+
+  filesMentioning(name: string): string[] {
+    const out: string[] = [];
+    const id = this.nameIds.get(name);
+    if (id !== undefined) {
+      for (let k = this.nameFileStart[id]; k < this.nameFileStart[id + 1]; k++) {
+        const fileId = this.nameFiles[k];
+        if (!this.isShadowed(fileId)) out.push(this.data.files[fileId]);
+      }
+    }
+    for (const [file, overlay] of this.overlay) if (overlay.identifiers.has(name)) out.push(file);
+    return out;
+  }
+
+  absolutePath(file: string): string { return path.join(this.root, ...file.split('/')); }
+
+  relativePath(absolute: string): string | undefined {
+    const rel = path.relative(this.root, absolute);
+    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+    return rel.split(path.sep).join('/');
+  }
+
+  stats(): IndexStats {
+    const base = this.options.stats ?? {};
+    let references = 0;
+    for (let f = 0; f < this.data.fileRefCount.length; f++) references += this.data.fileRefCount[f];
+    return {
+      files: this.data.files.length,
+      symbols: this.data.defs.length / DEF_FIELDS,
+      references,
+      skipped: this.data.skipped.length,
+      seconds: base.seconds ?? 0,
+      fromCache: base.fromCache ?? 0,
+      parsed: base.parsed ?? 0,
+    };
+  }
+
+  /** Distinct names known to the index (defined or used). */
+  nameCount(): number { return this.data.names.length; }
+
+  // ---- helpers --------------------------------------------------------------------------------
+
+  private definitionHandles(name: string): DefinitionHandle[] {
+    const handles: DefinitionHandle[] = [];
+    const id = this.nameIds.get(name);
+    if (id !== undefined) {
+      for (let k = this.nameDefStart[id]; k < this.nameDefStart[id + 1]; k++) {
+        const d = this.nameDefs[k];
+        if (!this.isShadowed(this.defFile[d])) handles.push({ base: d });
+      }
+    }
+    for (const [file, overlay] of this.overlay) {
+      if (!overlay.identifiers.has(name)) continue;
+      for (const definition of overlay.extraction.definitions) if (definition.name === name) handles.push({ overlay: file, definition });
+    }
+    return handles;
+  }
+
+  private kindOf(handle: DefinitionHandle): DefinitionKind {
+    return 'base' in handle ? DEFINITION_KINDS[this.data.defs[handle.base * DEF_FIELDS + DefField.Kind]] : handle.definition.kind;
+  }
+
+  private materialize(handle: DefinitionHandle): Definition {
+    let file: string;
+    let d: LexicalDefinition;
+    if ('base' in handle) {
+      const o = handle.base * DEF_FIELDS;
+      const defs = this.data.defs;
+      file = this.data.files[this.defFile[handle.base]];
+      d = {
+        name: this.data.names[defs[o + DefField.Name]],
+        kind: DEFINITION_KINDS[defs[o + DefField.Kind]],
+        nameLine: defs[o + DefField.NameLine], nameCol: defs[o + DefField.NameCol], nameEndCol: defs[o + DefField.NameEndCol],
+        startLine: defs[o + DefField.StartLine], startCol: defs[o + DefField.StartCol],
+        endLine: defs[o + DefField.EndLine], endCol: defs[o + DefField.EndCol],
+        container: defs[o + DefField.Container] >= 0 ? this.data.names[defs[o + DefField.Container]] : undefined,
+        sigStart: defs[o + DefField.SigStart], sigEnd: defs[o + DefField.SigEnd],
+        docStart: defs[o + DefField.DocStart], docEnd: defs[o + DefField.DocEnd],
+        isDeclaration: (defs[o + DefField.Flags] & DEF_FLAG_DECLARATION) !== 0,
+        isStatic: (defs[o + DefField.Flags] & DEF_FLAG_STATIC) !== 0,
+      };
+    } else {
+      file = handle.overlay;
+      d = handle.definition;
+    }
+    const index = this;
+    const arch = /^arch\/([^/]+)\//.exec(file)?.[1];
+    // Signature and kernel-doc are read from the file only when someone looks at them.
+    let text: string | undefined | null = null;
+    const source = () => (text === null ? (text = index.textOf(file)) : text);
+    return {
+      name: d.name,
+      kind: d.kind,
+      file,
+      nameRange: { start: { line: d.nameLine, character: d.nameCol }, end: { line: d.nameLine, character: d.nameEndCol } },
+      range: { start: { line: d.startLine, character: d.startCol }, end: { line: d.endLine, character: d.endCol } },
+      container: d.container,
+      get signature() { const t = source(); return t === undefined ? undefined : normalizeSignature(t.slice(d.sigStart, d.sigEnd)); },
+      get doc() { const t = source(); return t === undefined || d.docStart < 0 ? undefined : t.slice(d.docStart, d.docEnd); },
+      arch,
+      isDeclaration: d.isDeclaration || d.kind === 'prototype',
+      isStatic: d.isStatic,
+      generatedBy: d.kind === 'generated' || (d.kind === 'function' && /^[A-Z_0-9]+\(/.test(source()?.slice(d.sigStart, d.sigEnd) ?? '')) ? source()?.slice(d.sigStart, d.sigEnd) : undefined,
+    };
+  }
+
+  private sortDefinitions(definitions: Definition[]): Definition[] {
+    const archRank = (d: Definition) => (!d.arch ? 0 : d.arch === this.preferredArch ? 1 : 2);
+    return definitions.sort((a, b) =>
+      Number(a.isDeclaration ?? false) - Number(b.isDeclaration ?? false)
+      || archRank(a) - archRank(b)
+      || (a.arch ?? '').localeCompare(b.arch ?? '')
+      || a.file.localeCompare(b.file)
+      || a.nameRange.start.line - b.nameRange.start.line);
+  }
+
+  /** Current text of a tree file: the overlay (edited document) or the file on disk (small LRU). */
+  textOf(file: string): string | undefined {
+    const overlay = this.overlay.get(file);
+    if (overlay) return overlay.text;
+    const cached = this.textCache.get(file);
+    if (cached !== undefined) return cached;
+    const read = readSourceFile(this.absolutePath(file), this.maxFileSize);
+    if ('error' in read) return undefined;
+    this.textCache.set(file, read.text);
+    if (this.textCache.size > 48) this.textCache.delete(this.textCache.keys().next().value!);
+    return read.text;
+  }
+}
+
+/** Length of the shortest window of `candidate` containing `query` as a subsequence from `start`, or 0. */
+function subsequenceSpan(candidate: string, query: string, start: number): number {
+  let q = 0;
+  let k = start;
+  for (; k < candidate.length && q < query.length; k++) if (candidate.charCodeAt(k) === query.charCodeAt(q)) q++;
+  return q === query.length ? k - start : 0;
+}

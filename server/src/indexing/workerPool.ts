@@ -1,0 +1,98 @@
+/**
+ * Runs the bulk extraction on worker threads, so the language server's main thread keeps answering
+ * while a 60k-file tree is read. Batches are sized by bytes, handed out on demand (the slowest worker
+ * never holds the run back), and the run can be cancelled between batches.
+ */
+import { Worker } from 'worker_threads';
+import * as os from 'os';
+import { indexWorkerPath } from '../paths';
+import type { WorkerRequest, WorkerResponse } from './indexWorker';
+import type { PackedBatch } from './fileExtraction';
+
+export interface ExtractionJob {
+  root: string;
+  files: Array<{ index: number; file: string; size: number }>;
+  maxFileSize: number;
+  workers?: number;
+  isCancelled?: () => boolean;
+  /** Called with each finished batch, in completion order. */
+  onBatch(batch: PackedBatch): void;
+  onProgress?(doneFiles: number, totalFiles: number): void;
+}
+
+const BATCH_BYTES = 1_500_000;
+const BATCH_MAX_FILES = 400;
+
+export function defaultWorkerCount(setting = 0): number {
+  if (setting > 0) return Math.min(setting, 16);
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return Math.max(1, Math.min(cores, 8));
+}
+
+function makeBatches(files: ExtractionJob['files']): ExtractionJob['files'][] {
+  const batches: ExtractionJob['files'][] = [];
+  let current: ExtractionJob['files'] = [];
+  let bytes = 0;
+  for (const file of files) {
+    current.push(file);
+    bytes += file.size;
+    if (bytes >= BATCH_BYTES || current.length >= BATCH_MAX_FILES) { batches.push(current); current = []; bytes = 0; }
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+function startWorker(): Worker {
+  const script = indexWorkerPath();
+  // Running from TypeScript sources (tests): the worker needs the same tsx loader as the main thread.
+  const execArgv = script.endsWith('.ts') && !process.execArgv.join(' ').includes('tsx') ? [...process.execArgv, '--import', 'tsx'] : process.execArgv;
+  return new Worker(script, { execArgv });
+}
+
+/** Resolves when every batch is done (or the job was cancelled); rejects only if workers cannot start. */
+export function runExtraction(job: ExtractionJob): Promise<{ cancelled: boolean }> {
+  const batches = makeBatches(job.files);
+  const workerCount = Math.min(defaultWorkerCount(job.workers), Math.max(1, batches.length));
+  let next = 0;
+  let done = 0;
+  let doneFiles = 0;
+  let finished = false;
+  const workers: Worker[] = [];
+  return new Promise((resolve, reject) => {
+    const finish = (result: { cancelled: boolean } | Error) => {
+      if (finished) return;
+      finished = true;
+      for (const worker of workers) void worker.terminate();
+      if (result instanceof Error) reject(result); else resolve(result);
+    };
+    if (batches.length === 0) { finish({ cancelled: false }); return; }
+    const dispatch = (worker: Worker) => {
+      if (job.isCancelled?.()) { finish({ cancelled: true }); return; }
+      if (next >= batches.length) return;
+      const id = next++;
+      const request: WorkerRequest = { id, root: job.root, files: batches[id].map(({ index, file }) => ({ index, file })), maxFileSize: job.maxFileSize };
+      worker.postMessage(request);
+    };
+    for (let w = 0; w < workerCount; w++) {
+      let worker: Worker;
+      try { worker = startWorker(); } catch (err) { finish(new Error(`cannot start index worker: ${(err as Error).message}`)); return; }
+      workers.push(worker);
+      worker.on('message', (response: WorkerResponse) => {
+        if (finished) return;
+        if (response.failure) {
+          finish(new Error(`index worker failed: ${response.failure}`));
+          return;
+        }
+        job.onBatch({ names: response.names, files: response.files });
+        done++;
+        doneFiles += batches[response.id].length;
+        job.onProgress?.(doneFiles, job.files.length);
+        if (done === batches.length) finish({ cancelled: false });
+        else dispatch(worker);
+      });
+      worker.on('error', (err) => finish(new Error(`index worker crashed: ${err.message}`)));
+      worker.on('exit', (code) => { if (!finished && code !== 0) finish(new Error(`index worker exited with code ${code}`)); });
+      dispatch(worker);
+    }
+  });
+}

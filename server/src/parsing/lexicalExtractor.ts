@@ -1,0 +1,568 @@
+/**
+ * Definitions and references of one C file from the fast token stream (no syntax tree).
+ *
+ * This is the whole-tree pass: it must be quick and must survive anything the kernel's macros do, so it
+ * is a flat state machine over tokens with a scope stack, in the spirit of ctags. It keeps going through
+ * unbalanced braces, `#ifdef` around half a function (the first branch wins, like a compiler with the
+ * option on), macro invocations without semicolons, and attribute macros around declarators.
+ */
+import { tokenize, TokenKind, FLAG_DEAD, FLAG_PREPROCESSOR, C_KEYWORDS, type TokenStream } from './lexer';
+import type { DefinitionKind, Reference } from '../indexing/types';
+
+/** Expands a generator macro invocation (`PAGEFLAG(Locked, locked, PF_NO_TAIL)`) into the names it defines. */
+export type GeneratorLookup = (macro: string, args: string[]) => Array<{ name: string; kind: DefinitionKind }> | undefined;
+
+/** A definition as found by the lexical pass; text-derived fields are offsets so they can be read lazily. */
+export interface LexicalDefinition {
+  name: string;
+  kind: DefinitionKind;
+  nameLine: number; nameCol: number; nameEndCol: number;
+  startLine: number; startCol: number; endLine: number; endCol: number;
+  container?: string;
+  /** Offsets of the declaration text (signature) and of the attached kernel-doc comment (-1 if none). */
+  sigStart: number; sigEnd: number;
+  docStart: number; docEnd: number;
+  isDeclaration: boolean;
+  isStatic: boolean;
+}
+
+export interface LexicalExtraction {
+  definitions: LexicalDefinition[];
+  /** Distinct identifiers used in code (not comments, strings or `#if 0` blocks). */
+  identifiers: string[];
+  /** Number of identifier occurrences in code. */
+  referenceCount: number;
+  /** Occurrences, when asked for (all names, or only some). */
+  references?: Reference[];
+}
+
+export interface ExtractOptions {
+  file: string;
+  generators?: GeneratorLookup;
+  /** Collect reference positions: for every identifier, or only for these names. */
+  references?: 'all' | ReadonlySet<string>;
+}
+
+/** Attribute-like macros that take arguments and sit around declarators: never a function's name. */
+const ATTRIBUTE_CALLS = new Set([
+  '__attribute__', '__attribute', '__section', '__aligned', '__printf', '__scanf', '__alloc_size', '__must_hold',
+  '__acquires', '__releases', '__cond_acquires', '__cond_releases', '__diag_ignore', '__assume_aligned', '__counted_by',
+  '__designated_init', 'alignas', '_Alignas', '__malloc', '__realloc_size', '__no_sanitize_or_inline', '__nocfi',
+  '__free', '__cleanup', '__guarded_by', '__pt_guarded_by', 'asm', '__asm__', '__asm', '__ro_after_init_section',
+  '__ALIGN_KERNEL', '__percpu_qual', 'BTF_TYPE_TAG', '__retain', '__used_section', '__exitcall', '__initcall',
+]);
+
+/** Words that may follow a declarator name but are never the name (`int x __read_mostly;`). */
+const TRAILING_ATTRIBUTES = /^(__(read_mostly|ro_after_init|initdata|initconst|exitdata|refdata|meminitdata|initdata_memblock|page_aligned_data|page_aligned_bss|cacheline_aligned|cacheline_aligned_in_smp|cacheline_internodealigned_in_smp|maybe_unused|always_unused|used|weak|packed|percpu|rcu|iomem|user|force|bitwise|latent_entropy|randomize_layout|no_randomize_layout|aligned_largest|nosavedata|visible|init|exit|ref|cold|hot|pure|must_check|noreturn|always_inline|noinline|nocfi|noinstr|kprobes|irq_entry|sched|lockfunc|private|nonstring|data_racy|guarded_by|tracepoint_string|initconst_or_module|cpuidle|flatten|unused|sramdata|nostackprotector)|____cacheline_aligned|____cacheline_aligned_in_smp|____cacheline_internodealigned_in_smp|noinline|notrace|asmlinkage|inline|__inline|__always_inline|__init|__exit|__ref|__meminit|__devinit|noinstr|__noreturn)$/;
+
+interface Scope {
+  kind: 'function' | 'struct' | 'union' | 'enum' | 'block' | 'init';
+  name?: string;
+  /** Definition whose end is set when the scope closes. */
+  definition?: LexicalDefinition;
+  /** Declaration tokens to continue with after the closing brace (`typedef struct {...} x;`). */
+  resumeDeclaration?: number[];
+}
+
+interface ConditionalState {
+  scopes: Scope[];
+  declaration: number[];
+  /** State at the end of the first branch, restored at #endif. */
+  afterFirstBranch?: { scopes: Scope[]; declaration: number[] };
+}
+
+/** Marker in a declaration token list for a brace body already consumed (`struct {...}` or `= {...}`). */
+const BODY_MARKER = -1;
+/** Marker for a consumed initializer body (`= { ... }`). */
+const INITIALIZER_MARKER = -2;
+
+export function extractLexical(text: string, options: ExtractOptions): LexicalExtraction {
+  return new LexicalExtractor(tokenize(text), options).run();
+}
+
+export function extractFromTokens(tokens: TokenStream, options: ExtractOptions): LexicalExtraction {
+  return new LexicalExtractor(tokens, options).run();
+}
+
+class LexicalExtractor {
+  private readonly text: string;
+  private readonly definitions: LexicalDefinition[] = [];
+  private readonly identifiers = new Set<string>();
+  private referenceCount = 0;
+  private readonly references?: Reference[];
+  private readonly referenceTokens: number[] = [];
+  private readonly definitionTokens = new Set<number>();
+  private scopes: Scope[] = [];
+  private declaration: number[] = [];
+  private parenDepth = 0;
+  private docCandidate = -1;
+  private declarationDoc = -1;
+  private readonly conditionals: ConditionalState[] = [];
+
+  constructor(private readonly tokens: TokenStream, private readonly options: ExtractOptions) {
+    this.text = tokens.text;
+    if (options.references) this.references = [];
+  }
+
+  run(): LexicalExtraction {
+    const { tokens } = this;
+    for (let i = 0; i < tokens.count; i++) {
+      const flags = tokens.flags[i];
+      if (flags & FLAG_DEAD) continue;
+      const kind = tokens.kind[i];
+      if (kind === TokenKind.DocComment) { this.docCandidate = i; continue; }
+      if (kind === TokenKind.Directive) { i = this.directive(i); continue; }
+      if (kind === TokenKind.DirectiveEnd || (flags & FLAG_PREPROCESSOR)) continue;
+      this.codeToken(i);
+    }
+    return {
+      definitions: this.definitions,
+      identifiers: [...this.identifiers],
+      referenceCount: this.referenceCount,
+      references: this.references ? this.finishReferences() : undefined,
+    };
+  }
+
+  // ---- references -------------------------------------------------------------------------
+
+  private noteIdentifier(i: number, inPreprocessor: boolean): void {
+    const name = this.tokens.tokenText(i);
+    if (C_KEYWORDS.has(name)) return;
+    this.identifiers.add(name);
+    this.referenceCount++;
+    const wanted = this.options.references;
+    if (!this.references || !wanted || (wanted !== 'all' && !wanted.has(name))) return;
+    const { tokens } = this;
+    const line = tokens.line[i];
+    const character = tokens.column(i);
+    this.references.push({
+      file: this.options.file,
+      range: { start: { line, character }, end: { line, character: character + name.length } },
+      isCall: this.nextSignificant(i) >= 0 && this.isPunct(this.nextSignificant(i), '('),
+      isDefinition: false,
+      inPreprocessor,
+      enclosingFunction: this.enclosingFunction(),
+    });
+    this.referenceTokens.push(i);
+  }
+
+  private finishReferences(): Reference[] {
+    const references = this.references!;
+    references.forEach((reference, k) => { reference.isDefinition = this.definitionTokens.has(this.referenceTokens[k]); });
+    return references;
+  }
+
+  private enclosingFunction(): string | undefined {
+    for (let s = this.scopes.length - 1; s >= 0; s--) if (this.scopes[s].kind === 'function') return this.scopes[s].name;
+    return undefined;
+  }
+
+  // ---- token helpers -------------------------------------------------------------------------
+
+  private isPunct(i: number, punct: string): boolean {
+    const { tokens } = this;
+    return tokens.kind[i] === TokenKind.Punct && tokens.end[i] - tokens.start[i] === punct.length && this.text.startsWith(punct, tokens.start[i]);
+  }
+
+  /** Next code token after i on the same preprocessor level (skips comments, dead code and directives in code). */
+  private nextSignificant(i: number): number {
+    const { tokens } = this;
+    const inDirective = (tokens.flags[i] & FLAG_PREPROCESSOR) !== 0;
+    for (let j = i + 1; j < tokens.count; j++) {
+      const kind = tokens.kind[j];
+      if (kind === TokenKind.DocComment || (tokens.flags[j] & FLAG_DEAD)) continue;
+      if (inDirective) return kind === TokenKind.DirectiveEnd ? -1 : j;
+      if (kind === TokenKind.Directive || kind === TokenKind.DirectiveEnd || (tokens.flags[j] & FLAG_PREPROCESSOR)) continue;
+      return j;
+    }
+    return -1;
+  }
+
+  private isIdentifier(i: number): boolean {
+    return i >= 0 && this.tokens.kind[i] === TokenKind.Identifier;
+  }
+
+  private textOf(i: number): string { return this.tokens.tokenText(i); }
+
+  // ---- preprocessor ---------------------------------------------------------------------------
+
+  /** Handles one directive line; returns the index of its DirectiveEnd token. */
+  private directive(i: number): number {
+    const { tokens } = this;
+    const name = this.textOf(i).replace(/^#\s*/, '');
+    let end = i + 1;
+    while (end < tokens.count && tokens.kind[end] !== TokenKind.DirectiveEnd) end++;
+    if (name === 'define' && end > i + 1 && this.isIdentifier(i + 1)) {
+      const nameToken = i + 1;
+      const isFunctionLike = this.text.charCodeAt(tokens.end[nameToken]) === 40; // '(' right after the name
+      let sigEnd = tokens.end[nameToken];
+      if (isFunctionLike) {
+        for (let j = nameToken + 1; j < end; j++) if (this.isPunct(j, ')')) { sigEnd = tokens.end[j]; break; }
+      } else {
+        sigEnd = Math.min(end > nameToken + 1 ? tokens.end[end - 1] : sigEnd, tokens.start[i] + 160);
+      }
+      this.addDefinition(nameToken, isFunctionLike ? 'function-macro' : 'macro', i, end, tokens.start[i], sigEnd, this.takeDoc(i));
+      this.noteIdentifier(nameToken, true);
+      // Parameters of a function-like macro are not references to anything in the tree.
+      let j = nameToken + 1;
+      if (isFunctionLike) while (j < end && !this.isPunct(j, ')')) j++;
+      for (j++; j < end; j++) if (tokens.kind[j] === TokenKind.Identifier) this.noteIdentifier(j, true);
+      return end;
+    }
+    this.docCandidate = -1;
+    if (name !== 'include' && name !== 'include_next' && name !== 'error' && name !== 'warning' && name !== 'pragma') {
+      for (let j = i + 1; j < end; j++) if (tokens.kind[j] === TokenKind.Identifier) this.noteIdentifier(j, true);
+    }
+    this.conditional(name);
+    return end;
+  }
+
+  /** `#ifdef` around half a function: parse the first branch, then rewind for the others, and resume the first at #endif. */
+  private conditional(name: string): void {
+    const snapshot = () => ({ scopes: this.scopes.slice(), declaration: this.declaration.slice() });
+    if (name === 'if' || name === 'ifdef' || name === 'ifndef') {
+      this.conditionals.push(snapshot());
+    } else if (name === 'else' || name === 'elif' || name === 'elifdef' || name === 'elifndef') {
+      const top = this.conditionals[this.conditionals.length - 1];
+      if (!top) return;
+      top.afterFirstBranch ??= snapshot();
+      this.scopes = top.scopes.slice();
+      this.declaration = top.declaration.slice();
+    } else if (name === 'endif') {
+      const top = this.conditionals.pop();
+      if (top?.afterFirstBranch) {
+        this.scopes = top.afterFirstBranch.scopes;
+        this.declaration = top.afterFirstBranch.declaration;
+      }
+    }
+  }
+
+  // ---- code ----------------------------------------------------------------------------------
+
+  private codeToken(i: number): void {
+    const scope = this.scopes[this.scopes.length - 1];
+    const inBody = scope !== undefined && (scope.kind === 'function' || scope.kind === 'block' || scope.kind === 'init');
+    const { tokens } = this;
+    if (inBody) {
+      if (tokens.kind[i] === TokenKind.Identifier) this.noteIdentifier(i, false);
+      else if (this.isPunct(i, '{')) this.scopes.push({ kind: 'block' });
+      else if (this.isPunct(i, '}')) this.closeScope(i);
+      this.docCandidate = -1;
+      return;
+    }
+    // File scope, or inside a struct/union/enum body: accumulate a declaration.
+    if (tokens.kind[i] === TokenKind.Identifier) this.noteIdentifier(i, false);
+    if (this.isPunct(i, '(')) this.parenDepth++;
+    else if (this.isPunct(i, ')')) this.parenDepth = Math.max(0, this.parenDepth - 1);
+    if (this.parenDepth === 0) {
+      if (this.isPunct(i, '{')) { this.openBrace(i); return; }
+      if (this.isPunct(i, '}')) { this.closeScope(i); return; }
+      if (this.isPunct(i, ';')) { this.endDeclaration(i); return; }
+      if (this.isPunct(i, ',') && scope?.kind === 'enum') { this.endDeclaration(i); return; }
+    }
+    if (this.declaration.length === 0) { this.declarationDoc = this.takeDoc(i); }
+    this.declaration.push(i);
+    // Generator macros at file scope often have no semicolon (PAGEFLAG(...) TESTCLEARFLAG(...)).
+    if (this.parenDepth === 0 && this.isPunct(i, ')') && this.isIdentifier(this.declaration[0]) && this.declaration.length > 2 && this.isPunct(this.declaration[1], '(')) {
+      const next = this.nextSignificant(i);
+      if (next < 0 || !this.isPunct(next, '{')) {
+        if (this.expandGenerator(this.declaration, i, false)) this.declaration = [];
+        else if (this.isUnterminatedMacroLine(this.declaration[0], i, next)) this.declaration = [];
+      }
+    }
+  }
+
+  /** `SOME_MACRO(args)` alone on its lines, with the next declaration starting on a new line: no semicolon to wait for. */
+  private isUnterminatedMacroLine(macroToken: number, close: number, next: number): boolean {
+    if (!/^[A-Z][A-Z0-9_]*$/.test(this.textOf(macroToken)) || next < 0) return false;
+    if (this.tokens.line[next] === this.tokens.line[close]) return false;
+    return !(this.isPunct(next, ';') || this.isPunct(next, ',') || this.isPunct(next, '=') || this.isPunct(next, '(') || this.isPunct(next, '{'));
+  }
+
+  private takeDoc(at: number): number {
+    const doc = this.docCandidate;
+    this.docCandidate = -1;
+    if (doc < 0) return -1;
+    // Attached only if nothing but blank lines (at most one) separates it from the declaration.
+    return this.tokens.line[at] - this.tokens.positionAt(this.tokens.end[doc]).line <= 2 ? doc : -1;
+  }
+
+  private openBrace(i: number): void {
+    const decl = this.declaration;
+    const scope = this.scopes[this.scopes.length - 1];
+    const last = decl.length > 0 ? decl[decl.length - 1] : -1;
+    const beforeLast = decl.length > 1 ? decl[decl.length - 2] : -1;
+    // struct/union/enum [name] {
+    const aggregateAt = last >= 0 && this.isAggregateKeyword(last) ? last
+      : beforeLast >= 0 && this.isAggregateKeyword(beforeLast) && this.isIdentifier(last) ? beforeLast : -1;
+    if (aggregateAt >= 0) {
+      const kind = this.textOf(aggregateAt) as 'struct' | 'union' | 'enum';
+      const nameToken = aggregateAt === last ? -1 : last;
+      let definition: LexicalDefinition | undefined;
+      if (nameToken >= 0) definition = this.addDefinition(nameToken, kind, decl[0], i, this.tokens.start[aggregateAt], this.tokens.end[nameToken], this.declarationDoc);
+      // Anonymous members belong to the enclosing aggregate.
+      const name = nameToken >= 0 ? this.textOf(nameToken) : scope?.name;
+      this.scopes.push({ kind, name, definition, resumeDeclaration: decl.slice() });
+      this.declaration = [];
+      return;
+    }
+    if (decl.some((t) => t >= 0 && this.isPunct(t, '='))) {
+      this.scopes.push({ kind: 'init', resumeDeclaration: decl.slice() });
+      this.declaration = [];
+      return;
+    }
+    if (!scope) {
+      const nameIndex = this.functionNameIndex(decl);
+      if (nameIndex >= 0) {
+        const nameToken = decl[nameIndex];
+        if (this.expandGenerator(decl.slice(nameIndex), i, true)) return;
+        const closeParen = this.matchingParen(decl, nameIndex + 1);
+        const isAllCaps = /^[A-Z0-9_]+$/.test(this.textOf(nameToken));
+        if (nameIndex === 0 && isAllCaps) {
+          // An unknown macro that defines a function body: attribute the body's calls to it, define nothing.
+          this.scopes.push({ kind: 'function', name: this.textOf(nameToken) });
+        } else {
+          const sigEnd = closeParen >= 0 ? this.tokens.end[decl[closeParen]] : this.tokens.end[nameToken];
+          const definition = this.addDefinition(nameToken, 'function', decl[0], i, this.tokens.start[decl[0]], sigEnd, this.declarationDoc);
+          definition.isStatic = decl.some((t) => t >= 0 && this.textOf(t) === 'static');
+          this.scopes.push({ kind: 'function', name: this.textOf(nameToken), definition });
+        }
+        this.declaration = [];
+        return;
+      }
+    }
+    this.scopes.push({ kind: 'block', resumeDeclaration: scope ? decl.slice() : undefined });
+    this.declaration = [];
+  }
+
+  private closeScope(i: number): void {
+    const scope = this.scopes.pop();
+    if (!scope) { this.declaration = []; return; } // stray brace: keep going
+    if (scope.definition) {
+      const { tokens } = this;
+      scope.definition.endLine = tokens.line[i];
+      scope.definition.endCol = tokens.column(i) + 1;
+    }
+    this.parenDepth = 0;
+    if (scope.kind === 'function') { this.declaration = []; return; }
+    if (scope.kind === 'enum' && this.declaration.length > 0) this.endDeclaration(-1, scope);
+    const marker = scope.kind === 'init' || scope.kind === 'block' ? INITIALIZER_MARKER : BODY_MARKER;
+    this.declaration = scope.resumeDeclaration ? [...scope.resumeDeclaration, marker] : [];
+  }
+
+  private isAggregateKeyword(i: number): boolean {
+    if (!this.isIdentifier(i)) return false;
+    const word = this.textOf(i);
+    return word === 'struct' || word === 'union' || word === 'enum';
+  }
+
+  /** Index in `decl` of the function name: the first `name (` that is not an attribute macro. */
+  private functionNameIndex(decl: number[]): number {
+    for (let k = 0; k + 1 < decl.length; k++) {
+      const t = decl[k];
+      if (t < 0 || !this.isIdentifier(t) || decl[k + 1] < 0 || !this.isPunct(decl[k + 1], '(')) continue;
+      const word = this.textOf(t);
+      if (C_KEYWORDS.has(word) || ATTRIBUTE_CALLS.has(word)) { k = Math.max(k, this.matchingParen(decl, k + 1)); continue; }
+      return k;
+    }
+    return -1;
+  }
+
+  private matchingParen(decl: number[], openIndex: number): number {
+    let depth = 0;
+    for (let k = openIndex; k < decl.length; k++) {
+      const t = decl[k];
+      if (t < 0) continue;
+      if (this.isPunct(t, '(')) depth++;
+      else if (this.isPunct(t, ')') && --depth === 0) return k;
+    }
+    return -1;
+  }
+
+  /** Returns true if `tokens` starts with a known generator macro invocation, after defining its names. */
+  private expandGenerator(decl: number[], bodyOrEnd: number, opensBody: boolean): boolean {
+    const generators = this.options.generators;
+    if (!generators || decl.length < 3 || !this.isIdentifier(decl[0])) return false;
+    const macro = this.textOf(decl[0]);
+    const close = this.matchingParen(decl, 1);
+    if (close < 0) return false;
+    const args: string[] = [];
+    let current: string[] = [];
+    let depth = 0;
+    for (let k = 2; k < close; k++) {
+      const t = decl[k];
+      if (t < 0) continue;
+      if (this.isPunct(t, '(')) depth++;
+      if (this.isPunct(t, ')')) depth--;
+      if (depth === 0 && this.isPunct(t, ',')) { args.push(current.join(' ')); current = []; continue; }
+      current.push(this.textOf(t));
+    }
+    args.push(current.join(' '));
+    const generated = generators(macro, args);
+    if (!generated || generated.length === 0) return false;
+    const { tokens } = this;
+    const first = decl[0];
+    let functionDefinition: LexicalDefinition | undefined;
+    for (const { name, kind } of generated) {
+      const definition = this.addDefinition(first, kind === 'function' && !opensBody ? 'generated' : kind, first, opensBody ? bodyOrEnd : decl[close], tokens.start[first], tokens.end[decl[close]], this.declarationDoc);
+      definition.name = name;
+      if (kind === 'function' && opensBody) functionDefinition ??= definition;
+    }
+    if (opensBody) {
+      this.scopes.push({ kind: 'function', name: functionDefinition?.name ?? generated[0].name, definition: functionDefinition });
+      this.declaration = [];
+    }
+    return true;
+  }
+
+  // ---- declarations ending in ';' (or ',' in an enum) -----------------------------------------
+
+  private endDeclaration(end: number, enumScope?: Scope): void {
+    const decl = this.declaration;
+    this.declaration = [];
+    this.parenDepth = 0;
+    const scope = enumScope ?? this.scopes[this.scopes.length - 1];
+    if (decl.length === 0) return;
+    const first = decl.find((t) => t >= 0) ?? -1;
+    if (first < 0) return;
+    const endToken = end >= 0 ? end : decl[decl.length - 1];
+    if (scope?.kind === 'enum') {
+      if (this.isIdentifier(decl[0])) this.addDefinition(decl[0], 'enumerator', decl[0], endToken, this.tokens.start[decl[0]], this.tokens.end[decl[decl.length - 1]], this.declarationDoc, scope.name);
+      return;
+    }
+    const inAggregate = scope?.kind === 'struct' || scope?.kind === 'union';
+    const isTypedef = this.textOf(first) === 'typedef';
+    const functionIndex = isTypedef ? -1 : this.functionNameIndex(decl);
+    // `static DEFINE_MUTEX(x);`, `DECLARE_BITMAP(bits, N);`: generator macros define their names.
+    if (functionIndex >= 0 && this.expandGenerator(decl.slice(functionIndex), endToken, false)) return;
+    if (!inAggregate && functionIndex >= 0 && !this.isFunctionPointerDeclarator(decl, functionIndex)) {
+      const nameToken = decl[functionIndex];
+      const isMacroUse = functionIndex === 0 || /^[A-Z0-9_]+$/.test(this.textOf(nameToken));
+      if (!isMacroUse) {
+        const close = this.matchingParen(decl, functionIndex + 1);
+        const definition = this.addDefinition(nameToken, 'prototype', first, endToken, this.tokens.start[first], this.tokens.end[decl[close >= 0 ? close : functionIndex]], this.declarationDoc);
+        definition.isDeclaration = true;
+        definition.isStatic = decl.some((t) => t >= 0 && this.textOf(t) === 'static');
+      }
+      return;
+    }
+    // Variables, typedefs and fields: one name per comma-separated declarator.
+    const isExtern = this.textOf(first) === 'extern';
+    let segmentStart = 0;
+    let depth = 0;
+    const segments: number[][] = [];
+    for (let k = 0; k < decl.length; k++) {
+      const t = decl[k];
+      if (t >= 0 && (this.isPunct(t, '(') || this.isPunct(t, '['))) depth++;
+      else if (t >= 0 && (this.isPunct(t, ')') || this.isPunct(t, ']'))) depth--;
+      else if (t >= 0 && depth === 0 && this.isPunct(t, ',')) { segments.push(decl.slice(segmentStart, k)); segmentStart = k + 1; }
+    }
+    segments.push(decl.slice(segmentStart));
+    const kind: DefinitionKind = isTypedef ? 'typedef' : inAggregate ? 'field' : 'variable';
+    segments.forEach((segment, index) => {
+      // A lone `struct foo;` or a type with no declarator (`struct foo {...};`) defines no name.
+      const nameToken = this.declaratorName(segment, index === 0);
+      if (nameToken < 0) return;
+      const sigStart = this.tokens.start[first];
+      const definition = this.addDefinition(nameToken, kind, first, endToken, sigStart, this.tokens.end[nameToken], this.declarationDoc, inAggregate ? scope?.name : undefined);
+      if (kind === 'variable') {
+        definition.isDeclaration = isExtern;
+        definition.isStatic = decl.some((t) => t >= 0 && this.textOf(t) === 'static');
+      }
+    });
+  }
+
+  /** `int (*handler)(int)`: the parenthesised name is a pointer declarator, not a function. */
+  private isFunctionPointerDeclarator(decl: number[], nameIndex: number): boolean {
+    return nameIndex > 0 && decl[nameIndex - 1] >= 0 && this.isPunct(decl[nameIndex - 1], '*');
+  }
+
+  /** Token of the declared name in one declarator (first segment also holds the type), or -1. */
+  private declaratorName(segment: number[], hasType: boolean): number {
+    // Function pointer: ( * [const] name ) (...)
+    for (let k = 0; k + 2 < segment.length; k++) {
+      if (segment[k] >= 0 && this.isPunct(segment[k], '(') && segment[k + 1] >= 0 && this.isPunct(segment[k + 1], '*')) {
+        for (let m = k + 2; m < segment.length && segment[m] >= 0 && !this.isPunct(segment[m], ')'); m++) {
+          if (this.isIdentifier(segment[m]) && !C_KEYWORDS.has(this.textOf(segment[m])) && !TRAILING_ATTRIBUTES.test(this.textOf(segment[m]))) {
+            let last = m;
+            while (m + 1 < segment.length && this.isIdentifier(segment[m + 1])) last = ++m;
+            return segment[last];
+          }
+        }
+      }
+    }
+    let candidate = -1;
+    let candidates = 0;
+    let depth = 0;
+    // After a consumed body (`struct {...} name`) only what follows the body can be the declarator.
+    const bodyAt = segment.lastIndexOf(BODY_MARKER);
+    if (bodyAt >= 0) candidates = 1;
+    for (let k = bodyAt + 1; k < segment.length; k++) {
+      const t = segment[k];
+      if (t < 0) continue;
+      if (this.isPunct(t, '(') || this.isPunct(t, '[')) { depth++; continue; }
+      if (this.isPunct(t, ')') || this.isPunct(t, ']')) { depth--; continue; }
+      if (depth > 0) continue;
+      if (this.isPunct(t, '=') || this.isPunct(t, ':')) break;
+      if (!this.isIdentifier(t)) continue;
+      const word = this.textOf(t);
+      if (C_KEYWORDS.has(word) || TRAILING_ATTRIBUTES.test(word)) continue;
+      const next = k + 1 < segment.length ? segment[k + 1] : -1;
+      if (next >= 0 && this.isPunct(next, '(')) continue; // attribute macro with arguments
+      candidate = t;
+      candidates++;
+    }
+    // With the type in the segment there must be a type name before the declarator (`struct foo;` has none).
+    const hasAggregateType = segment.some((t) => t === BODY_MARKER) || segment.some((t) => t >= 0 && this.isAggregateKeyword(t));
+    if (hasType && candidates < 2 && !hasAggregateType && !segment.some((t) => t >= 0 && this.isIdentifier(t) && C_KEYWORDS.has(this.textOf(t)))) return -1;
+    if (hasType && hasAggregateType && !segment.includes(BODY_MARKER)) {
+      // `struct foo;` or `struct foo bar;`: the aggregate's tag is not the declarator.
+      const tagIndex = segment.findIndex((t) => t >= 0 && this.isAggregateKeyword(t));
+      if (candidate >= 0 && segment.indexOf(candidate) === tagIndex + 1) return -1;
+    }
+    return candidate;
+  }
+
+  // ---- definitions ---------------------------------------------------------------------------
+
+  private addDefinition(nameToken: number, kind: DefinitionKind, startToken: number, endToken: number,
+    sigStart: number, sigEnd: number, docToken: number, container?: string): LexicalDefinition {
+    const { tokens } = this;
+    const firstToken = startToken >= 0 ? startToken : nameToken;
+    const lastToken = endToken >= 0 ? endToken : nameToken;
+    const definition: LexicalDefinition = {
+      name: tokens.tokenText(nameToken),
+      kind,
+      nameLine: tokens.line[nameToken],
+      nameCol: tokens.column(nameToken),
+      nameEndCol: tokens.column(nameToken) + (tokens.end[nameToken] - tokens.start[nameToken]),
+      startLine: tokens.line[firstToken],
+      startCol: tokens.column(firstToken),
+      endLine: tokens.positionAt(tokens.end[lastToken]).line,
+      endCol: tokens.positionAt(tokens.end[lastToken]).character,
+      container,
+      sigStart,
+      sigEnd: Math.max(sigStart, sigEnd),
+      docStart: docToken >= 0 ? tokens.start[docToken] : -1,
+      docEnd: docToken >= 0 ? tokens.end[docToken] : -1,
+      isDeclaration: false,
+      isStatic: false,
+    };
+    this.definitions.push(definition);
+    this.definitionTokens.add(nameToken);
+    return definition;
+  }
+}
+
+/** One-line declaration text: comments removed, whitespace folded, bodies cut. */
+export function normalizeSignature(raw: string): string {
+  return raw
+    .replace(/\/\*[\s\S]*?\*\//g, ' ')
+    .replace(/\/\/[^\n]*/g, ' ')
+    .replace(/\\\r?\n/g, ' ')
+    .replace(/\s+/g, ' ')
+    .replace(/\(\s+/g, '(')
+    .replace(/\s+\)/g, ')')
+    .trim()
+    .slice(0, 400);
+}
