@@ -16,6 +16,8 @@ export interface NamedReference extends Reference {
   name: string;
   /** Offset of the identifier in the text (UTF-16). */
   offset: number;
+  /** A struct/union member name (`p->lru`, a field declaration): a namespace of its own. */
+  isMember?: boolean;
 }
 
 export interface Extraction {
@@ -27,6 +29,8 @@ export interface Extraction {
 const KEYWORDS = new Set(['unsigned', 'signed', 'long', 'short', 'int', 'char', 'void', 'const', 'volatile', 'struct', 'union', 'enum',
   'static', 'extern', 'inline', 'float', 'double', 'return', 'if', 'else', 'for', 'while', 'do', 'switch', 'case', 'default',
   'break', 'continue', 'goto', 'sizeof', 'typedef', 'register', 'restrict', 'auto']);
+
+interface RawOccurrence { start: number; end: number; inPreprocessor: boolean; isMember?: boolean }
 
 const IDENTIFIER_NODES = new Set(['identifier', 'field_identifier', 'type_identifier', 'statement_identifier']);
 
@@ -42,7 +46,7 @@ export function extractFromTree(tree: Tree, text: string, file: string): Extract
   collector.visit(tree.rootNode);
 
   const directives = findDirectiveSpans(text);
-  const raw: Array<{ start: number; end: number; inPreprocessor: boolean }> = [];
+  const raw: RawOccurrence[] = [];
   collectIdentifierOffsets(tree, text, raw);
   for (const span of findAttributeSpans(text)) {
     raw.push({ start: span.start, end: span.start + span.name.length, inPreprocessor: false });
@@ -77,6 +81,7 @@ export function extractFromTree(tree: Tree, text: string, file: string): Extract
       inPreprocessor,
     };
     if (enclosing) reference.enclosingFunction = enclosing.name;
+    if (occurrence.isMember) reference.isMember = true;
     references.push(reference);
   }
   // Names produced by generators point at an argument that was already seen as a plain reference.
@@ -86,7 +91,7 @@ export function extractFromTree(tree: Tree, text: string, file: string): Extract
 }
 
 /** Every identifier node (cursor walk: no Node objects for the rest), plus identifiers inside #define bodies. */
-function collectIdentifierOffsets(tree: Tree, text: string, out: Array<{ start: number; end: number; inPreprocessor: boolean }>): void {
+function collectIdentifierOffsets(tree: Tree, text: string, out: RawOccurrence[]): void {
   const cursor = tree.walk();
   try {
     let descending = true;
@@ -97,7 +102,7 @@ function collectIdentifierOffsets(tree: Tree, text: string, out: Array<{ start: 
           const start = cursor.startIndex;
           const end = cursor.endIndex;
           // MISSING identifiers have no text; skip them.
-          if (end > start) out.push({ start, end, inPreprocessor: false });
+          if (end > start) out.push(type === 'field_identifier' ? { start, end, inPreprocessor: false, isMember: true } : { start, end, inPreprocessor: false });
         } else if (type === 'preproc_arg') {
           scanIdentifiers(text, cursor.startIndex, cursor.endIndex, (start, end) => out.push({ start, end, inPreprocessor: true }));
         } else if (type !== 'comment' && type !== 'string_literal' && type !== 'char_literal' && type !== 'system_lib_string' && cursor.gotoFirstChild()) {

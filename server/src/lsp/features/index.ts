@@ -1,9 +1,13 @@
 import type { ServerFeature } from '../feature';
 import { threadsFeature } from './threads';
 import { diagramsFeature } from './diagrams';
+import { documentSymbolsFeature } from './documentSymbols';
+import { documentHighlightFeature } from './documentHighlight';
 
 /** Every LSP feature of the server. Add a file under lsp/features/ and list it here. */
 export const features: ServerFeature[] = [
   threadsFeature,
   diagramsFeature,
+  documentSymbolsFeature,
+  documentHighlightFeature,
 ];
