@@ -34,8 +34,14 @@ export function sourceInfo(source: DiagramSource): DiagramSourceInfo {
   return { ...source, url: source.thread ? loreUrl(source.thread) : undefined };
 }
 
+/** Steps of a variant that show `symbol`: the function doing the step, else the identifier the step happens at. */
+export function stepsShowing(steps: DiagramStep[], symbol: string): DiagramStep[] {
+  const doing = steps.filter((step) => step.function === symbol);
+  return doing.length > 0 ? doing : steps.filter((step) => step.at === symbol);
+}
+
 function mentions(diagram: Diagram, symbol: string): boolean {
-  return diagram.variants.some((variant) => variant.steps.some((step) => step.function === symbol));
+  return diagram.variants.some((variant) => stepsShowing(variant.steps, symbol).length > 0);
 }
 
 /** The diagram asked for: by id, else the first whose steps name `symbol`. Throws DiagramLookupError with a user-facing message. */
@@ -62,10 +68,10 @@ export function buildDiagram(diagrams: Diagram[], params: DiagramParams, options
   let choice = selectVariant(diagram, { kernelVersion: options.kernelVersion, evidence: options.evidence, requested: params.variant });
   let reason = choice.reason;
   const symbol = params.symbol;
-  if (symbol && !params.variant && !choice.variant.steps.some((step) => step.function === symbol)) {
+  if (symbol && !params.variant && stepsShowing(choice.variant.steps, symbol).length === 0) {
     // The user came from a symbol only an older/newer variant shows: show that one, it is what they are reading.
     const showing = choice.outcomes
-      .filter((outcome) => diagram.variants.find((v) => v.id === outcome.variant)!.steps.some((step) => step.function === symbol))
+      .filter((outcome) => stepsShowing(diagram.variants.find((v) => v.id === outcome.variant)!.steps, symbol).length > 0)
       .sort((a, b) => b.score - a.score)[0];
     if (showing) {
       choice = selectVariant(diagram, { kernelVersion: options.kernelVersion, evidence: options.evidence, requested: showing.variant });
@@ -73,7 +79,7 @@ export function buildDiagram(diagrams: Diagram[], params: DiagramParams, options
     }
   }
   const variant = choice.variant;
-  const highlight = new Set(symbol ? variant.steps.filter((step) => step.function === symbol).map((step) => step.id) : []);
+  const highlight = new Set(symbol ? stepsShowing(variant.steps, symbol).map((step) => step.id) : []);
   const layout = layoutVariant(variant, highlight);
   const title = `${diagram.title}: ${variant.label}`;
   const steps: DiagramStepInfo[] = variant.steps.map((step) => ({

@@ -75,8 +75,3 @@ export function functionsOfDiagram(diagram: Diagram): string[] {
   }
   return [...names].sort();
 }
-
-/** Diagrams (and the step ids per variant) in which `symbol` is the function of a step. */
-export function diagramsMentioning(diagrams: Diagram[], symbol: string): Diagram[] {
-  return diagrams.filter((diagram) => diagram.variants.some((variant) => variant.steps.some((step) => step.function === symbol)));
-}
