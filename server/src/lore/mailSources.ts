@@ -1,5 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import * as zlib from 'zlib';
+import type { Readable } from 'stream';
 import { mboxReader } from 'mbox-reader';
 import type { LoreLog } from './types';
 
@@ -103,10 +105,21 @@ export async function* readMailSource(sourcePath: string, log: LoreLog, limits: 
 async function* readMbox(file: string, gz: boolean, log: LoreLog, limits: MailReadLimits): AsyncGenerator<RawMail> {
   // highWaterMark bounds how much of the file sits in memory ahead of the parser.
   const stream = fs.createReadStream(file, { highWaterMark: 256 * 1024 });
+  // Decompress here rather than with mbox-reader's `gz` option: its gunzip errors (a cut .gz) are not caught there
+  // and would surface as an uncaught exception. Our own listeners keep every stream error in this function.
+  let source: NodeJS.ReadableStream = stream;
+  let gunzip: zlib.Gunzip | undefined;
+  if (gz) {
+    gunzip = zlib.createGunzip();
+    stream.on('error', (error) => gunzip!.destroy(error));
+    gunzip.on('error', () => undefined);
+    source = stream.pipe(gunzip);
+  }
+  stream.on('error', () => undefined);
   let position = 0;
   let truncatedCount = 0;
   try {
-    for await (const message of mboxReader(stream, { gz })) {
+    for await (const message of mboxReader(source as Readable)) {
       if (position >= limits.maxMessagesPerSource) {
         log(`mail: ${file}: stopped after ${limits.maxMessagesPerSource} messages (limit)`);
         break;
@@ -120,6 +133,7 @@ async function* readMbox(file: string, gz: boolean, log: LoreLog, limits: MailRe
     log(`mail: ${file}: read stopped after ${position} messages: ${(error as Error).message}`);
   } finally {
     stream.destroy();
+    gunzip?.destroy();
   }
   if (truncatedCount > 0) log(`mail: ${file}: ${truncatedCount} message(s) larger than ${limits.maxMessageBytes} bytes were cut`);
   if (position === 0) log(`mail: ${file}: no messages found`);

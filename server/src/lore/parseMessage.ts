@@ -78,9 +78,11 @@ export async function parseRawMail(mail: RawMail, log: (message: string) => void
   const inReplyTo = referenceList(parsed.inReplyTo).at(-1);
   const references = referenceList(parsed.references);
   if (inReplyTo && references.at(-1) !== inReplyTo) references.push(inReplyTo);
-  const isReply = references.length > 0 || /^\s*re\s*:/i.test(subject);
-  const extracted = extractSymbols(subject, body, isReply);
   const patchInfo = parsePatchSubject(subject);
+  const subjectSaysReply = /^\s*re\s*:/i.test(subject);
+  // Patches of a series reply to their cover letter but are not reviews; everything else with a parent is.
+  const isReply = subjectSaysReply || (references.length > 0 && !patchInfo.isPatch);
+  const extracted = extractSymbols(subject, body, isReply);
   return {
     messageId,
     synthesisedId: !rawMessageId,
@@ -99,6 +101,6 @@ export async function parseRawMail(mail: RawMail, log: (message: string) => void
     version: patchInfo.version,
     patchNumber: patchInfo.number,
     patchTotal: patchInfo.total,
-    isPatch: patchInfo.isPatch && !/^\s*re\s*:/i.test(subject),
+    isPatch: patchInfo.isPatch && !subjectSaysReply,
   };
 }

@@ -35,7 +35,7 @@ const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
 /** In prose only names that look like code count: with an underscore, or followed by `()`. */
 const PROSE_IDENTIFIER = /\b([A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]*|_[A-Za-z0-9_]+|[A-Za-z][A-Za-z0-9_]*(?=\(\)))/g;
 const DIFF_GIT = /^diff --git a\/(\S+) b\/(\S+)/;
-const HUNK_HEADER = /^@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@(.*)$/;
+const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@(.*)$/;
 const DIFF_META = /^(?:index |new file mode|deleted file mode|old mode|new mode|similarity index|rename from|rename to|copy from|copy to|Binary files|--- |\+\+\+ )/;
 
 /** Removes the quote markers of a line: "> > foo" → { depth: 2, text: "foo" }. */
@@ -50,6 +50,12 @@ export function functionOfHunkContext(context: string): string | undefined {
   const match = /([A-Za-z_][A-Za-z0-9_]*)\s*\(/.exec(context);
   if (match && !C_KEYWORDS.has(match[1])) return match[1];
   return undefined;
+}
+
+interface DiffState {
+  /** Lines of the current hunk still expected on the old and new side; both 0 between hunks. */
+  oldLeft: number;
+  newLeft: number;
 }
 
 class SymbolCollector {
@@ -85,8 +91,10 @@ export function extractSymbols(subject: string, body: string, isReply: boolean):
   const hunkFunctions = new Set<string>();
   const proseRelation: ThreadRelation = isReply ? 'review' : 'mention';
   const ownDiff: string[] = [];
-  // Diff state per quote depth: a reply may quote a diff (depth ≥ 1) and carry its own (depth 0).
-  const inDiffAtDepth = new Map<number, boolean>();
+  // Diff state per quote depth: a reply may quote a diff (depth >= 1) and carry its own (depth 0).
+  // Inside a hunk the header's line counts decide what belongs to it, so copies whose context lines lost their
+  // leading space (web archives, some mailers) are still read as diff.
+  const diffs = new Map<number, DiffState>();
 
   collector.addAll(stripSubjectPrefixes(subject), PROSE_IDENTIFIER, proseRelation);
 
@@ -94,47 +102,53 @@ export function extractSymbols(subject: string, body: string, isReply: boolean):
     const { depth, text } = unquote(line.replace(/\r$/, ''));
     const own = depth === 0;
     const diffRelation: ThreadRelation = own ? 'patch' : 'review';
+    const state = diffs.get(depth);
     const gitHeader = DIFF_GIT.exec(text);
     if (gitHeader) {
-      inDiffAtDepth.set(depth, true);
+      diffs.set(depth, { oldLeft: 0, newLeft: 0 });
       files.add(gitHeader[2]);
       collector.add(gitHeader[2], diffRelation);
       if (own) ownDiff.push(text);
       continue;
     }
-    if (inDiffAtDepth.get(depth)) {
-      if (text === '-- ' || text === '--') {
-        inDiffAtDepth.set(depth, false);
-        continue;
+    if (state && text === '-- ') {
+      // git format-patch signature: the diff is over whatever the hunk counts say.
+      diffs.delete(depth);
+      continue;
+    }
+    // A hunk header always starts a new hunk, even when a damaged copy lost lines of the previous one.
+    const hunk = state ? HUNK_HEADER.exec(text) : null;
+    if (state && hunk) {
+      state.oldLeft = hunk[2] === undefined ? 1 : Number(hunk[2]);
+      state.newLeft = hunk[4] === undefined ? 1 : Number(hunk[4]);
+      const fn = functionOfHunkContext(hunk[5]);
+      if (fn) {
+        hunkFunctions.add(fn);
+        // The hunk header names the function the hunk sits in: that function is changed by this diff.
+        collector.add(fn, diffRelation);
       }
-      const hunk = HUNK_HEADER.exec(text);
-      if (hunk) {
-        const fn = functionOfHunkContext(hunk[1]);
-        if (fn) {
-          hunkFunctions.add(fn);
-          // The hunk header names the function the hunk sits in: that function is changed by this diff.
-          collector.add(fn, diffRelation);
-        }
-        if (own) ownDiff.push(text);
-        continue;
-      }
-      if (DIFF_META.test(text)) {
-        if (own) ownDiff.push(text);
-        continue;
-      }
+      if (own) ownDiff.push(text);
+      continue;
+    }
+    if (state && (state.oldLeft > 0 || state.newLeft > 0)) {
       const marker = text[0];
+      if (marker === '+') state.newLeft--;
+      else if (marker === '-') state.oldLeft--;
+      else if (marker !== '\\') { state.oldLeft--; state.newLeft--; }
       if (marker === '+' || marker === '-') {
         // Names inside changed comments are talked about, not changed: "do_swap_page() will trigger ...".
         const inComment = /^\s*(?:\*|\/\*|\/\/)/.test(text.slice(1));
         collector.addAll(text.slice(1), IDENTIFIER, inComment ? (own ? 'mention' : 'review') : diffRelation);
+      }
+      if (own) ownDiff.push(marker === '+' || marker === '-' || marker === ' ' || marker === '\\' ? text : ` ${text}`);
+      continue;
+    }
+    if (state) {
+      if (DIFF_META.test(text)) {
         if (own) ownDiff.push(text);
         continue;
       }
-      if (marker === ' ' || marker === '\\' || text === '') {
-        if (own) ownDiff.push(text);
-        continue;
-      }
-      inDiffAtDepth.set(depth, false);
+      diffs.delete(depth);
     }
     collector.addAll(text, PROSE_IDENTIFIER, own ? proseRelation : isReply ? 'review' : 'mention');
   }
