@@ -1,0 +1,31 @@
+import { InlayHintKind, type InlayHint } from 'vscode-languageserver/node';
+import type { ServerFeature } from '../feature';
+import { loadCallContext } from '../../annotations/callContext';
+import { callContextHints } from '../../annotations/callHints';
+import { detectKernelVersion } from '../../knowledge/kernelVersion';
+
+/**
+ * `textDocument/inlayHint`: lock/reference context after tracked calls (data: server/data/call-context/).
+ * Computed from the document's current tree for the requested (visible) range only; no index needed.
+ */
+export const inlayHintsFeature: ServerFeature = {
+  name: 'inlayHints',
+  capabilities: () => ({ inlayHintProvider: { resolveProvider: false } }),
+  register(ctx) {
+    ctx.connection.languages.inlayHint.on(async (params, token): Promise<InlayHint[]> => {
+      if (!ctx.settings().inlayHints) return [];
+      const tree = await ctx.documents.tree(params.textDocument.uri);
+      if (!tree || token.isCancellationRequested) return [];
+      const catalog = loadCallContext();
+      const version = detectKernelVersion(ctx.root, ctx.settings().kernelVersion);
+      return callContextHints(tree, params.range, catalog, version).map((hint) => ({
+        position: { line: hint.line, character: hint.character },
+        label: hint.label,
+        kind: InlayHintKind.Parameter,
+        tooltip: hint.tooltip,
+        paddingLeft: true,
+      }));
+    });
+    ctx.onSettingsChanged(() => void ctx.connection.languages.inlayHint.refresh().catch(() => undefined));
+  },
+};

@@ -1,0 +1,106 @@
+import type { NoteView } from './model';
+
+/**
+ * Note text → Markdown for the editor (Message-IDs as lore links, symbols as go-to command links) and the
+ * two export formats: Markdown and a plain-text review reply (quoted code with "> ", the note below it).
+ */
+export const GO_TO_SYMBOL_COMMAND = 'kernelMmLens.notes.goToSymbol';
+
+const MESSAGE_ID = /<([^<>\s@]+@[^<>\s]+)>|\b(?:Message-ID|msgid):\s*<?([^<>\s@]+@[^<>\s]*[^<>\s.,;:])>?/gi;
+const SYMBOL = /`([A-Za-z_]\w*)(\(\))?`/g;
+
+export function loreUrl(messageId: string): string {
+  return `https://lore.kernel.org/all/${encodeURIComponent(messageId).replace(/%40/g, '@')}/`;
+}
+
+export function citedMessageIds(body: string): string[] {
+  return [...body.matchAll(MESSAGE_ID)].map((m) => m[1] ?? m[2]);
+}
+
+export function citedSymbols(body: string): string[] {
+  return [...body.matchAll(SYMBOL)].map((m) => m[1]);
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\[\]()*_#<>&|!]/g, (ch) => `\\${ch}`);
+}
+
+/** Markdown for the Comments UI: user text escaped, citations turned into links. */
+export function noteBodyMarkdown(body: string): string {
+  const pieces: string[] = [];
+  let last = 0;
+  const matches = [...body.matchAll(new RegExp(`${MESSAGE_ID.source}|${SYMBOL.source}`, 'gi'))];
+  for (const m of matches) {
+    pieces.push(escapeMarkdown(body.slice(last, m.index)));
+    const messageId = m[1] ?? m[2];
+    if (messageId) {
+      pieces.push(`[${escapeMarkdown(`<${messageId}>`)}](${loreUrl(messageId)})`);
+    } else {
+      const symbol = m[3];
+      const args = encodeURIComponent(JSON.stringify([symbol]));
+      pieces.push(`[\`${symbol}${m[4] ?? ''}\`](command:${GO_TO_SYMBOL_COMMAND}?${args})`);
+    }
+    last = (m.index ?? 0) + m[0].length;
+  }
+  pieces.push(escapeMarkdown(body.slice(last)));
+  return pieces.join('');
+}
+
+function where(note: NoteView): string {
+  return note.location.state === 'anchored'
+    ? `${note.location.file}:${note.location.line + 1}`
+    : `${note.location.lastFile}:${note.location.lastLine + 1} (orphaned: the code is gone)`;
+}
+
+function quotedCode(note: NoteView, lines: (file: string) => string[] | undefined): string[] {
+  if (note.location.state === 'orphaned') return [`> ${note.location.lastKnownText}`];
+  const text = lines(note.location.file);
+  const at = note.location.line;
+  const from = Math.max(0, at - 2);
+  const slice = text ? text.slice(from, at + 1) : [note.anchor.text];
+  return slice.map((l) => `> ${l}`.trimEnd());
+}
+
+export function exportMarkdown(notes: NoteView[], lines: (file: string) => string[] | undefined): string {
+  const out = ['# Review notes', ''];
+  for (const note of notes) {
+    out.push(`## ${note.anchor.symbol ? `\`${note.anchor.symbol}\` — ` : ''}${where(note)}${note.status === 'resolved' ? ' (resolved)' : ''}`, '');
+    out.push('```c', ...quotedCode(note, lines).map((l) => l.replace(/^> ?/, '')), '```', '');
+    out.push(`**${note.author}** (${note.created.slice(0, 10)}): ${note.body}`, '');
+    for (const reply of note.replies) out.push(`- **${reply.author}** (${reply.created.slice(0, 10)}): ${reply.body}`);
+    const ids = citedMessageIds([note.body, ...note.replies.map((r) => r.body)].join('\n'));
+    if (ids.length) out.push('', ...ids.map((id) => `- Thread: <${loreUrl(id)}>`));
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+/** Plain text in the interleaved style of a mailing-list review: quoted code, then the comment, file by file. */
+export function exportReply(notes: NoteView[], lines: (file: string) => string[] | undefined): string {
+  const out: string[] = [];
+  const open = notes.filter((n) => n.status === 'open');
+  let currentFile = '';
+  for (const note of open) {
+    const file = note.location.state === 'anchored' ? note.location.file : note.location.lastFile;
+    if (file !== currentFile) {
+      out.push(`> ${file}`, '> ...');
+      currentFile = file;
+    }
+    if (note.anchor.symbol && note.anchor.signature) out.push(`> ${note.anchor.signature}`, '> ...');
+    out.push(...quotedCode(note, lines), '', ...wrap(note.body), '');
+    for (const reply of note.replies) out.push(...wrap(`${reply.author}: ${reply.body}`), '');
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+function wrap(text: string, width = 72): string[] {
+  const lines: string[] = [];
+  for (const paragraph of text.split(/\n/)) {
+    let line = '';
+    for (const word of paragraph.split(/\s+/).filter(Boolean)) {
+      if (line && line.length + 1 + word.length > width) { lines.push(line); line = word; } else line = line ? `${line} ${word}` : word;
+    }
+    lines.push(line);
+  }
+  return lines;
+}

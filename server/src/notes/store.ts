@@ -1,0 +1,81 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as crypto from 'crypto';
+import { NOTES_FORMAT, NOTES_VERSION, emptyNotesFile, type NotesFile, type StoredNote } from './model';
+
+/**
+ * Notes storage: default outside the kernel tree (`<cacheDir>/notes/<workspace>-<hash>.json`), or a file the
+ * user chose. Writes are atomic (temp file + fsync + rename). A file that cannot be read as notes is renamed
+ * `<file>.damaged-<timestamp>` and reported, never overwritten.
+ */
+export interface LoadResult { file: NotesFile; problem?: string; keptAside?: string }
+
+export function defaultNotesPath(cacheDir: string, workspaceRoot: string): string {
+  const hash = crypto.createHash('sha256').update(path.resolve(workspaceRoot)).digest('hex').slice(0, 12);
+  const base = path.basename(path.resolve(workspaceRoot)).replace(/[^A-Za-z0-9._-]/g, '_') || 'workspace';
+  return path.join(cacheDir, 'notes', `${base}-${hash}.json`);
+}
+
+/** The notes file to use: the setting (absolute, or relative to the workspace) or the default storage. */
+export function resolveNotesPath(setting: string, workspaceRoot: string | undefined, cacheDir: string): string {
+  if (setting.trim()) return path.resolve(workspaceRoot ?? process.cwd(), setting.trim());
+  return defaultNotesPath(cacheDir, workspaceRoot ?? process.cwd());
+}
+
+export function loadNotes(file: string, now: () => Date = () => new Date()): LoadResult {
+  let raw: string;
+  try {
+    raw = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { file: emptyNotesFile() };
+    return { file: emptyNotesFile(), problem: `cannot read notes file ${file}: ${(err as Error).message}` };
+  }
+  const problem = validationProblem(raw);
+  if (!problem) return { file: JSON.parse(raw) as NotesFile };
+  const keptAside = `${file}.damaged-${now().toISOString().replace(/[:.]/g, '-')}`;
+  try {
+    fs.renameSync(file, keptAside);
+  } catch (err) {
+    return { file: emptyNotesFile(), problem: `notes file ${file} is damaged (${problem}) and could not be moved aside: ${(err as Error).message}` };
+  }
+  return { file: emptyNotesFile(), problem: `notes file ${file} is damaged (${problem}); kept as ${keptAside}`, keptAside };
+}
+
+function validationProblem(raw: string): string | undefined {
+  let doc: any;
+  try {
+    doc = JSON.parse(raw);
+  } catch (err) {
+    return `not JSON: ${(err as Error).message}`;
+  }
+  if (!doc || doc.format !== NOTES_FORMAT) return `not a ${NOTES_FORMAT} file`;
+  if (doc.version !== NOTES_VERSION) return `version ${String(doc.version)} is not supported (this build reads version ${NOTES_VERSION})`;
+  if (!Array.isArray(doc.notes)) return 'no notes array';
+  const bad = (doc.notes as any[]).findIndex((n) => !isNote(n));
+  return bad >= 0 ? `note #${bad + 1} is malformed` : undefined;
+}
+
+function isNote(n: any): n is StoredNote {
+  return !!n && typeof n.id === 'string' && typeof n.body === 'string' && (n.status === 'open' || n.status === 'resolved') &&
+    !!n.anchor && typeof n.anchor.file === 'string' && typeof n.anchor.line === 'number' && typeof n.anchor.text === 'string' &&
+    Array.isArray(n.anchor.before) && Array.isArray(n.anchor.after) && Array.isArray(n.replies);
+}
+
+/** Atomic write: readers see the old file or the new one, never half of it. */
+export function saveNotes(file: string, notes: NotesFile): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.tmp-${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
+  const fd = fs.openSync(temp, 'w', 0o600);
+  try {
+    fs.writeSync(fd, `${JSON.stringify(notes, null, 2)}\n`);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  try {
+    fs.renameSync(temp, file);
+  } catch (err) {
+    fs.rmSync(temp, { force: true });
+    throw err;
+  }
+}

@@ -1,0 +1,98 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import Ajv from 'ajv';
+import { parse as parseYaml } from 'yaml';
+import { createCParser } from '../../server/src/parsing/treeSitter';
+import { loadCallContext, appliesToVersion } from '../../server/src/annotations/callContext';
+import { callContextSchema } from '../../server/src/annotations/callContextSchema';
+import { callContextHints } from '../../server/src/annotations/callHints';
+import { parseKernelVersion } from '../../server/src/knowledge/kernelVersion';
+
+const dataDirectory = path.join(__dirname, '..', '..', 'server', 'data', 'call-context');
+
+test('every call-context data file validates against the schema and loads without problems', () => {
+  const validate = new Ajv({ allErrors: true }).compile(callContextSchema);
+  const files = fs.readdirSync(dataDirectory).filter((f) => f.endsWith('.yaml'));
+  assert.ok(files.length >= 5);
+  for (const file of files) {
+    const ok = validate(parseYaml(fs.readFileSync(path.join(dataDirectory, file), 'utf8')));
+    assert.ok(ok, `${file}: ${JSON.stringify(validate.errors)}`);
+  }
+  const catalog = loadCallContext(dataDirectory);
+  assert.deepEqual(catalog.problems, []);
+  for (const name of ['folio_walk_start', 'make_device_exclusive', 'get_dev_pagemap', 'mmu_notifier_invalidate_range_start', 'pte_offset_map_lock', 'migrate_vma_setup', 'mmap_read_lock', 'folio_trylock']) {
+    assert.ok(catalog.functions.has(name), name);
+  }
+  assert.equal(catalog.functions.get('folio_walk_start')?.hint, 'page-table lock held until folio_walk_end()');
+  assert.deepEqual(catalog.releasers.get('folio_walk_end')?.map((e) => e.name), ['folio_walk_start']);
+});
+
+test('a damaged data file is reported and skipped, the others still load', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kml-cc-'));
+  try {
+    fs.copyFileSync(path.join(dataDirectory, 'folio-walk.yaml'), path.join(dir, 'folio-walk.yaml'));
+    fs.writeFileSync(path.join(dir, 'broken.yaml'), 'format: [unclosed');
+    fs.writeFileSync(path.join(dir, 'wrong.yaml'), 'format: kernel-mm-lens-call-context\nversion: 1\nfunctions:\n  - name: x\n    hint: h\n');
+    const catalog = loadCallContext(dir);
+    assert.ok(catalog.functions.has('folio_walk_start'));
+    assert.equal(catalog.problems.length, 2, catalog.problems.join('\n'));
+    assert.match(catalog.problems.join('\n'), /broken\.yaml/);
+    assert.match(catalog.problems.join('\n'), /wrong\.yaml: x: unknown failure kind/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('version bounds select the inside-function note', () => {
+  assert.equal(appliesToVersion({ since: '6.15' }, parseKernelVersion('6.12')), false);
+  assert.equal(appliesToVersion({ until: '6.15' }, parseKernelVersion('6.12')), true);
+  assert.equal(appliesToVersion({ since: '6.15' }, parseKernelVersion('6.17')), true);
+  assert.equal(appliesToVersion({ until: '6.15' }, undefined), false);
+});
+
+test('hints sit after the closing paren of tracked calls in the range, plus the inside note of the function', async () => {
+  const text = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'annotations', 'hints.c'), 'utf8');
+  const parser = await createCParser();
+  const tree = parser.parse(text);
+  try {
+    assert.ok(tree);
+    const catalog = loadCallContext(dataDirectory);
+    const all = callContextHints(tree, { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } }, catalog, parseKernelVersion('6.12'));
+    const lines = text.split('\n');
+    const byLabel = (needle: string) => all.filter((h) => h.label.includes(needle));
+    const walk = byLabel('page-table lock held until folio_walk_end()');
+    assert.equal(walk.length, 1, 'the macro body is not a call site; the call in the function is');
+    assert.equal(walk[0].line, 9);
+    assert.equal(lines[9].slice(0, walk[0].character).trimEnd().endsWith('addr, 0)'), true);
+    const pgmap = byLabel('pgmap reference: put_dev_pagemap()');
+    assert.equal(pgmap.length, 1);
+    assert.equal(lines[pgmap[0].line].slice(0, pgmap[0].character).endsWith('get_dev_pagemap(pfn, NULL)'), true);
+    const inside = all.filter((h) => h.label.includes('MMU_NOTIFY_EXCLUSIVE'));
+    assert.equal(inside.length, 1, '6.12 tree: the pre-6.15 notifier note');
+    assert.equal(inside[0].line, 4);
+    const newer = callContextHints(tree, { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } }, catalog, parseKernelVersion('6.15'));
+    assert.ok(newer.some((h) => h.label.includes('MMU_NOTIFY_CLEAR')));
+    const visible = callContextHints(tree, { start: { line: 10, character: 0 }, end: { line: 12, character: 0 } }, catalog, parseKernelVersion('6.12'));
+    assert.deepEqual(visible, [], 'nothing outside the visible range');
+  } finally {
+    tree?.delete();
+    parser.delete();
+  }
+});
+
+test('every tracked function present before 6.15 exists in the real 6.12 tree (skipped without the tree)', (t) => {
+  const root = path.join(os.homedir(), '.cache', 'kernel-mm-lens', 'trees', 'linux-source-6.12');
+  if (!fs.existsSync(root)) { t.skip('6.12 tree not installed'); return; }
+  const sources = ['include/linux/pagewalk.h', 'include/linux/mm.h', 'include/linux/pagemap.h', 'include/linux/page_ref.h', 'include/linux/mmap_lock.h',
+    'include/linux/mmu_notifier.h', 'include/linux/memremap.h', 'include/linux/migrate.h', 'include/linux/rmap.h', 'mm/memory.c', 'mm/filemap.c']
+    .map((f) => fs.readFileSync(path.join(root, f), 'utf8')).join('\n');
+  const catalog = loadCallContext(dataDirectory);
+  const six12 = parseKernelVersion('6.12');
+  const names = [...catalog.functions.values()].filter((e) => appliesToVersion({ since: e.since }, six12)).flatMap((e) => [e.name, ...e.holds.flatMap((h) => h.releasedBy)]);
+  names.push(...catalog.insideFunctions.keys());
+  const missing = [...new Set(names)].filter((name) => !new RegExp(`\\b${name}\\b`).test(sources));
+  assert.deepEqual(missing, []);
+});
