@@ -38,6 +38,10 @@ export interface KernelMmLensSettings {
   inlayHints: boolean;
   /** Code lenses (review-thread counts, lifecycle markers). */
   codeLens: boolean;
+  /** Warn when a path returns without releasing what a tracked call took (missing-release rule). */
+  missingReleaseCheck: boolean;
+  /** Review notes file: "" = the extension's storage (outside the tree); a workspace-relative path shares them with a team. */
+  notesFile: string;
 }
 
 export const SETTINGS_SECTION = 'kernelMmLens';
@@ -54,6 +58,8 @@ export const DEFAULT_SETTINGS: KernelMmLensSettings = {
   mailSources: [],
   inlayHints: true,
   codeLens: true,
+  missingReleaseCheck: true,
+  notesFile: '',
 };
 
 /** Index state, pushed by the server as `kernelMmLens/indexStatus` for status bars. */
@@ -86,6 +92,13 @@ export const Requests = {
   diagram: 'kernelMmLens/diagram',
   /** Every lifecycle diagram (id, title, variants). No params → DiagramListItem[]. */
   listDiagrams: 'kernelMmLens/listDiagrams',
+  /** Review notes (server/src/notes): list NotesListParams → NoteView[]; add/reply/resolve/delete → NoteView | {deleted}; export → {text}. */
+  notesList: 'kernelMmLens/notes/list',
+  notesAdd: 'kernelMmLens/notes/add',
+  notesReply: 'kernelMmLens/notes/reply',
+  notesResolve: 'kernelMmLens/notes/resolve',
+  notesDelete: 'kernelMmLens/notes/delete',
+  notesExport: 'kernelMmLens/notes/export',
 } as const;
 
 export interface RebuildIndexResult {
