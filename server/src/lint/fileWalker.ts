@@ -1,0 +1,142 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+/**
+ * Finds the files the lint reads under the paths given on the command line (or the workspace): *.c, *.h,
+ * Kconfig*, Makefile*, Kbuild*. Follows symlinks but never enters a directory twice (symlink loops), skips
+ * `.git`-style hidden directories and excluded globs, and reports what it skipped instead of failing.
+ */
+export interface WalkOptions {
+  /** Root the exclude globs are relative to. */
+  root: string;
+  exclude?: string[];
+  /** Called for every skipped path with a one-line reason. */
+  onSkip?: (file: string, reason: string) => void;
+  isCancelled?: () => boolean;
+}
+
+export function isLintableName(name: string): boolean {
+  return name.endsWith('.c') || name.endsWith('.h') || name.startsWith('Kconfig') || name.startsWith('Makefile') || name.startsWith('Kbuild');
+}
+
+export function walkLintFiles(inputs: string[], options: WalkOptions): string[] {
+  const files: string[] = [];
+  const seenDirs = new Set<string>();
+  const ancestors = new Set<string>();
+  const seenFiles = new Set<string>();
+  const excludes = (options.exclude ?? []).map(globToRegExp);
+  const isExcluded = (absolute: string) => {
+    if (excludes.length === 0) return false;
+    const rel = path.relative(options.root, absolute).split(path.sep).join('/');
+    return excludes.some((re) => re.test(rel) || re.test(path.basename(absolute)));
+  };
+  const addFile = (absolute: string, stat: fs.Stats) => {
+    const key = `${stat.dev}:${stat.ino}`;
+    if (seenFiles.has(key)) return;
+    seenFiles.add(key);
+    files.push(absolute);
+  };
+  const visitDir = (dir: string, stat: fs.Stats) => {
+    const key = `${stat.dev}:${stat.ino}`;
+    if (ancestors.has(key)) { options.onSkip?.(dir, 'symlink loop (directory contains itself)'); return; }
+    // A second link to a directory already read (scripts/dtc/include-prefixes/*) is not worth a message.
+    if (seenDirs.has(key)) return;
+    seenDirs.add(key);
+    ancestors.add(key);
+    try { visitEntries(dir, stat); } finally { ancestors.delete(key); }
+  };
+  const visitEntries = (dir: string, stat: fs.Stats) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (error) {
+      options.onSkip?.(dir, `cannot list directory (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (options.isCancelled?.()) return;
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name.startsWith('.') || isExcluded(full)) continue;
+        visitDir(full, statOrUndefined(full, options) ?? stat);
+      } else if (entry.isFile()) {
+        if (!isLintableName(entry.name) || isExcluded(full)) continue;
+        // The Dirent already says "regular file": avoid a stat per file, identify it by path.
+        if (!seenFiles.has(full)) { seenFiles.add(full); files.push(full); }
+      } else if (entry.isSymbolicLink()) {
+        if (isExcluded(full)) continue;
+        const target = statOrUndefined(full, options);
+        if (!target) continue;
+        if (target.isDirectory()) { if (!entry.name.startsWith('.')) visitDir(full, target); }
+        else if (target.isFile() && isLintableName(entry.name)) addFile(fs.realpathSync(full), target);
+      }
+    }
+  };
+  for (const input of inputs) {
+    const absolute = path.resolve(input);
+    const stat = statOrUndefined(absolute, options);
+    if (!stat) continue;
+    if (stat.isDirectory()) visitDir(absolute, stat);
+    else if (stat.isFile()) addFile(absolute, stat);
+    else options.onSkip?.(absolute, 'not a regular file or directory');
+  }
+  return files;
+}
+
+function statOrUndefined(file: string, options: WalkOptions): fs.Stats | undefined {
+  try {
+    return fs.statSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    options.onSkip?.(file, code === 'ELOOP' ? 'symlink loop' : code === 'ENOENT' ? 'does not exist (or dangling symlink)' : `cannot stat (${code ?? (error as Error).message})`);
+    return undefined;
+  }
+}
+
+/** `**` any path, `*` within one segment, `?` one character; a pattern without `/` also matches a bare name. */
+export function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const ch = glob[i];
+    if (ch === '*' && glob[i + 1] === '*') { re += '.*'; i++; if (glob[i + 1] === '/') i++; }
+    else if (ch === '*') re += '[^/]*';
+    else if (ch === '?') re += '[^/]';
+    else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  // A directory pattern also excludes what is below it.
+  return new RegExp(`^${re.replace(/\/$/, '')}(?:/.*)?$`);
+}
+
+/** The nearest ancestor (or the path itself) holding a kernel top-level Makefile; else the path's directory. */
+export function findTreeRoot(start: string): string {
+  let dir = path.resolve(start);
+  try { if (!fs.statSync(dir).isDirectory()) dir = path.dirname(dir); } catch { dir = path.dirname(dir); }
+  const first = dir;
+  for (;;) {
+    if (isKernelTopLevel(dir)) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return first;
+    dir = parent;
+  }
+}
+
+function isKernelTopLevel(dir: string): boolean {
+  try {
+    const head = readHead(path.join(dir, 'Makefile'), 2048);
+    return /^VERSION\s*=\s*\d+/m.test(head) && /^PATCHLEVEL\s*=\s*\d+/m.test(head);
+  } catch {
+    return false;
+  }
+}
+
+function readHead(file: string, bytes: number): string {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const n = fs.readSync(fd, buffer, 0, bytes, 0);
+    return buffer.subarray(0, n).toString('latin1');
+  } finally {
+    fs.closeSync(fd);
+  }
+}

@@ -1,0 +1,158 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse as parseYaml } from 'yaml';
+import { dataDir } from '../paths';
+import { validateLintRuleFile } from './ruleSchema';
+import type { LintRule, LintSymbolSpec, SymbolEntry } from './ruleTypes';
+
+/** Rule files are hand-written; anything larger is a mistake, not data. */
+const MAX_RULE_FILE_BYTES = 512 * 1024;
+
+/**
+ * All lint rules, indexed for the matcher. Built once per process from the YAML data (adding a rule or a symbol is
+ * a data change). Invalid files are skipped and reported in `problems`, never thrown.
+ */
+export interface LintRuleSet {
+  rules: LintRule[];
+  /** C identifiers to look for: plain names and `CONFIG_<kconfig name>`. */
+  identifiers: Map<string, SymbolEntry>;
+  /** Kconfig symbol names (without CONFIG_). */
+  kconfigSymbols: Map<string, SymbolEntry>;
+  /** Header paths for #include (`linux/pfn_t.h`). */
+  headers: Map<string, SymbolEntry>;
+  /** Words whose presence in a file's raw text means it may have findings (for the cheap prefilter). */
+  prefilterWords: string[];
+  problems: string[];
+}
+
+export function loadLintRules(dir = path.join(dataDir(), 'lint-rules')): LintRuleSet {
+  const problems: string[] = [];
+  const rules: LintRule[] = [];
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(dir).filter((name) => /\.ya?ml$/.test(name)).sort();
+  } catch (error) {
+    problems.push(`${dir}: cannot list lint rules (${(error as Error).message})`);
+  }
+  for (const name of names) {
+    const file = path.join(dir, name);
+    try {
+      const stat = fs.statSync(file);
+      if (!stat.isFile()) { problems.push(`${name}: not a regular file`); continue; }
+      if (stat.size > MAX_RULE_FILE_BYTES) { problems.push(`${name}: ${stat.size} bytes, more than ${MAX_RULE_FILE_BYTES}`); continue; }
+      const result = parseLintRuleText(fs.readFileSync(file, 'utf8'), name);
+      problems.push(...result.problems.map((problem) => `${name}: ${problem}`));
+      rules.push(...result.rules);
+    } catch (error) {
+      problems.push(`${name}: cannot read (${(error as Error).message})`);
+    }
+  }
+  return indexRules(rules, problems);
+}
+
+/** Parses and validates one rule file's text. */
+export function parseLintRuleText(text: string, fileName = '(text)'): { rules: LintRule[]; problems: string[] } {
+  let data: unknown;
+  try {
+    data = parseYaml(text, { maxAliasCount: 50 });
+  } catch (error) {
+    return { rules: [], problems: [`invalid YAML: ${(error as Error).message.split('\n')[0]}`] };
+  }
+  const problems = validateLintRuleFile(data);
+  if (problems.length) return { rules: [], problems };
+  const raw = (data as { rules: Array<Omit<LintRule, 'symbols'> & { symbols: Array<string | LintSymbolSpec> }> }).rules;
+  return {
+    rules: raw.map((rule) => ({
+      ...rule,
+      symbols: rule.symbols.map((symbol) => (typeof symbol === 'string' ? { name: symbol } : symbol)),
+      file: fileName,
+    })),
+    problems: [],
+  };
+}
+
+/** Builds the lookup tables; duplicate ids or symbols are reported and the later one ignored. */
+export function indexRules(rules: LintRule[], problems: string[] = []): LintRuleSet {
+  const identifiers = new Map<string, SymbolEntry>();
+  const kconfigSymbols = new Map<string, SymbolEntry>();
+  const headers = new Map<string, SymbolEntry>();
+  const ids = new Set<string>();
+  const kept: LintRule[] = [];
+  for (const rule of rules) {
+    if (ids.has(rule.id)) { problems.push(`${rule.file}: rule id '${rule.id}' is defined twice`); continue; }
+    ids.add(rule.id);
+    kept.push(rule);
+    for (const symbol of rule.symbols) {
+      const match = symbol.match ?? (rule.kind === 'kconfig' ? 'kconfig' : rule.kind === 'header' ? 'include' : 'identifier');
+      const entry: SymbolEntry = { name: symbol.name, match, fix: symbol.fix, rule };
+      const add = (table: Map<string, SymbolEntry>, key: string) => {
+        const previous = table.get(key);
+        if (previous) problems.push(`${rule.file}: symbol '${key}' of rule '${rule.id}' is already covered by rule '${previous.rule.id}'`);
+        else table.set(key, entry);
+      };
+      if (match === 'include') {
+        add(headers, symbol.name);
+      } else if (match === 'kconfig') {
+        add(kconfigSymbols, symbol.name);
+        add(identifiers, `CONFIG_${symbol.name}`);
+      } else {
+        if (!/^[A-Za-z_]\w*$/.test(symbol.name)) { problems.push(`${rule.file}: '${symbol.name}' is not a C identifier`); continue; }
+        add(identifiers, symbol.name);
+      }
+    }
+  }
+  return { rules: kept, identifiers, kconfigSymbols, headers, prefilterWords: prefilterWords(identifiers, kconfigSymbols, headers), problems };
+}
+
+/**
+ * A few literal words such that every rule name contains one of them (greedy set cover: the substring shared by
+ * most names first, the longest such substring on ties, since longer words are rarer in source text). A file
+ * containing none of them cannot have a finding, so most of a kernel tree is rejected by one regex test over its
+ * raw bytes before any tokenizing. Derived from the data, so a new rule needs no code change here.
+ */
+function prefilterWords(...tables: Array<Map<string, SymbolEntry>>): string[] {
+  const names = new Set<string>();
+  for (const table of tables) {
+    for (const [key, entry] of table) names.add(entry.match === 'include' ? path.posix.basename(key).replace(/\.h$/, '') : key);
+  }
+  const uncovered = new Set(names);
+  const words: string[] = [];
+  const MIN_WORD = 5;
+  while (uncovered.size > 0) {
+    const counts = new Map<string, number>();
+    for (const name of uncovered) {
+      const seen = new Set<string>();
+      const shortest = Math.min(MIN_WORD, name.length);
+      for (let length = shortest; length <= name.length; length++) {
+        for (let i = 0; i + length <= name.length; i++) seen.add(name.slice(i, i + length));
+      }
+      for (const word of seen) counts.set(word, (counts.get(word) ?? 0) + 1);
+    }
+    let best = '';
+    let bestCount = 0;
+    for (const [word, count] of counts) {
+      if (count > bestCount || (count === bestCount && word.length > best.length)) { best = word; bestCount = count; }
+    }
+    words.push(best);
+    for (const name of [...uncovered]) if (name.includes(best)) uncovered.delete(name);
+  }
+  return words;
+}
+
+/** One regex matching any prefilter word (tested against the file's bytes read as latin1). */
+export function prefilterRegExp(rules: LintRuleSet): RegExp {
+  return new RegExp(rules.prefilterWords.map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
+}
+
+let cached: LintRuleSet | undefined;
+
+/** The shipped rules, loaded once per process. */
+export function defaultLintRules(): LintRuleSet {
+  cached ??= loadLintRules();
+  return cached;
+}
+
+/** https://lore.kernel.org/all/<Message-ID>/ for a rule's removal thread, if it has one. */
+export function removalLink(rule: LintRule): string | undefined {
+  return rule.removal ? `https://lore.kernel.org/all/${encodeURIComponent(rule.removal.messageId).replace(/%40/g, '@')}/` : undefined;
+}

@@ -1,0 +1,65 @@
+import { compareKernelVersions, parseKernelVersion, formatKernelVersion, type KernelVersion } from '../knowledge/kernelVersion';
+import { RULE_CODE_DEFINITION, RULE_CODE_USE, type LintRule, type LintSeverity, type RuleCode, type SeverityOverride } from './ruleTypes';
+
+/**
+ * Severity follows the tree: a use of a symbol in a tree at or after its removal cannot compile (Error); in an older
+ * tree it is advice for forward-porting (Hint, tagged Deprecated). Users may override per rule code
+ * (`removed-api`, `removed-api-definition`) or per rule id (`pfn-t-type`); the id wins.
+ */
+export interface SeverityPolicy {
+  /** Version of the code being linted (tree Makefile or override); undefined when unknown. */
+  version?: KernelVersion;
+  overrides?: Record<string, SeverityOverride | string>;
+}
+
+export interface Verdict {
+  code: RuleCode;
+  severity: LintSeverity;
+  upstreamOnly: boolean;
+  message: string;
+}
+
+const VALID: ReadonlySet<string> = new Set(['error', 'warning', 'information', 'hint', 'off']);
+
+export function judge(rule: LintRule, display: string, isDefinition: boolean, policy: SeverityPolicy): Verdict | undefined {
+  const code: RuleCode = isDefinition ? RULE_CODE_DEFINITION : RULE_CODE_USE;
+  const removedIn = parseKernelVersion(isDefinition ? rule.definitionRemovedIn ?? rule.removedIn : rule.removedIn)!;
+  const when = rule.removedInNote ? `by ${formatKernelVersion(removedIn)} at the latest` : `in ${formatKernelVersion(removedIn)}`;
+  const what = isDefinition ? `definition of \`${display}\`` : `\`${display}\``;
+  let severity: LintSeverity;
+  let upstreamOnly = false;
+  let message: string;
+  if (!policy.version) {
+    severity = 'warning';
+    message = `${what}: removed upstream ${when} (tree version unknown); use ${rule.replacement}`;
+  } else if (compareKernelVersions(policy.version, removedIn) >= 0) {
+    severity = 'error';
+    message = isDefinition
+      ? `${what}, which was removed ${when}: ${rule.replacement}`
+      : `${what} was removed ${when}: ${rule.replacement}`;
+  } else {
+    severity = 'hint';
+    upstreamOnly = true;
+    message = `${what} is removed upstream ${when}; when forward-porting, ${rule.replacement}`;
+  }
+  const override = overrideFor(policy.overrides, rule.id) ?? overrideFor(policy.overrides, code);
+  if (override === 'off') return undefined;
+  if (override) severity = override;
+  return { code, severity, upstreamOnly, message };
+}
+
+function overrideFor(overrides: SeverityPolicy['overrides'], key: string): SeverityOverride | undefined {
+  const value = overrides?.[key];
+  return typeof value === 'string' && VALID.has(value) ? (value as SeverityOverride) : undefined;
+}
+
+const RANK: Record<LintSeverity, number> = { error: 4, warning: 3, information: 2, hint: 1 };
+
+/** True when `severity` is at or above `threshold` (error > warning > information > hint). */
+export function atLeast(severity: LintSeverity, threshold: LintSeverity): boolean {
+  return RANK[severity] >= RANK[threshold];
+}
+
+export function isLintSeverity(value: string): value is LintSeverity {
+  return value in RANK;
+}
