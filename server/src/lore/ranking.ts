@@ -86,6 +86,15 @@ export function rankThreadsForSymbol(rawSymbol: string, bundled: BundledThreadIn
       local: true,
     });
   }
+  // A bundled message that is also in the user's mail opens locally, even when the mail copy lacks the symbol
+  // (a trimmed b4 mbox, a partial quote).
+  for (const entry of byId.values()) {
+    const message = entry.local ? undefined : mail.messages.get(entry.messageId);
+    if (!message) continue;
+    entry.local = true;
+    entry.source = message.source;
+    entry.rootMessageId = mail.threads.rootOf(message.messageId);
+  }
   return [...byId.values()].sort(compareEntries);
 }
 
