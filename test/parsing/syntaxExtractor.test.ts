@@ -186,3 +186,26 @@ test('invalid UTF-8 and binary-looking text do not break extraction', () => {
   const result = extractText(binary + '\nint demo_after_garbage(void) { return 0; }\n');
   assert.ok(result.definitions.some((d) => d.name === 'demo_after_garbage'));
 });
+
+test('references: code only — no include paths, directive keywords, comments or strings; members marked', () => {
+  const text = [
+    '#include <linux/demo_header.h>',
+    '#if defined(CONFIG_DEMO) /* a comment that',
+    '   spans lines: hidden_word */',
+    'static int demo_x = DEMO_INIT;',
+    '#endif',
+    'void demo_f(struct demo *d) { d->member = demo_x; call_me("not_code", \'c\'); /* skipped_word */ }',
+    '',
+  ].join('\n');
+  const result = extractText(text);
+  const names = result.references.map((r) => r.name);
+  for (const absent of ['include', 'linux', 'demo_header', 'h', 'if', 'defined', 'endif', 'hidden_word', 'spans', 'not_code', 'skipped_word', 'c']) {
+    assert.equal(names.includes(absent), false, absent);
+  }
+  assert.equal(refs(result, 'CONFIG_DEMO')[0].inPreprocessor, true);
+  assert.equal(refs(result, 'DEMO_INIT')[0].inPreprocessor, false);
+  assert.equal(refs(result, 'member')[0].isMember, true);
+  assert.equal(refs(result, 'd').some((r) => r.isMember), false);
+  assert.deepEqual(refs(result, 'demo_x').map((r) => [r.range.start.line, r.isDefinition, r.enclosingFunction]), [[3, true, undefined], [5, false, 'demo_f']]);
+  assert.equal(refs(result, 'call_me')[0].isCall, true);
+});

@@ -21,11 +21,12 @@ export class DefinitionCollector {
   readonly functionBodies: Span[] = [];
   /** Struct/union bodies, for generator macros used as members (DECLARE_BITMAP inside a struct). */
   readonly containerBodies: Span[] = [];
-  private readonly nameStarts = new Set<number>();
+  private readonly nameStarts = new Map<number, DefinitionKind>();
 
   constructor(private readonly text: string, private readonly file: string, private readonly lines: LineMap, private readonly arch: string | undefined) {}
 
   hasDefinitionAt(offset: number): boolean { return this.nameStarts.has(offset); }
+  definitionKindAt(offset: number): DefinitionKind | undefined { return this.nameStarts.get(offset); }
 
   visit(node: Node): void {
     switch (node.type) {
@@ -56,7 +57,7 @@ export class DefinitionCollector {
     const doc = this.docCommentBefore(start);
     if (doc && definition.doc === undefined && kind !== 'field' && kind !== 'enumerator') definition.doc = doc;
     this.definitions.push(definition);
-    this.nameStarts.add(nameStart);
+    if (!this.nameStarts.has(nameStart)) this.nameStarts.set(nameStart, kind);
     return definition;
   }
 

@@ -22,8 +22,10 @@ export interface MaskedSpan { start: number; end: number; name: string; hasArgs:
 let table: AttributeMacroTable | undefined;
 
 /** Validates and loads data/attribute-macros.yaml (once per process). Throws a clear message if malformed. */
-export function attributeMacros(file = path.join(dataDir(), 'attribute-macros.yaml')): AttributeMacroTable {
-  if (table && file === path.join(dataDir(), 'attribute-macros.yaml')) return table;
+export function attributeMacros(file?: string): AttributeMacroTable {
+  if (table && file === undefined) return table;
+  const isDefault = file === undefined;
+  file ??= path.join(dataDir(), 'attribute-macros.yaml');
   const raw = parseYaml(fs.readFileSync(file, 'utf8')) as unknown;
   const result: AttributeMacroTable = { plain: new Set(), withArgs: new Set() };
   const groups = (key: 'plain' | 'with_args'): unknown[] => {
@@ -41,7 +43,7 @@ export function attributeMacros(file = path.join(dataDir(), 'attribute-macros.ya
       }
     }
   }
-  if (file === path.join(dataDir(), 'attribute-macros.yaml')) table = result;
+  if (isDefault) table = result;
   return result;
 }
 

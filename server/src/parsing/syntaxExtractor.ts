@@ -1,9 +1,8 @@
 import type { Tree } from 'web-tree-sitter';
 import type { Definition, Reference } from '../indexing/types';
 import { DefinitionCollector, matchingClose, type Span } from './definitionWalker';
-import { findAttributeSpans } from './kernelSource';
 import { generatedNames } from './nameGenerators';
-import { LineMap, findDirectiveSpans, insideSpans, nextNonBlank, scanIdentifiers, splitMacroArguments } from './textScan';
+import { LineMap, findDirectiveSpans, nextNonBlank, scanIdentifiers, splitMacroArguments } from './textScan';
 
 /**
  * Precise per-file extraction from a tree-sitter tree: definitions (with signature, kernel-doc, arch) and
@@ -28,11 +27,10 @@ export interface Extraction {
 /** Keywords tree-sitter reports as identifiers inside misparsed macro arguments (`SYSCALL_DEFINE3(x, unsigned long, a)`). */
 const KEYWORDS = new Set(['unsigned', 'signed', 'long', 'short', 'int', 'char', 'void', 'const', 'volatile', 'struct', 'union', 'enum',
   'static', 'extern', 'inline', 'float', 'double', 'return', 'if', 'else', 'for', 'while', 'do', 'switch', 'case', 'default',
-  'break', 'continue', 'goto', 'sizeof', 'typedef', 'register', 'restrict', 'auto']);
+  'break', 'continue', 'goto', 'sizeof', 'typedef', 'register', 'restrict', 'auto', 'defined', 'typeof', '__typeof__',
+  'asm', '__asm__', '__volatile__', '__inline__', '_Bool', '_Static_assert', 'alignof', '_Alignof']);
 
-interface RawOccurrence { start: number; end: number; inPreprocessor: boolean; isMember?: boolean }
-
-const IDENTIFIER_NODES = new Set(['identifier', 'field_identifier', 'type_identifier', 'statement_identifier']);
+interface RawOccurrence { start: number; end: number; inPreprocessor: boolean }
 
 /** Architecture of an `arch/<arch>/...` path; undefined for generic code. */
 export function archOfPath(file: string): string | undefined {
@@ -47,23 +45,16 @@ export function extractFromTree(tree: Tree, text: string, file: string): Extract
 
   const directives = findDirectiveSpans(text);
   const raw: RawOccurrence[] = [];
-  collectIdentifierOffsets(tree, text, raw);
-  for (const span of findAttributeSpans(text)) {
-    raw.push({ start: span.start, end: span.start + span.name.length, inPreprocessor: false });
-  }
-  raw.sort((a, b) => a.start - b.start);
+  collectCodeIdentifiers(text, directives, raw);
 
   const functionBodies = [...collector.functionBodies].sort((a, b) => a.start - b.start);
   const containers = [...collector.containerBodies].sort((a, b) => a.start - b.start);
   const references: NamedReference[] = [];
   let generatedBody: Span | undefined;
-  let lastOffset = -1;
   for (const occurrence of raw) {
-    if (occurrence.start === lastOffset) continue;
-    lastOffset = occurrence.start;
     const name = text.slice(occurrence.start, occurrence.end);
     if (KEYWORDS.has(name)) continue;
-    const inPreprocessor = occurrence.inPreprocessor || insideSpans(directives, occurrence.start);
+    const inPreprocessor = occurrence.inPreprocessor;
     const after = nextNonBlank(text, occurrence.end, Math.min(text.length, occurrence.end + 200));
     const followedByParen = after >= 0 && text.charCodeAt(after) === 40;
     let enclosing = innermostSpan(functionBodies, occurrence.start);
@@ -81,41 +72,42 @@ export function extractFromTree(tree: Tree, text: string, file: string): Extract
       inPreprocessor,
     };
     if (enclosing) reference.enclosingFunction = enclosing.name;
-    if (occurrence.isMember) reference.isMember = true;
     references.push(reference);
   }
-  // Names produced by generators point at an argument that was already seen as a plain reference.
-  for (const reference of references) if (!reference.isDefinition && collector.hasDefinitionAt(reference.offset)) reference.isDefinition = true;
+  for (const reference of references) {
+    // Names produced by generators point at an argument that was already seen as a plain reference.
+    if (!reference.isDefinition && collector.hasDefinitionAt(reference.offset)) reference.isDefinition = true;
+    if (collector.definitionKindAt(reference.offset) === 'field' || isMemberAccess(text, reference.offset)) reference.isMember = true;
+  }
   const definitions = collector.definitions.sort((a, b) => comparePositions(a.range.start, b.range.start));
   return { definitions, references };
 }
 
-/** Every identifier node (cursor walk: no Node objects for the rest), plus identifiers inside #define bodies. */
-function collectIdentifierOffsets(tree: Tree, text: string, out: RawOccurrence[]): void {
-  const cursor = tree.walk();
-  try {
-    let descending = true;
-    for (;;) {
-      if (descending) {
-        const type = cursor.nodeType;
-        if (IDENTIFIER_NODES.has(type)) {
-          const start = cursor.startIndex;
-          const end = cursor.endIndex;
-          // MISSING identifiers have no text; skip them.
-          if (end > start) out.push(type === 'field_identifier' ? { start, end, inPreprocessor: false, isMember: true } : { start, end, inPreprocessor: false });
-        } else if (type === 'preproc_arg') {
-          scanIdentifiers(text, cursor.startIndex, cursor.endIndex, (start, end) => out.push({ start, end, inPreprocessor: true }));
-        } else if (type !== 'comment' && type !== 'string_literal' && type !== 'char_literal' && type !== 'system_lib_string' && cursor.gotoFirstChild()) {
-          continue;
-        }
-      }
-      if (cursor.gotoNextSibling()) { descending = true; continue; }
-      if (!cursor.gotoParent()) break;
-      descending = false;
-    }
-  } finally {
-    cursor.delete();
+/**
+ * Identifier occurrences in code, in text order, by a lexical scan (ten times cheaper than walking every
+ * node of the tree): comments, string and character literals, `#include` paths and directive keywords
+ * are skipped; identifiers on directive lines (#if conditions, #define bodies) are marked.
+ */
+function collectCodeIdentifiers(text: string, directives: Array<[number, number]>, out: RawOccurrence[]): void {
+  const code = (start: number, end: number) => out.push({ start, end, inPreprocessor: false });
+  const directive = (start: number, end: number) => out.push({ start, end, inPreprocessor: true });
+  let position = 0;
+  for (const [start, end] of directives) {
+    if (start > position) scanIdentifiers(text, position, start, code);
+    const keyword = /^#[ \t]*(\w*)/.exec(text.slice(start, Math.min(end, start + 40)));
+    const afterKeyword = start + (keyword ? keyword[0].length : 1);
+    if (keyword?.[1] !== 'include' && keyword?.[1] !== 'include_next') scanIdentifiers(text, afterKeyword, end, directive);
+    position = Math.max(position, end);
   }
+  if (position < text.length) scanIdentifiers(text, position, text.length, code);
+}
+
+/** `.name` or `->name`: a member access (or a designated initializer). */
+function isMemberAccess(text: string, start: number): boolean {
+  let i = start - 1;
+  while (i >= 0 && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i--;
+  if (text[i] === '.') return text[i - 1] !== '.';
+  return text[i] === '>' && text[i - 1] === '-';
 }
 
 /**

@@ -142,7 +142,13 @@ export function findDirectiveSpans(text: string): Array<[number, number]> {
     if (c === 10) { atLineStart = true; continue; }
     if (c === 32 || c === 9 || c === 13 || c === 12) continue;
     if (c === 35 && atLineStart) {
-      const end = skipDirective(text, i);
+      let end = skipDirective(text, i);
+      // A block comment opened on the directive line continues it until the line where it closes.
+      for (let open = unclosedComment(text, i, end); open >= 0; open = unclosedComment(text, i, end)) {
+        const close = text.indexOf('*/', open + 2);
+        if (close < 0) { end = text.length; break; }
+        end = skipDirective(text, close + 2);
+      }
       spans.push([i, end]);
       i = end - 1;
       continue;
@@ -156,6 +162,19 @@ export function findDirectiveSpans(text: string): Array<[number, number]> {
     atLineStart = false;
   }
   return spans;
+}
+
+/** Start of a block comment opened in text[start, end) and not closed there (strings ignored), or -1. */
+function unclosedComment(text: string, start: number, end: number): number {
+  let i = start;
+  while (i < end) {
+    const open = text.indexOf('/*', i);
+    if (open < 0 || open >= end) return -1;
+    const close = text.indexOf('*/', open + 2);
+    if (close < 0 || close + 2 > end) return open;
+    i = close + 2;
+  }
+  return -1;
 }
 
 /** True when `offset` lies inside one of the sorted, disjoint `spans`. */
