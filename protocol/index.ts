@@ -288,3 +288,33 @@ export interface BlameLineResult {
   /** Plain-language outcome ("no review thread found for commit abc123: …"). */
   message: string;
 }
+
+/** Review notes over LSP (`Requests.notes*`). A note is anchored to a symbol + code fingerprint, not only a line. */
+export interface NoteReplyWire { id: string; author: string; created: string; body: string; bodyMarkdown: string }
+
+export interface NoteWire {
+  id: string;
+  author: string;
+  created: string;
+  updated: string;
+  status: 'open' | 'resolved';
+  body: string;
+  /** Body as Markdown: user text escaped, Message-IDs as lore links, `symbol()` as go-to command links. */
+  bodyMarkdown: string;
+  symbol?: string;
+  replies: NoteReplyWire[];
+  /** Where the note's code is now; orphaned notes keep their last known place and text. */
+  state: 'anchored' | 'orphaned';
+  uri?: string;
+  file: string;
+  line: number;
+  lastKnownText: string;
+}
+
+export interface NotesListParams { uri?: string }
+export interface NotesAddParams { uri: string; line: number; body: string; symbol?: string; author?: string }
+export interface NotesReplyParams { id: string; body: string; author?: string }
+export interface NotesResolveParams { id: string; resolved: boolean }
+export interface NotesDeleteParams { id: string }
+export interface NotesExportParams { format: 'markdown' | 'reply' }
+export interface NotesListResult { notes: NoteWire[]; notesFile: string; problem?: string }

@@ -1,0 +1,94 @@
+import { ClientCommands } from '../../../protocol';
+
+/**
+ * Safe Markdown building blocks for hovers. Everything that comes from source files, mail or data is
+ * escaped here, so a hostile doc comment cannot inject links, HTML, images or command URIs.
+ */
+
+const MARKDOWN_SPECIAL = /[\\`*_{}[\]()#+\-.!|~>]/g;
+
+/** Escapes text so it renders literally (no emphasis, links, HTML, headings, tables). */
+export function escapeMarkdown(text: string): string {
+  return stripControl(text)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(MARKDOWN_SPECIAL, (ch) => (ch === '>' ? ch : `\\${ch}`));
+}
+
+/** Removes control characters (except newline and tab) and bidi overrides that could disguise text. */
+export function stripControl(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '');
+}
+
+/** An inline code span that cannot be broken out of, whatever backticks the text holds. */
+export function inlineCode(text: string): string {
+  const clean = stripControl(text).replace(/\s*\n\s*/g, ' ');
+  const longest = Math.max(0, ...(clean.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = clean.startsWith('`') || clean.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${clean}${pad}${fence}`;
+}
+
+/** A fenced code block whose fence is longer than any backtick run inside. */
+export function codeBlock(text: string, language = 'c'): string {
+  const clean = stripControl(text);
+  const longest = Math.max(2, ...(clean.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${language}\n${clean}\n${fence}`;
+}
+
+/**
+ * Renders catalog prose: a deliberately small Markdown subset. Backtick code spans and "- " bullets are
+ * kept; everything else is escaped, so data files cannot carry links, HTML or command URIs.
+ */
+export function renderLimitedMarkdown(text: string): string {
+  return stripControl(text)
+    .split('\n')
+    .map((line) => {
+      const bullet = /^(\s*)[-*] (.*)$/.exec(line);
+      const body = bullet ? bullet[2] : line;
+      const rendered = body
+        .split(/(`[^`\n]+`)/)
+        .map((part, i) => (i % 2 === 1 ? part : escapeMarkdown(part)))
+        .join('');
+      return bullet ? `${bullet[1]}- ${rendered}` : rendered;
+    })
+    .join('\n');
+}
+
+/** `https://lore.kernel.org/all/<Message-ID>/`, with the ID percent-encoded except for '@'. */
+export function loreUrl(messageId: string): string {
+  const encoded = encodeURIComponent(messageId.replace(/^<|>$/g, ''))
+    .replace(/%40/g, '@')
+    .replace(/[()'*!]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `https://lore.kernel.org/all/${encoded}/`;
+}
+
+const ALLOWED_COMMANDS = new Set<string>(Object.values(ClientCommands));
+
+/** A `command:` URI for one of the extension's own commands; throws for anything else. */
+export function commandUri(command: string, args: unknown[]): string {
+  if (!ALLOWED_COMMANDS.has(command)) throw new Error(`not an extension command: ${command}`);
+  return `command:${command}?${encodeURIComponent(JSON.stringify(args))}`;
+}
+
+/** A Markdown link whose label is escaped and whose target is a vetted URL. */
+export function link(label: string, target: string): string {
+  return `[${escapeMarkdown(label)}](${target.replace(/[()\s]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)})`;
+}
+
+/**
+ * Last line of defence for Markdown produced elsewhere (rendered kernel-doc): drops raw HTML tags and
+ * links to anything but https URLs and the extension's own commands.
+ */
+export function sanitizeMarkdown(markdown: string): string {
+  return stripControl(markdown)
+    .replace(/<(?=[A-Za-z!/?])/g, '&lt;')
+    .replace(/\]\(\s*<?([^)\s>]*)>?[^)]*\)/g, (whole, target: string) => {
+      if (/^https:\/\//i.test(target)) return whole;
+      const command = /^command:([A-Za-z0-9_.]+)/.exec(target)?.[1];
+      if (command && ALLOWED_COMMANDS.has(command)) return whole;
+      return `\\]\\(${escapeMarkdown(target)}\\)`;
+    });
+}
