@@ -37,8 +37,19 @@ export interface WebviewData {
   steps: WebviewStep[];
 }
 
-export function escapeHtml(text: string): string {
+/** `https://x` in text becomes `https[:]//x`: the page may contain no remote URL, not even as text. */
+export function defangUrls(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*):\/\//gi, '$1[:]//');
+}
+
+/** Escapes an attribute value we produced ourselves (resource URIs, the CSP); not for untrusted text. */
+export function escapeAttribute(text: string): string {
   return text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
+}
+
+/** Escapes untrusted text for HTML content or attributes, with URLs defanged. */
+export function escapeHtml(text: string): string {
+  return escapeAttribute(defangUrls(text));
 }
 
 export function sourceText(source: DiagramSourceInfo): string {
@@ -61,11 +72,11 @@ export function webviewData(result: DiagramResult): WebviewData {
     variant: result.variant,
     steps: result.steps.map((step) => ({
       id: step.id,
-      label: step.label,
+      label: defangUrls(step.label),
       function: step.function,
       at: step.at,
-      note: step.note,
-      source: sourceText(step.source),
+      note: step.note === undefined ? undefined : defangUrls(step.note),
+      source: defangUrls(sourceText(step.source)),
       hasThread: Boolean(step.source.thread),
       missing: Boolean(step.missing),
       highlighted: step.highlighted,
@@ -94,9 +105,9 @@ export function buildDiagramHtml(input: DiagramHtmlInput): string {
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
+<meta http-equiv="Content-Security-Policy" content="${escapeAttribute(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" nonce="${nonce}" href="${escapeHtml(input.styleUri)}">
+<link rel="stylesheet" nonce="${nonce}" href="${escapeAttribute(input.styleUri)}">
 <title>${escapeHtml(result.title)}</title>
 </head>
 <body>
@@ -115,7 +126,7 @@ ${unresolved}
 <aside id="kml-details" class="kml-details" aria-live="polite"></aside>
 ${changes}
 <script type="application/json" id="kml-data">${jsonForScript(webviewData(result))}</script>
-<script nonce="${nonce}" src="${escapeHtml(input.scriptUri)}"></script>
+<script nonce="${nonce}" src="${escapeAttribute(input.scriptUri)}"></script>
 </body>
 </html>
 `;

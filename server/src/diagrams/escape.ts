@@ -3,8 +3,13 @@
 // Characters XML 1.0 does not allow at all (a stray one makes the whole SVG unreadable).
 const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
+/** Text never carries a live link: `https://x` becomes `https[:]//x` (the webview allows no remote URL at all). */
+export function defangUrls(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*):\/\//gi, '$1[:]//');
+}
+
 export function escapeXml(text: string): string {
-  return text
+  return defangUrls(text)
     .replace(XML_INVALID, '\uFFFD')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
