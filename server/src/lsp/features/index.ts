@@ -3,6 +3,9 @@ import { threadsFeature } from './threads';
 import { diagramsFeature } from './diagrams';
 import { documentSymbolsFeature } from './documentSymbols';
 import { documentHighlightFeature } from './documentHighlight';
+import { inlayHintsFeature } from './inlayHints';
+import { codeLensFeature } from './codeLens';
+import { notesFeature } from './notes';
 
 /** Every LSP feature of the server. Add a file under lsp/features/ and list it here. */
 export const features: ServerFeature[] = [
@@ -10,4 +13,7 @@ export const features: ServerFeature[] = [
   diagramsFeature,
   documentSymbolsFeature,
   documentHighlightFeature,
+  inlayHintsFeature,
+  codeLensFeature,
+  notesFeature,
 ];

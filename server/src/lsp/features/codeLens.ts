@@ -1,0 +1,76 @@
+import type { CodeLens } from 'vscode-languageserver/node';
+import type { Node } from 'web-tree-sitter';
+import { ClientCommands } from '../../../../protocol';
+import type { ServerFeature } from '../feature';
+import type { ServerContext } from '../context';
+import { lifecycleMarkers, reviewThreadIds } from '../../annotations/codeLenses';
+import { detectKernelVersion } from '../../knowledge/kernelVersion';
+import { loadDiagrams } from '../../diagrams/loader';
+import { getCatalog, type Catalog } from '../../knowledge/catalog';
+import { loadBundledThreads, type BundledThreadIndex } from '../../lore/bundledThreads';
+import type { Diagram } from '../../diagrams/types';
+
+/**
+ * Code lenses on definitions: lifecycle markers that open the diagram at the function's step, and the
+ * review-thread count of tracked symbols. Data that fails to load only removes its lenses (logged once).
+ */
+interface LensData { diagrams: Diagram[]; catalog?: Catalog; bundled?: BundledThreadIndex }
+
+let cached: LensData | undefined;
+
+function lensData(ctx: ServerContext): LensData {
+  if (cached) return cached;
+  const data: LensData = { diagrams: [] };
+  try {
+    const loaded = loadDiagrams();
+    data.diagrams = loaded.diagrams;
+    for (const problem of loaded.problems) ctx.log(`code lens: diagram data: ${problem}`);
+  } catch (err) { ctx.log(`code lens: no lifecycle markers (${String(err)})`); }
+  try { data.catalog = getCatalog(); } catch (err) { ctx.log(`code lens: no catalog (${String(err)})`); }
+  try { data.bundled = loadBundledThreads((m) => ctx.log(`code lens: threads: ${m}`)); } catch (err) { ctx.log(`code lens: no bundled threads (${String(err)})`); }
+  cached = data;
+  return data;
+}
+
+function definitionNames(root: Node): Array<{ name: string; node: Node }> {
+  const out: Array<{ name: string; node: Node }> = [];
+  for (const fn of root.descendantsOfType(['function_definition', 'preproc_function_def', 'preproc_def'])) {
+    if (!fn) continue;
+    let nameNode: Node | null = null;
+    if (fn.type === 'function_definition') {
+      let d = fn.childForFieldName('declarator');
+      while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
+      nameNode = d?.childForFieldName('declarator') ?? null;
+    } else {
+      nameNode = fn.childForFieldName('name');
+    }
+    if (nameNode && nameNode.type === 'identifier') out.push({ name: nameNode.text, node: nameNode });
+  }
+  return out;
+}
+
+export const codeLensFeature: ServerFeature = {
+  name: 'codeLens',
+  capabilities: () => ({ codeLensProvider: { resolveProvider: false } }),
+  register(ctx) {
+    ctx.connection.onCodeLens(async (params, token): Promise<CodeLens[]> => {
+      if (!ctx.settings().codeLens) return [];
+      const tree = await ctx.documents.tree(params.textDocument.uri);
+      if (!tree || token.isCancellationRequested) return [];
+      const data = lensData(ctx);
+      const version = detectKernelVersion(ctx.root, ctx.settings().kernelVersion);
+      const lenses: CodeLens[] = [];
+      for (const { name, node } of definitionNames(tree.rootNode)) {
+        const range = { start: { line: node.startPosition.row, character: node.startPosition.column }, end: { line: node.endPosition.row, character: node.endPosition.column } };
+        for (const marker of lifecycleMarkers(name, data.diagrams, version)) {
+          lenses.push({ range, command: { title: marker.title, command: ClientCommands.openDiagram, arguments: [{ id: marker.diagramId, symbol: name, variant: marker.variant, step: marker.stepId }] } });
+        }
+        const threads = reviewThreadIds(name, data.catalog, data.bundled);
+        if (threads.length > 0) {
+          lenses.push({ range, command: { title: `${threads.length} review thread${threads.length === 1 ? '' : 's'}`, command: ClientCommands.showThreads, arguments: [name] } });
+        }
+      }
+      return lenses;
+    });
+  },
+};
