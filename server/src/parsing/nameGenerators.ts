@@ -146,8 +146,12 @@ function compileTemplate(template: TextTemplate, params: string[]): CompiledTemp
 let loaded: Map<string, CompiledGenerator> | undefined;
 
 /** Loads data/name-generators.yaml once per process. */
-export function loadNameGenerators(file = path.join(dataDir(), 'name-generators.yaml')): Map<string, CompiledGenerator> {
-  if (!loaded) loaded = compileNameGenerators(parseYaml(fs.readFileSync(file, 'utf8')), file);
+export function loadNameGenerators(file?: string): Map<string, CompiledGenerator> {
+  // Called for every macro invocation of a 60k-file tree: resolve the data path only on the first call.
+  if (!loaded) {
+    const source = file ?? path.join(dataDir(), 'name-generators.yaml');
+    loaded = compileNameGenerators(parseYaml(fs.readFileSync(source, 'utf8')), source);
+  }
   return loaded;
 }
 
