@@ -4,6 +4,7 @@ import { indexCommand } from './indexCommand';
 import { benchCommand } from './benchCommand';
 import { threadsCommand } from './threadsCommand';
 import { diagramCommand } from './diagramCommand';
+import { lintCommand } from './lintCommand';
 
 /** Every subcommand of `kernel-mm-lens`, in the order `--help` lists them. */
 export const commands: CliCommand[] = [
@@ -12,4 +13,5 @@ export const commands: CliCommand[] = [
   benchCommand,
   threadsCommand,
   diagramCommand,
+  lintCommand,
 ];

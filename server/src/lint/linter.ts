@@ -55,7 +55,25 @@ export function lintText(text: string, fileName: string, options: LintOptions): 
       });
     }
   }
+  // Fix edits also get LSP positions, for code actions and SARIF.
+  if (findings.some((finding) => finding.fix)) {
+    const positionAt = positionFinder(text);
+    for (const finding of findings) {
+      for (const edit of finding.fix?.edits ?? []) edit.range = { start: positionAt(edit.start), end: positionAt(edit.end) };
+    }
+  }
   return findings;
+}
+
+/** 0-based line and UTF-16 column of an offset, by binary search over line starts. */
+export function positionFinder(text: string): (offset: number) => { line: number; character: number } {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (offset: number) => {
+    let lo = 0, hi = starts.length - 1;
+    while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (starts[mid] <= offset) lo = mid; else hi = mid - 1; }
+    return { line: lo, character: offset - starts[lo] };
+  };
 }
 
 interface Site {

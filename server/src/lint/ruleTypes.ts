@@ -86,7 +86,7 @@ export interface Position { line: number; character: number }
 export interface Range { start: Position; end: Position }
 
 /** A text replacement in offsets of the linted text (converted to LSP ranges by the callers). */
-export interface OffsetEdit { start: number; end: number; newText: string }
+export interface OffsetEdit { start: number; end: number; newText: string; /** Same span as LSP positions (set by the linter). */ range?: Range }
 
 export interface MechanicalFix {
   title: string;
