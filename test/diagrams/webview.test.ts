@@ -12,6 +12,8 @@ import type { DiagramResult } from '../../protocol';
 const repo = path.join(__dirname, '..', '..');
 const artifacts = path.join(repo, 'test', 'artifacts', 'diagrams');
 const CHROMIUM = '/usr/bin/chromium';
+// Page-side expressions are passed as source text: the test runner's transpiler would add helpers to functions.
+const ACTIVE_STEP = `document.activeElement && document.activeElement.getAttribute('data-step')`;
 const NONCE = 'dGVzdC1ub25jZS0xMjM0NQ==';
 const { diagrams } = loadDiagrams();
 
@@ -119,37 +121,37 @@ describe('diagram webview in headless chromium', { skip: fs.existsSync(CHROMIUM)
 
   it('shows every step with its function, opens a step on click, navigates with the keyboard', async () => {
     const { page, problems } = await openPage('vscode-dark');
-    const steps = await page.$$eval('.kml-node', (nodes: Element[]) => nodes.map((n) => ({ id: n.getAttribute('data-step'), text: n.textContent })));
+    const steps = await page.evaluate(`Array.from(document.querySelectorAll('.kml-node')).map((n) => ({ id: n.getAttribute('data-step'), text: n.textContent }))`);
     assert.deepEqual(steps.map((s: { id: string }) => s.id), result.steps.map((s) => s.id));
     for (const step of result.steps) {
       if (step.function) assert.ok(steps.find((s: { id: string }) => s.id === step.id)!.text.includes(`${step.function}()`), step.function);
     }
     // The step the user came from is highlighted and focused on load.
-    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-step')), 'folio-walk-recheck');
+    assert.equal(await page.evaluate(ACTIVE_STEP), 'folio-walk-recheck');
 
     await page.click('.kml-node[data-step="revoke"]');
-    assert.deepEqual(await page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted), [{ type: 'open', step: 'revoke' }]);
+    assert.deepEqual(await page.evaluate('window.__posted'), [{ type: 'open', step: 'revoke' }]);
     const details = await page.textContent('#kml-details');
     assert.match(details, /remove_device_exclusive_entry\(\)/);
     assert.match(details, /MMU_NOTIFY_CLEAR with no owner/);
     assert.match(details, /Source: \[PATCH v2 5\/5\]/);
 
     await page.keyboard.press('ArrowDown');
-    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-step')), 'restore');
+    assert.equal(await page.evaluate(ACTIVE_STEP), 'restore');
     await page.keyboard.press('Enter');
     await page.click('#kml-details .kml-thread');
     await page.click('.kml-variant[data-variant="rmap-walk-legacy"]');
     await page.click('#kml-export');
-    assert.deepEqual(await page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted), [
+    assert.deepEqual(await page.evaluate('window.__posted'), [
       { type: 'open', step: 'revoke' }, { type: 'open', step: 'restore' }, { type: 'openThread', step: 'restore' },
       { type: 'variant', variant: 'rmap-walk-legacy' }, { type: 'export' },
     ]);
-    assert.deepEqual(await page.evaluate(() => (window as unknown as { __state: unknown }).__state), { id: 'device-exclusive', variant: 'folio-walk-6.15', selected: 'restore' });
+    assert.deepEqual(await page.evaluate('window.__state'), { id: 'device-exclusive', variant: 'folio-walk-6.15', selected: 'restore' });
 
     // Theme CSS applied (dark body class, VS Code variables undefined here so the computed stroke comes from CSS, not the attribute).
-    const box = await page.$eval('.kml-step:not(.kml-highlight) .kml-box', (rect: Element) => ({ fill: getComputedStyle(rect).fill, width: getComputedStyle(rect).strokeWidth }));
-    assert.equal(box.fill, 'rgb(37, 37, 38)', 'step boxes take the editor widget colour of the dark theme');
-    assert.equal(await page.$eval('.kml-highlight .kml-box', (rect: Element) => getComputedStyle(rect).strokeWidth), '3px');
+    assert.equal(await page.evaluate(`getComputedStyle(document.querySelector('.kml-step:not(.kml-highlight) .kml-box')).fill`), 'rgb(37, 37, 38)',
+      'step boxes take the editor widget colour of the dark theme');
+    assert.equal(await page.evaluate(`getComputedStyle(document.querySelector('.kml-highlight .kml-box')).strokeWidth`), '3px');
     assert.deepEqual(problems, []);
     await page.screenshot({ path: path.join(artifacts, 'device-exclusive-dark.png') });
     await page.close();
@@ -157,7 +159,7 @@ describe('diagram webview in headless chromium', { skip: fs.existsSync(CHROMIUM)
 
   it('restores the selected step from the saved state after the webview was hidden', async () => {
     const { page, problems } = await openPage('vscode-high-contrast', { id: 'device-exclusive', variant: 'folio-walk-6.15', selected: 'swapout' });
-    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-step')), 'swapout');
+    assert.equal(await page.evaluate(ACTIVE_STEP), 'swapout');
     assert.match(await page.textContent('#kml-details'), /try_to_unmap_one\(\)/);
     assert.deepEqual(problems, []);
     await page.screenshot({ path: path.join(artifacts, 'device-exclusive-high-contrast.png') });
