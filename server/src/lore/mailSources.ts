@@ -103,8 +103,9 @@ export async function* readMailSource(sourcePath: string, log: LoreLog, limits: 
 }
 
 async function* readMbox(file: string, gz: boolean, log: LoreLog, limits: MailReadLimits): AsyncGenerator<RawMail> {
-  // highWaterMark bounds how much of the file sits in memory ahead of the parser.
-  const stream = fs.createReadStream(file, { highWaterMark: 256 * 1024 });
+  // highWaterMark bounds how much of the file sits in memory ahead of the parser; it also keeps mbox-reader's
+  // per-chunk line array short (it shift()s lines one by one, which is slow on very long arrays).
+  const stream = fs.createReadStream(file, { highWaterMark: 64 * 1024 });
   // Decompress here rather than with mbox-reader's `gz` option: its gunzip errors (a cut .gz) are not caught there
   // and would surface as an uncaught exception. Our own listeners keep every stream error in this function.
   let source: NodeJS.ReadableStream = stream;

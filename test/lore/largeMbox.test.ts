@@ -1,0 +1,91 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { MailIndex } from '../../server/src/lore/mailIndex';
+
+/**
+ * Bounded behaviour on a large mbox generated here (about 12 MB: 1500 patches of 6 KB and one of 3 MB; never committed): every message is indexed,
+ * message text beyond the memory budget is dropped (and re-read on demand), one oversized message is cut,
+ * and the per-source message limit stops reading with a log line.
+ */
+
+let dir: string;
+let mboxPath: string;
+const MESSAGES = 1500;
+
+function patchMessage(i: number): string {
+  const hunks = Array.from({ length: 40 }, (_, h) => [
+    `@@ -${h * 10 + 1},3 +${h * 10 + 1},3 @@ static int generated_function_${i}_${h}(struct folio *folio)`,
+    ' \tint unchanged;',
+    `-\told_helper_${h}(folio);`,
+    `+\tnew_helper_${h}(folio);`,
+    ' \treturn 0;',
+  ].join('\n')).join('\n');
+  return [
+    'From mboxrd@z Thu Jan  1 00:00:00 1970',
+    `From: Generated Author ${i % 17} <author${i % 17}@example.org>`,
+    `Subject: [PATCH v${1 + (i % 3)} ${String(i % 9).padStart(2, '0')}/09] mm: generated change ${i}`,
+    `Date: Mon, 3 Feb 2025 10:${String(i % 60).padStart(2, '0')}:00 +0000`,
+    `Message-ID: <generated-${i}@example.org>`,
+    ...(i % 5 ? [`In-Reply-To: <generated-${i - (i % 5)}@example.org>`, `References: <generated-${i - (i % 5)}@example.org>`] : []),
+    '',
+    `This patch touches unique_symbol_${i} and, as every fifth one, shared_symbol_for_ranking.`,
+    '',
+    'Signed-off-by: Generated Author <author@example.org>',
+    '---',
+    `diff --git a/mm/generated_${i % 50}.c b/mm/generated_${i % 50}.c`,
+    `--- a/mm/generated_${i % 50}.c`,
+    `+++ b/mm/generated_${i % 50}.c`,
+    hunks,
+    '-- ',
+    '2.48.1',
+    '',
+  ].join('\n');
+}
+
+before(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kml-large-'));
+  mboxPath = path.join(dir, 'large.mbox');
+  const fd = fs.openSync(mboxPath, 'w');
+  try {
+    for (let i = 0; i < MESSAGES; i++) fs.writeSync(fd, `${patchMessage(i)}\n`);
+    // One message of ~3 MB: must be cut to the per-message limit, not parsed whole.
+    const huge = ['From mboxrd@z Thu Jan  1 00:00:00 1970', 'From: Huge <huge@example.org>', 'Subject: [PATCH] huge', 'Message-ID: <huge@example.org>', '', 'huge_symbol_at_start()', 'x'.repeat(3 * 1024 * 1024), ''].join('\n');
+    fs.writeSync(fd, huge);
+  } finally {
+    fs.closeSync(fd);
+  }
+});
+
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+test('a generated ~12 MB mbox is indexed completely within the body budget', async () => {
+  const size = fs.statSync(mboxPath).size;
+  assert.ok(size > 8 * 1024 * 1024 && size <= 20 * 1024 * 1024, `size ${size}`);
+  const logs: string[] = [];
+  const budget = 2 * 1024 * 1024;
+  const index = await MailIndex.load([mboxPath], (l) => logs.push(l), { maxRetainedBodyChars: budget, maxMessageBytes: 256 * 1024 });
+  assert.equal(index.messages.size, MESSAGES + 1);
+  const retained = [...index.messages.values()].reduce((sum, m) => sum + m.body.length, 0);
+  assert.ok(retained <= budget, `retained ${retained}`);
+  assert.ok(index.stats.droppedBodies > MESSAGES / 2);
+  assert.ok(logs.some((l) => l.includes('larger than 262144 bytes were cut')), logs.join('\n'));
+  // Symbols of dropped bodies were still indexed, and a dropped body comes back on demand.
+  const hits = index.symbolHits('unique_symbol_1400');
+  assert.deepEqual(hits.map((h) => h.messageId), ['generated-1400@example.org']);
+  assert.equal(index.symbolHits('generated_function_1400_7')[0].relation, 'patch');
+  const last = index.messages.get('generated-1400@example.org')!;
+  assert.equal(last.bodyDropped, true);
+  assert.match((await index.withBody(last)).body, /unique_symbol_1400/);
+  assert.ok(index.symbolHits('huge_symbol_at_start').length === 1);
+  assert.equal(index.threads.rootOf('generated-1403@example.org'), 'generated-1400@example.org');
+});
+
+test('the per-source message limit stops reading and says so', async () => {
+  const logs: string[] = [];
+  const index = await MailIndex.load([mboxPath], (l) => logs.push(l), { maxMessagesPerSource: 100 });
+  assert.equal(index.messages.size, 100);
+  assert.ok(logs.some((l) => l.includes('stopped after 100 messages')));
+});
