@@ -63,10 +63,13 @@ class RestartingErrorHandler implements ErrorHandler {
 
 function serverOptions(extension: vscode.ExtensionContext): ServerOptions {
   const module = extension.asAbsolutePath('dist/server.js');
-  // TransportKind.stdio appends `--stdio`: the server runs as `node dist/server.js lsp --stdio`, as in any other editor.
+  // An executable rather than a forked module: the fork path appends `--clientProcessId=N`, and we want the exact
+  // command line every other editor uses, `node dist/server.js lsp --stdio` (TransportKind.stdio appends `--stdio`).
+  // The extension host's own runtime is used; under Electron it must be told to behave as plain Node.
+  const options = { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } };
   return {
-    run: { module, transport: TransportKind.stdio, args: ['lsp'] },
-    debug: { module, transport: TransportKind.stdio, args: ['lsp'], options: { execArgv: ['--nolazy', '--inspect=6029'] } },
+    run: { command: process.execPath, args: [module, 'lsp'], transport: TransportKind.stdio, options },
+    debug: { command: process.execPath, args: ['--nolazy', '--inspect=6029', module, 'lsp'], transport: TransportKind.stdio, options },
   };
 }
 
