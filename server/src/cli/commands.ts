@@ -5,6 +5,9 @@ import { benchCommand } from './benchCommand';
 import { threadsCommand } from './threadsCommand';
 import { diagramCommand } from './diagramCommand';
 import { lintCommand } from './lintCommand';
+import { hoverCommand } from './hoverCommand';
+import { catalogCommand } from './catalogCommand';
+import { notesCommand } from './notesCommand';
 
 /** Every subcommand of `kernel-mm-lens`, in the order `--help` lists them. */
 export const commands: CliCommand[] = [
@@ -14,4 +17,7 @@ export const commands: CliCommand[] = [
   threadsCommand,
   diagramCommand,
   lintCommand,
+  hoverCommand,
+  catalogCommand,
+  notesCommand,
 ];

@@ -1,17 +1,13 @@
-import { escapeMarkdown } from './markdownText';
+import { kernelDocToMarkdown, parseKernelDoc } from '../parsing/kernelDoc';
 
 /**
- * Renders a raw `/** ... *\/` kernel-doc comment for hovers.
- * TEMPORARY fallback until server/src/parsing/kernelDoc.ts (parseKernelDoc/kernelDocToMarkdown) lands:
- * strips the comment markers and escapes every line.
+ * Renders a raw `/** ... *\/` kernel-doc comment for hovers (parameters, `Context:`, `Return:`), escaped.
+ * A comment the parser chokes on is shown as nothing rather than breaking the hover.
  */
 export function renderKernelDoc(raw: string): string {
-  const body = raw
-    .replace(/^\s*\/\*\*?/, '')
-    .replace(/\*\/\s*$/, '')
-    .split('\n')
-    .map((line) => line.replace(/^\s*\* ?/, ''))
-    .join('\n')
-    .trim();
-  return body.split('\n').map((line) => escapeMarkdown(line)).join('  \n');
+  try {
+    return kernelDocToMarkdown(parseKernelDoc(raw), true);
+  } catch {
+    return '';
+  }
 }

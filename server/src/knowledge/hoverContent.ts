@@ -5,6 +5,7 @@ import { formatKernelVersion, type KernelVersion } from './kernelVersion';
 import { pendingChanges, versionStatus } from './versionStatus';
 import { codeBlock, commandUri, escapeMarkdown, inlineCode, link, loreUrl, renderLimitedMarkdown, sanitizeMarkdown } from './markdownText';
 import { renderKernelDoc } from './docRendering';
+import { catalogEntryForTarget, hoverTargetAt, type HoverTarget } from './hoverTarget';
 
 /**
  * Builds hover Markdown: for catalog symbols the tree's own signature (all arch variants summarised), the
@@ -169,4 +170,31 @@ function diagramSection(entry: CatalogEntry, commands: boolean): string | undefi
     return commands ? link(label, commandUri(ClientCommands.openDiagram, [{ id: d.id, variant: d.variant, symbol: entry.name }])) : escapeMarkdown(label);
   });
   return `**Lifecycle diagrams:** ${labels.join(' · ')}`;
+}
+
+export interface HoverAtInput extends Omit<HoverInput, 'name' | 'entry'> {
+  /** Document text and its file name (Kconfig files are recognised by name). */
+  text: string;
+  fileName: string;
+  /** 0-based line and UTF-16 character. */
+  line: number;
+  character: number;
+}
+
+export interface HoverAtResult {
+  markdown: string;
+  target: HoverTarget;
+  entry?: CatalogEntry;
+}
+
+/** The hover for a position in a document: what `textDocument/hover` and `kernel-mm-lens hover` both print. */
+export function hoverAt(input: HoverAtInput): HoverAtResult | undefined {
+  const target = hoverTargetAt(input.text, input.line, input.character, input.fileName);
+  if (!target) return undefined;
+  const catalog = input.catalog ?? getCatalog();
+  const entry = catalogEntryForTarget(target, catalog);
+  // A member access that is not a tracked member says nothing about a same-named function.
+  if (!entry && target.member) return undefined;
+  const markdown = buildHoverMarkdown({ ...input, name: target.name, catalog, entry });
+  return markdown ? { markdown, target, entry } : undefined;
 }

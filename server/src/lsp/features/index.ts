@@ -6,6 +6,7 @@ import { documentHighlightFeature } from './documentHighlight';
 import { inlayHintsFeature } from './inlayHints';
 import { codeLensFeature } from './codeLens';
 import { notesFeature } from './notes';
+import { hoverFeature } from './hover';
 
 /** Every LSP feature of the server. Add a file under lsp/features/ and list it here. */
 export const features: ServerFeature[] = [
@@ -16,4 +17,5 @@ export const features: ServerFeature[] = [
   inlayHintsFeature,
   codeLensFeature,
   notesFeature,
+  hoverFeature,
 ];

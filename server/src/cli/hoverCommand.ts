@@ -1,0 +1,93 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import type { CliCommand } from './command';
+import { parseArgs, stringOption, UsageError } from './args';
+import { DEFAULT_SETTINGS } from '../../../protocol';
+import { hoverAt } from '../knowledge/hoverContent';
+import { detectKernelVersion, parseKernelVersion } from '../knowledge/kernelVersion';
+import { getCatalog } from '../knowledge/catalog';
+import { defaultCacheDir } from '../paths';
+import type { KernelIndex } from '../indexing/types';
+
+/**
+ * `kernel-mm-lens hover FILE:LINE:COL`: the same Markdown the editor's hover shows (1-based line and column),
+ * for terminals, other editors' scripts and tests. The tree root is found upwards from FILE (top-level Makefile
+ * with VERSION/PATCHLEVEL); the index comes from the cache (built on first use) unless --no-index.
+ */
+export const hoverCommand: CliCommand = {
+  name: 'hover',
+  usage: 'hover FILE:LINE:COL [--kernel-version X.Y] [--cache-dir DIR] [--no-index]',
+  summary: 'Print the hover Markdown for a position (catalog explanation, version status, threads).',
+  options: {
+    'kernel-version': { value: true, help: 'assume this kernel version instead of the tree Makefile\'s (e.g. 6.12)' },
+    'cache-dir': { value: true, help: 'index cache folder (default $XDG_CACHE_HOME/kernel-mm-lens)' },
+    'no-index': { help: 'do not build or load the index: curated catalog text only, no signature or kernel-doc' },
+    root: { value: true, help: 'kernel tree root (default: found upwards from FILE)' },
+  },
+  async run(argv, io) {
+    const args = parseArgs(argv, this.options);
+    if (args.positionals.length !== 1) throw new UsageError('hover needs exactly one FILE:LINE:COL');
+    const position = /^(.*):(\d+):(\d+)$/.exec(args.positionals[0]);
+    if (!position) throw new UsageError(`expected FILE:LINE:COL (1-based), got "${args.positionals[0]}"`);
+    const file = path.resolve(position[1]);
+    const line = Number(position[2]) - 1;
+    const character = Number(position[3]) - 1;
+    if (line < 0 || character < 0) throw new UsageError('LINE and COL are 1-based');
+    const override = stringOption(args, 'kernel-version');
+    if (override !== undefined && !parseKernelVersion(override)) throw new UsageError(`--kernel-version: not a version: ${override}`);
+
+    let text: string;
+    try {
+      const stat = fs.statSync(file);
+      if (!stat.isFile()) throw new Error('not a regular file');
+      if (stat.size > DEFAULT_SETTINGS.maxFileSize * 4) throw new Error(`too large (${stat.size} bytes)`);
+      text = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      io.err.write(`kernel-mm-lens hover: cannot read ${file}: ${(err as Error).message}\n`);
+      return 2;
+    }
+    const root = stringOption(args, 'root') ? path.resolve(stringOption(args, 'root')!) : findTreeRoot(path.dirname(file));
+    const version = detectKernelVersion(root, override);
+    const catalog = getCatalog();
+    for (const problem of catalog.problems) io.err.write(`catalog: ${problem.file}: ${problem.message}\n`);
+
+    let index: KernelIndex | undefined;
+    if (root && !args.options['no-index']) index = await loadIndex(root, stringOption(args, 'cache-dir'), (m) => io.err.write(`${m}\n`));
+
+    const result = hoverAt({ text, fileName: path.basename(file), line, character, index, version, catalog, commandLinks: false });
+    if (!result) {
+      io.err.write(`Nothing to show at ${position[1]}:${position[2]}:${position[3]}${index ? '' : root ? '' : ' (no kernel tree found above the file; no index)'}.\n`);
+      return 1;
+    }
+    io.out.write(`${result.markdown}\n`);
+    return 0;
+  },
+};
+
+/** The nearest directory upwards with a kernel-style top-level Makefile (VERSION = / PATCHLEVEL =). */
+export function findTreeRoot(start: string): string | undefined {
+  let dir = start;
+  for (let depth = 0; depth < 64; depth++) {
+    try {
+      const head = fs.readFileSync(path.join(dir, 'Makefile'), 'utf8').slice(0, 4096);
+      if (/^VERSION\s*=\s*\d+/m.test(head) && /^PATCHLEVEL\s*=\s*\d+/m.test(head)) return dir;
+    } catch {
+      // no Makefile here: keep going up
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+  return undefined;
+}
+
+async function loadIndex(root: string, cacheDir: string | undefined, log: (message: string) => void): Promise<KernelIndex | undefined> {
+  try {
+    const { buildIndex } = await import('../indexing/indexBuilder');
+    const result = await buildIndex({ root, cacheDir: cacheDir ?? defaultCacheDir(), maxFileSize: DEFAULT_SETTINGS.maxFileSize, preferredArch: DEFAULT_SETTINGS.preferredArch });
+    return result.index;
+  } catch (err) {
+    log(`kernel-mm-lens hover: index unavailable (${(err as Error).message}); showing catalog text only`);
+    return undefined;
+  }
+}
