@@ -82,6 +82,8 @@ export const Requests = {
   rebuildIndex: 'kernelMmLens/rebuildIndex',
   /** Current index status. */
   indexStatus: 'kernelMmLens/getIndexStatus',
+  /** Lint the whole workspace for removed APIs. No params → LintWorkspaceResult (findings grouped by file). */
+  lintWorkspace: 'kernelMmLens/lintWorkspace',
   /** Review threads of a symbol, bundled index + local mail, ranked. Params ThreadsForSymbolParams, result ThreadListEntry[]. */
   threadsForSymbol: 'kernelMmLens/threadsForSymbol',
   /** One thread rendered as plain text for a read-only `kernel-thread` document. ThreadDocumentParams → ThreadDocumentResult. */
@@ -318,3 +320,11 @@ export interface NotesResolveParams { id: string; resolved: boolean }
 export interface NotesDeleteParams { id: string }
 export interface NotesExportParams { format: 'markdown' | 'reply' }
 export interface NotesListResult { notes: NoteWire[]; notesFile: string; problem?: string }
+
+/** `kernelMmLens/lintWorkspace` result: LSP diagnostics per file URI, plus what was scanned and skipped. */
+export interface LintWorkspaceResult {
+  files: Array<{ uri: string; diagnostics: unknown[] }>;
+  scanned: number;
+  skipped: number;
+  findings: number;
+}
