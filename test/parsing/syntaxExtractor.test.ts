@@ -114,6 +114,13 @@ test('DEFINE_* macros, __section and plain globals are variable definitions; loc
     assert.equal(result.definitions.some((d) => d.name === name), false, name);
   }
   assert.equal(refs(result, 'not_a_definition').length, 0, 'strings are not code');
+  // Regressions found on 6.12 (page_alloc.c, fork.c, hugetlb.c, migrate.c).
+  for (const name of ['demo_boot_pcp', 'demo_stacks', 'demo_work']) assert.equal(only(result, name).kind, 'variable', name);
+  assert.equal(only(result, 'demo_flags_t').kind, 'typedef');
+  assert.equal(only(result, 'demo_rmqueue').signature, 'static inline struct page *demo_rmqueue(struct zone *zone, unsigned int order)');
+  assert.equal(only(result, 'DEMO_LOCAL_LIMIT').signature, '#define DEMO_LOCAL_LIMIT 16UL', 'a #define inside a function body');
+  assert.equal(refs(result, 'demo_take')[0].enclosingFunction, 'demo_rmqueue');
+  assert.equal(result.definitions.some((d) => d.name === '' || d.name === 'struct'), false, 'no recovery artefacts');
   assert.equal(refs(result, 'commented_out').length, 0, 'comments are not code');
 });
 

@@ -14,6 +14,11 @@ export interface Span { start: number; end: number; name: string }
 const CONTAINERS = new Set(['translation_unit', 'preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'preproc_elifdef', 'linkage_specification', 'declaration_list']);
 const NOT_FUNCTION_NAMES = new Set(['if', 'for', 'while', 'switch', 'return', 'sizeof', 'typeof', '__typeof__', 'do', 'else', 'case', 'alignof', '_Alignof', 'defined']);
 const MAX_SIGNATURE = 300;
+const VALID_NAME = /^[A-Za-z_]\w*$/;
+const C_KEYWORDS = new Set(['auto', 'break', 'case', 'char', 'const', 'continue', 'default', 'do', 'double', 'else', 'enum', 'extern', 'float',
+  'for', 'goto', 'if', 'inline', 'int', 'long', 'register', 'restrict', 'return', 'short', 'signed', 'sizeof', 'static', 'struct', 'switch',
+  'typedef', 'union', 'unsigned', 'void', 'volatile', 'while', '_Bool', 'typeof', '__typeof__', 'asm', '__asm__']);
+const DEFINE = /^#[ \t]*define[ \t]+([A-Za-z_]\w*)/;
 
 export class DefinitionCollector {
   readonly definitions: Definition[] = [];
@@ -34,7 +39,6 @@ export class DefinitionCollector {
       case 'declaration': this.declaration(node); break;
       case 'type_definition': this.typeDefinition(node); break;
       case 'struct_specifier': case 'union_specifier': case 'enum_specifier': this.typeSpecifier(node, true, undefined); break;
-      case 'preproc_def': case 'preproc_function_def': this.macro(node); break;
       case 'ERROR': this.recoverFromError(node); this.visitChildren(node); break;
       default: if (CONTAINERS.has(node.type)) this.visitChildren(node);
     }
@@ -46,7 +50,9 @@ export class DefinitionCollector {
 
   private slice(node: Node): string { return this.text.slice(node.startIndex, node.endIndex); }
 
-  add(name: string, kind: DefinitionKind, nameStart: number, nameEnd: number, start: number, end: number, extra: Partial<Definition> = {}): Definition {
+  add(name: string, kind: DefinitionKind, nameStart: number, nameEnd: number, start: number, end: number, extra: Partial<Definition> = {}): Definition | undefined {
+    // MISSING nodes (empty) and keywords misread as names are recovery artefacts, not definitions.
+    if (!VALID_NAME.test(name) || C_KEYWORDS.has(name)) return undefined;
     const definition: Definition = {
       name, kind, file: this.file,
       nameRange: { start: this.lines.position(nameStart), end: this.lines.position(nameEnd) },
@@ -61,7 +67,7 @@ export class DefinitionCollector {
     return definition;
   }
 
-  private addNode(nameNode: Node, kind: DefinitionKind, whole: Node | { startIndex: number; endIndex: number }, extra: Partial<Definition> = {}): Definition {
+  private addNode(nameNode: Node, kind: DefinitionKind, whole: Node | { startIndex: number; endIndex: number }, extra: Partial<Definition> = {}): Definition | undefined {
     return this.add(this.slice(nameNode), kind, nameNode.startIndex, nameNode.endIndex, whole.startIndex, whole.endIndex, extra);
   }
 
@@ -82,13 +88,16 @@ export class DefinitionCollector {
     const definition = this.addNode(nameNode, 'function', node, {
       signature: this.signature(node.startIndex, body.startIndex),
     });
+    if (!definition) return;
     if (hasStorageClass(node, 'static', this.text)) definition.isStatic = true;
     this.functionBodies.push({ start: body.startIndex, end: body.endIndex, name: definition.name });
   }
 
   private declaration(node: Node): void {
     const type = node.childForFieldName('type');
-    if (type?.type === 'type_identifier' && isNameGenerator(this.slice(type))) return; // `static DEFINE_MUTEX(x);`: see generators
+    // `static DEFINE_MUTEX(x);` reads as a declaration of type DEFINE_MUTEX: generators handle it.
+    const typeName = type?.type === 'macro_type_specifier' ? type.childForFieldName('name') : type;
+    if (typeName && isNameGenerator(this.slice(typeName))) return;
     const declarators = node.childrenForFieldName('declarator').filter((d): d is Node => !!d);
     if (type && (type.type === 'struct_specifier' || type.type === 'union_specifier' || type.type === 'enum_specifier')) {
       this.typeSpecifier(type, declarators.length === 0, undefined);
@@ -108,7 +117,7 @@ export class DefinitionCollector {
           // `#ifdef` around the signature: each alternative declaration owns the body that follows.
           const definition = this.addNode(resolved.name, 'function', { startIndex: node.startIndex, endIndex: body.endIndex },
             { ...extra, signature: this.signature(node.startIndex, declarator.endIndex) });
-          this.functionBodies.push({ start: body.startIndex, end: body.endIndex, name: definition.name });
+          if (definition) this.functionBodies.push({ start: body.startIndex, end: body.endIndex, name: definition.name });
         } else {
           this.addNode(resolved.name, 'prototype', node, { ...extra, isDeclaration: true, signature: this.signature(node.startIndex, declarator.endIndex) });
         }
@@ -176,17 +185,26 @@ export class DefinitionCollector {
     }
   }
 
-  private macro(node: Node): void {
-    const name = node.childForFieldName('name');
-    if (!name) return;
-    const parameters = node.childForFieldName('parameters');
-    const value = node.childForFieldName('value');
-    // The directive's node ends after its newline; the definition ends with the line.
-    let end = node.endIndex;
-    while (end > node.startIndex && (this.text[end - 1] === '\n' || this.text[end - 1] === '\r')) end--;
-    const head = this.signature(node.startIndex, parameters ? parameters.endIndex : name.endIndex);
-    const signature = value && !parameters ? `${head} ${this.signature(value.startIndex, value.endIndex)}`.slice(0, MAX_SIGNATURE) : head;
-    this.addNode(name, parameters ? 'function-macro' : 'macro', { startIndex: node.startIndex, endIndex: end }, { signature });
+  /**
+   * `#define`s, read from the directive lines themselves: they sit anywhere (struct bodies, function
+   * bodies, ERROR regions) and the tree only sees their value as one opaque token anyway.
+   */
+  macros(directives: Array<[number, number]>): void {
+    const text = this.text;
+    for (const [start, lineEnd] of directives) {
+      const head = DEFINE.exec(text.slice(start, Math.min(lineEnd, start + 300)));
+      if (!head) continue;
+      const nameStart = start + head[0].length - head[1].length;
+      const nameEnd = nameStart + head[1].length;
+      let end = lineEnd;
+      while (end > start && (text[end - 1] === '\n' || text[end - 1] === '\r')) end--;
+      const functionLike = text[nameEnd] === '(';
+      const paramsEnd = functionLike ? text.indexOf(')', nameEnd) + 1 : nameEnd;
+      if (functionLike && (paramsEnd <= 0 || paramsEnd > end)) continue;
+      const headText = this.signature(start, paramsEnd);
+      const signature = functionLike ? headText : `${headText} ${this.signature(nameEnd, end)}`.trim().slice(0, MAX_SIGNATURE);
+      this.add(head[1], functionLike ? 'function-macro' : 'macro', nameStart, nameEnd, start, end, { signature });
+    }
   }
 
   /**
@@ -220,6 +238,7 @@ export class DefinitionCollector {
       if (bodyEnd < 0) continue;
       const declStart = lineStartOf(text, start);
       const definition = this.add(name, 'function', start, end, declStart, bodyEnd, { signature: this.signature(declStart, close) });
+      if (!definition) continue;
       if (/(^|\s)static\s/.test(text.slice(declStart, start))) definition.isStatic = true;
       this.functionBodies.push({ start: cursor, end: bodyEnd, name });
       while (t + 1 < tokens.length && tokens[t + 1].start < bodyEnd) t++;

@@ -45,6 +45,7 @@ export class NameGeneratorError extends Error {}
 const KINDS: ReadonlySet<string> = new Set(['function', 'variable', 'generated']);
 const IDENTIFIER = /^[A-Za-z_]\w*$/;
 const PLACEHOLDER = /\{(\w+)\}/g;
+const ARRAY_DECLARATOR = /^([A-Za-z_]\w*)\s*\[[^\]]*\]$/;
 
 /** Text templates in terms of one macro's own params, before flattening. */
 interface TextTemplate { text: string; kind: GeneratedKind; isDeclaration: boolean }
@@ -169,7 +170,12 @@ export function generatedNames(macroName: string, args: string[]): GeneratedName
   const generator = loadNameGenerators().get(macroName);
   if (!generator) return undefined;
   if (args.length < generator.required || (!generator.variadic && args.length > generator.required)) return undefined;
-  const trimmed = args.map((arg) => arg.trim());
+  // `DEFINE_PER_CPU(struct vm_struct *, cached_stacks[NR])` defines `cached_stacks`.
+  const trimmed = args.map((arg) => {
+    const value = arg.trim();
+    const array = ARRAY_DECLARATOR.exec(value);
+    return array ? array[1] : value;
+  });
   const result: GeneratedName[] = [];
   for (const template of generator.templates) {
     let name = '';

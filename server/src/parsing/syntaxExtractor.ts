@@ -42,8 +42,9 @@ export function extractFromTree(tree: Tree, text: string, file: string): Extract
   const lines = new LineMap(text);
   const collector = new DefinitionCollector(text, file, lines, archOfPath(file));
   collector.visit(tree.rootNode);
-
   const directives = findDirectiveSpans(text);
+  collector.macros(directives);
+
   const raw: RawOccurrence[] = [];
   collectCodeIdentifiers(text, directives, raw);
 
@@ -140,6 +141,7 @@ function defineGenerated(collector: DefinitionCollector, text: string, macro: st
       ...(container && kind === 'field' ? { container: container.name } : {}),
       ...(generated.isDeclaration ? { isDeclaration: true } : {}),
     });
+    if (!definition) continue;
     if (/(^|\s)static\s*$/.test(text.slice(Math.max(0, start - 12), start))) definition.isStatic = true;
     if (hasBody && generated.kind === 'function' && !body) body = { start: bodyOpen, end: bodyEnd, name: generated.name };
   }
