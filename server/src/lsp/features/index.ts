@@ -7,6 +7,8 @@ import { inlayHintsFeature } from './inlayHints';
 import { codeLensFeature } from './codeLens';
 import { notesFeature } from './notes';
 import { hoverFeature } from './hover';
+import { diagnosticsFeature } from './diagnostics';
+import { codeActionsFeature } from './codeActions';
 
 /** Every LSP feature of the server. Add a file under lsp/features/ and list it here. */
 export const features: ServerFeature[] = [
@@ -18,4 +20,6 @@ export const features: ServerFeature[] = [
   codeLensFeature,
   notesFeature,
   hoverFeature,
+  diagnosticsFeature,
+  codeActionsFeature,
 ];

@@ -1,0 +1,100 @@
+import * as path from 'path';
+import { fileURLToPath } from 'url';
+import { DiagnosticSeverity, DiagnosticTag, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { ServerContext } from '../lsp/context';
+import { detectKernelVersion } from '../knowledge/kernelVersion';
+import { defaultLintRules, type LintRuleSet } from './rules';
+import { lintText, type LintFileKind } from './linter';
+import type { SeverityPolicy } from './severity';
+import type { Finding, LintSeverity } from './ruleTypes';
+
+/**
+ * Glue between the lint engine and the language server: which open documents are linted, the severity policy
+ * from the settings, and LSP diagnostics (rule code, lore link, Deprecated tag, replacement definitions).
+ * Shared by the diagnostics and code-action features and the workspace-lint request.
+ */
+
+export const LINT_SOURCE = 'kernel-mm-lens';
+
+const LSP_SEVERITY: Record<LintSeverity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+let rulesLogged = false;
+
+/** The shipped rules; problems in the data are logged once (the valid rules still run). */
+export function lspRules(ctx: ServerContext): LintRuleSet {
+  const rules = defaultLintRules();
+  if (!rulesLogged && rules.problems.length) {
+    rulesLogged = true;
+    for (const problem of rules.problems) ctx.log(`lint rule data: ${problem}`);
+  }
+  return rules;
+}
+
+/** `lintTargetVersion` wins over `kernelVersion`, which wins over the tree's Makefile. */
+export function lintPolicy(ctx: ServerContext): SeverityPolicy {
+  const settings = ctx.settings();
+  const override = settings.lintTargetVersion || settings.kernelVersion || undefined;
+  return { version: detectKernelVersion(ctx.root, override), overrides: settings.lintSeverity };
+}
+
+/** C for c/cpp documents and .c/.h files, the line scanners for Kconfig and Makefiles, nothing for the rest. */
+export function lintKindOfDocument(document: TextDocument): LintFileKind | undefined {
+  const name = document.uri.startsWith('file:') ? path.basename(fileURLToPath(document.uri)) : decodeURIComponent(document.uri.split('/').pop() ?? '');
+  if (name.startsWith('Kconfig')) return 'kconfig';
+  if (name.startsWith('Makefile') || name.startsWith('Kbuild') || name.endsWith('.mk') || document.languageId === 'makefile') return 'makefile';
+  if (document.languageId === 'c' || document.languageId === 'cpp' || /\.[ch]$/.test(name)) return 'c';
+  return undefined;
+}
+
+export function lintDocument(ctx: ServerContext, document: TextDocument): Finding[] {
+  const kind = lintKindOfDocument(document);
+  if (!kind) return [];
+  return lintText(document.getText(), document.uri, { rules: lspRules(ctx), kind, ...lintPolicy(ctx) });
+}
+
+export function toDiagnostic(ctx: ServerContext, finding: Finding): Diagnostic {
+  const diagnostic: Diagnostic = {
+    range: finding.range,
+    severity: LSP_SEVERITY[finding.severity],
+    code: finding.code,
+    source: LINT_SOURCE,
+    message: finding.message,
+    data: { ruleId: finding.entry.rule.id, symbol: finding.entry.name },
+  };
+  if (finding.href) diagnostic.codeDescription = { href: finding.href };
+  if (finding.upstreamOnly) diagnostic.tags = [DiagnosticTag.Deprecated];
+  const related = replacementLocations(ctx, finding);
+  if (related.length) diagnostic.relatedInformation = related;
+  return diagnostic;
+}
+
+/** Where the replacement is defined in this tree, when the index is ready and has it (at most three). */
+function replacementLocations(ctx: ServerContext, finding: Finding): DiagnosticRelatedInformation[] {
+  const index = ctx.currentIndex();
+  if (!index) return [];
+  const related: DiagnosticRelatedInformation[] = [];
+  for (const name of finding.entry.rule.replacementSymbols ?? []) {
+    let definition;
+    try { definition = index.findDefinitions(name)[0]; } catch { definition = undefined; }
+    if (!definition) continue;
+    related.push({
+      location: { uri: ctx.uriOfRelativePath(definition.file), range: definition.nameRange },
+      message: `replacement: ${name} (${definition.file}:${definition.nameRange.start.line + 1})`,
+    });
+    if (related.length === 3) break;
+  }
+  return related;
+}
+
+/** Same finding as a diagnostic the client sent back (range and code), for code actions. */
+export function matchesDiagnostic(finding: Finding, diagnostic: Diagnostic): boolean {
+  return diagnostic.code === finding.code
+    && diagnostic.range.start.line === finding.range.start.line && diagnostic.range.start.character === finding.range.start.character
+    && diagnostic.range.end.line === finding.range.end.line && diagnostic.range.end.character === finding.range.end.character;
+}

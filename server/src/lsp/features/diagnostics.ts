@@ -1,0 +1,77 @@
+import { pathToFileURL } from 'url';
+import type { Diagnostic } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { Requests, type LintWorkspaceResult } from '../../../../protocol';
+import type { ServerFeature } from '../feature';
+import type { ServerContext } from '../context';
+import { lintDocument, lintKindOfDocument, lintPolicy, lspRules, toDiagnostic } from '../../lint/lspLint';
+import { lintPaths } from '../../lint/lintRunner';
+import { missingReleaseDiagnosticsFor } from './missingRelease';
+
+/** Typing pauses shorter than this do not re-lint. */
+const DEBOUNCE_MS = 300;
+
+/**
+ * Removed-API lint as pushed diagnostics for open C, Kconfig and Makefile documents, from the editor's text (not
+ * the file on disk), debounced and dropped when a newer edit arrives. This feature is the one publisher of
+ * diagnostics per document, so the missing-release check is merged in here. Also answers
+ * `kernelMmLens/lintWorkspace` for the Problems view.
+ */
+export const diagnosticsFeature: ServerFeature = {
+  name: 'lint-diagnostics',
+  capabilities: () => ({}),
+  register(ctx: ServerContext) {
+    const timers = new Map<string, NodeJS.Timeout>();
+    const generations = new Map<string, number>();
+
+    const publish = async (uri: string) => {
+      const generation = generations.get(uri) ?? 0;
+      const document = ctx.documents.get(uri);
+      if (!document) return;
+      let diagnostics: Diagnostic[] = [];
+      try {
+        if (lintKindOfDocument(document)) diagnostics = lintDocument(ctx, document).map((finding) => toDiagnostic(ctx, finding));
+        diagnostics = diagnostics.concat(await missingReleaseDiagnosticsFor(ctx, uri));
+      } catch (err) {
+        ctx.log(`lint: ${uri}: ${(err as Error).stack ?? err}`);
+      }
+      // A newer edit (or a close) superseded this run: its own run publishes.
+      if ((generations.get(uri) ?? 0) !== generation || !ctx.documents.get(uri)) return;
+      void ctx.connection.sendDiagnostics({ uri, version: document.version, diagnostics });
+    };
+    const schedule = (document: TextDocument, delay = DEBOUNCE_MS) => {
+      const uri = document.uri;
+      generations.set(uri, (generations.get(uri) ?? 0) + 1);
+      clearTimeout(timers.get(uri));
+      timers.set(uri, setTimeout(() => { timers.delete(uri); void publish(uri); }, delay));
+    };
+    const relintAll = () => { for (const document of ctx.documents.all()) schedule(document, 0); };
+
+    ctx.documents.onDidChangeContent((document) => schedule(document));
+    ctx.documents.onDidClose((document) => {
+      clearTimeout(timers.get(document.uri));
+      timers.delete(document.uri);
+      generations.set(document.uri, (generations.get(document.uri) ?? 0) + 1);
+      void ctx.connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+    });
+    // Severity depends on settings (target version, overrides); related information on the index.
+    ctx.onSettingsChanged(relintAll);
+    ctx.onIndexReady(relintAll);
+
+    ctx.connection.onRequest(Requests.lintWorkspace, async (_params: unknown, token): Promise<LintWorkspaceResult> => {
+      const root = ctx.root;
+      if (!root) return { files: [], scanned: 0, skipped: 0, findings: 0 };
+      const settings = ctx.settings();
+      const result = await lintPaths([root], {
+        root, rules: lspRules(ctx), ...lintPolicy(ctx), exclude: settings.exclude, maxFileSize: settings.maxFileSize,
+        isCancelled: () => token.isCancellationRequested,
+        onSkip: (file, reason) => ctx.log(`lint: skipped ${file}: ${reason}`),
+      });
+      const files = result.files.map((file) => ({
+        uri: pathToFileURL(file.file).toString(),
+        diagnostics: file.findings.map((finding) => toDiagnostic(ctx, finding)),
+      }));
+      return { files, scanned: result.scanned, skipped: result.skipped, findings: files.reduce((n, file) => n + file.diagnostics.length, 0) };
+    });
+  },
+};
