@@ -3,6 +3,7 @@ import * as trust from './trust';
 import * as statusBar from './statusBar';
 import * as commands from './commands';
 import * as diagramPanel from './diagramPanel';
+import * as notes from './notes';
 
 /** A client feature: one file under client/src/features/, wiring one part of VS Code to the server. */
 export interface ClientFeature {
@@ -18,4 +19,5 @@ export const features: Record<string, ClientFeature> = {
   statusBar,
   commands,
   diagramPanel,
+  notes,
 };
