@@ -5,15 +5,29 @@ import { ClientCommands } from '../../../protocol';
  * escaped here, so a hostile doc comment cannot inject links, HTML, images or command URIs.
  */
 
-const MARKDOWN_SPECIAL = /[\\`*_{}[\]()#+\-.!|~>]/g;
-
-/** Escapes text so it renders literally (no emphasis, links, HTML, headings, tables). */
+/**
+ * Escapes text so it renders literally: no emphasis, code spans, links, images, raw HTML, entities, tables,
+ * headings, quotes or list markers. Parentheses and dots stay readable: without `[` no link can form.
+ */
 export function escapeMarkdown(text: string): string {
+  return escapeLineStarts(escapeInline(text));
+}
+
+/** Escapes characters that are special anywhere in a line. */
+function escapeInline(text: string): string {
   return stripControl(text)
+    .replace(/[\\`*_{}[\]|~#]/g, (ch) => `\\${ch}`)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(MARKDOWN_SPECIAL, (ch) => (ch === '>' ? ch : `\\${ch}`));
+    .replace(/>/g, '&gt;');
+}
+
+/** Line starts: no indented code block, list item, setext underline or ordered list. */
+function escapeLineStarts(text: string): string {
+  return text
+    .replace(/^[ \t]+/gm, '')
+    .replace(/^([+\-=])/gm, '\\$1')
+    .replace(/^(\d+)([.)])(?=\s|$)/gm, '$1\\$2');
 }
 
 /** Removes control characters (except newline and tab) and bidi overrides that could disguise text. */
@@ -48,10 +62,10 @@ export function renderLimitedMarkdown(text: string): string {
     .map((line) => {
       const bullet = /^(\s*)[-*] (.*)$/.exec(line);
       const body = bullet ? bullet[2] : line;
-      const rendered = body
-        .split(/(`[^`\n]+`)/)
-        .map((part, i) => (i % 2 === 1 ? part : escapeMarkdown(part)))
-        .join('');
+      const parts = body.split(/(`[^`\n]+`)/).map((part, i) => (i % 2 === 1 ? part : escapeInline(part)));
+      // Line-start rules only for the start of the line, so spaces next to code spans survive.
+      parts[0] = escapeLineStarts(parts[0]);
+      const rendered = parts.join('');
       return bullet ? `${bullet[1]}- ${rendered}` : rendered;
     })
     .join('\n');

@@ -50,7 +50,7 @@ export function versionStatus(entry: CatalogEntry, version: KernelVersion | unde
   const intro = versionOf(introduced);
   const gone = versionOf(removed);
   const use = replacementText(entry);
-  const useSuffix = use ? ` — use ${use}` : '';
+  const useSuffix = !use ? '' : entry.replacement?.symbols?.length ? ` — use ${use}` : ` — ${decapitalise(use.replace(/\.\s*$/, ''))}`;
   const base = { introduced: introduced?.release, removed: removed?.release, replacement: use };
   const introWord = introduced?.bound === 'at-or-before' ? `present by ${introduced.release}` : introduced ? `introduced in ${introduced.release}` : undefined;
   const removedWord = removed?.bound === 'at-or-before' ? `gone upstream by ${removed.release}` : removed ? `removed upstream in ${removed.release}` : undefined;
@@ -97,6 +97,10 @@ export function pendingChanges(entry: CatalogEntry, version: KernelVersion | und
     const at = parseKernelVersion(change.release);
     return at ? compareKernelVersions(version, at) < 0 : true;
   });
+}
+
+function decapitalise(text: string): string {
+  return /^[A-Z][a-z]/.test(text) ? text[0].toLowerCase() + text.slice(1) : text;
 }
 
 function capitalise(text: string): string {

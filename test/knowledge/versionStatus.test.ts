@@ -1,0 +1,68 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { getCatalog, type CatalogEntry } from '../../server/src/knowledge/catalog';
+import { parseKernelVersion } from '../../server/src/knowledge/kernelVersion';
+import { pendingChanges, versionStatus } from '../../server/src/knowledge/versionStatus';
+
+const catalog = getCatalog();
+const v = (text: string) => parseKernelVersion(text)!;
+const entry = (name: string) => {
+  const found = catalog.lookup(name);
+  assert.ok(found, `no catalog entry ${name}`);
+  return found;
+};
+
+test('a symbol introduced later is "not in this tree yet" in an older tree', () => {
+  const status = versionStatus(entry('make_device_exclusive'), v('6.1'));
+  assert.equal(status.state, 'not-yet');
+  assert.equal(status.text, 'Not in this tree yet (6.1): added in 6.15.');
+  const folioWalk = versionStatus(entry('folio_walk_start'), v('6.12'));
+  assert.equal(folioWalk.state, 'present');
+  assert.equal(folioWalk.text, 'Introduced in 6.12, this tree\'s release; exists in this tree (6.12).');
+  assert.match(versionStatus(entry('folio_walk_start'), v('6.17')).text, /^Introduced in 6\.12; exists in this tree \(6\.17\)\./);
+});
+
+test('a removed symbol: "removed upstream" before the removal, "removed" at or after it, with the replacement', () => {
+  const old = versionStatus(entry('make_device_exclusive_range'), v('6.1'));
+  assert.equal(old.state, 'removed-upstream');
+  assert.equal(old.text, 'Exists in this tree (6.1); removed upstream in 6.15 — use `make_device_exclusive`.');
+  const gone = versionStatus(entry('make_device_exclusive_range'), v('6.17'));
+  assert.equal(gone.state, 'removed');
+  assert.equal(gone.text, 'Not in 6.17: was removed in 6.15 — use `make_device_exclusive`.');
+  const devmap = versionStatus(entry('pmd_devmap'), v('6.12'));
+  assert.equal(devmap.removed, '6.17');
+  assert.match(devmap.text, /removed upstream in 6\.17 — use `pmd_trans_huge`/);
+  const kconfig = versionStatus(entry('ARCH_HAS_PTE_DEVMAP'), v('6.12'));
+  assert.match(kconfig.text, /removed upstream in 6\.17 — delete the `select` line/);
+});
+
+test('what the index found refines the wording', () => {
+  const backport = versionStatus(entry('make_device_exclusive_range'), v('6.17'), { definedInTree: true });
+  assert.match(backport.text, /still defined in this tree/);
+  const missing = versionStatus(entry('pmd_devmap'), v('6.12'), { definedInTree: false });
+  assert.match(missing.text, /^Expected in 6\.12 but not found in this tree's index; removed upstream in 6\.17/);
+});
+
+test('"at-or-before" bounds never claim an exact first release', () => {
+  const e = entry('get_user_page_vma_remote');
+  assert.equal(e.status.introduced?.bound, 'at-or-before');
+  assert.match(versionStatus(e, v('6.17')).text, /^Present by 6\.12; exists in this tree/);
+  const older = versionStatus(e, v('6.5'));
+  assert.equal(older.state, 'unknown');
+  assert.match(older.text, /first release is not recorded/);
+  assert.equal(versionStatus(e, v('6.5'), { definedInTree: true }).state, 'present');
+});
+
+test('unknown tree version and entries without history', () => {
+  const unknown = versionStatus(entry('pfn_t'), undefined);
+  assert.equal(unknown.state, 'unknown');
+  assert.match(unknown.text, /removed upstream in 6\.17 \(this tree's version is unknown\)/);
+  const bare: CatalogEntry = { name: 'x', kind: 'function', topics: ['hmm'], summary: 's', explanation: 'e', status: {}, sources: ['t'] };
+  assert.equal(versionStatus(bare, v('6.12')).text, 'No release history recorded.');
+});
+
+test('pending changes are the ones after the tree', () => {
+  const e = entry('restore_exclusive_pte');
+  assert.ok(pendingChanges(e, v('6.12')).length >= 2);
+  assert.equal(pendingChanges(e, v('6.15')).length, 0);
+});
