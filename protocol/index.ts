@@ -137,6 +137,8 @@ export interface DiagramParams {
   symbol?: string;
   /** Variant id; default: the one matching the tree (kernel version and code evidence). */
   variant?: string;
+  /** Step id to highlight (code lenses know the exact step); default: the steps showing `symbol`. */
+  step?: string;
 }
 
 export interface DiagramSourceInfo {

@@ -121,6 +121,8 @@ describe('diagram steps resolve in kernel-style fixture trees', () => {
     const legacy = buildDiagram(diagrams, { symbol: 'page_make_device_exclusive_one' }, options);
     assert.equal(legacy.variant, 'rmap-walk-legacy');
     assert.match(legacy.variantReason, /only variant with a step for page_make_device_exclusive_one/);
+    const lens = buildDiagram(diagrams, { id: 'device-exclusive', symbol: 'make_device_exclusive', step: 'clear-pte' }, options);
+    assert.deepEqual(lens.steps.filter((s) => s.highlighted).map((s) => s.id), ['clear-pte']);
     assert.throws(() => buildDiagram(diagrams, { symbol: 'no_such_function' }, options), /no diagram has a step for no_such_function/);
     assert.throws(() => buildDiagram(diagrams, { id: 'device-exclusive', variant: 'nope' }, options), /has no variant 'nope'/);
   });

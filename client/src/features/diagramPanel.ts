@@ -114,13 +114,13 @@ async function onMessage(ctx: ClientContext, state: PanelState, message: unknown
   if (type === 'open' && info) await openStep(info, result);
   else if (type === 'openThread' && info?.source.url) await offerThread(info, `"${info.label}".`);
   else if (type === 'variant' && typeof variant === 'string' && result.variants.some((v) => v.id === variant)) {
-    await load(ctx, state, { ...state.params, id: result.id, variant });
+    await load(ctx, state, { ...state.params, id: result.id, variant, step: undefined });
   } else if (type === 'export') await exportSvg();
 }
 
 async function openDiagram(ctx: ClientContext, args?: DiagramParams): Promise<void> {
   const params = args && (typeof args.id === 'string' || typeof args.symbol === 'string')
-    ? { id: args.id, symbol: args.symbol, variant: typeof args.variant === 'string' ? args.variant : undefined }
+    ? { id: args.id, symbol: args.symbol, variant: typeof args.variant === 'string' ? args.variant : undefined, step: typeof args.step === 'string' ? args.step : undefined }
     : await pickDiagram(ctx);
   if (!params) return;
   if (!current) {

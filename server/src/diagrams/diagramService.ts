@@ -79,7 +79,8 @@ export function buildDiagram(diagrams: Diagram[], params: DiagramParams, options
     }
   }
   const variant = choice.variant;
-  const highlight = new Set(symbol ? stepsShowing(variant.steps, symbol).map((step) => step.id) : []);
+  const requestedStep = params.step ? variant.steps.find((step) => step.id === params.step) : undefined;
+  const highlight = new Set(requestedStep ? [requestedStep.id] : symbol ? stepsShowing(variant.steps, symbol).map((step) => step.id) : []);
   const layout = layoutVariant(variant, highlight);
   const title = `${diagram.title}: ${variant.label}`;
   const steps: DiagramStepInfo[] = variant.steps.map((step) => ({

@@ -47,7 +47,7 @@ export function handleDiagramRequest(ctx: ServerContext, params: DiagramParams):
 function sanitize(params: unknown): DiagramParams {
   const record = (params && typeof params === 'object' ? params : {}) as Record<string, unknown>;
   const pick = (key: string) => (typeof record[key] === 'string' && (record[key] as string).length <= 200 ? (record[key] as string) : undefined);
-  return { id: pick('id'), symbol: pick('symbol'), variant: pick('variant') };
+  return { id: pick('id'), symbol: pick('symbol'), variant: pick('variant'), step: pick('step') };
 }
 
 export const diagramsFeature: ServerFeature = {
