@@ -7,14 +7,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as crypto from 'crypto';
 import type { IndexData } from './indexData';
+import { NameTable } from './nameTable';
 
 const MAGIC = Buffer.from('KMMLIDX\0', 'latin1');
 /** Bump when the layout of IndexData or of packed definitions changes. */
-export const CACHE_FORMAT_VERSION = 3;
+export const CACHE_FORMAT_VERSION = 4;
 const DIGEST_BYTES = 20;
 
-type SectionType = 'text' | 'json' | 'f64' | 'u32' | 'i32';
-interface SectionHeader { name: keyof IndexData; type: SectionType; offset: number; length: number }
+type SectionType = 'text' | 'json' | 'f64' | 'u32' | 'i32' | 'u8';
+type SectionName = Exclude<keyof IndexData, 'names'> | 'nameBytes' | 'nameOffsets';
+interface SectionHeader { name: SectionName; type: SectionType; offset: number; length: number }
 interface CacheHeader { root: string; settingsKey: string; createdAt: string; sections: SectionHeader[] }
 
 export class CacheError extends Error {}
@@ -27,20 +29,22 @@ export function cacheFileFor(cacheDir: string, root: string): string {
   return path.join(cacheDir, `tree-${key}`, 'index.bin');
 }
 
-const SECTIONS: Array<[keyof IndexData, SectionType]> = [
-  ['names', 'text'], ['files', 'text'], ['skipped', 'json'],
+const SECTIONS: Array<[SectionName, SectionType]> = [
+  ['nameBytes', 'u8'], ['nameOffsets', 'u32'], ['sortedNames', 'u32'], ['files', 'text'], ['skipped', 'json'],
   ['fileSize', 'f64'], ['fileMtime', 'f64'], ['fileDefStart', 'u32'], ['defs', 'i32'],
   ['fileIdentStart', 'u32'], ['idents', 'u32'], ['fileRefCount', 'u32'],
 ];
 
 export function writeIndexCache(file: string, data: IndexData): number {
   const payloads: Array<{ header: SectionHeader; bytes: Uint8Array }> = [];
+  const names = data.names.serialize();
+  const sources: Record<string, unknown> = { ...data, nameBytes: names.bytes, nameOffsets: names.offsets };
   for (const [name, type] of SECTIONS) {
-    const value = data[name] as unknown;
+    const value = sources[name];
     let bytes: Uint8Array;
     if (type === 'text') bytes = Buffer.from((value as string[]).join('\n'), 'utf8');
     else if (type === 'json') bytes = Buffer.from(JSON.stringify(value), 'utf8');
-    else { const array = value as Float64Array | Uint32Array | Int32Array; bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength); }
+    else { const array = value as Float64Array | Uint32Array | Int32Array | Uint8Array; bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength); }
     payloads.push({ header: { name, type, offset: 0, length: type === 'text' ? (value as string[]).length : bytes.byteLength }, bytes });
   }
   // Layout: magic, version (u32), header length (u32), header JSON, then 8-aligned sections, then the digest.
@@ -56,16 +60,33 @@ export function writeIndexCache(file: string, data: IndexData): number {
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
   if (headerStart + headerBytes.length > payloads[0].header.offset) throw new CacheError('cache header overflow');
   const total = offset + DIGEST_BYTES;
-  const out = Buffer.alloc(total);
-  MAGIC.copy(out, 0);
-  out.writeUInt32LE(CACHE_FORMAT_VERSION, MAGIC.length);
-  out.writeUInt32LE(headerBytes.length, MAGIC.length + 4);
-  headerBytes.copy(out, headerStart);
-  for (const payload of payloads) out.set(payload.bytes, payload.header.offset);
-  crypto.createHash('sha1').update(out.subarray(0, total - DIGEST_BYTES)).digest().copy(out, total - DIGEST_BYTES);
+  // Streamed to a temporary file (no second copy of a few hundred MB in memory), then renamed into place.
+  const prefix = Buffer.alloc(payloads[0].header.offset);
+  MAGIC.copy(prefix, 0);
+  prefix.writeUInt32LE(CACHE_FORMAT_VERSION, MAGIC.length);
+  prefix.writeUInt32LE(headerBytes.length, MAGIC.length + 4);
+  headerBytes.copy(prefix, headerStart);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temporary, out);
+  const hash = crypto.createHash('sha1');
+  const fd = fs.openSync(temporary, 'w');
+  try {
+    let position = 0;
+    const write = (bytes: Uint8Array) => {
+      hash.update(bytes);
+      for (let done = 0; done < bytes.byteLength;) done += fs.writeSync(fd, bytes, done, bytes.byteLength - done);
+      position += bytes.byteLength;
+    };
+    write(prefix);
+    for (const payload of payloads) {
+      if (position < payload.header.offset) write(Buffer.alloc(payload.header.offset - position));
+      write(payload.bytes);
+    }
+    if (position < offset) write(Buffer.alloc(offset - position));
+    fs.writeSync(fd, hash.digest());
+  } finally {
+    fs.closeSync(fd);
+  }
   fs.renameSync(temporary, file);
   return total;
 }
@@ -89,7 +110,7 @@ export function readIndexCache(file: string, expectedRoot?: string): IndexData {
     throw new CacheError(`unreadable header (${(err as Error).message})`);
   }
   if (expectedRoot !== undefined && header.root !== expectedRoot) throw new CacheError(`belongs to another tree (${header.root})`);
-  const data: Partial<IndexData> = { root: header.root, settingsKey: header.settingsKey };
+  const data: Record<string, unknown> = { root: header.root, settingsKey: header.settingsKey };
   for (const section of header.sections) {
     const { offset, length, type } = section;
     const view = (elements: number, size: number) => {
@@ -109,11 +130,18 @@ export function readIndexCache(file: string, expectedRoot?: string): IndexData {
       case 'f64': { const v = view(length / 8, 8); value = new Float64Array(v.buffer, v.byteOffset, length / 8); break; }
       case 'u32': { const v = view(length / 4, 4); value = new Uint32Array(v.buffer, v.byteOffset, length / 4); break; }
       case 'i32': { const v = view(length / 4, 4); value = new Int32Array(v.buffer, v.byteOffset, length / 4); break; }
+      case 'u8': { const v = view(length, 1); value = new Uint8Array(v.buffer, v.byteOffset, length); break; }
     }
-    (data as Record<string, unknown>)[section.name] = value;
+    data[section.name] = value;
   }
-  const complete = data as IndexData;
-  for (const [name] of SECTIONS) if (complete[name] === undefined) throw new CacheError(`section ${name} missing`);
+  for (const [name] of SECTIONS) if (data[name] === undefined) throw new CacheError(`section ${name} missing`);
+  const nameOffsets = data.nameOffsets as Uint32Array;
+  const nameBytes = data.nameBytes as Uint8Array;
+  if (nameOffsets.length === 0 || nameOffsets[nameOffsets.length - 1] !== nameBytes.length) throw new CacheError('inconsistent name table');
+  data.names = new NameTable(nameBytes, nameOffsets);
+  delete data.nameBytes;
+  delete data.nameOffsets;
+  const complete = data as unknown as IndexData;
   if (complete.fileDefStart.length !== complete.files.length + 1 || complete.fileIdentStart.length !== complete.files.length + 1) {
     throw new CacheError('inconsistent file tables');
   }

@@ -13,13 +13,18 @@ export const DEFINITION_KINDS: DefinitionKind[] = ['function', 'prototype', 'mac
   'enum', 'enumerator', 'typedef', 'variable', 'field', 'kconfig', 'generated'];
 const KIND_CODE = new Map(DEFINITION_KINDS.map((kind, code) => [kind, code]));
 
-/** Int32 fields per packed definition. */
-export const DEF_FIELDS = 15;
+/**
+ * Int32 fields per packed definition (44 bytes; a full kernel has over 5 million definitions).
+ * Meta = kind | flags << 5; Cols = nameCol | startCol << 16; Lengths = sigLength | docLength << 16
+ * (columns and lengths saturate at 65535; the name's end column is nameCol + the name's length).
+ */
+export const DEF_FIELDS = 11;
 export const enum DefField {
-  Name = 0, Kind, NameLine, NameCol, NameEndCol, StartLine, StartCol, EndLine, EndCol, Container, SigStart, SigEnd, DocStart, DocEnd, Flags,
+  Name = 0, Meta, NameLine, Cols, StartLine, EndLine, EndCol, Container, SigStart, Lengths, DocStart,
 }
 export const DEF_FLAG_DECLARATION = 1;
 export const DEF_FLAG_STATIC = 2;
+const MAX_16 = 0xffff;
 
 export type ReferenceFilter = 'all' | ReadonlySet<string> | undefined;
 
@@ -96,21 +101,44 @@ export function packDefinitions(definitions: LexicalDefinition[], id: (name: str
   const out = new Int32Array(definitions.length * DEF_FIELDS);
   definitions.forEach((d, k) => {
     const o = k * DEF_FIELDS;
+    const flags = (d.isDeclaration ? DEF_FLAG_DECLARATION : 0) | (d.isStatic ? DEF_FLAG_STATIC : 0);
     out[o + DefField.Name] = id(d.name);
-    out[o + DefField.Kind] = KIND_CODE.get(d.kind) ?? 0;
+    out[o + DefField.Meta] = (KIND_CODE.get(d.kind) ?? 0) | (flags << 5);
     out[o + DefField.NameLine] = d.nameLine;
-    out[o + DefField.NameCol] = d.nameCol;
-    out[o + DefField.NameEndCol] = d.nameEndCol;
+    out[o + DefField.Cols] = Math.min(d.nameCol, MAX_16) | (Math.min(d.startCol, MAX_16) << 16);
     out[o + DefField.StartLine] = d.startLine;
-    out[o + DefField.StartCol] = d.startCol;
     out[o + DefField.EndLine] = d.endLine;
     out[o + DefField.EndCol] = d.endCol;
     out[o + DefField.Container] = d.container ? id(d.container) : -1;
     out[o + DefField.SigStart] = d.sigStart;
-    out[o + DefField.SigEnd] = d.sigEnd;
+    const docLength = d.docStart >= 0 ? Math.min(d.docEnd - d.docStart, MAX_16) : 0;
+    out[o + DefField.Lengths] = Math.min(d.sigEnd - d.sigStart, MAX_16) | (docLength << 16);
     out[o + DefField.DocStart] = d.docStart;
-    out[o + DefField.DocEnd] = d.docEnd;
-    out[o + DefField.Flags] = (d.isDeclaration ? DEF_FLAG_DECLARATION : 0) | (d.isStatic ? DEF_FLAG_STATIC : 0);
   });
   return out;
 }
+
+/** Unpacks one definition from packed fields (the inverse of packDefinitions). */
+export function unpackDefinition(defs: Int32Array, o: number, nameOf: (id: number) => string): LexicalDefinition {
+  const name = nameOf(defs[o + DefField.Name]);
+  const meta = defs[o + DefField.Meta];
+  const cols = defs[o + DefField.Cols];
+  const lengths = defs[o + DefField.Lengths];
+  const nameCol = cols & MAX_16;
+  const docStart = defs[o + DefField.DocStart];
+  const sigStart = defs[o + DefField.SigStart];
+  return {
+    name,
+    kind: DEFINITION_KINDS[meta & 31],
+    nameLine: defs[o + DefField.NameLine], nameCol, nameEndCol: nameCol + name.length,
+    startLine: defs[o + DefField.StartLine], startCol: cols >>> 16,
+    endLine: defs[o + DefField.EndLine], endCol: defs[o + DefField.EndCol],
+    container: defs[o + DefField.Container] >= 0 ? nameOf(defs[o + DefField.Container]) : undefined,
+    sigStart, sigEnd: sigStart + (lengths & MAX_16),
+    docStart, docEnd: docStart >= 0 ? docStart + (lengths >>> 16) : -1,
+    isDeclaration: ((meta >> 5) & DEF_FLAG_DECLARATION) !== 0,
+    isStatic: ((meta >> 5) & DEF_FLAG_STATIC) !== 0,
+  };
+}
+
+export function kindCodeOf(defs: Int32Array, o: number): number { return defs[o + DefField.Meta] & 31; }

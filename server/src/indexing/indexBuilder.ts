@@ -64,7 +64,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
   let fromCache = 0;
   if (previous) {
     const previousIds = new Map(previous.files.map((file, id) => [file, id]));
-    const idMap = new Int32Array(previous.names.length).fill(-1);
+    const idMap = new Int32Array(previous.names.size).fill(-1);
     scan.files.forEach((scanned: ScannedFile, index) => {
       const old = previousIds.get(scanned.file);
       if (old !== undefined && previous!.fileSize[old] === scanned.size && previous!.fileMtime[old] === scanned.mtimeMs) {

@@ -3,14 +3,17 @@
  * Definitions and identifiers are grouped by file (CSR layout: `fileDefStart[f]..fileDefStart[f+1]`).
  * Everything derived for queries (by-name tables, postings) is rebuilt from this at load time.
  */
-import { DEF_FIELDS, type PackedBatch } from './fileExtraction';
+import { DEF_FIELDS, DefField, type PackedBatch } from './fileExtraction';
+import { NameTable } from './nameTable';
 import type { SkippedFile } from './types';
 
 export interface IndexData {
   root: string;
   /** Key of the settings that change what is indexed (excludes, size limit); a change invalidates the cache. */
   settingsKey: string;
-  names: string[];
+  names: NameTable;
+  /** Ids of the names that have a definition, in case-insensitive order (workspace-symbol prefix search). */
+  sortedNames: Uint32Array;
   files: string[];
   fileSize: Float64Array;
   fileMtime: Float64Array;
@@ -31,8 +34,7 @@ export interface FileEntry {
 
 /** Collects files (from worker batches or from a previous cache) and assembles the flat arrays. */
 export class IndexDataBuilder {
-  readonly names: string[] = [];
-  private readonly nameIds = new Map<string, number>();
+  readonly names = new NameTable();
   private readonly entries: Array<FileEntry | undefined>;
   readonly skipped: SkippedFile[] = [];
 
@@ -40,11 +42,7 @@ export class IndexDataBuilder {
     this.entries = new Array(files.length);
   }
 
-  nameId(name: string): number {
-    let id = this.nameIds.get(name);
-    if (id === undefined) { id = this.names.length; this.names.push(name); this.nameIds.set(name, id); }
-    return id;
-  }
+  nameId(name: string): number { return this.names.intern(name); }
 
   /** Adds a worker batch: its string table is remapped to global ids. */
   addBatch(batch: PackedBatch, onError: (file: string, error: string) => void): void {
@@ -59,7 +57,7 @@ export class IndexDataBuilder {
       const defs = packed.defs;
       for (let o = 0; o < defs.length; o += DEF_FIELDS) {
         defs[o] = remap[defs[o]];
-        if (defs[o + 9] >= 0) defs[o + 9] = remap[defs[o + 9]];
+        if (defs[o + DefField.Container] >= 0) defs[o + DefField.Container] = remap[defs[o + DefField.Container]];
       }
       const idents = packed.idents;
       for (let k = 0; k < idents.length; k++) idents[k] = remap[idents[k]];
@@ -71,13 +69,13 @@ export class IndexDataBuilder {
   addFromPrevious(fileIndex: number, previous: IndexData, previousFile: number, previousIdMap: Int32Array): void {
     const translate = (oldId: number) => {
       let id = previousIdMap[oldId];
-      if (id < 0) { id = this.nameId(previous.names[oldId]); previousIdMap[oldId] = id; }
+      if (id < 0) { id = this.nameId(previous.names.name(oldId)); previousIdMap[oldId] = id; }
       return id;
     };
     const defs = previous.defs.slice(previous.fileDefStart[previousFile] * DEF_FIELDS, previous.fileDefStart[previousFile + 1] * DEF_FIELDS);
     for (let o = 0; o < defs.length; o += DEF_FIELDS) {
       defs[o] = translate(defs[o]);
-      if (defs[o + 9] >= 0) defs[o + 9] = translate(defs[o + 9]);
+      if (defs[o + DefField.Container] >= 0) defs[o + DefField.Container] = translate(defs[o + DefField.Container]);
     }
     const idents = previous.idents.slice(previous.fileIdentStart[previousFile], previous.fileIdentStart[previousFile + 1]);
     for (let k = 0; k < idents.length; k++) idents[k] = translate(idents[k]);
@@ -95,6 +93,7 @@ export class IndexDataBuilder {
       root,
       settingsKey,
       names: this.names,
+      sortedNames: new Uint32Array(0),
       files: kept.map((index) => this.files[index].file),
       fileSize: new Float64Array(kept.map((index) => this.files[index].size)),
       fileMtime: new Float64Array(kept.map((index) => this.files[index].mtimeMs)),
@@ -120,6 +119,19 @@ export class IndexDataBuilder {
     });
     data.fileDefStart[kept.length] = defAt / DEF_FIELDS;
     data.fileIdentStart[kept.length] = identAt;
+    data.sortedNames = sortDefinedNames(data);
     return data;
   }
+}
+
+/** Ids of defined names sorted case-insensitively; computed once per build and persisted. */
+function sortDefinedNames(data: IndexData): Uint32Array {
+  const hasDefinition = new Uint8Array(data.names.size);
+  for (let o = 0; o < data.defs.length; o += DEF_FIELDS) hasDefinition[data.defs[o + DefField.Name]] = 1;
+  let count = 0;
+  for (let id = 0; id < hasDefinition.length; id++) count += hasDefinition[id];
+  const ids = new Uint32Array(count);
+  let k = 0;
+  for (let id = 0; id < hasDefinition.length; id++) if (hasDefinition[id]) ids[k++] = id;
+  return ids.sort((a, b) => data.names.compareFolded(a, b));
 }

@@ -5,7 +5,7 @@
  * re-lexed on demand (fast), which keeps memory far below a stored occurrence table.
  */
 import * as path from 'path';
-import { DEF_FIELDS, DEF_FLAG_DECLARATION, DEF_FLAG_STATIC, DEFINITION_KINDS, DefField, extractText, readSourceFile } from './fileExtraction';
+import { DEF_FIELDS, DEFINITION_KINDS, DefField, extractText, kindCodeOf, readSourceFile, unpackDefinition } from './fileExtraction';
 import type { IndexData } from './indexData';
 import type { Definition, DefinitionKind, IndexStats, KernelIndex, QueryOptions, Reference } from './types';
 import { normalizeSignature, type LexicalDefinition, type LexicalExtraction } from '../parsing/lexicalExtractor';
@@ -24,16 +24,12 @@ type DefinitionHandle = { base: number } | { overlay: string; definition: Lexica
 
 export class TreeIndex implements KernelIndex {
   readonly root: string;
-  private readonly nameIds = new Map<string, number>();
   private readonly fileIds = new Map<string, number>();
   private readonly defFile: Uint32Array;
   private readonly nameDefStart: Uint32Array;
   private readonly nameDefs: Uint32Array;
   private readonly nameFileStart: Uint32Array;
   private readonly nameFiles: Uint32Array;
-  /** Names that have at least one definition, sorted case-insensitively (for workspace symbols). */
-  private readonly definedNames: string[];
-  private readonly definedNamesLower: string[];
   private readonly overlay = new Map<string, OverlayFile>();
   private readonly textCache = new Map<string, string>();
   private readonly preferredArch: string;
@@ -43,9 +39,8 @@ export class TreeIndex implements KernelIndex {
     this.root = data.root;
     this.preferredArch = options.preferredArch ?? 'x86';
     this.maxFileSize = options.maxFileSize ?? 2 * 1024 * 1024;
-    data.names.forEach((name, id) => this.nameIds.set(name, id));
     data.files.forEach((file, id) => this.fileIds.set(file, id));
-    const nameCount = data.names.length;
+    const nameCount = data.names.size;
     const defCount = data.defs.length / DEF_FIELDS;
 
     this.defFile = new Uint32Array(defCount);
@@ -66,12 +61,6 @@ export class TreeIndex implements KernelIndex {
     for (let f = 0; f < data.files.length; f++) {
       for (let k = data.fileIdentStart[f]; k < data.fileIdentStart[f + 1]; k++) this.nameFiles[fileFill[data.idents[k]]++] = f;
     }
-    const defined: string[] = [];
-    for (let n = 0; n < nameCount; n++) if (this.nameDefStart[n + 1] > this.nameDefStart[n]) defined.push(data.names[n]);
-    const lower = defined.map((name) => name.toLowerCase());
-    const order = defined.map((_, k) => k).sort((a, b) => (lower[a] < lower[b] ? -1 : lower[a] > lower[b] ? 1 : 0));
-    this.definedNames = order.map((k) => defined[k]);
-    this.definedNamesLower = order.map((k) => lower[k]);
   }
 
   // ---- live updates ---------------------------------------------------------------------------
@@ -143,27 +132,25 @@ export class TreeIndex implements KernelIndex {
     if (q === '') return [];
     if (this.definitionHandles(q).length > 0) take(q);
     const lower = q.toLowerCase();
+    const names = this.data.names;
+    const sorted = this.data.sortedNames;
     // Prefix matches from the sorted table.
-    let lo = 0, hi = this.definedNamesLower.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (this.definedNamesLower[mid] < lower) lo = mid + 1; else hi = mid; }
-    for (let k = lo; k < this.definedNamesLower.length && matches.length < limit && this.definedNamesLower[k].startsWith(lower); k++) take(this.definedNames[k]);
+    let lo = 0, hi = sorted.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (names.comparePrefixFolded(sorted[mid], lower) < 0) lo = mid + 1; else hi = mid; }
+    for (let k = lo; k < sorted.length && matches.length < limit && names.comparePrefixFolded(sorted[k], lower) === 0; k++) take(names.name(sorted[k]));
     for (const file of this.overlay.keys()) {
       for (const d of this.overlay.get(file)!.extraction.definitions) if (d.name.toLowerCase().startsWith(lower)) take(d.name);
     }
     // Fuzzy: the query's characters in order (folio_ws -> folio_walk_start), best (shortest span) first.
     if (matches.length < limit && lower.length >= 2) {
-      const scored: Array<{ name: string; score: number }> = [];
-      const first = lower.charCodeAt(0);
-      for (let k = 0; k < this.definedNamesLower.length; k++) {
-        if (options.isCancelled?.()) break;
-        const candidate = this.definedNamesLower[k];
-        const start = candidate.indexOf(lower[0]);
-        if (start < 0 || candidate.charCodeAt(start) !== first) continue;
-        const span = subsequenceSpan(candidate, lower, start);
-        if (span > 0) scored.push({ name: this.definedNames[k], score: span * 4 + candidate.length });
+      const scored: Array<{ id: number; score: number }> = [];
+      for (let k = 0; k < sorted.length; k++) {
+        if ((k & 0xffff) === 0 && options.isCancelled?.()) break;
+        const span = names.subsequenceSpan(sorted[k], lower);
+        if (span > 0) scored.push({ id: sorted[k], score: span * 4 + names.nameLength(sorted[k]) });
       }
       scored.sort((a, b) => a.score - b.score);
-      for (const { name } of scored) { if (matches.length >= limit) break; take(name); }
+      for (const { id } of scored) { if (matches.length >= limit) break; take(names.name(id)); }
     }
     const results: Definition[] = [];
     for (const name of matches) {
@@ -187,7 +174,7 @@ export class TreeIndex implements KernelIndex {
 
   filesMentioning(name: string): string[] {
     const out: string[] = [];
-    const id = this.nameIds.get(name);
+    const id = this.data.names.get(name);
     if (id !== undefined) {
       for (let k = this.nameFileStart[id]; k < this.nameFileStart[id + 1]; k++) {
         const fileId = this.nameFiles[k];
@@ -222,13 +209,13 @@ export class TreeIndex implements KernelIndex {
   }
 
   /** Distinct names known to the index (defined or used). */
-  nameCount(): number { return this.data.names.length; }
+  nameCount(): number { return this.data.names.size; }
 
   // ---- helpers --------------------------------------------------------------------------------
 
   private definitionHandles(name: string): DefinitionHandle[] {
     const handles: DefinitionHandle[] = [];
-    const id = this.nameIds.get(name);
+    const id = this.data.names.get(name);
     if (id !== undefined) {
       for (let k = this.nameDefStart[id]; k < this.nameDefStart[id + 1]; k++) {
         const d = this.nameDefs[k];
@@ -243,28 +230,15 @@ export class TreeIndex implements KernelIndex {
   }
 
   private kindOf(handle: DefinitionHandle): DefinitionKind {
-    return 'base' in handle ? DEFINITION_KINDS[this.data.defs[handle.base * DEF_FIELDS + DefField.Kind]] : handle.definition.kind;
+    return 'base' in handle ? DEFINITION_KINDS[kindCodeOf(this.data.defs, handle.base * DEF_FIELDS)] : handle.definition.kind;
   }
 
   private materialize(handle: DefinitionHandle): Definition {
     let file: string;
     let d: LexicalDefinition;
     if ('base' in handle) {
-      const o = handle.base * DEF_FIELDS;
-      const defs = this.data.defs;
       file = this.data.files[this.defFile[handle.base]];
-      d = {
-        name: this.data.names[defs[o + DefField.Name]],
-        kind: DEFINITION_KINDS[defs[o + DefField.Kind]],
-        nameLine: defs[o + DefField.NameLine], nameCol: defs[o + DefField.NameCol], nameEndCol: defs[o + DefField.NameEndCol],
-        startLine: defs[o + DefField.StartLine], startCol: defs[o + DefField.StartCol],
-        endLine: defs[o + DefField.EndLine], endCol: defs[o + DefField.EndCol],
-        container: defs[o + DefField.Container] >= 0 ? this.data.names[defs[o + DefField.Container]] : undefined,
-        sigStart: defs[o + DefField.SigStart], sigEnd: defs[o + DefField.SigEnd],
-        docStart: defs[o + DefField.DocStart], docEnd: defs[o + DefField.DocEnd],
-        isDeclaration: (defs[o + DefField.Flags] & DEF_FLAG_DECLARATION) !== 0,
-        isStatic: (defs[o + DefField.Flags] & DEF_FLAG_STATIC) !== 0,
-      };
+      d = unpackDefinition(this.data.defs, handle.base * DEF_FIELDS, (id) => this.data.names.name(id));
     } else {
       file = handle.overlay;
       d = handle.definition;
@@ -312,12 +286,4 @@ export class TreeIndex implements KernelIndex {
     if (this.textCache.size > 48) this.textCache.delete(this.textCache.keys().next().value!);
     return read.text;
   }
-}
-
-/** Length of the shortest window of `candidate` containing `query` as a subsequence from `start`, or 0. */
-function subsequenceSpan(candidate: string, query: string, start: number): number {
-  let q = 0;
-  let k = start;
-  for (; k < candidate.length && q < query.length; k++) if (candidate.charCodeAt(k) === query.charCodeAt(q)) q++;
-  return q === query.length ? k - start : 0;
 }

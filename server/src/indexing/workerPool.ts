@@ -44,9 +44,9 @@ function makeBatches(files: ExtractionJob['files']): ExtractionJob['files'][] {
 
 function startWorker(): Worker {
   const script = indexWorkerPath();
-  // Running from TypeScript sources (tests): the worker needs the same tsx loader as the main thread.
-  const execArgv = script.endsWith('.ts') && !process.execArgv.join(' ').includes('tsx') ? [...process.execArgv, '--import', 'tsx'] : process.execArgv;
-  return new Worker(script, { execArgv });
+  if (!script.endsWith('.ts')) return new Worker(script);
+  // Running from TypeScript sources (tests): register tsx's CommonJS loader inside the worker first.
+  return new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(script)});`, { eval: true });
 }
 
 /** Resolves when every batch is done (or the job was cancelled); rejects only if workers cannot start. */

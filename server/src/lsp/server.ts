@@ -109,6 +109,7 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
   indexService.onStatus((status) => void connection.sendNotification(IndexStatusNotification, status));
 
   documents.onDidChangeContent((document) => indexService.documentChanged(document));
+  connection.onDidChangeWatchedFiles((params) => indexService.filesChanged(params.changes.map((change) => ({ uri: change.uri, deleted: change.type === 3 }))));
 
   connection.onShutdown(() => indexService.dispose());
   connection.listen();

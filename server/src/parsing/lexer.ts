@@ -104,9 +104,31 @@ class LineTable {
 
 interface Conditional { wasDead: boolean; opensDeadBlock: boolean }
 
+/** Tracks `#if 0` blocks across a directive; returns whether code after it is dead. */
+function updateConditionals(conditionals: Conditional[], dead: boolean, name: string, text: string, afterName: number): boolean {
+  switch (name) {
+    case 'if': case 'ifdef': case 'ifndef': {
+      const opensDeadBlock = name === 'if' && isLiteralZeroCondition(text, afterName);
+      conditionals.push({ wasDead: dead, opensDeadBlock });
+      return dead || opensDeadBlock;
+    }
+    case 'else': case 'elif': case 'elifdef': case 'elifndef': {
+      const top = conditionals[conditionals.length - 1];
+      if (top?.opensDeadBlock) { top.opensDeadBlock = false; return top.wasDead; }
+      return dead;
+    }
+    case 'endif': {
+      const top = conditionals.pop();
+      return top ? top.wasDead : dead;
+    }
+    default:
+      return dead;
+  }
+}
+
 export function tokenize(text: string): TokenStream {
   const n = text.length;
-  const tokens = new Growable(Math.max(64, (n >> 2) | 0));
+  const tokens = new Growable(Math.max(64, ((n / 5) | 0)));
   const lines = new LineTable(Math.max(64, (n >> 5) | 0));
   let currentLine = 0;
 
@@ -169,7 +191,7 @@ export function tokenize(text: string): TokenStream {
       inDirective = true;
       atLineStart = false;
       const wasDead = dead;
-      updateConditionals(name, j);
+      dead = updateConditionals(conditionals, dead, name, text, j);
       // The directive token itself is dead only when the whole conditional is (so #else of #if 0 is live).
       tokens.push(TokenKind.Directive, (wasDead && dead ? FLAG_DEAD : 0) | FLAG_PREPROCESSOR, i, j, startLine);
       expectHeaderName = name === 'include' || name === 'include_next';
@@ -230,47 +252,31 @@ export function tokenize(text: string): TokenStream {
   }
   if (inDirective) tokens.push(TokenKind.DirectiveEnd, flags, n, n, currentLine);
 
-  function updateConditionals(name: string, afterName: number): void {
-    switch (name) {
-      case 'if': case 'ifdef': case 'ifndef': {
-        const opensDeadBlock = name === 'if' && isLiteralZeroCondition(text, afterName);
-        conditionals.push({ wasDead: dead, opensDeadBlock });
-        if (opensDeadBlock) dead = true;
-        break;
-      }
-      case 'else': case 'elif': case 'elifdef': case 'elifndef': {
-        const top = conditionals[conditionals.length - 1];
-        if (top?.opensDeadBlock) { dead = top.wasDead; top.opensDeadBlock = false; }
-        break;
-      }
-      case 'endif': {
-        const top = conditionals.pop();
-        if (top) dead = top.wasDead;
-        break;
-      }
-    }
-  }
+  return new TokenArrays(text, tokens, lines);
+}
 
-  const finalLineStarts = lines.starts;
-  const finalLineCount = lines.count;
-  return {
-    text,
-    count: tokens.count,
-    kind: tokens.kind,
-    flags: tokens.flags,
-    start: tokens.start,
-    end: tokens.end,
-    line: tokens.line,
-    lineStarts: finalLineStarts,
-    lineCount: finalLineCount,
-    column(token: number) { return tokens.start[token] - finalLineStarts[tokens.line[token]]; },
-    tokenText(token: number) { return text.slice(tokens.start[token], tokens.end[token]); },
-    positionAt(offset: number) {
-      let lo = 0, hi = finalLineCount - 1;
-      while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (finalLineStarts[mid] <= offset) lo = mid; else hi = mid - 1; }
-      return { line: lo, character: offset - finalLineStarts[lo] };
-    },
-  };
+class TokenArrays implements TokenStream {
+  readonly count: number;
+  readonly kind: Uint8Array;
+  readonly flags: Uint8Array;
+  readonly start: Uint32Array;
+  readonly end: Uint32Array;
+  readonly line: Uint32Array;
+  readonly lineStarts: Uint32Array;
+  readonly lineCount: number;
+  constructor(readonly text: string, tokens: Growable, lines: LineTable) {
+    this.count = tokens.count;
+    this.kind = tokens.kind; this.flags = tokens.flags; this.start = tokens.start; this.end = tokens.end; this.line = tokens.line;
+    this.lineStarts = lines.starts;
+    this.lineCount = lines.count;
+  }
+  column(token: number): number { return this.start[token] - this.lineStarts[this.line[token]]; }
+  tokenText(token: number): string { return this.text.slice(this.start[token], this.end[token]); }
+  positionAt(offset: number): { line: number; character: number } {
+    let lo = 0, hi = this.lineCount - 1;
+    while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (this.lineStarts[mid] <= offset) lo = mid; else hi = mid - 1; }
+    return { line: lo, character: offset - this.lineStarts[lo] };
+  }
 }
 
 /** End offset (exclusive) of a string or char literal starting at `start`; stops at an unescaped newline. */

@@ -138,7 +138,7 @@ class LexicalExtractor {
     this.references.push({
       file: this.options.file,
       range: { start: { line, character }, end: { line, character: character + name.length } },
-      isCall: this.nextSignificant(i) >= 0 && this.isPunct(this.nextSignificant(i), '('),
+      isCall: this.nextSignificant(i) >= 0 && this.isChar(this.nextSignificant(i), 40),
       isDefinition: false,
       inPreprocessor,
       enclosingFunction: this.enclosingFunction(),
@@ -159,10 +159,13 @@ class LexicalExtractor {
 
   // ---- token helpers -------------------------------------------------------------------------
 
-  private isPunct(i: number, punct: string): boolean {
+  /** Single-character punctuation test without creating strings (the hot path of the whole-tree pass). */
+  private isChar(i: number, code: number): boolean {
     const { tokens } = this;
-    return tokens.kind[i] === TokenKind.Punct && tokens.end[i] - tokens.start[i] === punct.length && this.text.startsWith(punct, tokens.start[i]);
+    return tokens.kind[i] === TokenKind.Punct && tokens.end[i] - tokens.start[i] === 1 && this.text.charCodeAt(tokens.start[i]) === code;
   }
+
+
 
   /** Next code token after i on the same preprocessor level (skips comments, dead code and directives in code). */
   private nextSignificant(i: number): number {
@@ -197,7 +200,7 @@ class LexicalExtractor {
       const isFunctionLike = this.text.charCodeAt(tokens.end[nameToken]) === 40; // '(' right after the name
       let sigEnd = tokens.end[nameToken];
       if (isFunctionLike) {
-        for (let j = nameToken + 1; j < end; j++) if (this.isPunct(j, ')')) { sigEnd = tokens.end[j]; break; }
+        for (let j = nameToken + 1; j < end; j++) if (this.isChar(j, 41)) { sigEnd = tokens.end[j]; break; }
       } else {
         sigEnd = Math.min(end > nameToken + 1 ? tokens.end[end - 1] : sigEnd, tokens.start[i] + 160);
       }
@@ -205,7 +208,7 @@ class LexicalExtractor {
       this.noteIdentifier(nameToken, true);
       // Parameters of a function-like macro are not references to anything in the tree.
       let j = nameToken + 1;
-      if (isFunctionLike) while (j < end && !this.isPunct(j, ')')) j++;
+      if (isFunctionLike) while (j < end && !this.isChar(j, 41)) j++;
       for (j++; j < end; j++) if (tokens.kind[j] === TokenKind.Identifier) this.noteIdentifier(j, true);
       return end;
     }
@@ -245,27 +248,27 @@ class LexicalExtractor {
     const { tokens } = this;
     if (inBody) {
       if (tokens.kind[i] === TokenKind.Identifier) this.noteIdentifier(i, false);
-      else if (this.isPunct(i, '{')) this.scopes.push({ kind: 'block' });
-      else if (this.isPunct(i, '}')) this.closeScope(i);
+      else if (this.isChar(i, 123)) this.scopes.push({ kind: 'block' });
+      else if (this.isChar(i, 125)) this.closeScope(i);
       this.docCandidate = -1;
       return;
     }
     // File scope, or inside a struct/union/enum body: accumulate a declaration.
     if (tokens.kind[i] === TokenKind.Identifier) this.noteIdentifier(i, false);
-    if (this.isPunct(i, '(')) this.parenDepth++;
-    else if (this.isPunct(i, ')')) this.parenDepth = Math.max(0, this.parenDepth - 1);
+    if (this.isChar(i, 40)) this.parenDepth++;
+    else if (this.isChar(i, 41)) this.parenDepth = Math.max(0, this.parenDepth - 1);
     if (this.parenDepth === 0) {
-      if (this.isPunct(i, '{')) { this.openBrace(i); return; }
-      if (this.isPunct(i, '}')) { this.closeScope(i); return; }
-      if (this.isPunct(i, ';')) { this.endDeclaration(i); return; }
-      if (this.isPunct(i, ',') && scope?.kind === 'enum') { this.endDeclaration(i); return; }
+      if (this.isChar(i, 123)) { this.openBrace(i); return; }
+      if (this.isChar(i, 125)) { this.closeScope(i); return; }
+      if (this.isChar(i, 59)) { this.endDeclaration(i); return; }
+      if (this.isChar(i, 44) && scope?.kind === 'enum') { this.endDeclaration(i); return; }
     }
     if (this.declaration.length === 0) { this.declarationDoc = this.takeDoc(i); }
     this.declaration.push(i);
     // Generator macros at file scope often have no semicolon (PAGEFLAG(...) TESTCLEARFLAG(...)).
-    if (this.parenDepth === 0 && this.isPunct(i, ')') && this.isIdentifier(this.declaration[0]) && this.declaration.length > 2 && this.isPunct(this.declaration[1], '(')) {
+    if (this.parenDepth === 0 && this.isChar(i, 41) && this.isIdentifier(this.declaration[0]) && this.declaration.length > 2 && this.isChar(this.declaration[1], 40)) {
       const next = this.nextSignificant(i);
-      if (next < 0 || !this.isPunct(next, '{')) {
+      if (next < 0 || !this.isChar(next, 123)) {
         if (this.expandGenerator(this.declaration, i, false)) this.declaration = [];
         else if (this.isUnterminatedMacroLine(this.declaration[0], i, next)) this.declaration = [];
       }
@@ -276,7 +279,7 @@ class LexicalExtractor {
   private isUnterminatedMacroLine(macroToken: number, close: number, next: number): boolean {
     if (!/^[A-Z][A-Z0-9_]*$/.test(this.textOf(macroToken)) || next < 0) return false;
     if (this.tokens.line[next] === this.tokens.line[close]) return false;
-    return !(this.isPunct(next, ';') || this.isPunct(next, ',') || this.isPunct(next, '=') || this.isPunct(next, '(') || this.isPunct(next, '{'));
+    return !(this.isChar(next, 59) || this.isChar(next, 44) || this.isChar(next, 61) || this.isChar(next, 40) || this.isChar(next, 123));
   }
 
   private takeDoc(at: number): number {
@@ -306,7 +309,7 @@ class LexicalExtractor {
       this.declaration = [];
       return;
     }
-    if (decl.some((t) => t >= 0 && this.isPunct(t, '='))) {
+    if (decl.some((t) => t >= 0 && this.isChar(t, 61))) {
       this.scopes.push({ kind: 'init', resumeDeclaration: decl.slice() });
       this.declaration = [];
       return;
@@ -360,7 +363,7 @@ class LexicalExtractor {
   private functionNameIndex(decl: number[]): number {
     for (let k = 0; k + 1 < decl.length; k++) {
       const t = decl[k];
-      if (t < 0 || !this.isIdentifier(t) || decl[k + 1] < 0 || !this.isPunct(decl[k + 1], '(')) continue;
+      if (t < 0 || !this.isIdentifier(t) || decl[k + 1] < 0 || !this.isChar(decl[k + 1], 40)) continue;
       const word = this.textOf(t);
       if (C_KEYWORDS.has(word) || ATTRIBUTE_CALLS.has(word)) { k = Math.max(k, this.matchingParen(decl, k + 1)); continue; }
       return k;
@@ -373,8 +376,8 @@ class LexicalExtractor {
     for (let k = openIndex; k < decl.length; k++) {
       const t = decl[k];
       if (t < 0) continue;
-      if (this.isPunct(t, '(')) depth++;
-      else if (this.isPunct(t, ')') && --depth === 0) return k;
+      if (this.isChar(t, 40)) depth++;
+      else if (this.isChar(t, 41) && --depth === 0) return k;
     }
     return -1;
   }
@@ -392,9 +395,9 @@ class LexicalExtractor {
     for (let k = 2; k < close; k++) {
       const t = decl[k];
       if (t < 0) continue;
-      if (this.isPunct(t, '(')) depth++;
-      if (this.isPunct(t, ')')) depth--;
-      if (depth === 0 && this.isPunct(t, ',')) { args.push(current.join(' ')); current = []; continue; }
+      if (this.isChar(t, 40)) depth++;
+      if (this.isChar(t, 41)) depth--;
+      if (depth === 0 && this.isChar(t, 44)) { args.push(current.join(' ')); current = []; continue; }
       current.push(this.textOf(t));
     }
     args.push(current.join(' '));
@@ -453,9 +456,9 @@ class LexicalExtractor {
     const segments: number[][] = [];
     for (let k = 0; k < decl.length; k++) {
       const t = decl[k];
-      if (t >= 0 && (this.isPunct(t, '(') || this.isPunct(t, '['))) depth++;
-      else if (t >= 0 && (this.isPunct(t, ')') || this.isPunct(t, ']'))) depth--;
-      else if (t >= 0 && depth === 0 && this.isPunct(t, ',')) { segments.push(decl.slice(segmentStart, k)); segmentStart = k + 1; }
+      if (t >= 0 && (this.isChar(t, 40) || this.isChar(t, 91))) depth++;
+      else if (t >= 0 && (this.isChar(t, 41) || this.isChar(t, 93))) depth--;
+      else if (t >= 0 && depth === 0 && this.isChar(t, 44)) { segments.push(decl.slice(segmentStart, k)); segmentStart = k + 1; }
     }
     segments.push(decl.slice(segmentStart));
     const kind: DefinitionKind = isTypedef ? 'typedef' : inAggregate ? 'field' : 'variable';
@@ -474,15 +477,15 @@ class LexicalExtractor {
 
   /** `int (*handler)(int)`: the parenthesised name is a pointer declarator, not a function. */
   private isFunctionPointerDeclarator(decl: number[], nameIndex: number): boolean {
-    return nameIndex > 0 && decl[nameIndex - 1] >= 0 && this.isPunct(decl[nameIndex - 1], '*');
+    return nameIndex > 1 && decl[nameIndex - 1] >= 0 && this.isChar(decl[nameIndex - 1], 42) && decl[nameIndex - 2] >= 0 && this.isChar(decl[nameIndex - 2], 40);
   }
 
   /** Token of the declared name in one declarator (first segment also holds the type), or -1. */
   private declaratorName(segment: number[], hasType: boolean): number {
     // Function pointer: ( * [const] name ) (...)
     for (let k = 0; k + 2 < segment.length; k++) {
-      if (segment[k] >= 0 && this.isPunct(segment[k], '(') && segment[k + 1] >= 0 && this.isPunct(segment[k + 1], '*')) {
-        for (let m = k + 2; m < segment.length && segment[m] >= 0 && !this.isPunct(segment[m], ')'); m++) {
+      if (segment[k] >= 0 && this.isChar(segment[k], 40) && segment[k + 1] >= 0 && this.isChar(segment[k + 1], 42)) {
+        for (let m = k + 2; m < segment.length && segment[m] >= 0 && !this.isChar(segment[m], 41); m++) {
           if (this.isIdentifier(segment[m]) && !C_KEYWORDS.has(this.textOf(segment[m])) && !TRAILING_ATTRIBUTES.test(this.textOf(segment[m]))) {
             let last = m;
             while (m + 1 < segment.length && this.isIdentifier(segment[m + 1])) last = ++m;
@@ -500,15 +503,15 @@ class LexicalExtractor {
     for (let k = bodyAt + 1; k < segment.length; k++) {
       const t = segment[k];
       if (t < 0) continue;
-      if (this.isPunct(t, '(') || this.isPunct(t, '[')) { depth++; continue; }
-      if (this.isPunct(t, ')') || this.isPunct(t, ']')) { depth--; continue; }
+      if (this.isChar(t, 40) || this.isChar(t, 91)) { depth++; continue; }
+      if (this.isChar(t, 41) || this.isChar(t, 93)) { depth--; continue; }
       if (depth > 0) continue;
-      if (this.isPunct(t, '=') || this.isPunct(t, ':')) break;
+      if (this.isChar(t, 61) || this.isChar(t, 58)) break;
       if (!this.isIdentifier(t)) continue;
       const word = this.textOf(t);
       if (C_KEYWORDS.has(word) || TRAILING_ATTRIBUTES.test(word)) continue;
       const next = k + 1 < segment.length ? segment[k + 1] : -1;
-      if (next >= 0 && this.isPunct(next, '(')) continue; // attribute macro with arguments
+      if (next >= 0 && this.isChar(next, 40)) continue; // attribute macro with arguments
       candidate = t;
       candidates++;
     }

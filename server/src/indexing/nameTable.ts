@@ -1,0 +1,159 @@
+/**
+ * Interned identifiers of a whole tree (3–4 million in a full kernel) in flat byte storage with an
+ * open-addressing hash: a fraction of the memory of a Map<string, number> plus one JS string per name.
+ * Identifiers are ASCII (the lexer only produces [A-Za-z0-9_$]); other characters are stored as '?'.
+ */
+export class NameTable {
+  private bytes: Uint8Array;
+  private used: number;
+  private offsets: Uint32Array;
+  private count: number;
+  private slots: Int32Array;
+  private view: Buffer;
+
+  constructor(bytes?: Uint8Array, offsets?: Uint32Array) {
+    if (bytes && offsets) {
+      this.bytes = bytes;
+      this.used = offsets[offsets.length - 1];
+      this.offsets = offsets;
+      this.count = offsets.length - 1;
+    } else {
+      this.bytes = new Uint8Array(1 << 16);
+      this.used = 0;
+      this.offsets = new Uint32Array(1 << 12);
+      this.count = 0;
+    }
+    this.view = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+    this.slots = new Int32Array(0);
+    this.rehash(Math.max(1 << 12, nextPowerOfTwo(this.count * 2)));
+  }
+
+  get size(): number { return this.count; }
+
+  /** Id of a name, adding it if new. */
+  intern(name: string): number {
+    const found = this.lookup(name);
+    if (found >= 0) return found;
+    if ((this.count + 1) * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+    const id = this.count++;
+    if (this.count + 1 > this.offsets.length) this.offsets = grow(this.offsets, this.offsets.length * 2) as Uint32Array;
+    if (this.used + name.length > this.bytes.length) {
+      this.bytes = grow(this.bytes, Math.max(this.bytes.length * 2, this.used + name.length)) as Uint8Array;
+      this.view = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+    }
+    for (let k = 0; k < name.length; k++) { const c = name.charCodeAt(k); this.bytes[this.used + k] = c < 128 ? c : 63; }
+    this.offsets[id] = this.used;
+    this.used += name.length;
+    this.offsets[id + 1] = this.used;
+    this.place(id, hashString(name));
+    return id;
+  }
+
+  /** Id of a name, or undefined. */
+  get(name: string): number | undefined {
+    const id = this.lookup(name);
+    return id >= 0 ? id : undefined;
+  }
+
+  name(id: number): string {
+    return this.view.toString('latin1', this.offsets[id], this.offsets[id + 1]);
+  }
+
+  /** Compares two names case-insensitively without creating strings. */
+  compareFolded(a: number, b: number): number {
+    const bytes = this.bytes;
+    let i = this.offsets[a]; const aEnd = this.offsets[a + 1];
+    let j = this.offsets[b]; const bEnd = this.offsets[b + 1];
+    for (; i < aEnd && j < bEnd; i++, j++) {
+      const x = fold(bytes[i]); const y = fold(bytes[j]);
+      if (x !== y) return x - y;
+    }
+    return (aEnd - this.offsets[a]) - (bEnd - this.offsets[b]) || a - b;
+  }
+
+  /** Compares a name with a lowercase ASCII query: <0, 0 when the name starts with it, >0. */
+  comparePrefixFolded(id: number, lowerQuery: string): number {
+    const bytes = this.bytes;
+    const start = this.offsets[id]; const end = this.offsets[id + 1];
+    for (let k = 0; k < lowerQuery.length; k++) {
+      if (start + k >= end) return -1;
+      const x = fold(bytes[start + k]); const y = lowerQuery.charCodeAt(k);
+      if (x !== y) return x - y;
+    }
+    return 0;
+  }
+
+  /** Length of the shortest window holding `lowerQuery` as a subsequence (case-insensitive), 0 if none. */
+  subsequenceSpan(id: number, lowerQuery: string): number {
+    const bytes = this.bytes;
+    const start = this.offsets[id]; const end = this.offsets[id + 1];
+    const first = lowerQuery.charCodeAt(0);
+    let k = start;
+    while (k < end && fold(bytes[k]) !== first) k++;
+    if (k === end) return 0;
+    const from = k;
+    let q = 0;
+    for (; k < end && q < lowerQuery.length; k++) if (fold(bytes[k]) === lowerQuery.charCodeAt(q)) q++;
+    return q === lowerQuery.length ? k - from : 0;
+  }
+
+  nameLength(id: number): number { return this.offsets[id + 1] - this.offsets[id]; }
+
+  /** The storage to persist: bytes actually used and the offsets table. */
+  serialize(): { bytes: Uint8Array; offsets: Uint32Array } {
+    return { bytes: this.bytes.subarray(0, this.used), offsets: this.offsets.subarray(0, this.count + 1) };
+  }
+
+  private lookup(name: string): number {
+    const mask = this.slots.length - 1;
+    for (let slot = hashString(name) & mask; ; slot = (slot + 1) & mask) {
+      const id = this.slots[slot];
+      if (id < 0) return -1;
+      if (this.equals(id, name)) return id;
+    }
+  }
+
+  private equals(id: number, name: string): boolean {
+    const start = this.offsets[id];
+    if (this.offsets[id + 1] - start !== name.length) return false;
+    for (let k = 0; k < name.length; k++) {
+      const c = name.charCodeAt(k);
+      if (this.bytes[start + k] !== (c < 128 ? c : 63)) return false;
+    }
+    return true;
+  }
+
+  private place(id: number, hash: number): void {
+    const mask = this.slots.length - 1;
+    let slot = hash & mask;
+    while (this.slots[slot] >= 0) slot = (slot + 1) & mask;
+    this.slots[slot] = id;
+  }
+
+  private rehash(size: number): void {
+    this.slots = new Int32Array(size).fill(-1);
+    for (let id = 0; id < this.count; id++) this.place(id, this.hashStored(id));
+  }
+
+  private hashStored(id: number): number {
+    let h = 0x811c9dc5;
+    for (let k = this.offsets[id]; k < this.offsets[id + 1]; k++) h = Math.imul(h ^ this.bytes[k], 0x01000193);
+    return h >>> 0;
+  }
+}
+
+function hashString(name: string): number {
+  let h = 0x811c9dc5;
+  for (let k = 0; k < name.length; k++) { const c = name.charCodeAt(k); h = Math.imul(h ^ (c < 128 ? c : 63), 0x01000193); }
+  return h >>> 0;
+}
+
+function fold(c: number): number { return c >= 65 && c <= 90 ? c + 32 : c; }
+
+function nextPowerOfTwo(n: number): number { let p = 1; while (p < n) p <<= 1; return p; }
+
+function grow(array: Uint8Array | Uint32Array, size: number): Uint8Array | Uint32Array {
+  const next = array instanceof Uint8Array ? new Uint8Array(size) : new Uint32Array(size);
+  next.set(array);
+  return next;
+}
