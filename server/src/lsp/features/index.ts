@@ -1,4 +1,9 @@
 import type { ServerFeature } from '../feature';
+import { definitionFeature } from './definition';
+import { declarationFeature } from './declaration';
+import { referencesFeature } from './references';
+import { workspaceSymbolsFeature } from './workspaceSymbols';
+import { callHierarchyFeature } from './callHierarchy';
 import { threadsFeature } from './threads';
 import { diagramsFeature } from './diagrams';
 import { documentSymbolsFeature } from './documentSymbols';
@@ -12,6 +17,11 @@ import { codeActionsFeature } from './codeActions';
 
 /** Every LSP feature of the server. Add a file under lsp/features/ and list it here. */
 export const features: ServerFeature[] = [
+  definitionFeature,
+  declarationFeature,
+  referencesFeature,
+  workspaceSymbolsFeature,
+  callHierarchyFeature,
   threadsFeature,
   diagramsFeature,
   documentSymbolsFeature,
