@@ -29,7 +29,7 @@ export function computeFix(spec: FixSpec, site: FixSite): MechanicalFix | undefi
     case 'delete-line': {
       if (spec.onlyIn && !spec.onlyIn.includes(site.context)) return undefined;
       const lineText = site.text.slice(site.lineStart, site.nextLineStart).trim();
-      return { title: `Delete \`${truncate(lineText, 60)}\``, edits: [{ start: site.lineStart, end: site.nextLineStart, newText: '' }] };
+      return { title: `Delete \`${truncate(lineText.replace(/\s+/g, ' '), 60)}\``, edits: [{ start: site.lineStart, end: site.nextLineStart, newText: '' }] };
     }
     case 'drop-disjunct':
       return site.tokens && site.token !== undefined ? dropDisjunct(site.tokens, site.token, spec.partner) : undefined;
