@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { createCParser } from '../parsing/treeSitter';
+import { parseKernelC } from '../parsing/kernelSource';
 import { loadCallContext, type CallContextCatalog } from './callContext';
 import { findMissingReleases, calleeName } from './releaseAnalysis';
 import { describeMissingRelease } from './missingRelease';
@@ -47,8 +48,14 @@ export async function checkTreeForFalsePositives(root: string, options: { catalo
       }
       if (!pattern.test(text)) continue;
       options.onProgress?.(file);
-      const tree = parser.parse(text);
-      if (!tree) { report.skipped.push({ file, reason: 'parse failed' }); continue; }
+      // Same masking of attribute macros as the open-document store, so the run sees what the editor sees.
+      let tree;
+      try {
+        tree = parseKernelC(parser, text);
+      } catch (err) {
+        report.skipped.push({ file, reason: `parse failed: ${(err as Error).message}` });
+        continue;
+      }
       try {
         report.filesParsed++;
         const relative = path.relative(root, file).split(path.sep).join('/');

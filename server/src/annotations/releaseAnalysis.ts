@@ -32,6 +32,8 @@ export interface Obligation {
   aliases: string[];
   /** Stored somewhere that outlives the function (a struct field, `*out`): the caller owns it, never reported. */
   escaped: boolean;
+  /** Expressions whose zero means nothing is held (`args.cpages`, or a local copy of it). */
+  emptyTests: string[];
   /** Variables whose truth implies this acquisition happened (`if (cow) start(...)`, `notified = true`). */
   witnesses: string[];
   call: Node;
@@ -175,7 +177,10 @@ class FunctionAnalysis {
       case 'expression_statement': case 'declaration': return this.execNodes(node.namedChildren.filter((c): c is Node => !!c), state);
       case 'init_declarator': {
         const value = node.childForFieldName('value');
-        return value ? this.expr(value, state) : state;
+        const after = value ? this.expr(value, state) : state;
+        let declarator = node.childForFieldName('declarator');
+        while (declarator && declarator.type !== 'identifier') declarator = declarator.childForFieldName('declarator');
+        return after && value && declarator ? this.copyOf(after, normaliseOperand(value.text), declarator.text) : after;
       }
       case 'preproc_if': case 'preproc_ifdef': case 'preproc_elif': case 'preproc_elifdef': {
         // Both configurations are possible: analyse each branch from the same state and merge.
@@ -303,10 +308,7 @@ class FunctionAnalysis {
         }
         const after = this.expr(right, state);
         const rightAlias = normaliseOperand(right.text);
-        if (after && this.locals.has(leftText)) {
-          // `start_pte = pte;`: one more name for the same acquisition.
-          return new Map([...after].map(([id, ob]) => [id, ob.aliases.includes(rightAlias) ? { ...ob, aliases: [...ob.aliases, leftText], keys: [...ob.keys, leftText] } : ob]));
-        }
+        if (after && this.locals.has(leftText)) return this.copyOf(after, rightAlias, leftText);
         // `fw->ptl = ptl;`, `*ptlp = ptl;`: the acquired object now lives outside this function.
         const rightText = normaliseOperand(right.text);
         if (after && !this.locals.has(baseName(leftText)) || (after && (left.type === 'pointer_expression' || leftText.includes('->')))) {
@@ -349,11 +351,23 @@ class FunctionAnalysis {
     const next = new Map(state);
     const flags = this.flagsSet.flat();
     // A guard on a flag that was just set (`if (!notified) { notified = true; start(); }`) no longer describes it.
+    const emptyTests = object && entry.keyArgument !== undefined
+      ? (entry.nothingHeldWhenZero ?? []).flatMap((field) => [`${object}.${field}`, `${object}->${field}`])
+      : [];
     const witnesses = [...this.guards.filter((g) => !flags.includes(g.replace(/^!/, ''))), ...flags].filter((w) => w !== '');
     entry.holds.forEach((held, i) => {
-      next.set(`${acquisition}.${i}`, { acquisition, entry, held, keys, resultVar: target.text, aliases: target.aliases, escaped, witnesses, call });
+      next.set(`${acquisition}.${i}`, { acquisition, entry, held, keys, resultVar: target.text, aliases: target.aliases, escaped, witnesses, emptyTests, call });
     });
     return next;
+  }
+
+  /** `copy = source;`: a new name for an acquired object, or for its "nothing held" field. */
+  private copyOf(state: Map<string, Obligation>, source: string, copy: string): Map<string, Obligation> {
+    return new Map([...state].map(([id, ob]) => {
+      if (ob.aliases.includes(source)) return [id, { ...ob, aliases: [...ob.aliases, copy], keys: [...ob.keys, copy] }];
+      if (ob.emptyTests.includes(source)) return [id, { ...ob, emptyTests: [...ob.emptyTests, copy] }];
+      return [id, ob];
+    }));
   }
 
   private releaseThroughHelper(call: Node, helper: Array<{ releaser: string; param: number }>, state: Map<string, Obligation>): State {

@@ -141,10 +141,7 @@ export function argumentsOf(call: Node): Node[] {
 
 /** `if (!args.cpages)` after migrate_vma_setup(&args): nothing was collected, nothing is held (data: nothingHeldWhenZero). */
 export function heldOnlyIfNonZero(ob: Obligation, variable: string): boolean {
-  const fields = ob.entry.nothingHeldWhenZero;
-  if (!fields?.length || ob.entry.keyArgument === undefined) return false;
-  const object = ob.keys[ob.aliases.length];
-  return !!object && fields.some((field) => variable === `${object}.${field}` || variable === `${object}->${field}`);
+  return ob.emptyTests.includes(variable);
 }
 
 export function isNullish(node: Node): boolean {
