@@ -1,0 +1,73 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PassThrough } from 'stream';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
+import { createMessageConnection } from 'vscode-jsonrpc/node';
+import { startLanguageServer } from '../../server/src/lsp/server';
+import { Requests, type NoteWire, type NotesListResult } from '../../protocol';
+
+// The real server over an in-memory stream: inlay hints, code lenses and the notes requests, as an editor uses them.
+test('inlay hints, code lenses and notes over LSP', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kml-lsp-ann-'));
+  const root = path.join(dir, 'linux');
+  fs.mkdirSync(path.join(root, 'mm'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'Makefile'), 'VERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 0\n');
+  const text = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'annotations', 'hints.c'), 'utf8');
+  fs.writeFileSync(path.join(root, 'mm', 'memory.c'), text);
+  const notesFile = path.join(dir, 'shared-notes.json');
+  const toServer = new PassThrough();
+  const toClient = new PassThrough();
+  const serverConnection = createConnection(ProposedFeatures.all, new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
+  startLanguageServer({ connection: serverConnection, cacheDir: path.join(dir, 'cache') });
+  const client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
+  client.onNotification(() => undefined);
+  client.onRequest(() => null);
+  client.listen();
+  try {
+    const init = await client.sendRequest('initialize', {
+      processId: null, rootUri: pathToFileURL(root).href, capabilities: {},
+      initializationOptions: { cacheDir: path.join(dir, 'cache'), settings: { notesFile } },
+    }) as { capabilities: Record<string, unknown> };
+    assert.ok(init.capabilities.inlayHintProvider);
+    assert.ok(init.capabilities.codeLensProvider);
+    await client.sendNotification('initialized', {});
+    const uri = pathToFileURL(path.join(root, 'mm', 'memory.c')).href;
+    await client.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text } });
+
+    const hints = await client.sendRequest('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } } }) as Array<{ position: { line: number }; label: string }>;
+    assert.deepEqual(hints.map((h) => [h.position.line, h.label.trim()]), [
+      [4, 'notifier event in force: MMU_NOTIFY_EXCLUSIVE (owner NULL) — revocation meaning, changed to MMU_NOTIFY_CLEAR in 6.15'],
+      [6, '⟶ pgmap reference: put_dev_pagemap()'],
+      [9, '⟶ page-table lock held until folio_walk_end()'],
+    ]);
+
+    const lenses = await client.sendRequest('textDocument/codeLens', { textDocument: { uri } }) as Array<{ range: { start: { line: number } }; command: { title: string; command: string; arguments: unknown[] } }>;
+    const lifecycle = lenses.find((l) => l.command.command === 'kernelMmLens.openDiagram');
+    assert.ok(lifecycle, 'remove_device_exclusive_entry is a lifecycle step');
+    assert.match(lifecycle.command.title, /^Device-exclusive entry · step \d+ of \d+ ›$/);
+    assert.equal(lifecycle.range.start.line, 3);
+    assert.deepEqual((lifecycle.command.arguments[0] as { id: string; symbol: string }).id, 'device-exclusive');
+
+    const added = await client.sendRequest(Requests.notesAdd, { uri, line: 9, body: 'Walk started here; see <20240802155524.517137-3-david@redhat.com>', author: 'R' }) as NoteWire;
+    assert.equal(added.symbol, 'remove_device_exclusive_entry');
+    assert.equal(added.uri, uri);
+    assert.match(added.bodyMarkdown, /\(https:\/\/lore\.kernel\.org\/all\/20240802155524\.517137-3-david@redhat\.com\/\)/);
+    await client.sendRequest(Requests.notesReply, { id: added.id, body: 'ok', author: 'A' });
+    await client.sendRequest(Requests.notesResolve, { id: added.id, resolved: true });
+    const listed = await client.sendRequest(Requests.notesList, { uri }) as NotesListResult;
+    assert.equal(listed.notesFile, notesFile);
+    assert.deepEqual(listed.notes.map((n) => [n.status, n.line, n.replies.length, n.state]), [['resolved', 9, 1, 'anchored']]);
+    const exported = await client.sendRequest(Requests.notesExport, { format: 'markdown' }) as { text: string };
+    assert.match(exported.text, /## `remove_device_exclusive_entry` — mm\/memory\.c:10 \(resolved\)/);
+    assert.ok(fs.existsSync(notesFile));
+    await assert.rejects(client.sendRequest(Requests.notesReply, { id: 'n-missing', body: 'x' }), /no note n-missing/);
+  } finally {
+    client.dispose();
+    serverConnection.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
