@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { MailIndex } from '../../server/src/lore/mailIndex';
 import { extractSymbols, functionOfHunkContext, parsePatchSubject, stripSubjectPrefixes, unquote } from '../../server/src/lore/symbolExtraction';
 import { loadMail, V1_PATCH, POPPLE_V1_REPLY, DAVID_READD_REPLY, BROST_PATCH, POPPLE_BROST_REPLY, V1_COVER } from './helpers';
 
@@ -7,42 +8,47 @@ function relationOf(symbols: { symbol: string; relation: string }[], name: strin
   return symbols.find((s) => s.symbol === name)?.relation;
 }
 
+/** Relation of a symbol in one indexed message (the index keeps symbols in its symbol map, not on the message). */
+function relationIn(index: MailIndex, messageId: string, name: string): string | undefined {
+  return index.symbolHits(name).find((hit) => hit.messageId === messageId)?.relation;
+}
+
 test('the v1 04/12 patch: files, hunk functions and changed identifiers are "patch"', async () => {
   const { index } = await loadMail(['device-exclusive-v1.mbox']);
   const patch = index.messages.get(V1_PATCH)!;
   assert.deepEqual(patch.files, ['mm/rmap.c']);
   assert.deepEqual(patch.hunkFunctions.sort(), ['folio_make_device_exclusive', 'make_device_exclusive', 'try_to_migrate']);
-  assert.equal(relationOf(patch.symbols, 'make_device_exclusive'), 'patch');
-  assert.equal(relationOf(patch.symbols, 'page_make_device_exclusive_one'), 'patch'); // removed on '-' lines
-  assert.equal(relationOf(patch.symbols, 'folio_walk_start'), 'patch'); // added on '+' lines
-  assert.equal(relationOf(patch.symbols, 'mm/rmap.c'), 'patch');
+  assert.equal(relationIn(index, patch.messageId, 'make_device_exclusive'), 'patch');
+  assert.equal(relationIn(index, patch.messageId, 'page_make_device_exclusive_one'), 'patch'); // removed on '-' lines
+  assert.equal(relationIn(index, patch.messageId, 'folio_walk_start'), 'patch'); // added on '+' lines
+  assert.equal(relationIn(index, patch.messageId, 'mm/rmap.c'), 'patch');
   // Only named inside a changed comment, and in the prose: talked about, not changed.
-  assert.equal(relationOf(patch.symbols, 'do_swap_page'), 'mention');
-  assert.equal(relationOf(patch.symbols, 'remove_device_exclusive_entry'), 'mention');
+  assert.equal(relationIn(index, patch.messageId, 'do_swap_page'), 'mention');
+  assert.equal(relationIn(index, patch.messageId, 'remove_device_exclusive_entry'), 'mention');
 });
 
 test('replies: quoted text and own prose are "review"; a reply with its own diff changes what it touches', async () => {
   const { index } = await loadMail(['device-exclusive-v1.mbox']);
   const popple = index.messages.get(POPPLE_V1_REPLY)!;
-  assert.equal(relationOf(popple.symbols, 'MMU_NOTIFY_EXCLUSIVE'), 'review');
-  assert.equal(relationOf(popple.symbols, 'remove_device_exclusive_entry'), 'review');
+  assert.equal(relationIn(index, popple.messageId, 'MMU_NOTIFY_EXCLUSIVE'), 'review');
+  assert.equal(relationIn(index, popple.messageId, 'remove_device_exclusive_entry'), 'review');
   assert.deepEqual(popple.files, []);
   const readd = index.messages.get(DAVID_READD_REPLY)!;
   assert.deepEqual(readd.files, ['mm/rmap.c']);
-  assert.equal(relationOf(readd.symbols, 'mmu_notifier_range_init_owner'), 'patch');
+  assert.equal(relationIn(index, readd.messageId, 'mmu_notifier_range_init_owner'), 'patch');
   // The cover letter's prose only mentions.
-  assert.equal(relationOf(index.messages.get(V1_COVER)!.symbols, 'make_device_exclusive_range'), 'mention');
+  assert.equal(relationIn(index, V1_COVER, 'make_device_exclusive_range'), 'mention');
 });
 
 test('a quoted diff in a review yields files and functions as "review"', async () => {
   const { index } = await loadMail(['do-swap-page.maildir']);
   const patch = index.messages.get(BROST_PATCH)!;
   assert.deepEqual(patch.hunkFunctions, ['do_swap_page']);
-  assert.equal(relationOf(patch.symbols, 'trylock_page'), 'patch');
+  assert.equal(relationIn(index, patch.messageId, 'trylock_page'), 'patch');
   const review = index.messages.get(POPPLE_BROST_REPLY)!;
-  assert.equal(relationOf(review.symbols, 'trylock_page'), 'review');
-  assert.equal(relationOf(review.symbols, 'migrate_vma_collect_pmd'), 'review');
-  assert.equal(relationOf(review.symbols, 'do_swap_page'), 'review');
+  assert.equal(relationIn(index, review.messageId, 'trylock_page'), 'review');
+  assert.equal(relationIn(index, review.messageId, 'migrate_vma_collect_pmd'), 'review');
+  assert.equal(relationIn(index, review.messageId, 'do_swap_page'), 'review');
 });
 
 test('quoted diffs at depth 2 and diff ends at the signature line', () => {

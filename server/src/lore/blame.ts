@@ -54,47 +54,54 @@ async function readCommit(root: string, sha: string): Promise<{ commit: BlameCom
   return { commit: { sha: fullSha, author, authorEmail, date, subject }, body: body.stdout };
 }
 
-async function commitPatchId(root: string, sha: string): Promise<string | undefined> {
+interface CommitDiff {
+  patchId?: string;
+  files: string[];
+}
+
+async function commitDiff(root: string, sha: string): Promise<CommitDiff> {
   const diff = await runGit(['show', '--format=', '--no-color', '--no-ext-diff', sha], { cwd: root });
-  if (diff.code !== 0 || !diff.stdout.trim()) return undefined;
+  if (diff.code !== 0 || !diff.stdout.trim()) return { files: [] };
+  const files = [...diff.stdout.matchAll(/^diff --git a\/\S+ b\/(\S+)/gm)].map((m) => m[1]);
   const ids = await runGit(['patch-id', '--stable'], { cwd: root, input: diff.stdout });
-  return ids.stdout.trim().split(/\s+/)[0] || undefined;
+  return { patchId: ids.stdout.trim().split(/\s+/)[0] || undefined, files };
 }
 
-/** Patch-ids of every patch in the local mail, computed with one `git patch-id` run, cached per MailIndex. */
-const patchIdCache = new WeakMap<MailIndex, Promise<Map<string, string>>>();
+/** Patch-ids already computed for messages of one MailIndex (by Message-ID). */
+const patchIdCache = new WeakMap<MailIndex, Map<string, string | null>>();
 
-export function mailPatchIds(root: string, mail: MailIndex): Promise<Map<string, string>> {
-  let cached = patchIdCache.get(mail);
-  if (!cached) {
-    cached = computeMailPatchIds(root, mail);
-    patchIdCache.set(mail, cached);
+/**
+ * The mail patch with the same patch-id as the commit. Only patches touching one of the commit's files are
+ * candidates, so a 100 MB mailbox costs one `git patch-id` run over a handful of diffs, not over all of them.
+ */
+export async function findByPatchId(root: string, mail: MailIndex, commit: CommitDiff): Promise<string | undefined> {
+  if (!commit.patchId || commit.files.length === 0) return undefined;
+  let cache = patchIdCache.get(mail);
+  if (!cache) patchIdCache.set(mail, (cache = new Map()));
+  const files = new Set(commit.files);
+  const candidates = [...mail.messages.values()].filter((m) => m.isPatch && m.files.some((f) => files.has(f)));
+  const missing = candidates.filter((m) => !cache!.has(m.messageId));
+  if (missing.length > 0) {
+    const chunks: string[] = [];
+    const labelled: MailMessage[] = [];
+    for (const message of await mail.withBodies(missing)) {
+      cache.set(message.messageId, null);
+      const { diff } = extractSymbols(message.subject, message.body, false);
+      if (!diff) continue;
+      // git patch-id labels each patch with the id of a preceding "commit <hex>" line: use the array index.
+      chunks.push(`commit ${labelled.length.toString(16).padStart(40, '0')}\n${diff}`);
+      labelled.push(message);
+    }
+    if (labelled.length > 0) {
+      const result = await runGit(['patch-id', '--stable'], { cwd: root, input: chunks.join('\n'), timeoutMs: 60_000 });
+      for (const line of result.stdout.split('\n')) {
+        const [patchId, label] = line.trim().split(/\s+/);
+        const message = label ? labelled[parseInt(label, 16)] : undefined;
+        if (patchId && message) cache.set(message.messageId, patchId);
+      }
+    }
   }
-  return cached;
-}
-
-async function computeMailPatchIds(root: string, mail: MailIndex): Promise<Map<string, string>> {
-  const patches: MailMessage[] = [];
-  const chunks: string[] = [];
-  for (const message of mail.messages.values()) {
-    if (!message.isPatch || message.files.length === 0) continue;
-    const full = await mail.withBody(message);
-    const { diff } = extractSymbols(full.subject, full.body, false);
-    if (!diff) continue;
-    // git patch-id labels each patch with the id from a preceding "commit <hex>" line: use the array index.
-    chunks.push(`commit ${patches.length.toString(16).padStart(40, '0')}\n${diff}`);
-    patches.push(message);
-  }
-  const byPatchId = new Map<string, string>();
-  if (patches.length === 0) return byPatchId;
-  const result = await runGit(['patch-id', '--stable'], { cwd: root, input: chunks.join('\n'), timeoutMs: 60_000 });
-  for (const line of result.stdout.split('\n')) {
-    const [patchId, label] = line.trim().split(/\s+/);
-    if (!patchId || !label) continue;
-    const message = patches[parseInt(label, 16)];
-    if (message && !byPatchId.has(patchId)) byPatchId.set(patchId, message.messageId);
-  }
-  return byPatchId;
+  return candidates.find((m) => cache!.get(m.messageId) === commit.patchId)?.messageId;
 }
 
 function entryFor(messageId: string, mail: MailIndex, bundled: BundledThreadIndex, fallbackSubject: string): ThreadListEntry {
@@ -146,12 +153,9 @@ export async function blameLineToThread(root: string, file: string, line: number
     const how = via === 'link-trailer' ? 'its Link: trailer' : 'its Message-ID: trailer';
     return { commit, thread: entryFor(id, mail, bundled, commit.subject), via, message: `${label}: review thread found through ${how}.` };
   }
-  const ownPatchId = await commitPatchId(root, commit.sha);
-  if (ownPatchId) {
-    const matched = (await mailPatchIds(root, mail)).get(ownPatchId);
-    if (matched) {
-      return { commit, thread: entryFor(matched, mail, bundled, commit.subject), via: 'patch-id', message: `${label}: the patch with the same patch-id was found in your local mail.` };
-    }
+  const matched = await findByPatchId(root, mail, await commitDiff(root, commit.sha));
+  if (matched) {
+    return { commit, thread: entryFor(matched, mail, bundled, commit.subject), via: 'patch-id', message: `${label}: the patch with the same patch-id was found in your local mail.` };
   }
   const bySubject = bySubjectAndAuthor(commit, mail, bundled);
   if (bySubject) {

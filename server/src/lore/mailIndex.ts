@@ -5,6 +5,9 @@ import type { LoreLog, MailMessage } from './types';
 import { DEFAULT_MAIL_LIMITS, readMailSource, type MailReadLimits } from './mailSources';
 import { parseRawMail } from './parseMessage';
 import { ThreadGraph } from './threading';
+import { relationRank } from './symbolExtraction';
+
+const RELATIONS: ThreadRelation[] = ['patch', 'review', 'mention'];
 
 /**
  * The user's local mail, parsed once: messages by Message-ID, the thread graph, and which messages are about
@@ -17,7 +20,7 @@ export interface MailIndexOptions extends MailReadLimits {
   maxRetainedBodyChars: number;
 }
 
-export const DEFAULT_MAIL_INDEX_OPTIONS: MailIndexOptions = { ...DEFAULT_MAIL_LIMITS, maxRetainedBodyChars: 64 * 1024 * 1024 };
+export const DEFAULT_MAIL_INDEX_OPTIONS: MailIndexOptions = { ...DEFAULT_MAIL_LIMITS, maxRetainedBodyChars: 32 * 1024 * 1024 };
 
 export interface SymbolHit {
   messageId: string;
@@ -34,7 +37,10 @@ export interface MailIndexStats {
 
 export class MailIndex {
   readonly messages = new Map<string, MailMessage>();
-  private readonly bySymbol = new Map<string, SymbolHit[]>();
+  /** Message number (index in `ordered`) * 4 + relation rank, per symbol: small integers, not objects, because a
+   *  100 MB mailbox has a few hundred thousand distinct symbols and millions of hits. */
+  private readonly bySymbol = new Map<string, number[]>();
+  private readonly ordered: MailMessage[] = [];
   private graph: ThreadGraph = new ThreadGraph([]);
   readonly stats: MailIndexStats = { sources: 0, messages: 0, duplicates: 0, withoutMessageId: 0, droppedBodies: 0 };
   private retainedBodyChars = 0;
@@ -77,17 +83,24 @@ export class MailIndex {
     } else {
       this.retainedBodyChars += message.body.length;
     }
+    const number = this.ordered.length;
+    this.ordered.push(message);
     this.messages.set(message.messageId, message);
     this.stats.messages++;
     for (const { symbol, relation } of message.symbols) {
       let hits = this.bySymbol.get(symbol);
       if (!hits) this.bySymbol.set(symbol, (hits = []));
-      hits.push({ messageId: message.messageId, relation });
+      hits.push(number * 4 + relationRank(relation));
     }
+    // The per-message lists live on in bySymbol; keeping them twice would double the index's memory.
+    message.symbols = [];
   }
 
   symbolHits(symbol: string): SymbolHit[] {
-    return this.bySymbol.get(symbol) ?? [];
+    return (this.bySymbol.get(symbol) ?? []).map((code) => ({
+      messageId: this.ordered[code >> 2].messageId,
+      relation: RELATIONS[code & 3],
+    }));
   }
 
   get threads(): ThreadGraph {
@@ -107,6 +120,29 @@ export class MailIndex {
     }
     this.log(`mail: ${message.source}: message ${message.messageId} no longer found (read ${position + 1} messages)`);
     return message;
+  }
+
+  /** Like withBody for many messages: one pass per source instead of one per message. */
+  async withBodies(messages: MailMessage[]): Promise<MailMessage[]> {
+    const wanted = new Map<string, Map<number, MailMessage>>();
+    for (const message of messages) {
+      if (!message.bodyDropped) continue;
+      let positions = wanted.get(message.source);
+      if (!positions) wanted.set(message.source, (positions = new Map()));
+      positions.set(message.position, message);
+    }
+    const reread = new Map<string, MailMessage>();
+    for (const [source, positions] of wanted) {
+      let remaining = positions.size;
+      for await (const raw of readMailSource(source, this.log, this.options)) {
+        const stored = positions.get(raw.position);
+        if (!stored) continue;
+        const parsed = await parseRawMail(raw, this.log);
+        if (parsed) reread.set(stored.messageId, parsed);
+        if (--remaining === 0) break;
+      }
+    }
+    return messages.map((message) => reread.get(message.messageId) ?? message);
   }
 }
 

@@ -81,6 +81,10 @@ export async function renderMailThread(messageId: string, symbol: string | undef
   doc.push(`Messages: ${entries.filter((e) => e.present).length} in local mail, ${entries.filter((e) => !e.present).length} referenced but missing`);
   doc.push('');
 
+  // One pass over each source for all bodies dropped to save memory, not one pass per message.
+  const present = entries.map((e) => mail.messages.get(e.messageId)).filter((m): m is MailMessage => m !== undefined);
+  const withBodies = new Map((await mail.withBodies(present)).map((m) => [m.messageId, m]));
+
   for (let i = 0; i < entries.length && !doc.truncated; i++) {
     const entry = entries[i];
     const start = doc.lineCount;
@@ -94,7 +98,7 @@ export async function renderMailThread(messageId: string, symbol: string | undef
       outline.push({ messageId: entry.messageId, parentId: entry.parentId, author: '(missing)', subject: '(not in local mail)', date: '', line: start, endLine: doc.lineCount - 1, depth: entry.depth });
       continue;
     }
-    const message: MailMessage = await mail.withBody(stored);
+    const message: MailMessage = withBodies.get(stored.messageId) ?? stored;
     doc.push(`======== [${i + 1}/${entries.length}] ${indent}${sanitiseLine(message.author)}`);
     doc.push(`From: ${sanitiseLine(message.author)}${message.authorEmail ? ` <${sanitiseLine(message.authorEmail)}>` : ''}`);
     doc.push(`Date: ${message.date || '(unknown)'}`);

@@ -35,6 +35,7 @@ export interface MailMessage {
   files: string[];
   /** Function names from diff hunk headers. */
   hunkFunctions: string[];
+  /** What the message is about. Emptied once a MailIndex has taken them into its symbol map (memory). */
   symbols: SymbolMention[];
   /** Series version from the subject ([PATCH v3 04/12] → 3), 1 when a [PATCH] has none. */
   version?: number;
