@@ -25,9 +25,10 @@ const common = {
   minify: production,
   keepNames: true,
   logLevel: 'warning',
-  // web-tree-sitter: take the CommonJS build so import.meta is never needed in the bundle.
+  // web-tree-sitter: `import` statements would select its ESM build, whose createRequire(import.meta.url)
+  // breaks in a CommonJS bundle; point the package at its CommonJS build explicitly.
+  alias: { 'web-tree-sitter': require.resolve('web-tree-sitter') },
   mainFields: ['main', 'module'],
-  conditions: ['require', 'node'],
 };
 
 await Promise.all([
