@@ -100,3 +100,31 @@ test('every tracked function present before 6.15 exists in the real 6.12 tree; r
   const releases = [...new Set(present.flatMap((e) => e.holds.flatMap((h) => h.releasedBy)))];
   assert.deepEqual(releases.filter((name) => !has(six12, name) && !has(six1, name)), []);
 });
+
+test('the symbol catalog and the call-context data agree on how tracked calls are released', () => {
+  const { getCatalog } = require('../../server/src/knowledge/catalog') as typeof import('../../server/src/knowledge/catalog');
+  const symbols = getCatalog();
+  const catalog = loadCallContext(dataDirectory);
+  const disagreements: string[] = [];
+  for (const entry of symbols.entries) {
+    const data = catalog.functions.get(entry.name);
+    if (!entry.callContext?.release || !data) continue;
+    const ours = new Set(data.holds.flatMap((h) => h.releasedBy));
+    for (const release of entry.callContext.release) if (!ours.has(release)) disagreements.push(`${entry.name}: catalog releases with ${release}, call-context data does not`);
+  }
+  assert.deepEqual(disagreements, []);
+});
+
+test('calls the data does not describe fall back to the catalog hint', async () => {
+  const parser = await createCParser();
+  const tree = parser.parse('void f(void)\n{\n\tcustom_acquire(x);\n\tfolio_walk_start(&fw, vma, 0, 0);\n}\n');
+  try {
+    assert.ok(tree);
+    const hints = callContextHints(tree, { start: { line: 0, character: 0 }, end: { line: 5, character: 0 } }, loadCallContext(dataDirectory), undefined,
+      (name) => (name === 'custom_acquire' ? { hint: 'custom held', sources: ['test'] } : undefined));
+    assert.deepEqual(hints.map((h) => [h.line, h.label]), [[2, ' ⟶ custom held'], [3, ' ⟶ page-table lock held until folio_walk_end()']]);
+  } finally {
+    tree?.delete();
+    parser.delete();
+  }
+});

@@ -17,7 +17,10 @@ export interface CallHint {
 
 export interface HintRange { start: { line: number; character: number }; end: { line: number; character: number } }
 
-export function callContextHints(tree: Tree, range: HintRange, catalog: CallContextCatalog, version?: KernelVersion): CallHint[] {
+/** Hint text for functions the call-context data does not describe (from the symbol catalog's `callContext.after`). */
+export type FallbackHint = (name: string) => { hint: string; sources: string[] } | undefined;
+
+export function callContextHints(tree: Tree, range: HintRange, catalog: CallContextCatalog, version?: KernelVersion, fallback?: FallbackHint): CallHint[] {
   const hints: CallHint[] = [];
   const start = { row: range.start.line, column: 0 };
   const end = { row: range.end.line + 1, column: 0 };
@@ -25,9 +28,13 @@ export function callContextHints(tree: Tree, range: HintRange, catalog: CallCont
     if (!call || call.hasError) continue;
     const name = calleeName(call);
     const entry = name ? catalog.functions.get(name) : undefined;
-    if (!entry || !insideFunction(call)) continue;
-    const arguments_ = call.childForFieldName('arguments');
-    const anchor = arguments_ ?? call;
+    if (!name || !insideFunction(call)) continue;
+    const anchor = call.childForFieldName('arguments') ?? call;
+    if (!entry) {
+      const extra = fallback?.(name);
+      if (extra) hints.push({ line: anchor.endPosition.row, character: anchor.endPosition.column, label: ` ⟶ ${extra.hint}`, tooltip: `${name}(): ${extra.hint}\nSources: ${extra.sources.join('; ')}` });
+      continue;
+    }
     hints.push({
       line: anchor.endPosition.row,
       character: anchor.endPosition.column,

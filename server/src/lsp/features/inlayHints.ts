@@ -3,6 +3,22 @@ import type { ServerFeature } from '../feature';
 import { loadCallContext } from '../../annotations/callContext';
 import { callContextHints } from '../../annotations/callHints';
 import { detectKernelVersion } from '../../knowledge/kernelVersion';
+import { getCatalog } from '../../knowledge/catalog';
+import type { FallbackHint } from '../../annotations/callHints';
+
+/** The symbol catalog's `callContext.after`, for calls the call-context data does not cover (no catalog: none). */
+function catalogFallback(log: (message: string) => void): FallbackHint {
+  try {
+    const catalog = getCatalog();
+    return (name) => {
+      const entry = catalog.lookup(name);
+      return entry?.callContext?.after ? { hint: entry.callContext.after, sources: entry.sources } : undefined;
+    };
+  } catch (err) {
+    log(`inlay hints: catalog unavailable (${String(err)})`);
+    return () => undefined;
+  }
+}
 
 /**
  * `textDocument/inlayHint`: lock/reference context after tracked calls (data: server/data/call-context/).
@@ -12,13 +28,15 @@ export const inlayHintsFeature: ServerFeature = {
   name: 'inlayHints',
   capabilities: () => ({ inlayHintProvider: { resolveProvider: false } }),
   register(ctx) {
+    let fallback: FallbackHint | undefined;
     ctx.connection.languages.inlayHint.on(async (params, token): Promise<InlayHint[]> => {
       if (!ctx.settings().inlayHints) return [];
       const tree = await ctx.documents.tree(params.textDocument.uri);
       if (!tree || token.isCancellationRequested) return [];
       const catalog = loadCallContext();
       const version = detectKernelVersion(ctx.root, ctx.settings().kernelVersion);
-      return callContextHints(tree, params.range, catalog, version).map((hint) => ({
+      fallback ??= catalogFallback(ctx.log);
+      return callContextHints(tree, params.range, catalog, version, fallback).map((hint) => ({
         position: { line: hint.line, character: hint.character },
         label: hint.label,
         kind: InlayHintKind.Parameter,
