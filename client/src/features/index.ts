@@ -4,6 +4,7 @@ import * as statusBar from './statusBar';
 import * as commands from './commands';
 import * as diagramPanel from './diagramPanel';
 import * as notes from './notes';
+import * as threads from './threads';
 
 /** A client feature: one file under client/src/features/, wiring one part of VS Code to the server. */
 export interface ClientFeature {
@@ -20,4 +21,5 @@ export const features: Record<string, ClientFeature> = {
   commands,
   diagramPanel,
   notes,
+  threads,
 };
