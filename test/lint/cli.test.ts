@@ -76,7 +76,7 @@ describe('kernel-mm-lens lint (CLI)', () => {
   it('sarif: a valid SARIF 2.1.0 log (official schema) with rules, regions and fixes', async () => {
     const { code, out } = await run('--format', 'sarif', newTree);
     assert.equal(code, 1);
-    const log = JSON.parse(out);
+    const log = JSON.parse(out) as { version: string; runs: Array<{ results: any[]; tool: { driver: { rules: Array<{ id: string }> } } }> };
     // unicodeRegExp off: the schema's language pattern has a stray ']' that only non-unicode regexes accept.
     const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
     addFormats(ajv);

@@ -1,0 +1,188 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { DiagnosticSeverity, DiagnosticTag, type CodeAction, type CodeActionParams, type Diagnostic, type PublishDiagnosticsParams } from 'vscode-languageserver/node';
+import { DEFAULT_SETTINGS, Requests, type KernelMmLensSettings, type LintWorkspaceResult } from '../../protocol';
+import { features } from '../../server/src/lsp/features';
+import { diagnosticsFeature } from '../../server/src/lsp/features/diagnostics';
+import { codeActionsFeature, FIX_ALL_KIND } from '../../server/src/lsp/features/codeActions';
+import type { ServerContext } from '../../server/src/lsp/context';
+import type { Definition, KernelIndex } from '../../server/src/indexing/types';
+
+const fixtures = path.join(__dirname, '..', 'fixtures', 'lint');
+
+/** A ServerContext with an in-memory document store and a recording connection. */
+function harness(root: string, settings: Partial<KernelMmLensSettings> = {}, index?: Partial<KernelIndex>) {
+  const documents = new Map<string, TextDocument>();
+  const changeListeners: Array<(d: TextDocument) => void> = [];
+  const closeListeners: Array<(d: TextDocument) => void> = [];
+  const settingsListeners: Array<(s: KernelMmLensSettings) => void> = [];
+  const published: PublishDiagnosticsParams[] = [];
+  const requests = new Map<string, (params: unknown, token: unknown) => unknown>();
+  let codeAction: ((params: CodeActionParams, token: unknown) => CodeAction[]) | undefined;
+  let current: KernelMmLensSettings = { ...DEFAULT_SETTINGS, ...settings, missingReleaseCheck: false } as KernelMmLensSettings;
+  const token = { isCancellationRequested: false, onCancellationRequested: () => ({ dispose() {} }) };
+  const ctx = {
+    connection: {
+      sendDiagnostics: async (params: PublishDiagnosticsParams) => { published.push(params); },
+      onRequest: (method: string, handler: (params: unknown, token: unknown) => unknown) => { requests.set(method, handler); },
+      onCodeAction: (handler: typeof codeAction) => { codeAction = handler; },
+    },
+    documents: {
+      get: (uri: string) => documents.get(uri),
+      all: () => [...documents.values()],
+      tree: async () => undefined,
+      onDidChangeContent: (listener: (d: TextDocument) => void) => { changeListeners.push(listener); },
+      onDidClose: (listener: (d: TextDocument) => void) => { closeListeners.push(listener); },
+    },
+    root,
+    settings: () => current,
+    onSettingsChanged: (listener: (s: KernelMmLensSettings) => void) => { settingsListeners.push(listener); },
+    currentIndex: () => index as KernelIndex | undefined,
+    waitForIndex: async () => index as KernelIndex | undefined,
+    onIndexReady: () => undefined,
+    relativePathOfUri: () => undefined,
+    uriOfRelativePath: (file: string) => pathToFileURL(path.join(root, file)).toString(),
+    log: () => undefined,
+  } as unknown as ServerContext;
+  diagnosticsFeature.register(ctx);
+  codeActionsFeature.register(ctx);
+  const open = (name: string, text: string, languageId = 'c', version = 1) => {
+    const document = TextDocument.create(pathToFileURL(path.join(root, name)).toString(), languageId, version, text);
+    documents.set(document.uri, document);
+    for (const listener of changeListeners) listener(document);
+    return document;
+  };
+  const close = (document: TextDocument) => { documents.delete(document.uri); for (const listener of closeListeners) listener(document); };
+  const setSettings = (next: Partial<KernelMmLensSettings>) => { current = { ...current, ...next }; for (const l of settingsListeners) l(current); };
+  /** Waits (no timing assertion) until a publication for `uri` arrives, returning the latest. */
+  const publishedFor = async (uri: string, count = 1): Promise<PublishDiagnosticsParams> => {
+    for (let i = 0; i < 200; i++) {
+      const mine = published.filter((p) => p.uri === uri);
+      if (mine.length >= count) return mine[mine.length - 1];
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error(`no diagnostics published for ${uri}`);
+  };
+  const actions = (document: TextDocument, diagnostic: Diagnostic | undefined, only?: string[]) => codeAction!({
+    textDocument: { uri: document.uri },
+    range: diagnostic?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    context: { diagnostics: diagnostic ? [diagnostic] : [], only },
+  }, token);
+  return { ctx, open, close, setSettings, published, publishedFor, actions, requests, token };
+}
+
+const definition = (name: string, file: string, line: number): Definition => ({
+  name, kind: 'function-macro', file,
+  nameRange: { start: { line, character: 8 }, end: { line, character: 8 + name.length } },
+  range: { start: { line, character: 0 }, end: { line, character: 40 } },
+});
+
+describe('lint diagnostics (LSP push)', () => {
+  it('both lint features are registered as kernel-specific features', () => {
+    assert.ok(features.includes(diagnosticsFeature));
+    assert.ok(features.includes(codeActionsFeature));
+    assert.notEqual(diagnosticsFeature.generic, true);
+    assert.deepEqual(codeActionsFeature.capabilities(), { codeActionProvider: { codeActionKinds: ['quickfix', FIX_ALL_KIND] } });
+  });
+
+  it('old tree: Hint + Deprecated tag, rule code, lore link, related replacement definition', async () => {
+    const index = { findDefinitions: (name: string) => (name === 'pmd_trans_huge' ? [definition(name, 'include/linux/pgtable.h', 41)] : []) };
+    const h = harness(path.join(fixtures, 'old-tree'), {}, index);
+    const document = h.open('mm/edit.c', 'int f(pmd_t p) { return pmd_devmap(p); }\n');
+    const { diagnostics, version } = await h.publishedFor(document.uri);
+    assert.equal(version, 1);
+    assert.equal(diagnostics.length, 1);
+    const [d] = diagnostics;
+    assert.deepEqual(d.range, { start: { line: 0, character: 24 }, end: { line: 0, character: 34 } });
+    assert.equal(d.severity, DiagnosticSeverity.Hint);
+    assert.deepEqual(d.tags, [DiagnosticTag.Deprecated]);
+    assert.equal(d.code, 'removed-api');
+    assert.equal(d.source, 'kernel-mm-lens');
+    assert.match(String(d.message), /removed upstream in 6\.17; when forward-porting/);
+    assert.match(d.codeDescription!.href, /^https:\/\/lore\.kernel\.org\/all\/cover\.1769/);
+    assert.deepEqual(d.relatedInformation, [{
+      location: { uri: pathToFileURL(path.join(fixtures, 'old-tree', 'include/linux/pgtable.h')).toString(), range: { start: { line: 41, character: 8 }, end: { line: 41, character: 22 } } },
+      message: 'replacement: pmd_trans_huge (include/linux/pgtable.h:42)',
+    }]);
+  });
+
+  it('lintTargetVersion turns the same use into an Error; only the latest of quick edits is published', async () => {
+    const h = harness(path.join(fixtures, 'old-tree'), { lintTargetVersion: '6.17' });
+    const first = h.open('mm/edit.c', 'int f(pmd_t p) { return pmd_devmap(p); }\n', 'c', 1);
+    h.open('mm/edit.c', 'int f(pmd_t p) { return pmd_devmap(p) + pte_devmap(q); }\n', 'c', 2);
+    const latest = await h.publishedFor(first.uri);
+    assert.equal(h.published.filter((p) => p.uri === first.uri).length, 1);
+    assert.equal(latest.version, 2);
+    assert.deepEqual(latest.diagnostics.map((d) => [d.severity, d.tags]), [[DiagnosticSeverity.Error, undefined], [DiagnosticSeverity.Error, undefined]]);
+    h.setSettings({ lintSeverity: { 'removed-api': 'off' } });
+    assert.deepEqual((await h.publishedFor(first.uri, 2)).diagnostics, []);
+  });
+
+  it('Kconfig documents are linted by name; other documents get no lint; closing clears', async () => {
+    const h = harness(path.join(fixtures, 'new-tree'));
+    const kconfig = h.open('arch/x86/Kconfig', 'config X86\n\tselect ARCH_HAS_PTE_DEVMAP if X86_64\n', 'kconfig');
+    assert.deepEqual((await h.publishedFor(kconfig.uri)).diagnostics.map((d) => [d.range.start.line, d.severity]), [[1, DiagnosticSeverity.Error]]);
+    const notes = h.open('notes.md', 'pmd_devmap(x)\n', 'markdown');
+    assert.deepEqual((await h.publishedFor(notes.uri)).diagnostics, []);
+    h.close(kconfig);
+    assert.deepEqual((await h.publishedFor(kconfig.uri, 2)).diagnostics, []);
+  });
+
+  it('kernelMmLens/lintWorkspace returns findings grouped by file URI', async () => {
+    const root = path.join(fixtures, 'new-tree');
+    const h = harness(root);
+    const result = await h.requests.get(Requests.lintWorkspace)!({}, h.token) as LintWorkspaceResult;
+    assert.deepEqual(result.files.map((f) => [f.uri, f.diagnostics.length]), [
+      [pathToFileURL(path.join(root, 'mm', 'Kconfig')).toString(), 1],
+      [pathToFileURL(path.join(root, 'mm', 'sample.c')).toString(), 3],
+    ]);
+    assert.equal(result.findings, 4);
+    assert.equal(result.scanned, 3);
+  });
+});
+
+describe('lint code actions', () => {
+  const fixes = path.join(fixtures, 'fixes');
+  const text = fs.readFileSync(path.join(fixes, 'drop-disjunct.c'), 'utf8');
+
+  async function setup() {
+    const h = harness(path.join(fixtures, 'new-tree'));
+    const document = h.open('mm/fix.c', text);
+    const { diagnostics } = await h.publishedFor(document.uri);
+    return { h, document, diagnostics };
+  }
+
+  it('a quick fix per mechanical finding, applied through the LSP edit', async () => {
+    const { h, document, diagnostics } = await setup();
+    const onLine3 = diagnostics.find((d) => d.range.start.line === 2)!;
+    const actions = h.actions(document, onLine3);
+    const quick = actions.find((a) => a.isPreferred)!;
+    assert.equal(quick.title, 'Drop the `pmd_devmap()` test: `pmd_trans_huge()` covers it');
+    assert.equal(quick.kind, 'quickfix');
+    assert.deepEqual(quick.diagnostics, [onLine3]);
+    const after = TextDocument.applyEdits(document, quick.edit!.changes![document.uri]);
+    assert.equal(after.split('\n')[2], '\tif (pmd_trans_huge(*pmd))');
+    assert.ok(actions.some((a) => a.kind === 'quickfix' && /^Fix all removed-API uses in this file \(6 mechanical edits\)$/.test(a.title)));
+  });
+
+  it('a lone test gets a disabled action that explains, not an edit', async () => {
+    const { h, document, diagnostics } = await setup();
+    const lone = diagnostics.find((d) => d.range.start.line === 17)!;
+    const [action] = h.actions(document, lone);
+    assert.equal(action.edit, undefined);
+    assert.match(action.title, /^No automatic fix for `pmd_devmap\(\)`/);
+    assert.match(action.disabled!.reason, /what a lone `pmd_devmap\(\)` test should become depends on/);
+  });
+
+  it('source.fixAll gives the whole-file rewrite; unrelated kinds get nothing', async () => {
+    const { h, document } = await setup();
+    const [fixAll] = h.actions(document, undefined, ['source.fixAll']);
+    assert.equal(fixAll.kind, FIX_ALL_KIND);
+    assert.equal(TextDocument.applyEdits(document, fixAll.edit!.changes![document.uri]), fs.readFileSync(path.join(fixes, 'drop-disjunct.expected.c'), 'utf8'));
+    assert.deepEqual(h.actions(document, undefined, ['source.organizeImports']), []);
+  });
+});
