@@ -24,6 +24,10 @@ test('inlay hints, code lenses and notes over LSP', async () => {
   const serverConnection = createConnection(ProposedFeatures.all, new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
   startLanguageServer({ connection: serverConnection, cacheDir: path.join(dir, 'cache') });
   const client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
+  const published = new Map<string, Array<{ code?: string; range: { start: { line: number } }; severity?: number }>>();
+  client.onNotification('textDocument/publishDiagnostics', (params: { uri: string; diagnostics: Array<{ code?: string; range: { start: { line: number } } }> }) => {
+    published.set(params.uri, params.diagnostics);
+  });
   client.onNotification(() => undefined);
   client.onRequest(() => null);
   client.listen();
@@ -64,6 +68,14 @@ test('inlay hints, code lenses and notes over LSP', async () => {
     const exported = await client.sendRequest(Requests.notesExport, { format: 'markdown' }) as { text: string };
     assert.match(exported.text, /## `remove_device_exclusive_entry` — mm\/memory\.c:10 \(resolved\)/);
     assert.ok(fs.existsSync(notesFile));
+    // The lint publisher merges the missing-release warnings into the document's diagnostics.
+    const faulty = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'annotations', 'release_faulty.c'), 'utf8');
+    const faultyUri = pathToFileURL(path.join(root, 'mm', 'faulty.c')).href;
+    await client.sendNotification('textDocument/didOpen', { textDocument: { uri: faultyUri, languageId: 'c', version: 1, text: faulty } });
+    const expected = faulty.split('\n').flatMap((line, i) => (line.includes('// EXPECT') ? [i] : []));
+    for (let i = 0; i < 100 && !(published.get(faultyUri) ?? []).some((d) => d.code === 'missing-release'); i++) await new Promise((r) => setTimeout(r, 50));
+    const lines = [...new Set((published.get(faultyUri) ?? []).filter((d) => d.code === 'missing-release').map((d) => d.range.start.line))].sort((a, b) => a - b);
+    assert.deepEqual(lines, expected);
     await assert.rejects(client.sendRequest(Requests.notesReply, { id: 'n-missing', body: 'x' }), /no note n-missing/);
   } finally {
     client.dispose();
