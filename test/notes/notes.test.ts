@@ -152,3 +152,39 @@ test('storage location: per workspace under the cache dir by default, or the cho
     assert.ok(fs.existsSync(path.join(dir, 'deep', 'n.json')));
   } finally { fs.rmSync(dir, { recursive: true, force: true }); }
 });
+
+test('notes on a struct field and on a macro follow their definitions', () => {
+  const header = [
+    '/* pagewalk.h excerpt */',
+    'struct folio_walk {',
+    '\tstruct page *page;',
+    '\tenum folio_walk_level level;',
+    '\tspinlock_t *ptl;',
+    '};',
+    '',
+    '#define folio_walk_end(__fw, __vma) do { \\',
+    '\tspin_unlock((__fw)->ptl); \\',
+    '} while (0)',
+    '',
+  ].join('\n');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kml-notes-field-'));
+  const files = new Map([['include/linux/pagewalk.h', header]]);
+  try {
+    const service = new NotesService(path.join(dir, 'n.json'), { readSource: (f) => files.get(f) }, fixedNow);
+    const field = service.add({ file: 'include/linux/pagewalk.h', line: 4, body: 'private: only folio_walk_end() may use it' });
+    const macro = service.add({ file: 'include/linux/pagewalk.h', line: 8, body: 'unlock first, then unmap' });
+    assert.equal(field.anchor.symbol, 'struct folio_walk');
+    assert.equal(macro.anchor.symbol, 'folio_walk_end');
+    const edited = header
+      .replace('\tstruct page *page;\n', '\tstruct page *page;\n\tstruct vm_area_struct *vma;\n')
+      .replace('/* pagewalk.h excerpt */\n', '/* pagewalk.h excerpt */\n#include <linux/mm.h>\n\n');
+    files.set('include/linux/pagewalk.h', edited);
+    const lines = edited.split('\n');
+    const views = service.list();
+    const at = (id: string) => views.find((v) => v.id === id)!.location;
+    assert.deepEqual(at(field.id), { state: 'anchored', file: 'include/linux/pagewalk.h', line: lines.indexOf('\tspinlock_t *ptl;'), moved: true });
+    assert.equal(at(macro.id).state === 'anchored' && lines[(at(macro.id) as { line: number }).line], '\tspin_unlock((__fw)->ptl); \\');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
