@@ -32,6 +32,7 @@ export class IndexService {
   private readonly pendingDocuments = new Map<string, { file: string; text: string }>();
   private readonly debounce = new Map<string, NodeJS.Timeout>();
   private lastStatusSent = 0;
+  private editorExcludes: string[] = [];
 
   constructor(private readonly log: (message: string) => void) {}
 
@@ -41,9 +42,12 @@ export class IndexService {
     this.settings = options.settings;
   }
 
-  updateSettings(settings: KernelMmLensSettings): void {
+  /** New settings; `editorExcludes` are the editor's own exclude globs (files.exclude, search.exclude). */
+  updateSettings(settings: KernelMmLensSettings, editorExcludes: string[] = this.editorExcludes): void {
     const before = this.settings;
-    this.settings = settings;
+    this.editorExcludes = editorExcludes;
+    this.settings = { ...settings, exclude: [...new Set([...settings.exclude, ...editorExcludes])] };
+    settings = this.settings;
     if (before && this.index && (JSON.stringify(before.exclude) !== JSON.stringify(settings.exclude) || before.maxFileSize !== settings.maxFileSize)) {
       this.log('index settings changed: re-indexing');
       void this.rebuild(undefined, false);

@@ -85,9 +85,12 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
   async function refreshSettings(): Promise<void> {
     if (!clientSupportsConfiguration) return;
     try {
-      const fromClient = await connection.workspace.getConfiguration({ section: SETTINGS_SECTION });
+      const [fromClient, filesExclude, searchExclude] = await connection.workspace.getConfiguration([
+        { section: SETTINGS_SECTION }, { section: 'files.exclude' }, { section: 'search.exclude' },
+      ]);
       settings = mergeSettings(settings, fromClient ?? {});
-      indexService.updateSettings(settings);
+      // The editor's own excludes apply to the index too (VS Code: files.exclude and search.exclude).
+      indexService.updateSettings(settings, [...enabledGlobs(filesExclude), ...enabledGlobs(searchExclude)]);
       for (const listener of settingsListeners) listener(settings);
     } catch (err) {
       log(`cannot read settings: ${String(err)}`);
@@ -114,6 +117,12 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
   connection.onShutdown(() => indexService.dispose());
   connection.listen();
   return connection;
+}
+
+/** Keys set to true in a VS Code exclude map, e.g. { "out": true, "build": false } gives ["out"]. */
+function enabledGlobs(map: unknown): string[] {
+  if (!map || typeof map !== 'object') return [];
+  return Object.entries(map as Record<string, unknown>).filter(([, enabled]) => enabled === true).map(([glob]) => glob);
 }
 
 function rootOf(params: InitializeParams): string | undefined {
