@@ -52,3 +52,24 @@ test('a warning on exactly the faulty exits, with the rule explained', async () 
   assert.match(dx[0], /folio reference/);
   assert.match(dx[0], /folio_put\(\)/);
 });
+
+test('pathological nesting ends with no finding instead of a hang or a crash', async () => {
+  const depth = 40;
+  const open = Array.from({ length: depth }, (_, i) => `for (i${i} = 0; i${i} < n; i${i}++) {`).join('\n');
+  const close = '}'.repeat(depth);
+  const text = `int f(struct vm_area_struct *vma, int n)\n{\n\tstruct folio_walk fw;\n${open}\nif (!folio_walk_start(&fw, vma, 0, 0)) continue;\nif (n) return 1;\nfolio_walk_end(&fw, vma);\n${close}\nreturn 0;\n}\n`;
+  const parens = `int g(void)\n{\n\tfolio_walk_start(&fw, vma, 0, 0);\n\treturn ${'('.repeat(3000)}1${')'.repeat(3000)};\n}\n`;
+  const parser = await createCParser();
+  for (const source of [text, parens]) {
+    const tree = parser.parse(source);
+    try {
+      assert.ok(tree);
+      const document = TextDocument.create('file:///x.c', 'c', 1, source);
+      const diagnostics = missingReleaseDiagnostics(document, tree, loadCallContext());
+      assert.ok(Array.isArray(diagnostics));
+    } finally {
+      tree?.delete();
+    }
+  }
+  parser.delete();
+});

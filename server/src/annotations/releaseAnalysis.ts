@@ -50,6 +50,10 @@ type State = Map<string, Obligation> | null;
 
 const NORETURN = new Set(['BUG', 'panic', 'do_exit', 'unreachable', '__builtin_unreachable', 'kthread_exit', 'make_task_dead']);
 const MAX_PASSES = 6;
+/** Node visits allowed per function: deeply nested loops would otherwise multiply the passes. Over budget = no finding. */
+const VISIT_BUDGET = 300_000;
+
+class BudgetExceeded extends Error {}
 
 export function findMissingReleases(root: Node, catalog: CallContextCatalog): MissingRelease[] {
   const findings: MissingRelease[] = [];
@@ -97,6 +101,7 @@ class FunctionAnalysis {
   private nextAcquisition = 0;
   private reporting = false;
   private guards: string[] = [];
+  private visits = 0;
   /** Flags set to true earlier in the enclosing blocks (`notified = true; start(&range);`). */
   private flagsSet: string[][] = [];
 
@@ -104,6 +109,16 @@ class FunctionAnalysis {
     private readonly locals: Set<string>, private readonly helpers: HelperReleases) {}
 
   run(body: Node): MissingRelease[] {
+    try {
+      return this.runPasses(body);
+    } catch (err) {
+      // Over budget, or nesting deeper than the JS stack: say nothing rather than guess.
+      if (err instanceof BudgetExceeded || err instanceof RangeError) return [];
+      throw err;
+    }
+  }
+
+  private runPasses(body: Node): MissingRelease[] {
     // Gotos to labels earlier in the body (retry loops) need another pass with the label's new state.
     for (let pass = 0; pass < MAX_PASSES; pass++) {
       const before = new Map(this.labels);
@@ -132,6 +147,7 @@ class FunctionAnalysis {
   // ---- statements ----
 
   private exec(node: Node, state: State): State {
+    if (++this.visits > VISIT_BUDGET) throw new BudgetExceeded();
     switch (node.type) {
       case 'compound_statement': case 'translation_unit': return this.execSequence(node.namedChildren, state);
       case 'if_statement': {
@@ -275,6 +291,7 @@ class FunctionAnalysis {
   // ---- expressions ----
 
   private expr(node: Node, state: State): State {
+    if (++this.visits > VISIT_BUDGET) throw new BudgetExceeded();
     if (!state) return null;
     switch (node.type) {
       case 'call_expression': return this.call(node, state);
