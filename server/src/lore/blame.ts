@@ -39,7 +39,8 @@ export function messageIdsFromCommitMessage(body: string): { id: string; via: 'l
 }
 
 async function blameCommit(root: string, relativeFile: string, line: number): Promise<{ sha?: string; error?: string }> {
-  const result = await runGit(['blame', '-L', `${line + 1},${line + 1}`, '--porcelain', '--', relativeFile], { cwd: root });
+  // Blaming one line of a file with decades of kernel history can take tens of seconds: allow a minute.
+  const result = await runGit(['blame', '-L', `${line + 1},${line + 1}`, '--porcelain', '--', relativeFile], { cwd: root, timeoutMs: 60_000 });
   if (result.code !== 0) return { error: result.stderr.trim().split('\n')[0] || 'git blame failed' };
   const sha = /^([0-9a-f]{40,64}) /.exec(result.stdout)?.[1];
   if (!sha) return { error: 'git blame printed no commit' };
