@@ -50,6 +50,7 @@ const playwright = loadPlaywright(cache);
 if (!playwright) setupError(`playwright-core not found in ${cache}/tools: run scripts/install-e2e.sh --tools`);
 
 fs.mkdirSync(ARTIFACTS, { recursive: true });
+for (const old of fs.readdirSync(ARTIFACTS)) if (old.endsWith('.png')) fs.rmSync(path.join(ARTIFACTS, old)); // this run's shots only
 let vsix = values('--vsix')[0];
 if (!vsix) {
   vsix = path.join(ARTIFACTS, 'kernel-mm-lens-e2e.vsix');
@@ -121,6 +122,7 @@ async function main() {
   harness.writeSettings({
     // the tree says 6.12; a driver being forward-ported to 6.17 must not use pmd_devmap() any more
     'kernelMmLens.lintTargetVersion': '6.17',
+    '[c]': { 'editor.tabSize': 8, 'editor.insertSpaces': false, 'editor.detectIndentation': false },
   });
   log('installing the vsix');
   await harness.installVsix(vsix);
@@ -158,10 +160,11 @@ async function main() {
   await check('hover on make_device_exclusive_range explains it and gives its version status', 60_000, async () => {
     await wb.goToLine(HOVER_LINE);
     const hover = await wb.hover('make_device_exclusive_range', HOVER_LINE,
-      (t) => /make_device_exclusive_range/.test(t) && /6\.15/.test(t) && /(removed|replaced)/i.test(t) && t.length > 120, 45_000);
+      (t) => /make_device_exclusive_range/.test(t) && /6\.15/.test(t) && /(removed|replaced)/i.test(t) && t.length > 120, 45_000,
+      { contentOnly: true }); // the hover's own text, not the lint problem shown in the same widget
     await shot(page, 'hover-make-device-exclusive-range');
     await page.mouse.move(5, 450);
-    if (!hover.ok) throw new Error(`hover without explanation + "removed/replaced in 6.15": ${JSON.stringify(hover.text.slice(0, 400))}`);
+    if (!hover.ok) throw new Error(`no hover text (besides the lint problem) with the explanation and "removed/replaced in 6.15": ${JSON.stringify(hover.text.slice(0, 400))}`);
     return hover.text.split('\n').slice(0, 2).join(' / ').slice(0, 160);
   });
 
@@ -219,6 +222,8 @@ async function main() {
     await sleep(1000);
     const rows = await wb.quickPickRows();
     if (rows.length) await page.keyboard.press('Enter'); // a picker of diagrams: take the first (most relevant) one
+    // the Problems panel from the previous check would cover half of the diagram
+    await page.click('.part.panel .codicon-panel-close, .part.panel .title-actions .codicon-close', { timeout: 2000 }).catch(() => undefined);
     const views = await waitFor('a webview with an SVG diagram', async () => {
       const v = (await wb.webviewContents('svg g, svg rect, svg path')).filter((x) => x.count >= 3);
       return v.length ? v : null;

@@ -105,16 +105,21 @@ export class Workbench {
     await sleep(300);
   }
 
-  async visibleHoverTexts() {
-    return this.page.evaluate(() => [...document.querySelectorAll('.monaco-hover')].filter((h) => {
+  /** Texts of the visible hovers; with `contentOnly`, without the problem (marker) rows and the action bar. */
+  async visibleHoverTexts(contentOnly = false) {
+    return this.page.evaluate((contentOnly) => [...document.querySelectorAll('.monaco-hover')].filter((h) => {
       const r = h.getBoundingClientRect();
       const cs = getComputedStyle(h);
       return r.width > 0 && r.height > 0 && cs.visibility !== 'hidden' && cs.display !== 'none' && !h.closest('.hidden');
-    }).map((h) => h.innerText.trim()));
+    }).map((h) => {
+      if (!contentOnly) return h.innerText.trim();
+      const rows = [...h.querySelectorAll('.hover-row')].filter((row) => !row.classList.contains('status-bar') && !row.querySelector('.marker'));
+      return rows.map((row) => row.innerText.trim()).join('\n').trim();
+    }), contentOnly);
   }
 
   /** Moves the mouse onto the word until a hover satisfying `accept` shows; returns its text or the last texts seen. */
-  async hover(word, line, accept, timeoutMs) {
+  async hover(word, line, accept, timeoutMs, { contentOnly = false } = {}) {
     const end = Date.now() + timeoutMs;
     let last = [];
     while (Date.now() < end) {
@@ -127,7 +132,7 @@ export class Workbench {
       await this.page.mouse.move(pos.x, pos.y, { steps: 2 });
       const until = Math.min(end, Date.now() + 5000);
       while (Date.now() < until) {
-        last = await this.visibleHoverTexts();
+        last = await this.visibleHoverTexts(contentOnly);
         const hit = last.find(accept);
         if (hit) return { ok: true, text: hit };
         await sleep(200);
@@ -168,10 +173,15 @@ export class Workbench {
     await this.page.mouse.click(pos.x, pos.y);
     await sleep(200);
     await this.page.keyboard.press('Control+.');
-    return waitFor('quick-fix menu', () => this.page.evaluate(() => {
+    const menu = await waitFor('quick-fix menu', () => this.page.evaluate(() => {
       const rows = [...document.querySelectorAll('.action-widget .monaco-list-row.action')];
-      return rows.length ? rows.map((r) => r.getAttribute('aria-label') || r.textContent.trim()) : null;
+      if (rows.length) return rows.map((r) => r.getAttribute('aria-label') || r.textContent.trim());
+      // "No code actions available" and similar editor messages
+      const message = document.querySelector('.monaco-editor-overlaymessage .message');
+      return message && message.textContent.trim() ? { message: message.textContent.trim() } : null;
     }), 10_000);
+    if (!Array.isArray(menu)) throw new Error(`the editor says: ${menu.message}`);
+    return menu;
   }
 
   async chooseQuickFix(label) {

@@ -6,7 +6,7 @@ import type { ClientContext } from '../clientContext';
 export const DISABLED_WHEN_UNTRUSTED = [
   '"Why is this line like this?" (it runs git blame/log in the workspace)',
   'offline thread look-ups that run b4 or lei',
-  'mail sources (kernelMmLens.mailSources) from the workspace settings; the ones in your user settings still apply',
+  'mail sources (kernelMmLens.mailSources) and the notes file (kernelMmLens.notesFile) from the workspace settings; the ones in your user settings still apply',
 ];
 
 const TOLD_KEY = 'kernelMmLens.toldAboutRestrictedMode';
