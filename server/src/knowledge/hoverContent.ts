@@ -46,9 +46,14 @@ function findDefinitions(index: KernelIndex | undefined, name: string, entry: Ca
   const names = new Set([name, ...(entry ? [entry.name, ...(entry.aliases ?? [])] : [])]);
   if (name.startsWith('CONFIG_')) names.add(name.slice('CONFIG_'.length));
   const found: Definition[] = [];
+  const seen = new Set<string>();
   for (const candidate of names) {
     try {
-      found.push(...index.findDefinitions(candidate));
+      // The index may answer `CONFIG_FOO` with the Kconfig `FOO` too: keep each definition once.
+      for (const def of index.findDefinitions(candidate)) {
+        const key = `${def.file}:${def.nameRange.start.line}:${def.nameRange.start.character}:${def.kind}`;
+        if (!seen.has(key)) { seen.add(key); found.push(def); }
+      }
     } catch {
       // A failing index must not take the hover down; the curated part still helps.
     }
