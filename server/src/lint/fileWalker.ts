@@ -19,8 +19,24 @@ export function isLintableName(name: string): boolean {
   return name.endsWith('.c') || name.endsWith('.h') || name.startsWith('Kconfig') || name.startsWith('Makefile') || name.startsWith('Kbuild');
 }
 
+/** Walks synchronously (the CLI, tests). */
 export function walkLintFiles(inputs: string[], options: WalkOptions): string[] {
   const files: string[] = [];
+  for (const _ of walkSteps(inputs, options, files)) { /* one step per directory */ }
+  return files;
+}
+
+/** Walks in steps, giving the event loop a turn every few directories (the language server stays responsive). */
+export async function walkLintFilesAsync(inputs: string[], options: WalkOptions): Promise<string[]> {
+  const files: string[] = [];
+  let steps = 0;
+  for (const _ of walkSteps(inputs, options, files)) {
+    if (++steps % 64 === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+  return files;
+}
+
+function* walkSteps(inputs: string[], options: WalkOptions, files: string[]): Generator<void> {
   const seenDirs = new Set<string>();
   const ancestors = new Set<string>();
   const seenFiles = new Set<string>();
@@ -36,52 +52,54 @@ export function walkLintFiles(inputs: string[], options: WalkOptions): string[] 
     seenFiles.add(key);
     files.push(absolute);
   };
-  const visitDir = (dir: string, stat: fs.Stats) => {
+  function* visitDir(dir: string, stat: fs.Stats): Generator<void> {
     const key = `${stat.dev}:${stat.ino}`;
     if (ancestors.has(key)) { options.onSkip?.(dir, 'symlink loop (directory contains itself)'); return; }
     // A second link to a directory already read (scripts/dtc/include-prefixes/*) is not worth a message.
     if (seenDirs.has(key)) return;
     seenDirs.add(key);
     ancestors.add(key);
-    try { visitEntries(dir, stat); } finally { ancestors.delete(key); }
-  };
-  const visitEntries = (dir: string, stat: fs.Stats) => {
-    let entries: fs.Dirent[];
     try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch (error) {
-      options.onSkip?.(dir, `cannot list directory (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-      return;
-    }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const entry of entries) {
-      if (options.isCancelled?.()) return;
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (entry.name.startsWith('.') || isExcluded(full)) continue;
-        visitDir(full, statOrUndefined(full, options) ?? stat);
-      } else if (entry.isFile()) {
-        if (!isLintableName(entry.name) || isExcluded(full)) continue;
-        // The Dirent already says "regular file": avoid a stat per file, identify it by path.
-        if (!seenFiles.has(full)) { seenFiles.add(full); files.push(full); }
-      } else if (entry.isSymbolicLink()) {
-        if (isExcluded(full)) continue;
-        const target = statOrUndefined(full, options);
-        if (!target) continue;
-        if (target.isDirectory()) { if (!entry.name.startsWith('.')) visitDir(full, target); }
-        else if (target.isFile() && isLintableName(entry.name)) addFile(fs.realpathSync(full), target);
+      let entries: fs.Dirent[];
+      try {
+        entries = fs.readdirSync(dir, { withFileTypes: true });
+      } catch (error) {
+        options.onSkip?.(dir, `cannot list directory (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+        return;
       }
+      yield;
+      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const entry of entries) {
+        if (options.isCancelled?.()) return;
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) {
+          if (entry.name.startsWith('.') || isExcluded(full)) continue;
+          const sub = statOrUndefined(full, options);
+          if (sub) yield* visitDir(full, sub);
+        } else if (entry.isFile()) {
+          if (!isLintableName(entry.name) || isExcluded(full)) continue;
+          // The Dirent already says "regular file": no stat per file, it is identified by its path.
+          if (!seenFiles.has(full)) { seenFiles.add(full); files.push(full); }
+        } else if (entry.isSymbolicLink()) {
+          if (isExcluded(full)) continue;
+          const target = statOrUndefined(full, options);
+          if (!target) continue;
+          if (target.isDirectory()) { if (!entry.name.startsWith('.')) yield* visitDir(full, target); }
+          else if (target.isFile() && isLintableName(entry.name)) addFile(full, target);
+        }
+      }
+    } finally {
+      ancestors.delete(key);
     }
-  };
+  }
   for (const input of inputs) {
     const absolute = path.resolve(input);
     const stat = statOrUndefined(absolute, options);
     if (!stat) continue;
-    if (stat.isDirectory()) visitDir(absolute, stat);
+    if (stat.isDirectory()) yield* visitDir(absolute, stat);
     else if (stat.isFile()) addFile(absolute, stat);
     else options.onSkip?.(absolute, 'not a regular file or directory');
   }
-  return files;
 }
 
 function statOrUndefined(file: string, options: WalkOptions): fs.Stats | undefined {

@@ -3,8 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { lintText } from './linter';
-import { prefilterRegExp, type LintRuleSet } from './rules';
-import { walkLintFiles } from './fileWalker';
+import { prefilterRegExp, wholeWordRegExp, type LintRuleSet } from './rules';
+import { walkLintFilesAsync } from './fileWalker';
 import type { SeverityPolicy } from './severity';
 import type { Finding } from './ruleTypes';
 
@@ -49,18 +49,21 @@ const BINARY_PROBE = 8192;
 export async function lintPaths(inputs: string[], options: LintRunOptions): Promise<LintRunResult> {
   let skipped = 0;
   const onSkip = (file: string, reason: string) => { skipped++; options.onSkip?.(file, reason); };
-  const files = walkLintFiles(inputs, { root: options.root, exclude: options.exclude, onSkip, isCancelled: options.isCancelled });
+  const files = await walkLintFilesAsync(inputs, { root: options.root, exclude: options.exclude, onSkip, isCancelled: options.isCancelled });
   const source = prefilterRegExp(options.rules).source;
   const results: FileFindings[] = [];
   let candidates = 0;
+  const wholeWord = wholeWordRegExp(options.rules);
   const lintCandidate = (file: string) => {
     if (options.isCancelled?.()) return;
     let buffer: Buffer;
     try { buffer = fs.readFileSync(file); } catch (error) { onSkip(file, `cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`); return; }
+    // Invalid UTF-8 becomes U+FFFD, which the lexer skips: a finding's columns stay right for the valid text.
+    const text = buffer.toString('utf8');
+    if (!wholeWord.test(text)) return;
     candidates++;
     const relative = path.relative(options.root, file).split(path.sep).join('/') || path.basename(file);
-    // Invalid UTF-8 becomes U+FFFD, which the lexer skips: a finding's columns stay right for the valid text.
-    const findings = lintText(buffer.toString('utf8'), file, options);
+    const findings = lintText(text, file, options);
     if (findings.length) results.push({ file, relative, findings });
   };
   const workerCount = options.workers ?? (files.length >= PARALLEL_THRESHOLD ? Math.min(4, os.availableParallelism?.() ?? os.cpus().length) : 0);

@@ -139,6 +139,16 @@ function prefilterWords(...tables: Array<Map<string, SymbolEntry>>): string[] {
   return words;
 }
 
+/**
+ * Exact second stage: any rule name as a whole word (`\bpfn_t\b` also matches `<linux/pfn_t.h>`). Run on the few
+ * files the prefilter lets through, so files that only mention `pfn_to_page` are never tokenized.
+ */
+export function wholeWordRegExp(rules: LintRuleSet): RegExp {
+  const names = new Set<string>([...rules.identifiers.keys(), ...rules.kconfigSymbols.keys()]);
+  for (const header of rules.headers.keys()) names.add(path.posix.basename(header).replace(/\.h$/, ''));
+  return new RegExp(`\\b(?:${[...names].map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})\\b`);
+}
+
 /** One regex matching any prefilter word (tested against the file's bytes read as latin1). */
 export function prefilterRegExp(rules: LintRuleSet): RegExp {
   return new RegExp(rules.prefilterWords.map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
