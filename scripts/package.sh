@@ -55,6 +55,9 @@ for d in dist media syntaxes docs/images; do
   mkdir -p "$STAGE/$(dirname "$d")"
   cp -R "$ROOT/$d" "$STAGE/$d"
 done
+# sources of bundled webview code and sourcemaps never ship, whatever the allowlist says
+rm -rf "$STAGE/media/src"
+find "$STAGE/dist" -name '*.map' -delete
 # vsce runs `vscode:prepublish` when present; we built already, and the stage has no node_modules.
 node -e "
 const fs = require('fs'); const p = '$STAGE/package.json';

@@ -64,3 +64,12 @@ test('every client command id of the protocol is contributed to the palette', ()
   const contributed = new Set((manifest.contributes.commands as Array<{ command: string }>).map((c) => c.command));
   for (const id of Object.values(ClientCommands)) assert.ok(contributed.has(id), `${id} missing from contributes.commands`);
 });
+
+test('docs/vscode.md documents every setting with its default', () => {
+  const docs = readFileSync(join(root, 'docs', 'vscode.md'), 'utf8');
+  for (const [key, schema] of Object.entries(declared)) {
+    const row = docs.split('\n').find((line) => line.startsWith(`| \`${key}\` |`));
+    assert.ok(row, `docs/vscode.md has no row for ${key}`);
+    assert.ok(row.includes(`\`${JSON.stringify(schema.default)}\``), `docs/vscode.md shows another default for ${key}`);
+  }
+});
