@@ -38,7 +38,7 @@ test('6.17-style tree: a call site of make_device_exclusive gets signature, kern
   const md = result.markdown;
   assert.equal(result.target.name, 'make_device_exclusive');
   assert.match(md, /```c\nstruct page \*make_device_exclusive\(struct mm_struct \*mm, unsigned long addr, void \*owner, struct folio \*\*foliop\)\n```/);
-  assert.match(md, /Defined in `mm\/rmap\.c:21`/);
+  assert.match(md, /Defined in `mm\/rmap\.c:21`; declared in `include\/linux\/rmap\.h:5`/);
   assert.match(md, /\*\*Context:\*\* Caller must hold the mmap lock in read mode\./);
   assert.match(md, /- `foliop` — folio pointer will be stored here on success\./);
   assert.match(md, /\*\*Status for this tree \(6\.17\):\*\* Introduced in 6\\?\.15; exists in this tree \(6\\?\.17\)/);
