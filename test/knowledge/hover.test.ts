@@ -133,3 +133,10 @@ test('Markdown helpers neutralise links, HTML, emphasis and foreign command URIs
   assert.throws(() => commandUri('workbench.action.terminal.new', []));
   assert.equal(loreUrl('<a(b)c@d.e>'), 'https://lore.kernel.org/all/a%28b%29c@d.e/');
 });
+
+test('a bare identifier never lists struct members of the same name', async () => {
+  const text = 'int f(struct page *level) { return level != 0; }\n';
+  if (!indexes.has(NEW)) indexes.set(NEW, (await indexFixture(NEW)).index);
+  // `level` is also a member of struct folio_walk in the fixture tree.
+  assert.equal(hoverAt({ text, fileName: 'f.c', line: 0, character: 37, index: indexes.get(NEW) }), undefined);
+});

@@ -59,7 +59,8 @@ function findDefinitions(index: KernelIndex | undefined, name: string, entry: Ca
     }
   }
   if (entry?.kind === 'field' && entry.field) return found.filter((d) => d.kind === 'field' && d.container === entry.field!.container);
-  return found.filter((d) => d.kind !== 'field' || !entry || entry.kind === 'field');
+  // Without a struct context a bare identifier is never a member: `page` must not list every `->page` field.
+  return found.filter((d) => d.kind !== 'field');
 }
 
 function trackedHover(entry: CatalogEntry, definitions: Definition[], input: HoverInput): string {
