@@ -1,4 +1,5 @@
-import { test } from 'node:test';
+import { test, after } from 'node:test';
+import * as fs from 'fs';
 import assert from 'node:assert/strict';
 import * as os from 'os';
 import * as path from 'path';
@@ -8,12 +9,18 @@ import { resolveMailSources, threadsFeature } from '../../server/src/lsp/feature
 import type { ServerContext } from '../../server/src/lsp/context';
 import { FIXTURES, BROST_PATCH, POPPLE_BROST_REPLY } from './helpers';
 
+// The feature caches mail extraction under defaultCacheDir(): point it at a throwaway folder.
+const cacheHome = fs.mkdtempSync(path.join(os.tmpdir(), 'kml-lsp-cache-'));
+process.env.XDG_CACHE_HOME = cacheHome;
+after(() => fs.rmSync(cacheHome, { recursive: true, force: true }));
+
 /** The LSP feature's request handlers, driven through a minimal connection that records what was registered. */
 function startFeature(mailSources: string[]): { call: <T>(method: string, params: unknown) => Promise<T>; logs: string[] } {
   const handlers = new Map<string, (params: unknown) => unknown>();
   const logs: string[] = [];
   const ctx = {
     connection: { onRequest: (method: string, handler: (params: unknown) => unknown) => handlers.set(method, handler) },
+    onSettingsChanged: () => undefined,
     root: FIXTURES,
     settings: () => ({ ...DEFAULT_SETTINGS, mailSources }),
     log: (line: string) => logs.push(line),

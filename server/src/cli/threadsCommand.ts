@@ -1,6 +1,6 @@
 import * as path from 'path';
 import type { CliCommand } from './command';
-import { listOption, parseArgs, UsageError } from './args';
+import { listOption, parseArgs, stringOption, UsageError } from './args';
 import { ThreadService } from '../lore/threadService';
 import { sanitiseLine } from '../lore/renderThread';
 
@@ -16,6 +16,7 @@ export const threadsCommand: CliCommand = {
     mail: { value: true, repeat: true, help: 'mbox (.mbox, .mbox.gz), maildir or .eml file to search as well' },
     json: { help: 'print a JSON array (messageId, subject, author, date, url, relation, source, ...)' },
     verbose: { help: 'print mail parsing notes (missing Message-IDs, cut messages, ...) on stderr' },
+    'cache-dir': { value: true, help: 'keep what was extracted from each mail source here, to skip parsing it again while unchanged' },
   },
   async run(argv, io) {
     const args = parseArgs(argv, this.options);
@@ -23,7 +24,8 @@ export const threadsCommand: CliCommand = {
     const symbol = args.positionals[0];
     const mail = listOption(args, 'mail').map((p) => path.resolve(p));
     const notes: string[] = [];
-    const service = new ThreadService((message) => notes.push(message), () => mail);
+    const cacheDir = stringOption(args, 'cache-dir');
+    const service = new ThreadService((message) => notes.push(message), () => mail, cacheDir ? { cacheDir: path.resolve(cacheDir) } : {});
     const entries = await service.threadsForSymbol(symbol);
     // Problems with the user's files are always worth a line; routine notes only with --verbose.
     for (const note of notes) {

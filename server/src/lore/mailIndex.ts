@@ -5,6 +5,7 @@ import type { LoreLog, MailMessage } from './types';
 import { DEFAULT_MAIL_LIMITS, readMailSource, type MailReadLimits } from './mailSources';
 import { parseRawMail } from './parseMessage';
 import { ThreadGraph } from './threading';
+import { readCachedSource, writeCachedSource } from './mailCache';
 import { relationRank } from './symbolExtraction';
 
 const RELATIONS: ThreadRelation[] = ['patch', 'review', 'mention'];
@@ -18,6 +19,8 @@ const RELATIONS: ThreadRelation[] = ['patch', 'review', 'mention'];
 export interface MailIndexOptions extends MailReadLimits {
   /** Total body characters kept in memory across all messages. */
   maxRetainedBodyChars: number;
+  /** Folder for the per-source extraction cache (mailCache.ts); undefined = no cache. */
+  cacheDir?: string;
 }
 
 export const DEFAULT_MAIL_INDEX_OPTIONS: MailIndexOptions = { ...DEFAULT_MAIL_LIMITS, maxRetainedBodyChars: 32 * 1024 * 1024 };
@@ -33,6 +36,8 @@ export interface MailIndexStats {
   duplicates: number;
   withoutMessageId: number;
   droppedBodies: number;
+  /** Messages taken from the extraction cache instead of being parsed. */
+  fromCache: number;
 }
 
 export class MailIndex {
@@ -42,7 +47,7 @@ export class MailIndex {
   private readonly bySymbol = new Map<string, number[]>();
   private readonly ordered: MailMessage[] = [];
   private graph: ThreadGraph = new ThreadGraph([]);
-  readonly stats: MailIndexStats = { sources: 0, messages: 0, duplicates: 0, withoutMessageId: 0, droppedBodies: 0 };
+  readonly stats: MailIndexStats = { sources: 0, messages: 0, duplicates: 0, withoutMessageId: 0, droppedBodies: 0, fromCache: 0 };
   private retainedBodyChars = 0;
 
   private constructor(private readonly options: MailIndexOptions, private readonly log: LoreLog) {}
@@ -54,17 +59,37 @@ export class MailIndex {
   /** Reads every source in order; a broken source is logged and skipped, never fatal. */
   static async load(sources: string[], log: LoreLog, options: Partial<MailIndexOptions> = {}, isCancelled?: () => boolean): Promise<MailIndex> {
     const index = new MailIndex({ ...DEFAULT_MAIL_INDEX_OPTIONS, ...options }, log);
+    const limitsKey = `${index.options.maxMessageBytes}:${index.options.maxMessagesPerSource}`;
     for (const source of sources) {
       if (isCancelled?.()) break;
       index.stats.sources++;
+      const fingerprint = sourceFingerprint(source);
+      const cacheDir = index.options.cacheDir;
+      const cached = cacheDir && fingerprint !== 'missing' ? readCachedSource(cacheDir, source, fingerprint, limitsKey, log) : undefined;
+      if (cached) {
+        for (const message of cached) index.add(message);
+        index.stats.fromCache += cached.length;
+        continue;
+      }
+      // Copies taken before add() empties each message's symbol list, for the cache.
+      const records: MailMessage[] = [];
+      let cancelled = false;
       for await (const raw of readMailSource(source, log, index.options)) {
-        if (isCancelled?.()) break;
+        if (isCancelled?.()) {
+          cancelled = true;
+          break;
+        }
         const message = await parseRawMail(raw, log);
-        if (message) index.add(message);
+        if (!message) continue;
+        if (cacheDir) records.push({ ...message, body: '' });
+        index.add(message);
+      }
+      if (cacheDir && !cancelled && fingerprint !== 'missing' && records.length > 0) {
+        writeCachedSource(cacheDir, source, fingerprint, limitsKey, records, log);
       }
     }
     index.graph = new ThreadGraph([...index.messages.values()].map((m) => ({ messageId: m.messageId, references: m.references, date: m.date })));
-    if (index.stats.droppedBodies > 0) {
+    if (index.stats.droppedBodies > index.stats.fromCache) {
       log(`mail: kept message text within ${index.options.maxRetainedBodyChars} characters; ${index.stats.droppedBodies} bodies are re-read on demand`);
     }
     return index;
@@ -76,7 +101,9 @@ export class MailIndex {
       return;
     }
     if (message.synthesisedId) this.stats.withoutMessageId++;
-    if (this.retainedBodyChars + message.body.length > this.options.maxRetainedBodyChars) {
+    if (message.bodyDropped) {
+      this.stats.droppedBodies++;
+    } else if (this.retainedBodyChars + message.body.length > this.options.maxRetainedBodyChars) {
       message.body = '';
       message.bodyDropped = true;
       this.stats.droppedBodies++;
@@ -178,7 +205,7 @@ export class MailIndexCache {
       this.key = key;
       this.current = MailIndex.load(sources, this.log, this.options).then((index) => {
         const s = index.stats;
-        this.log(`mail: indexed ${s.messages} messages from ${s.sources} source(s) (${s.duplicates} duplicates, ${s.withoutMessageId} without Message-ID)`);
+        this.log(`mail: indexed ${s.messages} messages from ${s.sources} source(s) (${s.fromCache} from cache, ${s.duplicates} duplicates, ${s.withoutMessageId} without Message-ID)`);
         return index;
       });
     }

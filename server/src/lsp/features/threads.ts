@@ -9,6 +9,7 @@ import {
 import type { ServerFeature } from '../feature';
 import type { ServerContext } from '../context';
 import { ThreadService } from '../../lore/threadService';
+import { defaultCacheDir } from '../../paths';
 
 /**
  * Review threads over LSP custom requests, usable by any editor:
@@ -30,7 +31,16 @@ export function resolveMailSources(sources: string[], root: string | undefined):
 }
 
 function register(ctx: ServerContext): void {
-  const service = new ThreadService((message) => ctx.log(message), () => resolveMailSources(ctx.settings().mailSources ?? [], ctx.root));
+  const service = new ThreadService(
+    (message) => ctx.log(message),
+    () => resolveMailSources(ctx.settings().mailSources ?? [], ctx.root),
+    // Extraction cache per mail source, so a restart does not parse big mailboxes again.
+    { cacheDir: path.join(defaultCacheDir(), 'mail') },
+  );
+  // Read the mail in the background as soon as the setting is known, so the first request does not wait for it.
+  const warmUp = (): void => void service.mail().catch((error) => ctx.log(`mail: ${String(error)}`));
+  ctx.onSettingsChanged(warmUp);
+  setTimeout(warmUp, 3000).unref();
 
   ctx.connection.onRequest(Requests.threadsForSymbol, async (params: ThreadsForSymbolParams): Promise<ThreadListEntry[]> => {
     if (!params || typeof params.symbol !== 'string') return [];
