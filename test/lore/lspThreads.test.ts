@@ -56,6 +56,9 @@ test('threadsForSymbol and threadDocument over LSP use the mailSources setting',
   assert.equal(doc.outline.length, 2);
   assert.match(doc.text.split('\n')[doc.focusLine!], /trylock_page/);
   assert.deepEqual(await call(Requests.threadsForSymbol, { symbol: 42 }), []);
+  const empty = await call<ThreadDocumentResult>(Requests.threadDocument, {});
+  assert.equal(empty.found, false);
+  assert.equal(empty.url, '');
 });
 
 test('blameLine rejects what is not a file line, and reports a file outside git plainly', async () => {

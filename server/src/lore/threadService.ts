@@ -34,6 +34,7 @@ export class ThreadService {
 
   async threadDocument(rawMessageId: string, symbol?: string): Promise<ThreadDocumentResult> {
     const messageId = normaliseMessageId(rawMessageId) ?? rawMessageId.trim();
+    if (!messageId) return { found: false, text: 'No Message-ID given.\n', outline: [], url: '' };
     const mail = await this.mail();
     if (mail.messages.has(messageId) || mail.threads.has(mail.threads.rootOf(messageId))) {
       return renderMailThread(messageId, symbol, mail);
