@@ -27,6 +27,8 @@ export interface HoverInput {
   commandLinks?: boolean;
   /** Only tracked symbols get a hover (generic navigation switched off for clangd users). */
   trackedOnly?: boolean;
+  /** The tree is still being indexed: say why the signature and kernel-doc are missing. */
+  indexPending?: boolean;
 }
 
 const MAX_VARIANTS = 4;
@@ -69,6 +71,7 @@ function trackedHover(entry: CatalogEntry, definitions: Definition[], input: Hov
   sections.push(`**${escapeMarkdown(title)}** — ${escapeMarkdown(kindLabel(entry))} · ${entry.topics.map(escapeMarkdown).join(', ')}`);
   sections.push(...signatureSections(definitions, input.index));
   sections.push(...docSections(definitions));
+  if (input.indexPending && definitions.length === 0) sections.push('*Indexing this tree: the signature and kernel-doc appear here once the index is ready.*');
   sections.push(renderLimitedMarkdown(entry.summary));
   sections.push(renderLimitedMarkdown(entry.explanation.trim()));
   if (entry.requires?.length) sections.push(`**Caller must hold / guarantee**\n${entry.requires.map((r) => `- ${renderLimitedMarkdown(r)}`).join('\n')}`);

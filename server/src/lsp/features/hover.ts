@@ -31,13 +31,15 @@ export const hoverFeature: ServerFeature = {
       const document = ctx.documents.get(params.textDocument.uri);
       if (!document || token.isCancellationRequested) return null;
       const settings = ctx.settings();
+      const index = ctx.currentIndex();
       try {
         const result = hoverAt({
           text: document.getText(),
           fileName: fileNameOf(params.textDocument.uri),
           line: params.position.line,
           character: params.position.character,
-          index: ctx.currentIndex(),
+          index,
+          indexPending: !index && !!ctx.root,
           version: versionFor(ctx.root, settings.kernelVersion),
           catalog,
           commandLinks: true,
