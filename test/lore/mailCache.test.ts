@@ -38,11 +38,14 @@ test('the extraction cache is written, reused while the source is unchanged, and
     assert.deepEqual(changed.logs.filter((l) => l.includes('cache')), []);
 
     // A damaged cache file: a log line, then a normal parse.
-    fs.writeFileSync(cacheFileFor(cacheDir, source), '{"format":1,"messages":[');
+    const cacheFile = cacheFileFor(cacheDir, source);
+    const lines = fs.readFileSync(cacheFile, 'utf8').split('\n');
+    fs.writeFileSync(cacheFile, [lines[0], lines[1], '{"messageId": 42, "files":', ''].join('\n'));
     const damaged = await loadMail([source], { cacheDir });
     assert.equal(damaged.index.messages.size, 6);
     assert.equal(damaged.index.stats.fromCache, 0);
-    assert.ok(damaged.logs.some((l) => l.includes('unreadable')), damaged.logs.join('\n'));
+    assert.ok(damaged.logs.some((l) => l.includes('damaged')), damaged.logs.join('\n'));
+    assert.deepEqual(fs.readdirSync(cacheDir).filter((n) => n.endsWith('.tmp')), [], 'no temporary files left');
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -5,7 +5,7 @@ import type { LoreLog, MailMessage } from './types';
 import { DEFAULT_MAIL_LIMITS, readMailSource, type MailReadLimits } from './mailSources';
 import { parseRawMail } from './parseMessage';
 import { ThreadGraph } from './threading';
-import { readCachedSource, writeCachedSource } from './mailCache';
+import { CacheWriter, readCachedSource } from './mailCache';
 import { relationRank } from './symbolExtraction';
 
 const RELATIONS: ThreadRelation[] = ['patch', 'review', 'mention'];
@@ -71,9 +71,10 @@ export class MailIndex {
         index.stats.fromCache += cached.length;
         continue;
       }
-      // Copies taken before add() empties each message's symbol list, for the cache.
-      const records: MailMessage[] = [];
+      // Written before add() empties each message's symbol list; committed only for a completely read source.
+      const writer = cacheDir && fingerprint !== 'missing' ? new CacheWriter(cacheDir, source, fingerprint, limitsKey, log) : undefined;
       let cancelled = false;
+      let count = 0;
       for await (const raw of readMailSource(source, log, index.options)) {
         if (isCancelled?.()) {
           cancelled = true;
@@ -81,12 +82,12 @@ export class MailIndex {
         }
         const message = await parseRawMail(raw, log);
         if (!message) continue;
-        if (cacheDir) records.push({ ...message, body: '' });
+        writer?.add(message);
         index.add(message);
+        count++;
       }
-      if (cacheDir && !cancelled && fingerprint !== 'missing' && records.length > 0) {
-        writeCachedSource(cacheDir, source, fingerprint, limitsKey, records, log);
-      }
+      if (cancelled || count === 0) writer?.abort();
+      else writer?.commit();
     }
     index.graph = new ThreadGraph([...index.messages.values()].map((m) => ({ messageId: m.messageId, references: m.references, date: m.date })));
     if (index.stats.droppedBodies > index.stats.fromCache) {
