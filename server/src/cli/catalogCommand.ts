@@ -25,7 +25,9 @@ export const catalogCommand: CliCommand = {
       io.out.write(`${JSON.stringify(entries.map(catalogJson), null, 2)}\n`);
     } else {
       for (const entry of entries) {
-        const status = [entry.status.introduced && `+${entry.status.introduced.release}`, entry.status.removed && `-${entry.status.removed.release}`].filter(Boolean).join(' ');
+        const bound = (event?: { bound?: string }) => (event?.bound === 'at-or-before' ? '<=' : '');
+        const { introduced, removed } = entry.status;
+        const status = [introduced && `+${bound(introduced)}${introduced.release}`, removed && `-${bound(removed)}${removed.release}`].filter(Boolean).join(' ');
         io.out.write(`${displayName(entry).padEnd(40)} ${entry.kind.padEnd(14)} ${status.padEnd(12)} ${entry.summary}\n`);
       }
       io.out.write(`${entries.length} entries\n`);
