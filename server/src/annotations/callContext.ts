@@ -26,6 +26,8 @@ export interface CallContextEntry {
   holds: HeldResource[];
   checkRelease: boolean;
   checkReleaseReason?: string;
+  /** false: storing the result in a parameter's field (`vmf->pte`) does not hand it over; the function must still release it. */
+  parameterFieldIsHandOver?: boolean;
   /** Fields of the key object whose zero value means nothing is held (`args.cpages` after migrate_vma_setup). */
   nothingHeldWhenZero?: string[];
   since?: string;
@@ -91,6 +93,7 @@ function addFile(catalog: CallContextCatalog, file: string, doc: any): void {
       name: raw.name, hint: raw.hint, failure: raw.failure, keyArgument: raw.key?.argument,
       holds: raw.holds.map((h: any) => ({ what: String(h.what), releasedBy: h.releasedBy.map(String) })),
       checkRelease: raw.checkRelease, checkReleaseReason: raw.checkReleaseReason,
+      parameterFieldIsHandOver: typeof raw.parameterFieldIsHandOver === 'boolean' ? raw.parameterFieldIsHandOver : undefined,
       nothingHeldWhenZero: Array.isArray(raw.nothingHeldWhenZero) ? raw.nothingHeldWhenZero.map(String) : undefined,
       since: raw.since, until: raw.until, sources: raw.sources.map(String), file,
     });

@@ -42,6 +42,7 @@ export const callContextSchema = {
           checkRelease: { type: 'boolean' },
           checkReleaseReason: { type: 'string', minLength: 3 },
           nothingHeldWhenZero: { type: 'array', items: identifier },
+          parameterFieldIsHandOver: { type: 'boolean' },
           since: { type: 'string', pattern: versionPattern },
           until: { type: 'string', pattern: versionPattern },
           sources,

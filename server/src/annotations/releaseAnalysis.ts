@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { CallContextCatalog, CallContextEntry, HeldResource } from './callContext';
 import {
-  TRANSPARENT_WRAPPERS, STORED, type HelperReleases, helperReleases, localNames, baseName, conditionLiteral, negateLiteral,
+  TRANSPARENT_WRAPPERS, STORED, type HelperReleases, helperReleases, localNames, parameterNames, baseName, conditionLiteral, negateLiteral,
   calleeName, normaliseOperand, argumentsOf, heldOnlyIfNonZero, isNullish, isStatement, resultTarget, handsOver, functionNameOf,
 } from './releaseSyntax';
 
@@ -55,7 +55,10 @@ const VISIT_BUDGET = 300_000;
 
 class BudgetExceeded extends Error {}
 
-export function findMissingReleases(root: Node, catalog: CallContextCatalog): MissingRelease[] {
+/** Counters for accuracy runs: how many functions were analysed, and how many were given up (over budget). */
+export interface AnalysisStats { functions: number; gaveUp: number; gaveUpIn: string[] }
+
+export function findMissingReleases(root: Node, catalog: CallContextCatalog, stats?: AnalysisStats): MissingRelease[] {
   const findings: MissingRelease[] = [];
   const functions = root.descendantsOfType('function_definition').filter((fn): fn is Node => !!fn);
   let helpers: HelperReleases | undefined;
@@ -63,7 +66,12 @@ export function findMissingReleases(root: Node, catalog: CallContextCatalog): Mi
     const body = fn.childForFieldName('body');
     if (!body || !mentionsTrackedAcquire(body, catalog)) continue;
     helpers ??= helperReleases(functions, catalog);
-    findings.push(...new FunctionAnalysis(catalog, functionNameOf(fn), localNames(body), helpers).run(body));
+    const analysis = new FunctionAnalysis(catalog, functionNameOf(fn), localNames(body), helpers, parameterNames(fn));
+    findings.push(...analysis.run(body));
+    if (stats) {
+      stats.functions++;
+      if (analysis.gaveUp) { stats.gaveUp++; stats.gaveUpIn.push(functionNameOf(fn)); }
+    }
   }
   return findings;
 }
@@ -102,18 +110,19 @@ class FunctionAnalysis {
   private reporting = false;
   private guards: string[] = [];
   private visits = 0;
+  gaveUp = false;
   /** Flags set to true earlier in the enclosing blocks (`notified = true; start(&range);`). */
   private flagsSet: string[][] = [];
 
   constructor(private readonly catalog: CallContextCatalog, private readonly functionName: string,
-    private readonly locals: Set<string>, private readonly helpers: HelperReleases) {}
+    private readonly locals: Set<string>, private readonly helpers: HelperReleases, private readonly params: string[] = []) {}
 
   run(body: Node): MissingRelease[] {
     try {
       return this.runPasses(body);
     } catch (err) {
       // Over budget, or nesting deeper than the JS stack: say nothing rather than guess.
-      if (err instanceof BudgetExceeded || err instanceof RangeError) return [];
+      if (err instanceof BudgetExceeded || err instanceof RangeError) { this.gaveUp = true; return []; }
       throw err;
     }
   }
@@ -363,7 +372,9 @@ class FunctionAnalysis {
     // The object acquired (the key argument, else the result) must belong to this function to be its job to release.
     const object = entry.keyArgument !== undefined ? args[entry.keyArgument] : target.text;
     const escaped = target.kind === 'stored' || target.kind === 'passed' ||
-      (!!object && (!this.locals.has(baseName(object)) || (entry.keyArgument !== undefined && object.includes('->'))));
+      (!!object && (!this.locals.has(baseName(object)) || (entry.keyArgument !== undefined && object.includes('->')))
+        // `vmf->pte = pte_offset_map_lock(...)`: data says whether a parameter's field still belongs to this function.
+        && !(entry.parameterFieldIsHandOver === false && object.includes('->') && this.params.includes(baseName(object))));
     const acquisition = this.nextAcquisition++;
     const next = new Map(state);
     const flags = this.flagsSet.flat();
