@@ -127,18 +127,40 @@ show_lint_findings() {
   [ "$total" -le "$max" ] || printf '  ... %d more (all findings, definitions included: %s)\n' "$((total - max))" "kernel-mm-lens lint $TREE"
 }
 
-# definition_site FILE SYMBOL: prints LINE:COL of the first line that starts a definition of SYMBOL in FILE
-# (a line starting in column 1, naming SYMBOL followed by "(", not ending with ";"), or nothing.
+# definition_site FILE SYMBOL: prints LINE:COL (1-based) of the first definition of SYMBOL in FILE, or nothing:
+# a line starting in column 1 that names SYMBOL followed by "(" (a function or a function-like #define), where
+# a "{" comes before any ";" (so a prototype, even one spread over several lines, does not count).
 definition_site() {
   [ -f "$1" ] || return 0
   awk -v sym="$2" '
-    /^[A-Za-z_#]/ && $0 !~ /;[ \t]*$/ {
-      rest = $0; offset = 0
+    function name_column(line,    rest, offset, i) {
+      rest = line; offset = 0
       while ((i = index(rest, sym "(")) > 0) {
-        before = substr(rest, i - 1, 1)
-        if (i == 1 || before !~ /[A-Za-z0-9_]/) { print NR ":" (offset + i); exit }
+        if (offset + i == 1 || substr(line, offset + i - 1, 1) !~ /[A-Za-z0-9_]/) return offset + i
         offset += i; rest = substr(rest, i + 1)
       }
+      return 0
+    }
+    # 1: a "{" comes first, -1: a ";" comes first, 0: neither in this text
+    function body_or_end(text,    brace, semi) {
+      brace = index(text, "{"); semi = index(text, ";")
+      if (brace && (!semi || brace < semi)) return 1
+      return semi ? -1 : 0
+    }
+    pending {
+      verdict = body_or_end($0)
+      if (verdict > 0) { print site; exit }
+      if (verdict < 0) pending = 0
+      next
+    }
+    /^[A-Za-z_#]/ {
+      column = name_column($0)
+      if (!column) next
+      site = NR ":" column
+      if ($0 ~ /^#[ \t]*define/) { print site; exit }
+      verdict = body_or_end(substr($0, column))
+      if (verdict > 0) { print site; exit }
+      pending = (verdict == 0)
     }' "$1"
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Fault handling for non-present entries (sample tree, 6.12 shape): how the
- * CPU takes a page back from a device.
+ * Faults on non-present entries (sample tree, 6.12 shape): how the CPU takes
+ * a page back from a device; and the PFN insertion fs-dax uses.
  */
 #include <linux/mm.h>
 #include <linux/rmap.h>
@@ -10,16 +10,14 @@
 #include <linux/mmu_notifier.h>
 
 /* Turn a device-exclusive entry back into a present PTE. */
-static void restore_exclusive_pte(struct vm_area_struct *vma,
-				  struct page *page, unsigned long address,
-				  pte_t *ptep)
+static void restore_exclusive_pte(struct vm_area_struct *vma, struct page *page,
+				  unsigned long address, pte_t *ptep)
 {
 	struct folio *folio = page_folio(page);
 	pte_t orig_pte = ptep_get(ptep);
 	swp_entry_t entry = pte_to_swp_entry(orig_pte);
-	pte_t pte;
+	pte_t pte = pte_mkold(mk_pte(page, READ_ONCE(vma->vm_page_prot)));
 
-	pte = pte_mkold(mk_pte(page, READ_ONCE(vma->vm_page_prot)));
 	/* Writability was recorded in the entry type when it was made. */
 	if (is_writable_device_exclusive_entry(entry))
 		pte = maybe_mkwrite(pte_mkdirty(pte), vma);
@@ -65,16 +63,13 @@ static vm_fault_t remove_device_exclusive_entry(struct vm_fault *vmf)
 	mmu_notifier_range_init_owner(&range, MMU_NOTIFY_EXCLUSIVE, 0, vma->vm_mm,
 				      start, start + PAGE_SIZE, NULL);
 	mmu_notifier_invalidate_range_start(&range);
-
-	vmf->pte = pte_offset_map_lock(vma->vm_mm, vmf->pmd, vmf->address,
-				       &vmf->ptl);
+	vmf->pte = pte_offset_map_lock(vma->vm_mm, vmf->pmd, vmf->address, &vmf->ptl);
 	if (likely(vmf->pte && pte_same(ptep_get(vmf->pte), vmf->orig_pte)))
 		restore_exclusive_pte(vma, vmf->page, vmf->address, vmf->pte);
 	if (vmf->pte)
 		pte_unmap_unlock(vmf->pte, vmf->ptl);
 	folio_unlock(folio);
 	folio_put(folio);
-
 	mmu_notifier_invalidate_range_end(&range);
 	return 0;
 }
@@ -87,7 +82,6 @@ vm_fault_t do_swap_page(struct vm_fault *vmf)
 
 	if (!is_swap_pte(vmf->orig_pte))
 		return 0;
-
 	if (unlikely(non_swap_entry(entry))) {
 		if (is_device_exclusive_entry(entry)) {
 			vmf->page = pfn_swap_entry_to_page(entry);
@@ -114,3 +108,11 @@ unlock:
 		pte_unmap_unlock(vmf->pte, vmf->ptl);
 	return ret;
 }
+
+/* fs-dax write fault: a PFN mapping (devmap for ZONE_DEVICE PFNs), writable. */
+vm_fault_t vmf_insert_mixed_mkwrite(struct vm_area_struct *vma,
+		unsigned long addr, pfn_t pfn)
+{
+	return __vm_insert_mixed(vma, addr, pfn, true);
+}
+EXPORT_SYMBOL(vmf_insert_mixed_mkwrite);
