@@ -34,5 +34,7 @@ export interface ServerContext {
   relativePathOfUri(uri: string): string | undefined;
   /** file:// URI for a tree-relative path. */
   uriOfRelativePath(file: string): string;
+  /** False when the client says the workspace is untrusted: nothing that runs programs (git) may run. */
+  workspaceTrusted(): boolean;
   log(message: string): void;
 }

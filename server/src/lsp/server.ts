@@ -29,6 +29,7 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
   let settings: KernelMmLensSettings = { ...DEFAULT_SETTINGS };
   let root: string | undefined;
   let clientSupportsConfiguration = false;
+  let workspaceTrusted = true;
   const settingsListeners: Array<(s: KernelMmLensSettings) => void> = [];
   const documents = new DocumentStore(connection, log);
   const indexService = new IndexService(log);
@@ -48,12 +49,14 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
       return rel.startsWith('..') || path.isAbsolute(rel) ? undefined : rel.split(path.sep).join('/');
     },
     uriOfRelativePath: (file) => pathToFileURL(path.join(root ?? '/', file)).toString(),
+    workspaceTrusted: () => workspaceTrusted,
     log,
   };
 
   connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
     const init = (params.initializationOptions ?? {}) as InitializationOptions;
     settings = mergeSettings(DEFAULT_SETTINGS, init.settings);
+    workspaceTrusted = init.workspaceTrusted !== false;
     root = rootOf(params);
     clientSupportsConfiguration = !!params.capabilities.workspace?.configuration;
     indexService.configure({ root, cacheDir: init.cacheDir ?? options.cacheDir, settings });

@@ -55,6 +55,7 @@ function register(ctx: ServerContext): void {
     if (!params || typeof params.uri !== 'string' || !params.uri.startsWith('file:') || !Number.isInteger(params.line) || params.line < 0) {
       return { message: 'Blame needs a file on disk and a line number.' };
     }
+    if (!ctx.workspaceTrusted()) return { message: 'This workspace is not trusted: git blame is disabled (trust the workspace to enable "Why is this line like this?").' };
     const file = fileURLToPath(params.uri);
     // git finds the checkout from the file's own folder, so files outside the first workspace folder work too.
     return service.blameLine(path.dirname(file), file, params.line);
