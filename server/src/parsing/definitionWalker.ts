@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Definition, DefinitionKind } from '../indexing/types';
 import { isNameGenerator } from './nameGenerators';
-import { LineMap, isIdentPart, isIdentStart, scanIdentifiers, skipDirective, skipQuoted } from './textScan';
+import { LineMap, blockComments, isIdentPart, isIdentStart, scanIdentifiers, skipDirective, skipQuoted, spanEndingAt } from './textScan';
 
 /**
  * The definitions half of the syntax extractor: walks the file-level structure of a tree-sitter-c tree
@@ -11,9 +11,15 @@ import { LineMap, isIdentPart, isIdentStart, scanIdentifiers, skipDirective, ski
 
 export interface Span { start: number; end: number; name: string }
 
+interface Frame { children: Node[]; index: number; type: string }
+
 const CONTAINERS = new Set(['translation_unit', 'preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'preproc_elifdef', 'linkage_specification', 'declaration_list']);
 const NOT_FUNCTION_NAMES = new Set(['if', 'for', 'while', 'switch', 'return', 'sizeof', 'typeof', '__typeof__', 'do', 'else', 'case', 'alignof', '_Alignof', 'defined']);
 const MAX_SIGNATURE = 300;
+const MAX_NESTING = 200;
+const MAX_PARAMETER_LIST = 4000;
+const MAX_ANNOTATIONS = 400;
+const MAX_FAILED_BODY_SCANS = 16;
 const VALID_NAME = /^[A-Za-z_]\w*$/;
 const C_KEYWORDS = new Set(['auto', 'break', 'case', 'char', 'const', 'continue', 'default', 'do', 'double', 'else', 'enum', 'extern', 'float',
   'for', 'goto', 'if', 'inline', 'int', 'long', 'register', 'restrict', 'return', 'short', 'signed', 'sizeof', 'static', 'struct', 'switch',
@@ -27,6 +33,11 @@ export class DefinitionCollector {
   /** Struct/union bodies, for generator macros used as members (DECLARE_BITMAP inside a struct). */
   readonly containerBodies: Span[] = [];
   private readonly nameStarts = new Map<number, DefinitionKind>();
+  private depth = 0;
+  private failedBodyScans = 0;
+  /** The child lists being iterated, innermost last (siblings without `nextSibling`). */
+  private readonly path: Frame[] = [];
+  private comments: Array<[number, number]> | undefined;
 
   constructor(private readonly text: string, private readonly file: string, private readonly lines: LineMap, private readonly arch: string | undefined) {}
 
@@ -34,6 +45,13 @@ export class DefinitionCollector {
   definitionKindAt(offset: number): DefinitionKind | undefined { return this.nameStarts.get(offset); }
 
   visit(node: Node): void {
+    // Hostile nesting (thousands of #ifdef or anonymous structs) must not exhaust the stack.
+    if (this.depth >= MAX_NESTING) return;
+    this.depth++;
+    try { this.visitNode(node); } finally { this.depth--; }
+  }
+
+  private visitNode(node: Node): void {
     switch (node.type) {
       case 'function_definition': this.functionDefinition(node); break;
       case 'declaration': this.declaration(node); break;
@@ -45,7 +63,32 @@ export class DefinitionCollector {
   }
 
   private visitChildren(node: Node): void {
-    for (let child = node.firstChild; child; child = child.nextSibling) this.visit(child);
+    // `children` fetches the list in one call; walking `nextSibling` is quadratic in web-tree-sitter
+    // (each step looks the parent up from the root).
+    const frame: Frame = { children: node.children.filter((c): c is Node => !!c), index: 0, type: node.type };
+    this.path.push(frame);
+    try {
+      for (; frame.index < frame.children.length; frame.index++) this.visit(frame.children[frame.index]);
+    } finally {
+      this.path.pop();
+    }
+  }
+
+  /**
+   * The compound statement that follows a declaration lacking its `;` (the declaration being visited),
+   * looking past the enclosing #if branches: `#ifdef A \n int f(int a) \n #else ... #endif \n { body }`.
+   */
+  private bodyAfterCurrent(): Node | undefined {
+    for (let level = this.path.length - 1; level >= 0 && level >= this.path.length - 8; level--) {
+      const frame = this.path[level];
+      let next = frame.index + 1;
+      while (next < frame.children.length && (frame.children[next].type === 'comment' || !frame.children[next].isNamed)) next++;
+      const sibling = frame.children[next];
+      if (sibling?.type === 'compound_statement') return sibling;
+      if (sibling && sibling.type !== 'preproc_else' && sibling.type !== 'preproc_elif' && sibling.type !== 'preproc_elifdef') return undefined;
+      if (!/^preproc_(if|ifdef|else|elif|elifdef)$/.test(frame.type)) return undefined;
+    }
+    return undefined;
   }
 
   private slice(node: Node): string { return this.text.slice(node.startIndex, node.endIndex); }
@@ -112,7 +155,7 @@ export class DefinitionCollector {
       const extra: Partial<Definition> = {};
       if (isStatic) extra.isStatic = true;
       if (resolved.isFunction) {
-        const body = missingSemicolon ? bodyAfter(node) : undefined;
+        const body = missingSemicolon ? this.bodyAfterCurrent() : undefined;
         if (body) {
           // `#ifdef` around the signature: each alternative declaration owns the body that follows.
           const definition = this.addNode(resolved.name, 'function', { startIndex: node.startIndex, endIndex: body.endIndex },
@@ -145,6 +188,12 @@ export class DefinitionCollector {
 
   /** struct/union/enum with a body: the type, its members (with `container`), nested named types. */
   private typeSpecifier(node: Node, standalone: boolean, outerContainer: string | undefined): void {
+    if (this.depth >= MAX_NESTING) return;
+    this.depth++;
+    try { this.typeSpecifierAt(node, standalone, outerContainer); } finally { this.depth--; }
+  }
+
+  private typeSpecifierAt(node: Node, standalone: boolean, outerContainer: string | undefined): void {
     const nameNode = node.childForFieldName('name');
     const body = node.childForFieldName('body');
     const kind = node.type === 'struct_specifier' ? 'struct' : node.type === 'union_specifier' ? 'union' : 'enum';
@@ -160,7 +209,14 @@ export class DefinitionCollector {
   }
 
   private enumerators(list: Node, container: string | undefined): void {
-    for (let child = list.firstChild; child; child = child.nextSibling) {
+    if (this.depth >= MAX_NESTING) return;
+    this.depth++;
+    try { this.enumeratorsAt(list, container); } finally { this.depth--; }
+  }
+
+  private enumeratorsAt(list: Node, container: string | undefined): void {
+    for (const child of list.children) {
+      if (!child) continue;
       if (child.type === 'enumerator') {
         const name = child.childForFieldName('name');
         if (name) this.addNode(name, 'enumerator', child, { ...(container ? { container } : {}), signature: this.signature(child.startIndex, child.endIndex) });
@@ -169,7 +225,14 @@ export class DefinitionCollector {
   }
 
   private fields(list: Node, container: string | undefined): void {
-    for (let child = list.firstChild; child; child = child.nextSibling) {
+    if (this.depth >= MAX_NESTING) return;
+    this.depth++;
+    try { this.fieldsAt(list, container); } finally { this.depth--; }
+  }
+
+  private fieldsAt(list: Node, container: string | undefined): void {
+    for (const child of list.children) {
+      if (!child) continue;
       if (child.type === 'field_declaration') {
         const type = child.childForFieldName('type');
         if (type && (type.type === 'struct_specifier' || type.type === 'union_specifier' || type.type === 'enum_specifier')) {
@@ -223,19 +286,23 @@ export class DefinitionCollector {
       if (text[open] !== '(') continue;
       const before = previousSignificant(text, start);
       if (before < 0 || !(isIdentPart(text.charCodeAt(before)) || text[before] === '*')) continue;
-      const close = matchingClose(text, open, '(', ')');
+      const close = matchingClose(text, open, '(', ')', MAX_PARAMETER_LIST);
       if (close < 0) continue;
       let cursor = skipBlanks(text, close);
       // Annotations between `)` and `{`: identifiers, optionally with arguments.
-      while (cursor < text.length && (isIdentStart(text.charCodeAt(cursor)) || text[cursor] === '#')) {
+      // Bounded: without a `{` soon after the `)` this is not a definition (and rescanning is quadratic).
+      const annotationLimit = Math.min(text.length, cursor + MAX_ANNOTATIONS);
+      while (cursor < annotationLimit && (isIdentStart(text.charCodeAt(cursor)) || text[cursor] === '#')) {
         if (text[cursor] === '#') { cursor = skipBlanks(text, skipDirective(text, cursor)); continue; }
         while (cursor < text.length && isIdentPart(text.charCodeAt(cursor))) cursor++;
         cursor = skipBlanks(text, cursor);
-        if (text[cursor] === '(') { const after = matchingClose(text, cursor, '(', ')'); if (after < 0) break; cursor = skipBlanks(text, after); }
+        if (text[cursor] === '(') { const after = matchingClose(text, cursor, '(', ')', MAX_PARAMETER_LIST); if (after < 0) break; cursor = skipBlanks(text, after); }
       }
       if (text[cursor] !== '{') continue;
+      if (this.failedBodyScans >= MAX_FAILED_BODY_SCANS) return;
       const bodyEnd = matchingClose(text, cursor, '{', '}');
-      if (bodyEnd < 0) continue;
+      // Unbalanced braces stay unbalanced for later candidates: a small budget of failed scans per file.
+      if (bodyEnd < 0) { this.failedBodyScans++; break; }
       const declStart = lineStartOf(text, start);
       const definition = this.add(name, 'function', start, end, declStart, bodyEnd, { signature: this.signature(declStart, close) });
       if (!definition) continue;
@@ -260,8 +327,12 @@ export class DefinitionCollector {
     let i = start - 1;
     while (i >= 0 && /\s/.test(this.text[i])) i--;
     if (i < 1 || this.text[i] !== '/' || this.text[i - 1] !== '*') return undefined;
-    const open = this.text.lastIndexOf('/*', i - 2);
-    if (open < 0 || this.text[open + 2] !== '*' || open + 3 > i - 1) return undefined;
+    // All comments are found once per file: searching back per definition is quadratic on hostile text.
+    this.comments ??= blockComments(this.text);
+    const index = spanEndingAt(this.comments, i + 1);
+    if (index < 0) return undefined;
+    const open = this.comments[index][0];
+    if (this.text[open + 2] !== '*' || open + 3 > i - 1) return undefined;
     return this.text.slice(open, i + 1);
   }
 }
@@ -293,7 +364,7 @@ export function resolveDeclarator(declarator: Node): ResolvedDeclarator | undefi
         return { name: node, isFunction: wrapper === 'function_declarator' };
       case 'parenthesized_declarator': {
         let inner: Node | null = null;
-        for (let c: Node | null = node.firstChild; c; c = c.nextSibling) if (c.isNamed && c.type !== 'comment') { inner = c; break; }
+        for (const c of node.namedChildren) if (c && c.type !== 'comment') { inner = c; break; }
         node = inner;
         continue;
       }
@@ -310,30 +381,15 @@ export function resolveDeclarator(declarator: Node): ResolvedDeclarator | undefi
 }
 
 function firstNamedOfTypes(node: Node, types: string[]): Node | null {
-  for (let c = node.firstChild; c; c = c.nextSibling) if (types.includes(c.type)) return c;
+  for (const c of node.children) if (c && types.includes(c.type)) return c;
   return null;
 }
 
 function hasStorageClass(node: Node, keyword: string, text: string): boolean {
-  for (let c = node.firstChild; c; c = c.nextSibling) {
-    if (c.type === 'storage_class_specifier' && text.slice(c.startIndex, c.endIndex) === keyword) return true;
+  for (const c of node.children) {
+    if (c?.type === 'storage_class_specifier' && text.slice(c.startIndex, c.endIndex) === keyword) return true;
   }
   return false;
-}
-
-/** The compound statement that follows a declaration lacking its `;`, looking past enclosing #if branches. */
-function bodyAfter(node: Node): Node | undefined {
-  let current: Node | null = node;
-  for (let depth = 0; current && depth < 8; depth++) {
-    let sibling: Node | null = current.nextNamedSibling;
-    while (sibling && sibling.type === 'comment') sibling = sibling.nextNamedSibling;
-    if (sibling?.type === 'compound_statement') return sibling;
-    if (sibling && sibling.type !== 'preproc_else' && sibling.type !== 'preproc_elif' && sibling.type !== 'preproc_elifdef') return undefined;
-    const parent: Node | null = current.parent;
-    if (!parent || !/^preproc_(if|ifdef|else|elif|elifdef)$/.test(parent.type)) return undefined;
-    current = parent;
-  }
-  return undefined;
 }
 
 function skipBlanks(text: string, i: number): number {

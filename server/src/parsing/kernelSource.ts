@@ -3,7 +3,7 @@ import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
 import type { Parser, Tree } from 'web-tree-sitter';
 import { dataDir } from '../paths';
-import { skipQuoted } from './textScan';
+import { blockComments, insideSpans, skipQuoted } from './textScan';
 
 /**
  * Preparing kernel C for tree-sitter-c. Annotation macros (`__init`, `__must_check`, `__section(".x")`, ...)
@@ -72,10 +72,12 @@ export function findAttributeSpans(text: string, macros: AttributeMacroTable = a
   const pattern = candidatePattern(macros);
   pattern.lastIndex = 0;
   let skipUntil = 0;
+  let comments: Array<[number, number]> | undefined;
   for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
     const start = match.index;
     const name = match[0];
-    if (start < skipUntil || !isCode(text, start)) continue;
+    comments ??= blockComments(text);
+    if (start < skipUntil || insideSpans(comments, start) || !isCode(text, start)) continue;
     if (macros.plain.has(name)) {
       spans.push({ start, end: start + name.length, name, hasArgs: false });
     } else {
@@ -88,10 +90,14 @@ export function findAttributeSpans(text: string, macros: AttributeMacroTable = a
   return spans;
 }
 
-/** Start of the logical line holding `offset` (backslash-continued lines joined). */
+/** How far back one candidate's context is read: enough for real code, bounded for hostile one-line files. */
+const CONTEXT_LIMIT = 4096;
+
+/** Start of the logical line holding `offset` (backslash-continued lines joined, within CONTEXT_LIMIT). */
 function logicalLineStart(text: string, offset: number): number {
-  let start = text.lastIndexOf('\n', offset - 1) + 1;
-  while (start >= 2) {
+  const floor = Math.max(0, offset - CONTEXT_LIMIT);
+  let start = Math.max(floor, text.lastIndexOf('\n', offset - 1) + 1);
+  while (start >= 2 && start > floor) {
     let back = start - 2;
     if (text.charCodeAt(back) === 13) back--;
     if (text.charCodeAt(back) !== 92) break;
@@ -100,10 +106,8 @@ function logicalLineStart(text: string, offset: number): number {
   return start;
 }
 
-/** Not inside a directive, a comment, or a string/character literal. */
+/** Not inside a directive, a `//` comment, or a string/character literal (block comments are checked first). */
 function isCode(text: string, offset: number): boolean {
-  const open = text.lastIndexOf('/*', offset);
-  if (open >= 0 && text.lastIndexOf('*/', offset) < open + 2) return false;
   const lineStart = logicalLineStart(text, offset);
   let i = lineStart;
   while (i < offset && (text[i] === ' ' || text[i] === '\t')) i++;
@@ -115,11 +119,6 @@ function isCode(text: string, offset: number): boolean {
       if (end > offset) return false;
       i = end - 1;
     } else if (c === 47 && text.charCodeAt(i + 1) === 47) return false;
-    else if (c === 47 && text.charCodeAt(i + 1) === 42) {
-      const close = text.indexOf('*/', i + 2);
-      if (close < 0 || close + 2 > offset) return false;
-      i = close + 1;
-    }
   }
   return true;
 }

@@ -1,7 +1,7 @@
 import type { Tree } from 'web-tree-sitter';
 import type { Definition, Reference } from '../indexing/types';
 import { DefinitionCollector, matchingClose, type Span } from './definitionWalker';
-import { generatedNames } from './nameGenerators';
+import { generatedNames, isNameGenerator } from './nameGenerators';
 import { LineMap, findDirectiveSpans, nextNonBlank, scanIdentifiers, splitMacroArguments } from './textScan';
 
 /**
@@ -60,7 +60,7 @@ export function extractFromTree(tree: Tree, text: string, file: string): Extract
     const followedByParen = after >= 0 && text.charCodeAt(after) === 40;
     let enclosing = innermostSpan(functionBodies, occurrence.start);
     if (!enclosing && generatedBody && occurrence.start >= generatedBody.start && occurrence.start < generatedBody.end) enclosing = generatedBody;
-    if (followedByParen && !enclosing && !inPreprocessor) {
+    if (followedByParen && !enclosing && !inPreprocessor && isNameGenerator(name)) {
       const body = defineGenerated(collector, text, name, occurrence.start, after, containers);
       if (body) generatedBody = body;
     }

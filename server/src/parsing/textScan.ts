@@ -166,13 +166,36 @@ export function findDirectiveSpans(text: string): Array<[number, number]> {
 
 /** Start of a block comment opened in text[start, end) and not closed there (strings ignored), or -1. */
 function unclosedComment(text: string, start: number, end: number): number {
-  let i = start;
-  while (i < end) {
-    const open = text.indexOf('/*', i);
-    if (open < 0 || open >= end) return -1;
-    const close = text.indexOf('*/', open + 2);
-    if (close < 0 || close + 2 > end) return open;
+  // Searched within the directive only: a search to the end of the file per directive is quadratic.
+  const line = text.slice(start, end);
+  let i = 0;
+  while (i < line.length) {
+    const open = line.indexOf('/*', i);
+    if (open < 0) return -1;
+    const close = line.indexOf('*/', open + 2);
+    if (close < 0) return start + open;
     i = close + 2;
+  }
+  return -1;
+}
+
+/** Every block comment, in order (one native pass; comment markers inside strings are rare enough to ignore here). */
+export function blockComments(text: string): Array<[number, number]> {
+  const spans: Array<[number, number]> = [];
+  const pattern = /\/\*[\s\S]*?(?:\*\/|$(?![\s\S]))/g;
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) spans.push([match.index, match.index + match[0].length]);
+  return spans;
+}
+
+/** Index of the span ending exactly at `end` in sorted, disjoint spans, or -1. */
+export function spanEndingAt(spans: Array<[number, number]>, end: number): number {
+  let low = 0;
+  let high = spans.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (spans[mid][1] < end) low = mid + 1;
+    else if (spans[mid][1] > end) high = mid - 1;
+    else return mid;
   }
   return -1;
 }
