@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'stream';
 import * as fs from 'fs';
 import * as path from 'path';
-import { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
-import { createMessageConnection } from 'vscode-jsonrpc/node';
+import { createConnection, createMessageConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
 import { startLanguageServer } from '../../server/src/lsp/server';
 
 // The real server wiring over an in-memory LSP stream, as an editor drives it: open, incremental
