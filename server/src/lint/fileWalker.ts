@@ -13,6 +13,9 @@ export interface WalkOptions {
   /** Called for every skipped path with a one-line reason. */
   onSkip?: (file: string, reason: string) => void;
   isCancelled?: () => boolean;
+  /** Receives the files found so far in batches of about `batchSize` (the rest when the walk ends). */
+  onBatch?: (files: string[]) => void;
+  batchSize?: number;
 }
 
 export function isLintableName(name: string): boolean {
@@ -30,9 +33,16 @@ export function walkLintFiles(inputs: string[], options: WalkOptions): string[] 
 export async function walkLintFilesAsync(inputs: string[], options: WalkOptions): Promise<string[]> {
   const files: string[] = [];
   let steps = 0;
+  let flushed = 0;
+  const flush = (force: boolean) => {
+    if (!options.onBatch || files.length === flushed) return;
+    if (force || files.length - flushed >= (options.batchSize ?? 1000)) { options.onBatch(files.slice(flushed)); flushed = files.length; }
+  };
   for (const _ of walkSteps(inputs, options, files)) {
+    flush(false);
     if (++steps % 64 === 0) await new Promise((resolve) => setImmediate(resolve));
   }
+  flush(true);
   return files;
 }
 

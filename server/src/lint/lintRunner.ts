@@ -49,7 +49,6 @@ const BINARY_PROBE = 8192;
 export async function lintPaths(inputs: string[], options: LintRunOptions): Promise<LintRunResult> {
   let skipped = 0;
   const onSkip = (file: string, reason: string) => { skipped++; options.onSkip?.(file, reason); };
-  const files = await walkLintFilesAsync(inputs, { root: options.root, exclude: options.exclude, onSkip, isCancelled: options.isCancelled });
   const source = prefilterRegExp(options.rules).source;
   const results: FileFindings[] = [];
   let candidates = 0;
@@ -66,16 +65,35 @@ export async function lintPaths(inputs: string[], options: LintRunOptions): Prom
     const findings = lintText(text, file, options);
     if (findings.length) results.push({ file, relative, findings });
   };
-  const workerCount = options.workers ?? (files.length >= PARALLEL_THRESHOLD ? Math.min(4, os.availableParallelism?.() ?? os.cpus().length) : 0);
-  if (workerCount <= 0 || files.length < CHUNK) {
-    const { hits, skips } = prefilterFiles(files, new RegExp(source), options.maxFileSize);
+  const onChunk = (hits: string[], skips: Array<[string, string]>) => {
     for (const [file, reason] of skips) onSkip(file, reason);
     for (const file of hits) lintCandidate(file);
+  };
+
+  // Workers start as soon as the walk has found enough files, so reading overlaps the rest of the walk.
+  const maxWorkers = options.workers ?? Math.min(4, os.availableParallelism?.() ?? os.cpus().length);
+  // An explicit worker count always uses them (tests, --jobs); by default only large runs pay the start-up.
+  const threshold = options.workers === undefined ? PARALLEL_THRESHOLD : 1;
+  let pool: PrefilterPool | undefined;
+  let walked = 0;
+  const batches: string[][] = [];
+  const files = await walkLintFilesAsync(inputs, {
+    root: options.root, exclude: options.exclude, onSkip, isCancelled: options.isCancelled, batchSize: CHUNK,
+    onBatch: (batch) => {
+      walked += batch.length;
+      if (pool) { pool.push(batch); return; }
+      batches.push(batch);
+      if (maxWorkers > 0 && walked >= threshold) {
+        pool = new PrefilterPool(source, options.maxFileSize, maxWorkers, onChunk, options.isCancelled);
+        for (const pending of batches.splice(0)) pool.push(pending);
+      }
+    },
+  });
+  if (pool) {
+    await pool.finish();
   } else {
-    await prefilterInWorkers(files, source, options.maxFileSize, workerCount, options.isCancelled, (hits, skips) => {
-      for (const [file, reason] of skips) onSkip(file, reason);
-      for (const file of hits) lintCandidate(file);
-    });
+    const { hits, skips } = prefilterFiles(files, new RegExp(source), options.maxFileSize);
+    onChunk(hits, skips);
   }
   results.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
   return { files: results, scanned: files.length, candidates, skipped };
@@ -115,28 +133,61 @@ parentPort.on('message', (message) => {
     if (buffer.subarray(0, ${BINARY_PROBE}).includes(0)) { skips.push([file, 'binary (NUL bytes)']); continue; }
     hits.push(file);
   }
-  parentPort.postMessage({ id: message.id, hits, skips });
+  parentPort.postMessage({ hits, skips });
 });
 `;
 
-async function prefilterInWorkers(files: string[], source: string, maxFileSize: number, count: number,
-  isCancelled: (() => boolean) | undefined, onChunk: (hits: string[], skips: Array<[string, string]>) => void): Promise<void> {
-  const chunks: string[][] = [];
-  for (let i = 0; i < files.length; i += CHUNK) chunks.push(files.slice(i, i + CHUNK));
-  const workers = Array.from({ length: Math.min(count, chunks.length) }, () =>
-    new Worker(WORKER_SOURCE, { eval: true, workerData: { source, maxFileSize } }));
-  try {
-    let next = 0;
-    await Promise.all(workers.map((worker) => new Promise<void>((resolve, reject) => {
-      const send = () => {
-        if (next >= chunks.length || isCancelled?.()) { resolve(); return; }
-        worker.postMessage({ id: next, files: chunks[next++] });
-      };
-      worker.on('message', (result: { hits: string[]; skips: Array<[string, string]> }) => { onChunk(result.hits, result.skips); send(); });
-      worker.on('error', reject);
-      send();
-    })));
-  } finally {
-    await Promise.all(workers.map((worker) => worker.terminate()));
+/** Worker threads fed with batches of paths while the walk goes on; results come back per batch. */
+class PrefilterPool {
+  private readonly queue: string[][] = [];
+  private readonly idle: Worker[] = [];
+  private readonly workers: Worker[];
+  private closed = false;
+  private busy = 0;
+  private failure: Error | undefined;
+  private done: (() => void) | undefined;
+
+  constructor(source: string, maxFileSize: number, count: number,
+    private readonly onChunk: (hits: string[], skips: Array<[string, string]>) => void,
+    private readonly isCancelled?: () => boolean) {
+    this.workers = Array.from({ length: count }, () => {
+      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { source, maxFileSize } });
+      worker.on('message', (result: { hits: string[]; skips: Array<[string, string]> }) => {
+        this.busy--;
+        try { this.onChunk(result.hits, result.skips); } catch (error) { this.failure ??= error as Error; }
+        this.pump(worker);
+      });
+      worker.on('error', (error) => { this.failure ??= error; this.busy = Math.max(0, this.busy - 1); this.settle(); });
+      return worker;
+    });
+    this.idle.push(...this.workers);
+  }
+
+  push(batch: string[]): void {
+    this.queue.push(batch);
+    const worker = this.idle.pop();
+    if (worker) this.pump(worker);
+  }
+
+  /** Resolves when every queued batch is done; throws the first worker failure. */
+  async finish(): Promise<void> {
+    this.closed = true;
+    try {
+      await new Promise<void>((resolve) => { this.done = resolve; this.settle(); });
+      if (this.failure) throw this.failure;
+    } finally {
+      await Promise.all(this.workers.map((worker) => worker.terminate()));
+    }
+  }
+
+  private pump(worker: Worker): void {
+    const batch = this.failure || this.isCancelled?.() ? undefined : this.queue.shift();
+    if (!batch) { this.idle.push(worker); this.settle(); return; }
+    this.busy++;
+    worker.postMessage({ files: batch });
+  }
+
+  private settle(): void {
+    if (this.closed && this.busy === 0 && (this.queue.length === 0 || this.failure || this.isCancelled?.())) this.done?.();
   }
 }
