@@ -92,6 +92,11 @@ function clientOptions(extension: vscode.ExtensionContext, output: vscode.LogOut
     }),
     outputChannel: output,
     errorHandler: new RestartingErrorHandler(output),
+    // a failed initialize (grammar does not load, bad cache folder) will fail again: report it, do not loop
+    initializationFailedHandler: (error) => {
+      output.appendLine(`[client] the server failed to initialize: ${error instanceof Error ? error.message : String(error)}`);
+      return false;
+    },
     // hovers and code lenses may only run our own client commands
     markdown: { isTrusted: { enabledCommands: Object.values(ClientCommands) }, supportHtml: false },
     diagnosticCollectionName: 'kernel-mm-lens',

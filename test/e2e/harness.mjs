@@ -146,7 +146,9 @@ export class Harness {
     this.folder = folder;
     const cs = this.start('code-server', this.codeServer, [
       ...this.commonArgs(), '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
-      '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened', folder,
+      '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened',
+      ...(process.env.E2E_LOG_LEVEL ? ['--log', process.env.E2E_LOG_LEVEL] : []), // e.g. trace, for LSP traffic in the logs
+      folder,
     ], this.csEnv);
     this.codeServerRec = cs;
     await waitFor('code-server /healthz', async () => {

@@ -175,7 +175,8 @@ export class Workbench {
     await this.page.keyboard.press('Control+.');
     const menu = await waitFor('quick-fix menu', () => this.page.evaluate(() => {
       const rows = [...document.querySelectorAll('.action-widget .monaco-list-row.action')];
-      if (rows.length) return rows.map((r) => r.getAttribute('aria-label') || r.textContent.trim());
+      // a disabled action (the server explaining why it has no fix) is listed with its state
+      if (rows.length) return rows.map((r) => `${r.classList.contains('option-disabled') || r.getAttribute('aria-disabled') === 'true' ? '[disabled] ' : ''}${r.getAttribute('aria-label') || r.textContent.trim()}`);
       // "No code actions available" and similar editor messages
       const message = document.querySelector('.monaco-editor-overlaymessage .message');
       return message && message.textContent.trim() ? { message: message.textContent.trim() } : null;
@@ -184,8 +185,11 @@ export class Workbench {
     return menu;
   }
 
-  async chooseQuickFix(label) {
-    await this.page.click(`.action-widget .monaco-list-row.action[aria-label="${cssEscape(label)}"]`);
+  /** Runs the index-th action of the open quick-fix menu (as listed by openQuickFixes) with the keyboard,
+   *  as a user does: the menu has focus on its first action. */
+  async chooseQuickFix(index) {
+    for (let i = 0; i < index; i++) await this.page.keyboard.press('ArrowDown');
+    await this.page.keyboard.press('Enter');
   }
 
   async activeTabLabel() {
