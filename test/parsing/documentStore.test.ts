@@ -122,3 +122,18 @@ test('edit positions follow tree-sitter conventions (rows count \\n, UTF-16 colu
     startPosition: { row: 1, column: 1 }, oldEndPosition: { row: 1, column: 2 }, newEndPosition: { row: 2, column: 2 },
   });
 });
+
+test('a change of masking before the edited range is reported to tree-sitter too', async () => {
+  // Typing the `)` that completes `__printf(...)` blanks text that was not edited; without the extra
+  // edit tree-sitter would reuse the old `__printf` call tokens and disagree with a fresh parse.
+  const store = new DocumentStore(undefined, () => undefined);
+  store.open(URI, 'c', 1, 'int v = __printf(demo_a, demo_b + demo_f(3);\nint w;\n');
+  const before = await store.tree(URI);
+  assert.match(before!.rootNode.toString(), /call_expression/);
+  store.change(URI, 2, [replace(0, 42, 0, 42, ')')]);
+  const after = await store.tree(URI);
+  const fresh = await freshParse(store.get(URI)!.getText());
+  assert.doesNotMatch(fresh, /call_expression/);
+  assert.equal(after!.rootNode.toString(), fresh);
+  store.dispose();
+});
