@@ -91,3 +91,10 @@ test('document highlight: a local stays in its function; members are their own n
   assert.deepEqual(documentHighlights(extraction, text, { line: 8, character: 5 }), [], 'nothing in a comment');
   store.dispose();
 });
+
+test('document highlight: a macro parameter stays in its #define', async () => {
+  const { store, text, extraction } = await open('types.h');
+  const param = documentHighlights(extraction, text, { line: 5, character: 24 }); // demo_pfn_valid(pfn)
+  assert.deepEqual(param.map((h) => h.range.start.line), [5, 6, 6]);
+  store.dispose();
+});

@@ -40,8 +40,9 @@ export function documentHighlights(extraction: Extraction, text: string, positio
   let candidates = extraction.references.filter((reference) => reference.name === target.name && (reference.isMember === true) === member);
   const fileLevel = member || extraction.definitions.some((definition) => definition.name === target.name && definition.kind !== 'field');
   if (!fileLevel) {
-    // Locals and parameters: stay within the function around the cursor (signature included).
-    const around = extraction.definitions.find((definition) => definition.kind === 'function'
+    // Locals and parameters (also of function-like macros): stay within the function or #define around the cursor.
+    const scopes = target.inPreprocessor ? ['function-macro'] : ['function'];
+    const around = extraction.definitions.find((definition) => scopes.includes(definition.kind)
       && before(definition.range.start, target.range.start) <= 0 && before(target.range.end, definition.range.end) <= 0);
     if (around) {
       candidates = candidates.filter((reference) => before(around.range.start, reference.range.start) <= 0 && before(reference.range.end, around.range.end) <= 0);
