@@ -334,6 +334,11 @@ class FunctionAnalysis {
         }
         const after = this.expr(right, state);
         const rightAlias = normaliseOperand(right.text);
+        if (after && this.locals.has(leftText) && isNullish(right)) {
+          // `start_pte = NULL;`: the name no longer designates the acquired object, so later tests of it say nothing.
+          return new Map([...after].map(([id, ob]) => [id, ob.aliases.includes(leftText)
+            ? { ...ob, aliases: ob.aliases.filter((a) => a !== leftText), keys: ob.keys.filter((k) => k !== leftText) } : ob]));
+        }
         if (after && this.locals.has(leftText)) return this.copyOf(after, rightAlias, leftText);
         // `fw->ptl = ptl;`, `*ptlp = ptl;`: the acquired object now lives outside this function.
         const rightText = normaliseOperand(right.text);
@@ -417,9 +422,13 @@ class FunctionAnalysis {
     const args = argumentsOf(call).map((a) => normaliseOperand(a.text));
     const candidates = [...state].filter(([, ob]) => ob.held.releasedBy.includes(name));
     if (candidates.length === 0) return state;
-    const matching = candidates.filter(([, ob]) => ob.keys.some((k) => args.includes(k)));
-    // Without a recognisable key (a different alias), the most recent open acquisition is the one released.
-    const released = matching.length > 0 ? matching : [candidates[candidates.length - 1]];
+    // Most specific first: the variable holding the result, then the key argument, then any shared argument
+    // (a reused `ptl`: only the latest acquisition), then — no recognisable name — the latest acquisition.
+    const byAlias = candidates.filter(([, ob]) => ob.aliases.some((a) => args.includes(a)));
+    const byKey = candidates.filter(([, ob]) => ob.entry.keyArgument !== undefined && args.includes(ob.keys[ob.aliases.length]));
+    const byAny = candidates.filter(([, ob]) => ob.keys.some((k) => args.includes(k)));
+    const latest = (list: typeof candidates) => list.filter(([, ob]) => ob.acquisition === list[list.length - 1][1].acquisition);
+    const released = byAlias.length > 0 ? byAlias : byKey.length > 0 ? byKey : byAny.length > 0 ? latest(byAny) : latest(candidates);
     const next = new Map(state);
     for (const [id] of released) next.delete(id);
     return next;
