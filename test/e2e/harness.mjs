@@ -139,14 +139,15 @@ export class Harness {
     await this.runToEnd('install-extension', this.codeServer, [...this.commonArgs(), '--install-extension', vsix, '--force'], this.csEnv, 120_000);
   }
 
-  async startCodeServer(folder) {
+  /** `trust: true` keeps workspace trust on (the folder then opens in Restricted Mode); default: trust disabled. */
+  async startCodeServer(folder, { trust = false } = {}) {
     const port = await freePort();
     this.port = port;
     this.base = `http://127.0.0.1:${port}`;
     this.folder = folder;
     const cs = this.start('code-server', this.codeServer, [
       ...this.commonArgs(), '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
-      '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened',
+      ...(trust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override', '--ignore-last-opened',
       ...(process.env.E2E_LOG_LEVEL ? ['--log', process.env.E2E_LOG_LEVEL] : []), // e.g. trace, for LSP traffic in the logs
       folder,
     ], this.csEnv);

@@ -103,11 +103,12 @@ async function clearNotifications(page) {
 }
 
 const harness = new Harness({ codeServer, chromium: chromiumBin, playwright, log, keep: flag('--keep') });
+const extraHarnesses = []; // the Restricted Mode session
 let finished = false;
 async function finish(code) {
   if (finished) return;
   finished = true;
-  await harness.cleanup().catch((e) => log(`cleanup: ${e.message}`));
+  for (const h of [harness, ...extraHarnesses]) await h.cleanup().catch((e) => log(`cleanup: ${e.message}`));
   const passed = results.filter((r) => r.ok).length;
   const failed = results.length - passed;
   fs.writeFileSync(path.join(ARTIFACTS, 'results.json'), JSON.stringify({ results, blockedRequests: [...new Set(harness.blocked)], totalMs: Date.now() - T0 }, null, 2));
@@ -245,6 +246,8 @@ async function main() {
   await check('a review thread opens', 60_000, async () => {
     const title = paletteTitle('kernelMmLens.showThreads');
     if (!title) throw new Error('command kernelMmLens.showThreads is not contributed');
+    // back to the C file's group (the diagram panel, beside it, has the focus)
+    await wb.runCommand('View: Focus First Editor Group');
     await wb.openFile(DEMO, 'make_device_exclusive_range');
     await wb.goToLine(HOVER_LINE);
     const pos = await wb.locateWord('make_device_exclusive_range', HOVER_LINE);
@@ -272,8 +275,47 @@ async function main() {
     return `${rows.length} thread(s); ${text}`;
   });
 
-  const blocked = [...new Set(harness.blocked)];
+  await harness.cleanup();
+  await restrictedModeChecks();
+
+  const blocked = [...new Set([...harness.blocked, ...extraHarnesses.flatMap((h) => h.blocked)])];
   if (blocked.length) log(`blocked requests (not 127.0.0.1): ${blocked.join(', ')}`);
+}
+
+/** A second VS Code session with workspace trust on: the folder opens in Restricted Mode. */
+async function restrictedModeChecks() {
+  if (only.length && !only.some((o) => 'restricted mode'.includes(o) || o.includes('restricted'))) return;
+  const h = new Harness({ codeServer, chromium: chromiumBin, playwright, log, keep: flag('--keep') });
+  extraHarnesses.push(h);
+  const folder = path.join(h.tmp, 'linux');
+  fs.cpSync(FIXTURE, folder, { recursive: true });
+  h.writeSettings({ 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' });
+  await h.installVsix(vsix);
+  await h.startCodeServer(folder, { trust: true });
+  const page = await h.startBrowser();
+  await h.loadWorkbench();
+  const wb = new Workbench(page, log);
+  await wb.openFile(DEMO, 'make_device_exclusive_range');
+
+  await check('restricted mode: the extension says what is disabled', 60_000, async () => {
+    const note = await waitFor('the Restricted Mode notification', async () => (await notifications(page)).find((n) => /Restricted Mode/.test(n)), 45_000, 500);
+    await shot(page, 'restricted-mode');
+    if (!/git/.test(note)) throw new Error(`the notification does not say that git is off: ${note}`);
+    return note.slice(0, 160);
+  });
+
+  await check('restricted mode: hovers still work, "why is this line" does not run git', 60_000, async () => {
+    await wb.goToLine(HOVER_LINE);
+    const hover = await wb.hover('make_device_exclusive_range', HOVER_LINE, (t) => /make_device_exclusive_range/.test(t) && /6\.15/.test(t), 45_000, { contentOnly: true });
+    await page.mouse.move(5, 450);
+    if (!hover.ok) throw new Error(`no hover in Restricted Mode: ${JSON.stringify(hover.text.slice(0, 200))}`);
+    await clearNotifications(page);
+    await wb.runCommand(paletteTitle('kernelMmLens.whyThisLine'));
+    const said = await waitFor('a message about trust', async () => (await notifications(page)).find((n) => /trust/i.test(n)), 15_000, 300);
+    await shot(page, 'restricted-why-this-line');
+    return said.slice(0, 160);
+  });
+  await h.cleanup();
 }
 
 main().then(() => finish(), async (err) => {

@@ -36,6 +36,7 @@ export class Workbench {
 
   /** F1, type the command title, Enter. Throws when the palette has no such command. */
   async runCommand(title, { timeoutMs = 10_000 } = {}) {
+    await this.focus(); // a focused webview would swallow F1
     await this.page.keyboard.press('Escape');
     await this.page.keyboard.press('F1');
     await this.page.waitForSelector('.quick-input-widget .quick-input-box input', { state: 'visible', timeout: 10_000 });
