@@ -15,7 +15,7 @@ process.env.XDG_CACHE_HOME = cacheHome;
 after(() => fs.rmSync(cacheHome, { recursive: true, force: true }));
 
 /** The LSP feature's request handlers, driven through a minimal connection that records what was registered. */
-function startFeature(mailSources: string[]): { call: <T>(method: string, params: unknown) => Promise<T>; logs: string[] } {
+function startFeature(mailSources: string[], trusted = true): { call: <T>(method: string, params: unknown) => Promise<T>; logs: string[] } {
   const handlers = new Map<string, (params: unknown) => unknown>();
   const logs: string[] = [];
   const ctx = {
@@ -24,6 +24,7 @@ function startFeature(mailSources: string[]): { call: <T>(method: string, params
     root: FIXTURES,
     settings: () => ({ ...DEFAULT_SETTINGS, mailSources }),
     log: (line: string) => logs.push(line),
+    workspaceTrusted: () => trusted,
   } as unknown as ServerContext;
   threadsFeature.register(ctx);
   return {
@@ -59,6 +60,13 @@ test('threadsForSymbol and threadDocument over LSP use the mailSources setting',
   const empty = await call<ThreadDocumentResult>(Requests.threadDocument, {});
   assert.equal(empty.found, false);
   assert.equal(empty.url, '');
+});
+
+test('blameLine runs no git in an untrusted workspace', async () => {
+  const { call } = startFeature([], false);
+  const result = await call<BlameLineResult>(Requests.blameLine, { uri: pathToFileURL(path.join(FIXTURES, 'latin1.eml')).toString(), line: 0 });
+  assert.equal(result.commit, undefined);
+  assert.match(result.message, /not trusted: git blame is disabled/);
 });
 
 test('blameLine rejects what is not a file line, and reports a file outside git plainly', async () => {
