@@ -33,6 +33,20 @@ while [ $# -gt 0 ]; do
   shift
 done
 
+# ---- the tree (checked before the build, and before the cd below so that a relative path works) ----
+if [ -n "$tree_arg" ]; then
+  [ -d "$tree_arg" ] || die "$tree_arg is not a directory (expected the top of a kernel source tree)."
+  TREE="$(cd "$tree_arg" && pwd)"
+  CACHE_ARGS=()   # the user's default index cache ($XDG_CACHE_HOME/kernel-mm-lens), reused by later CLI calls
+  grep -qE '^VERSION *=' "$TREE/Makefile" 2>/dev/null \
+    || printf 'note: %s has no top-level kernel Makefile (VERSION = ...); is it the top of a kernel tree?\n' "$TREE"
+else
+  TREE="$SAMPLE"
+  # The sample gets its own cache so a demo never touches the user's index cache; it survives reruns.
+  [ -f "$SAMPLE/Makefile" ] || die "the sample tree $SAMPLE is missing; give a kernel tree: bash scripts/start.sh PATH"
+  CACHE_ARGS=(--cache-dir "${TMPDIR:-/tmp}/kernel-mm-lens-sample-cache-$(id -u)")
+fi
+
 # ---- prerequisites -------------------------------------------------------------------------------------------
 command -v node >/dev/null 2>&1 \
   || die "Node.js >= $MIN_NODE_MAJOR is required and 'node' is not on PATH (Debian/Ubuntu: apt-get install nodejs npm; or https://nodejs.org)."
@@ -57,18 +71,6 @@ else
   die "the build failed (see above)."
 fi
 
-# ---- the tree ------------------------------------------------------------------------------------------------
-if [ -n "$tree_arg" ]; then
-  [ -d "$tree_arg" ] || die "$tree_arg is not a directory (expected the top of a kernel source tree)."
-  TREE="$(cd "$tree_arg" && pwd)"
-  CACHE_ARGS=()   # the user's default index cache ($XDG_CACHE_HOME/kernel-mm-lens), reused by later CLI calls
-  grep -qE '^VERSION *=' "$TREE/Makefile" 2>/dev/null \
-    || printf 'note: %s has no kernel top-level Makefile; the kernel version is unknown, so lint findings are warnings.\n' "$TREE"
-else
-  TREE="$SAMPLE"
-  # The sample gets its own cache so a demo never touches the user's index cache; it survives reruns.
-  CACHE_ARGS=(--cache-dir "${TMPDIR:-/tmp}/kernel-mm-lens-sample-cache-$(id -u)")
-fi
 printf 'Kernel tree: %s%s\n' "$TREE" "$([ "$TREE" = "$SAMPLE" ] && echo ' (the sample shipped with Kernel MM Lens)')"
 
 CLI=(node "$REPO/bin/kernel-mm-lens.js")
@@ -193,8 +195,8 @@ if [ -n "$symbol" ]; then
   run_step "hover" "0" "$HOVER_LINES" -- hover "$TREE/$symbol_file:$site" "${CACHE_ARGS[@]}" \
     && [ "$(wc -l <"$out")" -gt "$HOVER_LINES" ] && printf '(the whole hover: kernel-mm-lens hover %s)\n' "$symbol_file:$site"
 else
-  printf 'skipped: none of the demonstrated symbols (%s) is defined where expected in this tree\n' \
-    "$(for c in "${HOVER_CANDIDATES[@]}"; do set -- $c; printf '%s ' "$2"; done)"
+  printf 'skipped: none of the demonstrated symbols is defined where expected in this tree:%s\n' \
+    "$(for c in "${HOVER_CANDIDATES[@]}"; do set -- $c; printf ' %s (%s)' "$2" "$1"; done)"
   skipped+=("hover")
 fi
 
@@ -242,7 +244,7 @@ fi
 section "Use it in an editor"
 code_command=(code --extensionDevelopmentPath="$REPO" "$TREE")
 if [ "$open_code" = 1 ] && [ -z "${CI:-}" ] && [ -t 1 ] && command -v code >/dev/null 2>&1; then
-  printf 'Opening VS Code with the extension loaded (development mode):\n  %s\n' "${code_command[*]}"
+  printf 'Opening VS Code with the extension loaded (development mode):\n  code --extensionDevelopmentPath=%q %q\n' "$REPO" "$TREE"
   "${code_command[@]}" || printf 'note: "code" exited with status %d; run the command above by hand.\n' "$?"
 else
   printf 'Open VS Code on the tree with the extension loaded from this checkout:\n'
@@ -256,10 +258,11 @@ printf 'Other LSP editors (Neovim, Emacs, ...): run "%s lsp --stdio" as the serv
 
 # ---- summary -------------------------------------------------------------------------------------------------
 section "Summary"
-[ ${#skipped[@]} -eq 0 ] || printf 'skipped: %s\n' "${skipped[*]}"
+join() { local IFS=','; printf '%s' "$*" | sed 's/,/, /g'; }
+[ ${#skipped[@]} -eq 0 ] || printf 'skipped: %s\n' "$(join "${skipped[@]}")"
 if [ ${#failed[@]} -gt 0 ]; then
-  printf 'FAILED steps: %s\n' "${failed[*]}" >&2
+  printf 'FAILED steps: %s\n' "$(join "${failed[@]}")" >&2
   exit 1
 fi
-printf 'All steps ran. Index cache: %s\n' "$([ ${#CACHE_ARGS[@]} -gt 0 ] && echo "${CACHE_ARGS[1]}" || echo "${XDG_CACHE_HOME:-$HOME/.cache}/kernel-mm-lens")"
+printf '%s Index cache: %s\n' "$([ ${#skipped[@]} -eq 0 ] && echo 'All steps ran.' || echo 'Done; the other steps ran.')" "$([ ${#CACHE_ARGS[@]} -gt 0 ] && echo "${CACHE_ARGS[1]}" || echo "${XDG_CACHE_HOME:-$HOME/.cache}/kernel-mm-lens")"
 exit 0
