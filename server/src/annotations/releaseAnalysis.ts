@@ -1,11 +1,15 @@
 import type { Node } from 'web-tree-sitter';
-import type { CallContextCatalog, CallContextEntry, HeldResource } from './callContext';
+import type { CallContextCatalog, CallContextEntry } from './callContext';
 import {
-  TRANSPARENT_WRAPPERS, STORED, type HelperReleases, helperReleases, localNames, parameterNames, baseName, conditionLiteral, negateLiteral,
-  calleeName, normaliseOperand, argumentsOf, heldOnlyIfNonZero, isNullish, isStatement, resultTarget, handsOver, functionNameOf,
+  type Obligation, type State, merge, sameState, copyObligations, releaseThroughHelper, releaseByCall, refineState,
+} from './obligations';
+import {
+  TRANSPARENT_WRAPPERS, type HelperReleases, helperReleases, localNames, parameterNames, baseName, conditionLiteral, negateLiteral,
+  calleeName, normaliseOperand, argumentsOf, isNullish, isStatement, resultTarget, handsOver, functionNameOf,
 } from './releaseSyntax';
 
 export { calleeName, normaliseOperand, functionNameOf };
+export type { Obligation };
 
 /**
  * The missing-release rule's path analysis, on the tree-sitter tree of one C file.
@@ -19,34 +23,12 @@ export { calleeName, normaliseOperand, functionNameOf };
  * Releases done inside helper functions are not followed: such acquires are excluded in the data (checkRelease).
  */
 
-export interface Obligation {
-  /** One acquire call may create several obligations (lock + reference); they share the acquisition id. */
-  acquisition: number;
-  entry: CallContextEntry;
-  held: HeldResource;
-  /** Normalised texts naming the acquired object (result variable, key arguments). */
-  keys: string[];
-  /** Variable (or field) that received the call's result, for failure checks. */
-  resultVar?: string;
-  /** Every variable the result was assigned to (`start_pte = pte = pte_offset_map_lock(...)`). */
-  aliases: string[];
-  /** Stored somewhere that outlives the function (a struct field, `*out`): the caller owns it, never reported. */
-  escaped: boolean;
-  /** Expressions whose zero means nothing is held (`args.cpages`, or a local copy of it). */
-  emptyTests: string[];
-  /** Variables whose truth implies this acquisition happened (`if (cow) start(...)`, `notified = true`). */
-  witnesses: string[];
-  call: Node;
-}
-
 export interface MissingRelease {
   obligation: Obligation;
   /** The return statement, or the closing brace of a body that falls off its end. */
   exit: Node;
   functionName: string;
 }
-
-type State = Map<string, Obligation> | null;
 
 const NORETURN = new Set(['BUG', 'panic', 'do_exit', 'unreachable', '__builtin_unreachable', 'kthread_exit', 'make_task_dead']);
 const MAX_PASSES = 6;
@@ -82,23 +64,6 @@ function mentionsTrackedAcquire(body: Node, catalog: CallContextCatalog): boolea
     if (entry && entry.checkRelease) return true;
   }
   return false;
-}
-
-function merge(...states: State[]): State {
-  let result: State = null;
-  for (const state of states) {
-    if (!state) continue;
-    if (!result) result = new Map(state);
-    else for (const [id, ob] of state) result.set(id, ob);
-  }
-  return result;
-}
-
-function sameState(a: State, b: State): boolean {
-  if (!a || !b) return a === b;
-  if (a.size !== b.size) return false;
-  for (const id of a.keys()) if (!b.has(id)) return false;
-  return true;
 }
 
 class FunctionAnalysis {
@@ -205,7 +170,7 @@ class FunctionAnalysis {
         const after = value ? this.expr(value, state) : state;
         let declarator = node.childForFieldName('declarator');
         while (declarator && declarator.type !== 'identifier') declarator = declarator.childForFieldName('declarator');
-        return after && value && declarator ? this.copyOf(after, normaliseOperand(value.text), declarator.text) : after;
+        return after && value && declarator ? copyObligations(after, normaliseOperand(value.text), declarator.text) : after;
       }
       case 'preproc_if': case 'preproc_ifdef': case 'preproc_elif': case 'preproc_elifdef': {
         // Both configurations are possible: analyse each branch from the same state and merge.
@@ -339,7 +304,7 @@ class FunctionAnalysis {
           return new Map([...after].map(([id, ob]) => [id, ob.aliases.includes(leftText)
             ? { ...ob, aliases: ob.aliases.filter((a) => a !== leftText), keys: ob.keys.filter((k) => k !== leftText) } : ob]));
         }
-        if (after && this.locals.has(leftText)) return this.copyOf(after, rightAlias, leftText);
+        if (after && this.locals.has(leftText)) return copyObligations(after, rightAlias, leftText);
         // `fw->ptl = ptl;`, `*ptlp = ptl;`: the acquired object now lives outside this function.
         const rightText = normaliseOperand(right.text);
         if (after && !this.locals.has(baseName(leftText)) || (after && (left.type === 'pointer_expression' || leftText.includes('->')))) {
@@ -360,9 +325,9 @@ class FunctionAnalysis {
     if (!name) return state;
     if (NORETURN.has(name)) return null;
     const releases = this.catalog.releasers.get(name);
-    if (releases) state = this.release(node, name, state);
+    if (releases) state = releaseByCall(node, name, state);
     const helper = this.helpers.get(name);
-    if (helper && state) state = this.releaseThroughHelper(node, helper, state);
+    if (helper && state) state = releaseThroughHelper(node, helper, state);
     const entry = this.catalog.functions.get(name);
     if (entry && entry.holds.length > 0 && state) state = this.acquire(node, entry, state);
     return state;
@@ -391,46 +356,6 @@ class FunctionAnalysis {
     entry.holds.forEach((held, i) => {
       next.set(`${acquisition}.${i}`, { acquisition, entry, held, keys, resultVar: target.text, aliases: target.aliases, escaped, witnesses, emptyTests, call });
     });
-    return next;
-  }
-
-  /** `copy = source;`: a new name for an acquired object, or for its "nothing held" field. */
-  private copyOf(state: Map<string, Obligation>, source: string, copy: string): Map<string, Obligation> {
-    return new Map([...state].map(([id, ob]) => {
-      if (ob.aliases.includes(source)) return [id, { ...ob, aliases: [...ob.aliases, copy], keys: [...ob.keys, copy] }];
-      if (ob.emptyTests.includes(source)) return [id, { ...ob, emptyTests: [...ob.emptyTests, copy] }];
-      return [id, ob];
-    }));
-  }
-
-  private releaseThroughHelper(call: Node, helper: Array<{ releaser: string; param: number }>, state: Map<string, Obligation>): State {
-    const args = argumentsOf(call).map((a) => normaliseOperand(a.text));
-    const next = new Map(state);
-    for (const { releaser, param } of helper) {
-      const arg = args[param];
-      if (!arg) continue;
-      for (const [id, ob] of state) {
-        if (!ob.keys.some((k) => k === arg || baseName(k) === arg)) continue;
-        if (releaser === STORED) next.set(id, { ...ob, escaped: true });
-        else if (ob.held.releasedBy.includes(releaser)) next.delete(id);
-      }
-    }
-    return next;
-  }
-
-  private release(call: Node, name: string, state: Map<string, Obligation>): State {
-    const args = argumentsOf(call).map((a) => normaliseOperand(a.text));
-    const candidates = [...state].filter(([, ob]) => ob.held.releasedBy.includes(name));
-    if (candidates.length === 0) return state;
-    // Most specific first: the variable holding the result, then the key argument, then any shared argument
-    // (a reused `ptl`: only the latest acquisition), then — no recognisable name — the latest acquisition.
-    const byAlias = candidates.filter(([, ob]) => ob.aliases.some((a) => args.includes(a)));
-    const byKey = candidates.filter(([, ob]) => ob.entry.keyArgument !== undefined && args.includes(ob.keys[ob.aliases.length]));
-    const byAny = candidates.filter(([, ob]) => ob.keys.some((k) => args.includes(k)));
-    const latest = (list: typeof candidates) => list.filter(([, ob]) => ob.acquisition === list[list.length - 1][1].acquisition);
-    const released = byAlias.length > 0 ? byAlias : byKey.length > 0 ? byKey : byAny.length > 0 ? latest(byAny) : latest(candidates);
-    const next = new Map(state);
-    for (const [id] of released) next.delete(id);
     return next;
   }
 
@@ -485,7 +410,7 @@ class FunctionAnalysis {
         if (TRANSPARENT_WRAPPERS.has(name) && args.length === 1) return this.cond(args[0], state);
         if ((name === 'IS_ERR' || name === 'IS_ERR_OR_NULL') && args.length === 1) {
           const after = this.expr(args[0], state);
-          return this.refine(normaliseOperand(args[0].text), after, name === 'IS_ERR' ? 'is-err' : 'is-err-or-null');
+          return refineState(normaliseOperand(args[0].text), after, name === 'IS_ERR' ? 'is-err' : 'is-err-or-null');
         }
         const entry = this.catalog.functions.get(name);
         if (entry && entry.holds.length > 0 && entry.failure !== 'none' && entry.failure !== 'err-ptr') {
@@ -500,32 +425,14 @@ class FunctionAnalysis {
       case 'assignment_expression': {
         const after = this.expr(node, state);
         const left = node.childForFieldName('left');
-        return left ? this.refine(normaliseOperand(left.text), after, 'truthy') : [after, after];
+        return left ? refineState(normaliseOperand(left.text), after, 'truthy') : [after, after];
       }
       case 'identifier': case 'field_expression':
-        return this.refine(normaliseOperand(node.text), state, 'truthy');
+        return refineState(normaliseOperand(node.text), state, 'truthy');
     }
     const after = this.expr(node, state);
     return [after, after];
   }
 
-  /** Splits a state on a test of `variable`: obligations bound to it survive only where the acquire succeeded. */
-  private refine(variable: string, state: State, test: 'truthy' | 'is-err' | 'is-err-or-null'): [State, State] {
-    if (!state) return [null, null];
-    const whenTrue = new Map(state);
-    const whenFalse = new Map(state);
-    for (const [id, ob] of state) {
-      if (test === 'truthy' && heldOnlyIfNonZero(ob, variable)) { whenFalse.delete(id); continue; }
-      if (!ob.aliases.includes(variable)) continue;
-      const failure = ob.entry.failure;
-      if (test === 'truthy') {
-        if (failure === 'nonzero') whenTrue.delete(id);
-        else if (failure !== 'none') whenFalse.delete(id);
-      } else if (failure === 'err-ptr' || failure === 'err-or-null' || test === 'is-err-or-null') {
-        whenTrue.delete(id);
-      }
-    }
-    return [whenTrue, whenFalse];
-  }
 }
 

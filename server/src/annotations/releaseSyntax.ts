@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { CallContextCatalog } from './callContext';
-import type { Obligation } from './releaseAnalysis';
+import type { Obligation } from './obligations';
 
 /** Syntax helpers of the missing-release analysis: names, operands, conditions, where a call's result goes. */
 export const TRANSPARENT_WRAPPERS = new Set(['likely', 'unlikely', 'WARN_ON', 'WARN_ON_ONCE', 'VM_WARN_ON', 'VM_WARN_ON_ONCE', 'data_race', 'READ_ONCE']);
