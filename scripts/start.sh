@@ -185,14 +185,14 @@ done
 
 # ---- the demo ------------------------------------------------------------------------------------------------
 section "1. Index the tree (whole-tree C index, cached between runs)"
-if ! STEP_LIVE_STDERR=1 run_step "index" "0" 0 -- index "${CACHE_ARGS[@]}" "$TREE"; then
+if ! STEP_LIVE_STDERR=1 run_step "index" "0" 0 -- index ${CACHE_ARGS[@]+"${CACHE_ARGS[@]}"} "$TREE"; then
   [ ${#skipped[@]} -gt 0 ] || die "indexing $TREE failed (see above); nothing else can be shown."
 fi
 
 section "2. Hover: what the editor shows on a tracked symbol"
 if [ -n "$symbol" ]; then
   printf '%s is defined at %s:%s\n' "$symbol" "$symbol_file" "$site"
-  run_step "hover" "0" "$HOVER_LINES" -- hover "$TREE/$symbol_file:$site" "${CACHE_ARGS[@]}" \
+  run_step "hover" "0" "$HOVER_LINES" -- hover "$TREE/$symbol_file:$site" ${CACHE_ARGS[@]+"${CACHE_ARGS[@]}"} \
     && [ "$(wc -l <"$out")" -gt "$HOVER_LINES" ] && printf '(the whole hover: kernel-mm-lens hover %s)\n' "$symbol_file:$site"
 else
   printf 'skipped: none of the demonstrated symbols is defined where expected in this tree:%s\n' \
