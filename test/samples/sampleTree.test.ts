@@ -230,3 +230,27 @@ describe('samples/mini-kernel: the removed-API lint', () => {
     assert.equal(fixed.split('\n').length, kconfig.split('\n').length - 1);
   });
 });
+
+describe('scripts/start.sh: arguments are checked before anything is installed or built', () => {
+  const start = (...args: string[]) => spawnSync('bash', [startScript, ...args], { encoding: 'utf8', env: { ...process.env, CI: '1' } });
+
+  it('--help prints the usage and exits 0', () => {
+    const result = start('--help');
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /^start\.sh \[--no-open\] \[KERNEL_TREE\]/);
+    assert.match(result.stdout, /samples\/mini-kernel/);
+  });
+
+  it('a tree that is not a directory, an unknown option or two trees: exit 2 with a clear message, no build', () => {
+    const missing = start(path.join(sample, 'no-such-tree'));
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /start\.sh: error: .*no-such-tree is not a directory \(expected the top of a kernel source tree\)/);
+    assert.doesNotMatch(missing.stdout, /Building|npm ci/);
+    const option = start('--frobnicate');
+    assert.equal(option.status, 2);
+    assert.match(option.stderr, /unknown option --frobnicate/);
+    const two = start(sample, sample);
+    assert.equal(two.status, 2);
+    assert.match(two.stderr, /only one KERNEL_TREE may be given/);
+  });
+});
