@@ -1,5 +1,5 @@
 import type { CliCommand } from './command';
-import { parseArgs } from './args';
+import { parseArgs, UsageError } from './args';
 
 export const lspCommand: CliCommand = {
   name: 'lsp',
@@ -14,7 +14,7 @@ export const lspCommand: CliCommand = {
   },
   async run(argv) {
     const args = parseArgs(argv, this.options);
-    if (args.options['node-ipc']) { throw new (await import('./args')).UsageError('only --stdio is supported'); }
+    if (args.options['node-ipc']) throw new UsageError('only --stdio is supported');
     const { startLanguageServer } = await import('../lsp/server');
     startLanguageServer({ cacheDir: typeof args.options['cache-dir'] === 'string' ? args.options['cache-dir'] : undefined });
     // The connection keeps the process alive; resolve only when it ends.
