@@ -21,6 +21,8 @@ export interface OpenDocuments {
 export interface ServerContext {
   readonly connection: Connection;
   readonly documents: OpenDocuments;
+  /** Folder for persistent state (index cache, notes): the client's storage folder, else the user cache. */
+  readonly cacheDir: string;
   /** Absolute path of the kernel tree (first workspace folder), if any. */
   readonly root: string | undefined;
   settings(): KernelMmLensSettings;

@@ -12,6 +12,7 @@ import { DocumentStore } from '../parsing/documentStore';
 import { IndexService } from '../indexing/indexService';
 import { loadCLanguage } from '../parsing/treeSitter';
 import { mergeSettings } from './settings';
+import { defaultCacheDir } from '../paths';
 
 export interface ServerOptions {
   cacheDir?: string;
@@ -30,6 +31,7 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
   let root: string | undefined;
   let clientSupportsConfiguration = false;
   let workspaceTrusted = true;
+  let cacheDir = options.cacheDir ?? defaultCacheDir();
   const settingsListeners: Array<(s: KernelMmLensSettings) => void> = [];
   const documents = new DocumentStore(connection, log);
   const indexService = new IndexService(log);
@@ -38,6 +40,7 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
     connection,
     documents,
     get root() { return root; },
+    get cacheDir() { return cacheDir; },
     settings: () => settings,
     onSettingsChanged: (listener) => { settingsListeners.push(listener); },
     currentIndex: () => indexService.current(),
@@ -59,7 +62,8 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
     workspaceTrusted = init.workspaceTrusted !== false;
     root = rootOf(params);
     clientSupportsConfiguration = !!params.capabilities.workspace?.configuration;
-    indexService.configure({ root, cacheDir: init.cacheDir ?? options.cacheDir, settings });
+    cacheDir = init.cacheDir ?? options.cacheDir ?? defaultCacheDir();
+    indexService.configure({ root, cacheDir, settings });
     // Fail at start-up, clearly, if the grammar cannot load (ABI mismatch, missing wasm).
     await loadCLanguage();
     const capabilities: ServerCapabilities = {

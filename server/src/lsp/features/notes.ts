@@ -9,15 +9,14 @@ import type { ServerContext } from '../context';
 import { NotesService } from '../../notes/service';
 import { resolveNotesPath } from '../../notes/store';
 import { toWire, readSourceFile } from '../../notes/wire';
-import { defaultCacheDir } from '../../paths';
 
 /**
  * Review notes over LSP: kernelMmLens/notes/{list,add,reply,resolve,delete,export}, so any editor can read and
  * write them. Storage: the `notesFile` setting, else `<cacheDir>/notes/<workspace>-<hash>.json` (outside the tree).
  */
 function serviceFor(ctx: ServerContext): NotesService {
-  // The client's storage folder (InitializationOptions.cacheDir) once the context exposes it; the user cache otherwise.
-  const cacheDir = (ctx as ServerContext & { cacheDir?: string }).cacheDir ?? defaultCacheDir();
+  // The client's storage folder (InitializationOptions.cacheDir), else the user cache: never inside the tree.
+  const cacheDir = ctx.cacheDir;
   const notesPath = resolveNotesPath(ctx.settings().notesFile, ctx.root, cacheDir);
   return new NotesService(notesPath, {
     readSource: (file) => {
