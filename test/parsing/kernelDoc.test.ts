@@ -94,3 +94,18 @@ test('escapeMarkdown leaves plain prose readable and escape=false inserts truste
   assert.equal(kernelDocToMarkdown(doc, false), 'uses *emphasis*');
   assert.equal(kernelDocToMarkdown(doc), 'uses \\*emphasis\\*');
 });
+
+test('list items in a section stay a list, with escaped text', () => {
+  const doc = parseKernelDoc(`/**
+ * demo_map - map a demo range
+ *
+ * Return:
+ * * 0 - success, the range is
+ *   mapped.
+ * * -EINVAL - [bad](javascript:alert(1)) range
+ */`);
+  assert.equal(doc.returns, '* 0 - success, the range is mapped.\n* -EINVAL - [bad](javascript:alert(1)) range');
+  const html = render(kernelDocToMarkdown(doc));
+  assert.match(html, /<li>0 - success, the range is mapped\.<\/li>\n<li>-EINVAL - \[bad\]\(javascript:alert\(1\)\) range<\/li>/);
+  assert.equal(html.includes('<a '), false);
+});

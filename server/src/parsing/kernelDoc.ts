@@ -95,15 +95,25 @@ export function parseKernelDoc(raw: string): KernelDoc {
   return doc;
 }
 
-/** Lines to paragraphs: consecutive lines joined by a space, paragraphs separated by one blank line. */
+const LIST_ITEM = /^(?:[-*]|\d+[.)])\s+\S/;
+
+/**
+ * Lines to paragraphs: wrapped lines joined by a space, paragraphs separated by one blank line. List
+ * items (`* 0 - success`, `- item`, `1. step`) keep a line of their own, continuation lines joined to them.
+ */
 function collapseParagraphs(lines: string[]): string {
   const paragraphs: string[] = [];
   let current: string[] = [];
-  for (const line of lines) {
-    if (line.trim() === '') { if (current.length > 0) paragraphs.push(current.join(' ')); current = []; }
-    else current.push(line.trim());
+  let line = '';
+  const endLine = () => { if (line) current.push(line); line = ''; };
+  const endParagraph = () => { endLine(); if (current.length > 0) paragraphs.push(current.join('\n')); current = []; };
+  for (const raw of lines) {
+    const text = raw.trim();
+    if (text === '') { endParagraph(); continue; }
+    if (LIST_ITEM.test(text)) endLine();
+    line = line ? `${line} ${text}` : text;
   }
-  if (current.length > 0) paragraphs.push(current.join(' '));
+  endParagraph();
   return paragraphs.join('\n\n');
 }
 
@@ -122,16 +132,29 @@ export function escapeMarkdown(text: string): string {
 
 /** Markdown for a hover. With `escape` false the comment text is inserted as is (only for trusted text). */
 export function kernelDocToMarkdown(doc: KernelDoc, escape = true): string {
-  const text = escape ? escapeMarkdown : (value: string) => value;
+  const text = escape ? escapeWithLists : (value: string) => value;
   const out: string[] = [];
   if (doc.summary) out.push(text(doc.summary));
   if (doc.params.length > 0) {
     out.push('**Parameters**\n\n' + doc.params.map((param) => `- ${paramName(param.name, escape)} — ${text(param.description)}`).join('\n'));
   }
   if (doc.body) out.push(text(doc.body));
-  if (doc.context) out.push(`**Context:** ${text(doc.context)}`);
-  if (doc.returns) out.push(`**Return:** ${text(doc.returns)}`);
+  const section = (heading: string, body: string) => {
+    const rendered = text(body);
+    // A section that opens with a list needs the list on its own lines.
+    out.push(rendered.startsWith('- ') ? `**${heading}:**\n\n${rendered}` : `**${heading}:** ${rendered}`);
+  };
+  if (doc.context) section('Context', doc.context);
+  if (doc.returns) section('Return', doc.returns);
   return out.join('\n\n');
+}
+
+/** Escapes each line; list items of the comment become Markdown list items with our own marker. */
+function escapeWithLists(value: string): string {
+  return value.split('\n').map((line) => {
+    const item = /^(?:[-*]|\d+[.)])\s+(.*)$/.exec(line);
+    return item ? `- ${escapeMarkdown(item[1])}` : escapeMarkdown(line);
+  }).join('\n');
 }
 
 function paramName(name: string, escape: boolean): string {
