@@ -5,9 +5,10 @@ import { generatedNames, isNameGenerator } from './nameGenerators';
 import { LineMap, findDirectiveSpans, nextNonBlank, scanIdentifiers, splitMacroArguments } from './textScan';
 
 /**
- * Precise per-file extraction from a tree-sitter tree: definitions (with signature, kernel-doc, arch) and
- * every identifier occurrence in code. Used for open documents and wherever the index wants tree-sitter
- * precision. The tree must come from `parseKernelC`/`parseMasked` over this same `text`.
+ * Precise per-file extraction: definitions from the tree-sitter tree (with signature, kernel-doc, arch,
+ * ERROR recovery and generator macros) and every identifier occurrence in code from a lexical scan of
+ * the same text. Used for open documents and wherever the index wants tree-sitter precision. The tree
+ * must come from `parseKernelC`/`parseMasked` over this same `text`.
  */
 
 /** A reference with the identifier it names (the index groups references by name). */
@@ -24,7 +25,7 @@ export interface Extraction {
   references: NamedReference[];
 }
 
-/** Keywords tree-sitter reports as identifiers inside misparsed macro arguments (`SYSCALL_DEFINE3(x, unsigned long, a)`). */
+/** C keywords: the lexical scan sees them as identifiers, but they are not references to anything. */
 const KEYWORDS = new Set(['unsigned', 'signed', 'long', 'short', 'int', 'char', 'void', 'const', 'volatile', 'struct', 'union', 'enum',
   'static', 'extern', 'inline', 'float', 'double', 'return', 'if', 'else', 'for', 'while', 'do', 'switch', 'case', 'default',
   'break', 'continue', 'goto', 'sizeof', 'typedef', 'register', 'restrict', 'auto', 'defined', 'typeof', '__typeof__',
