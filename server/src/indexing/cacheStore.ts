@@ -11,11 +11,12 @@ import { NameTable } from './nameTable';
 
 const MAGIC = Buffer.from('KMMLIDX\0', 'latin1');
 /** Bump when the layout of IndexData or of packed definitions changes. */
-export const CACHE_FORMAT_VERSION = 4;
+export const CACHE_FORMAT_VERSION = 5;
 const DIGEST_BYTES = 20;
 
 type SectionType = 'text' | 'json' | 'f64' | 'u32' | 'i32' | 'u8';
-type SectionName = Exclude<keyof IndexData, 'names'> | 'nameBytes' | 'nameOffsets';
+type SectionName = Exclude<keyof IndexData, 'names' | 'derived'> | 'nameBytes' | 'nameOffsets' | 'nameSlots'
+  | 'defFile' | 'nameDefStart' | 'nameDefs' | 'nameFileStart' | 'nameFiles';
 interface SectionHeader { name: SectionName; type: SectionType; offset: number; length: number }
 interface CacheHeader { root: string; settingsKey: string; createdAt: string; sections: SectionHeader[] }
 
@@ -34,13 +35,18 @@ const SECTIONS: Array<[SectionName, SectionType]> = [
   ['fileSize', 'f64'], ['fileMtime', 'f64'], ['fileDefStart', 'u32'], ['defs', 'i32'],
   ['fileIdentStart', 'u32'], ['idents', 'u32'], ['fileRefCount', 'u32'],
 ];
+/** Sections a reader can do without (recomputed when absent). */
+const DERIVED_SECTIONS: Array<[SectionName, SectionType]> = [
+  ['nameSlots', 'i32'], ['defFile', 'u32'], ['nameDefStart', 'u32'], ['nameDefs', 'u32'], ['nameFileStart', 'u32'], ['nameFiles', 'u32'],
+];
 
 export function writeIndexCache(file: string, data: IndexData): number {
   const payloads: Array<{ header: SectionHeader; bytes: Uint8Array }> = [];
   const names = data.names.serialize();
-  const sources: Record<string, unknown> = { ...data, nameBytes: names.bytes, nameOffsets: names.offsets };
-  for (const [name, type] of SECTIONS) {
+  const sources: Record<string, unknown> = { ...data, ...(data.derived ?? {}), nameBytes: names.bytes, nameOffsets: names.offsets, nameSlots: names.slots };
+  for (const [name, type] of [...SECTIONS, ...DERIVED_SECTIONS]) {
     const value = sources[name];
+    if (value === undefined) continue;
     let bytes: Uint8Array;
     if (type === 'text') bytes = Buffer.from((value as string[]).join('\n'), 'utf8');
     else if (type === 'json') bytes = Buffer.from(JSON.stringify(value), 'utf8');
@@ -138,9 +144,11 @@ export function readIndexCache(file: string, expectedRoot?: string): IndexData {
   const nameOffsets = data.nameOffsets as Uint32Array;
   const nameBytes = data.nameBytes as Uint8Array;
   if (nameOffsets.length === 0 || nameOffsets[nameOffsets.length - 1] !== nameBytes.length) throw new CacheError('inconsistent name table');
-  data.names = new NameTable(nameBytes, nameOffsets);
-  delete data.nameBytes;
-  delete data.nameOffsets;
+  data.names = new NameTable(nameBytes, nameOffsets, data.nameSlots as Int32Array | undefined);
+  if (DERIVED_SECTIONS.slice(1).every(([name]) => data[name] !== undefined)) {
+    data.derived = Object.fromEntries(DERIVED_SECTIONS.slice(1).map(([name]) => [name, data[name]])) as unknown as IndexData['derived'];
+  }
+  for (const name of ['nameBytes', 'nameOffsets', 'nameSlots', ...DERIVED_SECTIONS.map(([n]) => n)]) delete data[name];
   const complete = data as unknown as IndexData;
   if (complete.fileDefStart.length !== complete.files.length + 1 || complete.fileIdentStart.length !== complete.files.length + 1) {
     throw new CacheError('inconsistent file tables');

@@ -73,9 +73,10 @@ export function scanTree(root: string, options: ScanOptions, log: (message: stri
   const seenRealPaths = new Set<string>();
   const skip = (file: string, reason: string) => { skipped.push({ file, reason }); log(`skipped ${file}: ${reason}`); };
 
-  let rootReal: string;
-  try { rootReal = fs.realpathSync(root); } catch (err) { throw new Error(`cannot read the tree ${root}: ${(err as Error).message}`); }
-  seenRealPaths.add(rootReal);
+  try {
+    const rootStat = fs.statSync(root);
+    seenRealPaths.add(`${rootStat.dev}:${rootStat.ino}`);
+  } catch (err) { throw new Error(`cannot read the tree ${root}: ${(err as Error).message}`); }
   const pending: string[] = [''];
   while (pending.length > 0) {
     if (options.isCancelled?.()) break;
@@ -99,21 +100,23 @@ export function scanTree(root: string, options: ScanOptions, log: (message: stri
       if (entry.isSymbolicLink()) {
         let real: string;
         let stat: fs.Stats;
-        try { real = fs.realpathSync(full); stat = fs.statSync(real); } catch (err) {
+        try { real = fs.realpathSync.native(full); stat = fs.statSync(real); } catch (err) {
           const code = (err as NodeJS.ErrnoException).code;
           if (kindOfFile(entry.name) || code === 'ELOOP') skip(rel, code === 'ELOOP' ? 'symlink loop' : `broken symlink (${code ?? 'error'})`);
           continue;
         }
-        if (seenRealPaths.has(real)) { if (stat.isDirectory()) skip(rel, 'symlink to a folder already indexed'); continue; }
-        seenRealPaths.add(real);
+        const identity = `${stat.dev}:${stat.ino}`;
+        if (seenRealPaths.has(identity)) { if (stat.isDirectory()) skip(rel, 'symlink to a folder already indexed'); continue; }
+        seenRealPaths.add(identity);
         isDir = stat.isDirectory();
         isFile = stat.isFile();
       } else if (isDir) {
-        // Bind mounts and hard-linked folders can still repeat a folder: dedupe folders by real path too.
-        let real: string;
-        try { real = fs.realpathSync(full); } catch { continue; }
-        if (seenRealPaths.has(real)) continue;
-        seenRealPaths.add(real);
+        // Bind mounts can still repeat a folder: dedupe folders by device and inode (cheaper than realpath).
+        let stat: fs.Stats;
+        try { stat = fs.statSync(full); } catch { continue; }
+        const identity = `${stat.dev}:${stat.ino}`;
+        if (seenRealPaths.has(identity)) continue;
+        seenRealPaths.add(identity);
       }
       if (isDir) { pending.push(rel); continue; }
       if (!isFile || !kindOfFile(entry.name)) continue;

@@ -9,6 +9,8 @@ import { runExtraction } from './workerPool';
 import { IndexDataBuilder, type IndexData } from './indexData';
 import { cacheFileFor, readIndexCache, writeIndexCache, CacheError } from './cacheStore';
 import { TreeIndex } from './treeIndex';
+import { readSourceFile } from './fileExtraction';
+import * as path from 'path';
 import type { IndexStats } from './types';
 
 export interface BuildOptions {
@@ -21,6 +23,8 @@ export interface BuildOptions {
   preferredArch?: string;
   /** Ignore the cache and index everything again. */
   rebuild?: boolean;
+  /** Up to this many changed files are laid over the cached index instead of rewriting it (default 200). */
+  overlayLimit?: number;
   isCancelled?: () => boolean;
   onProgress?: (message: string, percent: number) => void;
   log?: (message: string) => void;
@@ -59,25 +63,45 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
     }
   }
 
-  const builder = new IndexDataBuilder(scan.files);
   const toExtract: Array<{ index: number; file: string; size: number }> = [];
-  let fromCache = 0;
+  const unchanged: Array<{ index: number; previousFile: number }> = [];
+  let deleted: string[] = [];
   if (previous) {
     const previousIds = new Map(previous.files.map((file, id) => [file, id]));
-    const idMap = new Int32Array(previous.names.size).fill(-1);
     scan.files.forEach((scanned: ScannedFile, index) => {
       const old = previousIds.get(scanned.file);
-      if (old !== undefined && previous!.fileSize[old] === scanned.size && previous!.fileMtime[old] === scanned.mtimeMs) {
-        builder.addFromPrevious(index, previous!, old, idMap);
-        fromCache++;
-      } else {
-        toExtract.push({ index, file: scanned.file, size: scanned.size });
-      }
+      previousIds.delete(scanned.file);
+      if (old !== undefined && previous!.fileSize[old] === scanned.size && previous!.fileMtime[old] === scanned.mtimeMs) unchanged.push({ index, previousFile: old });
+      else toExtract.push({ index, file: scanned.file, size: scanned.size });
     });
+    deleted = [...previousIds.keys()];
   } else {
     scan.files.forEach((scanned, index) => toExtract.push({ index, file: scanned.file, size: scanned.size }));
   }
-  log(`index: ${scan.files.length} files (${fromCache} unchanged from cache, ${toExtract.length} to read), ${scan.skipped.length} skipped`);
+  const fromCache = unchanged.length;
+  log(`index: ${scan.files.length} files (${fromCache} unchanged from cache, ${toExtract.length} to read, ${deleted.length} gone), ${scan.skipped.length} skipped`);
+
+  // Warm start: the cached index as it is, with the few changed files laid over it (re-read on each start
+  // until a larger refresh rewrites the cache). No copy of the big arrays, no rebuild of the tables.
+  if (previous && toExtract.length + deleted.length <= (options.overlayLimit ?? 200)) {
+    const index = new TreeIndex(previous, { preferredArch: options.preferredArch, maxFileSize: options.maxFileSize });
+    for (const file of deleted) index.removeFile(file);
+    for (const { file } of toExtract) {
+      if (options.isCancelled?.()) return { index: undefined, cancelled: true, stats: emptyStats() };
+      const read = readSourceFile(path.join(options.root, file), options.maxFileSize);
+      if ('error' in read) { log(`skipped ${file}: ${read.error}`); index.removeFile(file); continue; }
+      index.updateFile(file, read.text);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    index.setRunStats({ seconds, fromCache, parsed: toExtract.length });
+    return { index, cancelled: false, stats: { ...index.stats(), seconds }, cacheFile };
+  }
+
+  const builder = new IndexDataBuilder(scan.files, previous);
+  if (previous) {
+    const idMap = new Int32Array(0);
+    for (const { index, previousFile } of unchanged) builder.addFromPrevious(index, previous, previousFile, idMap);
+  }
 
   const { cancelled } = await runExtraction({
     root: options.root,
@@ -91,11 +115,13 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
   if (cancelled) return { index: undefined, cancelled: true, stats: emptyStats() };
 
   const data = builder.build(options.root, settingsKey, scan.skipped);
+  // The index derives its query tables first, so the cache stores them and a warm start skips that work.
+  const index = new TreeIndex(data, { preferredArch: options.preferredArch, maxFileSize: options.maxFileSize });
   let cacheBytes: number | undefined;
   if (cacheFile && (toExtract.length > 0 || !previous || data.files.length !== previous.files.length)) {
     try { cacheBytes = writeIndexCache(cacheFile, data); } catch (err) { log(`cannot write the index cache ${cacheFile}: ${(err as Error).message}`); }
   }
   const seconds = (performance.now() - started) / 1000;
-  const index = new TreeIndex(data, { preferredArch: options.preferredArch, maxFileSize: options.maxFileSize, stats: { seconds, fromCache, parsed: toExtract.length } });
+  index.setRunStats({ seconds, fromCache, parsed: toExtract.length });
   return { index, cancelled: false, stats: { ...index.stats(), seconds: (performance.now() - started) / 1000 }, cacheFile, cacheBytes };
 }

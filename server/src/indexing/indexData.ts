@@ -23,6 +23,16 @@ export interface IndexData {
   idents: Uint32Array;
   fileRefCount: Uint32Array;
   skipped: SkippedFile[];
+  /** Query tables derived from the above (by-name CSR); persisted so a warm start does not recompute them. */
+  derived?: DerivedTables;
+}
+
+export interface DerivedTables {
+  defFile: Uint32Array;
+  nameDefStart: Uint32Array;
+  nameDefs: Uint32Array;
+  nameFileStart: Uint32Array;
+  nameFiles: Uint32Array;
 }
 
 /** Per-file entries with global name ids, assembled into `IndexData` once all files are known. */
@@ -34,12 +44,17 @@ export interface FileEntry {
 
 /** Collects files (from worker batches or from a previous cache) and assembles the flat arrays. */
 export class IndexDataBuilder {
-  readonly names = new NameTable();
+  readonly names: NameTable;
   private readonly entries: Array<FileEntry | undefined>;
   readonly skipped: SkippedFile[] = [];
 
-  constructor(private readonly files: Array<{ file: string; size: number; mtimeMs: number }>) {
+  /**
+   * With `previous`, name ids of the previous index are kept (its table is copied), so unchanged files are
+   * reused as they are and the sorted-name table is merged instead of sorted again.
+   */
+  constructor(private readonly files: Array<{ file: string; size: number; mtimeMs: number }>, private readonly previous?: IndexData) {
     this.entries = new Array(files.length);
+    this.names = previous ? previous.names.clone() : new NameTable();
   }
 
   nameId(name: string): number { return this.names.intern(name); }
@@ -67,6 +82,15 @@ export class IndexDataBuilder {
 
   /** Reuses an unchanged file's entry from a previous index (ids translated through its name table). */
   addFromPrevious(fileIndex: number, previous: IndexData, previousFile: number, previousIdMap: Int32Array): void {
+    if (previous === this.previous) {
+      // Same name ids: the file's entries are copied as they are.
+      this.entries[fileIndex] = {
+        defs: previous.defs.subarray(previous.fileDefStart[previousFile] * DEF_FIELDS, previous.fileDefStart[previousFile + 1] * DEF_FIELDS),
+        idents: previous.idents.subarray(previous.fileIdentStart[previousFile], previous.fileIdentStart[previousFile + 1]),
+        referenceCount: previous.fileRefCount[previousFile],
+      };
+      return;
+    }
     const translate = (oldId: number) => {
       let id = previousIdMap[oldId];
       if (id < 0) { id = this.nameId(previous.names.name(oldId)); previousIdMap[oldId] = id; }
@@ -119,19 +143,34 @@ export class IndexDataBuilder {
     });
     data.fileDefStart[kept.length] = defAt / DEF_FIELDS;
     data.fileIdentStart[kept.length] = identAt;
-    data.sortedNames = sortDefinedNames(data);
+    data.sortedNames = sortDefinedNames(data, this.previous);
     return data;
   }
 }
 
-/** Ids of defined names sorted case-insensitively; computed once per build and persisted. */
-function sortDefinedNames(data: IndexData): Uint32Array {
+/**
+ * Ids of defined names sorted case-insensitively (persisted). A refresh with the same name ids keeps the
+ * previous order, drops names no longer defined and merges in the few new ones instead of sorting millions.
+ */
+function sortDefinedNames(data: IndexData, previous?: IndexData): Uint32Array {
   const hasDefinition = new Uint8Array(data.names.size);
   for (let o = 0; o < data.defs.length; o += DEF_FIELDS) hasDefinition[data.defs[o + DefField.Name]] = 1;
-  let count = 0;
-  for (let id = 0; id < hasDefinition.length; id++) count += hasDefinition[id];
-  const ids = new Uint32Array(count);
-  let k = 0;
-  for (let id = 0; id < hasDefinition.length; id++) if (hasDefinition[id]) ids[k++] = id;
-  return ids.sort((a, b) => data.names.compareFolded(a, b));
+  const compare = (a: number, b: number) => data.names.compareFolded(a, b);
+  if (!previous) {
+    const ids: number[] = [];
+    for (let id = 0; id < hasDefinition.length; id++) if (hasDefinition[id]) ids.push(id);
+    return Uint32Array.from(ids).sort(compare);
+  }
+  const kept: number[] = [];
+  const seen = new Uint8Array(data.names.size);
+  for (const id of previous.sortedNames) if (id < hasDefinition.length && hasDefinition[id]) { kept.push(id); seen[id] = 1; }
+  const added: number[] = [];
+  for (let id = 0; id < hasDefinition.length; id++) if (hasDefinition[id] && !seen[id]) added.push(id);
+  added.sort(compare);
+  const merged = new Uint32Array(kept.length + added.length);
+  let i = 0, j = 0, k = 0;
+  while (i < kept.length && j < added.length) merged[k++] = compare(kept[i], added[j]) <= 0 ? kept[i++] : added[j++];
+  while (i < kept.length) merged[k++] = kept[i++];
+  while (j < added.length) merged[k++] = added[j++];
+  return merged;
 }

@@ -11,7 +11,8 @@ export class NameTable {
   private slots: Int32Array;
   private view: Buffer;
 
-  constructor(bytes?: Uint8Array, offsets?: Uint32Array) {
+  /** `slots` (the hash table of a previous serialize()) skips re-hashing millions of names at load time. */
+  constructor(bytes?: Uint8Array, offsets?: Uint32Array, slots?: Int32Array) {
     if (bytes && offsets) {
       this.bytes = bytes;
       this.used = offsets[offsets.length - 1];
@@ -24,11 +25,22 @@ export class NameTable {
       this.count = 0;
     }
     this.view = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
-    this.slots = new Int32Array(0);
-    this.rehash(Math.max(1 << 12, nextPowerOfTwo(this.count * 2)));
+    const size = Math.max(1 << 12, nextPowerOfTwo(this.count * 2));
+    if (slots && slots.length === size) {
+      this.slots = slots;
+    } else {
+      this.slots = new Int32Array(0);
+      this.rehash(size);
+    }
   }
 
   get size(): number { return this.count; }
+
+  /** An independent copy with the same ids (a refresh keeps ids stable, so unchanged files need no remapping). */
+  clone(): NameTable {
+    const copy = new NameTable(this.bytes.slice(0, Math.max(this.used, 1)), this.offsets.slice(0, this.count + 1));
+    return copy;
+  }
 
   /** Id of a name, adding it if new. */
   intern(name: string): number {
@@ -100,8 +112,11 @@ export class NameTable {
   nameLength(id: number): number { return this.offsets[id + 1] - this.offsets[id]; }
 
   /** The storage to persist: bytes actually used and the offsets table. */
-  serialize(): { bytes: Uint8Array; offsets: Uint32Array } {
-    return { bytes: this.bytes.subarray(0, this.used), offsets: this.offsets.subarray(0, this.count + 1) };
+  serialize(): { bytes: Uint8Array; offsets: Uint32Array; slots: Int32Array } {
+    // Slots are only reusable at the size a fresh table of this count would have.
+    const size = Math.max(1 << 12, nextPowerOfTwo(this.count * 2));
+    if (this.slots.length !== size) this.rehash(size);
+    return { bytes: this.bytes.subarray(0, this.used), offsets: this.offsets.subarray(0, this.count + 1), slots: this.slots };
   }
 
   private lookup(name: string): number {

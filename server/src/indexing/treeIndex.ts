@@ -6,7 +6,7 @@
  */
 import * as path from 'path';
 import { DEF_FIELDS, DEFINITION_KINDS, DefField, extractText, kindCodeOf, readSourceFile, unpackDefinition } from './fileExtraction';
-import type { IndexData } from './indexData';
+import type { IndexData, DerivedTables } from './indexData';
 import type { Definition, DefinitionKind, IndexStats, KernelIndex, QueryOptions, Reference } from './types';
 import { normalizeSignature, type LexicalDefinition, type LexicalExtraction } from '../parsing/lexicalExtractor';
 
@@ -35,7 +35,7 @@ export class TreeIndex implements KernelIndex {
   private readonly preferredArch: string;
   private readonly maxFileSize: number;
 
-  constructor(readonly data: IndexData, private readonly options: TreeIndexOptions = {}) {
+  constructor(readonly data: IndexData, private options: TreeIndexOptions = {}) {
     this.root = data.root;
     this.preferredArch = options.preferredArch ?? 'x86';
     this.maxFileSize = options.maxFileSize ?? 2 * 1024 * 1024;
@@ -43,24 +43,14 @@ export class TreeIndex implements KernelIndex {
     const nameCount = data.names.size;
     const defCount = data.defs.length / DEF_FIELDS;
 
-    this.defFile = new Uint32Array(defCount);
-    for (let f = 0; f < data.files.length; f++) this.defFile.fill(f, data.fileDefStart[f], data.fileDefStart[f + 1]);
-    // name -> definitions (counting sort into CSR).
-    this.nameDefStart = new Uint32Array(nameCount + 1);
-    for (let d = 0; d < defCount; d++) this.nameDefStart[data.defs[d * DEF_FIELDS] + 1]++;
-    for (let n = 0; n < nameCount; n++) this.nameDefStart[n + 1] += this.nameDefStart[n];
-    this.nameDefs = new Uint32Array(defCount);
-    const defFill = this.nameDefStart.slice(0, nameCount);
-    for (let d = 0; d < defCount; d++) this.nameDefs[defFill[data.defs[d * DEF_FIELDS]]++] = d;
-    // name -> files mentioning it.
-    this.nameFileStart = new Uint32Array(nameCount + 1);
-    for (let k = 0; k < data.idents.length; k++) this.nameFileStart[data.idents[k] + 1]++;
-    for (let n = 0; n < nameCount; n++) this.nameFileStart[n + 1] += this.nameFileStart[n];
-    this.nameFiles = new Uint32Array(data.idents.length);
-    const fileFill = this.nameFileStart.slice(0, nameCount);
-    for (let f = 0; f < data.files.length; f++) {
-      for (let k = data.fileIdentStart[f]; k < data.fileIdentStart[f + 1]; k++) this.nameFiles[fileFill[data.idents[k]]++] = f;
-    }
+    const derived = data.derived && data.derived.defFile.length === defCount && data.derived.nameDefStart.length === nameCount + 1
+      && data.derived.nameFiles.length === data.idents.length ? data.derived : deriveTables(data);
+    data.derived = derived;
+    this.defFile = derived.defFile;
+    this.nameDefStart = derived.nameDefStart;
+    this.nameDefs = derived.nameDefs;
+    this.nameFileStart = derived.nameFileStart;
+    this.nameFiles = derived.nameFiles;
   }
 
   // ---- live updates ---------------------------------------------------------------------------
@@ -80,6 +70,9 @@ export class TreeIndex implements KernelIndex {
   }
 
   overlayFiles(): string[] { return [...this.overlay.keys()]; }
+
+  /** Statistics of the run that produced this index (set by the builder). */
+  setRunStats(stats: Partial<IndexStats>): void { this.options.stats = { ...this.options.stats, ...stats }; }
 
   private isShadowed(fileId: number): boolean {
     return this.overlay.size > 0 && this.overlay.has(this.data.files[fileId]);
@@ -266,9 +259,12 @@ export class TreeIndex implements KernelIndex {
 
   private sortDefinitions(definitions: Definition[]): Definition[] {
     const archRank = (d: Definition) => (!d.arch ? 0 : d.arch === this.preferredArch ? 1 : 2);
+    // A function defined in a .c file beats a header's inline stub of the same name (`#else` fallbacks).
+    const stubRank = (d: Definition) => (d.kind === 'function' && d.file.endsWith('.h') ? 1 : 0);
     return definitions.sort((a, b) =>
       Number(a.isDeclaration ?? false) - Number(b.isDeclaration ?? false)
       || archRank(a) - archRank(b)
+      || stubRank(a) - stubRank(b)
       || (a.arch ?? '').localeCompare(b.arch ?? '')
       || a.file.localeCompare(b.file)
       || a.nameRange.start.line - b.nameRange.start.line);
@@ -286,4 +282,27 @@ export class TreeIndex implements KernelIndex {
     if (this.textCache.size > 48) this.textCache.delete(this.textCache.keys().next().value!);
     return read.text;
   }
+}
+
+/** By-name tables (counting sort into CSR): name -> definitions, name -> files mentioning it. */
+function deriveTables(data: IndexData): DerivedTables {
+  const nameCount = data.names.size;
+  const defCount = data.defs.length / DEF_FIELDS;
+  const defFile = new Uint32Array(defCount);
+  for (let f = 0; f < data.files.length; f++) defFile.fill(f, data.fileDefStart[f], data.fileDefStart[f + 1]);
+  const nameDefStart = new Uint32Array(nameCount + 1);
+  for (let d = 0; d < defCount; d++) nameDefStart[data.defs[d * DEF_FIELDS] + 1]++;
+  for (let n = 0; n < nameCount; n++) nameDefStart[n + 1] += nameDefStart[n];
+  const nameDefs = new Uint32Array(defCount);
+  const defFill = nameDefStart.slice(0, nameCount);
+  for (let d = 0; d < defCount; d++) nameDefs[defFill[data.defs[d * DEF_FIELDS]]++] = d;
+  const nameFileStart = new Uint32Array(nameCount + 1);
+  for (let k = 0; k < data.idents.length; k++) nameFileStart[data.idents[k] + 1]++;
+  for (let n = 0; n < nameCount; n++) nameFileStart[n + 1] += nameFileStart[n];
+  const nameFiles = new Uint32Array(data.idents.length);
+  const fileFill = nameFileStart.slice(0, nameCount);
+  for (let f = 0; f < data.files.length; f++) {
+    for (let k = data.fileIdentStart[f]; k < data.fileIdentStart[f + 1]; k++) nameFiles[fileFill[data.idents[k]]++] = f;
+  }
+  return { defFile, nameDefStart, nameDefs, nameFileStart, nameFiles };
 }
