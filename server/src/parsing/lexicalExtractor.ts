@@ -8,6 +8,9 @@
  */
 import { tokenize, TokenKind, FLAG_DEAD, FLAG_PREPROCESSOR, C_KEYWORDS, type TokenStream } from './lexer';
 import type { DefinitionKind, Reference } from '../indexing/types';
+import { DeclarationView, BODY_MARKER, INITIALIZER_MARKER } from './declarationView';
+
+export { normalizeSignature } from './declarationWords';
 
 /** Expands a generator macro invocation (`PAGEFLAG(Locked, locked, PF_NO_TAIL)`) into the names it defines. */
 export type GeneratorLookup = (macro: string, args: string[]) => Array<{ name: string; kind: DefinitionKind }> | undefined;
@@ -43,18 +46,6 @@ export interface ExtractOptions {
   references?: 'all' | ReadonlySet<string>;
 }
 
-/** Attribute-like macros that take arguments and sit around declarators: never a function's name. */
-const ATTRIBUTE_CALLS = new Set([
-  '__attribute__', '__attribute', '__section', '__aligned', '__printf', '__scanf', '__alloc_size', '__must_hold',
-  '__acquires', '__releases', '__cond_acquires', '__cond_releases', '__diag_ignore', '__assume_aligned', '__counted_by',
-  '__designated_init', 'alignas', '_Alignas', '__malloc', '__realloc_size', '__no_sanitize_or_inline', '__nocfi',
-  '__free', '__cleanup', '__guarded_by', '__pt_guarded_by', 'asm', '__asm__', '__asm', '__ro_after_init_section',
-  '__ALIGN_KERNEL', '__percpu_qual', 'BTF_TYPE_TAG', '__retain', '__used_section', '__exitcall', '__initcall',
-]);
-
-/** Words that may follow a declarator name but are never the name (`int x __read_mostly;`). */
-const TRAILING_ATTRIBUTES = /^(__(read_mostly|ro_after_init|initdata|initconst|exitdata|refdata|meminitdata|initdata_memblock|page_aligned_data|page_aligned_bss|cacheline_aligned|cacheline_aligned_in_smp|cacheline_internodealigned_in_smp|maybe_unused|always_unused|used|weak|packed|percpu|rcu|iomem|user|force|bitwise|latent_entropy|randomize_layout|no_randomize_layout|aligned_largest|nosavedata|visible|init|exit|ref|cold|hot|pure|must_check|noreturn|always_inline|noinline|nocfi|noinstr|kprobes|irq_entry|sched|lockfunc|private|nonstring|data_racy|guarded_by|tracepoint_string|initconst_or_module|cpuidle|flatten|unused|sramdata|nostackprotector)|____cacheline_aligned|____cacheline_aligned_in_smp|____cacheline_internodealigned_in_smp|noinline|notrace|asmlinkage|inline|__inline|__always_inline|__init|__exit|__ref|__meminit|__devinit|noinstr|__noreturn)$/;
-
 interface Scope {
   kind: 'function' | 'struct' | 'union' | 'enum' | 'block' | 'init';
   name?: string;
@@ -71,10 +62,6 @@ interface ConditionalState {
   afterFirstBranch?: { scopes: Scope[]; declaration: number[] };
 }
 
-/** Marker in a declaration token list for a brace body already consumed (`struct {...}` or `= {...}`). */
-const BODY_MARKER = -1;
-/** Marker for a consumed initializer body (`= { ... }`). */
-const INITIALIZER_MARKER = -2;
 
 export function extractLexical(text: string, options: ExtractOptions): LexicalExtraction {
   return new LexicalExtractor(tokenize(text), options).run();
@@ -99,8 +86,11 @@ class LexicalExtractor {
   private declarationDoc = -1;
   private readonly conditionals: ConditionalState[] = [];
 
+  private readonly view: DeclarationView;
+
   constructor(private readonly tokens: TokenStream, private readonly options: ExtractOptions) {
     this.text = tokens.text;
+    this.view = new DeclarationView(tokens);
     if (options.references) this.references = [];
   }
 
@@ -138,7 +128,7 @@ class LexicalExtractor {
     this.references.push({
       file: this.options.file,
       range: { start: { line, character }, end: { line, character: character + name.length } },
-      isCall: this.nextSignificant(i) >= 0 && this.isChar(this.nextSignificant(i), 40),
+      isCall: this.nextSignificant(i) >= 0 && this.view.isChar(this.nextSignificant(i), 40),
       isDefinition: false,
       inPreprocessor,
       enclosingFunction: this.enclosingFunction(),
@@ -159,11 +149,6 @@ class LexicalExtractor {
 
   // ---- token helpers -------------------------------------------------------------------------
 
-  /** Single-character punctuation test without creating strings (the hot path of the whole-tree pass). */
-  private isChar(i: number, code: number): boolean {
-    const { tokens } = this;
-    return tokens.kind[i] === TokenKind.Punct && tokens.end[i] - tokens.start[i] === 1 && this.text.charCodeAt(tokens.start[i]) === code;
-  }
 
 
 
@@ -181,26 +166,22 @@ class LexicalExtractor {
     return -1;
   }
 
-  private isIdentifier(i: number): boolean {
-    return i >= 0 && this.tokens.kind[i] === TokenKind.Identifier;
-  }
 
-  private textOf(i: number): string { return this.tokens.tokenText(i); }
 
   // ---- preprocessor ---------------------------------------------------------------------------
 
   /** Handles one directive line; returns the index of its DirectiveEnd token. */
   private directive(i: number): number {
     const { tokens } = this;
-    const name = this.textOf(i).replace(/^#\s*/, '');
+    const name = this.view.textOf(i).replace(/^#\s*/, '');
     let end = i + 1;
     while (end < tokens.count && tokens.kind[end] !== TokenKind.DirectiveEnd) end++;
-    if (name === 'define' && end > i + 1 && this.isIdentifier(i + 1)) {
+    if (name === 'define' && end > i + 1 && this.view.isIdentifier(i + 1)) {
       const nameToken = i + 1;
       const isFunctionLike = this.text.charCodeAt(tokens.end[nameToken]) === 40; // '(' right after the name
       let sigEnd = tokens.end[nameToken];
       if (isFunctionLike) {
-        for (let j = nameToken + 1; j < end; j++) if (this.isChar(j, 41)) { sigEnd = tokens.end[j]; break; }
+        for (let j = nameToken + 1; j < end; j++) if (this.view.isChar(j, 41)) { sigEnd = tokens.end[j]; break; }
       } else {
         sigEnd = Math.min(end > nameToken + 1 ? tokens.end[end - 1] : sigEnd, tokens.start[i] + 160);
       }
@@ -208,7 +189,7 @@ class LexicalExtractor {
       this.noteIdentifier(nameToken, true);
       // Parameters of a function-like macro are not references to anything in the tree.
       let j = nameToken + 1;
-      if (isFunctionLike) while (j < end && !this.isChar(j, 41)) j++;
+      if (isFunctionLike) while (j < end && !this.view.isChar(j, 41)) j++;
       for (j++; j < end; j++) if (tokens.kind[j] === TokenKind.Identifier) this.noteIdentifier(j, true);
       return end;
     }
@@ -248,27 +229,27 @@ class LexicalExtractor {
     const { tokens } = this;
     if (inBody) {
       if (tokens.kind[i] === TokenKind.Identifier) this.noteIdentifier(i, false);
-      else if (this.isChar(i, 123)) this.scopes.push({ kind: 'block' });
-      else if (this.isChar(i, 125)) this.closeScope(i);
+      else if (this.view.isChar(i, 123)) this.scopes.push({ kind: 'block' });
+      else if (this.view.isChar(i, 125)) this.closeScope(i);
       this.docCandidate = -1;
       return;
     }
     // File scope, or inside a struct/union/enum body: accumulate a declaration.
     if (tokens.kind[i] === TokenKind.Identifier) this.noteIdentifier(i, false);
-    if (this.isChar(i, 40)) this.parenDepth++;
-    else if (this.isChar(i, 41)) this.parenDepth = Math.max(0, this.parenDepth - 1);
+    if (this.view.isChar(i, 40)) this.parenDepth++;
+    else if (this.view.isChar(i, 41)) this.parenDepth = Math.max(0, this.parenDepth - 1);
     if (this.parenDepth === 0) {
-      if (this.isChar(i, 123)) { this.openBrace(i); return; }
-      if (this.isChar(i, 125)) { this.closeScope(i); return; }
-      if (this.isChar(i, 59)) { this.endDeclaration(i); return; }
-      if (this.isChar(i, 44) && scope?.kind === 'enum') { this.endDeclaration(i); return; }
+      if (this.view.isChar(i, 123)) { this.openBrace(i); return; }
+      if (this.view.isChar(i, 125)) { this.closeScope(i); return; }
+      if (this.view.isChar(i, 59)) { this.endDeclaration(i); return; }
+      if (this.view.isChar(i, 44) && scope?.kind === 'enum') { this.endDeclaration(i); return; }
     }
     if (this.declaration.length === 0) { this.declarationDoc = this.takeDoc(i); }
     this.declaration.push(i);
     // Generator macros at file scope often have no semicolon (PAGEFLAG(...) TESTCLEARFLAG(...)).
-    if (this.parenDepth === 0 && this.isChar(i, 41) && this.isIdentifier(this.declaration[0]) && this.declaration.length > 2 && this.isChar(this.declaration[1], 40)) {
+    if (this.parenDepth === 0 && this.view.isChar(i, 41) && this.view.isIdentifier(this.declaration[0]) && this.declaration.length > 2 && this.view.isChar(this.declaration[1], 40)) {
       const next = this.nextSignificant(i);
-      if (next < 0 || !this.isChar(next, 123)) {
+      if (next < 0 || !this.view.isChar(next, 123)) {
         if (this.expandGenerator(this.declaration, i, false)) this.declaration = [];
         else if (this.isUnterminatedMacroLine(this.declaration[0], i, next)) this.declaration = [];
       }
@@ -277,9 +258,9 @@ class LexicalExtractor {
 
   /** `SOME_MACRO(args)` alone on its lines, with the next declaration starting on a new line: no semicolon to wait for. */
   private isUnterminatedMacroLine(macroToken: number, close: number, next: number): boolean {
-    if (!/^[A-Z][A-Z0-9_]*$/.test(this.textOf(macroToken)) || next < 0) return false;
+    if (!/^[A-Z][A-Z0-9_]*$/.test(this.view.textOf(macroToken)) || next < 0) return false;
     if (this.tokens.line[next] === this.tokens.line[close]) return false;
-    return !(this.isChar(next, 59) || this.isChar(next, 44) || this.isChar(next, 61) || this.isChar(next, 40) || this.isChar(next, 123));
+    return !(this.view.isChar(next, 59) || this.view.isChar(next, 44) || this.view.isChar(next, 61) || this.view.isChar(next, 40) || this.view.isChar(next, 123));
   }
 
   private takeDoc(at: number): number {
@@ -296,39 +277,39 @@ class LexicalExtractor {
     const last = decl.length > 0 ? decl[decl.length - 1] : -1;
     const beforeLast = decl.length > 1 ? decl[decl.length - 2] : -1;
     // struct/union/enum [name] {
-    const aggregateAt = last >= 0 && this.isAggregateKeyword(last) ? last
-      : beforeLast >= 0 && this.isAggregateKeyword(beforeLast) && this.isIdentifier(last) ? beforeLast : -1;
+    const aggregateAt = last >= 0 && this.view.isAggregateKeyword(last) ? last
+      : beforeLast >= 0 && this.view.isAggregateKeyword(beforeLast) && this.view.isIdentifier(last) ? beforeLast : -1;
     if (aggregateAt >= 0) {
-      const kind = this.textOf(aggregateAt) as 'struct' | 'union' | 'enum';
+      const kind = this.view.textOf(aggregateAt) as 'struct' | 'union' | 'enum';
       const nameToken = aggregateAt === last ? -1 : last;
       let definition: LexicalDefinition | undefined;
       if (nameToken >= 0) definition = this.addDefinition(nameToken, kind, decl[0], i, this.tokens.start[aggregateAt], this.tokens.end[nameToken], this.declarationDoc);
       // Anonymous members belong to the enclosing aggregate.
-      const name = nameToken >= 0 ? this.textOf(nameToken) : scope?.name;
+      const name = nameToken >= 0 ? this.view.textOf(nameToken) : scope?.name;
       this.scopes.push({ kind, name, definition, resumeDeclaration: decl.slice() });
       this.declaration = [];
       return;
     }
-    if (decl.some((t) => t >= 0 && this.isChar(t, 61))) {
+    if (decl.some((t) => t >= 0 && this.view.isChar(t, 61))) {
       this.scopes.push({ kind: 'init', resumeDeclaration: decl.slice() });
       this.declaration = [];
       return;
     }
     if (!scope) {
-      const nameIndex = this.functionNameIndex(decl);
+      const nameIndex = this.view.functionNameIndex(decl);
       if (nameIndex >= 0) {
         const nameToken = decl[nameIndex];
         if (this.expandGenerator(decl.slice(nameIndex), i, true)) return;
-        const closeParen = this.matchingParen(decl, nameIndex + 1);
-        const isAllCaps = /^[A-Z0-9_]+$/.test(this.textOf(nameToken));
+        const closeParen = this.view.matchingParen(decl, nameIndex + 1);
+        const isAllCaps = /^[A-Z0-9_]+$/.test(this.view.textOf(nameToken));
         if (nameIndex === 0 && isAllCaps) {
           // An unknown macro that defines a function body: attribute the body's calls to it, define nothing.
-          this.scopes.push({ kind: 'function', name: this.textOf(nameToken) });
+          this.scopes.push({ kind: 'function', name: this.view.textOf(nameToken) });
         } else {
           const sigEnd = closeParen >= 0 ? this.tokens.end[decl[closeParen]] : this.tokens.end[nameToken];
           const definition = this.addDefinition(nameToken, 'function', decl[0], i, this.tokens.start[decl[0]], sigEnd, this.declarationDoc);
-          definition.isStatic = decl.some((t) => t >= 0 && this.textOf(t) === 'static');
-          this.scopes.push({ kind: 'function', name: this.textOf(nameToken), definition });
+          definition.isStatic = decl.some((t) => t >= 0 && this.view.textOf(t) === 'static');
+          this.scopes.push({ kind: 'function', name: this.view.textOf(nameToken), definition });
         }
         this.declaration = [];
         return;
@@ -353,41 +334,15 @@ class LexicalExtractor {
     this.declaration = scope.resumeDeclaration ? [...scope.resumeDeclaration, marker] : [];
   }
 
-  private isAggregateKeyword(i: number): boolean {
-    if (!this.isIdentifier(i)) return false;
-    const word = this.textOf(i);
-    return word === 'struct' || word === 'union' || word === 'enum';
-  }
 
-  /** Index in `decl` of the function name: the first `name (` that is not an attribute macro. */
-  private functionNameIndex(decl: number[]): number {
-    for (let k = 0; k + 1 < decl.length; k++) {
-      const t = decl[k];
-      if (t < 0 || !this.isIdentifier(t) || decl[k + 1] < 0 || !this.isChar(decl[k + 1], 40)) continue;
-      const word = this.textOf(t);
-      if (C_KEYWORDS.has(word) || ATTRIBUTE_CALLS.has(word)) { k = Math.max(k, this.matchingParen(decl, k + 1)); continue; }
-      return k;
-    }
-    return -1;
-  }
 
-  private matchingParen(decl: number[], openIndex: number): number {
-    let depth = 0;
-    for (let k = openIndex; k < decl.length; k++) {
-      const t = decl[k];
-      if (t < 0) continue;
-      if (this.isChar(t, 40)) depth++;
-      else if (this.isChar(t, 41) && --depth === 0) return k;
-    }
-    return -1;
-  }
 
   /** Returns true if `tokens` starts with a known generator macro invocation, after defining its names. */
   private expandGenerator(decl: number[], bodyOrEnd: number, opensBody: boolean): boolean {
     const generators = this.options.generators;
-    if (!generators || decl.length < 3 || !this.isIdentifier(decl[0])) return false;
-    const macro = this.textOf(decl[0]);
-    const close = this.matchingParen(decl, 1);
+    if (!generators || decl.length < 3 || !this.view.isIdentifier(decl[0])) return false;
+    const macro = this.view.textOf(decl[0]);
+    const close = this.view.matchingParen(decl, 1);
     if (close < 0) return false;
     const args: string[] = [];
     let current: string[] = [];
@@ -395,10 +350,10 @@ class LexicalExtractor {
     for (let k = 2; k < close; k++) {
       const t = decl[k];
       if (t < 0) continue;
-      if (this.isChar(t, 40)) depth++;
-      if (this.isChar(t, 41)) depth--;
-      if (depth === 0 && this.isChar(t, 44)) { args.push(current.join(' ')); current = []; continue; }
-      current.push(this.textOf(t));
+      if (this.view.isChar(t, 40)) depth++;
+      if (this.view.isChar(t, 41)) depth--;
+      if (depth === 0 && this.view.isChar(t, 44)) { args.push(current.join(' ')); current = []; continue; }
+      current.push(this.view.textOf(t));
     }
     args.push(current.join(' '));
     const generated = generators(macro, args);
@@ -430,101 +385,52 @@ class LexicalExtractor {
     if (first < 0) return;
     const endToken = end >= 0 ? end : decl[decl.length - 1];
     if (scope?.kind === 'enum') {
-      if (this.isIdentifier(decl[0])) this.addDefinition(decl[0], 'enumerator', decl[0], endToken, this.tokens.start[decl[0]], this.tokens.end[decl[decl.length - 1]], this.declarationDoc, scope.name);
+      if (this.view.isIdentifier(decl[0])) this.addDefinition(decl[0], 'enumerator', decl[0], endToken, this.tokens.start[decl[0]], this.tokens.end[decl[decl.length - 1]], this.declarationDoc, scope.name);
       return;
     }
     const inAggregate = scope?.kind === 'struct' || scope?.kind === 'union';
-    const isTypedef = this.textOf(first) === 'typedef';
-    const functionIndex = isTypedef ? -1 : this.functionNameIndex(decl);
+    const isTypedef = this.view.textOf(first) === 'typedef';
+    const functionIndex = isTypedef ? -1 : this.view.functionNameIndex(decl);
     // `static DEFINE_MUTEX(x);`, `DECLARE_BITMAP(bits, N);`: generator macros define their names.
     if (functionIndex >= 0 && this.expandGenerator(decl.slice(functionIndex), endToken, false)) return;
-    if (!inAggregate && functionIndex >= 0 && !this.isFunctionPointerDeclarator(decl, functionIndex)) {
+    if (!inAggregate && functionIndex >= 0 && !this.view.isFunctionPointerDeclarator(decl, functionIndex)) {
       const nameToken = decl[functionIndex];
-      const isMacroUse = functionIndex === 0 || /^[A-Z0-9_]+$/.test(this.textOf(nameToken));
+      const isMacroUse = functionIndex === 0 || /^[A-Z0-9_]+$/.test(this.view.textOf(nameToken));
       if (!isMacroUse) {
-        const close = this.matchingParen(decl, functionIndex + 1);
+        const close = this.view.matchingParen(decl, functionIndex + 1);
         const definition = this.addDefinition(nameToken, 'prototype', first, endToken, this.tokens.start[first], this.tokens.end[decl[close >= 0 ? close : functionIndex]], this.declarationDoc);
         definition.isDeclaration = true;
-        definition.isStatic = decl.some((t) => t >= 0 && this.textOf(t) === 'static');
+        definition.isStatic = decl.some((t) => t >= 0 && this.view.textOf(t) === 'static');
       }
       return;
     }
     // Variables, typedefs and fields: one name per comma-separated declarator.
-    const isExtern = this.textOf(first) === 'extern';
+    const isExtern = this.view.textOf(first) === 'extern';
     let segmentStart = 0;
     let depth = 0;
     const segments: number[][] = [];
     for (let k = 0; k < decl.length; k++) {
       const t = decl[k];
-      if (t >= 0 && (this.isChar(t, 40) || this.isChar(t, 91))) depth++;
-      else if (t >= 0 && (this.isChar(t, 41) || this.isChar(t, 93))) depth--;
-      else if (t >= 0 && depth === 0 && this.isChar(t, 44)) { segments.push(decl.slice(segmentStart, k)); segmentStart = k + 1; }
+      if (t >= 0 && (this.view.isChar(t, 40) || this.view.isChar(t, 91))) depth++;
+      else if (t >= 0 && (this.view.isChar(t, 41) || this.view.isChar(t, 93))) depth--;
+      else if (t >= 0 && depth === 0 && this.view.isChar(t, 44)) { segments.push(decl.slice(segmentStart, k)); segmentStart = k + 1; }
     }
     segments.push(decl.slice(segmentStart));
     const kind: DefinitionKind = isTypedef ? 'typedef' : inAggregate ? 'field' : 'variable';
     segments.forEach((segment, index) => {
       // A lone `struct foo;` or a type with no declarator (`struct foo {...};`) defines no name.
-      const nameToken = this.declaratorName(segment, index === 0);
+      const nameToken = this.view.declaratorName(segment, index === 0);
       if (nameToken < 0) return;
       const sigStart = this.tokens.start[first];
       const definition = this.addDefinition(nameToken, kind, first, endToken, sigStart, this.tokens.end[nameToken], this.declarationDoc, inAggregate ? scope?.name : undefined);
       if (kind === 'variable') {
         definition.isDeclaration = isExtern;
-        definition.isStatic = decl.some((t) => t >= 0 && this.textOf(t) === 'static');
+        definition.isStatic = decl.some((t) => t >= 0 && this.view.textOf(t) === 'static');
       }
     });
   }
 
-  /** `int (*handler)(int)`: the parenthesised name is a pointer declarator, not a function. */
-  private isFunctionPointerDeclarator(decl: number[], nameIndex: number): boolean {
-    return nameIndex > 1 && decl[nameIndex - 1] >= 0 && this.isChar(decl[nameIndex - 1], 42) && decl[nameIndex - 2] >= 0 && this.isChar(decl[nameIndex - 2], 40);
-  }
 
-  /** Token of the declared name in one declarator (first segment also holds the type), or -1. */
-  private declaratorName(segment: number[], hasType: boolean): number {
-    // Function pointer: ( * [const] name ) (...)
-    for (let k = 0; k + 2 < segment.length; k++) {
-      if (segment[k] >= 0 && this.isChar(segment[k], 40) && segment[k + 1] >= 0 && this.isChar(segment[k + 1], 42)) {
-        for (let m = k + 2; m < segment.length && segment[m] >= 0 && !this.isChar(segment[m], 41); m++) {
-          if (this.isIdentifier(segment[m]) && !C_KEYWORDS.has(this.textOf(segment[m])) && !TRAILING_ATTRIBUTES.test(this.textOf(segment[m]))) {
-            let last = m;
-            while (m + 1 < segment.length && this.isIdentifier(segment[m + 1])) last = ++m;
-            return segment[last];
-          }
-        }
-      }
-    }
-    let candidate = -1;
-    let candidates = 0;
-    let depth = 0;
-    // After a consumed body (`struct {...} name`) only what follows the body can be the declarator.
-    const bodyAt = segment.lastIndexOf(BODY_MARKER);
-    if (bodyAt >= 0) candidates = 1;
-    for (let k = bodyAt + 1; k < segment.length; k++) {
-      const t = segment[k];
-      if (t < 0) continue;
-      if (this.isChar(t, 40) || this.isChar(t, 91)) { depth++; continue; }
-      if (this.isChar(t, 41) || this.isChar(t, 93)) { depth--; continue; }
-      if (depth > 0) continue;
-      if (this.isChar(t, 61) || this.isChar(t, 58)) break;
-      if (!this.isIdentifier(t)) continue;
-      const word = this.textOf(t);
-      if (C_KEYWORDS.has(word) || TRAILING_ATTRIBUTES.test(word)) continue;
-      const next = k + 1 < segment.length ? segment[k + 1] : -1;
-      if (next >= 0 && this.isChar(next, 40)) continue; // attribute macro with arguments
-      candidate = t;
-      candidates++;
-    }
-    // With the type in the segment there must be a type name before the declarator (`struct foo;` has none).
-    const hasAggregateType = segment.some((t) => t === BODY_MARKER) || segment.some((t) => t >= 0 && this.isAggregateKeyword(t));
-    if (hasType && candidates < 2 && !hasAggregateType && !segment.some((t) => t >= 0 && this.isIdentifier(t) && C_KEYWORDS.has(this.textOf(t)))) return -1;
-    if (hasType && hasAggregateType && !segment.includes(BODY_MARKER)) {
-      // `struct foo;` or `struct foo bar;`: the aggregate's tag is not the declarator.
-      const tagIndex = segment.findIndex((t) => t >= 0 && this.isAggregateKeyword(t));
-      if (candidate >= 0 && segment.indexOf(candidate) === tagIndex + 1) return -1;
-    }
-    return candidate;
-  }
 
   // ---- definitions ---------------------------------------------------------------------------
 
@@ -555,17 +461,4 @@ class LexicalExtractor {
     this.definitionTokens.add(nameToken);
     return definition;
   }
-}
-
-/** One-line declaration text: comments removed, whitespace folded, bodies cut. */
-export function normalizeSignature(raw: string): string {
-  return raw
-    .replace(/\/\*[\s\S]*?\*\//g, ' ')
-    .replace(/\/\/[^\n]*/g, ' ')
-    .replace(/\\\r?\n/g, ' ')
-    .replace(/\s+/g, ' ')
-    .replace(/\(\s+/g, '(')
-    .replace(/\s+\)/g, ')')
-    .trim()
-    .slice(0, 400);
 }

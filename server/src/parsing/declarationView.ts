@@ -1,0 +1,102 @@
+/**
+ * Reading C declarations from a token stream: which `name (` is a function's name, which identifier of a
+ * declarator is the declared name, and matching parentheses, all over lists of token indices in which
+ * negative entries mark brace bodies the extractor already consumed.
+ */
+import { TokenKind, C_KEYWORDS, type TokenStream } from './lexer';
+import { ATTRIBUTE_CALLS, TRAILING_ATTRIBUTES } from './declarationWords';
+
+/** Marker in a declaration token list for a brace body already consumed (`struct {...}` or `= {...}`). */
+export const BODY_MARKER = -1;
+/** Marker for a consumed initializer body (`= { ... }`). */
+export const INITIALIZER_MARKER = -2;
+
+export class DeclarationView {
+  private readonly text: string;
+  constructor(private readonly tokens: TokenStream) { this.text = tokens.text; }
+
+  /** Single-character punctuation test without creating strings (the hot path of the whole-tree pass). */
+  isChar(i: number, code: number): boolean {
+    const { tokens } = this;
+    return tokens.kind[i] === TokenKind.Punct && tokens.end[i] - tokens.start[i] === 1 && this.text.charCodeAt(tokens.start[i]) === code;
+  }
+  isIdentifier(i: number): boolean {
+    return i >= 0 && this.tokens.kind[i] === TokenKind.Identifier;
+  }
+  textOf(i: number): string { return this.tokens.tokenText(i); }
+  isAggregateKeyword(i: number): boolean {
+    if (!this.isIdentifier(i)) return false;
+    const word = this.textOf(i);
+    return word === 'struct' || word === 'union' || word === 'enum';
+  }
+  /** Index in `decl` of the function name: the first `name (` that is not an attribute macro. */
+  functionNameIndex(decl: number[]): number {
+    for (let k = 0; k + 1 < decl.length; k++) {
+      const t = decl[k];
+      if (t < 0 || !this.isIdentifier(t) || decl[k + 1] < 0 || !this.isChar(decl[k + 1], 40)) continue;
+      const word = this.textOf(t);
+      if (C_KEYWORDS.has(word) || ATTRIBUTE_CALLS.has(word)) { k = Math.max(k, this.matchingParen(decl, k + 1)); continue; }
+      return k;
+    }
+    return -1;
+  }
+  matchingParen(decl: number[], openIndex: number): number {
+    let depth = 0;
+    for (let k = openIndex; k < decl.length; k++) {
+      const t = decl[k];
+      if (t < 0) continue;
+      if (this.isChar(t, 40)) depth++;
+      else if (this.isChar(t, 41) && --depth === 0) return k;
+    }
+    return -1;
+  }
+  /** `int (*handler)(int)`: the parenthesised name is a pointer declarator, not a function. */
+  isFunctionPointerDeclarator(decl: number[], nameIndex: number): boolean {
+    return nameIndex > 1 && decl[nameIndex - 1] >= 0 && this.isChar(decl[nameIndex - 1], 42) && decl[nameIndex - 2] >= 0 && this.isChar(decl[nameIndex - 2], 40);
+  }
+  /** Token of the declared name in one declarator (first segment also holds the type), or -1. */
+  declaratorName(segment: number[], hasType: boolean): number {
+    // Function pointer: ( * [const] name ) (...)
+    for (let k = 0; k + 2 < segment.length; k++) {
+      if (segment[k] >= 0 && this.isChar(segment[k], 40) && segment[k + 1] >= 0 && this.isChar(segment[k + 1], 42)) {
+        for (let m = k + 2; m < segment.length && segment[m] >= 0 && !this.isChar(segment[m], 41); m++) {
+          if (this.isIdentifier(segment[m]) && !C_KEYWORDS.has(this.textOf(segment[m])) && !TRAILING_ATTRIBUTES.test(this.textOf(segment[m]))) {
+            let last = m;
+            while (m + 1 < segment.length && this.isIdentifier(segment[m + 1])) last = ++m;
+            return segment[last];
+          }
+        }
+      }
+    }
+    let candidate = -1;
+    let candidates = 0;
+    let depth = 0;
+    // After a consumed body (`struct {...} name`) only what follows the body can be the declarator.
+    const bodyAt = segment.lastIndexOf(BODY_MARKER);
+    if (bodyAt >= 0) candidates = 1;
+    for (let k = bodyAt + 1; k < segment.length; k++) {
+      const t = segment[k];
+      if (t < 0) continue;
+      if (this.isChar(t, 40) || this.isChar(t, 91)) { depth++; continue; }
+      if (this.isChar(t, 41) || this.isChar(t, 93)) { depth--; continue; }
+      if (depth > 0) continue;
+      if (this.isChar(t, 61) || this.isChar(t, 58)) break;
+      if (!this.isIdentifier(t)) continue;
+      const word = this.textOf(t);
+      if (C_KEYWORDS.has(word) || TRAILING_ATTRIBUTES.test(word)) continue;
+      const next = k + 1 < segment.length ? segment[k + 1] : -1;
+      if (next >= 0 && this.isChar(next, 40)) continue; // attribute macro with arguments
+      candidate = t;
+      candidates++;
+    }
+    // With the type in the segment there must be a type name before the declarator (`struct foo;` has none).
+    const hasAggregateType = segment.some((t) => t === BODY_MARKER) || segment.some((t) => t >= 0 && this.isAggregateKeyword(t));
+    if (hasType && candidates < 2 && !hasAggregateType && !segment.some((t) => t >= 0 && this.isIdentifier(t) && C_KEYWORDS.has(this.textOf(t)))) return -1;
+    if (hasType && hasAggregateType && !segment.includes(BODY_MARKER)) {
+      // `struct foo;` or `struct foo bar;`: the aggregate's tag is not the declarator.
+      const tagIndex = segment.findIndex((t) => t >= 0 && this.isAggregateKeyword(t));
+      if (candidate >= 0 && segment.indexOf(candidate) === tagIndex + 1) return -1;
+    }
+    return candidate;
+  }
+}
