@@ -40,7 +40,7 @@ export const indexCommand: CliCommand = {
       onProgress: (message, percent) => bar.update(message, percent),
       log: (message) => {
         if (message.startsWith('skipped ')) { if (args.options.verbose) io.err.write(`${message}\n`); else skippedLines++; return; }
-        if (!message.startsWith('index:')) io.err.write(`${message}\n`);
+        if (!message.startsWith('index:') || args.options.verbose) io.err.write(`${message}\n`);
       },
     });
     bar.done();

@@ -103,6 +103,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
     for (const { index, previousFile } of unchanged) builder.addFromPrevious(index, previous, previousFile, idMap);
   }
 
+  const phaseStart = performance.now();
+  const scanSeconds = (phaseStart - started) / 1000;
   const { cancelled } = await runExtraction({
     root: options.root,
     files: toExtract,
@@ -114,6 +116,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
   });
   if (cancelled) return { index: undefined, cancelled: true, stats: emptyStats() };
 
+  const extractSeconds = (performance.now() - phaseStart) / 1000;
+  const buildStart = performance.now();
   const data = builder.build(options.root, settingsKey, scan.skipped);
   // The index derives its query tables first, so the cache stores them and a warm start skips that work.
   const index = new TreeIndex(data, { preferredArch: options.preferredArch, maxFileSize: options.maxFileSize });
@@ -123,5 +127,6 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
   }
   const seconds = (performance.now() - started) / 1000;
   index.setRunStats({ seconds, fromCache, parsed: toExtract.length });
+  log(`index: phases scan ${scanSeconds.toFixed(2)} s, extraction ${extractSeconds.toFixed(2)} s, tables and cache ${((performance.now() - buildStart) / 1000).toFixed(2)} s`);
   return { index, cancelled: false, stats: { ...index.stats(), seconds: (performance.now() - started) / 1000 }, cacheFile, cacheBytes };
 }

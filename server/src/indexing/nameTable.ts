@@ -111,6 +111,14 @@ export class NameTable {
 
   nameLength(id: number): number { return this.offsets[id + 1] - this.offsets[id]; }
 
+  /** First four case-folded bytes as one number: orders like compareFolded wherever it differs. */
+  foldedPrefixKey(id: number): number {
+    const start = this.offsets[id]; const end = this.offsets[id + 1];
+    let key = 0;
+    for (let k = 0; k < 4; k++) key = key * 256 + (start + k < end ? fold(this.bytes[start + k]) : 0);
+    return key;
+  }
+
   /** The storage to persist: bytes actually used and the offsets table. */
   serialize(): { bytes: Uint8Array; offsets: Uint32Array; slots: Int32Array } {
     // Slots are only reusable at the size a fresh table of this count would have.

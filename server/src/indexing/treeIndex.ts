@@ -134,10 +134,17 @@ export class TreeIndex implements KernelIndex {
     for (const file of this.overlay.keys()) {
       for (const d of this.overlay.get(file)!.extraction.definitions) if (d.name.toLowerCase().startsWith(lower)) take(d.name);
     }
-    // Fuzzy: the query's characters in order (folio_ws -> folio_walk_start), best (shortest span) first.
+    // Fuzzy: the query's characters in order (fwstart -> folio_walk_start), anchored on the first character
+    // like editors' fuzzy finders, so only the contiguous first-letter range of the sorted table is scanned.
     if (matches.length < limit && lower.length >= 2) {
+      const first = lower[0];
+      let from = 0, to = sorted.length;
+      while (from < to) { const mid = (from + to) >> 1; if (names.comparePrefixFolded(sorted[mid], first) < 0) from = mid + 1; else to = mid; }
+      let end = from;
+      let hi = sorted.length;
+      while (end < hi) { const mid = (end + hi) >> 1; if (names.comparePrefixFolded(sorted[mid], first) <= 0) end = mid + 1; else hi = mid; }
       const scored: Array<{ id: number; score: number }> = [];
-      for (let k = 0; k < sorted.length; k++) {
+      for (let k = from; k < end; k++) {
         if ((k & 0xffff) === 0 && options.isCancelled?.()) break;
         const span = names.subsequenceSpan(sorted[k], lower);
         if (span > 0) scored.push({ id: sorted[k], score: span * 4 + names.nameLength(sorted[k]) });

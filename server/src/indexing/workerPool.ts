@@ -20,8 +20,8 @@ export interface ExtractionJob {
   onProgress?(doneFiles: number, totalFiles: number): void;
 }
 
-const BATCH_BYTES = 1_500_000;
-const BATCH_MAX_FILES = 400;
+const BATCH_BYTES = 6_000_000;
+const BATCH_MAX_FILES = 1500;
 
 export function defaultWorkerCount(setting = 0): number {
   if (setting > 0) return Math.min(setting, 16);
