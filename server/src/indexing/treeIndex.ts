@@ -136,7 +136,9 @@ export class TreeIndex implements KernelIndex {
     }
     // Fuzzy: the query's characters in order (fwstart -> folio_walk_start), anchored on the first character
     // like editors' fuzzy finders, so only the contiguous first-letter range of the sorted table is scanned.
-    if (matches.length < limit && lower.length >= 2) {
+    // Only when the prefix found little, and within a time budget: typing must stay fast on 3M+ names.
+    if (matches.length < Math.min(limit, 10) && lower.length >= 2) {
+      const deadline = performance.now() + (options.budgetMs ?? 25);
       const first = lower[0];
       let from = 0, to = sorted.length;
       while (from < to) { const mid = (from + to) >> 1; if (names.comparePrefixFolded(sorted[mid], first) < 0) from = mid + 1; else to = mid; }
@@ -145,7 +147,7 @@ export class TreeIndex implements KernelIndex {
       while (end < hi) { const mid = (end + hi) >> 1; if (names.comparePrefixFolded(sorted[mid], first) <= 0) end = mid + 1; else hi = mid; }
       const scored: Array<{ id: number; score: number }> = [];
       for (let k = from; k < end; k++) {
-        if ((k & 0xffff) === 0 && options.isCancelled?.()) break;
+        if ((k & 0x3fff) === 0 && (options.isCancelled?.() || performance.now() > deadline)) break;
         const span = names.subsequenceSpan(sorted[k], lower);
         if (span > 0) scored.push({ id: sorted[k], score: span * 4 + names.nameLength(sorted[k]) });
       }

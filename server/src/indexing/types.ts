@@ -78,6 +78,8 @@ export interface QueryOptions {
   isCancelled?: () => boolean;
   /** Maximum number of results. */
   limit?: number;
+  /** Best-effort work budget in milliseconds (fuzzy workspace-symbol matching stops there). */
+  budgetMs?: number;
 }
 
 /** What every feature may ask of the whole-tree index. */
