@@ -11,7 +11,7 @@ import { NameTable } from './nameTable';
 
 const MAGIC = Buffer.from('KMMLIDX\0', 'latin1');
 /** Bump when the layout of IndexData or of packed definitions changes. */
-export const CACHE_FORMAT_VERSION = 5;
+export const CACHE_FORMAT_VERSION = 6;
 const DIGEST_BYTES = 20;
 
 type SectionType = 'text' | 'json' | 'f64' | 'u32' | 'i32' | 'u8';

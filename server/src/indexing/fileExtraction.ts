@@ -14,13 +14,13 @@ export const DEFINITION_KINDS: DefinitionKind[] = ['function', 'prototype', 'mac
 const KIND_CODE = new Map(DEFINITION_KINDS.map((kind, code) => [kind, code]));
 
 /**
- * Int32 fields per packed definition (44 bytes; a full kernel has over 5 million definitions).
- * Meta = kind | flags << 5; Cols = nameCol | startCol << 16; Lengths = sigLength | docLength << 16
+ * Int32 fields per packed definition (40 bytes; a full kernel has over 5 million definitions).
+ * Meta = kind | flags << 5 | endCol << 8; Cols = nameCol | startCol << 16; Lengths = sigLength | docLength << 16
  * (columns and lengths saturate at 65535; the name's end column is nameCol + the name's length).
  */
-export const DEF_FIELDS = 11;
+export const DEF_FIELDS = 10;
 export const enum DefField {
-  Name = 0, Meta, NameLine, Cols, StartLine, EndLine, EndCol, Container, SigStart, Lengths, DocStart,
+  Name = 0, Meta, NameLine, Cols, StartLine, EndLine, Container, SigStart, Lengths, DocStart,
 }
 export const DEF_FLAG_DECLARATION = 1;
 export const DEF_FLAG_STATIC = 2;
@@ -103,12 +103,11 @@ export function packDefinitions(definitions: LexicalDefinition[], id: (name: str
     const o = k * DEF_FIELDS;
     const flags = (d.isDeclaration ? DEF_FLAG_DECLARATION : 0) | (d.isStatic ? DEF_FLAG_STATIC : 0);
     out[o + DefField.Name] = id(d.name);
-    out[o + DefField.Meta] = (KIND_CODE.get(d.kind) ?? 0) | (flags << 5);
+    out[o + DefField.Meta] = (KIND_CODE.get(d.kind) ?? 0) | (flags << 5) | (Math.min(d.endCol, MAX_16) << 8);
     out[o + DefField.NameLine] = d.nameLine;
     out[o + DefField.Cols] = Math.min(d.nameCol, MAX_16) | (Math.min(d.startCol, MAX_16) << 16);
     out[o + DefField.StartLine] = d.startLine;
     out[o + DefField.EndLine] = d.endLine;
-    out[o + DefField.EndCol] = d.endCol;
     out[o + DefField.Container] = d.container ? id(d.container) : -1;
     out[o + DefField.SigStart] = d.sigStart;
     const docLength = d.docStart >= 0 ? Math.min(d.docEnd - d.docStart, MAX_16) : 0;
@@ -132,7 +131,7 @@ export function unpackDefinition(defs: Int32Array, o: number, nameOf: (id: numbe
     kind: DEFINITION_KINDS[meta & 31],
     nameLine: defs[o + DefField.NameLine], nameCol, nameEndCol: nameCol + name.length,
     startLine: defs[o + DefField.StartLine], startCol: cols >>> 16,
-    endLine: defs[o + DefField.EndLine], endCol: defs[o + DefField.EndCol],
+    endLine: defs[o + DefField.EndLine], endCol: (meta >>> 8) & MAX_16,
     container: defs[o + DefField.Container] >= 0 ? nameOf(defs[o + DefField.Container]) : undefined,
     sigStart, sigEnd: sigStart + (lengths & MAX_16),
     docStart, docEnd: docStart >= 0 ? docStart + (lengths >>> 16) : -1,
