@@ -108,9 +108,6 @@ export interface RebuildIndexResult {
   symbols: number;
 }
 
-/** Commands the server accepts through `workspace/executeCommand` and hover command links may name. */
-export const ServerCommands = {} as const;
-
 /** Client-side commands (VS Code command ids). Hover and code-lens command links are limited to this list. */
 export const ClientCommands = {
   rebuildIndex: 'kernelMmLens.rebuildIndex',

@@ -69,8 +69,6 @@ export class TreeIndex implements KernelIndex {
     this.textCache.delete(file);
   }
 
-  overlayFiles(): string[] { return [...this.overlay.keys()]; }
-
   /** Statistics of the run that produced this index (set by the builder). */
   setRunStats(stats: Partial<IndexStats>): void { this.options.stats = { ...this.options.stats, ...stats }; }
 
@@ -210,8 +208,6 @@ export class TreeIndex implements KernelIndex {
     };
   }
 
-  /** Distinct names known to the index (defined or used). */
-  nameCount(): number { return this.data.names.size; }
 
   // ---- helpers --------------------------------------------------------------------------------
 

@@ -67,10 +67,6 @@ export function extractLexical(text: string, options: ExtractOptions): LexicalEx
   return new LexicalExtractor(tokenize(text), options).run();
 }
 
-export function extractFromTokens(tokens: TokenStream, options: ExtractOptions): LexicalExtraction {
-  return new LexicalExtractor(tokens, options).run();
-}
-
 class LexicalExtractor {
   private readonly text: string;
   private readonly definitions: LexicalDefinition[] = [];
