@@ -11,14 +11,18 @@ import { NameTable } from './nameTable';
 
 const MAGIC = Buffer.from('KMMLIDX\0', 'latin1');
 /** Bump when the layout of IndexData or of packed definitions changes. */
-export const CACHE_FORMAT_VERSION = 6;
+export const CACHE_FORMAT_VERSION = 7;
 const DIGEST_BYTES = 20;
 
 type SectionType = 'text' | 'json' | 'f64' | 'u32' | 'i32' | 'u8';
-type SectionName = Exclude<keyof IndexData, 'names' | 'derived'> | 'nameBytes' | 'nameOffsets' | 'nameSlots'
+type SectionName = Exclude<keyof IndexData, 'names' | 'derived' | 'occurrenceStore'> | 'nameBytes' | 'nameOffsets' | 'nameSlots'
   | 'defFile' | 'nameDefStart' | 'nameDefs' | 'nameFileStart' | 'nameFiles';
 interface SectionHeader { name: SectionName; type: SectionType; offset: number; length: number }
-interface CacheHeader { root: string; settingsKey: string; createdAt: string; sections: SectionHeader[] }
+interface CacheHeader {
+  root: string; settingsKey: string; createdAt: string; sections: SectionHeader[];
+  /** The occurrence store of this index: a file in the same folder, with its generation and size. */
+  occurrenceStore?: { file: string; generation: string; bytes: number };
+}
 
 export class CacheError extends Error {}
 
@@ -34,6 +38,7 @@ const SECTIONS: Array<[SectionName, SectionType]> = [
   ['nameBytes', 'u8'], ['nameOffsets', 'u32'], ['sortedNames', 'u32'], ['files', 'text'], ['skipped', 'json'],
   ['fileSize', 'f64'], ['fileMtime', 'f64'], ['fileDefStart', 'u32'], ['defs', 'i32'],
   ['fileIdentStart', 'u32'], ['idents', 'u32'], ['fileRefCount', 'u32'],
+  ['fileOccOffset', 'f64'], ['fileOccLength', 'u32'], ['fileOccScopes', 'u32'],
 ];
 /** Sections a reader can do without (recomputed when absent). */
 const DERIVED_SECTIONS: Array<[SectionName, SectionType]> = [
@@ -54,7 +59,12 @@ export function writeIndexCache(file: string, data: IndexData): number {
     payloads.push({ header: { name, type, offset: 0, length: type === 'text' ? (value as string[]).length : bytes.byteLength }, bytes });
   }
   // Layout: magic, version (u32), header length (u32), header JSON, then 8-aligned sections, then the digest.
-  const header: CacheHeader = { root: data.root, settingsKey: data.settingsKey, createdAt: new Date().toISOString(), sections: [] };
+  const store = data.occurrenceStore;
+  const header: CacheHeader = {
+    root: data.root, settingsKey: data.settingsKey, createdAt: new Date().toISOString(), sections: [],
+    // Only a store next to the cache file is recorded (it is found again relative to it).
+    occurrenceStore: store && path.dirname(store.path) === path.dirname(file) ? { file: path.basename(store.path), generation: store.generation, bytes: store.bytes } : undefined,
+  };
   const provisional = Buffer.from(JSON.stringify({ ...header, sections: payloads.map((p) => ({ ...p.header, offset: 1e15 })) }), 'utf8');
   let offset = align8(MAGIC.length + 8 + provisional.length + 64);
   const headerStart = MAGIC.length + 8;
@@ -117,6 +127,10 @@ export function readIndexCache(file: string, expectedRoot?: string): IndexData {
   }
   if (expectedRoot !== undefined && header.root !== expectedRoot) throw new CacheError(`belongs to another tree (${header.root})`);
   const data: Record<string, unknown> = { root: header.root, settingsKey: header.settingsKey };
+  const store = header.occurrenceStore;
+  if (store && typeof store.file === 'string' && !/[\\/]/.test(store.file) && typeof store.generation === 'string' && typeof store.bytes === 'number') {
+    data.occurrenceStore = { path: path.join(path.dirname(file), store.file), generation: store.generation, bytes: store.bytes };
+  }
   for (const section of header.sections) {
     const { offset, length, type } = section;
     const view = (elements: number, size: number) => {
@@ -150,7 +164,9 @@ export function readIndexCache(file: string, expectedRoot?: string): IndexData {
   }
   for (const name of ['nameBytes', 'nameOffsets', 'nameSlots', ...DERIVED_SECTIONS.map(([n]) => n)]) delete data[name];
   const complete = data as unknown as IndexData;
-  if (complete.fileDefStart.length !== complete.files.length + 1 || complete.fileIdentStart.length !== complete.files.length + 1) {
+  const fileCount = complete.files.length;
+  if (complete.fileDefStart.length !== fileCount + 1 || complete.fileIdentStart.length !== fileCount + 1
+    || complete.fileOccOffset.length !== fileCount || complete.fileOccLength.length !== fileCount || complete.fileOccScopes.length !== fileCount) {
     throw new CacheError('inconsistent file tables');
   }
   return complete;

@@ -8,6 +8,7 @@ import { extractKconfig, extractMakefile } from '../parsing/buildFileExtractor';
 import { generatedNames } from '../parsing/nameGenerators';
 import { kindOfFile, looksBinary } from './fileScanner';
 import type { DefinitionKind } from './types';
+import type { OccurrenceCollector } from './occurrenceCollector';
 
 export const DEFINITION_KINDS: DefinitionKind[] = ['function', 'prototype', 'macro', 'function-macro', 'struct', 'union',
   'enum', 'enumerator', 'typedef', 'variable', 'field', 'kconfig', 'generated'];
@@ -28,13 +29,16 @@ const MAX_16 = 0xffff;
 
 export type ReferenceFilter = 'all' | ReadonlySet<string> | undefined;
 
-/** Extracts from text already in memory (open documents, tests). */
-export function extractText(file: string, text: string, references?: ReferenceFilter): LexicalExtraction {
+/**
+ * Extracts from text already in memory (open documents, tests). With a collector (the bulk pass), C files
+ * report their identifiers to it; Kconfig and Makefiles always return theirs as strings.
+ */
+export function extractText(file: string, text: string, references?: ReferenceFilter, collector?: OccurrenceCollector): LexicalExtraction {
   const name = file.slice(file.lastIndexOf('/') + 1);
   switch (kindOfFile(name)) {
     case 'kconfig': return extractKconfig(text, { file, references });
     case 'makefile': return extractMakefile(text, { file, references });
-    default: return extractLexical(text, { file, references, generators: generatedNames });
+    default: return extractLexical(text, { file, references, generators: generatedNames, collector });
   }
 }
 
@@ -57,52 +61,12 @@ export function readSourceFile(absolutePath: string, maxFileSize: number): FileR
   return { text: bytes.toString('utf8') };
 }
 
-/** A batch of packed files sharing one string table (the unit sent back by a worker). */
-export interface PackedBatch {
-  names: string[];
-  files: PackedFile[];
-}
-
-export interface PackedFile {
-  /** Index of the file in the list the batch was made from. */
-  fileIndex: number;
-  defs: Int32Array;
-  idents: Uint32Array;
-  referenceCount: number;
-  error?: string;
-}
-
-export class BatchPacker {
-  readonly names: string[] = [];
-  private readonly ids = new Map<string, number>();
-  readonly files: PackedFile[] = [];
-
-  id(name: string): number {
-    let id = this.ids.get(name);
-    if (id === undefined) { id = this.names.length; this.names.push(name); this.ids.set(name, id); }
-    return id;
-  }
-
-  add(fileIndex: number, extraction: LexicalExtraction): void {
-    const defs = packDefinitions(extraction.definitions, (name) => this.id(name));
-    const idents = new Uint32Array(extraction.identifiers.length);
-    extraction.identifiers.forEach((name, k) => { idents[k] = this.id(name); });
-    this.files.push({ fileIndex, defs, idents, referenceCount: extraction.referenceCount });
-  }
-
-  addError(fileIndex: number, error: string): void {
-    this.files.push({ fileIndex, defs: new Int32Array(0), idents: new Uint32Array(0), referenceCount: 0, error });
-  }
-
-  batch(): PackedBatch { return { names: this.names, files: this.files }; }
-}
-
-export function packDefinitions(definitions: LexicalDefinition[], id: (name: string) => number): Int32Array {
-  const out = new Int32Array(definitions.length * DEF_FIELDS);
+export function packDefinitions(definitions: LexicalDefinition[], id: (name: string) => number,
+  out = new Int32Array(definitions.length * DEF_FIELDS), at = 0): Int32Array {
   definitions.forEach((d, k) => {
-    const o = k * DEF_FIELDS;
+    const o = at + k * DEF_FIELDS;
     const flags = (d.isDeclaration ? DEF_FLAG_DECLARATION : 0) | (d.isStatic ? DEF_FLAG_STATIC : 0);
-    out[o + DefField.Name] = id(d.name);
+    out[o + DefField.Name] = d.nameId ?? id(d.name);
     out[o + DefField.Meta] = (KIND_CODE.get(d.kind) ?? 0) | (flags << 5) | (Math.min(d.endCol, MAX_16) << 8);
     out[o + DefField.NameLine] = d.nameLine;
     out[o + DefField.Cols] = Math.min(d.nameCol, MAX_16) | (Math.min(d.startCol, MAX_16) << 16);

@@ -10,6 +10,7 @@ import { IndexDataBuilder, type IndexData } from './indexData';
 import { cacheFileFor, readIndexCache, writeIndexCache, CacheError } from './cacheStore';
 import { TreeIndex } from './treeIndex';
 import { readSourceFile } from './fileExtraction';
+import { OccurrenceStoreReader, OccurrenceStoreWriter, occurrenceStorePathFor } from './occurrenceStore';
 import * as path from 'path';
 import type { IndexStats } from './types';
 
@@ -84,7 +85,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
   // Warm start: the cached index as it is, with the few changed files laid over it (re-read on each start
   // until a larger refresh rewrites the cache). No copy of the big arrays, no rebuild of the tables.
   if (previous && toExtract.length + deleted.length <= (options.overlayLimit ?? 200)) {
-    const index = new TreeIndex(previous, { preferredArch: options.preferredArch, maxFileSize: options.maxFileSize });
+    const index = new TreeIndex(previous, { preferredArch: options.preferredArch, maxFileSize: options.maxFileSize, log });
     for (const file of deleted) index.removeFile(file);
     for (const { file } of toExtract) {
       if (options.isCancelled?.()) return { index: undefined, cancelled: true, stats: emptyStats() };
@@ -97,36 +98,57 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
     return { index, cancelled: false, stats: { ...index.stats(), seconds }, cacheFile };
   }
 
-  const builder = new IndexDataBuilder(scan.files, previous);
-  if (previous) {
-    const idMap = new Int32Array(0);
-    for (const { index, previousFile } of unchanged) builder.addFromPrevious(index, previous, previousFile, idMap);
+  // Occurrence blocks are written while batches arrive (only with a cache folder: the store lives next to it).
+  let writer: OccurrenceStoreWriter | undefined;
+  if (cacheFile) {
+    try { writer = new OccurrenceStoreWriter(occurrenceStorePathFor(cacheFile)); } catch (err) { log(`cannot write the occurrence store: ${(err as Error).message}; references will be re-read from the sources`); }
   }
-
+  const builder = new IndexDataBuilder(scan.files, previous, writer);
+  let extraction: { cancelled: boolean } = { cancelled: false };
   const phaseStart = performance.now();
   const scanSeconds = (phaseStart - started) / 1000;
-  const { cancelled } = await runExtraction({
-    root: options.root,
-    files: toExtract,
-    maxFileSize: options.maxFileSize,
-    workers: options.workers,
-    isCancelled: options.isCancelled,
-    onBatch: (batch) => builder.addBatch(batch, (file, error) => log(`skipped ${file}: ${error}`)),
-    onProgress: (done, total) => options.onProgress?.(`indexing ${done}/${total} files`, total === 0 ? 100 : Math.floor((done * 100) / total)),
-  });
-  if (cancelled) return { index: undefined, cancelled: true, stats: emptyStats() };
+  try {
+    if (previous) {
+      const source = previous.occurrenceStore && writer ? new OccurrenceStoreReader(previous.occurrenceStore, log) : undefined;
+      source?.acquire();
+      try {
+        for (const { index, previousFile } of unchanged) builder.addFromPrevious(index, previous, previousFile, source);
+      } finally {
+        source?.release();
+      }
+    }
+    extraction = await runExtraction({
+      root: options.root,
+      files: toExtract,
+      maxFileSize: options.maxFileSize,
+      workers: options.workers,
+      isCancelled: options.isCancelled,
+      onBatch: (batch) => builder.addBatch(batch, (file, error) => log(`skipped ${file}: ${error}`)),
+      onProgress: (done, total) => options.onProgress?.(`indexing ${done}/${total} files`, total === 0 ? 100 : Math.floor((done * 100) / total)),
+    });
+  } catch (err) {
+    writer?.abort();
+    throw err;
+  }
+  if (extraction.cancelled) { writer?.abort(); return { index: undefined, cancelled: true, stats: emptyStats() }; }
 
   const extractSeconds = (performance.now() - phaseStart) / 1000;
   const buildStart = performance.now();
-  const data = builder.build(options.root, settingsKey, scan.skipped);
+  let occurrenceStore;
+  try { occurrenceStore = writer?.commit(); } catch (err) { log(`cannot write the occurrence store: ${(err as Error).message}`); writer?.abort(); }
+  const data = builder.build(options.root, settingsKey, scan.skipped, occurrenceStore);
+  const sortedAt = performance.now();
   // The index derives its query tables first, so the cache stores them and a warm start skips that work.
-  const index = new TreeIndex(data, { preferredArch: options.preferredArch, maxFileSize: options.maxFileSize });
+  const index = new TreeIndex(data, { preferredArch: options.preferredArch, maxFileSize: options.maxFileSize, log });
+  const derivedAt = performance.now();
   let cacheBytes: number | undefined;
   if (cacheFile && (toExtract.length > 0 || !previous || data.files.length !== previous.files.length)) {
     try { cacheBytes = writeIndexCache(cacheFile, data); } catch (err) { log(`cannot write the index cache ${cacheFile}: ${(err as Error).message}`); }
   }
   const seconds = (performance.now() - started) / 1000;
   index.setRunStats({ seconds, fromCache, parsed: toExtract.length });
-  log(`index: phases scan ${scanSeconds.toFixed(2)} s, extraction ${extractSeconds.toFixed(2)} s, tables and cache ${((performance.now() - buildStart) / 1000).toFixed(2)} s`);
+  const since = (from: number, to = performance.now()) => ((to - from) / 1000).toFixed(2);
+  log(`index: phases scan ${scanSeconds.toFixed(2)} s, extraction ${extractSeconds.toFixed(2)} s, tables and cache ${since(buildStart)} s `
+    + `(name order ${since(buildStart, sortedAt)} s, query tables ${since(sortedAt, derivedAt)} s, cache write ${since(derivedAt)} s)`);
   return { index, cancelled: false, stats: { ...index.stats(), seconds: (performance.now() - started) / 1000 }, cacheFile, cacheBytes };
 }

@@ -3,7 +3,9 @@
  * Definitions and identifiers are grouped by file (CSR layout: `fileDefStart[f]..fileDefStart[f+1]`).
  * Everything derived for queries (by-name tables, postings) is rebuilt from this at load time.
  */
-import { DEF_FIELDS, DefField, type PackedBatch } from './fileExtraction';
+import { DEF_FIELDS, DefField } from './fileExtraction';
+import type { PackedBatch } from './batchPacker';
+import { OCC_HEADER_WORDS } from './occurrenceCollector';
 import { NameTable } from './nameTable';
 import type { SkippedFile } from './types';
 
@@ -22,6 +24,11 @@ export interface IndexData {
   fileIdentStart: Uint32Array;
   idents: Uint32Array;
   fileRefCount: Uint32Array;
+  /** Per file: its occurrence block in the store (offset -1: none, queries re-lex the file), length, scope count. */
+  fileOccOffset: Float64Array;
+  fileOccLength: Uint32Array;
+  fileOccScopes: Uint32Array;
+  occurrenceStore?: OccurrenceStoreRef;
   skipped: SkippedFile[];
   /** Query tables derived from the above (by-name CSR); persisted so a warm start does not recompute them. */
   derived?: DerivedTables;
@@ -35,117 +42,162 @@ export interface DerivedTables {
   nameFiles: Uint32Array;
 }
 
-/** Per-file entries with global name ids, assembled into `IndexData` once all files are known. */
-export interface FileEntry {
-  defs: Int32Array;
-  idents: Uint32Array;
-  referenceCount: number;
+/** Where the occurrence blocks of an index live (a file next to the index cache, read on demand). */
+export interface OccurrenceStoreRef {
+  path: string;
+  /** Random id shared with the index that refers to it: a store from another run is never trusted. */
+  generation: string;
+  bytes: number;
 }
 
-/** Collects files (from worker batches or from a previous cache) and assembles the flat arrays. */
+/** Sink for occurrence blocks during a build (see occurrenceStore.ts); returns each block's offset. */
+export interface OccurrenceSink {
+  append(bytes: Uint8Array): number;
+}
+/** Source of a previous index's blocks, for files reused unchanged in a refresh. */
+export interface OccurrenceSource {
+  readBlock(offset: number, length: number): Uint8Array | undefined;
+}
+
+/**
+ * Assembles `IndexData` while batches arrive: files are appended in completion order straight into the
+ * flat arrays (no per-file copies held until the end), with worker-local name ids remapped to global ones.
+ * The arrays are allocated with generous capacity: pages never written cost no memory.
+ */
 export class IndexDataBuilder {
   readonly names: NameTable;
-  private readonly entries: Array<FileEntry | undefined>;
   readonly skipped: SkippedFile[] = [];
+  private readonly order: number[] = [];
+  private fileDefStart: number[] = [0];
+  private fileIdentStart: number[] = [0];
+  private fileRefCount: number[] = [];
+  private fileOccOffset: number[] = [];
+  private fileOccLength: number[] = [];
+  private fileOccScopes: number[] = [];
+  private defs: Int32Array;
+  private defWords = 0;
+  private idents: Uint32Array;
+  private identCount = 0;
+  private remap = new Uint32Array(1 << 16);
 
   /**
    * With `previous`, name ids of the previous index are kept (its table is copied), so unchanged files are
    * reused as they are and the sorted-name table is merged instead of sorted again.
    */
-  constructor(private readonly files: Array<{ file: string; size: number; mtimeMs: number }>, private readonly previous?: IndexData) {
-    this.entries = new Array(files.length);
+  constructor(private readonly files: Array<{ file: string; size: number; mtimeMs: number }>, private readonly previous?: IndexData,
+    private readonly occurrences?: OccurrenceSink) {
     this.names = previous ? previous.names.clone() : new NameTable();
+    const bytes = files.reduce((sum, f) => sum + f.size, 0);
+    // A kernel tree has about 3,600 distinct names per MB of source.
+    this.names.reserve(Math.ceil((bytes / 1e6) * 4000));
+    // About 5,300 definitions and 16,000 distinct-names-per-file entries per MB of kernel source; twice that as room.
+    this.defs = new Int32Array(Math.max(1 << 12, Math.ceil((bytes / 1e6) * 12_000)) * DEF_FIELDS);
+    this.idents = new Uint32Array(Math.max(1 << 14, Math.ceil((bytes / 1e6) * 36_000)));
   }
 
   nameId(name: string): number { return this.names.intern(name); }
 
-  /** Adds a worker batch: its string table is remapped to global ids. */
+  /** Adds a worker batch: its names are interned, its ids remapped, its files appended. */
   addBatch(batch: PackedBatch, onError: (file: string, error: string) => void): void {
-    const remap = new Uint32Array(batch.names.length);
-    batch.names.forEach((name, local) => { remap[local] = this.nameId(name); });
+    const ends = batch.nameEnds;
+    if (this.remap.length < ends.length) this.remap = new Uint32Array(ends.length * 2);
+    const remap = this.remap;
+    for (let k = 0, start = 0; k < ends.length; start = ends[k++]) remap[k] = this.names.internBytes(batch.nameBytes, start, ends[k]);
+    const occWords = new Uint32Array(batch.occurrences.buffer, batch.occurrences.byteOffset, batch.occurrences.byteLength >>> 2);
+    const occBase = batch.occurrences.byteLength > 0 && this.occurrences ? this.remapScopes(batch, occWords, remap) : -1;
+    let defAt = 0;
+    let identAt = 0;
     for (const packed of batch.files) {
+      const scanned = this.files[packed.fileIndex];
       if (packed.error) {
-        onError(this.files[packed.fileIndex].file, packed.error);
-        this.skipped.push({ file: this.files[packed.fileIndex].file, reason: packed.error });
+        onError(scanned.file, packed.error);
+        this.skipped.push({ file: scanned.file, reason: packed.error });
         continue;
       }
-      const defs = packed.defs;
+      const defs = batch.defs.subarray(defAt, defAt + packed.defCount * DEF_FIELDS);
+      defAt += defs.length;
       for (let o = 0; o < defs.length; o += DEF_FIELDS) {
         defs[o] = remap[defs[o]];
         if (defs[o + DefField.Container] >= 0) defs[o + DefField.Container] = remap[defs[o + DefField.Container]];
       }
-      const idents = packed.idents;
+      const idents = batch.idents.subarray(identAt, identAt + packed.identCount);
+      identAt += idents.length;
       for (let k = 0; k < idents.length; k++) idents[k] = remap[idents[k]];
-      this.entries[packed.fileIndex] = { defs, idents, referenceCount: packed.referenceCount };
+      const hasBlock = occBase >= 0 && packed.occOffset >= 0;
+      const scopes = hasBlock ? occWords[(packed.occOffset >>> 2) + 3] : 0;
+      this.append(packed.fileIndex, defs, idents, packed.referenceCount, hasBlock ? occBase + packed.occOffset : -1, packed.occLength, scopes);
     }
   }
 
-  /** Reuses an unchanged file's entry from a previous index (ids translated through its name table). */
-  addFromPrevious(fileIndex: number, previous: IndexData, previousFile: number, previousIdMap: Int32Array): void {
-    if (previous === this.previous) {
-      // Same name ids: the file's entries are copied as they are.
-      this.entries[fileIndex] = {
-        defs: previous.defs.subarray(previous.fileDefStart[previousFile] * DEF_FIELDS, previous.fileDefStart[previousFile + 1] * DEF_FIELDS),
-        idents: previous.idents.subarray(previous.fileIdentStart[previousFile], previous.fileIdentStart[previousFile + 1]),
-        referenceCount: previous.fileRefCount[previousFile],
-      };
-      return;
+  /** Reuses an unchanged file's entries from the previous index (same name ids); its block is copied over. */
+  addFromPrevious(fileIndex: number, previous: IndexData, previousFile: number, source?: OccurrenceSource): void {
+    const defs = previous.defs.subarray(previous.fileDefStart[previousFile] * DEF_FIELDS, previous.fileDefStart[previousFile + 1] * DEF_FIELDS);
+    const idents = previous.idents.subarray(previous.fileIdentStart[previousFile], previous.fileIdentStart[previousFile + 1]);
+    let offset = -1;
+    const length = previous.fileOccLength[previousFile];
+    if (this.occurrences && source && previous.fileOccOffset[previousFile] >= 0) {
+      const block = source.readBlock(previous.fileOccOffset[previousFile], length);
+      if (block) offset = this.occurrences.append(block);
     }
-    const translate = (oldId: number) => {
-      let id = previousIdMap[oldId];
-      if (id < 0) { id = this.nameId(previous.names.name(oldId)); previousIdMap[oldId] = id; }
-      return id;
-    };
-    const defs = previous.defs.slice(previous.fileDefStart[previousFile] * DEF_FIELDS, previous.fileDefStart[previousFile + 1] * DEF_FIELDS);
-    for (let o = 0; o < defs.length; o += DEF_FIELDS) {
-      defs[o] = translate(defs[o]);
-      if (defs[o + DefField.Container] >= 0) defs[o + DefField.Container] = translate(defs[o + DefField.Container]);
-    }
-    const idents = previous.idents.slice(previous.fileIdentStart[previousFile], previous.fileIdentStart[previousFile + 1]);
-    for (let k = 0; k < idents.length; k++) idents[k] = translate(idents[k]);
-    this.entries[fileIndex] = { defs, idents, referenceCount: previous.fileRefCount[previousFile] };
+    this.append(fileIndex, defs, idents, previous.fileRefCount[previousFile], offset, length, previous.fileOccScopes[previousFile]);
   }
 
-  build(root: string, settingsKey: string, extraSkipped: SkippedFile[]): IndexData {
-    // Files that failed are dropped from the file list (they are reported in `skipped`).
-    const kept: number[] = [];
-    this.entries.forEach((entry, index) => { if (entry) kept.push(index); });
-    let defCount = 0;
-    let identCount = 0;
-    for (const index of kept) { defCount += this.entries[index]!.defs.length / DEF_FIELDS; identCount += this.entries[index]!.idents.length; }
+  build(root: string, settingsKey: string, extraSkipped: SkippedFile[], occurrenceStore?: OccurrenceStoreRef): IndexData {
     const data: IndexData = {
       root,
       settingsKey,
       names: this.names,
       sortedNames: new Uint32Array(0),
-      files: kept.map((index) => this.files[index].file),
-      fileSize: new Float64Array(kept.map((index) => this.files[index].size)),
-      fileMtime: new Float64Array(kept.map((index) => this.files[index].mtimeMs)),
-      fileDefStart: new Uint32Array(kept.length + 1),
-      defs: new Int32Array(defCount * DEF_FIELDS),
-      fileIdentStart: new Uint32Array(kept.length + 1),
-      idents: new Uint32Array(identCount),
-      fileRefCount: new Uint32Array(kept.length),
+      files: this.order.map((index) => this.files[index].file),
+      fileSize: Float64Array.from(this.order, (index) => this.files[index].size),
+      fileMtime: Float64Array.from(this.order, (index) => this.files[index].mtimeMs),
+      fileDefStart: Uint32Array.from(this.fileDefStart),
+      defs: this.defs.subarray(0, this.defWords),
+      fileIdentStart: Uint32Array.from(this.fileIdentStart),
+      idents: this.idents.subarray(0, this.identCount),
+      fileRefCount: Uint32Array.from(this.fileRefCount),
+      fileOccOffset: Float64Array.from(this.fileOccOffset),
+      fileOccLength: Uint32Array.from(this.fileOccLength),
+      fileOccScopes: Uint32Array.from(this.fileOccScopes),
+      occurrenceStore,
       skipped: [...extraSkipped, ...this.skipped],
     };
-    let defAt = 0;
-    let identAt = 0;
-    kept.forEach((index, f) => {
-      const entry = this.entries[index]!;
-      data.fileDefStart[f] = defAt / DEF_FIELDS;
-      data.defs.set(entry.defs, defAt);
-      defAt += entry.defs.length;
-      data.fileIdentStart[f] = identAt;
-      data.idents.set(entry.idents, identAt);
-      identAt += entry.idents.length;
-      data.fileRefCount[f] = entry.referenceCount;
-      this.entries[index] = undefined; // let the per-file arrays go as soon as they are copied
-    });
-    data.fileDefStart[kept.length] = defAt / DEF_FIELDS;
-    data.fileIdentStart[kept.length] = identAt;
     data.sortedNames = sortDefinedNames(data, this.previous);
     return data;
   }
+
+  /** Remaps the scope-name ids inside a batch's blocks and writes them out; returns the batch's base offset. */
+  private remapScopes(batch: PackedBatch, words: Uint32Array, remap: Uint32Array): number {
+    for (const packed of batch.files) {
+      if (packed.error || packed.occOffset < 0) continue;
+      const at = packed.occOffset >>> 2;
+      const scopes = words[at + 3];
+      for (let s = 0; s < scopes; s++) words[at + OCC_HEADER_WORDS + s] = remap[words[at + OCC_HEADER_WORDS + s]];
+    }
+    return this.occurrences!.append(batch.occurrences);
+  }
+
+  private append(fileIndex: number, defs: Int32Array, idents: Uint32Array, referenceCount: number, occOffset: number, occLength: number, occScopes: number): void {
+    if (this.defWords + defs.length > this.defs.length) this.defs = growTo(this.defs, this.defWords + defs.length);
+    this.defs.set(defs, this.defWords);
+    this.defWords += defs.length;
+    if (this.identCount + idents.length > this.idents.length) this.idents = growTo(this.idents, this.identCount + idents.length);
+    this.idents.set(idents, this.identCount);
+    this.identCount += idents.length;
+    this.order.push(fileIndex);
+    this.fileDefStart.push(this.defWords / DEF_FIELDS);
+    this.fileIdentStart.push(this.identCount);
+    this.fileRefCount.push(referenceCount);
+    this.fileOccOffset.push(occOffset);
+    this.fileOccLength.push(occOffset >= 0 ? occLength : 0);
+    this.fileOccScopes.push(occOffset >= 0 ? occScopes : 0);
+  }
+}
+
+function growTo<T extends Int32Array | Uint32Array>(array: T, needed: number): T {
+  const next = new (array.constructor as new (n: number) => T)(Math.max(needed, Math.ceil(array.length * 1.5)));
+  next.set(array);
+  return next;
 }
 
 /**
@@ -157,12 +209,11 @@ function sortDefinedNames(data: IndexData, previous?: IndexData): Uint32Array {
   for (let o = 0; o < data.defs.length; o += DEF_FIELDS) hasDefinition[data.defs[o + DefField.Name]] = 1;
   const compare = (a: number, b: number) => data.names.compareFolded(a, b);
   if (!previous) {
-    const ids: number[] = [];
-    for (let id = 0; id < hasDefinition.length; id++) if (hasDefinition[id]) ids.push(id);
-    // A 4-character key settles most comparisons without walking the bytes of both names.
-    const key = new Float64Array(data.names.size);
-    for (const id of ids) key[id] = data.names.foldedPrefixKey(id);
-    return Uint32Array.from(ids).sort((a, b) => key[a] - key[b] || compare(a, b));
+    let count = 0;
+    for (let id = 0; id < hasDefinition.length; id++) count += hasDefinition[id];
+    const ids = new Uint32Array(count);
+    for (let id = 0, k = 0; id < hasDefinition.length; id++) if (hasDefinition[id]) ids[k++] = id;
+    return sortFolded(ids, data.names);
   }
   const kept: number[] = [];
   const seen = new Uint8Array(data.names.size);
@@ -176,4 +227,43 @@ function sortDefinedNames(data: IndexData, previous?: IndexData): Uint32Array {
   while (i < kept.length) merged[k++] = kept[i++];
   while (j < added.length) merged[k++] = added[j++];
   return merged;
+}
+
+/**
+ * Sorts name ids as compareFolded orders them. A comparator sort of the 3.3 million defined names of a
+ * kernel took seconds, mostly waiting on memory (every comparison reads two names at random places), so:
+ * a radix sort (LSD, 7-bit digits) on the first eight case-folded bytes, kept in position-parallel words
+ * that are read in order, then a comparator sort only inside the runs that share those eight bytes, whose
+ * names stay in the CPU cache while they are compared.
+ */
+export function sortFolded(ids: Uint32Array, names: NameTable): Uint32Array {
+  const n = ids.length;
+  let head = new Uint32Array(n), tail = new Uint32Array(n);
+  for (let k = 0; k < n; k++) { head[k] = names.foldedChunk(ids[k], 0); tail[k] = names.foldedChunk(ids[k], 4); }
+  let idsOut: Uint32Array = new Uint32Array(n), headOut = new Uint32Array(n), tailOut = new Uint32Array(n);
+  const counts = new Int32Array(129);
+  // Least significant digit first: byte 7 (low bits of tail) up to byte 0 (high bits of head); counting sorts are stable.
+  for (let digit = 7; digit >= 0; digit--) {
+    const words = digit < 4 ? head : tail;
+    const shift = 21 - 7 * (digit & 3);
+    counts.fill(0);
+    for (let k = 0; k < n; k++) counts[((words[k] >>> shift) & 127) + 1]++;
+    for (let b = 0; b < 128; b++) counts[b + 1] += counts[b];
+    for (let k = 0; k < n; k++) {
+      const at = counts[(words[k] >>> shift) & 127]++;
+      idsOut[at] = ids[k]; headOut[at] = head[k]; tailOut[at] = tail[k];
+    }
+    [ids, idsOut] = [idsOut, ids];
+    [head, headOut] = [headOut, head];
+    [tail, tailOut] = [tailOut, tail];
+  }
+  // Runs sharing the first eight bytes (kernel names share long prefixes: "snd_soc_", "__"), compared in full.
+  const compare = (a: number, b: number) => names.compareFolded(a, b);
+  for (let start = 0, k = 1; k <= n; k++) {
+    if (k < n && head[k] === head[start] && tail[k] === tail[start]) continue;
+    if (k - start > 1) ids.subarray(start, k).sort(compare);
+    start = k;
+  }
+  head = tail = idsOut = headOut = tailOut = new Uint32Array(0);
+  return ids;
 }

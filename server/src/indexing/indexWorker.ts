@@ -1,31 +1,35 @@
 /**
- * Worker thread of the bulk index pass: reads and extracts a batch of files and sends them back packed
- * (one string table per batch, typed arrays transferred, not copied). Never throws for one bad file:
- * the file comes back with an error the main thread logs.
+ * Worker thread of the bulk index pass: reads and extracts batches of files and sends each back packed
+ * (typed arrays transferred, not copied). Never throws for one bad file: the file comes back
+ * with an error the main thread logs.
  */
 import { parentPort } from 'worker_threads';
 import * as path from 'path';
-import { BatchPacker, extractText, readSourceFile } from './fileExtraction';
+import { extractText, readSourceFile } from './fileExtraction';
+import { kindOfFile } from './fileScanner';
+import { BatchPacker, type PackedBatch } from './batchPacker';
 
 export interface WorkerRequest { id: number; root: string; files: Array<{ index: number; file: string }>; maxFileSize: number }
-export interface WorkerResponse { id: number; names: string[]; files: import('./fileExtraction').PackedFile[]; failure?: string }
+export interface WorkerResponse { id: number; batch?: PackedBatch; failure?: string }
+
+const packer = new BatchPacker();
 
 parentPort?.on('message', (request: WorkerRequest) => {
-  const packer = new BatchPacker();
   try {
+    packer.startBatch();
     for (const { index, file } of request.files) {
       const read = readSourceFile(path.join(request.root, file), request.maxFileSize);
       if ('error' in read) { packer.addError(index, read.error); continue; }
+      const collected = kindOfFile(file.slice(file.lastIndexOf('/') + 1)) === 'c';
       try {
-        packer.add(index, extractText(file, read.text));
+        packer.add(index, extractText(file, read.text, undefined, collected ? packer.collector : undefined), collected);
       } catch (err) {
         packer.addError(index, `extractor failed: ${(err as Error).message}`);
       }
     }
-    const batch = packer.batch();
-    const transfer = batch.files.flatMap((f) => [f.defs.buffer, f.idents.buffer]) as ArrayBuffer[];
-    parentPort!.postMessage({ id: request.id, names: batch.names, files: batch.files } satisfies WorkerResponse, transfer);
+    const batch = packer.finishBatch();
+    parentPort!.postMessage({ id: request.id, batch } satisfies WorkerResponse, [batch.defs.buffer, batch.idents.buffer, batch.occurrences.buffer, batch.nameBytes.buffer, batch.nameEnds.buffer] as ArrayBuffer[]);
   } catch (err) {
-    parentPort!.postMessage({ id: request.id, names: [], files: [], failure: String((err as Error)?.stack ?? err) } satisfies WorkerResponse);
+    parentPort!.postMessage({ id: request.id, failure: String((err as Error)?.stack ?? err) } satisfies WorkerResponse);
   }
 });

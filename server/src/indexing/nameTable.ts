@@ -61,6 +61,76 @@ export class NameTable {
     return id;
   }
 
+  /**
+   * Id of `text.slice(start, end)`, adding it if new, without creating a string for names already known
+   * (the bulk pass meets 40+ million identifier occurrences and only a few million distinct names).
+   */
+  internRange(text: string, start: number, end: number, hash = hashRange(text, start, end)): number {
+    const h = hash >>> 0;
+    const mask = this.slots.length - 1;
+    const length = end - start;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const id = this.slots[slot];
+      if (id < 0) break;
+      const at = this.offsets[id];
+      if (this.offsets[id + 1] - at !== length) continue;
+      let k = 0;
+      while (k < length) { const c = text.charCodeAt(start + k); if (this.bytes[at + k] !== (c < 128 ? c : 63)) break; k++; }
+      if (k === length) return id;
+    }
+    return this.intern(text.slice(start, end));
+  }
+
+  /** Id of the name stored as bytes[start, end) (names sent by a worker as bytes), adding it if new. */
+  internBytes(source: Uint8Array, start: number, end: number): number {
+    let h = 0x811c9dc5;
+    for (let k = start; k < end; k++) h = Math.imul(h ^ source[k], 0x01000193);
+    h >>>= 0;
+    const mask = this.slots.length - 1;
+    const length = end - start;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const id = this.slots[slot];
+      if (id < 0) break;
+      const at = this.offsets[id];
+      if (this.offsets[id + 1] - at !== length) continue;
+      let k = 0;
+      while (k < length && this.bytes[at + k] === source[start + k]) k++;
+      if (k === length) return id;
+    }
+    if ((this.count + 1) * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+    const id = this.count++;
+    if (this.count + 1 > this.offsets.length) this.offsets = grow(this.offsets, this.offsets.length * 2) as Uint32Array;
+    if (this.used + length > this.bytes.length) {
+      this.bytes = grow(this.bytes, Math.max(this.bytes.length * 2, this.used + length)) as Uint8Array;
+      this.view = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+    }
+    this.bytes.set(source.subarray(start, end), this.used);
+    this.offsets[id] = this.used;
+    this.used += length;
+    this.offsets[id + 1] = this.used;
+    this.place(id, h);
+    return id;
+  }
+
+  /** Names id..size-1 as bytes and end offsets relative to the first (what a worker sends the main thread). */
+  namesFrom(id: number): { bytes: Uint8Array; ends: Uint32Array } {
+    const base = this.offsets[id];
+    const ends = new Uint32Array(this.count - id);
+    for (let k = id; k < this.count; k++) ends[k - id] = this.offsets[k + 1] - base;
+    return { bytes: this.bytes.slice(base, this.offsets[this.count]), ends };
+  }
+
+  /** Makes room for about `names` names without rehashing on the way (sizing from the tree's bytes). */
+  reserve(names: number): void {
+    const size = nextPowerOfTwo(names * 2);
+    if (size > this.slots.length) this.rehash(size);
+    if (this.offsets.length < names + 1) this.offsets = grow(this.offsets, names + 1) as Uint32Array;
+    if (this.bytes.length < names * 14) {
+      this.bytes = grow(this.bytes, names * 14) as Uint8Array;
+      this.view = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+    }
+  }
+
   /** Id of a name, or undefined. */
   get(name: string): number | undefined {
     const id = this.lookup(name);
@@ -111,12 +181,18 @@ export class NameTable {
 
   nameLength(id: number): number { return this.offsets[id + 1] - this.offsets[id]; }
 
-  /** First four case-folded bytes as one number: orders like compareFolded wherever it differs. */
-  foldedPrefixKey(id: number): number {
-    const start = this.offsets[id]; const end = this.offsets[id + 1];
+  /** Case-folded bytes depth..depth+3 as a 28-bit number (7 bits each, 0 past the end). */
+  foldedChunk(id: number, depth: number): number {
+    const start = this.offsets[id] + depth; const end = this.offsets[id + 1];
     let key = 0;
-    for (let k = 0; k < 4; k++) key = key * 256 + (start + k < end ? fold(this.bytes[start + k]) : 0);
+    for (let k = 0; k < 4; k++) key = (key << 7) | (start + k < end ? fold(this.bytes[start + k]) & 127 : 0);
     return key;
+  }
+
+  /** Case-folded byte at `depth` of a name, 0 past its end (names never contain byte 0). */
+  foldedByte(id: number, depth: number): number {
+    const at = this.offsets[id] + depth;
+    return at < this.offsets[id + 1] ? fold(this.bytes[at]) & 127 : 0;
   }
 
   /** The storage to persist: bytes actually used and the offsets table. */
@@ -163,6 +239,13 @@ export class NameTable {
     for (let k = this.offsets[id]; k < this.offsets[id + 1]; k++) h = Math.imul(h ^ this.bytes[k], 0x01000193);
     return h >>> 0;
   }
+}
+
+/** FNV-1a of text[start, end) as the table hashes names (identifiers are ASCII, so char codes are bytes). */
+export function hashRange(text: string, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let k = start; k < end; k++) { const c = text.charCodeAt(k); h = Math.imul(h ^ (c < 128 ? c : 63), 0x01000193); }
+  return h >>> 0;
 }
 
 function hashString(name: string): number {

@@ -1,20 +1,24 @@
 /**
  * The queryable whole-tree index (implements `KernelIndex`): by-name definition tables and postings
  * derived from `IndexData`, plus a live overlay for files edited since (open documents, changed files).
- * Reference positions are not stored: the postings say which files mention a name, and those files are
- * re-lexed on demand (fast), which keeps memory far below a stored occurrence table.
+ * Reference positions live on disk: the postings say which files mention a name, and each file's
+ * occurrence block in the store gives the positions with a few small reads. Files without a usable block
+ * (edited files, Kconfig/Makefiles, an index built without a cache folder) are re-lexed instead.
  */
 import * as path from 'path';
 import { DEF_FIELDS, DEFINITION_KINDS, DefField, extractText, kindCodeOf, readSourceFile, unpackDefinition } from './fileExtraction';
 import type { IndexData, DerivedTables } from './indexData';
 import type { Definition, DefinitionKind, IndexStats, KernelIndex, QueryOptions, Reference } from './types';
 import { normalizeSignature, type LexicalDefinition, type LexicalExtraction } from '../parsing/lexicalExtractor';
+import { OccurrenceStoreReader } from './occurrenceStore';
+import { storedReferences } from './storedReferences';
 
 export interface TreeIndexOptions {
   preferredArch?: string;
   maxFileSize?: number;
   /** Statistics of the run that produced the data. */
   stats?: Partial<IndexStats>;
+  log?: (message: string) => void;
 }
 
 interface OverlayFile { text: string; extraction: LexicalExtraction; identifiers: Set<string> }
@@ -34,12 +38,15 @@ export class TreeIndex implements KernelIndex {
   private readonly textCache = new Map<string, string>();
   private readonly preferredArch: string;
   private readonly maxFileSize: number;
+  /** Reader of the occurrence store, when the data has one. */
+  readonly occurrences: OccurrenceStoreReader | undefined;
 
   constructor(readonly data: IndexData, private options: TreeIndexOptions = {}) {
     this.root = data.root;
     this.preferredArch = options.preferredArch ?? 'x86';
     this.maxFileSize = options.maxFileSize ?? 2 * 1024 * 1024;
     data.files.forEach((file, id) => this.fileIds.set(file, id));
+    this.occurrences = data.occurrenceStore ? new OccurrenceStoreReader(data.occurrenceStore, options.log) : undefined;
     const nameCount = data.names.size;
     const defCount = data.defs.length / DEF_FIELDS;
 
@@ -98,18 +105,34 @@ export class TreeIndex implements KernelIndex {
       for (const file of this.filesMentioning(name.slice(7))) if (/(^|\/)Kconfig[^/]*$/.test(file)) files.add(file);
     }
     const results: Reference[] = [];
-    let processed = 0;
-    for (const file of [...files].sort()) {
-      if (options.isCancelled?.()) break;
-      const text = this.textOf(file);
-      if (text === undefined) continue;
-      const wanted = /(^|\/)Kconfig[^/]*$/.test(file) && name.startsWith('CONFIG_') ? new Set([name.slice(7)]) : names;
-      for (const reference of extractText(file, text, wanted).references ?? []) {
-        results.push(reference);
-        if (options.limit && results.length >= options.limit) return results;
+    const nameId = this.data.names.get(name);
+    const store = this.occurrences;
+    let relexed = 0;
+    let stored = 0;
+    store?.acquire();
+    try {
+      for (const file of [...files].sort()) {
+        if (options.isCancelled?.()) break;
+        const fileId = this.overlay.has(file) ? undefined : this.fileIds.get(file);
+        const fromStore = store && nameId !== undefined && fileId !== undefined ? storedReferences(this.data, store, fileId, nameId) : undefined;
+        if (fromStore) {
+          for (const reference of fromStore) results.push(reference);
+          if (options.limit && results.length >= options.limit) return results.slice(0, options.limit);
+          // Let other requests (and cancellation) through on long lists.
+          if (++stored % 1024 === 0) await new Promise((resolve) => setImmediate(resolve));
+          continue;
+        }
+        const text = this.textOf(file);
+        if (text === undefined) continue;
+        const wanted = /(^|\/)Kconfig[^/]*$/.test(file) && name.startsWith('CONFIG_') ? new Set([name.slice(7)]) : names;
+        for (const reference of extractText(file, text, wanted).references ?? []) {
+          results.push(reference);
+          if (options.limit && results.length >= options.limit) return results;
+        }
+        if (++relexed % 64 === 0) await new Promise((resolve) => setImmediate(resolve));
       }
-      // Let other requests (and cancellation) through on long lists.
-      if (++processed % 64 === 0) await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      store?.release();
     }
     return results;
   }

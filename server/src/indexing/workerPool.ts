@@ -7,7 +7,7 @@ import { Worker } from 'worker_threads';
 import * as os from 'os';
 import { indexWorkerPath } from '../paths';
 import type { WorkerRequest, WorkerResponse } from './indexWorker';
-import type { PackedBatch } from './fileExtraction';
+import type { PackedBatch } from './batchPacker';
 
 export interface ExtractionJob {
   root: string;
@@ -83,7 +83,12 @@ export function runExtraction(job: ExtractionJob): Promise<{ cancelled: boolean 
           finish(new Error(`index worker failed: ${response.failure}`));
           return;
         }
-        job.onBatch({ names: response.names, files: response.files });
+        try {
+          job.onBatch(response.batch!);
+        } catch (err) {
+          finish(err as Error);
+          return;
+        }
         done++;
         doneFiles += batches[response.id].length;
         job.onProgress?.(doneFiles, job.files.length);

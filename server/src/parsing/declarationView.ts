@@ -17,8 +17,7 @@ export class DeclarationView {
 
   /** Single-character punctuation test without creating strings (the hot path of the whole-tree pass). */
   isChar(i: number, code: number): boolean {
-    const { tokens } = this;
-    return tokens.kind[i] === TokenKind.Punct && tokens.end[i] - tokens.start[i] === 1 && this.text.charCodeAt(tokens.start[i]) === code;
+    return this.tokens.char[i] === code;
   }
   isIdentifier(i: number): boolean {
     return i >= 0 && this.tokens.kind[i] === TokenKind.Identifier;

@@ -38,6 +38,8 @@ export interface TokenStream {
   readonly start: Uint32Array;
   readonly end: Uint32Array;
   readonly line: Uint32Array;
+  /** Single-character punctuation: its character code (so tests need no string); 0 for other tokens. */
+  readonly char: Uint8Array;
   /** Offset of the first character of each line. */
   readonly lineStarts: Uint32Array;
   readonly lineCount: number;
@@ -67,10 +69,11 @@ for (const op of ['->', '++', '--', '<<', '>>', '<=', '>=', '==', '!=', '&&', '|
 }
 
 class Growable {
-  kind: Uint8Array; flags: Uint8Array; start: Uint32Array; end: Uint32Array; line: Uint32Array;
+  kind: Uint8Array; flags: Uint8Array; start: Uint32Array; end: Uint32Array; line: Uint32Array; char: Uint8Array;
   count = 0;
   constructor(capacity: number) {
     this.kind = new Uint8Array(capacity);
+    this.char = new Uint8Array(capacity);
     this.flags = new Uint8Array(capacity);
     this.start = new Uint32Array(capacity);
     this.end = new Uint32Array(capacity);
@@ -81,10 +84,16 @@ class Growable {
     const i = this.count++;
     this.kind[i] = kind; this.flags[i] = flags; this.start[i] = start; this.end[i] = end; this.line[i] = line;
   }
+  pushChar(code: number, flags: number, start: number, line: number): void {
+    if (this.count === this.kind.length) this.grow();
+    const i = this.count++;
+    this.kind[i] = TokenKind.Punct; this.flags[i] = flags; this.start[i] = start; this.end[i] = start + 1; this.line[i] = line; this.char[i] = code;
+  }
   private grow(): void {
     const size = this.kind.length * 2 + 16;
     const copy = <T extends Uint8Array | Uint32Array>(old: T, make: (n: number) => T): T => { const next = make(size); next.set(old); return next; };
     this.kind = copy(this.kind, (n) => new Uint8Array(n));
+    this.char = copy(this.char, (n) => new Uint8Array(n));
     this.flags = copy(this.flags, (n) => new Uint8Array(n));
     this.start = copy(this.start, (n) => new Uint32Array(n));
     this.end = copy(this.end, (n) => new Uint32Array(n));
@@ -247,7 +256,7 @@ export function tokenize(text: string): TokenStream {
     if (c === CH_DOT && text.startsWith('...', i)) { tokens.push(TokenKind.Punct, flags, i, i + 3, startLine); i += 3; continue; }
     const c2 = i + 1 < n ? text.charCodeAt(i + 1) : 0;
     if (c2 < 128 && TWO_CHAR_OPERATORS[c * 128 + c2]) { tokens.push(TokenKind.Punct, flags, i, i + 2, startLine); i += 2; continue; }
-    tokens.push(TokenKind.Punct, flags, i, i + 1, startLine);
+    tokens.pushChar(c, flags, i, startLine);
     i++;
   }
   if (inDirective) tokens.push(TokenKind.DirectiveEnd, flags, n, n, currentLine);
@@ -262,10 +271,12 @@ class TokenArrays implements TokenStream {
   readonly start: Uint32Array;
   readonly end: Uint32Array;
   readonly line: Uint32Array;
+  readonly char: Uint8Array;
   readonly lineStarts: Uint32Array;
   readonly lineCount: number;
   constructor(readonly text: string, tokens: Growable, lines: LineTable) {
     this.count = tokens.count;
+    this.char = tokens.char;
     this.kind = tokens.kind; this.flags = tokens.flags; this.start = tokens.start; this.end = tokens.end; this.line = tokens.line;
     this.lineStarts = lines.starts;
     this.lineCount = lines.count;

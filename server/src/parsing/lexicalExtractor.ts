@@ -9,6 +9,7 @@
 import { tokenize, TokenKind, FLAG_DEAD, FLAG_PREPROCESSOR, C_KEYWORDS, type TokenStream } from './lexer';
 import type { DefinitionKind, Reference } from '../indexing/types';
 import { DeclarationView, BODY_MARKER, INITIALIZER_MARKER } from './declarationView';
+import { KEYWORD_COUNT, OCC_FLAG_CALL, OCC_FLAG_PREPROCESSOR, type OccurrenceCollector } from '../indexing/occurrenceCollector';
 
 export { normalizeSignature } from './declarationWords';
 
@@ -27,6 +28,8 @@ export interface LexicalDefinition {
   docStart: number; docEnd: number;
   isDeclaration: boolean;
   isStatic: boolean;
+  /** Name id in the bulk pass's name table (set when a collector is used and the name is the token's text). */
+  nameId?: number;
 }
 
 export interface LexicalExtraction {
@@ -44,6 +47,11 @@ export interface ExtractOptions {
   generators?: GeneratorLookup;
   /** Collect reference positions: for every identifier, or only for these names. */
   references?: 'all' | ReadonlySet<string>;
+  /**
+   * Bulk pass: identifiers go to the collector as name ids with their occurrences (no strings, no
+   * `identifiers` list, no `references`).
+   */
+  collector?: OccurrenceCollector;
 }
 
 interface Scope {
@@ -53,6 +61,8 @@ interface Scope {
   definition?: LexicalDefinition;
   /** Declaration tokens to continue with after the closing brace (`typedef struct {...} x;`). */
   resumeDeclaration?: number[];
+  /** For function scopes in the bulk pass: the collector's scope index. */
+  scopeIndex?: number;
 }
 
 interface ConditionalState {
@@ -64,7 +74,9 @@ interface ConditionalState {
 
 
 export function extractLexical(text: string, options: ExtractOptions): LexicalExtraction {
-  return new LexicalExtractor(tokenize(text), options).run();
+  const tokens = tokenize(text);
+  options.collector?.beginFile(tokens);
+  return new LexicalExtractor(tokens, options).run();
 }
 
 class LexicalExtractor {
@@ -83,11 +95,13 @@ class LexicalExtractor {
   private readonly conditionals: ConditionalState[] = [];
 
   private readonly view: DeclarationView;
+  private readonly collector?: OccurrenceCollector;
 
   constructor(private readonly tokens: TokenStream, private readonly options: ExtractOptions) {
     this.text = tokens.text;
     this.view = new DeclarationView(tokens);
-    if (options.references) this.references = [];
+    this.collector = options.collector;
+    if (options.references && !this.collector) this.references = [];
   }
 
   run(): LexicalExtraction {
@@ -112,6 +126,16 @@ class LexicalExtractor {
   // ---- references -------------------------------------------------------------------------
 
   private noteIdentifier(i: number, inPreprocessor: boolean): void {
+    const collector = this.collector;
+    if (collector) {
+      const id = collector.idOf(this.text, this.tokens.start[i], this.tokens.end[i]);
+      if (id < KEYWORD_COUNT) return;
+      this.referenceCount++;
+      const next = this.nextSignificant(i);
+      const flags = (next >= 0 && this.view.isChar(next, 40) ? OCC_FLAG_CALL : 0) | (inPreprocessor ? OCC_FLAG_PREPROCESSOR : 0);
+      collector.occurrence(id, i, flags, this.enclosingScopeIndex());
+      return;
+    }
     const name = this.tokens.tokenText(i);
     if (C_KEYWORDS.has(name)) return;
     this.identifiers.add(name);
@@ -136,6 +160,16 @@ class LexicalExtractor {
     const references = this.references!;
     references.forEach((reference, k) => { reference.isDefinition = this.definitionTokens.has(this.referenceTokens[k]); });
     return references;
+  }
+
+  private enclosingScopeIndex(): number {
+    for (let s = this.scopes.length - 1; s >= 0; s--) if (this.scopes[s].kind === 'function') return this.scopes[s].scopeIndex ?? 0;
+    return 0;
+  }
+
+  /** Scope index of a function body for the collector (0 without one). */
+  private functionScope(name: string): number {
+    return this.collector ? this.collector.functionScope(name) : 0;
   }
 
   private enclosingFunction(): string | undefined {
@@ -300,12 +334,14 @@ class LexicalExtractor {
         const isAllCaps = /^[A-Z0-9_]+$/.test(this.view.textOf(nameToken));
         if (nameIndex === 0 && isAllCaps) {
           // An unknown macro that defines a function body: attribute the body's calls to it, define nothing.
-          this.scopes.push({ kind: 'function', name: this.view.textOf(nameToken) });
+          const name = this.view.textOf(nameToken);
+          this.scopes.push({ kind: 'function', name, scopeIndex: this.functionScope(name) });
         } else {
           const sigEnd = closeParen >= 0 ? this.tokens.end[decl[closeParen]] : this.tokens.end[nameToken];
           const definition = this.addDefinition(nameToken, 'function', decl[0], i, this.tokens.start[decl[0]], sigEnd, this.declarationDoc);
           definition.isStatic = decl.some((t) => t >= 0 && this.view.textOf(t) === 'static');
-          this.scopes.push({ kind: 'function', name: this.view.textOf(nameToken), definition });
+          const name = this.view.textOf(nameToken);
+          this.scopes.push({ kind: 'function', name, definition, scopeIndex: this.functionScope(name) });
         }
         this.declaration = [];
         return;
@@ -360,10 +396,12 @@ class LexicalExtractor {
     for (const { name, kind } of generated) {
       const definition = this.addDefinition(first, kind === 'function' && !opensBody ? 'generated' : kind, first, opensBody ? bodyOrEnd : decl[close], tokens.start[first], tokens.end[decl[close]], this.declarationDoc);
       definition.name = name;
+      definition.nameId = undefined;
       if (kind === 'function' && opensBody) functionDefinition ??= definition;
     }
     if (opensBody) {
-      this.scopes.push({ kind: 'function', name: functionDefinition?.name ?? generated[0].name, definition: functionDefinition });
+      const name = functionDefinition?.name ?? generated[0].name;
+      this.scopes.push({ kind: 'function', name, definition: functionDefinition, scopeIndex: this.functionScope(name) });
       this.declaration = [];
     }
     return true;
@@ -454,7 +492,12 @@ class LexicalExtractor {
       isStatic: false,
     };
     this.definitions.push(definition);
-    this.definitionTokens.add(nameToken);
+    if (this.collector) {
+      this.collector.markDefinition(nameToken);
+      definition.nameId = this.collector.idOf(this.text, tokens.start[nameToken], tokens.end[nameToken]);
+    } else {
+      this.definitionTokens.add(nameToken);
+    }
     return definition;
   }
 }

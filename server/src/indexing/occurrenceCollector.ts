@@ -1,0 +1,183 @@
+/**
+ * What one C file contributes to the index, collected during the bulk pass without a string per identifier:
+ * name ids from a worker-local name table, the file's distinct names in first-use order, and every code
+ * occurrence, grouped by name into an *occurrence block* that the index stores on disk so a references
+ * query reads positions instead of re-lexing every file that mentions a name.
+ *
+ * Block layout (little-endian u32 words):
+ *   magic, identCount, occurrenceCount, scopeCount,
+ *   scope name ids            [scopeCount]        (function bodies, worker-local ids remapped by the main thread)
+ *   occurrence start per name [identCount + 1]    (records of the file's k-th name: start[k] .. start[k+1])
+ *   records                   [occurrenceCount × 2]: line | flags, column | scope index << 16
+ */
+import { NameTable } from './nameTable';
+import { C_KEYWORDS, type TokenStream } from '../parsing/lexer';
+
+export const OCC_BLOCK_MAGIC = 0x314f4d4b; // 'KMO1'
+export const OCC_HEADER_WORDS = 4;
+export const OCC_LINE_MASK = 0xffffff;
+export const OCC_FLAG_CALL = 1 << 24;
+export const OCC_FLAG_PREPROCESSOR = 1 << 25;
+export const OCC_FLAG_DEFINITION = 1 << 26;
+const MAX_16 = 0xffff;
+const FILE_CACHE_SIZE = 1 << 12;
+const FILE_CACHE_MASK = FILE_CACHE_SIZE - 1;
+const FILE_CACHE_FILL = (FILE_CACHE_SIZE * 3) >> 2;
+
+/** Name ids below this count are C keywords (the table is seeded with them), so "is a keyword" is one comparison. */
+export function seededNameTable(): NameTable {
+  const table = new NameTable();
+  table.reserve(1 << 16);
+  for (const keyword of C_KEYWORDS) table.intern(keyword);
+  return table;
+}
+export const KEYWORD_COUNT = C_KEYWORDS.size;
+
+export interface FinishedFile {
+  /** The file's distinct names (worker-local ids), in first-use order: the order of the block's name index. */
+  idents: Uint32Array;
+  /** Occurrence block bytes, or undefined when a position does not fit the record (then queries re-lex the file). */
+  block?: Uint8Array;
+  scopeCount: number;
+}
+
+export class OccurrenceCollector {
+  names: NameTable;
+  private stamp = new Int32Array(1 << 16);
+  private localIndex = new Int32Array(1 << 16);
+  private epoch = 0;
+  private identCount = 0;
+  private fileIdents: Uint32Array = new Uint32Array(1 << 12);
+  private occurrenceCount = 0;
+  private occToken = new Int32Array(1 << 14);
+  private occLocal = new Int32Array(1 << 14);
+  private occWord = new Int32Array(1 << 14); // scope << 2 | 1 (call) | 2 (preprocessor) until finishFile
+  private scopeNames: number[] = [];
+  private definitionMarks = new Uint8Array(1 << 14);
+  private tokens: TokenStream | undefined;
+  // A small per-file cache in front of the big name table: a file repeats its names (700 occurrences of
+  // about 230 names on average), and the cache stays in the CPU cache where the table (millions of names) does not.
+  private readonly cacheStamp = new Int32Array(FILE_CACHE_SIZE);
+  private readonly cacheHash = new Int32Array(FILE_CACHE_SIZE);
+  private readonly cacheStart = new Int32Array(FILE_CACHE_SIZE);
+  private readonly cacheLength = new Int32Array(FILE_CACHE_SIZE);
+  private readonly cacheId = new Int32Array(FILE_CACHE_SIZE);
+  private cacheCount = 0;
+
+  constructor(names: NameTable = seededNameTable()) { this.names = names; }
+
+  /** Starts over with an empty table (one per batch, so it stays small enough for the CPU cache). */
+  resetNames(): void {
+    this.names = seededNameTable();
+    this.stamp = new Int32Array(1 << 16);
+    this.localIndex = new Int32Array(1 << 16);
+    // The epoch keeps counting: the per-file cache must not mistake an old file's entries for this table's.
+  }
+
+  beginFile(tokens: TokenStream): void {
+    this.tokens = tokens;
+    this.epoch++;
+    this.cacheCount = 0;
+    this.identCount = 0;
+    this.occurrenceCount = 0;
+    this.scopeNames.length = 0;
+    if (this.definitionMarks.length < tokens.count) this.definitionMarks = new Uint8Array(tokens.count * 2);
+    else this.definitionMarks.fill(0, 0, tokens.count);
+  }
+
+  /** Name id of `text.slice(start, end)` (text: the current file's); ids below KEYWORD_COUNT are keywords. */
+  idOf(text: string, start: number, end: number): number {
+    let h = 0x811c9dc5;
+    for (let k = start; k < end; k++) h = Math.imul(h ^ text.charCodeAt(k), 0x01000193);
+    const length = end - start;
+    const epoch = this.epoch;
+    for (let slot = h & FILE_CACHE_MASK; ; slot = (slot + 1) & FILE_CACHE_MASK) {
+      if (this.cacheStamp[slot] !== epoch) {
+        const id = this.names.internRange(text, start, end, h);
+        if (++this.cacheCount > FILE_CACHE_FILL) return id; // a file with thousands of names: the cache stays sparse
+        this.cacheStamp[slot] = epoch; this.cacheHash[slot] = h; this.cacheStart[slot] = start; this.cacheLength[slot] = length; this.cacheId[slot] = id;
+        return id;
+      }
+      if (this.cacheHash[slot] !== h || this.cacheLength[slot] !== length) continue;
+      const other = this.cacheStart[slot];
+      let k = 0;
+      while (k < length && text.charCodeAt(start + k) === text.charCodeAt(other + k)) k++;
+      if (k === length) return this.cacheId[slot];
+    }
+  }
+
+  /** A function body opens: returns its 1-based scope index for the occurrences inside it. */
+  functionScope(name: string): number {
+    this.scopeNames.push(this.names.intern(name));
+    return this.scopeNames.length;
+  }
+
+  markDefinition(token: number): void { this.definitionMarks[token] = 1; }
+
+  /** One code occurrence of a (non-keyword) name; `flags` are OCC_FLAG_CALL / OCC_FLAG_PREPROCESSOR. */
+  occurrence(id: number, token: number, flags: number, scope: number): void {
+    if (id >= this.stamp.length) this.growNameArrays(id);
+    if (this.stamp[id] !== this.epoch) {
+      this.stamp[id] = this.epoch;
+      this.localIndex[id] = this.identCount;
+      if (this.identCount === this.fileIdents.length) this.fileIdents = growU32(this.fileIdents);
+      this.fileIdents[this.identCount++] = id;
+    }
+    if (this.occurrenceCount === this.occToken.length) this.growOccurrences();
+    const k = this.occurrenceCount++;
+    this.occToken[k] = token;
+    this.occLocal[k] = this.localIndex[id];
+    this.occWord[k] = (scope << 2) | ((flags & OCC_FLAG_CALL) !== 0 ? 1 : 0) | ((flags & OCC_FLAG_PREPROCESSOR) !== 0 ? 2 : 0);
+  }
+
+  /** The file's names and its occurrence block (grouped by name, in source order within a name). */
+  finishFile(): FinishedFile {
+    const idents = this.fileIdents.slice(0, this.identCount);
+    const tokens = this.tokens!;
+    const n = this.occurrenceCount;
+    const scopeCount = this.scopeNames.length;
+    const words = OCC_HEADER_WORDS + scopeCount + this.identCount + 1 + n * 2;
+    const block = new Uint32Array(words);
+    block[0] = OCC_BLOCK_MAGIC;
+    block[1] = this.identCount;
+    block[2] = n;
+    block[3] = scopeCount;
+    for (let s = 0; s < scopeCount; s++) block[OCC_HEADER_WORDS + s] = this.scopeNames[s];
+    // Counting sort by name: start offsets first, then records in source order (the sort is stable).
+    const startAt = OCC_HEADER_WORDS + scopeCount;
+    for (let k = 0; k < n; k++) block[startAt + this.occLocal[k] + 1]++;
+    for (let m = 0; m < this.identCount; m++) block[startAt + m + 1] += block[startAt + m];
+    const fill = block.slice(startAt, startAt + this.identCount);
+    const recordsAt = startAt + this.identCount + 1;
+    let fits = true;
+    for (let k = 0; k < n; k++) {
+      const token = this.occToken[k];
+      const line = tokens.line[token];
+      const column = tokens.start[token] - tokens.lineStarts[line];
+      const word = this.occWord[k];
+      const scope = word >>> 2;
+      if (line > OCC_LINE_MASK || column > MAX_16 || scope > MAX_16) { fits = false; break; }
+      const flags = ((word & 1) !== 0 ? OCC_FLAG_CALL : 0) | ((word & 2) !== 0 ? OCC_FLAG_PREPROCESSOR : 0) | (this.definitionMarks[token] ? OCC_FLAG_DEFINITION : 0);
+      const at = recordsAt + 2 * fill[this.occLocal[k]]++;
+      block[at] = line | flags;
+      block[at + 1] = column | (scope << 16);
+    }
+    this.tokens = undefined;
+    return { idents, block: fits ? new Uint8Array(block.buffer) : undefined, scopeCount };
+  }
+
+  private growNameArrays(id: number): void {
+    let size = this.stamp.length;
+    while (size <= id) size *= 2;
+    const stamp = new Int32Array(size); stamp.set(this.stamp); this.stamp = stamp;
+    const local = new Int32Array(size); local.set(this.localIndex); this.localIndex = local;
+  }
+
+  private growOccurrences(): void {
+    const size = this.occToken.length * 2;
+    const grow = (a: Int32Array) => { const b = new Int32Array(size); b.set(a); return b; };
+    this.occToken = grow(this.occToken); this.occLocal = grow(this.occLocal); this.occWord = grow(this.occWord);
+  }
+}
+
+function growU32(a: Uint32Array): Uint32Array { const b = new Uint32Array(a.length * 2); b.set(a); return b; }

@@ -1,0 +1,45 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { NameTable } from '../../server/src/indexing/nameTable';
+import { sortFolded } from '../../server/src/indexing/indexData';
+
+function randomNames(count: number, seed: number): string[] {
+  const alphabet = 'abcdefgABCDEFG_01';
+  const out: string[] = [];
+  for (let k = 0; k < count; k++) {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    const length = 1 + (seed % 11);
+    let name = '';
+    for (let c = 0; c < length; c++) { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; name += alphabet[(seed >>> 8) % alphabet.length]; }
+    out.push(name);
+  }
+  return out;
+}
+
+test('the radix sort of names orders exactly as the case-insensitive comparison', () => {
+  const table = new NameTable();
+  const tricky = ['snd_soc_dapm', 'SND_SOC', 'snd_soc', 'Snd_Soc', 'snd_so', 'a', 'A', 'aaaa', 'AAAA', 'aaaaa', 'aaaab', 'aaaaB', '__x', '_', '$', 'folio_walk_start', 'folio_walk_end', 'FOLIO'];
+  for (const name of [...tricky, ...randomNames(5000, 7)]) table.intern(name);
+  const ids = Uint32Array.from({ length: table.size }, (_, id) => id);
+  const expected = [...ids].sort((a, b) => table.compareFolded(a, b));
+  const actual = [...sortFolded(ids.slice(), table)];
+  assert.deepEqual(actual.map((id) => table.name(id)), expected.map((id) => table.name(id)));
+  assert.deepEqual(actual, expected, 'names equal but for case keep id order');
+});
+
+test('names interned from text ranges, from bytes and from strings get the same ids', () => {
+  const table = new NameTable();
+  const text = 'int folio_walk_start(struct folio_walk *fw); folio_walk_start(fw);';
+  const first = table.internRange(text, 4, 20);
+  assert.equal(table.name(first), 'folio_walk_start');
+  assert.equal(table.internRange(text, 45, 61), first, 'a second occurrence finds the same id');
+  assert.equal(table.intern('folio_walk_start'), first);
+  const bytes = Buffer.from('xxfolio_walkyy', 'latin1');
+  const prefixId = table.internBytes(bytes, 2, 12);
+  assert.equal(table.name(prefixId), 'folio_walk');
+  assert.notEqual(prefixId, first);
+  assert.equal(table.get('folio_walk'), prefixId);
+  const { bytes: sent, ends } = table.namesFrom(prefixId - 1);
+  assert.deepEqual(Buffer.from(sent).toString('latin1'), `${table.name(prefixId - 1)}folio_walk`);
+  assert.deepEqual([...ends], [table.nameLength(prefixId - 1), table.nameLength(prefixId - 1) + 10]);
+});
