@@ -3,8 +3,9 @@ import * as path from 'path';
 
 /**
  * Finds the files the lint reads under the paths given on the command line (or the workspace): *.c, *.h,
- * Kconfig*, Makefile*, Kbuild*. Follows symlinks but never enters a directory twice (symlink loops), skips
- * `.git`-style hidden directories and excluded globs, and reports what it skipped instead of failing.
+ * Kconfig*, Makefile*, Kbuild*. Follows symlinks but never enters a directory twice (symlink loops) and lists a
+ * file reachable by several paths once, under its real path when the walk reaches it (symlinks are followed last);
+ * skips `.git`-style hidden directories and excluded globs, and reports what it skipped instead of failing.
  */
 export interface WalkOptions {
   /** Root the exclude globs are relative to. */
@@ -49,20 +50,23 @@ export async function walkLintFilesAsync(inputs: string[], options: WalkOptions)
 function* walkSteps(inputs: string[], options: WalkOptions, files: string[]): Generator<void> {
   const seenDirs = new Set<string>();
   const ancestors = new Set<string>();
-  const seenFiles = new Set<string>();
+  // Files are identified by their real path, so a file reached through a symlink and through its own path is listed once.
+  const seenRealFiles = new Set<string>();
+  // Symlinks are followed after the real folders are walked: a file is then listed under its real path when that
+  // path is part of the walk, and under the link only when the link is the one way to reach it.
+  const deferredLinks: Array<{ link: string; realParent: string }> = [];
   const excludes = (options.exclude ?? []).map(globToRegExp);
   const isExcluded = (absolute: string) => {
     if (excludes.length === 0) return false;
     const rel = path.relative(options.root, absolute).split(path.sep).join('/');
     return excludes.some((re) => re.test(rel) || re.test(path.basename(absolute)));
   };
-  const addFile = (absolute: string, stat: fs.Stats) => {
-    const key = `${stat.dev}:${stat.ino}`;
-    if (seenFiles.has(key)) return;
-    seenFiles.add(key);
-    files.push(absolute);
+  const addFile = (listed: string, realPath: string) => {
+    if (seenRealFiles.has(realPath)) return;
+    seenRealFiles.add(realPath);
+    files.push(listed);
   };
-  function* visitDir(dir: string, stat: fs.Stats): Generator<void> {
+  function* visitDir(dir: string, stat: fs.Stats, realDir: string): Generator<void> {
     const key = `${stat.dev}:${stat.ino}`;
     if (ancestors.has(key)) { options.onSkip?.(dir, 'symlink loop (directory contains itself)'); return; }
     // A second link to a directory already read (scripts/dtc/include-prefixes/*) is not worth a message.
@@ -85,30 +89,52 @@ function* walkSteps(inputs: string[], options: WalkOptions, files: string[]): Ge
         if (entry.isDirectory()) {
           if (entry.name.startsWith('.') || isExcluded(full)) continue;
           const sub = statOrUndefined(full, options);
-          if (sub) yield* visitDir(full, sub);
+          if (sub) yield* visitDir(full, sub, path.join(realDir, entry.name));
         } else if (entry.isFile()) {
           if (!isLintableName(entry.name) || isExcluded(full)) continue;
-          // The Dirent already says "regular file": no stat per file, it is identified by its path.
-          if (!seenFiles.has(full)) { seenFiles.add(full); files.push(full); }
+          // The Dirent already says "regular file": no stat or realpath per file, its real path is its folder's plus its name.
+          addFile(full, path.join(realDir, entry.name));
         } else if (entry.isSymbolicLink()) {
-          if (isExcluded(full)) continue;
-          const target = statOrUndefined(full, options);
-          if (!target) continue;
-          if (target.isDirectory()) { if (!entry.name.startsWith('.')) yield* visitDir(full, target); }
-          else if (target.isFile() && isLintableName(entry.name)) addFile(full, target);
+          if (entry.name.startsWith('.') || isExcluded(full)) continue;
+          deferredLinks.push({ link: full, realParent: realDir });
         }
       }
     } finally {
       ancestors.delete(key);
     }
   }
+  function* followLink(link: string, realParent: string): Generator<void> {
+    const target = statOrUndefined(link, options);
+    if (!target) return;
+    let realTarget: string;
+    try { realTarget = fs.realpathSync.native(link); } catch (error) {
+      options.onSkip?.(link, `cannot resolve symlink (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      return;
+    }
+    if (target.isDirectory()) {
+      if (realParent === realTarget || realParent.startsWith(realTarget + path.sep)) {
+        options.onSkip?.(link, 'symlink loop (directory contains itself)');
+        return;
+      }
+      yield* visitDir(link, target, realTarget);
+    } else if (target.isFile() && isLintableName(path.basename(link))) {
+      addFile(link, realTarget);
+    }
+  }
   for (const input of inputs) {
     const absolute = path.resolve(input);
     const stat = statOrUndefined(absolute, options);
     if (!stat) continue;
-    if (stat.isDirectory()) yield* visitDir(absolute, stat);
-    else if (stat.isFile()) addFile(absolute, stat);
+    let realPath: string;
+    try { realPath = fs.realpathSync.native(absolute); } catch { realPath = absolute; }
+    if (stat.isDirectory()) yield* visitDir(absolute, stat, realPath);
+    else if (stat.isFile()) addFile(absolute, realPath);
     else options.onSkip?.(absolute, 'not a regular file or directory');
+  }
+  // Links found while following links are appended and handled in the same loop.
+  for (let i = 0; i < deferredLinks.length; i++) {
+    if (options.isCancelled?.()) return;
+    yield* followLink(deferredLinks[i].link, deferredLinks[i].realParent);
   }
 }
 
