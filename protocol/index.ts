@@ -326,4 +326,12 @@ export interface LintWorkspaceResult {
   scanned: number;
   skipped: number;
   findings: number;
+  /** The run was cancelled: `files` covers only what was checked until then. */
+  cancelled?: boolean;
 }
+
+/**
+ * `kernelMmLens/lintWorkspace` params. With a `workDoneToken` the server reports `$/progress` on it (the client shows
+ * it and cancels through the request); without one the server creates its own cancellable `window/workDoneProgress`.
+ */
+export interface LintWorkspaceParams { workDoneToken?: string | number }

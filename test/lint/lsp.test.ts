@@ -25,8 +25,21 @@ function harness(root: string, settings: Partial<KernelMmLensSettings> = {}, ind
   let codeAction: ((params: CodeActionParams, token: unknown) => CodeAction[]) | undefined;
   let current: KernelMmLensSettings = { ...DEFAULT_SETTINGS, ...settings, missingReleaseCheck: false } as KernelMmLensSettings;
   const token = { isCancellationRequested: false, onCancellationRequested: () => ({ dispose() {} }) };
+  // Work-done progress as the server reports it: every call in order, on the token it was attached to or created.
+  const progress: Array<{ token: string | number; call: string; args: unknown[] }> = [];
+  const progressToken = { isCancellationRequested: false };
+  const reporter = (id: string | number, withToken: boolean) => ({
+    begin: (...args: unknown[]) => { progress.push({ token: id, call: 'begin', args }); },
+    report: (...args: unknown[]) => { progress.push({ token: id, call: 'report', args }); },
+    done: () => { progress.push({ token: id, call: 'done', args: [] }); },
+    ...(withToken ? { token: progressToken } : {}),
+  });
   const ctx = {
     connection: {
+      window: {
+        attachWorkDoneProgress: (id: string | number | undefined) => reporter(id ?? 'none', false),
+        createWorkDoneProgress: async () => reporter('server-created', true),
+      },
       sendDiagnostics: async (params: PublishDiagnosticsParams) => { published.push(params); },
       onRequest: (method: string, handler: (params: unknown, token: unknown) => unknown) => { requests.set(method, handler); },
       onCodeAction: (handler: typeof codeAction) => { codeAction = handler; },
@@ -72,7 +85,7 @@ function harness(root: string, settings: Partial<KernelMmLensSettings> = {}, ind
     range: diagnostic?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
     context: { diagnostics: diagnostic ? [diagnostic] : [], only },
   }, token);
-  return { ctx, open, close, setSettings, published, publishedFor, actions, requests, token };
+  return { ctx, open, close, setSettings, published, publishedFor, actions, requests, token, progress, progressToken };
 }
 
 const definition = (name: string, file: string, line: number): Definition => ({
@@ -142,6 +155,31 @@ describe('lint diagnostics (LSP push)', () => {
     ]);
     assert.equal(result.findings, 4);
     assert.equal(result.scanned, 3);
+    assert.equal(result.cancelled, false);
+  });
+
+  it('kernelMmLens/lintWorkspace reports work-done progress: on the client token when given, else on its own', async () => {
+    const root = path.join(fixtures, 'new-tree');
+    const h = harness(root);
+    await h.requests.get(Requests.lintWorkspace)!({ workDoneToken: 'client-1' }, h.token);
+    assert.deepEqual(h.progress.map((p) => p.token), h.progress.map(() => 'client-1'));
+    assert.deepEqual(h.progress[0], { token: 'client-1', call: 'begin', args: ['Kernel MM Lens: linting the workspace', 0, 'finding files', true] });
+    assert.deepEqual(h.progress.at(-1), { token: 'client-1', call: 'done', args: [] });
+    const last = h.progress.at(-2)!;
+    assert.deepEqual(last, { token: 'client-1', call: 'report', args: [100, '3 of 3 files checked'] });
+    h.progress.length = 0;
+    await h.requests.get(Requests.lintWorkspace)!({}, h.token);
+    assert.deepEqual([h.progress[0].token, h.progress[0].call, h.progress.at(-1)!.call], ['server-created', 'begin', 'done']);
+  });
+
+  it('kernelMmLens/lintWorkspace stops when the editor cancels its progress, and says so', async () => {
+    const root = path.join(fixtures, 'new-tree');
+    const h = harness(root);
+    h.progressToken.isCancellationRequested = true;
+    const result = await h.requests.get(Requests.lintWorkspace)!({}, h.token) as LintWorkspaceResult;
+    assert.equal(result.cancelled, true);
+    assert.deepEqual(result.files, []);
+    assert.deepEqual(h.progress.map((p) => p.call), ['begin', 'done']);
   });
 });
 

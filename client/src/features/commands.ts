@@ -1,5 +1,7 @@
+import { randomUUID } from 'crypto';
 import * as vscode from 'vscode';
-import { Requests, ClientCommands, type RebuildIndexResult } from '../../../protocol';
+import { WorkDoneProgress } from 'vscode-languageclient/node';
+import { Requests, ClientCommands, type LintWorkspaceParams, type RebuildIndexResult } from '../../../protocol';
 import type { ClientContext } from '../clientContext';
 import { normalizeLintResult, countDiagnostics } from '../lintResults';
 
@@ -27,9 +29,20 @@ export function activate(ctx: ClientContext): void {
 
   ctx.registerCommand(ClientCommands.lintWorkspace, () => vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Kernel MM Lens: linting the workspace', cancellable: true },
-    async (_progress, token) => {
+    async (progress, token) => {
+      // The server reports its progress on our token, so it shows in this notification (no second progress UI);
+      // cancelling the notification cancels the request, which the server checks between files.
+      const workDoneToken = `kernelMmLens.lintWorkspace.${randomUUID()}`;
+      let shownPercent = 0;
+      const progressListener = ctx.client.onProgress(WorkDoneProgress.type, workDoneToken, (value) => {
+        if (value.kind === 'end') return;
+        const percent = value.percentage ?? shownPercent;
+        progress.report({ message: value.message, increment: Math.max(0, percent - shownPercent) });
+        shownPercent = Math.max(shownPercent, percent);
+      });
       try {
-        const files = normalizeLintResult(await ctx.client.sendRequest(LINT_WORKSPACE_REQUEST, {}, token));
+        const params: LintWorkspaceParams = { workDoneToken };
+        const files = normalizeLintResult(await ctx.client.sendRequest(LINT_WORKSPACE_REQUEST, params, token));
         if (token.isCancellationRequested) return;
         workspaceLint.clear();
         const open = new Set(vscode.workspace.textDocuments.map((doc) => doc.uri.toString()));
@@ -45,6 +58,8 @@ export function activate(ctx: ClientContext): void {
         void vscode.window.showInformationMessage(message);
       } catch (err) {
         if (!token.isCancellationRequested) failed(ctx, 'linting the workspace', err);
+      } finally {
+        progressListener.dispose();
       }
     }));
 

@@ -22,7 +22,18 @@ export interface LintRunOptions extends SeverityPolicy {
   /** Worker threads for the prefilter; 0 = none, undefined = one per core (at most 4) for large runs. */
   workers?: number;
   onSkip?: (file: string, reason: string) => void;
+  /** Checked between files (and between batches in the workers): the run stops early and says so in the result. */
   isCancelled?: () => boolean;
+  /** Called as files are checked; `found` is final once `walkDone` is true (for a percentage). */
+  onProgress?: (progress: LintProgress) => void;
+}
+
+export interface LintProgress {
+  /** Files found by the walk so far. */
+  found: number;
+  walkDone: boolean;
+  /** Files read and tested so far. */
+  checked: number;
 }
 
 export interface FileFindings {
@@ -40,11 +51,15 @@ export interface LintRunResult {
   /** Files that passed the prefilter and were tokenized. */
   candidates: number;
   skipped: number;
+  /** The run was cancelled: the result covers only the files checked until then. */
+  cancelled: boolean;
 }
 
 const CHUNK = 1500;
 const PARALLEL_THRESHOLD = 3000;
 const BINARY_PROBE = 8192;
+/** Files prefiltered on the main thread between two turns of the event loop (small runs without workers). */
+const SLICE = 200;
 
 export async function lintPaths(inputs: string[], options: LintRunOptions): Promise<LintRunResult> {
   let skipped = 0;
@@ -65,9 +80,14 @@ export async function lintPaths(inputs: string[], options: LintRunOptions): Prom
     const findings = lintText(text, file, options);
     if (findings.length) results.push({ file, relative, findings });
   };
-  const onChunk = (hits: string[], skips: Array<[string, string]>) => {
+  let walked = 0;
+  let walkDone = false;
+  let checked = 0;
+  const onChunk = (hits: string[], skips: Array<[string, string]>, count: number) => {
     for (const [file, reason] of skips) onSkip(file, reason);
     for (const file of hits) lintCandidate(file);
+    checked += count;
+    options.onProgress?.({ found: walked, walkDone, checked });
   };
 
   // Workers start as soon as the walk has found enough files, so reading overlaps the rest of the walk.
@@ -75,12 +95,12 @@ export async function lintPaths(inputs: string[], options: LintRunOptions): Prom
   // An explicit worker count always uses them (tests, --jobs); by default only large runs pay the start-up.
   const threshold = options.workers === undefined ? PARALLEL_THRESHOLD : 1;
   let pool: PrefilterPool | undefined;
-  let walked = 0;
   const batches: string[][] = [];
   const files = await walkLintFilesAsync(inputs, {
     root: options.root, exclude: options.exclude, onSkip, isCancelled: options.isCancelled, batchSize: CHUNK,
     onBatch: (batch) => {
       walked += batch.length;
+      options.onProgress?.({ found: walked, walkDone, checked });
       if (pool) { pool.push(batch); return; }
       batches.push(batch);
       if (maxWorkers > 0 && walked >= threshold) {
@@ -89,21 +109,29 @@ export async function lintPaths(inputs: string[], options: LintRunOptions): Prom
       }
     },
   });
+  walkDone = true;
   if (pool) {
     await pool.finish();
   } else {
-    const { hits, skips } = prefilterFiles(files, new RegExp(source), options.maxFileSize);
-    onChunk(hits, skips);
+    // In slices, giving the event loop a turn in between, so that a language server sees a cancellation.
+    const re = new RegExp(source);
+    for (let start = 0; start < files.length && !options.isCancelled?.(); start += SLICE) {
+      if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+      const slice = files.slice(start, start + SLICE);
+      const { hits, skips } = prefilterFiles(slice, re, options.maxFileSize, options.isCancelled);
+      onChunk(hits, skips, slice.length);
+    }
   }
   results.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
-  return { files: results, scanned: files.length, candidates, skipped };
+  return { files: results, scanned: files.length, candidates, skipped, cancelled: options.isCancelled?.() ?? false };
 }
 
 /** Reads each file once and keeps those whose raw bytes match the rules' words (binary and huge files are skipped). */
-function prefilterFiles(files: string[], re: RegExp, maxFileSize: number): { hits: string[]; skips: Array<[string, string]> } {
+function prefilterFiles(files: string[], re: RegExp, maxFileSize: number, isCancelled?: () => boolean): { hits: string[]; skips: Array<[string, string]> } {
   const hits: string[] = [];
   const skips: Array<[string, string]> = [];
   for (const file of files) {
+    if (isCancelled?.()) break;
     let buffer: Buffer;
     try { buffer = fs.readFileSync(file); } catch (error) { skips.push([file, `cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`]); continue; }
     if (buffer.length > maxFileSize) { skips.push([file, `larger than ${maxFileSize} bytes (${buffer.length})`]); continue; }
@@ -133,7 +161,7 @@ parentPort.on('message', (message) => {
     if (buffer.subarray(0, ${BINARY_PROBE}).includes(0)) { skips.push([file, 'binary (NUL bytes)']); continue; }
     hits.push(file);
   }
-  parentPort.postMessage({ hits, skips });
+  parentPort.postMessage({ hits, skips, count: message.files.length });
 });
 `;
 
@@ -148,13 +176,13 @@ class PrefilterPool {
   private done: (() => void) | undefined;
 
   constructor(source: string, maxFileSize: number, count: number,
-    private readonly onChunk: (hits: string[], skips: Array<[string, string]>) => void,
+    private readonly onChunk: (hits: string[], skips: Array<[string, string]>, count: number) => void,
     private readonly isCancelled?: () => boolean) {
     this.workers = Array.from({ length: count }, () => {
       const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { source, maxFileSize } });
-      worker.on('message', (result: { hits: string[]; skips: Array<[string, string]> }) => {
+      worker.on('message', (result: { hits: string[]; skips: Array<[string, string]>; count: number }) => {
         this.busy--;
-        try { this.onChunk(result.hits, result.skips); } catch (error) { this.failure ??= error as Error; }
+        try { this.onChunk(result.hits, result.skips, result.count); } catch (error) { this.failure ??= error as Error; }
         this.pump(worker);
       });
       worker.on('error', (error) => { this.failure ??= error; this.busy = Math.max(0, this.busy - 1); this.settle(); });

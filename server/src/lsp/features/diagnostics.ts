@@ -1,11 +1,11 @@
 import { pathToFileURL } from 'url';
-import type { Diagnostic } from 'vscode-languageserver/node';
+import type { CancellationToken, Diagnostic, WorkDoneProgressReporter } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { Requests, type LintWorkspaceResult } from '../../../../protocol';
+import { Requests, type LintWorkspaceParams, type LintWorkspaceResult } from '../../../../protocol';
 import type { ServerFeature } from '../feature';
 import type { ServerContext } from '../context';
 import { lintDocument, lintKindOfDocument, lintPolicy, lspRules, toDiagnostic } from '../../lint/lspLint';
-import { lintPaths } from '../../lint/lintRunner';
+import { lintPaths, type LintProgress } from '../../lint/lintRunner';
 import { missingReleaseDiagnosticsFor } from './missingRelease';
 
 /** Typing pauses shorter than this do not re-lint. */
@@ -58,20 +58,60 @@ export const diagnosticsFeature: ServerFeature = {
     ctx.onSettingsChanged(relintAll);
     ctx.onIndexReady(relintAll);
 
-    ctx.connection.onRequest(Requests.lintWorkspace, async (_params: unknown, token): Promise<LintWorkspaceResult> => {
+    ctx.connection.onRequest(Requests.lintWorkspace, async (params: LintWorkspaceParams | undefined, token): Promise<LintWorkspaceResult> => {
       const root = ctx.root;
       if (!root) return { files: [], scanned: 0, skipped: 0, findings: 0 };
       const settings = ctx.settings();
-      const result = await lintPaths([root], {
-        root, rules: lspRules(ctx), ...lintPolicy(ctx), exclude: settings.exclude, maxFileSize: settings.maxFileSize,
-        isCancelled: () => token.isCancellationRequested,
-        onSkip: (file, reason) => ctx.log(`lint: skipped ${file}: ${reason}`),
-      });
-      const files = result.files.map((file) => ({
-        uri: pathToFileURL(file.file).toString(),
-        diagnostics: file.findings.map((finding) => toDiagnostic(ctx, finding)),
-      }));
-      return { files, scanned: result.scanned, skipped: result.skipped, findings: files.reduce((n, file) => n + file.diagnostics.length, 0) };
+      const progress = await workspaceLintProgress(ctx, params?.workDoneToken);
+      const isCancelled = () => token.isCancellationRequested || (progress.token?.isCancellationRequested ?? false);
+      progress.begin('Kernel MM Lens: linting the workspace', 0, 'finding files', true);
+      try {
+        const result = await lintPaths([root], {
+          root, rules: lspRules(ctx), ...lintPolicy(ctx), exclude: settings.exclude, maxFileSize: settings.maxFileSize,
+          isCancelled,
+          onProgress: progressReporter(progress),
+          onSkip: (file, reason) => ctx.log(`lint: skipped ${file}: ${reason}`),
+        });
+        const files = result.files.map((file) => ({
+          uri: pathToFileURL(file.file).toString(),
+          diagnostics: file.findings.map((finding) => toDiagnostic(ctx, finding)),
+        }));
+        if (result.cancelled) ctx.log(`lint: workspace lint cancelled after ${files.length} file(s) with findings`);
+        return {
+          files, scanned: result.scanned, skipped: result.skipped, findings: files.reduce((n, file) => n + file.diagnostics.length, 0),
+          cancelled: result.cancelled,
+        };
+      } finally {
+        progress.done();
+      }
     });
   },
 };
+
+type LintProgressReporter = WorkDoneProgressReporter & { readonly token?: CancellationToken };
+
+/**
+ * Reports on the client's token when it sent one (it shows the progress and cancels through the request), else on a
+ * progress the server creates, which the editor can cancel (window/workDoneProgress/cancel).
+ */
+async function workspaceLintProgress(ctx: ServerContext, workDoneToken: string | number | undefined): Promise<LintProgressReporter> {
+  const window = ctx.connection.window;
+  if (workDoneToken !== undefined) return window.attachWorkDoneProgress(workDoneToken);
+  return window.createWorkDoneProgress().catch(() => window.attachWorkDoneProgress(undefined));
+}
+
+/** Whole percentages once the walk has counted the files (messages while it counts), each sent once. */
+function progressReporter(progress: WorkDoneProgressReporter): (state: LintProgress) => void {
+  let lastPercent = 0;
+  let lastFound = 0;
+  return ({ found, walkDone, checked }) => {
+    if (!walkDone) {
+      if (found - lastFound >= 1000) { lastFound = found; progress.report(0, `${found.toLocaleString('en-US')} files found`); }
+      return;
+    }
+    const percent = found === 0 ? 100 : Math.floor((checked * 100) / found);
+    if (percent <= lastPercent) return;
+    lastPercent = percent;
+    progress.report(percent, `${checked.toLocaleString('en-US')} of ${found.toLocaleString('en-US')} files checked`);
+  };
+}

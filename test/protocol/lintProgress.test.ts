@@ -1,0 +1,83 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import { LspTestClient } from './lspClient';
+
+/** `kernelMmLens/lintWorkspace` over stdio: work-done progress, cancellation and one result per real file. */
+const fixtures = path.join(__dirname, '..', 'fixtures', 'lint');
+const LINT = 'kernelMmLens/lintWorkspace';
+const TITLE = 'Kernel MM Lens: linting the workspace';
+let base: string;
+let tree: string;
+let client: LspTestClient;
+
+before(async () => {
+  base = fs.mkdtempSync(path.join(os.tmpdir(), 'kml-lint-progress-lsp-'));
+  tree = path.join(base, 'tree');
+  fs.mkdirSync(path.join(tree, 'mm'), { recursive: true });
+  fs.copyFileSync(path.join(fixtures, 'new-tree', 'Makefile'), path.join(tree, 'Makefile'));
+  fs.copyFileSync(path.join(fixtures, 'new-tree', 'mm', 'sample.c'), path.join(tree, 'mm', 'sample.c'));
+  // The same file again through a symlinked folder that sorts first.
+  fs.symlinkSync('mm', path.join(tree, 'alias'));
+  client = new LspTestClient(tree);
+  await client.initialize({ cacheDir: path.join(base, 'cache') });
+});
+
+after(async () => {
+  await client.shutdown();
+  fs.rmSync(base, { recursive: true, force: true });
+});
+
+const progressOn = (token: string | number) => client.notifications
+  .filter((n) => n.method === '$/progress' && n.params.token === token).map((n) => n.params.value);
+
+/** The token of the lint progress the server created (not the indexing one). */
+function createdLintToken(): string | number | undefined {
+  const created: Array<string | number> = client.serverRequests.filter((r) => r.method === 'window/workDoneProgress/create').map((r) => r.params.token);
+  return created.reverse().find((token) => progressOn(token)[0]?.title === TITLE);
+}
+
+test('without a token the server creates a cancellable work-done progress: begin, percentages, end', async () => {
+  const result = await client.request(LINT, {});
+  const token = createdLintToken();
+  assert.ok(token !== undefined, `no lint progress created; requests: ${JSON.stringify(client.serverRequests.map((r) => r.method))}`);
+  await client.waitForNotification('$/progress', (p) => p.token === token && p.value.kind === 'end');
+  const values = progressOn(token!);
+  assert.deepEqual(values[0], { kind: 'begin', title: TITLE, message: 'finding files', cancellable: true, percentage: 0 });
+  assert.deepEqual(values.at(-1), { kind: 'end' });
+  assert.deepEqual(values.at(-2), { kind: 'report', percentage: 100, message: '2 of 2 files checked' });
+  // The file reachable as alias/sample.c and mm/sample.c is reported once, under its real path.
+  assert.deepEqual(result.files.map((f: any) => [f.uri, f.diagnostics.length]), [[pathToFileURL(path.join(tree, 'mm', 'sample.c')).toString(), 3]]);
+  assert.equal(result.cancelled, false);
+});
+
+test('with the client\'s workDoneToken the server reports on it and creates nothing', async () => {
+  const createdBefore = client.serverRequests.filter((r) => r.method === 'window/workDoneProgress/create').length;
+  const result = await client.request(LINT, { workDoneToken: 'client-lint-1' });
+  await client.waitForNotification('$/progress', (p) => p.token === 'client-lint-1' && p.value.kind === 'end');
+  const values = progressOn('client-lint-1');
+  assert.deepEqual(values.map((v) => v.kind), ['begin', 'report', 'end']);
+  assert.equal(values[0].title, TITLE);
+  assert.equal(client.serverRequests.filter((r) => r.method === 'window/workDoneProgress/create').length, createdBefore);
+  assert.equal(result.findings, 3);
+});
+
+test('a cancelled request stops, ends its progress and says the result is partial', async () => {
+  // No token: the server first asks the client to create a progress, and the cancellation is on the wire before
+  // that answer, so the server sees it before it looks at any file.
+  const createdBefore = client.serverRequests.filter((r) => r.method === 'window/workDoneProgress/create').length;
+  const id = (client as unknown as { nextId: number }).nextId;
+  const pending = client.request(LINT, {});
+  client.notify('$/cancelRequest', { id });
+  const result = await pending;
+  assert.equal(result.cancelled, true);
+  assert.deepEqual(result.files, []);
+  const created = client.serverRequests.filter((r) => r.method === 'window/workDoneProgress/create');
+  assert.equal(created.length, createdBefore + 1);
+  const token = created.at(-1)!.params.token;
+  await client.waitForNotification('$/progress', (p) => p.token === token && p.value.kind === 'end');
+  assert.deepEqual(progressOn(token).map((v) => v.kind), ['begin', 'end']);
+});
