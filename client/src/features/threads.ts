@@ -4,6 +4,7 @@ import {
   type BlameLineResult, type ThreadDocumentResult, type ThreadListEntry, type ThreadOutlineEntry,
 } from '../../../protocol';
 import type { ClientContext } from '../clientContext';
+import { parseThreadUriParts, threadUriParts, type ThreadDocumentRef } from '../threadDocumentUri';
 
 /**
  * Review threads in VS Code: "Show related review threads" on the symbol under the cursor, the read-only
@@ -17,16 +18,15 @@ const THREAD_LANGUAGE = 'kernel-thread';
 const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/;
 const RELATION_ICON: Record<string, string> = { patch: '$(diff)', review: '$(comment-discussion)', mention: '$(mention)' };
 
-/** kernel-mm-lens-thread:/<Message-ID>.kernel-thread?symbol=<name> */
-export function threadUri(messageId: string, symbol?: string): vscode.Uri {
-  const query = symbol ? `symbol=${encodeURIComponent(symbol)}` : '';
-  return vscode.Uri.from({ scheme: THREAD_SCHEME, path: `/${encodeURIComponent(messageId)}.kernel-thread`, query });
+/** kernel-mm-lens-thread:/<readable title>.kernel-thread?id=<Message-ID>&symbol=<name> (see threadDocumentUri.ts). */
+export function threadUri(messageId: string, symbol?: string, subject?: string): vscode.Uri {
+  return vscode.Uri.from({ scheme: THREAD_SCHEME, ...threadUriParts({ messageId, symbol }, subject) });
 }
 
-function parseThreadUri(uri: vscode.Uri): { messageId: string; symbol?: string } {
-  const messageId = decodeURIComponent(uri.path.replace(/^\//, '').replace(/\.kernel-thread$/, ''));
-  const symbol = new URLSearchParams(uri.query).get('symbol') ?? undefined;
-  return { messageId, symbol };
+function parseThreadUri(uri: vscode.Uri): ThreadDocumentRef {
+  const ref = parseThreadUriParts(uri.path, uri.query);
+  if (!ref) throw new Error(`not a review-thread document: ${uri.toString()}`);
+  return ref;
 }
 
 function loreUrl(messageId: string): vscode.Uri {
@@ -42,9 +42,12 @@ export function activate(ctx: ClientContext): void {
   const changed = new vscode.EventEmitter<vscode.Uri>();
   ctx.subscribe(changed);
 
+  function request(ref: ThreadDocumentRef): Promise<ThreadDocumentResult> {
+    return ctx.client.sendRequest<ThreadDocumentResult>(Requests.threadDocument, { messageId: ref.messageId, symbol: ref.symbol });
+  }
+
   async function load(uri: vscode.Uri): Promise<ThreadDocumentResult> {
-    const { messageId, symbol } = parseThreadUri(uri);
-    const result = await ctx.client.sendRequest<ThreadDocumentResult>(Requests.threadDocument, { messageId, symbol });
+    const result = await request(parseThreadUri(uri));
     documents.set(uri.toString(), result);
     return result;
   }
@@ -72,9 +75,13 @@ export function activate(ctx: ClientContext): void {
 
   async function openThread(messageId: unknown, symbol?: unknown): Promise<void> {
     if (typeof messageId !== 'string' || !messageId) return;
-    const uri = threadUri(messageId, typeof symbol === 'string' ? symbol : undefined);
+    const ref = { messageId, symbol: typeof symbol === 'string' ? symbol : undefined };
     try {
-      const result = await load(uri);
+      // Loaded first so that the tab can be titled with the message's subject.
+      const result = await request(ref);
+      const subject = result.outline.find((entry) => entry.messageId === messageId)?.subject;
+      const uri = threadUri(messageId, ref.symbol, subject);
+      documents.set(uri.toString(), result);
       changed.fire(uri);
       let doc = await vscode.workspace.openTextDocument(uri);
       if (doc.languageId !== THREAD_LANGUAGE) doc = await vscode.languages.setTextDocumentLanguage(doc, THREAD_LANGUAGE);
