@@ -107,3 +107,23 @@ test('a truncated, corrupt or foreign cache is discarded with a log line and reb
   assert.ok(run.lines.some((line) => /format version 999/.test(line)));
   assert.ok(run.result.index);
 });
+
+test('the bulk reader: a FIFO, a folder, an oversized or binary file and a vanished file each get a reason, never a hang', async () => {
+  const { SourceReader } = await import('../../server/src/indexing/fileExtraction');
+  const { execFileSync } = await import('child_process');
+  const root = tempTree();
+  const reader = new SourceReader();
+  const fifo = path.join(root, 'mm', 'pipe.c');
+  execFileSync('mkfifo', [fifo]);
+  assert.deepEqual(reader.read(fifo, 1 << 20), { error: 'not a regular file' });
+  assert.deepEqual(reader.read(path.join(root, 'mm'), 1 << 20), { error: 'not a regular file' });
+  assert.deepEqual(reader.read(path.join(root, 'mm', 'gone.c'), 1 << 20), { error: 'deleted while indexing' });
+  fs.writeFileSync(path.join(root, 'mm', 'big.c'), 'x'.repeat(5000));
+  assert.match((reader.read(path.join(root, 'mm', 'big.c'), 4096) as { error: string }).error, /larger than the size limit \(5000 > 4096/);
+  fs.writeFileSync(path.join(root, 'mm', 'elf.c'), Buffer.from([0x7f, 0x45, 0, 1]));
+  assert.deepEqual(reader.read(path.join(root, 'mm', 'elf.c'), 1 << 20), { error: 'binary content (NUL bytes)' });
+  // The reused buffer never leaks a previous, longer file into a shorter one.
+  fs.writeFileSync(path.join(root, 'mm', 'long.c'), `int long_one(void);\n${'/* pad */\n'.repeat(200000)}`);
+  assert.equal((reader.read(path.join(root, 'mm', 'long.c'), 4 << 20) as { text: string }).text.length, 20 + 2_000_000);
+  assert.deepEqual(reader.read(path.join(root, 'mm', 'good.c'), 1 << 20), { text: fs.readFileSync(path.join(root, 'mm', 'good.c'), 'utf8') });
+});

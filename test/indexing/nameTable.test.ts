@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NameTable } from '../../server/src/indexing/nameTable';
-import { sortFolded } from '../../server/src/indexing/indexData';
+import { sortFolded } from '../../server/src/indexing/nameOrder';
 
 function randomNames(count: number, seed: number): string[] {
   const alphabet = 'abcdefgABCDEFG_01';
@@ -42,4 +42,17 @@ test('names interned from text ranges, from bytes and from strings get the same 
   const { bytes: sent, ends } = table.namesFrom(prefixId - 1);
   assert.deepEqual(Buffer.from(sent).toString('latin1'), `${table.name(prefixId - 1)}folio_walk`);
   assert.deepEqual([...ends], [table.nameLength(prefixId - 1), table.nameLength(prefixId - 1) + 10]);
+});
+
+test('the cold-build name sort on a worker thread gives the order the main thread computes', async () => {
+  const { buildIndexForTests } = await import('../../server/src/indexing/testing');
+  const { sortDefinedNames, sortDefinedNamesOffThread } = await import('../../server/src/indexing/nameOrder');
+  const path = await import('path');
+  const index = await buildIndexForTests(path.join(__dirname, '..', 'fixtures', 'idioms'));
+  const log: string[] = [];
+  const offThread = await sortDefinedNamesOffThread(index.data, (line) => log.push(line));
+  assert.deepEqual(log, [], 'the worker did the work');
+  const inThread = sortDefinedNames(index.data);
+  assert.ok(inThread.length > 40);
+  assert.deepEqual([...offThread], [...inThread]);
 });

@@ -35,28 +35,39 @@ export function cacheFileFor(cacheDir: string, root: string): string {
 }
 
 const SECTIONS: Array<[SectionName, SectionType]> = [
-  ['nameBytes', 'u8'], ['nameOffsets', 'u32'], ['sortedNames', 'u32'], ['files', 'text'], ['skipped', 'json'],
+  ['nameBytes', 'u8'], ['nameOffsets', 'u32'], ['files', 'text'], ['skipped', 'json'],
   ['fileSize', 'f64'], ['fileMtime', 'f64'], ['fileDefStart', 'u32'], ['defs', 'i32'],
   ['fileIdentStart', 'u32'], ['idents', 'u32'], ['fileRefCount', 'u32'],
   ['fileOccOffset', 'f64'], ['fileOccLength', 'u32'], ['fileOccScopes', 'u32'],
+  // Last: a cold build may still be sorting it on another thread while the sections above are written.
+  ['sortedNames', 'u32'],
 ];
 /** Sections a reader can do without (recomputed when absent). */
 const DERIVED_SECTIONS: Array<[SectionName, SectionType]> = [
   ['nameSlots', 'i32'], ['defFile', 'u32'], ['nameDefStart', 'u32'], ['nameDefs', 'u32'], ['nameFileStart', 'u32'], ['nameFiles', 'u32'],
 ];
 
-export function writeIndexCache(file: string, data: IndexData): number {
-  const payloads: Array<{ header: SectionHeader; bytes: Uint8Array }> = [];
+/**
+ * Writes the cache; `sortedNames`, when given, is awaited only when its turn comes (it is written last), so
+ * a sort running on another thread overlaps with writing everything else. Its length must be `sortedCount`.
+ */
+export async function writeIndexCache(file: string, data: IndexData, sortedNames?: { count: number; ready: Promise<Uint32Array> }): Promise<number> {
+  const payloads: Array<{ header: SectionHeader; bytes: Uint8Array; byteLength: number; later?: Promise<Uint32Array> }> = [];
   const names = data.names.serialize();
   const sources: Record<string, unknown> = { ...data, ...(data.derived ?? {}), nameBytes: names.bytes, nameOffsets: names.offsets, nameSlots: names.slots };
-  for (const [name, type] of [...SECTIONS, ...DERIVED_SECTIONS]) {
+  const sections = [...SECTIONS.filter(([name]) => name !== 'sortedNames'), ...DERIVED_SECTIONS, ...SECTIONS.filter(([name]) => name === 'sortedNames')];
+  for (const [name, type] of sections) {
+    if (name === 'sortedNames' && sortedNames) {
+      payloads.push({ header: { name, type, offset: 0, length: sortedNames.count * 4 }, bytes: new Uint8Array(0), byteLength: sortedNames.count * 4, later: sortedNames.ready });
+      continue;
+    }
     const value = sources[name];
     if (value === undefined) continue;
     let bytes: Uint8Array;
     if (type === 'text') bytes = Buffer.from((value as string[]).join('\n'), 'utf8');
     else if (type === 'json') bytes = Buffer.from(JSON.stringify(value), 'utf8');
     else { const array = value as Float64Array | Uint32Array | Int32Array | Uint8Array; bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength); }
-    payloads.push({ header: { name, type, offset: 0, length: type === 'text' ? (value as string[]).length : bytes.byteLength }, bytes });
+    payloads.push({ header: { name, type, offset: 0, length: type === 'text' ? (value as string[]).length : bytes.byteLength }, bytes, byteLength: bytes.byteLength });
   }
   // Layout: magic, version (u32), header length (u32), header JSON, then 8-aligned sections, then the digest.
   const store = data.occurrenceStore;
@@ -71,7 +82,7 @@ export function writeIndexCache(file: string, data: IndexData): number {
   for (const payload of payloads) {
     payload.header.offset = offset;
     header.sections.push(payload.header);
-    offset = align8(offset + payload.bytes.byteLength);
+    offset = align8(offset + payload.byteLength);
   }
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
   if (headerStart + headerBytes.length > payloads[0].header.offset) throw new CacheError('cache header overflow');
@@ -86,6 +97,7 @@ export function writeIndexCache(file: string, data: IndexData): number {
   const temporary = `${file}.${process.pid}.tmp`;
   const hash = crypto.createHash('sha1');
   const fd = fs.openSync(temporary, 'w');
+  let complete = false;
   try {
     let position = 0;
     const write = (bytes: Uint8Array) => {
@@ -96,12 +108,20 @@ export function writeIndexCache(file: string, data: IndexData): number {
     write(prefix);
     for (const payload of payloads) {
       if (position < payload.header.offset) write(Buffer.alloc(payload.header.offset - position));
-      write(payload.bytes);
+      if (payload.later) {
+        const sorted = await payload.later;
+        if (sorted.byteLength !== payload.byteLength) throw new CacheError(`section ${payload.header.name} has ${sorted.byteLength} bytes, expected ${payload.byteLength}`);
+        write(new Uint8Array(sorted.buffer, sorted.byteOffset, sorted.byteLength));
+      } else {
+        write(payload.bytes);
+      }
     }
     if (position < offset) write(Buffer.alloc(offset - position));
     fs.writeSync(fd, hash.digest());
+    complete = true;
   } finally {
     fs.closeSync(fd);
+    if (!complete) { try { fs.unlinkSync(temporary); } catch { /* already gone */ } }
   }
   fs.renameSync(temporary, file);
   return total;

@@ -44,6 +44,47 @@ export function extractText(file: string, text: string, references?: ReferenceFi
 
 export type FileReadResult = { text: string } | { error: string };
 
+/**
+ * Reads a source file as text like readSourceFile, with one open, one fstat and the read into a buffer
+ * reused across calls (the bulk pass reads 60k files; a stat per file plus a fresh buffer each time was a
+ * tenth of a worker's time). O_NONBLOCK: a file swapped for a FIFO must not block the worker.
+ */
+export class SourceReader {
+  private buffer = Buffer.allocUnsafe(1 << 20);
+
+  read(absolutePath: string, maxFileSize: number): FileReadResult {
+    let fd: number;
+    try {
+      fd = fs.openSync(absolutePath, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      return { error: code === 'ENOENT' ? 'deleted while indexing' : `unreadable (${code ?? String(err)})` };
+    }
+    let length = 0;
+    try {
+      const stat = fs.fstatSync(fd);
+      if (!stat.isFile()) return { error: 'not a regular file' };
+      if (stat.size > maxFileSize) return { error: `larger than the size limit (${stat.size} > ${maxFileSize} bytes)` };
+      // One byte more than the size: a file that grew since the stat is noticed.
+      if (this.buffer.length < stat.size + 1) this.buffer = Buffer.allocUnsafe(Math.max(stat.size + 1, this.buffer.length * 2));
+      for (;;) {
+        const n = fs.readSync(fd, this.buffer, length, this.buffer.length - length, length);
+        if (n === 0) break;
+        length += n;
+        if (length > maxFileSize) return { error: `larger than the size limit (grew past ${maxFileSize} bytes while indexing)` };
+        if (length === this.buffer.length) { const bigger = Buffer.allocUnsafe(this.buffer.length * 2); this.buffer.copy(bigger, 0, 0, length); this.buffer = bigger; }
+      }
+    } catch (err) {
+      return { error: `unreadable (${(err as NodeJS.ErrnoException).code ?? String(err)})` };
+    } finally {
+      fs.closeSync(fd);
+    }
+    const bytes = this.buffer.subarray(0, length);
+    if (looksBinary(bytes)) return { error: 'binary content (NUL bytes)' };
+    return { text: bytes.toString('utf8') };
+  }
+}
+
 /** Reads a source file as text, refusing binary content and files that vanished or grew past the limit. */
 export function readSourceFile(absolutePath: string, maxFileSize: number): FileReadResult {
   let bytes: Buffer;

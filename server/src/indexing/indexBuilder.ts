@@ -7,6 +7,7 @@ import * as crypto from 'crypto';
 import { scanTree, type ScannedFile } from './fileScanner';
 import { runExtraction } from './workerPool';
 import { IndexDataBuilder, type IndexData } from './indexData';
+import { definedNameIds, sortDefinedNames, sortDefinedNamesOffThread } from './nameOrder';
 import { cacheFileFor, readIndexCache, writeIndexCache, CacheError } from './cacheStore';
 import { TreeIndex } from './treeIndex';
 import { readSourceFile } from './fileExtraction';
@@ -137,18 +138,24 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
   let occurrenceStore;
   try { occurrenceStore = writer?.commit(); } catch (err) { log(`cannot write the occurrence store: ${(err as Error).message}`); writer?.abort(); }
   const data = builder.build(options.root, settingsKey, scan.skipped, occurrenceStore);
+  // A cold build sorts millions of names: on another thread, while this one derives tables and writes the cache.
+  const sortedCount = previous ? 0 : definedNameIds(data).length;
+  const sorting = previous ? Promise.resolve(sortDefinedNames(data, previous)) : sortDefinedNamesOffThread(data, log);
   const sortedAt = performance.now();
   // The index derives its query tables first, so the cache stores them and a warm start skips that work.
   const index = new TreeIndex(data, { preferredArch: options.preferredArch, maxFileSize: options.maxFileSize, log });
   const derivedAt = performance.now();
   let cacheBytes: number | undefined;
   if (cacheFile && (toExtract.length > 0 || !previous || data.files.length !== previous.files.length)) {
-    try { cacheBytes = writeIndexCache(cacheFile, data); } catch (err) { log(`cannot write the index cache ${cacheFile}: ${(err as Error).message}`); }
+    const count = previous ? (await sorting).length : sortedCount;
+    try { cacheBytes = await writeIndexCache(cacheFile, data, { count, ready: sorting }); } catch (err) { log(`cannot write the index cache ${cacheFile}: ${(err as Error).message}`); }
   }
+  data.sortedNames = await sorting;
   const seconds = (performance.now() - started) / 1000;
   index.setRunStats({ seconds, fromCache, parsed: toExtract.length });
   const since = (from: number, to = performance.now()) => ((to - from) / 1000).toFixed(2);
   log(`index: phases scan ${scanSeconds.toFixed(2)} s, extraction ${extractSeconds.toFixed(2)} s, tables and cache ${since(buildStart)} s `
-    + `(name order ${since(buildStart, sortedAt)} s, query tables ${since(sortedAt, derivedAt)} s, cache write ${since(derivedAt)} s)`);
+    + `(query tables ${since(sortedAt, derivedAt)} s, cache write with the name sort alongside ${since(derivedAt)} s); `
+    + `${builder.namesReceived} batch names interned into ${data.names.size}`);
   return { index, cancelled: false, stats: { ...index.stats(), seconds: (performance.now() - started) / 1000 }, cacheFile, cacheBytes };
 }

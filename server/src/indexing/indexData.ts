@@ -79,6 +79,8 @@ export class IndexDataBuilder {
   private idents: Uint32Array;
   private identCount = 0;
   private remap = new Uint32Array(1 << 16);
+  /** Names received from workers (each batch sends its own): what the main thread interned. */
+  namesReceived = 0;
 
   /**
    * With `previous`, name ids of the previous index are kept (its table is copied), so unchanged files are
@@ -86,7 +88,8 @@ export class IndexDataBuilder {
    */
   constructor(private readonly files: Array<{ file: string; size: number; mtimeMs: number }>, private readonly previous?: IndexData,
     private readonly occurrences?: OccurrenceSink) {
-    this.names = previous ? previous.names.clone() : new NameTable();
+    // A fresh table is shared memory: the name sort of a cold build reads it from a worker thread.
+    this.names = previous ? previous.names.clone() : new NameTable(undefined, undefined, undefined, true);
     const bytes = files.reduce((sum, f) => sum + f.size, 0);
     // A kernel tree has about 3,600 distinct names per MB of source.
     this.names.reserve(Math.ceil((bytes / 1e6) * 4000));
@@ -102,6 +105,7 @@ export class IndexDataBuilder {
     const ends = batch.nameEnds;
     if (this.remap.length < ends.length) this.remap = new Uint32Array(ends.length * 2);
     const remap = this.remap;
+    this.namesReceived += ends.length;
     for (let k = 0, start = 0; k < ends.length; start = ends[k++]) remap[k] = this.names.internBytes(batch.nameBytes, start, ends[k]);
     const occWords = new Uint32Array(batch.occurrences.buffer, batch.occurrences.byteOffset, batch.occurrences.byteLength >>> 2);
     const occBase = batch.occurrences.byteLength > 0 && this.occurrences ? this.remapScopes(batch, occWords, remap) : -1;
@@ -162,7 +166,7 @@ export class IndexDataBuilder {
       occurrenceStore,
       skipped: [...extraSkipped, ...this.skipped],
     };
-    data.sortedNames = sortDefinedNames(data, this.previous);
+    // The caller orders the defined names (sortDefinedNames / nameOrder.ts), possibly on another thread.
     return data;
   }
 
@@ -198,72 +202,4 @@ function growTo<T extends Int32Array | Uint32Array>(array: T, needed: number): T
   const next = new (array.constructor as new (n: number) => T)(Math.max(needed, Math.ceil(array.length * 1.5)));
   next.set(array);
   return next;
-}
-
-/**
- * Ids of defined names sorted case-insensitively (persisted). A refresh with the same name ids keeps the
- * previous order, drops names no longer defined and merges in the few new ones instead of sorting millions.
- */
-function sortDefinedNames(data: IndexData, previous?: IndexData): Uint32Array {
-  const hasDefinition = new Uint8Array(data.names.size);
-  for (let o = 0; o < data.defs.length; o += DEF_FIELDS) hasDefinition[data.defs[o + DefField.Name]] = 1;
-  const compare = (a: number, b: number) => data.names.compareFolded(a, b);
-  if (!previous) {
-    let count = 0;
-    for (let id = 0; id < hasDefinition.length; id++) count += hasDefinition[id];
-    const ids = new Uint32Array(count);
-    for (let id = 0, k = 0; id < hasDefinition.length; id++) if (hasDefinition[id]) ids[k++] = id;
-    return sortFolded(ids, data.names);
-  }
-  const kept: number[] = [];
-  const seen = new Uint8Array(data.names.size);
-  for (const id of previous.sortedNames) if (id < hasDefinition.length && hasDefinition[id]) { kept.push(id); seen[id] = 1; }
-  const added: number[] = [];
-  for (let id = 0; id < hasDefinition.length; id++) if (hasDefinition[id] && !seen[id]) added.push(id);
-  added.sort(compare);
-  const merged = new Uint32Array(kept.length + added.length);
-  let i = 0, j = 0, k = 0;
-  while (i < kept.length && j < added.length) merged[k++] = compare(kept[i], added[j]) <= 0 ? kept[i++] : added[j++];
-  while (i < kept.length) merged[k++] = kept[i++];
-  while (j < added.length) merged[k++] = added[j++];
-  return merged;
-}
-
-/**
- * Sorts name ids as compareFolded orders them. A comparator sort of the 3.3 million defined names of a
- * kernel took seconds, mostly waiting on memory (every comparison reads two names at random places), so:
- * a radix sort (LSD, 7-bit digits) on the first eight case-folded bytes, kept in position-parallel words
- * that are read in order, then a comparator sort only inside the runs that share those eight bytes, whose
- * names stay in the CPU cache while they are compared.
- */
-export function sortFolded(ids: Uint32Array, names: NameTable): Uint32Array {
-  const n = ids.length;
-  let head = new Uint32Array(n), tail = new Uint32Array(n);
-  for (let k = 0; k < n; k++) { head[k] = names.foldedChunk(ids[k], 0); tail[k] = names.foldedChunk(ids[k], 4); }
-  let idsOut: Uint32Array = new Uint32Array(n), headOut = new Uint32Array(n), tailOut = new Uint32Array(n);
-  const counts = new Int32Array(129);
-  // Least significant digit first: byte 7 (low bits of tail) up to byte 0 (high bits of head); counting sorts are stable.
-  for (let digit = 7; digit >= 0; digit--) {
-    const words = digit < 4 ? head : tail;
-    const shift = 21 - 7 * (digit & 3);
-    counts.fill(0);
-    for (let k = 0; k < n; k++) counts[((words[k] >>> shift) & 127) + 1]++;
-    for (let b = 0; b < 128; b++) counts[b + 1] += counts[b];
-    for (let k = 0; k < n; k++) {
-      const at = counts[(words[k] >>> shift) & 127]++;
-      idsOut[at] = ids[k]; headOut[at] = head[k]; tailOut[at] = tail[k];
-    }
-    [ids, idsOut] = [idsOut, ids];
-    [head, headOut] = [headOut, head];
-    [tail, tailOut] = [tailOut, tail];
-  }
-  // Runs sharing the first eight bytes (kernel names share long prefixes: "snd_soc_", "__"), compared in full.
-  const compare = (a: number, b: number) => names.compareFolded(a, b);
-  for (let start = 0, k = 1; k <= n; k++) {
-    if (k < n && head[k] === head[start] && tail[k] === tail[start]) continue;
-    if (k - start > 1) ids.subarray(start, k).sort(compare);
-    start = k;
-  }
-  head = tail = idsOut = headOut = tailOut = new Uint32Array(0);
-  return ids;
 }

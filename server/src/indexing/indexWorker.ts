@@ -5,20 +5,32 @@
  */
 import { parentPort } from 'worker_threads';
 import * as path from 'path';
-import { extractText, readSourceFile } from './fileExtraction';
+import { extractText, SourceReader } from './fileExtraction';
 import { kindOfFile } from './fileScanner';
 import { BatchPacker, type PackedBatch } from './batchPacker';
+import { answerSortRequest, type SortRequest } from './nameOrder';
 
 export interface WorkerRequest { id: number; root: string; files: Array<{ index: number; file: string }>; maxFileSize: number }
 export interface WorkerResponse { id: number; batch?: PackedBatch; failure?: string }
 
 const packer = new BatchPacker();
+const reader = new SourceReader();
 
-parentPort?.on('message', (request: WorkerRequest) => {
+parentPort?.on('message', (message: WorkerRequest | SortRequest) => {
+  if ('kind' in message && message.kind === 'sort-names') {
+    try {
+      const response = answerSortRequest(message);
+      parentPort!.postMessage(response, [response.ids!.buffer] as ArrayBuffer[]);
+    } catch (err) {
+      parentPort!.postMessage({ kind: 'sorted-names', failure: String((err as Error)?.stack ?? err) });
+    }
+    return;
+  }
+  const request = message as WorkerRequest;
   try {
     packer.startBatch();
     for (const { index, file } of request.files) {
-      const read = readSourceFile(path.join(request.root, file), request.maxFileSize);
+      const read = reader.read(path.join(request.root, file), request.maxFileSize);
       if ('error' in read) { packer.addError(index, read.error); continue; }
       const collected = kindOfFile(file.slice(file.lastIndexOf('/') + 1)) === 'c';
       try {

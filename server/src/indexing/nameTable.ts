@@ -1,145 +1,17 @@
+/** What sorting and matching need of a name list: read-only access to names stored as bytes. */
+export interface FoldedNames {
+  nameLength(id: number): number;
+  foldedChunk(id: number, depth: number): number;
+  foldedByte(id: number, depth: number): number;
+  compareFolded(a: number, b: number): number;
+}
+
 /**
- * Interned identifiers of a whole tree (3–4 million in a full kernel) in flat byte storage with an
- * open-addressing hash: a fraction of the memory of a Map<string, number> plus one JS string per name.
- * Identifiers are ASCII (the lexer only produces [A-Za-z0-9_$]); other characters are stored as '?'.
+ * Names stored as bytes with end offsets (name k is bytes[offsets[k], offsets[k + 1])), compared without
+ * creating strings. NameTable adds the hash for lookups; a worker thread that only sorts uses this alone.
  */
-export class NameTable {
-  private bytes: Uint8Array;
-  private used: number;
-  private offsets: Uint32Array;
-  private count: number;
-  private slots: Int32Array;
-  private view: Buffer;
-
-  /** `slots` (the hash table of a previous serialize()) skips re-hashing millions of names at load time. */
-  constructor(bytes?: Uint8Array, offsets?: Uint32Array, slots?: Int32Array) {
-    if (bytes && offsets) {
-      this.bytes = bytes;
-      this.used = offsets[offsets.length - 1];
-      this.offsets = offsets;
-      this.count = offsets.length - 1;
-    } else {
-      this.bytes = new Uint8Array(1 << 16);
-      this.used = 0;
-      this.offsets = new Uint32Array(1 << 12);
-      this.count = 0;
-    }
-    this.view = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
-    const size = Math.max(1 << 12, nextPowerOfTwo(this.count * 2));
-    if (slots && slots.length === size) {
-      this.slots = slots;
-    } else {
-      this.slots = new Int32Array(0);
-      this.rehash(size);
-    }
-  }
-
-  get size(): number { return this.count; }
-
-  /** An independent copy with the same ids (a refresh keeps ids stable, so unchanged files need no remapping). */
-  clone(): NameTable {
-    const copy = new NameTable(this.bytes.slice(0, Math.max(this.used, 1)), this.offsets.slice(0, this.count + 1));
-    return copy;
-  }
-
-  /** Id of a name, adding it if new. */
-  intern(name: string): number {
-    const found = this.lookup(name);
-    if (found >= 0) return found;
-    if ((this.count + 1) * 2 > this.slots.length) this.rehash(this.slots.length * 2);
-    const id = this.count++;
-    if (this.count + 1 > this.offsets.length) this.offsets = grow(this.offsets, this.offsets.length * 2) as Uint32Array;
-    if (this.used + name.length > this.bytes.length) {
-      this.bytes = grow(this.bytes, Math.max(this.bytes.length * 2, this.used + name.length)) as Uint8Array;
-      this.view = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
-    }
-    for (let k = 0; k < name.length; k++) { const c = name.charCodeAt(k); this.bytes[this.used + k] = c < 128 ? c : 63; }
-    this.offsets[id] = this.used;
-    this.used += name.length;
-    this.offsets[id + 1] = this.used;
-    this.place(id, hashString(name));
-    return id;
-  }
-
-  /**
-   * Id of `text.slice(start, end)`, adding it if new, without creating a string for names already known
-   * (the bulk pass meets 40+ million identifier occurrences and only a few million distinct names).
-   */
-  internRange(text: string, start: number, end: number, hash = hashRange(text, start, end)): number {
-    const h = hash >>> 0;
-    const mask = this.slots.length - 1;
-    const length = end - start;
-    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
-      const id = this.slots[slot];
-      if (id < 0) break;
-      const at = this.offsets[id];
-      if (this.offsets[id + 1] - at !== length) continue;
-      let k = 0;
-      while (k < length) { const c = text.charCodeAt(start + k); if (this.bytes[at + k] !== (c < 128 ? c : 63)) break; k++; }
-      if (k === length) return id;
-    }
-    return this.intern(text.slice(start, end));
-  }
-
-  /** Id of the name stored as bytes[start, end) (names sent by a worker as bytes), adding it if new. */
-  internBytes(source: Uint8Array, start: number, end: number): number {
-    let h = 0x811c9dc5;
-    for (let k = start; k < end; k++) h = Math.imul(h ^ source[k], 0x01000193);
-    h >>>= 0;
-    const mask = this.slots.length - 1;
-    const length = end - start;
-    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
-      const id = this.slots[slot];
-      if (id < 0) break;
-      const at = this.offsets[id];
-      if (this.offsets[id + 1] - at !== length) continue;
-      let k = 0;
-      while (k < length && this.bytes[at + k] === source[start + k]) k++;
-      if (k === length) return id;
-    }
-    if ((this.count + 1) * 2 > this.slots.length) this.rehash(this.slots.length * 2);
-    const id = this.count++;
-    if (this.count + 1 > this.offsets.length) this.offsets = grow(this.offsets, this.offsets.length * 2) as Uint32Array;
-    if (this.used + length > this.bytes.length) {
-      this.bytes = grow(this.bytes, Math.max(this.bytes.length * 2, this.used + length)) as Uint8Array;
-      this.view = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
-    }
-    this.bytes.set(source.subarray(start, end), this.used);
-    this.offsets[id] = this.used;
-    this.used += length;
-    this.offsets[id + 1] = this.used;
-    this.place(id, h);
-    return id;
-  }
-
-  /** Names id..size-1 as bytes and end offsets relative to the first (what a worker sends the main thread). */
-  namesFrom(id: number): { bytes: Uint8Array; ends: Uint32Array } {
-    const base = this.offsets[id];
-    const ends = new Uint32Array(this.count - id);
-    for (let k = id; k < this.count; k++) ends[k - id] = this.offsets[k + 1] - base;
-    return { bytes: this.bytes.slice(base, this.offsets[this.count]), ends };
-  }
-
-  /** Makes room for about `names` names without rehashing on the way (sizing from the tree's bytes). */
-  reserve(names: number): void {
-    const size = nextPowerOfTwo(names * 2);
-    if (size > this.slots.length) this.rehash(size);
-    if (this.offsets.length < names + 1) this.offsets = grow(this.offsets, names + 1) as Uint32Array;
-    if (this.bytes.length < names * 14) {
-      this.bytes = grow(this.bytes, names * 14) as Uint8Array;
-      this.view = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
-    }
-  }
-
-  /** Id of a name, or undefined. */
-  get(name: string): number | undefined {
-    const id = this.lookup(name);
-    return id >= 0 ? id : undefined;
-  }
-
-  name(id: number): string {
-    return this.view.toString('latin1', this.offsets[id], this.offsets[id + 1]);
-  }
+export class NameBytes implements FoldedNames {
+  constructor(protected bytes: Uint8Array, protected offsets: Uint32Array) {}
 
   /** Compares two names case-insensitively without creating strings. */
   compareFolded(a: number, b: number): number {
@@ -193,6 +65,159 @@ export class NameTable {
   foldedByte(id: number, depth: number): number {
     const at = this.offsets[id] + depth;
     return at < this.offsets[id + 1] ? fold(this.bytes[at]) & 127 : 0;
+  }
+
+}
+
+/**
+ * Interned identifiers of a whole tree (3–4 million in a full kernel) in flat byte storage with an
+ * open-addressing hash: a fraction of the memory of a Map<string, number> plus one JS string per name.
+ * Identifiers are ASCII (the lexer only produces [A-Za-z0-9_$]); other characters are stored as '?'.
+ */
+export class NameTable extends NameBytes {
+  private used: number;
+  private count: number;
+  private slots: Int32Array;
+  private view: Buffer;
+
+  /** `slots` (the hash table of a previous serialize()) skips re-hashing millions of names at load time. */
+  /**
+   * `shared`: names and offsets live in SharedArrayBuffers, so a worker thread can read them without a copy
+   * (the cold build sorts names on another thread).
+   */
+  constructor(bytes?: Uint8Array, offsets?: Uint32Array, slots?: Int32Array, private readonly shared = false) {
+    const given = bytes !== undefined && offsets !== undefined;
+    super(given ? bytes : makeBytes(1 << 16, shared), given ? offsets : makeOffsets(1 << 12, shared));
+    this.used = given ? offsets[offsets.length - 1] : 0;
+    this.count = given ? offsets.length - 1 : 0;
+    this.view = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+    const size = Math.max(1 << 12, nextPowerOfTwo(this.count * 2));
+    if (slots && slots.length === size) {
+      this.slots = slots;
+    } else {
+      this.slots = new Int32Array(0);
+      this.rehash(size);
+    }
+  }
+
+  get size(): number { return this.count; }
+
+  /** An independent copy with the same ids (a refresh keeps ids stable, so unchanged files need no remapping). */
+  clone(): NameTable {
+    const copy = new NameTable(this.bytes.slice(0, Math.max(this.used, 1)), this.offsets.slice(0, this.count + 1));
+    return copy;
+  }
+
+  /** Id of a name, adding it if new. */
+  intern(name: string): number {
+    const found = this.lookup(name);
+    if (found >= 0) return found;
+    if ((this.count + 1) * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+    const id = this.count++;
+    if (this.count + 1 > this.offsets.length) this.offsets = grow(this.offsets, this.offsets.length * 2, this.shared) as Uint32Array;
+    if (this.used + name.length > this.bytes.length) {
+      this.bytes = grow(this.bytes, Math.max(this.bytes.length * 2, this.used + name.length), this.shared) as Uint8Array;
+      this.view = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+    }
+    for (let k = 0; k < name.length; k++) { const c = name.charCodeAt(k); this.bytes[this.used + k] = c < 128 ? c : 63; }
+    this.offsets[id] = this.used;
+    this.used += name.length;
+    this.offsets[id + 1] = this.used;
+    this.place(id, hashString(name));
+    return id;
+  }
+
+  /**
+   * Id of `text.slice(start, end)`, adding it if new, without creating a string for names already known
+   * (the bulk pass meets 40+ million identifier occurrences and only a few million distinct names).
+   */
+  internRange(text: string, start: number, end: number, hash = hashRange(text, start, end)): number {
+    const h = hash >>> 0;
+    const mask = this.slots.length - 1;
+    const length = end - start;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const id = this.slots[slot];
+      if (id < 0) break;
+      const at = this.offsets[id];
+      if (this.offsets[id + 1] - at !== length) continue;
+      let k = 0;
+      while (k < length) { const c = text.charCodeAt(start + k); if (this.bytes[at + k] !== (c < 128 ? c : 63)) break; k++; }
+      if (k === length) return id;
+    }
+    // New name: stored straight from the text (no string is created).
+    if ((this.count + 1) * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+    const id = this.count++;
+    if (this.count + 1 > this.offsets.length) this.offsets = grow(this.offsets, this.offsets.length * 2, this.shared) as Uint32Array;
+    if (this.used + length > this.bytes.length) {
+      this.bytes = grow(this.bytes, Math.max(this.bytes.length * 2, this.used + length), this.shared) as Uint8Array;
+      this.view = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+    }
+    for (let k = 0; k < length; k++) { const c = text.charCodeAt(start + k); this.bytes[this.used + k] = c < 128 ? c : 63; }
+    this.offsets[id] = this.used;
+    this.used += length;
+    this.offsets[id + 1] = this.used;
+    this.place(id, h);
+    return id;
+  }
+
+  /** Id of the name stored as bytes[start, end) (names sent by a worker as bytes), adding it if new. */
+  internBytes(source: Uint8Array, start: number, end: number): number {
+    let h = 0x811c9dc5;
+    for (let k = start; k < end; k++) h = Math.imul(h ^ source[k], 0x01000193);
+    h >>>= 0;
+    const mask = this.slots.length - 1;
+    const length = end - start;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const id = this.slots[slot];
+      if (id < 0) break;
+      const at = this.offsets[id];
+      if (this.offsets[id + 1] - at !== length) continue;
+      let k = 0;
+      while (k < length && this.bytes[at + k] === source[start + k]) k++;
+      if (k === length) return id;
+    }
+    if ((this.count + 1) * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+    const id = this.count++;
+    if (this.count + 1 > this.offsets.length) this.offsets = grow(this.offsets, this.offsets.length * 2, this.shared) as Uint32Array;
+    if (this.used + length > this.bytes.length) {
+      this.bytes = grow(this.bytes, Math.max(this.bytes.length * 2, this.used + length), this.shared) as Uint8Array;
+      this.view = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+    }
+    this.bytes.set(source.subarray(start, end), this.used);
+    this.offsets[id] = this.used;
+    this.used += length;
+    this.offsets[id + 1] = this.used;
+    this.place(id, h);
+    return id;
+  }
+
+  /** Names id..size-1 as bytes and end offsets relative to the first (what a worker sends the main thread). */
+  namesFrom(id: number): { bytes: Uint8Array; ends: Uint32Array } {
+    const base = this.offsets[id];
+    const ends = new Uint32Array(this.count - id);
+    for (let k = id; k < this.count; k++) ends[k - id] = this.offsets[k + 1] - base;
+    return { bytes: this.bytes.slice(base, this.offsets[this.count]), ends };
+  }
+
+  /** Makes room for about `names` names without rehashing on the way (sizing from the tree's bytes). */
+  reserve(names: number): void {
+    const size = nextPowerOfTwo(names * 2);
+    if (size > this.slots.length) this.rehash(size);
+    if (this.offsets.length < names + 1) this.offsets = grow(this.offsets, names + 1, this.shared) as Uint32Array;
+    if (this.bytes.length < names * 14) {
+      this.bytes = grow(this.bytes, names * 14, this.shared) as Uint8Array;
+      this.view = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+    }
+  }
+
+  /** Id of a name, or undefined. */
+  get(name: string): number | undefined {
+    const id = this.lookup(name);
+    return id >= 0 ? id : undefined;
+  }
+
+  name(id: number): string {
+    return this.view.toString('latin1', this.offsets[id], this.offsets[id + 1]);
   }
 
   /** The storage to persist: bytes actually used and the offsets table. */
@@ -258,8 +283,15 @@ function fold(c: number): number { return c >= 65 && c <= 90 ? c + 32 : c; }
 
 function nextPowerOfTwo(n: number): number { let p = 1; while (p < n) p <<= 1; return p; }
 
-function grow(array: Uint8Array | Uint32Array, size: number): Uint8Array | Uint32Array {
-  const next = array instanceof Uint8Array ? new Uint8Array(size) : new Uint32Array(size);
+function makeBytes(size: number, shared: boolean): Uint8Array {
+  return shared ? new Uint8Array(new SharedArrayBuffer(size)) : new Uint8Array(size);
+}
+function makeOffsets(size: number, shared: boolean): Uint32Array {
+  return shared ? new Uint32Array(new SharedArrayBuffer(size * 4)) : new Uint32Array(size);
+}
+
+function grow(array: Uint8Array | Uint32Array, size: number, shared = false): Uint8Array | Uint32Array {
+  const next = array instanceof Uint8Array ? makeBytes(size, shared) : makeOffsets(size, shared);
   next.set(array);
   return next;
 }

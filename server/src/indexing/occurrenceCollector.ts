@@ -59,7 +59,7 @@ export class OccurrenceCollector {
   // about 230 names on average), and the cache stays in the CPU cache where the table (millions of names) does not.
   private readonly cacheStamp = new Int32Array(FILE_CACHE_SIZE);
   private readonly cacheHash = new Int32Array(FILE_CACHE_SIZE);
-  private readonly cacheStart = new Int32Array(FILE_CACHE_SIZE);
+  private readonly cacheHash2 = new Int32Array(FILE_CACHE_SIZE);
   private readonly cacheLength = new Int32Array(FILE_CACHE_SIZE);
   private readonly cacheId = new Int32Array(FILE_CACHE_SIZE);
   private cacheCount = 0;
@@ -85,24 +85,25 @@ export class OccurrenceCollector {
     else this.definitionMarks.fill(0, 0, tokens.count);
   }
 
-  /** Name id of `text.slice(start, end)` (text: the current file's); ids below KEYWORD_COUNT are keywords. */
-  idOf(text: string, start: number, end: number): number {
-    let h = 0x811c9dc5;
-    for (let k = start; k < end; k++) h = Math.imul(h ^ text.charCodeAt(k), 0x01000193);
-    const length = end - start;
+  /**
+   * Name id of identifier token `i` of the current file; ids below KEYWORD_COUNT are keywords. Within one
+   * file the cache trusts the lexer's two 32-bit hashes plus the length (a false match needs a 64-bit
+   * collision among a file's few hundred names); the name table itself always compares the bytes.
+   */
+  idOfToken(tokens: TokenStream, i: number): number {
+    const h = tokens.hash[i];
+    const h2 = tokens.hash2[i];
+    const start = tokens.start[i];
+    const length = tokens.end[i] - start;
     const epoch = this.epoch;
     for (let slot = h & FILE_CACHE_MASK; ; slot = (slot + 1) & FILE_CACHE_MASK) {
       if (this.cacheStamp[slot] !== epoch) {
-        const id = this.names.internRange(text, start, end, h);
+        const id = this.names.internRange(tokens.text, start, start + length, h);
         if (++this.cacheCount > FILE_CACHE_FILL) return id; // a file with thousands of names: the cache stays sparse
-        this.cacheStamp[slot] = epoch; this.cacheHash[slot] = h; this.cacheStart[slot] = start; this.cacheLength[slot] = length; this.cacheId[slot] = id;
+        this.cacheStamp[slot] = epoch; this.cacheHash[slot] = h; this.cacheHash2[slot] = h2; this.cacheLength[slot] = length; this.cacheId[slot] = id;
         return id;
       }
-      if (this.cacheHash[slot] !== h || this.cacheLength[slot] !== length) continue;
-      const other = this.cacheStart[slot];
-      let k = 0;
-      while (k < length && text.charCodeAt(start + k) === text.charCodeAt(other + k)) k++;
-      if (k === length) return this.cacheId[slot];
+      if (this.cacheHash[slot] === h && this.cacheHash2[slot] === h2 && this.cacheLength[slot] === length) return this.cacheId[slot];
     }
   }
 

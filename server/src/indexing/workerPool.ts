@@ -42,7 +42,8 @@ function makeBatches(files: ExtractionJob['files']): ExtractionJob['files'][] {
   return batches;
 }
 
-function startWorker(): Worker {
+/** A worker running the index worker script (extraction batches, name sorting). */
+export function startIndexWorker(): Worker {
   const script = indexWorkerPath();
   if (!script.endsWith('.ts')) return new Worker(script);
   // Running from TypeScript sources (tests): register tsx's CommonJS loader inside the worker first.
@@ -62,8 +63,10 @@ export function runExtraction(job: ExtractionJob): Promise<{ cancelled: boolean 
     const finish = (result: { cancelled: boolean } | Error) => {
       if (finished) return;
       finished = true;
-      for (const worker of workers) void worker.terminate();
-      if (result instanceof Error) reject(result); else resolve(result);
+      // Settle once the workers are gone: their heaps are freed before the caller builds its tables.
+      void Promise.allSettled(workers.map((worker) => worker.terminate())).then(() => {
+        if (result instanceof Error) reject(result); else resolve(result);
+      });
     };
     if (batches.length === 0) { finish({ cancelled: false }); return; }
     const dispatch = (worker: Worker) => {
@@ -75,7 +78,7 @@ export function runExtraction(job: ExtractionJob): Promise<{ cancelled: boolean 
     };
     for (let w = 0; w < workerCount; w++) {
       let worker: Worker;
-      try { worker = startWorker(); } catch (err) { finish(new Error(`cannot start index worker: ${(err as Error).message}`)); return; }
+      try { worker = startIndexWorker(); } catch (err) { finish(new Error(`cannot start index worker: ${(err as Error).message}`)); return; }
       workers.push(worker);
       worker.on('message', (response: WorkerResponse) => {
         if (finished) return;

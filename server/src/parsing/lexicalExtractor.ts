@@ -65,6 +65,11 @@ interface Scope {
   scopeIndex?: number;
 }
 
+/** Every scope has all fields, so the hot loop's property reads stay monomorphic. */
+function scopeOf(fields: Partial<Scope> & Pick<Scope, 'kind'>): Scope {
+  return { kind: fields.kind, name: fields.name, definition: fields.definition, resumeDeclaration: fields.resumeDeclaration, scopeIndex: fields.scopeIndex ?? 0 };
+}
+
 interface ConditionalState {
   scopes: Scope[];
   declaration: number[];
@@ -88,6 +93,9 @@ class LexicalExtractor {
   private readonly referenceTokens: number[] = [];
   private readonly definitionTokens = new Set<number>();
   private scopes: Scope[] = [];
+  /** Derived from `scopes` whenever it changes (read for every token, so not recomputed there). */
+  private inBody = false;
+  private currentScopeIndex = 0;
   private declaration: number[] = [];
   private parenDepth = 0;
   private docCandidate = -1;
@@ -128,7 +136,7 @@ class LexicalExtractor {
   private noteIdentifier(i: number, inPreprocessor: boolean): void {
     const collector = this.collector;
     if (collector) {
-      const id = collector.idOf(this.text, this.tokens.start[i], this.tokens.end[i]);
+      const id = collector.idOfToken(this.tokens, i);
       if (id < KEYWORD_COUNT) return;
       this.referenceCount++;
       const next = this.nextSignificant(i);
@@ -163,8 +171,7 @@ class LexicalExtractor {
   }
 
   private enclosingScopeIndex(): number {
-    for (let s = this.scopes.length - 1; s >= 0; s--) if (this.scopes[s].kind === 'function') return this.scopes[s].scopeIndex ?? 0;
-    return 0;
+    return this.currentScopeIndex;
   }
 
   /** Scope index of a function body for the collector (0 without one). */
@@ -240,12 +247,12 @@ class LexicalExtractor {
       const top = this.conditionals[this.conditionals.length - 1];
       if (!top) return;
       top.afterFirstBranch ??= snapshot();
-      this.scopes = top.scopes.slice();
+      this.setScopes(top.scopes.slice());
       this.declaration = top.declaration.slice();
     } else if (name === 'endif') {
       const top = this.conditionals.pop();
       if (top?.afterFirstBranch) {
-        this.scopes = top.afterFirstBranch.scopes;
+        this.setScopes(top.afterFirstBranch.scopes);
         this.declaration = top.afterFirstBranch.declaration;
       }
     }
@@ -253,18 +260,27 @@ class LexicalExtractor {
 
   // ---- code ----------------------------------------------------------------------------------
 
+  private pushScope(scope: Scope): void { this.scopes.push(scope); this.scopesChanged(); }
+  private popScope(): Scope | undefined { const scope = this.scopes.pop(); this.scopesChanged(); return scope; }
+  private setScopes(scopes: Scope[]): void { this.scopes = scopes; this.scopesChanged(); }
+  private scopesChanged(): void {
+    const top = this.scopes[this.scopes.length - 1];
+    this.inBody = top !== undefined && (top.kind === 'function' || top.kind === 'block' || top.kind === 'init');
+    this.currentScopeIndex = 0;
+    for (let s = this.scopes.length - 1; s >= 0; s--) if (this.scopes[s].kind === 'function') { this.currentScopeIndex = this.scopes[s].scopeIndex ?? 0; break; }
+  }
+
   private codeToken(i: number): void {
-    const scope = this.scopes[this.scopes.length - 1];
-    const inBody = scope !== undefined && (scope.kind === 'function' || scope.kind === 'block' || scope.kind === 'init');
     const { tokens } = this;
-    if (inBody) {
+    if (this.inBody) {
       if (tokens.kind[i] === TokenKind.Identifier) this.noteIdentifier(i, false);
-      else if (this.view.isChar(i, 123)) this.scopes.push({ kind: 'block' });
+      else if (this.view.isChar(i, 123)) this.pushScope(scopeOf({ kind: 'block' }));
       else if (this.view.isChar(i, 125)) this.closeScope(i);
       this.docCandidate = -1;
       return;
     }
     // File scope, or inside a struct/union/enum body: accumulate a declaration.
+    const scope = this.scopes[this.scopes.length - 1];
     if (tokens.kind[i] === TokenKind.Identifier) this.noteIdentifier(i, false);
     if (this.view.isChar(i, 40)) this.parenDepth++;
     else if (this.view.isChar(i, 41)) this.parenDepth = Math.max(0, this.parenDepth - 1);
@@ -316,12 +332,12 @@ class LexicalExtractor {
       if (nameToken >= 0) definition = this.addDefinition(nameToken, kind, decl[0], i, this.tokens.start[aggregateAt], this.tokens.end[nameToken], this.declarationDoc);
       // Anonymous members belong to the enclosing aggregate.
       const name = nameToken >= 0 ? this.view.textOf(nameToken) : scope?.name;
-      this.scopes.push({ kind, name, definition, resumeDeclaration: decl.slice() });
+      this.pushScope(scopeOf({ kind, name, definition, resumeDeclaration: decl.slice() }));
       this.declaration = [];
       return;
     }
     if (decl.some((t) => t >= 0 && this.view.isChar(t, 61))) {
-      this.scopes.push({ kind: 'init', resumeDeclaration: decl.slice() });
+      this.pushScope(scopeOf({ kind: 'init', resumeDeclaration: decl.slice() }));
       this.declaration = [];
       return;
     }
@@ -335,24 +351,24 @@ class LexicalExtractor {
         if (nameIndex === 0 && isAllCaps) {
           // An unknown macro that defines a function body: attribute the body's calls to it, define nothing.
           const name = this.view.textOf(nameToken);
-          this.scopes.push({ kind: 'function', name, scopeIndex: this.functionScope(name) });
+          this.pushScope(scopeOf({ kind: 'function', name, scopeIndex: this.functionScope(name) }));
         } else {
           const sigEnd = closeParen >= 0 ? this.tokens.end[decl[closeParen]] : this.tokens.end[nameToken];
           const definition = this.addDefinition(nameToken, 'function', decl[0], i, this.tokens.start[decl[0]], sigEnd, this.declarationDoc);
           definition.isStatic = decl.some((t) => t >= 0 && this.view.textOf(t) === 'static');
           const name = this.view.textOf(nameToken);
-          this.scopes.push({ kind: 'function', name, definition, scopeIndex: this.functionScope(name) });
+          this.pushScope(scopeOf({ kind: 'function', name, definition, scopeIndex: this.functionScope(name) }));
         }
         this.declaration = [];
         return;
       }
     }
-    this.scopes.push({ kind: 'block', resumeDeclaration: scope ? decl.slice() : undefined });
+    this.pushScope(scopeOf({ kind: 'block', resumeDeclaration: scope ? decl.slice() : undefined }));
     this.declaration = [];
   }
 
   private closeScope(i: number): void {
-    const scope = this.scopes.pop();
+    const scope = this.popScope();
     if (!scope) { this.declaration = []; return; } // stray brace: keep going
     if (scope.definition) {
       const { tokens } = this;
@@ -401,7 +417,7 @@ class LexicalExtractor {
     }
     if (opensBody) {
       const name = functionDefinition?.name ?? generated[0].name;
-      this.scopes.push({ kind: 'function', name, definition: functionDefinition, scopeIndex: this.functionScope(name) });
+      this.pushScope(scopeOf({ kind: 'function', name, definition: functionDefinition, scopeIndex: this.functionScope(name) }));
       this.declaration = [];
     }
     return true;
@@ -494,7 +510,7 @@ class LexicalExtractor {
     this.definitions.push(definition);
     if (this.collector) {
       this.collector.markDefinition(nameToken);
-      definition.nameId = this.collector.idOf(this.text, tokens.start[nameToken], tokens.end[nameToken]);
+      definition.nameId = this.collector.idOfToken(tokens, nameToken);
     } else {
       this.definitionTokens.add(nameToken);
     }
