@@ -22,9 +22,10 @@ export interface PackedFileMeta {
 }
 
 export interface PackedBatch {
-  /** The batch's names (id k is the k-th), as bytes and end offsets. */
+  /** The batch's names (id k is the k-th), as bytes and end offsets, with their hashes (NameTable's FNV-1a). */
   nameBytes: Uint8Array;
   nameEnds: Uint32Array;
+  nameHashes: Int32Array;
   files: PackedFileMeta[];
   defs: Int32Array;
   idents: Uint32Array;
@@ -88,9 +89,16 @@ export class BatchPacker {
   finishBatch(): PackedBatch {
     const names = this.collector.names;
     const { bytes, ends } = names.namesFrom(0);
+    const hashes = new Int32Array(ends.length);
+    for (let k = 0, start = 0; k < ends.length; start = ends[k++]) {
+      let h = 0x811c9dc5;
+      for (let b = start; b < ends[k]; b++) h = Math.imul(h ^ bytes[b], 0x01000193);
+      hashes[k] = h;
+    }
     const batch: PackedBatch = {
       nameBytes: bytes,
       nameEnds: ends,
+      nameHashes: hashes,
       files: this.files,
       defs: this.defs.slice(0, this.defWords),
       idents: this.idents.slice(0, this.identCount),

@@ -5,7 +5,6 @@
  */
 import { DEF_FIELDS, DefField } from './fileExtraction';
 import type { PackedBatch } from './batchPacker';
-import { OCC_HEADER_WORDS } from './occurrenceCollector';
 import { NameTable } from './nameTable';
 import type { SkippedFile } from './types';
 
@@ -60,9 +59,10 @@ export interface OccurrenceSource {
 }
 
 /**
- * Assembles `IndexData` while batches arrive: files are appended in completion order straight into the
- * flat arrays (no per-file copies held until the end), with worker-local name ids remapped to global ones.
- * The arrays are allocated with generous capacity: pages never written cost no memory.
+ * Assembles `IndexData` while batches arrive: each batch's names are interned (with the hashes the worker
+ * computed), and its files appended in completion order straight into the flat arrays with global ids (no
+ * per-file copies held until the end). The arrays are allocated with generous capacity: pages never
+ * written cost no memory.
  */
 export class IndexDataBuilder {
   readonly names: NameTable;
@@ -106,9 +106,9 @@ export class IndexDataBuilder {
     if (this.remap.length < ends.length) this.remap = new Uint32Array(ends.length * 2);
     const remap = this.remap;
     this.namesReceived += ends.length;
-    for (let k = 0, start = 0; k < ends.length; start = ends[k++]) remap[k] = this.names.internBytes(batch.nameBytes, start, ends[k]);
+    for (let k = 0, start = 0; k < ends.length; start = ends[k++]) remap[k] = this.names.internBytes(batch.nameBytes, start, ends[k], batch.nameHashes[k]);
     const occWords = new Uint32Array(batch.occurrences.buffer, batch.occurrences.byteOffset, batch.occurrences.byteLength >>> 2);
-    const occBase = batch.occurrences.byteLength > 0 && this.occurrences ? this.remapScopes(batch, occWords, remap) : -1;
+    const occBase = batch.occurrences.byteLength > 0 && this.occurrences ? this.occurrences.append(batch.occurrences) : -1;
     let defAt = 0;
     let identAt = 0;
     for (const packed of batch.files) {
@@ -168,17 +168,6 @@ export class IndexDataBuilder {
     };
     // The caller orders the defined names (sortDefinedNames / nameOrder.ts), possibly on another thread.
     return data;
-  }
-
-  /** Remaps the scope-name ids inside a batch's blocks and writes them out; returns the batch's base offset. */
-  private remapScopes(batch: PackedBatch, words: Uint32Array, remap: Uint32Array): number {
-    for (const packed of batch.files) {
-      if (packed.error || packed.occOffset < 0) continue;
-      const at = packed.occOffset >>> 2;
-      const scopes = words[at + 3];
-      for (let s = 0; s < scopes; s++) words[at + OCC_HEADER_WORDS + s] = remap[words[at + OCC_HEADER_WORDS + s]];
-    }
-    return this.occurrences!.append(batch.occurrences);
   }
 
   private append(fileIndex: number, defs: Int32Array, idents: Uint32Array, referenceCount: number, occOffset: number, occLength: number, occScopes: number): void {

@@ -40,7 +40,7 @@ parentPort?.on('message', (message: WorkerRequest | SortRequest) => {
       }
     }
     const batch = packer.finishBatch();
-    parentPort!.postMessage({ id: request.id, batch } satisfies WorkerResponse, [batch.defs.buffer, batch.idents.buffer, batch.occurrences.buffer, batch.nameBytes.buffer, batch.nameEnds.buffer] as ArrayBuffer[]);
+    parentPort!.postMessage({ id: request.id, batch } satisfies WorkerResponse, [batch.defs.buffer, batch.idents.buffer, batch.occurrences.buffer, batch.nameBytes.buffer, batch.nameEnds.buffer, batch.nameHashes.buffer] as ArrayBuffer[]);
   } catch (err) {
     parentPort!.postMessage({ id: request.id, failure: String((err as Error)?.stack ?? err) } satisfies WorkerResponse);
   }

@@ -101,6 +101,8 @@ export class NameTable extends NameBytes {
   }
 
   get size(): number { return this.count; }
+  /** Number of hash slots (a power of two): where a name with hash h starts probing is h & (slotCount - 1). */
+  get slotCount(): number { return this.slots.length; }
 
   /** An independent copy with the same ids (a refresh keeps ids stable, so unchanged files need no remapping). */
   clone(): NameTable {
@@ -161,9 +163,10 @@ export class NameTable extends NameBytes {
   }
 
   /** Id of the name stored as bytes[start, end) (names sent by a worker as bytes), adding it if new. */
-  internBytes(source: Uint8Array, start: number, end: number): number {
+  internBytes(source: Uint8Array, start: number, end: number, hash?: number): number {
     let h = 0x811c9dc5;
-    for (let k = start; k < end; k++) h = Math.imul(h ^ source[k], 0x01000193);
+    if (hash === undefined) for (let k = start; k < end; k++) h = Math.imul(h ^ source[k], 0x01000193);
+    else h = hash;
     h >>>= 0;
     const mask = this.slots.length - 1;
     const length = end - start;

@@ -6,7 +6,7 @@
  *
  * Block layout (little-endian u32 words):
  *   magic, identCount, occurrenceCount, scopeCount,
- *   scope name ids            [scopeCount]        (function bodies, worker-local ids remapped by the main thread)
+ *   scope names               [scopeCount]        (function bodies: the index of their name in the file's name list)
  *   occurrence start per name [identCount + 1]    (records of the file's k-th name: start[k] .. start[k+1])
  *   records                   [occurrenceCount × 2]: line | flags, column | scope index << 16
  */
@@ -107,16 +107,17 @@ export class OccurrenceCollector {
     }
   }
 
-  /** A function body opens: returns its 1-based scope index for the occurrences inside it. */
+  /**
+   * A function body opens: returns its 1-based scope index for the occurrences inside it. The scope table
+   * refers to the function's name by its place in the file's name list (no id to remap later); a name a
+   * macro generated is added to that list, as a file that generates a function mentions it.
+   */
   functionScope(name: string): number {
-    this.scopeNames.push(this.names.intern(name));
+    this.scopeNames.push(this.localIndexOf(this.names.intern(name)));
     return this.scopeNames.length;
   }
 
-  markDefinition(token: number): void { this.definitionMarks[token] = 1; }
-
-  /** One code occurrence of a (non-keyword) name; `flags` are OCC_FLAG_CALL / OCC_FLAG_PREPROCESSOR. */
-  occurrence(id: number, token: number, flags: number, scope: number): void {
+  private localIndexOf(id: number): number {
     if (id >= this.stamp.length) this.growNameArrays(id);
     if (this.stamp[id] !== this.epoch) {
       this.stamp[id] = this.epoch;
@@ -124,10 +125,18 @@ export class OccurrenceCollector {
       if (this.identCount === this.fileIdents.length) this.fileIdents = growU32(this.fileIdents);
       this.fileIdents[this.identCount++] = id;
     }
+    return this.localIndex[id];
+  }
+
+  markDefinition(token: number): void { this.definitionMarks[token] = 1; }
+
+  /** One code occurrence of a (non-keyword) name; `flags` are OCC_FLAG_CALL / OCC_FLAG_PREPROCESSOR. */
+  occurrence(id: number, token: number, flags: number, scope: number): void {
+    const local = this.localIndexOf(id);
     if (this.occurrenceCount === this.occToken.length) this.growOccurrences();
     const k = this.occurrenceCount++;
     this.occToken[k] = token;
-    this.occLocal[k] = this.localIndex[id];
+    this.occLocal[k] = local;
     this.occWord[k] = (scope << 2) | ((flags & OCC_FLAG_CALL) !== 0 ? 1 : 0) | ((flags & OCC_FLAG_PREPROCESSOR) !== 0 ? 2 : 0);
   }
 

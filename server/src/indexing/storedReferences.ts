@@ -67,8 +67,8 @@ export function storedReferences(data: IndexData, store: OccurrenceStoreReader, 
     if (scope === 0 || scope > scopes.length) return undefined;
     let name = scopeNames.get(scope);
     if (name === undefined && !scopeNames.has(scope)) {
-      const id = scopes[scope - 1];
-      name = id < data.names.size ? data.names.name(id) : undefined;
+      const local = scopes[scope - 1];
+      name = local < identCount ? data.names.name(data.idents[identStart + local]) : undefined;
       scopeNames.set(scope, name);
     }
     return name;

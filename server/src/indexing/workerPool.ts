@@ -86,6 +86,8 @@ export function runExtraction(job: ExtractionJob): Promise<{ cancelled: boolean 
           finish(new Error(`index worker failed: ${response.failure}`));
           return;
         }
+        // Feed the worker before merging its batch: it has the next one queued while this thread works.
+        if (done + 1 < batches.length) dispatch(worker);
         try {
           job.onBatch(response.batch!);
         } catch (err) {
@@ -96,10 +98,11 @@ export function runExtraction(job: ExtractionJob): Promise<{ cancelled: boolean 
         doneFiles += batches[response.id].length;
         job.onProgress?.(doneFiles, job.files.length);
         if (done === batches.length) finish({ cancelled: false });
-        else dispatch(worker);
       });
       worker.on('error', (err) => finish(new Error(`index worker crashed: ${err.message}`)));
       worker.on('exit', (code) => { if (!finished && code !== 0) finish(new Error(`index worker exited with code ${code}`)); });
+      // Two batches in flight per worker: it never waits for the main thread between batches.
+      dispatch(worker);
       dispatch(worker);
     }
   });
