@@ -23,7 +23,8 @@ const common = {
   sourcemap: production ? false : 'linked',
   sourcesContent: false,
   minify: production,
-  keepNames: true,
+  // Only minified bundles need it (it wraps every function, closures included, in a __name call).
+  keepNames: production,
   logLevel: 'warning',
   // web-tree-sitter: `import` statements would select its ESM build, whose createRequire(import.meta.url)
   // breaks in a CommonJS bundle; point the package at its CommonJS build explicitly.

@@ -127,3 +127,17 @@ test('the bulk reader: a FIFO, a folder, an oversized or binary file and a vanis
   assert.equal((reader.read(path.join(root, 'mm', 'long.c'), 4 << 20) as { text: string }).text.length, 20 + 2_000_000);
   assert.deepEqual(reader.read(path.join(root, 'mm', 'good.c'), 1 << 20), { text: fs.readFileSync(path.join(root, 'mm', 'good.c'), 'utf8') });
 });
+
+test('a cache with one flipped byte anywhere is rejected by its checksum and rebuilt', async () => {
+  const root = tempTree();
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kmml-crc-'));
+  await index(root, cacheDir);
+  const file = cacheFileFor(cacheDir, root);
+  const bytes = fs.readFileSync(file);
+  bytes[Math.floor(bytes.length * 0.6)] ^= 0x10;
+  fs.writeFileSync(file, bytes);
+  const { result, lines } = await index(root, cacheDir);
+  assert.ok(lines.some((line) => /index cache .* discarded: checksum mismatch \(truncated or corrupt\); rebuilding/.test(line)), lines.join('\n'));
+  assert.deepEqual(result.index!.findDefinitions('good_function').map((d) => d.file), ['mm/good.c']);
+  assert.equal(result.stats.fromCache, 0);
+});

@@ -67,10 +67,22 @@ function escapeRegExp(text: string): string {
 }
 
 export function scanTree(root: string, options: ScanOptions, log: (message: string) => void = () => undefined): ScanResult {
+  const walk = walkTree(root, options, log);
+  for (const candidate of walk.candidates) {
+    let stat: fs.Stats;
+    try { stat = fs.statSync(candidate.full); } catch (err) { walk.vanished(candidate.rel, err); continue; }
+    walk.accept(candidate.rel, stat);
+  }
+  return walk.result();
+}
+
+/** The folder walk of a scan: candidate files (not yet stat'ed) and the bookkeeping of what is kept or skipped. */
+function walkTree(root: string, options: ScanOptions, log: (message: string) => void) {
   const excluded = compileExcludes(options.exclude);
   const files: ScannedFile[] = [];
   const skipped: ScanResult['skipped'] = [];
   const seenRealPaths = new Set<string>();
+  const candidates: Array<{ rel: string; full: string }> = [];
   const skip = (file: string, reason: string) => { skipped.push({ file, reason }); log(`skipped ${file}: ${reason}`); };
 
   try {
@@ -120,14 +132,22 @@ export function scanTree(root: string, options: ScanOptions, log: (message: stri
       }
       if (isDir) { pending.push(rel); continue; }
       if (!isFile || !kindOfFile(entry.name)) continue;
-      let stat: fs.Stats;
-      try { stat = fs.statSync(full); } catch (err) { skip(rel, `vanished or unreadable (${(err as NodeJS.ErrnoException).code ?? String(err)})`); continue; }
-      if (stat.size > options.maxFileSize) { skip(rel, `larger than the size limit (${stat.size} > ${options.maxFileSize} bytes)`); continue; }
-      files.push({ file: rel, size: stat.size, mtimeMs: stat.mtimeMs });
+      candidates.push({ rel, full });
     }
   }
-  files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  return { files, skipped };
+  return {
+    candidates,
+    vanished(rel: string, err: unknown) { skip(rel, `vanished or unreadable (${(err as NodeJS.ErrnoException).code ?? String(err)})`); },
+    accept(rel: string, stat: fs.Stats) {
+      if (!stat.isFile()) return;
+      if (stat.size > options.maxFileSize) { skip(rel, `larger than the size limit (${stat.size} > ${options.maxFileSize} bytes)`); return; }
+      files.push({ file: rel, size: stat.size, mtimeMs: stat.mtimeMs });
+    },
+    result(): ScanResult {
+      files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+      return { files, skipped };
+    },
+  };
 }
 
 /** Binary content: a NUL byte in the first 8 KiB (source files never have one). */

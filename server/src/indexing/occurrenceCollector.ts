@@ -11,7 +11,7 @@
  *   records                   [occurrenceCount × 2]: line | flags, column | scope index << 16
  */
 import { NameTable } from './nameTable';
-import { C_KEYWORDS, type TokenStream } from '../parsing/lexer';
+import { C_KEYWORDS, TokenScratch, type TokenStream } from '../parsing/lexer';
 
 export const OCC_BLOCK_MAGIC = 0x314f4d4b; // 'KMO1'
 export const OCC_HEADER_WORDS = 4;
@@ -43,6 +43,8 @@ export interface FinishedFile {
 
 export class OccurrenceCollector {
   names: NameTable;
+  /** The bulk pass's token arrays, reused for every file this collector sees. */
+  readonly tokenScratch = new TokenScratch();
   private stamp = new Int32Array(1 << 16);
   private localIndex = new Int32Array(1 << 16);
   private epoch = 0;

@@ -88,13 +88,13 @@ class Growable {
   push(kind: number, flags: number, start: number, end: number, line: number): void {
     if (this.count === this.kind.length) this.grow();
     const i = this.count++;
-    this.kind[i] = kind; this.flags[i] = flags; this.start[i] = start; this.end[i] = end; this.line[i] = line;
+    this.kind[i] = kind; this.flags[i] = flags; this.start[i] = start; this.end[i] = end; this.line[i] = line; this.char[i] = 0;
   }
   pushIdentifier(flags: number, start: number, end: number, line: number, hash: number, hash2: number): void {
     if (this.count === this.kind.length) this.grow();
     const i = this.count++;
     this.kind[i] = TokenKind.Identifier; this.flags[i] = flags; this.start[i] = start; this.end[i] = end; this.line[i] = line;
-    this.hash[i] = hash; this.hash2[i] = hash2;
+    this.char[i] = 0; this.hash[i] = hash; this.hash2[i] = hash2;
   }
   pushChar(code: number, flags: number, start: number, line: number): void {
     if (this.count === this.kind.length) this.grow();
@@ -149,10 +149,22 @@ function updateConditionals(conditionals: Conditional[], dead: boolean, name: st
   }
 }
 
-export function tokenize(text: string): TokenStream {
+/**
+ * Token and line arrays reused from one file to the next by the bulk pass: allocating (and zeroing) them per
+ * file came to gigabytes over a kernel tree. A stream made with a scratch is valid until its next use.
+ */
+export class TokenScratch {
+  readonly tokens = new Growable(1 << 16);
+  readonly lines = new LineTable(1 << 12);
+}
+
+export function tokenize(text: string, scratch?: TokenScratch): TokenStream {
   const n = text.length;
-  const tokens = new Growable(Math.max(64, ((n / 5) | 0)));
-  const lines = new LineTable(Math.max(64, (n >> 5) | 0));
+  const tokens = scratch ? scratch.tokens : new Growable(Math.max(64, ((n / 5) | 0)));
+  const lines = scratch ? scratch.lines : new LineTable(Math.max(64, (n >> 5) | 0));
+  tokens.count = 0;
+  lines.count = 1;
+  lines.starts[0] = 0;
   let currentLine = 0;
 
   let i = 0;

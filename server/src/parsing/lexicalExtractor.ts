@@ -79,7 +79,7 @@ interface ConditionalState {
 
 
 export function extractLexical(text: string, options: ExtractOptions): LexicalExtraction {
-  const tokens = tokenize(text);
+  const tokens = tokenize(text, options.collector?.tokenScratch);
   options.collector?.beginFile(tokens);
   return new LexicalExtractor(tokens, options).run();
 }
@@ -210,7 +210,10 @@ class LexicalExtractor {
   /** Handles one directive line; returns the index of its DirectiveEnd token. */
   private directive(i: number): number {
     const { tokens } = this;
-    const name = this.view.textOf(i).replace(/^#\s*/, '');
+    // The token is `#`, optional blanks, the name (no regex: a generated header has 100k directives).
+    let nameStart = tokens.start[i] + 1;
+    while (nameStart < tokens.end[i] && (this.text.charCodeAt(nameStart) === 32 || this.text.charCodeAt(nameStart) === 9)) nameStart++;
+    const name = this.text.slice(nameStart, tokens.end[i]);
     let end = i + 1;
     while (end < tokens.count && tokens.kind[end] !== TokenKind.DirectiveEnd) end++;
     if (name === 'define' && end > i + 1 && this.view.isIdentifier(i + 1)) {
@@ -489,6 +492,7 @@ class LexicalExtractor {
     const { tokens } = this;
     const firstToken = startToken >= 0 ? startToken : nameToken;
     const lastToken = endToken >= 0 ? endToken : nameToken;
+    const end = tokens.positionAt(tokens.end[lastToken]);
     const definition: LexicalDefinition = {
       name: tokens.tokenText(nameToken),
       kind,
@@ -497,8 +501,8 @@ class LexicalExtractor {
       nameEndCol: tokens.column(nameToken) + (tokens.end[nameToken] - tokens.start[nameToken]),
       startLine: tokens.line[firstToken],
       startCol: tokens.column(firstToken),
-      endLine: tokens.positionAt(tokens.end[lastToken]).line,
-      endCol: tokens.positionAt(tokens.end[lastToken]).character,
+      endLine: end.line,
+      endCol: end.character,
       container,
       sigStart,
       sigEnd: Math.max(sigStart, sigEnd),
