@@ -73,7 +73,7 @@ test('inlay hints, code lenses and notes over LSP', async () => {
     const faultyUri = pathToFileURL(path.join(root, 'mm', 'faulty.c')).href;
     await client.sendNotification('textDocument/didOpen', { textDocument: { uri: faultyUri, languageId: 'c', version: 1, text: faulty } });
     const expected = faulty.split('\n').flatMap((line, i) => (line.includes('// EXPECT') ? [i] : []));
-    for (let i = 0; i < 100 && !(published.get(faultyUri) ?? []).some((d) => d.code === 'missing-release'); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 400 && !(published.get(faultyUri) ?? []).some((d) => d.code === 'missing-release'); i++) await new Promise((r) => setTimeout(r, 50));
     const lines = [...new Set((published.get(faultyUri) ?? []).filter((d) => d.code === 'missing-release').map((d) => d.range.start.line))].sort((a, b) => a - b);
     assert.deepEqual(lines, expected);
     await assert.rejects(client.sendRequest(Requests.notesReply, { id: 'n-missing', body: 'x' }), /no note n-missing/);
