@@ -18,6 +18,9 @@ export interface PackedFileMeta {
   /** Byte offset of the file's occurrence block in `occurrences`, or -1 without one. */
   occOffset: number;
   occLength: number;
+  /** As the worker found the file (a cold scan does not stat files). */
+  size: number;
+  mtimeMs: number;
   error?: string;
 }
 
@@ -52,7 +55,7 @@ export class BatchPacker {
   }
 
   /** Adds a file extracted with `this.collector` (C files) or with plain string identifiers (Kconfig, Makefiles). */
-  add(fileIndex: number, extraction: LexicalExtraction, collected: boolean): void {
+  add(fileIndex: number, extraction: LexicalExtraction, collected: boolean, size = -1, mtimeMs = -1): void {
     const names = this.collector.names;
     const id = (name: string) => names.intern(name);
     const defWords = extraction.definitions.length * DEF_FIELDS;
@@ -73,16 +76,16 @@ export class BatchPacker {
         this.occurrences.set(finished.block, occOffset);
         this.occBytes += occLength;
       }
-      this.files.push({ fileIndex, defCount: defWords / DEF_FIELDS, identCount: finished.idents.length, referenceCount: extraction.referenceCount, occOffset, occLength });
+      this.files.push({ fileIndex, defCount: defWords / DEF_FIELDS, identCount: finished.idents.length, referenceCount: extraction.referenceCount, occOffset, occLength, size, mtimeMs });
       return;
     }
     this.reserveIdents(extraction.identifiers.length);
     for (const name of extraction.identifiers) this.idents[this.identCount++] = id(name);
-    this.files.push({ fileIndex, defCount: defWords / DEF_FIELDS, identCount: extraction.identifiers.length, referenceCount: extraction.referenceCount, occOffset, occLength });
+    this.files.push({ fileIndex, defCount: defWords / DEF_FIELDS, identCount: extraction.identifiers.length, referenceCount: extraction.referenceCount, occOffset, occLength, size, mtimeMs });
   }
 
   addError(fileIndex: number, error: string): void {
-    this.files.push({ fileIndex, defCount: 0, identCount: 0, referenceCount: 0, occOffset: -1, occLength: 0, error });
+    this.files.push({ fileIndex, defCount: 0, identCount: 0, referenceCount: 0, occOffset: -1, occLength: 0, size: -1, mtimeMs: -1, error });
   }
 
   /** The batch, with copies of exactly the used parts (the arrays are transferred to the main thread). */

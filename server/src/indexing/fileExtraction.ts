@@ -42,7 +42,7 @@ export function extractText(file: string, text: string, references?: ReferenceFi
   }
 }
 
-export type FileReadResult = { text: string } | { error: string };
+export type FileReadResult = { text: string; size?: number; mtimeMs?: number } | { error: string };
 
 /**
  * Reads a source file as text like readSourceFile, with one open, one fstat and the read into a buffer
@@ -61,8 +61,10 @@ export class SourceReader {
       return { error: code === 'ENOENT' ? 'deleted while indexing' : `unreadable (${code ?? String(err)})` };
     }
     let length = 0;
+    let mtimeMs = 0;
     try {
       const stat = fs.fstatSync(fd);
+      mtimeMs = stat.mtimeMs;
       if (!stat.isFile()) return { error: 'not a regular file' };
       if (stat.size > maxFileSize) return { error: `larger than the size limit (${stat.size} > ${maxFileSize} bytes)` };
       // One byte more than the size: a file that grew since the stat is noticed.
@@ -81,7 +83,7 @@ export class SourceReader {
     }
     const bytes = this.buffer.subarray(0, length);
     if (looksBinary(bytes)) return { error: 'binary content (NUL bytes)' };
-    return { text: bytes.toString('utf8') };
+    return { text: bytes.toString('utf8'), size: length, mtimeMs };
   }
 }
 

@@ -18,6 +18,11 @@ export interface ScanOptions {
   exclude?: string[];
   maxFileSize: number;
   isCancelled?: () => boolean;
+  /**
+   * false: list files without a stat each (size and mtime -1, size limit not checked): a cold build has no
+   * cache to compare with, and its workers learn both when they open the file (60k stats were a second).
+   */
+  statFiles?: boolean;
 }
 
 export interface ScanResult {
@@ -68,6 +73,7 @@ function escapeRegExp(text: string): string {
 
 export function scanTree(root: string, options: ScanOptions, log: (message: string) => void = () => undefined): ScanResult {
   const walk = walkTree(root, options, log);
+  if (options.statFiles === false) return walk.unstated();
   for (const candidate of walk.candidates) {
     let stat: fs.Stats;
     try { stat = fs.statSync(candidate.full); } catch (err) { walk.vanished(candidate.rel, err); continue; }
@@ -142,6 +148,11 @@ function walkTree(root: string, options: ScanOptions, log: (message: string) => 
       if (!stat.isFile()) return;
       if (stat.size > options.maxFileSize) { skip(rel, `larger than the size limit (${stat.size} > ${options.maxFileSize} bytes)`); return; }
       files.push({ file: rel, size: stat.size, mtimeMs: stat.mtimeMs });
+    },
+    unstated(): ScanResult {
+      const listed = candidates.map(({ rel }) => ({ file: rel, size: -1, mtimeMs: -1 }));
+      listed.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+      return { files: listed, skipped };
     },
     result(): ScanResult {
       files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));

@@ -74,6 +74,8 @@ export class IndexDataBuilder {
   private fileOccOffset: number[] = [];
   private fileOccLength: number[] = [];
   private fileOccScopes: number[] = [];
+  private fileSizes: number[] = [];
+  private fileMtimes: number[] = [];
   private defs: Int32Array;
   private defWords = 0;
   private idents: Uint32Array;
@@ -90,7 +92,8 @@ export class IndexDataBuilder {
     private readonly occurrences?: OccurrenceSink) {
     // A fresh table is shared memory: the name sort of a cold build reads it from a worker thread.
     this.names = previous ? previous.names.clone() : new NameTable(undefined, undefined, undefined, true);
-    const bytes = files.reduce((sum, f) => sum + f.size, 0);
+    // Sizes are unknown (-1) when the scan did not stat files: count 16 KB each, a kernel's average.
+    const bytes = files.reduce((sum, f) => sum + (f.size >= 0 ? f.size : 16_384), 0);
     // A kernel tree has about 3,600 distinct names per MB of source.
     this.names.reserve(Math.ceil((bytes / 1e6) * 4000));
     // About 5,300 definitions and 16,000 distinct-names-per-file entries per MB of kernel source; twice that as room.
@@ -130,6 +133,7 @@ export class IndexDataBuilder {
       const hasBlock = occBase >= 0 && packed.occOffset >= 0;
       const scopes = hasBlock ? occWords[(packed.occOffset >>> 2) + 3] : 0;
       this.append(packed.fileIndex, defs, idents, packed.referenceCount, hasBlock ? occBase + packed.occOffset : -1, packed.occLength, scopes);
+      if (packed.size >= 0) { this.fileSizes[this.fileSizes.length - 1] = packed.size; this.fileMtimes[this.fileMtimes.length - 1] = packed.mtimeMs; }
     }
   }
 
@@ -153,8 +157,8 @@ export class IndexDataBuilder {
       names: this.names,
       sortedNames: new Uint32Array(0),
       files: this.order.map((index) => this.files[index].file),
-      fileSize: Float64Array.from(this.order, (index) => this.files[index].size),
-      fileMtime: Float64Array.from(this.order, (index) => this.files[index].mtimeMs),
+      fileSize: Float64Array.from(this.fileSizes),
+      fileMtime: Float64Array.from(this.fileMtimes),
       fileDefStart: Uint32Array.from(this.fileDefStart),
       defs: this.defs.subarray(0, this.defWords),
       fileIdentStart: Uint32Array.from(this.fileIdentStart),
@@ -178,6 +182,8 @@ export class IndexDataBuilder {
     this.idents.set(idents, this.identCount);
     this.identCount += idents.length;
     this.order.push(fileIndex);
+    this.fileSizes.push(this.files[fileIndex].size);
+    this.fileMtimes.push(this.files[fileIndex].mtimeMs);
     this.fileDefStart.push(this.defWords / DEF_FIELDS);
     this.fileIdentStart.push(this.identCount);
     this.fileRefCount.push(referenceCount);

@@ -34,7 +34,7 @@ parentPort?.on('message', (message: WorkerRequest | SortRequest) => {
       if ('error' in read) { packer.addError(index, read.error); continue; }
       const collected = kindOfFile(file.slice(file.lastIndexOf('/') + 1)) === 'c';
       try {
-        packer.add(index, extractText(file, read.text, undefined, collected ? packer.collector : undefined), collected);
+        packer.add(index, extractText(file, read.text, undefined, collected ? packer.collector : undefined), collected, read.size, read.mtimeMs);
       } catch (err) {
         packer.addError(index, `extractor failed: ${(err as Error).message}`);
       }

@@ -35,7 +35,7 @@ function makeBatches(files: ExtractionJob['files']): ExtractionJob['files'][] {
   let bytes = 0;
   for (const file of files) {
     current.push(file);
-    bytes += file.size;
+    bytes += file.size >= 0 ? file.size : 16_384; // not stat'ed: a kernel file's average
     if (bytes >= BATCH_BYTES || current.length >= BATCH_MAX_FILES) { batches.push(current); current = []; bytes = 0; }
   }
   if (current.length > 0) batches.push(current);
