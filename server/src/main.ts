@@ -16,7 +16,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     io.out.write(`${require('../../package.json').version ?? 'unknown'}\n`);
     return 0;
   }
-  const command = commands.find((candidate) => candidate.name === name);
+  const command = commands.find((candidate) => candidate.name === name)?.load();
   if (!command) {
     io.err.write(`kernel-mm-lens: unknown command "${name}"\n\n${usage()}`);
     return 2;
@@ -37,7 +37,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
 }
 
 function usage(): string {
-  const lines = commands.map((command) => `  ${command.usage.padEnd(58)} ${command.summary}`);
+  const lines = commands.map((entry) => entry.load()).map((command) => `  ${command.usage.padEnd(58)} ${command.summary}`);
   return `usage: kernel-mm-lens COMMAND [OPTIONS]\n\n${lines.join('\n')}\n\nkernel-mm-lens COMMAND --help for the options of one command.\n`;
 }
 

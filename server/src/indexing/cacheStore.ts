@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as crypto from 'crypto';
 import * as zlib from 'zlib';
+import { Worker } from 'worker_threads';
 import type { IndexData } from './indexData';
 import { NameTable } from './nameTable';
 
@@ -152,11 +153,70 @@ export function readIndexCache(file: string, expectedRoot?: string): IndexData {
   return parseIndexCache(file, raw, expectedRoot);
 }
 
-function parseIndexCache(file: string, raw: Buffer, expectedRoot?: string): IndexData {
+/**
+ * Reads a cache on a short-lived worker thread into shared memory (and checks its CRC there), so a warm
+ * start scans the tree for changes at the same time. Falls back to reading on this thread.
+ */
+export function readIndexCacheInBackground(file: string, expectedRoot?: string): Promise<IndexData> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const fallback = () => {
+      if (settled) return;
+      settled = true;
+      try { resolve(readIndexCache(file, expectedRoot)); } catch (err) { reject(err); }
+    };
+    let worker: Worker;
+    try {
+      worker = new Worker(CACHE_READER_SOURCE, { eval: true, workerData: { file, digestBytes: DIGEST_BYTES } });
+    } catch {
+      fallback();
+      return;
+    }
+    worker.on('message', (message: { shared?: SharedArrayBuffer; length?: number; crc?: number; error?: string }) => {
+      if (settled) return;
+      settled = true;
+      void worker.terminate();
+      if (message.error !== undefined) { reject(new CacheError(`unreadable (${message.error})`)); return; }
+      try {
+        resolve(parseIndexCache(file, Buffer.from(message.shared!, 0, message.length!), expectedRoot, message.crc));
+      } catch (err) {
+        reject(err);
+      }
+    });
+    worker.on('error', fallback);
+    worker.on('exit', fallback);
+  });
+}
+
+/** The cache-reading worker (plain CommonJS, no bundle to load: it starts in a few milliseconds). */
+const CACHE_READER_SOURCE = `
+const { parentPort, workerData } = require('worker_threads');
+const fs = require('fs');
+const zlib = require('zlib');
+try {
+  const fd = fs.openSync(workerData.file, 'r');
+  let length = 0;
+  let shared;
+  try {
+    const size = fs.fstatSync(fd).size;
+    shared = new SharedArrayBuffer(size);
+    const bytes = new Uint8Array(shared);
+    while (length < size) { const n = fs.readSync(fd, bytes, length, size - length, length); if (n === 0) break; length += n; }
+  } finally { fs.closeSync(fd); }
+  const crc = typeof zlib.crc32 === 'function' && length >= workerData.digestBytes
+    ? zlib.crc32(new Uint8Array(shared, 0, length - workerData.digestBytes)) >>> 0 : undefined;
+  parentPort.postMessage({ shared, length, crc });
+} catch (err) {
+  parentPort.postMessage({ error: err && err.code ? err.code : String(err) });
+}
+`;
+
+function parseIndexCache(file: string, raw: Buffer, expectedRoot?: string, computedCrc?: number): IndexData {
   if (raw.length < MAGIC.length + 8 + DIGEST_BYTES || !raw.subarray(0, MAGIC.length).equals(MAGIC)) throw new CacheError('not a Kernel MM Lens index (bad magic)');
   const version = raw.readUInt32LE(MAGIC.length);
   if (version !== CACHE_FORMAT_VERSION) throw new CacheError(`format version ${version}, expected ${CACHE_FORMAT_VERSION}`);
-  if (crc32(raw.subarray(0, raw.length - DIGEST_BYTES)) >>> 0 !== raw.readUInt32LE(raw.length - DIGEST_BYTES)) throw new CacheError('checksum mismatch (truncated or corrupt)');
+  const crc = computedCrc ?? crc32(raw.subarray(0, raw.length - DIGEST_BYTES)) >>> 0;
+  if (crc !== raw.readUInt32LE(raw.length - DIGEST_BYTES)) throw new CacheError('checksum mismatch (truncated or corrupt)');
   // Typed array views need 8-byte aligned memory.
   const bytes = raw.byteOffset % 8 === 0 ? raw : Buffer.from(raw);
   let header: CacheHeader;
