@@ -5,7 +5,8 @@
  */
 import * as crypto from 'crypto';
 import { scanTree, type ScannedFile } from './fileScanner';
-import { runExtraction } from './workerPool';
+import { defaultWorkerCount, runExtraction, startIndexWorker } from './workerPool';
+import type { Worker } from 'worker_threads';
 import { IndexDataBuilder, type IndexData } from './indexData';
 import { definedNameIds, sortDefinedNames, sortDefinedNamesOffThread } from './nameOrder';
 import { cacheFileFor, readIndexCacheInBackground, writeIndexCache } from './cacheStore';
@@ -58,10 +59,13 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
   const cacheRead = cacheFileExists
     ? readIndexCacheInBackground(cacheFile!, options.root).then((data) => ({ data }), (err: unknown) => ({ err }))
     : undefined;
+  // A cold build starts its workers now: they load their code while the tree is scanned.
+  const prestarted = cacheFileExists ? [] : startWorkers(defaultWorkerCount(options.workers), log);
   const scan = scanTree(options.root, { exclude: options.exclude, maxFileSize: options.maxFileSize, isCancelled: options.isCancelled, statFiles: cacheFileExists }, log);
   const emptyStats = (): IndexStats => ({ files: 0, symbols: 0, references: 0, skipped: scan.skipped.length, seconds: (performance.now() - started) / 1000, fromCache: 0, parsed: 0 });
   const read = await cacheRead;
-  if (options.isCancelled?.()) return { index: undefined, cancelled: true, stats: emptyStats() };
+  const stopPrestarted = () => { for (const worker of prestarted) void worker.terminate(); };
+  if (options.isCancelled?.()) { stopPrestarted(); return { index: undefined, cancelled: true, stats: emptyStats() }; }
   let previous: IndexData | undefined;
   if (read && 'data' in read) {
     previous = read.data;
@@ -125,6 +129,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
     }
     extraction = await runExtraction({
       root: options.root,
+      prestarted,
       files: toExtract,
       maxFileSize: options.maxFileSize,
       workers: options.workers,
@@ -163,4 +168,19 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
     + `(query tables ${since(sortedAt, derivedAt)} s, cache write with the name sort alongside ${since(derivedAt)} s); `
     + `${builder.namesReceived} batch names interned into ${data.names.size}`);
   return { index, cancelled: false, stats: { ...index.stats(), seconds: (performance.now() - started) / 1000 }, cacheFile, cacheBytes };
+}
+
+function startWorkers(count: number, log: (message: string) => void): Worker[] {
+  const workers: Worker[] = [];
+  try {
+    for (let k = 0; k < count; k++) {
+      const worker = startIndexWorker();
+      // Until the job takes it over, a failure only means it gets replaced (see runExtraction).
+      worker.on('error', (err) => log(`index worker failed while starting: ${err.message}`));
+      workers.push(worker);
+    }
+  } catch (err) {
+    log(`cannot start index workers ahead: ${(err as Error).message}`);
+  }
+  return workers;
 }

@@ -11,6 +11,8 @@ import type { PackedBatch } from './batchPacker';
 
 export interface ExtractionJob {
   root: string;
+  /** Workers started ahead (while the tree was scanned); more are started if the count asks for them. */
+  prestarted?: Worker[];
   files: Array<{ index: number; file: string; size: number }>;
   maxFileSize: number;
   workers?: number;
@@ -68,6 +70,8 @@ export function runExtraction(job: ExtractionJob): Promise<{ cancelled: boolean 
         if (result instanceof Error) reject(result); else resolve(result);
       });
     };
+    // Prestarted workers this job does not use are stopped with the others.
+    for (const extra of job.prestarted?.slice(batches.length === 0 ? 0 : workerCount) ?? []) workers.push(extra);
     if (batches.length === 0) { finish({ cancelled: false }); return; }
     const dispatch = (worker: Worker) => {
       if (job.isCancelled?.()) { finish({ cancelled: true }); return; }
@@ -78,7 +82,9 @@ export function runExtraction(job: ExtractionJob): Promise<{ cancelled: boolean 
     };
     for (let w = 0; w < workerCount; w++) {
       let worker: Worker;
-      try { worker = startIndexWorker(); } catch (err) { finish(new Error(`cannot start index worker: ${(err as Error).message}`)); return; }
+      // A prestarted worker that died meanwhile (threadId -1) is replaced.
+      const ahead = job.prestarted?.[w];
+      try { worker = ahead && ahead.threadId !== -1 ? ahead : startIndexWorker(); } catch (err) { finish(new Error(`cannot start index worker: ${(err as Error).message}`)); return; }
       workers.push(worker);
       worker.on('message', (response: WorkerResponse) => {
         if (finished) return;
