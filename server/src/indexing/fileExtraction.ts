@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import { extractLexical, type LexicalDefinition, type LexicalExtraction } from '../parsing/lexicalExtractor';
 import { extractKconfig, extractMakefile } from '../parsing/buildFileExtractor';
-import { generatedNames } from '../parsing/nameGenerators';
+import { generatedNames, isNameGenerator } from '../parsing/nameGenerators';
 import { kindOfFile, looksBinary } from './fileScanner';
 import type { DefinitionKind } from './types';
 import type { OccurrenceCollector } from './occurrenceCollector';
@@ -38,7 +38,7 @@ export function extractText(file: string, text: string, references?: ReferenceFi
   switch (kindOfFile(name)) {
     case 'kconfig': return extractKconfig(text, { file, references });
     case 'makefile': return extractMakefile(text, { file, references });
-    default: return extractLexical(text, { file, references, generators: generatedNames, collector });
+    default: return extractLexical(text, { file, references, generators: generatedNames, isGenerator: isNameGenerator, collector });
   }
 }
 

@@ -15,6 +15,8 @@ export { normalizeSignature } from './declarationWords';
 
 /** Expands a generator macro invocation (`PAGEFLAG(Locked, locked, PF_NO_TAIL)`) into the names it defines. */
 export type GeneratorLookup = (macro: string, args: string[]) => Array<{ name: string; kind: DefinitionKind }> | undefined;
+/** Cheap pre-check of a macro name, so arguments are only gathered for generators. */
+export type GeneratorFilter = (macro: string) => boolean;
 
 /** A definition as found by the lexical pass; text-derived fields are offsets so they can be read lazily. */
 export interface LexicalDefinition {
@@ -45,6 +47,7 @@ export interface LexicalExtraction {
 export interface ExtractOptions {
   file: string;
   generators?: GeneratorLookup;
+  isGenerator?: GeneratorFilter;
   /** Collect reference positions: for every identifier, or only for these names. */
   references?: 'all' | ReadonlySet<string>;
   /**
@@ -393,6 +396,7 @@ class LexicalExtractor {
     const generators = this.options.generators;
     if (!generators || decl.length < 3 || !this.view.isIdentifier(decl[0])) return false;
     const macro = this.view.textOf(decl[0]);
+    if (this.options.isGenerator && !this.options.isGenerator(macro)) return false;
     const close = this.view.matchingParen(decl, 1);
     if (close < 0) return false;
     const args: string[] = [];
