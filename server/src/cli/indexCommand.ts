@@ -49,6 +49,7 @@ export const indexCommand: CliCommand = {
     if (args.options.json) {
       io.out.write(`${JSON.stringify(stats, null, 2)}\n`);
     } else {
+      const store = result.index?.data.occurrenceStore;
       io.out.write([
         `indexed ${root}`,
         `  files       ${stats.files} (${stats.parsed} read, ${stats.fromCache} unchanged from the cache)`,
@@ -58,6 +59,7 @@ export const indexCommand: CliCommand = {
         `  seconds     ${stats.seconds.toFixed(2)}`,
         `  peak memory ${stats.peakRssMb} MB (RSS)`,
         result.cacheFile ? `  cache       ${result.cacheFile}${result.cacheBytes ? ` (${(result.cacheBytes / 1e6).toFixed(1)} MB written)` : ' (up to date)'}` : '  cache       disabled',
+        ...(store ? [`  occurrences ${store.path} (${(store.bytes / 1e6).toFixed(1)} MB, read on demand by reference queries)`] : []),
         '',
       ].join('\n'));
     }
