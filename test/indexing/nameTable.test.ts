@@ -56,3 +56,15 @@ test('the cold-build name sort on a worker thread gives the order the main threa
   assert.ok(inThread.length > 40);
   assert.deepEqual([...offThread], [...inThread]);
 });
+
+test('a table reserved larger than needed is persisted and reloaded at its own size, and still finds every name', () => {
+  const table = new NameTable();
+  table.reserve(6000); // 16,384 slots; 5,000 names would need 16,384 too, 3,000 only 8,192
+  const names = randomNames(3000, 11);
+  const ids = names.map((name) => table.intern(name));
+  const saved = table.serialize();
+  assert.equal(saved.slots.length, 16384, 'kept at twice the minimum: no rehash of millions of names at the end of a build');
+  const loaded = new NameTable(saved.bytes.slice(), saved.offsets.slice(), saved.slots.slice());
+  names.forEach((name, k) => assert.equal(loaded.get(name), ids[k]));
+  assert.equal(loaded.get('not_a_name_here'), undefined);
+});

@@ -92,7 +92,8 @@ export class NameTable extends NameBytes {
     this.count = given ? offsets.length - 1 : 0;
     this.view = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
     const size = Math.max(1 << 12, nextPowerOfTwo(this.count * 2));
-    if (slots && slots.length === size) {
+    // A persisted table is reused as it is at its own power-of-two size (up to twice the minimum).
+    if (slots && (slots.length === size || (slots.length === size * 2 && slots.length > 1 << 12))) {
       this.slots = slots;
     } else {
       this.slots = new Int32Array(0);
@@ -225,9 +226,10 @@ export class NameTable extends NameBytes {
 
   /** The storage to persist: bytes actually used and the offsets table. */
   serialize(): { bytes: Uint8Array; offsets: Uint32Array; slots: Int32Array } {
-    // Slots are only reusable at the size a fresh table of this count would have.
+    // Slots are reusable at the size a fresh table of this count would have, or twice it (a table reserved
+    // a little large during a build is kept: rehashing millions of names costs a second).
     const size = Math.max(1 << 12, nextPowerOfTwo(this.count * 2));
-    if (this.slots.length !== size) this.rehash(size);
+    if (this.slots.length !== size && this.slots.length !== size * 2) this.rehash(size);
     return { bytes: this.bytes.subarray(0, this.used), offsets: this.offsets.subarray(0, this.count + 1), slots: this.slots };
   }
 
