@@ -117,13 +117,22 @@ class LexicalExtractor {
 
   run(): LexicalExtraction {
     const { tokens } = this;
-    for (let i = 0; i < tokens.count; i++) {
-      const flags = tokens.flags[i];
+    const kinds = tokens.kind, allFlags = tokens.flags, chars = tokens.char, count = tokens.count;
+    for (let i = 0; i < count; i++) {
+      const flags = allFlags[i];
       if (flags & FLAG_DEAD) continue;
-      const kind = tokens.kind[i];
+      const kind = kinds[i];
       if (kind === TokenKind.DocComment) { this.docCandidate = i; continue; }
       if (kind === TokenKind.Directive) { i = this.directive(i); continue; }
       if (kind === TokenKind.DirectiveEnd || (flags & FLAG_PREPROCESSOR)) continue;
+      // Inside a function body (most tokens) only identifiers and braces matter: handled here, without a call.
+      if (this.inBody) {
+        if (kind === TokenKind.Identifier) this.noteIdentifier(i, false);
+        else if (chars[i] === 123) this.pushScope(scopeOf({ kind: 'block' }));
+        else if (chars[i] === 125) this.closeScope(i);
+        this.docCandidate = -1;
+        continue;
+      }
       this.codeToken(i);
     }
     return {
