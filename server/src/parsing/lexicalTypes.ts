@@ -1,0 +1,49 @@
+/**
+ * The data model of the lexical (whole-tree) extractor: what it finds in one file and the options it takes.
+ */
+import type { DefinitionKind, Reference } from '../indexing/types';
+import type { OccurrenceCollector } from '../indexing/occurrenceCollector';
+
+/** Expands a generator macro invocation (`PAGEFLAG(Locked, locked, PF_NO_TAIL)`) into the names it defines. */
+export type GeneratorLookup = (macro: string, args: string[]) => Array<{ name: string; kind: DefinitionKind }> | undefined;
+/** Cheap pre-check of a macro name, so arguments are only gathered for generators. */
+export type GeneratorFilter = (macro: string) => boolean;
+
+/** A definition as found by the lexical pass; text-derived fields are offsets so they can be read lazily. */
+export interface LexicalDefinition {
+  name: string;
+  kind: DefinitionKind;
+  nameLine: number; nameCol: number; nameEndCol: number;
+  startLine: number; startCol: number; endLine: number; endCol: number;
+  container?: string;
+  /** Offsets of the declaration text (signature) and of the attached kernel-doc comment (-1 if none). */
+  sigStart: number; sigEnd: number;
+  docStart: number; docEnd: number;
+  isDeclaration: boolean;
+  isStatic: boolean;
+  /** Name id in the bulk pass's name table (set when a collector is used and the name is the token's text). */
+  nameId?: number;
+}
+
+export interface LexicalExtraction {
+  definitions: LexicalDefinition[];
+  /** Distinct identifiers used in code (not comments, strings or `#if 0` blocks). */
+  identifiers: string[];
+  /** Number of identifier occurrences in code. */
+  referenceCount: number;
+  /** Occurrences, when asked for (all names, or only some). */
+  references?: Reference[];
+}
+
+export interface ExtractOptions {
+  file: string;
+  generators?: GeneratorLookup;
+  isGenerator?: GeneratorFilter;
+  /** Collect reference positions: for every identifier, or only for these names. */
+  references?: 'all' | ReadonlySet<string>;
+  /**
+   * Bulk pass: identifiers go to the collector as name ids with their occurrences (no strings, no
+   * `identifiers` list, no `references`).
+   */
+  collector?: OccurrenceCollector;
+}
