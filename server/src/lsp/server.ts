@@ -22,7 +22,11 @@ export interface ServerOptions {
 /** Starts the language server on stdio (or on a given connection, for tests). */
 export function startLanguageServer(options: ServerOptions = {}): Connection {
   const connection = options.connection ?? createConnection(ProposedFeatures.all, process.stdin, process.stdout);
-  const log = (message: string) => connection.console.log(`[${new Date().toISOString().slice(11, 23)}] ${message}`);
+  const log = (message: string) => {
+    const line = `[${new Date().toISOString().slice(11, 23)}] ${message}`;
+    // Logging must never throw: background work (an index build) can outlive a closed connection.
+    try { connection.console.log(line); } catch { try { process.stderr.write(`${line}\n`); } catch { /* nowhere left to say it */ } }
+  };
   // Keep the server up whatever a single request does; say what happened instead.
   process.on('uncaughtException', (err) => log(`internal error (server continues): ${err?.stack ?? err}`));
   process.on('unhandledRejection', (err) => log(`internal error (server continues): ${(err as Error)?.stack ?? err}`));
@@ -116,7 +120,10 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
     return index ? { files: index.stats().files, symbols: index.stats().symbols } : { files: 0, symbols: 0 };
   });
   connection.onRequest(Requests.indexStatus, (): IndexStatus => indexService.status());
-  indexService.onStatus((status) => void connection.sendNotification(IndexStatusNotification, status));
+  // Status changes come from background work that can outlive a closed connection: never let that throw.
+  indexService.onStatus((status) => {
+    try { void connection.sendNotification(IndexStatusNotification, status).catch(() => undefined); } catch { /* connection closed */ }
+  });
 
   documents.onDidChangeContent((document) => indexService.documentChanged(document));
   connection.onDidChangeWatchedFiles((params) => indexService.filesChanged(params.changes.map((change) => ({ uri: change.uri, deleted: change.type === 3 }))));

@@ -37,7 +37,7 @@ export const diagnosticsFeature: ServerFeature = {
       }
       // A newer edit (or a close) superseded this run: its own run publishes.
       if ((generations.get(uri) ?? 0) !== generation || !ctx.documents.get(uri)) return;
-      void ctx.connection.sendDiagnostics({ uri, version: document.version, diagnostics });
+      sendSafely(() => ctx.connection.sendDiagnostics({ uri, version: document.version, diagnostics }));
     };
     const schedule = (document: TextDocument, delay = DEBOUNCE_MS) => {
       const uri = document.uri;
@@ -52,7 +52,7 @@ export const diagnosticsFeature: ServerFeature = {
       clearTimeout(timers.get(document.uri));
       timers.delete(document.uri);
       generations.set(document.uri, (generations.get(document.uri) ?? 0) + 1);
-      void ctx.connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+      sendSafely(() => ctx.connection.sendDiagnostics({ uri: document.uri, diagnostics: [] }));
     });
     // Severity depends on settings (target version, overrides); related information on the index.
     ctx.onSettingsChanged(relintAll);
@@ -114,4 +114,9 @@ function progressReporter(progress: WorkDoneProgressReporter): (state: LintProgr
     lastPercent = percent;
     progress.report(percent, `${checked.toLocaleString('en-US')} of ${found.toLocaleString('en-US')} files checked`);
   };
+}
+
+/** Publishing can follow background work (an index that became ready) past a closed connection: never throw. */
+function sendSafely(send: () => Promise<void>): void {
+  try { void send().catch(() => undefined); } catch { /* connection closed */ }
 }
