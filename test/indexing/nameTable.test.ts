@@ -50,7 +50,7 @@ test('the cold-build name sort on a worker thread gives the order the main threa
   const path = await import('path');
   const index = await buildIndexForTests(path.join(__dirname, '..', 'fixtures', 'idioms'));
   const log: string[] = [];
-  const offThread = await sortDefinedNamesOffThread(index.data, (line) => log.push(line));
+  const offThread = await sortDefinedNamesOffThread(index.data, (line) => log.push(line)).ready;
   assert.deepEqual(log, [], 'the worker did the work');
   const inThread = sortDefinedNames(index.data);
   assert.ok(inThread.length > 40);

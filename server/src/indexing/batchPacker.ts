@@ -93,11 +93,7 @@ export class BatchPacker {
     const names = this.collector.names;
     const { bytes, ends } = names.namesFrom(0);
     const hashes = new Int32Array(ends.length);
-    for (let k = 0, start = 0; k < ends.length; start = ends[k++]) {
-      let h = 0x811c9dc5;
-      for (let b = start; b < ends[k]; b++) h = Math.imul(h ^ bytes[b], 0x01000193);
-      hashes[k] = h;
-    }
+    for (let id = 0; id < ends.length; id++) hashes[id] = names.hashOf(id);
     const batch: PackedBatch = {
       nameBytes: bytes,
       nameEnds: ends,

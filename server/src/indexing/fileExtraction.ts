@@ -83,25 +83,18 @@ export class SourceReader {
     }
     const bytes = this.buffer.subarray(0, length);
     if (looksBinary(bytes)) return { error: 'binary content (NUL bytes)' };
+    // Invalid UTF-8 decodes to U+FFFD, which the lexer ignores: nothing else in the file is lost.
     return { text: bytes.toString('utf8'), size: length, mtimeMs };
   }
 }
 
+/** One reader for this thread's single-file reads (the text it returns is a fresh string, so reuse is safe). */
+let sharedReader: SourceReader | undefined;
+
 /** Reads a source file as text, refusing binary content and files that vanished or grew past the limit. */
 export function readSourceFile(absolutePath: string, maxFileSize: number): FileReadResult {
-  let bytes: Buffer;
-  try {
-    const stat = fs.statSync(absolutePath);
-    if (!stat.isFile()) return { error: 'not a regular file' };
-    if (stat.size > maxFileSize) return { error: `larger than the size limit (${stat.size} > ${maxFileSize} bytes)` };
-    bytes = fs.readFileSync(absolutePath);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return { error: code === 'ENOENT' ? 'deleted while indexing' : `unreadable (${code ?? String(err)})` };
-  }
-  if (looksBinary(bytes)) return { error: 'binary content (NUL bytes)' };
-  // Invalid UTF-8 decodes to U+FFFD, which the lexer ignores: nothing else in the file is lost.
-  return { text: bytes.toString('utf8') };
+  sharedReader ??= new SourceReader();
+  return sharedReader.read(absolutePath, maxFileSize);
 }
 
 export function packDefinitions(definitions: LexicalDefinition[], id: (name: string) => number,

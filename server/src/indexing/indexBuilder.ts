@@ -8,7 +8,7 @@ import { scanTree, type ScannedFile } from './fileScanner';
 import { defaultWorkerCount, runExtraction, startIndexWorker } from './workerPool';
 import type { Worker } from 'worker_threads';
 import { IndexDataBuilder, type IndexData } from './indexData';
-import { definedNameIds, sortDefinedNames, sortDefinedNamesOffThread } from './nameOrder';
+import { sortDefinedNames, sortDefinedNamesOffThread } from './nameOrder';
 import { cacheFileFor, readIndexCacheInBackground, writeIndexCache } from './cacheStore';
 import { TreeIndex } from './treeIndex';
 import { readSourceFile } from './fileExtraction';
@@ -149,18 +149,17 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
   try { occurrenceStore = writer?.commit(); } catch (err) { log(`cannot write the occurrence store: ${(err as Error).message}`); writer?.abort(); }
   const data = builder.build(options.root, settingsKey, scan.skipped, occurrenceStore);
   // A cold build sorts millions of names: on another thread, while this one derives tables and writes the cache.
-  const sortedCount = previous ? 0 : definedNameIds(data).length;
-  const sorting = previous ? Promise.resolve(sortDefinedNames(data, previous)) : sortDefinedNamesOffThread(data, log);
+  const merged = previous ? sortDefinedNames(data, previous) : undefined;
+  const sorting = merged ? { count: merged.length, ready: Promise.resolve(merged) } : sortDefinedNamesOffThread(data, log);
   const sortedAt = performance.now();
   // The index derives its query tables first, so the cache stores them and a warm start skips that work.
   const index = new TreeIndex(data, { preferredArch: options.preferredArch, maxFileSize: options.maxFileSize, log });
   const derivedAt = performance.now();
   let cacheBytes: number | undefined;
   if (cacheFile && (toExtract.length > 0 || !previous || data.files.length !== previous.files.length)) {
-    const count = previous ? (await sorting).length : sortedCount;
-    try { cacheBytes = await writeIndexCache(cacheFile, data, { count, ready: sorting }); } catch (err) { log(`cannot write the index cache ${cacheFile}: ${(err as Error).message}`); }
+    try { cacheBytes = await writeIndexCache(cacheFile, data, sorting); } catch (err) { log(`cannot write the index cache ${cacheFile}: ${(err as Error).message}`); }
   }
-  data.sortedNames = await sorting;
+  data.sortedNames = await sorting.ready;
   const seconds = (performance.now() - started) / 1000;
   index.setRunStats({ seconds, fromCache, parsed: toExtract.length });
   const since = (from: number, to = performance.now()) => ((to - from) / 1000).toFixed(2);

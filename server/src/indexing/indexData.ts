@@ -55,7 +55,7 @@ export interface OccurrenceSink {
 }
 /** Source of a previous index's blocks, for files reused unchanged in a refresh. */
 export interface OccurrenceSource {
-  readBlock(offset: number, length: number): Uint8Array | undefined;
+  read(offset: number, length: number): Uint8Array | undefined;
 }
 
 /**
@@ -101,8 +101,6 @@ export class IndexDataBuilder {
     this.idents = new Uint32Array(Math.max(1 << 14, Math.ceil((bytes / 1e6) * 36_000)));
   }
 
-  nameId(name: string): number { return this.names.intern(name); }
-
   /** Adds a worker batch: its names are interned, its ids remapped, its files appended. */
   addBatch(batch: PackedBatch, onError: (file: string, error: string) => void): void {
     const ends = batch.nameEnds;
@@ -144,7 +142,7 @@ export class IndexDataBuilder {
     let offset = -1;
     const length = previous.fileOccLength[previousFile];
     if (this.occurrences && source && previous.fileOccOffset[previousFile] >= 0) {
-      const block = source.readBlock(previous.fileOccOffset[previousFile], length);
+      const block = source.read(previous.fileOccOffset[previousFile], length);
       if (block) offset = this.occurrences.append(block);
     }
     this.append(fileIndex, defs, idents, previous.fileRefCount[previousFile], offset, length, previous.fileOccScopes[previousFile]);

@@ -37,10 +37,11 @@ export function answerSortRequest(request: SortRequest): SortResponse {
  * Sorts the defined names of a fresh index on a worker thread (the names are copied to it). Falls back to
  * this thread if the worker cannot run, so the result never depends on threads being available.
  */
-export function sortDefinedNamesOffThread(data: IndexData, log: (message: string) => void = () => undefined): Promise<Uint32Array> {
+export function sortDefinedNamesOffThread(data: IndexData, log: (message: string) => void = () => undefined): { count: number; ready: Promise<Uint32Array> } {
   const ids = definedNameIds(data);
+  const count = ids.length;
   const { bytes, offsets } = data.names.serialize();
-  return new Promise((resolve) => {
+  const ready = new Promise<Uint32Array>((resolve) => {
     let worker: Worker;
     let settled = false;
     const inThread = (reason: string) => {
@@ -66,6 +67,7 @@ export function sortDefinedNamesOffThread(data: IndexData, log: (message: string
     const transfer = shared ? [ids.buffer] : [request.bytes.buffer, request.offsets.buffer, ids.buffer];
     worker.postMessage(request, transfer as ArrayBuffer[]);
   });
+  return { count, ready };
 }
 
 /**

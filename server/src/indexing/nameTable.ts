@@ -115,18 +115,9 @@ export class NameTable extends NameBytes {
   intern(name: string): number {
     const found = this.lookup(name);
     if (found >= 0) return found;
-    if ((this.count + 1) * 2 > this.slots.length) this.rehash(this.slots.length * 2);
-    const id = this.count++;
-    if (this.count + 1 > this.offsets.length) this.offsets = grow(this.offsets, this.offsets.length * 2, this.shared) as Uint32Array;
-    if (this.used + name.length > this.bytes.length) {
-      this.bytes = grow(this.bytes, Math.max(this.bytes.length * 2, this.used + name.length), this.shared) as Uint8Array;
-      this.view = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
-    }
-    for (let k = 0; k < name.length; k++) { const c = name.charCodeAt(k); this.bytes[this.used + k] = c < 128 ? c : 63; }
-    this.offsets[id] = this.used;
-    this.used += name.length;
-    this.offsets[id + 1] = this.used;
-    this.place(id, hashString(name));
+    const id = this.addName(name.length, hashString(name));
+    const at = this.offsets[id];
+    for (let k = 0; k < name.length; k++) { const c = name.charCodeAt(k); this.bytes[at + k] = c < 128 ? c : 63; }
     return id;
   }
 
@@ -148,18 +139,9 @@ export class NameTable extends NameBytes {
       if (k === length) return id;
     }
     // New name: stored straight from the text (no string is created).
-    if ((this.count + 1) * 2 > this.slots.length) this.rehash(this.slots.length * 2);
-    const id = this.count++;
-    if (this.count + 1 > this.offsets.length) this.offsets = grow(this.offsets, this.offsets.length * 2, this.shared) as Uint32Array;
-    if (this.used + length > this.bytes.length) {
-      this.bytes = grow(this.bytes, Math.max(this.bytes.length * 2, this.used + length), this.shared) as Uint8Array;
-      this.view = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
-    }
-    for (let k = 0; k < length; k++) { const c = text.charCodeAt(start + k); this.bytes[this.used + k] = c < 128 ? c : 63; }
-    this.offsets[id] = this.used;
-    this.used += length;
-    this.offsets[id + 1] = this.used;
-    this.place(id, h);
+    const id = this.addName(length, h);
+    const at = this.offsets[id];
+    for (let k = 0; k < length; k++) { const c = text.charCodeAt(start + k); this.bytes[at + k] = c < 128 ? c : 63; }
     return id;
   }
 
@@ -180,6 +162,14 @@ export class NameTable extends NameBytes {
       while (k < length && this.bytes[at + k] === source[start + k]) k++;
       if (k === length) return id;
     }
+    const id = this.addName(length, h);
+    const at = this.offsets[id];
+    this.bytes.set(source.subarray(start, end), at);
+    return id;
+  }
+
+  /** Room for one more name of `length` bytes, hashed `hash`: its id, with bytes[offsets[id]...] to fill. */
+  private addName(length: number, hash: number): number {
     if ((this.count + 1) * 2 > this.slots.length) this.rehash(this.slots.length * 2);
     const id = this.count++;
     if (this.count + 1 > this.offsets.length) this.offsets = grow(this.offsets, this.offsets.length * 2, this.shared) as Uint32Array;
@@ -187,11 +177,10 @@ export class NameTable extends NameBytes {
       this.bytes = grow(this.bytes, Math.max(this.bytes.length * 2, this.used + length), this.shared) as Uint8Array;
       this.view = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
     }
-    this.bytes.set(source.subarray(start, end), this.used);
     this.offsets[id] = this.used;
     this.used += length;
     this.offsets[id + 1] = this.used;
-    this.place(id, h);
+    this.place(id, hash);
     return id;
   }
 
@@ -261,10 +250,11 @@ export class NameTable extends NameBytes {
 
   private rehash(size: number): void {
     this.slots = new Int32Array(size).fill(-1);
-    for (let id = 0; id < this.count; id++) this.place(id, this.hashStored(id));
+    for (let id = 0; id < this.count; id++) this.place(id, this.hashOf(id));
   }
 
-  private hashStored(id: number): number {
+  /** The hash of a stored name (FNV-1a of its bytes, as every intern method computes it). */
+  hashOf(id: number): number {
     let h = 0x811c9dc5;
     for (let k = this.offsets[id]; k < this.offsets[id + 1]; k++) h = Math.imul(h ^ this.bytes[k], 0x01000193);
     return h >>> 0;

@@ -94,8 +94,6 @@ export class OccurrenceStoreReader implements OccurrenceSource {
     return buffer;
   }
 
-  readBlock(offset: number, length: number): Uint8Array | undefined { return this.read(offset, length); }
-
   /** Marks the store unusable (a block failed its checks): queries re-lex from now on. */
   fail(reason: string): void {
     if (this.failed) return;
