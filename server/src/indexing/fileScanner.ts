@@ -163,7 +163,6 @@ function walkTree(root: string, options: ScanOptions, log: (message: string) => 
 
 /** Binary content: a NUL byte in the first 8 KiB (source files never have one). */
 export function looksBinary(bytes: Uint8Array): boolean {
-  const limit = Math.min(bytes.length, 8192);
-  for (let i = 0; i < limit; i++) if (bytes[i] === 0) return true;
-  return false;
+  // indexOf is a native memchr: a byte loop in JS over 8 KiB of 60k files cost half a CPU-second.
+  return bytes.subarray(0, Math.min(bytes.length, 8192)).indexOf(0) >= 0;
 }

@@ -23,6 +23,7 @@ const MAX_16 = 0xffff;
 const FILE_CACHE_SIZE = 1 << 12;
 const FILE_CACHE_MASK = FILE_CACHE_SIZE - 1;
 const FILE_CACHE_FILL = (FILE_CACHE_SIZE * 3) >> 2;
+const CACHE_STRIDE = 8;
 
 /** Name ids below this count are C keywords (the table is seeded with them), so "is a keyword" is one comparison. */
 export function seededNameTable(): NameTable {
@@ -59,11 +60,8 @@ export class OccurrenceCollector {
   private tokens: TokenStream | undefined;
   // A small per-file cache in front of the big name table: a file repeats its names (700 occurrences of
   // about 230 names on average), and the cache stays in the CPU cache where the table (millions of names) does not.
-  private readonly cacheStamp = new Int32Array(FILE_CACHE_SIZE);
-  private readonly cacheHash = new Int32Array(FILE_CACHE_SIZE);
-  private readonly cacheHash2 = new Int32Array(FILE_CACHE_SIZE);
-  private readonly cacheLength = new Int32Array(FILE_CACHE_SIZE);
-  private readonly cacheId = new Int32Array(FILE_CACHE_SIZE);
+  // Entries are interleaved (stamp, hash, hash2, length, id: one cache line per probe, not five).
+  private readonly cache = new Int32Array(FILE_CACHE_SIZE * CACHE_STRIDE);
   private cacheCount = 0;
 
   constructor(names: NameTable = seededNameTable()) { this.names = names; }
@@ -98,14 +96,16 @@ export class OccurrenceCollector {
     const start = tokens.start[i];
     const length = tokens.end[i] - start;
     const epoch = this.epoch;
+    const cache = this.cache;
     for (let slot = h & FILE_CACHE_MASK; ; slot = (slot + 1) & FILE_CACHE_MASK) {
-      if (this.cacheStamp[slot] !== epoch) {
+      const at = slot * CACHE_STRIDE;
+      if (cache[at] !== epoch) {
         const id = this.names.internRange(tokens.text, start, start + length, h);
         if (++this.cacheCount > FILE_CACHE_FILL) return id; // a file with thousands of names: the cache stays sparse
-        this.cacheStamp[slot] = epoch; this.cacheHash[slot] = h; this.cacheHash2[slot] = h2; this.cacheLength[slot] = length; this.cacheId[slot] = id;
+        cache[at] = epoch; cache[at + 1] = h; cache[at + 2] = h2; cache[at + 3] = length; cache[at + 4] = id;
         return id;
       }
-      if (this.cacheHash[slot] === h && this.cacheHash2[slot] === h2 && this.cacheLength[slot] === length) return this.cacheId[slot];
+      if (cache[at + 1] === h && cache[at + 2] === h2 && cache[at + 3] === length) return cache[at + 4];
     }
   }
 

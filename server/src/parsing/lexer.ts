@@ -136,7 +136,7 @@ function updateConditionals(conditionals: Conditional[], dead: boolean, name: st
       return dead || opensDeadBlock;
     }
     case 'else': case 'elif': case 'elifdef': case 'elifndef': {
-      const top = conditionals[conditionals.length - 1];
+      const top = conditionals.length > 0 ? conditionals[conditionals.length - 1] : undefined;
       if (top?.opensDeadBlock) { top.opensDeadBlock = false; return top.wasDead; }
       return dead;
     }

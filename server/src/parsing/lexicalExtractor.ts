@@ -110,8 +110,7 @@ class LexicalExtractor {
       const id = collector.idOfToken(this.tokens, i);
       if (id < KEYWORD_COUNT) return;
       this.referenceCount++;
-      const next = this.nextSignificant(i);
-      const flags = (next >= 0 && this.view.isChar(next, 40) ? OCC_FLAG_CALL : 0) | (inPreprocessor ? OCC_FLAG_PREPROCESSOR : 0);
+      const flags = (this.isFollowedByParen(i) ? OCC_FLAG_CALL : 0) | (inPreprocessor ? OCC_FLAG_PREPROCESSOR : 0);
       collector.occurrence(id, i, flags, this.enclosingScopeIndex());
       return;
     }
@@ -133,6 +132,15 @@ class LexicalExtractor {
       enclosingFunction: this.enclosingFunction(),
     });
     this.referenceTokens.push(i);
+  }
+
+  /** A call: the next code token is `(`. Usually that is token i + 1 (same directive state, not a comment). */
+  private isFollowedByParen(i: number): boolean {
+    const { tokens } = this;
+    const j = i + 1;
+    if (j < tokens.count && tokens.kind[j] <= TokenKind.Punct && tokens.flags[j] === tokens.flags[i]) return tokens.char[j] === 40;
+    const next = this.nextSignificant(i);
+    return next >= 0 && tokens.char[next] === 40;
   }
 
   private finishReferences(): Reference[] {
@@ -218,7 +226,7 @@ class LexicalExtractor {
     if (name === 'if' || name === 'ifdef' || name === 'ifndef') {
       this.conditionals.push(snapshot());
     } else if (name === 'else' || name === 'elif' || name === 'elifdef' || name === 'elifndef') {
-      const top = this.conditionals[this.conditionals.length - 1];
+      const top = this.conditionals.length > 0 ? this.conditionals[this.conditionals.length - 1] : undefined;
       if (!top) return;
       top.afterFirstBranch ??= snapshot();
       this.setScopes(top.scopes.slice());
@@ -234,11 +242,17 @@ class LexicalExtractor {
 
   // ---- code ----------------------------------------------------------------------------------
 
+  /** Innermost scope. (Reading `scopes[length - 1]` of an empty array looks up a property named "-1" on the
+   *  prototype chain: at file scope, for every token, that was 4 % of the whole-tree pass.) */
+  private topScope(): Scope | undefined {
+    const depth = this.scopes.length;
+    return depth > 0 ? this.scopes[depth - 1] : undefined;
+  }
   private pushScope(scope: Scope): void { this.scopes.push(scope); this.scopesChanged(); }
   private popScope(): Scope | undefined { const scope = this.scopes.pop(); this.scopesChanged(); return scope; }
   private setScopes(scopes: Scope[]): void { this.scopes = scopes; this.scopesChanged(); }
   private scopesChanged(): void {
-    const top = this.scopes[this.scopes.length - 1];
+    const top = this.topScope();
     this.inBody = top !== undefined && (top.kind === 'function' || top.kind === 'block' || top.kind === 'init');
     this.currentScopeIndex = 0;
     for (let s = this.scopes.length - 1; s >= 0; s--) if (this.scopes[s].kind === 'function') { this.currentScopeIndex = this.scopes[s].scopeIndex ?? 0; break; }
@@ -254,7 +268,7 @@ class LexicalExtractor {
       return;
     }
     // File scope, or inside a struct/union/enum body: accumulate a declaration.
-    const scope = this.scopes[this.scopes.length - 1];
+    const scope = this.topScope();
     if (tokens.kind[i] === TokenKind.Identifier) this.noteIdentifier(i, false);
     if (this.view.isChar(i, 40)) this.parenDepth++;
     else if (this.view.isChar(i, 41)) this.parenDepth = Math.max(0, this.parenDepth - 1);
@@ -293,7 +307,7 @@ class LexicalExtractor {
 
   private openBrace(i: number): void {
     const decl = this.declaration;
-    const scope = this.scopes[this.scopes.length - 1];
+    const scope = this.topScope();
     const last = decl.length > 0 ? decl[decl.length - 1] : -1;
     const beforeLast = decl.length > 1 ? decl[decl.length - 2] : -1;
     // struct/union/enum [name] {
@@ -404,7 +418,7 @@ class LexicalExtractor {
     const decl = this.declaration;
     this.declaration = [];
     this.parenDepth = 0;
-    const scope = enumScope ?? this.scopes[this.scopes.length - 1];
+    const scope = enumScope ?? this.topScope();
     if (decl.length === 0) return;
     const first = decl.find((t) => t >= 0) ?? -1;
     if (first < 0) return;
