@@ -8,7 +8,8 @@ import * as path from 'path';
 import * as crypto from 'crypto';
 import * as zlib from 'zlib';
 import { Worker } from 'worker_threads';
-import type { IndexData } from './indexData';
+import type { DerivedTables, IndexData } from './indexData';
+import { DEF_FIELDS } from './fileExtraction';
 import { NameTable } from './nameTable';
 
 const MAGIC = Buffer.from('KMMLIDX\0', 'latin1');
@@ -64,18 +65,39 @@ const DERIVED_SECTIONS: Array<[SectionName, SectionType]> = [
   ['nameSlots', 'i32'], ['defFile', 'u32'], ['nameDefStart', 'u32'], ['nameDefs', 'u32'], ['nameFileStart', 'u32'], ['nameFiles', 'u32'],
 ];
 
+/** Sections the caller is still computing while the ones before them are written (each awaited in its turn). */
+export interface PendingSections {
+  /** The defined names in order, being sorted on another thread (written last). */
+  sortedNames?: { count: number; ready: Promise<Uint32Array> };
+  /** The query tables, derived on this thread while the data sections are being written. */
+  derived?: Promise<DerivedTables>;
+}
+
 /**
- * Writes the cache; `sortedNames`, when given, is awaited only when its turn comes (it is written last), so
- * a sort running on another thread overlaps with writing everything else. Its length must be `sortedCount`.
+ * Writes the cache. Sections go out as positioned writes on libuv's threads, issued without waiting, so the
+ * caller keeps computing while the disk is written; a pending section is awaited only when its turn comes
+ * (the CRC is computed in file order on this thread).
  */
-export async function writeIndexCache(file: string, data: IndexData, sortedNames?: { count: number; ready: Promise<Uint32Array> }): Promise<number> {
-  const payloads: Array<{ header: SectionHeader; bytes: Uint8Array; byteLength: number; later?: Promise<Uint32Array> }> = [];
+export async function writeIndexCache(file: string, data: IndexData, pending: PendingSections = {}): Promise<number> {
+  const payloads: Array<{ header: SectionHeader; bytes: Uint8Array; byteLength: number; later?: Promise<Uint8Array> }> = [];
   const names = data.names.serialize();
   const sources: Record<string, unknown> = { ...data, ...(data.derived ?? {}), nameBytes: names.bytes, nameOffsets: names.offsets, nameSlots: names.slots };
   const sections = [...SECTIONS.filter(([name]) => name !== 'sortedNames'), ...DERIVED_SECTIONS, ...SECTIONS.filter(([name]) => name === 'sortedNames')];
+  const defCount = data.defs.length / DEF_FIELDS;
+  // Sizes of the derived tables are known before they are (see deriveTables in treeIndex.ts).
+  const derivedLength: Partial<Record<SectionName, number>> = {
+    defFile: defCount, nameDefStart: data.names.size + 1, nameDefs: defCount, nameFileStart: data.names.size + 1, nameFiles: data.idents.length,
+  };
   for (const [name, type] of sections) {
-    if (name === 'sortedNames' && sortedNames) {
-      payloads.push({ header: { name, type, offset: 0, length: sortedNames.count * 4 }, bytes: new Uint8Array(0), byteLength: sortedNames.count * 4, later: sortedNames.ready });
+    if (name === 'sortedNames' && pending.sortedNames) {
+      const { count, ready } = pending.sortedNames;
+      payloads.push({ header: { name, type, offset: 0, length: count * 4 }, bytes: new Uint8Array(0), byteLength: count * 4, later: handled(ready.then(bytesOf)) });
+      continue;
+    }
+    const derivedWords = derivedLength[name];
+    if (derivedWords !== undefined && !data.derived && pending.derived) {
+      const later = handled(pending.derived.then((tables) => bytesOf(tables[name as keyof DerivedTables])));
+      payloads.push({ header: { name, type, offset: 0, length: derivedWords * 4 }, bytes: new Uint8Array(0), byteLength: derivedWords * 4, later });
       continue;
     }
     const value = sources[name];
@@ -83,7 +105,7 @@ export async function writeIndexCache(file: string, data: IndexData, sortedNames
     let bytes: Uint8Array;
     if (type === 'text') bytes = Buffer.from((value as string[]).join('\n'), 'utf8');
     else if (type === 'json') bytes = Buffer.from(JSON.stringify(value), 'utf8');
-    else { const array = value as Float64Array | Uint32Array | Int32Array | Uint8Array; bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength); }
+    else bytes = bytesOf(value as Float64Array | Uint32Array | Int32Array | Uint8Array);
     payloads.push({ header: { name, type, offset: 0, length: type === 'text' ? (value as string[]).length : bytes.byteLength }, bytes, byteLength: bytes.byteLength });
   }
   // Layout: magic, version (u32), header length (u32), header JSON, then 8-aligned sections, then the digest.
@@ -114,21 +136,22 @@ export async function writeIndexCache(file: string, data: IndexData, sortedNames
   const temporary = `${file}.${process.pid}.tmp`;
   let checksum = 0;
   const fd = fs.openSync(temporary, 'w');
+  const writes: Array<Promise<void>> = [];
   let complete = false;
   try {
     let position = 0;
     const write = (bytes: Uint8Array) => {
       checksum = crc32(bytes, checksum);
-      for (let done = 0; done < bytes.byteLength;) done += fs.writeSync(fd, bytes, done, bytes.byteLength - done);
+      if (bytes.byteLength > 0) writes.push(handled(writeFully(fd, bytes, position)));
       position += bytes.byteLength;
     };
     write(prefix);
     for (const payload of payloads) {
       if (position < payload.header.offset) write(Buffer.alloc(payload.header.offset - position));
       if (payload.later) {
-        const sorted = await payload.later;
-        if (sorted.byteLength !== payload.byteLength) throw new CacheError(`section ${payload.header.name} has ${sorted.byteLength} bytes, expected ${payload.byteLength}`);
-        write(new Uint8Array(sorted.buffer, sorted.byteOffset, sorted.byteLength));
+        const bytes = await payload.later;
+        if (bytes.byteLength !== payload.byteLength) throw new CacheError(`section ${payload.header.name} has ${bytes.byteLength} bytes, expected ${payload.byteLength}`);
+        write(bytes);
       } else {
         write(payload.bytes);
       }
@@ -136,14 +159,41 @@ export async function writeIndexCache(file: string, data: IndexData, sortedNames
     if (position < offset) write(Buffer.alloc(offset - position));
     const digest = Buffer.alloc(DIGEST_BYTES);
     digest.writeUInt32LE(checksum >>> 0, 0);
-    fs.writeSync(fd, digest);
+    write(digest);
+    await Promise.all(writes);
     complete = true;
   } finally {
+    // Every write issued must have ended before the file is closed (or removed).
+    await Promise.allSettled(writes);
     fs.closeSync(fd);
     if (!complete) { try { fs.unlinkSync(temporary); } catch { /* already gone */ } }
   }
   fs.renameSync(temporary, file);
   return total;
+}
+
+/** Marks a promise as handled (its failure is still seen where it is awaited, in turn), so a failure that
+ *  comes before its turn is not an unhandled rejection, which would end the process. */
+function handled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
+function bytesOf(array: Float64Array | Uint32Array | Int32Array | Uint8Array): Uint8Array {
+  return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+}
+
+/** One positioned write, continued until every byte is written (libuv's threads do the system calls). */
+function writeFully(fd: number, bytes: Uint8Array, position: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const next = (done: number) => {
+      if (done >= bytes.byteLength) { resolve(); return; }
+      fs.write(fd, bytes, done, bytes.byteLength - done, position + done, (err, written) => {
+        if (err) reject(err); else next(done + written);
+      });
+    };
+    next(0);
+  });
 }
 
 /** Reads a cache file; throws CacheError with a reason for anything but a valid cache of this format. */

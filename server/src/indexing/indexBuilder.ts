@@ -7,7 +7,7 @@ import * as crypto from 'crypto';
 import { scanTree, type ScannedFile } from './fileScanner';
 import { defaultWorkerCount, runExtraction, startIndexWorker } from './workerPool';
 import type { Worker } from 'worker_threads';
-import { IndexDataBuilder, type IndexData } from './indexData';
+import { IndexDataBuilder, type DerivedTables, type IndexData } from './indexData';
 import { sortDefinedNames, sortDefinedNamesOffThread } from './nameOrder';
 import { cacheFileFor, readIndexCacheInBackground, writeIndexCache } from './cacheStore';
 import { TreeIndex } from './treeIndex';
@@ -148,23 +148,27 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
   let occurrenceStore;
   try { occurrenceStore = writer?.commit(); } catch (err) { log(`cannot write the occurrence store: ${(err as Error).message}`); writer?.abort(); }
   const data = builder.build(options.root, settingsKey, scan.skipped, occurrenceStore);
-  // A cold build sorts millions of names: on another thread, while this one derives tables and writes the cache.
+  // A cold build sorts millions of names on another thread, while this one
+  // derives the query tables and libuv's threads write the cache: the tables go out last, when ready.
   const merged = previous ? sortDefinedNames(data, previous) : undefined;
   const sorting = merged ? { count: merged.length, ready: Promise.resolve(merged) } : sortDefinedNamesOffThread(data, log);
+  let announceDerived: (tables: DerivedTables) => void = () => undefined;
+  const derived = new Promise<DerivedTables>((resolve) => { announceDerived = resolve; });
+  const writing = cacheFile && (toExtract.length > 0 || !previous || data.files.length !== previous.files.length)
+    ? writeIndexCache(cacheFile, data, { sortedNames: sorting, derived }).catch((err: unknown) => { log(`cannot write the index cache ${cacheFile}: ${(err as Error).message}`); return undefined; })
+    : undefined;
   const sortedAt = performance.now();
-  // The index derives its query tables first, so the cache stores them and a warm start skips that work.
+  // The index derives its query tables here, so the cache stores them and a warm start skips that work.
   const index = new TreeIndex(data, { preferredArch: options.preferredArch, maxFileSize: options.maxFileSize, log });
+  announceDerived(data.derived!);
   const derivedAt = performance.now();
-  let cacheBytes: number | undefined;
-  if (cacheFile && (toExtract.length > 0 || !previous || data.files.length !== previous.files.length)) {
-    try { cacheBytes = await writeIndexCache(cacheFile, data, sorting); } catch (err) { log(`cannot write the index cache ${cacheFile}: ${(err as Error).message}`); }
-  }
+  const cacheBytes = await writing;
   data.sortedNames = await sorting.ready;
   const seconds = (performance.now() - started) / 1000;
   index.setRunStats({ seconds, fromCache, parsed: toExtract.length });
   const since = (from: number, to = performance.now()) => ((to - from) / 1000).toFixed(2);
   log(`index: phases scan ${scanSeconds.toFixed(2)} s, extraction ${extractSeconds.toFixed(2)} s, tables and cache ${since(buildStart)} s `
-    + `(query tables ${since(sortedAt, derivedAt)} s, cache write with the name sort alongside ${since(derivedAt)} s); `
+    + `(query tables ${since(sortedAt, derivedAt)} s while the cache is written, then the rest of the write and the name sort ${since(derivedAt)} s); `
     + `${builder.namesReceived} batch names interned into ${data.names.size}`);
   return { index, cancelled: false, stats: { ...index.stats(), seconds: (performance.now() - started) / 1000 }, cacheFile, cacheBytes };
 }

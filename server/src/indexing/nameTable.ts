@@ -153,7 +153,8 @@ export class NameTable extends NameBytes {
     h >>>= 0;
     const mask = this.slots.length - 1;
     const length = end - start;
-    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+    let slot = h & mask;
+    for (; ; slot = (slot + 1) & mask) {
       const id = this.slots[slot];
       if (id < 0) break;
       const at = this.offsets[id];
@@ -162,15 +163,17 @@ export class NameTable extends NameBytes {
       while (k < length && this.bytes[at + k] === source[start + k]) k++;
       if (k === length) return id;
     }
-    const id = this.addName(length, h);
-    const at = this.offsets[id];
-    this.bytes.set(source.subarray(start, end), at);
+    // New name: placed in the free slot just found (unless the table grows), bytes copied in a loop (a
+    // subarray + set per name cost more than the copy: names are short).
+    const id = this.addName(length, h, mask === this.slots.length - 1 ? slot : -1);
+    const bytes = this.bytes;
+    for (let k = 0, at = this.offsets[id]; k < length; k++) bytes[at + k] = source[start + k];
     return id;
   }
 
   /** Room for one more name of `length` bytes, hashed `hash`: its id, with bytes[offsets[id]...] to fill. */
-  private addName(length: number, hash: number): number {
-    if ((this.count + 1) * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+  private addName(length: number, hash: number, freeSlot = -1): number {
+    if ((this.count + 1) * 2 > this.slots.length) { this.rehash(this.slots.length * 2); freeSlot = -1; }
     const id = this.count++;
     if (this.count + 1 > this.offsets.length) this.offsets = grow(this.offsets, this.offsets.length * 2, this.shared) as Uint32Array;
     if (this.used + length > this.bytes.length) {
@@ -180,7 +183,7 @@ export class NameTable extends NameBytes {
     this.offsets[id] = this.used;
     this.used += length;
     this.offsets[id + 1] = this.used;
-    this.place(id, hash);
+    if (freeSlot >= 0) this.slots[freeSlot] = id; else this.place(id, hash);
     return id;
   }
 
