@@ -34,6 +34,7 @@ export function seededNameTable(): NameTable {
 }
 export const KEYWORD_COUNT = C_KEYWORDS.size;
 
+/** Views into the collector's reused arrays: valid until the next file (the batch packer copies them). */
 export interface FinishedFile {
   /** The file's distinct names (worker-local ids), in first-use order: the order of the block's name index. */
   idents: Uint32Array;
@@ -57,6 +58,9 @@ export class OccurrenceCollector {
   private occWord = new Int32Array(1 << 14); // scope << 2 | 1 (call) | 2 (preprocessor) until finishFile
   private scopeNames: number[] = [];
   private definitionMarks = new Uint8Array(1 << 14);
+  // Reused for every file's block and its counting sort (an allocation per file added up over 60k files).
+  private blockScratch = new Uint32Array(1 << 16);
+  private fillScratch = new Uint32Array(1 << 12);
   private tokens: TokenStream | undefined;
   // A small per-file cache in front of the big name table: a file repeats its names (700 occurrences of
   // about 230 names on average), and the cache stays in the CPU cache where the table (millions of names) does not.
@@ -144,12 +148,14 @@ export class OccurrenceCollector {
 
   /** The file's names and its occurrence block (grouped by name, in source order within a name). */
   finishFile(): FinishedFile {
-    const idents = this.fileIdents.slice(0, this.identCount);
+    const idents = this.fileIdents.subarray(0, this.identCount);
     const tokens = this.tokens!;
     const n = this.occurrenceCount;
     const scopeCount = this.scopeNames.length;
     const words = OCC_HEADER_WORDS + scopeCount + this.identCount + 1 + n * 2;
-    const block = new Uint32Array(words);
+    if (this.blockScratch.length < words) this.blockScratch = new Uint32Array(Math.max(words, this.blockScratch.length * 2));
+    const block = this.blockScratch.subarray(0, words);
+    block.fill(0, 0, OCC_HEADER_WORDS + scopeCount + this.identCount + 1);
     block[0] = OCC_BLOCK_MAGIC;
     block[1] = this.identCount;
     block[2] = n;
@@ -159,7 +165,9 @@ export class OccurrenceCollector {
     const startAt = OCC_HEADER_WORDS + scopeCount;
     for (let k = 0; k < n; k++) block[startAt + this.occLocal[k] + 1]++;
     for (let m = 0; m < this.identCount; m++) block[startAt + m + 1] += block[startAt + m];
-    const fill = block.slice(startAt, startAt + this.identCount);
+    if (this.fillScratch.length < this.identCount) this.fillScratch = new Uint32Array(Math.max(this.identCount, this.fillScratch.length * 2));
+    const fill = this.fillScratch;
+    fill.set(block.subarray(startAt, startAt + this.identCount));
     const recordsAt = startAt + this.identCount + 1;
     let fits = true;
     for (let k = 0; k < n; k++) {
@@ -175,7 +183,7 @@ export class OccurrenceCollector {
       block[at + 1] = column | (scope << 16);
     }
     this.tokens = undefined;
-    return { idents, block: fits ? new Uint8Array(block.buffer) : undefined, scopeCount };
+    return { idents, block: fits ? new Uint8Array(block.buffer, block.byteOffset, block.byteLength) : undefined, scopeCount };
   }
 
   private growNameArrays(id: number): void {

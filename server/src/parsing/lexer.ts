@@ -186,7 +186,12 @@ export function tokenize(text: string, scratch?: TokenScratch): TokenStream {
       atLineStart = true;
       continue;
     }
-    if (c === CH_SPACE || c === CH_TAB || c === CH_CR || c === CH_FF || c === CH_VT) { i++; continue; }
+    if (c === CH_SPACE || c === CH_TAB || c === CH_CR || c === CH_FF || c === CH_VT) {
+      // Runs of blanks (indentation) in a tight loop rather than one trip round the main loop each.
+      i++;
+      while (i < n) { const d = text.charCodeAt(i); if (d !== CH_SPACE && d !== CH_TAB) break; i++; }
+      continue;
+    }
     if (c === CH_BACKSLASH) {
       // Line continuation: the directive (or statement) goes on on the next line.
       let j = i + 1;
