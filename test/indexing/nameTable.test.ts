@@ -27,6 +27,19 @@ test('the radix sort of names orders exactly as the case-insensitive comparison'
   assert.deepEqual(actual, expected, 'names equal but for case keep id order');
 });
 
+test('the radix sort recurses into long shared prefixes (register-style names) and still orders exactly', () => {
+  const table = new NameTable();
+  const prefixes = ['mmUVD_RBC_RB_', 'MMUVD_RBC_RB_', 'mmUVD_RBC_', 'regGCVM_L2_CNTL', 'snd_soc_dapm_widget_', '__'];
+  for (const name of randomNames(6000, 11)) table.intern(prefixes[name.length % prefixes.length] + name + (name.length > 6 ? name : ''));
+  for (const name of ['mmUVD_RBC_RB_', 'mmuvd_rbc_rb_', 'mmUVD_RBC_RB_a', 'mmUVD_RBC_RB_A', 'mmUVD_RBC_RB_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1',
+    'mmUVD_RBC_RB_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa0']) table.intern(name);
+  const ids = Uint32Array.from({ length: table.size }, (_, id) => id);
+  const expected = [...ids].sort((a, b) => table.compareFolded(a, b));
+  const actual = [...sortFolded(ids.slice(), table)];
+  assert.deepEqual(actual.map((id) => table.name(id)), expected.map((id) => table.name(id)));
+  assert.deepEqual(actual, expected);
+});
+
 test('names interned from text ranges, from bytes and from strings get the same ids', () => {
   const table = new NameTable();
   const text = 'int folio_walk_start(struct folio_walk *fw); folio_walk_start(fw);';
