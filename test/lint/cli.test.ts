@@ -3,10 +3,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { PassThrough } from 'stream';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
-import { main } from '../../server/src/main';
+import { runLintCli } from './runLintCli';
 
 const fixtures = path.join(__dirname, '..', 'fixtures', 'lint');
 const oldTree = path.join(fixtures, 'old-tree');
@@ -14,20 +13,10 @@ const newTree = path.join(fixtures, 'new-tree');
 // The official SARIF 2.1.0 (rtm.5) JSON schema, as shipped in the MIT-licensed @microsoft/jest-sarif package.
 const sarifSchemaPath = require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let outText = '';
-  let errText = '';
-  out.on('data', (chunk) => { outText += chunk; });
-  err.on('data', (chunk) => { errText += chunk; });
-  const code = await main(['lint', ...argv], { out, err });
-  return { code, out: outText, err: errText };
-}
 
 describe('kernel-mm-lens lint (CLI)', () => {
   it('text: gcc-style lines relative to the tree root; a 6.17 tree fails with errors', async () => {
-    const { code, out, err } = await run(newTree);
+    const { code, out, err } = await runLintCli(newTree);
     assert.equal(code, 1);
     assert.deepEqual(out.trim().split('\n').map((line) => line.replace(/: (error|note|warning): .*\[/, ': $1: [')), [
       'mm/Kconfig:3:9: error: [removed-api:devmap-kconfig]',
@@ -40,23 +29,23 @@ describe('kernel-mm-lens lint (CLI)', () => {
   });
 
   it('an old (6.1) tree gets notes and exits 0, unless --fail-on hint', async () => {
-    const normal = await run(oldTree);
+    const normal = await runLintCli(oldTree);
     assert.equal(normal.code, 0);
     assert.match(normal.out, /mm\/sample\.c:5:9: note: `pmd_devmap\(\)` is removed upstream in 6\.17; when forward-porting/);
-    assert.equal((await run('--fail-on', 'hint', oldTree)).code, 1);
-    assert.equal((await run('--fail-on', 'information', oldTree)).code, 0);
+    assert.equal((await runLintCli('--fail-on', 'hint', oldTree)).code, 1);
+    assert.equal((await runLintCli('--fail-on', 'information', oldTree)).code, 0);
   });
 
   it('--kernel-version overrides the Makefile; --severity tunes a rule code', async () => {
-    assert.equal((await run('--kernel-version', '6.17', oldTree)).code, 1);
-    const relaxed = await run('--severity', 'removed-api=warning', newTree);
+    assert.equal((await runLintCli('--kernel-version', '6.17', oldTree)).code, 1);
+    const relaxed = await runLintCli('--severity', 'removed-api=warning', newTree);
     assert.equal(relaxed.code, 0);
     assert.match(relaxed.out, /: warning: /);
-    assert.equal((await run('--severity', 'removed-api=warning', '--fail-on', 'warning', newTree)).code, 1);
+    assert.equal((await runLintCli('--severity', 'removed-api=warning', '--fail-on', 'warning', newTree)).code, 1);
   });
 
   it('json: an array of findings with the documented fields', async () => {
-    const { code, out } = await run('--format', 'json', path.join(newTree, 'mm', 'sample.c'));
+    const { code, out } = await runLintCli('--format', 'json', path.join(newTree, 'mm', 'sample.c'));
     assert.equal(code, 1);
     const findings = JSON.parse(out);
     assert.equal(findings.length, 3);
@@ -74,7 +63,7 @@ describe('kernel-mm-lens lint (CLI)', () => {
   });
 
   it('sarif: a valid SARIF 2.1.0 log (official schema) with rules, regions and fixes', async () => {
-    const { code, out } = await run('--format', 'sarif', newTree);
+    const { code, out } = await runLintCli('--format', 'sarif', newTree);
     assert.equal(code, 1);
     const log = JSON.parse(out) as { version: string; runs: Array<{ results: any[]; tool: { driver: { rules: Array<{ id: string }> } } }> };
     // unicodeRegExp off: the schema's language pattern has a stray ']' that only non-unicode regexes accept.
@@ -101,7 +90,7 @@ describe('kernel-mm-lens lint (CLI)', () => {
 
   it('usage errors exit 2 with a message', async () => {
     for (const argv of [['--format', 'xml', newTree], ['--fail-on', 'fatal', newTree], ['--kernel-version', 'six', newTree], [], [path.join(newTree, 'nope')], ['--severity', 'x', newTree]]) {
-      const { code, err } = await run(...argv);
+      const { code, err } = await runLintCli(...argv);
       assert.equal(code, 2, argv.join(' '));
       assert.match(err, /kernel-mm-lens lint: /);
     }
@@ -124,21 +113,21 @@ describe('kernel-mm-lens lint: walking hostile directories', () => {
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('lints C files, skips binary, huge, excluded and non-source files, survives a symlink loop', async () => {
-    const { code, out, err } = await run('--kernel-version', '6.17', '--max-file-size', '1000', '--exclude', 'drivers/staging/**', dir);
+    const { code, out, err } = await runLintCli('--kernel-version', '6.17', '--max-file-size', '1000', '--exclude', 'drivers/staging/**', dir);
     assert.equal(code, 1);
     assert.deepEqual(out.trim().split('\n').map((line) => line.split(': ')[0]), ['mm/a.c:1:25']);
     assert.match(err, /skipped .*mm\/blob\.h: binary \(NUL bytes\)/);
     assert.match(err, /skipped .*mm\/huge\.h: larger than 1000 bytes/);
     assert.match(err, /skipped .*loop: symlink loop/);
     assert.doesNotMatch(err, /staging|notes\.txt/);
-    const withStaging = await run('--kernel-version', '6.17', '--quiet', dir);
+    const withStaging = await runLintCli('--kernel-version', '6.17', '--quiet', dir);
     assert.match(withStaging.out, /drivers\/staging\/b\.c:1:25: error: `pte_devmap\(\)`/);
     assert.equal(withStaging.err, '');
   });
 
   it('the same result with the prefilter in worker threads', async () => {
-    const inline = await run('--kernel-version', '6.17', '--quiet', '--jobs', '0', dir);
-    const threaded = await run('--kernel-version', '6.17', '--quiet', '--jobs', '2', dir);
+    const inline = await runLintCli('--kernel-version', '6.17', '--quiet', '--jobs', '0', dir);
+    const threaded = await runLintCli('--kernel-version', '6.17', '--quiet', '--jobs', '2', dir);
     assert.equal(threaded.out, inline.out);
     assert.ok(inline.out.length > 0);
   });

@@ -3,11 +3,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { PassThrough } from 'stream';
 import { walkLintFiles, walkLintFilesAsync } from '../../server/src/lint/fileWalker';
 import { lintPaths } from '../../server/src/lint/lintRunner';
 import { defaultLintRules } from '../../server/src/lint/rules';
-import { main } from '../../server/src/main';
+import { runLintCli } from './runLintCli';
 
 const fixtures = path.join(__dirname, '..', 'fixtures', 'lint');
 
@@ -32,16 +31,6 @@ function makeTree(): { base: string; tree: string } {
   return { base, tree };
 }
 
-async function runCli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let outText = '';
-  let errText = '';
-  out.on('data', (chunk) => { outText += chunk; });
-  err.on('data', (chunk) => { errText += chunk; });
-  const code = await main(['lint', ...argv], { out, err });
-  return { code, out: outText, err: errText };
-}
 
 describe('lint: a file reachable by several paths', () => {
   let base = '';
@@ -69,7 +58,7 @@ describe('lint: a file reachable by several paths', () => {
   });
 
   it('the CLI prints each finding once, under the real path', async () => {
-    const { code, out, err } = await runCli(tree);
+    const { code, out, err } = await runLintCli(tree);
     assert.equal(code, 1);
     const lines = out.trim().split('\n').map((line) => line.replace(/: (error|note|warning): .*\[/, ': $1: ['));
     assert.deepEqual(lines, [
