@@ -95,38 +95,108 @@ export function sortDefinedNames(data: IndexData, previous?: IndexData): Uint32A
 /**
  * Sorts name ids as compareFolded orders them. A comparator sort of the 3.3 million defined names of a
  * kernel took seconds, mostly waiting on memory (every comparison reads two names at random places), so:
- * a radix sort (LSD, 7-bit digits) on the first eight case-folded bytes, kept in position-parallel words
- * that are read in order, then a comparator sort only inside the runs that share those eight bytes, whose
- * names stay in the CPU cache while they are compared.
+ * a radix sort (LSD, 14-bit digits: two folded bytes) on the first eight case-folded bytes, read once in id
+ * order (the order names are stored in) and kept in position-parallel words; then each run of names
+ * sharing those eight bytes (kernel names share long prefixes: "snd_soc_", "mmSDMA0_"; 2.9 of the 3.3
+ * million names are in such runs) is ordered by its next four bytes as numbers, each group still equal by
+ * the four after those, and so on. 1.7 s with 7-bit digits and a comparator sort of the runs; 1.0 s now.
+ * Returns a new array (the input is left as it was).
  */
 export function sortFolded(ids: Uint32Array, names: FoldedNames): Uint32Array {
   const n = ids.length;
   let head = new Uint32Array(n), tail = new Uint32Array(n);
   for (let k = 0; k < n; k++) { head[k] = names.foldedChunk(ids[k], 0); tail[k] = names.foldedChunk(ids[k], 4); }
-  let idsOut: Uint32Array = new Uint32Array(n), headOut = new Uint32Array(n), tailOut = new Uint32Array(n);
-  const counts = new Int32Array(129);
-  // Least significant digit first: byte 7 (low bits of tail) up to byte 0 (high bits of head); counting sorts are stable.
-  for (let digit = 7; digit >= 0; digit--) {
-    const words = digit < 4 ? head : tail;
-    const shift = 21 - 7 * (digit & 3);
-    counts.fill(0);
-    for (let k = 0; k < n; k++) counts[((words[k] >>> shift) & 127) + 1]++;
-    for (let b = 0; b < 128; b++) counts[b + 1] += counts[b];
+  // The sort moves positions in `ids` (mapped back to ids at the end) with the words of each.
+  let order = new Uint32Array(n);
+  for (let k = 0; k < n; k++) order[k] = k;
+  let orderOut = new Uint32Array(n), headOut = new Uint32Array(n), tailOut = new Uint32Array(n);
+  // Least significant digit first: bytes 6-7 (low half of tail) up to bytes 0-1 (high half of head).
+  // Counting sorts are stable. The four histograms are counted in one pass.
+  const counts = new Int32Array(4 * DIGIT_BUCKETS);
+  for (let k = 0; k < n; k++) {
+    const h = head[k], t = tail[k];
+    counts[t & DIGIT_MASK]++;
+    counts[DIGIT_BUCKETS + (t >>> 14)]++;
+    counts[2 * DIGIT_BUCKETS + (h & DIGIT_MASK)]++;
+    counts[3 * DIGIT_BUCKETS + (h >>> 14)]++;
+  }
+  for (let pass = 0; pass < 4; pass++) {
+    const base = pass * DIGIT_BUCKETS;
+    for (let b = 0, sum = 0; b < DIGIT_BUCKETS; b++) { const c = counts[base + b]; counts[base + b] = sum; sum += c; }
+    const words = pass < 2 ? tail : head;
+    const shift = (pass & 1) * 14;
     for (let k = 0; k < n; k++) {
-      const at = counts[(words[k] >>> shift) & 127]++;
-      idsOut[at] = ids[k]; headOut[at] = head[k]; tailOut[at] = tail[k];
+      const at = counts[base + ((words[k] >>> shift) & DIGIT_MASK)]++;
+      orderOut[at] = order[k]; headOut[at] = head[k]; tailOut[at] = tail[k];
     }
-    [ids, idsOut] = [idsOut, ids];
+    [order, orderOut] = [orderOut, order];
     [head, headOut] = [headOut, head];
     [tail, tailOut] = [tailOut, tail];
   }
-  // Runs sharing the first eight bytes (kernel names share long prefixes: "snd_soc_", "__"), compared in full.
-  const compare = (a: number, b: number) => names.compareFolded(a, b);
+  // Within a run the positions are still in id order (the counting sorts are stable), as equal names must
+  // end up. The spare arrays of the last pass serve as the runs' scratch.
+  const runs = new RunSorter(names, ids, new Int32Array(headOut.buffer), tailOut);
   for (let start = 0, k = 1; k <= n; k++) {
     if (k < n && head[k] === head[start] && tail[k] === tail[start]) continue;
-    if (k - start > 1) ids.subarray(start, k).sort(compare);
+    // A run whose eight bytes include the end of the names holds equal names: id order is their order.
+    if (k - start > 1 && (tail[start] & 127) !== 0) runs.sort(order, start, k, 8);
     start = k;
   }
-  head = tail = idsOut = headOut = tailOut = new Uint32Array(0);
-  return ids;
+  const sorted = orderOut;
+  for (let k = 0; k < n; k++) sorted[k] = ids[order[k]];
+  return sorted;
+}
+
+const DIGIT_BUCKETS = 1 << 14;
+const DIGIT_MASK = DIGIT_BUCKETS - 1;
+
+/** Orders positions order[from, to) of names equal up to `depth` bytes by the folded bytes after that, 4 at a time. */
+class RunSorter {
+  private keysOut = new Int32Array(1024);
+  private readonly counts = new Int32Array(129);
+  constructor(private readonly names: FoldedNames, private readonly idAt: Uint32Array,
+    private readonly keys: Int32Array, private readonly moved: Uint32Array) {}
+
+  sort(order: Uint32Array, from: number, to: number, depth: number): void {
+    const { keys, names, idAt } = this;
+    for (let k = from; k < to; k++) keys[k] = names.foldedChunk(idAt[order[k]], depth);
+    this.sortByKey(order, from, to);
+    for (let start = from, k = from + 1; k <= to; k++) {
+      if (k < to && keys[k] === keys[start]) continue;
+      // Equal four bytes that include the names' end: equal names, left in id order (sortByKey is stable).
+      if (k - start > 1 && (keys[start] & 127) !== 0) this.sort(order, start, k, depth + 4);
+      start = k;
+    }
+  }
+
+  /** Stable sort of order[from, to) by keys[from, to) (keys move with their positions). */
+  private sortByKey(order: Uint32Array, from: number, to: number): void {
+    const { keys, moved } = this;
+    const length = to - from;
+    if (length <= 24) {
+      for (let i = from + 1; i < to; i++) {
+        const key = keys[i], at = order[i];
+        let j = i - 1;
+        while (j >= from && keys[j] > key) { keys[j + 1] = keys[j]; order[j + 1] = order[j]; j--; }
+        keys[j + 1] = key; order[j + 1] = at;
+      }
+      return;
+    }
+    // Larger runs: LSD radix on the 28-bit keys, 7 bits a pass (a small count table per pass).
+    if (this.keysOut.length < length) this.keysOut = new Int32Array(Math.max(length, this.keysOut.length * 2));
+    const keysOut = this.keysOut;
+    const counts = this.counts;
+    for (let shift = 0; shift < 28; shift += 7) {
+      counts.fill(0);
+      for (let k = from; k < to; k++) counts[((keys[k] >>> shift) & 127) + 1]++;
+      if (counts[((keys[from] >>> shift) & 127) + 1] === length) continue; // one digit for all: nothing to move
+      for (let b = 0; b < 128; b++) counts[b + 1] += counts[b];
+      for (let k = from; k < to; k++) {
+        const at = counts[(keys[k] >>> shift) & 127]++;
+        moved[at] = order[k]; keysOut[at] = keys[k];
+      }
+      order.set(moved.subarray(0, length), from);
+      keys.set(keysOut.subarray(0, length), from);
+    }
+  }
 }
