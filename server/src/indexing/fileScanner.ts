@@ -74,10 +74,10 @@ function escapeRegExp(text: string): string {
 export function scanTree(root: string, options: ScanOptions, log: (message: string) => void = () => undefined): ScanResult {
   const walk = walkTree(root, options, log);
   if (options.statFiles === false) return walk.unstated();
-  for (const candidate of walk.candidates) {
+  for (const rel of walk.candidates) {
     let stat: fs.Stats;
-    try { stat = fs.statSync(candidate.full); } catch (err) { walk.vanished(candidate.rel, err); continue; }
-    walk.accept(candidate.rel, stat);
+    try { stat = fs.statSync(walk.fullPath(rel)); } catch (err) { walk.vanished(rel, err); continue; }
+    walk.accept(rel, stat);
   }
   return walk.result();
 }
@@ -88,7 +88,10 @@ function walkTree(root: string, options: ScanOptions, log: (message: string) => 
   const files: ScannedFile[] = [];
   const skipped: ScanResult['skipped'] = [];
   const seenRealPaths = new Set<string>();
-  const candidates: Array<{ rel: string; full: string }> = [];
+  const candidates: string[] = [];
+  // Joined by hand, and only where a path is opened: path.join for each of 80k entries was a tenth of the walk.
+  const rootPrefix = root.endsWith(path.sep) ? root : root + path.sep;
+  const fullPath = (rel: string) => rootPrefix + rel;
   const skip = (file: string, reason: string) => { skipped.push({ file, reason }); log(`skipped ${file}: ${reason}`); };
 
   try {
@@ -101,7 +104,7 @@ function walkTree(root: string, options: ScanOptions, log: (message: string) => 
     const dirRel = pending.pop()!;
     let entries: fs.Dirent[];
     try {
-      entries = fs.readdirSync(path.join(root, dirRel), { withFileTypes: true });
+      entries = fs.readdirSync(dirRel ? fullPath(dirRel) : root, { withFileTypes: true });
     } catch (err) {
       skip(dirRel || '.', `cannot read folder (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
       continue;
@@ -110,12 +113,12 @@ function walkTree(root: string, options: ScanOptions, log: (message: string) => 
     for (const entry of entries) {
       const rel = dirRel ? `${dirRel}/${entry.name}` : entry.name;
       if (entry.isDirectory() && ALWAYS_EXCLUDED_DIRS.has(entry.name)) continue;
-      if (/[\n\r]/.test(entry.name)) { skip(JSON.stringify(rel), 'line break in the file name'); continue; }
+      if (entry.name.includes('\n') || entry.name.includes('\r')) { skip(JSON.stringify(rel), 'line break in the file name'); continue; }
       if (excluded(rel)) continue;
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
-      const full = path.join(root, rel);
       if (entry.isSymbolicLink()) {
+        const full = fullPath(rel);
         let real: string;
         let stat: fs.Stats;
         try { real = fs.realpathSync.native(full); stat = fs.statSync(real); } catch (err) {
@@ -131,18 +134,19 @@ function walkTree(root: string, options: ScanOptions, log: (message: string) => 
       } else if (isDir) {
         // Bind mounts can still repeat a folder: dedupe folders by device and inode (cheaper than realpath).
         let stat: fs.Stats;
-        try { stat = fs.statSync(full); } catch { continue; }
+        try { stat = fs.statSync(fullPath(rel)); } catch { continue; }
         const identity = `${stat.dev}:${stat.ino}`;
         if (seenRealPaths.has(identity)) continue;
         seenRealPaths.add(identity);
       }
       if (isDir) { pending.push(rel); continue; }
       if (!isFile || !kindOfFile(entry.name)) continue;
-      candidates.push({ rel, full });
+      candidates.push(rel);
     }
   }
   return {
     candidates,
+    fullPath,
     vanished(rel: string, err: unknown) { skip(rel, `vanished or unreadable (${(err as NodeJS.ErrnoException).code ?? String(err)})`); },
     accept(rel: string, stat: fs.Stats) {
       if (!stat.isFile()) return;
@@ -150,7 +154,7 @@ function walkTree(root: string, options: ScanOptions, log: (message: string) => 
       files.push({ file: rel, size: stat.size, mtimeMs: stat.mtimeMs });
     },
     unstated(): ScanResult {
-      const listed = candidates.map(({ rel }) => ({ file: rel, size: -1, mtimeMs: -1 }));
+      const listed = candidates.map((rel) => ({ file: rel, size: -1, mtimeMs: -1 }));
       listed.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
       return { files: listed, skipped };
     },
