@@ -3,19 +3,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { PassThrough } from 'stream';
 import { notesCommand } from '../../server/src/cli/notesCommand';
 import { NotesService } from '../../server/src/notes/service';
-
-function capture() {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let outText = '';
-  let errText = '';
-  out.on('data', (c) => { outText += c; });
-  err.on('data', (c) => { errText += c; });
-  return { io: { out, err }, text: () => outText, errors: () => errText };
-}
+import { captureIo as capture } from '../captureIo';
 
 test('notes export prints the reply format re-anchored against the tree; list reports orphans', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kml-notescli-'));

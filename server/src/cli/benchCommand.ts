@@ -62,7 +62,7 @@ export const benchCommand: CliCommand = {
     for (const f of scan.files) { try { fs.readFileSync(path.join(root, f.file)); } catch { /* vanished: both tools skip it */ } }
     say(`bench: page cache warmed (${((performance.now() - warmStart) / 1000).toFixed(1)} s)`);
     // The cold index is compared in alternating order (ctags, ours, ours, ctags, ...) and the ratio is that of
-    // the sums: a VM whose speed drifts during the run (±25 % within minutes here) weighs on both tools alike.
+    // the means: a VM whose speed drifts during the run (±25 % within minutes here) weighs on both tools alike.
     const rounds = Math.max(1, Number(stringOption(args, 'cold-rounds') ?? 2) | 0);
     const ctagsRuns: Timed[] = [];
     const coldRuns: Timed[] = [];
