@@ -90,10 +90,7 @@ export class BatchPacker {
 
   /** The batch, with copies of exactly the used parts (the arrays are transferred to the main thread). */
   finishBatch(): PackedBatch {
-    const names = this.collector.names;
-    const { bytes, ends } = names.namesFrom(0);
-    const hashes = new Int32Array(ends.length);
-    for (let id = 0; id < ends.length; id++) hashes[id] = names.hashOf(id);
+    const { bytes, ends, hashes } = this.collector.names.finish();
     const batch: PackedBatch = {
       nameBytes: bytes,
       nameEnds: ends,

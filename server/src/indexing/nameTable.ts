@@ -121,30 +121,6 @@ export class NameTable extends NameBytes {
     return id;
   }
 
-  /**
-   * Id of `text.slice(start, end)`, adding it if new, without creating a string for names already known
-   * (the bulk pass meets 40+ million identifier occurrences and only a few million distinct names).
-   */
-  internRange(text: string, start: number, end: number, hash = hashRange(text, start, end)): number {
-    const h = hash >>> 0;
-    const mask = this.slots.length - 1;
-    const length = end - start;
-    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
-      const id = this.slots[slot];
-      if (id < 0) break;
-      const at = this.offsets[id];
-      if (this.offsets[id + 1] - at !== length) continue;
-      let k = 0;
-      while (k < length) { const c = text.charCodeAt(start + k); if (this.bytes[at + k] !== (c < 128 ? c : 63)) break; k++; }
-      if (k === length) return id;
-    }
-    // New name: stored straight from the text (no string is created).
-    const id = this.addName(length, h);
-    const at = this.offsets[id];
-    for (let k = 0; k < length; k++) { const c = text.charCodeAt(start + k); this.bytes[at + k] = c < 128 ? c : 63; }
-    return id;
-  }
-
   /** Id of the name stored as bytes[start, end) (names sent by a worker as bytes), adding it if new. */
   internBytes(source: Uint8Array, start: number, end: number, hash?: number): number {
     let h = 0x811c9dc5;
@@ -185,14 +161,6 @@ export class NameTable extends NameBytes {
     this.offsets[id + 1] = this.used;
     if (freeSlot >= 0) this.slots[freeSlot] = id; else this.place(id, hash);
     return id;
-  }
-
-  /** Names id..size-1 as bytes and end offsets relative to the first (what a worker sends the main thread). */
-  namesFrom(id: number): { bytes: Uint8Array; ends: Uint32Array } {
-    const base = this.offsets[id];
-    const ends = new Uint32Array(this.count - id);
-    for (let k = id; k < this.count; k++) ends[k - id] = this.offsets[k + 1] - base;
-    return { bytes: this.bytes.slice(base, this.offsets[this.count]), ends };
   }
 
   /** Makes room for about `names` names without rehashing on the way (sizing from the tree's bytes). */
@@ -262,13 +230,6 @@ export class NameTable extends NameBytes {
     for (let k = this.offsets[id]; k < this.offsets[id + 1]; k++) h = Math.imul(h ^ this.bytes[k], 0x01000193);
     return h >>> 0;
   }
-}
-
-/** FNV-1a of text[start, end) as the table hashes names (identifiers are ASCII, so char codes are bytes). */
-export function hashRange(text: string, start: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (let k = start; k < end; k++) { const c = text.charCodeAt(k); h = Math.imul(h ^ (c < 128 ? c : 63), 0x01000193); }
-  return h >>> 0;
 }
 
 function hashString(name: string): number {

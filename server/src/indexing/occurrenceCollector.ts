@@ -10,8 +10,8 @@
  *   occurrence start per name [identCount + 1]    (records of the file's k-th name: start[k] .. start[k+1])
  *   records                   [occurrenceCount × 2]: line | flags, column | scope index << 16
  */
-import { NameTable } from './nameTable';
-import { C_KEYWORDS, TokenScratch, type TokenStream } from '../parsing/lexer';
+import { BatchNames, KEYWORD_COUNT } from './batchNames';
+import { TokenScratch, type TokenStream } from '../parsing/lexer';
 
 export const OCC_BLOCK_MAGIC = 0x314f4d4b; // 'KMO1'
 export const OCC_HEADER_WORDS = 4;
@@ -20,19 +20,16 @@ export const OCC_FLAG_CALL = 1 << 24;
 export const OCC_FLAG_PREPROCESSOR = 1 << 25;
 export const OCC_FLAG_DEFINITION = 1 << 26;
 const MAX_16 = 0xffff;
-const FILE_CACHE_SIZE = 1 << 12;
-const FILE_CACHE_MASK = FILE_CACHE_SIZE - 1;
-const FILE_CACHE_FILL = (FILE_CACHE_SIZE * 3) >> 2;
-const CACHE_STRIDE = 8;
+/** Per-file cache sizes: about half the file's token count, so a typical file's cache stays in L1. */
+const FILE_CACHE_MIN = 1 << 8;
+const FILE_CACHE_MAX = 1 << 12;
+const CACHE_STRIDE = 4; // hash, hash2, epoch << 8 | length, id
+/** Longer names are not cached (their length does not fit the stamp's low byte). */
+const CACHE_MAX_LENGTH = 0xff;
+/** Epochs wrap before epoch << 8 leaves the positive int32 range (then the cache is cleared). */
+const EPOCH_LIMIT = 1 << 23;
 
-/** Name ids below this count are C keywords (the table is seeded with them), so "is a keyword" is one comparison. */
-export function seededNameTable(): NameTable {
-  const table = new NameTable();
-  table.reserve(1 << 16);
-  for (const keyword of C_KEYWORDS) table.intern(keyword);
-  return table;
-}
-export const KEYWORD_COUNT = C_KEYWORDS.size;
+export { KEYWORD_COUNT };
 
 /** Views into the collector's reused arrays: valid until the next file (the batch packer copies them). */
 export interface FinishedFile {
@@ -44,7 +41,7 @@ export interface FinishedFile {
 }
 
 export class OccurrenceCollector {
-  names: NameTable;
+  readonly names = new BatchNames();
   /** The bulk pass's token arrays, reused for every file this collector sees. */
   readonly tokenScratch = new TokenScratch();
   private stamp = new Int32Array(1 << 16);
@@ -62,17 +59,18 @@ export class OccurrenceCollector {
   private blockScratch = new Uint32Array(1 << 16);
   private fillScratch = new Uint32Array(1 << 12);
   private tokens: TokenStream | undefined;
-  // A small per-file cache in front of the big name table: a file repeats its names (700 occurrences of
-  // about 230 names on average), and the cache stays in the CPU cache where the table (millions of names) does not.
-  // Entries are interleaved (stamp, hash, hash2, length, id: one cache line per probe, not five).
-  private readonly cache = new Int32Array(FILE_CACHE_SIZE * CACHE_STRIDE);
+  // A small per-file cache in front of the batch's name table: a file repeats its names (700 occurrences of
+  // about 230 names on average). Entries are 16 bytes, stamped with the file's epoch (older entries count as empty).
+  private readonly cache = new Int32Array(FILE_CACHE_MAX * CACHE_STRIDE);
+  private cacheMask = FILE_CACHE_MIN - 1;
+  private cacheFill = 0;
   private cacheCount = 0;
+  private cacheEpoch = 0;
+  private cacheStamp = 0;
 
-  constructor(names: NameTable = seededNameTable()) { this.names = names; }
-
-  /** Starts over with an empty table (one per batch, so it stays small enough for the CPU cache). */
+  /** Starts over with an empty name table (one per batch, so it stays small enough for the CPU cache). */
   resetNames(): void {
-    this.names = seededNameTable();
+    this.names.reset();
     this.stamp = new Int32Array(1 << 16);
     this.localIndex = new Int32Array(1 << 16);
     // The epoch keeps counting: the per-file cache must not mistake an old file's entries for this table's.
@@ -81,6 +79,12 @@ export class OccurrenceCollector {
   beginFile(tokens: TokenStream): void {
     this.tokens = tokens;
     this.epoch++;
+    if (++this.cacheEpoch === EPOCH_LIMIT) { this.cache.fill(0); this.cacheEpoch = 1; }
+    this.cacheStamp = this.cacheEpoch << 8;
+    let size = FILE_CACHE_MIN;
+    while (size < FILE_CACHE_MAX && size < tokens.count >> 1) size <<= 1;
+    this.cacheMask = size - 1;
+    this.cacheFill = (size * 3) >> 2;
     this.cacheCount = 0;
     this.identCount = 0;
     this.occurrenceCount = 0;
@@ -90,26 +94,29 @@ export class OccurrenceCollector {
   }
 
   /**
-   * Name id of identifier token `i` of the current file; ids below KEYWORD_COUNT are keywords. Within one
-   * file the cache trusts the lexer's two 32-bit hashes plus the length (a false match needs a 64-bit
-   * collision among a file's few hundred names); the name table itself always compares the bytes.
+   * Name id of identifier token `i` of the current file; ids below KEYWORD_COUNT are keywords. The cache,
+   * like the batch table behind it, trusts the lexer's two 32-bit hashes plus the length (see batchNames.ts).
    */
   idOfToken(tokens: TokenStream, i: number): number {
     const h = tokens.hash[i];
     const h2 = tokens.hash2[i];
     const start = tokens.start[i];
     const length = tokens.end[i] - start;
-    const epoch = this.epoch;
+    if (length > CACHE_MAX_LENGTH) return this.names.internRange(tokens.text, start, start + length, h, h2);
+    const fileStamp = this.cacheStamp;
+    const stamp = fileStamp | length;
     const cache = this.cache;
-    for (let slot = h & FILE_CACHE_MASK; ; slot = (slot + 1) & FILE_CACHE_MASK) {
+    const mask = this.cacheMask;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
       const at = slot * CACHE_STRIDE;
-      if (cache[at] !== epoch) {
-        const id = this.names.internRange(tokens.text, start, start + length, h);
-        if (++this.cacheCount > FILE_CACHE_FILL) return id; // a file with thousands of names: the cache stays sparse
-        cache[at] = epoch; cache[at + 1] = h; cache[at + 2] = h2; cache[at + 3] = length; cache[at + 4] = id;
+      const stored = cache[at + 2];
+      if (stored === stamp && cache[at] === h && cache[at + 1] === h2) return cache[at + 3];
+      if ((stored & ~CACHE_MAX_LENGTH) !== fileStamp) {
+        const id = this.names.internRange(tokens.text, start, start + length, h, h2);
+        if (++this.cacheCount > this.cacheFill) return id; // more names than the cache was sized for: it stays sparse
+        cache[at] = h; cache[at + 1] = h2; cache[at + 2] = stamp; cache[at + 3] = id;
         return id;
       }
-      if (cache[at + 1] === h && cache[at + 2] === h2 && cache[at + 3] === length) return cache[at + 4];
     }
   }
 
