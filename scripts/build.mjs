@@ -6,6 +6,8 @@ import { cpSync, mkdirSync, rmSync, existsSync, readFileSync, writeFileSync } fr
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { createHash } from 'node:crypto';
+import { parse as parseYaml } from 'yaml';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
@@ -46,6 +48,13 @@ cpSync(grammarWasm, join(dist, 'tree-sitter-c.wasm'));
 
 // Knowledge data is loaded at run time, so adding a catalog entry or a rule is a data change only.
 cpSync(join(root, 'server/data'), join(dist, 'data'), { recursive: true });
+// Every index worker loads the name generators: a JSON twin spares each one the YAML parser (see
+// server/src/dataDocument.ts; the twin is used only while its hash matches the YAML text beside it).
+for (const name of ['name-generators.yaml']) {
+  const text = readFileSync(join(root, 'server/data', name), 'utf8');
+  const twin = { sourceSha1: createHash('sha1').update(text, 'utf8').digest('hex'), document: parseYaml(text) };
+  writeFileSync(join(dist, 'data', name.replace(/\.ya?ml$/, '') + '.json'), JSON.stringify(twin));
+}
 
 // Webview-side scripts (optional until the diagram view exists).
 const webviewEntry = join(root, 'media/src/diagramView.ts');

@@ -1,7 +1,6 @@
-import * as fs from 'fs';
 import * as path from 'path';
-import { parse as parseYaml } from 'yaml';
 import { dataDir } from '../paths';
+import { readDataDocument } from '../dataDocument';
 
 /**
  * Names defined by generator macros (PAGEFLAG, SYSCALL_DEFINE3, DEFINE_MUTEX, ...), described as data in
@@ -151,7 +150,7 @@ export function loadNameGenerators(file?: string): Map<string, CompiledGenerator
   // Called for every macro invocation of a 60k-file tree: resolve the data path only on the first call.
   if (!loaded) {
     const source = file ?? path.join(dataDir(), 'name-generators.yaml');
-    loaded = compileNameGenerators(parseYaml(fs.readFileSync(source, 'utf8')), source);
+    loaded = compileNameGenerators(readDataDocument(source), source);
   }
   return loaded;
 }
