@@ -46,6 +46,8 @@ export class OccurrenceCollector {
   readonly tokenScratch = new TokenScratch();
   private stamp = new Int32Array(1 << 16);
   private localIndex = new Int32Array(1 << 16);
+  /** Word classes of the batch's names (declarationWords.ts), computed once per name and batch; 0: not yet. */
+  private wordClasses = new Uint16Array(1 << 16);
   private epoch = 0;
   private identCount = 0;
   private fileIdents: Uint32Array = new Uint32Array(1 << 12);
@@ -73,6 +75,7 @@ export class OccurrenceCollector {
     this.names.reset();
     this.stamp = new Int32Array(1 << 16);
     this.localIndex = new Int32Array(1 << 16);
+    this.wordClasses = new Uint16Array(1 << 16);
     // The epoch keeps counting: the per-file cache must not mistake an old file's entries for this table's.
   }
 
@@ -139,6 +142,12 @@ export class OccurrenceCollector {
       this.fileIdents[this.identCount++] = id;
     }
     return this.localIndex[id];
+  }
+
+  wordClass(id: number): number { return id < this.wordClasses.length ? this.wordClasses[id] : 0; }
+  setWordClass(id: number, cls: number): void {
+    if (id >= this.wordClasses.length) { let size = this.wordClasses.length; while (size <= id) size *= 2; const next = new Uint16Array(size); next.set(this.wordClasses); this.wordClasses = next; }
+    this.wordClasses[id] = cls;
   }
 
   markDefinition(token: number): void { this.definitionMarks[token] = 1; }

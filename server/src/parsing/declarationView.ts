@@ -3,8 +3,20 @@
  * declarator is the declared name, and matching parentheses, all over lists of token indices in which
  * negative entries mark brace bodies the extractor already consumed.
  */
-import { TokenKind, C_KEYWORDS, type TokenStream } from './lexer';
-import { ATTRIBUTE_CALLS, TRAILING_ATTRIBUTES } from './declarationWords';
+import { TokenKind, type TokenStream } from './lexer';
+import {
+  classifyWord, WORD_AGGREGATE, WORD_ATTRIBUTE_CALL, WORD_KEYWORD, WORD_TRAILING_ATTRIBUTE,
+} from './declarationWords';
+
+/**
+ * Where word classes are remembered per name (the bulk pass's collector: per batch, by name id), so a
+ * declaration's keyword and attribute tests need no substring, Set lookup or regex for each token.
+ */
+export interface WordClassMemo {
+  idOfToken(tokens: TokenStream, i: number): number;
+  wordClass(id: number): number;
+  setWordClass(id: number, cls: number): void;
+}
 
 /** Marker in a declaration token list for a brace body already consumed (`struct {...}` or `= {...}`). */
 export const BODY_MARKER = -1;
@@ -12,8 +24,20 @@ export const BODY_MARKER = -1;
 export const INITIALIZER_MARKER = -2;
 
 export class DeclarationView {
-  private readonly text: string;
-  constructor(private readonly tokens: TokenStream) { this.text = tokens.text; }
+  constructor(private readonly tokens: TokenStream, private readonly memo?: WordClassMemo,
+    private readonly isGenerator?: (word: string) => boolean) {}
+
+  /** Classes of token i (WORD_* flags of declarationWords.ts); 0 for anything but an identifier. */
+  wordClass(i: number): number {
+    if (i < 0 || this.tokens.kind[i] !== TokenKind.Identifier) return 0;
+    const memo = this.memo;
+    if (!memo) return classifyWord(this.textOf(i), this.isGenerator);
+    const id = memo.idOfToken(this.tokens, i);
+    let cls = memo.wordClass(id);
+    if (cls === 0) { cls = classifyWord(this.textOf(i), this.isGenerator); memo.setWordClass(id, cls); }
+    return cls;
+  }
+  isWord(i: number, classes: number): boolean { return (this.wordClass(i) & classes) !== 0; }
 
   /** Single-character punctuation test without creating strings (the hot path of the whole-tree pass). */
   isChar(i: number, code: number): boolean {
@@ -24,17 +48,14 @@ export class DeclarationView {
   }
   textOf(i: number): string { return this.tokens.tokenText(i); }
   isAggregateKeyword(i: number): boolean {
-    if (!this.isIdentifier(i)) return false;
-    const word = this.textOf(i);
-    return word === 'struct' || word === 'union' || word === 'enum';
+    return this.isWord(i, WORD_AGGREGATE);
   }
   /** Index in `decl` of the function name: the first `name (` that is not an attribute macro. */
   functionNameIndex(decl: number[]): number {
     for (let k = 0; k + 1 < decl.length; k++) {
       const t = decl[k];
       if (t < 0 || !this.isIdentifier(t) || decl[k + 1] < 0 || !this.isChar(decl[k + 1], 40)) continue;
-      const word = this.textOf(t);
-      if (C_KEYWORDS.has(word) || ATTRIBUTE_CALLS.has(word)) { k = Math.max(k, this.matchingParen(decl, k + 1)); continue; }
+      if (this.isWord(t, WORD_KEYWORD | WORD_ATTRIBUTE_CALL)) { k = Math.max(k, this.matchingParen(decl, k + 1)); continue; }
       return k;
     }
     return -1;
@@ -59,7 +80,7 @@ export class DeclarationView {
     for (let k = 0; k + 2 < segment.length; k++) {
       if (segment[k] >= 0 && this.isChar(segment[k], 40) && segment[k + 1] >= 0 && this.isChar(segment[k + 1], 42)) {
         for (let m = k + 2; m < segment.length && segment[m] >= 0 && !this.isChar(segment[m], 41); m++) {
-          if (this.isIdentifier(segment[m]) && !C_KEYWORDS.has(this.textOf(segment[m])) && !TRAILING_ATTRIBUTES.test(this.textOf(segment[m]))) {
+          if (this.isIdentifier(segment[m]) && !this.isWord(segment[m], WORD_KEYWORD | WORD_TRAILING_ATTRIBUTE)) {
             let last = m;
             while (m + 1 < segment.length && this.isIdentifier(segment[m + 1])) last = ++m;
             return segment[last];
@@ -81,8 +102,7 @@ export class DeclarationView {
       if (depth > 0) continue;
       if (this.isChar(t, 61) || this.isChar(t, 58)) break;
       if (!this.isIdentifier(t)) continue;
-      const word = this.textOf(t);
-      if (C_KEYWORDS.has(word) || TRAILING_ATTRIBUTES.test(word)) continue;
+      if (this.isWord(t, WORD_KEYWORD | WORD_TRAILING_ATTRIBUTE)) continue;
       const next = k + 1 < segment.length ? segment[k + 1] : -1;
       if (next >= 0 && this.isChar(next, 40)) continue; // attribute macro with arguments
       candidate = t;
@@ -90,7 +110,7 @@ export class DeclarationView {
     }
     // With the type in the segment there must be a type name before the declarator (`struct foo;` has none).
     const hasAggregateType = segment.some((t) => t === BODY_MARKER) || segment.some((t) => t >= 0 && this.isAggregateKeyword(t));
-    if (hasType && candidates < 2 && !hasAggregateType && !segment.some((t) => t >= 0 && this.isIdentifier(t) && C_KEYWORDS.has(this.textOf(t)))) return -1;
+    if (hasType && candidates < 2 && !hasAggregateType && !segment.some((t) => t >= 0 && this.isWord(t, WORD_KEYWORD))) return -1;
     if (hasType && hasAggregateType && !segment.includes(BODY_MARKER)) {
       // `struct foo;` or `struct foo bar;`: the aggregate's tag is not the declarator.
       const tagIndex = segment.findIndex((t) => t >= 0 && this.isAggregateKeyword(t));

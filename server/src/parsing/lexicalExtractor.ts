@@ -10,6 +10,7 @@ import { tokenize, TokenKind, FLAG_DEAD, FLAG_PREPROCESSOR, C_KEYWORDS, type Tok
 import type { DefinitionKind, Reference } from '../indexing/types';
 import type { ExtractOptions, LexicalDefinition, LexicalExtraction } from './lexicalTypes';
 import { DeclarationView, BODY_MARKER, INITIALIZER_MARKER } from './declarationView';
+import { WORD_ALL_CAPS, WORD_EXTERN, WORD_GENERATOR, WORD_MACRO_NAME, WORD_STATIC, WORD_TYPEDEF } from './declarationWords';
 import { KEYWORD_COUNT, OCC_FLAG_CALL, OCC_FLAG_PREPROCESSOR, type OccurrenceCollector } from '../indexing/occurrenceCollector';
 
 export { normalizeSignature } from './declarationWords';
@@ -69,7 +70,7 @@ class LexicalExtractor {
 
   constructor(private readonly tokens: TokenStream, private readonly options: ExtractOptions) {
     this.text = tokens.text;
-    this.view = new DeclarationView(tokens);
+    this.view = new DeclarationView(tokens, options.collector, options.isGenerator);
     this.collector = options.collector;
     if (options.references && !this.collector) this.references = [];
   }
@@ -292,7 +293,7 @@ class LexicalExtractor {
 
   /** `SOME_MACRO(args)` alone on its lines, with the next declaration starting on a new line: no semicolon to wait for. */
   private isUnterminatedMacroLine(macroToken: number, close: number, next: number): boolean {
-    if (!/^[A-Z][A-Z0-9_]*$/.test(this.view.textOf(macroToken)) || next < 0) return false;
+    if (!this.view.isWord(macroToken, WORD_MACRO_NAME) || next < 0) return false;
     if (this.tokens.line[next] === this.tokens.line[close]) return false;
     return !(this.view.isChar(next, 59) || this.view.isChar(next, 44) || this.view.isChar(next, 61) || this.view.isChar(next, 40) || this.view.isChar(next, 123));
   }
@@ -335,7 +336,7 @@ class LexicalExtractor {
         const nameToken = decl[nameIndex];
         if (this.expandGenerator(decl.slice(nameIndex), i, true)) return;
         const closeParen = this.view.matchingParen(decl, nameIndex + 1);
-        const isAllCaps = /^[A-Z0-9_]+$/.test(this.view.textOf(nameToken));
+        const isAllCaps = this.view.isWord(nameToken, WORD_ALL_CAPS);
         if (nameIndex === 0 && isAllCaps) {
           // An unknown macro that defines a function body: attribute the body's calls to it, define nothing.
           const name = this.view.textOf(nameToken);
@@ -343,7 +344,7 @@ class LexicalExtractor {
         } else {
           const sigEnd = closeParen >= 0 ? this.tokens.end[decl[closeParen]] : this.tokens.end[nameToken];
           const definition = this.addDefinition(nameToken, 'function', decl[0], i, this.tokens.start[decl[0]], sigEnd, this.declarationDoc);
-          definition.isStatic = decl.some((t) => t >= 0 && this.view.textOf(t) === 'static');
+          definition.isStatic = decl.some((t) => this.view.isWord(t, WORD_STATIC));
           const name = this.view.textOf(nameToken);
           this.pushScope(scopeOf({ kind: 'function', name, definition, scopeIndex: this.functionScope(name) }));
         }
@@ -377,8 +378,8 @@ class LexicalExtractor {
   private expandGenerator(decl: number[], bodyOrEnd: number, opensBody: boolean): boolean {
     const generators = this.options.generators;
     if (!generators || decl.length < 3 || !this.view.isIdentifier(decl[0])) return false;
+    if (!this.view.isWord(decl[0], WORD_GENERATOR)) return false;
     const macro = this.view.textOf(decl[0]);
-    if (this.options.isGenerator && !this.options.isGenerator(macro)) return false;
     const close = this.view.matchingParen(decl, 1);
     if (close < 0) return false;
     const args: string[] = [];
@@ -428,23 +429,23 @@ class LexicalExtractor {
       return;
     }
     const inAggregate = scope?.kind === 'struct' || scope?.kind === 'union';
-    const isTypedef = this.view.textOf(first) === 'typedef';
+    const isTypedef = this.view.isWord(first, WORD_TYPEDEF);
     const functionIndex = isTypedef ? -1 : this.view.functionNameIndex(decl);
     // `static DEFINE_MUTEX(x);`, `DECLARE_BITMAP(bits, N);`: generator macros define their names.
     if (functionIndex >= 0 && this.expandGenerator(decl.slice(functionIndex), endToken, false)) return;
     if (!inAggregate && functionIndex >= 0 && !this.view.isFunctionPointerDeclarator(decl, functionIndex)) {
       const nameToken = decl[functionIndex];
-      const isMacroUse = functionIndex === 0 || /^[A-Z0-9_]+$/.test(this.view.textOf(nameToken));
+      const isMacroUse = functionIndex === 0 || this.view.isWord(nameToken, WORD_ALL_CAPS);
       if (!isMacroUse) {
         const close = this.view.matchingParen(decl, functionIndex + 1);
         const definition = this.addDefinition(nameToken, 'prototype', first, endToken, this.tokens.start[first], this.tokens.end[decl[close >= 0 ? close : functionIndex]], this.declarationDoc);
         definition.isDeclaration = true;
-        definition.isStatic = decl.some((t) => t >= 0 && this.view.textOf(t) === 'static');
+        definition.isStatic = decl.some((t) => this.view.isWord(t, WORD_STATIC));
       }
       return;
     }
     // Variables, typedefs and fields: one name per comma-separated declarator.
-    const isExtern = this.view.textOf(first) === 'extern';
+    const isExtern = this.view.isWord(first, WORD_EXTERN);
     let segmentStart = 0;
     let depth = 0;
     const segments: number[][] = [];
@@ -464,7 +465,7 @@ class LexicalExtractor {
       const definition = this.addDefinition(nameToken, kind, first, endToken, sigStart, this.tokens.end[nameToken], this.declarationDoc, inAggregate ? scope?.name : undefined);
       if (kind === 'variable') {
         definition.isDeclaration = isExtern;
-        definition.isStatic = decl.some((t) => t >= 0 && this.view.textOf(t) === 'static');
+        definition.isStatic = decl.some((t) => this.view.isWord(t, WORD_STATIC));
       }
     });
   }
