@@ -50,7 +50,7 @@ test('a batch table gives keywords the lowest ids and every other name one id, t
   assert.equal(names.intern('name_0'), KEYWORD_COUNT);
 });
 
-test('names of many files in one batch: per-file caches of every size give the ids the batch table gives', () => {
+test('names of many files in one batch: the worker\'s name-id cache gives the ids the batch table gives', () => {
   const packer = new BatchPacker();
   packer.startBatch();
   // A small file, a file with more distinct names than its cache is sized for, and the small file again.
@@ -70,7 +70,7 @@ test('names of many files in one batch: per-file caches of every size give the i
   }
   assert.deepEqual(identsOf[0], ['shared_helper', 'a', 'other_helper']);
   assert.deepEqual(identsOf[2], identsOf[0], 'the same file later in the batch gets the same names');
-  assert.equal(identsOf[1].length, 6001, 'v*, w* and shared_helper, though the cache holds only 3072 names');
+  assert.equal(identsOf[1].length, 6001, 'v*, w* and shared_helper: many names share cache entries');
   assert.equal(new Set(identsOf[1]).size, identsOf[1].length);
   assert.ok(identsOf[1].includes('w2999') && identsOf[1].includes('shared_helper'));
   assert.equal(new Set([...batch.nameEnds].map((_, id) => nameOf(id))).size, batch.nameEnds.length, 'every name once in the batch');
