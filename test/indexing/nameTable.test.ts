@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NameTable } from '../../server/src/indexing/nameTable';
 import { sortFolded } from '../../server/src/indexing/nameOrder';
+import { startIndexWorker } from '../../server/src/indexing/workerPool';
 
 function randomNames(count: number, seed: number): string[] {
   const alphabet = 'abcdefgABCDEFG_01';
@@ -64,6 +65,21 @@ test('the cold-build name sort on a worker thread gives the order the main threa
   const inThread = sortDefinedNames(index.data);
   assert.ok(inThread.length > 40);
   assert.deepEqual([...offThread], [...inThread]);
+});
+
+test('a sort worker started ahead (while the last batches are read) is used for the name sort', async () => {
+  const { buildIndexForTests } = await import('../../server/src/indexing/testing');
+  const { sortDefinedNames, sortDefinedNamesOffThread } = await import('../../server/src/indexing/nameOrder');
+  const path = await import('path');
+  const index = await buildIndexForTests(path.join(__dirname, '..', 'fixtures', 'idioms'));
+  const log: string[] = [];
+  const ahead = startIndexWorker();
+  ahead.unref();
+  const sorted = await sortDefinedNamesOffThread(index.data, (line) => log.push(line), ahead).ready;
+  assert.deepEqual(log, [], 'no fallback to the main thread');
+  assert.deepEqual([...sorted], [...sortDefinedNames(index.data)]);
+  const exited = await Promise.race([new Promise((resolve) => ahead.once('exit', () => resolve(true))), new Promise((resolve) => setTimeout(() => resolve(false), 5000).unref())]);
+  assert.equal(ahead.threadId === -1 || exited, true, 'the worker is stopped once it has answered');
 });
 
 test('a table reserved larger than needed is persisted and reloaded at its own size, and still finds every name', () => {

@@ -115,6 +115,18 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
   }
   const builder = new IndexDataBuilder(scan.files, previous, writer);
   let extraction: { cancelled: boolean } = { cancelled: false };
+  // A cold build sorts its names on a worker thread at the end: it is started while the last batches are read.
+  let sortWorker: Worker | undefined;
+  const startSortWorker = () => {
+    if (previous || sortWorker) return;
+    try {
+      sortWorker = startIndexWorker();
+      sortWorker.on('error', (err) => log(`name sort worker failed while starting: ${err.message}`));
+      sortWorker.unref(); // idle until the sort: never what keeps the process alive
+    } catch {
+      sortWorker = undefined; // the sort starts its own
+    }
+  };
   const phaseStart = performance.now();
   const scanSeconds = (phaseStart - started) / 1000;
   try {
@@ -135,13 +147,15 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
       workers: options.workers,
       isCancelled: options.isCancelled,
       onBatch: (batch) => builder.addBatch(batch, (file, error) => log(`skipped ${file}: ${error}`)),
+      onAllDispatched: startSortWorker,
       onProgress: (done, total) => options.onProgress?.(`indexing ${done}/${total} files`, total === 0 ? 100 : Math.floor((done * 100) / total)),
     });
   } catch (err) {
     writer?.abort();
+    void sortWorker?.terminate();
     throw err;
   }
-  if (extraction.cancelled) { writer?.abort(); return { index: undefined, cancelled: true, stats: emptyStats() }; }
+  if (extraction.cancelled) { writer?.abort(); void sortWorker?.terminate(); return { index: undefined, cancelled: true, stats: emptyStats() }; }
 
   const extractSeconds = (performance.now() - phaseStart) / 1000;
   const buildStart = performance.now();
@@ -151,7 +165,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
   // A cold build sorts millions of names on another thread, while this one
   // derives the query tables and libuv's threads write the cache: the tables go out last, when ready.
   const merged = previous ? sortDefinedNames(data, previous) : undefined;
-  const sorting = merged ? { count: merged.length, ready: Promise.resolve(merged) } : sortDefinedNamesOffThread(data, log);
+  const sorting = merged ? { count: merged.length, ready: Promise.resolve(merged) } : sortDefinedNamesOffThread(data, log, sortWorker);
   let announceDerived: (tables: DerivedTables) => void = () => undefined;
   const derived = new Promise<DerivedTables>((resolve) => { announceDerived = resolve; });
   const writing = cacheFile && (toExtract.length > 0 || !previous || data.files.length !== previous.files.length)

@@ -37,7 +37,7 @@ export function answerSortRequest(request: SortRequest): SortResponse {
  * Sorts the defined names of a fresh index on a worker thread (the names are copied to it). Falls back to
  * this thread if the worker cannot run, so the result never depends on threads being available.
  */
-export function sortDefinedNamesOffThread(data: IndexData, log: (message: string) => void = () => undefined): { count: number; ready: Promise<Uint32Array> } {
+export function sortDefinedNamesOffThread(data: IndexData, log: (message: string) => void = () => undefined, prestarted?: Worker): { count: number; ready: Promise<Uint32Array> } {
   const ids = definedNameIds(data);
   const count = ids.length;
   const { bytes, offsets } = data.names.serialize();
@@ -51,7 +51,10 @@ export function sortDefinedNamesOffThread(data: IndexData, log: (message: string
       void worker?.terminate();
       resolve(sortFolded(definedNameIds(data), data.names));
     };
-    try { worker = startIndexWorker(); } catch (err) { inThread((err as Error).message); return; }
+    // A worker started ahead (while the last batches were read) has its code loaded already.
+    try { worker = prestarted && prestarted.threadId !== -1 ? prestarted : startIndexWorker(); } catch (err) { inThread((err as Error).message); return; }
+    if (worker !== prestarted) void prestarted?.terminate();
+    worker.ref();
     worker.on('message', (response: SortResponse) => {
       if (settled || response.kind !== 'sorted-names') return;
       if (!response.ids) { inThread(response.failure ?? 'worker failed'); return; }

@@ -20,6 +20,8 @@ export interface ExtractionJob {
   /** Called with each finished batch, in completion order. */
   onBatch(batch: PackedBatch): void;
   onProgress?(doneFiles: number, totalFiles: number): void;
+  /** Called once every batch has been handed out (the last ones are still being read). */
+  onAllDispatched?(): void;
 }
 
 const BATCH_BYTES = 6_000_000;
@@ -77,6 +79,7 @@ export function runExtraction(job: ExtractionJob): Promise<{ cancelled: boolean 
       if (job.isCancelled?.()) { finish({ cancelled: true }); return; }
       if (next >= batches.length) return;
       const id = next++;
+      if (next === batches.length) job.onAllDispatched?.();
       const request: WorkerRequest = { id, root: job.root, files: batches[id].map(({ index, file }) => ({ index, file })), maxFileSize: job.maxFileSize };
       worker.postMessage(request);
     };
