@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tokenize, TokenKind, FLAG_PREPROCESSOR, FLAG_DEAD } from '../../server/src/parsing/lexer';
+import { LEXER_WARMUP_SAMPLE } from '../../server/src/indexing/workerWarmup';
 
 function identifiers(text: string, filter = (_flags: number) => true): string[] {
   const tokens = tokenize(text);
@@ -62,4 +63,17 @@ test('hostile input: unterminated comment and string, invalid UTF-8, NUL bytes',
   assert.deepEqual(identifiers(broken), ['int', 'a']);
   assert.deepEqual(identifiers('char *s = "open\nint b;'), ['char', 's', 'int', 'b']);
   assert.deepEqual(identifiers('\u00e9t\u00e9 foo \ufffd bar'), ['t', 'foo', 'bar']);
+});
+
+test('the index workers\' warm-up sample takes every branch of the lexer', () => {
+  const stream = tokenize(LEXER_WARMUP_SAMPLE);
+  const kinds = new Set<number>();
+  let dead = 0;
+  for (let i = 0; i < stream.count; i++) { kinds.add(stream.kind[i]); if (stream.flags[i] & FLAG_DEAD) dead++; }
+  assert.deepEqual([...kinds].sort(), Object.values(TokenKind).sort(), 'every kind of token');
+  assert.ok(dead > 0, 'an #if 0 block');
+  const texts = Array.from({ length: stream.count }, (_, i) => stream.tokenText(i));
+  for (const expected of ['1e+5', '0x1p-3', '.5', '...', '<linux/mm.h>', '"local.h"', '"wide"', '"x"', '$d', '->', '##', '"unterminated'])
+    assert.ok(texts.includes(expected), expected);
+  assert.ok(!texts.includes('L') && !texts.includes('u8'), 'literal prefixes belong to the literal');
 });

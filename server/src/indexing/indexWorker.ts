@@ -9,10 +9,12 @@ import { extractText, SourceReader } from './fileExtraction';
 import { kindOfFile } from './fileScanner';
 import { BatchPacker, type PackedBatch } from './batchPacker';
 import { answerSortRequest, type SortRequest } from './nameOrder';
+import { warmUpWorker } from './workerWarmup';
 
 export interface WorkerRequest { id: number; root: string; files: Array<{ index: number; file: string }>; maxFileSize: number }
 export interface WorkerResponse { id: number; batch?: PackedBatch; failure?: string }
 
+warmUpWorker();
 const packer = new BatchPacker();
 const reader = new SourceReader();
 
