@@ -1,8 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NameTable } from '../../server/src/indexing/nameTable';
-import { sortFolded } from '../../server/src/indexing/nameOrder';
+import * as path from 'path';
+import { sortDefinedNames, sortDefinedNamesOffThread, sortFolded } from '../../server/src/indexing/nameOrder';
 import { startIndexWorker } from '../../server/src/indexing/workerPool';
+import { buildIndexForTests } from '../../server/src/indexing/testing';
+
+async function idiomsIndexData() {
+  return (await buildIndexForTests(path.join(__dirname, '..', 'fixtures', 'idioms'))).data;
+}
 
 function randomNames(count: number, seed: number): string[] {
   const alphabet = 'abcdefgABCDEFG_01';
@@ -55,29 +61,23 @@ test('names interned from bytes and from strings get the same ids', () => {
 });
 
 test('the cold-build name sort on a worker thread gives the order the main thread computes', async () => {
-  const { buildIndexForTests } = await import('../../server/src/indexing/testing');
-  const { sortDefinedNames, sortDefinedNamesOffThread } = await import('../../server/src/indexing/nameOrder');
-  const path = await import('path');
-  const index = await buildIndexForTests(path.join(__dirname, '..', 'fixtures', 'idioms'));
+  const data = await idiomsIndexData();
   const log: string[] = [];
-  const offThread = await sortDefinedNamesOffThread(index.data, (line) => log.push(line)).ready;
+  const offThread = await sortDefinedNamesOffThread(data, (line) => log.push(line)).ready;
   assert.deepEqual(log, [], 'the worker did the work');
-  const inThread = sortDefinedNames(index.data);
+  const inThread = sortDefinedNames(data);
   assert.ok(inThread.length > 40);
   assert.deepEqual([...offThread], [...inThread]);
 });
 
 test('a sort worker started ahead (while the last batches are read) is used for the name sort', async () => {
-  const { buildIndexForTests } = await import('../../server/src/indexing/testing');
-  const { sortDefinedNames, sortDefinedNamesOffThread } = await import('../../server/src/indexing/nameOrder');
-  const path = await import('path');
-  const index = await buildIndexForTests(path.join(__dirname, '..', 'fixtures', 'idioms'));
+  const data = await idiomsIndexData();
   const log: string[] = [];
   const ahead = startIndexWorker();
   ahead.unref();
-  const sorted = await sortDefinedNamesOffThread(index.data, (line) => log.push(line), ahead).ready;
+  const sorted = await sortDefinedNamesOffThread(data, (line) => log.push(line), ahead).ready;
   assert.deepEqual(log, [], 'no fallback to the main thread');
-  assert.deepEqual([...sorted], [...sortDefinedNames(index.data)]);
+  assert.deepEqual([...sorted], [...sortDefinedNames(data)]);
   const exited = await Promise.race([new Promise((resolve) => ahead.once('exit', () => resolve(true))), new Promise((resolve) => setTimeout(() => resolve(false), 5000).unref())]);
   assert.equal(ahead.threadId === -1 || exited, true, 'the worker is stopped once it has answered');
 });
