@@ -24,10 +24,10 @@ export function readDataDocument(yamlFile: string): unknown {
 }
 
 /** The build's twin: { sourceSha1, document } (see scripts/build.mjs). */
-export function jsonTwinOf(yamlFile: string): string {
+function jsonTwinOf(yamlFile: string): string {
   return yamlFile.replace(/\.ya?ml$/, '') + '.json';
 }
 
-export function sha1(text: string): string {
+function sha1(text: string): string {
   return crypto.createHash('sha1').update(text, 'utf8').digest('hex');
 }

@@ -10,7 +10,7 @@
  *   occurrence start per name [identCount + 1]    (records of the file's k-th name: start[k] .. start[k+1])
  *   records                   [occurrenceCount × 2]: line | flags, column | scope index << 16
  */
-import { BatchNames, KEYWORD_COUNT } from './batchNames';
+import { BatchNames } from './batchNames';
 import { TokenScratch, type TokenStream } from '../parsing/lexer';
 
 export const OCC_BLOCK_MAGIC = 0x314f4d4b; // 'KMO1'
@@ -33,8 +33,6 @@ const CACHE_STRIDE = 4; // hash, hash2, epoch << 8 | length, id
 const CACHE_MAX_LENGTH = 0xff;
 /** Epochs wrap before epoch << 8 leaves the positive int32 range (then the cache is cleared). */
 const EPOCH_LIMIT = 1 << 23;
-
-export { KEYWORD_COUNT };
 
 /** Views into the collector's reused arrays: valid until the next file (the batch packer copies them). */
 export interface FinishedFile {
@@ -133,7 +131,7 @@ export class OccurrenceCollector {
 
   wordClass(id: number): number { return id < this.wordClasses.length ? this.wordClasses[id] : 0; }
   setWordClass(id: number, cls: number): void {
-    if (id >= this.wordClasses.length) { let size = this.wordClasses.length; while (size <= id) size *= 2; const next = new Uint16Array(size); next.set(this.wordClasses); this.wordClasses = next; }
+    if (id >= this.wordClasses.length) this.growNameArrays(id);
     this.wordClasses[id] = cls;
   }
 
@@ -194,6 +192,7 @@ export class OccurrenceCollector {
     while (size <= id) size *= 2;
     const stamp = new Int32Array(size); stamp.set(this.stamp); this.stamp = stamp;
     const local = new Int32Array(size); local.set(this.localIndex); this.localIndex = local;
+    const classes = new Uint16Array(size); classes.set(this.wordClasses); this.wordClasses = classes;
   }
 
   private growOccurrences(): void {

@@ -11,7 +11,8 @@ import type { DefinitionKind, Reference } from '../indexing/types';
 import type { ExtractOptions, LexicalDefinition, LexicalExtraction } from './lexicalTypes';
 import { DeclarationView, BODY_MARKER, INITIALIZER_MARKER } from './declarationView';
 import { WORD_ALL_CAPS, WORD_EXTERN, WORD_GENERATOR, WORD_MACRO_NAME, WORD_STATIC, WORD_TYPEDEF } from './declarationWords';
-import { KEYWORD_COUNT, OCC_FLAG_CALL, OCC_FLAG_PREPROCESSOR, type OccurrenceCollector } from '../indexing/occurrenceCollector';
+import { OCC_FLAG_CALL, OCC_FLAG_PREPROCESSOR, type OccurrenceCollector } from '../indexing/occurrenceCollector';
+import { KEYWORD_COUNT } from '../indexing/batchNames';
 
 export { normalizeSignature } from './declarationWords';
 
@@ -377,8 +378,7 @@ class LexicalExtractor {
   /** Returns true if `tokens` starts with a known generator macro invocation, after defining its names. */
   private expandGenerator(decl: number[], bodyOrEnd: number, opensBody: boolean): boolean {
     const generators = this.options.generators;
-    if (!generators || decl.length < 3 || !this.view.isIdentifier(decl[0])) return false;
-    if (!this.view.isWord(decl[0], WORD_GENERATOR)) return false;
+    if (!generators || decl.length < 3 || !this.view.isWord(decl[0], WORD_GENERATOR)) return false;
     const macro = this.view.textOf(decl[0]);
     const close = this.view.matchingParen(decl, 1);
     if (close < 0) return false;
