@@ -4,12 +4,13 @@ import type { CliCommand } from './command';
 import { listOption, parseArgs, stringOption, UsageError } from './args';
 import { ProgressBar } from './progressBar';
 import { buildIndex } from '../indexing/indexBuilder';
+import { digestIndex, formatIndexDigest } from '../indexing/indexDigest';
 import { defaultCacheDir } from '../paths';
 import { DEFAULT_SETTINGS } from '../../../protocol';
 
 export const indexCommand: CliCommand = {
   name: 'index',
-  usage: 'index [--cache-dir DIR] [--exclude GLOB]... [--rebuild] [--json] PATH',
+  usage: 'index [--cache-dir DIR] [--exclude GLOB]... [--rebuild] [--json] [--digest] PATH',
   summary: 'Build or refresh the persistent index of a kernel tree and print what it indexed.',
   options: {
     'cache-dir': { value: true, help: 'Index cache folder (default $XDG_CACHE_HOME/kernel-mm-lens, else ~/.cache/kernel-mm-lens).' },
@@ -20,6 +21,7 @@ export const indexCommand: CliCommand = {
     rebuild: { help: 'Ignore the cache and index every file again.' },
     verbose: { help: 'Print a line for every skipped file.' },
     json: { help: 'Print the statistics as JSON.' },
+    digest: { help: 'Also print CRC-32 digests of all definitions and all occurrence blocks (compare two builds; needs a cache folder).' },
   },
   async run(argv, io) {
     const args = parseArgs(argv, this.options);
@@ -63,6 +65,7 @@ export const indexCommand: CliCommand = {
         '',
       ].join('\n'));
     }
+    if (args.options.digest && result.index) io.out.write(formatIndexDigest(digestIndex(result.index.data)));
     return result.cancelled ? 1 : 0;
   },
 };
