@@ -8,7 +8,16 @@ import tseslint from 'typescript-eslint';
 
 export default defineConfig(
   {
-    ignores: ['dist/**', 'out/**', 'node_modules/**', 'samples/**', 'test/fixtures/**', 'test/artifacts/**', 'test/e2e/.work/**', 'bench-results/**'],
+    ignores: [
+      'dist/**',
+      'out/**',
+      'node_modules/**',
+      'samples/**',
+      'test/fixtures/**',
+      'test/artifacts/**',
+      'test/e2e/.work/**',
+      'bench-results/**',
+    ],
   },
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
@@ -20,7 +29,10 @@ export default defineConfig(
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
       // Unused names are errors, except a leading underscore (a parameter kept for a signature).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
     },
   },
   {

@@ -8,7 +8,14 @@ if (!fs.existsSync(bundle)) {
   process.stderr.write(`kernel-mm-lens: ${bundle} is missing; run "npm run build" (or "npm start") first.\n`);
   process.exit(2);
 }
-require(bundle).main(process.argv.slice(2)).then(
-  (code) => { if (typeof code === 'number') process.exitCode = code; },
-  (err) => { process.stderr.write(`kernel-mm-lens: ${err && err.stack || err}\n`); process.exitCode = 2; },
-);
+require(bundle)
+  .main(process.argv.slice(2))
+  .then(
+    (code) => {
+      if (typeof code === 'number') process.exitCode = code;
+    },
+    (err) => {
+      process.stderr.write(`kernel-mm-lens: ${(err && err.stack) || err}\n`);
+      process.exitCode = 2;
+    },
+  );

@@ -159,7 +159,10 @@ export interface DiagramStepInfo {
   note?: string;
   source: DiagramSourceInfo;
   /** Where the step happens in the tree (the `at` line inside the function, else the definition). */
-  location?: { uri: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } };
+  location?: {
+    uri: string;
+    range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  };
   /** The step names a function that the tree (or its index) does not contain. */
   missing?: boolean;
   highlighted: boolean;
@@ -291,7 +294,13 @@ export interface BlameLineResult {
 }
 
 /** Review notes over LSP (`Requests.notes*`). A note is anchored to a symbol + code fingerprint, not only a line. */
-export interface NoteReplyWire { id: string; author: string; created: string; body: string; bodyMarkdown: string }
+export interface NoteReplyWire {
+  id: string;
+  author: string;
+  created: string;
+  body: string;
+  bodyMarkdown: string;
+}
 
 export interface NoteWire {
   id: string;
@@ -312,13 +321,36 @@ export interface NoteWire {
   lastKnownText: string;
 }
 
-export interface NotesListParams { uri?: string }
-export interface NotesAddParams { uri: string; line: number; body: string; symbol?: string; author?: string }
-export interface NotesReplyParams { id: string; body: string; author?: string }
-export interface NotesResolveParams { id: string; resolved: boolean }
-export interface NotesDeleteParams { id: string }
-export interface NotesExportParams { format: 'markdown' | 'reply' }
-export interface NotesListResult { notes: NoteWire[]; notesFile: string; problem?: string }
+export interface NotesListParams {
+  uri?: string;
+}
+export interface NotesAddParams {
+  uri: string;
+  line: number;
+  body: string;
+  symbol?: string;
+  author?: string;
+}
+export interface NotesReplyParams {
+  id: string;
+  body: string;
+  author?: string;
+}
+export interface NotesResolveParams {
+  id: string;
+  resolved: boolean;
+}
+export interface NotesDeleteParams {
+  id: string;
+}
+export interface NotesExportParams {
+  format: 'markdown' | 'reply';
+}
+export interface NotesListResult {
+  notes: NoteWire[];
+  notesFile: string;
+  problem?: string;
+}
 
 /** `kernelMmLens/lintWorkspace` result: LSP diagnostics per file URI, plus what was scanned and skipped. */
 export interface LintWorkspaceResult {
@@ -334,4 +366,6 @@ export interface LintWorkspaceResult {
  * `kernelMmLens/lintWorkspace` params. With a `workDoneToken` the server reports `$/progress` on it (the client shows
  * it and cancels through the request); without one the server creates its own cancellable `window/workDoneProgress`.
  */
-export interface LintWorkspaceParams { workDoneToken?: string | number }
+export interface LintWorkspaceParams {
+  workDoneToken?: string | number;
+}

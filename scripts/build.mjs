@@ -35,9 +35,18 @@ const common = {
 };
 
 await Promise.all([
-  esbuild.build({ ...common, entryPoints: { client: join(root, 'client/src/extension.ts') }, outdir: dist, external: ['vscode'] }),
+  esbuild.build({
+    ...common,
+    entryPoints: { client: join(root, 'client/src/extension.ts') },
+    outdir: dist,
+    external: ['vscode'],
+  }),
   esbuild.build({ ...common, entryPoints: { server: join(root, 'server/src/main.ts') }, outdir: dist }),
-  esbuild.build({ ...common, entryPoints: { indexWorker: join(root, 'server/src/indexing/indexWorker.ts') }, outdir: dist }),
+  esbuild.build({
+    ...common,
+    entryPoints: { indexWorker: join(root, 'server/src/indexing/indexWorker.ts') },
+    outdir: dist,
+  }),
 ]);
 
 // The runtime and the grammar are pinned together in package.json; copy both next to the server bundle.
@@ -59,13 +68,28 @@ for (const name of ['name-generators.yaml']) {
 // Webview-side scripts (optional until the diagram view exists).
 const webviewEntry = join(root, 'media/src/diagramView.ts');
 if (existsSync(webviewEntry)) {
-  await esbuild.build({ ...common, platform: 'browser', format: 'iife', target: 'es2020', entryPoints: { diagramView: webviewEntry }, outdir: join(dist, 'media') });
+  await esbuild.build({
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2020',
+    entryPoints: { diagramView: webviewEntry },
+    outdir: join(dist, 'media'),
+  });
 }
 
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-writeFileSync(join(dist, 'build-info.json'), JSON.stringify({
-  version: pkg.version,
-  webTreeSitter: JSON.parse(readFileSync(join(dirname(require.resolve('web-tree-sitter')), 'package.json'), 'utf8')).version,
-  treeSitterC: JSON.parse(readFileSync(require.resolve('tree-sitter-c/package.json'), 'utf8')).version,
-}, null, 2));
+writeFileSync(
+  join(dist, 'build-info.json'),
+  JSON.stringify(
+    {
+      version: pkg.version,
+      webTreeSitter: JSON.parse(readFileSync(join(dirname(require.resolve('web-tree-sitter')), 'package.json'), 'utf8'))
+        .version,
+      treeSitterC: JSON.parse(readFileSync(require.resolve('tree-sitter-c/package.json'), 'utf8')).version,
+    },
+    null,
+    2,
+  ),
+);
 console.log(`built dist/ (${production ? 'production' : 'development'})`);

@@ -6,7 +6,11 @@ export function captureIo(): { io: { out: PassThrough; err: PassThrough }; text:
   const err = new PassThrough();
   let outText = '';
   let errText = '';
-  out.on('data', (chunk) => { outText += chunk; });
-  err.on('data', (chunk) => { errText += chunk; });
+  out.on('data', (chunk) => {
+    outText += chunk;
+  });
+  err.on('data', (chunk) => {
+    errText += chunk;
+  });
   return { io: { out, err }, text: () => outText, errors: () => errText };
 }

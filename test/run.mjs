@@ -20,7 +20,9 @@ function walk(dir, out) {
   return out;
 }
 
-const files = walk(join(root, 'test'), []).filter((file) => filters.length === 0 || filters.some((f) => file.includes(f))).sort();
+const files = walk(join(root, 'test'), [])
+  .filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)))
+  .sort();
 if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);

@@ -1,11 +1,20 @@
 import * as vscode from 'vscode';
 import {
-  LanguageClient, TransportKind, CloseAction, ErrorAction,
-  type LanguageClientOptions, type ServerOptions, type ErrorHandler, type Message,
+  LanguageClient,
+  TransportKind,
+  CloseAction,
+  ErrorAction,
+  type LanguageClientOptions,
+  type ServerOptions,
+  type ErrorHandler,
+  type Message,
 } from 'vscode-languageclient/node';
 import {
-  DEFAULT_SETTINGS, SETTINGS_SECTION, ClientCommands,
-  type InitializationOptions, type KernelMmLensSettings,
+  DEFAULT_SETTINGS,
+  SETTINGS_SECTION,
+  ClientCommands,
+  type InitializationOptions,
+  type KernelMmLensSettings,
 } from '../../protocol';
 import type { ClientContext } from './clientContext';
 
@@ -45,17 +54,24 @@ class RestartingErrorHandler implements ErrorHandler {
     if (this.crashes.length > MAX_CRASHES) {
       return {
         action: CloseAction.DoNotRestart,
-        message: `The Kernel MM Lens server stopped ${this.crashes.length} times in a few minutes and will not be restarted automatically. ` +
+        message:
+          `The Kernel MM Lens server stopped ${this.crashes.length} times in a few minutes and will not be restarted automatically. ` +
           `See the "${OUTPUT_CHANNEL_NAME}" output, then run "Kernel MM Lens: Restart Server".`,
       };
     }
-    this.output.appendLine(`[client] the language server stopped unexpectedly; restarting it (${this.crashes.length} in the last 3 minutes)`);
+    this.output.appendLine(
+      `[client] the language server stopped unexpectedly; restarting it (${this.crashes.length} in the last 3 minutes)`,
+    );
     if (!this.told) {
       this.told = true;
-      void vscode.window.showWarningMessage(
-        `The Kernel MM Lens server stopped unexpectedly and was restarted. Its log is in the "${OUTPUT_CHANNEL_NAME}" output.`,
-        'Show Output',
-      ).then((choice) => { if (choice) this.output.show(true); });
+      void vscode.window
+        .showWarningMessage(
+          `The Kernel MM Lens server stopped unexpectedly and was restarted. Its log is in the "${OUTPUT_CHANNEL_NAME}" output.`,
+          'Show Output',
+        )
+        .then((choice) => {
+          if (choice) this.output.show(true);
+        });
     }
     return { action: CloseAction.Restart, handled: true };
   }
@@ -69,7 +85,12 @@ function serverOptions(extension: vscode.ExtensionContext): ServerOptions {
   const options = { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } };
   return {
     run: { command: process.execPath, args: [module, 'lsp'], transport: TransportKind.stdio, options },
-    debug: { command: process.execPath, args: ['--nolazy', '--inspect=6029', module, 'lsp'], transport: TransportKind.stdio, options },
+    debug: {
+      command: process.execPath,
+      args: ['--nolazy', '--inspect=6029', module, 'lsp'],
+      transport: TransportKind.stdio,
+      options,
+    },
   };
 }
 
@@ -94,7 +115,9 @@ function clientOptions(extension: vscode.ExtensionContext, output: vscode.LogOut
     errorHandler: new RestartingErrorHandler(output),
     // a failed initialize (grammar does not load, bad cache folder) will fail again: report it, do not loop
     initializationFailedHandler: (error) => {
-      output.appendLine(`[client] the server failed to initialize: ${error instanceof Error ? error.message : String(error)}`);
+      output.appendLine(
+        `[client] the server failed to initialize: ${error instanceof Error ? error.message : String(error)}`,
+      );
       return false;
     },
     // hovers and code lenses may only run our own client commands
@@ -107,7 +130,12 @@ function clientOptions(extension: vscode.ExtensionContext, output: vscode.LogOut
 export function createClientContext(extension: vscode.ExtensionContext): ClientContext {
   const output = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true });
   extension.subscriptions.push(output);
-  const client = new LanguageClient('kernelMmLens', OUTPUT_CHANNEL_NAME, serverOptions(extension), clientOptions(extension, output));
+  const client = new LanguageClient(
+    'kernelMmLens',
+    OUTPUT_CHANNEL_NAME,
+    serverOptions(extension),
+    clientOptions(extension, output),
+  );
   extension.subscriptions.push({ dispose: () => void client.stop().catch(() => undefined) });
   const ctx: ClientContext = {
     extension,

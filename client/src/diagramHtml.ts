@@ -44,7 +44,10 @@ export function defangUrls(text: string): string {
 
 /** Escapes an attribute value we produced ourselves (resource URIs, the CSP); not for untrusted text. */
 export function escapeAttribute(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
+  return text.replace(
+    /[&<>"']/g,
+    (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!,
+  );
 }
 
 /** Escapes untrusted text for HTML content or attributes, with URLs defanged. */
@@ -62,8 +65,12 @@ export function sourceText(source: DiagramSourceInfo): string {
 
 /** JSON that is safe inside a <script type="application/json"> element (no `</script>`, no HTML comment openers). */
 export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026')
-    .replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 export function webviewData(result: DiagramResult): WebviewData {
@@ -93,14 +100,26 @@ export function buildDiagramHtml(input: DiagramHtmlInput): string {
   const { result, cspSource, nonce } = input;
   if (!isValidNonce(nonce)) throw new Error('diagram webview: invalid nonce');
   const csp = `default-src 'none'; img-src ${cspSource} data:; style-src ${cspSource} 'nonce-${nonce}'; script-src 'nonce-${nonce}';`;
-  const variants = result.variants.map((variant) => `<button type="button" class="kml-variant" data-variant="${escapeHtml(variant.id)}" aria-pressed="${variant.id === result.variant}">${escapeHtml(variant.label)}</button>`).join('');
+  const variants = result.variants
+    .map(
+      (variant) =>
+        `<button type="button" class="kml-variant" data-variant="${escapeHtml(variant.id)}" aria-pressed="${variant.id === result.variant}">${escapeHtml(variant.label)}</button>`,
+    )
+    .join('');
   const changes = result.changes
-    ? `<section class="kml-changes" aria-label="What changed"><h2>What changed between ${escapeHtml(result.changes.from)} and ${escapeHtml(result.changes.to)}</h2>`
-      + `<p>${escapeHtml(result.changes.summary)}</p><ul>`
-      + result.changes.items.map((item) => `<li><strong>${escapeHtml(item.what)}</strong> ${escapeHtml(item.why)} <span class="kml-source">${escapeHtml(sourceText(item.source))}</span></li>`).join('')
-      + '</ul></section>'
+    ? `<section class="kml-changes" aria-label="What changed"><h2>What changed between ${escapeHtml(result.changes.from)} and ${escapeHtml(result.changes.to)}</h2>` +
+      `<p>${escapeHtml(result.changes.summary)}</p><ul>` +
+      result.changes.items
+        .map(
+          (item) =>
+            `<li><strong>${escapeHtml(item.what)}</strong> ${escapeHtml(item.why)} <span class="kml-source">${escapeHtml(sourceText(item.source))}</span></li>`,
+        )
+        .join('') +
+      '</ul></section>'
     : '';
-  const unresolved = result.unresolved ? '<p class="kml-warning">The index is still being built: steps will open once it is ready.</p>' : '';
+  const unresolved = result.unresolved
+    ? '<p class="kml-warning">The index is still being built: steps will open once it is ready.</p>'
+    : '';
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

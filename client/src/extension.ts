@@ -21,10 +21,14 @@ export async function activate(extension: vscode.ExtensionContext): Promise<void
   } catch (err) {
     current?.output.appendLine(`[client] activation failed: ${describe(err)}`);
     // not awaited: activation must not wait for the user to dismiss the message
-    void vscode.window.showErrorMessage(
-      `Kernel MM Lens could not start: ${err instanceof Error ? err.message : String(err)}`,
-      ...(current ? ['Show Output'] : []),
-    ).then((choice) => { if (choice) current?.output.show(true); });
+    void vscode.window
+      .showErrorMessage(
+        `Kernel MM Lens could not start: ${err instanceof Error ? err.message : String(err)}`,
+        ...(current ? ['Show Output'] : []),
+      )
+      .then((choice) => {
+        if (choice) current?.output.show(true);
+      });
   }
 }
 

@@ -2,7 +2,10 @@
  * Shape of the answer to the workspace-lint request, read defensively: the client only needs
  * "which file, which LSP diagnostics". Pure (no `vscode`), so it is unit-tested.
  */
-export interface LspPosition { line: number; character: number }
+export interface LspPosition {
+  line: number;
+  character: number;
+}
 export interface LspDiagnostic {
   range: { start: LspPosition; end: LspPosition };
   message: string;
@@ -11,10 +14,18 @@ export interface LspDiagnostic {
   source?: string;
   [extra: string]: unknown;
 }
-export interface FileDiagnostics { uri: string; diagnostics: LspDiagnostic[] }
+export interface FileDiagnostics {
+  uri: string;
+  diagnostics: LspDiagnostic[];
+}
 
 function isPosition(p: unknown): p is LspPosition {
-  return !!p && typeof p === 'object' && Number.isInteger((p as LspPosition).line) && Number.isInteger((p as LspPosition).character);
+  return (
+    !!p &&
+    typeof p === 'object' &&
+    Number.isInteger((p as LspPosition).line) &&
+    Number.isInteger((p as LspPosition).character)
+  );
 }
 
 function isDiagnostic(d: unknown): d is LspDiagnostic {
@@ -28,14 +39,18 @@ function isDiagnostic(d: unknown): d is LspDiagnostic {
  * as a workspace diagnostic report names them). Records without a string uri and malformed diagnostics are dropped.
  */
 export function normalizeLintResult(result: unknown): FileDiagnostics[] {
-  const list: unknown = Array.isArray(result) ? result
-    : result && typeof result === 'object' ? ((result as { files?: unknown }).files ?? (result as { items?: unknown }).items) : undefined;
+  const list: unknown = Array.isArray(result)
+    ? result
+    : result && typeof result === 'object'
+      ? ((result as { files?: unknown }).files ?? (result as { items?: unknown }).items)
+      : undefined;
   if (!Array.isArray(list)) return [];
   const byUri = new Map<string, LspDiagnostic[]>();
   for (const record of list) {
     if (!record || typeof record !== 'object') continue;
     const uri = (record as { uri?: unknown }).uri;
-    const diagnostics = (record as { diagnostics?: unknown; items?: unknown }).diagnostics ?? (record as { items?: unknown }).items;
+    const diagnostics =
+      (record as { diagnostics?: unknown; items?: unknown }).diagnostics ?? (record as { items?: unknown }).items;
     if (typeof uri !== 'string' || !Array.isArray(diagnostics)) continue;
     const good = diagnostics.filter(isDiagnostic);
     byUri.set(uri, [...(byUri.get(uri) ?? []), ...good]);

@@ -30,33 +30,66 @@ function plain(text: string | undefined, max = 200): string {
 
 export function presentIndexStatus(status: IndexStatus | undefined): StatusPresentation {
   const name = 'Kernel MM Lens';
-  if (!status) return { text: '$(sync~spin) MM Lens', tooltip: `${name}: starting the language server`, severity: 'normal' };
+  if (!status)
+    return { text: '$(sync~spin) MM Lens', tooltip: `${name}: starting the language server`, severity: 'normal' };
   const version = status.kernelVersion ? `Linux ${plain(status.kernelVersion, 40)}` : undefined;
-  const detail = [count(status.files, 'files'), count(status.symbols, 'symbols'), count(status.references, 'references')].filter(Boolean).join(', ');
+  const detail = [
+    count(status.files, 'files'),
+    count(status.symbols, 'symbols'),
+    count(status.references, 'references'),
+  ]
+    .filter(Boolean)
+    .join(', ');
   const menuHint = 'Click for the Kernel MM Lens commands.';
   switch (status.state) {
     case 'starting':
-      return { text: '$(sync~spin) MM Lens', tooltip: `${name}: starting${status.message ? ` (${plain(status.message)})` : ''}\n${menuHint}`, severity: 'normal' };
+      return {
+        text: '$(sync~spin) MM Lens',
+        tooltip: `${name}: starting${status.message ? ` (${plain(status.message)})` : ''}\n${menuHint}`,
+        severity: 'normal',
+      };
     case 'indexing': {
-      const pct = typeof status.percent === 'number' && Number.isFinite(status.percent)
-        ? `${Math.max(0, Math.min(100, Math.floor(status.percent)))}%` : '';
+      const pct =
+        typeof status.percent === 'number' && Number.isFinite(status.percent)
+          ? `${Math.max(0, Math.min(100, Math.floor(status.percent)))}%`
+          : '';
       return {
         text: `$(sync~spin) MM Lens: indexing${pct ? ` ${pct}` : ''}`,
-        tooltip: [`${name}: indexing the tree${pct ? ` (${pct})` : ''}`, version, detail && `so far: ${detail}`, plain(status.message), menuHint].filter(Boolean).join('\n'),
+        tooltip: [
+          `${name}: indexing the tree${pct ? ` (${pct})` : ''}`,
+          version,
+          detail && `so far: ${detail}`,
+          plain(status.message),
+          menuHint,
+        ]
+          .filter(Boolean)
+          .join('\n'),
         severity: 'normal',
       };
     }
     case 'ready':
       return {
         text: `$(check) MM Lens${version ? ` ${version}` : ''}${status.files !== undefined ? ` · ${compact(status.files)} files` : ''}`,
-        tooltip: [`${name}: index ready`, detail, version ? `kernel ${version}` : 'kernel version not detected', plain(status.message), menuHint].filter(Boolean).join('\n'),
+        tooltip: [
+          `${name}: index ready`,
+          detail,
+          version ? `kernel ${version}` : 'kernel version not detected',
+          plain(status.message),
+          menuHint,
+        ]
+          .filter(Boolean)
+          .join('\n'),
         severity: 'normal',
       };
     case 'error':
     default:
       return {
         text: '$(error) MM Lens: index error',
-        tooltip: [`${name}: ${plain(status.message) || 'the index could not be built'}`, 'See the "Kernel MM Lens" output.', menuHint].join('\n'),
+        tooltip: [
+          `${name}: ${plain(status.message) || 'the index could not be built'}`,
+          'See the "Kernel MM Lens" output.',
+          menuHint,
+        ].join('\n'),
         severity: 'error',
       };
   }

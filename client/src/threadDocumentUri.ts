@@ -33,13 +33,18 @@ export function threadDocumentTitle(messageId: string, subject?: string): string
   const fromSubject = subject === undefined ? '' : safeTitle(subject.replace(/^(?:\s*(?:re|fwd?|aw)\s*:\s*)+/i, ''));
   if (fromSubject) return shortenAtWord(fromSubject);
   const fromId = safeTitle(messageId.replace(/^\s*<|>\s*$/g, '')) || 'thread';
-  return fromId.length <= ID_HEAD + ID_TAIL + 1 ? fromId : `${fromId.slice(0, ID_HEAD)}${ELLIPSIS}${fromId.slice(-ID_TAIL)}`;
+  return fromId.length <= ID_HEAD + ID_TAIL + 1
+    ? fromId
+    : `${fromId.slice(0, ID_HEAD)}${ELLIPSIS}${fromId.slice(-ID_TAIL)}`;
 }
 
 export function threadUriParts(ref: ThreadDocumentRef, subject?: string): ThreadUriParts {
   const query = new URLSearchParams({ id: ref.messageId });
   if (ref.symbol) query.set('symbol', ref.symbol);
-  return { path: `/${threadDocumentTitle(ref.messageId, subject)}${THREAD_DOCUMENT_EXTENSION}`, query: query.toString() };
+  return {
+    path: `/${threadDocumentTitle(ref.messageId, subject)}${THREAD_DOCUMENT_EXTENSION}`,
+    query: query.toString(),
+  };
 }
 
 /** Back from a thread URI's path and query (as `vscode.Uri` gives them, decoded); undefined when it names no message. */
@@ -49,21 +54,27 @@ export function parseThreadUriParts(path: string, query: string): ThreadDocument
   let messageId = params.get('id') ?? '';
   // URIs from before the title change (still in restored editors) carried the encoded Message-ID as the path.
   if (!messageId) {
-    try { messageId = decodeURIComponent(path.replace(/^\//, '').replace(/\.kernel-thread$/, '')); } catch { messageId = ''; }
+    try {
+      messageId = decodeURIComponent(path.replace(/^\//, '').replace(/\.kernel-thread$/, ''));
+    } catch {
+      messageId = '';
+    }
   }
   return messageId ? { messageId, symbol } : undefined;
 }
 
 function safeTitle(text: string): string {
-  return text
-    .replace(/\//g, '-')
-    .replace(/[^A-Za-z0-9 ._,:()[\]@+=-]/g, '_')
-    .replace(/\s+/g, ' ')
-    .replace(/_{2,}/g, '_')
-    .trim()
-    // A title never starts or ends with a dot (hidden-file look, doubled extension).
-    .replace(/^\.+|\.+$/g, '')
-    .trim();
+  return (
+    text
+      .replace(/\//g, '-')
+      .replace(/[^A-Za-z0-9 ._,:()[\]@+=-]/g, '_')
+      .replace(/\s+/g, ' ')
+      .replace(/_{2,}/g, '_')
+      .trim()
+      // A title never starts or ends with a dot (hidden-file look, doubled extension).
+      .replace(/^\.+|\.+$/g, '')
+      .trim()
+  );
 }
 
 /** Cut before TITLE_MAX at the last space when there is one in the second half, marked with an ellipsis. */

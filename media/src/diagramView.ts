@@ -18,9 +18,17 @@ interface WebviewStep {
   highlighted: boolean;
 }
 
-interface WebviewData { id: string; variant: string; steps: WebviewStep[] }
+interface WebviewData {
+  id: string;
+  variant: string;
+  steps: WebviewStep[];
+}
 
-interface ViewState { id: string; variant: string; selected?: string }
+interface ViewState {
+  id: string;
+  variant: string;
+  selected?: string;
+}
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -55,7 +63,12 @@ function showDetails(step: WebviewStep): void {
   details.replaceChildren();
   append(details, 'h2', step.label);
   if (step.function) {
-    append(details, 'p', `${step.function}()${step.at ? ` at ${step.at}` : ''}${step.missing ? ' (not in this tree)' : ''}`, 'kml-function');
+    append(
+      details,
+      'p',
+      `${step.function}()${step.at ? ` at ${step.at}` : ''}${step.missing ? ' (not in this tree)' : ''}`,
+      'kml-function',
+    );
   }
   if (step.note) append(details, 'p', step.note, 'kml-note');
   append(details, 'p', `Source: ${step.source}`, 'kml-source');
@@ -81,7 +94,10 @@ function open(node: SVGGElement): void {
 }
 
 nodes.forEach((node, index) => {
-  node.addEventListener('click', () => { select(node, true); open(node); });
+  node.addEventListener('click', () => {
+    select(node, true);
+    open(node);
+  });
   node.addEventListener('focus', () => select(node, false));
   node.addEventListener('mouseenter', () => {
     const step = stepsById.get(node.dataset.step ?? '');
@@ -115,6 +131,7 @@ document.getElementById('kml-export')?.addEventListener('click', () => vscode.po
 
 // Back from hidden (the webview was discarded): reselect what the user had; else the step they came from.
 const restored = savedState()?.selected;
-const initial = nodes.find((node) => node.dataset.step === restored)
-  ?? nodes.find((node) => node.classList.contains('kml-highlight'));
+const initial =
+  nodes.find((node) => node.dataset.step === restored) ??
+  nodes.find((node) => node.classList.contains('kml-highlight'));
 if (initial) select(initial, true);

@@ -37,14 +37,21 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
 }
 
 function usage(): string {
-  const lines = commands.map((entry) => entry.load()).map((command) => `  ${command.usage.padEnd(58)} ${command.summary}`);
+  const lines = commands
+    .map((entry) => entry.load())
+    .map((command) => `  ${command.usage.padEnd(58)} ${command.summary}`);
   return `usage: kernel-mm-lens COMMAND [OPTIONS]\n\n${lines.join('\n')}\n\nkernel-mm-lens COMMAND --help for the options of one command.\n`;
 }
 
 // Run when executed directly (node dist/server.js ...), e.g. by editors that spawn the bundle.
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (err) => {
-    process.stderr.write(`kernel-mm-lens: ${err?.stack ?? err}\n`);
-    process.exitCode = 2;
-  });
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.stderr.write(`kernel-mm-lens: ${err?.stack ?? err}\n`);
+      process.exitCode = 2;
+    },
+  );
 }

@@ -20,29 +20,38 @@ export function repoRoot(): string {
 
 /** Directory of the knowledge data (catalog, lint rules, diagrams, threads, name generators). */
 export function dataDir(): string {
-  return firstExisting([path.join(here, 'data'), path.join(here, '..', 'data'), path.join(repoRoot(), 'server', 'data')])
-    ?? path.join(repoRoot(), 'server', 'data');
+  return (
+    firstExisting([path.join(here, 'data'), path.join(here, '..', 'data'), path.join(repoRoot(), 'server', 'data')]) ??
+    path.join(repoRoot(), 'server', 'data')
+  );
 }
 
 /** Path of one of the two wasm files: `tree-sitter.wasm` (runtime) or `tree-sitter-c.wasm` (grammar). */
 export function wasmPath(name: 'tree-sitter.wasm' | 'tree-sitter-c.wasm'): string {
   const root = repoRoot();
-  const fromPackages = name === 'tree-sitter.wasm'
-    ? path.join(root, 'node_modules', 'web-tree-sitter', 'tree-sitter.wasm')
-    : path.join(root, 'node_modules', 'tree-sitter-c', 'tree-sitter-c.wasm');
+  const fromPackages =
+    name === 'tree-sitter.wasm'
+      ? path.join(root, 'node_modules', 'web-tree-sitter', 'tree-sitter.wasm')
+      : path.join(root, 'node_modules', 'tree-sitter-c', 'tree-sitter-c.wasm');
   return firstExisting([path.join(here, name), path.join(root, 'dist', name), fromPackages]) ?? path.join(here, name);
 }
 
 /** The index worker script: the bundle in dist/, or the TypeScript source under tsx. */
 export function indexWorkerPath(): string {
-  return firstExisting([path.join(here, 'indexWorker.js'), path.join(here, 'indexing', 'indexWorker.ts'), path.join(here, 'indexWorker.ts')])
-    ?? path.join(here, 'indexWorker.js');
+  return (
+    firstExisting([
+      path.join(here, 'indexWorker.js'),
+      path.join(here, 'indexing', 'indexWorker.ts'),
+      path.join(here, 'indexWorker.ts'),
+    ]) ?? path.join(here, 'indexWorker.js')
+  );
 }
 
 /** Default cache folder for the CLI and editors other than VS Code. */
 export function defaultCacheDir(): string {
-  const base = process.env.XDG_CACHE_HOME && path.isAbsolute(process.env.XDG_CACHE_HOME)
-    ? process.env.XDG_CACHE_HOME
-    : path.join(os.homedir(), '.cache');
+  const base =
+    process.env.XDG_CACHE_HOME && path.isAbsolute(process.env.XDG_CACHE_HOME)
+      ? process.env.XDG_CACHE_HOME
+      : path.join(os.homedir(), '.cache');
   return path.join(base, 'kernel-mm-lens');
 }

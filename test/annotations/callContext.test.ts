@@ -23,11 +23,23 @@ test('every call-context data file validates against the schema and loads withou
   }
   const catalog = loadCallContext(dataDirectory);
   assert.deepEqual(catalog.problems, []);
-  for (const name of ['folio_walk_start', 'make_device_exclusive', 'get_dev_pagemap', 'mmu_notifier_invalidate_range_start', 'pte_offset_map_lock', 'migrate_vma_setup', 'mmap_read_lock', 'folio_trylock']) {
+  for (const name of [
+    'folio_walk_start',
+    'make_device_exclusive',
+    'get_dev_pagemap',
+    'mmu_notifier_invalidate_range_start',
+    'pte_offset_map_lock',
+    'migrate_vma_setup',
+    'mmap_read_lock',
+    'folio_trylock',
+  ]) {
     assert.ok(catalog.functions.has(name), name);
   }
   assert.equal(catalog.functions.get('folio_walk_start')?.hint, 'page-table lock held until folio_walk_end()');
-  assert.deepEqual(catalog.releasers.get('folio_walk_end')?.map((e) => e.name), ['folio_walk_start']);
+  assert.deepEqual(
+    catalog.releasers.get('folio_walk_end')?.map((e) => e.name),
+    ['folio_walk_start'],
+  );
 });
 
 test('a damaged data file is reported and skipped, the others still load', () => {
@@ -35,7 +47,10 @@ test('a damaged data file is reported and skipped, the others still load', () =>
   try {
     fs.copyFileSync(path.join(dataDirectory, 'folio-walk.yaml'), path.join(dir, 'folio-walk.yaml'));
     fs.writeFileSync(path.join(dir, 'broken.yaml'), 'format: [unclosed');
-    fs.writeFileSync(path.join(dir, 'wrong.yaml'), 'format: kernel-mm-lens-call-context\nversion: 1\nfunctions:\n  - name: x\n    hint: h\n');
+    fs.writeFileSync(
+      path.join(dir, 'wrong.yaml'),
+      'format: kernel-mm-lens-call-context\nversion: 1\nfunctions:\n  - name: x\n    hint: h\n',
+    );
     const catalog = loadCallContext(dir);
     assert.ok(catalog.functions.has('folio_walk_start'));
     assert.equal(catalog.problems.length, 2, catalog.problems.join('\n'));
@@ -60,7 +75,12 @@ test('hints sit after the closing paren of tracked calls in the range, plus the 
   try {
     assert.ok(tree);
     const catalog = loadCallContext(dataDirectory);
-    const all = callContextHints(tree, { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } }, catalog, parseKernelVersion('6.12'));
+    const all = callContextHints(
+      tree,
+      { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } },
+      catalog,
+      parseKernelVersion('6.12'),
+    );
     const lines = text.split('\n');
     const byLabel = (needle: string) => all.filter((h) => h.label.includes(needle));
     const walk = byLabel('page-table lock held until folio_walk_end()');
@@ -73,9 +93,19 @@ test('hints sit after the closing paren of tracked calls in the range, plus the 
     const inside = all.filter((h) => h.label.includes('MMU_NOTIFY_EXCLUSIVE'));
     assert.equal(inside.length, 1, '6.12 tree: the pre-6.15 notifier note');
     assert.equal(inside[0].line, 4);
-    const newer = callContextHints(tree, { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } }, catalog, parseKernelVersion('6.15'));
+    const newer = callContextHints(
+      tree,
+      { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } },
+      catalog,
+      parseKernelVersion('6.15'),
+    );
     assert.ok(newer.some((h) => h.label.includes('MMU_NOTIFY_CLEAR')));
-    const visible = callContextHints(tree, { start: { line: 10, character: 0 }, end: { line: 12, character: 0 } }, catalog, parseKernelVersion('6.12'));
+    const visible = callContextHints(
+      tree,
+      { start: { line: 10, character: 0 }, end: { line: 12, character: 0 } },
+      catalog,
+      parseKernelVersion('6.12'),
+    );
     assert.deepEqual(visible, [], 'nothing outside the visible range');
   } finally {
     tree?.delete();
@@ -85,10 +115,33 @@ test('hints sit after the closing paren of tracked calls in the range, plus the 
 
 test('every tracked function present before 6.15 exists in the real 6.12 tree; releases in 6.12 or 6.1 (skipped without the trees)', (t) => {
   const trees = path.join(os.homedir(), '.cache', 'kernel-mm-lens', 'trees');
-  const files = ['include/linux/pagewalk.h', 'include/linux/mm.h', 'include/linux/pagemap.h', 'include/linux/page_ref.h', 'include/linux/mmap_lock.h',
-    'include/linux/mmu_notifier.h', 'include/linux/memremap.h', 'include/linux/migrate.h', 'include/linux/rmap.h', 'mm/memory.c', 'mm/filemap.c'];
-  const read = (tree: string) => files.map((f) => { try { return fs.readFileSync(path.join(trees, tree, f), 'utf8'); } catch { return ''; } }).join('\n');
-  if (!fs.existsSync(path.join(trees, 'linux-source-6.12'))) { t.skip('6.12 tree not installed'); return; }
+  const files = [
+    'include/linux/pagewalk.h',
+    'include/linux/mm.h',
+    'include/linux/pagemap.h',
+    'include/linux/page_ref.h',
+    'include/linux/mmap_lock.h',
+    'include/linux/mmu_notifier.h',
+    'include/linux/memremap.h',
+    'include/linux/migrate.h',
+    'include/linux/rmap.h',
+    'mm/memory.c',
+    'mm/filemap.c',
+  ];
+  const read = (tree: string) =>
+    files
+      .map((f) => {
+        try {
+          return fs.readFileSync(path.join(trees, tree, f), 'utf8');
+        } catch {
+          return '';
+        }
+      })
+      .join('\n');
+  if (!fs.existsSync(path.join(trees, 'linux-source-6.12'))) {
+    t.skip('6.12 tree not installed');
+    return;
+  }
   const six12 = read('linux-source-6.12');
   const six1 = read('linux-source-6.1');
   const catalog = loadCallContext(dataDirectory);
@@ -96,13 +149,20 @@ test('every tracked function present before 6.15 exists in the real 6.12 tree; r
   const present = [...catalog.functions.values()].filter((e) => appliesToVersion({ since: e.since }, version));
   const has = (text: string, name: string) => new RegExp(`\\b${name}\\b`).test(text);
   const acquires = [...present.map((e) => e.name), ...catalog.insideFunctions.keys()];
-  assert.deepEqual(acquires.filter((name) => !has(six12, name)), []);
+  assert.deepEqual(
+    acquires.filter((name) => !has(six12, name)),
+    [],
+  );
   const releases = [...new Set(present.flatMap((e) => e.holds.flatMap((h) => h.releasedBy)))];
-  assert.deepEqual(releases.filter((name) => !has(six12, name) && !has(six1, name)), []);
+  assert.deepEqual(
+    releases.filter((name) => !has(six12, name) && !has(six1, name)),
+    [],
+  );
 });
 
 test('the symbol catalog and the call-context data agree on how tracked calls are released', () => {
-  const { getCatalog } = require('../../server/src/knowledge/catalog') as typeof import('../../server/src/knowledge/catalog');
+  const { getCatalog } =
+    require('../../server/src/knowledge/catalog') as typeof import('../../server/src/knowledge/catalog');
   const symbols = getCatalog();
   const catalog = loadCallContext(dataDirectory);
   const disagreements: string[] = [];
@@ -110,7 +170,9 @@ test('the symbol catalog and the call-context data agree on how tracked calls ar
     const data = catalog.functions.get(entry.name);
     if (!entry.callContext?.release || !data) continue;
     const ours = new Set(data.holds.flatMap((h) => h.releasedBy));
-    for (const release of entry.callContext.release) if (!ours.has(release)) disagreements.push(`${entry.name}: catalog releases with ${release}, call-context data does not`);
+    for (const release of entry.callContext.release)
+      if (!ours.has(release))
+        disagreements.push(`${entry.name}: catalog releases with ${release}, call-context data does not`);
   }
   assert.deepEqual(disagreements, []);
 });
@@ -120,9 +182,20 @@ test('calls the data does not describe fall back to the catalog hint', async () 
   const tree = parser.parse('void f(void)\n{\n\tcustom_acquire(x);\n\tfolio_walk_start(&fw, vma, 0, 0);\n}\n');
   try {
     assert.ok(tree);
-    const hints = callContextHints(tree, { start: { line: 0, character: 0 }, end: { line: 5, character: 0 } }, loadCallContext(dataDirectory), undefined,
-      (name) => (name === 'custom_acquire' ? { hint: 'custom held', sources: ['test'] } : undefined));
-    assert.deepEqual(hints.map((h) => [h.line, h.label]), [[2, ' ⟶ custom held'], [3, ' ⟶ page-table lock held until folio_walk_end()']]);
+    const hints = callContextHints(
+      tree,
+      { start: { line: 0, character: 0 }, end: { line: 5, character: 0 } },
+      loadCallContext(dataDirectory),
+      undefined,
+      (name) => (name === 'custom_acquire' ? { hint: 'custom held', sources: ['test'] } : undefined),
+    );
+    assert.deepEqual(
+      hints.map((h) => [h.line, h.label]),
+      [
+        [2, ' ⟶ custom held'],
+        [3, ' ⟶ page-table lock held until folio_walk_end()'],
+      ],
+    );
   } finally {
     tree?.delete();
     parser.delete();

@@ -8,22 +8,35 @@ import type { Diagram } from '../../server/src/diagrams/types';
 
 const source = { thread: 'x@y' };
 const diagram: Diagram = {
-  id: 'walk', title: 'folio_walk protocol', summary: 's',
-  variants: [{
-    id: 'v1', label: '6.12+', appliesTo: [{ kernel: { min: '6.12' } }],
-    steps: [
-      { id: 'lock', label: 'take mmap lock', function: 'mmap_read_lock', source },
-      { id: 'held', kind: 'state', label: 'PTL held', source },
-      { id: 'start', label: 'start', function: 'folio_walk_start', source },
-      { id: 'end', label: 'end', function: 'folio_walk_end', source },
-    ],
-    transitions: [],
-  }],
+  id: 'walk',
+  title: 'folio_walk protocol',
+  summary: 's',
+  variants: [
+    {
+      id: 'v1',
+      label: '6.12+',
+      appliesTo: [{ kernel: { min: '6.12' } }],
+      steps: [
+        { id: 'lock', label: 'take mmap lock', function: 'mmap_read_lock', source },
+        { id: 'held', kind: 'state', label: 'PTL held', source },
+        { id: 'start', label: 'start', function: 'folio_walk_start', source },
+        { id: 'end', label: 'end', function: 'folio_walk_end', source },
+      ],
+      transitions: [],
+    },
+  ],
 };
 
 test('lifecycle marker: step number counts steps only (not states), with the diagram and step to open', () => {
   const [marker] = lifecycleMarkers('folio_walk_end', [diagram], parseKernelVersion('6.12'));
-  assert.deepEqual(marker, { title: 'folio_walk protocol · step 3 of 3 ›', diagramId: 'walk', variant: 'v1', stepId: 'end', step: 3, steps: 3 });
+  assert.deepEqual(marker, {
+    title: 'folio_walk protocol · step 3 of 3 ›',
+    diagramId: 'walk',
+    variant: 'v1',
+    stepId: 'end',
+    step: 3,
+    steps: 3,
+  });
   assert.deepEqual(lifecycleMarkers('unrelated', [diagram]), []);
 });
 
@@ -40,15 +53,55 @@ test('lifecycle markers from the shipped diagrams pick the variant of the tree v
 
 test('review thread count merges catalog threads and bundled thread mentions, without duplicates', () => {
   const entry = {
-    name: 'folio_walk_start', kind: 'function', topics: ['folio_walk'], summary: 's', explanation: 'e', status: {}, sources: ['x'],
-    threads: [{ messageId: 'a@x', subject: 's', author: 'a', date: 'd', point: 'p' }, { messageId: 'b@x', subject: 's', author: 'a', date: 'd', point: 'p' }],
+    name: 'folio_walk_start',
+    kind: 'function',
+    topics: ['folio_walk'],
+    summary: 's',
+    explanation: 'e',
+    status: {},
+    sources: ['x'],
+    threads: [
+      { messageId: 'a@x', subject: 's', author: 'a', date: 'd', point: 'p' },
+      { messageId: 'b@x', subject: 's', author: 'a', date: 'd', point: 'p' },
+    ],
   } as unknown as CatalogEntry;
   const bundled = {
-    series: [{ id: 's', series: 's', version: 1, messages: [
-      { messageId: 'b@x', subject: 's', author: 'a', date: 'd', point: 'p', sources: [], symbols: [{ symbol: 'folio_walk_start', relation: 'patch' }] },
-      { messageId: 'c@x', subject: 's', author: 'a', date: 'd', point: 'p', sources: [], symbols: [{ symbol: 'folio_walk_start', relation: 'review' }] },
-      { messageId: 'd@x', subject: 's', author: 'a', date: 'd', point: 'p', sources: [], symbols: [{ symbol: 'other', relation: 'review' }] },
-    ] }],
+    series: [
+      {
+        id: 's',
+        series: 's',
+        version: 1,
+        messages: [
+          {
+            messageId: 'b@x',
+            subject: 's',
+            author: 'a',
+            date: 'd',
+            point: 'p',
+            sources: [],
+            symbols: [{ symbol: 'folio_walk_start', relation: 'patch' }],
+          },
+          {
+            messageId: 'c@x',
+            subject: 's',
+            author: 'a',
+            date: 'd',
+            point: 'p',
+            sources: [],
+            symbols: [{ symbol: 'folio_walk_start', relation: 'review' }],
+          },
+          {
+            messageId: 'd@x',
+            subject: 's',
+            author: 'a',
+            date: 'd',
+            point: 'p',
+            sources: [],
+            symbols: [{ symbol: 'other', relation: 'review' }],
+          },
+        ],
+      },
+    ],
     byMessageId: new Map(),
   } as any;
   assert.deepEqual(reviewThreadIds('folio_walk_start', makeCatalog([entry]), bundled).sort(), ['a@x', 'b@x', 'c@x']);

@@ -5,7 +5,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
+import {
+  createConnection,
+  ProposedFeatures,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from 'vscode-languageserver/node';
 import { createMessageConnection } from 'vscode-jsonrpc/node';
 import { startLanguageServer } from '../../server/src/lsp/server';
 import { Requests, type NoteWire, type NotesListResult } from '../../protocol';
@@ -21,60 +26,99 @@ test('inlay hints, code lenses and notes over LSP', async () => {
   const notesFile = path.join(dir, 'shared-notes.json');
   const toServer = new PassThrough();
   const toClient = new PassThrough();
-  const serverConnection = createConnection(ProposedFeatures.all, new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
+  const serverConnection = createConnection(
+    ProposedFeatures.all,
+    new StreamMessageReader(toServer),
+    new StreamMessageWriter(toClient),
+  );
   startLanguageServer({ connection: serverConnection, cacheDir: path.join(dir, 'cache') });
   const client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
   const published = new Map<string, Array<{ code?: string; range: { start: { line: number } }; severity?: number }>>();
-  client.onNotification('textDocument/publishDiagnostics', (params: { uri: string; diagnostics: Array<{ code?: string; range: { start: { line: number } } }> }) => {
-    published.set(params.uri, params.diagnostics);
-  });
+  client.onNotification(
+    'textDocument/publishDiagnostics',
+    (params: { uri: string; diagnostics: Array<{ code?: string; range: { start: { line: number } } }> }) => {
+      published.set(params.uri, params.diagnostics);
+    },
+  );
   client.onNotification(() => undefined);
   client.onRequest(() => null);
   client.listen();
   try {
-    const init = await client.sendRequest('initialize', {
-      processId: null, rootUri: pathToFileURL(root).href, capabilities: {},
+    const init = (await client.sendRequest('initialize', {
+      processId: null,
+      rootUri: pathToFileURL(root).href,
+      capabilities: {},
       initializationOptions: { cacheDir: path.join(dir, 'cache'), settings: { notesFile } },
-    }) as { capabilities: Record<string, unknown> };
+    })) as { capabilities: Record<string, unknown> };
     assert.ok(init.capabilities.inlayHintProvider);
     assert.ok(init.capabilities.codeLensProvider);
     await client.sendNotification('initialized', {});
     const uri = pathToFileURL(path.join(root, 'mm', 'memory.c')).href;
     await client.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text } });
 
-    const hints = await client.sendRequest('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } } }) as Array<{ position: { line: number }; label: string }>;
-    assert.deepEqual(hints.map((h) => [h.position.line, h.label.trim()]), [
-      [4, 'notifier event in force: MMU_NOTIFY_EXCLUSIVE (owner NULL) — revocation meaning, changed to MMU_NOTIFY_CLEAR in 6.15'],
-      [6, '⟶ pgmap reference: put_dev_pagemap()'],
-      [9, '⟶ page-table lock held until folio_walk_end()'],
-    ]);
+    const hints = (await client.sendRequest('textDocument/inlayHint', {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } },
+    })) as Array<{ position: { line: number }; label: string }>;
+    assert.deepEqual(
+      hints.map((h) => [h.position.line, h.label.trim()]),
+      [
+        [
+          4,
+          'notifier event in force: MMU_NOTIFY_EXCLUSIVE (owner NULL) — revocation meaning, changed to MMU_NOTIFY_CLEAR in 6.15',
+        ],
+        [6, '⟶ pgmap reference: put_dev_pagemap()'],
+        [9, '⟶ page-table lock held until folio_walk_end()'],
+      ],
+    );
 
-    const lenses = await client.sendRequest('textDocument/codeLens', { textDocument: { uri } }) as Array<{ range: { start: { line: number } }; command: { title: string; command: string; arguments: unknown[] } }>;
+    const lenses = (await client.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as Array<{
+      range: { start: { line: number } };
+      command: { title: string; command: string; arguments: unknown[] };
+    }>;
     const lifecycle = lenses.find((l) => l.command.command === 'kernelMmLens.openDiagram');
     assert.ok(lifecycle, 'remove_device_exclusive_entry is a lifecycle step');
     assert.match(lifecycle.command.title, /^Device-exclusive entry · step \d+ of \d+ ›$/);
     assert.equal(lifecycle.range.start.line, 3);
     assert.deepEqual((lifecycle.command.arguments[0] as { id: string; symbol: string }).id, 'device-exclusive');
 
-    const added = await client.sendRequest(Requests.notesAdd, { uri, line: 9, body: 'Walk started here; see <20240802155524.517137-3-david@redhat.com>', author: 'R' }) as NoteWire;
+    const added = (await client.sendRequest(Requests.notesAdd, {
+      uri,
+      line: 9,
+      body: 'Walk started here; see <20240802155524.517137-3-david@redhat.com>',
+      author: 'R',
+    })) as NoteWire;
     assert.equal(added.symbol, 'remove_device_exclusive_entry');
     assert.equal(added.uri, uri);
-    assert.match(added.bodyMarkdown, /\(https:\/\/lore\.kernel\.org\/all\/20240802155524\.517137-3-david@redhat\.com\/\)/);
+    assert.match(
+      added.bodyMarkdown,
+      /\(https:\/\/lore\.kernel\.org\/all\/20240802155524\.517137-3-david@redhat\.com\/\)/,
+    );
     await client.sendRequest(Requests.notesReply, { id: added.id, body: 'ok', author: 'A' });
     await client.sendRequest(Requests.notesResolve, { id: added.id, resolved: true });
-    const listed = await client.sendRequest(Requests.notesList, { uri }) as NotesListResult;
+    const listed = (await client.sendRequest(Requests.notesList, { uri })) as NotesListResult;
     assert.equal(listed.notesFile, notesFile);
-    assert.deepEqual(listed.notes.map((n) => [n.status, n.line, n.replies.length, n.state]), [['resolved', 9, 1, 'anchored']]);
-    const exported = await client.sendRequest(Requests.notesExport, { format: 'markdown' }) as { text: string };
+    assert.deepEqual(
+      listed.notes.map((n) => [n.status, n.line, n.replies.length, n.state]),
+      [['resolved', 9, 1, 'anchored']],
+    );
+    const exported = (await client.sendRequest(Requests.notesExport, { format: 'markdown' })) as { text: string };
     assert.match(exported.text, /## `remove_device_exclusive_entry` — mm\/memory\.c:10 \(resolved\)/);
     assert.ok(fs.existsSync(notesFile));
     // The lint publisher merges the missing-release warnings into the document's diagnostics.
     const faulty = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'annotations', 'release_faulty.c'), 'utf8');
     const faultyUri = pathToFileURL(path.join(root, 'mm', 'faulty.c')).href;
-    await client.sendNotification('textDocument/didOpen', { textDocument: { uri: faultyUri, languageId: 'c', version: 1, text: faulty } });
+    await client.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: faultyUri, languageId: 'c', version: 1, text: faulty },
+    });
     const expected = faulty.split('\n').flatMap((line, i) => (line.includes('// EXPECT') ? [i] : []));
-    for (let i = 0; i < 400 && !(published.get(faultyUri) ?? []).some((d) => d.code === 'missing-release'); i++) await new Promise((r) => setTimeout(r, 50));
-    const lines = [...new Set((published.get(faultyUri) ?? []).filter((d) => d.code === 'missing-release').map((d) => d.range.start.line))].sort((a, b) => a - b);
+    for (let i = 0; i < 400 && !(published.get(faultyUri) ?? []).some((d) => d.code === 'missing-release'); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    const lines = [
+      ...new Set(
+        (published.get(faultyUri) ?? []).filter((d) => d.code === 'missing-release').map((d) => d.range.start.line),
+      ),
+    ].sort((a, b) => a - b);
     assert.deepEqual(lines, expected);
     await assert.rejects(client.sendRequest(Requests.notesReply, { id: 'n-missing', body: 'x' }), /no note n-missing/);
   } finally {

@@ -29,7 +29,10 @@ function expectedLines(text: string): number[] {
 
 test('no missing-release warning on correct callers (failure checks, goto cleanup, loops, hand-over, switch)', async () => {
   const { diagnostics } = await diagnosticsOf('release_correct.c');
-  assert.deepEqual(diagnostics.map((d) => `${d.range.start.line + 1}: ${String(d.message)}`), []);
+  assert.deepEqual(
+    diagnostics.map((d) => `${d.range.start.line + 1}: ${String(d.message)}`),
+    [],
+  );
 });
 
 test('a warning on exactly the faulty exits, with the rule explained', async () => {

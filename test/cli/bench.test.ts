@@ -10,7 +10,11 @@ const sampleTree = path.join(__dirname, '..', '..', 'samples', 'mini-kernel');
 
 test('bench alternates the cold-index runs of both tools and reports the ratio of their means', () => {
   const json = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kmml-bench-test-')), 'bench.json');
-  const run = spawnSync(process.execPath, [serverJs, 'bench', '--skip-lint', '--cold-rounds', '2', '--queries', '10', '--json', json, sampleTree], { encoding: 'utf8' });
+  const run = spawnSync(
+    process.execPath,
+    [serverJs, 'bench', '--skip-lint', '--cold-rounds', '2', '--queries', '10', '--json', json, sampleTree],
+    { encoding: 'utf8' },
+  );
   assert.equal(run.status, 0, run.stderr);
   const results = JSON.parse(fs.readFileSync(json, 'utf8'));
   assert.equal(results.coldRuns.length, 2);
@@ -22,7 +26,9 @@ test('bench alternates the cold-index runs of both tools and reports the ratio o
     assert.equal(results.ctagsRuns.length, 2);
     assert.ok(Math.abs(results.ctags.seconds - mean(results.ctagsRuns)) < 1e-9);
     // The order on stderr: ctags, ours, ours, ctags.
-    const order = [...run.stderr.matchAll(/bench: (universal-ctags|our cold index)/g)].map((m) => (m[1] === 'universal-ctags' ? 'ctags' : 'ours'));
+    const order = [...run.stderr.matchAll(/bench: (universal-ctags|our cold index)/g)].map((m) =>
+      m[1] === 'universal-ctags' ? 'ctags' : 'ours',
+    );
     assert.deepEqual(order, ['ctags', 'ours', 'ours', 'ctags']);
     assert.match(run.stdout, new RegExp(`${(results.cold.seconds / results.ctags.seconds).toFixed(2)}x`));
   }

@@ -10,7 +10,8 @@ const root = join(__dirname, '..', '..');
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const clientSources = readdirSync(join(root, 'client/src'), { recursive: true, withFileTypes: true })
   .filter((d) => d.isFile() && d.name.endsWith('.ts'))
-  .map((d) => readFileSync(join(d.parentPath, d.name), 'utf8')).join('\n');
+  .map((d) => readFileSync(join(d.parentPath, d.name), 'utf8'))
+  .join('\n');
 
 test('activation is lazy: C files and kernel-looking trees, never "*"', () => {
   const events: string[] = manifest.activationEvents;
@@ -63,5 +64,8 @@ test('untrusted workspaces: limited support, with the settings that point at fil
   const untrusted = manifest.capabilities.untrustedWorkspaces;
   assert.equal(untrusted.supported, 'limited');
   assert.ok(untrusted.description.length > 40);
-  assert.deepEqual([...untrusted.restrictedConfigurations].sort(), ['kernelMmLens.mailSources', 'kernelMmLens.notesFile']);
+  assert.deepEqual([...untrusted.restrictedConfigurations].sort(), [
+    'kernelMmLens.mailSources',
+    'kernelMmLens.notesFile',
+  ]);
 });

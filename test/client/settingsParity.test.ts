@@ -14,19 +14,31 @@ const declared: Record<string, { type: string; default: unknown; markdownDescrip
 const prefix = `${SETTINGS_SECTION}.`;
 
 test('package.json declares exactly the settings of DEFAULT_SETTINGS, with the same defaults', () => {
-  const declaredKeys = Object.keys(declared).filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)).sort();
+  const declaredKeys = Object.keys(declared)
+    .filter((k) => k.startsWith(prefix))
+    .map((k) => k.slice(prefix.length))
+    .sort();
   assert.deepEqual(declaredKeys, Object.keys(DEFAULT_SETTINGS).sort());
-  assert.deepEqual(Object.keys(declared).filter((k) => !k.startsWith(prefix)), [], 'every setting lives under the kernelMmLens section');
+  assert.deepEqual(
+    Object.keys(declared).filter((k) => !k.startsWith(prefix)),
+    [],
+    'every setting lives under the kernelMmLens section',
+  );
   for (const [key, value] of Object.entries(DEFAULT_SETTINGS)) {
     assert.deepEqual(declared[prefix + key].default, value, `default of ${prefix + key}`);
   }
 });
 
 test('every declared setting has a JSON type matching its default and a description', () => {
-  const jsonType = (v: unknown) => (Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v === 'number' ? 'number' : typeof v);
+  const jsonType = (v: unknown) =>
+    Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v === 'number' ? 'number' : typeof v;
   for (const [key, schema] of Object.entries(declared)) {
     const type = schema.type === 'integer' ? 'number' : schema.type;
-    assert.equal(type, jsonType(schema.default), `${key}: type ${schema.type} vs default ${JSON.stringify(schema.default)}`);
+    assert.equal(
+      type,
+      jsonType(schema.default),
+      `${key}: type ${schema.type} vs default ${JSON.stringify(schema.default)}`,
+    );
     const text = schema.markdownDescription ?? schema.description ?? '';
     assert.ok(text.length >= 30, `${key} needs a real description`);
   }
@@ -46,7 +58,8 @@ test('mergeSettings reads exactly the declared keys, and ignores unknown ones an
   assert.deepEqual(merged, changed as unknown as KernelMmLensSettings);
 
   const wrongTypes: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(DEFAULT_SETTINGS)) wrongTypes[key] = typeof value === 'string' ? 42 : 'not-the-type';
+  for (const [key, value] of Object.entries(DEFAULT_SETTINGS))
+    wrongTypes[key] = typeof value === 'string' ? 42 : 'not-the-type';
   assert.deepEqual(mergeSettings(DEFAULT_SETTINGS, wrongTypes), DEFAULT_SETTINGS);
 });
 
@@ -62,7 +75,8 @@ test('restricted settings and commands are declared consistently', () => {
 
 test('every client command id of the protocol is contributed to the palette', () => {
   const contributed = new Set((manifest.contributes.commands as Array<{ command: string }>).map((c) => c.command));
-  for (const id of Object.values(ClientCommands)) assert.ok(contributed.has(id), `${id} missing from contributes.commands`);
+  for (const id of Object.values(ClientCommands))
+    assert.ok(contributed.has(id), `${id} missing from contributes.commands`);
 });
 
 test('docs/vscode.md documents every setting with its default', () => {

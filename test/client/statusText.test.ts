@@ -10,7 +10,13 @@ test('status bar: indexing shows the percentage, clamped and floored', () => {
 });
 
 test('status bar: ready shows version and compact file count, counts in the tooltip', () => {
-  const view = presentIndexStatus({ state: 'ready', files: 61234, symbols: 2_345_678, references: 12, kernelVersion: '6.12.117' });
+  const view = presentIndexStatus({
+    state: 'ready',
+    files: 61234,
+    symbols: 2_345_678,
+    references: 12,
+    kernelVersion: '6.12.117',
+  });
   assert.equal(view.text, '$(check) MM Lens Linux 6.12.117 · 61.2k files');
   assert.match(view.tooltip, /61,234 files, 2,345,678 symbols, 12 references/);
   assert.equal(view.severity, 'normal');
@@ -28,14 +34,26 @@ test('status bar: errors are flagged and server text cannot inject icons', () =>
 });
 
 test('workspace lint results: accepted shapes, malformed records dropped, same file merged', () => {
-  const diag = { range: { start: { line: 1, character: 2 }, end: { line: 1, character: 9 } }, message: 'pmd_devmap() was removed', severity: 1 };
-  const files = normalizeLintResult({ files: [
-    { uri: 'file:///t/mm/a.c', diagnostics: [diag, { message: 'no range' }] },
-    { uri: 42, diagnostics: [diag] },
-    { uri: 'file:///t/mm/a.c', diagnostics: [diag] },
-    { uri: 'file:///t/mm/b.c', items: [] },
-  ] });
-  assert.deepEqual(files.map((f) => [f.uri, f.diagnostics.length]), [['file:///t/mm/a.c', 2], ['file:///t/mm/b.c', 0]]);
+  const diag = {
+    range: { start: { line: 1, character: 2 }, end: { line: 1, character: 9 } },
+    message: 'pmd_devmap() was removed',
+    severity: 1,
+  };
+  const files = normalizeLintResult({
+    files: [
+      { uri: 'file:///t/mm/a.c', diagnostics: [diag, { message: 'no range' }] },
+      { uri: 42, diagnostics: [diag] },
+      { uri: 'file:///t/mm/a.c', diagnostics: [diag] },
+      { uri: 'file:///t/mm/b.c', items: [] },
+    ],
+  });
+  assert.deepEqual(
+    files.map((f) => [f.uri, f.diagnostics.length]),
+    [
+      ['file:///t/mm/a.c', 2],
+      ['file:///t/mm/b.c', 0],
+    ],
+  );
   assert.equal(countDiagnostics(files), 2);
   assert.deepEqual(normalizeLintResult([{ uri: 'file:///x.c', diagnostics: [diag] }]).length, 1);
   assert.deepEqual(normalizeLintResult(null), []);

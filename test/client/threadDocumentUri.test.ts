@@ -15,16 +15,20 @@ function roundTrip(parts: { path: string; query: string }): { path: string; quer
 }
 
 test('the tab title is the subject in safe characters, with "Re:" dropped and "/" kept readable', () => {
-  const parts = threadUriParts({ messageId: '547f6335-ceb4-4160-ba72-5214bf5c82f3@redhat.com' },
-    'Re: [PATCH v1 04/12] mm/rmap: implement make_device_exclusive() using folio_walk instead of rmap walk');
+  const parts = threadUriParts(
+    { messageId: '547f6335-ceb4-4160-ba72-5214bf5c82f3@redhat.com' },
+    'Re: [PATCH v1 04/12] mm/rmap: implement make_device_exclusive() using folio_walk instead of rmap walk',
+  );
   assert.equal(tabTitle(parts.path), '[PATCH v1 04-12] mm-rmap: implement make_device_exclusive()\u2026.kernel-thread');
   assert.doesNotMatch(parts.path, /%|<|>/);
 });
 
 test('without a subject the title is the Message-ID, angle brackets dropped and long ones shortened', () => {
   assert.equal(threadDocumentTitle('<87mskehjtc.fsf@nvdebian.thelocal>'), '87mskehjtc.fsf@nvdebian.thelocal');
-  assert.equal(threadDocumentTitle('cover.e1ebdd6cab9bde0d232c1810deacf0bae25e6707.1732239628.git-series.apopple@nvidia.com'),
-    'cover.e1ebdd6cab9bde0d23\u2026s.apopple@nvidia.com');
+  assert.equal(
+    threadDocumentTitle('cover.e1ebdd6cab9bde0d232c1810deacf0bae25e6707.1732239628.git-series.apopple@nvidia.com'),
+    'cover.e1ebdd6cab9bde0d23\u2026s.apopple@nvidia.com',
+  );
   assert.equal(threadDocumentTitle('a@b', '   '), 'a@b');
 });
 
@@ -44,7 +48,11 @@ test('hostile subjects and Message-IDs give safe titles that cannot split or hid
 });
 
 test('the URI keeps the exact Message-ID and symbol and parses back after a trip through text', () => {
-  const ids = ['20250129115411.2077152-5-david@redhat.com', '<odd id/with?query#frag%25+plus&amp=1@x>', 'Z5tI-cOSyzdLjoe_@phenom.ffwll.local'];
+  const ids = [
+    '20250129115411.2077152-5-david@redhat.com',
+    '<odd id/with?query#frag%25+plus&amp=1@x>',
+    'Z5tI-cOSyzdLjoe_@phenom.ffwll.local',
+  ];
   for (const messageId of ids) {
     for (const symbol of [undefined, 'make_device_exclusive']) {
       const parts = threadUriParts({ messageId, symbol }, 'Same subject for every message');
@@ -61,8 +69,10 @@ test('the URI keeps the exact Message-ID and symbol and parses back after a trip
 });
 
 test('a URI from before the change (encoded Message-ID as the path) still opens', () => {
-  assert.deepEqual(parseThreadUriParts('/20250129115411.2077152-5-david%40redhat.com.kernel-thread', 'symbol=folio_walk_start'),
-    { messageId: '20250129115411.2077152-5-david@redhat.com', symbol: 'folio_walk_start' });
+  assert.deepEqual(
+    parseThreadUriParts('/20250129115411.2077152-5-david%40redhat.com.kernel-thread', 'symbol=folio_walk_start'),
+    { messageId: '20250129115411.2077152-5-david@redhat.com', symbol: 'folio_walk_start' },
+  );
   assert.equal(parseThreadUriParts('/.kernel-thread', ''), undefined);
   assert.equal(parseThreadUriParts('/%E0%A4%A.kernel-thread', ''), undefined);
 });

@@ -43,7 +43,8 @@ describe('diagram data files', () => {
 
   it('the device-exclusive diagram records the notifier events of both eras', () => {
     const [modern, legacy] = diagrams.find((d) => d.id === 'device-exclusive')!.variants;
-    const events = (steps: typeof modern.steps) => Object.fromEntries(steps.filter((s) => s.notifier).map((s) => [s.id, s.notifier]));
+    const events = (steps: typeof modern.steps) =>
+      Object.fromEntries(steps.filter((s) => s.notifier).map((s) => [s.id, s.notifier]));
     assert.equal(events(modern.steps)['notify-exclusive'], 'MMU_NOTIFY_EXCLUSIVE');
     assert.equal(events(modern.steps).revoke, 'MMU_NOTIFY_CLEAR');
     assert.equal(events(legacy.steps).revoke, 'MMU_NOTIFY_EXCLUSIVE');
@@ -54,7 +55,10 @@ describe('diagram data files', () => {
     const cases: Array<[string, RegExp]> = [
       [good.replace('        function: folio_walk_end\n', ''), /must have required property 'function'/],
       [good.replace('{ from: walk-end, to: after }', '{ from: walk-end, to: nowhere }'), /unknown step 'nowhere'/],
-      [good.replace('title: folio_walk protocol', 'title: folio_walk protocol\ncolour: red'), /additional properties \('colour'\)/],
+      [
+        good.replace('title: folio_walk protocol', 'title: folio_walk protocol\ncolour: red'),
+        /additional properties \('colour'\)/,
+      ],
       [good.replace('min: "6.12"', 'min: "six"'), /must match pattern/],
       [good.replace('thread: 20240802155524.517137-3-david@redhat.com', 'thread: "<script>@x"'), /must match pattern/],
       ['id: [unclosed', /invalid YAML/],
@@ -75,7 +79,10 @@ describe('diagram data files', () => {
       fs.writeFileSync(path.join(dir, 'c.yaml'), Buffer.from([0xff, 0xfe, 0x00, 0x41, 0x3a]));
       fs.writeFileSync(path.join(dir, 'd.yaml'), 'x: '.repeat(300_000));
       const loaded = loadDiagrams(dir);
-      assert.deepEqual(loaded.diagrams.map((d) => d.id), ['folio-walk']);
+      assert.deepEqual(
+        loaded.diagrams.map((d) => d.id),
+        ['folio-walk'],
+      );
       assert.match(loaded.problems.join('\n'), /b\.yaml: diagram id 'folio-walk' is already defined/);
       assert.match(loaded.problems.join('\n'), /c\.yaml: /);
       assert.match(loaded.problems.join('\n'), /d\.yaml: file is \d+ bytes/);
@@ -94,14 +101,20 @@ describe('diagram data files', () => {
       return;
     }
     const catalog = catalogModule.loadCatalog();
-    const missing = diagrams.flatMap((diagram) => functionsOfDiagram(diagram)
-      .filter((name) => !catalogModule.lookupSymbol(name, catalog))
-      .map((name) => `${diagram.id}: ${name}`));
+    const missing = diagrams.flatMap((diagram) =>
+      functionsOfDiagram(diagram)
+        .filter((name) => !catalogModule.lookupSymbol(name, catalog))
+        .map((name) => `${diagram.id}: ${name}`),
+    );
     assert.deepEqual(missing, [], 'functions named by diagrams but absent from server/data/catalog');
     const variantsOf = new Map(diagrams.map((d) => [d.id, new Set(d.variants.map((v) => v.id))]));
-    const broken = catalog.entries.flatMap((entry) => (entry.diagrams ?? [])
-      .filter((ref) => !variantsOf.has(ref.id) || (ref.variant !== undefined && !variantsOf.get(ref.id)!.has(ref.variant)))
-      .map((ref) => `${entry.name} -> ${ref.id}${ref.variant ? `/${ref.variant}` : ''}`));
+    const broken = catalog.entries.flatMap((entry) =>
+      (entry.diagrams ?? [])
+        .filter(
+          (ref) => !variantsOf.has(ref.id) || (ref.variant !== undefined && !variantsOf.get(ref.id)!.has(ref.variant)),
+        )
+        .map((ref) => `${entry.name} -> ${ref.id}${ref.variant ? `/${ref.variant}` : ''}`),
+    );
     assert.deepEqual(broken, [], 'catalog entries linking to diagrams or variants that do not exist');
   });
 });

@@ -40,7 +40,11 @@ export function lexerIndex(root: string): KernelIndex {
     for (let i = 0; i < tokens.count; i++) {
       const flags = tokens.flags[i];
       if (flags & FLAG_DEAD) continue;
-      if (tokens.kind[i] === TokenKind.Directive && tokens.tokenText(i).replace(/\s+/g, '') === '#define' && tokens.kind[i + 1] === TokenKind.Identifier) {
+      if (
+        tokens.kind[i] === TokenKind.Directive &&
+        tokens.tokenText(i).replace(/\s+/g, '') === '#define' &&
+        tokens.kind[i + 1] === TokenKind.Identifier
+      ) {
         const name = tokens.tokenText(i + 1);
         const at = tokens.positionAt(tokens.start[i + 1]);
         const nameRange = { start: at, end: { line: at.line, character: at.character + name.length } };
@@ -48,8 +52,14 @@ export function lexerIndex(root: string): KernelIndex {
         continue;
       }
       if (flags & FLAG_PREPROCESSOR) continue;
-      if (punct(text, tokens, i, '{')) { depth++; continue; }
-      if (punct(text, tokens, i, '}')) { depth = Math.max(0, depth - 1); continue; }
+      if (punct(text, tokens, i, '{')) {
+        depth++;
+        continue;
+      }
+      if (punct(text, tokens, i, '}')) {
+        depth = Math.max(0, depth - 1);
+        continue;
+      }
       if (depth !== 0 || tokens.kind[i] !== TokenKind.Identifier || !punct(text, tokens, i + 1, '(')) continue;
       let j = i + 1;
       let parens = 0;
@@ -69,7 +79,13 @@ export function lexerIndex(root: string): KernelIndex {
           else if (punct(text, tokens, k, '}') && --braces === 0) break;
         }
         const end = tokens.positionAt(tokens.end[Math.min(k, tokens.count - 1)]);
-        definitions.push({ name, kind: 'function', file, nameRange, range: { start: { line: at.line, character: 0 }, end } });
+        definitions.push({
+          name,
+          kind: 'function',
+          file,
+          nameRange,
+          range: { start: { line: at.line, character: 0 }, end },
+        });
         i = k;
       } else if (punct(text, tokens, next, ';')) {
         definitions.push({ name, kind: 'prototype', file, nameRange, range: nameRange, isDeclaration: true });
@@ -77,7 +93,10 @@ export function lexerIndex(root: string): KernelIndex {
       }
     }
   }
-  const byName = (name: string) => definitions.filter((d) => d.name === name).sort((a, b) => Number(a.isDeclaration ?? false) - Number(b.isDeclaration ?? false));
+  const byName = (name: string) =>
+    definitions
+      .filter((d) => d.name === name)
+      .sort((a, b) => Number(a.isDeclaration ?? false) - Number(b.isDeclaration ?? false));
   return {
     root,
     findDefinitions: byName,
@@ -88,6 +107,14 @@ export function lexerIndex(root: string): KernelIndex {
     filesMentioning: () => [],
     absolutePath: (file) => path.join(root, file),
     relativePath: (absolute) => path.relative(root, absolute),
-    stats: () => ({ files: 0, symbols: definitions.length, references: 0, skipped: 0, seconds: 0, fromCache: 0, parsed: 0 }),
+    stats: () => ({
+      files: 0,
+      symbols: definitions.length,
+      references: 0,
+      skipped: 0,
+      seconds: 0,
+      fromCache: 0,
+      parsed: 0,
+    }),
   };
 }

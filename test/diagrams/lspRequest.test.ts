@@ -15,7 +15,11 @@ const root = path.join(__dirname, '..', 'fixtures', 'diagrams', 'tree-6.15');
 /** The parts of ServerContext the diagram feature uses; the rest fails loudly if touched. */
 function context(index: KernelIndex | undefined, kernelVersion = ''): ServerContext {
   const handlers = new Map<string, (params: unknown) => unknown>();
-  const connection = { onRequest: (method: string, handler: (params: unknown) => unknown) => { handlers.set(method, handler); } };
+  const connection = {
+    onRequest: (method: string, handler: (params: unknown) => unknown) => {
+      handlers.set(method, handler);
+    },
+  };
   return {
     connection: connection as unknown as ServerContext['connection'],
     root,
@@ -29,7 +33,9 @@ function context(index: KernelIndex | undefined, kernelVersion = ''): ServerCont
 
 describe('kernelMmLens/diagram request', () => {
   let index: KernelIndex;
-  before(async () => { index = (await indexFixture(root)).index; });
+  before(async () => {
+    index = (await indexFixture(root)).index;
+  });
 
   it('is registered as a kernel-specific (not generic) feature answering both requests', () => {
     assert.ok(features.includes(diagramsFeature));
@@ -71,7 +77,13 @@ describe('kernelMmLens/diagram request', () => {
   });
 
   it('rejects unknown diagrams and junk params with InvalidParams', () => {
-    assert.throws(() => handleDiagramRequest(context(index), { id: 'nope' }), (error: unknown) => error instanceof ResponseError && /no diagram 'nope'/.test(error.message));
-    assert.throws(() => handleDiagramRequest(context(index), { id: 42, symbol: { x: 1 } } as never), (error: unknown) => error instanceof ResponseError && /give a diagram id or a symbol/.test(error.message));
+    assert.throws(
+      () => handleDiagramRequest(context(index), { id: 'nope' }),
+      (error: unknown) => error instanceof ResponseError && /no diagram 'nope'/.test(error.message),
+    );
+    assert.throws(
+      () => handleDiagramRequest(context(index), { id: 42, symbol: { x: 1 } } as never),
+      (error: unknown) => error instanceof ResponseError && /give a diagram id or a symbol/.test(error.message),
+    );
   });
 });

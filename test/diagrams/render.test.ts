@@ -21,7 +21,13 @@ const hostile: DiagramVariant = {
   label: 'hostile',
   appliesTo: [{ kernel: { min: '6.1' } }],
   steps: [
-    { id: 'a', label: '</text><script>alert(1)</script> "quoted" & \'single\' \u0001', function: 'evil_fn', note: 'note <img src=x onerror=alert(1)>', source: { thread: 'x@y', subject: '<b>subject</b>' } },
+    {
+      id: 'a',
+      label: '</text><script>alert(1)</script> "quoted" & \'single\' \u0001',
+      function: 'evil_fn',
+      note: 'note <img src=x onerror=alert(1)>',
+      source: { thread: 'x@y', subject: '<b>subject</b>' },
+    },
     { id: 'end', kind: 'state', label: 'end"] --> X[click', source: { tree: 'mm/x.c' } },
   ],
   transitions: [{ from: 'a', to: 'end', label: '|pipe| "q" #;' }],
@@ -34,8 +40,21 @@ function textOf(svg: string): string[] {
 async function runCli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const sink = (append: (s: string) => void) => new Writable({ write(chunk, _enc, done) { append(String(chunk)); done(); } });
-  const code = await main(argv, { out: sink((s) => { out += s; }), err: sink((s) => { err += s; }) });
+  const sink = (append: (s: string) => void) =>
+    new Writable({
+      write(chunk, _enc, done) {
+        append(String(chunk));
+        done();
+      },
+    });
+  const code = await main(argv, {
+    out: sink((s) => {
+      out += s;
+    }),
+    err: sink((s) => {
+      err += s;
+    }),
+  });
   return { code, out, err };
 }
 
@@ -49,7 +68,10 @@ describe('layout and SVG', () => {
         for (const edge of layout.edges) assert.ok(edge.points.length >= 2, `${edge.from}->${edge.to} has a route`);
         for (let i = 0; i < layout.nodes.length; i++) {
           const a = layout.nodes[i];
-          assert.ok(a.x >= 0 && a.y >= 0 && a.x + a.width <= layout.width + 1 && a.y + a.height <= layout.height + 1, `${a.id} inside the canvas`);
+          assert.ok(
+            a.x >= 0 && a.y >= 0 && a.x + a.width <= layout.width + 1 && a.y + a.height <= layout.height + 1,
+            `${a.id} inside the canvas`,
+          );
           for (const b of layout.nodes.slice(i + 1)) {
             const overlap = a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
             assert.ok(!overlap, `${a.id} overlaps ${b.id}`);
@@ -67,7 +89,10 @@ describe('layout and SVG', () => {
 
   it('standalone SVG is self-contained; the inline one carries no URL at all', () => {
     const result = buildDiagram(diagrams, { id: 'device-exclusive' });
-    assert.match(result.standaloneSvg, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" /);
+    assert.match(
+      result.standaloneSvg,
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" /,
+    );
     const withoutNamespace = result.standaloneSvg.replace(' xmlns="http://www.w3.org/2000/svg"', '');
     for (const svg of [withoutNamespace, result.svg]) {
       assert.doesNotMatch(svg, /https?:|href|<script|<image|<foreignObject|style=|@import/i);
@@ -79,7 +104,10 @@ describe('layout and SVG', () => {
   it('escapes hostile labels, notes and subjects', () => {
     const svg = renderSvg(layoutVariant(hostile), { title: 'T <x>', standalone: true });
     assert.doesNotMatch(svg, /<script|<img|<b>|\u0001/);
-    assert.match(svg, /&lt;\/text&gt;&lt;script&gt;alert\(1\)&lt;\/script&gt; &quot;quoted&quot; &amp; &#39;single&#39;/);
+    assert.match(
+      svg,
+      /&lt;\/text&gt;&lt;script&gt;alert\(1\)&lt;\/script&gt; &quot;quoted&quot; &amp; &#39;single&#39;/,
+    );
     assert.match(svg, /note &lt;img src=x onerror=alert\(1\)&gt;/);
     assert.match(svg, /<title>T &lt;x&gt;<\/title>/);
   });
@@ -116,16 +144,35 @@ describe('kernel-mm-lens diagram (CLI)', () => {
   });
 
   it('picks the variant from the tree and writes Mermaid or SVG', async () => {
-    const legacy = await runCli(['diagram', 'device-exclusive', '--format', 'mermaid', '--tree', path.join(fixtures, 'tree-legacy')]);
+    const legacy = await runCli([
+      'diagram',
+      'device-exclusive',
+      '--format',
+      'mermaid',
+      '--tree',
+      path.join(fixtures, 'tree-legacy'),
+    ]);
     assert.equal(legacy.code, 0, legacy.err);
-    assert.match(legacy.err, /variant rmap-walk-legacy for 6\.12 \(kernel 6\.12 is < 6\.15; make_device_exclusive_range exists in the tree\)/);
+    assert.match(
+      legacy.err,
+      /variant rmap-walk-legacy for 6\.12 \(kernel 6\.12 is < 6\.15; make_device_exclusive_range exists in the tree\)/,
+    );
     assert.match(legacy.out, /^%% .*\nflowchart TD\n/);
     assert.match(legacy.out, /page_make_device_exclusive_one#40;#41;/);
 
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kml-cli-'));
     try {
       const file = path.join(dir, 'de.svg');
-      const modern = await runCli(['diagram', 'device-exclusive', '--tree', path.join(fixtures, 'tree-6.15'), '--kernel-version', '6.12', '-o', file]);
+      const modern = await runCli([
+        'diagram',
+        'device-exclusive',
+        '--tree',
+        path.join(fixtures, 'tree-6.15'),
+        '--kernel-version',
+        '6.12',
+        '-o',
+        file,
+      ]);
       assert.equal(modern.code, 0, modern.err);
       assert.equal(modern.out, '');
       // The code (folio_walk_start call) outweighs the version given on the command line.

@@ -20,12 +20,17 @@ const byId = (id: string): Diagram => diagrams.find((d) => d.id === id)!;
 // Which variant each fixture tree must select, and therefore must contain every function of.
 const expected: Record<string, Record<string, string>> = {
   'tree-6.15': {
-    'device-exclusive': 'folio-walk-6.15', 'folio-walk': 'since-6.12', 'zone-device-refcount': 'after-6.15',
-    'fsdax-layout-break': 'common-helper-6.15', 'device-private-fault': 'page-lock-6.15',
+    'device-exclusive': 'folio-walk-6.15',
+    'folio-walk': 'since-6.12',
+    'zone-device-refcount': 'after-6.15',
+    'fsdax-layout-break': 'common-helper-6.15',
+    'device-private-fault': 'page-lock-6.15',
   },
   'tree-legacy': {
-    'device-exclusive': 'rmap-walk-legacy', 'zone-device-refcount': 'before-6.15',
-    'fsdax-layout-break': 'per-filesystem-legacy', 'device-private-fault': 'page-ref-legacy',
+    'device-exclusive': 'rmap-walk-legacy',
+    'zone-device-refcount': 'before-6.15',
+    'fsdax-layout-break': 'per-filesystem-legacy',
+    'device-private-fault': 'page-ref-legacy',
   },
 };
 
@@ -35,7 +40,8 @@ describe('diagram steps resolve in kernel-style fixture trees', () => {
   before(async () => {
     for (const tree of ['tree-6.15', 'tree-legacy']) {
       const built = await indexFixture(path.join(fixtures, tree));
-      if (!built.real) process.stderr.write(`diagram tests: real index unavailable (${built.why}); using the lexer fixture index\n`);
+      if (!built.real)
+        process.stderr.write(`diagram tests: real index unavailable (${built.why}); using the lexer fixture index\n`);
       indexes[tree] = built.index;
     }
   });
@@ -45,15 +51,22 @@ describe('diagram steps resolve in kernel-style fixture trees', () => {
       it(`${tree}: ${id} selects ${variant} and every step function resolves`, () => {
         const root = path.join(fixtures, tree);
         const index = indexes[tree];
-        const result = buildDiagram(diagrams, { id }, {
-          kernelVersion: detectKernelVersion(root),
-          evidence: new IndexEvidence(index),
-          resolveStep: (step) => resolveStepWithIndex(index, step, (file) => `file:///tree/${file}`),
-        });
+        const result = buildDiagram(
+          diagrams,
+          { id },
+          {
+            kernelVersion: detectKernelVersion(root),
+            evidence: new IndexEvidence(index),
+            resolveStep: (step) => resolveStepWithIndex(index, step, (file) => `file:///tree/${file}`),
+          },
+        );
         assert.equal(result.variant, variant, result.variantReason);
-        const unresolved = result.steps.filter((step) => step.function && (!step.location || step.missing)).map((step) => step.function);
+        const unresolved = result.steps
+          .filter((step) => step.function && (!step.location || step.missing))
+          .map((step) => step.function);
         assert.deepEqual(unresolved, []);
-        for (const step of result.steps.filter((s) => s.function)) assert.match(step.location!.uri, /^file:\/\/\/tree\/[a-z]/);
+        for (const step of result.steps.filter((s) => s.function))
+          assert.match(step.location!.uri, /^file:\/\/\/tree\/[a-z]/);
       });
     }
   }
@@ -70,28 +83,48 @@ describe('diagram steps resolve in kernel-style fixture trees', () => {
 
   it('a function the tree lacks is reported missing (legacy step in a 6.15 tree)', () => {
     const step = byId('device-exclusive').variants[1].steps.find((s) => s.function === 'make_device_exclusive_range')!;
-    assert.deepEqual(resolveStepWithIndex(indexes['tree-6.15'], step, (file) => file), { missing: true });
+    assert.deepEqual(
+      resolveStepWithIndex(indexes['tree-6.15'], step, (file) => file),
+      { missing: true },
+    );
   });
 
   it('code evidence beats a contradicting kernel version, both ways', () => {
-    const choiceOld = selectVariant(byId('device-exclusive'), { kernelVersion: parseKernelVersion('6.16'), evidence: new IndexEvidence(indexes['tree-legacy']) });
+    const choiceOld = selectVariant(byId('device-exclusive'), {
+      kernelVersion: parseKernelVersion('6.16'),
+      evidence: new IndexEvidence(indexes['tree-legacy']),
+    });
     assert.equal(choiceOld.variant.id, 'rmap-walk-legacy');
-    const choiceNew = selectVariant(byId('device-exclusive'), { kernelVersion: parseKernelVersion('6.1'), evidence: new IndexEvidence(indexes['tree-6.15']) });
+    const choiceNew = selectVariant(byId('device-exclusive'), {
+      kernelVersion: parseKernelVersion('6.1'),
+      evidence: new IndexEvidence(indexes['tree-6.15']),
+    });
     assert.equal(choiceNew.variant.id, 'folio-walk-6.15');
     assert.match(choiceNew.reason, /make_device_exclusive \(mm\/rmap\.c\) calls folio_walk_start/);
   });
 
   it('without code evidence the kernel version decides, and without either the newest variant is the default', () => {
-    assert.equal(selectVariant(byId('device-exclusive'), { kernelVersion: parseKernelVersion('6.12') }).variant.id, 'rmap-walk-legacy');
-    assert.equal(selectVariant(byId('device-exclusive'), { kernelVersion: parseKernelVersion('6.15') }).variant.id, 'folio-walk-6.15');
+    assert.equal(
+      selectVariant(byId('device-exclusive'), { kernelVersion: parseKernelVersion('6.12') }).variant.id,
+      'rmap-walk-legacy',
+    );
+    assert.equal(
+      selectVariant(byId('device-exclusive'), { kernelVersion: parseKernelVersion('6.15') }).variant.id,
+      'folio-walk-6.15',
+    );
     const fallback = selectVariant(byId('device-exclusive'), {});
     assert.equal(fallback.variant.id, 'folio-walk-6.15');
     assert.match(fallback.reason, /^default/);
   });
 
   it('file-hint evidence (no index) reads the code the rules name', () => {
-    for (const [tree, variant] of [['tree-6.15', 'page-lock-6.15'], ['tree-legacy', 'page-ref-legacy']]) {
-      const choice = selectVariant(byId('device-private-fault'), { evidence: new FileHintEvidence(path.join(fixtures, tree)) });
+    for (const [tree, variant] of [
+      ['tree-6.15', 'page-lock-6.15'],
+      ['tree-legacy', 'page-ref-legacy'],
+    ]) {
+      const choice = selectVariant(byId('device-private-fault'), {
+        evidence: new FileHintEvidence(path.join(fixtures, tree)),
+      });
       assert.equal(choice.variant.id, variant, choice.reason);
     }
   });
@@ -114,16 +147,32 @@ describe('diagram steps resolve in kernel-style fixture trees', () => {
     const options = { kernelVersion: detectKernelVersion(newTree), evidence: new IndexEvidence(index) };
     const walk = buildDiagram(diagrams, { symbol: 'folio_walk_start' }, options);
     assert.equal(walk.id, 'device-exclusive');
-    assert.deepEqual(walk.steps.filter((s) => s.highlighted).map((s) => s.id), ['folio-walk-recheck']);
+    assert.deepEqual(
+      walk.steps.filter((s) => s.highlighted).map((s) => s.id),
+      ['folio-walk-recheck'],
+    );
     assert.ok(walk.alternatives.includes('folio-walk'));
     assert.match(walk.svg, /class="kml-node kml-step kml-highlight" data-step="folio-walk-recheck"/);
 
     const legacy = buildDiagram(diagrams, { symbol: 'page_make_device_exclusive_one' }, options);
     assert.equal(legacy.variant, 'rmap-walk-legacy');
     assert.match(legacy.variantReason, /only variant with a step for page_make_device_exclusive_one/);
-    const lens = buildDiagram(diagrams, { id: 'device-exclusive', symbol: 'make_device_exclusive', step: 'clear-pte' }, options);
-    assert.deepEqual(lens.steps.filter((s) => s.highlighted).map((s) => s.id), ['clear-pte']);
-    assert.throws(() => buildDiagram(diagrams, { symbol: 'no_such_function' }, options), /no diagram has a step for no_such_function/);
-    assert.throws(() => buildDiagram(diagrams, { id: 'device-exclusive', variant: 'nope' }, options), /has no variant 'nope'/);
+    const lens = buildDiagram(
+      diagrams,
+      { id: 'device-exclusive', symbol: 'make_device_exclusive', step: 'clear-pte' },
+      options,
+    );
+    assert.deepEqual(
+      lens.steps.filter((s) => s.highlighted).map((s) => s.id),
+      ['clear-pte'],
+    );
+    assert.throws(
+      () => buildDiagram(diagrams, { symbol: 'no_such_function' }, options),
+      /no diagram has a step for no_such_function/,
+    );
+    assert.throws(
+      () => buildDiagram(diagrams, { id: 'device-exclusive', variant: 'nope' }, options),
+      /has no variant 'nope'/,
+    );
   });
 });

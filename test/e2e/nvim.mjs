@@ -14,7 +14,10 @@ const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'e2e-tree');
 const DEMO = 'drivers/gpu/drm/demo/demo_svm.c';
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(name);
-const value = (name) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : undefined; };
+const value = (name) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
 const timeoutSec = Number(value('--timeout') ?? 180);
 const T0 = Date.now();
 const log = (...m) => console.error(`[nvim ${String(Math.round((Date.now() - T0) / 1000)).padStart(4)}s]`, ...m);
@@ -28,7 +31,10 @@ function setupError(message) {
 // ---------------------------------------------------------------- set-up
 const hasNvim = () => spawnSync('nvim', ['--version'], { encoding: 'utf8' }).status === 0;
 if (!hasNvim() && !flag('--no-install') && !process.env.E2E_NO_INSTALL) {
-  spawnSync('bash', [path.join(ROOT, 'scripts/install-e2e.sh'), '--nvim'], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 600_000 });
+  spawnSync('bash', [path.join(ROOT, 'scripts/install-e2e.sh'), '--nvim'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    timeout: 600_000,
+  });
 }
 if (!hasNvim()) setupError('nvim not found: apt-get install neovim (or scripts/install-e2e.sh --nvim)');
 const nvimVersion = spawnSync('nvim', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0];
@@ -53,29 +59,53 @@ const outFile = path.join(tmp, 'result.jsonl');
 function runNvim() {
   return new Promise((resolve) => {
     const xdg = (name) => path.join(tmp, 'xdg', name);
-    const child = spawn('nvim', ['--headless', '--clean', '-n', '-i', 'NONE', '-c', `luafile ${path.join(ROOT, 'test/e2e/nvim/lsp-check.lua')}`], {
-      cwd: tree,
-      detached: true, // its own process group: the server it starts goes with it on timeout
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        // nvim's lsp.log/shada and the server's index cache stay in the temp folder
-        XDG_STATE_HOME: xdg('state'), XDG_DATA_HOME: xdg('data'), XDG_CACHE_HOME: xdg('cache'), XDG_CONFIG_HOME: xdg('config'),
-        KML_ROOT: tree, KML_SERVER: server, KML_FILE: DEMO, KML_OUT: outFile,
-        KML_HOVER_LINE: String(hoverLine), KML_HOVER_COL: String(hoverCol),
-        KML_LINT_TARGET: '6.17', KML_WAIT_MS: String(Math.max(10, timeoutSec / 4) * 1000),
+    const child = spawn(
+      'nvim',
+      ['--headless', '--clean', '-n', '-i', 'NONE', '-c', `luafile ${path.join(ROOT, 'test/e2e/nvim/lsp-check.lua')}`],
+      {
+        cwd: tree,
+        detached: true, // its own process group: the server it starts goes with it on timeout
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: {
+          ...process.env,
+          // nvim's lsp.log/shada and the server's index cache stay in the temp folder
+          XDG_STATE_HOME: xdg('state'),
+          XDG_DATA_HOME: xdg('data'),
+          XDG_CACHE_HOME: xdg('cache'),
+          XDG_CONFIG_HOME: xdg('config'),
+          KML_ROOT: tree,
+          KML_SERVER: server,
+          KML_FILE: DEMO,
+          KML_OUT: outFile,
+          KML_HOVER_LINE: String(hoverLine),
+          KML_HOVER_COL: String(hoverCol),
+          KML_LINT_TARGET: '6.17',
+          KML_WAIT_MS: String(Math.max(10, timeoutSec / 4) * 1000),
+        },
       },
-    });
+    );
     let output = '';
-    child.stdout.on('data', (d) => { output += d; });
-    child.stderr.on('data', (d) => { output += d; });
+    child.stdout.on('data', (d) => {
+      output += d;
+    });
+    child.stderr.on('data', (d) => {
+      output += d;
+    });
     const timer = setTimeout(() => {
       log(`nvim still running after ${timeoutSec}s: ending its process group`);
-      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
     }, timeoutSec * 1000);
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
-      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* group already empty */ }
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* group already empty */
+      }
       resolve({ code: code ?? signal, output });
     });
   });
@@ -120,7 +150,8 @@ check('the server initializes over stdio', () => {
 });
 check('hover on make_device_exclusive_range', () => {
   const text = hoverText(records.hover);
-  if (!text.includes('make_device_exclusive_range')) throw new Error(`hover was ${JSON.stringify(records.hover)?.slice(0, 300)}`);
+  if (!text.includes('make_device_exclusive_range'))
+    throw new Error(`hover was ${JSON.stringify(records.hover)?.slice(0, 300)}`);
   return text.replace(/\s+/g, ' ').slice(0, 120);
 });
 check('definition of make_device_exclusive_range is in mm/rmap.c', () => {
@@ -138,11 +169,13 @@ check('diagnostics: the pmd_devmap() use is reported', () => {
   const diags = records.diagnostics ?? [];
   const hit = diags.find((d) => /pmd_devmap/.test(d.message));
   if (!hit) throw new Error(`diagnostics were ${JSON.stringify(diags).slice(0, 300)}`);
-  if (demoLines[hit.lnum]?.includes('pmd_devmap') !== true) throw new Error(`reported on line ${hit.lnum + 1}, which has no pmd_devmap`);
+  if (demoLines[hit.lnum]?.includes('pmd_devmap') !== true)
+    throw new Error(`reported on line ${hit.lnum + 1}, which has no pmd_devmap`);
   return `line ${hit.lnum + 1}: ${hit.message.slice(0, 100)}`;
 });
 
-if (flag('--keep')) log(`kept ${tmp}`); else fs.rmSync(tmp, { recursive: true, force: true });
+if (flag('--keep')) log(`kept ${tmp}`);
+else fs.rmSync(tmp, { recursive: true, force: true });
 const passed = results.filter(Boolean).length;
 console.log(`${passed} passed, ${results.length - passed} failed (${((Date.now() - T0) / 1000).toFixed(1)}s)`);
 process.exit(passed === results.length ? 0 : 1);

@@ -40,10 +40,16 @@ const cache = e2eCacheDir();
 const codeServer = path.join(cache, 'code-server', 'node_modules', '.bin', 'code-server');
 const chromiumBin = process.env.CHROMIUM || '/usr/bin/chromium';
 if (!flag('--no-install') && !process.env.E2E_NO_INSTALL) {
-  const r = spawnSync('bash', [path.join(ROOT, 'scripts/install-e2e.sh'), '--vscode'], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 900_000 });
+  const r = spawnSync('bash', [path.join(ROOT, 'scripts/install-e2e.sh'), '--vscode'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    timeout: 900_000,
+  });
   if (r.status !== 0) setupError('scripts/install-e2e.sh --vscode failed (see above)');
 }
-for (const [what, file] of [['code-server', codeServer], ['chromium', chromiumBin]]) {
+for (const [what, file] of [
+  ['code-server', codeServer],
+  ['chromium', chromiumBin],
+]) {
   if (!fs.existsSync(file)) setupError(`${what} not found at ${file}: run scripts/install-e2e.sh`);
 }
 const playwright = loadPlaywright(cache);
@@ -55,8 +61,11 @@ let vsix = values('--vsix')[0];
 if (!vsix) {
   vsix = path.join(ARTIFACTS, 'kernel-mm-lens-e2e.vsix');
   log('packaging the extension');
-  const r = spawnSync('bash', [path.join(ROOT, 'scripts/package.sh'), ...(flag('--no-build') ? ['--no-build'] : []), '-o', vsix],
-    { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
+  const r = spawnSync(
+    'bash',
+    [path.join(ROOT, 'scripts/package.sh'), ...(flag('--no-build') ? ['--no-build'] : []), '-o', vsix],
+    { cwd: ROOT, encoding: 'utf8', timeout: 300_000 },
+  );
   if (r.status !== 0) setupError(`packaging failed:\n${r.stderr}`);
 }
 const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -82,7 +91,12 @@ async function check(name, timeoutMs, body) {
   const start = Date.now();
   let timer;
   try {
-    const detail = await Promise.race([body(), new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs / 1000}s`)), timeoutMs); })]);
+    const detail = await Promise.race([
+      body(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs / 1000}s`)), timeoutMs);
+      }),
+    ]);
     results.push({ name, ok: true, detail, ms: Date.now() - start });
     console.log(`PASS ${name} (${((Date.now() - start) / 1000).toFixed(1)}s)${detail ? `: ${detail}` : ''}`);
   } catch (err) {
@@ -94,12 +108,21 @@ async function check(name, timeoutMs, body) {
 }
 
 async function notifications(page) {
-  return page.evaluate(() => [...document.querySelectorAll('.notifications-toasts .notification-list-item')].map((n) => n.innerText.replace(/\s+/g, ' ').trim()));
+  return page.evaluate(() =>
+    [...document.querySelectorAll('.notifications-toasts .notification-list-item')].map((n) =>
+      n.innerText.replace(/\s+/g, ' ').trim(),
+    ),
+  );
 }
 
 async function clearNotifications(page) {
-  await page.evaluate(() => document.querySelectorAll('.notifications-toasts .codicon-notifications-clear, .notifications-toasts .codicon-close')
-    .forEach((b) => b.click())).catch(() => undefined);
+  await page
+    .evaluate(() =>
+      document
+        .querySelectorAll('.notifications-toasts .codicon-notifications-clear, .notifications-toasts .codicon-close')
+        .forEach((b) => b.click()),
+    )
+    .catch(() => undefined);
 }
 
 const harness = new Harness({ codeServer, chromium: chromiumBin, playwright, log, keep: flag('--keep') });
@@ -111,12 +134,23 @@ async function finish(code) {
   for (const h of [harness, ...extraHarnesses]) await h.cleanup().catch((e) => log(`cleanup: ${e.message}`));
   const passed = results.filter((r) => r.ok).length;
   const failed = results.length - passed;
-  fs.writeFileSync(path.join(ARTIFACTS, 'results.json'), JSON.stringify({ results, blockedRequests: [...new Set(harness.blocked)], totalMs: Date.now() - T0 }, null, 2));
+  fs.writeFileSync(
+    path.join(ARTIFACTS, 'results.json'),
+    JSON.stringify({ results, blockedRequests: [...new Set(harness.blocked)], totalMs: Date.now() - T0 }, null, 2),
+  );
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(code ?? (failed === 0 && passed > 0 ? 0 : 1));
 }
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => { results.push({ name: 'run', ok: false, detail: `got ${signal}` }); void finish(1); });
-setTimeout(() => { log(`overall timeout of ${overallSec}s`); results.push({ name: 'run', ok: false, detail: 'overall timeout' }); void finish(1); }, overallSec * 1000).unref();
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'])
+  process.on(signal, () => {
+    results.push({ name: 'run', ok: false, detail: `got ${signal}` });
+    void finish(1);
+  });
+setTimeout(() => {
+  log(`overall timeout of ${overallSec}s`);
+  results.push({ name: 'run', ok: false, detail: 'overall timeout' });
+  void finish(1);
+}, overallSec * 1000).unref();
 
 async function main() {
   // a copy, so the run never writes into the repository
@@ -139,10 +173,19 @@ async function main() {
   await wb.openFile(DEMO, 'make_device_exclusive_range');
 
   await check('status bar reports the index', 90_000, async () => {
-    const texts = await waitFor('a Kernel MM Lens status bar item saying the index is ready', async () => {
-      const all = await wb.statusBarTexts();
-      return all.find(isReadyItem) ? all : null;
-    }, 80_000, 500).catch(async (err) => { throw new Error(`${err.message}; items: ${JSON.stringify((await wb.statusBarTexts()).filter((t) => /Lens/.test(t)))}`); });
+    const texts = await waitFor(
+      'a Kernel MM Lens status bar item saying the index is ready',
+      async () => {
+        const all = await wb.statusBarTexts();
+        return all.find(isReadyItem) ? all : null;
+      },
+      80_000,
+      500,
+    ).catch(async (err) => {
+      throw new Error(
+        `${err.message}; items: ${JSON.stringify((await wb.statusBarTexts()).filter((t) => /Lens/.test(t)))}`,
+      );
+    });
     const item = texts.find(isReadyItem);
     if (!/6\.12/.test(item)) throw new Error(`status bar does not show the detected kernel version 6.12: ${item}`);
     await shot(page, 'status-bar');
@@ -153,7 +196,14 @@ async function main() {
     const item = await page.$('.part.statusbar .statusbar-item:has-text("MM Lens")');
     if (!item) throw new Error('no status bar item');
     await item.click();
-    const rows = await waitFor('the command menu', async () => { const r = await wb.quickPickRows(); return r.length ? r : null; }, 10_000);
+    const rows = await waitFor(
+      'the command menu',
+      async () => {
+        const r = await wb.quickPickRows();
+        return r.length ? r : null;
+      },
+      10_000,
+    );
     await shot(page, 'status-menu');
     await page.keyboard.press('Escape');
     for (const want of ['Rebuild Index', 'Lint Whole Workspace', 'Restart Server']) {
@@ -164,22 +214,35 @@ async function main() {
 
   await check('hover on make_device_exclusive_range explains it and gives its version status', 60_000, async () => {
     await wb.goToLine(HOVER_LINE);
-    const hover = await wb.hover('make_device_exclusive_range', HOVER_LINE,
-      (t) => /make_device_exclusive_range/.test(t) && /6\.15/.test(t) && /(removed|replaced)/i.test(t) && t.length > 120, 45_000,
-      { contentOnly: true }); // the hover's own text, not the lint problem shown in the same widget
+    const hover = await wb.hover(
+      'make_device_exclusive_range',
+      HOVER_LINE,
+      (t) =>
+        /make_device_exclusive_range/.test(t) && /6\.15/.test(t) && /(removed|replaced)/i.test(t) && t.length > 120,
+      45_000,
+      { contentOnly: true },
+    ); // the hover's own text, not the lint problem shown in the same widget
     await shot(page, 'hover-make-device-exclusive-range');
     await page.mouse.move(5, 450);
-    if (!hover.ok) throw new Error(`no hover text (besides the lint problem) with the explanation and "removed/replaced in 6.15": ${JSON.stringify(hover.text.slice(0, 400))}`);
+    if (!hover.ok)
+      throw new Error(
+        `no hover text (besides the lint problem) with the explanation and "removed/replaced in 6.15": ${JSON.stringify(hover.text.slice(0, 400))}`,
+      );
     return hover.text.split('\n').slice(0, 2).join(' / ').slice(0, 160);
   });
 
   let underlined = false;
   await check('pmd_devmap() use is underlined', 45_000, async () => {
     await wb.goToLine(DEVMAP_LINE);
-    const kinds = await waitFor('a squiggle under pmd_devmap', async () => {
-      const s = await wb.squigglesOn('pmd_devmap', DEVMAP_LINE);
-      return s && s.length ? s : null;
-    }, 40_000, 500);
+    const kinds = await waitFor(
+      'a squiggle under pmd_devmap',
+      async () => {
+        const s = await wb.squigglesOn('pmd_devmap', DEVMAP_LINE);
+        return s && s.length ? s : null;
+      },
+      40_000,
+      500,
+    );
     underlined = true;
     const hover = await wb.hover('pmd_devmap', DEVMAP_LINE, (t) => /pmd_devmap/.test(t), 8_000);
     await shot(page, 'lint-pmd-devmap');
@@ -191,8 +254,12 @@ async function main() {
     // the server's lint fixes need the index (it answers [] before): wait like a user who sees "indexing"
     await waitFor('the index to be ready', async () => (await wb.statusBarTexts()).some(isReadyItem), 60_000, 500);
     await wb.goToLine(DEVMAP_LINE);
-    await waitFor('a diagnostic on pmd_devmap (no quick fix without one)', async () => ((await wb.squigglesOn('pmd_devmap', DEVMAP_LINE)) ?? []).length > 0,
-      underlined ? 5_000 : 30_000, 500);
+    await waitFor(
+      'a diagnostic on pmd_devmap (no quick fix without one)',
+      async () => ((await wb.squigglesOn('pmd_devmap', DEVMAP_LINE)) ?? []).length > 0,
+      underlined ? 5_000 : 30_000,
+      500,
+    );
     const before = await wb.lineText(DEVMAP_LINE);
     const actions = await wb.openQuickFixes('pmd_devmap', DEVMAP_LINE);
     await shot(page, 'quick-fix-menu');
@@ -200,10 +267,14 @@ async function main() {
     if (fixIndex < 0) throw new Error(`no quick fix offered; menu: ${JSON.stringify(actions)}`);
     const fix = actions[fixIndex];
     await wb.chooseQuickFix(fixIndex);
-    const after = await waitFor('the line to change', async () => {
-      const text = await wb.lineText(DEVMAP_LINE);
-      return text !== null && text !== before ? text : null;
-    }, 10_000);
+    const after = await waitFor(
+      'the line to change',
+      async () => {
+        const text = await wb.lineText(DEVMAP_LINE);
+        return text !== null && text !== before ? text : null;
+      },
+      10_000,
+    );
     await shot(page, 'quick-fix-applied');
     if (/pmd_devmap\s*\(/.test(after)) throw new Error(`line still calls pmd_devmap(): ${after.trim()}`);
     await page.keyboard.press('Control+Z');
@@ -213,13 +284,18 @@ async function main() {
   await check('lint whole workspace lists an unopened file in the Problems view', 60_000, async () => {
     await clearNotifications(page);
     await wb.runCommand(paletteTitle('kernelMmLens.lintWorkspace'));
-    const rows = await waitFor('huge_memory.c in the Problems view', async () => {
-      const r = await wb.problemRows();
-      if (r.some((x) => /huge_memory\.c/.test(x))) return r;
-      const errors = (await notifications(page)).filter((n) => /failed/i.test(n));
-      if (errors.length) throw new Error(errors.join(' | '));
-      return null;
-    }, 50_000, 500);
+    const rows = await waitFor(
+      'huge_memory.c in the Problems view',
+      async () => {
+        const r = await wb.problemRows();
+        if (r.some((x) => /huge_memory\.c/.test(x))) return r;
+        const errors = (await notifications(page)).filter((n) => /failed/i.test(n));
+        if (errors.length) throw new Error(errors.join(' | '));
+        return null;
+      },
+      50_000,
+      500,
+    );
     await shot(page, 'problems-view');
     return rows.slice(0, 3).join(' | ').slice(0, 200);
   });
@@ -233,11 +309,18 @@ async function main() {
     const rows = await wb.quickPickRows();
     if (rows.length) await page.keyboard.press('Enter'); // a picker of diagrams: take the first (most relevant) one
     // the Problems panel from the previous check would cover half of the diagram
-    await page.click('.part.panel .codicon-panel-close, .part.panel .title-actions .codicon-close', { timeout: 2000 }).catch(() => undefined);
-    const views = await waitFor('a webview with an SVG diagram', async () => {
-      const v = (await wb.webviewContents('svg g, svg rect, svg path')).filter((x) => x.count >= 3);
-      return v.length ? v : null;
-    }, 45_000, 1000);
+    await page
+      .click('.part.panel .codicon-panel-close, .part.panel .title-actions .codicon-close', { timeout: 2000 })
+      .catch(() => undefined);
+    const views = await waitFor(
+      'a webview with an SVG diagram',
+      async () => {
+        const v = (await wb.webviewContents('svg g, svg rect, svg path')).filter((x) => x.count >= 3);
+        return v.length ? v : null;
+      },
+      45_000,
+      1000,
+    );
     await sleep(500);
     await shot(page, 'diagram-view');
     return `${views[0].count} SVG elements; "${views[0].text.split('\n')[0].slice(0, 80)}"`;
@@ -255,22 +338,36 @@ async function main() {
     const tabBefore = await wb.activeTabLabel();
     await clearNotifications(page);
     await wb.runCommand(title);
-    const rows = await waitFor('the list of threads', async () => {
-      const r = await wb.quickPickRows();
-      if (r.length) return r;
-      const tab = await wb.activeTabLabel();
-      return tab && tab !== tabBefore ? ['(opened directly)'] : null;
-    }, 20_000, 300).catch(async (err) => { throw new Error(`${err.message}; notifications: ${JSON.stringify(await notifications(page))}`); });
+    const rows = await waitFor(
+      'the list of threads',
+      async () => {
+        const r = await wb.quickPickRows();
+        if (r.length) return r;
+        const tab = await wb.activeTabLabel();
+        return tab && tab !== tabBefore ? ['(opened directly)'] : null;
+      },
+      20_000,
+      300,
+    ).catch(async (err) => {
+      throw new Error(`${err.message}; notifications: ${JSON.stringify(await notifications(page))}`);
+    });
     await shot(page, 'threads-list');
     if (rows[0] !== '(opened directly)') await page.keyboard.press('Enter');
-    const text = await waitFor('a thread document', async () => {
-      const tab = await wb.activeTabLabel();
-      if (!tab || tab === tabBefore) return null;
-      const body = await page.evaluate(() => document.querySelector('.editor-group-container.active .monaco-editor .view-lines')?.textContent ?? '');
-      const web = (await wb.webviewContents('body')).map((w) => w.text).join('\n');
-      const all = `${body}\n${web}`;
-      return /Subject:|From:|\[PATCH/.test(all) ? `${tab}: ${all.replace(/\s+/g, ' ').slice(0, 120)}` : null;
-    }, 20_000, 500);
+    const text = await waitFor(
+      'a thread document',
+      async () => {
+        const tab = await wb.activeTabLabel();
+        if (!tab || tab === tabBefore) return null;
+        const body = await page.evaluate(
+          () => document.querySelector('.editor-group-container.active .monaco-editor .view-lines')?.textContent ?? '',
+        );
+        const web = (await wb.webviewContents('body')).map((w) => w.text).join('\n');
+        const all = `${body}\n${web}`;
+        return /Subject:|From:|\[PATCH/.test(all) ? `${tab}: ${all.replace(/\s+/g, ' ').slice(0, 120)}` : null;
+      },
+      20_000,
+      500,
+    );
     await shot(page, 'thread-document');
     return `${rows.length} thread(s); ${text}`;
   });
@@ -289,7 +386,11 @@ async function restrictedModeChecks() {
   extraHarnesses.push(h);
   const folder = path.join(h.tmp, 'linux');
   fs.cpSync(FIXTURE, folder, { recursive: true });
-  h.writeSettings({ 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' });
+  h.writeSettings({
+    'security.workspace.trust.enabled': true,
+    'security.workspace.trust.startupPrompt': 'never',
+    'security.workspace.trust.banner': 'never',
+  });
   await h.installVsix(vsix);
   await h.startCodeServer(folder, { trust: true });
   const page = await h.startBrowser();
@@ -298,7 +399,12 @@ async function restrictedModeChecks() {
   await wb.openFile(DEMO, 'make_device_exclusive_range');
 
   await check('restricted mode: the extension says what is disabled', 60_000, async () => {
-    const note = await waitFor('the Restricted Mode notification', async () => (await notifications(page)).find((n) => /Restricted Mode/.test(n)), 45_000, 500);
+    const note = await waitFor(
+      'the Restricted Mode notification',
+      async () => (await notifications(page)).find((n) => /Restricted Mode/.test(n)),
+      45_000,
+      500,
+    );
     await shot(page, 'restricted-mode');
     if (!/git/.test(note)) throw new Error(`the notification does not say that git is off: ${note}`);
     return note.slice(0, 160);
@@ -306,22 +412,36 @@ async function restrictedModeChecks() {
 
   await check('restricted mode: hovers still work, "why is this line" does not run git', 60_000, async () => {
     await wb.goToLine(HOVER_LINE);
-    const hover = await wb.hover('make_device_exclusive_range', HOVER_LINE, (t) => /make_device_exclusive_range/.test(t) && /6\.15/.test(t), 45_000, { contentOnly: true });
+    const hover = await wb.hover(
+      'make_device_exclusive_range',
+      HOVER_LINE,
+      (t) => /make_device_exclusive_range/.test(t) && /6\.15/.test(t),
+      45_000,
+      { contentOnly: true },
+    );
     await page.mouse.move(5, 450);
     if (!hover.ok) throw new Error(`no hover in Restricted Mode: ${JSON.stringify(hover.text.slice(0, 200))}`);
     await clearNotifications(page);
     await wb.runCommand(paletteTitle('kernelMmLens.whyThisLine'));
-    const said = await waitFor('a message about trust', async () => (await notifications(page)).find((n) => /trust/i.test(n)), 15_000, 300);
+    const said = await waitFor(
+      'a message about trust',
+      async () => (await notifications(page)).find((n) => /trust/i.test(n)),
+      15_000,
+      300,
+    );
     await shot(page, 'restricted-why-this-line');
     return said.slice(0, 160);
   });
   await h.cleanup();
 }
 
-main().then(() => finish(), async (err) => {
-  log(`FAILED: ${err.stack || err}`);
-  results.push({ name: 'setup', ok: false, detail: err.message });
-  if (harness.page) await shot(harness.page, 'setup-failure');
-  if (harness.codeServerRec) log(`code-server log tail:\n${tail(harness.codeServerRec.logFile, 30)}`);
-  await finish(1);
-});
+main().then(
+  () => finish(),
+  async (err) => {
+    log(`FAILED: ${err.stack || err}`);
+    results.push({ name: 'setup', ok: false, detail: err.message });
+    if (harness.page) await shot(harness.page, 'setup-failure');
+    if (harness.codeServerRec) log(`code-server log tail:\n${tail(harness.codeServerRec.logFile, 30)}`);
+    await finish(1);
+  },
+);

@@ -12,13 +12,22 @@ function tempTree(): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kmml-bad-'));
   fs.mkdirSync(path.join(root, 'mm'));
   fs.writeFileSync(path.join(root, 'Makefile'), 'VERSION = 6\nPATCHLEVEL = 12\n');
-  fs.writeFileSync(path.join(root, 'mm', 'good.c'), 'int good_function(void) { return folio_walk_start(0, 0, 0, 0) != 0; }\n');
+  fs.writeFileSync(
+    path.join(root, 'mm', 'good.c'),
+    'int good_function(void) { return folio_walk_start(0, 0, 0, 0) != 0; }\n',
+  );
   return root;
 }
 
 async function index(root: string, cacheDir?: string) {
   const lines: string[] = [];
-  const result = await buildIndex({ root, cacheDir, maxFileSize: 1024 * 1024, workers: 1, log: (line) => lines.push(line) });
+  const result = await buildIndex({
+    root,
+    cacheDir,
+    maxFileSize: 1024 * 1024,
+    workers: 1,
+    log: (line) => lines.push(line),
+  });
   return { result, lines };
 }
 
@@ -31,43 +40,72 @@ test('binary, oversized, invalid UTF-8, symlink loops and broken links: the inde
   const chunk = Buffer.from('#define REG_XXXXXXXXXXXXXXXX 0x1234\n'.repeat(30000));
   for (let written = 0; written < 50 * 1024 * 1024; written += chunk.length) fs.writeSync(fd, chunk);
   fs.closeSync(fd);
-  fs.writeFileSync(path.join(root, 'mm', 'latin1.c'), Buffer.concat([Buffer.from('/* J'), Buffer.from([0xe9, 0xff, 0xfe]), Buffer.from('r\xf4me */\nint survives_bad_utf8(void) { return 0; }\n', 'latin1')]));
+  fs.writeFileSync(
+    path.join(root, 'mm', 'latin1.c'),
+    Buffer.concat([
+      Buffer.from('/* J'),
+      Buffer.from([0xe9, 0xff, 0xfe]),
+      Buffer.from('r\xf4me */\nint survives_bad_utf8(void) { return 0; }\n', 'latin1'),
+    ]),
+  );
   fs.symlinkSync('..', path.join(root, 'mm', 'loop'));
   fs.symlinkSync('self', path.join(root, 'mm', 'self'));
   fs.symlinkSync('does-not-exist.c', path.join(root, 'mm', 'dangling.c'));
   const { result, lines } = await index(root);
   assert.ok(result.index);
-  assert.deepEqual(result.index!.findDefinitions('good_function').map((d) => d.file), ['mm/good.c']);
-  assert.deepEqual(result.index!.findDefinitions('survives_bad_utf8').map((d) => d.file), ['mm/latin1.c']);
+  assert.deepEqual(
+    result.index!.findDefinitions('good_function').map((d) => d.file),
+    ['mm/good.c'],
+  );
+  assert.deepEqual(
+    result.index!.findDefinitions('survives_bad_utf8').map((d) => d.file),
+    ['mm/latin1.c'],
+  );
   const reasons = new Map(result.index!.data.skipped.map((s) => [s.file, s.reason]));
   assert.match(reasons.get('mm/binary.c') ?? '', /binary/);
   assert.match(reasons.get('mm/generated_regs.h') ?? '', /larger than the size limit/);
   assert.match(reasons.get('mm/dangling.c') ?? '', /broken symlink/);
   assert.match(reasons.get('mm/self') ?? '', /symlink loop/);
   assert.match(reasons.get('mm/loop') ?? '', /already indexed/);
-  assert.ok(lines.some((line) => line.startsWith('skipped mm/binary.c')), 'each skipped file gets a log line');
+  assert.ok(
+    lines.some((line) => line.startsWith('skipped mm/binary.c')),
+    'each skipped file gets a log line',
+  );
   assert.equal(result.index!.data.files.filter((f) => f.includes('loop/')).length, 0, 'the loop is not followed');
 });
 
 test('a file deleted while indexing is reported, the rest is indexed', async () => {
   const root = tempTree();
-  const files = [{ index: 0, file: 'mm/good.c', size: 80 }, { index: 1, file: 'mm/vanished.c', size: 10 }];
+  const files = [
+    { index: 0, file: 'mm/good.c', size: 80 },
+    { index: 1, file: 'mm/vanished.c', size: 10 },
+  ];
   const builder = new IndexDataBuilder(files.map((f) => ({ file: f.file, size: f.size, mtimeMs: 0 })));
   const errors: string[] = [];
-  await runExtraction({ root, files, maxFileSize: 1 << 20, workers: 1, onBatch: (batch) => builder.addBatch(batch, (file, error) => errors.push(`${file}: ${error}`)) });
+  await runExtraction({
+    root,
+    files,
+    maxFileSize: 1 << 20,
+    workers: 1,
+    onBatch: (batch) => builder.addBatch(batch, (file, error) => errors.push(`${file}: ${error}`)),
+  });
   assert.deepEqual(errors, ['mm/vanished.c: deleted while indexing']);
   const data = builder.build(root, 'k', []);
   assert.deepEqual(data.files, ['mm/good.c']);
 });
 
-test('unreadable files are skipped with a reason (when not running as root)', { skip: process.getuid?.() === 0 ? 'root can read anything' : false }, async () => {
-  const root = tempTree();
-  const secret = path.join(root, 'mm', 'secret.c');
-  fs.writeFileSync(secret, 'int hidden;');
-  fs.chmodSync(secret, 0);
-  const { result } = await index(root);
-  assert.match(result.index!.data.skipped.find((s) => s.file === 'mm/secret.c')?.reason ?? '', /unreadable/);
-});
+test(
+  'unreadable files are skipped with a reason (when not running as root)',
+  { skip: process.getuid?.() === 0 ? 'root can read anything' : false },
+  async () => {
+    const root = tempTree();
+    const secret = path.join(root, 'mm', 'secret.c');
+    fs.writeFileSync(secret, 'int hidden;');
+    fs.chmodSync(secret, 0);
+    const { result } = await index(root);
+    assert.match(result.index!.data.skipped.find((s) => s.file === 'mm/secret.c')?.reason ?? '', /unreadable/);
+  },
+);
 
 test('the persistent cache is reused when nothing changed and refreshed per changed file', async () => {
   const root = tempTree();
@@ -81,7 +119,10 @@ test('the persistent cache is reused when nothing changed and refreshed per chan
   fs.utimesSync(path.join(root, 'mm', 'good.c'), new Date(), new Date(Date.now() + 5000));
   const third = await index(root, cacheDir);
   assert.equal(third.result.stats.parsed, 1);
-  assert.deepEqual(third.result.index!.findDefinitions('renamed_function').map((d) => d.file), ['mm/good.c']);
+  assert.deepEqual(
+    third.result.index!.findDefinitions('renamed_function').map((d) => d.file),
+    ['mm/good.c'],
+  );
   assert.deepEqual(third.result.index!.findDefinitions('good_function'), []);
 });
 
@@ -93,9 +134,15 @@ test('a truncated, corrupt or foreign cache is discarded with a log line and reb
   const size = fs.statSync(cacheFile).size;
   fs.truncateSync(cacheFile, Math.floor(size / 2));
   let run = await index(root, cacheDir);
-  assert.ok(run.lines.some((line) => /discarded: checksum mismatch/.test(line)), run.lines.join('\n'));
+  assert.ok(
+    run.lines.some((line) => /discarded: checksum mismatch/.test(line)),
+    run.lines.join('\n'),
+  );
   assert.equal(run.result.stats.parsed, 2);
-  assert.deepEqual(run.result.index!.findDefinitions('good_function').map((d) => d.file), ['mm/good.c']);
+  assert.deepEqual(
+    run.result.index!.findDefinitions('good_function').map((d) => d.file),
+    ['mm/good.c'],
+  );
   // Garbage with the right name, then a valid file of another format.
   fs.writeFileSync(cacheFile, 'not an index at all');
   run = await index(root, cacheDir);
@@ -119,7 +166,10 @@ test('the bulk reader: a FIFO, a folder, an oversized or binary file and a vanis
   assert.deepEqual(reader.read(path.join(root, 'mm'), 1 << 20), { error: 'not a regular file' });
   assert.deepEqual(reader.read(path.join(root, 'mm', 'gone.c'), 1 << 20), { error: 'deleted while indexing' });
   fs.writeFileSync(path.join(root, 'mm', 'big.c'), 'x'.repeat(5000));
-  assert.match((reader.read(path.join(root, 'mm', 'big.c'), 4096) as { error: string }).error, /larger than the size limit \(5000 > 4096/);
+  assert.match(
+    (reader.read(path.join(root, 'mm', 'big.c'), 4096) as { error: string }).error,
+    /larger than the size limit \(5000 > 4096/,
+  );
   fs.writeFileSync(path.join(root, 'mm', 'elf.c'), Buffer.from([0x7f, 0x45, 0, 1]));
   assert.deepEqual(reader.read(path.join(root, 'mm', 'elf.c'), 1 << 20), { error: 'binary content (NUL bytes)' });
   // The reused buffer never leaks a previous, longer file into a shorter one.
@@ -140,7 +190,13 @@ test('a cache with one flipped byte anywhere is rejected by its checksum and reb
   bytes[Math.floor(bytes.length * 0.6)] ^= 0x10;
   fs.writeFileSync(file, bytes);
   const { result, lines } = await index(root, cacheDir);
-  assert.ok(lines.some((line) => /index cache .* discarded: checksum mismatch \(truncated or corrupt\); rebuilding/.test(line)), lines.join('\n'));
-  assert.deepEqual(result.index!.findDefinitions('good_function').map((d) => d.file), ['mm/good.c']);
+  assert.ok(
+    lines.some((line) => /index cache .* discarded: checksum mismatch \(truncated or corrupt\); rebuilding/.test(line)),
+    lines.join('\n'),
+  );
+  assert.deepEqual(
+    result.index!.findDefinitions('good_function').map((d) => d.file),
+    ['mm/good.c'],
+  );
   assert.equal(result.stats.fromCache, 0);
 });

@@ -15,7 +15,11 @@ test('string hashes of a name are the ones the lexer computes for it', () => {
     const name = stream.tokenText(i);
     assert.deepEqual(nameHashes(name), [stream.hash[i], stream.hash2[i]], name);
     const table = new NameTable();
-    assert.equal(stream.hash[i] >>> 0, table.hashOf(table.intern(name)), 'the first hash is the whole-tree table\'s FNV-1a');
+    assert.equal(
+      stream.hash[i] >>> 0,
+      table.hashOf(table.intern(name)),
+      "the first hash is the whole-tree table's FNV-1a",
+    );
   }
   assert.equal(identifiers, 8);
 });
@@ -50,7 +54,7 @@ test('a batch table gives keywords the lowest ids and every other name one id, t
   assert.equal(names.intern('name_0'), KEYWORD_COUNT);
 });
 
-test('names of many files in one batch: the worker\'s name-id cache gives the ids the batch table gives', () => {
+test("names of many files in one batch: the worker's name-id cache gives the ids the batch table gives", () => {
   const packer = new BatchPacker();
   packer.startBatch();
   // A small file, a file with more distinct names than its cache is sized for, and the small file again.
@@ -62,7 +66,8 @@ test('names of many files in one batch: the worker\'s name-id cache gives the id
     packer.add(index, extractText(`f${index}.c`, text, undefined, packer.collector), true);
   });
   const batch = packer.finishBatch();
-  const nameOf = (id: number) => Buffer.from(batch.nameBytes.subarray(id === 0 ? 0 : batch.nameEnds[id - 1], batch.nameEnds[id])).toString('latin1');
+  const nameOf = (id: number) =>
+    Buffer.from(batch.nameBytes.subarray(id === 0 ? 0 : batch.nameEnds[id - 1], batch.nameEnds[id])).toString('latin1');
   let at = 0;
   for (const file of batch.files) {
     identsOf.push([...batch.idents.subarray(at, at + file.identCount)].map(nameOf));
@@ -73,12 +78,21 @@ test('names of many files in one batch: the worker\'s name-id cache gives the id
   assert.equal(identsOf[1].length, 6001, 'v*, w* and shared_helper: many names share cache entries');
   assert.equal(new Set(identsOf[1]).size, identsOf[1].length);
   assert.ok(identsOf[1].includes('w2999') && identsOf[1].includes('shared_helper'));
-  assert.equal(new Set([...batch.nameEnds].map((_, id) => nameOf(id))).size, batch.nameEnds.length, 'every name once in the batch');
+  assert.equal(
+    new Set([...batch.nameEnds].map((_, id) => nameOf(id))).size,
+    batch.nameEnds.length,
+    'every name once in the batch',
+  );
 
   // The next batch starts a new table: nothing the caches remember from the last one may leak into it.
   packer.startBatch();
-  packer.add(0, extractText('g.c', 'int zeta(void) { return shared_helper(1) + other_helper(2); }', undefined, packer.collector), true);
+  packer.add(
+    0,
+    extractText('g.c', 'int zeta(void) { return shared_helper(1) + other_helper(2); }', undefined, packer.collector),
+    true,
+  );
   const next = packer.finishBatch();
-  const nextName = (id: number) => Buffer.from(next.nameBytes.subarray(id === 0 ? 0 : next.nameEnds[id - 1], next.nameEnds[id])).toString('latin1');
+  const nextName = (id: number) =>
+    Buffer.from(next.nameBytes.subarray(id === 0 ? 0 : next.nameEnds[id - 1], next.nameEnds[id])).toString('latin1');
   assert.deepEqual([...next.idents].map(nextName), ['zeta', 'shared_helper', 'other_helper']);
 });

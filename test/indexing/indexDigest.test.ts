@@ -21,8 +21,14 @@ test('the index digest is the same for two builds and changes with a definition 
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kmml-digest-tree-'));
   try {
     fs.mkdirSync(path.join(root, 'mm'));
-    fs.writeFileSync(path.join(root, 'mm', 'a.c'), 'struct folio;\nint folio_put(struct folio *folio)\n{\n\treturn put(folio);\n}\n');
-    fs.writeFileSync(path.join(root, 'mm', 'b.c'), '#define PUT(x) folio_put(x)\nstatic int b(void) { return PUT(0); }\n');
+    fs.writeFileSync(
+      path.join(root, 'mm', 'a.c'),
+      'struct folio;\nint folio_put(struct folio *folio)\n{\n\treturn put(folio);\n}\n',
+    );
+    fs.writeFileSync(
+      path.join(root, 'mm', 'b.c'),
+      '#define PUT(x) folio_put(x)\nstatic int b(void) { return PUT(0); }\n',
+    );
     const first = await digestOf(root, 2);
     const second = await digestOf(root, 1);
     assert.equal(first.problem, undefined);
@@ -31,13 +37,19 @@ test('the index digest is the same for two builds and changes with a definition 
     assert.deepEqual(second, first);
 
     // Same definitions (same text length), one more occurrence: only the occurrence digest moves.
-    fs.writeFileSync(path.join(root, 'mm', 'b.c'), '#define PUT(x) folio_put(x)\nstatic int b(void) { return PUT(b); }\n');
+    fs.writeFileSync(
+      path.join(root, 'mm', 'b.c'),
+      '#define PUT(x) folio_put(x)\nstatic int b(void) { return PUT(b); }\n',
+    );
     const moreUses = await digestOf(root, 1);
     assert.equal(moreUses.definitionsCrc, first.definitionsCrc);
     assert.notEqual(moreUses.occurrencesCrc, first.occurrencesCrc);
 
     // A definition one line lower: the definition digest moves.
-    fs.writeFileSync(path.join(root, 'mm', 'a.c'), '\nstruct folio;\nint folio_put(struct folio *folio)\n{\n\treturn put(folio);\n}\n');
+    fs.writeFileSync(
+      path.join(root, 'mm', 'a.c'),
+      '\nstruct folio;\nint folio_put(struct folio *folio)\n{\n\treturn put(folio);\n}\n',
+    );
     const moved = await digestOf(root, 1);
     assert.notEqual(moved.definitionsCrc, moreUses.definitionsCrc);
   } finally {

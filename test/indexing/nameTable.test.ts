@@ -17,7 +17,10 @@ function randomNames(count: number, seed: number): string[] {
     seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
     const length = 1 + (seed % 11);
     let name = '';
-    for (let c = 0; c < length; c++) { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; name += alphabet[(seed >>> 8) % alphabet.length]; }
+    for (let c = 0; c < length; c++) {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      name += alphabet[(seed >>> 8) % alphabet.length];
+    }
     out.push(name);
   }
   return out;
@@ -25,25 +28,58 @@ function randomNames(count: number, seed: number): string[] {
 
 test('the radix sort of names orders exactly as the case-insensitive comparison', () => {
   const table = new NameTable();
-  const tricky = ['snd_soc_dapm', 'SND_SOC', 'snd_soc', 'Snd_Soc', 'snd_so', 'a', 'A', 'aaaa', 'AAAA', 'aaaaa', 'aaaab', 'aaaaB', '__x', '_', '$', 'folio_walk_start', 'folio_walk_end', 'FOLIO'];
+  const tricky = [
+    'snd_soc_dapm',
+    'SND_SOC',
+    'snd_soc',
+    'Snd_Soc',
+    'snd_so',
+    'a',
+    'A',
+    'aaaa',
+    'AAAA',
+    'aaaaa',
+    'aaaab',
+    'aaaaB',
+    '__x',
+    '_',
+    '$',
+    'folio_walk_start',
+    'folio_walk_end',
+    'FOLIO',
+  ];
   for (const name of [...tricky, ...randomNames(5000, 7)]) table.intern(name);
   const ids = Uint32Array.from({ length: table.size }, (_, id) => id);
   const expected = [...ids].sort((a, b) => table.compareFolded(a, b));
   const actual = [...sortFolded(ids.slice(), table)];
-  assert.deepEqual(actual.map((id) => table.name(id)), expected.map((id) => table.name(id)));
+  assert.deepEqual(
+    actual.map((id) => table.name(id)),
+    expected.map((id) => table.name(id)),
+  );
   assert.deepEqual(actual, expected, 'names equal but for case keep id order');
 });
 
 test('the radix sort recurses into long shared prefixes (register-style names) and still orders exactly', () => {
   const table = new NameTable();
   const prefixes = ['mmUVD_RBC_RB_', 'MMUVD_RBC_RB_', 'mmUVD_RBC_', 'regGCVM_L2_CNTL', 'snd_soc_dapm_widget_', '__'];
-  for (const name of randomNames(6000, 11)) table.intern(prefixes[name.length % prefixes.length] + name + (name.length > 6 ? name : ''));
-  for (const name of ['mmUVD_RBC_RB_', 'mmuvd_rbc_rb_', 'mmUVD_RBC_RB_a', 'mmUVD_RBC_RB_A', 'mmUVD_RBC_RB_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1',
-    'mmUVD_RBC_RB_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa0']) table.intern(name);
+  for (const name of randomNames(6000, 11))
+    table.intern(prefixes[name.length % prefixes.length] + name + (name.length > 6 ? name : ''));
+  for (const name of [
+    'mmUVD_RBC_RB_',
+    'mmuvd_rbc_rb_',
+    'mmUVD_RBC_RB_a',
+    'mmUVD_RBC_RB_A',
+    'mmUVD_RBC_RB_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1',
+    'mmUVD_RBC_RB_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa0',
+  ])
+    table.intern(name);
   const ids = Uint32Array.from({ length: table.size }, (_, id) => id);
   const expected = [...ids].sort((a, b) => table.compareFolded(a, b));
   const actual = [...sortFolded(ids.slice(), table)];
-  assert.deepEqual(actual.map((id) => table.name(id)), expected.map((id) => table.name(id)));
+  assert.deepEqual(
+    actual.map((id) => table.name(id)),
+    expected.map((id) => table.name(id)),
+  );
   assert.deepEqual(actual, expected);
 });
 
@@ -51,7 +87,11 @@ test('names interned from bytes and from strings get the same ids', () => {
   const table = new NameTable();
   const first = table.intern('folio_walk_start');
   assert.equal(table.name(first), 'folio_walk_start');
-  assert.equal(table.internBytes(Buffer.from('int folio_walk_start(', 'latin1'), 4, 20), first, 'bytes find the id of the string');
+  assert.equal(
+    table.internBytes(Buffer.from('int folio_walk_start(', 'latin1'), 4, 20),
+    first,
+    'bytes find the id of the string',
+  );
   const bytes = Buffer.from('xxfolio_walkyy', 'latin1');
   const prefixId = table.internBytes(bytes, 2, 12);
   assert.equal(table.name(prefixId), 'folio_walk');
@@ -78,7 +118,10 @@ test('a sort worker started ahead (while the last batches are read) is used for 
   const sorted = await sortDefinedNamesOffThread(data, (line) => log.push(line), ahead).ready;
   assert.deepEqual(log, [], 'no fallback to the main thread');
   assert.deepEqual([...sorted], [...sortDefinedNames(data)]);
-  const exited = await Promise.race([new Promise((resolve) => ahead.once('exit', () => resolve(true))), new Promise((resolve) => setTimeout(() => resolve(false), 5000).unref())]);
+  const exited = await Promise.race([
+    new Promise((resolve) => ahead.once('exit', () => resolve(true))),
+    new Promise((resolve) => setTimeout(() => resolve(false), 5000).unref()),
+  ]);
   assert.equal(ahead.threadId === -1 || exited, true, 'the worker is stopped once it has answered');
 });
 
@@ -88,7 +131,11 @@ test('a table reserved larger than needed is persisted and reloaded at its own s
   const names = randomNames(3000, 11);
   const ids = names.map((name) => table.intern(name));
   const saved = table.serialize();
-  assert.equal(saved.slots.length, 16384, 'kept at twice the minimum: no rehash of millions of names at the end of a build');
+  assert.equal(
+    saved.slots.length,
+    16384,
+    'kept at twice the minimum: no rehash of millions of names at the end of a build',
+  );
   const loaded = new NameTable(saved.bytes.slice(), saved.offsets.slice(), saved.slots.slice());
   names.forEach((name, k) => assert.equal(loaded.get(name), ids[k]));
   assert.equal(loaded.get('not_a_name_here'), undefined);

@@ -19,12 +19,25 @@ function fixtureTree(): string {
   return root;
 }
 
-async function build(root: string, cacheDir: string | undefined, log: string[] = [], rebuild = false): Promise<TreeIndex> {
-  const result = await buildIndex({ root, cacheDir, maxFileSize: 1 << 20, workers: 2, rebuild, log: (line) => log.push(line) });
+async function build(
+  root: string,
+  cacheDir: string | undefined,
+  log: string[] = [],
+  rebuild = false,
+): Promise<TreeIndex> {
+  const result = await buildIndex({
+    root,
+    cacheDir,
+    maxFileSize: 1 << 20,
+    workers: 2,
+    rebuild,
+    log: (line) => log.push(line),
+  });
   return result.index!;
 }
 
-const key = (r: Reference) => `${r.file}:${r.range.start.line}:${r.range.start.character}-${r.range.end.character} call=${r.isCall} def=${r.isDefinition} pp=${r.inPreprocessor} in=${r.enclosingFunction ?? '-'}`;
+const key = (r: Reference) =>
+  `${r.file}:${r.range.start.line}:${r.range.start.character}-${r.range.end.character} call=${r.isCall} def=${r.isDefinition} pp=${r.inPreprocessor} in=${r.enclosingFunction ?? '-'}`;
 
 async function allReferences(index: TreeIndex): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
@@ -50,7 +63,10 @@ test('references read from the occurrence store are exactly those found by re-le
   assert.deepEqual(fromStore, fromSources);
   // The enclosing function and the call flag survive the round trip (what incoming calls rely on).
   const calls = (await stored.findReferences('make_device_exclusive')).filter((r) => r.isCall && !r.isDefinition);
-  assert.deepEqual(calls.map((r) => [r.file, r.enclosingFunction]), [['lib/test_hmm.c', 'dmirror_exclusive']]);
+  assert.deepEqual(
+    calls.map((r) => [r.file, r.enclosingFunction]),
+    [['lib/test_hmm.c', 'dmirror_exclusive']],
+  );
 
   // Warm start from the cache: same answers, still from the store.
   const warm = await build(root, cacheDir);
@@ -69,9 +85,33 @@ test('a damaged, truncated or foreign occurrence store is reported once and refe
 
   const damages: Array<[string, (bytes: Buffer) => Buffer, RegExp]> = [
     ['truncated', (bytes) => bytes.subarray(0, bytes.length - 100), /expected .* \(truncated or rewritten\)/],
-    ['foreign generation', (bytes) => { const copy = Buffer.from(bytes); copy.write('0123456789abcdef', 16, 'latin1'); return copy; }, /another index build/],
-    ['garbage header', (bytes) => { const copy = Buffer.from(bytes); copy.fill(0x41, 0, 8); return copy; }, /not an occurrence store/],
-    ['corrupt blocks', (bytes) => { const copy = Buffer.from(bytes); for (let k = 48; k < copy.length; k += 4) copy.writeUInt32LE(0xdeadbeef, k); return copy; }, /does not match the index/],
+    [
+      'foreign generation',
+      (bytes) => {
+        const copy = Buffer.from(bytes);
+        copy.write('0123456789abcdef', 16, 'latin1');
+        return copy;
+      },
+      /another index build/,
+    ],
+    [
+      'garbage header',
+      (bytes) => {
+        const copy = Buffer.from(bytes);
+        copy.fill(0x41, 0, 8);
+        return copy;
+      },
+      /not an occurrence store/,
+    ],
+    [
+      'corrupt blocks',
+      (bytes) => {
+        const copy = Buffer.from(bytes);
+        for (let k = 48; k < copy.length; k += 4) copy.writeUInt32LE(0xdeadbeef, k);
+        return copy;
+      },
+      /does not match the index/,
+    ],
   ];
   for (const [what, damage, message] of damages) {
     fs.writeFileSync(storeFile, damage(original));
@@ -106,5 +146,8 @@ test('an edited file is answered from its new text, the others from the store', 
   index.updateFile('mm/rmap.c', `${rmap}\nint extra_caller(void) { return folio_walk_start(0, 0, 0, 0) != 0; }\n`);
   const after = await index.findReferences('folio_walk_start');
   assert.equal(after.length, before.length + 1);
-  assert.deepEqual(after.filter((r) => r.enclosingFunction === 'extra_caller').map((r) => r.file), ['mm/rmap.c']);
+  assert.deepEqual(
+    after.filter((r) => r.enclosingFunction === 'extra_caller').map((r) => r.file),
+    ['mm/rmap.c'],
+  );
 });

@@ -11,8 +11,12 @@ async function run(argv: string[]): Promise<{ code: number; out: string; err: st
   const out = new PassThrough();
   const err = new PassThrough();
   const chunks = { out: '', err: '' };
-  out.on('data', (d) => { chunks.out += d; });
-  err.on('data', (d) => { chunks.err += d; });
+  out.on('data', (d) => {
+    chunks.out += d;
+  });
+  err.on('data', (d) => {
+    chunks.err += d;
+  });
   const code = await main(argv, { out, err });
   return { code, ...chunks };
 }
@@ -22,7 +26,17 @@ test('catalog --json prints every entry with name, kind, topics, summary, introd
   assert.equal(code, 0);
   const entries = JSON.parse(out) as Array<Record<string, unknown>>;
   assert.ok(entries.length >= 150);
-  for (const key of ['name', 'kind', 'topics', 'summary', 'introduced', 'removed', 'replacement', 'threads', 'sources']) {
+  for (const key of [
+    'name',
+    'kind',
+    'topics',
+    'summary',
+    'introduced',
+    'removed',
+    'replacement',
+    'threads',
+    'sources',
+  ]) {
     assert.ok(key in entries[0], `missing ${key}`);
   }
   const range = entries.find((e) => e.name === 'make_device_exclusive_range')!;
@@ -41,7 +55,10 @@ test('hover FILE:LINE:COL prints the same Markdown, version from the Makefile or
   const old = await run(['hover', `${file}:15:6`, '--no-index']);
   assert.equal(old.code, 0, old.err);
   assert.match(old.out, /^\*\*make\\_device\\_exclusive\\_range\*\*/);
-  assert.match(old.out, /Status for this tree \(6\.1\):\*\* Exists in this tree \(6\.1\); removed upstream in 6\.15 — use `make_device_exclusive`/);
+  assert.match(
+    old.out,
+    /Status for this tree \(6\.1\):\*\* Exists in this tree \(6\.1\); removed upstream in 6\.15 — use `make_device_exclusive`/,
+  );
   assert.doesNotMatch(old.out, /command:/, 'the terminal gets no editor command links');
   const forward = await run(['hover', `${file}:15:6`, '--no-index', '--kernel-version', '6.17']);
   assert.match(forward.out, /Not in 6\.17: was removed in 6\.15/);

@@ -44,8 +44,14 @@ export function inProcessIndex(root: string): KernelIndex {
         name: def.name,
         kind: def.kind,
         file,
-        nameRange: { start: { line: def.nameLine, character: def.nameCol }, end: { line: def.nameLine, character: def.nameEndCol } },
-        range: { start: { line: def.startLine, character: def.startCol }, end: { line: def.endLine, character: def.endCol } },
+        nameRange: {
+          start: { line: def.nameLine, character: def.nameCol },
+          end: { line: def.nameLine, character: def.nameEndCol },
+        },
+        range: {
+          start: { line: def.startLine, character: def.startCol },
+          end: { line: def.endLine, character: def.endCol },
+        },
         container: def.container,
         signature: def.sigStart >= 0 ? text.slice(def.sigStart, def.sigEnd).replace(/\s+/g, ' ').trim() : undefined,
         doc: def.docStart >= 0 ? text.slice(def.docStart, def.docEnd) : undefined,
@@ -66,6 +72,14 @@ export function inProcessIndex(root: string): KernelIndex {
     filesMentioning: (name) => [...(mentions.get(name) ?? [])].sort(),
     absolutePath: (file) => path.join(root, file),
     relativePath: (absolute) => path.relative(root, absolute),
-    stats: () => ({ files: 0, symbols: definitions.length, references: 0, skipped: 0, seconds: 0, fromCache: 0, parsed: 0 }),
+    stats: () => ({
+      files: 0,
+      symbols: definitions.length,
+      references: 0,
+      skipped: 0,
+      seconds: 0,
+      fromCache: 0,
+      parsed: 0,
+    }),
   };
 }

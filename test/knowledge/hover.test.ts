@@ -4,7 +4,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { hoverAt, buildHoverMarkdown } from '../../server/src/knowledge/hoverContent';
 import { detectKernelVersion } from '../../server/src/knowledge/kernelVersion';
-import { escapeMarkdown, renderLimitedMarkdown, sanitizeMarkdown, commandUri, loreUrl } from '../../server/src/knowledge/markdownText';
+import {
+  escapeMarkdown,
+  renderLimitedMarkdown,
+  sanitizeMarkdown,
+  commandUri,
+  loreUrl,
+} from '../../server/src/knowledge/markdownText';
 import { indexFixture } from './fixtureIndex';
 import type { KernelIndex } from '../../server/src/indexing/types';
 
@@ -24,7 +30,14 @@ async function hover(root: string, file: string, needle: string, occurrence = 0,
       const col = lines[line].indexOf(needle, from);
       if (col < 0) break;
       if (seen++ === occurrence) {
-        return hoverAt({ text, fileName: path.basename(file), line, character: col + offset, index: indexes.get(root), version: detectKernelVersion(root) });
+        return hoverAt({
+          text,
+          fileName: path.basename(file),
+          line,
+          character: col + offset,
+          index: indexes.get(root),
+          version: detectKernelVersion(root),
+        });
       }
       from = col + 1;
     }
@@ -37,13 +50,19 @@ test('6.17-style tree: a call site of make_device_exclusive gets signature, kern
   assert.ok(result);
   const md = result.markdown;
   assert.equal(result.target.name, 'make_device_exclusive');
-  assert.match(md, /```c\nstruct page \*make_device_exclusive\(struct mm_struct \*mm, unsigned long addr, void \*owner, struct folio \*\*foliop\)\n```/);
+  assert.match(
+    md,
+    /```c\nstruct page \*make_device_exclusive\(struct mm_struct \*mm, unsigned long addr, void \*owner, struct folio \*\*foliop\)\n```/,
+  );
   assert.match(md, /Defined in `mm\/rmap\.c:21`; declared in `include\/linux\/rmap\.h:5`/);
   assert.match(md, /\*\*Context:\*\* Caller must hold the mmap lock in read mode\./);
   assert.match(md, /- `foliop` — folio pointer will be stored here on success\./);
   assert.match(md, /\*\*Status for this tree \(6\.17\):\*\* Introduced in 6\\?\.15; exists in this tree \(6\\?\.17\)/);
   assert.match(md, /\(https:\/\/lore\.kernel\.org\/all\/20250210193801\.781278-4-david@redhat\.com\/\)/);
-  assert.match(md, /\(command:kernelMmLens\.openThread\?%5B%2220250210193801\.781278-4-david%40redhat\.com%22%2C%22make_device_exclusive%22%5D\)/);
+  assert.match(
+    md,
+    /\(command:kernelMmLens\.openThread\?%5B%2220250210193801\.781278-4-david%40redhat\.com%22%2C%22make_device_exclusive%22%5D\)/,
+  );
   assert.match(md, /command:kernelMmLens\.openDiagram\?[^)]*device-exclusive[^)]*folio-walk-6\.15/);
   // Only the extension's own commands appear as command links.
   for (const match of md.matchAll(/command:([A-Za-z0-9_.]+)/g)) assert.match(match[1], /^kernelMmLens\./);
@@ -52,12 +71,22 @@ test('6.17-style tree: a call site of make_device_exclusive gets signature, kern
 test('6.1-style tree: the old range API says it exists here but is gone upstream, and names the replacement', async () => {
   const result = await hover(OLD, 'mm/rmap.c', 'make_device_exclusive_range(struct', 0, 2);
   assert.ok(result);
-  assert.match(result.markdown, /\*\*Status for this tree \(6\.1\):\*\* Exists in this tree \(6\\?\.1\); removed upstream in 6\\?\.15 — use `make_device_exclusive`/);
+  assert.match(
+    result.markdown,
+    /\*\*Status for this tree \(6\.1\):\*\* Exists in this tree \(6\\?\.1\); removed upstream in 6\\?\.15 — use `make_device_exclusive`/,
+  );
   assert.match(result.markdown, /\*\*Replacement:\*\* `make_device_exclusive\(mm, addr, owner, &folio\)` per page/);
   assert.match(result.markdown, /\*\*Return:\*\* number of pages found in the range by GUP/);
   // The same symbol hovered in the new tree (no definition there) still explains it, with "was removed".
   const text = 'int x = make_device_exclusive_range(mm, a, b, p, o);\n';
-  const inNew = hoverAt({ text, fileName: 'x.c', line: 0, character: 12, index: indexes.get(NEW), version: detectKernelVersion(NEW) });
+  const inNew = hoverAt({
+    text,
+    fileName: 'x.c',
+    line: 0,
+    character: 12,
+    index: indexes.get(NEW),
+    version: detectKernelVersion(NEW),
+  });
   assert.ok(inNew);
   assert.match(inNew.markdown, /Not in 6\\?\.17: was removed in 6\\?\.15 — use `make_device_exclusive`/);
   assert.doesNotMatch(inNew.markdown, /```c/);
@@ -117,7 +146,8 @@ test('untracked symbols get signature, rendered kernel-doc and location, with ho
 });
 
 test('Markdown helpers neutralise links, HTML, emphasis and foreign command URIs', () => {
-  const hostile = '<img src=x> [a](command:workbench.action.terminal.new) **b** `c` ![i](https://x/y.png)\n# h\n- item\n1. one';
+  const hostile =
+    '<img src=x> [a](command:workbench.action.terminal.new) **b** `c` ![i](https://x/y.png)\n# h\n- item\n1. one';
   const escaped = escapeMarkdown(hostile);
   assert.doesNotMatch(escaped, /<img/);
   assert.doesNotMatch(escaped, /\[a\]\(/);
@@ -125,7 +155,9 @@ test('Markdown helpers neutralise links, HTML, emphasis and foreign command URIs
   assert.match(escaped, /\n\\# h\n\\- item\n1\\\. one$/);
   const limited = renderLimitedMarkdown('Use `folio_walk_end()` <b>now</b> [x](http://e)\n- bullet `a|b`');
   assert.equal(limited, 'Use `folio_walk_end()` &lt;b&gt;now&lt;/b&gt; \\[x\\](http://e)\n- bullet `a|b`');
-  const sanitized = sanitizeMarkdown('[ok](https://lore.kernel.org/all/x@y/) [bad](command:workbench.action.x) [own](command:kernelMmLens.openThread?%5B%5D) <script>');
+  const sanitized = sanitizeMarkdown(
+    '[ok](https://lore.kernel.org/all/x@y/) [bad](command:workbench.action.x) [own](command:kernelMmLens.openThread?%5B%5D) <script>',
+  );
   assert.match(sanitized, /\[ok\]\(https:\/\/lore/);
   assert.match(sanitized, /\[own\]\(command:kernelMmLens\.openThread/);
   assert.doesNotMatch(sanitized, /\]\(command:workbench/);

@@ -5,11 +5,19 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
+import {
+  createConnection,
+  ProposedFeatures,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from 'vscode-languageserver/node';
 import { createMessageConnection } from 'vscode-jsonrpc/node';
 import { startLanguageServer } from '../../server/src/lsp/server';
 
-type HoverResult = { contents: { kind: string; value: string }; range: { start: { line: number; character: number }; end: { line: number; character: number } } } | null;
+type HoverResult = {
+  contents: { kind: string; value: string };
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+} | null;
 
 // The real server over in-memory streams: textDocument/hover as any LSP editor sends it.
 test('textDocument/hover on call sites, #if conditions and Kconfig select lines', async () => {
@@ -36,31 +44,47 @@ test('textDocument/hover on call sites, #if conditions and Kconfig select lines'
   fs.writeFileSync(path.join(root, 'arch', 'x86', 'Kconfig'), kconfig);
   const toServer = new PassThrough();
   const toClient = new PassThrough();
-  const serverConnection = createConnection(ProposedFeatures.all, new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
+  const serverConnection = createConnection(
+    ProposedFeatures.all,
+    new StreamMessageReader(toServer),
+    new StreamMessageWriter(toClient),
+  );
   startLanguageServer({ connection: serverConnection, cacheDir: path.join(dir, 'cache') });
   const client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
   client.onNotification(() => undefined);
   client.onRequest(() => null);
   client.listen();
   try {
-    const init = await client.sendRequest('initialize', {
-      processId: null, rootUri: pathToFileURL(root).href, capabilities: {},
+    const init = (await client.sendRequest('initialize', {
+      processId: null,
+      rootUri: pathToFileURL(root).href,
+      capabilities: {},
       initializationOptions: { cacheDir: path.join(dir, 'cache'), settings: { genericNavigation: false } },
-    }) as { capabilities: Record<string, unknown> };
+    })) as { capabilities: Record<string, unknown> };
     assert.equal(init.capabilities.hoverProvider, true);
     await client.sendNotification('initialized', {});
     const cUri = pathToFileURL(path.join(root, 'mm', 'walk.c')).href;
     const kUri = pathToFileURL(path.join(root, 'arch', 'x86', 'Kconfig')).href;
-    await client.sendNotification('textDocument/didOpen', { textDocument: { uri: cUri, languageId: 'c', version: 1, text: c } });
-    await client.sendNotification('textDocument/didOpen', { textDocument: { uri: kUri, languageId: 'kconfig', version: 1, text: kconfig } });
+    await client.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: cUri, languageId: 'c', version: 1, text: c },
+    });
+    await client.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: kUri, languageId: 'kconfig', version: 1, text: kconfig },
+    });
     const hover = (uri: string, line: number, character: number) =>
-      client.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character } }) as Promise<HoverResult>;
+      client.sendRequest('textDocument/hover', {
+        textDocument: { uri },
+        position: { line, character },
+      }) as Promise<HoverResult>;
 
     const call = await hover(cUri, 4, 28);
     assert.ok(call);
     assert.equal(call.contents.kind, 'markdown');
     assert.match(call.contents.value, /^\*\*folio\\_walk\\_start\*\*/);
-    assert.match(call.contents.value, /\*\*Status for this tree \(6\.12\):\*\* Introduced in 6\.12, this tree's release/);
+    assert.match(
+      call.contents.value,
+      /\*\*Status for this tree \(6\.12\):\*\* Introduced in 6\.12, this tree's release/,
+    );
     assert.match(call.contents.value, /command:kernelMmLens\.openDiagram\?/);
     assert.deepEqual(call.range, { start: { line: 4, character: 23 }, end: { line: 4, character: 39 } });
 

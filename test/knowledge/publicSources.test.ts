@@ -21,14 +21,19 @@ function dataFiles(dir: string): string[] {
 
 test('no file under server/data cites the private research notes or seed files', () => {
   const files = dataFiles(dataDir());
-  assert.ok(files.some((f) => f.includes(`${path.sep}threads${path.sep}`)), `data dir not found or empty: ${dataDir()}`);
+  assert.ok(
+    files.some((f) => f.includes(`${path.sep}threads${path.sep}`)),
+    `data dir not found or empty: ${dataDir()}`,
+  );
   const offending: string[] = [];
   for (const file of files) {
-    fs.readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
-      for (const [pattern, why] of PRIVATE_CITATIONS) {
-        if (pattern.test(line)) offending.push(`${path.relative(dataDir(), file)}:${i + 1}: ${why}: ${line.trim()}`);
-      }
-    });
+    fs.readFileSync(file, 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        for (const [pattern, why] of PRIVATE_CITATIONS) {
+          if (pattern.test(line)) offending.push(`${path.relative(dataDir(), file)}:${i + 1}: ${why}: ${line.trim()}`);
+        }
+      });
   }
   assert.deepEqual(offending, []);
 });

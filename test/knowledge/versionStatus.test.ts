@@ -18,8 +18,11 @@ test('a symbol introduced later is "not in this tree yet" in an older tree', () 
   assert.equal(status.text, 'Not in this tree yet (6.1): added in 6.15.');
   const folioWalk = versionStatus(entry('folio_walk_start'), v('6.12'));
   assert.equal(folioWalk.state, 'present');
-  assert.equal(folioWalk.text, 'Introduced in 6.12, this tree\'s release; exists in this tree (6.12).');
-  assert.match(versionStatus(entry('folio_walk_start'), v('6.17')).text, /^Introduced in 6\.12; exists in this tree \(6\.17\)\./);
+  assert.equal(folioWalk.text, "Introduced in 6.12, this tree's release; exists in this tree (6.12).");
+  assert.match(
+    versionStatus(entry('folio_walk_start'), v('6.17')).text,
+    /^Introduced in 6\.12; exists in this tree \(6\.17\)\./,
+  );
 });
 
 test('a removed symbol: "removed upstream" before the removal, "removed" at or after it, with the replacement', () => {
@@ -57,7 +60,15 @@ test('unknown tree version and entries without history', () => {
   const unknown = versionStatus(entry('pfn_t'), undefined);
   assert.equal(unknown.state, 'unknown');
   assert.match(unknown.text, /removed upstream in 6\.17 \(this tree's version is unknown\)/);
-  const bare: CatalogEntry = { name: 'x', kind: 'function', topics: ['hmm'], summary: 's', explanation: 'e', status: {}, sources: ['t'] };
+  const bare: CatalogEntry = {
+    name: 'x',
+    kind: 'function',
+    topics: ['hmm'],
+    summary: 's',
+    explanation: 'e',
+    status: {},
+    sources: ['t'],
+  };
   assert.equal(versionStatus(bare, v('6.12')).text, 'No release history recorded.');
 });
 

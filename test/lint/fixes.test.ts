@@ -22,7 +22,8 @@ function applyOne(text: string, line: number, symbol: string, name = 'fixture.c'
 describe('removed-API quick fixes: one at a time, exact text', () => {
   const text = read('drop-disjunct.c');
   const lines = text.split('\n');
-  const expectLine = (after: string, lineNumber: number, expected: string) => assert.equal(after.split('\n')[lineNumber - 1], expected);
+  const expectLine = (after: string, lineNumber: number, expected: string) =>
+    assert.equal(after.split('\n')[lineNumber - 1], expected);
 
   it('partner(x) || pmd_devmap(x) -> partner(x)', () => {
     const after = applyOne(text, 3, 'pmd_devmap');
@@ -50,7 +51,11 @@ describe('removed-API quick fixes: one at a time, exact text', () => {
 
   it('inside a multi-line macro body with continuations', () => {
     const after = applyOne(text, 25, 'pmd_devmap');
-    assert.ok(after.endsWith('#define pmd_trans_huge_lock_fixture(pmd)\t\t\t\t\\\n\t(is_swap_pmd(*(pmd)) || pmd_trans_huge(*(pmd)))\n'));
+    assert.ok(
+      after.endsWith(
+        '#define pmd_trans_huge_lock_fixture(pmd)\t\t\t\t\\\n\t(is_swap_pmd(*(pmd)) || pmd_trans_huge(*(pmd)))\n',
+      ),
+    );
   });
 
   it('no edit where the rewrite would change meaning: precedence, different arguments, a lone test', () => {
@@ -71,12 +76,21 @@ describe('removed-API quick fixes: renames, deleted lines', () => {
   const text = read('renames.c');
 
   it('SWP_DEVICE_EXCLUSIVE_WRITE -> SWP_DEVICE_EXCLUSIVE', () => {
-    assert.equal(applyOne(text, 6, 'SWP_DEVICE_EXCLUSIVE_WRITE').split('\n')[5], '\tif (swp_type(old) == SWP_DEVICE_EXCLUSIVE)');
+    assert.equal(
+      applyOne(text, 6, 'SWP_DEVICE_EXCLUSIVE_WRITE').split('\n')[5],
+      '\tif (swp_type(old) == SWP_DEVICE_EXCLUSIVE)',
+    );
   });
 
   it('make_writable/readable_device_exclusive_entry(...) -> make_device_exclusive_entry(...)', () => {
-    assert.equal(applyOne(text, 9, 'make_writable_device_exclusive_entry').split('\n')[8], '\t\treturn make_device_exclusive_entry(page_to_pfn(page));');
-    assert.equal(applyOne(text, 12, 'make_readable_device_exclusive_entry').split('\n')[11], '\treturn make_device_exclusive_entry(');
+    assert.equal(
+      applyOne(text, 9, 'make_writable_device_exclusive_entry').split('\n')[8],
+      '\t\treturn make_device_exclusive_entry(page_to_pfn(page));',
+    );
+    assert.equal(
+      applyOne(text, 12, 'make_readable_device_exclusive_entry').split('\n')[11],
+      '\treturn make_device_exclusive_entry(',
+    );
   });
 
   it('#include <linux/pfn_t.h> is deleted with its line', () => {
@@ -95,7 +109,10 @@ describe('removed-API quick fixes: renames, deleted lines', () => {
 
   it('Kconfig: select lines are deleted (with or without if), depends on is left for a human', () => {
     const kconfig = read('Kconfig');
-    assert.equal(applyOne(kconfig, 5, 'ARCH_HAS_PTE_DEVMAP', 'Kconfig'), kconfig.replace('\tselect ARCH_HAS_PTE_DEVMAP if 64BIT && MMU\n', ''));
+    assert.equal(
+      applyOne(kconfig, 5, 'ARCH_HAS_PTE_DEVMAP', 'Kconfig'),
+      kconfig.replace('\tselect ARCH_HAS_PTE_DEVMAP if 64BIT && MMU\n', ''),
+    );
     const findings = lint(kconfig, 'Kconfig');
     assert.equal(findings[0].fix!.title, 'Delete `select ARCH_HAS_PTE_DEVMAP`');
     assert.equal(findings.find((f) => f.context === 'kconfig-depends')!.fix, undefined);
@@ -104,7 +121,13 @@ describe('removed-API quick fixes: renames, deleted lines', () => {
 
   it('definitions are never rewritten', () => {
     const findings = lint('#define SWP_DEVICE_EXCLUSIVE_WRITE 3\nint x = SWP_DEVICE_EXCLUSIVE_WRITE;\n');
-    assert.deepEqual(findings.map((f) => [f.code, !!f.fix]), [['removed-api-definition', false], ['removed-api', true]]);
+    assert.deepEqual(
+      findings.map((f) => [f.code, !!f.fix]),
+      [
+        ['removed-api-definition', false],
+        ['removed-api', true],
+      ],
+    );
   });
 
   it('fix edits carry LSP ranges', () => {

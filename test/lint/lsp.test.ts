@@ -4,7 +4,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { DiagnosticSeverity, DiagnosticTag, type CodeAction, type CodeActionParams, type Diagnostic, type PublishDiagnosticsParams } from 'vscode-languageserver/node';
+import {
+  DiagnosticSeverity,
+  DiagnosticTag,
+  type CodeAction,
+  type CodeActionParams,
+  type Diagnostic,
+  type PublishDiagnosticsParams,
+} from 'vscode-languageserver/node';
 import { DEFAULT_SETTINGS, Requests, type KernelMmLensSettings, type LintWorkspaceResult } from '../../protocol';
 import { features } from '../../server/src/lsp/features';
 import { diagnosticsFeature } from '../../server/src/lsp/features/diagnostics';
@@ -23,15 +30,25 @@ function harness(root: string, settings: Partial<KernelMmLensSettings> = {}, ind
   const published: PublishDiagnosticsParams[] = [];
   const requests = new Map<string, (params: unknown, token: unknown) => unknown>();
   let codeAction: ((params: CodeActionParams, token: unknown) => CodeAction[]) | undefined;
-  let current: KernelMmLensSettings = { ...DEFAULT_SETTINGS, ...settings, missingReleaseCheck: false } as KernelMmLensSettings;
+  let current: KernelMmLensSettings = {
+    ...DEFAULT_SETTINGS,
+    ...settings,
+    missingReleaseCheck: false,
+  } as KernelMmLensSettings;
   const token = { isCancellationRequested: false, onCancellationRequested: () => ({ dispose() {} }) };
   // Work-done progress as the server reports it: every call in order, on the token it was attached to or created.
   const progress: Array<{ token: string | number; call: string; args: unknown[] }> = [];
   const progressToken = { isCancellationRequested: false };
   const reporter = (id: string | number, withToken: boolean) => ({
-    begin: (...args: unknown[]) => { progress.push({ token: id, call: 'begin', args }); },
-    report: (...args: unknown[]) => { progress.push({ token: id, call: 'report', args }); },
-    done: () => { progress.push({ token: id, call: 'done', args: [] }); },
+    begin: (...args: unknown[]) => {
+      progress.push({ token: id, call: 'begin', args });
+    },
+    report: (...args: unknown[]) => {
+      progress.push({ token: id, call: 'report', args });
+    },
+    done: () => {
+      progress.push({ token: id, call: 'done', args: [] });
+    },
     ...(withToken ? { token: progressToken } : {}),
   });
   const ctx = {
@@ -40,20 +57,32 @@ function harness(root: string, settings: Partial<KernelMmLensSettings> = {}, ind
         attachWorkDoneProgress: (id: string | number | undefined) => reporter(id ?? 'none', false),
         createWorkDoneProgress: async () => reporter('server-created', true),
       },
-      sendDiagnostics: async (params: PublishDiagnosticsParams) => { published.push(params); },
-      onRequest: (method: string, handler: (params: unknown, token: unknown) => unknown) => { requests.set(method, handler); },
-      onCodeAction: (handler: typeof codeAction) => { codeAction = handler; },
+      sendDiagnostics: async (params: PublishDiagnosticsParams) => {
+        published.push(params);
+      },
+      onRequest: (method: string, handler: (params: unknown, token: unknown) => unknown) => {
+        requests.set(method, handler);
+      },
+      onCodeAction: (handler: typeof codeAction) => {
+        codeAction = handler;
+      },
     },
     documents: {
       get: (uri: string) => documents.get(uri),
       all: () => [...documents.values()],
       tree: async () => undefined,
-      onDidChangeContent: (listener: (d: TextDocument) => void) => { changeListeners.push(listener); },
-      onDidClose: (listener: (d: TextDocument) => void) => { closeListeners.push(listener); },
+      onDidChangeContent: (listener: (d: TextDocument) => void) => {
+        changeListeners.push(listener);
+      },
+      onDidClose: (listener: (d: TextDocument) => void) => {
+        closeListeners.push(listener);
+      },
     },
     root,
     settings: () => current,
-    onSettingsChanged: (listener: (s: KernelMmLensSettings) => void) => { settingsListeners.push(listener); },
+    onSettingsChanged: (listener: (s: KernelMmLensSettings) => void) => {
+      settingsListeners.push(listener);
+    },
     currentIndex: () => index as KernelIndex | undefined,
     waitForIndex: async () => index as KernelIndex | undefined,
     onIndexReady: () => undefined,
@@ -69,8 +98,14 @@ function harness(root: string, settings: Partial<KernelMmLensSettings> = {}, ind
     for (const listener of changeListeners) listener(document);
     return document;
   };
-  const close = (document: TextDocument) => { documents.delete(document.uri); for (const listener of closeListeners) listener(document); };
-  const setSettings = (next: Partial<KernelMmLensSettings>) => { current = { ...current, ...next }; for (const l of settingsListeners) l(current); };
+  const close = (document: TextDocument) => {
+    documents.delete(document.uri);
+    for (const listener of closeListeners) listener(document);
+  };
+  const setSettings = (next: Partial<KernelMmLensSettings>) => {
+    current = { ...current, ...next };
+    for (const l of settingsListeners) l(current);
+  };
   /** Waits (no timing assertion) until a publication for `uri` arrives, returning the latest. */
   const publishedFor = async (uri: string, count = 1): Promise<PublishDiagnosticsParams> => {
     for (let i = 0; i < 200; i++) {
@@ -80,16 +115,22 @@ function harness(root: string, settings: Partial<KernelMmLensSettings> = {}, ind
     }
     throw new Error(`no diagnostics published for ${uri}`);
   };
-  const actions = (document: TextDocument, diagnostic: Diagnostic | undefined, only?: string[]) => codeAction!({
-    textDocument: { uri: document.uri },
-    range: diagnostic?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-    context: { diagnostics: diagnostic ? [diagnostic] : [], only },
-  }, token);
+  const actions = (document: TextDocument, diagnostic: Diagnostic | undefined, only?: string[]) =>
+    codeAction!(
+      {
+        textDocument: { uri: document.uri },
+        range: diagnostic?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        context: { diagnostics: diagnostic ? [diagnostic] : [], only },
+      },
+      token,
+    );
   return { ctx, open, close, setSettings, published, publishedFor, actions, requests, token, progress, progressToken };
 }
 
 const definition = (name: string, file: string, line: number): Definition => ({
-  name, kind: 'function-macro', file,
+  name,
+  kind: 'function-macro',
+  file,
   nameRange: { start: { line, character: 8 }, end: { line, character: 8 + name.length } },
   range: { start: { line, character: 0 }, end: { line, character: 40 } },
 });
@@ -99,11 +140,16 @@ describe('lint diagnostics (LSP push)', () => {
     assert.ok(features.includes(diagnosticsFeature));
     assert.ok(features.includes(codeActionsFeature));
     assert.notEqual(diagnosticsFeature.generic, true);
-    assert.deepEqual(codeActionsFeature.capabilities(), { codeActionProvider: { codeActionKinds: ['quickfix', FIX_ALL_KIND] } });
+    assert.deepEqual(codeActionsFeature.capabilities(), {
+      codeActionProvider: { codeActionKinds: ['quickfix', FIX_ALL_KIND] },
+    });
   });
 
   it('old tree: Hint + Deprecated tag, rule code, lore link, related replacement definition', async () => {
-    const index = { findDefinitions: (name: string) => (name === 'pmd_trans_huge' ? [definition(name, 'include/linux/pgtable.h', 41)] : []) };
+    const index = {
+      findDefinitions: (name: string) =>
+        name === 'pmd_trans_huge' ? [definition(name, 'include/linux/pgtable.h', 41)] : [],
+    };
     const h = harness(path.join(fixtures, 'old-tree'), {}, index);
     const document = h.open('mm/edit.c', 'int f(pmd_t p) { return pmd_devmap(p); }\n');
     const { diagnostics, version } = await h.publishedFor(document.uri);
@@ -117,10 +163,15 @@ describe('lint diagnostics (LSP push)', () => {
     assert.equal(d.source, 'kernel-mm-lens');
     assert.match(String(d.message), /removed upstream in 6\.17; when forward-porting/);
     assert.match(d.codeDescription!.href, /^https:\/\/lore\.kernel\.org\/all\/cover\.1769/);
-    assert.deepEqual(d.relatedInformation, [{
-      location: { uri: pathToFileURL(path.join(fixtures, 'old-tree', 'include/linux/pgtable.h')).toString(), range: { start: { line: 41, character: 8 }, end: { line: 41, character: 22 } } },
-      message: 'replacement: pmd_trans_huge (include/linux/pgtable.h:42)',
-    }]);
+    assert.deepEqual(d.relatedInformation, [
+      {
+        location: {
+          uri: pathToFileURL(path.join(fixtures, 'old-tree', 'include/linux/pgtable.h')).toString(),
+          range: { start: { line: 41, character: 8 }, end: { line: 41, character: 22 } },
+        },
+        message: 'replacement: pmd_trans_huge (include/linux/pgtable.h:42)',
+      },
+    ]);
   });
 
   it('lintTargetVersion turns the same use into an Error; only the latest of quick edits is published', async () => {
@@ -130,7 +181,13 @@ describe('lint diagnostics (LSP push)', () => {
     const latest = await h.publishedFor(first.uri);
     assert.equal(h.published.filter((p) => p.uri === first.uri).length, 1);
     assert.equal(latest.version, 2);
-    assert.deepEqual(latest.diagnostics.map((d) => [d.severity, d.tags]), [[DiagnosticSeverity.Error, undefined], [DiagnosticSeverity.Error, undefined]]);
+    assert.deepEqual(
+      latest.diagnostics.map((d) => [d.severity, d.tags]),
+      [
+        [DiagnosticSeverity.Error, undefined],
+        [DiagnosticSeverity.Error, undefined],
+      ],
+    );
     h.setSettings({ lintSeverity: { 'removed-api': 'off' } });
     assert.deepEqual((await h.publishedFor(first.uri, 2)).diagnostics, []);
   });
@@ -138,7 +195,10 @@ describe('lint diagnostics (LSP push)', () => {
   it('Kconfig documents are linted by name; other documents get no lint; closing clears', async () => {
     const h = harness(path.join(fixtures, 'new-tree'));
     const kconfig = h.open('arch/x86/Kconfig', 'config X86\n\tselect ARCH_HAS_PTE_DEVMAP if X86_64\n', 'kconfig');
-    assert.deepEqual((await h.publishedFor(kconfig.uri)).diagnostics.map((d) => [d.range.start.line, d.severity]), [[1, DiagnosticSeverity.Error]]);
+    assert.deepEqual(
+      (await h.publishedFor(kconfig.uri)).diagnostics.map((d) => [d.range.start.line, d.severity]),
+      [[1, DiagnosticSeverity.Error]],
+    );
     const notes = h.open('notes.md', 'pmd_devmap(x)\n', 'markdown');
     assert.deepEqual((await h.publishedFor(notes.uri)).diagnostics, []);
     h.close(kconfig);
@@ -148,11 +208,14 @@ describe('lint diagnostics (LSP push)', () => {
   it('kernelMmLens/lintWorkspace returns findings grouped by file URI', async () => {
     const root = path.join(fixtures, 'new-tree');
     const h = harness(root);
-    const result = await h.requests.get(Requests.lintWorkspace)!({}, h.token) as LintWorkspaceResult;
-    assert.deepEqual(result.files.map((f) => [f.uri, f.diagnostics.length]), [
-      [pathToFileURL(path.join(root, 'mm', 'Kconfig')).toString(), 1],
-      [pathToFileURL(path.join(root, 'mm', 'sample.c')).toString(), 3],
-    ]);
+    const result = (await h.requests.get(Requests.lintWorkspace)!({}, h.token)) as LintWorkspaceResult;
+    assert.deepEqual(
+      result.files.map((f) => [f.uri, f.diagnostics.length]),
+      [
+        [pathToFileURL(path.join(root, 'mm', 'Kconfig')).toString(), 1],
+        [pathToFileURL(path.join(root, 'mm', 'sample.c')).toString(), 3],
+      ],
+    );
     assert.equal(result.findings, 4);
     assert.equal(result.scanned, 3);
     assert.equal(result.cancelled, false);
@@ -162,24 +225,37 @@ describe('lint diagnostics (LSP push)', () => {
     const root = path.join(fixtures, 'new-tree');
     const h = harness(root);
     await h.requests.get(Requests.lintWorkspace)!({ workDoneToken: 'client-1' }, h.token);
-    assert.deepEqual(h.progress.map((p) => p.token), h.progress.map(() => 'client-1'));
-    assert.deepEqual(h.progress[0], { token: 'client-1', call: 'begin', args: ['Kernel MM Lens: linting the workspace', 0, 'finding files', true] });
+    assert.deepEqual(
+      h.progress.map((p) => p.token),
+      h.progress.map(() => 'client-1'),
+    );
+    assert.deepEqual(h.progress[0], {
+      token: 'client-1',
+      call: 'begin',
+      args: ['Kernel MM Lens: linting the workspace', 0, 'finding files', true],
+    });
     assert.deepEqual(h.progress.at(-1), { token: 'client-1', call: 'done', args: [] });
     const last = h.progress.at(-2)!;
     assert.deepEqual(last, { token: 'client-1', call: 'report', args: [100, '3 of 3 files checked'] });
     h.progress.length = 0;
     await h.requests.get(Requests.lintWorkspace)!({}, h.token);
-    assert.deepEqual([h.progress[0].token, h.progress[0].call, h.progress.at(-1)!.call], ['server-created', 'begin', 'done']);
+    assert.deepEqual(
+      [h.progress[0].token, h.progress[0].call, h.progress.at(-1)!.call],
+      ['server-created', 'begin', 'done'],
+    );
   });
 
   it('kernelMmLens/lintWorkspace stops when the editor cancels its progress, and says so', async () => {
     const root = path.join(fixtures, 'new-tree');
     const h = harness(root);
     h.progressToken.isCancellationRequested = true;
-    const result = await h.requests.get(Requests.lintWorkspace)!({}, h.token) as LintWorkspaceResult;
+    const result = (await h.requests.get(Requests.lintWorkspace)!({}, h.token)) as LintWorkspaceResult;
     assert.equal(result.cancelled, true);
     assert.deepEqual(result.files, []);
-    assert.deepEqual(h.progress.map((p) => p.call), ['begin', 'done']);
+    assert.deepEqual(
+      h.progress.map((p) => p.call),
+      ['begin', 'done'],
+    );
   });
 });
 
@@ -204,7 +280,11 @@ describe('lint code actions', () => {
     assert.deepEqual(quick.diagnostics, [onLine3]);
     const after = TextDocument.applyEdits(document, quick.edit!.changes![document.uri]);
     assert.equal(after.split('\n')[2], '\tif (pmd_trans_huge(*pmd))');
-    assert.ok(actions.some((a) => a.kind === 'quickfix' && /^Fix all removed-API uses in this file \(6 mechanical edits\)$/.test(a.title)));
+    assert.ok(
+      actions.some(
+        (a) => a.kind === 'quickfix' && /^Fix all removed-API uses in this file \(6 mechanical edits\)$/.test(a.title),
+      ),
+    );
   });
 
   it('a lone test gets a disabled action that explains, not an edit', async () => {
@@ -220,7 +300,10 @@ describe('lint code actions', () => {
     const { h, document } = await setup();
     const [fixAll] = h.actions(document, undefined, ['source.fixAll']);
     assert.equal(fixAll.kind, FIX_ALL_KIND);
-    assert.equal(TextDocument.applyEdits(document, fixAll.edit!.changes![document.uri]), fs.readFileSync(path.join(fixes, 'drop-disjunct.expected.c'), 'utf8'));
+    assert.equal(
+      TextDocument.applyEdits(document, fixAll.edit!.changes![document.uri]),
+      fs.readFileSync(path.join(fixes, 'drop-disjunct.expected.c'), 'utf8'),
+    );
     assert.deepEqual(h.actions(document, undefined, ['source.organizeImports']), []);
   });
 });

@@ -15,7 +15,8 @@ function lintCase(name: string, version = v617): Finding[] {
   return lintText(fs.readFileSync(path.join(cases, name), 'utf8'), name, { rules, version });
 }
 /** [line, column (1-based), symbol, code, context] */
-const summary = (findings: Finding[]) => findings.map((f) => [f.range.start.line + 1, f.range.start.character + 1, f.entry.name, f.code, f.context]);
+const summary = (findings: Finding[]) =>
+  findings.map((f) => [f.range.start.line + 1, f.range.start.character + 1, f.entry.name, f.code, f.context]);
 
 describe('removed-API matcher: only real code counts', () => {
   it('C uses: code, macro bodies, #if conditions and #include; not comments, strings, #if 0 or longer names', () => {
@@ -77,9 +78,19 @@ describe('removed-API matcher: only real code counts', () => {
   });
 
   it('hostile text (invalid UTF-8, NULs, unterminated comment) gives findings or nothing, never a crash', () => {
-    const text = Buffer.concat([Buffer.from('int a = pmd_devmap(x);\n'), Buffer.from([0xff, 0xfe, 0, 0xc3]), Buffer.from('\n/* pte_devmap( unterminated')]).toString('utf8');
-    assert.deepEqual(lintText(text, 'x.c', { rules, version: v617 }).map((f) => f.entry.name), ['pmd_devmap']);
-    assert.deepEqual(lintText('select ARCH_HAS_PTE_DEVMAP\u0000\n\thelp', 'Kconfig', { rules, version: v617 }).length, 1);
+    const text = Buffer.concat([
+      Buffer.from('int a = pmd_devmap(x);\n'),
+      Buffer.from([0xff, 0xfe, 0, 0xc3]),
+      Buffer.from('\n/* pte_devmap( unterminated'),
+    ]).toString('utf8');
+    assert.deepEqual(
+      lintText(text, 'x.c', { rules, version: v617 }).map((f) => f.entry.name),
+      ['pmd_devmap'],
+    );
+    assert.deepEqual(
+      lintText('select ARCH_HAS_PTE_DEVMAP\u0000\n\thelp', 'Kconfig', { rules, version: v617 }).length,
+      1,
+    );
   });
 });
 
@@ -93,7 +104,10 @@ describe('removed-API severity follows the kernel version', () => {
     assert.equal(finding.severity, 'error');
     assert.equal(finding.upstreamOnly, false);
     assert.match(finding.message, /^`pmd_devmap\(\)` was removed in 6\.17: test what the entry really is/);
-    assert.equal(finding.href, 'https://lore.kernel.org/all/cover.176965585864cb8d2cf41464b44dcc0471e643a0.1750323463.git-series.apopple@nvidia.com/');
+    assert.equal(
+      finding.href,
+      'https://lore.kernel.org/all/cover.176965585864cb8d2cf41464b44dcc0471e643a0.1750323463.git-series.apopple@nvidia.com/',
+    );
   });
 
   it('before the removal: a hint with forward-porting advice', () => {
@@ -111,16 +125,26 @@ describe('removed-API severity follows the kernel version', () => {
 
   it('per-code and per-rule overrides, the rule id winning; off drops the finding', () => {
     assert.equal(lint('6.17', { 'removed-api': 'warning' })[0].severity, 'warning');
-    assert.equal(lint('6.17', { 'removed-api': 'warning', 'devmap-pxx-test': 'information' })[0].severity, 'information');
+    assert.equal(
+      lint('6.17', { 'removed-api': 'warning', 'devmap-pxx-test': 'information' })[0].severity,
+      'information',
+    );
     assert.deepEqual(lint('6.17', { 'removed-api': 'off' }), []);
     assert.equal(lint('6.17', { 'removed-api-definition': 'off' }).length, 1);
     assert.equal(lint('6.17', { 'removed-api': 'bogus' })[0].severity, 'error');
   });
 
   it('devmap_managed_key: uses are gone in 6.15, the definition only in 6.17', () => {
-    const text = 'DEFINE_STATIC_KEY_FALSE(devmap_managed_key);\nvoid f(void) { static_branch_inc(&devmap_managed_key); }\n';
+    const text =
+      'DEFINE_STATIC_KEY_FALSE(devmap_managed_key);\nvoid f(void) { static_branch_inc(&devmap_managed_key); }\n';
     const findings = lintText(text, 'memremap.c', { rules, version: parseKernelVersion('6.15') });
-    assert.deepEqual(findings.map((f) => [f.code, f.severity]), [['removed-api-definition', 'hint'], ['removed-api', 'error']]);
+    assert.deepEqual(
+      findings.map((f) => [f.code, f.severity]),
+      [
+        ['removed-api-definition', 'hint'],
+        ['removed-api', 'error'],
+      ],
+    );
   });
 
   it('a bound instead of an exact release is worded as such', () => {

@@ -15,7 +15,10 @@ describe('lintPaths: progress and cancellation between files', () => {
     for (let i = 0; i < FILES; i++) {
       const dir = path.join(tree, `d${i % 7}`);
       fs.mkdirSync(dir, { recursive: true });
-      fs.writeFileSync(path.join(dir, `f${String(i).padStart(3, '0')}.c`), `int f${i}(pmd_t pmd) { return pmd_devmap(pmd); }\n`);
+      fs.writeFileSync(
+        path.join(dir, `f${String(i).padStart(3, '0')}.c`),
+        `int f${i}(pmd_t pmd) { return pmd_devmap(pmd); }\n`,
+      );
     }
   });
   after(() => fs.rmSync(tree, { recursive: true, force: true }));
@@ -23,7 +26,11 @@ describe('lintPaths: progress and cancellation between files', () => {
   const run = (isCancelled?: (seen: LintProgress[]) => boolean) => {
     const seen: LintProgress[] = [];
     const result = lintPaths([tree], {
-      root: tree, rules: defaultLintRules(), maxFileSize: 1 << 20, workers: 0, version: undefined,
+      root: tree,
+      rules: defaultLintRules(),
+      maxFileSize: 1 << 20,
+      workers: 0,
+      version: undefined,
       onProgress: (state) => seen.push({ ...state }),
       isCancelled: isCancelled && (() => isCancelled(seen)),
     });
@@ -37,7 +44,10 @@ describe('lintPaths: progress and cancellation between files', () => {
     const afterWalk = seen.filter((s) => s.walkDone);
     assert.ok(afterWalk.length >= 2, `expected several progress steps, got ${JSON.stringify(seen)}`);
     assert.ok(afterWalk.every((s) => s.found === FILES));
-    assert.deepEqual(afterWalk.map((s) => s.checked), [...afterWalk.map((s) => s.checked)].sort((a, b) => a - b));
+    assert.deepEqual(
+      afterWalk.map((s) => s.checked),
+      [...afterWalk.map((s) => s.checked)].sort((a, b) => a - b),
+    );
     assert.equal(afterWalk.at(-1)!.checked, FILES);
   });
 

@@ -31,16 +31,20 @@ function makeTree(): { base: string; tree: string } {
   return { base, tree };
 }
 
-
 describe('lint: a file reachable by several paths', () => {
   let base = '';
   let tree = '';
-  before(() => { ({ base, tree } = makeTree()); });
+  before(() => {
+    ({ base, tree } = makeTree());
+  });
   after(() => fs.rmSync(base, { recursive: true, force: true }));
 
   it('the walker lists it once, under its real path; a link is kept when it is the only way in; loops are reported', async () => {
     const skipped: string[] = [];
-    const files = walkLintFiles([tree], { root: tree, onSkip: (file, reason) => skipped.push(`${path.relative(tree, file)}: ${reason}`) });
+    const files = walkLintFiles([tree], {
+      root: tree,
+      onSkip: (file, reason) => skipped.push(`${path.relative(tree, file)}: ${reason}`),
+    });
     const relative = files.map((file) => path.relative(tree, file).split(path.sep).join('/')).sort();
     assert.deepEqual(relative, ['Makefile', 'ext/extra.c', 'mm/sample.c']);
     assert.deepEqual(skipped, [`${path.join('mm', 'self')}: symlink loop (directory contains itself)`]);
@@ -53,14 +57,29 @@ describe('lint: a file reachable by several paths', () => {
   });
 
   it('lintPaths (the LSP workspace lint) reports the findings of the file once', async () => {
-    const result = await lintPaths([tree], { root: tree, rules: defaultLintRules(), maxFileSize: 1 << 20, workers: 0, version: undefined });
-    assert.deepEqual(result.files.map((file) => [file.relative, file.findings.length]), [['ext/extra.c', 1], ['mm/sample.c', 3]]);
+    const result = await lintPaths([tree], {
+      root: tree,
+      rules: defaultLintRules(),
+      maxFileSize: 1 << 20,
+      workers: 0,
+      version: undefined,
+    });
+    assert.deepEqual(
+      result.files.map((file) => [file.relative, file.findings.length]),
+      [
+        ['ext/extra.c', 1],
+        ['mm/sample.c', 3],
+      ],
+    );
   });
 
   it('the CLI prints each finding once, under the real path', async () => {
     const { code, out, err } = await runLintCli(tree);
     assert.equal(code, 1);
-    const lines = out.trim().split('\n').map((line) => line.replace(/: (error|note|warning): .*\[/, ': $1: ['));
+    const lines = out
+      .trim()
+      .split('\n')
+      .map((line) => line.replace(/: (error|note|warning): .*\[/, ': $1: ['));
     assert.deepEqual(lines, [
       'ext/extra.c:1:16: error: [removed-api:pfn-t-flags]',
       'mm/sample.c:1:10: error: [removed-api:pfn-t-header]',

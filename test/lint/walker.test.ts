@@ -26,10 +26,16 @@ describe('lint file walker', () => {
   it('sync and async walks agree; only lintable names are listed, sorted', async () => {
     const root = path.join(fixtures, 'cases');
     const sync = walkLintFiles([root], { root });
-    assert.deepEqual(sync.map((f) => path.basename(f)), ['Kconfig', 'Makefile', 'definitions.h', 'uses.c']);
+    assert.deepEqual(
+      sync.map((f) => path.basename(f)),
+      ['Kconfig', 'Makefile', 'definitions.h', 'uses.c'],
+    );
     assert.deepEqual(await walkLintFilesAsync([root], { root }), sync);
     const skipped: string[] = [];
-    assert.deepEqual(walkLintFiles([path.join(root, 'missing')], { root, onSkip: (file, reason) => skipped.push(reason) }), []);
+    assert.deepEqual(
+      walkLintFiles([path.join(root, 'missing')], { root, onSkip: (file, reason) => skipped.push(reason) }),
+      [],
+    );
     assert.match(skipped[0], /does not exist/);
   });
 });

@@ -17,11 +17,20 @@ let mbox: string;
 const file = 'mm/rmap.c';
 
 function git(...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=Dev Eloper', '-c', 'user.email=dev@example.org', '-c', 'commit.gpgsign=false', ...args], {
-    cwd: repo,
-    encoding: 'utf8',
-    env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_DATE: '2025-01-29T12:00:00+01:00', GIT_COMMITTER_DATE: '2025-01-29T12:00:00+01:00' },
-  });
+  return execFileSync(
+    'git',
+    ['-c', 'user.name=Dev Eloper', '-c', 'user.email=dev@example.org', '-c', 'commit.gpgsign=false', ...args],
+    {
+      cwd: repo,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        GIT_CONFIG_NOSYSTEM: '1',
+        GIT_AUTHOR_DATE: '2025-01-29T12:00:00+01:00',
+        GIT_COMMITTER_DATE: '2025-01-29T12:00:00+01:00',
+      },
+    },
+  );
 }
 
 function setLine(index: number, text: string): void {
@@ -43,7 +52,9 @@ before(() => {
   git('add', '.');
   commit('mm: initial');
   setLine(1, 'int via_link_trailer;');
-  commit('mm/rmap: with a link\n\nBody.\n\nSigned-off-by: Dev Eloper <dev@example.org>\nLink: https://lore.kernel.org/r/20250129115411.2077152-5-david@redhat.com\n');
+  commit(
+    'mm/rmap: with a link\n\nBody.\n\nSigned-off-by: Dev Eloper <dev@example.org>\nLink: https://lore.kernel.org/r/20250129115411.2077152-5-david@redhat.com\n',
+  );
   setLine(3, 'int via_message_id_trailer;');
   commit('mm/rmap: with a message id\n\nMessage-ID: <87mskehjtc.fsf@nvdebian.thelocal>\n');
   setLine(5, 'int via_patch_id;');
@@ -56,8 +67,10 @@ before(() => {
 
   // The mail: the patch-id commit as posted (different subject, same diff), and a posting of "matched by subject"
   // whose diff differs from what was applied.
-  const posted = git('format-patch', '-1', '--stdout', patchIdCommit)
-    .replace(/^Subject: .*$/m, 'Subject: [PATCH v3 2/7] mm/rmap: the subject it was posted with\nMessage-ID: <patch-id-posting@example.org>');
+  const posted = git('format-patch', '-1', '--stdout', patchIdCommit).replace(
+    /^Subject: .*$/m,
+    'Subject: [PATCH v3 2/7] mm/rmap: the subject it was posted with\nMessage-ID: <patch-id-posting@example.org>',
+  );
   const other = [
     'From mboxrd@z Thu Jan  1 00:00:00 1970',
     'From: Dev Eloper <dev@example.org>',
@@ -83,7 +96,10 @@ after(() => {
 });
 
 function service(): ThreadService {
-  return new ThreadService(() => undefined, () => [mbox]);
+  return new ThreadService(
+    () => undefined,
+    () => [mbox],
+  );
 }
 
 test('Link: trailer → the lore thread (bundled data fills in subject and series)', async () => {

@@ -9,7 +9,10 @@ import { loadBundledThreads, threadsDataDir } from '../../server/src/lore/bundle
 
 const dir = threadsDataDir();
 const schema = JSON.parse(fs.readFileSync(path.join(dir, 'threads.schema.json'), 'utf8'));
-const yamlFiles = fs.readdirSync(dir).filter((name) => name.endsWith('.yaml')).sort();
+const yamlFiles = fs
+  .readdirSync(dir)
+  .filter((name) => name.endsWith('.yaml'))
+  .sort();
 
 test('every bundled thread file validates against threads.schema.json', () => {
   assert.ok(yamlFiles.length >= 4);
@@ -22,7 +25,15 @@ test('every bundled thread file validates against threads.schema.json', () => {
 
 test('the schema rejects what it should (angle brackets in ids, unknown relation, missing sources)', () => {
   const validate = new Ajv({ allErrors: true }).compile(schema);
-  const message = { messageId: 'a@b', subject: 'subj', author: 'An Author', date: '2025-01-01', symbols: [], point: 'a point here', sources: ['seed 000'] };
+  const message = {
+    messageId: 'a@b',
+    subject: 'subj',
+    author: 'An Author',
+    date: '2025-01-01',
+    symbols: [],
+    point: 'a point here',
+    sources: ['seed 000'],
+  };
   const wrap = (m: object) => ({ series: [{ id: 'x', series: 'a series', version: 1, messages: [m] }] });
   assert.equal(validate(wrap(message)), true);
   assert.equal(validate(wrap({ ...message, messageId: '<a@b>' })), false);
@@ -36,9 +47,14 @@ test('Message-IDs are unique, replies point at known messages or stay unset, eve
   const all = index.series.flatMap((s) => s.messages);
   assert.equal(index.byMessageId.size, all.length);
   for (const series of index.series) {
-    if (series.coverMessageId) assert.ok(index.byMessageId.has(series.coverMessageId), `${series.id}: cover ${series.coverMessageId}`);
+    if (series.coverMessageId)
+      assert.ok(index.byMessageId.has(series.coverMessageId), `${series.id}: cover ${series.coverMessageId}`);
     for (const message of series.messages) {
-      if (message.inReplyTo) assert.ok(index.byMessageId.has(message.inReplyTo), `${message.messageId} replies to unknown ${message.inReplyTo}`);
+      if (message.inReplyTo)
+        assert.ok(
+          index.byMessageId.has(message.inReplyTo),
+          `${message.messageId} replies to unknown ${message.inReplyTo}`,
+        );
     }
   }
 });
@@ -67,7 +83,10 @@ test('a malformed data file is logged and skipped; the others still load', () =>
   try {
     fs.copyFileSync(path.join(dir, yamlFiles[0]), path.join(tmp, 'good.yaml'));
     fs.writeFileSync(path.join(tmp, 'broken.yaml'), 'series: [ {id: x, messages: [\n');
-    fs.writeFileSync(path.join(tmp, 'wrong.yaml'), 'series:\n  - id: y\n    series: s\n    messages:\n      - messageId: only-an-id@x\n');
+    fs.writeFileSync(
+      path.join(tmp, 'wrong.yaml'),
+      'series:\n  - id: y\n    series: s\n    messages:\n      - messageId: only-an-id@x\n',
+    );
     const logs: string[] = [];
     const index = loadBundledThreads((line) => logs.push(line), tmp);
     assert.ok(index.byMessageId.size > 0);

@@ -18,9 +18,8 @@ async function loadGrammar(): Promise<vsctm.IGrammar> {
       createOnigScanner: (sources: string[]) => new oniguruma.OnigScanner(sources),
       createOnigString: (text: string) => new oniguruma.OnigString(text),
     }),
-    loadGrammar: async (scopeName: string) => (scopeName === 'text.kernel-thread'
-      ? vsctm.parseRawGrammar(fs.readFileSync(GRAMMAR, 'utf8'), GRAMMAR)
-      : null),
+    loadGrammar: async (scopeName: string) =>
+      scopeName === 'text.kernel-thread' ? vsctm.parseRawGrammar(fs.readFileSync(GRAMMAR, 'utf8'), GRAMMAR) : null,
   });
   const grammar = await registry.loadGrammar('text.kernel-thread');
   assert.ok(grammar);
@@ -45,7 +44,10 @@ function scopesOf(lines: ReturnType<typeof tokenize>, predicate: (line: string) 
 
 test('kernel-thread grammar scopes a real rendered thread: headers, quote depth, diff, trailers', async () => {
   const grammar = await loadGrammar();
-  const service = new ThreadService(() => undefined, () => [fixture('device-exclusive-v1.mbox')]);
+  const service = new ThreadService(
+    () => undefined,
+    () => [fixture('device-exclusive-v1.mbox')],
+  );
   const doc = await service.threadDocument(DAVID_READD_REPLY);
   const lines = tokenize(grammar, doc.text);
 
@@ -53,17 +55,33 @@ test('kernel-thread grammar scopes a real rendered thread: headers, quote depth,
   const from = lines.find((l) => l.line === 'From: Alistair Popple <apopple@nvidia.com>')!;
   assert.ok(from.all[0].includes('keyword.other.header.kernel-thread'));
   assert.ok(from.all.at(-1)!.includes('string.unquoted.header-value.kernel-thread'));
-  assert.ok(scopesOf(lines, (l) => l.startsWith('Message-ID: <547f6335')).includes('keyword.other.header.kernel-thread'));
+  assert.ok(
+    scopesOf(lines, (l) => l.startsWith('Message-ID: <547f6335')).includes('keyword.other.header.kernel-thread'),
+  );
 
-  assert.ok(scopesOf(lines, (l) => l.startsWith('> I will have to look')).includes('markup.quote.level1.kernel-thread'));
-  assert.ok(scopesOf(lines, (l) => l.startsWith('>> I will have to look')).includes('markup.quote.level2.kernel-thread'));
-  assert.ok(scopesOf(lines, (l) => l.startsWith('>>> We require a writable PTE')).includes('markup.quote.level3.kernel-thread'));
+  assert.ok(
+    scopesOf(lines, (l) => l.startsWith('> I will have to look')).includes('markup.quote.level1.kernel-thread'),
+  );
+  assert.ok(
+    scopesOf(lines, (l) => l.startsWith('>> I will have to look')).includes('markup.quote.level2.kernel-thread'),
+  );
+  assert.ok(
+    scopesOf(lines, (l) => l.startsWith('>>> We require a writable PTE')).includes('markup.quote.level3.kernel-thread'),
+  );
 
-  assert.ok(scopesOf(lines, (l) => l === 'diff --git a/mm/rmap.c b/mm/rmap.c').includes('meta.diff.header.git.kernel-thread'));
+  assert.ok(
+    scopesOf(lines, (l) => l === 'diff --git a/mm/rmap.c b/mm/rmap.c').includes('meta.diff.header.git.kernel-thread'),
+  );
   assert.ok(scopesOf(lines, (l) => l.startsWith('@@ -2375,131')).includes('meta.diff.range.unified.kernel-thread'));
-  assert.ok(scopesOf(lines, (l) => l.startsWith('@@ -2375,131')).includes('entity.name.function.hunk-context.kernel-thread'));
-  assert.ok(scopesOf(lines, (l) => l === '+\tfolio_walk_end(&fw, vma);').includes('markup.inserted.diff.kernel-thread'));
-  assert.ok(scopesOf(lines, (l) => l === '-struct make_exclusive_args {').includes('markup.deleted.diff.kernel-thread'));
+  assert.ok(
+    scopesOf(lines, (l) => l.startsWith('@@ -2375,131')).includes('entity.name.function.hunk-context.kernel-thread'),
+  );
+  assert.ok(
+    scopesOf(lines, (l) => l === '+\tfolio_walk_end(&fw, vma);').includes('markup.inserted.diff.kernel-thread'),
+  );
+  assert.ok(
+    scopesOf(lines, (l) => l === '-struct make_exclusive_args {').includes('markup.deleted.diff.kernel-thread'),
+  );
   assert.ok(scopesOf(lines, (l) => l === '-- ').includes('comment.line.signature-separator.kernel-thread'));
 
   const sob = lines.find((l) => l.line === 'Signed-off-by: David Hildenbrand <david@redhat.com>')!;
@@ -101,9 +119,16 @@ test('trailers and prose outside a diff: "- item" is not a deleted line, Fixes: 
   const lines = tokenize(grammar, text);
   const scopes = (line: string) => lines.find((l) => l.line === line)!.all.flat();
   assert.ok(!scopes('- keep the notifier').includes('markup.deleted.diff.kernel-thread'));
-  assert.ok(scopes('Fixes: 1afaeb8293c9 ("mm/migrate: Trylock device page in do_swap_page")').includes('constant.other.commit-sha.kernel-thread'));
+  assert.ok(
+    scopes('Fixes: 1afaeb8293c9 ("mm/migrate: Trylock device page in do_swap_page")').includes(
+      'constant.other.commit-sha.kernel-thread',
+    ),
+  );
   for (const trailer of ['Reviewed-by', 'Acked-by', 'Tested-by', 'Reported-by', 'Link', 'Cc']) {
-    assert.ok(lines.find((l) => l.line.startsWith(`${trailer}:`))!.all[0].includes('keyword.other.trailer.kernel-thread'), trailer);
+    assert.ok(
+      lines.find((l) => l.line.startsWith(`${trailer}:`))!.all[0].includes('keyword.other.trailer.kernel-thread'),
+      trailer,
+    );
   }
   assert.ok(scopes('--- a/mm/memory.c').includes('meta.diff.header.from-file.kernel-thread'));
   assert.ok(scopes('+++ b/mm/memory.c').includes('meta.diff.header.to-file.kernel-thread'));

@@ -8,9 +8,16 @@ export function fixture(name: string): string {
   return path.join(FIXTURES, name);
 }
 
-export async function loadMail(names: string[], options: Partial<MailIndexOptions> = {}): Promise<{ index: MailIndex; logs: string[] }> {
+export async function loadMail(
+  names: string[],
+  options: Partial<MailIndexOptions> = {},
+): Promise<{ index: MailIndex; logs: string[] }> {
   const logs: string[] = [];
-  const index = await MailIndex.load(names.map((name) => (path.isAbsolute(name) ? name : fixture(name))), (line) => logs.push(line), options);
+  const index = await MailIndex.load(
+    names.map((name) => (path.isAbsolute(name) ? name : fixture(name))),
+    (line) => logs.push(line),
+    options,
+  );
   return { index, logs };
 }
 

@@ -16,20 +16,24 @@ let mboxPath: string;
 const MESSAGES = 1000;
 
 function patchMessage(i: number): string {
-  const hunks = Array.from({ length: 40 }, (_, h) => [
-    `@@ -${h * 10 + 1},3 +${h * 10 + 1},3 @@ static int generated_function_${i}_${h}(struct folio *folio)`,
-    ' \tint unchanged;',
-    `-\told_helper_${h}(folio);`,
-    `+\tnew_helper_${h}(folio);`,
-    ' \treturn 0;',
-  ].join('\n')).join('\n');
+  const hunks = Array.from({ length: 40 }, (_, h) =>
+    [
+      `@@ -${h * 10 + 1},3 +${h * 10 + 1},3 @@ static int generated_function_${i}_${h}(struct folio *folio)`,
+      ' \tint unchanged;',
+      `-\told_helper_${h}(folio);`,
+      `+\tnew_helper_${h}(folio);`,
+      ' \treturn 0;',
+    ].join('\n'),
+  ).join('\n');
   return [
     'From mboxrd@z Thu Jan  1 00:00:00 1970',
     `From: Generated Author ${i % 17} <author${i % 17}@example.org>`,
     `Subject: [PATCH v${1 + (i % 3)} ${String(i % 9).padStart(2, '0')}/09] mm: generated change ${i}`,
     `Date: Mon, 3 Feb 2025 10:${String(i % 60).padStart(2, '0')}:00 +0000`,
     `Message-ID: <generated-${i}@example.org>`,
-    ...(i % 5 ? [`In-Reply-To: <generated-${i - (i % 5)}@example.org>`, `References: <generated-${i - (i % 5)}@example.org>`] : []),
+    ...(i % 5
+      ? [`In-Reply-To: <generated-${i - (i % 5)}@example.org>`, `References: <generated-${i - (i % 5)}@example.org>`]
+      : []),
     '',
     `This patch touches unique_symbol_${i} and, as every fifth one, shared_symbol_for_ranking.`,
     '',
@@ -52,7 +56,16 @@ before(() => {
   try {
     for (let i = 0; i < MESSAGES; i++) fs.writeSync(fd, `${patchMessage(i)}\n`);
     // One message of ~3 MB: must be cut to the per-message limit, not parsed whole.
-    const huge = ['From mboxrd@z Thu Jan  1 00:00:00 1970', 'From: Huge <huge@example.org>', 'Subject: [PATCH] huge', 'Message-ID: <huge@example.org>', '', 'huge_symbol_at_start()', 'x'.repeat(3 * 1024 * 1024), ''].join('\n');
+    const huge = [
+      'From mboxrd@z Thu Jan  1 00:00:00 1970',
+      'From: Huge <huge@example.org>',
+      'Subject: [PATCH] huge',
+      'Message-ID: <huge@example.org>',
+      '',
+      'huge_symbol_at_start()',
+      'x'.repeat(3 * 1024 * 1024),
+      '',
+    ].join('\n');
     fs.writeSync(fd, huge);
   } finally {
     fs.closeSync(fd);
@@ -66,15 +79,24 @@ test('a generated ~9 MB mbox is indexed completely within the body budget', asyn
   assert.ok(size > 8 * 1024 * 1024 && size <= 20 * 1024 * 1024, `size ${size}`);
   const logs: string[] = [];
   const budget = 2 * 1024 * 1024;
-  const index = await MailIndex.load([mboxPath], (l) => logs.push(l), { maxRetainedBodyChars: budget, maxMessageBytes: 256 * 1024 });
+  const index = await MailIndex.load([mboxPath], (l) => logs.push(l), {
+    maxRetainedBodyChars: budget,
+    maxMessageBytes: 256 * 1024,
+  });
   assert.equal(index.messages.size, MESSAGES + 1);
   const retained = [...index.messages.values()].reduce((sum, m) => sum + m.body.length, 0);
   assert.ok(retained <= budget, `retained ${retained}`);
   assert.ok(index.stats.droppedBodies > MESSAGES / 2);
-  assert.ok(logs.some((l) => l.includes('larger than 262144 bytes were cut')), logs.join('\n'));
+  assert.ok(
+    logs.some((l) => l.includes('larger than 262144 bytes were cut')),
+    logs.join('\n'),
+  );
   // Symbols of dropped bodies were still indexed, and a dropped body comes back on demand.
   const hits = index.symbolHits('unique_symbol_900');
-  assert.deepEqual(hits.map((h) => h.messageId), ['generated-900@example.org']);
+  assert.deepEqual(
+    hits.map((h) => h.messageId),
+    ['generated-900@example.org'],
+  );
   assert.equal(index.symbolHits('generated_function_900_7')[0].relation, 'patch');
   const last = index.messages.get('generated-900@example.org')!;
   assert.equal(last.bodyDropped, true);

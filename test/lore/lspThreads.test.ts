@@ -4,7 +4,13 @@ import assert from 'node:assert/strict';
 import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { DEFAULT_SETTINGS, Requests, type BlameLineResult, type ThreadDocumentResult, type ThreadListEntry } from '../../protocol';
+import {
+  DEFAULT_SETTINGS,
+  Requests,
+  type BlameLineResult,
+  type ThreadDocumentResult,
+  type ThreadListEntry,
+} from '../../protocol';
 import { resolveMailSources, threadsFeature } from '../../server/src/lsp/features/threads';
 import type { ServerContext } from '../../server/src/lsp/context';
 import { FIXTURES, BROST_PATCH, POPPLE_BROST_REPLY } from './helpers';
@@ -15,7 +21,10 @@ process.env.XDG_CACHE_HOME = cacheHome;
 after(() => fs.rmSync(cacheHome, { recursive: true, force: true }));
 
 /** The LSP feature's request handlers, driven through a minimal connection that records what was registered. */
-function startFeature(mailSources: string[], trusted = true): { call: <T>(method: string, params: unknown) => Promise<T>; logs: string[] } {
+function startFeature(
+  mailSources: string[],
+  trusted = true,
+): { call: <T>(method: string, params: unknown) => Promise<T>; logs: string[] } {
   const handlers = new Map<string, (params: unknown) => unknown>();
   const logs: string[] = [];
   const ctx = {
@@ -48,12 +57,18 @@ test('mailSources: ~ and workspace-relative paths are resolved, blanks dropped',
 test('threadsForSymbol and threadDocument over LSP use the mailSources setting', async () => {
   const { call, logs } = startFeature(['do-swap-page.maildir', 'missing.mbox']);
   const entries = await call<ThreadListEntry[]>(Requests.threadsForSymbol, { symbol: 'trylock_page' });
-  assert.deepEqual(entries.slice(0, 2).map((e) => [e.messageId, e.relation, e.local]), [
-    [BROST_PATCH, 'patch', true],
-    [POPPLE_BROST_REPLY, 'review', true],
-  ]);
+  assert.deepEqual(
+    entries.slice(0, 2).map((e) => [e.messageId, e.relation, e.local]),
+    [
+      [BROST_PATCH, 'patch', true],
+      [POPPLE_BROST_REPLY, 'review', true],
+    ],
+  );
   assert.ok(logs.some((l) => l.includes('missing.mbox: not found')));
-  const doc = await call<ThreadDocumentResult>(Requests.threadDocument, { messageId: BROST_PATCH, symbol: 'trylock_page' });
+  const doc = await call<ThreadDocumentResult>(Requests.threadDocument, {
+    messageId: BROST_PATCH,
+    symbol: 'trylock_page',
+  });
   assert.equal(doc.outline.length, 2);
   assert.match(doc.text.split('\n')[doc.focusLine!], /trylock_page/);
   assert.deepEqual(await call(Requests.threadsForSymbol, { symbol: 42 }), []);
@@ -64,7 +79,10 @@ test('threadsForSymbol and threadDocument over LSP use the mailSources setting',
 
 test('blameLine runs no git in an untrusted workspace', async () => {
   const { call } = startFeature([], false);
-  const result = await call<BlameLineResult>(Requests.blameLine, { uri: pathToFileURL(path.join(FIXTURES, 'latin1.eml')).toString(), line: 0 });
+  const result = await call<BlameLineResult>(Requests.blameLine, {
+    uri: pathToFileURL(path.join(FIXTURES, 'latin1.eml')).toString(),
+    line: 0,
+  });
   assert.equal(result.commit, undefined);
   assert.match(result.message, /not trusted: git blame is disabled/);
 });
@@ -73,7 +91,10 @@ test('blameLine rejects what is not a file line, and reports a file outside git 
   const { call } = startFeature([]);
   const bad = await call<BlameLineResult>(Requests.blameLine, { uri: 'untitled:1', line: 0 });
   assert.match(bad.message, /needs a file on disk/);
-  const outside = await call<BlameLineResult>(Requests.blameLine, { uri: pathToFileURL(path.join(FIXTURES, 'latin1.eml')).toString(), line: 0 });
+  const outside = await call<BlameLineResult>(Requests.blameLine, {
+    uri: pathToFileURL(path.join(FIXTURES, 'latin1.eml')).toString(),
+    line: 0,
+  });
   assert.equal(outside.thread, undefined);
   assert.ok(outside.message.length > 0);
 });

@@ -17,13 +17,23 @@ test('the extraction cache is written, reused while the source is unchanged, and
     const first = await loadMail([source], { cacheDir });
     assert.equal(first.index.stats.fromCache, 0);
     assert.ok(fs.existsSync(cacheFileFor(cacheDir, source)));
-    assert.doesNotMatch(fs.readFileSync(cacheFileFor(cacheDir, source), 'utf8'), /Something like that on top/, 'no message text in the cache');
+    assert.doesNotMatch(
+      fs.readFileSync(cacheFileFor(cacheDir, source), 'utf8'),
+      /Something like that on top/,
+      'no message text in the cache',
+    );
 
     const second = await loadMail([source], { cacheDir });
     assert.equal(second.index.stats.fromCache, 6);
     assert.deepEqual(
-      second.index.symbolHits('mmu_notifier_range_init_owner').map((h) => [h.messageId, h.relation]).sort(),
-      first.index.symbolHits('mmu_notifier_range_init_owner').map((h) => [h.messageId, h.relation]).sort(),
+      second.index
+        .symbolHits('mmu_notifier_range_init_owner')
+        .map((h) => [h.messageId, h.relation])
+        .sort(),
+      first.index
+        .symbolHits('mmu_notifier_range_init_owner')
+        .map((h) => [h.messageId, h.relation])
+        .sort(),
     );
     assert.equal(second.index.threads.parentOf(DAVID_READD_REPLY), '180e9c2f-51fe-44ba-ac68-5aa7b7918ab0@redhat.com');
     assert.deepEqual(second.index.messages.get(V1_PATCH)!.files, ['mm/rmap.c']);
@@ -35,7 +45,10 @@ test('the extraction cache is written, reused while the source is unchanged, and
     fs.appendFileSync(source, '\n');
     const changed = await loadMail([source], { cacheDir });
     assert.equal(changed.index.stats.fromCache, 0);
-    assert.deepEqual(changed.logs.filter((l) => l.includes('cache')), []);
+    assert.deepEqual(
+      changed.logs.filter((l) => l.includes('cache')),
+      [],
+    );
 
     // A damaged cache file: a log line, then a normal parse.
     const cacheFile = cacheFileFor(cacheDir, source);
@@ -44,8 +57,15 @@ test('the extraction cache is written, reused while the source is unchanged, and
     const damaged = await loadMail([source], { cacheDir });
     assert.equal(damaged.index.messages.size, 6);
     assert.equal(damaged.index.stats.fromCache, 0);
-    assert.ok(damaged.logs.some((l) => l.includes('damaged')), damaged.logs.join('\n'));
-    assert.deepEqual(fs.readdirSync(cacheDir).filter((n) => n.endsWith('.tmp')), [], 'no temporary files left');
+    assert.ok(
+      damaged.logs.some((l) => l.includes('damaged')),
+      damaged.logs.join('\n'),
+    );
+    assert.deepEqual(
+      fs.readdirSync(cacheDir).filter((n) => n.endsWith('.tmp')),
+      [],
+      'no temporary files left',
+    );
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -57,18 +57,30 @@ test('a cut .mbox.gz keeps the messages read before the cut and says so', async 
     fs.writeFileSync(cut, whole.subarray(0, Math.floor(whole.length * 0.6)));
     const { index, logs } = await loadMail([cut]);
     assert.ok(index.messages.size >= 1 && index.messages.size < 6, `got ${index.messages.size} messages`);
-    assert.ok(logs.some((line) => line.includes('cut.mbox.gz') && /read stopped|unexpected end/i.test(line)), logs.join('\n'));
+    assert.ok(
+      logs.some((line) => line.includes('cut.mbox.gz') && /read stopped|unexpected end/i.test(line)),
+      logs.join('\n'),
+    );
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 });
 
 test('hostile mail: truncated mbox, no Message-ID, latin1, HTML-only, missing file', async () => {
-  const { index, logs } = await loadMail(['truncated.mbox', 'no-message-id.eml', 'latin1.eml', 'html-only.eml', 'missing.mbox']);
+  const { index, logs } = await loadMail([
+    'truncated.mbox',
+    'no-message-id.eml',
+    'latin1.eml',
+    'html-only.eml',
+    'missing.mbox',
+  ]);
   // Truncated: the complete message and the cut one are both there, and the cut is reported.
   assert.ok(index.messages.has('trunc-1@example.org'));
   assert.match(index.messages.get('trunc-2@example.org')!.body, /cut in the/);
-  assert.ok(logs.some((line) => line.includes('truncated.mbox') && line.includes('last message may be cut')), logs.join('\n'));
+  assert.ok(
+    logs.some((line) => line.includes('truncated.mbox') && line.includes('last message may be cut')),
+    logs.join('\n'),
+  );
   // No Message-ID: a stable synthetic id, logged.
   const synthetic = [...index.messages.values()].find((m) => m.synthesisedId)!;
   assert.match(synthetic.messageId, /^synthetic\.[0-9a-f]{20}@kernel-mm-lens\.invalid$/);
@@ -83,7 +95,9 @@ test('hostile mail: truncated mbox, no Message-ID, latin1, HTML-only, missing fi
   const html = index.messages.get('html-only-fixture@example.org')!;
   assert.match(html.body, /I think dax_break_layout_inode\(\) must wait & retry\./);
   assert.doesNotMatch(html.body, /alert|<script|color: red/);
-  assert.deepEqual(index.symbolHits('dax_break_layout_inode'), [{ messageId: 'html-only-fixture@example.org', relation: 'review' }]);
+  assert.deepEqual(index.symbolHits('dax_break_layout_inode'), [
+    { messageId: 'html-only-fixture@example.org', relation: 'review' },
+  ]);
   assert.ok(logs.some((line) => line.includes('missing.mbox') && line.includes('not found')));
 });
 
@@ -96,8 +110,14 @@ test('binary garbage and an empty file produce log lines, not messages or except
     fs.writeFileSync(empty, '');
     const { index, logs } = await loadMail([binary, empty]);
     assert.equal(index.messages.size, 0);
-    assert.ok(logs.some((line) => line.includes('garbage.mbox') && /not a mail message|unparseable/.test(line)), logs.join('\n'));
-    assert.ok(logs.some((line) => line.includes('empty.mbox')), logs.join('\n'));
+    assert.ok(
+      logs.some((line) => line.includes('garbage.mbox') && /not a mail message|unparseable/.test(line)),
+      logs.join('\n'),
+    );
+    assert.ok(
+      logs.some((line) => line.includes('empty.mbox')),
+      logs.join('\n'),
+    );
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -13,7 +13,12 @@ const bundled = loadBundledThreads((line) => assert.fail(`bundled index problem:
 test('bundled only: make_device_exclusive lists patches (newest version first), then reviews, then mentions', () => {
   const entries = rankThreadsForSymbol('make_device_exclusive()', bundled, MailIndex.empty());
   const relations = entries.map((e) => e.relation);
-  assert.deepEqual(relations, [...relations].sort((a, b) => ['patch', 'review', 'mention'].indexOf(a) - ['patch', 'review', 'mention'].indexOf(b)));
+  assert.deepEqual(
+    relations,
+    [...relations].sort(
+      (a, b) => ['patch', 'review', 'mention'].indexOf(a) - ['patch', 'review', 'mention'].indexOf(b),
+    ),
+  );
   const patches = entries.filter((e) => e.relation === 'patch');
   assert.ok(patches.length >= 4);
   assert.equal(patches[0].version, 2, 'v2 patches come before the v1 patch');
@@ -38,17 +43,22 @@ test('bundled + local mail: same Message-ID merged once, marked local, mail-only
   assert.equal(readd[0].relation, 'patch');
   assert.match(readd[0].summary ?? '', /puts the MMU_NOTIFY_EXCLUSIVE range notification/);
   const swap = rankThreadsForSymbol('migrate_vma_collect_pmd', bundled, index);
-  assert.deepEqual(swap.map((e) => [e.messageId, e.relation, e.local]), [
-    [BROST_PATCH, 'patch', true],
-    [POPPLE_BROST_REPLY, 'review', true],
-  ]);
+  assert.deepEqual(
+    swap.map((e) => [e.messageId, e.relation, e.local]),
+    [
+      [BROST_PATCH, 'patch', true],
+      [POPPLE_BROST_REPLY, 'review', true],
+    ],
+  );
 });
 
 test('symbols that nothing mentions give an empty list; ids without a public Message-ID get no lore link', async () => {
   const { index } = await loadMail(['no-message-id.eml']);
   assert.deepEqual(rankThreadsForSymbol('no_such_symbol_anywhere', bundled, index), []);
   assert.deepEqual(rankThreadsForSymbol('', bundled, index), []);
-  const synthetic = rankThreadsForSymbol('folio_walk_start', bundled, index).find((e) => e.messageId.startsWith('synthetic.'))!;
+  const synthetic = rankThreadsForSymbol('folio_walk_start', bundled, index).find((e) =>
+    e.messageId.startsWith('synthetic.'),
+  )!;
   assert.equal(synthetic.url, '');
   assert.equal(loreUrl('a/b@c'), 'https://lore.kernel.org/all/a%2Fb@c/');
 });
@@ -61,7 +71,10 @@ test('ordering: relation, then version, then date', () => {
     { ...base, messageId: 'p-old', relation: 'patch', date: '2025-06-01', version: 1 },
     { ...base, messageId: 'p-new', relation: 'patch', date: '2024-01-01', version: 3 },
   ];
-  assert.deepEqual([...list].sort(compareEntries).map((e) => e.messageId), ['p-new', 'p-old', 'r1', 'm1']);
+  assert.deepEqual(
+    [...list].sort(compareEntries).map((e) => e.messageId),
+    ['p-new', 'p-old', 'r1', 'm1'],
+  );
 });
 
 async function runCli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -76,7 +89,14 @@ async function runCli(argv: string[]): Promise<{ code: number; out: string; err:
 }
 
 test('kernel-mm-lens threads SYMBOL --mail PATH --json prints the ranked array', async () => {
-  const { code, out, err } = await runCli(['do_swap_page', '--mail', fixture('do-swap-page.maildir'), '--mail', fixture('missing.mbox'), '--json']);
+  const { code, out, err } = await runCli([
+    'do_swap_page',
+    '--mail',
+    fixture('do-swap-page.maildir'),
+    '--mail',
+    fixture('missing.mbox'),
+    '--json',
+  ]);
   assert.equal(code, 0);
   assert.match(err, /missing\.mbox: not found/);
   const entries = JSON.parse(out) as ThreadListEntry[];
@@ -91,8 +111,12 @@ test('kernel-mm-lens threads SYMBOL --mail PATH --json prints the ranked array',
       url: `https://lore.kernel.org/all/${BROST_PATCH}/`,
     },
   );
-  assert.ok(entries.findIndex((e) => e.messageId === BROST_PATCH) < entries.findIndex((e) => e.messageId === POPPLE_BROST_REPLY));
-  for (const entry of entries) for (const key of ['messageId', 'subject', 'author', 'date', 'url', 'relation', 'source']) assert.ok(key in entry);
+  assert.ok(
+    entries.findIndex((e) => e.messageId === BROST_PATCH) <
+      entries.findIndex((e) => e.messageId === POPPLE_BROST_REPLY),
+  );
+  for (const entry of entries)
+    for (const key of ['messageId', 'subject', 'author', 'date', 'url', 'relation', 'source']) assert.ok(key in entry);
 });
 
 test('kernel-mm-lens threads: text output strips terminal escapes from mail', async () => {

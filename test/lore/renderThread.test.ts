@@ -5,11 +5,27 @@ import * as os from 'os';
 import * as path from 'path';
 import { ThreadService } from '../../server/src/lore/threadService';
 import { sanitiseMailText } from '../../server/src/lore/renderThread';
-import { fixture, loadMail, V1_COVER, V1_PATCH, POPPLE_V1_REPLY, DAVID_READD_REPLY, SIMONA_REPLY, BROST_PATCH, POPPLE_BROST_REPLY } from './helpers';
+import {
+  fixture,
+  loadMail,
+  V1_COVER,
+  V1_PATCH,
+  POPPLE_V1_REPLY,
+  DAVID_READD_REPLY,
+  SIMONA_REPLY,
+  BROST_PATCH,
+  POPPLE_BROST_REPLY,
+} from './helpers';
 
 function serviceFor(sources: string[]): { service: ThreadService; logs: string[] } {
   const logs: string[] = [];
-  return { service: new ThreadService((l) => logs.push(l), () => sources.map(fixture)), logs };
+  return {
+    service: new ThreadService(
+      (l) => logs.push(l),
+      () => sources.map(fixture),
+    ),
+    logs,
+  };
 }
 
 test('a local thread renders headers, quotes, the diff and trailers, with the reply outline', async () => {
@@ -18,14 +34,17 @@ test('a local thread renders headers, quotes, the diff and trailers, with the re
   assert.equal(doc.found, true);
   const lines = doc.text.split('\n');
   assert.equal(lines[0], 'Thread: [PATCH v1 00/12] mm: fixes for device-exclusive entries (hmm)');
-  assert.deepEqual(doc.outline.map((o) => [o.messageId, o.parentId, o.depth, o.author]), [
-    [V1_COVER, undefined, 0, 'David Hildenbrand'],
-    [V1_PATCH, V1_COVER, 1, 'David Hildenbrand'],
-    [POPPLE_V1_REPLY, V1_PATCH, 2, 'Alistair Popple'],
-    ['180e9c2f-51fe-44ba-ac68-5aa7b7918ab0@redhat.com', POPPLE_V1_REPLY, 3, 'David Hildenbrand'],
-    [DAVID_READD_REPLY, '180e9c2f-51fe-44ba-ac68-5aa7b7918ab0@redhat.com', 4, 'David Hildenbrand'],
-    [SIMONA_REPLY, POPPLE_V1_REPLY, 3, 'Simona Vetter'],
-  ]);
+  assert.deepEqual(
+    doc.outline.map((o) => [o.messageId, o.parentId, o.depth, o.author]),
+    [
+      [V1_COVER, undefined, 0, 'David Hildenbrand'],
+      [V1_PATCH, V1_COVER, 1, 'David Hildenbrand'],
+      [POPPLE_V1_REPLY, V1_PATCH, 2, 'Alistair Popple'],
+      ['180e9c2f-51fe-44ba-ac68-5aa7b7918ab0@redhat.com', POPPLE_V1_REPLY, 3, 'David Hildenbrand'],
+      [DAVID_READD_REPLY, '180e9c2f-51fe-44ba-ac68-5aa7b7918ab0@redhat.com', 4, 'David Hildenbrand'],
+      [SIMONA_REPLY, POPPLE_V1_REPLY, 3, 'Simona Vetter'],
+    ],
+  );
   for (const entry of doc.outline) {
     assert.match(lines[entry.line], /^======== \[\d+\/6\] /);
     assert.equal(lines[entry.line + 1].startsWith('From: '), true);
@@ -35,11 +54,16 @@ test('a local thread renders headers, quotes, the diff and trailers, with the re
   const readdLines = lines.slice(readd.line, readd.endLine + 1);
   assert.ok(readdLines.includes(`Message-ID: <${DAVID_READD_REPLY}>`));
   assert.ok(readdLines.includes('In-Reply-To: <180e9c2f-51fe-44ba-ac68-5aa7b7918ab0@redhat.com>'));
-  assert.ok(readdLines.some((l) => l.startsWith('>> On Wed, Jan 29, 2025 at 12:54:02PM +0100, David Hildenbrand wrote:')));
+  assert.ok(
+    readdLines.some((l) => l.startsWith('>> On Wed, Jan 29, 2025 at 12:54:02PM +0100, David Hildenbrand wrote:')),
+  );
   assert.ok(readdLines.includes('diff --git a/mm/rmap.c b/mm/rmap.c'));
   assert.ok(lines.includes('Signed-off-by: David Hildenbrand <david@redhat.com>'));
   // Focus: the requested reply's own words about the symbol.
-  assert.ok(doc.focusLine! > readd.line && doc.focusLine! <= readd.endLine, `focus ${doc.focusLine} in ${readd.line}..${readd.endLine}`);
+  assert.ok(
+    doc.focusLine! > readd.line && doc.focusLine! <= readd.endLine,
+    `focus ${doc.focusLine} in ${readd.line}..${readd.endLine}`,
+  );
   assert.match(lines[doc.focusLine!], /MMU_NOTIFY_EXCLUSIVE/);
   assert.doesNotMatch(lines[doc.focusLine!], /^>/);
   assert.equal(doc.url, `https://lore.kernel.org/all/${DAVID_READD_REPLY}/`);
@@ -74,8 +98,14 @@ test('mail text is untrusted: escapes, bidi overrides and other controls never r
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kml-evil-'));
   try {
     const eml = path.join(tmp, 'evil.eml');
-    fs.writeFileSync(eml, 'From: Evil \u001b]8;;http://x\u0007 <e@x>\nSubject: Re: folio_walk_start() \u001b[2J\nMessage-ID: <evil@x>\n\nText \u001b[31m with folio_walk_start() \u202e reversed\n');
-    const service = new ThreadService(() => undefined, () => [eml]);
+    fs.writeFileSync(
+      eml,
+      'From: Evil \u001b]8;;http://x\u0007 <e@x>\nSubject: Re: folio_walk_start() \u001b[2J\nMessage-ID: <evil@x>\n\nText \u001b[31m with folio_walk_start() \u202e reversed\n',
+    );
+    const service = new ThreadService(
+      () => undefined,
+      () => [eml],
+    );
     const doc = await service.threadDocument('evil@x', 'folio_walk_start');
     assert.doesNotMatch(doc.text, /[\u0000-\u0008\u000b-\u001f\u007f\u202e]/);
     assert.match(doc.text, /Text \[31m with folio_walk_start\(\)/);

@@ -1,8 +1,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { MailIndex } from '../../server/src/lore/mailIndex';
-import { extractSymbols, functionOfHunkContext, parsePatchSubject, stripSubjectPrefixes, unquote } from '../../server/src/lore/symbolExtraction';
-import { loadMail, V1_PATCH, POPPLE_V1_REPLY, DAVID_READD_REPLY, BROST_PATCH, POPPLE_BROST_REPLY, V1_COVER } from './helpers';
+import {
+  extractSymbols,
+  functionOfHunkContext,
+  parsePatchSubject,
+  stripSubjectPrefixes,
+  unquote,
+} from '../../server/src/lore/symbolExtraction';
+import {
+  loadMail,
+  V1_PATCH,
+  POPPLE_V1_REPLY,
+  DAVID_READD_REPLY,
+  BROST_PATCH,
+  POPPLE_BROST_REPLY,
+  V1_COVER,
+} from './helpers';
 
 function relationOf(symbols: { symbol: string; relation: string }[], name: string): string | undefined {
   return symbols.find((s) => s.symbol === name)?.relation;
@@ -17,7 +31,11 @@ test('the v1 04/12 patch: files, hunk functions and changed identifiers are "pat
   const { index } = await loadMail(['device-exclusive-v1.mbox']);
   const patch = index.messages.get(V1_PATCH)!;
   assert.deepEqual(patch.files, ['mm/rmap.c']);
-  assert.deepEqual(patch.hunkFunctions.sort(), ['folio_make_device_exclusive', 'make_device_exclusive', 'try_to_migrate']);
+  assert.deepEqual(patch.hunkFunctions.sort(), [
+    'folio_make_device_exclusive',
+    'make_device_exclusive',
+    'try_to_migrate',
+  ]);
   assert.equal(relationIn(index, patch.messageId, 'make_device_exclusive'), 'patch');
   assert.equal(relationIn(index, patch.messageId, 'page_make_device_exclusive_one'), 'patch'); // removed on '-' lines
   assert.equal(relationIn(index, patch.messageId, 'folio_walk_start'), 'patch'); // added on '+' lines
@@ -73,17 +91,33 @@ test('quoted diffs at depth 2 and diff ends at the signature line', () => {
   assert.equal(relationOf(extracted.symbols, 'dax_fault_iter'), 'patch');
   assert.equal(relationOf(extracted.symbols, 'new_helper'), 'patch');
   assert.equal(relationOf(extracted.symbols, 'afterwards_named_helper'), 'review');
-  assert.match(extracted.diff, /^diff --git a\/fs\/dax\.c b\/fs\/dax\.c\n@@ .*\n-\told_helper\(\);\n\+\tnew_helper\(\);\n$/);
+  assert.match(
+    extracted.diff,
+    /^diff --git a\/fs\/dax\.c b\/fs\/dax\.c\n@@ .*\n-\told_helper\(\);\n\+\tnew_helper\(\);\n$/,
+  );
 });
 
 test('subject and quote helpers', () => {
   assert.deepEqual(parsePatchSubject('[PATCH v3 04/12] mm: x'), { isPatch: true, version: 3, number: 4, total: 12 });
-  assert.deepEqual(parsePatchSubject('[PATCH RFC v2 00/12] mm: x'), { isPatch: true, version: 2, number: 0, total: 12 });
-  assert.deepEqual(parsePatchSubject('[PATCH] mm: x'), { isPatch: true, version: 1, number: undefined, total: undefined });
+  assert.deepEqual(parsePatchSubject('[PATCH RFC v2 00/12] mm: x'), {
+    isPatch: true,
+    version: 2,
+    number: 0,
+    total: 12,
+  });
+  assert.deepEqual(parsePatchSubject('[PATCH] mm: x'), {
+    isPatch: true,
+    version: 1,
+    number: undefined,
+    total: undefined,
+  });
   assert.deepEqual(parsePatchSubject('mm: fix a livelock'), { isPatch: false });
   assert.equal(stripSubjectPrefixes('Re: RE: [PATCH v2 03/17] mm/rmap: convert it'), 'mm/rmap: convert it');
   assert.deepEqual(unquote('> > > deep'), { depth: 3, text: 'deep' });
   assert.deepEqual(unquote('>>plain'), { depth: 2, text: 'plain' });
-  assert.equal(functionOfHunkContext(' struct page *make_device_exclusive(struct mm_struct *mm, unsigned long addr,'), 'make_device_exclusive');
+  assert.equal(
+    functionOfHunkContext(' struct page *make_device_exclusive(struct mm_struct *mm, unsigned long addr,'),
+    'make_device_exclusive',
+  );
   assert.equal(functionOfHunkContext(' if (x) {'), undefined);
 });

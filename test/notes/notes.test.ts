@@ -15,10 +15,14 @@ function setup() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kml-notes-'));
   const files = new Map<string, string>([['mm/rmap.c', excerpt]]);
   const symbolIndex = new Map<string, string[]>();
-  const service = new NotesService(path.join(dir, 'notes.json'), {
-    readSource: (file) => files.get(file),
-    symbolFiles: (symbol) => symbolIndex.get(symbol) ?? [],
-  }, fixedNow);
+  const service = new NotesService(
+    path.join(dir, 'notes.json'),
+    {
+      readSource: (file) => files.get(file),
+      symbolFiles: (symbol) => symbolIndex.get(symbol) ?? [],
+    },
+    fixedNow,
+  );
   return { dir, files, symbolIndex, service, done: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -28,10 +32,18 @@ test('a note is anchored to its symbol and follows edits above it', () => {
   const env = setup();
   try {
     const line = lineOf(excerpt, 'if (fw_folio)');
-    const note = env.service.add({ file: 'mm/rmap.c', line, body: 'Why end the walk only when fw_folio is set?', author: 'Reviewer' });
+    const note = env.service.add({
+      file: 'mm/rmap.c',
+      line,
+      body: 'Why end the walk only when fw_folio is set?',
+      author: 'Reviewer',
+    });
     assert.equal(note.anchor.symbol, 'make_device_exclusive');
     assert.equal(note.anchor.lineInSymbol, line - lineOf(excerpt, 'struct page *make_device_exclusive'));
-    const edited = excerpt.replace('/* Kernel-style excerpt written for the notes tests. */', '/* One.\n * Two.\n * Three.\n */\n#include <linux/rmap.h>');
+    const edited = excerpt.replace(
+      '/* Kernel-style excerpt written for the notes tests. */',
+      '/* One.\n * Two.\n * Three.\n */\n#include <linux/rmap.h>',
+    );
     env.files.set('mm/rmap.c', edited);
     const [view] = env.service.list();
     assert.equal(view.location.state, 'anchored');
@@ -43,7 +55,9 @@ test('a note is anchored to its symbol and follows edits above it', () => {
     env.files.set('mm/rmap.c', edited.replace('\t\tif (fw_folio)', '\t\tif ( fw_folio )'));
     const [again] = env.service.list();
     assert.equal(again.location.state, 'anchored');
-  } finally { env.done(); }
+  } finally {
+    env.done();
+  }
 });
 
 test('a note follows its symbol to another file (a move in a newer tree)', () => {
@@ -55,8 +69,13 @@ test('a note follows its symbol to another file (a move in a newer tree)', () =>
     env.files.set('mm/device_exclusive.c', `/* moved */\n\n${excerpt}`);
     env.symbolIndex.set('make_device_exclusive', ['mm/device_exclusive.c']);
     const [view] = env.service.list();
-    assert.deepEqual(view.location.state === 'anchored' && [view.location.file, view.location.line], ['mm/device_exclusive.c', line + 2]);
-  } finally { env.done(); }
+    assert.deepEqual(view.location.state === 'anchored' && [view.location.file, view.location.line], [
+      'mm/device_exclusive.c',
+      line + 2,
+    ]);
+  } finally {
+    env.done();
+  }
 });
 
 test('a note whose code is gone is orphaned with its last known text, never dropped', () => {
@@ -68,9 +87,14 @@ test('a note whose code is gone is orphaned with its last known text, never drop
     const views = env.service.list();
     assert.equal(views.length, 1);
     assert.equal(views[0].location.state, 'orphaned');
-    assert.equal(views[0].location.state === 'orphaned' && views[0].location.lastKnownText, 'fw.pte = ptep_clear_flush(vma, addr, fw.ptep);');
+    assert.equal(
+      views[0].location.state === 'orphaned' && views[0].location.lastKnownText,
+      'fw.pte = ptep_clear_flush(vma, addr, fw.ptep);',
+    );
     assert.equal(JSON.parse(fs.readFileSync(env.service.notesPath, 'utf8')).notes.length, 1);
-  } finally { env.done(); }
+  } finally {
+    env.done();
+  }
 });
 
 test('storage round trip: versioned JSON, replies, resolve, delete', () => {
@@ -84,13 +108,22 @@ test('storage round trip: versioned JSON, replies, resolve, delete', () => {
     assert.equal(loaded.file.format, NOTES_FORMAT);
     assert.equal(loaded.file.version, 1);
     assert.equal(loaded.file.notes[0].status, 'resolved');
-    assert.deepEqual(loaded.file.notes[0].replies.map((r) => [r.author, r.body]), [['B', 'second']]);
+    assert.deepEqual(
+      loaded.file.notes[0].replies.map((r) => [r.author, r.body]),
+      [['B', 'second']],
+    );
     assert.equal(loaded.file.notes[0].updated, '2025-02-10T19:38:01.000Z');
     env.service.delete(note.id);
     assert.equal(loadNotes(env.service.notesPath).file.notes.length, 0);
     assert.throws(() => env.service.reply(note.id, 'x'), /no note/);
-    assert.deepEqual(fs.readdirSync(env.dir).filter((f) => f.includes('.tmp-')), [], 'no temp file left behind');
-  } finally { env.done(); }
+    assert.deepEqual(
+      fs.readdirSync(env.dir).filter((f) => f.includes('.tmp-')),
+      [],
+      'no temp file left behind',
+    );
+  } finally {
+    env.done();
+  }
 });
 
 test('a damaged notes file is reported and kept aside, not overwritten', () => {
@@ -108,26 +141,44 @@ test('a damaged notes file is reported and kept aside, not overwritten', () => {
     fs.writeFileSync(env.service.notesPath, JSON.stringify({ format: NOTES_FORMAT, version: 99, notes: [] }));
     const future = loadNotes(env.service.notesPath, fixedNow);
     assert.match(future.problem ?? '', /version 99 is not supported/);
-  } finally { env.done(); }
+  } finally {
+    env.done();
+  }
 });
 
 test('exports: Markdown and a plain-text review reply with quoted code', () => {
   const env = setup();
   try {
     const line = lineOf(excerpt, 'if (fw_folio)');
-    const note = env.service.add({ file: 'mm/rmap.c', line, body: 'See <547f6335-ceb4-4160-ba72-5214bf5c82f3@redhat.com>: `folio_walk_end()` only after a hit.', author: 'Reviewer' });
+    const note = env.service.add({
+      file: 'mm/rmap.c',
+      line,
+      body: 'See <547f6335-ceb4-4160-ba72-5214bf5c82f3@redhat.com>: `folio_walk_end()` only after a hit.',
+      author: 'Reviewer',
+    });
     env.service.reply(note.id, 'Agreed.', 'Author');
     const reply = env.service.export('reply');
-    assert.match(reply, /^> mm\/rmap\.c\n> \.\.\.\n> struct page \*make_device_exclusive\(struct mm_struct \*mm, unsigned long addr,\n> \.\.\.\n/);
-    assert.match(reply, />\s+fw\.level != FW_LEVEL_PTE \|\| !pte_write\(fw\.pte\)\) \{\n>\s+if \(fw_folio\)\n\nSee <547f6335/);
+    assert.match(
+      reply,
+      /^> mm\/rmap\.c\n> \.\.\.\n> struct page \*make_device_exclusive\(struct mm_struct \*mm, unsigned long addr,\n> \.\.\.\n/,
+    );
+    assert.match(
+      reply,
+      />\s+fw\.level != FW_LEVEL_PTE \|\| !pte_write\(fw\.pte\)\) \{\n>\s+if \(fw_folio\)\n\nSee <547f6335/,
+    );
     assert.match(reply, /Author: Agreed\./);
     const markdown = env.service.export('markdown');
     assert.match(markdown, /^# Review notes/);
     assert.match(markdown, /## `make_device_exclusive` — mm\/rmap\.c:15/);
-    assert.match(markdown, /Thread: <https:\/\/lore\.kernel\.org\/all\/547f6335-ceb4-4160-ba72-5214bf5c82f3@redhat\.com\/>/);
+    assert.match(
+      markdown,
+      /Thread: <https:\/\/lore\.kernel\.org\/all\/547f6335-ceb4-4160-ba72-5214bf5c82f3@redhat\.com\/>/,
+    );
     env.service.resolve(note.id);
     assert.doesNotMatch(env.service.export('reply'), /fw_folio/, 'resolved notes are not mailed back');
-  } finally { env.done(); }
+  } finally {
+    env.done();
+  }
 });
 
 test('note Markdown: citations become links, other text is escaped', () => {
@@ -136,7 +187,10 @@ test('note Markdown: citations become links, other text is escaped', () => {
   assert.match(md, /\[`folio_walk_end\(\)`\]\(command:kernelMmLens\.notes\.goToSymbol\?%5B%22folio_walk_end%22%5D\)/);
   assert.doesNotMatch(md, /<script>/);
   assert.doesNotMatch(md, /\]\(javascript/);
-  assert.deepEqual(citedMessageIds('Message-ID: 87mskehjtc.fsf@nvdebian.thelocal and <a@b.c>'), ['87mskehjtc.fsf@nvdebian.thelocal', 'a@b.c']);
+  assert.deepEqual(citedMessageIds('Message-ID: 87mskehjtc.fsf@nvdebian.thelocal and <a@b.c>'), [
+    '87mskehjtc.fsf@nvdebian.thelocal',
+    'a@b.c',
+  ]);
 });
 
 test('storage location: per workspace under the cache dir by default, or the chosen file', () => {
@@ -150,7 +204,9 @@ test('storage location: per workspace under the cache dir by default, or the cho
   try {
     saveNotes(path.join(dir, 'deep', 'n.json'), { format: NOTES_FORMAT, version: 1, notes: [] });
     assert.ok(fs.existsSync(path.join(dir, 'deep', 'n.json')));
-  } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('notes on a struct field and on a macro follow their definitions', () => {
@@ -171,7 +227,11 @@ test('notes on a struct field and on a macro follow their definitions', () => {
   const files = new Map([['include/linux/pagewalk.h', header]]);
   try {
     const service = new NotesService(path.join(dir, 'n.json'), { readSource: (f) => files.get(f) }, fixedNow);
-    const field = service.add({ file: 'include/linux/pagewalk.h', line: 4, body: 'private: only folio_walk_end() may use it' });
+    const field = service.add({
+      file: 'include/linux/pagewalk.h',
+      line: 4,
+      body: 'private: only folio_walk_end() may use it',
+    });
     const macro = service.add({ file: 'include/linux/pagewalk.h', line: 8, body: 'unlock first, then unmap' });
     assert.equal(field.anchor.symbol, 'struct folio_walk');
     assert.equal(macro.anchor.symbol, 'folio_walk_end');
@@ -182,8 +242,16 @@ test('notes on a struct field and on a macro follow their definitions', () => {
     const lines = edited.split('\n');
     const views = service.list();
     const at = (id: string) => views.find((v) => v.id === id)!.location;
-    assert.deepEqual(at(field.id), { state: 'anchored', file: 'include/linux/pagewalk.h', line: lines.indexOf('\tspinlock_t *ptl;'), moved: true });
-    assert.equal(at(macro.id).state === 'anchored' && lines[(at(macro.id) as { line: number }).line], '\tspin_unlock((__fw)->ptl); \\');
+    assert.deepEqual(at(field.id), {
+      state: 'anchored',
+      file: 'include/linux/pagewalk.h',
+      line: lines.indexOf('\tspinlock_t *ptl;'),
+      moved: true,
+    });
+    assert.equal(
+      at(macro.id).state === 'anchored' && lines[(at(macro.id) as { line: number }).line],
+      '\tspin_unlock((__fw)->ptl); \\',
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

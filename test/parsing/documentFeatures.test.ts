@@ -23,7 +23,10 @@ async function open(name: string) {
 const KIND_NAMES = new Map<number, string>(Object.entries(SymbolKind).map(([name, value]) => [value as number, name]));
 
 function outline(symbols: DocumentSymbol[], depth = 0): string[] {
-  return symbols.flatMap((s) => [`${'  '.repeat(depth)}${KIND_NAMES.get(s.kind)} ${s.name}`, ...outline(s.children ?? [], depth + 1)]);
+  return symbols.flatMap((s) => [
+    `${'  '.repeat(depth)}${KIND_NAMES.get(s.kind)} ${s.name}`,
+    ...outline(s.children ?? [], depth + 1),
+  ]);
 }
 
 test('document symbols: types hold their members (anonymous unions flattened), the rest is top level', async () => {
@@ -58,36 +61,59 @@ test('document symbols: types hold their members (anonymous unions flattened), t
 test('document symbols of functions carry their signature; generator names are listed', async () => {
   const { store, extraction } = await open('functions.c');
   const symbols = buildDocumentSymbols(extraction.definitions);
-  assert.deepEqual(symbols.map((s) => s.name), ['folio_demo_lock', 'demo_reserve', 'demo_init', 'demo_lookup', 'demo_walk', 'demo_alloc', 'demo_alloc']);
+  assert.deepEqual(
+    symbols.map((s) => s.name),
+    ['folio_demo_lock', 'demo_reserve', 'demo_init', 'demo_lookup', 'demo_walk', 'demo_alloc', 'demo_alloc'],
+  );
   assert.equal(symbols[1].detail, 'declaration: int __must_check demo_reserve(struct mm_struct *mm, unsigned long nr)');
   for (const symbol of symbols) {
-    assert.ok(symbol.range.start.line <= symbol.selectionRange.start.line && symbol.selectionRange.end.line <= symbol.range.end.line);
+    assert.ok(
+      symbol.range.start.line <= symbol.selectionRange.start.line &&
+        symbol.selectionRange.end.line <= symbol.range.end.line,
+    );
   }
   store.dispose();
   const flags = await open('pageflags.h');
-  assert.ok(buildDocumentSymbols(flags.extraction.definitions).some((s) => s.name === 'folio_test_waiters' && s.kind === SymbolKind.Function));
+  assert.ok(
+    buildDocumentSymbols(flags.extraction.definitions).some(
+      (s) => s.name === 'folio_test_waiters' && s.kind === SymbolKind.Function,
+    ),
+  );
   flags.store.dispose();
 });
 
 test('document highlight: code occurrences only, Write for definitions and assignments', async () => {
   const { store, text, extraction } = await open('highlight.c');
   const highlights = documentHighlights(extraction, text, { line: 15, character: 3 }); // demo_total += n
-  assert.deepEqual(highlights.map((h) => [h.range.start.line, h.range.start.character, h.kind]), [
-    [6, 11, DocumentHighlightKind.Write],   // definition
-    [15, 1, DocumentHighlightKind.Write],   // +=
-    [16, 28, DocumentHighlightKind.Read],   // argument (the one inside the string is not code)
-    [23, 1, DocumentHighlightKind.Write],   // =
-  ]);
+  assert.deepEqual(
+    highlights.map((h) => [h.range.start.line, h.range.start.character, h.kind]),
+    [
+      [6, 11, DocumentHighlightKind.Write], // definition
+      [15, 1, DocumentHighlightKind.Write], // +=
+      [16, 28, DocumentHighlightKind.Read], // argument (the one inside the string is not code)
+      [23, 1, DocumentHighlightKind.Write], // =
+    ],
+  );
   store.dispose();
 });
 
 test('document highlight: a local stays in its function; members are their own namespace', async () => {
   const { store, text, extraction } = await open('highlight.c');
   const locals = documentHighlights(extraction, text, { line: 11, character: 5 }); // int i; in demo_add
-  assert.deepEqual(locals.map((h) => h.range.start.line), [11, 13, 13, 13]);
+  assert.deepEqual(
+    locals.map((h) => h.range.start.line),
+    [11, 13, 13, 13],
+  );
   assert.equal(locals[1].kind, DocumentHighlightKind.Write);
   const member = documentHighlights(extraction, text, { line: 14, character: 8 }); // ctx->count++
-  assert.deepEqual(member.map((h) => [h.range.start.line, h.kind]), [[2, DocumentHighlightKind.Write], [14, DocumentHighlightKind.Write], [21, DocumentHighlightKind.Read]]);
+  assert.deepEqual(
+    member.map((h) => [h.range.start.line, h.kind]),
+    [
+      [2, DocumentHighlightKind.Write],
+      [14, DocumentHighlightKind.Write],
+      [21, DocumentHighlightKind.Read],
+    ],
+  );
   assert.deepEqual(documentHighlights(extraction, text, { line: 8, character: 5 }), [], 'nothing in a comment');
   store.dispose();
 });
@@ -95,6 +121,9 @@ test('document highlight: a local stays in its function; members are their own n
 test('document highlight: a macro parameter stays in its #define', async () => {
   const { store, text, extraction } = await open('types.h');
   const param = documentHighlights(extraction, text, { line: 5, character: 24 }); // demo_pfn_valid(pfn)
-  assert.deepEqual(param.map((h) => h.range.start.line), [5, 6, 6]);
+  assert.deepEqual(
+    param.map((h) => h.range.start.line),
+    [5, 6, 6],
+  );
   store.dispose();
 });

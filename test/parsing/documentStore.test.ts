@@ -12,12 +12,23 @@ const URI = 'file:///tree/mm/demo.c';
 async function freshParse(text: string): Promise<string> {
   const parser = await createCParser();
   const tree = parseKernelC(parser, text);
-  try { return tree.rootNode.toString(); } finally { tree.delete(); parser.delete(); }
+  try {
+    return tree.rootNode.toString();
+  } finally {
+    tree.delete();
+    parser.delete();
+  }
 }
 
-type Change = { range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string };
+type Change = {
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  text: string;
+};
 const at = (line: number, character: number) => ({ line, character });
-const replace = (sl: number, sc: number, el: number, ec: number, text: string): Change => ({ range: { start: at(sl, sc), end: at(el, ec) }, text });
+const replace = (sl: number, sc: number, el: number, ec: number, text: string): Change => ({
+  range: { start: at(sl, sc), end: at(el, ec) },
+  text,
+});
 
 test('incremental re-parse after each LSP edit equals a fresh parse of the same text', async () => {
   const logs: string[] = [];
@@ -27,16 +38,16 @@ test('incremental re-parse after each LSP edit equals a fresh parse of the same 
   const first = await store.tree(URI);
   assert.ok(first);
   const edits: Change[][] = [
-    [replace(19, 11, 19, 17, '')],                              // delete "__init": masking changes too
-    [replace(19, 11, 19, 11, '__init ')],                       // and type it back
-    [replace(32, 0, 32, 0, '\tint demo_new_local;\n')],          // insert a line
+    [replace(19, 11, 19, 17, '')], // delete "__init": masking changes too
+    [replace(19, 11, 19, 11, '__init ')], // and type it back
+    [replace(32, 0, 32, 0, '\tint demo_new_local;\n')], // insert a line
     [replace(0, 0, 0, 0, '/* header */\r\n'), replace(5, 3, 5, 18, 'renamed_lock')], // two changes, CRLF
     [replace(44, 0, 49, 1, 'int demo_alloc(void)\n{\n\treturn 0;\n}')], // replace a multi-line range
-    [replace(24, 0, 24, 0, '__section(".demo"')],               // unbalanced: not masked yet
-    [replace(24, 17, 24, 17, ') ')],                            // closing it masks text before the edit
+    [replace(24, 0, 24, 0, '__section(".demo"')], // unbalanced: not masked yet
+    [replace(24, 17, 24, 17, ') ')], // closing it masks text before the edit
     [replace(30, 0, 30, 0, 'void __printf(1,\n\tdemo_a + demo_b, demo_c(d),\n\tdemo_e\n')],
-    [replace(32, 7, 32, 7, ')')],                               // masks three lines that were not edited
-    [replace(2, 0, 2, 0, 'é𝒳 ')],                               // non-ASCII (UTF-16 surrogate pair)
+    [replace(32, 7, 32, 7, ')')], // masks three lines that were not edited
+    [replace(2, 0, 2, 0, 'é𝒳 ')], // non-ASCII (UTF-16 surrogate pair)
   ];
   let version = 1;
   for (const batch of edits) {
@@ -44,7 +55,11 @@ test('incremental re-parse after each LSP edit equals a fresh parse of the same 
     const incremental = await store.tree(URI);
     assert.ok(incremental, `tree after edit ${version}`);
     const current = store.get(URI)!.getText();
-    assert.equal(incremental!.rootNode.toString(), await freshParse(current), `edit ${version} re-parsed incrementally equals a fresh parse`);
+    assert.equal(
+      incremental!.rootNode.toString(),
+      await freshParse(current),
+      `edit ${version} re-parsed incrementally equals a fresh parse`,
+    );
     assert.equal(incremental!.rootNode.endIndex, current.length);
   }
   assert.equal(store.version(URI), version);
@@ -118,8 +133,12 @@ test('edit positions follow tree-sitter conventions (rows count \\n, UTF-16 colu
   assert.deepEqual(pointAt('ab\ncd\r\nef', 8), { row: 2, column: 1 });
   const edit = editFor('ab\ncd', 4, 5, 'x\nyz');
   assert.deepEqual(edit, {
-    startIndex: 4, oldEndIndex: 5, newEndIndex: 8,
-    startPosition: { row: 1, column: 1 }, oldEndPosition: { row: 1, column: 2 }, newEndPosition: { row: 2, column: 2 },
+    startIndex: 4,
+    oldEndIndex: 5,
+    newEndIndex: 8,
+    startPosition: { row: 1, column: 1 },
+    oldEndPosition: { row: 1, column: 2 },
+    newEndPosition: { row: 2, column: 2 },
   });
 });
 

@@ -8,18 +8,26 @@ import { extractFromTree, type Extraction } from '../../server/src/parsing/synta
 // Shapes that made an earlier version quadratic or blow the stack. Each must finish (the generous
 // timeout only turns a hang into a failure) with a sane result.
 let parser: Parser;
-before(async () => { parser = await createCParser(); });
+before(async () => {
+  parser = await createCParser();
+});
 after(() => parser.delete());
 
 function extract(text: string): Extraction {
   const tree = parseKernelC(parser, text, 60_000);
-  try { return extractFromTree(tree, text, 'mm/hostile.c'); } finally { tree.delete(); }
+  try {
+    return extractFromTree(tree, text, 'mm/hostile.c');
+  } finally {
+    tree.delete();
+  }
 }
 
 const HANG_GUARD = { timeout: 120_000 };
 
 test('thousands of nested #ifdef and anonymous structs do not exhaust the stack', HANG_GUARD, () => {
-  const ifdefs = extract('#ifdef A\n'.repeat(5000) + 'int deep_var;\n' + '#endif\n'.repeat(5000) + 'int shallow_var;\n');
+  const ifdefs = extract(
+    '#ifdef A\n'.repeat(5000) + 'int deep_var;\n' + '#endif\n'.repeat(5000) + 'int shallow_var;\n',
+  );
   assert.ok(ifdefs.definitions.some((d) => d.name === 'shallow_var'));
   const structs = extract('struct outer {' + 'struct {'.repeat(5000) + 'int deep_field;' + '};'.repeat(5000) + '};\n');
   assert.equal(structs.definitions[0].name, 'outer');
@@ -37,7 +45,11 @@ test('unbalanced bodies, unclosed macro arguments and stray comment ends stay li
 
 test('one long line full of annotations and a huge enum are handled', HANG_GUARD, () => {
   const line = extract('static int __init x_y(void) '.repeat(4000));
-  assert.equal(line.references.filter((r) => r.name === '__init').length, 4000, 'masked annotations are still references');
+  assert.equal(
+    line.references.filter((r) => r.name === '__init').length,
+    4000,
+    'masked annotations are still references',
+  );
   const enumText = 'enum big {\n' + Array.from({ length: 5000 }, (_, i) => `\tBIG_${i},\n`).join('') + '};\n';
   const enumResult = extract(enumText);
   assert.equal(enumResult.definitions.filter((d) => d.kind === 'enumerator').length, 5000);

@@ -28,10 +28,19 @@ test('parses summary, parameters (with continuation lines), body, Context and Re
   const doc = parseKernelDoc(FOLIO_DOC);
   assert.equal(doc.name, 'folio_walk_start');
   assert.equal(doc.summary, 'walk the page tables to a folio');
-  assert.deepEqual(doc.params.map((p) => p.name), ['fw', 'vma', 'addr', 'flags']);
+  assert.deepEqual(
+    doc.params.map((p) => p.name),
+    ['fw', 'vma', 'addr', 'flags'],
+  );
   assert.equal(doc.params[2].description, 'the virtual address to look up; continues on a second line.');
-  assert.equal(doc.body, 'Walks the page tables of @vma to @addr and returns the folio mapped there.\n\nA second paragraph.');
-  assert.equal(doc.context, 'The mmap lock or the VMA lock must be held; the page table lock is held on success until folio_walk_end().');
+  assert.equal(
+    doc.body,
+    'Walks the page tables of @vma to @addr and returns the folio mapped there.\n\nA second paragraph.',
+  );
+  assert.equal(
+    doc.context,
+    'The mmap lock or the VMA lock must be held; the page table lock is held on success until folio_walk_end().',
+  );
   assert.equal(doc.returns, 'the folio, or NULL if nothing is mapped.');
 });
 
@@ -39,15 +48,23 @@ test('variants: "name() -", "Returns:", struct docs with members, one-line comme
   const fn = parseKernelDoc('/**\n * demo() - Do it.\n * Returns: zero.\n */');
   assert.equal(fn.name, 'demo()');
   assert.equal(fn.returns, 'zero.');
-  const struct = parseKernelDoc('/**\n * struct folio_walk - folio_walk_start() result\n * @page: exact folio page\n * @level: page table level\n */');
+  const struct = parseKernelDoc(
+    '/**\n * struct folio_walk - folio_walk_start() result\n * @page: exact folio page\n * @level: page table level\n */',
+  );
   assert.equal(struct.name, 'struct folio_walk');
-  assert.deepEqual(struct.params, [{ name: 'page', description: 'exact folio page' }, { name: 'level', description: 'page table level' }]);
+  assert.deepEqual(struct.params, [
+    { name: 'page', description: 'exact folio page' },
+    { name: 'level', description: 'page table level' },
+  ]);
   assert.equal(parseKernelDoc('/** demo - short */').summary, 'short');
 });
 
 test('renders Markdown with a parameter list and Context/Return sections', () => {
   const markdown = kernelDocToMarkdown(parseKernelDoc(FOLIO_DOC));
-  assert.match(markdown, /^walk the page tables to a folio\n\n\*\*Parameters\*\*\n\n- `fw` — filled with details about the mapping\.\n- `vma` —/);
+  assert.match(
+    markdown,
+    /^walk the page tables to a folio\n\n\*\*Parameters\*\*\n\n- `fw` — filled with details about the mapping\.\n- `vma` —/,
+  );
   assert.match(markdown, /\*\*Context:\*\* The mmap lock/);
   assert.match(markdown, /\*\*Return:\*\* the folio, or NULL if nothing is mapped\.$/);
   const html = render(markdown);
@@ -73,7 +90,20 @@ test('hostile comment text cannot inject markup, HTML, links or code', () => {
  */`;
   const markdown = kernelDocToMarkdown(parseKernelDoc(hostile));
   const html = render(markdown);
-  for (const forbidden of ['<script', '<img', '<em>', '<h1', '<blockquote', '<table', '<pre', '<del', '<s>', '<ol', 'javascript:alert(1)"', '<a href="javascript']) {
+  for (const forbidden of [
+    '<script',
+    '<img',
+    '<em>',
+    '<h1',
+    '<blockquote',
+    '<table',
+    '<pre',
+    '<del',
+    '<s>',
+    '<ol',
+    'javascript:alert(1)"',
+    '<a href="javascript',
+  ]) {
     assert.equal(html.includes(forbidden), false, `${forbidden} must not appear in:\n${html}`);
   }
   // Our own structure survives; the hostile text is shown literally.
@@ -106,6 +136,9 @@ test('list items in a section stay a list, with escaped text', () => {
  */`);
   assert.equal(doc.returns, '* 0 - success, the range is mapped.\n* -EINVAL - [bad](javascript:alert(1)) range');
   const html = render(kernelDocToMarkdown(doc));
-  assert.match(html, /<li>0 - success, the range is mapped\.<\/li>\n<li>-EINVAL - \[bad\]\(javascript:alert\(1\)\) range<\/li>/);
+  assert.match(
+    html,
+    /<li>0 - success, the range is mapped\.<\/li>\n<li>-EINVAL - \[bad\]\(javascript:alert\(1\)\) range<\/li>/,
+  );
   assert.equal(html.includes('<a '), false);
 });

@@ -25,7 +25,10 @@ test('comments and string contents never yield identifiers', () => {
 test('positions are 0-based lines and UTF-16 columns, across CRLF, continuations and multi-line comments', () => {
   const text = '/* a\n b */ int\r\nfoo(void);\n#define X \\\n  bar\nnext';
   const tokens = tokenize(text);
-  const find = (name: string) => { for (let i = 0; i < tokens.count; i++) if (tokens.tokenText(i) === name) return i; return -1; };
+  const find = (name: string) => {
+    for (let i = 0; i < tokens.count; i++) if (tokens.tokenText(i) === name) return i;
+    return -1;
+  };
   assert.deepEqual([tokens.line[find('int')], tokens.column(find('int'))], [1, 6]);
   assert.deepEqual([tokens.line[find('foo')], tokens.column(find('foo'))], [2, 0]);
   assert.deepEqual([tokens.line[find('bar')], tokens.column(find('bar'))], [4, 2]);
@@ -53,27 +56,50 @@ test('directives, header names, doc comments and #if 0 blocks are marked', () =>
   assert.deepEqual(kinds[0], [TokenKind.Directive, '#include']);
   assert.deepEqual(kinds[1], [TokenKind.HeaderName, '<linux/pfn_t.h>']);
   assert.ok(kinds.some(([kind, text]) => kind === TokenKind.DocComment && text.includes('folio_walk_start')));
-  assert.deepEqual(identifiers(text, (flags) => (flags & FLAG_DEAD) !== 0), ['int', 'dead_code']);
+  assert.deepEqual(
+    identifiers(text, (flags) => (flags & FLAG_DEAD) !== 0),
+    ['int', 'dead_code'],
+  );
   assert.ok(identifiers(text, (flags) => (flags & FLAG_DEAD) === 0).includes('live_code'));
   assert.ok(identifiers(text, (flags) => (flags & FLAG_PREPROCESSOR) !== 0).includes('CONFIG_ARCH_HAS_PTE_DEVMAP'));
 });
 
 test('hostile input: unterminated comment and string, invalid UTF-8, NUL bytes', () => {
-  const broken = Buffer.concat([Buffer.from('int a; /* never closed\n'), Buffer.from([0xff, 0xfe, 0x00]), Buffer.from(' x')]).toString('utf8');
+  const broken = Buffer.concat([
+    Buffer.from('int a; /* never closed\n'),
+    Buffer.from([0xff, 0xfe, 0x00]),
+    Buffer.from(' x'),
+  ]).toString('utf8');
   assert.deepEqual(identifiers(broken), ['int', 'a']);
   assert.deepEqual(identifiers('char *s = "open\nint b;'), ['char', 's', 'int', 'b']);
   assert.deepEqual(identifiers('\u00e9t\u00e9 foo \ufffd bar'), ['t', 'foo', 'bar']);
 });
 
-test('the index workers\' warm-up sample takes every branch of the lexer', () => {
+test("the index workers' warm-up sample takes every branch of the lexer", () => {
   const stream = tokenize(LEXER_WARMUP_SAMPLE);
   const kinds = new Set<number>();
   let dead = 0;
-  for (let i = 0; i < stream.count; i++) { kinds.add(stream.kind[i]); if (stream.flags[i] & FLAG_DEAD) dead++; }
+  for (let i = 0; i < stream.count; i++) {
+    kinds.add(stream.kind[i]);
+    if (stream.flags[i] & FLAG_DEAD) dead++;
+  }
   assert.deepEqual([...kinds].sort(), Object.values(TokenKind).sort(), 'every kind of token');
   assert.ok(dead > 0, 'an #if 0 block');
   const texts = Array.from({ length: stream.count }, (_, i) => stream.tokenText(i));
-  for (const expected of ['1e+5', '0x1p-3', '.5', '...', '<linux/mm.h>', '"local.h"', '"wide"', '"x"', '$d', '->', '##', '"unterminated'])
+  for (const expected of [
+    '1e+5',
+    '0x1p-3',
+    '.5',
+    '...',
+    '<linux/mm.h>',
+    '"local.h"',
+    '"wide"',
+    '"x"',
+    '$d',
+    '->',
+    '##',
+    '"unterminated',
+  ])
     assert.ok(texts.includes(expected), expected);
   assert.ok(!texts.includes('L') && !texts.includes('u8'), 'literal prefixes belong to the literal');
 });

@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'stream';
 import * as fs from 'fs';
 import * as path from 'path';
-import { createConnection, createMessageConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
+import {
+  createConnection,
+  createMessageConnection,
+  ProposedFeatures,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from 'vscode-languageserver/node';
 import { startLanguageServer } from '../../server/src/lsp/server';
 
 // The real server wiring over an in-memory LSP stream, as an editor drives it: open, incremental
@@ -11,14 +17,26 @@ import { startLanguageServer } from '../../server/src/lsp/server';
 test('document symbols and highlights over LSP follow incremental edits', async () => {
   const toServer = new PassThrough();
   const toClient = new PassThrough();
-  const serverConnection = createConnection(ProposedFeatures.all, new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
-  startLanguageServer({ connection: serverConnection, cacheDir: fs.mkdtempSync(path.join(require('os').tmpdir(), 'kml-doc-')) });
+  const serverConnection = createConnection(
+    ProposedFeatures.all,
+    new StreamMessageReader(toServer),
+    new StreamMessageWriter(toClient),
+  );
+  startLanguageServer({
+    connection: serverConnection,
+    cacheDir: fs.mkdtempSync(path.join(require('os').tmpdir(), 'kml-doc-')),
+  });
   const client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
   client.onNotification(() => undefined);
   client.onRequest(() => null);
   client.listen();
   try {
-    const init = await client.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {}, initializationOptions: {} }) as { capabilities: Record<string, unknown> };
+    const init = (await client.sendRequest('initialize', {
+      processId: null,
+      rootUri: null,
+      capabilities: {},
+      initializationOptions: {},
+    })) as { capabilities: Record<string, unknown> };
     assert.equal(init.capabilities.documentHighlightProvider, true);
     assert.ok(init.capabilities.documentSymbolProvider);
     await client.sendNotification('initialized', {});
@@ -31,13 +49,36 @@ test('document symbols and highlights over LSP follow incremental edits', async 
       textDocument: { uri, version: 2 },
       contentChanges: [
         { range: { start: { line: 2, character: 12 }, end: { line: 2, character: 20 } }, text: 'demo_bump' },
-        { range: { start: { line: 4, character: 14 }, end: { line: 4, character: 14 } }, text: '\n\tdemo_count = demo_count * 2;' },
+        {
+          range: { start: { line: 4, character: 14 }, end: { line: 4, character: 14 } },
+          text: '\n\tdemo_count = demo_count * 2;',
+        },
       ],
     });
-    const symbols = await client.sendRequest('textDocument/documentSymbol', { textDocument: { uri } }) as Array<{ name: string; detail?: string }>;
-    assert.deepEqual(symbols.map((s) => [s.name, s.detail]), [['demo_count', 'static int demo_count'], ['demo_bump', 'static void demo_bump(void)']]);
-    const highlights = await client.sendRequest('textDocument/documentHighlight', { textDocument: { uri }, position: { line: 5, character: 15 } }) as Array<{ range: { start: { line: number; character: number } }; kind: number }>;
-    assert.deepEqual(highlights.map((h) => [h.range.start.line, h.range.start.character, h.kind]), [[0, 11, 3], [4, 1, 3], [5, 1, 3], [5, 14, 2]]);
+    const symbols = (await client.sendRequest('textDocument/documentSymbol', { textDocument: { uri } })) as Array<{
+      name: string;
+      detail?: string;
+    }>;
+    assert.deepEqual(
+      symbols.map((s) => [s.name, s.detail]),
+      [
+        ['demo_count', 'static int demo_count'],
+        ['demo_bump', 'static void demo_bump(void)'],
+      ],
+    );
+    const highlights = (await client.sendRequest('textDocument/documentHighlight', {
+      textDocument: { uri },
+      position: { line: 5, character: 15 },
+    })) as Array<{ range: { start: { line: number; character: number } }; kind: number }>;
+    assert.deepEqual(
+      highlights.map((h) => [h.range.start.line, h.range.start.character, h.kind]),
+      [
+        [0, 11, 3],
+        [4, 1, 3],
+        [5, 1, 3],
+        [5, 14, 2],
+      ],
+    );
     await client.sendNotification('textDocument/didClose', { textDocument: { uri } });
     assert.deepEqual(await client.sendRequest('textDocument/documentSymbol', { textDocument: { uri } }), []);
   } finally {

@@ -12,7 +12,8 @@ const fixtureTree = path.join(__dirname, '..', 'fixtures', 'index-tree');
 /** A copy of the bundle layout alone (no node_modules anywhere near it), as installed from the .vsix. */
 function copyBundle(): string {
   const target = fs.mkdtempSync(path.join(os.tmpdir(), 'kmml-bundle-'));
-  for (const name of ['server.js', 'indexWorker.js', 'tree-sitter.wasm', 'tree-sitter-c.wasm']) fs.copyFileSync(path.join(dist, name), path.join(target, name));
+  for (const name of ['server.js', 'indexWorker.js', 'tree-sitter.wasm', 'tree-sitter-c.wasm'])
+    fs.copyFileSync(path.join(dist, name), path.join(target, name));
   fs.cpSync(path.join(dist, 'data'), path.join(target, 'data'), { recursive: true });
   return target;
 }
@@ -28,7 +29,11 @@ test('the shipped wasm files load from the bundle layout: initialize succeeds an
   } finally {
     await client.shutdown();
   }
-  const run = spawnSync(process.execPath, [path.join(bundle, 'server.js'), 'index', '--no-cache', '--json', fixtureTree], { encoding: 'utf8' });
+  const run = spawnSync(
+    process.execPath,
+    [path.join(bundle, 'server.js'), 'index', '--no-cache', '--json', fixtureTree],
+    { encoding: 'utf8' },
+  );
   assert.equal(run.status, 0, run.stderr);
   assert.equal(JSON.parse(run.stdout).files, 14);
 });

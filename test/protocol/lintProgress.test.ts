@@ -31,37 +31,57 @@ after(async () => {
   fs.rmSync(base, { recursive: true, force: true });
 });
 
-const progressOn = (token: string | number) => client.notifications
-  .filter((n) => n.method === '$/progress' && n.params.token === token).map((n) => n.params.value);
+const progressOn = (token: string | number) =>
+  client.notifications.filter((n) => n.method === '$/progress' && n.params.token === token).map((n) => n.params.value);
 
 /** The token of the lint progress the server created (not the indexing one). */
 function createdLintToken(): string | number | undefined {
-  const created: Array<string | number> = client.serverRequests.filter((r) => r.method === 'window/workDoneProgress/create').map((r) => r.params.token);
+  const created: Array<string | number> = client.serverRequests
+    .filter((r) => r.method === 'window/workDoneProgress/create')
+    .map((r) => r.params.token);
   return created.reverse().find((token) => progressOn(token)[0]?.title === TITLE);
 }
 
 test('without a token the server creates a cancellable work-done progress: begin, percentages, end', async () => {
   const result = await client.request(LINT, {});
   const token = createdLintToken();
-  assert.ok(token !== undefined, `no lint progress created; requests: ${JSON.stringify(client.serverRequests.map((r) => r.method))}`);
+  assert.ok(
+    token !== undefined,
+    `no lint progress created; requests: ${JSON.stringify(client.serverRequests.map((r) => r.method))}`,
+  );
   await client.waitForNotification('$/progress', (p) => p.token === token && p.value.kind === 'end');
   const values = progressOn(token!);
-  assert.deepEqual(values[0], { kind: 'begin', title: TITLE, message: 'finding files', cancellable: true, percentage: 0 });
+  assert.deepEqual(values[0], {
+    kind: 'begin',
+    title: TITLE,
+    message: 'finding files',
+    cancellable: true,
+    percentage: 0,
+  });
   assert.deepEqual(values.at(-1), { kind: 'end' });
   assert.deepEqual(values.at(-2), { kind: 'report', percentage: 100, message: '2 of 2 files checked' });
   // The file reachable as alias/sample.c and mm/sample.c is reported once, under its real path.
-  assert.deepEqual(result.files.map((f: any) => [f.uri, f.diagnostics.length]), [[pathToFileURL(path.join(tree, 'mm', 'sample.c')).toString(), 3]]);
+  assert.deepEqual(
+    result.files.map((f: any) => [f.uri, f.diagnostics.length]),
+    [[pathToFileURL(path.join(tree, 'mm', 'sample.c')).toString(), 3]],
+  );
   assert.equal(result.cancelled, false);
 });
 
-test('with the client\'s workDoneToken the server reports on it and creates nothing', async () => {
+test("with the client's workDoneToken the server reports on it and creates nothing", async () => {
   const createdBefore = client.serverRequests.filter((r) => r.method === 'window/workDoneProgress/create').length;
   const result = await client.request(LINT, { workDoneToken: 'client-lint-1' });
   await client.waitForNotification('$/progress', (p) => p.token === 'client-lint-1' && p.value.kind === 'end');
   const values = progressOn('client-lint-1');
-  assert.deepEqual(values.map((v) => v.kind), ['begin', 'report', 'end']);
+  assert.deepEqual(
+    values.map((v) => v.kind),
+    ['begin', 'report', 'end'],
+  );
   assert.equal(values[0].title, TITLE);
-  assert.equal(client.serverRequests.filter((r) => r.method === 'window/workDoneProgress/create').length, createdBefore);
+  assert.equal(
+    client.serverRequests.filter((r) => r.method === 'window/workDoneProgress/create').length,
+    createdBefore,
+  );
   assert.equal(result.findings, 3);
 });
 
@@ -79,5 +99,8 @@ test('a cancelled request stops, ends its progress and says the result is partia
   assert.equal(created.length, createdBefore + 1);
   const token = created.at(-1)!.params.token;
   await client.waitForNotification('$/progress', (p) => p.token === token && p.value.kind === 'end');
-  assert.deepEqual(progressOn(token).map((v) => v.kind), ['begin', 'end']);
+  assert.deepEqual(
+    progressOn(token).map((v) => v.kind),
+    ['begin', 'end'],
+  );
 });

@@ -15,24 +15,47 @@ export class LspTestClient {
   readonly serverRequests: Array<{ method: string; params: any }> = [];
   readonly stderr: string[] = [];
 
-  constructor(readonly root: string, env: NodeJS.ProcessEnv = {}, bundle = path.join(__dirname, '..', '..', 'dist', 'server.js')) {
-    this.child = spawn(process.execPath, [bundle, 'lsp', '--stdio'], { env: { ...process.env, ...env }, stdio: 'pipe' });
+  constructor(
+    readonly root: string,
+    env: NodeJS.ProcessEnv = {},
+    bundle = path.join(__dirname, '..', '..', 'dist', 'server.js'),
+  ) {
+    this.child = spawn(process.execPath, [bundle, 'lsp', '--stdio'], {
+      env: { ...process.env, ...env },
+      stdio: 'pipe',
+    });
     this.child.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
     this.child.stderr.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString()));
   }
 
-  uri(file: string): string { return pathToFileURL(path.join(this.root, file)).toString(); }
+  uri(file: string): string {
+    return pathToFileURL(path.join(this.root, file)).toString();
+  }
 
   request<T = any>(method: string, params: unknown, timeoutMs = 60000): Promise<T> {
     const id = this.nextId++;
     this.send({ jsonrpc: '2.0', id, method, params });
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => { this.pending.delete(id); reject(new Error(`${method} timed out; stderr: ${this.stderr.join('')}`)); }, timeoutMs);
-      this.pending.set(id, { resolve: (v) => { clearTimeout(timer); resolve(v); }, reject: (e) => { clearTimeout(timer); reject(e); } });
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`${method} timed out; stderr: ${this.stderr.join('')}`));
+      }, timeoutMs);
+      this.pending.set(id, {
+        resolve: (v) => {
+          clearTimeout(timer);
+          resolve(v);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      });
     });
   }
 
-  notify(method: string, params: unknown): void { this.send({ jsonrpc: '2.0', method, params }); }
+  notify(method: string, params: unknown): void {
+    this.send({ jsonrpc: '2.0', method, params });
+  }
 
   async initialize(initializationOptions: unknown = {}): Promise<any> {
     const result = await this.request('initialize', {
@@ -47,12 +70,17 @@ export class LspTestClient {
   }
 
   /** Waits until a notification matching `predicate` has arrived. */
-  async waitForNotification(method: string, predicate: (params: any) => boolean = () => true, timeoutMs = 60000): Promise<any> {
+  async waitForNotification(
+    method: string,
+    predicate: (params: any) => boolean = () => true,
+    timeoutMs = 60000,
+  ): Promise<any> {
     const started = Date.now();
     for (;;) {
       const found = this.notifications.find((n) => n.method === method && predicate(n.params));
       if (found) return found.params;
-      if (Date.now() - started > timeoutMs) throw new Error(`no ${method} notification; stderr: ${this.stderr.join('')}`);
+      if (Date.now() - started > timeoutMs)
+        throw new Error(`no ${method} notification; stderr: ${this.stderr.join('')}`);
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }
@@ -62,8 +90,22 @@ export class LspTestClient {
   }
 
   async shutdown(): Promise<void> {
-    try { await this.request('shutdown', null, 5000); this.notify('exit', null); } catch { /* already gone */ }
-    await new Promise((resolve) => { const timer = setTimeout(() => { this.child.kill('SIGKILL'); resolve(undefined); }, 3000); this.child.once('exit', () => { clearTimeout(timer); resolve(undefined); }); });
+    try {
+      await this.request('shutdown', null, 5000);
+      this.notify('exit', null);
+    } catch {
+      /* already gone */
+    }
+    await new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.child.kill('SIGKILL');
+        resolve(undefined);
+      }, 3000);
+      this.child.once('exit', () => {
+        clearTimeout(timer);
+        resolve(undefined);
+      });
+    });
   }
 
   private send(message: unknown): void {
@@ -84,12 +126,14 @@ export class LspTestClient {
       if (message.id !== undefined && message.method) {
         // A request from the server (workDoneProgress/create, workspace/configuration, ...): answer it.
         this.serverRequests.push({ method: message.method, params: message.params });
-        const result = message.method === 'workspace/configuration' ? (message.params?.items ?? []).map(() => null) : null;
+        const result =
+          message.method === 'workspace/configuration' ? (message.params?.items ?? []).map(() => null) : null;
         this.send({ jsonrpc: '2.0', id: message.id, result });
       } else if (message.id !== undefined) {
         const waiter = this.pending.get(message.id);
         this.pending.delete(message.id);
-        if (message.error) waiter?.reject(new Error(message.error.message)); else waiter?.resolve(message.result);
+        if (message.error) waiter?.reject(new Error(message.error.message));
+        else waiter?.resolve(message.result);
       } else {
         this.notifications.push({ method: message.method, params: message.params });
       }

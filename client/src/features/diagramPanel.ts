@@ -28,7 +28,8 @@ async function pickDiagram(ctx: ClientContext): Promise<DiagramParams | undefine
   const list = await ctx.client.sendRequest<DiagramListItem[]>(Requests.listDiagrams);
   const picked = await vscode.window.showQuickPick(
     list.map((item) => ({ label: item.title, description: item.id, detail: item.summary, id: item.id })),
-    { title: 'Kernel MM Lens: open a lifecycle diagram', matchOnDetail: true });
+    { title: 'Kernel MM Lens: open a lifecycle diagram', matchOnDetail: true },
+  );
   return picked ? { id: picked.id } : undefined;
 }
 
@@ -51,7 +52,9 @@ async function load(ctx: ClientContext, state: PanelState, params: DiagramParams
     state.params = params;
     render(ctx, state);
   } catch (error) {
-    void vscode.window.showErrorMessage(`Kernel MM Lens: cannot show the diagram: ${(error as Error).message ?? error}`);
+    void vscode.window.showErrorMessage(
+      `Kernel MM Lens: cannot show the diagram: ${(error as Error).message ?? error}`,
+    );
   }
 }
 
@@ -82,7 +85,10 @@ async function offerThread(step: DiagramStepInfo, why: string): Promise<void> {
     return;
   }
   const action = 'Open review thread';
-  const choice = await vscode.window.showInformationMessage(`Kernel MM Lens: ${why} Its review thread: ${step.source.subject ?? step.source.thread}`, action);
+  const choice = await vscode.window.showInformationMessage(
+    `Kernel MM Lens: ${why} Its review thread: ${step.source.subject ?? step.source.thread}`,
+    action,
+  );
   if (choice === action) await vscode.env.openExternal(vscode.Uri.parse(url));
 }
 
@@ -119,9 +125,15 @@ async function onMessage(ctx: ClientContext, state: PanelState, message: unknown
 }
 
 async function openDiagram(ctx: ClientContext, args?: DiagramParams): Promise<void> {
-  const params = args && (typeof args.id === 'string' || typeof args.symbol === 'string')
-    ? { id: args.id, symbol: args.symbol, variant: typeof args.variant === 'string' ? args.variant : undefined, step: typeof args.step === 'string' ? args.step : undefined }
-    : await pickDiagram(ctx);
+  const params =
+    args && (typeof args.id === 'string' || typeof args.symbol === 'string')
+      ? {
+          id: args.id,
+          symbol: args.symbol,
+          variant: typeof args.variant === 'string' ? args.variant : undefined,
+          step: typeof args.step === 'string' ? args.step : undefined,
+        }
+      : await pickDiagram(ctx);
   if (!params) return;
   if (!current) {
     const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Diagram', vscode.ViewColumn.Beside, {
@@ -132,8 +144,18 @@ async function openDiagram(ctx: ClientContext, args?: DiagramParams): Promise<vo
     });
     const state: PanelState = { panel, params };
     current = state;
-    panel.onDidDispose(() => { if (current === state) current = undefined; }, undefined, ctx.extension.subscriptions);
-    panel.webview.onDidReceiveMessage((message) => onMessage(ctx, state, message), undefined, ctx.extension.subscriptions);
+    panel.onDidDispose(
+      () => {
+        if (current === state) current = undefined;
+      },
+      undefined,
+      ctx.extension.subscriptions,
+    );
+    panel.webview.onDidReceiveMessage(
+      (message) => onMessage(ctx, state, message),
+      undefined,
+      ctx.extension.subscriptions,
+    );
   } else {
     current.panel.reveal(undefined, true);
   }

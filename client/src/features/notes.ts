@@ -45,11 +45,15 @@ function dateOf(iso: string): Date | undefined {
 export function activate(ctx: ClientContext): void {
   const controller = vscode.comments.createCommentController('kernelMmLens.notes', 'Kernel MM Lens review notes');
   ctx.subscribe(controller);
-  controller.options = { prompt: 'Add a review note', placeHolder: 'Note (cite threads as <Message-ID>, symbols as `name()`)' };
+  controller.options = {
+    prompt: 'Add a review note',
+    placeHolder: 'Note (cite threads as <Message-ID>, symbols as `name()`)',
+  };
   controller.commentingRangeProvider = {
-    provideCommentingRanges: (document) => (document.uri.scheme === 'file' && document.languageId === 'c'
-      ? [new vscode.Range(0, 0, Math.max(0, document.lineCount - 1), 0)]
-      : []),
+    provideCommentingRanges: (document) =>
+      document.uri.scheme === 'file' && document.languageId === 'c'
+        ? [new vscode.Range(0, 0, Math.max(0, document.lineCount - 1), 0)]
+        : [],
   };
   const threads = new Map<string, vscode.CommentThread>();
   const noteOfThread = new WeakMap<vscode.CommentThread, string>();
@@ -67,16 +71,36 @@ export function activate(ctx: ClientContext): void {
     const orphaned = note.state === 'orphaned';
     const line = orphaned ? 0 : note.line;
     const comments = [
-      new NoteComment(markdown(orphaned ? `${note.bodyMarkdown}\n\n*Orphaned: the code is gone. Last known line:* \`${note.lastKnownText.replace(/`/g, "'")}\`` : note.bodyMarkdown),
-        { name: note.author }, dateOf(note.created), 'kernelMmLensNote'),
-      ...note.replies.map((reply) => new NoteComment(markdown(reply.bodyMarkdown), { name: reply.author }, dateOf(reply.created), 'kernelMmLensNoteReply')),
+      new NoteComment(
+        markdown(
+          orphaned
+            ? `${note.bodyMarkdown}\n\n*Orphaned: the code is gone. Last known line:* \`${note.lastKnownText.replace(/`/g, "'")}\``
+            : note.bodyMarkdown,
+        ),
+        { name: note.author },
+        dateOf(note.created),
+        'kernelMmLensNote',
+      ),
+      ...note.replies.map(
+        (reply) =>
+          new NoteComment(
+            markdown(reply.bodyMarkdown),
+            { name: reply.author },
+            dateOf(reply.created),
+            'kernelMmLensNoteReply',
+          ),
+      ),
     ];
     const thread = controller.createCommentThread(uri, new vscode.Range(line, 0, line, 0), comments);
     thread.label = `${note.symbol ? `${note.symbol}() · ` : ''}${orphaned ? 'orphaned' : note.status}`;
     thread.contextValue = orphaned ? 'kernelMmLensNote-orphaned' : `kernelMmLensNote-${note.status}`;
-    thread.state = note.status === 'resolved' ? vscode.CommentThreadState.Resolved : vscode.CommentThreadState.Unresolved;
+    thread.state =
+      note.status === 'resolved' ? vscode.CommentThreadState.Resolved : vscode.CommentThreadState.Unresolved;
     thread.canReply = true;
-    thread.collapsibleState = note.status === 'resolved' ? vscode.CommentThreadCollapsibleState.Collapsed : vscode.CommentThreadCollapsibleState.Expanded;
+    thread.collapsibleState =
+      note.status === 'resolved'
+        ? vscode.CommentThreadCollapsibleState.Collapsed
+        : vscode.CommentThreadCollapsibleState.Expanded;
     threads.set(note.id, thread);
     noteOfThread.set(thread, note.id);
   }
@@ -86,7 +110,11 @@ export function activate(ctx: ClientContext): void {
     try {
       const result = await ctx.client.sendRequest<NotesListResult>(Requests.notesList, {});
       const seen = new Set(result.notes.map((n) => n.id));
-      for (const [id, thread] of threads) if (!seen.has(id)) { thread.dispose(); threads.delete(id); }
+      for (const [id, thread] of threads)
+        if (!seen.has(id)) {
+          thread.dispose();
+          threads.delete(id);
+        }
       for (const note of result.notes) show(note);
       if (result.problem) void vscode.window.showWarningMessage(`Kernel MM Lens notes: ${result.problem}`);
     } catch (err) {
@@ -100,8 +128,11 @@ export function activate(ctx: ClientContext): void {
       const note = id
         ? await ctx.client.sendRequest<NoteWire>(Requests.notesReply, { id, body: reply.text })
         : await ctx.client.sendRequest<NoteWire>(Requests.notesAdd, {
-          uri: reply.thread.uri.toString(), line: reply.thread.range?.start.line ?? 0, body: reply.text, symbol: symbolAt(reply.thread),
-        });
+            uri: reply.thread.uri.toString(),
+            line: reply.thread.range?.start.line ?? 0,
+            body: reply.text,
+            symbol: symbolAt(reply.thread),
+          });
       if (!id) reply.thread.dispose(); // the server's thread (with its anchor) replaces the draft
       show(note);
     } catch (err) {
@@ -125,8 +156,15 @@ export function activate(ctx: ClientContext): void {
   ctx.registerCommand(NotesCommands.reopen, (thread?: vscode.CommentThread) => setResolved(thread, false));
   ctx.registerCommand(NotesCommands.delete, async (thread?: vscode.CommentThread) => {
     const id = thread && noteOfThread.get(thread);
-    if (!thread || !id) { thread?.dispose(); return; }
-    const answer = await vscode.window.showWarningMessage('Delete this review note and its replies?', { modal: true }, 'Delete');
+    if (!thread || !id) {
+      thread?.dispose();
+      return;
+    }
+    const answer = await vscode.window.showWarningMessage(
+      'Delete this review note and its replies?',
+      { modal: true },
+      'Delete',
+    );
     if (answer !== 'Delete') return;
     try {
       await ctx.client.sendRequest(Requests.notesDelete, { id });
@@ -137,28 +175,45 @@ export function activate(ctx: ClientContext): void {
     }
   });
   ctx.registerCommand(NotesCommands.export, async () => {
-    const pick = await vscode.window.showQuickPick([
-      { label: 'Markdown', format: 'markdown' as const, description: 'all notes with quoted code and thread links' },
-      { label: 'Review reply', format: 'reply' as const, description: 'plain text: "> " quoted code, then the note (open notes only)' },
-    ], { placeHolder: 'Export review notes as' });
+    const pick = await vscode.window.showQuickPick(
+      [
+        { label: 'Markdown', format: 'markdown' as const, description: 'all notes with quoted code and thread links' },
+        {
+          label: 'Review reply',
+          format: 'reply' as const,
+          description: 'plain text: "> " quoted code, then the note (open notes only)',
+        },
+      ],
+      { placeHolder: 'Export review notes as' },
+    );
     if (!pick) return;
     const { text } = await ctx.client.sendRequest<{ text: string }>(Requests.notesExport, { format: pick.format });
-    const document = await vscode.workspace.openTextDocument({ content: text, language: pick.format === 'markdown' ? 'markdown' : 'plaintext' });
+    const document = await vscode.workspace.openTextDocument({
+      content: text,
+      language: pick.format === 'markdown' ? 'markdown' : 'plaintext',
+    });
     await vscode.window.showTextDocument(document);
   });
   ctx.registerCommand(NotesCommands.refresh, refresh);
   ctx.registerCommand(NotesCommands.goToSymbol, (symbol?: unknown) => {
-    if (typeof symbol === 'string' && /^[A-Za-z_]\w*$/.test(symbol)) void vscode.commands.executeCommand('workbench.action.quickOpen', `#${symbol}`);
+    if (typeof symbol === 'string' && /^[A-Za-z_]\w*$/.test(symbol))
+      void vscode.commands.executeCommand('workbench.action.quickOpen', `#${symbol}`);
   });
 
-  ctx.subscribe(ctx.client.onDidChangeState((event) => { if (event.newState === State.Running) void refresh(); }));
+  ctx.subscribe(
+    ctx.client.onDidChangeState((event) => {
+      if (event.newState === State.Running) void refresh();
+    }),
+  );
   // Saving re-anchors notes against the new text (the server follows the code and persists the new place).
   let timer: NodeJS.Timeout | undefined;
-  ctx.subscribe(vscode.workspace.onDidSaveTextDocument((document) => {
-    if (document.languageId !== 'c') return;
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(() => void refresh(), 500);
-  }));
+  ctx.subscribe(
+    vscode.workspace.onDidSaveTextDocument((document) => {
+      if (document.languageId !== 'c') return;
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => void refresh(), 500);
+    }),
+  );
   ctx.subscribe({ dispose: () => timer && clearTimeout(timer) });
 }
 

@@ -19,26 +19,34 @@ export function activate(ctx: ClientContext): void {
     item.text = view.text;
     item.tooltip = view.tooltip;
     item.accessibilityInformation = { label: view.tooltip.split('\n').slice(0, 3).join('. '), role: 'button' };
-    item.backgroundColor = view.severity === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground')
-      : view.severity === 'warning' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    item.backgroundColor =
+      view.severity === 'error'
+        ? new vscode.ThemeColor('statusBarItem.errorBackground')
+        : view.severity === 'warning'
+          ? new vscode.ThemeColor('statusBarItem.warningBackground')
+          : undefined;
     item.show();
   };
   show(undefined);
 
   ctx.subscribe(ctx.client.onNotification(IndexStatusNotification, (status: IndexStatus) => show(status)));
   // After a (re)start, ask once: a notification sent before we listened would otherwise be lost.
-  ctx.subscribe(ctx.client.onDidChangeState((event) => {
-    if (event.newState === State.Running) {
-      void ctx.client.sendRequest<IndexStatus>(Requests.indexStatus).then(show, () => undefined);
-    } else if (event.newState === State.Stopped) {
-      show({ state: 'error', message: 'the language server is not running' });
-    }
-  }));
+  ctx.subscribe(
+    ctx.client.onDidChangeState((event) => {
+      if (event.newState === State.Running) {
+        void ctx.client.sendRequest<IndexStatus>(Requests.indexStatus).then(show, () => undefined);
+      } else if (event.newState === State.Stopped) {
+        show({ state: 'error', message: 'the language server is not running' });
+      }
+    }),
+  );
 
   ctx.registerCommand(ClientCommands.showStatusMenu, () => showCommandMenu(ctx));
 }
 
-interface CommandPick extends vscode.QuickPickItem { command: string }
+interface CommandPick extends vscode.QuickPickItem {
+  command: string;
+}
 
 /** Every command the manifest contributes and the running extension registered, minus the menu itself. */
 async function showCommandMenu(ctx: ClientContext): Promise<void> {
@@ -48,6 +56,9 @@ async function showCommandMenu(ctx: ClientContext): Promise<void> {
   const picks: CommandPick[] = contributed
     .filter((c) => c.command !== ClientCommands.showStatusMenu && registered.has(c.command))
     .map((c) => ({ label: c.title, description: c.command, command: c.command }));
-  const choice = await vscode.window.showQuickPick(picks, { title: 'Kernel MM Lens', placeHolder: 'Run a Kernel MM Lens command' });
+  const choice = await vscode.window.showQuickPick(picks, {
+    title: 'Kernel MM Lens',
+    placeHolder: 'Run a Kernel MM Lens command',
+  });
   if (choice) await vscode.commands.executeCommand(choice.command);
 }

@@ -1,7 +1,11 @@
 import * as vscode from 'vscode';
 import {
-  ClientCommands, Requests,
-  type BlameLineResult, type ThreadDocumentResult, type ThreadListEntry, type ThreadOutlineEntry,
+  ClientCommands,
+  Requests,
+  type BlameLineResult,
+  type ThreadDocumentResult,
+  type ThreadListEntry,
+  type ThreadOutlineEntry,
 } from '../../../protocol';
 import type { ClientContext } from '../clientContext';
 import { parseThreadUriParts, threadUriParts, type ThreadDocumentRef } from '../threadDocumentUri';
@@ -16,7 +20,11 @@ import { parseThreadUriParts, threadUriParts, type ThreadDocumentRef } from '../
 export const THREAD_SCHEME = 'kernel-mm-lens-thread';
 const THREAD_LANGUAGE = 'kernel-thread';
 const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/;
-const RELATION_ICON: Record<string, string> = { patch: '$(diff)', review: '$(comment-discussion)', mention: '$(mention)' };
+const RELATION_ICON: Record<string, string> = {
+  patch: '$(diff)',
+  review: '$(comment-discussion)',
+  mention: '$(mention)',
+};
 
 /** kernel-mm-lens-thread:/<readable title>.kernel-thread?id=<Message-ID>&symbol=<name> (see threadDocumentUri.ts). */
 export function threadUri(messageId: string, symbol?: string, subject?: string): vscode.Uri {
@@ -43,7 +51,10 @@ export function activate(ctx: ClientContext): void {
   ctx.subscribe(changed);
 
   function request(ref: ThreadDocumentRef): Promise<ThreadDocumentResult> {
-    return ctx.client.sendRequest<ThreadDocumentResult>(Requests.threadDocument, { messageId: ref.messageId, symbol: ref.symbol });
+    return ctx.client.sendRequest<ThreadDocumentResult>(Requests.threadDocument, {
+      messageId: ref.messageId,
+      symbol: ref.symbol,
+    });
   }
 
   async function load(uri: vscode.Uri): Promise<ThreadDocumentResult> {
@@ -52,26 +63,36 @@ export function activate(ctx: ClientContext): void {
     return result;
   }
 
-  ctx.subscribe(vscode.workspace.registerTextDocumentContentProvider(THREAD_SCHEME, {
-    onDidChange: changed.event,
-    async provideTextDocumentContent(uri) {
-      try {
-        return (documents.get(uri.toString()) ?? (await load(uri))).text;
-      } catch (err) {
-        return `Kernel MM Lens could not load this thread: ${String(err)}\n`;
-      }
-    },
-  }));
-  ctx.subscribe(vscode.workspace.onDidCloseTextDocument((doc) => {
-    if (doc.uri.scheme === THREAD_SCHEME) documents.delete(doc.uri.toString());
-  }));
+  ctx.subscribe(
+    vscode.workspace.registerTextDocumentContentProvider(THREAD_SCHEME, {
+      onDidChange: changed.event,
+      async provideTextDocumentContent(uri) {
+        try {
+          return (documents.get(uri.toString()) ?? (await load(uri))).text;
+        } catch (err) {
+          return `Kernel MM Lens could not load this thread: ${String(err)}\n`;
+        }
+      },
+    }),
+  );
+  ctx.subscribe(
+    vscode.workspace.onDidCloseTextDocument((doc) => {
+      if (doc.uri.scheme === THREAD_SCHEME) documents.delete(doc.uri.toString());
+    }),
+  );
 
-  ctx.subscribe(vscode.languages.registerDocumentSymbolProvider({ scheme: THREAD_SCHEME }, {
-    provideDocumentSymbols(doc) {
-      const result = documents.get(doc.uri.toString());
-      return result ? outlineSymbols(result.outline, doc) : [];
-    },
-  }, { label: 'Replies' }));
+  ctx.subscribe(
+    vscode.languages.registerDocumentSymbolProvider(
+      { scheme: THREAD_SCHEME },
+      {
+        provideDocumentSymbols(doc) {
+          const result = documents.get(doc.uri.toString());
+          return result ? outlineSymbols(result.outline, doc) : [];
+        },
+      },
+      { label: 'Replies' },
+    ),
+  );
 
   async function openThread(messageId: unknown, symbol?: unknown): Promise<void> {
     if (typeof messageId !== 'string' || !messageId) return;
@@ -84,11 +105,15 @@ export function activate(ctx: ClientContext): void {
       documents.set(uri.toString(), result);
       changed.fire(uri);
       let doc = await vscode.workspace.openTextDocument(uri);
-      if (doc.languageId !== THREAD_LANGUAGE) doc = await vscode.languages.setTextDocumentLanguage(doc, THREAD_LANGUAGE);
+      if (doc.languageId !== THREAD_LANGUAGE)
+        doc = await vscode.languages.setTextDocumentLanguage(doc, THREAD_LANGUAGE);
       const line = Math.min(result.focusLine ?? 0, Math.max(0, doc.lineCount - 1));
       const position = new vscode.Position(line, 0);
       await vscode.window.showTextDocument(doc, { preview: true, selection: new vscode.Range(position, position) });
-      vscode.window.activeTextEditor?.revealRange(new vscode.Range(position, position), vscode.TextEditorRevealType.InCenter);
+      vscode.window.activeTextEditor?.revealRange(
+        new vscode.Range(position, position),
+        vscode.TextEditorRevealType.InCenter,
+      );
     } catch (err) {
       void vscode.window.showErrorMessage(`Kernel MM Lens: cannot open the thread: ${String(err)}`);
     }
@@ -103,19 +128,25 @@ export function activate(ctx: ClientContext): void {
   ctx.registerCommand(ClientCommands.showThreads, async (symbolArgument?: unknown) => {
     const symbol = typeof symbolArgument === 'string' ? symbolArgument : symbolUnderCursor();
     if (!symbol) {
-      void vscode.window.showInformationMessage('Kernel MM Lens: put the cursor on a function, macro or type name first.');
+      void vscode.window.showInformationMessage(
+        'Kernel MM Lens: put the cursor on a function, macro or type name first.',
+      );
       return;
     }
     let entries: ThreadListEntry[];
     try {
-      entries = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Review threads for ${symbol}` },
-        () => ctx.client.sendRequest<ThreadListEntry[]>(Requests.threadsForSymbol, { symbol }));
+      entries = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: `Review threads for ${symbol}` },
+        () => ctx.client.sendRequest<ThreadListEntry[]>(Requests.threadsForSymbol, { symbol }),
+      );
     } catch (err) {
       void vscode.window.showErrorMessage(`Kernel MM Lens: cannot list review threads: ${String(err)}`);
       return;
     }
     if (entries.length === 0) {
-      void vscode.window.showInformationMessage(`Kernel MM Lens: no review threads known for ${symbol}. Add b4/lei mail to the "kernelMmLens.mailSources" setting to search your own mail.`);
+      void vscode.window.showInformationMessage(
+        `Kernel MM Lens: no review threads known for ${symbol}. Add b4/lei mail to the "kernelMmLens.mailSources" setting to search your own mail.`,
+      );
       return;
     }
     const picked = await pickThread(symbol, entries);
@@ -126,7 +157,9 @@ export function activate(ctx: ClientContext): void {
 
   ctx.registerCommand(ClientCommands.whyThisLine, async () => {
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('Kernel MM Lens: "Why is this line like this?" runs git, so it only works in a trusted workspace.');
+      void vscode.window.showWarningMessage(
+        'Kernel MM Lens: "Why is this line like this?" runs git, so it only works in a trusted workspace.',
+      );
       return;
     }
     const editor = vscode.window.activeTextEditor;
@@ -137,8 +170,9 @@ export function activate(ctx: ClientContext): void {
     const line = editor.selection.active.line;
     let result: BlameLineResult;
     try {
-      result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'git blame' },
-        () => ctx.client.sendRequest<BlameLineResult>(Requests.blameLine, { uri: editor.document.uri.toString(), line }));
+      result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'git blame' }, () =>
+        ctx.client.sendRequest<BlameLineResult>(Requests.blameLine, { uri: editor.document.uri.toString(), line }),
+      );
     } catch (err) {
       void vscode.window.showErrorMessage(`Kernel MM Lens: blame failed: ${String(err)}`);
       return;
@@ -162,11 +196,18 @@ function symbolUnderCursor(): string | undefined {
   return range ? editor.document.getText(range) : undefined;
 }
 
-async function pickThread(symbol: string, entries: ThreadListEntry[]): Promise<{ entry: ThreadListEntry; action: 'open' | 'lore' } | undefined> {
-  const loreButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('link-external'), tooltip: 'Open on lore.kernel.org' };
+async function pickThread(
+  symbol: string,
+  entries: ThreadListEntry[],
+): Promise<{ entry: ThreadListEntry; action: 'open' | 'lore' } | undefined> {
+  const loreButton: vscode.QuickInputButton = {
+    iconPath: new vscode.ThemeIcon('link-external'),
+    tooltip: 'Open on lore.kernel.org',
+  };
   const quickPick = vscode.window.createQuickPick<ThreadPick>();
   quickPick.title = `Review threads for ${symbol}`;
-  quickPick.placeholder = 'Enter opens the thread in the editor (local mail, else the bundled summary); the button opens lore.kernel.org';
+  quickPick.placeholder =
+    'Enter opens the thread in the editor (local mail, else the bundled summary); the button opens lore.kernel.org';
   quickPick.matchOnDescription = true;
   quickPick.matchOnDetail = true;
   quickPick.items = entries.map((entry) => ({
@@ -207,8 +248,13 @@ function outlineSymbols(outline: ThreadOutlineEntry[], doc: vscode.TextDocument)
     const start = Math.min(entry.line, lastLine);
     const end = Math.min(Math.max(entry.endLine, start), lastLine);
     const range = new vscode.Range(start, 0, end, doc.lineAt(end).text.length);
-    const symbol = new vscode.DocumentSymbol(entry.author || '(unknown)', `${entry.date.slice(0, 10)} ${entry.subject}`,
-      entry.depth === 0 ? vscode.SymbolKind.Module : vscode.SymbolKind.String, range, new vscode.Range(start, 0, start, 0));
+    const symbol = new vscode.DocumentSymbol(
+      entry.author || '(unknown)',
+      `${entry.date.slice(0, 10)} ${entry.subject}`,
+      entry.depth === 0 ? vscode.SymbolKind.Module : vscode.SymbolKind.String,
+      range,
+      new vscode.Range(start, 0, start, 0),
+    );
     const parent = entry.parentId ? byId.get(entry.parentId) : undefined;
     if (parent) parent.children.push(symbol);
     else roots.push(symbol);

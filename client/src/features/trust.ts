@@ -25,15 +25,20 @@ export function activate(ctx: ClientContext): void {
       void showTrustInfo(false);
     }
   }
-  ctx.subscribe(vscode.workspace.onDidGrantWorkspaceTrust(() => {
-    ctx.output.appendLine('[client] workspace trusted: restarting the server with git and mail tools enabled');
-    void ctx.restartServer().catch((err) => ctx.output.appendLine(`[client] restart after trust failed: ${String(err)}`));
-  }));
+  ctx.subscribe(
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      ctx.output.appendLine('[client] workspace trusted: restarting the server with git and mail tools enabled');
+      void ctx
+        .restartServer()
+        .catch((err) => ctx.output.appendLine(`[client] restart after trust failed: ${String(err)}`));
+    }),
+  );
 }
 
 async function showTrustInfo(askedFor: boolean): Promise<void> {
   if (vscode.workspace.isTrusted) {
-    if (askedFor) void vscode.window.showInformationMessage('Kernel MM Lens: this workspace is trusted; every feature is on.');
+    if (askedFor)
+      void vscode.window.showInformationMessage('Kernel MM Lens: this workspace is trusted; every feature is on.');
     return;
   }
   const choice = await vscode.window.showWarningMessage(

@@ -12,7 +12,13 @@ import { injectLeaks, type InjectedLeak } from './injectedLeaks';
  * for the accuracy/benchmark run (never from unit tests: it parses hundreds of kernel files).
  * Every reported finding on released kernel code is a false positive until shown otherwise.
  */
-export interface AccuracyFinding { file: string; line: number; function: string; acquire: string; message: string }
+export interface AccuracyFinding {
+  file: string;
+  line: number;
+  function: string;
+  acquire: string;
+  message: string;
+}
 
 export interface AccuracyReport {
   root: string;
@@ -33,14 +39,25 @@ export interface AccuracyReport {
 const SKIP_DIRS = new Set(['.git', 'Documentation', 'tools', 'scripts', 'samples', 'LICENSES', 'usr']);
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
-export async function checkTreeForFalsePositives(root: string, options: { catalog?: CallContextCatalog; onProgress?: (file: string) => void; injectLeaks?: boolean } = {}): Promise<AccuracyReport> {
+export async function checkTreeForFalsePositives(
+  root: string,
+  options: { catalog?: CallContextCatalog; onProgress?: (file: string) => void; injectLeaks?: boolean } = {},
+): Promise<AccuracyReport> {
   const started = Date.now();
   const catalog = options.catalog ?? loadCallContext();
   const checked = [...catalog.functions.values()].filter((entry) => entry.checkRelease).map((entry) => entry.name);
   const pattern = new RegExp(`\\b(${checked.join('|')})\\s*\\(`);
   const report: AccuracyReport = {
-    root, filesScanned: 0, filesParsed: 0, callSites: Object.fromEntries(checked.map((n) => [n, 0])), findings: [], skipped: [],
-    functions: 0, gaveUp: [], injected: options.injectLeaks ? [] : undefined, seconds: 0,
+    root,
+    filesScanned: 0,
+    filesParsed: 0,
+    callSites: Object.fromEntries(checked.map((n) => [n, 0])),
+    findings: [],
+    skipped: [],
+    functions: 0,
+    gaveUp: [],
+    injected: options.injectLeaks ? [] : undefined,
+    seconds: 0,
   };
   const stats = { functions: 0, gaveUp: 0, gaveUpIn: [] as string[] };
   const parser = await createCParser();
@@ -50,7 +67,10 @@ export async function checkTreeForFalsePositives(root: string, options: { catalo
       let text: string;
       try {
         const stat = fs.statSync(file);
-        if (stat.size > MAX_FILE_BYTES) { report.skipped.push({ file, reason: 'too large' }); continue; }
+        if (stat.size > MAX_FILE_BYTES) {
+          report.skipped.push({ file, reason: 'too large' });
+          continue;
+        }
         text = fs.readFileSync(file, 'utf8');
       } catch (err) {
         report.skipped.push({ file, reason: (err as Error).message });
@@ -76,11 +96,15 @@ export async function checkTreeForFalsePositives(root: string, options: { catalo
         const before = stats.gaveUpIn.length;
         const findings = findMissingReleases(tree.rootNode, catalog, stats);
         report.gaveUp.push(...stats.gaveUpIn.slice(before).map((name) => `${relative}: ${name}`));
-        if (report.injected && findings.length === 0) report.injected.push(...injectLeaks(parser, relative, text, tree.rootNode, catalog));
+        if (report.injected && findings.length === 0)
+          report.injected.push(...injectLeaks(parser, relative, text, tree.rootNode, catalog));
         for (const finding of findings) {
           report.findings.push({
-            file: relative, line: finding.exit.startPosition.row + 1, function: finding.functionName,
-            acquire: finding.obligation.entry.name, message: describeMissingRelease(finding),
+            file: relative,
+            line: finding.exit.startPosition.row + 1,
+            function: finding.functionName,
+            acquire: finding.obligation.entry.name,
+            message: describeMissingRelease(finding),
           });
         }
       } finally {

@@ -9,7 +9,7 @@ import { CALL_CONTEXT_FORMAT, CALL_CONTEXT_VERSION, FAILURE_KINDS } from './call
  * Loads the call-site context data (server/data/call-context/*.yaml): what a tracked call leaves the caller
  * holding, how it is released, and whether it can fail. Inlay hints and the missing-release rule read it.
  */
-export type FailureKind = typeof FAILURE_KINDS[number];
+export type FailureKind = (typeof FAILURE_KINDS)[number];
 
 export interface HeldResource {
   what: string;
@@ -37,8 +37,17 @@ export interface CallContextEntry {
   file: string;
 }
 
-export interface InsideNote { text: string; since?: string; until?: string }
-export interface InsideFunctionContext { name: string; notes: InsideNote[]; sources: string[]; file: string }
+export interface InsideNote {
+  text: string;
+  since?: string;
+  until?: string;
+}
+export interface InsideFunctionContext {
+  name: string;
+  notes: InsideNote[];
+  sources: string[];
+  file: string;
+}
 
 export interface CallContextCatalog {
   functions: Map<string, CallContextEntry>;
@@ -54,10 +63,18 @@ const cache = new Map<string, CallContextCatalog>();
 export function loadCallContext(directory = path.join(dataDir(), 'call-context')): CallContextCatalog {
   const cached = cache.get(directory);
   if (cached) return cached;
-  const catalog: CallContextCatalog = { functions: new Map(), releasers: new Map(), insideFunctions: new Map(), problems: [] };
+  const catalog: CallContextCatalog = {
+    functions: new Map(),
+    releasers: new Map(),
+    insideFunctions: new Map(),
+    problems: [],
+  };
   let names: string[] = [];
   try {
-    names = fs.readdirSync(directory).filter((name) => name.endsWith('.yaml') || name.endsWith('.yml')).sort();
+    names = fs
+      .readdirSync(directory)
+      .filter((name) => name.endsWith('.yaml') || name.endsWith('.yml'))
+      .sort();
   } catch (err) {
     catalog.problems.push(`cannot read ${directory}: ${(err as Error).message}`);
   }
@@ -87,24 +104,44 @@ function addFile(catalog: CallContextCatalog, file: string, doc: any): void {
   }
   for (const raw of asArray(doc.functions)) {
     const problem = entryProblem(raw);
-    if (problem) { catalog.problems.push(`${file}: ${problem}`); continue; }
-    if (catalog.functions.has(raw.name)) { catalog.problems.push(`${file}: ${raw.name} is described twice`); continue; }
+    if (problem) {
+      catalog.problems.push(`${file}: ${problem}`);
+      continue;
+    }
+    if (catalog.functions.has(raw.name)) {
+      catalog.problems.push(`${file}: ${raw.name} is described twice`);
+      continue;
+    }
     catalog.functions.set(raw.name, {
-      name: raw.name, hint: raw.hint, failure: raw.failure, keyArgument: raw.key?.argument,
+      name: raw.name,
+      hint: raw.hint,
+      failure: raw.failure,
+      keyArgument: raw.key?.argument,
       holds: raw.holds.map((h: any) => ({ what: String(h.what), releasedBy: h.releasedBy.map(String) })),
-      checkRelease: raw.checkRelease, checkReleaseReason: raw.checkReleaseReason,
-      parameterFieldIsHandOver: typeof raw.parameterFieldIsHandOver === 'boolean' ? raw.parameterFieldIsHandOver : undefined,
+      checkRelease: raw.checkRelease,
+      checkReleaseReason: raw.checkReleaseReason,
+      parameterFieldIsHandOver:
+        typeof raw.parameterFieldIsHandOver === 'boolean' ? raw.parameterFieldIsHandOver : undefined,
       nothingHeldWhenZero: Array.isArray(raw.nothingHeldWhenZero) ? raw.nothingHeldWhenZero.map(String) : undefined,
-      since: raw.since, until: raw.until, sources: raw.sources.map(String), file,
+      since: raw.since,
+      until: raw.until,
+      sources: raw.sources.map(String),
+      file,
     });
   }
   for (const raw of asArray(doc.insideFunctions)) {
-    if (typeof raw?.name !== 'string' || !Array.isArray(raw.notes) || raw.notes.some((n: any) => typeof n?.text !== 'string')) {
+    if (
+      typeof raw?.name !== 'string' ||
+      !Array.isArray(raw.notes) ||
+      raw.notes.some((n: any) => typeof n?.text !== 'string')
+    ) {
       catalog.problems.push(`${file}: malformed insideFunctions entry`);
       continue;
     }
     catalog.insideFunctions.set(raw.name, {
-      name: raw.name, file, sources: asArray(raw.sources).map(String),
+      name: raw.name,
+      file,
+      sources: asArray(raw.sources).map(String),
       notes: raw.notes.map((n: any) => ({ text: n.text, since: n.since, until: n.until })),
     });
   }
@@ -113,8 +150,10 @@ function addFile(catalog: CallContextCatalog, file: string, doc: any): void {
 function entryProblem(raw: any): string | undefined {
   if (typeof raw?.name !== 'string') return 'function entry without a name';
   if (typeof raw.hint !== 'string') return `${raw.name}: no hint`;
-  if (!(FAILURE_KINDS as readonly string[]).includes(raw.failure)) return `${raw.name}: unknown failure kind ${String(raw.failure)}`;
-  if (!Array.isArray(raw.holds) || raw.holds.some((h: any) => !Array.isArray(h?.releasedBy))) return `${raw.name}: malformed holds`;
+  if (!(FAILURE_KINDS as readonly string[]).includes(raw.failure))
+    return `${raw.name}: unknown failure kind ${String(raw.failure)}`;
+  if (!Array.isArray(raw.holds) || raw.holds.some((h: any) => !Array.isArray(h?.releasedBy)))
+    return `${raw.name}: malformed holds`;
   if (typeof raw.checkRelease !== 'boolean') return `${raw.name}: checkRelease must be true or false`;
   if (!Array.isArray(raw.sources) || raw.sources.length === 0) return `${raw.name}: no sources`;
   return undefined;
@@ -125,7 +164,10 @@ function asArray(value: unknown): any[] {
 }
 
 /** True when a note or entry bounded by since/until applies to the given kernel version (unknown version: current code). */
-export function appliesToVersion(bounds: { since?: string; until?: string }, version: KernelVersion | undefined): boolean {
+export function appliesToVersion(
+  bounds: { since?: string; until?: string },
+  version: KernelVersion | undefined,
+): boolean {
   if (!version) return bounds.until === undefined;
   const since = parseKernelVersion(bounds.since);
   const until = parseKernelVersion(bounds.until);

@@ -29,14 +29,21 @@ export const callContextSchema = {
           hint: { type: 'string', minLength: 3, maxLength: 120 },
           failure: { enum: [...FAILURE_KINDS] },
           key: {
-            type: 'object', additionalProperties: false, required: ['argument'],
+            type: 'object',
+            additionalProperties: false,
+            required: ['argument'],
             properties: { argument: { type: 'integer', minimum: 0 } },
           },
           holds: {
             type: 'array',
             items: {
-              type: 'object', additionalProperties: false, required: ['what', 'releasedBy'],
-              properties: { what: { type: 'string', minLength: 3 }, releasedBy: { type: 'array', minItems: 1, items: identifier } },
+              type: 'object',
+              additionalProperties: false,
+              required: ['what', 'releasedBy'],
+              properties: {
+                what: { type: 'string', minLength: 3 },
+                releasedBy: { type: 'array', minItems: 1, items: identifier },
+              },
             },
           },
           checkRelease: { type: 'boolean' },
@@ -58,9 +65,12 @@ export const callContextSchema = {
         properties: {
           name: identifier,
           notes: {
-            type: 'array', minItems: 1,
+            type: 'array',
+            minItems: 1,
             items: {
-              type: 'object', additionalProperties: false, required: ['text'],
+              type: 'object',
+              additionalProperties: false,
+              required: ['text'],
               properties: {
                 text: { type: 'string', minLength: 3, maxLength: 160 },
                 since: { type: 'string', pattern: versionPattern },

@@ -15,12 +15,21 @@ export interface CallHint {
   tooltip: string;
 }
 
-export interface HintRange { start: { line: number; character: number }; end: { line: number; character: number } }
+export interface HintRange {
+  start: { line: number; character: number };
+  end: { line: number; character: number };
+}
 
 /** Hint text for functions the call-context data does not describe (from the symbol catalog's `callContext.after`). */
 export type FallbackHint = (name: string) => { hint: string; sources: string[] } | undefined;
 
-export function callContextHints(tree: Tree, range: HintRange, catalog: CallContextCatalog, version?: KernelVersion, fallback?: FallbackHint): CallHint[] {
+export function callContextHints(
+  tree: Tree,
+  range: HintRange,
+  catalog: CallContextCatalog,
+  version?: KernelVersion,
+  fallback?: FallbackHint,
+): CallHint[] {
   const hints: CallHint[] = [];
   const start = { row: range.start.line, column: 0 };
   const end = { row: range.end.line + 1, column: 0 };
@@ -32,14 +41,30 @@ export function callContextHints(tree: Tree, range: HintRange, catalog: CallCont
     const anchor = call.childForFieldName('arguments') ?? call;
     if (!entry) {
       const extra = fallback?.(name);
-      if (extra) hints.push({ line: anchor.endPosition.row, character: anchor.endPosition.column, label: ` ⟶ ${extra.hint}`, tooltip: `${name}(): ${extra.hint}\nSources: ${extra.sources.join('; ')}` });
+      if (extra)
+        hints.push({
+          line: anchor.endPosition.row,
+          character: anchor.endPosition.column,
+          label: ` ⟶ ${extra.hint}`,
+          tooltip: `${name}(): ${extra.hint}\nSources: ${extra.sources.join('; ')}`,
+        });
       continue;
     }
     hints.push({
       line: anchor.endPosition.row,
       character: anchor.endPosition.column,
       label: ` ⟶ ${entry.hint}`,
-      tooltip: [`${entry.name}(): ${entry.hint}`, entry.checkRelease ? 'checked by the missing-release rule' : entry.checkReleaseReason ? `not checked for a missing release: ${entry.checkReleaseReason}` : '', `Sources: ${entry.sources.join('; ')}`].filter(Boolean).join('\n'),
+      tooltip: [
+        `${entry.name}(): ${entry.hint}`,
+        entry.checkRelease
+          ? 'checked by the missing-release rule'
+          : entry.checkReleaseReason
+            ? `not checked for a missing release: ${entry.checkReleaseReason}`
+            : '',
+        `Sources: ${entry.sources.join('; ')}`,
+      ]
+        .filter(Boolean)
+        .join('\n'),
     });
   }
   for (const fn of tree.rootNode.descendantsOfType('function_definition', start, end)) {
@@ -52,7 +77,8 @@ export function callContextHints(tree: Tree, range: HintRange, catalog: CallCont
     const notes = context.notes.filter((note) => appliesToVersion(note, version));
     if (notes.length === 0) continue;
     hints.push({
-      line, character: body.startPosition.column + 1,
+      line,
+      character: body.startPosition.column + 1,
       label: ` ${notes.map((n) => n.text).join(' · ')}`,
       tooltip: `${context.name}(): ${notes.map((n) => n.text).join('\n')}\nSources: ${context.sources.join('; ')}`,
     });

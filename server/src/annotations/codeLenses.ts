@@ -18,7 +18,11 @@ export interface LifecycleMarker {
   steps: number;
 }
 
-export function lifecycleMarkers(functionName: string, diagrams: Diagram[], version?: KernelVersion): LifecycleMarker[] {
+export function lifecycleMarkers(
+  functionName: string,
+  diagrams: Diagram[],
+  version?: KernelVersion,
+): LifecycleMarker[] {
   const markers: LifecycleMarker[] = [];
   for (const diagram of diagrams) {
     if (!diagram.variants.some((v) => v.steps.some((s) => s.function === functionName))) continue;
@@ -32,7 +36,11 @@ export function lifecycleMarkers(functionName: string, diagrams: Diagram[], vers
     if (index < 0) continue;
     markers.push({
       title: `${shortTitle(diagram.title)} · step ${index + 1} of ${steps.length} ›`,
-      diagramId: diagram.id, variant: variant.id, stepId: steps[index].id, step: index + 1, steps: steps.length,
+      diagramId: diagram.id,
+      variant: variant.id,
+      stepId: steps[index].id,
+      step: index + 1,
+      steps: steps.length,
     });
   }
   return markers;

@@ -47,13 +47,19 @@ export function sameState(a: State, b: State): boolean {
 
 /** `copy = source;`: a new name for an acquired object, or for its "nothing held" field. */
 export function copyObligations(state: Map<string, Obligation>, source: string, copy: string): Map<string, Obligation> {
-  return new Map([...state].map(([id, ob]) => {
-    if (ob.aliases.includes(source)) return [id, { ...ob, aliases: [...ob.aliases, copy], keys: [...ob.keys, copy] }];
-    if (ob.emptyTests.includes(source)) return [id, { ...ob, emptyTests: [...ob.emptyTests, copy] }];
-    return [id, ob];
-  }));
+  return new Map(
+    [...state].map(([id, ob]) => {
+      if (ob.aliases.includes(source)) return [id, { ...ob, aliases: [...ob.aliases, copy], keys: [...ob.keys, copy] }];
+      if (ob.emptyTests.includes(source)) return [id, { ...ob, emptyTests: [...ob.emptyTests, copy] }];
+      return [id, ob];
+    }),
+  );
 }
-export function releaseThroughHelper(call: Node, helper: Array<{ releaser: string; param: number }>, state: Map<string, Obligation>): State {
+export function releaseThroughHelper(
+  call: Node,
+  helper: Array<{ releaser: string; param: number }>,
+  state: Map<string, Obligation>,
+): State {
   const args = argumentsOf(call).map((a) => normaliseOperand(a.text));
   const next = new Map(state);
   for (const { releaser, param } of helper) {
@@ -74,21 +80,32 @@ export function releaseByCall(call: Node, name: string, state: Map<string, Oblig
   // Most specific first: the variable holding the result, then the key argument, then any shared argument
   // (a reused `ptl`: only the latest acquisition), then — no recognisable name — the latest acquisition.
   const byAlias = candidates.filter(([, ob]) => ob.aliases.some((a) => args.includes(a)));
-  const byKey = candidates.filter(([, ob]) => ob.entry.keyArgument !== undefined && args.includes(ob.keys[ob.aliases.length]));
+  const byKey = candidates.filter(
+    ([, ob]) => ob.entry.keyArgument !== undefined && args.includes(ob.keys[ob.aliases.length]),
+  );
   const byAny = candidates.filter(([, ob]) => ob.keys.some((k) => args.includes(k)));
-  const latest = (list: typeof candidates) => list.filter(([, ob]) => ob.acquisition === list[list.length - 1][1].acquisition);
-  const released = byAlias.length > 0 ? byAlias : byKey.length > 0 ? byKey : byAny.length > 0 ? latest(byAny) : latest(candidates);
+  const latest = (list: typeof candidates) =>
+    list.filter(([, ob]) => ob.acquisition === list[list.length - 1][1].acquisition);
+  const released =
+    byAlias.length > 0 ? byAlias : byKey.length > 0 ? byKey : byAny.length > 0 ? latest(byAny) : latest(candidates);
   const next = new Map(state);
   for (const [id] of released) next.delete(id);
   return next;
 }
 /** Splits a state on a test of `variable`: obligations bound to it survive only where the acquire succeeded. */
-export function refineState(variable: string, state: State, test: 'truthy' | 'is-err' | 'is-err-or-null'): [State, State] {
+export function refineState(
+  variable: string,
+  state: State,
+  test: 'truthy' | 'is-err' | 'is-err-or-null',
+): [State, State] {
   if (!state) return [null, null];
   const whenTrue = new Map(state);
   const whenFalse = new Map(state);
   for (const [id, ob] of state) {
-    if (test === 'truthy' && heldOnlyIfNonZero(ob, variable)) { whenFalse.delete(id); continue; }
+    if (test === 'truthy' && heldOnlyIfNonZero(ob, variable)) {
+      whenFalse.delete(id);
+      continue;
+    }
     if (!ob.aliases.includes(variable)) continue;
     const failure = ob.entry.failure;
     if (test === 'truthy') {

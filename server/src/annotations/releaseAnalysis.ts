@@ -1,11 +1,32 @@
 import type { Node } from 'web-tree-sitter';
 import type { CallContextCatalog, CallContextEntry } from './callContext';
 import {
-  type Obligation, type State, merge, sameState, copyObligations, releaseThroughHelper, releaseByCall, refineState,
+  type Obligation,
+  type State,
+  merge,
+  sameState,
+  copyObligations,
+  releaseThroughHelper,
+  releaseByCall,
+  refineState,
 } from './obligations';
 import {
-  TRANSPARENT_WRAPPERS, type HelperReleases, helperReleases, localNames, parameterNames, baseName, conditionLiteral, negateLiteral,
-  calleeName, normaliseOperand, argumentsOf, isNullish, isStatement, resultTarget, handsOver, functionNameOf,
+  TRANSPARENT_WRAPPERS,
+  type HelperReleases,
+  helperReleases,
+  localNames,
+  parameterNames,
+  baseName,
+  conditionLiteral,
+  negateLiteral,
+  calleeName,
+  normaliseOperand,
+  argumentsOf,
+  isNullish,
+  isStatement,
+  resultTarget,
+  handsOver,
+  functionNameOf,
 } from './releaseSyntax';
 
 export { calleeName, normaliseOperand, functionNameOf };
@@ -30,7 +51,15 @@ export interface MissingRelease {
   functionName: string;
 }
 
-const NORETURN = new Set(['BUG', 'panic', 'do_exit', 'unreachable', '__builtin_unreachable', 'kthread_exit', 'make_task_dead']);
+const NORETURN = new Set([
+  'BUG',
+  'panic',
+  'do_exit',
+  'unreachable',
+  '__builtin_unreachable',
+  'kthread_exit',
+  'make_task_dead',
+]);
 const MAX_PASSES = 6;
 /** Node visits allowed per function: deeply nested loops would otherwise multiply the passes. Over budget = no finding. */
 const VISIT_BUDGET = 300_000;
@@ -38,7 +67,11 @@ const VISIT_BUDGET = 300_000;
 class BudgetExceeded extends Error {}
 
 /** Counters for accuracy runs: how many functions were analysed, and how many were given up (over budget). */
-export interface AnalysisStats { functions: number; gaveUp: number; gaveUpIn: string[] }
+export interface AnalysisStats {
+  functions: number;
+  gaveUp: number;
+  gaveUpIn: string[];
+}
 
 export function findMissingReleases(root: Node, catalog: CallContextCatalog, stats?: AnalysisStats): MissingRelease[] {
   const findings: MissingRelease[] = [];
@@ -50,11 +83,21 @@ export function findMissingReleases(root: Node, catalog: CallContextCatalog, sta
     if (!body || !mentionsTrackedAcquire(body, catalog)) continue;
     helpers ??= helperReleases(functions, catalog);
     zeroReturning ??= alwaysReturnZero(functions);
-    const analysis = new FunctionAnalysis(catalog, functionNameOf(fn), localNames(body), helpers, parameterNames(fn), zeroReturning);
+    const analysis = new FunctionAnalysis(
+      catalog,
+      functionNameOf(fn),
+      localNames(body),
+      helpers,
+      parameterNames(fn),
+      zeroReturning,
+    );
     findings.push(...analysis.run(body));
     if (stats) {
       stats.functions++;
-      if (analysis.gaveUp) { stats.gaveUp++; stats.gaveUpIn.push(functionNameOf(fn)); }
+      if (analysis.gaveUp) {
+        stats.gaveUp++;
+        stats.gaveUpIn.push(functionNameOf(fn));
+      }
     }
   }
   return findings;
@@ -70,10 +113,12 @@ function alwaysReturnZero(functions: Node[]): Set<string> {
     const body = fn.childForFieldName('body');
     if (!body) continue;
     const returns = body.descendantsOfType('return_statement').filter((r): r is Node => !!r);
-    const allZero = returns.length > 0 && returns.every((r) => {
-      const value = r.namedChildren.find((c) => c && c.type !== 'comment');
-      return value?.type === 'number_literal' && value.text === '0';
-    });
+    const allZero =
+      returns.length > 0 &&
+      returns.every((r) => {
+        const value = r.namedChildren.find((c) => c && c.type !== 'comment');
+        return value?.type === 'number_literal' && value.text === '0';
+      });
     if (allZero) names.add(functionNameOf(fn));
   }
   return names;
@@ -103,14 +148,20 @@ class FunctionAnalysis {
   /** Locals that currently hold the result of a call to an always-zero function. */
   private knownZero = new Set<string>();
 
-  constructor(private readonly catalog: CallContextCatalog, private readonly functionName: string,
-    private readonly locals: Set<string>, private readonly helpers: HelperReleases, private readonly params: string[] = [],
-    private readonly zeroReturning: Set<string> = new Set()) {}
+  constructor(
+    private readonly catalog: CallContextCatalog,
+    private readonly functionName: string,
+    private readonly locals: Set<string>,
+    private readonly helpers: HelperReleases,
+    private readonly params: string[] = [],
+    private readonly zeroReturning: Set<string> = new Set(),
+  ) {}
 
   /** Records `local = call(...)`: whether `local` is now known to be 0. */
   private noteAssignment(target: string, value: Node | null): void {
     if (!this.locals.has(target)) return;
-    if (value?.type === 'call_expression' && this.zeroReturning.has(calleeName(value) ?? '')) this.knownZero.add(target);
+    if (value?.type === 'call_expression' && this.zeroReturning.has(calleeName(value) ?? ''))
+      this.knownZero.add(target);
     else this.knownZero.delete(target);
   }
 
@@ -119,7 +170,10 @@ class FunctionAnalysis {
       return this.runPasses(body);
     } catch (err) {
       // Over budget, or nesting deeper than the JS stack: say nothing rather than guess.
-      if (err instanceof BudgetExceeded || err instanceof RangeError) { this.gaveUp = true; return []; }
+      if (err instanceof BudgetExceeded || err instanceof RangeError) {
+        this.gaveUp = true;
+        return [];
+      }
       throw err;
     }
   }
@@ -155,7 +209,9 @@ class FunctionAnalysis {
   private exec(node: Node, state: State): State {
     if (++this.visits > VISIT_BUDGET) throw new BudgetExceeded();
     switch (node.type) {
-      case 'compound_statement': case 'translation_unit': return this.execSequence(node.namedChildren, state);
+      case 'compound_statement':
+      case 'translation_unit':
+        return this.execSequence(node.namedChildren, state);
       case 'if_statement': {
         const condition = node.childForFieldName('condition');
         const [whenTrue, whenFalse] = this.cond(condition, state);
@@ -169,17 +225,31 @@ class FunctionAnalysis {
         if (guard && alternative) this.guards.pop();
         return merge(thenState, elseState);
       }
-      case 'else_clause': return this.execSequence(node.namedChildren, state);
-      case 'while_statement': return this.loop(state, node.childForFieldName('condition'), node.childForFieldName('body'), null, false);
-      case 'do_statement': return this.loop(state, node.childForFieldName('condition'), node.childForFieldName('body'), null, true);
+      case 'else_clause':
+        return this.execSequence(node.namedChildren, state);
+      case 'while_statement':
+        return this.loop(state, node.childForFieldName('condition'), node.childForFieldName('body'), null, false);
+      case 'do_statement':
+        return this.loop(state, node.childForFieldName('condition'), node.childForFieldName('body'), null, true);
       case 'for_statement': {
         const init = node.childForFieldName('initializer');
         const afterInit = init ? this.exec(init, state) : state;
-        return this.loop(afterInit, node.childForFieldName('condition'), node.childForFieldName('body'), node.childForFieldName('update'), false);
+        return this.loop(
+          afterInit,
+          node.childForFieldName('condition'),
+          node.childForFieldName('body'),
+          node.childForFieldName('update'),
+          false,
+        );
       }
-      case 'switch_statement': return this.switchStatement(node, state);
-      case 'break_statement': this.breakTargets.at(-1)?.push(state); return null;
-      case 'continue_statement': this.continueTargets.at(-1)?.push(state); return null;
+      case 'switch_statement':
+        return this.switchStatement(node, state);
+      case 'break_statement':
+        this.breakTargets.at(-1)?.push(state);
+        return null;
+      case 'continue_statement':
+        this.continueTargets.at(-1)?.push(state);
+        return null;
       case 'goto_statement': {
         const label = node.childForFieldName('label')?.text ?? '';
         this.labels.set(label, merge(this.labels.get(label) ?? null, state));
@@ -188,7 +258,10 @@ class FunctionAnalysis {
       case 'labeled_statement': {
         const label = node.childForFieldName('label')?.text ?? '';
         const entry = merge(state, this.labels.get(label) ?? null);
-        return this.execSequence(node.namedChildren.filter((c) => c?.type !== 'statement_identifier'), entry);
+        return this.execSequence(
+          node.namedChildren.filter((c) => c?.type !== 'statement_identifier'),
+          entry,
+        );
       }
       case 'return_statement': {
         const value = node.namedChildren.find((c) => c && c.type !== 'comment') ?? undefined;
@@ -196,25 +269,48 @@ class FunctionAnalysis {
         this.checkExit(after, node, value ?? undefined);
         return null;
       }
-      case 'expression_statement': case 'declaration': return this.execNodes(node.namedChildren.filter((c): c is Node => !!c), state);
+      case 'expression_statement':
+      case 'declaration':
+        return this.execNodes(
+          node.namedChildren.filter((c): c is Node => !!c),
+          state,
+        );
       case 'init_declarator': {
         const value = node.childForFieldName('value');
         const after = value ? this.expr(value, state) : state;
         let declarator = node.childForFieldName('declarator');
         while (declarator && declarator.type !== 'identifier') declarator = declarator.childForFieldName('declarator');
         if (declarator) this.noteAssignment(declarator.text, value);
-        return after && value && declarator ? copyObligations(after, normaliseOperand(value.text), declarator.text) : after;
+        return after && value && declarator
+          ? copyObligations(after, normaliseOperand(value.text), declarator.text)
+          : after;
       }
-      case 'preproc_if': case 'preproc_ifdef': case 'preproc_elif': case 'preproc_elifdef': {
+      case 'preproc_if':
+      case 'preproc_ifdef':
+      case 'preproc_elif':
+      case 'preproc_elifdef': {
         // Both configurations are possible: analyse each branch from the same state and merge.
         const alternative = node.childForFieldName('alternative');
-        const body = node.namedChildren.filter((c) => c && c !== alternative && c.id !== node.childForFieldName('condition')?.id && c.id !== node.childForFieldName('name')?.id);
+        const body = node.namedChildren.filter(
+          (c) =>
+            c &&
+            c !== alternative &&
+            c.id !== node.childForFieldName('condition')?.id &&
+            c.id !== node.childForFieldName('name')?.id,
+        );
         const main = this.execSequence(body, state);
         return merge(main, alternative ? this.exec(alternative, state) : state);
       }
-      case 'preproc_else': return this.execSequence(node.namedChildren, state);
-      case 'comment': case 'preproc_call': case 'preproc_def': case 'preproc_function_def': case 'preproc_include': return state;
-      default: return this.expr(node, state);
+      case 'preproc_else':
+        return this.execSequence(node.namedChildren, state);
+      case 'comment':
+      case 'preproc_call':
+      case 'preproc_def':
+      case 'preproc_function_def':
+      case 'preproc_include':
+        return state;
+      default:
+        return this.expr(node, state);
     }
   }
 
@@ -225,7 +321,10 @@ class FunctionAnalysis {
   private execSequence(children: (Node | null)[], state: State): State {
     this.flagsSet.push([]);
     try {
-      return this.execNodes(children.filter((c): c is Node => !!c), state);
+      return this.execNodes(
+        children.filter((c): c is Node => !!c),
+        state,
+      );
     } finally {
       this.flagsSet.pop();
     }
@@ -235,7 +334,12 @@ class FunctionAnalysis {
     for (let i = 0; i < nodes.length; i++) {
       const child = nodes[i];
       // `list_for_each_entry(...) { ... }`: a macro loop parses as a call statement missing its ';' + a block.
-      if (child.type === 'expression_statement' && child.lastChild?.isMissing && i + 1 < nodes.length && isStatement(nodes[i + 1])) {
+      if (
+        child.type === 'expression_statement' &&
+        child.lastChild?.isMissing &&
+        i + 1 < nodes.length &&
+        isStatement(nodes[i + 1])
+      ) {
         const head = this.exec(child, state);
         state = this.loop(head, null, nodes[i + 1], null, false, true);
         i++;
@@ -247,7 +351,14 @@ class FunctionAnalysis {
     return state;
   }
 
-  private loop(entry: State, condition: Node | null, body: Node | null, update: Node | null, bodyFirst: boolean, mayNotRun = false): State {
+  private loop(
+    entry: State,
+    condition: Node | null,
+    body: Node | null,
+    update: Node | null,
+    bodyFirst: boolean,
+    mayNotRun = false,
+  ): State {
     let head = entry;
     let exit: State = null;
     for (let pass = 0; pass < MAX_PASSES; pass++) {
@@ -255,8 +366,14 @@ class FunctionAnalysis {
       this.continueTargets.push([]);
       let whenTrue: State;
       let whenFalse: State;
-      if (bodyFirst) { whenTrue = head; whenFalse = null; } else if (condition) [whenTrue, whenFalse] = this.cond(condition, head);
-      else { whenTrue = head; whenFalse = mayNotRun ? head : null; }
+      if (bodyFirst) {
+        whenTrue = head;
+        whenFalse = null;
+      } else if (condition) [whenTrue, whenFalse] = this.cond(condition, head);
+      else {
+        whenTrue = head;
+        whenFalse = mayNotRun ? head : null;
+      }
       let out = body ? this.exec(body, whenTrue) : whenTrue;
       const breaks = this.breakTargets.pop() ?? [];
       out = merge(out, ...(this.continueTargets.pop() ?? []));
@@ -301,7 +418,8 @@ class FunctionAnalysis {
     if (++this.visits > VISIT_BUDGET) throw new BudgetExceeded();
     if (!state) return null;
     switch (node.type) {
-      case 'call_expression': return this.call(node, state);
+      case 'call_expression':
+        return this.call(node, state);
       case 'conditional_expression': {
         const condition = node.childForFieldName('condition');
         const [whenTrue, whenFalse] = this.cond(condition, state);
@@ -319,7 +437,10 @@ class FunctionAnalysis {
         if (op === '&&' || op === '||') return merge(...this.cond(node, state));
         break;
       }
-      case 'sizeof_expression': case 'comment': case 'string_literal': return state;
+      case 'sizeof_expression':
+      case 'comment':
+      case 'string_literal':
+        return state;
       case 'assignment_expression': {
         const left = node.childForFieldName('left');
         const right = node.childForFieldName('right');
@@ -335,20 +456,40 @@ class FunctionAnalysis {
         const rightAlias = normaliseOperand(right.text);
         if (after && this.locals.has(leftText) && isNullish(right)) {
           // `start_pte = NULL;`: the name no longer designates the acquired object, so later tests of it say nothing.
-          return new Map([...after].map(([id, ob]) => [id, ob.aliases.includes(leftText)
-            ? { ...ob, aliases: ob.aliases.filter((a) => a !== leftText), keys: ob.keys.filter((k) => k !== leftText) } : ob]));
+          return new Map(
+            [...after].map(([id, ob]) => [
+              id,
+              ob.aliases.includes(leftText)
+                ? {
+                    ...ob,
+                    aliases: ob.aliases.filter((a) => a !== leftText),
+                    keys: ob.keys.filter((k) => k !== leftText),
+                  }
+                : ob,
+            ]),
+          );
         }
         if (after && this.locals.has(leftText)) return copyObligations(after, rightAlias, leftText);
         // `fw->ptl = ptl;`, `*ptlp = ptl;`: the acquired object now lives outside this function.
         const rightText = normaliseOperand(right.text);
-        if (after && !this.locals.has(baseName(leftText)) || (after && (left.type === 'pointer_expression' || leftText.includes('->')))) {
-          return new Map([...(after as Map<string, Obligation>)].map(([id, ob]) => [id, ob.keys.includes(rightText) || ob.aliases.includes(rightText) ? { ...ob, escaped: true } : ob]));
+        if (
+          (after && !this.locals.has(baseName(leftText))) ||
+          (after && (left.type === 'pointer_expression' || leftText.includes('->')))
+        ) {
+          return new Map(
+            [...(after as Map<string, Obligation>)].map(([id, ob]) => [
+              id,
+              ob.keys.includes(rightText) || ob.aliases.includes(rightText) ? { ...ob, escaped: true } : ob,
+            ]),
+          );
         }
         return after;
       }
-      case 'compound_statement': return this.exec(node, state);
+      case 'compound_statement':
+        return this.exec(node, state);
     }
-    for (const child of node.namedChildren) if (child && state) state = isStatement(child) ? this.exec(child, state) : this.expr(child, state);
+    for (const child of node.namedChildren)
+      if (child && state) state = isStatement(child) ? this.exec(child, state) : this.expr(child, state);
     return state;
   }
 
@@ -375,20 +516,37 @@ class FunctionAnalysis {
     keys.unshift(...target.aliases);
     // The object acquired (the key argument, else the result) must belong to this function to be its job to release.
     const object = entry.keyArgument !== undefined ? args[entry.keyArgument] : target.text;
-    const escaped = target.kind === 'stored' || target.kind === 'passed' ||
-      (!!object && (!this.locals.has(baseName(object)) || (entry.keyArgument !== undefined && object.includes('->')))
+    const escaped =
+      target.kind === 'stored' ||
+      target.kind === 'passed' ||
+      (!!object &&
+        (!this.locals.has(baseName(object)) || (entry.keyArgument !== undefined && object.includes('->'))) &&
         // `vmf->pte = pte_offset_map_lock(...)`: data says whether a parameter's field still belongs to this function.
-        && !(entry.parameterFieldIsHandOver === false && object.includes('->') && this.params.includes(baseName(object))));
+        !(entry.parameterFieldIsHandOver === false && object.includes('->') && this.params.includes(baseName(object))));
     const acquisition = this.nextAcquisition++;
     const next = new Map(state);
     const flags = this.flagsSet.flat();
     // A guard on a flag that was just set (`if (!notified) { notified = true; start(); }`) no longer describes it.
-    const emptyTests = object && entry.keyArgument !== undefined
-      ? (entry.nothingHeldWhenZero ?? []).flatMap((field) => [`${object}.${field}`, `${object}->${field}`])
-      : [];
-    const witnesses = [...this.guards.filter((g) => !flags.includes(g.replace(/^!/, ''))), ...flags].filter((w) => w !== '');
+    const emptyTests =
+      object && entry.keyArgument !== undefined
+        ? (entry.nothingHeldWhenZero ?? []).flatMap((field) => [`${object}.${field}`, `${object}->${field}`])
+        : [];
+    const witnesses = [...this.guards.filter((g) => !flags.includes(g.replace(/^!/, ''))), ...flags].filter(
+      (w) => w !== '',
+    );
     entry.holds.forEach((held, i) => {
-      next.set(`${acquisition}.${i}`, { acquisition, entry, held, keys, resultVar: target.text, aliases: target.aliases, escaped, witnesses, emptyTests, call });
+      next.set(`${acquisition}.${i}`, {
+        acquisition,
+        entry,
+        held,
+        keys,
+        resultVar: target.text,
+        aliases: target.aliases,
+        escaped,
+        witnesses,
+        emptyTests,
+        call,
+      });
     });
     return next;
   }
@@ -402,7 +560,8 @@ class FunctionAnalysis {
     if (this.knownZero.has(literal)) return [null, whenFalse];
     if (literal.startsWith('!') && this.knownZero.has(literal.slice(1))) return [whenTrue, null];
     const opposite = negateLiteral(literal);
-    const drop = (s: State, witness: string): State => (s ? new Map([...s].filter(([, ob]) => !ob.witnesses.includes(witness))) : s);
+    const drop = (s: State, witness: string): State =>
+      s ? new Map([...s].filter(([, ob]) => !ob.witnesses.includes(witness))) : s;
     return [drop(whenTrue, opposite), drop(whenFalse, literal)];
   }
 
@@ -464,12 +623,11 @@ class FunctionAnalysis {
         const left = node.childForFieldName('left');
         return left ? refineState(normaliseOperand(left.text), after, 'truthy') : [after, after];
       }
-      case 'identifier': case 'field_expression':
+      case 'identifier':
+      case 'field_expression':
         return refineState(normaliseOperand(node.text), state, 'truthy');
     }
     const after = this.expr(node, state);
     return [after, after];
   }
-
 }
-

@@ -3,19 +3,46 @@ import type { CallContextCatalog } from './callContext';
 import type { Obligation } from './obligations';
 
 /** Syntax helpers of the missing-release analysis: names, operands, conditions, where a call's result goes. */
-export const TRANSPARENT_WRAPPERS = new Set(['likely', 'unlikely', 'WARN_ON', 'WARN_ON_ONCE', 'VM_WARN_ON', 'VM_WARN_ON_ONCE', 'data_race', 'READ_ONCE']);
+export const TRANSPARENT_WRAPPERS = new Set([
+  'likely',
+  'unlikely',
+  'WARN_ON',
+  'WARN_ON_ONCE',
+  'VM_WARN_ON',
+  'VM_WARN_ON_ONCE',
+  'data_race',
+  'READ_ONCE',
+]);
 export const STORED = '<stored>';
 
 /** Same-file helper → releases it performs on its parameters (followed transitively), e.g. do_wp_page(vmf) unlocks vmf->ptl. */
 export type HelperReleases = Map<string, Array<{ releaser: string; param: number }>>;
 
-export const STATEMENT_TYPES = new Set(['compound_statement', 'if_statement', 'while_statement', 'do_statement', 'for_statement',
-  'switch_statement', 'return_statement', 'break_statement', 'continue_statement', 'goto_statement', 'labeled_statement',
-  'expression_statement', 'declaration', 'preproc_if', 'preproc_ifdef']);
+export const STATEMENT_TYPES = new Set([
+  'compound_statement',
+  'if_statement',
+  'while_statement',
+  'do_statement',
+  'for_statement',
+  'switch_statement',
+  'return_statement',
+  'break_statement',
+  'continue_statement',
+  'goto_statement',
+  'labeled_statement',
+  'expression_statement',
+  'declaration',
+  'preproc_if',
+  'preproc_ifdef',
+]);
 
 export function helperReleases(functions: Node[], catalog: CallContextCatalog): HelperReleases {
   const summaries: HelperReleases = new Map();
-  const infos = functions.map((fn) => ({ name: functionNameOf(fn), params: parameterNames(fn), body: fn.childForFieldName('body') }));
+  const infos = functions.map((fn) => ({
+    name: functionNameOf(fn),
+    params: parameterNames(fn),
+    body: fn.childForFieldName('body'),
+  }));
   for (let round = 0; round < 3; round++) {
     let changed = false;
     for (const info of infos) {
@@ -24,8 +51,14 @@ export function helperReleases(functions: Node[], catalog: CallContextCatalog): 
       for (const call of info.body.descendantsOfType('call_expression')) {
         const callee = call ? calleeName(call) : undefined;
         if (!call || !callee || callee === info.name) continue;
-        const direct = catalog.releasers.has(callee) ? argumentsOf(call).map((arg, i) => ({ releaser: callee, argIndex: i, arg })) : [];
-        const viaHelper = (summaries.get(callee) ?? []).map((r) => ({ releaser: r.releaser, argIndex: r.param, arg: argumentsOf(call)[r.param] }));
+        const direct = catalog.releasers.has(callee)
+          ? argumentsOf(call).map((arg, i) => ({ releaser: callee, argIndex: i, arg }))
+          : [];
+        const viaHelper = (summaries.get(callee) ?? []).map((r) => ({
+          releaser: r.releaser,
+          argIndex: r.param,
+          arg: argumentsOf(call)[r.param],
+        }));
         for (const { releaser, arg } of [...direct, ...viaHelper]) {
           if (!arg) continue;
           const param = info.params.indexOf(baseName(normaliseOperand(arg.text)));
@@ -53,7 +86,8 @@ export function helperReleases(functions: Node[], catalog: CallContextCatalog): 
 
 export function parameterNames(fn: Node): string[] {
   let declarator = fn.childForFieldName('declarator');
-  while (declarator && declarator.type !== 'function_declarator') declarator = declarator.childForFieldName('declarator');
+  while (declarator && declarator.type !== 'function_declarator')
+    declarator = declarator.childForFieldName('declarator');
   const params = declarator?.childForFieldName('parameters')?.namedChildren ?? [];
   return params.map((p) => {
     let d = p?.childForFieldName('declarator') ?? null;
@@ -85,11 +119,16 @@ export function baseName(text: string): string {
  * Acquires made where a literal held carry it as a witness; a later test of the opposite literal drops them.
  */
 export function conditionLiteral(node: Node | null): string | undefined {
-  while (node && node.type === 'parenthesized_expression') node = node.namedChildren.find((c) => c && c.type !== 'comment') ?? null;
-  if (!node || node.descendantsOfType('call_expression').some((c) => c && !TRANSPARENT_WRAPPERS.has(calleeName(c) ?? ''))) {
+  while (node && node.type === 'parenthesized_expression')
+    node = node.namedChildren.find((c) => c && c.type !== 'comment') ?? null;
+  if (
+    !node ||
+    node.descendantsOfType('call_expression').some((c) => c && !TRANSPARENT_WRAPPERS.has(calleeName(c) ?? ''))
+  ) {
     return undefined;
   }
-  if (node.type === 'call_expression' && TRANSPARENT_WRAPPERS.has(calleeName(node) ?? '')) return conditionLiteral(argumentsOf(node)[0] ?? null);
+  if (node.type === 'call_expression' && TRANSPARENT_WRAPPERS.has(calleeName(node) ?? ''))
+    return conditionLiteral(argumentsOf(node)[0] ?? null);
   if (node.type === 'identifier' || node.type === 'field_expression') return normaliseOperand(node.text);
   if (node.type === 'unary_expression' && node.childForFieldName('operator')?.type === '!') {
     const inner = conditionLiteral(node.childForFieldName('argument'));
@@ -136,7 +175,9 @@ export function balanced(text: string): boolean {
 }
 
 export function argumentsOf(call: Node): Node[] {
-  return (call.childForFieldName('arguments')?.namedChildren ?? []).filter((n): n is Node => !!n && n.type !== 'comment');
+  return (call.childForFieldName('arguments')?.namedChildren ?? []).filter(
+    (n): n is Node => !!n && n.type !== 'comment',
+  );
 }
 
 /** `if (!args.cpages)` after migrate_vma_setup(&args): nothing was collected, nothing is held (data: nothingHeldWhenZero). */
@@ -153,11 +194,22 @@ export function isStatement(node: Node): boolean {
 }
 
 /** Where the result of an acquire call goes. */
-export function resultTarget(call: Node): { kind: 'local' | 'stored' | 'returned' | 'passed' | 'discarded'; text?: string; aliases: string[] } {
+export function resultTarget(call: Node): {
+  kind: 'local' | 'stored' | 'returned' | 'passed' | 'discarded';
+  text?: string;
+  aliases: string[];
+} {
   const target = innerResultTarget(call);
   const aliases = target.text ? [target.text] : [];
   // Chained assignments: `start_pte = pte = call(...)`.
-  for (let node = call.parent; node && (node.type === 'assignment_expression' || node.type === 'parenthesized_expression' || node.type === 'conditional_expression'); node = node.parent) {
+  for (
+    let node = call.parent;
+    node &&
+    (node.type === 'assignment_expression' ||
+      node.type === 'parenthesized_expression' ||
+      node.type === 'conditional_expression');
+    node = node.parent
+  ) {
     const left = node.type === 'assignment_expression' ? node.childForFieldName('left') : null;
     if (left) aliases.push(normaliseOperand(left.text));
     if (node.parent?.type === 'init_declarator') {
@@ -169,11 +221,21 @@ export function resultTarget(call: Node): { kind: 'local' | 'stored' | 'returned
   return { ...target, aliases: [...new Set(aliases)] };
 }
 
-export function innerResultTarget(call: Node): { kind: 'local' | 'stored' | 'returned' | 'passed' | 'discarded'; text?: string } {
+export function innerResultTarget(call: Node): {
+  kind: 'local' | 'stored' | 'returned' | 'passed' | 'discarded';
+  text?: string;
+} {
   let node = call;
   let parent = node.parent;
-  while (parent && (parent.type === 'parenthesized_expression' || parent.type === 'cast_expression' ||
-    (parent.type === 'conditional_expression' && parent.childForFieldName('condition')?.id !== node.id))) { node = parent; parent = node.parent; }
+  while (
+    parent &&
+    (parent.type === 'parenthesized_expression' ||
+      parent.type === 'cast_expression' ||
+      (parent.type === 'conditional_expression' && parent.childForFieldName('condition')?.id !== node.id))
+  ) {
+    node = parent;
+    parent = node.parent;
+  }
   if (!parent) return { kind: 'discarded' };
   if (parent.type === 'return_statement') return { kind: 'returned' };
   if (parent.type === 'assignment_expression' && parent.childForFieldName('right')?.id === node.id) {
@@ -206,6 +268,7 @@ export function handsOver(ob: Obligation, returnedText: string): boolean {
 
 export function functionNameOf(fn: Node): string {
   let declarator = fn.childForFieldName('declarator');
-  while (declarator && declarator.type !== 'function_declarator') declarator = declarator.childForFieldName('declarator');
+  while (declarator && declarator.type !== 'function_declarator')
+    declarator = declarator.childForFieldName('declarator');
   return declarator?.childForFieldName('declarator')?.text ?? '(anonymous)';
 }

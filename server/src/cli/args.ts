@@ -23,8 +23,14 @@ export function parseArgs(argv: string[], spec: Record<string, OptionSpec>): Par
   const options: ParsedArgs['options'] = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '--') { positionals.push(...argv.slice(i + 1)); break; }
-    if (!arg.startsWith('--') || arg === '-') { positionals.push(arg); continue; }
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('--') || arg === '-') {
+      positionals.push(arg);
+      continue;
+    }
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq >= 0 ? eq : undefined);
     const option = spec[name];
@@ -50,7 +56,10 @@ export function parseArgs(argv: string[], spec: Record<string, OptionSpec>): Par
 
 export function optionHelp(spec: Record<string, OptionSpec>): string {
   return Object.entries(spec)
-    .map(([name, option]) => `  --${name}${option.value ? ' VALUE' : ''}${option.repeat ? ' (repeatable)' : ''}\n      ${option.help}`)
+    .map(
+      ([name, option]) =>
+        `  --${name}${option.value ? ' VALUE' : ''}${option.repeat ? ' (repeatable)' : ''}\n      ${option.help}`,
+    )
     .join('\n');
 }
 

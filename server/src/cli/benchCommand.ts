@@ -15,23 +15,51 @@ import { createCParser } from '../parsing/treeSitter';
  * (universal-ctags, grep) in the same run, as ratios against the targets of the foundation issue.
  * Numbers, not assertions: it exits 0 whatever the verdicts, unless a step cannot run at all.
  */
-const DEFAULT_TREE = path.join(process.env.KERNEL_TREES_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'kernel-mm-lens', 'trees'), 'linux-source-6.12');
+const DEFAULT_TREE = path.join(
+  process.env.KERNEL_TREES_DIR ??
+    path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'kernel-mm-lens', 'trees'),
+  'linux-source-6.12',
+);
 
 /** Names every kernel developer of our audience looks up; the rest of the sample is drawn from the index. */
-const TRACKED_QUERIES = ['folio_walk_start', 'folio_walk_end', 'make_device_exclusive', 'make_device_exclusive_range', 'pmd_devmap',
-  'pte_devmap', 'restore_exclusive_pte', 'remove_device_exclusive_entry', 'do_swap_page', 'migrate_vma_setup', 'dax_layout_busy_page',
-  'vmf_insert_mixed', 'get_dev_pagemap', 'folio_put', 'spin_lock', 'mmap_read_lock', 'pfn_t', 'ARCH_HAS_PTE_DEVMAP'];
+const TRACKED_QUERIES = [
+  'folio_walk_start',
+  'folio_walk_end',
+  'make_device_exclusive',
+  'make_device_exclusive_range',
+  'pmd_devmap',
+  'pte_devmap',
+  'restore_exclusive_pte',
+  'remove_device_exclusive_entry',
+  'do_swap_page',
+  'migrate_vma_setup',
+  'dax_layout_busy_page',
+  'vmf_insert_mixed',
+  'get_dev_pagemap',
+  'folio_put',
+  'spin_lock',
+  'mmap_read_lock',
+  'pfn_t',
+  'ARCH_HAS_PTE_DEVMAP',
+];
 
-interface Timed { seconds: number; peakRssMb?: number }
+interface Timed {
+  seconds: number;
+  peakRssMb?: number;
+}
 
 export const benchCommand: CliCommand = {
   name: 'bench',
   usage: 'bench [--json FILE] [--queries N] [--cold-rounds N] [--skip-lint] [PATH]',
-  summary: 'Benchmark index, queries and lint against universal-ctags and grep on a real tree (default: linux-source-6.12).',
+  summary:
+    'Benchmark index, queries and lint against universal-ctags and grep on a real tree (default: linux-source-6.12).',
   options: {
     json: { value: true, help: 'Also write the results as JSON to FILE.' },
     queries: { value: true, help: 'Number of sampled names for query latencies (default 300).' },
-    'cold-rounds': { value: true, help: 'Cold-index runs of each tool, alternated ctags, ours, ours, ctags, ... (default 2).' },
+    'cold-rounds': {
+      value: true,
+      help: 'Cold-index runs of each tool, alternated ctags, ours, ours, ctags, ... (default 2).',
+    },
     'skip-lint': { help: 'Leave out the lint-versus-grep comparison.' },
     'skip-ctags': { help: 'Leave out universal-ctags (our figures only).' },
   },
@@ -40,15 +68,28 @@ export const benchCommand: CliCommand = {
     if (args.positionals.length > 1) throw new UsageError('at most one PATH');
     const root = path.resolve(args.positionals[0] ?? DEFAULT_TREE);
     if (!fs.existsSync(path.join(root, 'Makefile'))) {
-      io.err.write(`kernel-mm-lens bench: no kernel tree at ${root}\n  install one with: bash scripts/install-kernel-trees.sh 6.12\n`);
+      io.err.write(
+        `kernel-mm-lens bench: no kernel tree at ${root}\n  install one with: bash scripts/install-kernel-trees.sh 6.12\n`,
+      );
       return 2;
     }
     const sampleSize = Number(stringOption(args, 'queries') ?? 300);
     const say = (line: string) => io.err.write(`${line}\n`);
     const serverJs = path.join(__dirname, 'server.js');
-    if (!fs.existsSync(serverJs)) { io.err.write('kernel-mm-lens bench: run from the bundle (npm run bench)\n'); return 2; }
+    if (!fs.existsSync(serverJs)) {
+      io.err.write('kernel-mm-lens bench: run from the bundle (npm run bench)\n');
+      return 2;
+    }
     const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kmml-bench-'));
-    const results: Record<string, unknown> = { root, machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version } };
+    const results: Record<string, unknown> = {
+      root,
+      machine: {
+        cpus: os.cpus().length,
+        model: os.cpus()[0]?.model,
+        memoryGb: Math.round(os.totalmem() / 2 ** 30),
+        node: process.version,
+      },
+    };
 
     say(`bench: ${root} (${os.cpus().length} cores)`);
     const scan = scanTree(root, { maxFileSize: DEFAULT_SETTINGS.maxFileSize });
@@ -59,7 +100,13 @@ export const benchCommand: CliCommand = {
     // Both tools must find the tree in the page cache: read every file once first (otherwise whichever runs
     // first pays the disk reads, and this VM's memory manager evicts idle pages within minutes).
     const warmStart = performance.now();
-    for (const f of scan.files) { try { fs.readFileSync(path.join(root, f.file)); } catch { /* vanished: both tools skip it */ } }
+    for (const f of scan.files) {
+      try {
+        fs.readFileSync(path.join(root, f.file));
+      } catch {
+        /* vanished: both tools skip it */
+      }
+    }
     say(`bench: page cache warmed (${((performance.now() - warmStart) / 1000).toFixed(1)} s)`);
     // The cold index is compared in alternating order (ctags, ours, ours, ctags, ...) and the ratio is that of
     // the means: a VM whose speed drifts during the run (±25 % within minutes here) weighs on both tools alike.
@@ -69,18 +116,38 @@ export const benchCommand: CliCommand = {
     // Each run starts with no dirty pages left by the one before: ctags writes a 1.2 GB tags file and we a
     // 0.9 GB cache, and their write-back ran during the next run (ours after ctags took 26-27 s where ours
     // after ours took 22.5-23.6 s, in the same three bench runs). Neither tool's time includes its own write-back.
-    const flushDirtyPages = () => { spawnSync('sync', [], { stdio: 'ignore' }); };
+    const flushDirtyPages = () => {
+      spawnSync('sync', [], { stdio: 'ignore' });
+    };
     const runCtags = () => {
       flushDirtyPages();
       say(`bench: universal-ctags -R on the same C files (run ${ctagsRuns.length + 1}/${rounds}) ...`);
-      const timed = timeCommand('ctags', ['--languages=C', '--langmap=C:.c.h', '-f', path.join(cacheDir, 'tags'), '-L', writeList(cacheDir, cFiles.map((f) => f.file))], root);
+      const timed = timeCommand(
+        'ctags',
+        [
+          '--languages=C',
+          '--langmap=C:.c.h',
+          '-f',
+          path.join(cacheDir, 'tags'),
+          '-L',
+          writeList(
+            cacheDir,
+            cFiles.map((f) => f.file),
+          ),
+        ],
+        root,
+      );
       if (timed) ctagsRuns.push(timed);
       return timed !== undefined;
     };
     const runCold = () => {
       flushDirtyPages();
       say(`bench: our cold index, empty cache (run ${coldRuns.length + 1}/${rounds}) ...`);
-      const timed = timeCommand(process.execPath, [serverJs, 'index', '--rebuild', '--json', '--cache-dir', cacheDir, root], root);
+      const timed = timeCommand(
+        process.execPath,
+        [serverJs, 'index', '--rebuild', '--json', '--cache-dir', cacheDir, root],
+        root,
+      );
       if (timed) coldRuns.push(timed);
     };
     let withCtags = !args.options['skip-ctags'];
@@ -120,22 +187,93 @@ export const benchCommand: CliCommand = {
     const rows: Array<[string, string, string, string, string]> = [];
     const ratio = (ours?: number, peer?: number) => (ours !== undefined && peer ? `${(ours / peer).toFixed(2)}x` : '-');
     const verdict = (ok: boolean | undefined) => (ok === undefined ? '-' : ok ? 'met' : 'MISSED');
-    rows.push([`cold full index (s, mean of ${coldRuns.length})`, fmt(cold?.seconds), fmt(ctags?.seconds), ratio(cold?.seconds, ctags?.seconds), `<= 0.5x ctags: ${verdict(cold && ctags ? cold.seconds <= 0.5 * ctags.seconds : undefined)}`]);
-    if (coldRuns.length > 1) rows.push(['  each run, in order (s)', coldRuns.map((run) => fmt(run.seconds, 1)).join(' '), ctagsRuns.map((run) => fmt(run.seconds, 1)).join(' '), '-', 'alternated: ctags, ours, ours, ctags; sync before each']);
-    rows.push(['warm start (s)', fmt(warm?.seconds), '-', '-', `<= 2 s: ${verdict(warm ? warm.seconds <= 2 : undefined)}`]);
-    rows.push(['peak memory, cold (MB RSS)', fmt(cold?.peakRssMb, 0), fmt(ctags?.peakRssMb, 0), ratio(cold?.peakRssMb, ctags?.peakRssMb), `<= 1024 MB: ${verdict(cold?.peakRssMb !== undefined ? cold.peakRssMb <= 1024 : undefined)}`]);
+    rows.push([
+      `cold full index (s, mean of ${coldRuns.length})`,
+      fmt(cold?.seconds),
+      fmt(ctags?.seconds),
+      ratio(cold?.seconds, ctags?.seconds),
+      `<= 0.5x ctags: ${verdict(cold && ctags ? cold.seconds <= 0.5 * ctags.seconds : undefined)}`,
+    ]);
+    if (coldRuns.length > 1)
+      rows.push([
+        '  each run, in order (s)',
+        coldRuns.map((run) => fmt(run.seconds, 1)).join(' '),
+        ctagsRuns.map((run) => fmt(run.seconds, 1)).join(' '),
+        '-',
+        'alternated: ctags, ours, ours, ctags; sync before each',
+      ]);
+    rows.push([
+      'warm start (s)',
+      fmt(warm?.seconds),
+      '-',
+      '-',
+      `<= 2 s: ${verdict(warm ? warm.seconds <= 2 : undefined)}`,
+    ]);
+    rows.push([
+      'peak memory, cold (MB RSS)',
+      fmt(cold?.peakRssMb, 0),
+      fmt(ctags?.peakRssMb, 0),
+      ratio(cold?.peakRssMb, ctags?.peakRssMb),
+      `<= 1024 MB: ${verdict(cold?.peakRssMb !== undefined ? cold.peakRssMb <= 1024 : undefined)}`,
+    ]);
     for (const [name, q] of Object.entries(queries)) {
-      rows.push([`${name} p50 / p99 (ms)`, `${fmt(q.p50, 2)} / ${fmt(q.p99, 2)}`, '-', '-', `p99 <= 50 ms: ${verdict(q.p99 <= 50)}`]);
+      rows.push([
+        `${name} p50 / p99 (ms)`,
+        `${fmt(q.p50, 2)} / ${fmt(q.p99, 2)}`,
+        '-',
+        '-',
+        `p99 <= 50 ms: ${verdict(q.p99 <= 50)}`,
+      ]);
     }
-    rows.push(['re-index mm/memory.c after an edit (ms)', fmt(reindex.lexicalMs, 1), '-', '-', `<= 100 ms: ${verdict(reindex.lexicalMs <= 100)}`]);
-    if (reindex.treeSitterMs !== undefined) rows.push(['  tree-sitter incremental re-parse (ms)', fmt(reindex.treeSitterMs, 1), '-', '-', `full parse ${fmt(reindex.treeSitterFullMs, 1)} ms`]);
-    if (lint) rows.push(['lint whole tree vs grep -rwE (s)', fmt(lint.ours), fmt(lint.grep), ratio(lint.ours, lint.grep), `<= 1.5x grep: ${verdict(lint.ours <= 1.5 * lint.grep)}`]);
+    rows.push([
+      're-index mm/memory.c after an edit (ms)',
+      fmt(reindex.lexicalMs, 1),
+      '-',
+      '-',
+      `<= 100 ms: ${verdict(reindex.lexicalMs <= 100)}`,
+    ]);
+    if (reindex.treeSitterMs !== undefined)
+      rows.push([
+        '  tree-sitter incremental re-parse (ms)',
+        fmt(reindex.treeSitterMs, 1),
+        '-',
+        '-',
+        `full parse ${fmt(reindex.treeSitterFullMs, 1)} ms`,
+      ]);
+    if (lint)
+      rows.push([
+        'lint whole tree vs grep -rwE (s)',
+        fmt(lint.ours),
+        fmt(lint.grep),
+        ratio(lint.ours, lint.grep),
+        `<= 1.5x grep: ${verdict(lint.ours <= 1.5 * lint.grep)}`,
+      ]);
 
-    Object.assign(results, { ctags, cold, ctagsRuns, coldRuns, warm, inProcessWarmSeconds: inProcessWarm, index: index.stats(), queries, reindex, lint, loadavg: os.loadavg() });
+    Object.assign(results, {
+      ctags,
+      cold,
+      ctagsRuns,
+      coldRuns,
+      warm,
+      inProcessWarmSeconds: inProcessWarm,
+      index: index.stats(),
+      queries,
+      reindex,
+      lint,
+      loadavg: os.loadavg(),
+    });
     const widths = [40, 18, 12, 8, 30];
-    const line = (cells: string[]) => cells.map((cell, k) => cell.padEnd(widths[k])).join(' ').trimEnd();
-    io.out.write(`\nKernel MM Lens benchmark on ${root}\n${(results.tree as any).files} files (${(results.tree as any).megabytes} MB), ${index.stats().symbols} symbols, load average ${os.loadavg()[0].toFixed(1)} at the end\n\n`);
-    io.out.write(`${line(['measure', 'kernel-mm-lens', 'peer', 'ratio', 'target'])}\n${line(widths.map((w) => '-'.repeat(w)))}\n`);
+    const line = (cells: string[]) =>
+      cells
+        .map((cell, k) => cell.padEnd(widths[k]))
+        .join(' ')
+        .trimEnd();
+    io.out.write(
+      `\nKernel MM Lens benchmark on ${root}\n${(results.tree as any).files} files (${(results.tree as any).megabytes} MB), ${index.stats().symbols} symbols, load average ${os.loadavg()[0].toFixed(1)} at the end\n\n`,
+    );
+    io.out.write(
+      `${line(['measure', 'kernel-mm-lens', 'peer', 'ratio', 'target'])}\n${line(widths.map((w) => '-'.repeat(w)))}\n`,
+    );
     for (const row of rows) io.out.write(`${line(row)}\n`);
     const jsonFile = stringOption(args, 'json');
     if (jsonFile) fs.writeFileSync(jsonFile, `${JSON.stringify(results, null, 2)}\n`);
@@ -148,10 +286,15 @@ export const benchCommand: CliCommand = {
 function summarizeRuns(runs: Timed[]): Timed | undefined {
   if (runs.length === 0) return undefined;
   const peaks = runs.map((run) => run.peakRssMb).filter((mb): mb is number => mb !== undefined);
-  return { seconds: runs.reduce((sum, run) => sum + run.seconds, 0) / runs.length, peakRssMb: peaks.length > 0 ? Math.max(...peaks) : undefined };
+  return {
+    seconds: runs.reduce((sum, run) => sum + run.seconds, 0) / runs.length,
+    peakRssMb: peaks.length > 0 ? Math.max(...peaks) : undefined,
+  };
 }
 
-function fmt(value: number | undefined, digits = 2): string { return value === undefined ? '-' : value.toFixed(digits); }
+function fmt(value: number | undefined, digits = 2): string {
+  return value === undefined ? '-' : value.toFixed(digits);
+}
 
 function writeList(dir: string, files: string[]): string {
   const list = path.join(dir, 'files.txt');
@@ -164,7 +307,11 @@ function timeCommand(command: string, args: string[], cwd: string): Timed | unde
   const gnuTime = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
   const start = performance.now();
   const run = gnuTime
-    ? spawnSync(gnuTime, ['-f', 'KMML_MAXRSS_KB=%M', command, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+    ? spawnSync(gnuTime, ['-f', 'KMML_MAXRSS_KB=%M', command, ...args], {
+        cwd,
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      })
     : spawnSync(command, args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const seconds = (performance.now() - start) / 1000;
   if (run.error || (run.status !== 0 && /not found|No such file/.test(run.stderr ?? ''))) return undefined;
@@ -189,7 +336,10 @@ function sampleNames(index: TreeIndex, size: number): string[] {
   return [...names];
 }
 
-async function measureQueries(index: TreeIndex, size: number): Promise<Record<string, { p50: number; p99: number; max: number; count: number }>> {
+async function measureQueries(
+  index: TreeIndex,
+  size: number,
+): Promise<Record<string, { p50: number; p99: number; max: number; count: number }>> {
   const names = sampleNames(index, size);
   const timings: Record<string, number[]> = { definition: [], references: [], 'workspace symbol': [] };
   for (const name of names) {
@@ -204,12 +354,20 @@ async function measureQueries(index: TreeIndex, size: number): Promise<Record<st
     timings['workspace symbol'].push(performance.now() - start);
   }
   const out: Record<string, { p50: number; p99: number; max: number; count: number }> = {};
-  for (const [name, values] of Object.entries(timings)) out[name] = { p50: percentile(values, 50), p99: percentile(values, 99), max: Math.max(...values), count: values.length };
+  for (const [name, values] of Object.entries(timings))
+    out[name] = {
+      p50: percentile(values, 50),
+      p99: percentile(values, 99),
+      max: Math.max(...values),
+      count: values.length,
+    };
   return out;
 }
 
 /** Time to bring the index up to date after an edit of mm/memory.c (what the server does on didChange). */
-async function measureReindex(index: TreeIndex): Promise<{ lexicalMs: number; treeSitterMs?: number; treeSitterFullMs?: number }> {
+async function measureReindex(
+  index: TreeIndex,
+): Promise<{ lexicalMs: number; treeSitterMs?: number; treeSitterFullMs?: number }> {
   const file = 'mm/memory.c';
   const original = index.textOf(file);
   if (original === undefined) return { lexicalMs: NaN };
@@ -230,7 +388,14 @@ async function measureReindex(index: TreeIndex): Promise<{ lexicalMs: number; tr
   const edited = original.slice(0, at) + insertion + original.slice(at);
   const lines = original.slice(0, at).split('\n');
   const point = { row: lines.length - 1, column: 0 };
-  tree.edit({ startIndex: at, oldEndIndex: at, newEndIndex: at + insertion.length, startPosition: point, oldEndPosition: point, newEndPosition: { row: point.row + 1, column: 0 } });
+  tree.edit({
+    startIndex: at,
+    oldEndIndex: at,
+    newEndIndex: at + insertion.length,
+    startPosition: point,
+    oldEndPosition: point,
+    newEndPosition: { row: point.row + 1, column: 0 },
+  });
   const incrementalStart = performance.now();
   const next = parser.parse(edited, tree)!;
   const treeSitterMs = performance.now() - incrementalStart;

@@ -11,8 +11,13 @@ export const catalogCommand: CliCommand = {
   usage: 'catalog [--json] [--topic TOPIC]',
   summary: 'Print the catalog of tracked kernel symbols (status, replacement, threads, sources).',
   options: {
-    json: { help: 'print a JSON array: name, kind, topics, summary, introduced, removed, replacement, threads, sources' },
-    topic: { value: true, help: 'only entries of this topic (device-exclusive, folio-walk, devmap, pfn-t, fs-dax, ...)' },
+    json: {
+      help: 'print a JSON array: name, kind, topics, summary, introduced, removed, replacement, threads, sources',
+    },
+    topic: {
+      value: true,
+      help: 'only entries of this topic (device-exclusive, folio-walk, devmap, pfn-t, fs-dax, ...)',
+    },
   },
   async run(argv, io) {
     const args = parseArgs(argv, this.options);
@@ -27,8 +32,15 @@ export const catalogCommand: CliCommand = {
       for (const entry of entries) {
         const bound = (event?: { bound?: string }) => (event?.bound === 'at-or-before' ? '<=' : '');
         const { introduced, removed } = entry.status;
-        const status = [introduced && `+${bound(introduced)}${introduced.release}`, removed && `-${bound(removed)}${removed.release}`].filter(Boolean).join(' ');
-        io.out.write(`${displayName(entry).padEnd(40)} ${entry.kind.padEnd(14)} ${status.padEnd(12)} ${entry.summary}\n`);
+        const status = [
+          introduced && `+${bound(introduced)}${introduced.release}`,
+          removed && `-${bound(removed)}${removed.release}`,
+        ]
+          .filter(Boolean)
+          .join(' ');
+        io.out.write(
+          `${displayName(entry).padEnd(40)} ${entry.kind.padEnd(14)} ${status.padEnd(12)} ${entry.summary}\n`,
+        );
       }
       io.out.write(`${entries.length} entries\n`);
     }
@@ -55,7 +67,14 @@ export function catalogJson(entry: CatalogEntry) {
     removedBound: entry.status.removed?.bound ?? (entry.status.removed ? 'exact' : null),
     changed: (entry.status.changed ?? []).map((c) => ({ release: c.release, what: c.what ?? null })),
     replacement: entry.replacement ? { symbols: entry.replacement.symbols ?? [], text: entry.replacement.text } : null,
-    threads: (entry.threads ?? []).map((t) => ({ messageId: t.messageId, subject: t.subject, author: t.author, date: t.date, point: t.point, url: `https://lore.kernel.org/all/${t.messageId}/` })),
+    threads: (entry.threads ?? []).map((t) => ({
+      messageId: t.messageId,
+      subject: t.subject,
+      author: t.author,
+      date: t.date,
+      point: t.point,
+      url: `https://lore.kernel.org/all/${t.messageId}/`,
+    })),
     diagrams: entry.diagrams ?? [],
     sources: entry.sources,
   };

@@ -5,7 +5,10 @@ import type { CliCommand } from './command';
  * the language server, mail parsing, diagrams and lint pull in libraries the `index` command does not need,
  * and loading all of them cost a quarter of a second of every start.
  */
-export interface CommandEntry { name: string; load(): CliCommand }
+export interface CommandEntry {
+  name: string;
+  load(): CliCommand;
+}
 
 export const commands: CommandEntry[] = [
   { name: 'lsp', load: () => require('./lspCommand').lspCommand },

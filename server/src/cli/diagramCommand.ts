@@ -16,19 +16,26 @@ const options = {
   list: { help: 'List the diagrams and their variants.' },
   variant: { value: true, help: 'Variant id (default: the one matching --tree / --kernel-version, else the newest).' },
   format: { value: true, help: 'svg (standalone file) or mermaid (flowchart TD text). Default: svg.' },
-  'kernel-version': { value: true, help: 'Kernel version to pick the variant for, e.g. 6.12 (overrides the tree\'s Makefile).' },
+  'kernel-version': {
+    value: true,
+    help: "Kernel version to pick the variant for, e.g. 6.12 (overrides the tree's Makefile).",
+  },
   tree: { value: true, help: 'Kernel tree whose version and code choose the variant.' },
   output: { value: true, help: 'Write to this file instead of standard output (also -o FILE).' },
 };
 
 export const diagramCommand: CliCommand = {
   name: 'diagram',
-  usage: 'diagram --list | diagram NAME [--variant V] [--format svg|mermaid] [--kernel-version X.Y] [--tree PATH] [-o FILE]',
+  usage:
+    'diagram --list | diagram NAME [--variant V] [--format svg|mermaid] [--kernel-version X.Y] [--tree PATH] [-o FILE]',
   summary: 'Render a lifecycle diagram (device-exclusive, folio_walk, ZONE_DEVICE refcount, ...) as SVG or Mermaid.',
   options,
   async run(argv, io) {
     // `-o FILE` is the conventional short form; the shared parser only knows long options.
-    const args = parseArgs(argv.map((arg) => (arg === '-o' ? '--output' : arg)), options);
+    const args = parseArgs(
+      argv.map((arg) => (arg === '-o' ? '--output' : arg)),
+      options,
+    );
     const { diagrams, problems } = loadDiagrams();
     for (const problem of problems) io.err.write(`kernel-mm-lens diagram: skipped invalid data: ${problem}\n`);
 
@@ -42,14 +49,20 @@ export const diagramCommand: CliCommand = {
     }
     if (args.positionals.length !== 1) throw new UsageError('give exactly one diagram NAME (see --list)');
     const format = stringOption(args, 'format') ?? 'svg';
-    if (format !== 'svg' && format !== 'mermaid') throw new UsageError(`--format must be svg or mermaid, not "${format}"`);
+    if (format !== 'svg' && format !== 'mermaid')
+      throw new UsageError(`--format must be svg or mermaid, not "${format}"`);
 
     const versionText = stringOption(args, 'kernel-version');
-    if (versionText !== undefined && !parseKernelVersion(versionText)) throw new UsageError(`--kernel-version: "${versionText}" is not a version like 6.12`);
+    if (versionText !== undefined && !parseKernelVersion(versionText))
+      throw new UsageError(`--kernel-version: "${versionText}" is not a version like 6.12`);
     const tree = stringOption(args, 'tree');
     if (tree !== undefined) {
       let isDirectory = false;
-      try { isDirectory = fs.statSync(tree).isDirectory(); } catch { /* reported below */ }
+      try {
+        isDirectory = fs.statSync(tree).isDirectory();
+      } catch {
+        /* reported below */
+      }
       if (!isDirectory) {
         io.err.write(`kernel-mm-lens diagram: --tree ${tree}: not a directory\n`);
         return 2;
@@ -59,10 +72,14 @@ export const diagramCommand: CliCommand = {
 
     let result;
     try {
-      result = buildDiagram(diagrams, { id: args.positionals[0], variant: stringOption(args, 'variant') }, {
-        kernelVersion,
-        evidence: tree ? new FileHintEvidence(path.resolve(tree)) : undefined,
-      });
+      result = buildDiagram(
+        diagrams,
+        { id: args.positionals[0], variant: stringOption(args, 'variant') },
+        {
+          kernelVersion,
+          evidence: tree ? new FileHintEvidence(path.resolve(tree)) : undefined,
+        },
+      );
     } catch (error) {
       if (error instanceof DiagramLookupError) {
         io.err.write(`kernel-mm-lens diagram: ${error.message}\n`);

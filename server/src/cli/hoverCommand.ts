@@ -19,7 +19,7 @@ export const hoverCommand: CliCommand = {
   usage: 'hover FILE:LINE:COL [--kernel-version X.Y] [--cache-dir DIR] [--no-index]',
   summary: 'Print the hover Markdown for a position (catalog explanation, version status, threads).',
   options: {
-    'kernel-version': { value: true, help: 'assume this kernel version instead of the tree Makefile\'s (e.g. 6.12)' },
+    'kernel-version': { value: true, help: "assume this kernel version instead of the tree Makefile's (e.g. 6.12)" },
     'cache-dir': { value: true, help: 'index cache folder (default $XDG_CACHE_HOME/kernel-mm-lens)' },
     'no-index': { help: 'do not build or load the index: curated catalog text only, no signature or kernel-doc' },
     root: { value: true, help: 'kernel tree root (default: found upwards from FILE)' },
@@ -34,7 +34,8 @@ export const hoverCommand: CliCommand = {
     const character = Number(position[3]) - 1;
     if (line < 0 || character < 0) throw new UsageError('LINE and COL are 1-based');
     const override = stringOption(args, 'kernel-version');
-    if (override !== undefined && !parseKernelVersion(override)) throw new UsageError(`--kernel-version: not a version: ${override}`);
+    if (override !== undefined && !parseKernelVersion(override))
+      throw new UsageError(`--kernel-version: not a version: ${override}`);
 
     let text: string;
     try {
@@ -46,17 +47,31 @@ export const hoverCommand: CliCommand = {
       io.err.write(`kernel-mm-lens hover: cannot read ${file}: ${(err as Error).message}\n`);
       return 2;
     }
-    const root = stringOption(args, 'root') ? path.resolve(stringOption(args, 'root')!) : findTreeRoot(path.dirname(file));
+    const root = stringOption(args, 'root')
+      ? path.resolve(stringOption(args, 'root')!)
+      : findTreeRoot(path.dirname(file));
     const version = detectKernelVersion(root, override);
     const catalog = getCatalog();
     for (const problem of catalog.problems) io.err.write(`catalog: ${problem.file}: ${problem.message}\n`);
 
     let index: KernelIndex | undefined;
-    if (root && !args.options['no-index']) index = await loadIndex(root, stringOption(args, 'cache-dir'), (m) => io.err.write(`${m}\n`));
+    if (root && !args.options['no-index'])
+      index = await loadIndex(root, stringOption(args, 'cache-dir'), (m) => io.err.write(`${m}\n`));
 
-    const result = hoverAt({ text, fileName: path.basename(file), line, character, index, version, catalog, commandLinks: false });
+    const result = hoverAt({
+      text,
+      fileName: path.basename(file),
+      line,
+      character,
+      index,
+      version,
+      catalog,
+      commandLinks: false,
+    });
     if (!result) {
-      io.err.write(`Nothing to show at ${position[1]}:${position[2]}:${position[3]}${index ? '' : root ? '' : ' (no kernel tree found above the file; no index)'}.\n`);
+      io.err.write(
+        `Nothing to show at ${position[1]}:${position[2]}:${position[3]}${index ? '' : root ? '' : ' (no kernel tree found above the file; no index)'}.\n`,
+      );
       return 1;
     }
     io.out.write(`${result.markdown}\n`);
@@ -81,10 +96,19 @@ export function findTreeRoot(start: string): string | undefined {
   return undefined;
 }
 
-async function loadIndex(root: string, cacheDir: string | undefined, log: (message: string) => void): Promise<KernelIndex | undefined> {
+async function loadIndex(
+  root: string,
+  cacheDir: string | undefined,
+  log: (message: string) => void,
+): Promise<KernelIndex | undefined> {
   try {
     const { buildIndex } = await import('../indexing/indexBuilder');
-    const result = await buildIndex({ root, cacheDir: cacheDir ?? defaultCacheDir(), maxFileSize: DEFAULT_SETTINGS.maxFileSize, preferredArch: DEFAULT_SETTINGS.preferredArch });
+    const result = await buildIndex({
+      root,
+      cacheDir: cacheDir ?? defaultCacheDir(),
+      maxFileSize: DEFAULT_SETTINGS.maxFileSize,
+      preferredArch: DEFAULT_SETTINGS.preferredArch,
+    });
     return result.index;
   } catch (err) {
     log(`kernel-mm-lens hover: index unavailable (${(err as Error).message}); showing catalog text only`);

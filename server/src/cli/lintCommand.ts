@@ -23,22 +23,39 @@ export const lintCommand: CliCommand = {
   summary: 'Report uses of removed mm APIs (devmap, pfn_t, old device-exclusive API, follow_page) for CI.',
   options: {
     format: { value: true, help: 'text (gcc-style, default), json (array of findings) or sarif (SARIF 2.1.0).' },
-    'kernel-version': { value: true, help: 'Version the code is meant for (default: the tree\'s top-level Makefile).' },
-    'fail-on': { value: true, help: 'Exit 1 when a finding is at or above: error (default), warning, information, hint.' },
-    exclude: { value: true, repeat: true, help: 'Glob relative to the tree root to skip (drivers/staging/**, *.mod.c).' },
-    severity: { value: true, repeat: true, help: 'Override a severity: RULE=LEVEL, RULE a code (removed-api, removed-api-definition) or rule id; LEVEL error|warning|information|hint|off.' },
+    'kernel-version': { value: true, help: "Version the code is meant for (default: the tree's top-level Makefile)." },
+    'fail-on': {
+      value: true,
+      help: 'Exit 1 when a finding is at or above: error (default), warning, information, hint.',
+    },
+    exclude: {
+      value: true,
+      repeat: true,
+      help: 'Glob relative to the tree root to skip (drivers/staging/**, *.mod.c).',
+    },
+    severity: {
+      value: true,
+      repeat: true,
+      help: 'Override a severity: RULE=LEVEL, RULE a code (removed-api, removed-api-definition) or rule id; LEVEL error|warning|information|hint|off.',
+    },
     'max-file-size': { value: true, help: `Skip larger files (bytes; default ${DEFAULT_MAX_FILE_SIZE}).` },
-    jobs: { value: true, help: 'Worker threads for the prefilter (default: one per core, none for small runs; 0 = none).' },
+    jobs: {
+      value: true,
+      help: 'Worker threads for the prefilter (default: one per core, none for small runs; 0 = none).',
+    },
     quiet: { help: 'Do not report skipped files on stderr.' },
   },
   async run(argv, io) {
     const args = parseArgs(argv, this.options);
     const format = (stringOption(args, 'format') ?? 'text') as OutputFormat;
-    if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
+    if (!['text', 'json', 'sarif'].includes(format))
+      throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
     const failOn = stringOption(args, 'fail-on') ?? 'error';
-    if (!isLintSeverity(failOn)) throw new UsageError(`--fail-on must be error, warning, information or hint, not "${failOn}"`);
+    if (!isLintSeverity(failOn))
+      throw new UsageError(`--fail-on must be error, warning, information or hint, not "${failOn}"`);
     const versionText = stringOption(args, 'kernel-version');
-    if (versionText !== undefined && !parseKernelVersion(versionText)) throw new UsageError(`--kernel-version must look like 6.12, not "${versionText}"`);
+    if (versionText !== undefined && !parseKernelVersion(versionText))
+      throw new UsageError(`--kernel-version must look like 6.12, not "${versionText}"`);
     const overrides: Record<string, string> = {};
     for (const item of listOption(args, 'severity')) {
       const match = /^([\w-]+)=(error|warning|information|hint|off)$/.exec(item);
@@ -47,7 +64,8 @@ export const lintCommand: CliCommand = {
     }
     const maxFileSize = numberOption(stringOption(args, 'max-file-size'), '--max-file-size') ?? DEFAULT_MAX_FILE_SIZE;
     const jobs = numberOption(stringOption(args, 'jobs'), '--jobs');
-    if (args.positionals.length === 0) throw new UsageError('give at least one PATH (a kernel tree, a directory or files)');
+    if (args.positionals.length === 0)
+      throw new UsageError('give at least one PATH (a kernel tree, a directory or files)');
     for (const input of args.positionals) {
       if (!fs.existsSync(input)) throw new UsageError(`${input}: no such file or directory`);
     }
@@ -61,20 +79,36 @@ export const lintCommand: CliCommand = {
     const version = detectKernelVersion(root, versionText);
     const quiet = args.options.quiet === true;
     const result = await lintPaths(args.positionals, {
-      root, rules, version, overrides, exclude: listOption(args, 'exclude'), maxFileSize, workers: jobs,
-      onSkip: (file, reason) => { if (!quiet) io.err.write(`kernel-mm-lens lint: skipped ${path.relative(process.cwd(), file) || file}: ${reason}\n`); },
+      root,
+      rules,
+      version,
+      overrides,
+      exclude: listOption(args, 'exclude'),
+      maxFileSize,
+      workers: jobs,
+      onSkip: (file, reason) => {
+        if (!quiet)
+          io.err.write(`kernel-mm-lens lint: skipped ${path.relative(process.cwd(), file) || file}: ${reason}\n`);
+      },
     });
 
     if (format === 'json') io.out.write(formatJson(result.files));
-    else if (format === 'sarif') io.out.write(formatSarif(result.files, { toolVersion: toolVersion(), rootUri: `${pathToFileURL(root).toString()}/` }));
+    else if (format === 'sarif')
+      io.out.write(
+        formatSarif(result.files, { toolVersion: toolVersion(), rootUri: `${pathToFileURL(root).toString()}/` }),
+      );
     else io.out.write(formatText(result.files));
 
     const all = result.files.flatMap((file) => file.findings);
     if (format === 'text' && !quiet) {
       const counts = (['error', 'warning', 'information', 'hint'] as LintSeverity[])
         .map((level) => [level, all.filter((finding) => finding.severity === level).length] as const)
-        .filter(([, n]) => n > 0).map(([level, n]) => `${n} ${level}`).join(', ');
-      io.err.write(`kernel-mm-lens lint: ${result.scanned} files checked against ${version ? formatKernelVersion(version) : 'an unknown kernel version'}: ${counts || 'no findings'}\n`);
+        .filter(([, n]) => n > 0)
+        .map(([level, n]) => `${n} ${level}`)
+        .join(', ');
+      io.err.write(
+        `kernel-mm-lens lint: ${result.scanned} files checked against ${version ? formatKernelVersion(version) : 'an unknown kernel version'}: ${counts || 'no findings'}\n`,
+      );
     }
     return all.some((finding) => atLeast(finding.severity, failOn)) ? 1 : 0;
   },

@@ -16,7 +16,9 @@ export const lspCommand: CliCommand = {
     const args = parseArgs(argv, this.options);
     if (args.options['node-ipc']) throw new UsageError('only --stdio is supported');
     const { startLanguageServer } = await import('../lsp/server');
-    startLanguageServer({ cacheDir: typeof args.options['cache-dir'] === 'string' ? args.options['cache-dir'] : undefined });
+    startLanguageServer({
+      cacheDir: typeof args.options['cache-dir'] === 'string' ? args.options['cache-dir'] : undefined,
+    });
     // The connection keeps the process alive; resolve only when it ends.
     return new Promise<number>(() => undefined);
   },

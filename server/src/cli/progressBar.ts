@@ -13,7 +13,9 @@ export class ProgressBar {
       const width = 30;
       const filled = Math.round((p / 100) * width);
       const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(p).padStart(3)}% ${message}`;
-      this.stream.write(`\r${line.slice(0, (this.stream.columns ?? 100) - 1).padEnd((this.stream.columns ?? 100) - 1)}`);
+      this.stream.write(
+        `\r${line.slice(0, (this.stream.columns ?? 100) - 1).padEnd((this.stream.columns ?? 100) - 1)}`,
+      );
     } else if (p >= this.lastPlain + 25 || (p === 100 && this.lastPlain !== 100)) {
       this.lastPlain = p - (p % 25);
       this.stream.write(`${String(p).padStart(3)}% ${message}\n`);

@@ -48,12 +48,19 @@ export class IndexEvidence implements CodeEvidence {
   constructor(private readonly index: KernelIndex) {}
 
   functionSource(name: string): FunctionSource | undefined {
-    const definition = this.index.findDefinitions(name).find((candidate) => candidate.kind === 'function' && !candidate.isDeclaration);
+    const definition = this.index
+      .findDefinitions(name)
+      .find((candidate) => candidate.kind === 'function' && !candidate.isDeclaration);
     if (!definition) return undefined;
     const text = readSourceFile(this.index.absolutePath(definition.file));
     if (text === undefined) return undefined;
     const { start, end } = definition.range;
-    return { file: definition.file, text: sliceLines(text, start.line, end.line), startLine: start.line, endLine: end.line };
+    return {
+      file: definition.file,
+      text: sliceLines(text, start.line, end.line),
+      startLine: start.line,
+      endLine: end.line,
+    };
   }
 
   symbolExists(name: string): boolean {
@@ -100,15 +107,27 @@ export class FileHintEvidence implements CodeEvidence {
 }
 
 function isPunct(tokens: TokenStream, i: number, char: string): boolean {
-  return tokens.kind[i] === TokenKind.Punct && tokens.end[i] - tokens.start[i] === char.length && tokens.text.startsWith(char, tokens.start[i]);
+  return (
+    tokens.kind[i] === TokenKind.Punct &&
+    tokens.end[i] - tokens.start[i] === char.length &&
+    tokens.text.startsWith(char, tokens.start[i])
+  );
 }
 
 function isIdentifier(tokens: TokenStream, i: number, name: string): boolean {
-  return tokens.kind[i] === TokenKind.Identifier && tokens.end[i] - tokens.start[i] === name.length && tokens.text.startsWith(name, tokens.start[i]);
+  return (
+    tokens.kind[i] === TokenKind.Identifier &&
+    tokens.end[i] - tokens.start[i] === name.length &&
+    tokens.text.startsWith(name, tokens.start[i])
+  );
 }
 
 /** Index of the first identifier token `name` in live code (optionally also in directives), or -1. */
-export function firstIdentifier(tokens: TokenStream, name: string, options: { includePreprocessor?: boolean; from?: number } = {}): number {
+export function firstIdentifier(
+  tokens: TokenStream,
+  name: string,
+  options: { includePreprocessor?: boolean; from?: number } = {},
+): number {
   for (let i = options.from ?? 0; i < tokens.count; i++) {
     if (tokens.flags[i] & FLAG_DEAD) continue;
     if (!options.includePreprocessor && tokens.flags[i] & FLAG_PREPROCESSOR) continue;
@@ -129,18 +148,32 @@ function matching(tokens: TokenStream, open: number, opener: string, closer: str
 }
 
 /** Finds `name(...) { ... }` at file scope: the name token and the closing brace of the body. */
-export function findFunctionDefinition(tokens: TokenStream, name: string): { nameToken: number; closeBrace: number } | undefined {
+export function findFunctionDefinition(
+  tokens: TokenStream,
+  name: string,
+): { nameToken: number; closeBrace: number } | undefined {
   let depth = 0;
   for (let i = 0; i < tokens.count; i++) {
     if (tokens.flags[i] & (FLAG_PREPROCESSOR | FLAG_DEAD)) continue;
-    if (isPunct(tokens, i, '{')) { depth++; continue; }
-    if (isPunct(tokens, i, '}')) { depth = Math.max(0, depth - 1); continue; }
+    if (isPunct(tokens, i, '{')) {
+      depth++;
+      continue;
+    }
+    if (isPunct(tokens, i, '}')) {
+      depth = Math.max(0, depth - 1);
+      continue;
+    }
     if (depth !== 0 || !isIdentifier(tokens, i, name) || !isPunct(tokens, i + 1, '(')) continue;
     const closeParen = matching(tokens, i + 1, '(', ')');
     if (closeParen < 0) return undefined;
     // After the parameter list: a body, or `;` for a prototype (then keep looking).
     let j = closeParen + 1;
-    while (j < tokens.count && (tokens.flags[j] & (FLAG_PREPROCESSOR | FLAG_DEAD) || !(isPunct(tokens, j, '{') || isPunct(tokens, j, ';') || isPunct(tokens, j, ',')))) j++;
+    while (
+      j < tokens.count &&
+      (tokens.flags[j] & (FLAG_PREPROCESSOR | FLAG_DEAD) ||
+        !(isPunct(tokens, j, '{') || isPunct(tokens, j, ';') || isPunct(tokens, j, ',')))
+    )
+      j++;
     if (j < tokens.count && isPunct(tokens, j, '{')) {
       const closeBrace = matching(tokens, j, '{', '}');
       if (closeBrace >= 0) return { nameToken: i, closeBrace };
@@ -166,7 +199,10 @@ export function callSiteLine(source: FunctionSource, callee: string): number | u
 }
 
 /** Tree line of the first use of identifier `name` in the function (a call, a macro, an enum value), or undefined. */
-export function identifierLine(source: FunctionSource, name: string): { line: number; character: number; length: number } | undefined {
+export function identifierLine(
+  source: FunctionSource,
+  name: string,
+): { line: number; character: number; length: number } | undefined {
   const tokens = tokenize(source.text);
   const i = firstIdentifier(tokens, name);
   if (i < 0) return undefined;

@@ -1,4 +1,10 @@
-import type { DiagramListItem, DiagramParams, DiagramResult, DiagramSourceInfo, DiagramStepInfo } from '../../../protocol';
+import type {
+  DiagramListItem,
+  DiagramParams,
+  DiagramResult,
+  DiagramSourceInfo,
+  DiagramStepInfo,
+} from '../../../protocol';
 import type { KernelVersion } from '../knowledge/kernelVersion';
 import type { CodeEvidence } from './codeEvidence';
 import { layoutVariant } from './layout';
@@ -48,8 +54,11 @@ function mentions(diagram: Diagram, symbol: string): boolean {
 export function findDiagram(diagrams: Diagram[], params: DiagramParams): { diagram: Diagram; alternatives: string[] } {
   if (params.id) {
     const diagram = diagrams.find((candidate) => candidate.id === params.id);
-    if (!diagram) throw new DiagramLookupError(`no diagram '${params.id}'; known: ${diagrams.map((d) => d.id).join(', ')}`);
-    const alternatives = params.symbol ? diagrams.filter((d) => d !== diagram && mentions(d, params.symbol!)).map((d) => d.id) : [];
+    if (!diagram)
+      throw new DiagramLookupError(`no diagram '${params.id}'; known: ${diagrams.map((d) => d.id).join(', ')}`);
+    const alternatives = params.symbol
+      ? diagrams.filter((d) => d !== diagram && mentions(d, params.symbol!)).map((d) => d.id)
+      : [];
     return { diagram, alternatives };
   }
   if (params.symbol) {
@@ -63,24 +72,38 @@ export function findDiagram(diagrams: Diagram[], params: DiagramParams): { diagr
 export function buildDiagram(diagrams: Diagram[], params: DiagramParams, options: BuildOptions = {}): DiagramResult {
   const { diagram, alternatives } = findDiagram(diagrams, params);
   if (params.variant && !diagram.variants.some((variant) => variant.id === params.variant)) {
-    throw new DiagramLookupError(`diagram '${diagram.id}' has no variant '${params.variant}'; variants: ${diagram.variants.map((v) => v.id).join(', ')}`);
+    throw new DiagramLookupError(
+      `diagram '${diagram.id}' has no variant '${params.variant}'; variants: ${diagram.variants.map((v) => v.id).join(', ')}`,
+    );
   }
-  let choice = selectVariant(diagram, { kernelVersion: options.kernelVersion, evidence: options.evidence, requested: params.variant });
+  let choice = selectVariant(diagram, {
+    kernelVersion: options.kernelVersion,
+    evidence: options.evidence,
+    requested: params.variant,
+  });
   let reason = choice.reason;
   const symbol = params.symbol;
   if (symbol && !params.variant && stepsShowing(choice.variant.steps, symbol).length === 0) {
     // The user came from a symbol only an older/newer variant shows: show that one, it is what they are reading.
     const showing = choice.outcomes
-      .filter((outcome) => stepsShowing(diagram.variants.find((v) => v.id === outcome.variant)!.steps, symbol).length > 0)
+      .filter(
+        (outcome) => stepsShowing(diagram.variants.find((v) => v.id === outcome.variant)!.steps, symbol).length > 0,
+      )
       .sort((a, b) => b.score - a.score)[0];
     if (showing) {
-      choice = selectVariant(diagram, { kernelVersion: options.kernelVersion, evidence: options.evidence, requested: showing.variant });
+      choice = selectVariant(diagram, {
+        kernelVersion: options.kernelVersion,
+        evidence: options.evidence,
+        requested: showing.variant,
+      });
       reason = `the only variant with a step for ${symbol} (the tree matched: ${reason})`;
     }
   }
   const variant = choice.variant;
   const requestedStep = params.step ? variant.steps.find((step) => step.id === params.step) : undefined;
-  const highlight = new Set(requestedStep ? [requestedStep.id] : symbol ? stepsShowing(variant.steps, symbol).map((step) => step.id) : []);
+  const highlight = new Set(
+    requestedStep ? [requestedStep.id] : symbol ? stepsShowing(variant.steps, symbol).map((step) => step.id) : [],
+  );
   const layout = layoutVariant(variant, highlight);
   const title = `${diagram.title}: ${variant.label}`;
   const steps: DiagramStepInfo[] = variant.steps.map((step) => ({

@@ -19,13 +19,28 @@ export function escapeXml(text: string): string {
 }
 
 const MERMAID_ENTITIES: Record<string, string> = {
-  '"': '#quot;', '#': '#35;', '<': '#lt;', '>': '#gt;', '&': '#amp;', '|': '#124;',
-  '[': '#91;', ']': '#93;', '{': '#123;', '}': '#125;', '(': '#40;', ')': '#41;', '`': '#96;', ';': '#59;',
+  '"': '#quot;',
+  '#': '#35;',
+  '<': '#lt;',
+  '>': '#gt;',
+  '&': '#amp;',
+  '|': '#124;',
+  '[': '#91;',
+  ']': '#93;',
+  '{': '#123;',
+  '}': '#125;',
+  '(': '#40;',
+  ')': '#41;',
+  '`': '#96;',
+  ';': '#59;',
 };
 
 /** Text inside a quoted Mermaid label: every character Mermaid could read as syntax becomes an entity code. */
 export function escapeMermaid(text: string): string {
-  return text.replace(XML_INVALID, ' ').replace(/[\r\n\t]+/g, ' ').replace(/["#<>&|[\]{}()`;]/g, (char) => MERMAID_ENTITIES[char]);
+  return text
+    .replace(XML_INVALID, ' ')
+    .replace(/[\r\n\t]+/g, ' ')
+    .replace(/["#<>&|[\]{}()`;]/g, (char) => MERMAID_ENTITIES[char]);
 }
 
 /** A Mermaid node id from a step id: letters, digits and `_` only, with a prefix so it never clashes with keywords (`end`). */

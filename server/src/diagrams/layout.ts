@@ -8,7 +8,10 @@ import type { DiagramStep, DiagramVariant } from './types';
  */
 export type LineRole = 'label' | 'function' | 'meta';
 
-export interface LayoutLine { text: string; role: LineRole }
+export interface LayoutLine {
+  text: string;
+  role: LineRole;
+}
 
 export interface LayoutNode {
   id: string;
@@ -67,7 +70,8 @@ export function nodeLines(step: DiagramStep): LayoutLine[] {
   const lines: LayoutLine[] = wrapText(step.label, WRAP_COLUMNS).map((text) => ({ text, role: 'label' as const }));
   if (step.function) lines.push({ text: `${step.function}()`, role: 'function' });
   if (step.locks && step.locks.length > 0) {
-    for (const text of wrapText(`locks: ${step.locks.join(', ')}`, WRAP_COLUMNS + 6)) lines.push({ text, role: 'meta' });
+    for (const text of wrapText(`locks: ${step.locks.join(', ')}`, WRAP_COLUMNS + 6))
+      lines.push({ text, role: 'meta' });
   }
   if (step.notifier) lines.push({ text: `notifier: ${step.notifier}`, role: 'meta' });
   return lines;
@@ -95,9 +99,12 @@ export function layoutVariant(variant: DiagramVariant, highlight?: ReadonlySet<s
   }
   variant.transitions.forEach((transition, index) => {
     const label = transition.label;
-    graph.setEdge(transition.from, transition.to, label
-      ? { label, width: Math.ceil(label.length * EDGE_LABEL_CHAR_WIDTH) + 8, height: 14, labelpos: 'c' }
-      : {}, `t${index}`);
+    graph.setEdge(
+      transition.from,
+      transition.to,
+      label ? { label, width: Math.ceil(label.length * EDGE_LABEL_CHAR_WIDTH) + 8, height: 14, labelpos: 'c' } : {},
+      `t${index}`,
+    );
   });
 
   dagreLayout(graph);
@@ -118,7 +125,11 @@ export function layoutVariant(variant: DiagramVariant, highlight?: ReadonlySet<s
     };
   });
   const edges: LayoutEdge[] = variant.transitions.map((transition, index) => {
-    const placed = graph.edge(transition.from, transition.to, `t${index}`) as { points?: Array<{ x: number; y: number }>; x?: number; y?: number };
+    const placed = graph.edge(transition.from, transition.to, `t${index}`) as {
+      points?: Array<{ x: number; y: number }>;
+      x?: number;
+      y?: number;
+    };
     return {
       from: transition.from,
       to: transition.to,

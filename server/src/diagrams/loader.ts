@@ -20,7 +20,10 @@ export function loadDiagrams(dir = path.join(dataDir(), 'diagrams')): DiagramLoa
   const problems: string[] = [];
   let names: string[];
   try {
-    names = fs.readdirSync(dir).filter((name) => name.endsWith('.yaml') || name.endsWith('.yml')).sort();
+    names = fs
+      .readdirSync(dir)
+      .filter((name) => name.endsWith('.yaml') || name.endsWith('.yml'))
+      .sort();
   } catch (error) {
     return { diagrams, problems: [`${dir}: cannot list diagrams (${(error as Error).message})`] };
   }
@@ -47,7 +50,8 @@ export function loadDiagramFile(file: string): { diagram: Diagram } | { problems
   try {
     const stat = fs.statSync(file);
     if (!stat.isFile()) return { problems: ['not a regular file'] };
-    if (stat.size > MAX_FILE_BYTES) return { problems: [`file is ${stat.size} bytes, more than the ${MAX_FILE_BYTES} allowed`] };
+    if (stat.size > MAX_FILE_BYTES)
+      return { problems: [`file is ${stat.size} bytes, more than the ${MAX_FILE_BYTES} allowed`] };
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
     return { problems: [`cannot read (${(error as Error).message})`] };

@@ -6,7 +6,10 @@ import type { DiagramVariant } from './types';
  * Mermaid `flowchart TD` text of a variant, for docs and cover letters that render Mermaid (GitHub, GitLab).
  * States are stadium-shaped, steps are boxes naming their function; highlighted steps get a class.
  */
-export function renderMermaid(variant: DiagramVariant, options: { title: string; highlight?: ReadonlySet<string> }): string {
+export function renderMermaid(
+  variant: DiagramVariant,
+  options: { title: string; highlight?: ReadonlySet<string> },
+): string {
   const lines = [`%% ${options.title.replace(/[\r\n]+/g, ' ')} (${variant.id})`, 'flowchart TD'];
   for (const step of variant.steps) {
     const label = wrapText(step.label, 40).map(escapeMermaid);

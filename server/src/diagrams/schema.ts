@@ -26,18 +26,42 @@ const source = {
 const rule = {
   oneOf: [
     {
-      type: 'object', additionalProperties: false, required: ['kernel'],
+      type: 'object',
+      additionalProperties: false,
+      required: ['kernel'],
       properties: {
         kernel: {
-          type: 'object', additionalProperties: false, minProperties: 1,
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
           properties: { min: version, below: version },
         },
       },
     },
-    { type: 'object', additionalProperties: false, required: ['function', 'calls'], properties: { function: identifier, calls: identifier, file: treePath } },
-    { type: 'object', additionalProperties: false, required: ['function', 'doesNotCall'], properties: { function: identifier, doesNotCall: identifier, file: treePath } },
-    { type: 'object', additionalProperties: false, required: ['symbolExists'], properties: { symbolExists: identifier, file: treePath } },
-    { type: 'object', additionalProperties: false, required: ['symbolMissing'], properties: { symbolMissing: identifier, file: treePath } },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['function', 'calls'],
+      properties: { function: identifier, calls: identifier, file: treePath },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['function', 'doesNotCall'],
+      properties: { function: identifier, doesNotCall: identifier, file: treePath },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['symbolExists'],
+      properties: { symbolExists: identifier, file: treePath },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['symbolMissing'],
+      properties: { symbolMissing: identifier, file: treePath },
+    },
   ],
 };
 
@@ -75,7 +99,9 @@ const variant = {
       type: 'array',
       maxItems: 200,
       items: {
-        type: 'object', additionalProperties: false, required: ['from', 'to'],
+        type: 'object',
+        additionalProperties: false,
+        required: ['from', 'to'],
         properties: { from: slug, to: slug, label: { type: 'string', minLength: 1, maxLength: 80 } },
       },
     },
@@ -92,13 +118,20 @@ export const diagramSchema = {
     summary: text,
     variants: { type: 'array', items: variant, minItems: 1, maxItems: 8 },
     changes: {
-      type: 'object', additionalProperties: false, required: ['from', 'to', 'summary', 'items'],
+      type: 'object',
+      additionalProperties: false,
+      required: ['from', 'to', 'summary', 'items'],
       properties: {
-        from: slug, to: slug, summary: text,
+        from: slug,
+        to: slug,
+        summary: text,
         items: {
-          type: 'array', minItems: 1,
+          type: 'array',
+          minItems: 1,
           items: {
-            type: 'object', additionalProperties: false, required: ['what', 'why', 'source'],
+            type: 'object',
+            additionalProperties: false,
+            required: ['what', 'why', 'source'],
             properties: { what: text, why: text, source },
           },
         },
@@ -110,7 +143,9 @@ export const diagramSchema = {
 let compiled: ValidateFunction | undefined;
 
 function validator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true }).compile(diagramSchema);
+  compiled ??= new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true }).compile(
+    diagramSchema,
+  );
   return compiled;
 }
 
@@ -134,7 +169,8 @@ export function validateDiagram(data: unknown): string[] {
     }
     for (const transition of variant.transitions) {
       for (const end of [transition.from, transition.to]) {
-        if (!stepIds.has(end)) problems.push(`${variant.id}: transition ${transition.from} -> ${transition.to} names unknown step '${end}'`);
+        if (!stepIds.has(end))
+          problems.push(`${variant.id}: transition ${transition.from} -> ${transition.to} names unknown step '${end}'`);
       }
     }
   }

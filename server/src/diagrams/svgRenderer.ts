@@ -19,11 +19,17 @@ const FONT_SANS = 'system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-se
 const FONT_MONO = 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
 
 const COLORS = {
-  stepFill: '#eef3fb', stepStroke: '#4a6fa5',
-  stateFill: '#fdf6e3', stateStroke: '#a57f2c',
+  stepFill: '#eef3fb',
+  stepStroke: '#4a6fa5',
+  stateFill: '#fdf6e3',
+  stateStroke: '#a57f2c',
   highlightStroke: '#c62828',
-  text: '#1b1b1b', functionText: '#0b4f9c', metaText: '#5a5a5a',
-  edge: '#6b6b6b', edgeLabelBackground: '#ffffff', background: '#ffffff',
+  text: '#1b1b1b',
+  functionText: '#0b4f9c',
+  metaText: '#5a5a5a',
+  edge: '#6b6b6b',
+  edgeLabelBackground: '#ffffff',
+  background: '#ffffff',
 };
 
 export function describeSource(source: DiagramSource): string {
@@ -52,12 +58,16 @@ function pathData(points: Array<{ x: number; y: number }>): string {
 
 function renderEdge(edge: LayoutEdge): string {
   if (edge.points.length === 0) return '';
-  const parts = [`<g class="kml-edge" data-from="${escapeXml(edge.from)}" data-to="${escapeXml(edge.to)}">`,
-    `<path d="${pathData(edge.points)}" fill="none" stroke="${COLORS.edge}" stroke-width="1.4" marker-end="url(#kml-arrow)"/>`];
+  const parts = [
+    `<g class="kml-edge" data-from="${escapeXml(edge.from)}" data-to="${escapeXml(edge.to)}">`,
+    `<path d="${pathData(edge.points)}" fill="none" stroke="${COLORS.edge}" stroke-width="1.4" marker-end="url(#kml-arrow)"/>`,
+  ];
   if (edge.label && edge.labelX !== undefined && edge.labelY !== undefined) {
     const width = Math.ceil(edge.label.length * 6.2) + 8;
-    parts.push(`<rect class="kml-edge-label-bg" x="${edge.labelX - width / 2}" y="${edge.labelY - 8}" width="${width}" height="16" rx="3" fill="${COLORS.edgeLabelBackground}" fill-opacity="0.9"/>`,
-      `<text class="kml-edge-label" x="${edge.labelX}" y="${edge.labelY + 4}" text-anchor="middle" font-size="11" fill="${COLORS.metaText}">${escapeXml(edge.label)}</text>`);
+    parts.push(
+      `<rect class="kml-edge-label-bg" x="${edge.labelX - width / 2}" y="${edge.labelY - 8}" width="${width}" height="16" rx="3" fill="${COLORS.edgeLabelBackground}" fill-opacity="0.9"/>`,
+      `<text class="kml-edge-label" x="${edge.labelX}" y="${edge.labelY + 4}" text-anchor="middle" font-size="11" fill="${COLORS.metaText}">${escapeXml(edge.label)}</text>`,
+    );
   }
   parts.push('</g>');
   return parts.join('');
@@ -65,7 +75,9 @@ function renderEdge(edge: LayoutEdge): string {
 
 function renderNode(node: LayoutNode): string {
   const isState = node.kind === 'state';
-  const classes = ['kml-node', isState ? 'kml-state' : 'kml-step', node.highlighted ? 'kml-highlight' : ''].filter(Boolean).join(' ');
+  const classes = ['kml-node', isState ? 'kml-state' : 'kml-step', node.highlighted ? 'kml-highlight' : '']
+    .filter(Boolean)
+    .join(' ');
   const stroke = node.highlighted ? COLORS.highlightStroke : isState ? COLORS.stateStroke : COLORS.stepStroke;
   const fill = isState ? COLORS.stateFill : COLORS.stepFill;
   const accessibleName = node.step.function ? `${node.step.label} (${node.step.function})` : node.step.label;
@@ -77,12 +89,15 @@ function renderNode(node: LayoutNode): string {
   ];
   node.lines.forEach((line, index) => {
     const y = node.y + NODE_PADDING + LINE_HEIGHT * index + 12;
-    const font = line.role === 'function'
-      ? `font-family="${FONT_MONO}" font-size="12" font-weight="600" fill="${COLORS.functionText}"`
-      : line.role === 'meta'
-        ? `font-size="10.5" fill="${COLORS.metaText}"`
-        : `font-size="12" fill="${COLORS.text}"`;
-    parts.push(`<tspan class="kml-${line.role}" x="${node.x + node.width / 2}" y="${y}" ${font}>${escapeXml(line.text)}</tspan>`);
+    const font =
+      line.role === 'function'
+        ? `font-family="${FONT_MONO}" font-size="12" font-weight="600" fill="${COLORS.functionText}"`
+        : line.role === 'meta'
+          ? `font-size="10.5" fill="${COLORS.metaText}"`
+          : `font-size="12" fill="${COLORS.text}"`;
+    parts.push(
+      `<tspan class="kml-${line.role}" x="${node.x + node.width / 2}" y="${y}" ${font}>${escapeXml(line.text)}</tspan>`,
+    );
   });
   parts.push('</text></g>');
   return parts.join('');
@@ -98,7 +113,9 @@ export function renderSvg(layout: DiagramLayout, options: SvgOptions): string {
     `<title>${escapeXml(options.title)}</title>`,
     '<defs><marker id="kml-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">',
     `<path class="kml-arrowhead" d="M0,0 L10,5 L0,10 z" fill="${COLORS.edge}"/></marker></defs>`,
-    options.standalone ? `<rect class="kml-background" width="${width}" height="${height}" fill="${COLORS.background}"/>` : '',
+    options.standalone
+      ? `<rect class="kml-background" width="${width}" height="${height}" fill="${COLORS.background}"/>`
+      : '',
     `<g class="kml-edges">${layout.edges.map(renderEdge).join('')}</g>`,
     `<g class="kml-nodes">${layout.nodes.map(renderNode).join('')}</g>`,
     '</svg>\n',

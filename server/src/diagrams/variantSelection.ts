@@ -40,16 +40,24 @@ export function evaluateRule(rule: AppliesToRule, input: SelectionInput): RuleOu
     const version = input.kernelVersion;
     const min = parseKernelVersion(rule.kernel.min);
     const below = parseKernelVersion(rule.kernel.below);
-    const range = [min ? `>= ${rule.kernel.min}` : '', below ? `< ${rule.kernel.below}` : ''].filter(Boolean).join(' and ');
+    const range = [min ? `>= ${rule.kernel.min}` : '', below ? `< ${rule.kernel.below}` : '']
+      .filter(Boolean)
+      .join(' and ');
     if (!version) return { rule, matches: undefined, explanation: `kernel ${range}: version unknown` };
-    const matches = (!min || compareKernelVersions(version, min) >= 0) && (!below || compareKernelVersions(version, below) < 0);
-    return { rule, matches, explanation: `kernel ${formatKernelVersion(version)} ${matches ? 'is' : 'is not'} ${range}` };
+    const matches =
+      (!min || compareKernelVersions(version, min) >= 0) && (!below || compareKernelVersions(version, below) < 0);
+    return {
+      rule,
+      matches,
+      explanation: `kernel ${formatKernelVersion(version)} ${matches ? 'is' : 'is not'} ${range}`,
+    };
   }
   const evidence = input.evidence;
   if ('symbolExists' in rule || 'symbolMissing' in rule) {
     const name = 'symbolExists' in rule ? rule.symbolExists : rule.symbolMissing;
     const exists = evidence?.symbolExists(name, rule.file);
-    if (exists === undefined) return { rule, matches: undefined, explanation: `${name}: cannot tell whether it exists` };
+    if (exists === undefined)
+      return { rule, matches: undefined, explanation: `${name}: cannot tell whether it exists` };
     const matches = 'symbolExists' in rule ? exists : !exists;
     return { rule, matches, explanation: `${name} ${exists ? 'exists' : 'does not exist'} in the tree` };
   }
@@ -58,7 +66,11 @@ export function evaluateRule(rule: AppliesToRule, input: SelectionInput): RuleOu
   if (!source) return { rule, matches: undefined, explanation: `${rule.function}: definition not found` };
   const calls = sourceCalls(source, callee);
   const matches = 'calls' in rule ? calls : !calls;
-  return { rule, matches, explanation: `${rule.function} (${source.file}) ${calls ? 'calls' : 'does not call'} ${callee}` };
+  return {
+    rule,
+    matches,
+    explanation: `${rule.function} (${source.file}) ${calls ? 'calls' : 'does not call'} ${callee}`,
+  };
 }
 
 function isCodeRule(rule: AppliesToRule): boolean {
@@ -85,8 +97,9 @@ export function selectVariant(diagram: Diagram, input: SelectionInput): VariantC
   let best = 0;
   for (let i = 1; i < outcomes.length; i++) if (outcomes[i].score > outcomes[best].score) best = i;
   const decided = outcomes[best].rules.filter((outcome) => outcome.matches !== undefined);
-  const reason = decided.length === 0
-    ? 'default (no kernel version or code evidence available)'
-    : decided.map((outcome) => outcome.explanation).join('; ');
+  const reason =
+    decided.length === 0
+      ? 'default (no kernel version or code evidence available)'
+      : decided.map((outcome) => outcome.explanation).join('; ');
   return { variant: diagram.variants[best], reason, outcomes };
 }

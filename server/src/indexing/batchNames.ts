@@ -27,7 +27,9 @@ export function nameHashes(name: string): [number, number] {
 }
 
 /** Identifiers are ASCII (the lexer reads [A-Za-z0-9_$]); anything else is stored as '?', as NameTable does. */
-function byteOf(c: number): number { return c < 128 ? c : 63; }
+function byteOf(c: number): number {
+  return c < 128 ? c : 63;
+}
 
 export interface BatchNameList {
   /** Name k is bytes[ends[k - 1] (0 for k = 0), ends[k]). */
@@ -46,9 +48,13 @@ export class BatchNames {
   private ends = new Uint32Array(1 << 15);
   private hashes = new Int32Array(1 << 15);
 
-  constructor() { this.seed(); }
+  constructor() {
+    this.seed();
+  }
 
-  get size(): number { return this.count; }
+  get size(): number {
+    return this.count;
+  }
 
   /** Empties the table for the next batch (its arrays are kept: a batch needs about as much as the last). */
   reset(): void {
@@ -85,20 +91,31 @@ export class BatchNames {
 
   /** Copies of the batch's names, to transfer to the main thread. */
   finish(): BatchNameList {
-    return { bytes: this.bytes.slice(0, this.used), ends: this.ends.slice(0, this.count), hashes: this.hashes.slice(0, this.count) };
+    return {
+      bytes: this.bytes.slice(0, this.used),
+      ends: this.ends.slice(0, this.count),
+      hashes: this.hashes.slice(0, this.count),
+    };
   }
 
   private add(text: string, start: number, length: number, hash: number, hash2: number, at: number): number {
     const id = this.count++;
-    if (id === this.ends.length) { this.ends = grown(this.ends, id * 2); this.hashes = grown(this.hashes, id * 2); }
-    if (this.used + length > this.bytes.length) this.bytes = grown(this.bytes, Math.max(this.bytes.length * 2, this.used + length));
+    if (id === this.ends.length) {
+      this.ends = grown(this.ends, id * 2);
+      this.hashes = grown(this.hashes, id * 2);
+    }
+    if (this.used + length > this.bytes.length)
+      this.bytes = grown(this.bytes, Math.max(this.bytes.length * 2, this.used + length));
     const bytes = this.bytes;
     for (let k = 0, to = this.used; k < length; k++) bytes[to + k] = byteOf(text.charCodeAt(start + k));
     this.used += length;
     this.ends[id] = this.used;
     this.hashes[id] = hash;
     const entries = this.entries;
-    entries[at] = hash; entries[at + 1] = hash2; entries[at + 2] = length + 1; entries[at + 3] = id;
+    entries[at] = hash;
+    entries[at + 1] = hash2;
+    entries[at + 2] = length + 1;
+    entries[at + 3] = id;
     if (this.count * 2 > this.mask + 1) this.rehash((this.mask + 1) * 2);
     return id;
   }

@@ -76,16 +76,44 @@ export class BatchPacker {
         this.occurrences.set(finished.block, occOffset);
         this.occBytes += occLength;
       }
-      this.files.push({ fileIndex, defCount: defWords / DEF_FIELDS, identCount: finished.idents.length, referenceCount: extraction.referenceCount, occOffset, occLength, size, mtimeMs });
+      this.files.push({
+        fileIndex,
+        defCount: defWords / DEF_FIELDS,
+        identCount: finished.idents.length,
+        referenceCount: extraction.referenceCount,
+        occOffset,
+        occLength,
+        size,
+        mtimeMs,
+      });
       return;
     }
     this.reserveIdents(extraction.identifiers.length);
     for (const name of extraction.identifiers) this.idents[this.identCount++] = id(name);
-    this.files.push({ fileIndex, defCount: defWords / DEF_FIELDS, identCount: extraction.identifiers.length, referenceCount: extraction.referenceCount, occOffset, occLength, size, mtimeMs });
+    this.files.push({
+      fileIndex,
+      defCount: defWords / DEF_FIELDS,
+      identCount: extraction.identifiers.length,
+      referenceCount: extraction.referenceCount,
+      occOffset,
+      occLength,
+      size,
+      mtimeMs,
+    });
   }
 
   addError(fileIndex: number, error: string): void {
-    this.files.push({ fileIndex, defCount: 0, identCount: 0, referenceCount: 0, occOffset: -1, occLength: 0, size: -1, mtimeMs: -1, error });
+    this.files.push({
+      fileIndex,
+      defCount: 0,
+      identCount: 0,
+      referenceCount: 0,
+      occOffset: -1,
+      occLength: 0,
+      size: -1,
+      mtimeMs: -1,
+      error,
+    });
   }
 
   /** The batch, with copies of exactly the used parts (the arrays are transferred to the main thread). */
@@ -105,15 +133,20 @@ export class BatchPacker {
 
   private reserveDefs(words: number): void {
     if (this.defWords + words <= this.defs.length) return;
-    const next = new Int32Array(Math.max(this.defs.length * 2, this.defWords + words)); next.set(this.defs.subarray(0, this.defWords)); this.defs = next;
+    const next = new Int32Array(Math.max(this.defs.length * 2, this.defWords + words));
+    next.set(this.defs.subarray(0, this.defWords));
+    this.defs = next;
   }
   private reserveIdents(count: number): void {
     if (this.identCount + count <= this.idents.length) return;
-    const next = new Uint32Array(Math.max(this.idents.length * 2, this.identCount + count)); next.set(this.idents.subarray(0, this.identCount)); this.idents = next;
+    const next = new Uint32Array(Math.max(this.idents.length * 2, this.identCount + count));
+    next.set(this.idents.subarray(0, this.identCount));
+    this.idents = next;
   }
   private reserveOccurrences(bytes: number): void {
     if (this.occBytes + bytes <= this.occurrences.length) return;
-    const next = new Uint8Array(Math.max(this.occurrences.length * 2, this.occBytes + bytes)); next.set(this.occurrences.subarray(0, this.occBytes)); this.occurrences = next;
+    const next = new Uint8Array(Math.max(this.occurrences.length * 2, this.occBytes + bytes));
+    next.set(this.occurrences.subarray(0, this.occBytes));
+    this.occurrences = next;
   }
 }
-

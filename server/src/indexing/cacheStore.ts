@@ -22,22 +22,44 @@ type Crc32 = (data: Uint8Array, value?: number) => number;
 const nativeCrc32 = (zlib as unknown as { crc32?: Crc32 }).crc32;
 let crcTable: Uint32Array | undefined;
 /** zlib.crc32 (Node 20.15+), or the same function in JS for older runtimes. */
-const crc32: Crc32 = nativeCrc32 ?? ((data, value = 0) => {
-  if (!crcTable) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) { let c = n; for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1; crcTable[n] = c >>> 0; }
-  }
-  let crc = ~value >>> 0;
-  for (let i = 0; i < data.length; i++) crc = crcTable[(crc ^ data[i]) & 0xff] ^ (crc >>> 8);
-  return ~crc >>> 0;
-});
+const crc32: Crc32 =
+  nativeCrc32 ??
+  ((data, value = 0) => {
+    if (!crcTable) {
+      crcTable = new Uint32Array(256);
+      for (let n = 0; n < 256; n++) {
+        let c = n;
+        for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+        crcTable[n] = c >>> 0;
+      }
+    }
+    let crc = ~value >>> 0;
+    for (let i = 0; i < data.length; i++) crc = crcTable[(crc ^ data[i]) & 0xff] ^ (crc >>> 8);
+    return ~crc >>> 0;
+  });
 
 type SectionType = 'text' | 'json' | 'f64' | 'u32' | 'i32' | 'u8';
-type SectionName = Exclude<keyof IndexData, 'names' | 'derived' | 'occurrenceStore'> | 'nameBytes' | 'nameOffsets' | 'nameSlots'
-  | 'defFile' | 'nameDefStart' | 'nameDefs' | 'nameFileStart' | 'nameFiles';
-interface SectionHeader { name: SectionName; type: SectionType; offset: number; length: number }
+type SectionName =
+  | Exclude<keyof IndexData, 'names' | 'derived' | 'occurrenceStore'>
+  | 'nameBytes'
+  | 'nameOffsets'
+  | 'nameSlots'
+  | 'defFile'
+  | 'nameDefStart'
+  | 'nameDefs'
+  | 'nameFileStart'
+  | 'nameFiles';
+interface SectionHeader {
+  name: SectionName;
+  type: SectionType;
+  offset: number;
+  length: number;
+}
 interface CacheHeader {
-  root: string; settingsKey: string; createdAt: string; sections: SectionHeader[];
+  root: string;
+  settingsKey: string;
+  createdAt: string;
+  sections: SectionHeader[];
   /** The occurrence store of this index: a file in the same folder, with its generation and size. */
   occurrenceStore?: { file: string; generation: string; bytes: number };
 }
@@ -47,22 +69,41 @@ export class CacheError extends Error {}
 /** Folder of one tree's cache inside the cache dir (keyed by the tree's real path). */
 export function cacheFileFor(cacheDir: string, root: string): string {
   let real = root;
-  try { real = fs.realpathSync(root); } catch { /* the tree may be gone: use the path as given */ }
+  try {
+    real = fs.realpathSync(root);
+  } catch {
+    /* the tree may be gone: use the path as given */
+  }
   const key = crypto.createHash('sha1').update(real).digest('hex').slice(0, 16);
   return path.join(cacheDir, `tree-${key}`, 'index.bin');
 }
 
 const SECTIONS: Array<[SectionName, SectionType]> = [
-  ['nameBytes', 'u8'], ['nameOffsets', 'u32'], ['files', 'text'], ['skipped', 'json'],
-  ['fileSize', 'f64'], ['fileMtime', 'f64'], ['fileDefStart', 'u32'], ['defs', 'i32'],
-  ['fileIdentStart', 'u32'], ['idents', 'u32'], ['fileRefCount', 'u32'],
-  ['fileOccOffset', 'f64'], ['fileOccLength', 'u32'], ['fileOccScopes', 'u32'],
+  ['nameBytes', 'u8'],
+  ['nameOffsets', 'u32'],
+  ['files', 'text'],
+  ['skipped', 'json'],
+  ['fileSize', 'f64'],
+  ['fileMtime', 'f64'],
+  ['fileDefStart', 'u32'],
+  ['defs', 'i32'],
+  ['fileIdentStart', 'u32'],
+  ['idents', 'u32'],
+  ['fileRefCount', 'u32'],
+  ['fileOccOffset', 'f64'],
+  ['fileOccLength', 'u32'],
+  ['fileOccScopes', 'u32'],
   // Last: a cold build may still be sorting it on another thread while the sections above are written.
   ['sortedNames', 'u32'],
 ];
 /** Sections a reader can do without (recomputed when absent). */
 const DERIVED_SECTIONS: Array<[SectionName, SectionType]> = [
-  ['nameSlots', 'i32'], ['defFile', 'u32'], ['nameDefStart', 'u32'], ['nameDefs', 'u32'], ['nameFileStart', 'u32'], ['nameFiles', 'u32'],
+  ['nameSlots', 'i32'],
+  ['defFile', 'u32'],
+  ['nameDefStart', 'u32'],
+  ['nameDefs', 'u32'],
+  ['nameFileStart', 'u32'],
+  ['nameFiles', 'u32'],
 ];
 
 /** Sections the caller is still computing while the ones before them are written (each awaited in its turn). */
@@ -79,25 +120,50 @@ export interface PendingSections {
  * (the CRC is computed in file order on this thread).
  */
 export async function writeIndexCache(file: string, data: IndexData, pending: PendingSections = {}): Promise<number> {
-  const payloads: Array<{ header: SectionHeader; bytes: Uint8Array; byteLength: number; later?: Promise<Uint8Array> }> = [];
+  const payloads: Array<{ header: SectionHeader; bytes: Uint8Array; byteLength: number; later?: Promise<Uint8Array> }> =
+    [];
   const names = data.names.serialize();
-  const sources: Record<string, unknown> = { ...data, ...(data.derived ?? {}), nameBytes: names.bytes, nameOffsets: names.offsets, nameSlots: names.slots };
-  const sections = [...SECTIONS.filter(([name]) => name !== 'sortedNames'), ...DERIVED_SECTIONS, ...SECTIONS.filter(([name]) => name === 'sortedNames')];
+  const sources: Record<string, unknown> = {
+    ...data,
+    ...(data.derived ?? {}),
+    nameBytes: names.bytes,
+    nameOffsets: names.offsets,
+    nameSlots: names.slots,
+  };
+  const sections = [
+    ...SECTIONS.filter(([name]) => name !== 'sortedNames'),
+    ...DERIVED_SECTIONS,
+    ...SECTIONS.filter(([name]) => name === 'sortedNames'),
+  ];
   const defCount = data.defs.length / DEF_FIELDS;
   // Sizes of the derived tables are known before they are (see deriveTables in treeIndex.ts).
   const derivedLength: Partial<Record<SectionName, number>> = {
-    defFile: defCount, nameDefStart: data.names.size + 1, nameDefs: defCount, nameFileStart: data.names.size + 1, nameFiles: data.idents.length,
+    defFile: defCount,
+    nameDefStart: data.names.size + 1,
+    nameDefs: defCount,
+    nameFileStart: data.names.size + 1,
+    nameFiles: data.idents.length,
   };
   for (const [name, type] of sections) {
     if (name === 'sortedNames' && pending.sortedNames) {
       const { count, ready } = pending.sortedNames;
-      payloads.push({ header: { name, type, offset: 0, length: count * 4 }, bytes: new Uint8Array(0), byteLength: count * 4, later: handled(ready.then(bytesOf)) });
+      payloads.push({
+        header: { name, type, offset: 0, length: count * 4 },
+        bytes: new Uint8Array(0),
+        byteLength: count * 4,
+        later: handled(ready.then(bytesOf)),
+      });
       continue;
     }
     const derivedWords = derivedLength[name];
     if (derivedWords !== undefined && !data.derived && pending.derived) {
       const later = handled(pending.derived.then((tables) => bytesOf(tables[name as keyof DerivedTables])));
-      payloads.push({ header: { name, type, offset: 0, length: derivedWords * 4 }, bytes: new Uint8Array(0), byteLength: derivedWords * 4, later });
+      payloads.push({
+        header: { name, type, offset: 0, length: derivedWords * 4 },
+        bytes: new Uint8Array(0),
+        byteLength: derivedWords * 4,
+        later,
+      });
       continue;
     }
     const value = sources[name];
@@ -106,16 +172,29 @@ export async function writeIndexCache(file: string, data: IndexData, pending: Pe
     if (type === 'text') bytes = Buffer.from((value as string[]).join('\n'), 'utf8');
     else if (type === 'json') bytes = Buffer.from(JSON.stringify(value), 'utf8');
     else bytes = bytesOf(value as Float64Array | Uint32Array | Int32Array | Uint8Array);
-    payloads.push({ header: { name, type, offset: 0, length: type === 'text' ? (value as string[]).length : bytes.byteLength }, bytes, byteLength: bytes.byteLength });
+    payloads.push({
+      header: { name, type, offset: 0, length: type === 'text' ? (value as string[]).length : bytes.byteLength },
+      bytes,
+      byteLength: bytes.byteLength,
+    });
   }
   // Layout: magic, version (u32), header length (u32), header JSON, then 8-aligned sections, then the digest.
   const store = data.occurrenceStore;
   const header: CacheHeader = {
-    root: data.root, settingsKey: data.settingsKey, createdAt: new Date().toISOString(), sections: [],
+    root: data.root,
+    settingsKey: data.settingsKey,
+    createdAt: new Date().toISOString(),
+    sections: [],
     // Only a store next to the cache file is recorded (it is found again relative to it).
-    occurrenceStore: store && path.dirname(store.path) === path.dirname(file) ? { file: path.basename(store.path), generation: store.generation, bytes: store.bytes } : undefined,
+    occurrenceStore:
+      store && path.dirname(store.path) === path.dirname(file)
+        ? { file: path.basename(store.path), generation: store.generation, bytes: store.bytes }
+        : undefined,
   };
-  const provisional = Buffer.from(JSON.stringify({ ...header, sections: payloads.map((p) => ({ ...p.header, offset: 1e15 })) }), 'utf8');
+  const provisional = Buffer.from(
+    JSON.stringify({ ...header, sections: payloads.map((p) => ({ ...p.header, offset: 1e15 })) }),
+    'utf8',
+  );
   let offset = align8(MAGIC.length + 8 + provisional.length + 64);
   const headerStart = MAGIC.length + 8;
   for (const payload of payloads) {
@@ -150,7 +229,10 @@ export async function writeIndexCache(file: string, data: IndexData, pending: Pe
       if (position < payload.header.offset) write(Buffer.alloc(payload.header.offset - position));
       if (payload.later) {
         const bytes = await payload.later;
-        if (bytes.byteLength !== payload.byteLength) throw new CacheError(`section ${payload.header.name} has ${bytes.byteLength} bytes, expected ${payload.byteLength}`);
+        if (bytes.byteLength !== payload.byteLength)
+          throw new CacheError(
+            `section ${payload.header.name} has ${bytes.byteLength} bytes, expected ${payload.byteLength}`,
+          );
         write(bytes);
       } else {
         write(payload.bytes);
@@ -166,7 +248,13 @@ export async function writeIndexCache(file: string, data: IndexData, pending: Pe
     // Every write issued must have ended before the file is closed (or removed).
     await Promise.allSettled(writes);
     fs.closeSync(fd);
-    if (!complete) { try { fs.unlinkSync(temporary); } catch { /* already gone */ } }
+    if (!complete) {
+      try {
+        fs.unlinkSync(temporary);
+      } catch {
+        /* already gone */
+      }
+    }
   }
   fs.renameSync(temporary, file);
   return total;
@@ -187,9 +275,13 @@ function bytesOf(array: Float64Array | Uint32Array | Int32Array | Uint8Array): U
 function writeFully(fd: number, bytes: Uint8Array, position: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const next = (done: number) => {
-      if (done >= bytes.byteLength) { resolve(); return; }
+      if (done >= bytes.byteLength) {
+        resolve();
+        return;
+      }
       fs.write(fd, bytes, done, bytes.byteLength - done, position + done, (err, written) => {
-        if (err) reject(err); else next(done + written);
+        if (err) reject(err);
+        else next(done + written);
       });
     };
     next(0);
@@ -199,7 +291,11 @@ function writeFully(fd: number, bytes: Uint8Array, position: number): Promise<vo
 /** Reads a cache file; throws CacheError with a reason for anything but a valid cache of this format. */
 export function readIndexCache(file: string, expectedRoot?: string): IndexData {
   let raw: Buffer;
-  try { raw = fs.readFileSync(file); } catch (err) { throw new CacheError(`unreadable (${(err as NodeJS.ErrnoException).code ?? err})`); }
+  try {
+    raw = fs.readFileSync(file);
+  } catch (err) {
+    throw new CacheError(`unreadable (${(err as NodeJS.ErrnoException).code ?? err})`);
+  }
   return parseIndexCache(file, raw, expectedRoot);
 }
 
@@ -213,7 +309,11 @@ export function readIndexCacheInBackground(file: string, expectedRoot?: string):
     const fallback = () => {
       if (settled) return;
       settled = true;
-      try { resolve(readIndexCache(file, expectedRoot)); } catch (err) { reject(err); }
+      try {
+        resolve(readIndexCache(file, expectedRoot));
+      } catch (err) {
+        reject(err);
+      }
     };
     let worker: Worker;
     try {
@@ -226,7 +326,10 @@ export function readIndexCacheInBackground(file: string, expectedRoot?: string):
       if (settled) return;
       settled = true;
       void worker.terminate();
-      if (message.error !== undefined) { reject(new CacheError(`unreadable (${message.error})`)); return; }
+      if (message.error !== undefined) {
+        reject(new CacheError(`unreadable (${message.error})`));
+        return;
+      }
       try {
         resolve(parseIndexCache(file, Buffer.from(message.shared!, 0, message.length!), expectedRoot, message.crc));
       } catch (err) {
@@ -262,11 +365,14 @@ try {
 `;
 
 function parseIndexCache(file: string, raw: Buffer, expectedRoot?: string, computedCrc?: number): IndexData {
-  if (raw.length < MAGIC.length + 8 + DIGEST_BYTES || !raw.subarray(0, MAGIC.length).equals(MAGIC)) throw new CacheError('not a Kernel MM Lens index (bad magic)');
+  if (raw.length < MAGIC.length + 8 + DIGEST_BYTES || !raw.subarray(0, MAGIC.length).equals(MAGIC))
+    throw new CacheError('not a Kernel MM Lens index (bad magic)');
   const version = raw.readUInt32LE(MAGIC.length);
-  if (version !== CACHE_FORMAT_VERSION) throw new CacheError(`format version ${version}, expected ${CACHE_FORMAT_VERSION}`);
+  if (version !== CACHE_FORMAT_VERSION)
+    throw new CacheError(`format version ${version}, expected ${CACHE_FORMAT_VERSION}`);
   const crc = computedCrc ?? crc32(raw.subarray(0, raw.length - DIGEST_BYTES)) >>> 0;
-  if (crc !== raw.readUInt32LE(raw.length - DIGEST_BYTES)) throw new CacheError('checksum mismatch (truncated or corrupt)');
+  if (crc !== raw.readUInt32LE(raw.length - DIGEST_BYTES))
+    throw new CacheError('checksum mismatch (truncated or corrupt)');
   // Typed array views need 8-byte aligned memory.
   const bytes = raw.byteOffset % 8 === 0 ? raw : Buffer.from(raw);
   let header: CacheHeader;
@@ -276,16 +382,28 @@ function parseIndexCache(file: string, raw: Buffer, expectedRoot?: string, compu
   } catch (err) {
     throw new CacheError(`unreadable header (${(err as Error).message})`);
   }
-  if (expectedRoot !== undefined && header.root !== expectedRoot) throw new CacheError(`belongs to another tree (${header.root})`);
+  if (expectedRoot !== undefined && header.root !== expectedRoot)
+    throw new CacheError(`belongs to another tree (${header.root})`);
   const data: Record<string, unknown> = { root: header.root, settingsKey: header.settingsKey };
   const store = header.occurrenceStore;
-  if (store && typeof store.file === 'string' && !/[\\/]/.test(store.file) && typeof store.generation === 'string' && typeof store.bytes === 'number') {
-    data.occurrenceStore = { path: path.join(path.dirname(file), store.file), generation: store.generation, bytes: store.bytes };
+  if (
+    store &&
+    typeof store.file === 'string' &&
+    !/[\\/]/.test(store.file) &&
+    typeof store.generation === 'string' &&
+    typeof store.bytes === 'number'
+  ) {
+    data.occurrenceStore = {
+      path: path.join(path.dirname(file), store.file),
+      generation: store.generation,
+      bytes: store.bytes,
+    };
   }
   for (const section of header.sections) {
     const { offset, length, type } = section;
     const view = (elements: number, size: number) => {
-      if (offset + elements * size > bytes.length - DIGEST_BYTES) throw new CacheError(`section ${section.name} out of bounds`);
+      if (offset + elements * size > bytes.length - DIGEST_BYTES)
+        throw new CacheError(`section ${section.name} out of bounds`);
       return { buffer: bytes.buffer, byteOffset: bytes.byteOffset + offset };
     };
     let value: unknown;
@@ -294,30 +412,57 @@ function parseIndexCache(file: string, raw: Buffer, expectedRoot?: string, compu
         const end = sectionEnd(header, section, bytes.length - DIGEST_BYTES);
         const text = bytes.subarray(offset, end).toString('utf8').replace(/\0+$/, '');
         value = length === 0 ? [] : text.split('\n');
-        if ((value as string[]).length !== length) throw new CacheError(`section ${section.name} has ${(value as string[]).length} entries, expected ${length}`);
+        if ((value as string[]).length !== length)
+          throw new CacheError(`section ${section.name} has ${(value as string[]).length} entries, expected ${length}`);
         break;
       }
-      case 'json': value = JSON.parse(bytes.subarray(offset, offset + length).toString('utf8')); break;
-      case 'f64': { const v = view(length / 8, 8); value = new Float64Array(v.buffer, v.byteOffset, length / 8); break; }
-      case 'u32': { const v = view(length / 4, 4); value = new Uint32Array(v.buffer, v.byteOffset, length / 4); break; }
-      case 'i32': { const v = view(length / 4, 4); value = new Int32Array(v.buffer, v.byteOffset, length / 4); break; }
-      case 'u8': { const v = view(length, 1); value = new Uint8Array(v.buffer, v.byteOffset, length); break; }
+      case 'json':
+        value = JSON.parse(bytes.subarray(offset, offset + length).toString('utf8'));
+        break;
+      case 'f64': {
+        const v = view(length / 8, 8);
+        value = new Float64Array(v.buffer, v.byteOffset, length / 8);
+        break;
+      }
+      case 'u32': {
+        const v = view(length / 4, 4);
+        value = new Uint32Array(v.buffer, v.byteOffset, length / 4);
+        break;
+      }
+      case 'i32': {
+        const v = view(length / 4, 4);
+        value = new Int32Array(v.buffer, v.byteOffset, length / 4);
+        break;
+      }
+      case 'u8': {
+        const v = view(length, 1);
+        value = new Uint8Array(v.buffer, v.byteOffset, length);
+        break;
+      }
     }
     data[section.name] = value;
   }
   for (const [name] of SECTIONS) if (data[name] === undefined) throw new CacheError(`section ${name} missing`);
   const nameOffsets = data.nameOffsets as Uint32Array;
   const nameBytes = data.nameBytes as Uint8Array;
-  if (nameOffsets.length === 0 || nameOffsets[nameOffsets.length - 1] !== nameBytes.length) throw new CacheError('inconsistent name table');
+  if (nameOffsets.length === 0 || nameOffsets[nameOffsets.length - 1] !== nameBytes.length)
+    throw new CacheError('inconsistent name table');
   data.names = new NameTable(nameBytes, nameOffsets, data.nameSlots as Int32Array | undefined);
   if (DERIVED_SECTIONS.slice(1).every(([name]) => data[name] !== undefined)) {
-    data.derived = Object.fromEntries(DERIVED_SECTIONS.slice(1).map(([name]) => [name, data[name]])) as unknown as IndexData['derived'];
+    data.derived = Object.fromEntries(
+      DERIVED_SECTIONS.slice(1).map(([name]) => [name, data[name]]),
+    ) as unknown as IndexData['derived'];
   }
   for (const name of ['nameBytes', 'nameOffsets', 'nameSlots', ...DERIVED_SECTIONS.map(([n]) => n)]) delete data[name];
   const complete = data as unknown as IndexData;
   const fileCount = complete.files.length;
-  if (complete.fileDefStart.length !== fileCount + 1 || complete.fileIdentStart.length !== fileCount + 1
-    || complete.fileOccOffset.length !== fileCount || complete.fileOccLength.length !== fileCount || complete.fileOccScopes.length !== fileCount) {
+  if (
+    complete.fileDefStart.length !== fileCount + 1 ||
+    complete.fileIdentStart.length !== fileCount + 1 ||
+    complete.fileOccOffset.length !== fileCount ||
+    complete.fileOccLength.length !== fileCount ||
+    complete.fileOccScopes.length !== fileCount
+  ) {
     throw new CacheError('inconsistent file tables');
   }
   return complete;
@@ -328,4 +473,6 @@ function sectionEnd(header: CacheHeader, section: SectionHeader, limit: number):
   return later.length > 0 ? Math.min(...later) : limit;
 }
 
-function align8(n: number): number { return (n + 7) & ~7; }
+function align8(n: number): number {
+  return (n + 7) & ~7;
+}

@@ -10,8 +10,21 @@ import { kindOfFile, looksBinary } from './fileScanner';
 import type { DefinitionKind } from './types';
 import type { OccurrenceCollector } from './occurrenceCollector';
 
-export const DEFINITION_KINDS: DefinitionKind[] = ['function', 'prototype', 'macro', 'function-macro', 'struct', 'union',
-  'enum', 'enumerator', 'typedef', 'variable', 'field', 'kconfig', 'generated'];
+export const DEFINITION_KINDS: DefinitionKind[] = [
+  'function',
+  'prototype',
+  'macro',
+  'function-macro',
+  'struct',
+  'union',
+  'enum',
+  'enumerator',
+  'typedef',
+  'variable',
+  'field',
+  'kconfig',
+  'generated',
+];
 const KIND_CODE = new Map(DEFINITION_KINDS.map((kind, code) => [kind, code]));
 
 /**
@@ -21,7 +34,16 @@ const KIND_CODE = new Map(DEFINITION_KINDS.map((kind, code) => [kind, code]));
  */
 export const DEF_FIELDS = 10;
 export const enum DefField {
-  Name = 0, Meta, NameLine, Cols, StartLine, EndLine, Container, SigStart, Lengths, DocStart,
+  Name = 0,
+  Meta,
+  NameLine,
+  Cols,
+  StartLine,
+  EndLine,
+  Container,
+  SigStart,
+  Lengths,
+  DocStart,
 }
 export const DEF_FLAG_DECLARATION = 1;
 export const DEF_FLAG_STATIC = 2;
@@ -33,12 +55,26 @@ export type ReferenceFilter = 'all' | ReadonlySet<string> | undefined;
  * Extracts from text already in memory (open documents, tests). With a collector (the bulk pass), C files
  * report their identifiers to it; Kconfig and Makefiles always return theirs as strings.
  */
-export function extractText(file: string, text: string, references?: ReferenceFilter, collector?: OccurrenceCollector): LexicalExtraction {
+export function extractText(
+  file: string,
+  text: string,
+  references?: ReferenceFilter,
+  collector?: OccurrenceCollector,
+): LexicalExtraction {
   const name = file.slice(file.lastIndexOf('/') + 1);
   switch (kindOfFile(name)) {
-    case 'kconfig': return extractKconfig(text, { file, references });
-    case 'makefile': return extractMakefile(text, { file, references });
-    default: return extractLexical(text, { file, references, generators: generatedNames, isGenerator: isNameGenerator, collector });
+    case 'kconfig':
+      return extractKconfig(text, { file, references });
+    case 'makefile':
+      return extractMakefile(text, { file, references });
+    default:
+      return extractLexical(text, {
+        file,
+        references,
+        generators: generatedNames,
+        isGenerator: isNameGenerator,
+        collector,
+      });
   }
 }
 
@@ -68,7 +104,8 @@ export class SourceReader {
       if (!stat.isFile()) return { error: 'not a regular file' };
       if (stat.size > maxFileSize) return { error: `larger than the size limit (${stat.size} > ${maxFileSize} bytes)` };
       // One byte more than the size: a file that grew since the stat is noticed.
-      if (this.buffer.length < stat.size + 1) this.buffer = Buffer.allocUnsafe(Math.max(stat.size + 1, this.buffer.length * 2));
+      if (this.buffer.length < stat.size + 1)
+        this.buffer = Buffer.allocUnsafe(Math.max(stat.size + 1, this.buffer.length * 2));
       for (;;) {
         const wanted = this.buffer.length - length;
         const n = fs.readSync(fd, this.buffer, length, wanted, length);
@@ -76,8 +113,13 @@ export class SourceReader {
         length += n;
         // A regular file returns less than asked only at its end: no second read to learn that (60k syscalls).
         if (n < wanted && length <= stat.size) break;
-        if (length > maxFileSize) return { error: `larger than the size limit (grew past ${maxFileSize} bytes while indexing)` };
-        if (length === this.buffer.length) { const bigger = Buffer.allocUnsafe(this.buffer.length * 2); this.buffer.copy(bigger, 0, 0, length); this.buffer = bigger; }
+        if (length > maxFileSize)
+          return { error: `larger than the size limit (grew past ${maxFileSize} bytes while indexing)` };
+        if (length === this.buffer.length) {
+          const bigger = Buffer.allocUnsafe(this.buffer.length * 2);
+          this.buffer.copy(bigger, 0, 0, length);
+          this.buffer = bigger;
+        }
       }
     } catch (err) {
       return { error: `unreadable (${(err as NodeJS.ErrnoException).code ?? String(err)})` };
@@ -100,8 +142,12 @@ export function readSourceFile(absolutePath: string, maxFileSize: number): FileR
   return sharedReader.read(absolutePath, maxFileSize);
 }
 
-export function packDefinitions(definitions: LexicalDefinition[], id: (name: string) => number,
-  out = new Int32Array(definitions.length * DEF_FIELDS), at = 0): Int32Array {
+export function packDefinitions(
+  definitions: LexicalDefinition[],
+  id: (name: string) => number,
+  out = new Int32Array(definitions.length * DEF_FIELDS),
+  at = 0,
+): Int32Array {
   definitions.forEach((d, k) => {
     const o = at + k * DEF_FIELDS;
     const flags = (d.isDeclaration ? DEF_FLAG_DECLARATION : 0) | (d.isStatic ? DEF_FLAG_STATIC : 0);
@@ -132,15 +178,23 @@ export function unpackDefinition(defs: Int32Array, o: number, nameOf: (id: numbe
   return {
     name,
     kind: DEFINITION_KINDS[meta & 31],
-    nameLine: defs[o + DefField.NameLine], nameCol, nameEndCol: nameCol + name.length,
-    startLine: defs[o + DefField.StartLine], startCol: cols >>> 16,
-    endLine: defs[o + DefField.EndLine], endCol: (meta >>> 8) & MAX_16,
+    nameLine: defs[o + DefField.NameLine],
+    nameCol,
+    nameEndCol: nameCol + name.length,
+    startLine: defs[o + DefField.StartLine],
+    startCol: cols >>> 16,
+    endLine: defs[o + DefField.EndLine],
+    endCol: (meta >>> 8) & MAX_16,
     container: defs[o + DefField.Container] >= 0 ? nameOf(defs[o + DefField.Container]) : undefined,
-    sigStart, sigEnd: sigStart + (lengths & MAX_16),
-    docStart, docEnd: docStart >= 0 ? docStart + (lengths >>> 16) : -1,
+    sigStart,
+    sigEnd: sigStart + (lengths & MAX_16),
+    docStart,
+    docEnd: docStart >= 0 ? docStart + (lengths >>> 16) : -1,
     isDeclaration: ((meta >> 5) & DEF_FLAG_DECLARATION) !== 0,
     isStatic: ((meta >> 5) & DEF_FLAG_STATIC) !== 0,
   };
 }
 
-export function kindCodeOf(defs: Int32Array, o: number): number { return defs[o + DefField.Meta] & 31; }
+export function kindCodeOf(defs: Int32Array, o: number): number {
+  return defs[o + DefField.Meta] & 31;
+}

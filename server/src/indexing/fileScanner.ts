@@ -55,12 +55,22 @@ export function globToRegExp(glob: string): RegExp {
     if (c === '*') {
       if (g[i + 1] === '*') {
         i++;
-        if (g[i + 1] === '/') { i++; source += '(?:.*/)?'; } else source += '.*';
+        if (g[i + 1] === '/') {
+          i++;
+          source += '(?:.*/)?';
+        } else source += '.*';
       } else source += '[^/]*';
     } else if (c === '?') source += '[^/]';
     else if (c === '{') {
       const close = g.indexOf('}', i);
-      if (close > i) { source += `(?:${g.slice(i + 1, close).split(',').map(escapeRegExp).join('|')})`; i = close; } else source += '\\{';
+      if (close > i) {
+        source += `(?:${g
+          .slice(i + 1, close)
+          .split(',')
+          .map(escapeRegExp)
+          .join('|')})`;
+        i = close;
+      } else source += '\\{';
     } else source += escapeRegExp(c);
   }
   // A glob without a leading **/ still matches at the root only, like VS Code; a match on a folder covers what is inside.
@@ -71,12 +81,21 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-export function scanTree(root: string, options: ScanOptions, log: (message: string) => void = () => undefined): ScanResult {
+export function scanTree(
+  root: string,
+  options: ScanOptions,
+  log: (message: string) => void = () => undefined,
+): ScanResult {
   const walk = walkTree(root, options, log);
   if (options.statFiles === false) return walk.unstated();
   for (const rel of walk.candidates) {
     let stat: fs.Stats;
-    try { stat = fs.statSync(walk.fullPath(rel)); } catch (err) { walk.vanished(rel, err); continue; }
+    try {
+      stat = fs.statSync(walk.fullPath(rel));
+    } catch (err) {
+      walk.vanished(rel, err);
+      continue;
+    }
     walk.accept(rel, stat);
   }
   return walk.result();
@@ -93,12 +112,17 @@ function walkTree(root: string, options: ScanOptions, log: (message: string) => 
   // made, were half of the walk.
   const rootPrefix = root.endsWith(path.sep) ? root : root + path.sep;
   const fullPath = (rel: string) => rootPrefix + rel;
-  const skip = (file: string, reason: string) => { skipped.push({ file, reason }); log(`skipped ${file}: ${reason}`); };
+  const skip = (file: string, reason: string) => {
+    skipped.push({ file, reason });
+    log(`skipped ${file}: ${reason}`);
+  };
 
   try {
     const rootStat = fs.statSync(root);
     seenRealPaths.add(`${rootStat.dev}:${rootStat.ino}`);
-  } catch (err) { throw new Error(`cannot read the tree ${root}: ${(err as Error).message}`); }
+  } catch (err) {
+    throw new Error(`cannot read the tree ${root}: ${(err as Error).message}`);
+  }
   const pending: string[] = [''];
   while (pending.length > 0) {
     if (options.isCancelled?.()) break;
@@ -114,7 +138,10 @@ function walkTree(root: string, options: ScanOptions, log: (message: string) => 
     for (const entry of entries) {
       const rel = dirRel ? `${dirRel}/${entry.name}` : entry.name;
       if (entry.isDirectory() && ALWAYS_EXCLUDED_DIRS.has(entry.name)) continue;
-      if (entry.name.includes('\n') || entry.name.includes('\r')) { skip(JSON.stringify(rel), 'line break in the file name'); continue; }
+      if (entry.name.includes('\n') || entry.name.includes('\r')) {
+        skip(JSON.stringify(rel), 'line break in the file name');
+        continue;
+      }
       if (excluded(rel)) continue;
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
@@ -122,25 +149,39 @@ function walkTree(root: string, options: ScanOptions, log: (message: string) => 
         const full = fullPath(rel);
         let real: string;
         let stat: fs.Stats;
-        try { real = fs.realpathSync.native(full); stat = fs.statSync(real); } catch (err) {
+        try {
+          real = fs.realpathSync.native(full);
+          stat = fs.statSync(real);
+        } catch (err) {
           const code = (err as NodeJS.ErrnoException).code;
-          if (kindOfFile(entry.name) || code === 'ELOOP') skip(rel, code === 'ELOOP' ? 'symlink loop' : `broken symlink (${code ?? 'error'})`);
+          if (kindOfFile(entry.name) || code === 'ELOOP')
+            skip(rel, code === 'ELOOP' ? 'symlink loop' : `broken symlink (${code ?? 'error'})`);
           continue;
         }
         const identity = `${stat.dev}:${stat.ino}`;
-        if (seenRealPaths.has(identity)) { if (stat.isDirectory()) skip(rel, 'symlink to a folder already indexed'); continue; }
+        if (seenRealPaths.has(identity)) {
+          if (stat.isDirectory()) skip(rel, 'symlink to a folder already indexed');
+          continue;
+        }
         seenRealPaths.add(identity);
         isDir = stat.isDirectory();
         isFile = stat.isFile();
       } else if (isDir) {
         // Bind mounts can still repeat a folder: dedupe folders by device and inode (cheaper than realpath).
         let stat: fs.Stats;
-        try { stat = fs.statSync(fullPath(rel)); } catch { continue; }
+        try {
+          stat = fs.statSync(fullPath(rel));
+        } catch {
+          continue;
+        }
         const identity = `${stat.dev}:${stat.ino}`;
         if (seenRealPaths.has(identity)) continue;
         seenRealPaths.add(identity);
       }
-      if (isDir) { pending.push(rel); continue; }
+      if (isDir) {
+        pending.push(rel);
+        continue;
+      }
       if (!isFile || !kindOfFile(entry.name)) continue;
       candidates.push(rel);
     }
@@ -148,10 +189,15 @@ function walkTree(root: string, options: ScanOptions, log: (message: string) => 
   return {
     candidates,
     fullPath,
-    vanished(rel: string, err: unknown) { skip(rel, `vanished or unreadable (${(err as NodeJS.ErrnoException).code ?? String(err)})`); },
+    vanished(rel: string, err: unknown) {
+      skip(rel, `vanished or unreadable (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    },
     accept(rel: string, stat: fs.Stats) {
       if (!stat.isFile()) return;
-      if (stat.size > options.maxFileSize) { skip(rel, `larger than the size limit (${stat.size} > ${options.maxFileSize} bytes)`); return; }
+      if (stat.size > options.maxFileSize) {
+        skip(rel, `larger than the size limit (${stat.size} > ${options.maxFileSize} bytes)`);
+        return;
+      }
       files.push({ file: rel, size: stat.size, mtimeMs: stat.mtimeMs });
     },
     unstated(): ScanResult {

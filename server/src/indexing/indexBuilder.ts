@@ -43,7 +43,11 @@ export interface BuildResult {
 }
 
 export function settingsKeyOf(options: Pick<BuildOptions, 'exclude' | 'maxFileSize'>): string {
-  return crypto.createHash('sha1').update(JSON.stringify({ exclude: [...(options.exclude ?? [])].sort(), maxFileSize: options.maxFileSize })).digest('hex').slice(0, 12);
+  return crypto
+    .createHash('sha1')
+    .update(JSON.stringify({ exclude: [...(options.exclude ?? [])].sort(), maxFileSize: options.maxFileSize }))
+    .digest('hex')
+    .slice(0, 12);
 }
 
 export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
@@ -57,19 +61,47 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
   // (The scan is synchronous on purpose: promise-based stats measured slower, 1.6-2.1 s against 1.0 s for 60k files.)
   const cacheFileExists = cacheFile !== undefined && !options.rebuild && fs.existsSync(cacheFile);
   const cacheRead = cacheFileExists
-    ? readIndexCacheInBackground(cacheFile!, options.root).then((data) => ({ data }), (err: unknown) => ({ err }))
+    ? readIndexCacheInBackground(cacheFile!, options.root).then(
+        (data) => ({ data }),
+        (err: unknown) => ({ err }),
+      )
     : undefined;
   // A cold build starts its workers now: they load their code while the tree is scanned.
   const prestarted = cacheFileExists ? [] : startWorkers(defaultWorkerCount(options.workers), log);
-  const scan = scanTree(options.root, { exclude: options.exclude, maxFileSize: options.maxFileSize, isCancelled: options.isCancelled, statFiles: cacheFileExists }, log);
-  const emptyStats = (): IndexStats => ({ files: 0, symbols: 0, references: 0, skipped: scan.skipped.length, seconds: (performance.now() - started) / 1000, fromCache: 0, parsed: 0 });
+  const scan = scanTree(
+    options.root,
+    {
+      exclude: options.exclude,
+      maxFileSize: options.maxFileSize,
+      isCancelled: options.isCancelled,
+      statFiles: cacheFileExists,
+    },
+    log,
+  );
+  const emptyStats = (): IndexStats => ({
+    files: 0,
+    symbols: 0,
+    references: 0,
+    skipped: scan.skipped.length,
+    seconds: (performance.now() - started) / 1000,
+    fromCache: 0,
+    parsed: 0,
+  });
   const read = await cacheRead;
-  const stopPrestarted = () => { for (const worker of prestarted) void worker.terminate(); };
-  if (options.isCancelled?.()) { stopPrestarted(); return { index: undefined, cancelled: true, stats: emptyStats() }; }
+  const stopPrestarted = () => {
+    for (const worker of prestarted) void worker.terminate();
+  };
+  if (options.isCancelled?.()) {
+    stopPrestarted();
+    return { index: undefined, cancelled: true, stats: emptyStats() };
+  }
   let previous: IndexData | undefined;
   if (read && 'data' in read) {
     previous = read.data;
-    if (previous.settingsKey !== settingsKey) { log('index cache was built with other exclude/size settings: rebuilding'); previous = undefined; }
+    if (previous.settingsKey !== settingsKey) {
+      log('index cache was built with other exclude/size settings: rebuilding');
+      previous = undefined;
+    }
   } else if (read) {
     log(`index cache ${cacheFile} discarded: ${(read.err as Error)?.message ?? read.err}; rebuilding`);
   }
@@ -82,7 +114,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
     scan.files.forEach((scanned: ScannedFile, index) => {
       const old = previousIds.get(scanned.file);
       previousIds.delete(scanned.file);
-      if (old !== undefined && previous!.fileSize[old] === scanned.size && previous!.fileMtime[old] === scanned.mtimeMs) unchanged.push({ index, previousFile: old });
+      if (old !== undefined && previous!.fileSize[old] === scanned.size && previous!.fileMtime[old] === scanned.mtimeMs)
+        unchanged.push({ index, previousFile: old });
       else toExtract.push({ index, file: scanned.file, size: scanned.size });
     });
     deleted = [...previousIds.keys()];
@@ -90,17 +123,27 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
     scan.files.forEach((scanned, index) => toExtract.push({ index, file: scanned.file, size: scanned.size }));
   }
   const fromCache = unchanged.length;
-  log(`index: ${scan.files.length} files (${fromCache} unchanged from cache, ${toExtract.length} to read, ${deleted.length} gone), ${scan.skipped.length} skipped`);
+  log(
+    `index: ${scan.files.length} files (${fromCache} unchanged from cache, ${toExtract.length} to read, ${deleted.length} gone), ${scan.skipped.length} skipped`,
+  );
 
   // Warm start: the cached index as it is, with the few changed files laid over it (re-read on each start
   // until a larger refresh rewrites the cache). No copy of the big arrays, no rebuild of the tables.
   if (previous && toExtract.length + deleted.length <= (options.overlayLimit ?? 200)) {
-    const index = new TreeIndex(previous, { preferredArch: options.preferredArch, maxFileSize: options.maxFileSize, log });
+    const index = new TreeIndex(previous, {
+      preferredArch: options.preferredArch,
+      maxFileSize: options.maxFileSize,
+      log,
+    });
     for (const file of deleted) index.removeFile(file);
     for (const { file } of toExtract) {
       if (options.isCancelled?.()) return { index: undefined, cancelled: true, stats: emptyStats() };
       const read = readSourceFile(path.join(options.root, file), options.maxFileSize);
-      if ('error' in read) { log(`skipped ${file}: ${read.error}`); index.removeFile(file); continue; }
+      if ('error' in read) {
+        log(`skipped ${file}: ${read.error}`);
+        index.removeFile(file);
+        continue;
+      }
       index.updateFile(file, read.text);
     }
     const seconds = (performance.now() - started) / 1000;
@@ -111,7 +154,11 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
   // Occurrence blocks are written while batches arrive (only with a cache folder: the store lives next to it).
   let writer: OccurrenceStoreWriter | undefined;
   if (cacheFile) {
-    try { writer = new OccurrenceStoreWriter(occurrenceStorePathFor(cacheFile)); } catch (err) { log(`cannot write the occurrence store: ${(err as Error).message}; references will be re-read from the sources`); }
+    try {
+      writer = new OccurrenceStoreWriter(occurrenceStorePathFor(cacheFile));
+    } catch (err) {
+      log(`cannot write the occurrence store: ${(err as Error).message}; references will be re-read from the sources`);
+    }
   }
   const builder = new IndexDataBuilder(scan.files, previous, writer);
   let extraction: { cancelled: boolean } = { cancelled: false };
@@ -131,7 +178,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
   const scanSeconds = (phaseStart - started) / 1000;
   try {
     if (previous) {
-      const source = previous.occurrenceStore && writer ? new OccurrenceStoreReader(previous.occurrenceStore, log) : undefined;
+      const source =
+        previous.occurrenceStore && writer ? new OccurrenceStoreReader(previous.occurrenceStore, log) : undefined;
       source?.acquire();
       try {
         for (const { index, previousFile } of unchanged) builder.addFromPrevious(index, previous, previousFile, source);
@@ -148,29 +196,47 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
       isCancelled: options.isCancelled,
       onBatch: (batch) => builder.addBatch(batch, (file, error) => log(`skipped ${file}: ${error}`)),
       onAllDispatched: startSortWorker,
-      onProgress: (done, total) => options.onProgress?.(`indexing ${done}/${total} files`, total === 0 ? 100 : Math.floor((done * 100) / total)),
+      onProgress: (done, total) =>
+        options.onProgress?.(`indexing ${done}/${total} files`, total === 0 ? 100 : Math.floor((done * 100) / total)),
     });
   } catch (err) {
     writer?.abort();
     void sortWorker?.terminate();
     throw err;
   }
-  if (extraction.cancelled) { writer?.abort(); void sortWorker?.terminate(); return { index: undefined, cancelled: true, stats: emptyStats() }; }
+  if (extraction.cancelled) {
+    writer?.abort();
+    void sortWorker?.terminate();
+    return { index: undefined, cancelled: true, stats: emptyStats() };
+  }
 
   const extractSeconds = (performance.now() - phaseStart) / 1000;
   const buildStart = performance.now();
   let occurrenceStore;
-  try { occurrenceStore = writer?.commit(); } catch (err) { log(`cannot write the occurrence store: ${(err as Error).message}`); writer?.abort(); }
+  try {
+    occurrenceStore = writer?.commit();
+  } catch (err) {
+    log(`cannot write the occurrence store: ${(err as Error).message}`);
+    writer?.abort();
+  }
   const data = builder.build(options.root, settingsKey, scan.skipped, occurrenceStore);
   // A cold build sorts millions of names on another thread, while this one
   // derives the query tables and libuv's threads write the cache: the tables go out last, when ready.
   const merged = previous ? sortDefinedNames(data, previous) : undefined;
-  const sorting = merged ? { count: merged.length, ready: Promise.resolve(merged) } : sortDefinedNamesOffThread(data, log, sortWorker);
+  const sorting = merged
+    ? { count: merged.length, ready: Promise.resolve(merged) }
+    : sortDefinedNamesOffThread(data, log, sortWorker);
   let announceDerived: (tables: DerivedTables) => void = () => undefined;
-  const derived = new Promise<DerivedTables>((resolve) => { announceDerived = resolve; });
-  const writing = cacheFile && (toExtract.length > 0 || !previous || data.files.length !== previous.files.length)
-    ? writeIndexCache(cacheFile, data, { sortedNames: sorting, derived }).catch((err: unknown) => { log(`cannot write the index cache ${cacheFile}: ${(err as Error).message}`); return undefined; })
-    : undefined;
+  const derived = new Promise<DerivedTables>((resolve) => {
+    announceDerived = resolve;
+  });
+  const writing =
+    cacheFile && (toExtract.length > 0 || !previous || data.files.length !== previous.files.length)
+      ? writeIndexCache(cacheFile, data, { sortedNames: sorting, derived }).catch((err: unknown) => {
+          log(`cannot write the index cache ${cacheFile}: ${(err as Error).message}`);
+          return undefined;
+        })
+      : undefined;
   const sortedAt = performance.now();
   // The index derives its query tables here, so the cache stores them and a warm start skips that work.
   const index = new TreeIndex(data, { preferredArch: options.preferredArch, maxFileSize: options.maxFileSize, log });
@@ -181,10 +247,18 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
   const seconds = (performance.now() - started) / 1000;
   index.setRunStats({ seconds, fromCache, parsed: toExtract.length });
   const since = (from: number, to = performance.now()) => ((to - from) / 1000).toFixed(2);
-  log(`index: phases scan ${scanSeconds.toFixed(2)} s, extraction ${extractSeconds.toFixed(2)} s, tables and cache ${since(buildStart)} s `
-    + `(query tables ${since(sortedAt, derivedAt)} s while the cache is written, then the rest of the write and the name sort ${since(derivedAt)} s); `
-    + `${builder.namesReceived} batch names interned into ${data.names.size}`);
-  return { index, cancelled: false, stats: { ...index.stats(), seconds: (performance.now() - started) / 1000 }, cacheFile, cacheBytes };
+  log(
+    `index: phases scan ${scanSeconds.toFixed(2)} s, extraction ${extractSeconds.toFixed(2)} s, tables and cache ${since(buildStart)} s ` +
+      `(query tables ${since(sortedAt, derivedAt)} s while the cache is written, then the rest of the write and the name sort ${since(derivedAt)} s); ` +
+      `${builder.namesReceived} batch names interned into ${data.names.size}`,
+  );
+  return {
+    index,
+    cancelled: false,
+    stats: { ...index.stats(), seconds: (performance.now() - started) / 1000 },
+    cacheFile,
+    cacheBytes,
+  };
 }
 
 function startWorkers(count: number, log: (message: string) => void): Worker[] {

@@ -88,8 +88,11 @@ export class IndexDataBuilder {
    * With `previous`, name ids of the previous index are kept (its table is copied), so unchanged files are
    * reused as they are and the sorted-name table is merged instead of sorted again.
    */
-  constructor(private readonly files: Array<{ file: string; size: number; mtimeMs: number }>, private readonly previous?: IndexData,
-    private readonly occurrences?: OccurrenceSink) {
+  constructor(
+    private readonly files: Array<{ file: string; size: number; mtimeMs: number }>,
+    private readonly previous?: IndexData,
+    private readonly occurrences?: OccurrenceSink,
+  ) {
     // A fresh table is shared memory: the name sort of a cold build reads it from a worker thread.
     this.names = previous ? previous.names.clone() : new NameTable(undefined, undefined, undefined, true);
     // Sizes are unknown (-1) when the scan did not stat files: count 15 KB each, a kernel's average.
@@ -107,9 +110,15 @@ export class IndexDataBuilder {
     if (this.remap.length < ends.length) this.remap = new Uint32Array(ends.length * 2);
     const remap = this.remap;
     this.namesReceived += ends.length;
-    for (let k = 0, start = 0; k < ends.length; start = ends[k++]) remap[k] = this.names.internBytes(batch.nameBytes, start, ends[k], batch.nameHashes[k]);
-    const occWords = new Uint32Array(batch.occurrences.buffer, batch.occurrences.byteOffset, batch.occurrences.byteLength >>> 2);
-    const occBase = batch.occurrences.byteLength > 0 && this.occurrences ? this.occurrences.append(batch.occurrences) : -1;
+    for (let k = 0, start = 0; k < ends.length; start = ends[k++])
+      remap[k] = this.names.internBytes(batch.nameBytes, start, ends[k], batch.nameHashes[k]);
+    const occWords = new Uint32Array(
+      batch.occurrences.buffer,
+      batch.occurrences.byteOffset,
+      batch.occurrences.byteLength >>> 2,
+    );
+    const occBase =
+      batch.occurrences.byteLength > 0 && this.occurrences ? this.occurrences.append(batch.occurrences) : -1;
     let defAt = 0;
     let identAt = 0;
     for (const packed of batch.files) {
@@ -130,25 +139,55 @@ export class IndexDataBuilder {
       for (let k = 0; k < idents.length; k++) idents[k] = remap[idents[k]];
       const hasBlock = occBase >= 0 && packed.occOffset >= 0;
       const scopes = hasBlock ? occWords[(packed.occOffset >>> 2) + 3] : 0;
-      this.append(packed.fileIndex, defs, idents, packed.referenceCount, hasBlock ? occBase + packed.occOffset : -1, packed.occLength, scopes);
-      if (packed.size >= 0) { this.fileSizes[this.fileSizes.length - 1] = packed.size; this.fileMtimes[this.fileMtimes.length - 1] = packed.mtimeMs; }
+      this.append(
+        packed.fileIndex,
+        defs,
+        idents,
+        packed.referenceCount,
+        hasBlock ? occBase + packed.occOffset : -1,
+        packed.occLength,
+        scopes,
+      );
+      if (packed.size >= 0) {
+        this.fileSizes[this.fileSizes.length - 1] = packed.size;
+        this.fileMtimes[this.fileMtimes.length - 1] = packed.mtimeMs;
+      }
     }
   }
 
   /** Reuses an unchanged file's entries from the previous index (same name ids); its block is copied over. */
   addFromPrevious(fileIndex: number, previous: IndexData, previousFile: number, source?: OccurrenceSource): void {
-    const defs = previous.defs.subarray(previous.fileDefStart[previousFile] * DEF_FIELDS, previous.fileDefStart[previousFile + 1] * DEF_FIELDS);
-    const idents = previous.idents.subarray(previous.fileIdentStart[previousFile], previous.fileIdentStart[previousFile + 1]);
+    const defs = previous.defs.subarray(
+      previous.fileDefStart[previousFile] * DEF_FIELDS,
+      previous.fileDefStart[previousFile + 1] * DEF_FIELDS,
+    );
+    const idents = previous.idents.subarray(
+      previous.fileIdentStart[previousFile],
+      previous.fileIdentStart[previousFile + 1],
+    );
     let offset = -1;
     const length = previous.fileOccLength[previousFile];
     if (this.occurrences && source && previous.fileOccOffset[previousFile] >= 0) {
       const block = source.read(previous.fileOccOffset[previousFile], length);
       if (block) offset = this.occurrences.append(block);
     }
-    this.append(fileIndex, defs, idents, previous.fileRefCount[previousFile], offset, length, previous.fileOccScopes[previousFile]);
+    this.append(
+      fileIndex,
+      defs,
+      idents,
+      previous.fileRefCount[previousFile],
+      offset,
+      length,
+      previous.fileOccScopes[previousFile],
+    );
   }
 
-  build(root: string, settingsKey: string, extraSkipped: SkippedFile[], occurrenceStore?: OccurrenceStoreRef): IndexData {
+  build(
+    root: string,
+    settingsKey: string,
+    extraSkipped: SkippedFile[],
+    occurrenceStore?: OccurrenceStoreRef,
+  ): IndexData {
     const data: IndexData = {
       root,
       settingsKey,
@@ -172,11 +211,20 @@ export class IndexDataBuilder {
     return data;
   }
 
-  private append(fileIndex: number, defs: Int32Array, idents: Uint32Array, referenceCount: number, occOffset: number, occLength: number, occScopes: number): void {
+  private append(
+    fileIndex: number,
+    defs: Int32Array,
+    idents: Uint32Array,
+    referenceCount: number,
+    occOffset: number,
+    occLength: number,
+    occScopes: number,
+  ): void {
     if (this.defWords + defs.length > this.defs.length) this.defs = growTo(this.defs, this.defWords + defs.length);
     this.defs.set(defs, this.defWords);
     this.defWords += defs.length;
-    if (this.identCount + idents.length > this.idents.length) this.idents = growTo(this.idents, this.identCount + idents.length);
+    if (this.identCount + idents.length > this.idents.length)
+      this.idents = growTo(this.idents, this.identCount + idents.length);
     this.idents.set(idents, this.identCount);
     this.identCount += idents.length;
     this.order.push(fileIndex);

@@ -28,12 +28,19 @@ type Crc32 = (data: Uint8Array | string, value?: number) => number;
 export function digestIndex(data: IndexData): IndexDigest {
   const crc32 = (zlib as unknown as { crc32?: Crc32 }).crc32;
   if (!crc32) throw new Error('the digest needs zlib.crc32 (Node.js 20.15 or later)');
-  const order = data.files.map((file, id) => ({ file, id })).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const order = data.files
+    .map((file, id) => ({ file, id }))
+    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   const reader = data.occurrenceStore ? new OccurrenceStoreReader(data.occurrenceStore) : undefined;
   let problem = reader ? undefined : 'the index has no occurrence store (built without a cache folder)';
   const nameOf = (id: number) => data.names.name(id);
   const digest: IndexDigest = {
-    files: order.length, definitions: 0, definitionsCrc: 0, occurrenceBlocks: 0, occurrenceBytes: 0, occurrencesCrc: 0,
+    files: order.length,
+    definitions: 0,
+    definitionsCrc: 0,
+    occurrenceBlocks: 0,
+    occurrenceBytes: 0,
+    occurrencesCrc: 0,
   };
   reader?.acquire();
   try {

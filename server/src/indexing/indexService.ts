@@ -16,7 +16,10 @@ import { defaultCacheDir } from '../paths';
 import { detectKernelVersion, formatKernelVersion } from '../knowledge/kernelVersion';
 import { readSourceFile } from './fileExtraction';
 
-export interface FileChange { uri: string; deleted: boolean }
+export interface FileChange {
+  uri: string;
+  deleted: boolean;
+}
 
 export class IndexService {
   private index: TreeIndex | undefined;
@@ -48,7 +51,12 @@ export class IndexService {
     this.editorExcludes = editorExcludes;
     this.settings = { ...settings, exclude: [...new Set([...settings.exclude, ...editorExcludes])] };
     settings = this.settings;
-    if (before && this.index && (JSON.stringify(before.exclude) !== JSON.stringify(settings.exclude) || before.maxFileSize !== settings.maxFileSize)) {
+    if (
+      before &&
+      this.index &&
+      (JSON.stringify(before.exclude) !== JSON.stringify(settings.exclude) ||
+        before.maxFileSize !== settings.maxFileSize)
+    ) {
       this.log('index settings changed: re-indexing');
       void this.rebuild(undefined, false);
     }
@@ -100,7 +108,11 @@ export class IndexService {
         });
         if (generation !== this.generation) return this.index;
         if (result.cancelled || !result.index) {
-          this.setStatus({ state: 'error', message: 'indexing cancelled: run "Rebuild index" to start again', kernelVersion: versionText });
+          this.setStatus({
+            state: 'error',
+            message: 'indexing cancelled: run "Rebuild index" to start again',
+            kernelVersion: versionText,
+          });
           this.resolveWaiters(this.index);
           return this.index;
         }
@@ -108,14 +120,26 @@ export class IndexService {
         for (const { file, text } of this.pendingDocuments.values()) this.index.updateFile(file, text);
         this.pendingDocuments.clear();
         const stats = result.stats;
-        this.log(`index ready: ${stats.files} files, ${stats.symbols} symbols, ${stats.references} references in ${stats.seconds.toFixed(1)} s (${stats.fromCache} from cache)`);
-        this.setStatus({ state: 'ready', files: stats.files, symbols: stats.symbols, references: stats.references, kernelVersion: versionText });
+        this.log(
+          `index ready: ${stats.files} files, ${stats.symbols} symbols, ${stats.references} references in ${stats.seconds.toFixed(1)} s (${stats.fromCache} from cache)`,
+        );
+        this.setStatus({
+          state: 'ready',
+          files: stats.files,
+          symbols: stats.symbols,
+          references: stats.references,
+          kernelVersion: versionText,
+        });
         this.resolveWaiters(this.index);
         for (const listener of this.readyListeners) listener(this.index);
         return this.index;
       } catch (err) {
         this.log(`indexing failed: ${(err as Error)?.stack ?? err}`);
-        this.setStatus({ state: 'error', message: `indexing failed: ${(err as Error)?.message ?? err}`, kernelVersion: versionText });
+        this.setStatus({
+          state: 'error',
+          message: `indexing failed: ${(err as Error)?.message ?? err}`,
+          kernelVersion: versionText,
+        });
         this.resolveWaiters(this.index);
         return this.index;
       } finally {
@@ -126,7 +150,9 @@ export class IndexService {
     return task;
   }
 
-  current(): KernelIndex | undefined { return this.index; }
+  current(): KernelIndex | undefined {
+    return this.index;
+  }
 
   /** The index once ready (immediately if it is), or undefined when cancelled or impossible. */
   whenReady(isCancelled?: () => boolean): Promise<KernelIndex | undefined> {
@@ -134,8 +160,16 @@ export class IndexService {
     if (this.lastStatus.state === 'error' && !this.building) return Promise.resolve(undefined);
     return new Promise((resolve) => {
       let settled = false;
-      const settle = (index: KernelIndex | undefined) => { if (!settled) { settled = true; clearInterval(timer); resolve(index); } };
-      const timer = setInterval(() => { if (isCancelled?.()) settle(undefined); }, 100);
+      const settle = (index: KernelIndex | undefined) => {
+        if (!settled) {
+          settled = true;
+          clearInterval(timer);
+          resolve(index);
+        }
+      };
+      const timer = setInterval(() => {
+        if (isCancelled?.()) settle(undefined);
+      }, 100);
       this.waiters.push(settle);
     });
   }
@@ -145,9 +179,13 @@ export class IndexService {
     if (this.index) listener(this.index);
   }
 
-  onStatus(listener: (status: IndexStatus) => void): void { this.statusListeners.push(listener); }
+  onStatus(listener: (status: IndexStatus) => void): void {
+    this.statusListeners.push(listener);
+  }
 
-  status(): IndexStatus { return this.lastStatus; }
+  status(): IndexStatus {
+    return this.lastStatus;
+  }
 
   /** An edited document: re-indexed from its text shortly after typing pauses. */
   documentChanged(document: TextDocument): void {
@@ -155,12 +193,15 @@ export class IndexService {
     if (!file) return;
     const existing = this.debounce.get(document.uri);
     if (existing) clearTimeout(existing);
-    this.debounce.set(document.uri, setTimeout(() => {
-      this.debounce.delete(document.uri);
-      const text = document.getText();
-      if (this.index) this.index.updateFile(file, text);
-      else this.pendingDocuments.set(file, { file, text });
-    }, 150));
+    this.debounce.set(
+      document.uri,
+      setTimeout(() => {
+        this.debounce.delete(document.uri);
+        const text = document.getText();
+        if (this.index) this.index.updateFile(file, text);
+        else this.pendingDocuments.set(file, { file, text });
+      }, 150),
+    );
   }
 
   /** Files changed on disk (workspace/didChangeWatchedFiles). */
@@ -169,7 +210,10 @@ export class IndexService {
     for (const change of changes) {
       const file = this.relativeFile(change.uri);
       if (!file || !/\.[ch]$|(^|\/)(Kconfig[^/]*|Makefile[^/]*|Kbuild)$/.test(file)) continue;
-      if (change.deleted) { this.index.removeFile(file); continue; }
+      if (change.deleted) {
+        this.index.removeFile(file);
+        continue;
+      }
       const read = readSourceFile(this.index.absolutePath(file), this.settings?.maxFileSize ?? 2 * 1024 * 1024);
       if ('text' in read) this.index.updateFile(file, read.text);
       else this.log(`not re-indexed ${file}: ${read.error}`);
@@ -184,7 +228,11 @@ export class IndexService {
   private relativeFile(uri: string): string | undefined {
     if (!this.root || !uri.startsWith('file:')) return undefined;
     let absolute: string;
-    try { absolute = fileURLToPath(uri); } catch { return undefined; }
+    try {
+      absolute = fileURLToPath(uri);
+    } catch {
+      return undefined;
+    }
     const rel = absolute.startsWith(this.root + '/') ? absolute.slice(this.root.length + 1) : undefined;
     return rel && !rel.includes('..') ? rel : undefined;
   }

@@ -11,8 +11,17 @@ import { BatchPacker, type PackedBatch } from './batchPacker';
 import { answerSortRequest, type SortRequest } from './nameOrder';
 import { warmUpWorker } from './workerWarmup';
 
-export interface WorkerRequest { id: number; root: string; files: Array<{ index: number; file: string }>; maxFileSize: number }
-export interface WorkerResponse { id: number; batch?: PackedBatch; failure?: string }
+export interface WorkerRequest {
+  id: number;
+  root: string;
+  files: Array<{ index: number; file: string }>;
+  maxFileSize: number;
+}
+export interface WorkerResponse {
+  id: number;
+  batch?: PackedBatch;
+  failure?: string;
+}
 
 warmUpWorker();
 const packer = new BatchPacker();
@@ -33,16 +42,32 @@ parentPort?.on('message', (message: WorkerRequest | SortRequest) => {
     packer.startBatch();
     for (const { index, file } of request.files) {
       const read = reader.read(path.join(request.root, file), request.maxFileSize);
-      if ('error' in read) { packer.addError(index, read.error); continue; }
+      if ('error' in read) {
+        packer.addError(index, read.error);
+        continue;
+      }
       const collected = kindOfFile(file.slice(file.lastIndexOf('/') + 1)) === 'c';
       try {
-        packer.add(index, extractText(file, read.text, undefined, collected ? packer.collector : undefined), collected, read.size, read.mtimeMs);
+        packer.add(
+          index,
+          extractText(file, read.text, undefined, collected ? packer.collector : undefined),
+          collected,
+          read.size,
+          read.mtimeMs,
+        );
       } catch (err) {
         packer.addError(index, `extractor failed: ${(err as Error).message}`);
       }
     }
     const batch = packer.finishBatch();
-    parentPort!.postMessage({ id: request.id, batch } satisfies WorkerResponse, [batch.defs.buffer, batch.idents.buffer, batch.occurrences.buffer, batch.nameBytes.buffer, batch.nameEnds.buffer, batch.nameHashes.buffer] as ArrayBuffer[]);
+    parentPort!.postMessage({ id: request.id, batch } satisfies WorkerResponse, [
+      batch.defs.buffer,
+      batch.idents.buffer,
+      batch.occurrences.buffer,
+      batch.nameBytes.buffer,
+      batch.nameEnds.buffer,
+      batch.nameHashes.buffer,
+    ] as ArrayBuffer[]);
   } catch (err) {
     parentPort!.postMessage({ id: request.id, failure: String((err as Error)?.stack ?? err) } satisfies WorkerResponse);
   }

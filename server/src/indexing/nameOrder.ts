@@ -25,8 +25,17 @@ export function definedNameIds(data: IndexData): Uint32Array {
   return ids;
 }
 
-export interface SortRequest { kind: 'sort-names'; bytes: Uint8Array; offsets: Uint32Array; ids: Uint32Array }
-export interface SortResponse { kind: 'sorted-names'; ids?: Uint32Array; failure?: string }
+export interface SortRequest {
+  kind: 'sort-names';
+  bytes: Uint8Array;
+  offsets: Uint32Array;
+  ids: Uint32Array;
+}
+export interface SortResponse {
+  kind: 'sorted-names';
+  ids?: Uint32Array;
+  failure?: string;
+}
 
 /** Worker side of sortDefinedNamesOffThread. */
 export function answerSortRequest(request: SortRequest): SortResponse {
@@ -37,7 +46,11 @@ export function answerSortRequest(request: SortRequest): SortResponse {
  * Sorts the defined names of a fresh index on a worker thread (the names are copied to it). Falls back to
  * this thread if the worker cannot run, so the result never depends on threads being available.
  */
-export function sortDefinedNamesOffThread(data: IndexData, log: (message: string) => void = () => undefined, prestarted?: Worker): { count: number; ready: Promise<Uint32Array> } {
+export function sortDefinedNamesOffThread(
+  data: IndexData,
+  log: (message: string) => void = () => undefined,
+  prestarted?: Worker,
+): { count: number; ready: Promise<Uint32Array> } {
   const ids = definedNameIds(data);
   const count = ids.length;
   const { bytes, offsets } = data.names.serialize();
@@ -52,21 +65,36 @@ export function sortDefinedNamesOffThread(data: IndexData, log: (message: string
       resolve(sortFolded(definedNameIds(data), data.names));
     };
     // A worker started ahead (while the last batches were read) has its code loaded already.
-    try { worker = prestarted && prestarted.threadId !== -1 ? prestarted : startIndexWorker(); } catch (err) { inThread((err as Error).message); return; }
+    try {
+      worker = prestarted && prestarted.threadId !== -1 ? prestarted : startIndexWorker();
+    } catch (err) {
+      inThread((err as Error).message);
+      return;
+    }
     if (worker !== prestarted) void prestarted?.terminate();
     worker.ref();
     worker.on('message', (response: SortResponse) => {
       if (settled || response.kind !== 'sorted-names') return;
-      if (!response.ids) { inThread(response.failure ?? 'worker failed'); return; }
+      if (!response.ids) {
+        inThread(response.failure ?? 'worker failed');
+        return;
+      }
       settled = true;
       void worker.terminate();
       resolve(response.ids);
     });
     worker.on('error', (err) => inThread(err.message));
-    worker.on('exit', (code) => { if (!settled) inThread(`worker exited with code ${code}`); });
+    worker.on('exit', (code) => {
+      if (!settled) inThread(`worker exited with code ${code}`);
+    });
     // Shared storage goes over as it is; otherwise the names are copied.
     const shared = bytes.buffer instanceof SharedArrayBuffer && offsets.buffer instanceof SharedArrayBuffer;
-    const request: SortRequest = { kind: 'sort-names', bytes: shared ? bytes : bytes.slice(), offsets: shared ? offsets : offsets.slice(), ids };
+    const request: SortRequest = {
+      kind: 'sort-names',
+      bytes: shared ? bytes : bytes.slice(),
+      offsets: shared ? offsets : offsets.slice(),
+      ids,
+    };
     const transfer = shared ? [ids.buffer] : [request.bytes.buffer, request.offsets.buffer, ids.buffer];
     worker.postMessage(request, transfer as ArrayBuffer[]);
   });
@@ -83,12 +111,18 @@ export function sortDefinedNames(data: IndexData, previous?: IndexData): Uint32A
   const compare = (a: number, b: number) => data.names.compareFolded(a, b);
   const kept: number[] = [];
   const seen = new Uint8Array(data.names.size);
-  for (const id of previous.sortedNames) if (id < hasDefinition.length && hasDefinition[id]) { kept.push(id); seen[id] = 1; }
+  for (const id of previous.sortedNames)
+    if (id < hasDefinition.length && hasDefinition[id]) {
+      kept.push(id);
+      seen[id] = 1;
+    }
   const added: number[] = [];
   for (let id = 0; id < hasDefinition.length; id++) if (hasDefinition[id] && !seen[id]) added.push(id);
   added.sort(compare);
   const merged = new Uint32Array(kept.length + added.length);
-  let i = 0, j = 0, k = 0;
+  let i = 0,
+    j = 0,
+    k = 0;
   while (i < kept.length && j < added.length) merged[k++] = compare(kept[i], added[j]) <= 0 ? kept[i++] : added[j++];
   while (i < kept.length) merged[k++] = kept[i++];
   while (j < added.length) merged[k++] = added[j++];
@@ -107,17 +141,24 @@ export function sortDefinedNames(data: IndexData, previous?: IndexData): Uint32A
  */
 export function sortFolded(ids: Uint32Array, names: FoldedNames): Uint32Array {
   const n = ids.length;
-  let head = new Uint32Array(n), tail = new Uint32Array(n);
-  for (let k = 0; k < n; k++) { head[k] = names.foldedChunk(ids[k], 0); tail[k] = names.foldedChunk(ids[k], 4); }
+  let head = new Uint32Array(n),
+    tail = new Uint32Array(n);
+  for (let k = 0; k < n; k++) {
+    head[k] = names.foldedChunk(ids[k], 0);
+    tail[k] = names.foldedChunk(ids[k], 4);
+  }
   // The sort moves positions in `ids` (mapped back to ids at the end) with the words of each.
   let order = new Uint32Array(n);
   for (let k = 0; k < n; k++) order[k] = k;
-  let orderOut = new Uint32Array(n), headOut = new Uint32Array(n), tailOut = new Uint32Array(n);
+  let orderOut = new Uint32Array(n),
+    headOut = new Uint32Array(n),
+    tailOut = new Uint32Array(n);
   // Least significant digit first: bytes 6-7 (low half of tail) up to bytes 0-1 (high half of head).
   // Counting sorts are stable. The four histograms are counted in one pass.
   const counts = new Int32Array(4 * DIGIT_BUCKETS);
   for (let k = 0; k < n; k++) {
-    const h = head[k], t = tail[k];
+    const h = head[k],
+      t = tail[k];
     counts[t & DIGIT_MASK]++;
     counts[DIGIT_BUCKETS + (t >>> 14)]++;
     counts[2 * DIGIT_BUCKETS + (h & DIGIT_MASK)]++;
@@ -125,12 +166,18 @@ export function sortFolded(ids: Uint32Array, names: FoldedNames): Uint32Array {
   }
   for (let pass = 0; pass < 4; pass++) {
     const base = pass * DIGIT_BUCKETS;
-    for (let b = 0, sum = 0; b < DIGIT_BUCKETS; b++) { const c = counts[base + b]; counts[base + b] = sum; sum += c; }
+    for (let b = 0, sum = 0; b < DIGIT_BUCKETS; b++) {
+      const c = counts[base + b];
+      counts[base + b] = sum;
+      sum += c;
+    }
     const words = pass < 2 ? tail : head;
     const shift = (pass & 1) * 14;
     for (let k = 0; k < n; k++) {
       const at = counts[base + ((words[k] >>> shift) & DIGIT_MASK)]++;
-      orderOut[at] = order[k]; headOut[at] = head[k]; tailOut[at] = tail[k];
+      orderOut[at] = order[k];
+      headOut[at] = head[k];
+      tailOut[at] = tail[k];
     }
     [order, orderOut] = [orderOut, order];
     [head, headOut] = [headOut, head];
@@ -157,8 +204,12 @@ const DIGIT_MASK = DIGIT_BUCKETS - 1;
 class RunSorter {
   private keysOut = new Int32Array(1024);
   private readonly counts = new Int32Array(129);
-  constructor(private readonly names: FoldedNames, private readonly idAt: Uint32Array,
-    private readonly keys: Int32Array, private readonly moved: Uint32Array) {}
+  constructor(
+    private readonly names: FoldedNames,
+    private readonly idAt: Uint32Array,
+    private readonly keys: Int32Array,
+    private readonly moved: Uint32Array,
+  ) {}
 
   sort(order: Uint32Array, from: number, to: number, depth: number): void {
     const { keys, names, idAt } = this;
@@ -178,10 +229,16 @@ class RunSorter {
     const length = to - from;
     if (length <= 24) {
       for (let i = from + 1; i < to; i++) {
-        const key = keys[i], at = order[i];
+        const key = keys[i],
+          at = order[i];
         let j = i - 1;
-        while (j >= from && keys[j] > key) { keys[j + 1] = keys[j]; order[j + 1] = order[j]; j--; }
-        keys[j + 1] = key; order[j + 1] = at;
+        while (j >= from && keys[j] > key) {
+          keys[j + 1] = keys[j];
+          order[j + 1] = order[j];
+          j--;
+        }
+        keys[j + 1] = key;
+        order[j + 1] = at;
       }
       return;
     }
@@ -196,7 +253,8 @@ class RunSorter {
       for (let b = 0; b < 128; b++) counts[b + 1] += counts[b];
       for (let k = from; k < to; k++) {
         const at = counts[(keys[k] >>> shift) & 127]++;
-        moved[at] = order[k]; keysOut[at] = keys[k];
+        moved[at] = order[k];
+        keysOut[at] = keys[k];
       }
       order.set(moved.subarray(0, length), from);
       keys.set(keysOut.subarray(0, length), from);

@@ -11,27 +11,35 @@ export interface FoldedNames {
  * creating strings. NameTable adds the hash for lookups; a worker thread that only sorts uses this alone.
  */
 export class NameBytes implements FoldedNames {
-  constructor(protected bytes: Uint8Array, protected offsets: Uint32Array) {}
+  constructor(
+    protected bytes: Uint8Array,
+    protected offsets: Uint32Array,
+  ) {}
 
   /** Compares two names case-insensitively without creating strings. */
   compareFolded(a: number, b: number): number {
     const bytes = this.bytes;
-    let i = this.offsets[a]; const aEnd = this.offsets[a + 1];
-    let j = this.offsets[b]; const bEnd = this.offsets[b + 1];
+    let i = this.offsets[a];
+    const aEnd = this.offsets[a + 1];
+    let j = this.offsets[b];
+    const bEnd = this.offsets[b + 1];
     for (; i < aEnd && j < bEnd; i++, j++) {
-      const x = fold(bytes[i]); const y = fold(bytes[j]);
+      const x = fold(bytes[i]);
+      const y = fold(bytes[j]);
       if (x !== y) return x - y;
     }
-    return (aEnd - this.offsets[a]) - (bEnd - this.offsets[b]) || a - b;
+    return aEnd - this.offsets[a] - (bEnd - this.offsets[b]) || a - b;
   }
 
   /** Compares a name with a lowercase ASCII query: <0, 0 when the name starts with it, >0. */
   comparePrefixFolded(id: number, lowerQuery: string): number {
     const bytes = this.bytes;
-    const start = this.offsets[id]; const end = this.offsets[id + 1];
+    const start = this.offsets[id];
+    const end = this.offsets[id + 1];
     for (let k = 0; k < lowerQuery.length; k++) {
       if (start + k >= end) return -1;
-      const x = fold(bytes[start + k]); const y = lowerQuery.charCodeAt(k);
+      const x = fold(bytes[start + k]);
+      const y = lowerQuery.charCodeAt(k);
       if (x !== y) return x - y;
     }
     return 0;
@@ -40,7 +48,8 @@ export class NameBytes implements FoldedNames {
   /** Length of the shortest window holding `lowerQuery` as a subsequence (case-insensitive), 0 if none. */
   subsequenceSpan(id: number, lowerQuery: string): number {
     const bytes = this.bytes;
-    const start = this.offsets[id]; const end = this.offsets[id + 1];
+    const start = this.offsets[id];
+    const end = this.offsets[id + 1];
     const first = lowerQuery.charCodeAt(0);
     let k = start;
     while (k < end && fold(bytes[k]) !== first) k++;
@@ -51,11 +60,14 @@ export class NameBytes implements FoldedNames {
     return q === lowerQuery.length ? k - from : 0;
   }
 
-  nameLength(id: number): number { return this.offsets[id + 1] - this.offsets[id]; }
+  nameLength(id: number): number {
+    return this.offsets[id + 1] - this.offsets[id];
+  }
 
   /** Case-folded bytes depth..depth+3 as a 28-bit number (7 bits each, 0 past the end). */
   foldedChunk(id: number, depth: number): number {
-    const start = this.offsets[id] + depth; const end = this.offsets[id + 1];
+    const start = this.offsets[id] + depth;
+    const end = this.offsets[id + 1];
     let key = 0;
     for (let k = 0; k < 4; k++) key = (key << 7) | (start + k < end ? fold(this.bytes[start + k]) & 127 : 0);
     return key;
@@ -66,7 +78,6 @@ export class NameBytes implements FoldedNames {
     const at = this.offsets[id] + depth;
     return at < this.offsets[id + 1] ? fold(this.bytes[at]) & 127 : 0;
   }
-
 }
 
 /**
@@ -85,7 +96,12 @@ export class NameTable extends NameBytes {
    * `shared`: names and offsets live in SharedArrayBuffers, so a worker thread can read them without a copy
    * (the cold build sorts names on another thread).
    */
-  constructor(bytes?: Uint8Array, offsets?: Uint32Array, slots?: Int32Array, private readonly shared = false) {
+  constructor(
+    bytes?: Uint8Array,
+    offsets?: Uint32Array,
+    slots?: Int32Array,
+    private readonly shared = false,
+  ) {
     const given = bytes !== undefined && offsets !== undefined;
     super(given ? bytes : makeBytes(1 << 16, shared), given ? offsets : makeOffsets(1 << 12, shared));
     this.used = given ? offsets[offsets.length - 1] : 0;
@@ -101,9 +117,13 @@ export class NameTable extends NameBytes {
     }
   }
 
-  get size(): number { return this.count; }
+  get size(): number {
+    return this.count;
+  }
   /** Number of hash slots (a power of two): where a name with hash h starts probing is h & (slotCount - 1). */
-  get slotCount(): number { return this.slots.length; }
+  get slotCount(): number {
+    return this.slots.length;
+  }
 
   /** An independent copy with the same ids (a refresh keeps ids stable, so unchanged files need no remapping). */
   clone(): NameTable {
@@ -117,7 +137,10 @@ export class NameTable extends NameBytes {
     if (found >= 0) return found;
     const id = this.addName(name.length, hashString(name));
     const at = this.offsets[id];
-    for (let k = 0; k < name.length; k++) { const c = name.charCodeAt(k); this.bytes[at + k] = c < 128 ? c : 63; }
+    for (let k = 0; k < name.length; k++) {
+      const c = name.charCodeAt(k);
+      this.bytes[at + k] = c < 128 ? c : 63;
+    }
     return id;
   }
 
@@ -149,9 +172,13 @@ export class NameTable extends NameBytes {
 
   /** Room for one more name of `length` bytes, hashed `hash`: its id, with bytes[offsets[id]...] to fill. */
   private addName(length: number, hash: number, freeSlot = -1): number {
-    if ((this.count + 1) * 2 > this.slots.length) { this.rehash(this.slots.length * 2); freeSlot = -1; }
+    if ((this.count + 1) * 2 > this.slots.length) {
+      this.rehash(this.slots.length * 2);
+      freeSlot = -1;
+    }
     const id = this.count++;
-    if (this.count + 1 > this.offsets.length) this.offsets = grow(this.offsets, this.offsets.length * 2, this.shared) as Uint32Array;
+    if (this.count + 1 > this.offsets.length)
+      this.offsets = grow(this.offsets, this.offsets.length * 2, this.shared) as Uint32Array;
     if (this.used + length > this.bytes.length) {
       this.bytes = grow(this.bytes, Math.max(this.bytes.length * 2, this.used + length), this.shared) as Uint8Array;
       this.view = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
@@ -159,7 +186,8 @@ export class NameTable extends NameBytes {
     this.offsets[id] = this.used;
     this.used += length;
     this.offsets[id + 1] = this.used;
-    if (freeSlot >= 0) this.slots[freeSlot] = id; else this.place(id, hash);
+    if (freeSlot >= 0) this.slots[freeSlot] = id;
+    else this.place(id, hash);
     return id;
   }
 
@@ -190,7 +218,11 @@ export class NameTable extends NameBytes {
     // a little large during a build is kept: rehashing millions of names costs a second).
     const size = Math.max(1 << 12, nextPowerOfTwo(this.count * 2));
     if (this.slots.length !== size && this.slots.length !== size * 2) this.rehash(size);
-    return { bytes: this.bytes.subarray(0, this.used), offsets: this.offsets.subarray(0, this.count + 1), slots: this.slots };
+    return {
+      bytes: this.bytes.subarray(0, this.used),
+      offsets: this.offsets.subarray(0, this.count + 1),
+      slots: this.slots,
+    };
   }
 
   private lookup(name: string): number {
@@ -234,13 +266,22 @@ export class NameTable extends NameBytes {
 
 function hashString(name: string): number {
   let h = 0x811c9dc5;
-  for (let k = 0; k < name.length; k++) { const c = name.charCodeAt(k); h = Math.imul(h ^ (c < 128 ? c : 63), 0x01000193); }
+  for (let k = 0; k < name.length; k++) {
+    const c = name.charCodeAt(k);
+    h = Math.imul(h ^ (c < 128 ? c : 63), 0x01000193);
+  }
   return h >>> 0;
 }
 
-function fold(c: number): number { return c >= 65 && c <= 90 ? c + 32 : c; }
+function fold(c: number): number {
+  return c >= 65 && c <= 90 ? c + 32 : c;
+}
 
-function nextPowerOfTwo(n: number): number { let p = 1; while (p < n) p <<= 1; return p; }
+function nextPowerOfTwo(n: number): number {
+  let p = 1;
+  while (p < n) p <<= 1;
+  return p;
+}
 
 function makeBytes(size: number, shared: boolean): Uint8Array {
   return shared ? new Uint8Array(new SharedArrayBuffer(size)) : new Uint8Array(size);

@@ -75,7 +75,10 @@ export class OccurrenceCollector {
     this.stamp = new Int32Array(1 << 16);
     this.localIndex = new Int32Array(1 << 16);
     this.wordClasses = new Uint16Array(1 << 16);
-    if (++this.cacheEpoch === EPOCH_LIMIT) { this.cache.fill(0); this.cacheEpoch = 1; }
+    if (++this.cacheEpoch === EPOCH_LIMIT) {
+      this.cache.fill(0);
+      this.cacheEpoch = 1;
+    }
     this.cacheStamp = this.cacheEpoch << 8;
   }
 
@@ -104,7 +107,10 @@ export class OccurrenceCollector {
     const at = (h & CACHE_MASK) * CACHE_STRIDE;
     if (cache[at + 2] === stamp && cache[at] === h && cache[at + 1] === h2) return cache[at + 3];
     const id = this.names.internRange(tokens.text, start, start + length, h, h2);
-    cache[at] = h; cache[at + 1] = h2; cache[at + 2] = stamp; cache[at + 3] = id;
+    cache[at] = h;
+    cache[at + 1] = h2;
+    cache[at + 2] = stamp;
+    cache[at + 3] = id;
     return id;
   }
 
@@ -129,13 +135,17 @@ export class OccurrenceCollector {
     return this.localIndex[id];
   }
 
-  wordClass(id: number): number { return id < this.wordClasses.length ? this.wordClasses[id] : 0; }
+  wordClass(id: number): number {
+    return id < this.wordClasses.length ? this.wordClasses[id] : 0;
+  }
   setWordClass(id: number, cls: number): void {
     if (id >= this.wordClasses.length) this.growNameArrays(id);
     this.wordClasses[id] = cls;
   }
 
-  markDefinition(token: number): void { this.definitionMarks[token] = 1; }
+  markDefinition(token: number): void {
+    this.definitionMarks[token] = 1;
+  }
 
   /** One code occurrence of a (non-keyword) name; `flags` are OCC_FLAG_CALL / OCC_FLAG_PREPROCESSOR. */
   occurrence(id: number, token: number, flags: number, scope: number): void {
@@ -144,7 +154,8 @@ export class OccurrenceCollector {
     const k = this.occurrenceCount++;
     this.occToken[k] = token;
     this.occLocal[k] = local;
-    this.occWord[k] = (scope << 2) | ((flags & OCC_FLAG_CALL) !== 0 ? 1 : 0) | ((flags & OCC_FLAG_PREPROCESSOR) !== 0 ? 2 : 0);
+    this.occWord[k] =
+      (scope << 2) | ((flags & OCC_FLAG_CALL) !== 0 ? 1 : 0) | ((flags & OCC_FLAG_PREPROCESSOR) !== 0 ? 2 : 0);
   }
 
   /** The file's names and its occurrence block (grouped by name, in source order within a name). */
@@ -154,7 +165,8 @@ export class OccurrenceCollector {
     const n = this.occurrenceCount;
     const scopeCount = this.scopeNames.length;
     const words = OCC_HEADER_WORDS + scopeCount + this.identCount + 1 + n * 2;
-    if (this.blockScratch.length < words) this.blockScratch = new Uint32Array(Math.max(words, this.blockScratch.length * 2));
+    if (this.blockScratch.length < words)
+      this.blockScratch = new Uint32Array(Math.max(words, this.blockScratch.length * 2));
     const block = this.blockScratch.subarray(0, words);
     block.fill(0, 0, OCC_HEADER_WORDS + scopeCount + this.identCount + 1);
     block[0] = OCC_BLOCK_MAGIC;
@@ -166,7 +178,8 @@ export class OccurrenceCollector {
     const startAt = OCC_HEADER_WORDS + scopeCount;
     for (let k = 0; k < n; k++) block[startAt + this.occLocal[k] + 1]++;
     for (let m = 0; m < this.identCount; m++) block[startAt + m + 1] += block[startAt + m];
-    if (this.fillScratch.length < this.identCount) this.fillScratch = new Uint32Array(Math.max(this.identCount, this.fillScratch.length * 2));
+    if (this.fillScratch.length < this.identCount)
+      this.fillScratch = new Uint32Array(Math.max(this.identCount, this.fillScratch.length * 2));
     const fill = this.fillScratch;
     fill.set(block.subarray(startAt, startAt + this.identCount));
     const recordsAt = startAt + this.identCount + 1;
@@ -177,29 +190,55 @@ export class OccurrenceCollector {
       const column = tokens.start[token] - tokens.lineStarts[line];
       const word = this.occWord[k];
       const scope = word >>> 2;
-      if (line > OCC_LINE_MASK || column > MAX_16 || scope > MAX_16) { fits = false; break; }
-      const flags = ((word & 1) !== 0 ? OCC_FLAG_CALL : 0) | ((word & 2) !== 0 ? OCC_FLAG_PREPROCESSOR : 0) | (this.definitionMarks[token] ? OCC_FLAG_DEFINITION : 0);
+      if (line > OCC_LINE_MASK || column > MAX_16 || scope > MAX_16) {
+        fits = false;
+        break;
+      }
+      const flags =
+        ((word & 1) !== 0 ? OCC_FLAG_CALL : 0) |
+        ((word & 2) !== 0 ? OCC_FLAG_PREPROCESSOR : 0) |
+        (this.definitionMarks[token] ? OCC_FLAG_DEFINITION : 0);
       const at = recordsAt + 2 * fill[this.occLocal[k]]++;
       block[at] = line | flags;
       block[at + 1] = column | (scope << 16);
     }
     this.tokens = undefined;
-    return { idents, block: fits ? new Uint8Array(block.buffer, block.byteOffset, block.byteLength) : undefined, scopeCount };
+    return {
+      idents,
+      block: fits ? new Uint8Array(block.buffer, block.byteOffset, block.byteLength) : undefined,
+      scopeCount,
+    };
   }
 
   private growNameArrays(id: number): void {
     let size = this.stamp.length;
     while (size <= id) size *= 2;
-    const stamp = new Int32Array(size); stamp.set(this.stamp); this.stamp = stamp;
-    const local = new Int32Array(size); local.set(this.localIndex); this.localIndex = local;
-    const classes = new Uint16Array(size); classes.set(this.wordClasses); this.wordClasses = classes;
+    const stamp = new Int32Array(size);
+    stamp.set(this.stamp);
+    this.stamp = stamp;
+    const local = new Int32Array(size);
+    local.set(this.localIndex);
+    this.localIndex = local;
+    const classes = new Uint16Array(size);
+    classes.set(this.wordClasses);
+    this.wordClasses = classes;
   }
 
   private growOccurrences(): void {
     const size = this.occToken.length * 2;
-    const grow = (a: Int32Array) => { const b = new Int32Array(size); b.set(a); return b; };
-    this.occToken = grow(this.occToken); this.occLocal = grow(this.occLocal); this.occWord = grow(this.occWord);
+    const grow = (a: Int32Array) => {
+      const b = new Int32Array(size);
+      b.set(a);
+      return b;
+    };
+    this.occToken = grow(this.occToken);
+    this.occLocal = grow(this.occLocal);
+    this.occWord = grow(this.occWord);
   }
 }
 
-function growU32(a: Uint32Array): Uint32Array { const b = new Uint32Array(a.length * 2); b.set(a); return b; }
+function growU32(a: Uint32Array): Uint32Array {
+  const b = new Uint32Array(a.length * 2);
+  b.set(a);
+  return b;
+}

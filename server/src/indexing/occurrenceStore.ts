@@ -52,11 +52,18 @@ export class OccurrenceStoreWriter implements OccurrenceSink {
 
   abort(): void {
     this.close();
-    try { fs.unlinkSync(this.temporary); } catch { /* already gone */ }
+    try {
+      fs.unlinkSync(this.temporary);
+    } catch {
+      /* already gone */
+    }
   }
 
   private close(): void {
-    if (this.fd !== undefined) { fs.closeSync(this.fd); this.fd = undefined; }
+    if (this.fd !== undefined) {
+      fs.closeSync(this.fd);
+      this.fd = undefined;
+    }
   }
 }
 
@@ -70,21 +77,32 @@ export class OccurrenceStoreReader implements OccurrenceSource {
   private failed = false;
   private users = 0;
 
-  constructor(private readonly ref: OccurrenceStoreRef, private readonly log: (message: string) => void = () => undefined) {}
+  constructor(
+    private readonly ref: OccurrenceStoreRef,
+    private readonly log: (message: string) => void = () => undefined,
+  ) {}
 
-  get usable(): boolean { return !this.failed && this.open() !== undefined; }
+  get usable(): boolean {
+    return !this.failed && this.open() !== undefined;
+  }
 
   /** Bytes [offset, offset + length) of the store, or undefined if the store is unusable. */
   read(offset: number, length: number): Uint8Array | undefined {
     const fd = this.open();
     if (fd === undefined) return undefined;
-    if (offset < HEADER_BYTES || offset + length > this.ref.bytes) { this.fail(`a block lies outside the store (${offset}+${length})`); return undefined; }
+    if (offset < HEADER_BYTES || offset + length > this.ref.bytes) {
+      this.fail(`a block lies outside the store (${offset}+${length})`);
+      return undefined;
+    }
     const buffer = new Uint8Array(length);
     try {
       let done = 0;
       while (done < length) {
         const n = fs.readSync(fd, buffer, done, length - done, offset + done);
-        if (n === 0) { this.fail('the store ends early'); return undefined; }
+        if (n === 0) {
+          this.fail('the store ends early');
+          return undefined;
+        }
         done += n;
       }
     } catch (err) {
@@ -103,8 +121,15 @@ export class OccurrenceStoreReader implements OccurrenceSource {
   }
 
   /** Keeps the file open across the reads of one query (no descriptor stays open between queries). */
-  acquire(): void { this.users++; }
-  release(): void { if (--this.users <= 0) { this.users = 0; this.closeFd(); } }
+  acquire(): void {
+    this.users++;
+  }
+  release(): void {
+    if (--this.users <= 0) {
+      this.users = 0;
+      this.closeFd();
+    }
+  }
 
   private open(): number | undefined {
     if (this.failed) return undefined;
@@ -127,9 +152,17 @@ export class OccurrenceStoreReader implements OccurrenceSource {
       else if (header.readUInt32LE(8) !== VERSION) problem = `format version ${header.readUInt32LE(8)}`;
       else if (generation !== this.ref.generation) problem = 'it belongs to another index build';
       else if (size !== this.ref.bytes) problem = `size ${size}, expected ${this.ref.bytes} (truncated or rewritten)`;
-      if (problem) { fs.closeSync(fd); this.fail(problem); return undefined; }
+      if (problem) {
+        fs.closeSync(fd);
+        this.fail(problem);
+        return undefined;
+      }
     } catch (err) {
-      try { fs.closeSync(fd); } catch { /* ignore */ }
+      try {
+        fs.closeSync(fd);
+      } catch {
+        /* ignore */
+      }
       this.fail(`unreadable header (${(err as Error).message})`);
       return undefined;
     }
@@ -138,7 +171,14 @@ export class OccurrenceStoreReader implements OccurrenceSource {
   }
 
   private closeFd(): void {
-    if (this.fd !== undefined) { try { fs.closeSync(this.fd); } catch { /* ignore */ } this.fd = undefined; }
+    if (this.fd !== undefined) {
+      try {
+        fs.closeSync(this.fd);
+      } catch {
+        /* ignore */
+      }
+      this.fd = undefined;
+    }
   }
 }
 

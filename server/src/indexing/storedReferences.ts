@@ -7,19 +7,33 @@ import type { IndexData } from './indexData';
 import type { OccurrenceStoreReader } from './occurrenceStore';
 import type { Reference } from './types';
 import {
-  OCC_BLOCK_MAGIC, OCC_HEADER_WORDS, OCC_LINE_MASK, OCC_FLAG_CALL, OCC_FLAG_DEFINITION, OCC_FLAG_PREPROCESSOR,
+  OCC_BLOCK_MAGIC,
+  OCC_HEADER_WORDS,
+  OCC_LINE_MASK,
+  OCC_FLAG_CALL,
+  OCC_FLAG_DEFINITION,
+  OCC_FLAG_PREPROCESSOR,
 } from './occurrenceCollector';
 
 /** Reads the header, scope table and the name's start/end in one read when they are this close together. */
 const SINGLE_READ_LIMIT = 16 * 1024;
 
-export function storedReferences(data: IndexData, store: OccurrenceStoreReader, fileId: number, nameId: number): Reference[] | undefined {
+export function storedReferences(
+  data: IndexData,
+  store: OccurrenceStoreReader,
+  fileId: number,
+  nameId: number,
+): Reference[] | undefined {
   const base = data.fileOccOffset[fileId];
   if (base < 0) return undefined;
   const identStart = data.fileIdentStart[fileId];
   const identCount = data.fileIdentStart[fileId + 1] - identStart;
   let k = -1;
-  for (let m = 0; m < identCount; m++) if (data.idents[identStart + m] === nameId) { k = m; break; }
+  for (let m = 0; m < identCount; m++)
+    if (data.idents[identStart + m] === nameId) {
+      k = m;
+      break;
+    }
   if (k < 0) return [];
   const scopeCount = data.fileOccScopes[fileId];
   const length = data.fileOccLength[fileId];
@@ -52,8 +66,14 @@ export function storedReferences(data: IndexData, store: OccurrenceStoreReader, 
     last = pairWords[1];
   }
   const occurrenceCount = header[2];
-  if (header[0] !== OCC_BLOCK_MAGIC || header[1] !== identCount || header[3] !== scopeCount
-    || (recordsWord + occurrenceCount * 2) * 4 !== length || first > last || last > occurrenceCount) {
+  if (
+    header[0] !== OCC_BLOCK_MAGIC ||
+    header[1] !== identCount ||
+    header[3] !== scopeCount ||
+    (recordsWord + occurrenceCount * 2) * 4 !== length ||
+    first > last ||
+    last > occurrenceCount
+  ) {
     return invalid(store, fileId, data);
   }
   if (first === last) return [];

@@ -6,7 +6,15 @@
  * (edited files, Kconfig/Makefiles, an index built without a cache folder) are re-lexed instead.
  */
 import * as path from 'path';
-import { DEF_FIELDS, DEFINITION_KINDS, DefField, extractText, kindCodeOf, readSourceFile, unpackDefinition } from './fileExtraction';
+import {
+  DEF_FIELDS,
+  DEFINITION_KINDS,
+  DefField,
+  extractText,
+  kindCodeOf,
+  readSourceFile,
+  unpackDefinition,
+} from './fileExtraction';
 import type { IndexData, DerivedTables } from './indexData';
 import type { Definition, DefinitionKind, IndexStats, KernelIndex, QueryOptions, Reference } from './types';
 import { normalizeSignature, type LexicalDefinition, type LexicalExtraction } from '../parsing/lexicalExtractor';
@@ -21,7 +29,11 @@ export interface TreeIndexOptions {
   log?: (message: string) => void;
 }
 
-interface OverlayFile { text: string; extraction: LexicalExtraction; identifiers: Set<string> }
+interface OverlayFile {
+  text: string;
+  extraction: LexicalExtraction;
+  identifiers: Set<string>;
+}
 
 /** A definition's place: in the base arrays (by def index) or in an overlay file. */
 type DefinitionHandle = { base: number } | { overlay: string; definition: LexicalDefinition };
@@ -41,7 +53,10 @@ export class TreeIndex implements KernelIndex {
   /** Reader of the occurrence store, when the data has one. */
   readonly occurrences: OccurrenceStoreReader | undefined;
 
-  constructor(readonly data: IndexData, private options: TreeIndexOptions = {}) {
+  constructor(
+    readonly data: IndexData,
+    private options: TreeIndexOptions = {},
+  ) {
     this.root = data.root;
     this.preferredArch = options.preferredArch ?? 'x86';
     this.maxFileSize = options.maxFileSize ?? 2 * 1024 * 1024;
@@ -50,8 +65,13 @@ export class TreeIndex implements KernelIndex {
     const nameCount = data.names.size;
     const defCount = data.defs.length / DEF_FIELDS;
 
-    const derived = data.derived && data.derived.defFile.length === defCount && data.derived.nameDefStart.length === nameCount + 1
-      && data.derived.nameFiles.length === data.idents.length ? data.derived : deriveTables(data);
+    const derived =
+      data.derived &&
+      data.derived.defFile.length === defCount &&
+      data.derived.nameDefStart.length === nameCount + 1 &&
+      data.derived.nameFiles.length === data.idents.length
+        ? data.derived
+        : deriveTables(data);
     data.derived = derived;
     this.defFile = derived.defFile;
     this.nameDefStart = derived.nameDefStart;
@@ -72,12 +92,18 @@ export class TreeIndex implements KernelIndex {
 
   /** A file deleted from the tree: its base entries stop counting. */
   removeFile(file: string): void {
-    this.overlay.set(file, { text: '', extraction: { definitions: [], identifiers: [], referenceCount: 0 }, identifiers: new Set() });
+    this.overlay.set(file, {
+      text: '',
+      extraction: { definitions: [], identifiers: [], referenceCount: 0 },
+      identifiers: new Set(),
+    });
     this.textCache.delete(file);
   }
 
   /** Statistics of the run that produced this index (set by the builder). */
-  setRunStats(stats: Partial<IndexStats>): void { this.options.stats = { ...this.options.stats, ...stats }; }
+  setRunStats(stats: Partial<IndexStats>): void {
+    this.options.stats = { ...this.options.stats, ...stats };
+  }
 
   private isShadowed(fileId: number): boolean {
     return this.overlay.size > 0 && this.overlay.has(this.data.files[fileId]);
@@ -114,7 +140,10 @@ export class TreeIndex implements KernelIndex {
       for (const file of [...files].sort()) {
         if (options.isCancelled?.()) break;
         const fileId = this.overlay.has(file) ? undefined : this.fileIds.get(file);
-        const fromStore = store && nameId !== undefined && fileId !== undefined ? storedReferences(this.data, store, fileId, nameId) : undefined;
+        const fromStore =
+          store && nameId !== undefined && fileId !== undefined
+            ? storedReferences(this.data, store, fileId, nameId)
+            : undefined;
         if (fromStore) {
           for (const reference of fromStore) results.push(reference);
           if (options.limit && results.length >= options.limit) return results.slice(0, options.limit);
@@ -124,7 +153,8 @@ export class TreeIndex implements KernelIndex {
         }
         const text = this.textOf(file);
         if (text === undefined) continue;
-        const wanted = /(^|\/)Kconfig[^/]*$/.test(file) && name.startsWith('CONFIG_') ? new Set([name.slice(7)]) : names;
+        const wanted =
+          /(^|\/)Kconfig[^/]*$/.test(file) && name.startsWith('CONFIG_') ? new Set([name.slice(7)]) : names;
         for (const reference of extractText(file, text, wanted).references ?? []) {
           results.push(reference);
           if (options.limit && results.length >= options.limit) return results;
@@ -142,18 +172,34 @@ export class TreeIndex implements KernelIndex {
     const q = query.trim();
     const matches: string[] = [];
     const seen = new Set<string>();
-    const take = (name: string) => { if (!seen.has(name)) { seen.add(name); matches.push(name); } };
+    const take = (name: string) => {
+      if (!seen.has(name)) {
+        seen.add(name);
+        matches.push(name);
+      }
+    };
     if (q === '') return [];
     if (this.definitionHandles(q).length > 0) take(q);
     const lower = q.toLowerCase();
     const names = this.data.names;
     const sorted = this.data.sortedNames;
     // Prefix matches from the sorted table.
-    let lo = 0, hi = sorted.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (names.comparePrefixFolded(sorted[mid], lower) < 0) lo = mid + 1; else hi = mid; }
-    for (let k = lo; k < sorted.length && matches.length < limit && names.comparePrefixFolded(sorted[k], lower) === 0; k++) take(names.name(sorted[k]));
+    let lo = 0,
+      hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (names.comparePrefixFolded(sorted[mid], lower) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    for (
+      let k = lo;
+      k < sorted.length && matches.length < limit && names.comparePrefixFolded(sorted[k], lower) === 0;
+      k++
+    )
+      take(names.name(sorted[k]));
     for (const file of this.overlay.keys()) {
-      for (const d of this.overlay.get(file)!.extraction.definitions) if (d.name.toLowerCase().startsWith(lower)) take(d.name);
+      for (const d of this.overlay.get(file)!.extraction.definitions)
+        if (d.name.toLowerCase().startsWith(lower)) take(d.name);
     }
     // Fuzzy: the query's characters in order (fwstart -> folio_walk_start), anchored on the first character
     // like editors' fuzzy finders, so only the contiguous first-letter range of the sorted table is scanned.
@@ -161,11 +207,20 @@ export class TreeIndex implements KernelIndex {
     if (matches.length < Math.min(limit, 10) && lower.length >= 2) {
       const deadline = performance.now() + (options.budgetMs ?? 25);
       const first = lower[0];
-      let from = 0, to = sorted.length;
-      while (from < to) { const mid = (from + to) >> 1; if (names.comparePrefixFolded(sorted[mid], first) < 0) from = mid + 1; else to = mid; }
+      let from = 0,
+        to = sorted.length;
+      while (from < to) {
+        const mid = (from + to) >> 1;
+        if (names.comparePrefixFolded(sorted[mid], first) < 0) from = mid + 1;
+        else to = mid;
+      }
       let end = from;
       let hi = sorted.length;
-      while (end < hi) { const mid = (end + hi) >> 1; if (names.comparePrefixFolded(sorted[mid], first) <= 0) end = mid + 1; else hi = mid; }
+      while (end < hi) {
+        const mid = (end + hi) >> 1;
+        if (names.comparePrefixFolded(sorted[mid], first) <= 0) end = mid + 1;
+        else hi = mid;
+      }
       const scored: Array<{ id: number; score: number }> = [];
       for (let k = from; k < end; k++) {
         if ((k & 0x3fff) === 0 && (options.isCancelled?.() || performance.now() > deadline)) break;
@@ -173,7 +228,10 @@ export class TreeIndex implements KernelIndex {
         if (span > 0) scored.push({ id: sorted[k], score: span * 4 + names.nameLength(sorted[k]) });
       }
       scored.sort((a, b) => a.score - b.score);
-      for (const { id } of scored) { if (matches.length >= limit) break; take(names.name(id)); }
+      for (const { id } of scored) {
+        if (matches.length >= limit) break;
+        take(names.name(id));
+      }
     }
     const results: Definition[] = [];
     for (const name of matches) {
@@ -187,11 +245,13 @@ export class TreeIndex implements KernelIndex {
 
   definitionsInFile(file: string): Definition[] {
     const overlay = this.overlay.get(file);
-    if (overlay) return overlay.extraction.definitions.map((definition) => this.materialize({ overlay: file, definition }));
+    if (overlay)
+      return overlay.extraction.definitions.map((definition) => this.materialize({ overlay: file, definition }));
     const fileId = this.fileIds.get(file);
     if (fileId === undefined) return [];
     const out: Definition[] = [];
-    for (let d = this.data.fileDefStart[fileId]; d < this.data.fileDefStart[fileId + 1]; d++) out.push(this.materialize({ base: d }));
+    for (let d = this.data.fileDefStart[fileId]; d < this.data.fileDefStart[fileId + 1]; d++)
+      out.push(this.materialize({ base: d }));
     return out;
   }
 
@@ -208,7 +268,9 @@ export class TreeIndex implements KernelIndex {
     return out;
   }
 
-  absolutePath(file: string): string { return path.join(this.root, ...file.split('/')); }
+  absolutePath(file: string): string {
+    return path.join(this.root, ...file.split('/'));
+  }
 
   relativePath(absolute: string): string | undefined {
     const rel = path.relative(this.root, absolute);
@@ -231,7 +293,6 @@ export class TreeIndex implements KernelIndex {
     };
   }
 
-
   // ---- helpers --------------------------------------------------------------------------------
 
   private definitionHandles(name: string): DefinitionHandle[] {
@@ -245,13 +306,16 @@ export class TreeIndex implements KernelIndex {
     }
     for (const [file, overlay] of this.overlay) {
       if (!overlay.identifiers.has(name)) continue;
-      for (const definition of overlay.extraction.definitions) if (definition.name === name) handles.push({ overlay: file, definition });
+      for (const definition of overlay.extraction.definitions)
+        if (definition.name === name) handles.push({ overlay: file, definition });
     }
     return handles;
   }
 
   private kindOf(handle: DefinitionHandle): DefinitionKind {
-    return 'base' in handle ? DEFINITION_KINDS[kindCodeOf(this.data.defs, handle.base * DEF_FIELDS)] : handle.definition.kind;
+    return 'base' in handle
+      ? DEFINITION_KINDS[kindCodeOf(this.data.defs, handle.base * DEF_FIELDS)]
+      : handle.definition.kind;
   }
 
   private materialize(handle: DefinitionHandle): Definition {
@@ -273,15 +337,28 @@ export class TreeIndex implements KernelIndex {
       name: d.name,
       kind: d.kind,
       file,
-      nameRange: { start: { line: d.nameLine, character: d.nameCol }, end: { line: d.nameLine, character: d.nameEndCol } },
+      nameRange: {
+        start: { line: d.nameLine, character: d.nameCol },
+        end: { line: d.nameLine, character: d.nameEndCol },
+      },
       range: { start: { line: d.startLine, character: d.startCol }, end: { line: d.endLine, character: d.endCol } },
       container: d.container,
-      get signature() { const t = source(); return t === undefined ? undefined : normalizeSignature(t.slice(d.sigStart, d.sigEnd)); },
-      get doc() { const t = source(); return t === undefined || d.docStart < 0 ? undefined : t.slice(d.docStart, d.docEnd); },
+      get signature() {
+        const t = source();
+        return t === undefined ? undefined : normalizeSignature(t.slice(d.sigStart, d.sigEnd));
+      },
+      get doc() {
+        const t = source();
+        return t === undefined || d.docStart < 0 ? undefined : t.slice(d.docStart, d.docEnd);
+      },
       arch,
       isDeclaration: d.isDeclaration || d.kind === 'prototype',
       isStatic: d.isStatic,
-      generatedBy: d.kind === 'generated' || (d.kind === 'function' && /^[A-Z_0-9]+\(/.test(source()?.slice(d.sigStart, d.sigEnd) ?? '')) ? source()?.slice(d.sigStart, d.sigEnd) : undefined,
+      generatedBy:
+        d.kind === 'generated' ||
+        (d.kind === 'function' && /^[A-Z_0-9]+\(/.test(source()?.slice(d.sigStart, d.sigEnd) ?? ''))
+          ? source()?.slice(d.sigStart, d.sigEnd)
+          : undefined,
     };
   }
 
@@ -289,13 +366,15 @@ export class TreeIndex implements KernelIndex {
     const archRank = (d: Definition) => (!d.arch ? 0 : d.arch === this.preferredArch ? 1 : 2);
     // A function defined in a .c file beats a header's inline stub of the same name (`#else` fallbacks).
     const stubRank = (d: Definition) => (d.kind === 'function' && d.file.endsWith('.h') ? 1 : 0);
-    return definitions.sort((a, b) =>
-      Number(a.isDeclaration ?? false) - Number(b.isDeclaration ?? false)
-      || archRank(a) - archRank(b)
-      || stubRank(a) - stubRank(b)
-      || (a.arch ?? '').localeCompare(b.arch ?? '')
-      || a.file.localeCompare(b.file)
-      || a.nameRange.start.line - b.nameRange.start.line);
+    return definitions.sort(
+      (a, b) =>
+        Number(a.isDeclaration ?? false) - Number(b.isDeclaration ?? false) ||
+        archRank(a) - archRank(b) ||
+        stubRank(a) - stubRank(b) ||
+        (a.arch ?? '').localeCompare(b.arch ?? '') ||
+        a.file.localeCompare(b.file) ||
+        a.nameRange.start.line - b.nameRange.start.line,
+    );
   }
 
   /** Current text of a tree file: the overlay (edited document) or the file on disk (small LRU). */

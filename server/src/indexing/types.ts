@@ -5,22 +5,28 @@
  */
 
 export type DefinitionKind =
-  | 'function'        // function definition (has a body)
-  | 'prototype'       // function declaration without body
-  | 'macro'           // object-like #define
-  | 'function-macro'  // function-like #define NAME(...)
+  | 'function' // function definition (has a body)
+  | 'prototype' // function declaration without body
+  | 'macro' // object-like #define
+  | 'function-macro' // function-like #define NAME(...)
   | 'struct'
   | 'union'
   | 'enum'
-  | 'enumerator'      // enum constant
+  | 'enumerator' // enum constant
   | 'typedef'
-  | 'variable'        // global variable definition or extern declaration
-  | 'field'           // struct/union member
-  | 'kconfig'         // Kconfig `config NAME`
-  | 'generated';      // a name produced by a known generator macro (PAGEFLAG, ...)
+  | 'variable' // global variable definition or extern declaration
+  | 'field' // struct/union member
+  | 'kconfig' // Kconfig `config NAME`
+  | 'generated'; // a name produced by a known generator macro (PAGEFLAG, ...)
 
-export interface Position { line: number; character: number }
-export interface Range { start: Position; end: Position }
+export interface Position {
+  line: number;
+  character: number;
+}
+export interface Range {
+  start: Position;
+  end: Position;
+}
 
 export interface Definition {
   name: string;
@@ -71,7 +77,10 @@ export interface IndexStats {
   parsed: number;
 }
 
-export interface SkippedFile { file: string; reason: string }
+export interface SkippedFile {
+  file: string;
+  reason: string;
+}
 
 export interface QueryOptions {
   /** Give up early when set (LSP cancellation). */

@@ -40,7 +40,11 @@ function makeBatches(files: ExtractionJob['files']): ExtractionJob['files'][] {
   for (const file of files) {
     current.push(file);
     bytes += file.size >= 0 ? file.size : 16_384; // not stat'ed: a kernel file's average
-    if (bytes >= BATCH_BYTES || current.length >= BATCH_MAX_FILES) { batches.push(current); current = []; bytes = 0; }
+    if (bytes >= BATCH_BYTES || current.length >= BATCH_MAX_FILES) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
   }
   if (current.length > 0) batches.push(current);
   return batches;
@@ -69,25 +73,42 @@ export function runExtraction(job: ExtractionJob): Promise<{ cancelled: boolean 
       finished = true;
       // Settle once the workers are gone: their heaps are freed before the caller builds its tables.
       void Promise.allSettled(workers.map((worker) => worker.terminate())).then(() => {
-        if (result instanceof Error) reject(result); else resolve(result);
+        if (result instanceof Error) reject(result);
+        else resolve(result);
       });
     };
     // Prestarted workers this job does not use are stopped with the others.
     for (const extra of job.prestarted?.slice(batches.length === 0 ? 0 : workerCount) ?? []) workers.push(extra);
-    if (batches.length === 0) { finish({ cancelled: false }); return; }
+    if (batches.length === 0) {
+      finish({ cancelled: false });
+      return;
+    }
     const dispatch = (worker: Worker) => {
-      if (job.isCancelled?.()) { finish({ cancelled: true }); return; }
+      if (job.isCancelled?.()) {
+        finish({ cancelled: true });
+        return;
+      }
       if (next >= batches.length) return;
       const id = next++;
       if (next === batches.length) job.onAllDispatched?.();
-      const request: WorkerRequest = { id, root: job.root, files: batches[id].map(({ index, file }) => ({ index, file })), maxFileSize: job.maxFileSize };
+      const request: WorkerRequest = {
+        id,
+        root: job.root,
+        files: batches[id].map(({ index, file }) => ({ index, file })),
+        maxFileSize: job.maxFileSize,
+      };
       worker.postMessage(request);
     };
     for (let w = 0; w < workerCount; w++) {
       let worker: Worker;
       // A prestarted worker that died meanwhile (threadId -1) is replaced.
       const ahead = job.prestarted?.[w];
-      try { worker = ahead && ahead.threadId !== -1 ? ahead : startIndexWorker(); } catch (err) { finish(new Error(`cannot start index worker: ${(err as Error).message}`)); return; }
+      try {
+        worker = ahead && ahead.threadId !== -1 ? ahead : startIndexWorker();
+      } catch (err) {
+        finish(new Error(`cannot start index worker: ${(err as Error).message}`));
+        return;
+      }
       workers.push(worker);
       worker.on('message', (response: WorkerResponse) => {
         if (finished) return;
@@ -109,7 +130,9 @@ export function runExtraction(job: ExtractionJob): Promise<{ cancelled: boolean 
         if (done === batches.length) finish({ cancelled: false });
       });
       worker.on('error', (err) => finish(new Error(`index worker crashed: ${err.message}`)));
-      worker.on('exit', (code) => { if (!finished && code !== 0) finish(new Error(`index worker exited with code ${code}`)); });
+      worker.on('exit', (code) => {
+        if (!finished && code !== 0) finish(new Error(`index worker exited with code ${code}`));
+      });
       // Two batches in flight per worker: it never waits for the main thread between batches.
       dispatch(worker);
       dispatch(worker);

@@ -16,7 +16,7 @@ export const LEXER_WARMUP_SAMPLE = [
   '#include <linux/mm.h>\n#include "local.h"\n#if 0\nint dead;\n#else\nint live;\n#endif\n#ifdef X\n#elif Y\n#endif\n',
   '#define M(a, b) \\\n\t((a) + (b))\r\n',
   'static const char *s = "str\\"ing", c = \'\\n\', w = L"wide", u = u8"x", $d = 0;\n',
-  'double f = 1e+5 + 0x1p-3 + .5 + 0xffUL + 1\'000; int g(int, ...);\n',
+  "double f = 1e+5 + 0x1p-3 + .5 + 0xffUL + 1'000; int g(int, ...);\n",
   'x->y++; a <<= b >> c; p && q || !r; a == b != c <= d >= e; i += 1; j -= 2; k *= 3; l /= 4; m %= 5; n &= 6; o |= 7; p ^= 8; a##b;\n',
   'caf\u00e9 \u0001 "unterminated\n \'x\n \\ \n/* unterminated',
 ].join('');

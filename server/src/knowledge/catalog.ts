@@ -11,8 +11,19 @@ import { dataDir } from '../paths';
  */
 
 export type CatalogKind =
-  | 'function' | 'macro' | 'function-macro' | 'type' | 'struct' | 'enum' | 'enumerator' | 'field'
-  | 'kconfig' | 'static-key' | 'ioctl' | 'header' | 'variable';
+  | 'function'
+  | 'macro'
+  | 'function-macro'
+  | 'type'
+  | 'struct'
+  | 'enum'
+  | 'enumerator'
+  | 'field'
+  | 'kconfig'
+  | 'static-key'
+  | 'ioctl'
+  | 'header'
+  | 'variable';
 
 export interface StatusEvent {
   release: string;
@@ -30,7 +41,10 @@ export interface CatalogThread {
   point: string;
 }
 
-export interface DiagramRef { id: string; variant?: string }
+export interface DiagramRef {
+  id: string;
+  variant?: string;
+}
 
 export interface CatalogEntry {
   name: string;
@@ -59,7 +73,10 @@ export interface CatalogEntry {
   file?: string;
 }
 
-export interface CatalogProblem { file: string; message: string }
+export interface CatalogProblem {
+  file: string;
+  message: string;
+}
 
 export interface Catalog {
   entries: CatalogEntry[];
@@ -95,7 +112,9 @@ function entryValidator(validateFile: ValidateFunction): (entry: unknown) => str
   return (entry) => {
     const ok = validateFile({ entries: [entry] });
     if (ok) return [];
-    return (validateFile.errors ?? []).map((e) => `${e.instancePath.replace(/^\/entries\/0/, '') || '/'} ${e.message ?? 'invalid'}`);
+    return (validateFile.errors ?? []).map(
+      (e) => `${e.instancePath.replace(/^\/entries\/0/, '') || '/'} ${e.message ?? 'invalid'}`,
+    );
   };
 }
 
@@ -107,11 +126,17 @@ export function loadCatalog(dir: string = catalogDir()): Catalog {
   try {
     validate = entryValidator(compileCatalogSchema(dir));
   } catch (err) {
-    problems.push({ file: SCHEMA_FILE, message: `schema unavailable, entries loaded without validation: ${(err as Error).message}` });
+    problems.push({
+      file: SCHEMA_FILE,
+      message: `schema unavailable, entries loaded without validation: ${(err as Error).message}`,
+    });
   }
   let files: string[] = [];
   try {
-    files = fs.readdirSync(dir).filter((name) => /\.ya?ml$/.test(name)).sort();
+    files = fs
+      .readdirSync(dir)
+      .filter((name) => /\.ya?ml$/.test(name))
+      .sort();
   } catch (err) {
     problems.push({ file: dir, message: `cannot read catalog folder: ${(err as Error).message}` });
   }
@@ -179,7 +204,8 @@ export function makeCatalog(entries: CatalogEntry[], problems: CatalogProblem[] 
     entries,
     problems,
     lookup: (name) => byName.get(name)?.find((entry) => entry.kind !== 'field' || entry.field?.unambiguous === true),
-    lookupField: (container, member) => byName.get(member)?.find((entry) => entry.kind === 'field' && entry.field?.container === container),
+    lookupField: (container, member) =>
+      byName.get(member)?.find((entry) => entry.kind === 'field' && entry.field?.container === container),
     lookupAll: (name) => byName.get(name) ?? [],
   };
 }

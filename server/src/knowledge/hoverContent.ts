@@ -3,7 +3,16 @@ import type { Definition, KernelIndex } from '../indexing/types';
 import { getCatalog, lookupSymbol, type Catalog, type CatalogEntry } from './catalog';
 import { formatKernelVersion, type KernelVersion } from './kernelVersion';
 import { pendingChanges, versionStatus } from './versionStatus';
-import { codeBlock, commandUri, escapeMarkdown, inlineCode, link, loreUrl, renderLimitedMarkdown, sanitizeMarkdown } from './markdownText';
+import {
+  codeBlock,
+  commandUri,
+  escapeMarkdown,
+  inlineCode,
+  link,
+  loreUrl,
+  renderLimitedMarkdown,
+  sanitizeMarkdown,
+} from './markdownText';
 import { renderKernelDoc } from './docRendering';
 import { catalogEntryForTarget, hoverTargetAt, type HoverTarget } from './hoverTarget';
 
@@ -54,13 +63,17 @@ function findDefinitions(index: KernelIndex | undefined, name: string, entry: Ca
       // The index may answer `CONFIG_FOO` with the Kconfig `FOO` too: keep each definition once.
       for (const def of index.findDefinitions(candidate)) {
         const key = `${def.file}:${def.nameRange.start.line}:${def.nameRange.start.character}:${def.kind}`;
-        if (!seen.has(key)) { seen.add(key); found.push(def); }
+        if (!seen.has(key)) {
+          seen.add(key);
+          found.push(def);
+        }
       }
     } catch {
       // A failing index must not take the hover down; the curated part still helps.
     }
   }
-  if (entry?.kind === 'field' && entry.field) return found.filter((d) => d.kind === 'field' && d.container === entry.field!.container);
+  if (entry?.kind === 'field' && entry.field)
+    return found.filter((d) => d.kind === 'field' && d.container === entry.field!.container);
   // Without a struct context a bare identifier is never a member: `page` must not list every `->page` field.
   return found.filter((d) => d.kind !== 'field');
 }
@@ -68,14 +81,21 @@ function findDefinitions(index: KernelIndex | undefined, name: string, entry: Ca
 function trackedHover(entry: CatalogEntry, definitions: Definition[], input: HoverInput): string {
   const sections: string[] = [];
   const title = entry.kind === 'field' && entry.field ? `struct ${entry.field.container}::${entry.name}` : entry.name;
-  sections.push(`**${escapeMarkdown(title)}** — ${escapeMarkdown(kindLabel(entry))} · ${entry.topics.map(escapeMarkdown).join(', ')}`);
+  sections.push(
+    `**${escapeMarkdown(title)}** — ${escapeMarkdown(kindLabel(entry))} · ${entry.topics.map(escapeMarkdown).join(', ')}`,
+  );
   sections.push(...signatureSections(definitions, input.index));
   sections.push(...docSections(definitions));
-  if (input.indexPending && definitions.length === 0) sections.push('*Indexing this tree: the signature and kernel-doc appear here once the index is ready.*');
+  if (input.indexPending && definitions.length === 0)
+    sections.push('*Indexing this tree: the signature and kernel-doc appear here once the index is ready.*');
   sections.push(renderLimitedMarkdown(entry.summary));
   sections.push(renderLimitedMarkdown(entry.explanation.trim()));
-  if (entry.requires?.length) sections.push(`**Caller must hold / guarantee**\n${entry.requires.map((r) => `- ${renderLimitedMarkdown(r)}`).join('\n')}`);
-  if (entry.pitfalls?.length) sections.push(`**Pitfalls**\n${entry.pitfalls.map((p) => `- ${renderLimitedMarkdown(p)}`).join('\n')}`);
+  if (entry.requires?.length)
+    sections.push(
+      `**Caller must hold / guarantee**\n${entry.requires.map((r) => `- ${renderLimitedMarkdown(r)}`).join('\n')}`,
+    );
+  if (entry.pitfalls?.length)
+    sections.push(`**Pitfalls**\n${entry.pitfalls.map((p) => `- ${renderLimitedMarkdown(p)}`).join('\n')}`);
   sections.push(statusSection(entry, input.version, input.index ? definitions.length > 0 : undefined));
   if (entry.replacement) sections.push(`**Replacement:** ${renderLimitedMarkdown(entry.replacement.text)}`);
   if (entry.related?.length) sections.push(`**Related:** ${entry.related.map((r) => inlineCode(r)).join(', ')}`);
@@ -109,9 +129,13 @@ function signatureSections(definitions: Definition[], index: KernelIndex | undef
     const signature = (def.signature ?? (def.kind === 'kconfig' ? `config ${def.name}` : def.name)).trim();
     const arch = def.arch ?? 'generic';
     const existing = distinct.find((d) => d.signature === signature);
-    if (existing) { if (!existing.arches.includes(arch)) existing.arches.push(arch); } else distinct.push({ signature, arches: [arch] });
+    if (existing) {
+      if (!existing.arches.includes(arch)) existing.arches.push(arch);
+    } else distinct.push({ signature, arches: [arch] });
   }
-  const lines = distinct.slice(0, MAX_VARIANTS).map((d) => (distinct.length > 1 ? `/* ${d.arches.join(', ')} */\n${d.signature}` : d.signature));
+  const lines = distinct
+    .slice(0, MAX_VARIANTS)
+    .map((d) => (distinct.length > 1 ? `/* ${d.arches.join(', ')} */\n${d.signature}` : d.signature));
   if (distinct.length > MAX_VARIANTS) lines.push(`/* … ${distinct.length - MAX_VARIANTS} more variants */`);
   sections.push(codeBlock(lines.join('\n'), definitions[0].kind === 'kconfig' ? 'kconfig' : 'c'));
   sections.push(locationLine(definitions, index));
@@ -125,21 +149,49 @@ function locationLine(definitions: Definition[], index: KernelIndex | undefined)
   const generic = defs.filter((d) => !d.arch);
   const arches = [...new Set(defs.filter((d) => d.arch).map((d) => d.arch!))];
   const parts: string[] = [];
-  if (generic.length) parts.push(`Defined in ${generic.slice(0, 3).map((d) => inlineCode(where(d))).join(', ')}${generic.length > 3 ? ` (+${generic.length - 3})` : ''}`);
+  if (generic.length)
+    parts.push(
+      `Defined in ${generic
+        .slice(0, 3)
+        .map((d) => inlineCode(where(d)))
+        .join(', ')}${generic.length > 3 ? ` (+${generic.length - 3})` : ''}`,
+    );
   if (arches.length) {
-    const perArch = arches.map((arch) => `${escapeMarkdown(arch)} (${inlineCode(where(defs.find((d) => d.arch === arch)!))})`);
-    parts.push(`${generic.length ? 'arch variants' : 'Defined per arch'}: ${perArch.slice(0, 8).join(', ')}${perArch.length > 8 ? ', …' : ''}`);
+    const perArch = arches.map(
+      (arch) => `${escapeMarkdown(arch)} (${inlineCode(where(defs.find((d) => d.arch === arch)!))})`,
+    );
+    parts.push(
+      `${generic.length ? 'arch variants' : 'Defined per arch'}: ${perArch.slice(0, 8).join(', ')}${perArch.length > 8 ? ', …' : ''}`,
+    );
   }
-  if (decls.length) parts.push(`declared in ${decls.slice(0, 2).map((d) => inlineCode(where(d))).join(', ')}`);
+  if (decls.length)
+    parts.push(
+      `declared in ${decls
+        .slice(0, 2)
+        .map((d) => inlineCode(where(d)))
+        .join(', ')}`,
+    );
   if (definitions[0].kind === 'kconfig' && index) {
-    const selectors = safeFilesMentioning(index, definitions[0].name).filter((f) => /(^|\/)Kconfig[^/]*$/.test(f) && !definitions.some((d) => d.file === f));
-    if (selectors.length) parts.push(`used in ${selectors.slice(0, 6).map((f) => inlineCode(f)).join(', ')}${selectors.length > 6 ? ', …' : ''}`);
+    const selectors = safeFilesMentioning(index, definitions[0].name).filter(
+      (f) => /(^|\/)Kconfig[^/]*$/.test(f) && !definitions.some((d) => d.file === f),
+    );
+    if (selectors.length)
+      parts.push(
+        `used in ${selectors
+          .slice(0, 6)
+          .map((f) => inlineCode(f))
+          .join(', ')}${selectors.length > 6 ? ', …' : ''}`,
+      );
   }
   return parts.join('; ') + '.';
 }
 
 function safeFilesMentioning(index: KernelIndex, name: string): string[] {
-  try { return index.filesMentioning(name); } catch { return []; }
+  try {
+    return index.filesMentioning(name);
+  } catch {
+    return [];
+  }
 }
 
 function docSections(definitions: Definition[]): string[] {
@@ -149,16 +201,32 @@ function docSections(definitions: Definition[]): string[] {
   return rendered ? [rendered] : [];
 }
 
-function statusSection(entry: CatalogEntry, version: KernelVersion | undefined, definedInTree: boolean | undefined): string {
+function statusSection(
+  entry: CatalogEntry,
+  version: KernelVersion | undefined,
+  definedInTree: boolean | undefined,
+): string {
   const status = versionStatus(entry, version, { definedInTree });
-  const lines = [`**Status${version ? ` for this tree (${formatKernelVersion(version)})` : ''}:** ${renderLimitedMarkdown(status.text)}`];
+  const lines = [
+    `**Status${version ? ` for this tree (${formatKernelVersion(version)})` : ''}:** ${renderLimitedMarkdown(status.text)}`,
+  ];
   const timeline: string[] = [];
-  if (entry.status.introduced) timeline.push(`${entry.status.introduced.bound === 'at-or-before' ? 'present by' : 'introduced'} ${entry.status.introduced.release}`);
-  for (const change of entry.status.changed ?? []) timeline.push(`changed ${change.release}${change.what ? ` (${change.what})` : ''}`);
-  if (entry.status.removed) timeline.push(`${entry.status.removed.bound === 'at-or-before' ? 'gone by' : 'removed'} ${entry.status.removed.release}`);
+  if (entry.status.introduced)
+    timeline.push(
+      `${entry.status.introduced.bound === 'at-or-before' ? 'present by' : 'introduced'} ${entry.status.introduced.release}`,
+    );
+  for (const change of entry.status.changed ?? [])
+    timeline.push(`changed ${change.release}${change.what ? ` (${change.what})` : ''}`);
+  if (entry.status.removed)
+    timeline.push(
+      `${entry.status.removed.bound === 'at-or-before' ? 'gone by' : 'removed'} ${entry.status.removed.release}`,
+    );
   if (timeline.length) lines.push(`- Timeline: ${renderLimitedMarkdown(timeline.join('; '))}`);
   const later = pendingChanges(entry, version);
-  if (version && later.length) lines.push(`- Changes after this tree: ${renderLimitedMarkdown(later.map((c) => `${c.release}: ${c.what ?? c.source}`).join('; '))}`);
+  if (version && later.length)
+    lines.push(
+      `- Changes after this tree: ${renderLimitedMarkdown(later.map((c) => `${c.release}: ${c.what ?? c.source}`).join('; '))}`,
+    );
   return lines.join('\n');
 }
 
@@ -166,7 +234,9 @@ function threadSection(entry: CatalogEntry, commands: boolean): string | undefin
   if (!entry.threads?.length) return undefined;
   const lines = entry.threads.map((thread) => {
     const lore = link(thread.subject, loreUrl(thread.messageId));
-    const open = commands ? ` · ${link('open in editor', commandUri(ClientCommands.openThread, [thread.messageId, entry.name]))}` : '';
+    const open = commands
+      ? ` · ${link('open in editor', commandUri(ClientCommands.openThread, [thread.messageId, entry.name]))}`
+      : '';
     return `- ${lore} — ${escapeMarkdown(thread.author)}, ${escapeMarkdown(thread.date)}${open}\n  ${renderLimitedMarkdown(thread.point)}`;
   });
   return `**Review threads**\n${lines.join('\n')}`;
@@ -176,7 +246,9 @@ function diagramSection(entry: CatalogEntry, commands: boolean): string | undefi
   if (!entry.diagrams?.length) return undefined;
   const labels = entry.diagrams.map((d) => {
     const label = `${d.id} lifecycle${d.variant ? ` (${d.variant})` : ''}`;
-    return commands ? link(label, commandUri(ClientCommands.openDiagram, [{ id: d.id, variant: d.variant, symbol: entry.name }])) : escapeMarkdown(label);
+    return commands
+      ? link(label, commandUri(ClientCommands.openDiagram, [{ id: d.id, variant: d.variant, symbol: entry.name }]))
+      : escapeMarkdown(label);
   });
   return `**Lifecycle diagrams:** ${labels.join(' · ')}`;
 }

@@ -30,7 +30,12 @@ export function isKconfigFile(fileName: string): boolean {
 }
 
 /** The identifier at (line, character) (0-based, UTF-16), or undefined when the cursor is not on one. */
-export function hoverTargetAt(text: string, line: number, character: number, fileName: string): HoverTarget | undefined {
+export function hoverTargetAt(
+  text: string,
+  line: number,
+  character: number,
+  fileName: string,
+): HoverTarget | undefined {
   const lines = text.split('\n');
   const lineText = lines[line];
   if (lineText === undefined || lineText.length > MAX_LINE_LENGTH) return undefined;
@@ -42,7 +47,13 @@ export function hoverTargetAt(text: string, line: number, character: number, fil
   while (end < lineText.length && IDENT.test(lineText[end])) end++;
   const name = lineText.slice(start, end);
   if (!/^[A-Za-z_]/.test(name)) return undefined;
-  const target: HoverTarget = { name, line, startCharacter: start, endCharacter: end, kconfig: isKconfigFile(fileName) };
+  const target: HoverTarget = {
+    name,
+    line,
+    startCharacter: start,
+    endCharacter: end,
+    kconfig: isKconfigFile(fileName),
+  };
   if (!target.kconfig) {
     const before = lineText.slice(0, start);
     const access = /([A-Za-z_][A-Za-z0-9_]*)\s*(?:->|\.)\s*$/.exec(before);
@@ -53,7 +64,9 @@ export function hoverTargetAt(text: string, line: number, character: number, fil
 
 /** `struct NAME [const] *[*] base` on the lines before `line` (closest first). */
 function declaredStructOf(lines: string[], line: number, base: string): string | undefined {
-  const declaration = new RegExp(`\\bstruct\\s+([A-Za-z_][A-Za-z0-9_]*)\\s*(?:const\\s*)?\\**\\s*(?:const\\s+)?${base}\\b`);
+  const declaration = new RegExp(
+    `\\bstruct\\s+([A-Za-z_][A-Za-z0-9_]*)\\s*(?:const\\s*)?\\**\\s*(?:const\\s+)?${base}\\b`,
+  );
   for (let i = line; i >= 0 && i >= line - DECLARATION_LOOKBACK_LINES; i--) {
     const text = lines[i];
     if (text.length > MAX_LINE_LENGTH) continue;

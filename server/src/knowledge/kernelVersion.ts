@@ -5,7 +5,11 @@ import * as path from 'path';
  * Kernel versions as the top-level Makefile spells them (VERSION, PATCHLEVEL, SUBLEVEL),
  * and the comparisons hovers and lint need ("removed in 6.17" vs a 6.12 tree).
  */
-export interface KernelVersion { major: number; minor: number; patch: number }
+export interface KernelVersion {
+  major: number;
+  minor: number;
+  patch: number;
+}
 
 export function parseKernelVersion(text: string | undefined | null): KernelVersion | undefined {
   const match = /^\s*v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(text ?? '');

@@ -44,39 +44,74 @@ function replacementText(entry: CatalogEntry): string | undefined {
 }
 
 /** Status of `entry` for a tree at `version` (undefined when the tree's version is unknown). */
-export function versionStatus(entry: CatalogEntry, version: KernelVersion | undefined, options: VersionStatusOptions = {}): VersionStatus {
+export function versionStatus(
+  entry: CatalogEntry,
+  version: KernelVersion | undefined,
+  options: VersionStatusOptions = {},
+): VersionStatus {
   const introduced = entry.status.introduced;
   const removed = entry.status.removed;
   const intro = versionOf(introduced);
   const gone = versionOf(removed);
   const use = replacementText(entry);
-  const useSuffix = !use ? '' : entry.replacement?.symbols?.length ? ` — use ${use}` : ` — ${decapitalise(use.replace(/\.\s*$/, ''))}`;
+  const useSuffix = !use
+    ? ''
+    : entry.replacement?.symbols?.length
+      ? ` — use ${use}`
+      : ` — ${decapitalise(use.replace(/\.\s*$/, ''))}`;
   const base = { introduced: introduced?.release, removed: removed?.release, replacement: use };
-  const introWord = introduced?.bound === 'at-or-before' ? `present by ${introduced.release}` : introduced ? `introduced in ${introduced.release}` : undefined;
-  const removedWord = removed?.bound === 'at-or-before' ? `gone upstream by ${removed.release}` : removed ? `removed upstream in ${removed.release}` : undefined;
+  const introWord =
+    introduced?.bound === 'at-or-before'
+      ? `present by ${introduced.release}`
+      : introduced
+        ? `introduced in ${introduced.release}`
+        : undefined;
+  const removedWord =
+    removed?.bound === 'at-or-before'
+      ? `gone upstream by ${removed.release}`
+      : removed
+        ? `removed upstream in ${removed.release}`
+        : undefined;
   const inTree = options.definedInTree;
 
   if (!version) {
     const parts = [introWord, removedWord].filter(Boolean).join('; ');
-    return { ...base, state: 'unknown', text: parts ? `${capitalise(parts)} (this tree's version is unknown)${removed ? useSuffix : ''}.` : 'No release history recorded.' };
+    return {
+      ...base,
+      state: 'unknown',
+      text: parts
+        ? `${capitalise(parts)} (this tree's version is unknown)${removed ? useSuffix : ''}.`
+        : 'No release history recorded.',
+    };
   }
   const here = formatKernelVersion(version);
 
   if (gone && compareKernelVersions(version, gone) >= 0) {
-    const when = removed?.bound === 'at-or-before' ? `was gone by ${removed.release}` : `was removed in ${removed!.release}`;
+    const when =
+      removed?.bound === 'at-or-before' ? `was gone by ${removed.release}` : `was removed in ${removed!.release}`;
     const still = inTree ? ' It is still defined in this tree (a backport or local change?).' : '';
     return { ...base, state: 'removed', text: `Not in ${here}: ${when}${useSuffix}.${still}` };
   }
   if (intro && compareKernelVersions(version, intro) < 0) {
     if (introduced?.bound === 'at-or-before') {
-      const found = inTree === true ? ' This tree defines it.' : inTree === false ? ' This tree does not define it.' : '';
-      return { ...base, state: inTree ? 'present' : 'unknown', text: `Present by ${introduced.release}; the first release is not recorded, so a ${here} tree may predate it.${found}` };
+      const found =
+        inTree === true ? ' This tree defines it.' : inTree === false ? ' This tree does not define it.' : '';
+      return {
+        ...base,
+        state: inTree ? 'present' : 'unknown',
+        text: `Present by ${introduced.release}; the first release is not recorded, so a ${here} tree may predate it.${found}`,
+      };
     }
     const found = inTree ? ' This tree defines it anyway (a backport?).' : '';
-    return { ...base, state: 'not-yet', text: `Not in this tree yet (${here}): added in ${introduced!.release}.${found}` };
+    return {
+      ...base,
+      state: 'not-yet',
+      text: `Not in this tree yet (${here}): added in ${introduced!.release}.${found}`,
+    };
   }
   if (gone) {
-    const lead = inTree === false ? `Expected in ${here} but not found in this tree's index` : `Exists in this tree (${here})`;
+    const lead =
+      inTree === false ? `Expected in ${here} but not found in this tree's index` : `Exists in this tree (${here})`;
     return { ...base, state: 'removed-upstream', text: `${lead}; ${removedWord}${useSuffix}.` };
   }
   if (intro) {
@@ -86,7 +121,11 @@ export function versionStatus(entry: CatalogEntry, version: KernelVersion | unde
     return { ...base, state: 'present', text: `${lead}; exists in this tree (${here}).${missing}` };
   }
   const changed = (entry.status.changed ?? []).map((c) => c.release);
-  return { ...base, state: 'unknown', text: changed.length ? `Changed in ${changed.join(', ')}.` : 'No release history recorded.' };
+  return {
+    ...base,
+    state: 'unknown',
+    text: changed.length ? `Changed in ${changed.join(', ')}.` : 'No release history recorded.',
+  };
 }
 
 /** Changes recorded for releases after this tree: what a forward-port must account for. */

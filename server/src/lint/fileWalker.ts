@@ -20,13 +20,21 @@ export interface WalkOptions {
 }
 
 export function isLintableName(name: string): boolean {
-  return name.endsWith('.c') || name.endsWith('.h') || name.startsWith('Kconfig') || name.startsWith('Makefile') || name.startsWith('Kbuild');
+  return (
+    name.endsWith('.c') ||
+    name.endsWith('.h') ||
+    name.startsWith('Kconfig') ||
+    name.startsWith('Makefile') ||
+    name.startsWith('Kbuild')
+  );
 }
 
 /** Walks synchronously (the CLI, tests). */
 export function walkLintFiles(inputs: string[], options: WalkOptions): string[] {
   const files: string[] = [];
-  for (const _ of walkSteps(inputs, options, files)) { /* one step per directory */ }
+  for (const _ of walkSteps(inputs, options, files)) {
+    /* one step per directory */
+  }
   return files;
 }
 
@@ -37,7 +45,10 @@ export async function walkLintFilesAsync(inputs: string[], options: WalkOptions)
   let flushed = 0;
   const flush = (force: boolean) => {
     if (!options.onBatch || files.length === flushed) return;
-    if (force || files.length - flushed >= (options.batchSize ?? 1000)) { options.onBatch(files.slice(flushed)); flushed = files.length; }
+    if (force || files.length - flushed >= (options.batchSize ?? 1000)) {
+      options.onBatch(files.slice(flushed));
+      flushed = files.length;
+    }
   };
   for (const _ of walkSteps(inputs, options, files)) {
     flush(false);
@@ -68,7 +79,10 @@ function* walkSteps(inputs: string[], options: WalkOptions, files: string[]): Ge
   };
   function* visitDir(dir: string, stat: fs.Stats, realDir: string): Generator<void> {
     const key = `${stat.dev}:${stat.ino}`;
-    if (ancestors.has(key)) { options.onSkip?.(dir, 'symlink loop (directory contains itself)'); return; }
+    if (ancestors.has(key)) {
+      options.onSkip?.(dir, 'symlink loop (directory contains itself)');
+      return;
+    }
     // A second link to a directory already read (scripts/dtc/include-prefixes/*) is not worth a message.
     if (seenDirs.has(key)) return;
     seenDirs.add(key);
@@ -78,7 +92,10 @@ function* walkSteps(inputs: string[], options: WalkOptions, files: string[]): Ge
       try {
         entries = fs.readdirSync(dir, { withFileTypes: true });
       } catch (error) {
-        options.onSkip?.(dir, `cannot list directory (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+        options.onSkip?.(
+          dir,
+          `cannot list directory (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+        );
         return;
       }
       yield;
@@ -107,8 +124,13 @@ function* walkSteps(inputs: string[], options: WalkOptions, files: string[]): Ge
     const target = statOrUndefined(link, options);
     if (!target) return;
     let realTarget: string;
-    try { realTarget = fs.realpathSync.native(link); } catch (error) {
-      options.onSkip?.(link, `cannot resolve symlink (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    try {
+      realTarget = fs.realpathSync.native(link);
+    } catch (error) {
+      options.onSkip?.(
+        link,
+        `cannot resolve symlink (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      );
       return;
     }
     if (target.isDirectory()) {
@@ -126,7 +148,11 @@ function* walkSteps(inputs: string[], options: WalkOptions, files: string[]): Ge
     const stat = statOrUndefined(absolute, options);
     if (!stat) continue;
     let realPath: string;
-    try { realPath = fs.realpathSync.native(absolute); } catch { realPath = absolute; }
+    try {
+      realPath = fs.realpathSync.native(absolute);
+    } catch {
+      realPath = absolute;
+    }
     if (stat.isDirectory()) yield* visitDir(absolute, stat, realPath);
     else if (stat.isFile()) addFile(absolute, realPath);
     else options.onSkip?.(absolute, 'not a regular file or directory');
@@ -143,7 +169,14 @@ function statOrUndefined(file: string, options: WalkOptions): fs.Stats | undefin
     return fs.statSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    options.onSkip?.(file, code === 'ELOOP' ? 'symlink loop' : code === 'ENOENT' ? 'does not exist (or dangling symlink)' : `cannot stat (${code ?? (error as Error).message})`);
+    options.onSkip?.(
+      file,
+      code === 'ELOOP'
+        ? 'symlink loop'
+        : code === 'ENOENT'
+          ? 'does not exist (or dangling symlink)'
+          : `cannot stat (${code ?? (error as Error).message})`,
+    );
     return undefined;
   }
 }
@@ -153,8 +186,11 @@ export function globToRegExp(glob: string): RegExp {
   let re = '';
   for (let i = 0; i < glob.length; i++) {
     const ch = glob[i];
-    if (ch === '*' && glob[i + 1] === '*') { re += '.*'; i++; if (glob[i + 1] === '/') i++; }
-    else if (ch === '*') re += '[^/]*';
+    if (ch === '*' && glob[i + 1] === '*') {
+      re += '.*';
+      i++;
+      if (glob[i + 1] === '/') i++;
+    } else if (ch === '*') re += '[^/]*';
     else if (ch === '?') re += '[^/]';
     else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   }
@@ -165,7 +201,11 @@ export function globToRegExp(glob: string): RegExp {
 /** The nearest ancestor (or the path itself) holding a kernel top-level Makefile; else the path's directory. */
 export function findTreeRoot(start: string): string {
   let dir = path.resolve(start);
-  try { if (!fs.statSync(dir).isDirectory()) dir = path.dirname(dir); } catch { dir = path.dirname(dir); }
+  try {
+    if (!fs.statSync(dir).isDirectory()) dir = path.dirname(dir);
+  } catch {
+    dir = path.dirname(dir);
+  }
   const first = dir;
   for (;;) {
     if (isKernelTopLevel(dir)) return dir;

@@ -25,11 +25,17 @@ export interface FixSite {
 export function computeFix(spec: FixSpec, site: FixSite): MechanicalFix | undefined {
   switch (spec.type) {
     case 'rename':
-      return { title: `Replace \`${site.name}\` with \`${spec.to}\``, edits: [{ start: site.start, end: site.end, newText: spec.to }] };
+      return {
+        title: `Replace \`${site.name}\` with \`${spec.to}\``,
+        edits: [{ start: site.start, end: site.end, newText: spec.to }],
+      };
     case 'delete-line': {
       if (spec.onlyIn && !spec.onlyIn.includes(site.context)) return undefined;
       const lineText = site.text.slice(site.lineStart, site.nextLineStart).trim();
-      return { title: `Delete \`${truncate(lineText.replace(/\s+/g, ' '), 60)}\``, edits: [{ start: site.lineStart, end: site.nextLineStart, newText: '' }] };
+      return {
+        title: `Delete \`${truncate(lineText.replace(/\s+/g, ' '), 60)}\``,
+        edits: [{ start: site.lineStart, end: site.nextLineStart, newText: '' }],
+      };
     }
     case 'drop-disjunct':
       return site.tokens && site.token !== undefined ? dropDisjunct(site.tokens, site.token, spec.partner) : undefined;
@@ -63,7 +69,11 @@ function dropDisjunct(tokens: TokenStream, symbolToken: number, partner: string)
   const leftOk = negated ? LEFT_OF_AND : LEFT_OF_OR;
   const rightOk = negated ? RIGHT_OF_AND : RIGHT_OF_OR;
   const boundaryOk = (i: number, allowed: Set<string>) =>
-    i < 0 || i >= tokens.count || tokens.kind[i] === TokenKind.DirectiveEnd || !sameRegion(i) || allowed.has(boundaryText(tokens, i));
+    i < 0 ||
+    i >= tokens.count ||
+    tokens.kind[i] === TokenKind.DirectiveEnd ||
+    !sameRegion(i) ||
+    allowed.has(boundaryText(tokens, i));
   const symbolFirst = negated ? symbolToken - 1 : symbolToken;
   const title = `Drop the \`${name}()\` test: \`${partner}()\` covers it`;
   const edit = (e: OffsetEdit): MechanicalFix => ({ title, edits: [e] });
@@ -72,10 +82,18 @@ function dropDisjunct(tokens: TokenStream, symbolToken: number, partner: string)
   const opBefore = symbolFirst - 1;
   if (punctText(tokens, opBefore) === operator && punctText(tokens, opBefore - 1) === ')') {
     const partnerCall = callEndingAt(tokens, opBefore - 1);
-    if (partnerCall && tokens.tokenText(partnerCall.callee) === partner && sameArguments(tokens, partnerCall, symbolCall)) {
+    if (
+      partnerCall &&
+      tokens.tokenText(partnerCall.callee) === partner &&
+      sameArguments(tokens, partnerCall, symbolCall)
+    ) {
       const partnerFirst = negated ? partnerCall.callee - 1 : partnerCall.callee;
       const partnerNegated = punctText(tokens, partnerCall.callee - 1) === '!';
-      if (partnerNegated === negated && boundaryOk(partnerFirst - 1, leftOk) && boundaryOk(symbolCall.close + 1, rightOk)) {
+      if (
+        partnerNegated === negated &&
+        boundaryOk(partnerFirst - 1, leftOk) &&
+        boundaryOk(symbolCall.close + 1, rightOk)
+      ) {
         return edit({ start: tokens.end[partnerCall.close], end: tokens.end[symbolCall.close], newText: '' });
       }
     }
@@ -86,17 +104,26 @@ function dropDisjunct(tokens: TokenStream, symbolToken: number, partner: string)
     const partnerFirst = opAfter + 1;
     const partnerCallee = negated ? partnerFirst + 1 : partnerFirst;
     if (negated && punctText(tokens, partnerFirst) !== '!') return undefined;
-    if (tokens.kind[partnerCallee] !== TokenKind.Identifier || tokens.tokenText(partnerCallee) !== partner) return undefined;
+    if (tokens.kind[partnerCallee] !== TokenKind.Identifier || tokens.tokenText(partnerCallee) !== partner)
+      return undefined;
     const partnerCall = callAt(tokens, partnerCallee);
-    if (partnerCall && sameArguments(tokens, partnerCall, symbolCall)
-      && boundaryOk(symbolFirst - 1, leftOk) && boundaryOk(partnerCall.close + 1, rightOk)) {
+    if (
+      partnerCall &&
+      sameArguments(tokens, partnerCall, symbolCall) &&
+      boundaryOk(symbolFirst - 1, leftOk) &&
+      boundaryOk(partnerCall.close + 1, rightOk)
+    ) {
       return edit({ start: tokens.start[symbolFirst], end: tokens.start[partnerFirst], newText: '' });
     }
   }
   return undefined;
 }
 
-interface Call { callee: number; open: number; close: number }
+interface Call {
+  callee: number;
+  open: number;
+  close: number;
+}
 
 /** `name ( ... )` starting at the identifier token, with the matching close paren. */
 function callAt(tokens: TokenStream, callee: number): Call | undefined {
@@ -128,7 +155,8 @@ function callEndingAt(tokens: TokenStream, close: number): Call | undefined {
 
 function sameArguments(tokens: TokenStream, a: Call, b: Call): boolean {
   if (a.close - a.open !== b.close - b.open) return false;
-  for (let k = 1; k < a.close - a.open; k++) if (tokens.tokenText(a.open + k) !== tokens.tokenText(b.open + k)) return false;
+  for (let k = 1; k < a.close - a.open; k++)
+    if (tokens.tokenText(a.open + k) !== tokens.tokenText(b.open + k)) return false;
   return true;
 }
 

@@ -9,8 +9,18 @@ import type { Finding, LintSeverity } from './ruleTypes';
 
 export type OutputFormat = 'text' | 'json' | 'sarif';
 
-const GCC_LEVEL: Record<LintSeverity, string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
-const SARIF_LEVEL: Record<LintSeverity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
+const GCC_LEVEL: Record<LintSeverity, string> = {
+  error: 'error',
+  warning: 'warning',
+  information: 'note',
+  hint: 'note',
+};
+const SARIF_LEVEL: Record<LintSeverity, 'error' | 'warning' | 'note'> = {
+  error: 'error',
+  warning: 'warning',
+  information: 'note',
+  hint: 'note',
+};
 
 /** `file:line:col: error: message [removed-api:devmap-pxx-test]`, one line per finding. */
 export function formatText(files: FileFindings[]): string {
@@ -39,33 +49,45 @@ export interface JsonFinding {
   removedIn: string;
   context: string;
   href?: string;
-  fix?: { title: string; edits: Array<{ line: number; column: number; endLine: number; endColumn: number; newText: string }> };
+  fix?: {
+    title: string;
+    edits: Array<{ line: number; column: number; endLine: number; endColumn: number; newText: string }>;
+  };
 }
 
 export function toJsonFindings(files: FileFindings[]): JsonFinding[] {
-  return files.flatMap((file) => file.findings.map((finding): JsonFinding => ({
-    file: file.relative,
-    line: finding.range.start.line + 1,
-    column: finding.range.start.character + 1,
-    endLine: finding.range.end.line + 1,
-    endColumn: finding.range.end.character + 1,
-    symbol: finding.entry.name,
-    rule: finding.code,
-    ruleId: finding.entry.rule.id,
-    severity: finding.severity,
-    message: finding.message,
-    replacement: finding.entry.rule.replacement,
-    removedIn: finding.isDefinition ? finding.entry.rule.definitionRemovedIn ?? finding.entry.rule.removedIn : finding.entry.rule.removedIn,
-    context: finding.context,
-    href: finding.href,
-    fix: finding.fix && {
-      title: finding.fix.title,
-      edits: finding.fix.edits.filter((edit) => edit.range).map((edit) => ({
-        line: edit.range!.start.line + 1, column: edit.range!.start.character + 1,
-        endLine: edit.range!.end.line + 1, endColumn: edit.range!.end.character + 1, newText: edit.newText,
-      })),
-    },
-  })));
+  return files.flatMap((file) =>
+    file.findings.map((finding): JsonFinding => ({
+      file: file.relative,
+      line: finding.range.start.line + 1,
+      column: finding.range.start.character + 1,
+      endLine: finding.range.end.line + 1,
+      endColumn: finding.range.end.character + 1,
+      symbol: finding.entry.name,
+      rule: finding.code,
+      ruleId: finding.entry.rule.id,
+      severity: finding.severity,
+      message: finding.message,
+      replacement: finding.entry.rule.replacement,
+      removedIn: finding.isDefinition
+        ? (finding.entry.rule.definitionRemovedIn ?? finding.entry.rule.removedIn)
+        : finding.entry.rule.removedIn,
+      context: finding.context,
+      href: finding.href,
+      fix: finding.fix && {
+        title: finding.fix.title,
+        edits: finding.fix.edits
+          .filter((edit) => edit.range)
+          .map((edit) => ({
+            line: edit.range!.start.line + 1,
+            column: edit.range!.start.character + 1,
+            endLine: edit.range!.end.line + 1,
+            endColumn: edit.range!.end.character + 1,
+            newText: edit.newText,
+          })),
+      },
+    })),
+  );
 }
 
 export function formatJson(files: FileFindings[]): string {
@@ -97,7 +119,9 @@ export function toSarif(files: FileFindings[], options: { toolVersion: string; r
       descriptors.push({
         id,
         name: rule.id,
-        shortDescription: { text: `${rule.title ?? rule.id}: removed in ${rule.removedIn}${finding.isDefinition ? ' (definition)' : ''}` },
+        shortDescription: {
+          text: `${rule.title ?? rule.id}: removed in ${rule.removedIn}${finding.isDefinition ? ' (definition)' : ''}`,
+        },
         fullDescription: { text: oneLine(rule.explanation) },
         helpUri: finding.href,
         help: { text: `Replacement: ${oneLine(rule.replacement)}` },
@@ -107,41 +131,54 @@ export function toSarif(files: FileFindings[], options: { toolVersion: string; r
     }
     return index;
   };
-  const results = files.flatMap((file) => file.findings.map((finding) => {
-    const ruleIndex = descriptorFor(finding);
-    const artifactLocation = { uri: encodeURI(file.relative), uriBaseId: 'SRCROOT' };
-    const region = (range: Finding['range']) => ({
-      startLine: range.start.line + 1, startColumn: range.start.character + 1,
-      endLine: range.end.line + 1, endColumn: range.end.character + 1,
-    });
-    const result: Record<string, unknown> = {
-      ruleId: descriptors[ruleIndex].id,
-      ruleIndex,
-      level: SARIF_LEVEL[finding.severity],
-      message: { text: oneLine(finding.message) },
-      locations: [{ physicalLocation: { artifactLocation, region: region(finding.range) } }],
-      properties: { symbol: finding.entry.name, context: finding.context, upstreamOnly: finding.upstreamOnly },
-    };
-    const edits = finding.fix?.edits.filter((edit) => edit.range) ?? [];
-    if (finding.fix && edits.length) {
-      result.fixes = [{
-        description: { text: finding.fix.title },
-        artifactChanges: [{
-          artifactLocation,
-          replacements: edits.map((edit) => ({ deletedRegion: region(edit.range!), insertedContent: { text: edit.newText } })),
-        }],
-      }];
-    }
-    return result;
-  }));
+  const results = files.flatMap((file) =>
+    file.findings.map((finding) => {
+      const ruleIndex = descriptorFor(finding);
+      const artifactLocation = { uri: encodeURI(file.relative), uriBaseId: 'SRCROOT' };
+      const region = (range: Finding['range']) => ({
+        startLine: range.start.line + 1,
+        startColumn: range.start.character + 1,
+        endLine: range.end.line + 1,
+        endColumn: range.end.character + 1,
+      });
+      const result: Record<string, unknown> = {
+        ruleId: descriptors[ruleIndex].id,
+        ruleIndex,
+        level: SARIF_LEVEL[finding.severity],
+        message: { text: oneLine(finding.message) },
+        locations: [{ physicalLocation: { artifactLocation, region: region(finding.range) } }],
+        properties: { symbol: finding.entry.name, context: finding.context, upstreamOnly: finding.upstreamOnly },
+      };
+      const edits = finding.fix?.edits.filter((edit) => edit.range) ?? [];
+      if (finding.fix && edits.length) {
+        result.fixes = [
+          {
+            description: { text: finding.fix.title },
+            artifactChanges: [
+              {
+                artifactLocation,
+                replacements: edits.map((edit) => ({
+                  deletedRegion: region(edit.range!),
+                  insertedContent: { text: edit.newText },
+                })),
+              },
+            ],
+          },
+        ];
+      }
+      return result;
+    }),
+  );
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: [{
-      tool: { driver: { name: 'kernel-mm-lens', version: options.toolVersion, rules: descriptors } },
-      ...(options.rootUri ? { originalUriBaseIds: { SRCROOT: { uri: options.rootUri } } } : {}),
-      results,
-    }],
+    runs: [
+      {
+        tool: { driver: { name: 'kernel-mm-lens', version: options.toolVersion, rules: descriptors } },
+        ...(options.rootUri ? { originalUriBaseIds: { SRCROOT: { uri: options.rootUri } } } : {}),
+        results,
+      },
+    ],
   };
 }
 

@@ -33,7 +33,12 @@ export async function benchLint(root: string, runs = 2): Promise<LintBenchResult
     grep = Math.min(grep, Number(process.hrtime.bigint() - grepStart) / 1e9);
 
     const start = process.hrtime.bigint();
-    const result = await lintPaths([root], { root, rules, version: detectKernelVersion(root), maxFileSize: 8 * 1024 * 1024 });
+    const result = await lintPaths([root], {
+      root,
+      rules,
+      version: detectKernelVersion(root),
+      maxFileSize: 8 * 1024 * 1024,
+    });
     ours = Math.min(ours, Number(process.hrtime.bigint() - start) / 1e9);
     findings = result.files.reduce((sum, file) => sum + file.findings.length, 0);
     files = result.scanned;
@@ -44,12 +49,28 @@ export async function benchLint(root: string, runs = 2): Promise<LintBenchResult
 /** Counts grep's output lines (output must go to a pipe: GNU grep stops at the first match when writing to /dev/null). */
 function runGrep(root: string, pattern: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn('grep', ['-rwE', pattern, '--include=*.c', '--include=*.h', '--include=Kconfig*', '--include=Makefile*', '--include=Kbuild*', '.'],
-      { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(
+      'grep',
+      [
+        '-rwE',
+        pattern,
+        '--include=*.c',
+        '--include=*.h',
+        '--include=Kconfig*',
+        '--include=Makefile*',
+        '--include=Kbuild*',
+        '.',
+      ],
+      { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] },
+    );
     let lines = 0;
-    child.stdout.on('data', (chunk: Buffer) => { for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) lines++; });
+    child.stdout.on('data', (chunk: Buffer) => {
+      for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) lines++;
+    });
     child.on('error', reject);
     // grep exits 1 when nothing matched: still a valid timing.
-    child.on('close', (code) => (code === 0 || code === 1 ? resolve(lines) : reject(new Error(`grep exited with ${code}`))));
+    child.on('close', (code) =>
+      code === 0 || code === 1 ? resolve(lines) : reject(new Error(`grep exited with ${code}`)),
+    );
   });
 }

@@ -63,7 +63,10 @@ const SLICE = 200;
 
 export async function lintPaths(inputs: string[], options: LintRunOptions): Promise<LintRunResult> {
   let skipped = 0;
-  const onSkip = (file: string, reason: string) => { skipped++; options.onSkip?.(file, reason); };
+  const onSkip = (file: string, reason: string) => {
+    skipped++;
+    options.onSkip?.(file, reason);
+  };
   const source = prefilterRegExp(options.rules).source;
   const results: FileFindings[] = [];
   let candidates = 0;
@@ -71,7 +74,12 @@ export async function lintPaths(inputs: string[], options: LintRunOptions): Prom
   const lintCandidate = (file: string) => {
     if (options.isCancelled?.()) return;
     let buffer: Buffer;
-    try { buffer = fs.readFileSync(file); } catch (error) { onSkip(file, `cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`); return; }
+    try {
+      buffer = fs.readFileSync(file);
+    } catch (error) {
+      onSkip(file, `cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      return;
+    }
     // Invalid UTF-8 becomes U+FFFD, which the lexer skips: a finding's columns stay right for the valid text.
     const text = buffer.toString('utf8');
     if (!wholeWord.test(text)) return;
@@ -97,11 +105,18 @@ export async function lintPaths(inputs: string[], options: LintRunOptions): Prom
   let pool: PrefilterPool | undefined;
   const batches: string[][] = [];
   const files = await walkLintFilesAsync(inputs, {
-    root: options.root, exclude: options.exclude, onSkip, isCancelled: options.isCancelled, batchSize: CHUNK,
+    root: options.root,
+    exclude: options.exclude,
+    onSkip,
+    isCancelled: options.isCancelled,
+    batchSize: CHUNK,
     onBatch: (batch) => {
       walked += batch.length;
       options.onProgress?.({ found: walked, walkDone, checked });
-      if (pool) { pool.push(batch); return; }
+      if (pool) {
+        pool.push(batch);
+        return;
+      }
       batches.push(batch);
       if (maxWorkers > 0 && walked >= threshold) {
         pool = new PrefilterPool(source, options.maxFileSize, maxWorkers, onChunk, options.isCancelled);
@@ -127,16 +142,32 @@ export async function lintPaths(inputs: string[], options: LintRunOptions): Prom
 }
 
 /** Reads each file once and keeps those whose raw bytes match the rules' words (binary and huge files are skipped). */
-function prefilterFiles(files: string[], re: RegExp, maxFileSize: number, isCancelled?: () => boolean): { hits: string[]; skips: Array<[string, string]> } {
+function prefilterFiles(
+  files: string[],
+  re: RegExp,
+  maxFileSize: number,
+  isCancelled?: () => boolean,
+): { hits: string[]; skips: Array<[string, string]> } {
   const hits: string[] = [];
   const skips: Array<[string, string]> = [];
   for (const file of files) {
     if (isCancelled?.()) break;
     let buffer: Buffer;
-    try { buffer = fs.readFileSync(file); } catch (error) { skips.push([file, `cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`]); continue; }
-    if (buffer.length > maxFileSize) { skips.push([file, `larger than ${maxFileSize} bytes (${buffer.length})`]); continue; }
+    try {
+      buffer = fs.readFileSync(file);
+    } catch (error) {
+      skips.push([file, `cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`]);
+      continue;
+    }
+    if (buffer.length > maxFileSize) {
+      skips.push([file, `larger than ${maxFileSize} bytes (${buffer.length})`]);
+      continue;
+    }
     if (!re.test(buffer.toString('latin1'))) continue;
-    if (buffer.subarray(0, BINARY_PROBE).includes(0)) { skips.push([file, 'binary (NUL bytes)']); continue; }
+    if (buffer.subarray(0, BINARY_PROBE).includes(0)) {
+      skips.push([file, 'binary (NUL bytes)']);
+      continue;
+    }
     hits.push(file);
   }
   return { hits, skips };
@@ -175,17 +206,29 @@ class PrefilterPool {
   private failure: Error | undefined;
   private done: (() => void) | undefined;
 
-  constructor(source: string, maxFileSize: number, count: number,
+  constructor(
+    source: string,
+    maxFileSize: number,
+    count: number,
     private readonly onChunk: (hits: string[], skips: Array<[string, string]>, count: number) => void,
-    private readonly isCancelled?: () => boolean) {
+    private readonly isCancelled?: () => boolean,
+  ) {
     this.workers = Array.from({ length: count }, () => {
       const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { source, maxFileSize } });
       worker.on('message', (result: { hits: string[]; skips: Array<[string, string]>; count: number }) => {
         this.busy--;
-        try { this.onChunk(result.hits, result.skips, result.count); } catch (error) { this.failure ??= error as Error; }
+        try {
+          this.onChunk(result.hits, result.skips, result.count);
+        } catch (error) {
+          this.failure ??= error as Error;
+        }
         this.pump(worker);
       });
-      worker.on('error', (error) => { this.failure ??= error; this.busy = Math.max(0, this.busy - 1); this.settle(); });
+      worker.on('error', (error) => {
+        this.failure ??= error;
+        this.busy = Math.max(0, this.busy - 1);
+        this.settle();
+      });
       return worker;
     });
     this.idle.push(...this.workers);
@@ -201,7 +244,10 @@ class PrefilterPool {
   async finish(): Promise<void> {
     this.closed = true;
     try {
-      await new Promise<void>((resolve) => { this.done = resolve; this.settle(); });
+      await new Promise<void>((resolve) => {
+        this.done = resolve;
+        this.settle();
+      });
       if (this.failure) throw this.failure;
     } finally {
       await Promise.all(this.workers.map((worker) => worker.terminate()));
@@ -210,12 +256,17 @@ class PrefilterPool {
 
   private pump(worker: Worker): void {
     const batch = this.failure || this.isCancelled?.() ? undefined : this.queue.shift();
-    if (!batch) { this.idle.push(worker); this.settle(); return; }
+    if (!batch) {
+      this.idle.push(worker);
+      this.settle();
+      return;
+    }
     this.busy++;
     worker.postMessage({ files: batch });
   }
 
   private settle(): void {
-    if (this.closed && this.busy === 0 && (this.queue.length === 0 || this.failure || this.isCancelled?.())) this.done?.();
+    if (this.closed && this.busy === 0 && (this.queue.length === 0 || this.failure || this.isCancelled?.()))
+      this.done?.();
   }
 }

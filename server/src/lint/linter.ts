@@ -39,19 +39,31 @@ export function lintText(text: string, fileName: string, options: LintOptions): 
       const display = displayName(match.entry, match.context === 'include' ? match.entry.name : matched);
       const endPosition = tokens.positionAt(end);
       push(findings, options, text, match.entry, match.context, match.isDefinition, display, {
-        start, end, range: { start: { line, character: column }, end: endPosition }, lineStart, nextLineStart, token: match.token, tokens,
+        start,
+        end,
+        range: { start: { line, character: column }, end: endPosition },
+        lineStart,
+        nextLineStart,
+        token: match.token,
+        tokens,
       });
     }
   } else {
-    const matches: LineMatch[] = kind === 'kconfig' ? scanKconfig(text, options.rules) : scanMakefile(text, options.rules);
+    const matches: LineMatch[] =
+      kind === 'kconfig' ? scanKconfig(text, options.rules) : scanMakefile(text, options.rules);
     for (const match of matches) {
       const start = match.lineStart + match.column;
       const end = match.lineStart + match.endColumn;
       const matched = text.slice(start, end);
       push(findings, options, text, match.entry, match.context, match.isDefinition, displayName(match.entry, matched), {
-        start, end,
-        range: { start: { line: match.line, character: match.column }, end: { line: match.line, character: match.endColumn } },
-        lineStart: match.lineStart, nextLineStart: match.nextLineStart,
+        start,
+        end,
+        range: {
+          start: { line: match.line, character: match.column },
+          end: { line: match.line, character: match.endColumn },
+        },
+        lineStart: match.lineStart,
+        nextLineStart: match.nextLineStart,
       });
     }
   }
@@ -59,7 +71,8 @@ export function lintText(text: string, fileName: string, options: LintOptions): 
   if (findings.some((finding) => finding.fix)) {
     const positionAt = positionFinder(text);
     for (const finding of findings) {
-      for (const edit of finding.fix?.edits ?? []) edit.range = { start: positionAt(edit.start), end: positionAt(edit.end) };
+      for (const edit of finding.fix?.edits ?? [])
+        edit.range = { start: positionAt(edit.start), end: positionAt(edit.end) };
     }
   }
   return findings;
@@ -70,41 +83,70 @@ export function positionFinder(text: string): (offset: number) => { line: number
   const starts = [0];
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
   return (offset: number) => {
-    let lo = 0, hi = starts.length - 1;
-    while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (starts[mid] <= offset) lo = mid; else hi = mid - 1; }
+    let lo = 0,
+      hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
     return { line: lo, character: offset - starts[lo] };
   };
 }
 
 interface Site {
-  start: number; end: number;
+  start: number;
+  end: number;
   range: Finding['range'];
-  lineStart: number; nextLineStart: number;
-  token?: number; tokens?: TokenStream;
+  lineStart: number;
+  nextLineStart: number;
+  token?: number;
+  tokens?: TokenStream;
 }
 
-function push(findings: Finding[], options: LintOptions, text: string, entry: SymbolEntry, context: MatchContext,
-  isDefinition: boolean, display: string, site: Site): void {
+function push(
+  findings: Finding[],
+  options: LintOptions,
+  text: string,
+  entry: SymbolEntry,
+  context: MatchContext,
+  isDefinition: boolean,
+  display: string,
+  site: Site,
+): void {
   const verdict = judge(entry.rule, display, isDefinition, options);
   if (!verdict) return;
   let fix: MechanicalFix | undefined;
   // A definition is never rewritten mechanically: renaming or deleting it would break the tree that still uses it.
   if (entry.fix && !isDefinition) fix = computeFix(entry.fix, { name: entry.name, context, text, ...site });
   findings.push({
-    entry, context, isDefinition, start: site.start, end: site.end, range: site.range, fix,
+    entry,
+    context,
+    isDefinition,
+    start: site.start,
+    end: site.end,
+    range: site.range,
+    fix,
     noFixReason: fix ? undefined : noFixReason(entry, isDefinition),
-    code: verdict.code, severity: verdict.severity, upstreamOnly: verdict.upstreamOnly, message: verdict.message,
-    display, href: removalLink(entry.rule),
+    code: verdict.code,
+    severity: verdict.severity,
+    upstreamOnly: verdict.upstreamOnly,
+    message: verdict.message,
+    display,
+    href: removalLink(entry.rule),
   });
 }
 
 function noFixReason(entry: SymbolEntry, isDefinition: boolean): string {
   if (isDefinition) return 'No automatic fix for a definition: remove it together with its last users.';
   if (entry.fix?.type === 'drop-disjunct') {
-    return `No automatic fix: only \`${entry.fix.partner}(x) || ${entry.name}(x)\` (or its negation) can be rewritten mechanically; ` +
-      `what a lone \`${entry.name}()\` test should become depends on what the code wants to know. ${entry.rule.explanation}`;
+    return (
+      `No automatic fix: only \`${entry.fix.partner}(x) || ${entry.name}(x)\` (or its negation) can be rewritten mechanically; ` +
+      `what a lone \`${entry.name}()\` test should become depends on what the code wants to know. ${entry.rule.explanation}`
+    );
   }
-  if (entry.fix?.type === 'delete-line') return `No automatic fix here: only ${entry.fix.onlyIn?.join(', ') ?? 'whole'} lines are deleted mechanically.`;
+  if (entry.fix?.type === 'delete-line')
+    return `No automatic fix here: only ${entry.fix.onlyIn?.join(', ') ?? 'whole'} lines are deleted mechanically.`;
   return `No automatic fix: ${entry.rule.explanation}`;
 }
 
@@ -136,7 +178,8 @@ function nonOverlapping(edits: OffsetEdit[]): OffsetEdit[] {
   let lastEnd = -1;
   for (const edit of sorted) {
     if (edit.start < lastEnd) continue;
-    if (kept.length && edit.start === lastEnd && edit.start === edit.end && kept[kept.length - 1].start === edit.start) continue;
+    if (kept.length && edit.start === lastEnd && edit.start === edit.end && kept[kept.length - 1].start === edit.start)
+      continue;
     kept.push(edit);
     lastEnd = edit.end;
   }

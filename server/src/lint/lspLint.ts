@@ -1,6 +1,11 @@
 import * as path from 'path';
 import { fileURLToPath } from 'url';
-import { DiagnosticSeverity, DiagnosticTag, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver/node';
+import {
+  DiagnosticSeverity,
+  DiagnosticTag,
+  type Diagnostic,
+  type DiagnosticRelatedInformation,
+} from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerContext } from '../lsp/context';
 import { detectKernelVersion } from '../knowledge/kernelVersion';
@@ -45,9 +50,17 @@ export function lintPolicy(ctx: ServerContext): SeverityPolicy {
 
 /** C for c/cpp documents and .c/.h files, the line scanners for Kconfig and Makefiles, nothing for the rest. */
 export function lintKindOfDocument(document: TextDocument): LintFileKind | undefined {
-  const name = document.uri.startsWith('file:') ? path.basename(fileURLToPath(document.uri)) : decodeURIComponent(document.uri.split('/').pop() ?? '');
+  const name = document.uri.startsWith('file:')
+    ? path.basename(fileURLToPath(document.uri))
+    : decodeURIComponent(document.uri.split('/').pop() ?? '');
   if (name.startsWith('Kconfig')) return 'kconfig';
-  if (name.startsWith('Makefile') || name.startsWith('Kbuild') || name.endsWith('.mk') || document.languageId === 'makefile') return 'makefile';
+  if (
+    name.startsWith('Makefile') ||
+    name.startsWith('Kbuild') ||
+    name.endsWith('.mk') ||
+    document.languageId === 'makefile'
+  )
+    return 'makefile';
   if (document.languageId === 'c' || document.languageId === 'cpp' || /\.[ch]$/.test(name)) return 'c';
   return undefined;
 }
@@ -81,7 +94,11 @@ function replacementLocations(ctx: ServerContext, finding: Finding): DiagnosticR
   const related: DiagnosticRelatedInformation[] = [];
   for (const name of finding.entry.rule.replacementSymbols ?? []) {
     let definition;
-    try { definition = index.findDefinitions(name)[0]; } catch { definition = undefined; }
+    try {
+      definition = index.findDefinitions(name)[0];
+    } catch {
+      definition = undefined;
+    }
     if (!definition) continue;
     related.push({
       location: { uri: ctx.uriOfRelativePath(definition.file), range: definition.nameRange },
@@ -94,7 +111,11 @@ function replacementLocations(ctx: ServerContext, finding: Finding): DiagnosticR
 
 /** Same finding as a diagnostic the client sent back (range and code), for code actions. */
 export function matchesDiagnostic(finding: Finding, diagnostic: Diagnostic): boolean {
-  return diagnostic.code === finding.code
-    && diagnostic.range.start.line === finding.range.start.line && diagnostic.range.start.character === finding.range.start.character
-    && diagnostic.range.end.line === finding.range.end.line && diagnostic.range.end.character === finding.range.end.character;
+  return (
+    diagnostic.code === finding.code &&
+    diagnostic.range.start.line === finding.range.start.line &&
+    diagnostic.range.start.character === finding.range.start.character &&
+    diagnostic.range.end.line === finding.range.end.line &&
+    diagnostic.range.end.character === finding.range.end.character
+  );
 }

@@ -14,11 +14,26 @@ const context = {
 
 const fix = {
   oneOf: [
-    { type: 'object', additionalProperties: false, required: ['type', 'to'], properties: { type: { const: 'rename' }, to: cIdentifier } },
-    { type: 'object', additionalProperties: false, required: ['type', 'partner'], properties: { type: { const: 'drop-disjunct' }, partner: cIdentifier } },
     {
-      type: 'object', additionalProperties: false, required: ['type'],
-      properties: { type: { const: 'delete-line' }, onlyIn: { type: 'array', items: context, minItems: 1, uniqueItems: true } },
+      type: 'object',
+      additionalProperties: false,
+      required: ['type', 'to'],
+      properties: { type: { const: 'rename' }, to: cIdentifier },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['type', 'partner'],
+      properties: { type: { const: 'drop-disjunct' }, partner: cIdentifier },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['type'],
+      properties: {
+        type: { const: 'delete-line' },
+        onlyIn: { type: 'array', items: context, minItems: 1, uniqueItems: true },
+      },
     },
   ],
 };
@@ -84,6 +99,9 @@ export function validateLintRuleFile(data: unknown): string[] {
 
 function formatError(error: ErrorObject): string {
   const where = error.instancePath || '(top level)';
-  const extra = error.keyword === 'additionalProperties' ? ` '${(error.params as { additionalProperty: string }).additionalProperty}'` : '';
+  const extra =
+    error.keyword === 'additionalProperties'
+      ? ` '${(error.params as { additionalProperty: string }).additionalProperty}'`
+      : '';
   return `${where}: ${error.message}${extra}`;
 }

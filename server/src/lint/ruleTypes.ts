@@ -25,12 +25,12 @@ export type SymbolKind = 'function' | 'macro' | 'type' | 'variable' | 'kconfig' 
 
 /** Where an occurrence was found; fixes may be limited to some contexts. */
 export type MatchContext =
-  | 'code'             // C code outside preprocessor lines
-  | 'preprocessor'     // #if conditions, #define bodies, other directives
-  | 'include'          // #include line
-  | 'kconfig-select'   // select / imply
-  | 'kconfig-depends'  // depends on / visible if / if / default ... if / range
-  | 'kconfig-config'   // config NAME / menuconfig NAME (the definition)
+  | 'code' // C code outside preprocessor lines
+  | 'preprocessor' // #if conditions, #define bodies, other directives
+  | 'include' // #include line
+  | 'kconfig-select' // select / imply
+  | 'kconfig-depends' // depends on / visible if / if / default ... if / range
+  | 'kconfig-config' // config NAME / menuconfig NAME (the definition)
   | 'makefile';
 
 export interface RemovalThread {
@@ -82,11 +82,22 @@ export const RULE_CODE_USE = 'removed-api';
 export const RULE_CODE_DEFINITION = 'removed-api-definition';
 export type RuleCode = typeof RULE_CODE_USE | typeof RULE_CODE_DEFINITION;
 
-export interface Position { line: number; character: number }
-export interface Range { start: Position; end: Position }
+export interface Position {
+  line: number;
+  character: number;
+}
+export interface Range {
+  start: Position;
+  end: Position;
+}
 
 /** A text replacement in offsets of the linted text (converted to LSP ranges by the callers). */
-export interface OffsetEdit { start: number; end: number; newText: string; /** Same span as LSP positions (set by the linter). */ range?: Range }
+export interface OffsetEdit {
+  start: number;
+  end: number;
+  newText: string;
+  /** Same span as LSP positions (set by the linter). */ range?: Range;
+}
 
 export interface MechanicalFix {
   title: string;

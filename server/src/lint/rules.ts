@@ -30,7 +30,10 @@ export function loadLintRules(dir = path.join(dataDir(), 'lint-rules')): LintRul
   const rules: LintRule[] = [];
   let names: string[] = [];
   try {
-    names = fs.readdirSync(dir).filter((name) => /\.ya?ml$/.test(name)).sort();
+    names = fs
+      .readdirSync(dir)
+      .filter((name) => /\.ya?ml$/.test(name))
+      .sort();
   } catch (error) {
     problems.push(`${dir}: cannot list lint rules (${(error as Error).message})`);
   }
@@ -38,8 +41,14 @@ export function loadLintRules(dir = path.join(dataDir(), 'lint-rules')): LintRul
     const file = path.join(dir, name);
     try {
       const stat = fs.statSync(file);
-      if (!stat.isFile()) { problems.push(`${name}: not a regular file`); continue; }
-      if (stat.size > MAX_RULE_FILE_BYTES) { problems.push(`${name}: ${stat.size} bytes, more than ${MAX_RULE_FILE_BYTES}`); continue; }
+      if (!stat.isFile()) {
+        problems.push(`${name}: not a regular file`);
+        continue;
+      }
+      if (stat.size > MAX_RULE_FILE_BYTES) {
+        problems.push(`${name}: ${stat.size} bytes, more than ${MAX_RULE_FILE_BYTES}`);
+        continue;
+      }
       const result = parseLintRuleText(fs.readFileSync(file, 'utf8'), name);
       problems.push(...result.problems.map((problem) => `${name}: ${problem}`));
       rules.push(...result.rules);
@@ -79,15 +88,22 @@ export function indexRules(rules: LintRule[], problems: string[] = []): LintRule
   const ids = new Set<string>();
   const kept: LintRule[] = [];
   for (const rule of rules) {
-    if (ids.has(rule.id)) { problems.push(`${rule.file}: rule id '${rule.id}' is defined twice`); continue; }
+    if (ids.has(rule.id)) {
+      problems.push(`${rule.file}: rule id '${rule.id}' is defined twice`);
+      continue;
+    }
     ids.add(rule.id);
     kept.push(rule);
     for (const symbol of rule.symbols) {
-      const match = symbol.match ?? (rule.kind === 'kconfig' ? 'kconfig' : rule.kind === 'header' ? 'include' : 'identifier');
+      const match =
+        symbol.match ?? (rule.kind === 'kconfig' ? 'kconfig' : rule.kind === 'header' ? 'include' : 'identifier');
       const entry: SymbolEntry = { name: symbol.name, match, fix: symbol.fix, rule };
       const add = (table: Map<string, SymbolEntry>, key: string) => {
         const previous = table.get(key);
-        if (previous) problems.push(`${rule.file}: symbol '${key}' of rule '${rule.id}' is already covered by rule '${previous.rule.id}'`);
+        if (previous)
+          problems.push(
+            `${rule.file}: symbol '${key}' of rule '${rule.id}' is already covered by rule '${previous.rule.id}'`,
+          );
         else table.set(key, entry);
       };
       if (match === 'include') {
@@ -96,12 +112,22 @@ export function indexRules(rules: LintRule[], problems: string[] = []): LintRule
         add(kconfigSymbols, symbol.name);
         add(identifiers, `CONFIG_${symbol.name}`);
       } else {
-        if (!/^[A-Za-z_]\w*$/.test(symbol.name)) { problems.push(`${rule.file}: '${symbol.name}' is not a C identifier`); continue; }
+        if (!/^[A-Za-z_]\w*$/.test(symbol.name)) {
+          problems.push(`${rule.file}: '${symbol.name}' is not a C identifier`);
+          continue;
+        }
         add(identifiers, symbol.name);
       }
     }
   }
-  return { rules: kept, identifiers, kconfigSymbols, headers, prefilterWords: prefilterWords(identifiers, kconfigSymbols, headers), problems };
+  return {
+    rules: kept,
+    identifiers,
+    kconfigSymbols,
+    headers,
+    prefilterWords: prefilterWords(identifiers, kconfigSymbols, headers),
+    problems,
+  };
 }
 
 /**
@@ -113,7 +139,8 @@ export function indexRules(rules: LintRule[], problems: string[] = []): LintRule
 function prefilterWords(...tables: Array<Map<string, SymbolEntry>>): string[] {
   const names = new Set<string>();
   for (const table of tables) {
-    for (const [key, entry] of table) names.add(entry.match === 'include' ? path.posix.basename(key).replace(/\.h$/, '') : key);
+    for (const [key, entry] of table)
+      names.add(entry.match === 'include' ? path.posix.basename(key).replace(/\.h$/, '') : key);
   }
   const uncovered = new Set(names);
   const words: string[] = [];
@@ -131,7 +158,10 @@ function prefilterWords(...tables: Array<Map<string, SymbolEntry>>): string[] {
     let best = '';
     let bestCount = 0;
     for (const [word, count] of counts) {
-      if (count > bestCount || (count === bestCount && word.length > best.length)) { best = word; bestCount = count; }
+      if (count > bestCount || (count === bestCount && word.length > best.length)) {
+        best = word;
+        bestCount = count;
+      }
     }
     words.push(best);
     for (const name of [...uncovered]) if (name.includes(best)) uncovered.delete(name);
@@ -164,5 +194,7 @@ export function defaultLintRules(): LintRuleSet {
 
 /** https://lore.kernel.org/all/<Message-ID>/ for a rule's removal thread, if it has one. */
 export function removalLink(rule: LintRule): string | undefined {
-  return rule.removal ? `https://lore.kernel.org/all/${encodeURIComponent(rule.removal.messageId).replace(/%40/g, '@')}/` : undefined;
+  return rule.removal
+    ? `https://lore.kernel.org/all/${encodeURIComponent(rule.removal.messageId).replace(/%40/g, '@')}/`
+    : undefined;
 }

@@ -22,22 +22,29 @@ const DEFINING_MACRO = /^(?:DEFINE_|DECLARE_|EXPORT_SYMBOL)/;
  * identifiers), and the whole identifier must equal the name, so `pmd_devmap_foo` is not `pmd_devmap`.
  * Each match says whether it is the definition/declaration of the symbol itself or a use.
  */
-export function scanC(text: string, rules: LintRuleSet, tokens: TokenStream = tokenize(text)): { tokens: TokenStream; matches: CMatch[] } {
+export function scanC(
+  text: string,
+  rules: LintRuleSet,
+  tokens: TokenStream = tokenize(text),
+): { tokens: TokenStream; matches: CMatch[] } {
   const matches: CMatch[] = [];
   const { kind, flags, count } = tokens;
   // Code structure tracked over non-preprocessor tokens only.
   let braceDepth = 0;
   let parenDepth = 0;
-  let topBraceIsBody = false;       // the open top-level `{` is a function body (not a struct or initializer)
-  let statementStart = -1;          // first token of the current top-level statement
-  let definingMacroParen = -1;      // paren depth inside a top-level DEFINE_*/EXPORT_SYMBOL(...) call, or -1
+  let topBraceIsBody = false; // the open top-level `{` is a function body (not a struct or initializer)
+  let statementStart = -1; // first token of the current top-level statement
+  let definingMacroParen = -1; // paren depth inside a top-level DEFINE_*/EXPORT_SYMBOL(...) call, or -1
   let directiveName = '';
-  let directiveFirstArg = -1;       // token right after `#define` / `#undef`
+  let directiveFirstArg = -1; // token right after `#define` / `#undef`
 
   for (let i = 0; i < count; i++) {
     const k = kind[i];
     const f = flags[i];
-    if (k === TokenKind.DirectiveEnd) { directiveName = ''; continue; }
+    if (k === TokenKind.DirectiveEnd) {
+      directiveName = '';
+      continue;
+    }
     if (k === TokenKind.Directive) {
       directiveName = tokens.tokenText(i).replace(/^#\s*/, '');
       directiveFirstArg = i + 1;
@@ -64,10 +71,15 @@ export function scanC(text: string, rules: LintRuleSet, tokens: TokenStream = to
           braceDepth = Math.max(0, braceDepth - 1);
           // After a function body a new statement starts; after `struct {...}` the declaration goes on (`} pfn_t;`).
           if (braceDepth === 0 && topBraceIsBody) statementStart = -1;
+        } else if (single && c === 40 /* ( */) parenDepth++;
+        else if (single && c === 41 /* ) */) {
+          parenDepth = Math.max(0, parenDepth - 1);
+          if (parenDepth < definingMacroParen) definingMacroParen = -1;
+        } else if (single && c === 59 /* ; */ && braceDepth === 0) {
+          statementStart = -1;
+          parenDepth = 0;
+          definingMacroParen = -1;
         }
-        else if (single && c === 40 /* ( */) parenDepth++;
-        else if (single && c === 41 /* ) */) { parenDepth = Math.max(0, parenDepth - 1); if (parenDepth < definingMacroParen) definingMacroParen = -1; }
-        else if (single && c === 59 /* ; */ && braceDepth === 0) { statementStart = -1; parenDepth = 0; definingMacroParen = -1; }
         continue;
       }
       if (braceDepth === 0 && statementStart < 0) statementStart = i;
@@ -75,7 +87,13 @@ export function scanC(text: string, rules: LintRuleSet, tokens: TokenStream = to
     if (k !== TokenKind.Identifier) continue;
 
     const name = tokens.tokenText(i);
-    if (!inPreprocessor && braceDepth === 0 && parenDepth === 0 && DEFINING_MACRO.test(name) && isPunct(tokens, i + 1, '(')) {
+    if (
+      !inPreprocessor &&
+      braceDepth === 0 &&
+      parenDepth === 0 &&
+      DEFINING_MACRO.test(name) &&
+      isPunct(tokens, i + 1, '(')
+    ) {
       definingMacroParen = 1;
     }
     const entry = rules.identifiers.get(name);
@@ -85,8 +103,9 @@ export function scanC(text: string, rules: LintRuleSet, tokens: TokenStream = to
     if (inPreprocessor) {
       isDefinition = (directiveName === 'define' || directiveName === 'undef') && i === directiveFirstArg;
     } else if (braceDepth === 0) {
-      isDefinition = definingMacroParen > 0 && parenDepth === definingMacroParen
-        || parenDepth === 0 && isTopLevelDeclarator(tokens, i, statementStart);
+      isDefinition =
+        (definingMacroParen > 0 && parenDepth === definingMacroParen) ||
+        (parenDepth === 0 && isTopLevelDeclarator(tokens, i, statementStart));
     }
     matches.push({ entry, token: i, context: inPreprocessor ? 'preprocessor' : 'code', isDefinition });
   }
@@ -99,8 +118,12 @@ export function scanC(text: string, rules: LintRuleSet, tokens: TokenStream = to
  */
 function isTopLevelDeclarator(tokens: TokenStream, i: number, statementStart: number): boolean {
   const previous = i - 1;
-  const previousIsType = previous >= 0 && !(tokens.flags[previous] & FLAG_PREPROCESSOR)
-    && (tokens.kind[previous] === TokenKind.Identifier || isPunct(tokens, previous, '*') || isPunct(tokens, previous, '}'));
+  const previousIsType =
+    previous >= 0 &&
+    !(tokens.flags[previous] & FLAG_PREPROCESSOR) &&
+    (tokens.kind[previous] === TokenKind.Identifier ||
+      isPunct(tokens, previous, '*') ||
+      isPunct(tokens, previous, '}'));
   if (!previousIsType) return false;
   if (isPunct(tokens, i + 1, '(')) return !isPunct(tokens, previous, '}');
   if (isPunct(tokens, i + 1, ';') || isPunct(tokens, i + 1, '=') || isPunct(tokens, i + 1, '[')) {

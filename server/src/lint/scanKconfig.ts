@@ -35,12 +35,20 @@ function codePart(line: string): string {
   for (let i = 0; i < line.length; i++) {
     const ch = line[i];
     if (quote) {
-      if (ch === '\\') { out += '  '; i++; continue; }
+      if (ch === '\\') {
+        out += '  ';
+        i++;
+        continue;
+      }
       if (ch === quote) quote = '';
       out += ' ';
       continue;
     }
-    if (ch === '"' || ch === "'") { quote = ch; out += ' '; continue; }
+    if (ch === '"' || ch === "'") {
+      quote = ch;
+      out += ' ';
+      continue;
+    }
     if (ch === '#') break;
     out += ch;
   }
@@ -83,20 +91,39 @@ export function scanKconfig(text: string, rules: LintRuleSet): LineMatch[] {
     if (words.length === 0) continue;
     const keyword = words[0][0];
     // `help` and the old `---help---` (the dashes are not part of a word).
-    if (keyword === 'help' && words.length === 1) { inHelp = true; helpKeywordIndent = indentWidth(line); helpIndent = -1; continue; }
+    if (keyword === 'help' && words.length === 1) {
+      inHelp = true;
+      helpKeywordIndent = indentWidth(line);
+      helpIndent = -1;
+      continue;
+    }
     let afterIf = false;
     for (let w = 1; w < words.length; w++) {
       const word = words[w][0];
-      if (word === 'if') { afterIf = true; continue; }
+      if (word === 'if') {
+        afterIf = true;
+        continue;
+      }
       const entry = rules.kconfigSymbols.get(word);
       if (!entry) continue;
       let context: MatchContext = 'kconfig-depends';
       let isDefinition = false;
-      if ((keyword === 'config' || keyword === 'menuconfig') && w === 1) { context = 'kconfig-config'; isDefinition = true; }
-      else if ((keyword === 'select' || keyword === 'imply') && w === 1 && !afterIf) context = 'kconfig-select';
+      if ((keyword === 'config' || keyword === 'menuconfig') && w === 1) {
+        context = 'kconfig-config';
+        isDefinition = true;
+      } else if ((keyword === 'select' || keyword === 'imply') && w === 1 && !afterIf) context = 'kconfig-select';
       else if (keyword === 'source' || keyword === 'comment' || keyword === 'menu' || keyword === 'mainmenu') continue;
       const column = words[w].index ?? 0;
-      matches.push({ entry, context, isDefinition, line: index, column, endColumn: column + word.length, lineStart: start, nextLineStart: next });
+      matches.push({
+        entry,
+        context,
+        isDefinition,
+        line: index,
+        column,
+        endColumn: column + word.length,
+        lineStart: start,
+        nextLineStart: next,
+      });
     }
   }
   return matches;
@@ -115,7 +142,16 @@ export function scanMakefile(text: string, rules: LintRuleSet): LineMatch[] {
       const entry = rules.identifiers.get(word[0]);
       if (!entry) continue;
       const column = word.index ?? 0;
-      matches.push({ entry, context: 'makefile', isDefinition: false, line: index, column, endColumn: column + word[0].length, lineStart: start, nextLineStart: next });
+      matches.push({
+        entry,
+        context: 'makefile',
+        isDefinition: false,
+        line: index,
+        column,
+        endColumn: column + word[0].length,
+        lineStart: start,
+        nextLineStart: next,
+      });
     }
   }
   return matches;
@@ -124,7 +160,10 @@ export function scanMakefile(text: string, rules: LintRuleSet): LineMatch[] {
 /** Index of the `#` starting a Makefile comment (`\#` is a literal hash), or -1. */
 function findComment(line: string): number {
   for (let i = 0; i < line.length; i++) {
-    if (line[i] === '\\') { i++; continue; }
+    if (line[i] === '\\') {
+      i++;
+      continue;
+    }
     if (line[i] === '#') return i;
   }
   return -1;

@@ -1,5 +1,17 @@
-import { compareKernelVersions, parseKernelVersion, formatKernelVersion, type KernelVersion } from '../knowledge/kernelVersion';
-import { RULE_CODE_DEFINITION, RULE_CODE_USE, type LintRule, type LintSeverity, type RuleCode, type SeverityOverride } from './ruleTypes';
+import {
+  compareKernelVersions,
+  parseKernelVersion,
+  formatKernelVersion,
+  type KernelVersion,
+} from '../knowledge/kernelVersion';
+import {
+  RULE_CODE_DEFINITION,
+  RULE_CODE_USE,
+  type LintRule,
+  type LintSeverity,
+  type RuleCode,
+  type SeverityOverride,
+} from './ruleTypes';
 
 /**
  * Severity follows the tree: a use of a symbol in a tree at or after its removal cannot compile (Error); in an older
@@ -21,10 +33,17 @@ export interface Verdict {
 
 const VALID: ReadonlySet<string> = new Set(['error', 'warning', 'information', 'hint', 'off']);
 
-export function judge(rule: LintRule, display: string, isDefinition: boolean, policy: SeverityPolicy): Verdict | undefined {
+export function judge(
+  rule: LintRule,
+  display: string,
+  isDefinition: boolean,
+  policy: SeverityPolicy,
+): Verdict | undefined {
   const code: RuleCode = isDefinition ? RULE_CODE_DEFINITION : RULE_CODE_USE;
-  const removedIn = parseKernelVersion(isDefinition ? rule.definitionRemovedIn ?? rule.removedIn : rule.removedIn)!;
-  const when = rule.removedInNote ? `by ${formatKernelVersion(removedIn)} at the latest` : `in ${formatKernelVersion(removedIn)}`;
+  const removedIn = parseKernelVersion(isDefinition ? (rule.definitionRemovedIn ?? rule.removedIn) : rule.removedIn)!;
+  const when = rule.removedInNote
+    ? `by ${formatKernelVersion(removedIn)} at the latest`
+    : `in ${formatKernelVersion(removedIn)}`;
   const what = isDefinition ? `definition of \`${display}\`` : `\`${display}\``;
   let severity: LintSeverity;
   let upstreamOnly = false;

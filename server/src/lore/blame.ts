@@ -16,11 +16,14 @@ import type { MailMessage } from './types';
  * 3. the commit's subject and author against the local mail.
  */
 
-const LINK_TRAILER = /^Link:\s*<?https?:\/\/(?:lore\.kernel\.org|lkml\.kernel\.org|patch\.msgid\.link)\/(?:(?:r|all|[A-Za-z0-9_.-]+)\/)?([^\s/>]+@[^\s/>]+)/gim;
+const LINK_TRAILER =
+  /^Link:\s*<?https?:\/\/(?:lore\.kernel\.org|lkml\.kernel\.org|patch\.msgid\.link)\/(?:(?:r|all|[A-Za-z0-9_.-]+)\/)?([^\s/>]+@[^\s/>]+)/gim;
 const MESSAGE_ID_TRAILER = /^Message-I[dD]:\s*(<[^>\s]+>|\S+@\S+)/gm;
 
 /** Message-IDs named by a commit message's Link: and Message-ID: trailers, in order. */
-export function messageIdsFromCommitMessage(body: string): { id: string; via: 'link-trailer' | 'message-id-trailer' }[] {
+export function messageIdsFromCommitMessage(
+  body: string,
+): { id: string; via: 'link-trailer' | 'message-id-trailer' }[] {
   const found: { id: string; via: 'link-trailer' | 'message-id-trailer' }[] = [];
   for (const match of body.matchAll(LINK_TRAILER)) {
     let id = match[1];
@@ -38,9 +41,16 @@ export function messageIdsFromCommitMessage(body: string): { id: string; via: 'l
   return found;
 }
 
-async function blameCommit(root: string, relativeFile: string, line: number): Promise<{ sha?: string; error?: string }> {
+async function blameCommit(
+  root: string,
+  relativeFile: string,
+  line: number,
+): Promise<{ sha?: string; error?: string }> {
   // Blaming one line of a file with decades of kernel history can take tens of seconds: allow a minute.
-  const result = await runGit(['blame', '-L', `${line + 1},${line + 1}`, '--porcelain', '--', relativeFile], { cwd: root, timeoutMs: 60_000 });
+  const result = await runGit(['blame', '-L', `${line + 1},${line + 1}`, '--porcelain', '--', relativeFile], {
+    cwd: root,
+    timeoutMs: 60_000,
+  });
   if (result.code !== 0) return { error: result.stderr.trim().split('\n')[0] || 'git blame failed' };
   const sha = /^([0-9a-f]{40,64}) /.exec(result.stdout)?.[1];
   if (!sha) return { error: 'git blame printed no commit' };
@@ -105,7 +115,12 @@ export async function findByPatchId(root: string, mail: MailIndex, commit: Commi
   return candidates.find((m) => cache!.get(m.messageId) === commit.patchId)?.messageId;
 }
 
-function entryFor(messageId: string, mail: MailIndex, bundled: BundledThreadIndex, fallbackSubject: string): ThreadListEntry {
+function entryFor(
+  messageId: string,
+  mail: MailIndex,
+  bundled: BundledThreadIndex,
+  fallbackSubject: string,
+): ThreadListEntry {
   const local = mail.messages.get(messageId);
   const known = bundled.byMessageId.get(messageId);
   return {
@@ -137,12 +152,21 @@ function bySubjectAndAuthor(commit: BlameCommit, mail: MailIndex, bundled: Bundl
   return undefined;
 }
 
-export async function blameLineToThread(root: string, file: string, line: number, mail: MailIndex, bundled: BundledThreadIndex): Promise<BlameLineResult> {
+export async function blameLineToThread(
+  root: string,
+  file: string,
+  line: number,
+  mail: MailIndex,
+  bundled: BundledThreadIndex,
+): Promise<BlameLineResult> {
   const relativeFile = path.isAbsolute(file) ? path.relative(root, file) : file;
   if (relativeFile.startsWith('..')) return { message: `${file} is outside the git checkout ${root}.` };
   const blamed = await blameCommit(root, relativeFile, line);
   if (!blamed.sha) return { message: `git blame found no commit for ${relativeFile}:${line + 1}: ${blamed.error}` };
-  if (/^0+$/.test(blamed.sha)) return { message: `Line ${line + 1} of ${relativeFile} is not committed yet: there is no commit or review thread for it.` };
+  if (/^0+$/.test(blamed.sha))
+    return {
+      message: `Line ${line + 1} of ${relativeFile} is not committed yet: there is no commit or review thread for it.`,
+    };
   const read = await readCommit(root, blamed.sha);
   if (!read) return { message: `Could not read commit ${blamed.sha.slice(0, 12)}.` };
   const { commit, body } = read;
@@ -152,15 +176,30 @@ export async function blameLineToThread(root: string, file: string, line: number
   if (trailers.length > 0) {
     const { id, via } = trailers.find((t) => mail.messages.has(t.id)) ?? trailers[0];
     const how = via === 'link-trailer' ? 'its Link: trailer' : 'its Message-ID: trailer';
-    return { commit, thread: entryFor(id, mail, bundled, commit.subject), via, message: `${label}: review thread found through ${how}.` };
+    return {
+      commit,
+      thread: entryFor(id, mail, bundled, commit.subject),
+      via,
+      message: `${label}: review thread found through ${how}.`,
+    };
   }
   const matched = await findByPatchId(root, mail, await commitDiff(root, commit.sha));
   if (matched) {
-    return { commit, thread: entryFor(matched, mail, bundled, commit.subject), via: 'patch-id', message: `${label}: the patch with the same patch-id was found in your local mail.` };
+    return {
+      commit,
+      thread: entryFor(matched, mail, bundled, commit.subject),
+      via: 'patch-id',
+      message: `${label}: the patch with the same patch-id was found in your local mail.`,
+    };
   }
   const bySubject = bySubjectAndAuthor(commit, mail, bundled);
   if (bySubject) {
-    return { commit, thread: entryFor(bySubject, mail, bundled, commit.subject), via: 'subject-author', message: `${label}: matched a posted patch by subject and author (the diff differs from what was posted).` };
+    return {
+      commit,
+      thread: entryFor(bySubject, mail, bundled, commit.subject),
+      via: 'subject-author',
+      message: `${label}: matched a posted patch by subject and author (the diff differs from what was posted).`,
+    };
   }
   return {
     commit,

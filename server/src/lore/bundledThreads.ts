@@ -21,9 +21,17 @@ function isString(value: unknown): value is string {
 
 /** Minimal run-time shape check: enough that later code never trips over a missing field. */
 function validMessage(value: any): value is BundledThreadMessage {
-  return value && isString(value.messageId) && isString(value.subject) && isString(value.author)
-    && isString(value.date) && isString(value.point) && Array.isArray(value.symbols) && Array.isArray(value.sources)
-    && value.symbols.every((s: any) => s && isString(s.symbol) && ['patch', 'review', 'mention'].includes(s.relation));
+  return (
+    value &&
+    isString(value.messageId) &&
+    isString(value.subject) &&
+    isString(value.author) &&
+    isString(value.date) &&
+    isString(value.point) &&
+    Array.isArray(value.symbols) &&
+    Array.isArray(value.sources) &&
+    value.symbols.every((s: any) => s && isString(s.symbol) && ['patch', 'review', 'mention'].includes(s.relation))
+  );
 }
 
 export function threadsDataDir(): string {
@@ -34,7 +42,10 @@ export function loadBundledThreads(log: LoreLog, directory = threadsDataDir()): 
   const index: BundledThreadIndex = { series: [], byMessageId: new Map() };
   let files: string[] = [];
   try {
-    files = fs.readdirSync(directory).filter((name) => name.endsWith('.yaml')).sort();
+    files = fs
+      .readdirSync(directory)
+      .filter((name) => name.endsWith('.yaml'))
+      .sort();
   } catch (error) {
     log(`threads: bundled index not found at ${directory}: ${(error as Error).message}`);
     return index;
@@ -68,7 +79,8 @@ export function loadBundledThreads(log: LoreLog, directory = threadsDataDir()): 
       };
       index.series.push(series);
       for (const message of messages) {
-        if (index.byMessageId.has(message.messageId)) log(`threads: ${name}: duplicate Message-ID ${message.messageId}`);
+        if (index.byMessageId.has(message.messageId))
+          log(`threads: ${name}: duplicate Message-ID ${message.messageId}`);
         else index.byMessageId.set(message.messageId, { series, message });
       }
     }
@@ -77,7 +89,10 @@ export function loadBundledThreads(log: LoreLog, directory = threadsDataDir()): 
 }
 
 /** How a bundled message relates to a symbol (file paths match `files`, names match `symbols` then `functions`). */
-export function bundledRelation(message: BundledThreadMessage, symbol: string): 'patch' | 'review' | 'mention' | undefined {
+export function bundledRelation(
+  message: BundledThreadMessage,
+  symbol: string,
+): 'patch' | 'review' | 'mention' | undefined {
   const explicit = message.symbols.find((entry) => entry.symbol === symbol);
   if (explicit) return explicit.relation;
   const isReply = message.inReplyTo !== undefined && !message.patch;

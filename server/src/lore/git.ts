@@ -24,7 +24,12 @@ export function runGit(args: string[], options: GitOptions): Promise<GitResult> 
   return new Promise((resolve) => {
     let child;
     try {
-      child = spawn('git', args, { cwd: options.cwd, shell: false, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, GIT_PAGER: 'cat', LC_ALL: 'C' } });
+      child = spawn('git', args, {
+        cwd: options.cwd,
+        shell: false,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        env: { ...process.env, GIT_PAGER: 'cat', LC_ALL: 'C' },
+      });
     } catch (error) {
       resolve({ code: null, stdout: '', stderr: (error as Error).message });
       return;
@@ -52,9 +57,13 @@ export function runGit(args: string[], options: GitOptions): Promise<GitResult> 
       }
       out.push(chunk);
     });
-    child.stderr.on('data', (chunk: Buffer) => { if (err.length < 64) err.push(chunk); });
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (err.length < 64) err.push(chunk);
+    });
     child.on('error', (error) => finish({ code: null, stdout: '', stderr: error.message }));
-    child.on('close', (code) => finish({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+    child.on('close', (code) =>
+      finish({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
+    );
     // git may exit before reading all of stdin (EPIPE): that is reported through the exit code, not thrown.
     child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');

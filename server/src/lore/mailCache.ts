@@ -31,13 +31,20 @@ export function cacheFileFor(cacheDir: string, source: string): string {
   return path.join(cacheDir, `${createHash('sha1').update(source).digest('hex').slice(0, 24)}.jsonl`);
 }
 
-export function readCachedSource(cacheDir: string, source: string, fingerprint: string, limitsKey: string, log: LoreLog): MailMessage[] | undefined {
+export function readCachedSource(
+  cacheDir: string,
+  source: string,
+  fingerprint: string,
+  limitsKey: string,
+  log: LoreLog,
+): MailMessage[] | undefined {
   const file = cacheFileFor(cacheDir, source);
   let lines: string[];
   try {
     lines = fs.readFileSync(file, 'utf8').split('\n');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') log(`mail: cache ${file} unreadable (${(error as Error).message}); re-reading ${source}`);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      log(`mail: cache ${file} unreadable (${(error as Error).message}); re-reading ${source}`);
     return undefined;
   }
   try {
@@ -51,11 +58,13 @@ export function readCachedSource(cacheDir: string, source: string, fingerprint: 
     for (let i = 1; i < lines.length; i++) {
       if (!lines[i]) continue;
       const cached = JSON.parse(lines[i]) as CachedMessage;
-      if (typeof cached.messageId !== 'string' || !Array.isArray(cached.files) || !Array.isArray(cached.references)) throw new Error(`line ${i + 1}`);
+      if (typeof cached.messageId !== 'string' || !Array.isArray(cached.files) || !Array.isArray(cached.references))
+        throw new Error(`line ${i + 1}`);
       const { patch, review, mention, ...rest } = cached;
       const symbols: SymbolMention[] = [];
       const push = (names: unknown, relation: ThreadRelation) => {
-        if (Array.isArray(names)) for (const symbol of names) if (typeof symbol === 'string') symbols.push({ symbol, relation });
+        if (Array.isArray(names))
+          for (const symbol of names) if (typeof symbol === 'string') symbols.push({ symbol, relation });
       };
       push(patch, 'patch');
       push(review, 'review');
@@ -74,7 +83,13 @@ export class CacheWriter {
   private fd: number | undefined;
   private readonly temporary: string;
 
-  constructor(private readonly cacheDir: string, private readonly source: string, fingerprint: string, limitsKey: string, private readonly log: LoreLog) {
+  constructor(
+    private readonly cacheDir: string,
+    private readonly source: string,
+    fingerprint: string,
+    limitsKey: string,
+    private readonly log: LoreLog,
+  ) {
     this.temporary = `${cacheFileFor(cacheDir, source)}.${process.pid}.tmp`;
     try {
       fs.mkdirSync(cacheDir, { recursive: true });
@@ -88,8 +103,14 @@ export class CacheWriter {
   add(message: MailMessage): void {
     if (this.fd === undefined) return;
     const { body: _body, bodyDropped: _dropped, source: _source, symbols, ...rest } = message;
-    const byRelation = (relation: ThreadRelation) => symbols.filter((s) => s.relation === relation).map((s) => s.symbol);
-    this.write({ ...rest, patch: byRelation('patch'), review: byRelation('review'), mention: byRelation('mention') } satisfies CachedMessage);
+    const byRelation = (relation: ThreadRelation) =>
+      symbols.filter((s) => s.relation === relation).map((s) => s.symbol);
+    this.write({
+      ...rest,
+      patch: byRelation('patch'),
+      review: byRelation('review'),
+      mention: byRelation('mention'),
+    } satisfies CachedMessage);
   }
 
   commit(): void {

@@ -23,7 +23,10 @@ export interface MailIndexOptions extends MailReadLimits {
   cacheDir?: string;
 }
 
-export const DEFAULT_MAIL_INDEX_OPTIONS: MailIndexOptions = { ...DEFAULT_MAIL_LIMITS, maxRetainedBodyChars: 32 * 1024 * 1024 };
+export const DEFAULT_MAIL_INDEX_OPTIONS: MailIndexOptions = {
+  ...DEFAULT_MAIL_LIMITS,
+  maxRetainedBodyChars: 32 * 1024 * 1024,
+};
 
 export interface SymbolHit {
   messageId: string;
@@ -47,17 +50,32 @@ export class MailIndex {
   private readonly bySymbol = new Map<string, number[]>();
   private readonly ordered: MailMessage[] = [];
   private graph: ThreadGraph = new ThreadGraph([]);
-  readonly stats: MailIndexStats = { sources: 0, messages: 0, duplicates: 0, withoutMessageId: 0, droppedBodies: 0, fromCache: 0 };
+  readonly stats: MailIndexStats = {
+    sources: 0,
+    messages: 0,
+    duplicates: 0,
+    withoutMessageId: 0,
+    droppedBodies: 0,
+    fromCache: 0,
+  };
   private retainedBodyChars = 0;
 
-  private constructor(private readonly options: MailIndexOptions, private readonly log: LoreLog) {}
+  private constructor(
+    private readonly options: MailIndexOptions,
+    private readonly log: LoreLog,
+  ) {}
 
   static empty(): MailIndex {
     return new MailIndex(DEFAULT_MAIL_INDEX_OPTIONS, () => undefined);
   }
 
   /** Reads every source in order; a broken source is logged and skipped, never fatal. */
-  static async load(sources: string[], log: LoreLog, options: Partial<MailIndexOptions> = {}, isCancelled?: () => boolean): Promise<MailIndex> {
+  static async load(
+    sources: string[],
+    log: LoreLog,
+    options: Partial<MailIndexOptions> = {},
+    isCancelled?: () => boolean,
+  ): Promise<MailIndex> {
     const index = new MailIndex({ ...DEFAULT_MAIL_INDEX_OPTIONS, ...options }, log);
     const limitsKey = `${index.options.maxMessageBytes}:${index.options.maxMessagesPerSource}`;
     for (const source of sources) {
@@ -65,14 +83,20 @@ export class MailIndex {
       index.stats.sources++;
       const fingerprint = sourceFingerprint(source);
       const cacheDir = index.options.cacheDir;
-      const cached = cacheDir && fingerprint !== 'missing' ? readCachedSource(cacheDir, source, fingerprint, limitsKey, log) : undefined;
+      const cached =
+        cacheDir && fingerprint !== 'missing'
+          ? readCachedSource(cacheDir, source, fingerprint, limitsKey, log)
+          : undefined;
       if (cached) {
         for (const message of cached) index.add(message);
         index.stats.fromCache += cached.length;
         continue;
       }
       // Written before add() empties each message's symbol list; committed only for a completely read source.
-      const writer = cacheDir && fingerprint !== 'missing' ? new CacheWriter(cacheDir, source, fingerprint, limitsKey, log) : undefined;
+      const writer =
+        cacheDir && fingerprint !== 'missing'
+          ? new CacheWriter(cacheDir, source, fingerprint, limitsKey, log)
+          : undefined;
       let cancelled = false;
       let count = 0;
       for await (const raw of readMailSource(source, log, index.options)) {
@@ -89,9 +113,13 @@ export class MailIndex {
       if (cancelled || count === 0) writer?.abort();
       else writer?.commit();
     }
-    index.graph = new ThreadGraph([...index.messages.values()].map((m) => ({ messageId: m.messageId, references: m.references, date: m.date })));
+    index.graph = new ThreadGraph(
+      [...index.messages.values()].map((m) => ({ messageId: m.messageId, references: m.references, date: m.date })),
+    );
     if (index.stats.droppedBodies > index.stats.fromCache) {
-      log(`mail: kept message text within ${index.options.maxRetainedBodyChars} characters; ${index.stats.droppedBodies} bodies are re-read on demand`);
+      log(
+        `mail: kept message text within ${index.options.maxRetainedBodyChars} characters; ${index.stats.droppedBodies} bodies are re-read on demand`,
+      );
     }
     return index;
   }
@@ -198,7 +226,10 @@ export class MailIndexCache {
   private key = '';
   private current: Promise<MailIndex> = Promise.resolve(MailIndex.empty());
 
-  constructor(private readonly log: LoreLog, private readonly options: Partial<MailIndexOptions> = {}) {}
+  constructor(
+    private readonly log: LoreLog,
+    private readonly options: Partial<MailIndexOptions> = {},
+  ) {}
 
   get(sources: string[]): Promise<MailIndex> {
     const key = JSON.stringify(sources.map((source) => [source, sourceFingerprint(source)]));
@@ -206,7 +237,9 @@ export class MailIndexCache {
       this.key = key;
       this.current = MailIndex.load(sources, this.log, this.options).then((index) => {
         const s = index.stats;
-        this.log(`mail: indexed ${s.messages} messages from ${s.sources} source(s) (${s.fromCache} from cache, ${s.duplicates} duplicates, ${s.withoutMessageId} without Message-ID)`);
+        this.log(
+          `mail: indexed ${s.messages} messages from ${s.sources} source(s) (${s.fromCache} from cache, ${s.duplicates} duplicates, ${s.withoutMessageId} without Message-ID)`,
+        );
         return index;
       });
     }

@@ -82,7 +82,11 @@ function capped(raw: Buffer, limits: MailReadLimits): { raw: Buffer; truncated: 
 }
 
 /** Every raw message of one source, in order. Never throws: problems are logged and reading stops or skips. */
-export async function* readMailSource(sourcePath: string, log: LoreLog, limits: MailReadLimits = DEFAULT_MAIL_LIMITS): AsyncGenerator<RawMail> {
+export async function* readMailSource(
+  sourcePath: string,
+  log: LoreLog,
+  limits: MailReadLimits = DEFAULT_MAIL_LIMITS,
+): AsyncGenerator<RawMail> {
   const kind = detectMailSourceKind(sourcePath);
   switch (kind) {
     case 'missing':
@@ -136,9 +140,11 @@ async function* readMbox(file: string, gz: boolean, log: LoreLog, limits: MailRe
     stream.destroy();
     gunzip?.destroy();
   }
-  if (truncatedCount > 0) log(`mail: ${file}: ${truncatedCount} message(s) larger than ${limits.maxMessageBytes} bytes were cut`);
+  if (truncatedCount > 0)
+    log(`mail: ${file}: ${truncatedCount} message(s) larger than ${limits.maxMessageBytes} bytes were cut`);
   if (position === 0) log(`mail: ${file}: no messages found`);
-  else if (!gz && !endsWithNewline(file)) log(`mail: ${file}: does not end with a newline: the last message may be cut (truncated mbox)`);
+  else if (!gz && !endsWithNewline(file))
+    log(`mail: ${file}: does not end with a newline: the last message may be cut (truncated mbox)`);
 }
 
 function endsWithNewline(file: string): boolean {

@@ -36,7 +36,10 @@ function referenceList(value: string | string[] | undefined): string[] {
 
 /** A stable id for a mail that has none, so the same file always yields the same id (and the same lore link is never invented). */
 export function syntheticMessageId(from: string, date: string, subject: string, body: string): string {
-  const hash = createHash('sha1').update(`${from}\0${date}\0${subject}\0${body.slice(0, 4096)}`).digest('hex').slice(0, 20);
+  const hash = createHash('sha1')
+    .update(`${from}\0${date}\0${subject}\0${body.slice(0, 4096)}`)
+    .digest('hex')
+    .slice(0, 20);
   return `synthetic.${hash}@kernel-mm-lens.invalid`;
 }
 
@@ -74,7 +77,8 @@ export async function parseRawMail(mail: RawMail, log: (message: string) => void
   const author = (from?.name || from?.address || '').trim();
   const authorEmail = (from?.address ?? '').trim().toLowerCase();
   const messageId = rawMessageId ?? syntheticMessageId(authorEmail, date, subject, body);
-  if (!rawMessageId) log(`mail: ${mail.source} #${mail.position}: no Message-ID ("${subject.slice(0, 80)}"); using ${messageId}`);
+  if (!rawMessageId)
+    log(`mail: ${mail.source} #${mail.position}: no Message-ID ("${subject.slice(0, 80)}"); using ${messageId}`);
   const inReplyTo = referenceList(parsed.inReplyTo).at(-1);
   const references = referenceList(parsed.references);
   if (inReplyTo && references.at(-1) !== inReplyTo) references.push(inReplyTo);

@@ -23,17 +23,23 @@ export function normaliseSymbol(symbol: string): string {
 }
 
 export function compareEntries(a: ThreadListEntry, b: ThreadListEntry): number {
-  return relationRank(a.relation) - relationRank(b.relation)
-    || (b.version ?? 0) - (a.version ?? 0)
-    || b.date.localeCompare(a.date)
-    || a.messageId.localeCompare(b.messageId);
+  return (
+    relationRank(a.relation) - relationRank(b.relation) ||
+    (b.version ?? 0) - (a.version ?? 0) ||
+    b.date.localeCompare(a.date) ||
+    a.messageId.localeCompare(b.messageId)
+  );
 }
 
 function better(a: ThreadRelation, b: ThreadRelation): ThreadRelation {
   return relationRank(a) <= relationRank(b) ? a : b;
 }
 
-export function rankThreadsForSymbol(rawSymbol: string, bundled: BundledThreadIndex, mail: MailIndex): ThreadListEntry[] {
+export function rankThreadsForSymbol(
+  rawSymbol: string,
+  bundled: BundledThreadIndex,
+  mail: MailIndex,
+): ThreadListEntry[] {
   const symbol = normaliseSymbol(rawSymbol);
   const byId = new Map<string, ThreadListEntry>();
   if (!symbol) return [];
@@ -103,7 +109,8 @@ function rootOfBundled(bundled: BundledThreadIndex, messageId: string): string {
   let cursor = messageId;
   for (;;) {
     const parent = bundled.byMessageId.get(cursor)?.message.inReplyTo;
-    if (!parent || seen.has(parent) || !bundled.byMessageId.has(parent)) return parent && !bundled.byMessageId.has(parent) ? parent : cursor;
+    if (!parent || seen.has(parent) || !bundled.byMessageId.has(parent))
+      return parent && !bundled.byMessageId.has(parent) ? parent : cursor;
     seen.add(cursor);
     cursor = parent;
   }
@@ -113,7 +120,8 @@ function rootOfBundled(bundled: BundledThreadIndex, messageId: string): string {
 export function firstProseLine(body: string): string | undefined {
   for (const line of body.split('\n', 200)) {
     const text = line.trim();
-    if (!text || text.startsWith('>') || /^On .* wrote:$/.test(text) || /^(diff --git|---|\+\+\+|@@)/.test(text)) continue;
+    if (!text || text.startsWith('>') || /^On .* wrote:$/.test(text) || /^(diff --git|---|\+\+\+|@@)/.test(text))
+      continue;
     return text.length > 160 ? `${text.slice(0, 157)}...` : text;
   }
   return undefined;

@@ -66,7 +66,11 @@ function focusRank(isRequested: boolean, isReply: boolean, quoted: boolean): num
   return 3;
 }
 
-export async function renderMailThread(messageId: string, symbol: string | undefined, mail: MailIndex): Promise<ThreadDocumentResult> {
+export async function renderMailThread(
+  messageId: string,
+  symbol: string | undefined,
+  mail: MailIndex,
+): Promise<ThreadDocumentResult> {
   const entries = mail.threads.threadOf(messageId);
   const rootId = entries[0]?.messageId ?? messageId;
   const root = mail.messages.get(rootId) ?? mail.messages.get(messageId);
@@ -78,7 +82,9 @@ export async function renderMailThread(messageId: string, symbol: string | undef
 
   doc.push(`Thread: ${sanitiseLine(root?.subject ?? rootId)}`);
   doc.push(`Open on lore.kernel.org: ${loreUrl(rootId) || '(no public Message-ID)'}`);
-  doc.push(`Messages: ${entries.filter((e) => e.present).length} in local mail, ${entries.filter((e) => !e.present).length} referenced but missing`);
+  doc.push(
+    `Messages: ${entries.filter((e) => e.present).length} in local mail, ${entries.filter((e) => !e.present).length} referenced but missing`,
+  );
   doc.push('');
 
   // One pass over each source for all bodies dropped to save memory, not one pass per message.
@@ -95,12 +101,23 @@ export async function renderMailThread(messageId: string, symbol: string | undef
       doc.push(`Message-ID: <${entry.messageId}>`);
       doc.push(`Link: ${loreUrl(entry.messageId)}`);
       doc.push('');
-      outline.push({ messageId: entry.messageId, parentId: entry.parentId, author: '(missing)', subject: '(not in local mail)', date: '', line: start, endLine: doc.lineCount - 1, depth: entry.depth });
+      outline.push({
+        messageId: entry.messageId,
+        parentId: entry.parentId,
+        author: '(missing)',
+        subject: '(not in local mail)',
+        date: '',
+        line: start,
+        endLine: doc.lineCount - 1,
+        depth: entry.depth,
+      });
       continue;
     }
     const message: MailMessage = withBodies.get(stored.messageId) ?? stored;
     doc.push(`======== [${i + 1}/${entries.length}] ${indent}${sanitiseLine(message.author)}`);
-    doc.push(`From: ${sanitiseLine(message.author)}${message.authorEmail ? ` <${sanitiseLine(message.authorEmail)}>` : ''}`);
+    doc.push(
+      `From: ${sanitiseLine(message.author)}${message.authorEmail ? ` <${sanitiseLine(message.authorEmail)}>` : ''}`,
+    );
     doc.push(`Date: ${message.date || '(unknown)'}`);
     doc.push(`Subject: ${sanitiseLine(message.subject)}`);
     doc.push(`Message-ID: <${sanitiseLine(message.messageId)}>`);
@@ -130,11 +147,21 @@ export async function renderMailThread(messageId: string, symbol: string | undef
       depth: entry.depth,
     });
   }
-  return { found: true, text: doc.lines.join('\n'), outline, focusLine: focus?.line ?? requestedLine, url: loreUrl(messageId) };
+  return {
+    found: true,
+    text: doc.lines.join('\n'),
+    outline,
+    focusLine: focus?.line ?? requestedLine,
+    url: loreUrl(messageId),
+  };
 }
 
 /** A thread known only from the bundled index: headers and our summary of each message, with lore links. */
-export function renderBundledThread(messageId: string, symbol: string | undefined, bundled: BundledThreadIndex): ThreadDocumentResult {
+export function renderBundledThread(
+  messageId: string,
+  symbol: string | undefined,
+  bundled: BundledThreadIndex,
+): ThreadDocumentResult {
   const found = bundled.byMessageId.get(messageId);
   if (!found) return notFound(messageId);
   const { series } = found;
@@ -166,12 +193,31 @@ export function renderBundledThread(messageId: string, symbol: string | undefine
     if (message.functions?.length) doc.push(`Functions: ${message.functions.join(', ')}`);
     doc.push(`Sources: ${message.sources.join('; ')}`);
     doc.push('');
-    if (pattern && focusLine === undefined && pattern.test(`${message.point} ${message.symbols.map((s) => s.symbol).join(' ')}`)) {
+    if (
+      pattern &&
+      focusLine === undefined &&
+      pattern.test(`${message.point} ${message.symbols.map((s) => s.symbol).join(' ')}`)
+    ) {
       focusLine = message.inReplyTo && !message.patch ? pointLine : focusLine;
     }
-    outline.push({ messageId: message.messageId, parentId: message.inReplyTo, author: message.author, subject: message.subject, date: message.date, line: start, endLine: doc.lineCount - 1, depth });
+    outline.push({
+      messageId: message.messageId,
+      parentId: message.inReplyTo,
+      author: message.author,
+      subject: message.subject,
+      date: message.date,
+      line: start,
+      endLine: doc.lineCount - 1,
+      depth,
+    });
   });
-  return { found: true, text: doc.lines.join('\n'), outline, focusLine: focusLine ?? requestedLine, url: loreUrl(messageId) };
+  return {
+    found: true,
+    text: doc.lines.join('\n'),
+    outline,
+    focusLine: focusLine ?? requestedLine,
+    url: loreUrl(messageId),
+  };
 }
 
 function orderBundled(messages: BundledThreadMessage[]): Array<{ message: BundledThreadMessage; depth: number }> {

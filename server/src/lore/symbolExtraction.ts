@@ -16,10 +16,47 @@ export interface ExtractedSymbols {
 }
 
 const C_KEYWORDS = new Set([
-  'auto', 'break', 'case', 'char', 'const', 'continue', 'default', 'do', 'double', 'else', 'enum', 'extern', 'float',
-  'for', 'goto', 'if', 'inline', 'int', 'long', 'register', 'return', 'short', 'signed', 'sizeof', 'static', 'struct',
-  'switch', 'typedef', 'union', 'unsigned', 'void', 'volatile', 'while', 'bool', 'true', 'false', 'NULL', 'unlikely',
-  'likely', 'noinline', '__always_inline',
+  'auto',
+  'break',
+  'case',
+  'char',
+  'const',
+  'continue',
+  'default',
+  'do',
+  'double',
+  'else',
+  'enum',
+  'extern',
+  'float',
+  'for',
+  'goto',
+  'if',
+  'inline',
+  'int',
+  'long',
+  'register',
+  'return',
+  'short',
+  'signed',
+  'sizeof',
+  'static',
+  'struct',
+  'switch',
+  'typedef',
+  'union',
+  'unsigned',
+  'void',
+  'volatile',
+  'while',
+  'bool',
+  'true',
+  'false',
+  'NULL',
+  'unlikely',
+  'likely',
+  'noinline',
+  '__always_inline',
 ]);
 
 /** Identifiers kept per message, so one giant patch cannot blow up the symbol map. */
@@ -36,7 +73,8 @@ const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
 const PROSE_IDENTIFIER = /\b([A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]*|_[A-Za-z0-9_]+|[A-Za-z][A-Za-z0-9_]*(?=\(\)))/g;
 const DIFF_GIT = /^diff --git a\/(\S+) b\/(\S+)/;
 const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@(.*)$/;
-const DIFF_META = /^(?:index |new file mode|deleted file mode|old mode|new mode|similarity index|rename from|rename to|copy from|copy to|Binary files|--- |\+\+\+ )/;
+const DIFF_META =
+  /^(?:index |new file mode|deleted file mode|old mode|new mode|similarity index|rename from|rename to|copy from|copy to|Binary files|--- |\+\+\+ )/;
 
 /** Removes the quote markers of a line: "> > foo" → { depth: 2, text: "foo" }. */
 export function unquote(line: string): { depth: number; text: string } {
@@ -134,7 +172,10 @@ export function extractSymbols(subject: string, body: string, isReply: boolean):
       const marker = text[0];
       if (marker === '+') state.newLeft--;
       else if (marker === '-') state.oldLeft--;
-      else if (marker !== '\\') { state.oldLeft--; state.newLeft--; }
+      else if (marker !== '\\') {
+        state.oldLeft--;
+        state.newLeft--;
+      }
       if (marker === '+' || marker === '-') {
         // Names inside changed comments are talked about, not changed: "do_swap_page() will trigger ...".
         const inComment = /^\s*(?:\*|\/\*|\/\/)/.test(text.slice(1));
@@ -152,7 +193,12 @@ export function extractSymbols(subject: string, body: string, isReply: boolean):
     }
     collector.addAll(text, PROSE_IDENTIFIER, own ? proseRelation : isReply ? 'review' : 'mention');
   }
-  return { files: [...files], hunkFunctions: [...hunkFunctions], symbols: collector.result(), diff: ownDiff.length ? ownDiff.join('\n') + '\n' : '' };
+  return {
+    files: [...files],
+    hunkFunctions: [...hunkFunctions],
+    symbols: collector.result(),
+    diff: ownDiff.length ? ownDiff.join('\n') + '\n' : '',
+  };
 }
 
 /** "Re: [PATCH v2 03/17] mm/rmap: foo" → "mm/rmap: foo". */

@@ -15,7 +15,12 @@ export class ThreadService {
   private bundledIndex: BundledThreadIndex | undefined;
   private readonly mailCache: MailIndexCache;
 
-  constructor(private readonly log: LoreLog, private mailSources: () => string[], mailOptions: Partial<MailIndexOptions> = {}, private readonly bundledDir?: string) {
+  constructor(
+    private readonly log: LoreLog,
+    private mailSources: () => string[],
+    mailOptions: Partial<MailIndexOptions> = {},
+    private readonly bundledDir?: string,
+  ) {
     this.mailCache = new MailIndexCache(log, mailOptions);
   }
 

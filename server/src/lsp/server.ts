@@ -1,10 +1,24 @@
 import * as path from 'path';
 import { fileURLToPath, pathToFileURL } from 'url';
 import {
-  createConnection, ProposedFeatures, TextDocumentSyncKind, DidChangeConfigurationNotification,
-  type InitializeParams, type InitializeResult, type ServerCapabilities, type Connection,
+  createConnection,
+  ProposedFeatures,
+  TextDocumentSyncKind,
+  DidChangeConfigurationNotification,
+  type InitializeParams,
+  type InitializeResult,
+  type ServerCapabilities,
+  type Connection,
 } from 'vscode-languageserver/node';
-import { DEFAULT_SETTINGS, SETTINGS_SECTION, IndexStatusNotification, Requests, type InitializationOptions, type KernelMmLensSettings, type IndexStatus } from '../../../protocol';
+import {
+  DEFAULT_SETTINGS,
+  SETTINGS_SECTION,
+  IndexStatusNotification,
+  Requests,
+  type InitializationOptions,
+  type KernelMmLensSettings,
+  type IndexStatus,
+} from '../../../protocol';
 import { features } from './features';
 import type { ServerContext } from './context';
 import type { KernelIndex } from '../indexing/types';
@@ -25,7 +39,15 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
   const log = (message: string) => {
     const line = `[${new Date().toISOString().slice(11, 23)}] ${message}`;
     // Logging must never throw: background work (an index build) can outlive a closed connection.
-    try { connection.console.log(line); } catch { try { process.stderr.write(`${line}\n`); } catch { /* nowhere left to say it */ } }
+    try {
+      connection.console.log(line);
+    } catch {
+      try {
+        process.stderr.write(`${line}\n`);
+      } catch {
+        /* nowhere left to say it */
+      }
+    }
   };
   // Keep the server up whatever a single request does; say what happened instead.
   process.on('uncaughtException', (err) => log(`internal error (server continues): ${err?.stack ?? err}`));
@@ -43,10 +65,16 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
   const ctx: ServerContext = {
     connection,
     documents,
-    get root() { return root; },
-    get cacheDir() { return cacheDir; },
+    get root() {
+      return root;
+    },
+    get cacheDir() {
+      return cacheDir;
+    },
     settings: () => settings,
-    onSettingsChanged: (listener) => { settingsListeners.push(listener); },
+    onSettingsChanged: (listener) => {
+      settingsListeners.push(listener);
+    },
     currentIndex: () => indexService.current(),
     waitForIndex: (isCancelled) => indexService.whenReady(isCancelled),
     onIndexReady: (listener) => indexService.onReady(listener),
@@ -86,7 +114,9 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
 
   connection.onInitialized(async () => {
     if (clientSupportsConfiguration) {
-      void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }).catch(() => undefined);
+      void connection.client
+        .register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION })
+        .catch(() => undefined);
       await refreshSettings();
     }
     // Indexing runs in the background; initialize never waits for it.
@@ -97,7 +127,9 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
     if (!clientSupportsConfiguration) return;
     try {
       const [fromClient, filesExclude, searchExclude] = await connection.workspace.getConfiguration([
-        { section: SETTINGS_SECTION }, { section: 'files.exclude' }, { section: 'search.exclude' },
+        { section: SETTINGS_SECTION },
+        { section: 'files.exclude' },
+        { section: 'search.exclude' },
       ]);
       settings = mergeSettings(settings, fromClient ?? {});
       // The editor's own excludes apply to the index too (VS Code: files.exclude and search.exclude).
@@ -122,11 +154,17 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
   connection.onRequest(Requests.indexStatus, (): IndexStatus => indexService.status());
   // Status changes come from background work that can outlive a closed connection: never let that throw.
   indexService.onStatus((status) => {
-    try { void connection.sendNotification(IndexStatusNotification, status).catch(() => undefined); } catch { /* connection closed */ }
+    try {
+      void connection.sendNotification(IndexStatusNotification, status).catch(() => undefined);
+    } catch {
+      /* connection closed */
+    }
   });
 
   documents.onDidChangeContent((document) => indexService.documentChanged(document));
-  connection.onDidChangeWatchedFiles((params) => indexService.filesChanged(params.changes.map((change) => ({ uri: change.uri, deleted: change.type === 3 }))));
+  connection.onDidChangeWatchedFiles((params) =>
+    indexService.filesChanged(params.changes.map((change) => ({ uri: change.uri, deleted: change.type === 3 }))),
+  );
 
   connection.onShutdown(() => indexService.dispose());
   connection.listen();
@@ -136,7 +174,9 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
 /** Keys set to true in a VS Code exclude map, e.g. { "out": true, "build": false } gives ["out"]. */
 function enabledGlobs(map: unknown): string[] {
   if (!map || typeof map !== 'object') return [];
-  return Object.entries(map as Record<string, unknown>).filter(([, enabled]) => enabled === true).map(([glob]) => glob);
+  return Object.entries(map as Record<string, unknown>)
+    .filter(([, enabled]) => enabled === true)
+    .map(([glob]) => glob);
 }
 
 function rootOf(params: InitializeParams): string | undefined {

@@ -8,7 +8,8 @@ import type { ServerContext } from './context';
 export function identifierAt(document: TextDocument, position: Position): { name: string; range: Range } | undefined {
   const text = document.getText();
   const offset = document.offsetAt(position);
-  const isPart = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
+  const isPart = (c: number) =>
+    (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
   let start = offset;
   let end = offset;
   while (start > 0 && isPart(text.charCodeAt(start - 1))) start--;
@@ -21,16 +22,29 @@ export function identifierAt(document: TextDocument, position: Position): { name
 
 export function symbolKindOf(kind: DefinitionKind): SymbolKind {
   switch (kind) {
-    case 'function': case 'prototype': case 'generated': return SymbolKind.Function;
-    case 'macro': return SymbolKind.Constant;
-    case 'function-macro': return SymbolKind.Function;
-    case 'struct': case 'union': return SymbolKind.Struct;
-    case 'enum': return SymbolKind.Enum;
-    case 'enumerator': return SymbolKind.EnumMember;
-    case 'typedef': return SymbolKind.TypeParameter;
-    case 'variable': return SymbolKind.Variable;
-    case 'field': return SymbolKind.Field;
-    case 'kconfig': return SymbolKind.Key;
+    case 'function':
+    case 'prototype':
+    case 'generated':
+      return SymbolKind.Function;
+    case 'macro':
+      return SymbolKind.Constant;
+    case 'function-macro':
+      return SymbolKind.Function;
+    case 'struct':
+    case 'union':
+      return SymbolKind.Struct;
+    case 'enum':
+      return SymbolKind.Enum;
+    case 'enumerator':
+      return SymbolKind.EnumMember;
+    case 'typedef':
+      return SymbolKind.TypeParameter;
+    case 'variable':
+      return SymbolKind.Variable;
+    case 'field':
+      return SymbolKind.Field;
+    case 'kconfig':
+      return SymbolKind.Key;
   }
 }
 

@@ -9,7 +9,10 @@ const CONTEXT_LINES = 2;
 const MIN_SCORE = 0.55;
 
 export function normaliseLine(line: string): string {
-  return line.replace(/\/\/.*$/, '').replace(/\s+/g, ' ').trim();
+  return line
+    .replace(/\/\/.*$/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 function neighbours(lines: string[], line: number, direction: -1 | 1): string[] {
@@ -45,7 +48,9 @@ export function enclosingSymbol(lines: string[], line: number): { name: string; 
 /** Where a symbol starts in a text (function, macro or struct definition, at column 0), if present. */
 export function findSymbolLine(lines: string[], symbol: string): number | undefined {
   const escaped = symbol.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(' ', '\\s+');
-  const pattern = new RegExp(`^(?:#\\s*define\\s+${escaped}\\b|${escaped}\\s*\\{|(?:[A-Za-z_][\\w\\s*,()]*?[\\s*])?${escaped}\\s*\\()`);
+  const pattern = new RegExp(
+    `^(?:#\\s*define\\s+${escaped}\\b|${escaped}\\s*\\{|(?:[A-Za-z_][\\w\\s*,()]*?[\\s*])?${escaped}\\s*\\()`,
+  );
   for (let i = 0; i < lines.length; i++) {
     if (pattern.test(lines[i]) && !/;\s*$/.test(lines[i])) return i;
   }
@@ -57,9 +62,11 @@ export function createAnchor(file: string, text: string, line: number, symbolHin
   const at = Math.max(0, Math.min(line, lines.length - 1));
   const enclosing = enclosingSymbol(lines, at);
   const symbol = symbolHint && findSymbolLine(lines, symbolHint) !== undefined ? symbolHint : enclosing?.name;
-  const symbolLine = symbol ? findSymbolLine(lines, symbol) ?? enclosing?.line : undefined;
+  const symbolLine = symbol ? (findSymbolLine(lines, symbol) ?? enclosing?.line) : undefined;
   return {
-    file, line: at, symbol,
+    file,
+    line: at,
+    symbol,
     lineInSymbol: symbolLine !== undefined ? at - symbolLine : undefined,
     signature: symbolLine !== undefined ? normaliseLine(lines[symbolLine]) : undefined,
     text: normaliseLine(lines[at] ?? ''),
@@ -83,14 +90,18 @@ function similarity(a: string, b: string): number {
   return (2 * common) / (ta.size + tb.size || 1);
 }
 
-export interface AnchorMatch { line: number; score: number }
+export interface AnchorMatch {
+  line: number;
+  score: number;
+}
 
 /** Best line for an anchor in a text, or undefined when the code is gone (the note is then orphaned). */
 export function resolveAnchor(anchor: NoteAnchor, text: string): AnchorMatch | undefined {
   const lines = text.split(/\r?\n/);
   const normalised = lines.map(normaliseLine);
   const symbolLine = anchor.symbol ? findSymbolLine(lines, anchor.symbol) : undefined;
-  const expected = symbolLine !== undefined && anchor.lineInSymbol !== undefined ? symbolLine + anchor.lineInSymbol : anchor.line;
+  const expected =
+    symbolLine !== undefined && anchor.lineInSymbol !== undefined ? symbolLine + anchor.lineInSymbol : anchor.line;
   let best: AnchorMatch | undefined;
   for (let i = 0; i < lines.length; i++) {
     const own = similarity(normalised[i], anchor.text);
@@ -98,8 +109,12 @@ export function resolveAnchor(anchor: NoteAnchor, text: string): AnchorMatch | u
     const before = neighbours(lines, i, -1);
     const after = neighbours(lines, i, 1);
     let context = 0;
-    anchor.before.forEach((t, k) => { context += similarity(before[k] ?? '', t); });
-    anchor.after.forEach((t, k) => { context += similarity(after[k] ?? '', t); });
+    anchor.before.forEach((t, k) => {
+      context += similarity(before[k] ?? '', t);
+    });
+    anchor.after.forEach((t, k) => {
+      context += similarity(after[k] ?? '', t);
+    });
     const contextCount = anchor.before.length + anchor.after.length;
     let score = 0.6 * own + 0.4 * (contextCount ? context / contextCount : own);
     // Inside the same symbol, near where it was: prefer it over look-alike lines elsewhere.

@@ -22,7 +22,12 @@ export interface NoteAnchor {
   after: string[];
 }
 
-export interface NoteReply { id: string; author: string; created: string; body: string }
+export interface NoteReply {
+  id: string;
+  author: string;
+  created: string;
+  body: string;
+}
 
 export interface StoredNote {
   id: string;
@@ -43,7 +48,9 @@ export interface NotesFile {
 
 /** A note as shown: where it is now (or orphaned, with its last known text). */
 export interface NoteView extends StoredNote {
-  location: { state: 'anchored'; file: string; line: number; moved: boolean } | { state: 'orphaned'; lastKnownText: string; lastFile: string; lastLine: number };
+  location:
+    | { state: 'anchored'; file: string; line: number; moved: boolean }
+    | { state: 'orphaned'; lastKnownText: string; lastFile: string; lastLine: number };
 }
 
 export function emptyNotesFile(): NotesFile {

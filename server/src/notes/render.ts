@@ -64,7 +64,10 @@ function quotedCode(note: NoteView, lines: (file: string) => string[] | undefine
 export function exportMarkdown(notes: NoteView[], lines: (file: string) => string[] | undefined): string {
   const out = ['# Review notes', ''];
   for (const note of notes) {
-    out.push(`## ${note.anchor.symbol ? `\`${note.anchor.symbol}\` — ` : ''}${where(note)}${note.status === 'resolved' ? ' (resolved)' : ''}`, '');
+    out.push(
+      `## ${note.anchor.symbol ? `\`${note.anchor.symbol}\` — ` : ''}${where(note)}${note.status === 'resolved' ? ' (resolved)' : ''}`,
+      '',
+    );
     out.push('```c', ...quotedCode(note, lines).map((l) => l.replace(/^> ?/, '')), '```', '');
     out.push(`**${note.author}** (${note.created.slice(0, 10)}): ${note.body}`, '');
     for (const reply of note.replies) out.push(`- **${reply.author}** (${reply.created.slice(0, 10)}): ${reply.body}`);
@@ -98,7 +101,10 @@ function wrap(text: string, width = 72): string[] {
   for (const paragraph of text.split(/\n/)) {
     let line = '';
     for (const word of paragraph.split(/\s+/).filter(Boolean)) {
-      if (line && line.length + 1 + word.length > width) { lines.push(line); line = word; } else line = line ? `${line} ${word}` : word;
+      if (line && line.length + 1 + word.length > width) {
+        lines.push(line);
+        line = word;
+      } else line = line ? `${line} ${word}` : word;
     }
     lines.push(line);
   }

@@ -13,7 +13,13 @@ export interface NotesSources {
   symbolFiles?(symbol: string): string[];
 }
 
-export interface AddNoteParams { file: string; line: number; body: string; symbol?: string; author?: string }
+export interface AddNoteParams {
+  file: string;
+  line: number;
+  body: string;
+  symbol?: string;
+  author?: string;
+}
 
 export class NoteNotFoundError extends Error {}
 
@@ -21,7 +27,11 @@ export class NotesService {
   /** The last load problem (damaged file kept aside, unreadable file), for the user to see. */
   lastProblem: string | undefined;
 
-  constructor(readonly notesPath: string, private readonly sources: NotesSources, private readonly now: () => Date = () => new Date()) {}
+  constructor(
+    readonly notesPath: string,
+    private readonly sources: NotesSources,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
   list(file?: string): NoteView[] {
     const stored = this.load();
@@ -32,11 +42,14 @@ export class NotesService {
       for (const view of moved) {
         const note = stored.notes.find((n) => n.id === view.id);
         const text = view.location.state === 'anchored' ? this.sources.readSource(view.location.file) : undefined;
-        if (note && text !== undefined && view.location.state === 'anchored') note.anchor = reanchor(note.anchor, view.location.file, text, view.location.line);
+        if (note && text !== undefined && view.location.state === 'anchored')
+          note.anchor = reanchor(note.anchor, view.location.file, text, view.location.line);
       }
       this.save(stored);
     }
-    return file ? views.filter((v) => (v.location.state === 'anchored' ? v.location.file : v.location.lastFile) === file) : views;
+    return file
+      ? views.filter((v) => (v.location.state === 'anchored' ? v.location.file : v.location.lastFile) === file)
+      : views;
   }
 
   add(params: AddNoteParams): NoteView {
@@ -45,8 +58,13 @@ export class NotesService {
     const stamp = this.now().toISOString();
     const note: StoredNote = {
       id: `n-${crypto.randomBytes(6).toString('hex')}`,
-      author: params.author || defaultAuthor(), created: stamp, updated: stamp, status: 'open',
-      body: params.body, anchor: createAnchor(params.file, text, params.line, params.symbol), replies: [],
+      author: params.author || defaultAuthor(),
+      created: stamp,
+      updated: stamp,
+      status: 'open',
+      body: params.body,
+      anchor: createAnchor(params.file, text, params.line, params.symbol),
+      replies: [],
     };
     const stored = this.load();
     stored.notes.push(note);
@@ -56,12 +74,19 @@ export class NotesService {
 
   reply(id: string, body: string, author?: string): NoteView {
     return this.update(id, (note, stamp) => {
-      note.replies.push({ id: `r-${crypto.randomBytes(6).toString('hex')}`, author: author || defaultAuthor(), created: stamp, body });
+      note.replies.push({
+        id: `r-${crypto.randomBytes(6).toString('hex')}`,
+        author: author || defaultAuthor(),
+        created: stamp,
+        body,
+      });
     });
   }
 
   resolve(id: string, resolved = true): NoteView {
-    return this.update(id, (note) => { note.status = resolved ? 'resolved' : 'open'; });
+    return this.update(id, (note) => {
+      note.status = resolved ? 'resolved' : 'open';
+    });
   }
 
   delete(id: string): { deleted: string } {
@@ -92,7 +117,10 @@ export class NotesService {
 
   /** Finds a note's code now: same file first, then files defining its symbol; orphaned if gone. */
   private locate(note: StoredNote): NoteView {
-    const candidates = [note.anchor.file, ...(note.anchor.symbol ? this.sources.symbolFiles?.(note.anchor.symbol) ?? [] : [])];
+    const candidates = [
+      note.anchor.file,
+      ...(note.anchor.symbol ? (this.sources.symbolFiles?.(note.anchor.symbol) ?? []) : []),
+    ];
     let best: { file: string; line: number; score: number } | undefined;
     for (const file of [...new Set(candidates)]) {
       const text = this.sources.readSource(file);
@@ -101,7 +129,15 @@ export class NotesService {
       if (match && (!best || match.score > best.score)) best = { file, ...match };
     }
     if (!best) {
-      return { ...note, location: { state: 'orphaned', lastKnownText: note.anchor.text, lastFile: note.anchor.file, lastLine: note.anchor.line } };
+      return {
+        ...note,
+        location: {
+          state: 'orphaned',
+          lastKnownText: note.anchor.text,
+          lastFile: note.anchor.file,
+          lastLine: note.anchor.line,
+        },
+      };
     }
     const moved = best.file !== note.anchor.file || best.line !== note.anchor.line;
     return { ...note, location: { state: 'anchored', file: best.file, line: best.line, moved } };

@@ -8,7 +8,11 @@ import { NOTES_FORMAT, NOTES_VERSION, emptyNotesFile, type NotesFile, type Store
  * user chose. Writes are atomic (temp file + fsync + rename). A file that cannot be read as notes is renamed
  * `<file>.damaged-<timestamp>` and reported, never overwritten.
  */
-export interface LoadResult { file: NotesFile; problem?: string; keptAside?: string }
+export interface LoadResult {
+  file: NotesFile;
+  problem?: string;
+  keptAside?: string;
+}
 
 export function defaultNotesPath(cacheDir: string, workspaceRoot: string): string {
   const hash = crypto.createHash('sha256').update(path.resolve(workspaceRoot)).digest('hex').slice(0, 12);
@@ -36,9 +40,16 @@ export function loadNotes(file: string, now: () => Date = () => new Date()): Loa
   try {
     fs.renameSync(file, keptAside);
   } catch (err) {
-    return { file: emptyNotesFile(), problem: `notes file ${file} is damaged (${problem}) and could not be moved aside: ${(err as Error).message}` };
+    return {
+      file: emptyNotesFile(),
+      problem: `notes file ${file} is damaged (${problem}) and could not be moved aside: ${(err as Error).message}`,
+    };
   }
-  return { file: emptyNotesFile(), problem: `notes file ${file} is damaged (${problem}); kept as ${keptAside}`, keptAside };
+  return {
+    file: emptyNotesFile(),
+    problem: `notes file ${file} is damaged (${problem}); kept as ${keptAside}`,
+    keptAside,
+  };
 }
 
 function validationProblem(raw: string): string | undefined {
@@ -49,16 +60,27 @@ function validationProblem(raw: string): string | undefined {
     return `not JSON: ${(err as Error).message}`;
   }
   if (!doc || doc.format !== NOTES_FORMAT) return `not a ${NOTES_FORMAT} file`;
-  if (doc.version !== NOTES_VERSION) return `version ${String(doc.version)} is not supported (this build reads version ${NOTES_VERSION})`;
+  if (doc.version !== NOTES_VERSION)
+    return `version ${String(doc.version)} is not supported (this build reads version ${NOTES_VERSION})`;
   if (!Array.isArray(doc.notes)) return 'no notes array';
   const bad = (doc.notes as any[]).findIndex((n) => !isNote(n));
   return bad >= 0 ? `note #${bad + 1} is malformed` : undefined;
 }
 
 function isNote(n: any): n is StoredNote {
-  return !!n && typeof n.id === 'string' && typeof n.body === 'string' && (n.status === 'open' || n.status === 'resolved') &&
-    !!n.anchor && typeof n.anchor.file === 'string' && typeof n.anchor.line === 'number' && typeof n.anchor.text === 'string' &&
-    Array.isArray(n.anchor.before) && Array.isArray(n.anchor.after) && Array.isArray(n.replies);
+  return (
+    !!n &&
+    typeof n.id === 'string' &&
+    typeof n.body === 'string' &&
+    (n.status === 'open' || n.status === 'resolved') &&
+    !!n.anchor &&
+    typeof n.anchor.file === 'string' &&
+    typeof n.anchor.line === 'number' &&
+    typeof n.anchor.text === 'string' &&
+    Array.isArray(n.anchor.before) &&
+    Array.isArray(n.anchor.after) &&
+    Array.isArray(n.replies)
+  );
 }
 
 /** Atomic write: readers see the old file or the new one, never half of it. */

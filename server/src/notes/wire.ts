@@ -9,10 +9,19 @@ export function toWire(view: NoteView, uriOf: (file: string) => string): NoteWir
   const file = view.location.state === 'anchored' ? view.location.file : view.location.lastFile;
   const line = view.location.state === 'anchored' ? view.location.line : view.location.lastLine;
   return {
-    id: view.id, author: view.author, created: view.created, updated: view.updated, status: view.status,
-    body: view.body, bodyMarkdown: noteBodyMarkdown(view.body), symbol: view.anchor.symbol,
+    id: view.id,
+    author: view.author,
+    created: view.created,
+    updated: view.updated,
+    status: view.status,
+    body: view.body,
+    bodyMarkdown: noteBodyMarkdown(view.body),
+    symbol: view.anchor.symbol,
     replies: view.replies.map((r) => ({ ...r, bodyMarkdown: noteBodyMarkdown(r.body) })),
-    state: anchored ? 'anchored' : 'orphaned', uri: anchored ? uriOf(file) : undefined, file, line,
+    state: anchored ? 'anchored' : 'orphaned',
+    uri: anchored ? uriOf(file) : undefined,
+    file,
+    line,
     lastKnownText: view.anchor.text,
   };
 }

@@ -7,11 +7,43 @@
 import type { LexicalDefinition, LexicalExtraction } from './lexicalExtractor';
 import type { Reference } from '../indexing/types';
 
-const KCONFIG_KEYWORDS = new Set(['y', 'n', 'm', 'if', 'on', 'depends', 'select', 'imply', 'default', 'bool', 'tristate',
-  'string', 'hex', 'int', 'def_bool', 'def_tristate', 'visible', 'range', 'prompt', 'config', 'menuconfig', 'choice',
-  'endchoice', 'menu', 'endmenu', 'endif', 'source', 'comment', 'help', 'option', 'modules', 'transitional']);
+const KCONFIG_KEYWORDS = new Set([
+  'y',
+  'n',
+  'm',
+  'if',
+  'on',
+  'depends',
+  'select',
+  'imply',
+  'default',
+  'bool',
+  'tristate',
+  'string',
+  'hex',
+  'int',
+  'def_bool',
+  'def_tristate',
+  'visible',
+  'range',
+  'prompt',
+  'config',
+  'menuconfig',
+  'choice',
+  'endchoice',
+  'menu',
+  'endmenu',
+  'endif',
+  'source',
+  'comment',
+  'help',
+  'option',
+  'modules',
+  'transitional',
+]);
 
-const REFERENCE_LINE = /^\s*(select|imply|depends\s+on|default|def_bool|def_tristate|if|visible\s+if|range|bool|tristate|prompt)\b(.*)$/;
+const REFERENCE_LINE =
+  /^\s*(select|imply|depends\s+on|default|def_bool|def_tristate|if|visible\s+if|range|bool|tristate|prompt)\b(.*)$/;
 
 export interface BuildFileOptions {
   file: string;
@@ -40,16 +72,31 @@ export function extractKconfig(text: string, options: BuildFileOptions): Lexical
     }
     const code = stripKconfigComment(content);
     const help = /^(\s*)(---help---|help)\s*$/.exec(code);
-    if (help) { inHelp = true; helpIndent = help[1].replace(/\t/g, '        ').length; return; }
+    if (help) {
+      inHelp = true;
+      helpIndent = help[1].replace(/\t/g, '        ').length;
+      return;
+    }
     const config = /^(\s*)(config|menuconfig)\s+([A-Za-z0-9_]+)/.exec(code);
     if (config) {
       const nameCol = code.indexOf(config[3], config[1].length + config[2].length);
       if (current) current.endLine = Math.max(current.endLine, line - 1);
       current = {
-        name: config[3], kind: 'kconfig', nameLine: line, nameCol, nameEndCol: nameCol + config[3].length,
-        startLine: line, startCol: config[1].length, endLine: line, endCol: content.length,
-        sigStart: lineOffset + config[1].length, sigEnd: lineOffset + content.length, docStart: -1, docEnd: -1,
-        isDeclaration: false, isStatic: false,
+        name: config[3],
+        kind: 'kconfig',
+        nameLine: line,
+        nameCol,
+        nameEndCol: nameCol + config[3].length,
+        startLine: line,
+        startCol: config[1].length,
+        endLine: line,
+        endCol: content.length,
+        sigStart: lineOffset + config[1].length,
+        sigEnd: lineOffset + content.length,
+        docStart: -1,
+        docEnd: -1,
+        isDeclaration: false,
+        isStatic: false,
       };
       definitions.push(current);
       noteReference(config[3], line, nameCol, true);
@@ -75,7 +122,9 @@ export function extractKconfig(text: string, options: BuildFileOptions): Lexical
     references.push({
       file: options.file,
       range: { start: { line, character }, end: { line, character: character + name.length } },
-      isCall: false, isDefinition, inPreprocessor: false,
+      isCall: false,
+      isDefinition,
+      inPreprocessor: false,
     });
   }
   return { definitions, identifiers: [...identifiers], referenceCount, references };
@@ -106,7 +155,9 @@ export function extractMakefile(text: string, options: BuildFileOptions): Lexica
         references.push({
           file: options.file,
           range: { start: { line, character: match.index! }, end: { line, character: match.index! + match[0].length } },
-          isCall: false, isDefinition: false, inPreprocessor: false,
+          isCall: false,
+          isDefinition: false,
+          inPreprocessor: false,
         });
       }
     }

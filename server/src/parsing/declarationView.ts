@@ -5,7 +5,11 @@
  */
 import { TokenKind, type TokenStream } from './lexer';
 import {
-  classifyWord, WORD_AGGREGATE, WORD_ATTRIBUTE_CALL, WORD_KEYWORD, WORD_TRAILING_ATTRIBUTE,
+  classifyWord,
+  WORD_AGGREGATE,
+  WORD_ATTRIBUTE_CALL,
+  WORD_KEYWORD,
+  WORD_TRAILING_ATTRIBUTE,
 } from './declarationWords';
 
 /**
@@ -24,8 +28,11 @@ export const BODY_MARKER = -1;
 export const INITIALIZER_MARKER = -2;
 
 export class DeclarationView {
-  constructor(private readonly tokens: TokenStream, private readonly memo?: WordClassMemo,
-    private readonly isGenerator?: (word: string) => boolean) {}
+  constructor(
+    private readonly tokens: TokenStream,
+    private readonly memo?: WordClassMemo,
+    private readonly isGenerator?: (word: string) => boolean,
+  ) {}
 
   /** Classes of token i (WORD_* flags of declarationWords.ts); 0 for anything but an identifier. */
   wordClass(i: number): number {
@@ -34,10 +41,15 @@ export class DeclarationView {
     if (!memo) return classifyWord(this.textOf(i), this.isGenerator);
     const id = memo.idOfToken(this.tokens, i);
     let cls = memo.wordClass(id);
-    if (cls === 0) { cls = classifyWord(this.textOf(i), this.isGenerator); memo.setWordClass(id, cls); }
+    if (cls === 0) {
+      cls = classifyWord(this.textOf(i), this.isGenerator);
+      memo.setWordClass(id, cls);
+    }
     return cls;
   }
-  isWord(i: number, classes: number): boolean { return (this.wordClass(i) & classes) !== 0; }
+  isWord(i: number, classes: number): boolean {
+    return (this.wordClass(i) & classes) !== 0;
+  }
 
   /** Single-character punctuation test without creating strings (the hot path of the whole-tree pass). */
   isChar(i: number, code: number): boolean {
@@ -46,7 +58,9 @@ export class DeclarationView {
   isIdentifier(i: number): boolean {
     return i >= 0 && this.tokens.kind[i] === TokenKind.Identifier;
   }
-  textOf(i: number): string { return this.tokens.tokenText(i); }
+  textOf(i: number): string {
+    return this.tokens.tokenText(i);
+  }
   isAggregateKeyword(i: number): boolean {
     return this.isWord(i, WORD_AGGREGATE);
   }
@@ -55,7 +69,10 @@ export class DeclarationView {
     for (let k = 0; k + 1 < decl.length; k++) {
       const t = decl[k];
       if (t < 0 || !this.isIdentifier(t) || decl[k + 1] < 0 || !this.isChar(decl[k + 1], 40)) continue;
-      if (this.isWord(t, WORD_KEYWORD | WORD_ATTRIBUTE_CALL)) { k = Math.max(k, this.matchingParen(decl, k + 1)); continue; }
+      if (this.isWord(t, WORD_KEYWORD | WORD_ATTRIBUTE_CALL)) {
+        k = Math.max(k, this.matchingParen(decl, k + 1));
+        continue;
+      }
       return k;
     }
     return -1;
@@ -72,7 +89,13 @@ export class DeclarationView {
   }
   /** `int (*handler)(int)`: the parenthesised name is a pointer declarator, not a function. */
   isFunctionPointerDeclarator(decl: number[], nameIndex: number): boolean {
-    return nameIndex > 1 && decl[nameIndex - 1] >= 0 && this.isChar(decl[nameIndex - 1], 42) && decl[nameIndex - 2] >= 0 && this.isChar(decl[nameIndex - 2], 40);
+    return (
+      nameIndex > 1 &&
+      decl[nameIndex - 1] >= 0 &&
+      this.isChar(decl[nameIndex - 1], 42) &&
+      decl[nameIndex - 2] >= 0 &&
+      this.isChar(decl[nameIndex - 2], 40)
+    );
   }
   /** Token of the declared name in one declarator (first segment also holds the type), or -1. */
   declaratorName(segment: number[], hasType: boolean): number {
@@ -97,8 +120,14 @@ export class DeclarationView {
     for (let k = bodyAt + 1; k < segment.length; k++) {
       const t = segment[k];
       if (t < 0) continue;
-      if (this.isChar(t, 40) || this.isChar(t, 91)) { depth++; continue; }
-      if (this.isChar(t, 41) || this.isChar(t, 93)) { depth--; continue; }
+      if (this.isChar(t, 40) || this.isChar(t, 91)) {
+        depth++;
+        continue;
+      }
+      if (this.isChar(t, 41) || this.isChar(t, 93)) {
+        depth--;
+        continue;
+      }
       if (depth > 0) continue;
       if (this.isChar(t, 61) || this.isChar(t, 58)) break;
       if (!this.isIdentifier(t)) continue;
@@ -109,8 +138,10 @@ export class DeclarationView {
       candidates++;
     }
     // With the type in the segment there must be a type name before the declarator (`struct foo;` has none).
-    const hasAggregateType = segment.some((t) => t === BODY_MARKER) || segment.some((t) => t >= 0 && this.isAggregateKeyword(t));
-    if (hasType && candidates < 2 && !hasAggregateType && !segment.some((t) => t >= 0 && this.isWord(t, WORD_KEYWORD))) return -1;
+    const hasAggregateType =
+      segment.some((t) => t === BODY_MARKER) || segment.some((t) => t >= 0 && this.isAggregateKeyword(t));
+    if (hasType && candidates < 2 && !hasAggregateType && !segment.some((t) => t >= 0 && this.isWord(t, WORD_KEYWORD)))
+      return -1;
     if (hasType && hasAggregateType && !segment.includes(BODY_MARKER)) {
       // `struct foo;` or `struct foo bar;`: the aggregate's tag is not the declarator.
       const tagIndex = segment.findIndex((t) => t >= 0 && this.isAggregateKeyword(t));

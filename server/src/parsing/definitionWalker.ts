@@ -1,7 +1,16 @@
 import type { Node } from 'web-tree-sitter';
 import type { Definition, DefinitionKind } from '../indexing/types';
 import { isNameGenerator } from './nameGenerators';
-import { LineMap, blockComments, isIdentPart, isIdentStart, scanIdentifiers, skipDirective, skipQuoted, spanEndingAt } from './textScan';
+import {
+  LineMap,
+  blockComments,
+  isIdentPart,
+  isIdentStart,
+  scanIdentifiers,
+  skipDirective,
+  skipQuoted,
+  spanEndingAt,
+} from './textScan';
 
 /**
  * The definitions half of the syntax extractor: walks the file-level structure of a tree-sitter-c tree
@@ -9,21 +18,91 @@ import { LineMap, blockComments, isIdentPart, isIdentStart, scanIdentifiers, ski
  * the real text, because the tree was parsed from a copy with annotation macros blanked.
  */
 
-export interface Span { start: number; end: number; name: string }
+export interface Span {
+  start: number;
+  end: number;
+  name: string;
+}
 
-interface Frame { children: Node[]; index: number; type: string }
+interface Frame {
+  children: Node[];
+  index: number;
+  type: string;
+}
 
-const CONTAINERS = new Set(['translation_unit', 'preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'preproc_elifdef', 'linkage_specification', 'declaration_list']);
-const NOT_FUNCTION_NAMES = new Set(['if', 'for', 'while', 'switch', 'return', 'sizeof', 'typeof', '__typeof__', 'do', 'else', 'case', 'alignof', '_Alignof', 'defined']);
+const CONTAINERS = new Set([
+  'translation_unit',
+  'preproc_if',
+  'preproc_ifdef',
+  'preproc_else',
+  'preproc_elif',
+  'preproc_elifdef',
+  'linkage_specification',
+  'declaration_list',
+]);
+const NOT_FUNCTION_NAMES = new Set([
+  'if',
+  'for',
+  'while',
+  'switch',
+  'return',
+  'sizeof',
+  'typeof',
+  '__typeof__',
+  'do',
+  'else',
+  'case',
+  'alignof',
+  '_Alignof',
+  'defined',
+]);
 const MAX_SIGNATURE = 300;
 const MAX_NESTING = 200;
 const MAX_PARAMETER_LIST = 4000;
 const MAX_ANNOTATIONS = 400;
 const MAX_FAILED_BODY_SCANS = 16;
 const VALID_NAME = /^[A-Za-z_]\w*$/;
-const C_KEYWORDS = new Set(['auto', 'break', 'case', 'char', 'const', 'continue', 'default', 'do', 'double', 'else', 'enum', 'extern', 'float',
-  'for', 'goto', 'if', 'inline', 'int', 'long', 'register', 'restrict', 'return', 'short', 'signed', 'sizeof', 'static', 'struct', 'switch',
-  'typedef', 'union', 'unsigned', 'void', 'volatile', 'while', '_Bool', 'typeof', '__typeof__', 'asm', '__asm__']);
+const C_KEYWORDS = new Set([
+  'auto',
+  'break',
+  'case',
+  'char',
+  'const',
+  'continue',
+  'default',
+  'do',
+  'double',
+  'else',
+  'enum',
+  'extern',
+  'float',
+  'for',
+  'goto',
+  'if',
+  'inline',
+  'int',
+  'long',
+  'register',
+  'restrict',
+  'return',
+  'short',
+  'signed',
+  'sizeof',
+  'static',
+  'struct',
+  'switch',
+  'typedef',
+  'union',
+  'unsigned',
+  'void',
+  'volatile',
+  'while',
+  '_Bool',
+  'typeof',
+  '__typeof__',
+  'asm',
+  '__asm__',
+]);
 const DEFINE = /^#[ \t]*define[ \t]+([A-Za-z_]\w*)/;
 
 export class DefinitionCollector {
@@ -39,26 +118,53 @@ export class DefinitionCollector {
   private readonly path: Frame[] = [];
   private comments: Array<[number, number]> | undefined;
 
-  constructor(private readonly text: string, private readonly file: string, private readonly lines: LineMap, private readonly arch: string | undefined) {}
+  constructor(
+    private readonly text: string,
+    private readonly file: string,
+    private readonly lines: LineMap,
+    private readonly arch: string | undefined,
+  ) {}
 
-  hasDefinitionAt(offset: number): boolean { return this.nameStarts.has(offset); }
-  definitionKindAt(offset: number): DefinitionKind | undefined { return this.nameStarts.get(offset); }
+  hasDefinitionAt(offset: number): boolean {
+    return this.nameStarts.has(offset);
+  }
+  definitionKindAt(offset: number): DefinitionKind | undefined {
+    return this.nameStarts.get(offset);
+  }
 
   visit(node: Node): void {
     // Hostile nesting (thousands of #ifdef or anonymous structs) must not exhaust the stack.
     if (this.depth >= MAX_NESTING) return;
     this.depth++;
-    try { this.visitNode(node); } finally { this.depth--; }
+    try {
+      this.visitNode(node);
+    } finally {
+      this.depth--;
+    }
   }
 
   private visitNode(node: Node): void {
     switch (node.type) {
-      case 'function_definition': this.functionDefinition(node); break;
-      case 'declaration': this.declaration(node); break;
-      case 'type_definition': this.typeDefinition(node); break;
-      case 'struct_specifier': case 'union_specifier': case 'enum_specifier': this.typeSpecifier(node, true, undefined); break;
-      case 'ERROR': this.recoverFromError(node); this.visitChildren(node); break;
-      default: if (CONTAINERS.has(node.type)) this.visitChildren(node);
+      case 'function_definition':
+        this.functionDefinition(node);
+        break;
+      case 'declaration':
+        this.declaration(node);
+        break;
+      case 'type_definition':
+        this.typeDefinition(node);
+        break;
+      case 'struct_specifier':
+      case 'union_specifier':
+      case 'enum_specifier':
+        this.typeSpecifier(node, true, undefined);
+        break;
+      case 'ERROR':
+        this.recoverFromError(node);
+        this.visitChildren(node);
+        break;
+      default:
+        if (CONTAINERS.has(node.type)) this.visitChildren(node);
     }
   }
 
@@ -82,22 +188,41 @@ export class DefinitionCollector {
     for (let level = this.path.length - 1; level >= 0 && level >= this.path.length - 8; level--) {
       const frame = this.path[level];
       let next = frame.index + 1;
-      while (next < frame.children.length && (frame.children[next].type === 'comment' || !frame.children[next].isNamed)) next++;
+      while (next < frame.children.length && (frame.children[next].type === 'comment' || !frame.children[next].isNamed))
+        next++;
       const sibling = frame.children[next];
       if (sibling?.type === 'compound_statement') return sibling;
-      if (sibling && sibling.type !== 'preproc_else' && sibling.type !== 'preproc_elif' && sibling.type !== 'preproc_elifdef') return undefined;
+      if (
+        sibling &&
+        sibling.type !== 'preproc_else' &&
+        sibling.type !== 'preproc_elif' &&
+        sibling.type !== 'preproc_elifdef'
+      )
+        return undefined;
       if (!/^preproc_(if|ifdef|else|elif|elifdef)$/.test(frame.type)) return undefined;
     }
     return undefined;
   }
 
-  private slice(node: Node): string { return this.text.slice(node.startIndex, node.endIndex); }
+  private slice(node: Node): string {
+    return this.text.slice(node.startIndex, node.endIndex);
+  }
 
-  add(name: string, kind: DefinitionKind, nameStart: number, nameEnd: number, start: number, end: number, extra: Partial<Definition> = {}): Definition | undefined {
+  add(
+    name: string,
+    kind: DefinitionKind,
+    nameStart: number,
+    nameEnd: number,
+    start: number,
+    end: number,
+    extra: Partial<Definition> = {},
+  ): Definition | undefined {
     // MISSING nodes (empty) and keywords misread as names are recovery artefacts, not definitions.
     if (!VALID_NAME.test(name) || C_KEYWORDS.has(name)) return undefined;
     const definition: Definition = {
-      name, kind, file: this.file,
+      name,
+      kind,
+      file: this.file,
       nameRange: { start: this.lines.position(nameStart), end: this.lines.position(nameEnd) },
       range: { start: this.lines.position(start), end: this.lines.position(end) },
       ...extra,
@@ -110,8 +235,21 @@ export class DefinitionCollector {
     return definition;
   }
 
-  private addNode(nameNode: Node, kind: DefinitionKind, whole: Node | { startIndex: number; endIndex: number }, extra: Partial<Definition> = {}): Definition | undefined {
-    return this.add(this.slice(nameNode), kind, nameNode.startIndex, nameNode.endIndex, whole.startIndex, whole.endIndex, extra);
+  private addNode(
+    nameNode: Node,
+    kind: DefinitionKind,
+    whole: Node | { startIndex: number; endIndex: number },
+    extra: Partial<Definition> = {},
+  ): Definition | undefined {
+    return this.add(
+      this.slice(nameNode),
+      kind,
+      nameNode.startIndex,
+      nameNode.endIndex,
+      whole.startIndex,
+      whole.endIndex,
+      extra,
+    );
   }
 
   private functionDefinition(node: Node): void {
@@ -142,7 +280,10 @@ export class DefinitionCollector {
     const typeName = type?.type === 'macro_type_specifier' ? type.childForFieldName('name') : type;
     if (typeName && isNameGenerator(this.slice(typeName))) return;
     const declarators = node.childrenForFieldName('declarator').filter((d): d is Node => !!d);
-    if (type && (type.type === 'struct_specifier' || type.type === 'union_specifier' || type.type === 'enum_specifier')) {
+    if (
+      type &&
+      (type.type === 'struct_specifier' || type.type === 'union_specifier' || type.type === 'enum_specifier')
+    ) {
       this.typeSpecifier(type, declarators.length === 0, undefined);
     }
     const isStatic = hasStorageClass(node, 'static', this.text);
@@ -158,14 +299,26 @@ export class DefinitionCollector {
         const body = missingSemicolon ? this.bodyAfterCurrent() : undefined;
         if (body) {
           // `#ifdef` around the signature: each alternative declaration owns the body that follows.
-          const definition = this.addNode(resolved.name, 'function', { startIndex: node.startIndex, endIndex: body.endIndex },
-            { ...extra, signature: this.signature(node.startIndex, declarator.endIndex) });
-          if (definition) this.functionBodies.push({ start: body.startIndex, end: body.endIndex, name: definition.name });
+          const definition = this.addNode(
+            resolved.name,
+            'function',
+            { startIndex: node.startIndex, endIndex: body.endIndex },
+            { ...extra, signature: this.signature(node.startIndex, declarator.endIndex) },
+          );
+          if (definition)
+            this.functionBodies.push({ start: body.startIndex, end: body.endIndex, name: definition.name });
         } else {
-          this.addNode(resolved.name, 'prototype', node, { ...extra, isDeclaration: true, signature: this.signature(node.startIndex, declarator.endIndex) });
+          this.addNode(resolved.name, 'prototype', node, {
+            ...extra,
+            isDeclaration: true,
+            signature: this.signature(node.startIndex, declarator.endIndex),
+          });
         }
       } else {
-        const end = declarator.type === 'init_declarator' ? declarator.childForFieldName('declarator')?.endIndex ?? declarator.endIndex : declarator.endIndex;
+        const end =
+          declarator.type === 'init_declarator'
+            ? (declarator.childForFieldName('declarator')?.endIndex ?? declarator.endIndex)
+            : declarator.endIndex;
         if (isExtern) extra.isDeclaration = true;
         this.addNode(resolved.name, 'variable', node, { ...extra, signature: this.signature(node.startIndex, end) });
       }
@@ -175,14 +328,18 @@ export class DefinitionCollector {
   private typeDefinition(node: Node): void {
     const type = node.childForFieldName('type');
     const declarators = node.childrenForFieldName('declarator');
-    if (type && (type.type === 'struct_specifier' || type.type === 'union_specifier' || type.type === 'enum_specifier')) {
+    if (
+      type &&
+      (type.type === 'struct_specifier' || type.type === 'union_specifier' || type.type === 'enum_specifier')
+    ) {
       // `typedef struct { ... } pte_t;`: the members belong to the typedef name.
       const first = declarators[0] ? resolveDeclarator(declarators[0]) : undefined;
       this.typeSpecifier(type, false, first ? this.slice(first.name) : undefined);
     }
     for (const declarator of declarators) {
       const resolved = declarator ? resolveDeclarator(declarator) : undefined;
-      if (resolved) this.addNode(resolved.name, 'typedef', node, { signature: this.signature(node.startIndex, node.endIndex) });
+      if (resolved)
+        this.addNode(resolved.name, 'typedef', node, { signature: this.signature(node.startIndex, node.endIndex) });
     }
   }
 
@@ -190,7 +347,11 @@ export class DefinitionCollector {
   private typeSpecifier(node: Node, standalone: boolean, outerContainer: string | undefined): void {
     if (this.depth >= MAX_NESTING) return;
     this.depth++;
-    try { this.typeSpecifierAt(node, standalone, outerContainer); } finally { this.depth--; }
+    try {
+      this.typeSpecifierAt(node, standalone, outerContainer);
+    } finally {
+      this.depth--;
+    }
   }
 
   private typeSpecifierAt(node: Node, standalone: boolean, outerContainer: string | undefined): void {
@@ -198,7 +359,8 @@ export class DefinitionCollector {
     const body = node.childForFieldName('body');
     const kind = node.type === 'struct_specifier' ? 'struct' : node.type === 'union_specifier' ? 'union' : 'enum';
     if (!body) {
-      if (standalone && nameNode) this.addNode(nameNode, kind, node, { isDeclaration: true, signature: `${kind} ${this.slice(nameNode)}` });
+      if (standalone && nameNode)
+        this.addNode(nameNode, kind, node, { isDeclaration: true, signature: `${kind} ${this.slice(nameNode)}` });
       return;
     }
     if (nameNode) this.addNode(nameNode, kind, node, { signature: `${kind} ${this.slice(nameNode)}` });
@@ -211,7 +373,11 @@ export class DefinitionCollector {
   private enumerators(list: Node, container: string | undefined): void {
     if (this.depth >= MAX_NESTING) return;
     this.depth++;
-    try { this.enumeratorsAt(list, container); } finally { this.depth--; }
+    try {
+      this.enumeratorsAt(list, container);
+    } finally {
+      this.depth--;
+    }
   }
 
   private enumeratorsAt(list: Node, container: string | undefined): void {
@@ -219,7 +385,11 @@ export class DefinitionCollector {
       if (!child) continue;
       if (child.type === 'enumerator') {
         const name = child.childForFieldName('name');
-        if (name) this.addNode(name, 'enumerator', child, { ...(container ? { container } : {}), signature: this.signature(child.startIndex, child.endIndex) });
+        if (name)
+          this.addNode(name, 'enumerator', child, {
+            ...(container ? { container } : {}),
+            signature: this.signature(child.startIndex, child.endIndex),
+          });
       } else if (child.type.startsWith('preproc_') || child.type === 'ERROR') this.enumerators(child, container);
     }
   }
@@ -227,7 +397,11 @@ export class DefinitionCollector {
   private fields(list: Node, container: string | undefined): void {
     if (this.depth >= MAX_NESTING) return;
     this.depth++;
-    try { this.fieldsAt(list, container); } finally { this.depth--; }
+    try {
+      this.fieldsAt(list, container);
+    } finally {
+      this.depth--;
+    }
   }
 
   private fieldsAt(list: Node, container: string | undefined): void {
@@ -235,13 +409,19 @@ export class DefinitionCollector {
       if (!child) continue;
       if (child.type === 'field_declaration') {
         const type = child.childForFieldName('type');
-        if (type && (type.type === 'struct_specifier' || type.type === 'union_specifier' || type.type === 'enum_specifier')) {
+        if (
+          type &&
+          (type.type === 'struct_specifier' || type.type === 'union_specifier' || type.type === 'enum_specifier')
+        ) {
           this.typeSpecifier(type, false, container);
         }
         for (const declarator of child.childrenForFieldName('declarator')) {
           const resolved = declarator ? resolveDeclarator(declarator) : undefined;
           if (resolved) {
-            this.addNode(resolved.name, 'field', child, { ...(container ? { container } : {}), signature: this.signature(child.startIndex, child.endIndex) });
+            this.addNode(resolved.name, 'field', child, {
+              ...(container ? { container } : {}),
+              signature: this.signature(child.startIndex, child.endIndex),
+            });
           }
         }
       } else if (child.type.startsWith('preproc_') || child.type === 'ERROR') this.fields(child, container);
@@ -265,7 +445,9 @@ export class DefinitionCollector {
       const paramsEnd = functionLike ? text.indexOf(')', nameEnd) + 1 : nameEnd;
       if (functionLike && (paramsEnd <= 0 || paramsEnd > end)) continue;
       const headText = this.signature(start, paramsEnd);
-      const signature = functionLike ? headText : `${headText} ${this.signature(nameEnd, end)}`.trim().slice(0, MAX_SIGNATURE);
+      const signature = functionLike
+        ? headText
+        : `${headText} ${this.signature(nameEnd, end)}`.trim().slice(0, MAX_SIGNATURE);
       this.add(head[1], functionLike ? 'function-macro' : 'macro', nameStart, nameEnd, start, end, { signature });
     }
   }
@@ -293,18 +475,30 @@ export class DefinitionCollector {
       // Bounded: without a `{` soon after the `)` this is not a definition (and rescanning is quadratic).
       const annotationLimit = Math.min(text.length, cursor + MAX_ANNOTATIONS);
       while (cursor < annotationLimit && (isIdentStart(text.charCodeAt(cursor)) || text[cursor] === '#')) {
-        if (text[cursor] === '#') { cursor = skipBlanks(text, skipDirective(text, cursor)); continue; }
+        if (text[cursor] === '#') {
+          cursor = skipBlanks(text, skipDirective(text, cursor));
+          continue;
+        }
         while (cursor < text.length && isIdentPart(text.charCodeAt(cursor))) cursor++;
         cursor = skipBlanks(text, cursor);
-        if (text[cursor] === '(') { const after = matchingClose(text, cursor, '(', ')', MAX_PARAMETER_LIST); if (after < 0) break; cursor = skipBlanks(text, after); }
+        if (text[cursor] === '(') {
+          const after = matchingClose(text, cursor, '(', ')', MAX_PARAMETER_LIST);
+          if (after < 0) break;
+          cursor = skipBlanks(text, after);
+        }
       }
       if (text[cursor] !== '{') continue;
       if (this.failedBodyScans >= MAX_FAILED_BODY_SCANS) return;
       const bodyEnd = matchingClose(text, cursor, '{', '}');
       // Unbalanced braces stay unbalanced for later candidates: a small budget of failed scans per file.
-      if (bodyEnd < 0) { this.failedBodyScans++; break; }
+      if (bodyEnd < 0) {
+        this.failedBodyScans++;
+        break;
+      }
       const declStart = lineStartOf(text, start);
-      const definition = this.add(name, 'function', start, end, declStart, bodyEnd, { signature: this.signature(declStart, close) });
+      const definition = this.add(name, 'function', start, end, declStart, bodyEnd, {
+        signature: this.signature(declStart, close),
+      });
       if (!definition) continue;
       if (/(^|\s)static\s/.test(text.slice(declStart, start))) definition.isStatic = true;
       this.functionBodies.push({ start: cursor, end: bodyEnd, name });
@@ -315,7 +509,10 @@ export class DefinitionCollector {
   /** One line of declaration text: comments dropped, whitespace collapsed, bodies elided. */
   signature(start: number, end: number): string {
     let raw = this.text.slice(start, Math.min(end, start + 4 * MAX_SIGNATURE));
-    raw = raw.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/[^\n]*/g, ' ').replace(/\\\r?\n/g, ' ');
+    raw = raw
+      .replace(/\/\*[\s\S]*?\*\//g, ' ')
+      .replace(/\/\/[^\n]*/g, ' ')
+      .replace(/\\\r?\n/g, ' ');
     raw = elideBraces(raw);
     let result = raw.replace(/\s+/g, ' ').replace(/\(\s+/g, '(').replace(/\s+\)/g, ')').replace(/\s+,/g, ',').trim();
     if (result.endsWith(';')) result = result.slice(0, -1).trimEnd();
@@ -341,14 +538,24 @@ function elideBraces(raw: string): string {
   let out = '';
   let depth = 0;
   for (const ch of raw) {
-    if (ch === '{') { if (depth === 0) out += '{ … }'; depth++; continue; }
-    if (ch === '}') { depth = Math.max(0, depth - 1); continue; }
+    if (ch === '{') {
+      if (depth === 0) out += '{ … }';
+      depth++;
+      continue;
+    }
+    if (ch === '}') {
+      depth = Math.max(0, depth - 1);
+      continue;
+    }
     if (depth === 0) out += ch;
   }
   return out;
 }
 
-export interface ResolvedDeclarator { name: Node; isFunction: boolean }
+export interface ResolvedDeclarator {
+  name: Node;
+  isFunction: boolean;
+}
 
 /**
  * The declared name inside a declarator chain and whether it declares a function: the name's nearest
@@ -359,19 +566,32 @@ export function resolveDeclarator(declarator: Node): ResolvedDeclarator | undefi
   let wrapper: string | undefined;
   for (let depth = 0; node && depth < 32; depth++) {
     switch (node.type) {
-      case 'identifier': case 'field_identifier': case 'type_identifier': case 'primitive_type':
+      case 'identifier':
+      case 'field_identifier':
+      case 'type_identifier':
+      case 'primitive_type':
         if (node.type === 'primitive_type') return undefined;
         return { name: node, isFunction: wrapper === 'function_declarator' };
       case 'parenthesized_declarator': {
         let inner: Node | null = null;
-        for (const c of node.namedChildren) if (c && c.type !== 'comment') { inner = c; break; }
+        for (const c of node.namedChildren)
+          if (c && c.type !== 'comment') {
+            inner = c;
+            break;
+          }
         node = inner;
         continue;
       }
-      case 'init_declarator': case 'pointer_declarator': case 'function_declarator': case 'array_declarator':
-      case 'attributed_declarator': case 'bitfield_clause':
+      case 'init_declarator':
+      case 'pointer_declarator':
+      case 'function_declarator':
+      case 'array_declarator':
+      case 'attributed_declarator':
+      case 'bitfield_clause':
         if (node.type !== 'init_declarator' && node.type !== 'attributed_declarator') wrapper = node.type;
-        node = node.childForFieldName('declarator') ?? firstNamedOfTypes(node, ['identifier', 'field_identifier', 'type_identifier']);
+        node =
+          node.childForFieldName('declarator') ??
+          firstNamedOfTypes(node, ['identifier', 'field_identifier', 'type_identifier']);
         continue;
       default:
         return undefined;
@@ -395,8 +615,16 @@ function hasStorageClass(node: Node, keyword: string, text: string): boolean {
 function skipBlanks(text: string, i: number): number {
   while (i < text.length) {
     const c = text[i];
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') { i++; continue; }
-    if (c === '/' && text[i + 1] === '*') { const close = text.indexOf('*/', i + 2); if (close < 0) return text.length; i = close + 2; continue; }
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
+      i++;
+      continue;
+    }
+    if (c === '/' && text[i + 1] === '*') {
+      const close = text.indexOf('*/', i + 2);
+      if (close < 0) return text.length;
+      i = close + 2;
+      continue;
+    }
     return i;
   }
   return i;
@@ -414,14 +642,33 @@ function lineStartOf(text: string, i: number): number {
 }
 
 /** Offset after the bracket matching the one at `open` (strings and comments skipped), or -1. */
-export function matchingClose(text: string, open: number, opening: string, closing: string, maxLength = 400_000): number {
+export function matchingClose(
+  text: string,
+  open: number,
+  opening: string,
+  closing: string,
+  maxLength = 400_000,
+): number {
   let depth = 0;
   const limit = Math.min(text.length, open + maxLength);
   for (let i = open; i < limit; i++) {
     const c = text[i];
-    if (c === '"' || c === '\'') { i = skipQuoted(text, i, c.charCodeAt(0)) - 1; continue; }
-    if (c === '/' && text[i + 1] === '*') { const close = text.indexOf('*/', i + 2); if (close < 0) return -1; i = close + 1; continue; }
-    if (c === '/' && text[i + 1] === '/') { const eol = text.indexOf('\n', i); if (eol < 0) return -1; i = eol; continue; }
+    if (c === '"' || c === "'") {
+      i = skipQuoted(text, i, c.charCodeAt(0)) - 1;
+      continue;
+    }
+    if (c === '/' && text[i + 1] === '*') {
+      const close = text.indexOf('*/', i + 2);
+      if (close < 0) return -1;
+      i = close + 1;
+      continue;
+    }
+    if (c === '/' && text[i + 1] === '/') {
+      const eol = text.indexOf('\n', i);
+      if (eol < 0) return -1;
+      i = eol;
+      continue;
+    }
     if (c === opening) depth++;
     else if (c === closing && --depth === 0) return i + 1;
   }

@@ -47,20 +47,38 @@ export class DocumentStore implements OpenDocuments {
   /** Number of trees currently alive (created and not yet deleted); for tests and diagnostics. */
   liveTrees = 0;
 
-  constructor(connection: Connection | undefined, private readonly log: (message: string) => void, options: DocumentStoreOptions = {}) {
+  constructor(
+    connection: Connection | undefined,
+    private readonly log: (message: string) => void,
+    options: DocumentStoreOptions = {},
+  ) {
     this.parseTimeoutMs = options.parseTimeoutMs ?? 3000;
     this.maxParseLength = options.maxParseLength ?? 16 * 1024 * 1024;
     if (!connection) return;
-    connection.onDidOpenTextDocument(({ textDocument }) => this.open(textDocument.uri, textDocument.languageId, textDocument.version, textDocument.text));
-    connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => this.change(textDocument.uri, textDocument.version ?? 0, contentChanges));
+    connection.onDidOpenTextDocument(({ textDocument }) =>
+      this.open(textDocument.uri, textDocument.languageId, textDocument.version, textDocument.text),
+    );
+    connection.onDidChangeTextDocument(({ textDocument, contentChanges }) =>
+      this.change(textDocument.uri, textDocument.version ?? 0, contentChanges),
+    );
     connection.onDidCloseTextDocument(({ textDocument }) => this.close(textDocument.uri));
   }
 
-  get(uri: string): TextDocument | undefined { return this.entries.get(uri)?.document; }
-  all(): TextDocument[] { return [...this.entries.values()].map((entry) => entry.document); }
-  version(uri: string): number | undefined { return this.entries.get(uri)?.document.version; }
-  onDidChangeContent(listener: (document: TextDocument) => void): void { this.changeListeners.push(listener); }
-  onDidClose(listener: (document: TextDocument) => void): void { this.closeListeners.push(listener); }
+  get(uri: string): TextDocument | undefined {
+    return this.entries.get(uri)?.document;
+  }
+  all(): TextDocument[] {
+    return [...this.entries.values()].map((entry) => entry.document);
+  }
+  version(uri: string): number | undefined {
+    return this.entries.get(uri)?.document.version;
+  }
+  onDidChangeContent(listener: (document: TextDocument) => void): void {
+    this.changeListeners.push(listener);
+  }
+  onDidClose(listener: (document: TextDocument) => void): void {
+    this.closeListeners.push(listener);
+  }
 
   open(uri: string, languageId: string, version: number, text: string): void {
     this.dropTree(this.entries.get(uri));
@@ -72,7 +90,10 @@ export class DocumentStore implements OpenDocuments {
 
   change(uri: string, version: number, changes: TextDocumentContentChangeEvent[]): void {
     const entry = this.entries.get(uri);
-    if (!entry) { this.log(`change for a document that is not open: ${uri}`); return; }
+    if (!entry) {
+      this.log(`change for a document that is not open: ${uri}`);
+      return;
+    }
     for (const change of changes) {
       if (!('range' in change) || !change.range) {
         // Whole-text replacement: nothing to reuse.
@@ -120,7 +141,10 @@ export class DocumentStore implements OpenDocuments {
     this.entries.clear();
     const parser = this.parser;
     this.parser = undefined;
-    void parser?.then((p) => p.delete(), () => undefined);
+    void parser?.then(
+      (p) => p.delete(),
+      () => undefined,
+    );
   }
 
   private reparse(entry: Entry, parser: Parser): Tree | undefined {
@@ -129,7 +153,11 @@ export class DocumentStore implements OpenDocuments {
     if (entry.failedVersion === version) return undefined;
     const text = entry.document.getText();
     if (text.length > this.maxParseLength) {
-      this.failed(entry, version, `not parsed: ${entry.document.uri} is ${text.length} characters (limit ${this.maxParseLength})`);
+      this.failed(
+        entry,
+        version,
+        `not parsed: ${entry.document.uri} is ${text.length} characters (limit ${this.maxParseLength})`,
+      );
       return undefined;
     }
     try {
@@ -149,7 +177,11 @@ export class DocumentStore implements OpenDocuments {
       entry.dirty = false;
       return fresh;
     } catch (err) {
-      this.failed(entry, version, `parse failed for ${entry.document.uri} (version ${version}): ${err instanceof Error ? err.message : String(err)}`);
+      this.failed(
+        entry,
+        version,
+        `parse failed for ${entry.document.uri} (version ${version}): ${err instanceof Error ? err.message : String(err)}`,
+      );
       return undefined;
     }
   }
@@ -175,7 +207,11 @@ export class DocumentStore implements OpenDocuments {
 
   private notify(listeners: Array<(document: TextDocument) => void>, document: TextDocument): void {
     for (const listener of listeners) {
-      try { listener(document); } catch (err) { this.log(`document listener failed: ${String(err)}`); }
+      try {
+        listener(document);
+      } catch (err) {
+        this.log(`document listener failed: ${String(err)}`);
+      }
     }
   }
 }
@@ -198,10 +234,18 @@ export function editFor(old: string, startIndex: number, oldEndIndex: number, in
   const lastNewline = inserted.lastIndexOf('\n');
   let newlines = 0;
   for (let i = inserted.indexOf('\n'); i >= 0; i = inserted.indexOf('\n', i + 1)) newlines++;
-  const newEndPosition = lastNewline < 0
-    ? { row: startPosition.row, column: startPosition.column + inserted.length }
-    : { row: startPosition.row + newlines, column: inserted.length - lastNewline - 1 };
-  return { startIndex, oldEndIndex, newEndIndex: startIndex + inserted.length, startPosition, oldEndPosition, newEndPosition };
+  const newEndPosition =
+    lastNewline < 0
+      ? { row: startPosition.row, column: startPosition.column + inserted.length }
+      : { row: startPosition.row + newlines, column: inserted.length - lastNewline - 1 };
+  return {
+    startIndex,
+    oldEndIndex,
+    newEndIndex: startIndex + inserted.length,
+    startPosition,
+    oldEndPosition,
+    newEndPosition,
+  };
 }
 
 /** An edit covering every place where two equally long masked texts differ, or undefined if equal. */
@@ -213,5 +257,12 @@ export function maskingEdit(before: string, after: string): Edit | undefined {
   while (end > start && before.charCodeAt(end - 1) === after.charCodeAt(end - 1)) end--;
   const startPosition = pointAt(after, start);
   const endPosition = pointAt(after, end);
-  return { startIndex: start, oldEndIndex: end, newEndIndex: end, startPosition, oldEndPosition: endPosition, newEndPosition: endPosition };
+  return {
+    startIndex: start,
+    oldEndIndex: end,
+    newEndIndex: end,
+    startPosition,
+    oldEndPosition: endPosition,
+    newEndPosition: endPosition,
+  };
 }

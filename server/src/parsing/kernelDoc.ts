@@ -4,7 +4,10 @@
  * untrusted: the renderer escapes everything that Markdown or HTML would interpret.
  */
 
-export interface KernelDocParam { name: string; description: string }
+export interface KernelDocParam {
+  name: string;
+  description: string;
+}
 
 export interface KernelDoc {
   /** Name in the first line (`folio_lock`, `struct folio`, `DOC: title`), when present. */
@@ -45,16 +48,25 @@ export function parseKernelDoc(raw: string): KernelDoc {
     const first = lines[0].trim();
     const match = SUMMARY.exec(first);
     const summary: string[] = [];
-    if (match) { doc.name = match[1]; summary.push(match[2]); } else summary.push(first);
+    if (match) {
+      doc.name = match[1];
+      summary.push(match[2]);
+    } else summary.push(first);
     index = 1;
-    while (index < lines.length && lines[index].trim() !== '' && !PARAM.test(lines[index].trim()) && !SECTION.test(lines[index].trim())) {
+    while (
+      index < lines.length &&
+      lines[index].trim() !== '' &&
+      !PARAM.test(lines[index].trim()) &&
+      !SECTION.test(lines[index].trim())
+    ) {
       summary.push(lines[index].trim());
       index++;
     }
     doc.summary = summary.join(' ').trim();
   }
 
-  type Target = { kind: 'param'; param: KernelDocParam } | { kind: 'context' | 'returns'; parts: string[] } | { kind: 'body' };
+  type Target =
+    { kind: 'param'; param: KernelDocParam } | { kind: 'context' | 'returns'; parts: string[] } | { kind: 'body' };
   let target: Target = { kind: 'body' };
   const context: string[] = [];
   const returns: string[] = [];
@@ -71,8 +83,16 @@ export function parseKernelDoc(raw: string): KernelDoc {
     const section = SECTION.exec(trimmed);
     if (section) {
       const heading = section[1].toLowerCase();
-      if (heading === 'context') { target = { kind: 'context', parts: context }; context.push(section[2]); continue; }
-      if (heading.startsWith('return')) { target = { kind: 'returns', parts: returns }; returns.push(section[2]); continue; }
+      if (heading === 'context') {
+        target = { kind: 'context', parts: context };
+        context.push(section[2]);
+        continue;
+      }
+      if (heading.startsWith('return')) {
+        target = { kind: 'returns', parts: returns };
+        returns.push(section[2]);
+        continue;
+      }
       target = { kind: 'body' };
       body.push(trimmed);
       continue;
@@ -105,11 +125,21 @@ function collapseParagraphs(lines: string[]): string {
   const paragraphs: string[] = [];
   let current: string[] = [];
   let line = '';
-  const endLine = () => { if (line) current.push(line); line = ''; };
-  const endParagraph = () => { endLine(); if (current.length > 0) paragraphs.push(current.join('\n')); current = []; };
+  const endLine = () => {
+    if (line) current.push(line);
+    line = '';
+  };
+  const endParagraph = () => {
+    endLine();
+    if (current.length > 0) paragraphs.push(current.join('\n'));
+    current = [];
+  };
   for (const raw of lines) {
     const text = raw.trim();
-    if (text === '') { endParagraph(); continue; }
+    if (text === '') {
+      endParagraph();
+      continue;
+    }
     if (LIST_ITEM.test(text)) endLine();
     line = line ? `${line} ${text}` : text;
   }
@@ -122,12 +152,14 @@ function collapseParagraphs(lines: string[]): string {
  * entities, tables, headings or list markers can come out of it.
  */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/[\\`*_[\]<>&|~]/g, (ch) => `\\${ch}`)
-    // Line starts: no indented code block, heading, list, quote or setext underline.
-    .replace(/^[ \t]+/gm, '')
-    .replace(/^([#+\-=])/gm, '\\$1')
-    .replace(/^(\d+)([.)])/gm, '$1\\$2');
+  return (
+    text
+      .replace(/[\\`*_[\]<>&|~]/g, (ch) => `\\${ch}`)
+      // Line starts: no indented code block, heading, list, quote or setext underline.
+      .replace(/^[ \t]+/gm, '')
+      .replace(/^([#+\-=])/gm, '\\$1')
+      .replace(/^(\d+)([.)])/gm, '$1\\$2')
+  );
 }
 
 /** Markdown for a hover. With `escape` false the comment text is inserted as is (only for trusted text). */
@@ -136,7 +168,10 @@ export function kernelDocToMarkdown(doc: KernelDoc, escape = true): string {
   const out: string[] = [];
   if (doc.summary) out.push(text(doc.summary));
   if (doc.params.length > 0) {
-    out.push('**Parameters**\n\n' + doc.params.map((param) => `- ${paramName(param.name, escape)} — ${text(param.description)}`).join('\n'));
+    out.push(
+      '**Parameters**\n\n' +
+        doc.params.map((param) => `- ${paramName(param.name, escape)} — ${text(param.description)}`).join('\n'),
+    );
   }
   if (doc.body) out.push(text(doc.body));
   const section = (heading: string, body: string) => {
@@ -151,10 +186,13 @@ export function kernelDocToMarkdown(doc: KernelDoc, escape = true): string {
 
 /** Escapes each line; list items of the comment become Markdown list items with our own marker. */
 function escapeWithLists(value: string): string {
-  return value.split('\n').map((line) => {
-    const item = /^(?:[-*]|\d+[.)])\s+(.*)$/.exec(line);
-    return item ? `- ${escapeMarkdown(item[1])}` : escapeMarkdown(line);
-  }).join('\n');
+  return value
+    .split('\n')
+    .map((line) => {
+      const item = /^(?:[-*]|\d+[.)])\s+(.*)$/.exec(line);
+      return item ? `- ${escapeMarkdown(item[1])}` : escapeMarkdown(line);
+    })
+    .join('\n');
 }
 
 function paramName(name: string, escape: boolean): string {

@@ -17,7 +17,12 @@ export interface AttributeMacroTable {
   withArgs: Set<string>;
 }
 
-export interface MaskedSpan { start: number; end: number; name: string; hasArgs: boolean }
+export interface MaskedSpan {
+  start: number;
+  end: number;
+  name: string;
+  hasArgs: boolean;
+}
 
 let table: AttributeMacroTable | undefined;
 
@@ -33,12 +38,17 @@ export function attributeMacros(file?: string): AttributeMacroTable {
     if (!Array.isArray(value)) throw new Error(`${file}: "${key}" must be a list of {source, names}`);
     return value;
   };
-  for (const [key, target] of [['plain', result.plain], ['with_args', result.withArgs]] as const) {
+  for (const [key, target] of [
+    ['plain', result.plain],
+    ['with_args', result.withArgs],
+  ] as const) {
     for (const group of groups(key)) {
       const { source, names } = (group ?? {}) as { source?: unknown; names?: unknown };
-      if (typeof source !== 'string' || !Array.isArray(names)) throw new Error(`${file}: every "${key}" group needs source and names`);
+      if (typeof source !== 'string' || !Array.isArray(names))
+        throw new Error(`${file}: every "${key}" group needs source and names`);
       for (const name of names) {
-        if (typeof name !== 'string' || !/^[A-Za-z_]\w*$/.test(name)) throw new Error(`${file}: bad macro name ${JSON.stringify(name)}`);
+        if (typeof name !== 'string' || !/^[A-Za-z_]\w*$/.test(name))
+          throw new Error(`${file}: bad macro name ${JSON.stringify(name)}`);
         target.add(name);
       }
     }
@@ -146,7 +156,10 @@ function matchingParen(text: string, from: number): number | undefined {
   const limit = Math.min(text.length, i + MAX_ARGUMENT_SPAN);
   for (; i < limit; i++) {
     const c = text.charCodeAt(i);
-    if (c === 34 || c === 39) { i = skipQuoted(text, i, c) - 1; continue; }
+    if (c === 34 || c === 39) {
+      i = skipQuoted(text, i, c) - 1;
+      continue;
+    }
     if (c === 40) depth++;
     else if (c === 41 && --depth === 0) return i + 1;
     else if (c === 59 || c === 123 || c === 125) return undefined;

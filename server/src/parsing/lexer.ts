@@ -52,9 +52,21 @@ export interface TokenStream {
   positionAt(offset: number): { line: number; character: number };
 }
 
-const CH_TAB = 9, CH_LF = 10, CH_VT = 11, CH_FF = 12, CH_CR = 13, CH_SPACE = 32;
-const CH_DQUOTE = 34, CH_HASH = 35, CH_QUOTE = 39, CH_STAR = 42, CH_DOT = 46, CH_SLASH = 47;
-const CH_LT = 60, CH_GT = 62, CH_BACKSLASH = 92;
+const CH_TAB = 9,
+  CH_LF = 10,
+  CH_VT = 11,
+  CH_FF = 12,
+  CH_CR = 13,
+  CH_SPACE = 32;
+const CH_DQUOTE = 34,
+  CH_HASH = 35,
+  CH_QUOTE = 39,
+  CH_STAR = 42,
+  CH_DOT = 46,
+  CH_SLASH = 47;
+const CH_LT = 60,
+  CH_GT = 62,
+  CH_BACKSLASH = 92;
 
 /** Identifier start: [A-Za-z_$]; identifier part adds digits. */
 const IDENT_START = new Uint8Array(128);
@@ -67,13 +79,40 @@ for (let c = 0; c < 128; c++) {
 
 /** Two-character operators kept as one punctuation token (the rest are single characters), keyed by c1 * 128 + c2. */
 const TWO_CHAR_OPERATORS = new Uint8Array(128 * 128);
-for (const op of ['->', '++', '--', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '##', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=']) {
+for (const op of [
+  '->',
+  '++',
+  '--',
+  '<<',
+  '>>',
+  '<=',
+  '>=',
+  '==',
+  '!=',
+  '&&',
+  '||',
+  '##',
+  '+=',
+  '-=',
+  '*=',
+  '/=',
+  '%=',
+  '&=',
+  '|=',
+  '^=',
+]) {
   TWO_CHAR_OPERATORS[op.charCodeAt(0) * 128 + op.charCodeAt(1)] = 1;
 }
 
 class Growable {
-  kind: Uint8Array; flags: Uint8Array; start: Uint32Array; end: Uint32Array; line: Uint32Array; char: Uint8Array;
-  hash: Int32Array; hash2: Int32Array;
+  kind: Uint8Array;
+  flags: Uint8Array;
+  start: Uint32Array;
+  end: Uint32Array;
+  line: Uint32Array;
+  char: Uint8Array;
+  hash: Int32Array;
+  hash2: Int32Array;
   count = 0;
   constructor(capacity: number) {
     this.kind = new Uint8Array(capacity);
@@ -88,22 +127,42 @@ class Growable {
   push(kind: number, flags: number, start: number, end: number, line: number): void {
     if (this.count === this.kind.length) this.grow();
     const i = this.count++;
-    this.kind[i] = kind; this.flags[i] = flags; this.start[i] = start; this.end[i] = end; this.line[i] = line; this.char[i] = 0;
+    this.kind[i] = kind;
+    this.flags[i] = flags;
+    this.start[i] = start;
+    this.end[i] = end;
+    this.line[i] = line;
+    this.char[i] = 0;
   }
   pushIdentifier(flags: number, start: number, end: number, line: number, hash: number, hash2: number): void {
     if (this.count === this.kind.length) this.grow();
     const i = this.count++;
-    this.kind[i] = TokenKind.Identifier; this.flags[i] = flags; this.start[i] = start; this.end[i] = end; this.line[i] = line;
-    this.char[i] = 0; this.hash[i] = hash; this.hash2[i] = hash2;
+    this.kind[i] = TokenKind.Identifier;
+    this.flags[i] = flags;
+    this.start[i] = start;
+    this.end[i] = end;
+    this.line[i] = line;
+    this.char[i] = 0;
+    this.hash[i] = hash;
+    this.hash2[i] = hash2;
   }
   pushChar(code: number, flags: number, start: number, line: number): void {
     if (this.count === this.kind.length) this.grow();
     const i = this.count++;
-    this.kind[i] = TokenKind.Punct; this.flags[i] = flags; this.start[i] = start; this.end[i] = start + 1; this.line[i] = line; this.char[i] = code;
+    this.kind[i] = TokenKind.Punct;
+    this.flags[i] = flags;
+    this.start[i] = start;
+    this.end[i] = start + 1;
+    this.line[i] = line;
+    this.char[i] = code;
   }
   private grow(): void {
     const size = this.kind.length * 2 + 16;
-    const copy = <T extends Uint8Array | Uint32Array | Int32Array>(old: T, make: (n: number) => T): T => { const next = make(size); next.set(old); return next; };
+    const copy = <T extends Uint8Array | Uint32Array | Int32Array>(old: T, make: (n: number) => T): T => {
+      const next = make(size);
+      next.set(old);
+      return next;
+    };
     this.kind = copy(this.kind, (n) => new Uint8Array(n));
     this.char = copy(this.char, (n) => new Uint8Array(n));
     this.hash = copy(this.hash, (n) => new Int32Array(n));
@@ -118,26 +177,49 @@ class Growable {
 class LineTable {
   starts: Uint32Array;
   count = 1; // line 0 starts at offset 0
-  constructor(capacity: number) { this.starts = new Uint32Array(capacity); }
+  constructor(capacity: number) {
+    this.starts = new Uint32Array(capacity);
+  }
   add(offset: number): void {
-    if (this.count === this.starts.length) { const next = new Uint32Array(this.starts.length * 2); next.set(this.starts); this.starts = next; }
+    if (this.count === this.starts.length) {
+      const next = new Uint32Array(this.starts.length * 2);
+      next.set(this.starts);
+      this.starts = next;
+    }
     this.starts[this.count++] = offset;
   }
 }
 
-interface Conditional { wasDead: boolean; opensDeadBlock: boolean }
+interface Conditional {
+  wasDead: boolean;
+  opensDeadBlock: boolean;
+}
 
 /** Tracks `#if 0` blocks across a directive; returns whether code after it is dead. */
-function updateConditionals(conditionals: Conditional[], dead: boolean, name: string, text: string, afterName: number): boolean {
+function updateConditionals(
+  conditionals: Conditional[],
+  dead: boolean,
+  name: string,
+  text: string,
+  afterName: number,
+): boolean {
   switch (name) {
-    case 'if': case 'ifdef': case 'ifndef': {
+    case 'if':
+    case 'ifdef':
+    case 'ifndef': {
       const opensDeadBlock = name === 'if' && isLiteralZeroCondition(text, afterName);
       conditionals.push({ wasDead: dead, opensDeadBlock });
       return dead || opensDeadBlock;
     }
-    case 'else': case 'elif': case 'elifdef': case 'elifndef': {
+    case 'else':
+    case 'elif':
+    case 'elifdef':
+    case 'elifndef': {
       const top = conditionals.length > 0 ? conditionals[conditionals.length - 1] : undefined;
-      if (top?.opensDeadBlock) { top.opensDeadBlock = false; return top.wasDead; }
+      if (top?.opensDeadBlock) {
+        top.opensDeadBlock = false;
+        return top.wasDead;
+      }
       return dead;
     }
     case 'endif': {
@@ -160,7 +242,7 @@ export class TokenScratch {
 
 export function tokenize(text: string, scratch?: TokenScratch): TokenStream {
   const n = text.length;
-  const tokens = scratch ? scratch.tokens : new Growable(Math.max(64, ((n / 5) | 0)));
+  const tokens = scratch ? scratch.tokens : new Growable(Math.max(64, (n / 5) | 0));
   const lines = scratch ? scratch.lines : new LineTable(Math.max(64, (n >> 5) | 0));
   tokens.count = 0;
   lines.count = 1;
@@ -180,23 +262,42 @@ export function tokenize(text: string, scratch?: TokenScratch): TokenStream {
   while (i < n) {
     const c = text.charCodeAt(i);
     if (c === CH_LF) {
-      if (inDirective) { tokens.push(TokenKind.DirectiveEnd, flags, i, i, currentLine); inDirective = false; expectHeaderName = false; flags = dead ? FLAG_DEAD : 0; }
+      if (inDirective) {
+        tokens.push(TokenKind.DirectiveEnd, flags, i, i, currentLine);
+        inDirective = false;
+        expectHeaderName = false;
+        flags = dead ? FLAG_DEAD : 0;
+      }
       i++;
-      lines.add(i); currentLine++;
+      lines.add(i);
+      currentLine++;
       atLineStart = true;
       continue;
     }
     if (c === CH_SPACE || c === CH_TAB || c === CH_CR || c === CH_FF || c === CH_VT) {
       // Runs of blanks (indentation) in a tight loop rather than one trip round the main loop each.
       i++;
-      while (i < n) { const d = text.charCodeAt(i); if (d !== CH_SPACE && d !== CH_TAB) break; i++; }
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d !== CH_SPACE && d !== CH_TAB) break;
+        i++;
+      }
       continue;
     }
     if (c === CH_BACKSLASH) {
       // Line continuation: the directive (or statement) goes on on the next line.
       let j = i + 1;
-      while (j < n && (text.charCodeAt(j) === CH_SPACE || text.charCodeAt(j) === CH_TAB || text.charCodeAt(j) === CH_CR)) j++;
-      if (j < n && text.charCodeAt(j) === CH_LF) { i = j + 1; lines.add(i); currentLine++; continue; }
+      while (
+        j < n &&
+        (text.charCodeAt(j) === CH_SPACE || text.charCodeAt(j) === CH_TAB || text.charCodeAt(j) === CH_CR)
+      )
+        j++;
+      if (j < n && text.charCodeAt(j) === CH_LF) {
+        i = j + 1;
+        lines.add(i);
+        currentLine++;
+        continue;
+      }
       i++;
       continue;
     }
@@ -210,7 +311,13 @@ export function tokenize(text: string, scratch?: TokenScratch): TokenStream {
         let endOffset = n; // unterminated comment: runs to the end of the file
         for (; k < n; k++) {
           const d = text.charCodeAt(k);
-          if (d === CH_LF) { lines.add(k + 1); currentLine++; } else if (d === CH_STAR && text.charCodeAt(k + 1) === CH_SLASH) { endOffset = k + 2; break; }
+          if (d === CH_LF) {
+            lines.add(k + 1);
+            currentLine++;
+          } else if (d === CH_STAR && text.charCodeAt(k + 1) === CH_SLASH) {
+            endOffset = k + 2;
+            break;
+          }
         }
         if (isDoc) tokens.push(TokenKind.DocComment, flags, i, endOffset, startLine);
         i = endOffset;
@@ -258,19 +365,31 @@ export function tokenize(text: string, scratch?: TokenScratch): TokenStream {
       }
       // Encoding prefixes of literals (L"x", u8"x") belong to the literal, not the identifier stream.
       const after = j < n ? text.charCodeAt(j) : 0;
-      if ((after === CH_DQUOTE || after === CH_QUOTE) && j - i <= 2 && /^(L|u|U|u8)$/.test(text.slice(i, j))) { i = j; continue; }
+      if ((after === CH_DQUOTE || after === CH_QUOTE) && j - i <= 2 && /^(L|u|U|u8)$/.test(text.slice(i, j))) {
+        i = j;
+        continue;
+      }
       tokens.pushIdentifier(flags, i, j, startLine, h, h2);
       i = j;
       continue;
     }
-    if ((c >= 48 && c <= 57) || (c === CH_DOT && i + 1 < n && text.charCodeAt(i + 1) >= 48 && text.charCodeAt(i + 1) <= 57)) {
+    if (
+      (c >= 48 && c <= 57) ||
+      (c === CH_DOT && i + 1 < n && text.charCodeAt(i + 1) >= 48 && text.charCodeAt(i + 1) <= 57)
+    ) {
       let j = i + 1;
       while (j < n) {
         const d = text.charCodeAt(j);
-        if (d < 128 && (IDENT_PART[d] || d === CH_DOT || d === CH_QUOTE)) { j++; continue; }
+        if (d < 128 && (IDENT_PART[d] || d === CH_DOT || d === CH_QUOTE)) {
+          j++;
+          continue;
+        }
         // Exponent signs: 1e+5, 0x1p-3.
         const prev = text.charCodeAt(j - 1) | 32;
-        if ((d === 43 || d === 45) && (prev === 101 || prev === 112)) { j++; continue; }
+        if ((d === 43 || d === 45) && (prev === 101 || prev === 112)) {
+          j++;
+          continue;
+        }
         break;
       }
       tokens.push(TokenKind.Number, flags, i, j, startLine);
@@ -279,7 +398,17 @@ export function tokenize(text: string, scratch?: TokenScratch): TokenStream {
     }
     if (c === CH_DQUOTE || c === CH_QUOTE) {
       const j = skipQuoted(text, i, c);
-      tokens.push(expectHeaderName && c === CH_DQUOTE ? TokenKind.HeaderName : c === CH_DQUOTE ? TokenKind.String : TokenKind.Char, flags, i, j, startLine);
+      tokens.push(
+        expectHeaderName && c === CH_DQUOTE
+          ? TokenKind.HeaderName
+          : c === CH_DQUOTE
+            ? TokenKind.String
+            : TokenKind.Char,
+        flags,
+        i,
+        j,
+        startLine,
+      );
       expectHeaderName = false;
       i = j;
       continue;
@@ -294,11 +423,22 @@ export function tokenize(text: string, scratch?: TokenScratch): TokenStream {
         continue;
       }
     }
-    if (c >= 128 || c < 32) { i++; continue; } // stray bytes (U+FFFD from invalid UTF-8, control characters)
+    if (c >= 128 || c < 32) {
+      i++;
+      continue;
+    } // stray bytes (U+FFFD from invalid UTF-8, control characters)
     // Punctuation.
-    if (c === CH_DOT && text.startsWith('...', i)) { tokens.push(TokenKind.Punct, flags, i, i + 3, startLine); i += 3; continue; }
+    if (c === CH_DOT && text.startsWith('...', i)) {
+      tokens.push(TokenKind.Punct, flags, i, i + 3, startLine);
+      i += 3;
+      continue;
+    }
     const c2 = i + 1 < n ? text.charCodeAt(i + 1) : 0;
-    if (c2 < 128 && TWO_CHAR_OPERATORS[c * 128 + c2]) { tokens.push(TokenKind.Punct, flags, i, i + 2, startLine); i += 2; continue; }
+    if (c2 < 128 && TWO_CHAR_OPERATORS[c * 128 + c2]) {
+      tokens.push(TokenKind.Punct, flags, i, i + 2, startLine);
+      i += 2;
+      continue;
+    }
     tokens.pushChar(c, flags, i, startLine);
     i++;
   }
@@ -319,20 +459,37 @@ class TokenArrays implements TokenStream {
   readonly hash2: Int32Array;
   readonly lineStarts: Uint32Array;
   readonly lineCount: number;
-  constructor(readonly text: string, tokens: Growable, lines: LineTable) {
+  constructor(
+    readonly text: string,
+    tokens: Growable,
+    lines: LineTable,
+  ) {
     this.count = tokens.count;
     this.char = tokens.char;
     this.hash = tokens.hash;
     this.hash2 = tokens.hash2;
-    this.kind = tokens.kind; this.flags = tokens.flags; this.start = tokens.start; this.end = tokens.end; this.line = tokens.line;
+    this.kind = tokens.kind;
+    this.flags = tokens.flags;
+    this.start = tokens.start;
+    this.end = tokens.end;
+    this.line = tokens.line;
     this.lineStarts = lines.starts;
     this.lineCount = lines.count;
   }
-  column(token: number): number { return this.start[token] - this.lineStarts[this.line[token]]; }
-  tokenText(token: number): string { return this.text.slice(this.start[token], this.end[token]); }
+  column(token: number): number {
+    return this.start[token] - this.lineStarts[this.line[token]];
+  }
+  tokenText(token: number): string {
+    return this.text.slice(this.start[token], this.end[token]);
+  }
   positionAt(offset: number): { line: number; character: number } {
-    let lo = 0, hi = this.lineCount - 1;
-    while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (this.lineStarts[mid] <= offset) lo = mid; else hi = mid - 1; }
+    let lo = 0,
+      hi = this.lineCount - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
     return { line: lo, character: offset - this.lineStarts[lo] };
   }
 }
@@ -343,7 +500,10 @@ function skipQuoted(text: string, start: number, quote: number): number {
   let j = start + 1;
   while (j < n) {
     const d = text.charCodeAt(j);
-    if (d === CH_BACKSLASH) { j += 2; continue; }
+    if (d === CH_BACKSLASH) {
+      j += 2;
+      continue;
+    }
     if (d === quote) return j + 1;
     if (d === CH_LF) return j; // unterminated literal: stop at the end of the line
     j++;
@@ -360,10 +520,66 @@ function isLiteralZeroCondition(text: string, from: number): boolean {
 
 /** C keywords and GCC spellings that are never symbols of the tree. */
 export const C_KEYWORDS: ReadonlySet<string> = new Set([
-  'auto', 'break', 'case', 'char', 'const', 'continue', 'default', 'do', 'double', 'else', 'enum', 'extern', 'float', 'for',
-  'goto', 'if', 'inline', 'int', 'long', 'register', 'restrict', 'return', 'short', 'signed', 'sizeof', 'static', 'struct',
-  'switch', 'typedef', 'union', 'unsigned', 'void', 'volatile', 'while', '_Bool', '_Complex', '_Alignas', '_Alignof',
-  '_Atomic', '_Generic', '_Noreturn', '_Static_assert', '_Thread_local', '__inline', '__inline__', '__volatile__',
-  '__restrict', '__restrict__', 'asm', '__asm__', '__asm', 'typeof', '__typeof__', '__typeof', '__extension__',
-  '__signed__', '__const', '__const__', 'alignof', '__alignof__', 'static_assert', 'defined',
+  'auto',
+  'break',
+  'case',
+  'char',
+  'const',
+  'continue',
+  'default',
+  'do',
+  'double',
+  'else',
+  'enum',
+  'extern',
+  'float',
+  'for',
+  'goto',
+  'if',
+  'inline',
+  'int',
+  'long',
+  'register',
+  'restrict',
+  'return',
+  'short',
+  'signed',
+  'sizeof',
+  'static',
+  'struct',
+  'switch',
+  'typedef',
+  'union',
+  'unsigned',
+  'void',
+  'volatile',
+  'while',
+  '_Bool',
+  '_Complex',
+  '_Alignas',
+  '_Alignof',
+  '_Atomic',
+  '_Generic',
+  '_Noreturn',
+  '_Static_assert',
+  '_Thread_local',
+  '__inline',
+  '__inline__',
+  '__volatile__',
+  '__restrict',
+  '__restrict__',
+  'asm',
+  '__asm__',
+  '__asm',
+  'typeof',
+  '__typeof__',
+  '__typeof',
+  '__extension__',
+  '__signed__',
+  '__const',
+  '__const__',
+  'alignof',
+  '__alignof__',
+  'static_assert',
+  'defined',
 ]);

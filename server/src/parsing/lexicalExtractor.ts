@@ -10,13 +10,26 @@ import { tokenize, TokenKind, FLAG_DEAD, FLAG_PREPROCESSOR, C_KEYWORDS, type Tok
 import type { DefinitionKind, Reference } from '../indexing/types';
 import type { ExtractOptions, LexicalDefinition, LexicalExtraction } from './lexicalTypes';
 import { DeclarationView, BODY_MARKER, INITIALIZER_MARKER } from './declarationView';
-import { WORD_ALL_CAPS, WORD_EXTERN, WORD_GENERATOR, WORD_MACRO_NAME, WORD_STATIC, WORD_TYPEDEF } from './declarationWords';
+import {
+  WORD_ALL_CAPS,
+  WORD_EXTERN,
+  WORD_GENERATOR,
+  WORD_MACRO_NAME,
+  WORD_STATIC,
+  WORD_TYPEDEF,
+} from './declarationWords';
 import { OCC_FLAG_CALL, OCC_FLAG_PREPROCESSOR, type OccurrenceCollector } from '../indexing/occurrenceCollector';
 import { KEYWORD_COUNT } from '../indexing/batchNames';
 
 export { normalizeSignature } from './declarationWords';
 
-export type { GeneratorLookup, GeneratorFilter, LexicalDefinition, LexicalExtraction, ExtractOptions } from './lexicalTypes';
+export type {
+  GeneratorLookup,
+  GeneratorFilter,
+  LexicalDefinition,
+  LexicalExtraction,
+  ExtractOptions,
+} from './lexicalTypes';
 
 interface Scope {
   kind: 'function' | 'struct' | 'union' | 'enum' | 'block' | 'init';
@@ -31,7 +44,13 @@ interface Scope {
 
 /** Every scope has all fields, so the hot loop's property reads stay monomorphic. */
 function scopeOf(fields: Partial<Scope> & Pick<Scope, 'kind'>): Scope {
-  return { kind: fields.kind, name: fields.name, definition: fields.definition, resumeDeclaration: fields.resumeDeclaration, scopeIndex: fields.scopeIndex ?? 0 };
+  return {
+    kind: fields.kind,
+    name: fields.name,
+    definition: fields.definition,
+    resumeDeclaration: fields.resumeDeclaration,
+    scopeIndex: fields.scopeIndex ?? 0,
+  };
 }
 
 interface ConditionalState {
@@ -40,7 +59,6 @@ interface ConditionalState {
   /** State at the end of the first branch, restored at #endif. */
   afterFirstBranch?: { scopes: Scope[]; declaration: number[] };
 }
-
 
 export function extractLexical(text: string, options: ExtractOptions): LexicalExtraction {
   const tokens = tokenize(text, options.collector?.tokenScratch);
@@ -69,7 +87,10 @@ class LexicalExtractor {
   private readonly view: DeclarationView;
   private readonly collector?: OccurrenceCollector;
 
-  constructor(private readonly tokens: TokenStream, private readonly options: ExtractOptions) {
+  constructor(
+    private readonly tokens: TokenStream,
+    private readonly options: ExtractOptions,
+  ) {
     this.text = tokens.text;
     this.view = new DeclarationView(tokens, options.collector, options.isGenerator);
     this.collector = options.collector;
@@ -78,14 +99,23 @@ class LexicalExtractor {
 
   run(): LexicalExtraction {
     const { tokens } = this;
-    const kinds = tokens.kind, allFlags = tokens.flags, chars = tokens.char, count = tokens.count;
+    const kinds = tokens.kind,
+      allFlags = tokens.flags,
+      chars = tokens.char,
+      count = tokens.count;
     for (let i = 0; i < count; i++) {
       const flags = allFlags[i];
       if (flags & FLAG_DEAD) continue;
       const kind = kinds[i];
-      if (kind === TokenKind.DocComment) { this.docCandidate = i; continue; }
-      if (kind === TokenKind.Directive) { i = this.directive(i); continue; }
-      if (kind === TokenKind.DirectiveEnd || (flags & FLAG_PREPROCESSOR)) continue;
+      if (kind === TokenKind.DocComment) {
+        this.docCandidate = i;
+        continue;
+      }
+      if (kind === TokenKind.Directive) {
+        i = this.directive(i);
+        continue;
+      }
+      if (kind === TokenKind.DirectiveEnd || flags & FLAG_PREPROCESSOR) continue;
       // Inside a function body (most tokens) only identifiers and braces matter: handled here, without a call.
       if (this.inBody) {
         if (kind === TokenKind.Identifier) this.noteIdentifier(i, false);
@@ -140,14 +170,17 @@ class LexicalExtractor {
   private isFollowedByParen(i: number): boolean {
     const { tokens } = this;
     const j = i + 1;
-    if (j < tokens.count && tokens.kind[j] <= TokenKind.Punct && tokens.flags[j] === tokens.flags[i]) return tokens.char[j] === 40;
+    if (j < tokens.count && tokens.kind[j] <= TokenKind.Punct && tokens.flags[j] === tokens.flags[i])
+      return tokens.char[j] === 40;
     const next = this.nextSignificant(i);
     return next >= 0 && tokens.char[next] === 40;
   }
 
   private finishReferences(): Reference[] {
     const references = this.references!;
-    references.forEach((reference, k) => { reference.isDefinition = this.definitionTokens.has(this.referenceTokens[k]); });
+    references.forEach((reference, k) => {
+      reference.isDefinition = this.definitionTokens.has(this.referenceTokens[k]);
+    });
     return references;
   }
 
@@ -161,14 +194,12 @@ class LexicalExtractor {
   }
 
   private enclosingFunction(): string | undefined {
-    for (let s = this.scopes.length - 1; s >= 0; s--) if (this.scopes[s].kind === 'function') return this.scopes[s].name;
+    for (let s = this.scopes.length - 1; s >= 0; s--)
+      if (this.scopes[s].kind === 'function') return this.scopes[s].name;
     return undefined;
   }
 
   // ---- token helpers -------------------------------------------------------------------------
-
-
-
 
   /** Next code token after i on the same preprocessor level (skips comments, dead code and directives in code). */
   private nextSignificant(i: number): number {
@@ -176,15 +207,14 @@ class LexicalExtractor {
     const inDirective = (tokens.flags[i] & FLAG_PREPROCESSOR) !== 0;
     for (let j = i + 1; j < tokens.count; j++) {
       const kind = tokens.kind[j];
-      if (kind === TokenKind.DocComment || (tokens.flags[j] & FLAG_DEAD)) continue;
+      if (kind === TokenKind.DocComment || tokens.flags[j] & FLAG_DEAD) continue;
       if (inDirective) return kind === TokenKind.DirectiveEnd ? -1 : j;
-      if (kind === TokenKind.Directive || kind === TokenKind.DirectiveEnd || (tokens.flags[j] & FLAG_PREPROCESSOR)) continue;
+      if (kind === TokenKind.Directive || kind === TokenKind.DirectiveEnd || tokens.flags[j] & FLAG_PREPROCESSOR)
+        continue;
       return j;
     }
     return -1;
   }
-
-
 
   // ---- preprocessor ---------------------------------------------------------------------------
 
@@ -193,7 +223,11 @@ class LexicalExtractor {
     const { tokens } = this;
     // The token is `#`, optional blanks, the name (no regex: a generated header has 100k directives).
     let nameStart = tokens.start[i] + 1;
-    while (nameStart < tokens.end[i] && (this.text.charCodeAt(nameStart) === 32 || this.text.charCodeAt(nameStart) === 9)) nameStart++;
+    while (
+      nameStart < tokens.end[i] &&
+      (this.text.charCodeAt(nameStart) === 32 || this.text.charCodeAt(nameStart) === 9)
+    )
+      nameStart++;
     const name = this.text.slice(nameStart, tokens.end[i]);
     let end = i + 1;
     while (end < tokens.count && tokens.kind[end] !== TokenKind.DirectiveEnd) end++;
@@ -202,11 +236,23 @@ class LexicalExtractor {
       const isFunctionLike = this.text.charCodeAt(tokens.end[nameToken]) === 40; // '(' right after the name
       let sigEnd = tokens.end[nameToken];
       if (isFunctionLike) {
-        for (let j = nameToken + 1; j < end; j++) if (this.view.isChar(j, 41)) { sigEnd = tokens.end[j]; break; }
+        for (let j = nameToken + 1; j < end; j++)
+          if (this.view.isChar(j, 41)) {
+            sigEnd = tokens.end[j];
+            break;
+          }
       } else {
         sigEnd = Math.min(end > nameToken + 1 ? tokens.end[end - 1] : sigEnd, tokens.start[i] + 160);
       }
-      this.addDefinition(nameToken, isFunctionLike ? 'function-macro' : 'macro', i, end, tokens.start[i], sigEnd, this.takeDoc(i));
+      this.addDefinition(
+        nameToken,
+        isFunctionLike ? 'function-macro' : 'macro',
+        i,
+        end,
+        tokens.start[i],
+        sigEnd,
+        this.takeDoc(i),
+      );
       this.noteIdentifier(nameToken, true);
       // Parameters of a function-like macro are not references to anything in the tree.
       let j = nameToken + 1;
@@ -250,14 +296,28 @@ class LexicalExtractor {
     const depth = this.scopes.length;
     return depth > 0 ? this.scopes[depth - 1] : undefined;
   }
-  private pushScope(scope: Scope): void { this.scopes.push(scope); this.scopesChanged(); }
-  private popScope(): Scope | undefined { const scope = this.scopes.pop(); this.scopesChanged(); return scope; }
-  private setScopes(scopes: Scope[]): void { this.scopes = scopes; this.scopesChanged(); }
+  private pushScope(scope: Scope): void {
+    this.scopes.push(scope);
+    this.scopesChanged();
+  }
+  private popScope(): Scope | undefined {
+    const scope = this.scopes.pop();
+    this.scopesChanged();
+    return scope;
+  }
+  private setScopes(scopes: Scope[]): void {
+    this.scopes = scopes;
+    this.scopesChanged();
+  }
   private scopesChanged(): void {
     const top = this.topScope();
     this.inBody = top !== undefined && (top.kind === 'function' || top.kind === 'block' || top.kind === 'init');
     this.currentScopeIndex = 0;
-    for (let s = this.scopes.length - 1; s >= 0; s--) if (this.scopes[s].kind === 'function') { this.currentScopeIndex = this.scopes[s].scopeIndex ?? 0; break; }
+    for (let s = this.scopes.length - 1; s >= 0; s--)
+      if (this.scopes[s].kind === 'function') {
+        this.currentScopeIndex = this.scopes[s].scopeIndex ?? 0;
+        break;
+      }
   }
 
   private codeToken(i: number): void {
@@ -275,15 +335,35 @@ class LexicalExtractor {
     if (this.view.isChar(i, 40)) this.parenDepth++;
     else if (this.view.isChar(i, 41)) this.parenDepth = Math.max(0, this.parenDepth - 1);
     if (this.parenDepth === 0) {
-      if (this.view.isChar(i, 123)) { this.openBrace(i); return; }
-      if (this.view.isChar(i, 125)) { this.closeScope(i); return; }
-      if (this.view.isChar(i, 59)) { this.endDeclaration(i); return; }
-      if (this.view.isChar(i, 44) && scope?.kind === 'enum') { this.endDeclaration(i); return; }
+      if (this.view.isChar(i, 123)) {
+        this.openBrace(i);
+        return;
+      }
+      if (this.view.isChar(i, 125)) {
+        this.closeScope(i);
+        return;
+      }
+      if (this.view.isChar(i, 59)) {
+        this.endDeclaration(i);
+        return;
+      }
+      if (this.view.isChar(i, 44) && scope?.kind === 'enum') {
+        this.endDeclaration(i);
+        return;
+      }
     }
-    if (this.declaration.length === 0) { this.declarationDoc = this.takeDoc(i); }
+    if (this.declaration.length === 0) {
+      this.declarationDoc = this.takeDoc(i);
+    }
     this.declaration.push(i);
     // Generator macros at file scope often have no semicolon (PAGEFLAG(...) TESTCLEARFLAG(...)).
-    if (this.parenDepth === 0 && this.view.isChar(i, 41) && this.view.isIdentifier(this.declaration[0]) && this.declaration.length > 2 && this.view.isChar(this.declaration[1], 40)) {
+    if (
+      this.parenDepth === 0 &&
+      this.view.isChar(i, 41) &&
+      this.view.isIdentifier(this.declaration[0]) &&
+      this.declaration.length > 2 &&
+      this.view.isChar(this.declaration[1], 40)
+    ) {
       const next = this.nextSignificant(i);
       if (next < 0 || !this.view.isChar(next, 123)) {
         if (this.expandGenerator(this.declaration, i, false)) this.declaration = [];
@@ -296,7 +376,13 @@ class LexicalExtractor {
   private isUnterminatedMacroLine(macroToken: number, close: number, next: number): boolean {
     if (!this.view.isWord(macroToken, WORD_MACRO_NAME) || next < 0) return false;
     if (this.tokens.line[next] === this.tokens.line[close]) return false;
-    return !(this.view.isChar(next, 59) || this.view.isChar(next, 44) || this.view.isChar(next, 61) || this.view.isChar(next, 40) || this.view.isChar(next, 123));
+    return !(
+      this.view.isChar(next, 59) ||
+      this.view.isChar(next, 44) ||
+      this.view.isChar(next, 61) ||
+      this.view.isChar(next, 40) ||
+      this.view.isChar(next, 123)
+    );
   }
 
   private takeDoc(at: number): number {
@@ -313,13 +399,26 @@ class LexicalExtractor {
     const last = decl.length > 0 ? decl[decl.length - 1] : -1;
     const beforeLast = decl.length > 1 ? decl[decl.length - 2] : -1;
     // struct/union/enum [name] {
-    const aggregateAt = last >= 0 && this.view.isAggregateKeyword(last) ? last
-      : beforeLast >= 0 && this.view.isAggregateKeyword(beforeLast) && this.view.isIdentifier(last) ? beforeLast : -1;
+    const aggregateAt =
+      last >= 0 && this.view.isAggregateKeyword(last)
+        ? last
+        : beforeLast >= 0 && this.view.isAggregateKeyword(beforeLast) && this.view.isIdentifier(last)
+          ? beforeLast
+          : -1;
     if (aggregateAt >= 0) {
       const kind = this.view.textOf(aggregateAt) as 'struct' | 'union' | 'enum';
       const nameToken = aggregateAt === last ? -1 : last;
       let definition: LexicalDefinition | undefined;
-      if (nameToken >= 0) definition = this.addDefinition(nameToken, kind, decl[0], i, this.tokens.start[aggregateAt], this.tokens.end[nameToken], this.declarationDoc);
+      if (nameToken >= 0)
+        definition = this.addDefinition(
+          nameToken,
+          kind,
+          decl[0],
+          i,
+          this.tokens.start[aggregateAt],
+          this.tokens.end[nameToken],
+          this.declarationDoc,
+        );
       // Anonymous members belong to the enclosing aggregate.
       const name = nameToken >= 0 ? this.view.textOf(nameToken) : scope?.name;
       this.pushScope(scopeOf({ kind, name, definition, resumeDeclaration: decl.slice() }));
@@ -344,7 +443,15 @@ class LexicalExtractor {
           this.pushScope(scopeOf({ kind: 'function', name, scopeIndex: this.functionScope(name) }));
         } else {
           const sigEnd = closeParen >= 0 ? this.tokens.end[decl[closeParen]] : this.tokens.end[nameToken];
-          const definition = this.addDefinition(nameToken, 'function', decl[0], i, this.tokens.start[decl[0]], sigEnd, this.declarationDoc);
+          const definition = this.addDefinition(
+            nameToken,
+            'function',
+            decl[0],
+            i,
+            this.tokens.start[decl[0]],
+            sigEnd,
+            this.declarationDoc,
+          );
           definition.isStatic = decl.some((t) => this.view.isWord(t, WORD_STATIC));
           const name = this.view.textOf(nameToken);
           this.pushScope(scopeOf({ kind: 'function', name, definition, scopeIndex: this.functionScope(name) }));
@@ -359,21 +466,24 @@ class LexicalExtractor {
 
   private closeScope(i: number): void {
     const scope = this.popScope();
-    if (!scope) { this.declaration = []; return; } // stray brace: keep going
+    if (!scope) {
+      this.declaration = [];
+      return;
+    } // stray brace: keep going
     if (scope.definition) {
       const { tokens } = this;
       scope.definition.endLine = tokens.line[i];
       scope.definition.endCol = tokens.column(i) + 1;
     }
     this.parenDepth = 0;
-    if (scope.kind === 'function') { this.declaration = []; return; }
+    if (scope.kind === 'function') {
+      this.declaration = [];
+      return;
+    }
     if (scope.kind === 'enum' && this.declaration.length > 0) this.endDeclaration(-1, scope);
     const marker = scope.kind === 'init' || scope.kind === 'block' ? INITIALIZER_MARKER : BODY_MARKER;
     this.declaration = scope.resumeDeclaration ? [...scope.resumeDeclaration, marker] : [];
   }
-
-
-
 
   /** Returns true if `tokens` starts with a known generator macro invocation, after defining its names. */
   private expandGenerator(decl: number[], bodyOrEnd: number, opensBody: boolean): boolean {
@@ -390,7 +500,11 @@ class LexicalExtractor {
       if (t < 0) continue;
       if (this.view.isChar(t, 40)) depth++;
       if (this.view.isChar(t, 41)) depth--;
-      if (depth === 0 && this.view.isChar(t, 44)) { args.push(current.join(' ')); current = []; continue; }
+      if (depth === 0 && this.view.isChar(t, 44)) {
+        args.push(current.join(' '));
+        current = [];
+        continue;
+      }
       current.push(this.view.textOf(t));
     }
     args.push(current.join(' '));
@@ -400,14 +514,24 @@ class LexicalExtractor {
     const first = decl[0];
     let functionDefinition: LexicalDefinition | undefined;
     for (const { name, kind } of generated) {
-      const definition = this.addDefinition(first, kind === 'function' && !opensBody ? 'generated' : kind, first, opensBody ? bodyOrEnd : decl[close], tokens.start[first], tokens.end[decl[close]], this.declarationDoc);
+      const definition = this.addDefinition(
+        first,
+        kind === 'function' && !opensBody ? 'generated' : kind,
+        first,
+        opensBody ? bodyOrEnd : decl[close],
+        tokens.start[first],
+        tokens.end[decl[close]],
+        this.declarationDoc,
+      );
       definition.name = name;
       definition.nameId = undefined;
       if (kind === 'function' && opensBody) functionDefinition ??= definition;
     }
     if (opensBody) {
       const name = functionDefinition?.name ?? generated[0].name;
-      this.pushScope(scopeOf({ kind: 'function', name, definition: functionDefinition, scopeIndex: this.functionScope(name) }));
+      this.pushScope(
+        scopeOf({ kind: 'function', name, definition: functionDefinition, scopeIndex: this.functionScope(name) }),
+      );
       this.declaration = [];
     }
     return true;
@@ -425,7 +549,17 @@ class LexicalExtractor {
     if (first < 0) return;
     const endToken = end >= 0 ? end : decl[decl.length - 1];
     if (scope?.kind === 'enum') {
-      if (this.view.isIdentifier(decl[0])) this.addDefinition(decl[0], 'enumerator', decl[0], endToken, this.tokens.start[decl[0]], this.tokens.end[decl[decl.length - 1]], this.declarationDoc, scope.name);
+      if (this.view.isIdentifier(decl[0]))
+        this.addDefinition(
+          decl[0],
+          'enumerator',
+          decl[0],
+          endToken,
+          this.tokens.start[decl[0]],
+          this.tokens.end[decl[decl.length - 1]],
+          this.declarationDoc,
+          scope.name,
+        );
       return;
     }
     const inAggregate = scope?.kind === 'struct' || scope?.kind === 'union';
@@ -438,7 +572,15 @@ class LexicalExtractor {
       const isMacroUse = functionIndex === 0 || this.view.isWord(nameToken, WORD_ALL_CAPS);
       if (!isMacroUse) {
         const close = this.view.matchingParen(decl, functionIndex + 1);
-        const definition = this.addDefinition(nameToken, 'prototype', first, endToken, this.tokens.start[first], this.tokens.end[decl[close >= 0 ? close : functionIndex]], this.declarationDoc);
+        const definition = this.addDefinition(
+          nameToken,
+          'prototype',
+          first,
+          endToken,
+          this.tokens.start[first],
+          this.tokens.end[decl[close >= 0 ? close : functionIndex]],
+          this.declarationDoc,
+        );
         definition.isDeclaration = true;
         definition.isStatic = decl.some((t) => this.view.isWord(t, WORD_STATIC));
       }
@@ -453,7 +595,10 @@ class LexicalExtractor {
       const t = decl[k];
       if (t >= 0 && (this.view.isChar(t, 40) || this.view.isChar(t, 91))) depth++;
       else if (t >= 0 && (this.view.isChar(t, 41) || this.view.isChar(t, 93))) depth--;
-      else if (t >= 0 && depth === 0 && this.view.isChar(t, 44)) { segments.push(decl.slice(segmentStart, k)); segmentStart = k + 1; }
+      else if (t >= 0 && depth === 0 && this.view.isChar(t, 44)) {
+        segments.push(decl.slice(segmentStart, k));
+        segmentStart = k + 1;
+      }
     }
     segments.push(decl.slice(segmentStart));
     const kind: DefinitionKind = isTypedef ? 'typedef' : inAggregate ? 'field' : 'variable';
@@ -462,7 +607,16 @@ class LexicalExtractor {
       const nameToken = this.view.declaratorName(segment, index === 0);
       if (nameToken < 0) return;
       const sigStart = this.tokens.start[first];
-      const definition = this.addDefinition(nameToken, kind, first, endToken, sigStart, this.tokens.end[nameToken], this.declarationDoc, inAggregate ? scope?.name : undefined);
+      const definition = this.addDefinition(
+        nameToken,
+        kind,
+        first,
+        endToken,
+        sigStart,
+        this.tokens.end[nameToken],
+        this.declarationDoc,
+        inAggregate ? scope?.name : undefined,
+      );
       if (kind === 'variable') {
         definition.isDeclaration = isExtern;
         definition.isStatic = decl.some((t) => this.view.isWord(t, WORD_STATIC));
@@ -470,19 +624,26 @@ class LexicalExtractor {
     });
   }
 
-
-
   // ---- definitions ---------------------------------------------------------------------------
 
-  private addDefinition(nameToken: number, kind: DefinitionKind, startToken: number, endToken: number,
-    sigStart: number, sigEnd: number, docToken: number, container?: string): LexicalDefinition {
+  private addDefinition(
+    nameToken: number,
+    kind: DefinitionKind,
+    startToken: number,
+    endToken: number,
+    sigStart: number,
+    sigEnd: number,
+    docToken: number,
+    container?: string,
+  ): LexicalDefinition {
     const { tokens } = this;
     const firstToken = startToken >= 0 ? startToken : nameToken;
     const lastToken = endToken >= 0 ? endToken : nameToken;
     // Most tokens end on the line they start on (no search of the line table for each of 5 M definitions).
     const endOffset = tokens.end[lastToken];
     let endLine = tokens.line[lastToken];
-    if (endLine + 1 < tokens.lineCount && tokens.lineStarts[endLine + 1] <= endOffset) endLine = tokens.positionAt(endOffset).line;
+    if (endLine + 1 < tokens.lineCount && tokens.lineStarts[endLine + 1] <= endOffset)
+      endLine = tokens.positionAt(endOffset).line;
     const end = { line: endLine, character: endOffset - tokens.lineStarts[endLine] };
     const definition: LexicalDefinition = {
       name: tokens.tokenText(nameToken),

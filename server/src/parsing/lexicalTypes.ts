@@ -5,7 +5,10 @@ import type { DefinitionKind, Reference } from '../indexing/types';
 import type { OccurrenceCollector } from '../indexing/occurrenceCollector';
 
 /** Expands a generator macro invocation (`PAGEFLAG(Locked, locked, PF_NO_TAIL)`) into the names it defines. */
-export type GeneratorLookup = (macro: string, args: string[]) => Array<{ name: string; kind: DefinitionKind }> | undefined;
+export type GeneratorLookup = (
+  macro: string,
+  args: string[],
+) => Array<{ name: string; kind: DefinitionKind }> | undefined;
 /** Cheap pre-check of a macro name, so arguments are only gathered for generators. */
 export type GeneratorFilter = (macro: string) => boolean;
 
@@ -13,12 +16,19 @@ export type GeneratorFilter = (macro: string) => boolean;
 export interface LexicalDefinition {
   name: string;
   kind: DefinitionKind;
-  nameLine: number; nameCol: number; nameEndCol: number;
-  startLine: number; startCol: number; endLine: number; endCol: number;
+  nameLine: number;
+  nameCol: number;
+  nameEndCol: number;
+  startLine: number;
+  startCol: number;
+  endLine: number;
+  endCol: number;
   container?: string;
   /** Offsets of the declaration text (signature) and of the attached kernel-doc comment (-1 if none). */
-  sigStart: number; sigEnd: number;
-  docStart: number; docEnd: number;
+  sigStart: number;
+  sigEnd: number;
+  docStart: number;
+  docEnd: number;
   isDeclaration: boolean;
   isStatic: boolean;
   /** Name id in the bulk pass's name table (set when a collector is used and the name is the token's text). */

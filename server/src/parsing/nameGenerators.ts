@@ -20,9 +20,22 @@ export interface GeneratedName {
   isDeclaration?: boolean;
 }
 
-interface RawProduce { name?: unknown; kind?: unknown; declaration?: unknown }
-interface RawInclude { macro?: unknown; args?: unknown }
-interface RawGenerator { macro?: unknown; source?: unknown; params?: unknown; produces?: unknown; includes?: unknown }
+interface RawProduce {
+  name?: unknown;
+  kind?: unknown;
+  declaration?: unknown;
+}
+interface RawInclude {
+  macro?: unknown;
+  args?: unknown;
+}
+interface RawGenerator {
+  macro?: unknown;
+  source?: unknown;
+  params?: unknown;
+  produces?: unknown;
+  includes?: unknown;
+}
 
 /** A compiled name template: literal parts interleaved with argument indexes. */
 interface CompiledTemplate {
@@ -47,18 +60,28 @@ const PLACEHOLDER = /\{(\w+)\}/g;
 const ARRAY_DECLARATOR = /^([A-Za-z_]\w*)\s*\[[^\]]*\]$/;
 
 /** Text templates in terms of one macro's own params, before flattening. */
-interface TextTemplate { text: string; kind: GeneratedKind; isDeclaration: boolean }
+interface TextTemplate {
+  text: string;
+  kind: GeneratedKind;
+  isDeclaration: boolean;
+}
 
 /** Validates the YAML document and compiles every generator. Throws NameGeneratorError with the offending entry. */
-export function compileNameGenerators(document: unknown, where = 'name-generators.yaml'): Map<string, CompiledGenerator> {
+export function compileNameGenerators(
+  document: unknown,
+  where = 'name-generators.yaml',
+): Map<string, CompiledGenerator> {
   const list = (document as { generators?: unknown } | null)?.generators;
   if (!Array.isArray(list)) throw new NameGeneratorError(`${where}: top-level "generators" list is missing`);
   const byName = new Map<string, RawGenerator>();
   for (const entry of list as RawGenerator[]) {
     const macro = entry?.macro;
-    if (typeof macro !== 'string' || !IDENTIFIER.test(macro)) throw new NameGeneratorError(`${where}: generator without a valid "macro": ${JSON.stringify(entry)}`);
-    if (typeof entry.source !== 'string' || entry.source.length === 0) throw new NameGeneratorError(`${where}: ${macro} has no "source" header`);
-    if (!Array.isArray(entry.params) || entry.params.some((p) => typeof p !== 'string')) throw new NameGeneratorError(`${where}: ${macro} needs "params" (list of names)`);
+    if (typeof macro !== 'string' || !IDENTIFIER.test(macro))
+      throw new NameGeneratorError(`${where}: generator without a valid "macro": ${JSON.stringify(entry)}`);
+    if (typeof entry.source !== 'string' || entry.source.length === 0)
+      throw new NameGeneratorError(`${where}: ${macro} has no "source" header`);
+    if (!Array.isArray(entry.params) || entry.params.some((p) => typeof p !== 'string'))
+      throw new NameGeneratorError(`${where}: ${macro} needs "params" (list of names)`);
     if (byName.has(macro)) throw new NameGeneratorError(`${where}: ${macro} is listed twice`);
     byName.set(macro, entry);
   }
@@ -79,11 +102,16 @@ export function compileNameGenerators(document: unknown, where = 'name-generator
         throw new NameGeneratorError(`${where}: ${macro} has a bad "produces" item ${JSON.stringify(produce)}`);
       }
       checkPlaceholders(produce.name, params, macro, where);
-      result.push({ text: produce.name, kind: produce.kind as GeneratedKind, isDeclaration: produce.declaration === true });
+      result.push({
+        text: produce.name,
+        kind: produce.kind as GeneratedKind,
+        isDeclaration: produce.declaration === true,
+      });
     }
     for (const include of (entry.includes ?? []) as RawInclude[]) {
       const child = typeof include?.macro === 'string' ? byName.get(include.macro) : undefined;
-      if (!child || !Array.isArray(include.args)) throw new NameGeneratorError(`${where}: ${macro} includes an unknown generator ${JSON.stringify(include)}`);
+      if (!child || !Array.isArray(include.args))
+        throw new NameGeneratorError(`${where}: ${macro} includes an unknown generator ${JSON.stringify(include)}`);
       const childParams = child.params as string[];
       const args = include.args as unknown[];
       for (const arg of args) {
@@ -93,7 +121,8 @@ export function compileNameGenerators(document: unknown, where = 'name-generator
       for (const template of expand(include.macro as string)) {
         const text = template.text.replace(PLACEHOLDER, (_m, param: string) => {
           const index = childParams.indexOf(param);
-          if (index < 0 || typeof args[index] !== 'string') throw new NameGeneratorError(`${where}: ${macro} -> ${String(include.macro)}: no argument for {${param}}`);
+          if (index < 0 || typeof args[index] !== 'string')
+            throw new NameGeneratorError(`${where}: ${macro} -> ${String(include.macro)}: no argument for {${param}}`);
           return args[index] as string;
         });
         result.push({ ...template, text });
@@ -124,7 +153,8 @@ export function compileNameGenerators(document: unknown, where = 'name-generator
 
 function checkPlaceholders(text: string, params: string[], macro: string, where: string): void {
   for (const match of text.matchAll(PLACEHOLDER)) {
-    if (!params.includes(match[1])) throw new NameGeneratorError(`${where}: ${macro}: {${match[1]}} is not one of its params`);
+    if (!params.includes(match[1]))
+      throw new NameGeneratorError(`${where}: ${macro}: {${match[1]}} is not one of its params`);
   }
 }
 

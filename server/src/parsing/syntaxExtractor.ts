@@ -26,12 +26,59 @@ export interface Extraction {
 }
 
 /** C keywords: the lexical scan sees them as identifiers, but they are not references to anything. */
-const KEYWORDS = new Set(['unsigned', 'signed', 'long', 'short', 'int', 'char', 'void', 'const', 'volatile', 'struct', 'union', 'enum',
-  'static', 'extern', 'inline', 'float', 'double', 'return', 'if', 'else', 'for', 'while', 'do', 'switch', 'case', 'default',
-  'break', 'continue', 'goto', 'sizeof', 'typedef', 'register', 'restrict', 'auto', 'defined', 'typeof', '__typeof__',
-  'asm', '__asm__', '__volatile__', '__inline__', '_Bool', '_Static_assert', 'alignof', '_Alignof']);
+const KEYWORDS = new Set([
+  'unsigned',
+  'signed',
+  'long',
+  'short',
+  'int',
+  'char',
+  'void',
+  'const',
+  'volatile',
+  'struct',
+  'union',
+  'enum',
+  'static',
+  'extern',
+  'inline',
+  'float',
+  'double',
+  'return',
+  'if',
+  'else',
+  'for',
+  'while',
+  'do',
+  'switch',
+  'case',
+  'default',
+  'break',
+  'continue',
+  'goto',
+  'sizeof',
+  'typedef',
+  'register',
+  'restrict',
+  'auto',
+  'defined',
+  'typeof',
+  '__typeof__',
+  'asm',
+  '__asm__',
+  '__volatile__',
+  '__inline__',
+  '_Bool',
+  '_Static_assert',
+  'alignof',
+  '_Alignof',
+]);
 
-interface RawOccurrence { start: number; end: number; inPreprocessor: boolean }
+interface RawOccurrence {
+  start: number;
+  end: number;
+  inPreprocessor: boolean;
+}
 
 /** Architecture of an `arch/<arch>/...` path; undefined for generic code. */
 export function archOfPath(file: string): string | undefined {
@@ -60,14 +107,17 @@ export function extractFromTree(tree: Tree, text: string, file: string): Extract
     const after = nextNonBlank(text, occurrence.end, Math.min(text.length, occurrence.end + 200));
     const followedByParen = after >= 0 && text.charCodeAt(after) === 40;
     let enclosing = innermostSpan(functionBodies, occurrence.start);
-    if (!enclosing && generatedBody && occurrence.start >= generatedBody.start && occurrence.start < generatedBody.end) enclosing = generatedBody;
+    if (!enclosing && generatedBody && occurrence.start >= generatedBody.start && occurrence.start < generatedBody.end)
+      enclosing = generatedBody;
     if (followedByParen && !enclosing && !inPreprocessor && isNameGenerator(name)) {
       const body = defineGenerated(collector, text, name, occurrence.start, after, containers);
       if (body) generatedBody = body;
     }
     const isDefinition = collector.hasDefinitionAt(occurrence.start);
     const reference: NamedReference = {
-      name, offset: occurrence.start, file,
+      name,
+      offset: occurrence.start,
+      file,
       range: { start: lines.position(occurrence.start), end: lines.position(occurrence.end) },
       isCall: followedByParen && !isDefinition,
       isDefinition,
@@ -79,7 +129,8 @@ export function extractFromTree(tree: Tree, text: string, file: string): Extract
   for (const reference of references) {
     // Names produced by generators point at an argument that was already seen as a plain reference.
     if (!reference.isDefinition && collector.hasDefinitionAt(reference.offset)) reference.isDefinition = true;
-    if (collector.definitionKindAt(reference.offset) === 'field' || isMemberAccess(text, reference.offset)) reference.isMember = true;
+    if (collector.definitionKindAt(reference.offset) === 'field' || isMemberAccess(text, reference.offset))
+      reference.isMember = true;
   }
   const definitions = collector.definitions.sort((a, b) => comparePositions(a.range.start, b.range.start));
   return { definitions, references };
@@ -98,7 +149,8 @@ function collectCodeIdentifiers(text: string, directives: Array<[number, number]
     if (start > position) scanIdentifiers(text, position, start, code);
     const keyword = /^#[ \t]*(\w*)/.exec(text.slice(start, Math.min(end, start + 40)));
     const afterKeyword = start + (keyword ? keyword[0].length : 1);
-    if (keyword?.[1] !== 'include' && keyword?.[1] !== 'include_next') scanIdentifiers(text, afterKeyword, end, directive);
+    if (keyword?.[1] !== 'include' && keyword?.[1] !== 'include_next')
+      scanIdentifiers(text, afterKeyword, end, directive);
     position = Math.max(position, end);
   }
   if (position < text.length) scanIdentifiers(text, position, text.length, code);
@@ -116,7 +168,14 @@ function isMemberAccess(text: string, start: number): boolean {
  * `NAME(args)` outside any function: when NAME is a generator macro, add the names it defines.
  * Returns the `{ ... }` body that follows a generated function (SYSCALL_DEFINEn), for enclosingFunction.
  */
-function defineGenerated(collector: DefinitionCollector, text: string, macro: string, start: number, open: number, containers: Span[]): Span | undefined {
+function defineGenerated(
+  collector: DefinitionCollector,
+  text: string,
+  macro: string,
+  start: number,
+  open: number,
+  containers: Span[],
+): Span | undefined {
   const parsed = splitMacroArguments(text, open);
   if (!parsed) return undefined;
   const names = generatedNames(macro, parsed.args);
@@ -136,15 +195,24 @@ function defineGenerated(collector: DefinitionCollector, text: string, macro: st
     const argText = parsed.args[generated.argIndex] ?? macro;
     if (collector.hasDefinitionAt(argStart) && generated.kind === 'variable') continue; // the declaration path already has it
     const kind = container && generated.kind === 'variable' ? 'field' : generated.kind;
-    const definition = collector.add(generated.name, kind, argStart, argStart + argText.length, start, hasBody && generated.kind === 'function' ? bodyEnd : parsed.end, {
-      signature: invocation,
-      generatedBy: invocation,
-      ...(container && kind === 'field' ? { container: container.name } : {}),
-      ...(generated.isDeclaration ? { isDeclaration: true } : {}),
-    });
+    const definition = collector.add(
+      generated.name,
+      kind,
+      argStart,
+      argStart + argText.length,
+      start,
+      hasBody && generated.kind === 'function' ? bodyEnd : parsed.end,
+      {
+        signature: invocation,
+        generatedBy: invocation,
+        ...(container && kind === 'field' ? { container: container.name } : {}),
+        ...(generated.isDeclaration ? { isDeclaration: true } : {}),
+      },
+    );
     if (!definition) continue;
     if (/(^|\s)static\s*$/.test(text.slice(Math.max(0, start - 12), start))) definition.isStatic = true;
-    if (hasBody && generated.kind === 'function' && !body) body = { start: bodyOpen, end: bodyEnd, name: generated.name };
+    if (hasBody && generated.kind === 'function' && !body)
+      body = { start: bodyOpen, end: bodyEnd, name: generated.name };
   }
   return body;
 }
@@ -156,7 +224,10 @@ function innermostSpan(spans: Span[], offset: number): Span | undefined {
   let index = -1;
   while (low <= high) {
     const mid = (low + high) >> 1;
-    if (spans[mid].start <= offset) { index = mid; low = mid + 1; } else high = mid - 1;
+    if (spans[mid].start <= offset) {
+      index = mid;
+      low = mid + 1;
+    } else high = mid - 1;
   }
   for (let i = index; i >= 0 && i > index - 8; i--) {
     if (offset >= spans[i].start && offset < spans[i].end) return spans[i];

@@ -23,7 +23,8 @@ export class LineMap {
     let high = this.starts.length - 1;
     while (low < high) {
       const mid = (low + high + 1) >> 1;
-      if (this.starts[mid] <= offset) low = mid; else high = mid - 1;
+      if (this.starts[mid] <= offset) low = mid;
+      else high = mid - 1;
     }
     return { line: low, character: offset - this.starts[low] };
   }
@@ -41,7 +42,10 @@ export function skipQuoted(text: string, i: number, quote: number): number {
   let j = i + 1;
   while (j < text.length) {
     const c = text.charCodeAt(j);
-    if (c === 92) { j += 2; continue; }
+    if (c === 92) {
+      j += 2;
+      continue;
+    }
     if (c === quote || c === 10) return j + 1;
     j++;
   }
@@ -64,13 +68,29 @@ export function skipDirective(text: string, i: number): number {
  * Calls `onIdentifier(start, end)` for each identifier in text[start, end) that is code: comments,
  * string and character literals and numbers are skipped.
  */
-export function scanIdentifiers(text: string, start: number, end: number, onIdentifier: (start: number, end: number) => void): void {
+export function scanIdentifiers(
+  text: string,
+  start: number,
+  end: number,
+  onIdentifier: (start: number, end: number) => void,
+): void {
   let i = start;
   while (i < end) {
     const code = text.charCodeAt(i);
-    if (code === 47 && text.charCodeAt(i + 1) === 42) { const close = text.indexOf('*/', i + 2); i = close < 0 || close >= end ? end : close + 2; continue; }
-    if (code === 47 && text.charCodeAt(i + 1) === 47) { const eol = text.indexOf('\n', i); i = eol < 0 || eol >= end ? end : eol; continue; }
-    if (code === 34 || code === 39) { i = Math.min(end, skipQuoted(text, i, code)); continue; }
+    if (code === 47 && text.charCodeAt(i + 1) === 42) {
+      const close = text.indexOf('*/', i + 2);
+      i = close < 0 || close >= end ? end : close + 2;
+      continue;
+    }
+    if (code === 47 && text.charCodeAt(i + 1) === 47) {
+      const eol = text.indexOf('\n', i);
+      i = eol < 0 || eol >= end ? end : eol;
+      continue;
+    }
+    if (code === 34 || code === 39) {
+      i = Math.min(end, skipQuoted(text, i, code));
+      continue;
+    }
     if (isIdentStart(code)) {
       let j = i + 1;
       while (j < end && isIdentPart(text.charCodeAt(j))) j++;
@@ -78,7 +98,10 @@ export function scanIdentifiers(text: string, start: number, end: number, onIden
       i = j;
       continue;
     }
-    if (code >= 48 && code <= 57) { while (i < end && isIdentPart(text.charCodeAt(i))) i++; continue; }
+    if (code >= 48 && code <= 57) {
+      while (i < end && isIdentPart(text.charCodeAt(i))) i++;
+      continue;
+    }
     i++;
   }
 }
@@ -118,8 +141,16 @@ export function splitMacroArguments(text: string, open: number, maxLength = 4000
   };
   for (let i = open; i < limit; i++) {
     const c = text.charCodeAt(i);
-    if (c === 34 || c === 39) { i = skipQuoted(text, i, c) - 1; continue; }
-    if (c === 47 && text.charCodeAt(i + 1) === 42) { const close = text.indexOf('*/', i + 2); if (close < 0) return undefined; i = close + 1; continue; }
+    if (c === 34 || c === 39) {
+      i = skipQuoted(text, i, c) - 1;
+      continue;
+    }
+    if (c === 47 && text.charCodeAt(i + 1) === 42) {
+      const close = text.indexOf('*/', i + 2);
+      if (close < 0) return undefined;
+      i = close + 1;
+      continue;
+    }
     if (c === 40 || c === 91 || c === 123) depth++;
     else if (c === 41 || c === 93 || c === 125) {
       depth--;
@@ -128,7 +159,10 @@ export function splitMacroArguments(text: string, open: number, maxLength = 4000
         if (i > open + 1 || args.length > 0) push(i);
         return { args, starts, end: i + 1 };
       }
-    } else if (c === 44 && depth === 1) { push(i); argStart = i + 1; }
+    } else if (c === 44 && depth === 1) {
+      push(i);
+      argStart = i + 1;
+    }
   }
   return undefined;
 }
@@ -139,14 +173,20 @@ export function findDirectiveSpans(text: string): Array<[number, number]> {
   let atLineStart = true;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 10) { atLineStart = true; continue; }
+    if (c === 10) {
+      atLineStart = true;
+      continue;
+    }
     if (c === 32 || c === 9 || c === 13 || c === 12) continue;
     if (c === 35 && atLineStart) {
       let end = skipDirective(text, i);
       // A block comment opened on the directive line continues it until the line where it closes.
       for (let open = unclosedComment(text, i, end); open >= 0; open = unclosedComment(text, i, end)) {
         const close = text.indexOf('*/', open + 2);
-        if (close < 0) { end = text.length; break; }
+        if (close < 0) {
+          end = text.length;
+          break;
+        }
         end = skipDirective(text, close + 2);
       }
       spans.push([i, end]);
@@ -183,7 +223,8 @@ function unclosedComment(text: string, start: number, end: number): number {
 export function blockComments(text: string): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
   const pattern = /\/\*[\s\S]*?(?:\*\/|$(?![\s\S]))/g;
-  for (let match = pattern.exec(text); match; match = pattern.exec(text)) spans.push([match.index, match.index + match[0].length]);
+  for (let match = pattern.exec(text); match; match = pattern.exec(text))
+    spans.push([match.index, match.index + match[0].length]);
   return spans;
 }
 

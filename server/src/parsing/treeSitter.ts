@@ -33,7 +33,8 @@ export function loadCLanguage(): Promise<Language> {
     if (abi < MIN_COMPATIBLE_VERSION || abi > LANGUAGE_VERSION) {
       throw new GrammarLoadError(
         `the C grammar has ABI ${abi} but this web-tree-sitter accepts ${MIN_COMPATIBLE_VERSION}..${LANGUAGE_VERSION}; ` +
-        'web-tree-sitter and tree-sitter-c must be upgraded together (see package.json)');
+          'web-tree-sitter and tree-sitter-c must be upgraded together (see package.json)',
+      );
     }
     return language;
   })();

@@ -1,4 +1,9 @@
-import type { CallHierarchyItem, CallHierarchyIncomingCall, CallHierarchyOutgoingCall, Range } from 'vscode-languageserver/node';
+import type {
+  CallHierarchyItem,
+  CallHierarchyIncomingCall,
+  CallHierarchyOutgoingCall,
+  Range,
+} from 'vscode-languageserver/node';
 import type { ServerFeature } from '../feature';
 import type { ServerContext } from '../context';
 import type { Definition, KernelIndex } from '../../indexing/types';
@@ -6,7 +11,11 @@ import { identifierAt, symbolKindOf, cancelledBy } from '../symbolAt';
 import { extractText } from '../../indexing/fileExtraction';
 import type { TreeIndex } from '../../indexing/treeIndex';
 
-interface ItemData { name: string; file: string; line: number }
+interface ItemData {
+  name: string;
+  file: string;
+  line: number;
+}
 
 /**
  * Call hierarchy over the whole tree. Incoming: every call site of the function, grouped by the function
@@ -47,7 +56,10 @@ export const callHierarchyFeature: ServerFeature = {
         }
         entry.ranges.push(reference.range);
       }
-      return [...byCaller.values()].map(({ caller, ranges }): CallHierarchyIncomingCall => ({ from: toItem(ctx, caller), fromRanges: ranges }));
+      return [...byCaller.values()].map(({ caller, ranges }): CallHierarchyIncomingCall => ({
+        from: toItem(ctx, caller),
+        fromRanges: ranges,
+      }));
     });
 
     ctx.connection.languages.callHierarchy.onOutgoingCalls(async (params, token) => {
@@ -61,7 +73,10 @@ export const callHierarchyFeature: ServerFeature = {
       const lines = text.split('\n');
       for (const reference of references) {
         if (!reference.isCall || reference.isDefinition || reference.enclosingFunction !== source.name) continue;
-        const name = lines[reference.range.start.line]?.slice(reference.range.start.character, reference.range.end.character);
+        const name = lines[reference.range.start.line]?.slice(
+          reference.range.start.character,
+          reference.range.end.character,
+        );
         if (!name) continue;
         const ranges = byCallee.get(name) ?? [];
         ranges.push(reference.range);
@@ -79,11 +94,18 @@ export const callHierarchyFeature: ServerFeature = {
 };
 
 function isCallable(definition: Definition): boolean {
-  return definition.kind === 'function' || definition.kind === 'prototype' || definition.kind === 'function-macro' || definition.kind === 'generated';
+  return (
+    definition.kind === 'function' ||
+    definition.kind === 'prototype' ||
+    definition.kind === 'function-macro' ||
+    definition.kind === 'generated'
+  );
 }
 
 function findFunctionIn(index: KernelIndex, file: string, name: string, line: number): Definition | undefined {
-  const candidates = index.definitionsInFile(file).filter((d) => d.name === name && (d.kind === 'function' || d.kind === 'generated'));
+  const candidates = index
+    .definitionsInFile(file)
+    .filter((d) => d.name === name && (d.kind === 'function' || d.kind === 'generated'));
   return candidates.find((d) => d.range.start.line <= line && line <= d.range.end.line) ?? candidates[0];
 }
 

@@ -33,7 +33,8 @@ export const codeActionsFeature: ServerFeature = {
 
 export function lintCodeActions(ctx: ServerContext, document: TextDocument, params: CodeActionParams): CodeAction[] {
   const only = params.context.only;
-  const wants = (kind: string) => !only || only.some((requested) => kind === requested || kind.startsWith(`${requested}.`));
+  const wants = (kind: string) =>
+    !only || only.some((requested) => kind === requested || kind.startsWith(`${requested}.`));
   const findings = lintDocument(ctx, document);
   if (findings.length === 0) return [];
   const actions: CodeAction[] = [];
@@ -46,13 +47,17 @@ export function lintCodeActions(ctx: ServerContext, document: TextDocument, para
       const diagnostic = diagnostics.length ? diagnostics : [toDiagnostic(ctx, finding)];
       if (finding.fix) {
         actions.push({
-          title: finding.fix.title, kind: CodeActionKind.QuickFix, diagnostics: diagnostic, isPreferred: true,
+          title: finding.fix.title,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: diagnostic,
+          isPreferred: true,
           edit: { changes: { [document.uri]: finding.fix.edits.map((edit) => toTextEdit(document, edit)) } },
         });
       } else if (finding.noFixReason) {
         actions.push({
           title: `No automatic fix for \`${finding.display}\`${finding.href ? ' (see the removal thread linked from the problem)' : ''}`,
-          kind: CodeActionKind.QuickFix, diagnostics: diagnostic,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: diagnostic,
           disabled: { reason: truncate(finding.noFixReason, 600) },
         });
       }
@@ -76,12 +81,16 @@ function fixAll(document: TextDocument, edits: OffsetEdit[], kind: string): Code
 }
 
 function toTextEdit(document: TextDocument, edit: OffsetEdit): TextEdit {
-  return { range: { start: document.positionAt(edit.start), end: document.positionAt(edit.end) }, newText: edit.newText };
+  return {
+    range: { start: document.positionAt(edit.start), end: document.positionAt(edit.end) },
+    newText: edit.newText,
+  };
 }
 
 function overlaps(finding: Finding, range: CodeActionParams['range']): boolean {
   const { start, end } = finding.range;
-  const before = (a: { line: number; character: number }, b: { line: number; character: number }) => a.line < b.line || (a.line === b.line && a.character < b.character);
+  const before = (a: { line: number; character: number }, b: { line: number; character: number }) =>
+    a.line < b.line || (a.line === b.line && a.character < b.character);
   return !before(end, range.start) && !before(range.end, start);
 }
 

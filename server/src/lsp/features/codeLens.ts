@@ -14,7 +14,11 @@ import type { Diagram } from '../../diagrams/types';
  * Code lenses on definitions: lifecycle markers that open the diagram at the function's step, and the
  * review-thread count of tracked symbols. Data that fails to load only removes its lenses (logged once).
  */
-interface LensData { diagrams: Diagram[]; catalog?: Catalog; bundled?: BundledThreadIndex }
+interface LensData {
+  diagrams: Diagram[];
+  catalog?: Catalog;
+  bundled?: BundledThreadIndex;
+}
 
 let cached: LensData | undefined;
 
@@ -25,9 +29,19 @@ function lensData(ctx: ServerContext): LensData {
     const loaded = loadDiagrams();
     data.diagrams = loaded.diagrams;
     for (const problem of loaded.problems) ctx.log(`code lens: diagram data: ${problem}`);
-  } catch (err) { ctx.log(`code lens: no lifecycle markers (${String(err)})`); }
-  try { data.catalog = getCatalog(); } catch (err) { ctx.log(`code lens: no catalog (${String(err)})`); }
-  try { data.bundled = loadBundledThreads((m) => ctx.log(`code lens: threads: ${m}`)); } catch (err) { ctx.log(`code lens: no bundled threads (${String(err)})`); }
+  } catch (err) {
+    ctx.log(`code lens: no lifecycle markers (${String(err)})`);
+  }
+  try {
+    data.catalog = getCatalog();
+  } catch (err) {
+    ctx.log(`code lens: no catalog (${String(err)})`);
+  }
+  try {
+    data.bundled = loadBundledThreads((m) => ctx.log(`code lens: threads: ${m}`));
+  } catch (err) {
+    ctx.log(`code lens: no bundled threads (${String(err)})`);
+  }
   cached = data;
   return data;
 }
@@ -61,13 +75,30 @@ export const codeLensFeature: ServerFeature = {
       const version = detectKernelVersion(ctx.root, ctx.settings().kernelVersion);
       const lenses: CodeLens[] = [];
       for (const { name, node } of definitionNames(tree.rootNode)) {
-        const range = { start: { line: node.startPosition.row, character: node.startPosition.column }, end: { line: node.endPosition.row, character: node.endPosition.column } };
+        const range = {
+          start: { line: node.startPosition.row, character: node.startPosition.column },
+          end: { line: node.endPosition.row, character: node.endPosition.column },
+        };
         for (const marker of lifecycleMarkers(name, data.diagrams, version)) {
-          lenses.push({ range, command: { title: marker.title, command: ClientCommands.openDiagram, arguments: [{ id: marker.diagramId, symbol: name, variant: marker.variant, step: marker.stepId }] } });
+          lenses.push({
+            range,
+            command: {
+              title: marker.title,
+              command: ClientCommands.openDiagram,
+              arguments: [{ id: marker.diagramId, symbol: name, variant: marker.variant, step: marker.stepId }],
+            },
+          });
         }
         const threads = reviewThreadIds(name, data.catalog, data.bundled);
         if (threads.length > 0) {
-          lenses.push({ range, command: { title: `${threads.length} review thread${threads.length === 1 ? '' : 's'}`, command: ClientCommands.showThreads, arguments: [name] } });
+          lenses.push({
+            range,
+            command: {
+              title: `${threads.length} review thread${threads.length === 1 ? '' : 's'}`,
+              command: ClientCommands.showThreads,
+              arguments: [name],
+            },
+          });
         }
       }
       return lenses;

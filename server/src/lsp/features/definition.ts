@@ -14,7 +14,11 @@ export const definitionFeature: ServerFeature = {
       const index = await ctx.waitForIndex(cancelledBy(token));
       if (!index) return null;
       const include = resolveInclude(document, params.position, index, ctx.relativePathOfUri(params.textDocument.uri));
-      if (include) return include.map((file) => ({ uri: ctx.uriOfRelativePath(file), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }));
+      if (include)
+        return include.map((file) => ({
+          uri: ctx.uriOfRelativePath(file),
+          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        }));
       const word = identifierAt(document, params.position);
       if (!word) return null;
       const definitions = index.findDefinitions(word.name);

@@ -30,7 +30,8 @@ export const diagnosticsFeature: ServerFeature = {
       if (!document) return;
       let diagnostics: Diagnostic[] = [];
       try {
-        if (lintKindOfDocument(document)) diagnostics = lintDocument(ctx, document).map((finding) => toDiagnostic(ctx, finding));
+        if (lintKindOfDocument(document))
+          diagnostics = lintDocument(ctx, document).map((finding) => toDiagnostic(ctx, finding));
         diagnostics = diagnostics.concat(await missingReleaseDiagnosticsFor(ctx, uri));
       } catch (err) {
         ctx.log(`lint: ${uri}: ${(err as Error).stack ?? err}`);
@@ -43,9 +44,17 @@ export const diagnosticsFeature: ServerFeature = {
       const uri = document.uri;
       generations.set(uri, (generations.get(uri) ?? 0) + 1);
       clearTimeout(timers.get(uri));
-      timers.set(uri, setTimeout(() => { timers.delete(uri); void publish(uri); }, delay));
+      timers.set(
+        uri,
+        setTimeout(() => {
+          timers.delete(uri);
+          void publish(uri);
+        }, delay),
+      );
     };
-    const relintAll = () => { for (const document of ctx.documents.all()) schedule(document, 0); };
+    const relintAll = () => {
+      for (const document of ctx.documents.all()) schedule(document, 0);
+    };
 
     ctx.documents.onDidChangeContent((document) => schedule(document));
     ctx.documents.onDidClose((document) => {
@@ -58,33 +67,43 @@ export const diagnosticsFeature: ServerFeature = {
     ctx.onSettingsChanged(relintAll);
     ctx.onIndexReady(relintAll);
 
-    ctx.connection.onRequest(Requests.lintWorkspace, async (params: LintWorkspaceParams | undefined, token): Promise<LintWorkspaceResult> => {
-      const root = ctx.root;
-      if (!root) return { files: [], scanned: 0, skipped: 0, findings: 0 };
-      const settings = ctx.settings();
-      const progress = await workspaceLintProgress(ctx, params?.workDoneToken);
-      const isCancelled = () => token.isCancellationRequested || (progress.token?.isCancellationRequested ?? false);
-      progress.begin('Kernel MM Lens: linting the workspace', 0, 'finding files', true);
-      try {
-        const result = await lintPaths([root], {
-          root, rules: lspRules(ctx), ...lintPolicy(ctx), exclude: settings.exclude, maxFileSize: settings.maxFileSize,
-          isCancelled,
-          onProgress: progressReporter(progress),
-          onSkip: (file, reason) => ctx.log(`lint: skipped ${file}: ${reason}`),
-        });
-        const files = result.files.map((file) => ({
-          uri: pathToFileURL(file.file).toString(),
-          diagnostics: file.findings.map((finding) => toDiagnostic(ctx, finding)),
-        }));
-        if (result.cancelled) ctx.log(`lint: workspace lint cancelled after ${files.length} file(s) with findings`);
-        return {
-          files, scanned: result.scanned, skipped: result.skipped, findings: files.reduce((n, file) => n + file.diagnostics.length, 0),
-          cancelled: result.cancelled,
-        };
-      } finally {
-        progress.done();
-      }
-    });
+    ctx.connection.onRequest(
+      Requests.lintWorkspace,
+      async (params: LintWorkspaceParams | undefined, token): Promise<LintWorkspaceResult> => {
+        const root = ctx.root;
+        if (!root) return { files: [], scanned: 0, skipped: 0, findings: 0 };
+        const settings = ctx.settings();
+        const progress = await workspaceLintProgress(ctx, params?.workDoneToken);
+        const isCancelled = () => token.isCancellationRequested || (progress.token?.isCancellationRequested ?? false);
+        progress.begin('Kernel MM Lens: linting the workspace', 0, 'finding files', true);
+        try {
+          const result = await lintPaths([root], {
+            root,
+            rules: lspRules(ctx),
+            ...lintPolicy(ctx),
+            exclude: settings.exclude,
+            maxFileSize: settings.maxFileSize,
+            isCancelled,
+            onProgress: progressReporter(progress),
+            onSkip: (file, reason) => ctx.log(`lint: skipped ${file}: ${reason}`),
+          });
+          const files = result.files.map((file) => ({
+            uri: pathToFileURL(file.file).toString(),
+            diagnostics: file.findings.map((finding) => toDiagnostic(ctx, finding)),
+          }));
+          if (result.cancelled) ctx.log(`lint: workspace lint cancelled after ${files.length} file(s) with findings`);
+          return {
+            files,
+            scanned: result.scanned,
+            skipped: result.skipped,
+            findings: files.reduce((n, file) => n + file.diagnostics.length, 0),
+            cancelled: result.cancelled,
+          };
+        } finally {
+          progress.done();
+        }
+      },
+    );
   },
 };
 
@@ -94,7 +113,10 @@ type LintProgressReporter = WorkDoneProgressReporter & { readonly token?: Cancel
  * Reports on the client's token when it sent one (it shows the progress and cancels through the request), else on a
  * progress the server creates, which the editor can cancel (window/workDoneProgress/cancel).
  */
-async function workspaceLintProgress(ctx: ServerContext, workDoneToken: string | number | undefined): Promise<LintProgressReporter> {
+async function workspaceLintProgress(
+  ctx: ServerContext,
+  workDoneToken: string | number | undefined,
+): Promise<LintProgressReporter> {
   const window = ctx.connection.window;
   if (workDoneToken !== undefined) return window.attachWorkDoneProgress(workDoneToken);
   return window.createWorkDoneProgress().catch(() => window.attachWorkDoneProgress(undefined));
@@ -106,7 +128,10 @@ function progressReporter(progress: WorkDoneProgressReporter): (state: LintProgr
   let lastFound = 0;
   return ({ found, walkDone, checked }) => {
     if (!walkDone) {
-      if (found - lastFound >= 1000) { lastFound = found; progress.report(0, `${found.toLocaleString('en-US')} files found`); }
+      if (found - lastFound >= 1000) {
+        lastFound = found;
+        progress.report(0, `${found.toLocaleString('en-US')} files found`);
+      }
       return;
     }
     const percent = found === 0 ? 100 : Math.floor((checked * 100) / found);
@@ -118,5 +143,9 @@ function progressReporter(progress: WorkDoneProgressReporter): (state: LintProgr
 
 /** Publishing can follow background work (an index that became ready) past a closed connection: never throw. */
 function sendSafely(send: () => Promise<void>): void {
-  try { void send().catch(() => undefined); } catch { /* connection closed */ }
+  try {
+    void send().catch(() => undefined);
+  } catch {
+    /* connection closed */
+  }
 }

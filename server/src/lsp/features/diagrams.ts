@@ -34,7 +34,9 @@ export function handleDiagramRequest(ctx: ServerContext, params: DiagramParams):
     const result = buildDiagram(diagrams(ctx), sanitize(params), {
       kernelVersion,
       evidence,
-      resolveStep: index ? (step) => resolveStepWithIndex(index, step, (file) => ctx.uriOfRelativePath(file)) : undefined,
+      resolveStep: index
+        ? (step) => resolveStepWithIndex(index, step, (file) => ctx.uriOfRelativePath(file))
+        : undefined,
     });
     return index ? result : { ...result, unresolved: true };
   } catch (error) {
@@ -46,7 +48,8 @@ export function handleDiagramRequest(ctx: ServerContext, params: DiagramParams):
 /** Params come from any client: keep only short strings. */
 function sanitize(params: unknown): DiagramParams {
   const record = (params && typeof params === 'object' ? params : {}) as Record<string, unknown>;
-  const pick = (key: string) => (typeof record[key] === 'string' && (record[key] as string).length <= 200 ? (record[key] as string) : undefined);
+  const pick = (key: string) =>
+    typeof record[key] === 'string' && (record[key] as string).length <= 200 ? (record[key] as string) : undefined;
   return { id: pick('id'), symbol: pick('symbol'), variant: pick('variant'), step: pick('step') };
 }
 

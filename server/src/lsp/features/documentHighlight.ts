@@ -1,4 +1,8 @@
-import { DocumentHighlightKind, type DocumentHighlight, type DocumentHighlightParams } from 'vscode-languageserver/node';
+import {
+  DocumentHighlightKind,
+  type DocumentHighlight,
+  type DocumentHighlightParams,
+} from 'vscode-languageserver/node';
 import type { Position } from '../../indexing/types';
 import { openExtractions } from '../../parsing/openExtraction';
 import type { Extraction, NamedReference } from '../../parsing/syntaxExtractor';
@@ -17,12 +21,21 @@ const ASSIGNMENT = /^(=(?!=)|\+=|-=|\*=|\/=|%=|&=|\|=|\^=|<<=|>>=|\+\+|--)/;
 
 function inside(position: Position, reference: NamedReference): boolean {
   const { start, end } = reference.range;
-  return position.line === start.line && position.character >= start.character && position.character <= end.character && end.line === start.line;
+  return (
+    position.line === start.line &&
+    position.character >= start.character &&
+    position.character <= end.character &&
+    end.line === start.line
+  );
 }
 
 function isWrite(reference: NamedReference, text: string): boolean {
   if (reference.isDefinition) return true;
-  const after = nextNonBlank(text, reference.offset + reference.name.length, Math.min(text.length, reference.offset + reference.name.length + 80));
+  const after = nextNonBlank(
+    text,
+    reference.offset + reference.name.length,
+    Math.min(text.length, reference.offset + reference.name.length + 80),
+  );
   if (after >= 0 && ASSIGNMENT.test(text.slice(after, after + 3))) return true;
   const head = text.slice(Math.max(0, reference.offset - 2), reference.offset);
   return head === '++' || head === '--';
@@ -37,15 +50,26 @@ export function documentHighlights(extraction: Extraction, text: string, positio
   if (!target) return [];
   // Members (`p->lru`) and ordinary identifiers are separate namespaces in C.
   const member = target.isMember === true;
-  let candidates = extraction.references.filter((reference) => reference.name === target.name && (reference.isMember === true) === member);
-  const fileLevel = member || extraction.definitions.some((definition) => definition.name === target.name && definition.kind !== 'field');
+  let candidates = extraction.references.filter(
+    (reference) => reference.name === target.name && (reference.isMember === true) === member,
+  );
+  const fileLevel =
+    member ||
+    extraction.definitions.some((definition) => definition.name === target.name && definition.kind !== 'field');
   if (!fileLevel) {
     // Locals and parameters (also of function-like macros): stay within the function or #define around the cursor.
     const scopes = target.inPreprocessor ? ['function-macro'] : ['function'];
-    const around = extraction.definitions.find((definition) => scopes.includes(definition.kind)
-      && before(definition.range.start, target.range.start) <= 0 && before(target.range.end, definition.range.end) <= 0);
+    const around = extraction.definitions.find(
+      (definition) =>
+        scopes.includes(definition.kind) &&
+        before(definition.range.start, target.range.start) <= 0 &&
+        before(target.range.end, definition.range.end) <= 0,
+    );
     if (around) {
-      candidates = candidates.filter((reference) => before(around.range.start, reference.range.start) <= 0 && before(reference.range.end, around.range.end) <= 0);
+      candidates = candidates.filter(
+        (reference) =>
+          before(around.range.start, reference.range.start) <= 0 && before(reference.range.end, around.range.end) <= 0,
+      );
     }
   }
   return candidates.map((reference) => ({

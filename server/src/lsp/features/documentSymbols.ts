@@ -43,13 +43,24 @@ function detail(definition: Definition): string | undefined {
 
 /** Definitions (in any order) to a DocumentSymbol tree: members nest under the innermost type holding them. */
 export function buildDocumentSymbols(definitions: Definition[]): DocumentSymbol[] {
-  const sorted = [...definitions].sort((a, b) => before(a.range.start, b.range.start) || before(b.range.end, a.range.end));
+  const sorted = [...definitions].sort(
+    (a, b) => before(a.range.start, b.range.start) || before(b.range.end, a.range.end),
+  );
   const roots: DocumentSymbol[] = [];
   const stack: Array<{ definition: Definition; symbol: DocumentSymbol }> = [];
   for (const definition of sorted) {
-    const range = contains(definition.range, definition.nameRange) ? definition.range
-      : { start: before(definition.range.start, definition.nameRange.start) <= 0 ? definition.range.start : definition.nameRange.start,
-          end: before(definition.nameRange.end, definition.range.end) <= 0 ? definition.range.end : definition.nameRange.end };
+    const range = contains(definition.range, definition.nameRange)
+      ? definition.range
+      : {
+          start:
+            before(definition.range.start, definition.nameRange.start) <= 0
+              ? definition.range.start
+              : definition.nameRange.start,
+          end:
+            before(definition.nameRange.end, definition.range.end) <= 0
+              ? definition.range.end
+              : definition.nameRange.end,
+        };
     const symbol: DocumentSymbol = {
       name: definition.name,
       kind: KIND[definition.kind] ?? SymbolKind.Variable,

@@ -25,7 +25,13 @@ export const hoverFeature: ServerFeature = {
     };
     ctx.onSettingsChanged(() => versions.clear());
     const catalog = getCatalog();
-    if (catalog.problems.length) ctx.log(`catalog: ${catalog.problems.length} problem(s): ${catalog.problems.slice(0, 5).map((p) => `${p.file}: ${p.message}`).join(' | ')}`);
+    if (catalog.problems.length)
+      ctx.log(
+        `catalog: ${catalog.problems.length} problem(s): ${catalog.problems
+          .slice(0, 5)
+          .map((p) => `${p.file}: ${p.message}`)
+          .join(' | ')}`,
+      );
 
     ctx.connection.onHover((params, token): Hover | null => {
       const document = ctx.documents.get(params.textDocument.uri);
@@ -49,10 +55,15 @@ export const hoverFeature: ServerFeature = {
         const { target } = result;
         return {
           contents: { kind: 'markdown', value: result.markdown },
-          range: { start: { line: target.line, character: target.startCharacter }, end: { line: target.line, character: target.endCharacter } },
+          range: {
+            start: { line: target.line, character: target.startCharacter },
+            end: { line: target.line, character: target.endCharacter },
+          },
         };
       } catch (err) {
-        ctx.log(`hover failed at ${params.textDocument.uri}:${params.position.line + 1}: ${(err as Error)?.message ?? err}`);
+        ctx.log(
+          `hover failed at ${params.textDocument.uri}:${params.position.line + 1}: ${(err as Error)?.message ?? err}`,
+        );
         return null;
       }
     });

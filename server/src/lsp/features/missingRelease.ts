@@ -3,7 +3,10 @@ import type { ServerContext } from '../context';
 import { missingReleaseDiagnostics, MISSING_RELEASE_CODE } from '../../annotations/missingRelease';
 
 const SEVERITY: Record<string, DiagnosticSeverity> = {
-  error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, information: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint,
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
 };
 
 /**

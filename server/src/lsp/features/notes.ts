@@ -1,8 +1,15 @@
 import * as path from 'path';
 import { ResponseError, ErrorCodes } from 'vscode-languageserver/node';
 import {
-  Requests, type NotesListParams, type NotesAddParams, type NotesReplyParams, type NotesResolveParams, type NotesDeleteParams,
-  type NotesExportParams, type NotesListResult, type NoteWire,
+  Requests,
+  type NotesListParams,
+  type NotesAddParams,
+  type NotesReplyParams,
+  type NotesResolveParams,
+  type NotesDeleteParams,
+  type NotesExportParams,
+  type NotesListResult,
+  type NoteWire,
 } from '../../../../protocol';
 import type { ServerFeature } from '../feature';
 import type { ServerContext } from '../context';
@@ -24,13 +31,15 @@ function serviceFor(ctx: ServerContext): NotesService {
       if (open) return open.getText();
       return ctx.root ? readSourceFile(path.join(ctx.root, file)) : undefined;
     },
-    symbolFiles: (symbol) => (ctx.currentIndex()?.findDefinitions(symbol) ?? []).filter((d) => !d.isDeclaration).map((d) => d.file),
+    symbolFiles: (symbol) =>
+      (ctx.currentIndex()?.findDefinitions(symbol) ?? []).filter((d) => !d.isDeclaration).map((d) => d.file),
   });
 }
 
 function fileOf(ctx: ServerContext, uri: string): string {
   const file = ctx.relativePathOfUri(uri);
-  if (!file) throw new ResponseError(ErrorCodes.InvalidParams, `notes are kept for files inside the workspace, not ${uri}`);
+  if (!file)
+    throw new ResponseError(ErrorCodes.InvalidParams, `notes are kept for files inside the workspace, not ${uri}`);
   return file;
 }
 
@@ -50,30 +59,59 @@ export const notesFeature: ServerFeature = {
   name: 'notes',
   capabilities: () => ({}),
   register(ctx) {
-    const wire = (service: NotesService) => (view: Parameters<typeof toWire>[0]): NoteWire => toWire(view, (file) => ctx.uriOfRelativePath(file));
-    ctx.connection.onRequest(Requests.notesList, guarded(ctx, (params: NotesListParams | undefined): NotesListResult => {
-      const service = serviceFor(ctx);
-      const file = params?.uri ? ctx.relativePathOfUri(params.uri) : undefined;
-      if (params?.uri && !file) return { notes: [], notesFile: service.notesPath };
-      const notes = service.list(file).map(wire(service));
-      if (service.lastProblem) ctx.log(`notes: ${service.lastProblem}`);
-      return { notes, notesFile: service.notesPath, problem: service.lastProblem };
-    }));
-    ctx.connection.onRequest(Requests.notesAdd, guarded(ctx, (params: NotesAddParams) => {
-      const service = serviceFor(ctx);
-      return wire(service)(service.add({ file: fileOf(ctx, params.uri), line: params.line, body: params.body, symbol: params.symbol, author: params.author }));
-    }));
-    ctx.connection.onRequest(Requests.notesReply, guarded(ctx, (params: NotesReplyParams) => {
-      const service = serviceFor(ctx);
-      return wire(service)(service.reply(params.id, params.body, params.author));
-    }));
-    ctx.connection.onRequest(Requests.notesResolve, guarded(ctx, (params: NotesResolveParams) => {
-      const service = serviceFor(ctx);
-      return wire(service)(service.resolve(params.id, params.resolved !== false));
-    }));
-    ctx.connection.onRequest(Requests.notesDelete, guarded(ctx, (params: NotesDeleteParams) => serviceFor(ctx).delete(params.id)));
-    ctx.connection.onRequest(Requests.notesExport, guarded(ctx, (params: NotesExportParams) => ({
-      text: serviceFor(ctx).export(params?.format === 'reply' ? 'reply' : 'markdown'),
-    })));
+    const wire =
+      (service: NotesService) =>
+      (view: Parameters<typeof toWire>[0]): NoteWire =>
+        toWire(view, (file) => ctx.uriOfRelativePath(file));
+    ctx.connection.onRequest(
+      Requests.notesList,
+      guarded(ctx, (params: NotesListParams | undefined): NotesListResult => {
+        const service = serviceFor(ctx);
+        const file = params?.uri ? ctx.relativePathOfUri(params.uri) : undefined;
+        if (params?.uri && !file) return { notes: [], notesFile: service.notesPath };
+        const notes = service.list(file).map(wire(service));
+        if (service.lastProblem) ctx.log(`notes: ${service.lastProblem}`);
+        return { notes, notesFile: service.notesPath, problem: service.lastProblem };
+      }),
+    );
+    ctx.connection.onRequest(
+      Requests.notesAdd,
+      guarded(ctx, (params: NotesAddParams) => {
+        const service = serviceFor(ctx);
+        return wire(service)(
+          service.add({
+            file: fileOf(ctx, params.uri),
+            line: params.line,
+            body: params.body,
+            symbol: params.symbol,
+            author: params.author,
+          }),
+        );
+      }),
+    );
+    ctx.connection.onRequest(
+      Requests.notesReply,
+      guarded(ctx, (params: NotesReplyParams) => {
+        const service = serviceFor(ctx);
+        return wire(service)(service.reply(params.id, params.body, params.author));
+      }),
+    );
+    ctx.connection.onRequest(
+      Requests.notesResolve,
+      guarded(ctx, (params: NotesResolveParams) => {
+        const service = serviceFor(ctx);
+        return wire(service)(service.resolve(params.id, params.resolved !== false));
+      }),
+    );
+    ctx.connection.onRequest(
+      Requests.notesDelete,
+      guarded(ctx, (params: NotesDeleteParams) => serviceFor(ctx).delete(params.id)),
+    );
+    ctx.connection.onRequest(
+      Requests.notesExport,
+      guarded(ctx, (params: NotesExportParams) => ({
+        text: serviceFor(ctx).export(params?.format === 'reply' ? 'reply' : 'markdown'),
+      })),
+    );
   },
 };

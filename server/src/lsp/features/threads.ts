@@ -3,8 +3,12 @@ import * as path from 'path';
 import { fileURLToPath } from 'url';
 import {
   Requests,
-  type BlameLineParams, type BlameLineResult, type ThreadDocumentParams, type ThreadDocumentResult,
-  type ThreadListEntry, type ThreadsForSymbolParams,
+  type BlameLineParams,
+  type BlameLineResult,
+  type ThreadDocumentParams,
+  type ThreadDocumentResult,
+  type ThreadListEntry,
+  type ThreadsForSymbolParams,
 } from '../../../../protocol';
 import type { ServerFeature } from '../feature';
 import type { ServerContext } from '../context';
@@ -42,20 +46,39 @@ function register(ctx: ServerContext): void {
   ctx.onSettingsChanged(warmUp);
   setTimeout(warmUp, 3000).unref();
 
-  ctx.connection.onRequest(Requests.threadsForSymbol, async (params: ThreadsForSymbolParams): Promise<ThreadListEntry[]> => {
-    if (!params || typeof params.symbol !== 'string') return [];
-    return service.threadsForSymbol(params.symbol);
-  });
+  ctx.connection.onRequest(
+    Requests.threadsForSymbol,
+    async (params: ThreadsForSymbolParams): Promise<ThreadListEntry[]> => {
+      if (!params || typeof params.symbol !== 'string') return [];
+      return service.threadsForSymbol(params.symbol);
+    },
+  );
 
-  ctx.connection.onRequest(Requests.threadDocument, async (params: ThreadDocumentParams): Promise<ThreadDocumentResult> => {
-    return service.threadDocument(String(params?.messageId ?? ''), typeof params?.symbol === 'string' ? params.symbol : undefined);
-  });
+  ctx.connection.onRequest(
+    Requests.threadDocument,
+    async (params: ThreadDocumentParams): Promise<ThreadDocumentResult> => {
+      return service.threadDocument(
+        String(params?.messageId ?? ''),
+        typeof params?.symbol === 'string' ? params.symbol : undefined,
+      );
+    },
+  );
 
   ctx.connection.onRequest(Requests.blameLine, async (params: BlameLineParams): Promise<BlameLineResult> => {
-    if (!params || typeof params.uri !== 'string' || !params.uri.startsWith('file:') || !Number.isInteger(params.line) || params.line < 0) {
+    if (
+      !params ||
+      typeof params.uri !== 'string' ||
+      !params.uri.startsWith('file:') ||
+      !Number.isInteger(params.line) ||
+      params.line < 0
+    ) {
       return { message: 'Blame needs a file on disk and a line number.' };
     }
-    if (!ctx.workspaceTrusted()) return { message: 'This workspace is not trusted: git blame is disabled (trust the workspace to enable "Why is this line like this?").' };
+    if (!ctx.workspaceTrusted())
+      return {
+        message:
+          'This workspace is not trusted: git blame is disabled (trust the workspace to enable "Why is this line like this?").',
+      };
     const file = fileURLToPath(params.uri);
     // git finds the checkout from the file's own folder, so files outside the first workspace folder work too.
     return service.blameLine(path.dirname(file), file, params.line);

@@ -8,7 +8,7 @@ export const workspaceSymbolsFeature: ServerFeature = {
   capabilities: () => ({ workspaceSymbolProvider: true }),
   register(ctx) {
     ctx.connection.onWorkspaceSymbol(async (params, token) => {
-      const index = ctx.currentIndex() ?? await ctx.waitForIndex(cancelledBy(token));
+      const index = ctx.currentIndex() ?? (await ctx.waitForIndex(cancelledBy(token)));
       if (!index || params.query.trim() === '') return [];
       return index.searchSymbols(params.query, { limit: 200, isCancelled: cancelledBy(token) }).map((d) => ({
         name: d.name,
