@@ -1,0 +1,308 @@
+import { spawn, type ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { pathToFileURL, fileURLToPath } from 'url';
+
+/**
+ * Drives OUR language server exactly as an editor does: `node bin/kernel-mm-lens.js lsp --stdio` spawned as a
+ * child, LSP over stdin/stdout with Content-Length framing, `initialize` with rootUri, workspaceFolders and
+ * initializationOptions (cacheDir, settings), `initialized`, `didOpen` before asking about a file. Every request
+ * is timed. Used by the navigation-accuracy bench, the editor warm start and tests.
+ *
+ * The JSON-RPC client is written here (about 80 lines) rather than taken from vscode-jsonrpc so that nothing of
+ * the server's own stack sits between the measurement and the process: what is timed is the wire.
+ */
+
+export interface Position { line: number; character: number }
+export interface Range { start: Position; end: Position }
+export interface Location { uri: string; range: Range }
+
+export interface LspDriverOptions {
+  /** Kernel tree opened as the workspace folder. */
+  root: string;
+  /** Index cache folder given as initializationOptions.cacheDir (a warm one makes a warm start). */
+  cacheDir: string;
+  /** Settings given as initializationOptions.settings (e.g. { genericNavigation: true }). */
+  settings?: Record<string, unknown>;
+  /** The command that starts the server; default: this repository's `node bin/kernel-mm-lens.js lsp --stdio`. */
+  command?: string[];
+  /** Where the server's stderr and window/logMessage go (default: dropped). */
+  log?: (line: string) => void;
+  /** Per-request timeout (default 120 s: the first request may wait for a whole-tree index). */
+  timeoutMs?: number;
+  /** Replaces the initializationOptions we send (for another server, e.g. clangd). */
+  initializationOptions?: unknown;
+  /** Announce window.workDoneProgress so the server reports `$/progress` (clangd's background index). */
+  workDoneProgress?: boolean;
+}
+
+export interface Timed<T> { result: T; ms: number }
+
+/** The repository's CLI entry point, found from this file (source or bundle). */
+export function defaultServerCommand(): string[] {
+  for (const up of ['../../../..', '../..', '..', '.']) {
+    const bin = path.resolve(__dirname, up, 'bin', 'kernel-mm-lens.js');
+    if (fs.existsSync(bin)) return [process.execPath, bin, 'lsp', '--stdio'];
+  }
+  throw new Error('lspDriver: bin/kernel-mm-lens.js not found');
+}
+
+export function uriOf(file: string): string { return pathToFileURL(file).toString(); }
+export function pathOfUri(uri: string): string { return fileURLToPath(uri); }
+
+export class LspDriver {
+  /** performance.now() when the process was spawned. */
+  readonly spawnedAt: number;
+  /** Milliseconds of every request, by method. */
+  readonly timings = new Map<string, number[]>();
+  private readonly child: ChildProcess;
+  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void; timer: NodeJS.Timeout }>();
+  private readonly listeners = new Map<string, Array<(params: any) => void>>();
+  private readonly opened = new Set<string>();
+  private nextId = 1;
+  private buffer = Buffer.alloc(0);
+  private exited = false;
+
+  private constructor(readonly options: LspDriverOptions) {
+    const [command, ...args] = options.command ?? defaultServerCommand();
+    this.spawnedAt = performance.now();
+    this.child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child.stdout!.on('data', (chunk: Buffer) => this.receive(chunk));
+    this.child.stderr!.on('data', (chunk: Buffer) => options.log?.(chunk.toString('utf8').trimEnd()));
+    this.child.on('exit', (code, signal) => {
+      this.exited = true;
+      for (const [, waiter] of this.pending) { clearTimeout(waiter.timer); waiter.reject(new Error(`server exited (${code ?? signal})`)); }
+      this.pending.clear();
+    });
+    this.child.stdin!.on('error', () => undefined); // a dead server is reported through the pending requests
+  }
+
+  /** Spawns the server and completes the initialize handshake. */
+  static async start(options: LspDriverOptions): Promise<LspDriver> {
+    const driver = new LspDriver(options);
+    driver.onNotification('window/logMessage', (params) => options.log?.(String(params?.message ?? '')));
+    const rootUri = uriOf(options.root);
+    await driver.request('initialize', {
+      processId: process.pid,
+      clientInfo: { name: 'kernel-mm-lens-bench' },
+      rootUri,
+      rootPath: options.root,
+      workspaceFolders: [{ uri: rootUri, name: path.basename(options.root) }],
+      initializationOptions: options.initializationOptions ?? { cacheDir: options.cacheDir, settings: options.settings ?? {}, workspaceTrusted: true },
+      capabilities: {
+        workspace: { configuration: true, workspaceFolders: true, symbol: {} },
+        textDocument: {
+          definition: { linkSupport: false }, references: {}, hover: { contentFormat: ['markdown', 'plaintext'] },
+          completion: { completionItem: { snippetSupport: false } }, signatureHelp: {}, callHierarchy: {}, inlayHint: {}, codeLens: {},
+        },
+        window: { workDoneProgress: options.workDoneProgress ?? false },
+      },
+    });
+    driver.notify('initialized', {});
+    return driver;
+  }
+
+  onNotification(method: string, listener: (params: any) => void): void {
+    const list = this.listeners.get(method) ?? [];
+    list.push(listener);
+    this.listeners.set(method, list);
+  }
+
+  /** One request, timed (the time is also recorded under its method in `timings`). */
+  async request<T = unknown>(method: string, params: unknown, timeoutMs = this.options.timeoutMs ?? 120_000): Promise<T> {
+    return (await this.timedRequest<T>(method, params, timeoutMs)).result;
+  }
+
+  async timedRequest<T = unknown>(method: string, params: unknown, timeoutMs = this.options.timeoutMs ?? 120_000): Promise<Timed<T>> {
+    if (this.exited) throw new Error(`server has exited; cannot send ${method}`);
+    const id = this.nextId++;
+    const start = performance.now();
+    const result = await new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => { this.pending.delete(id); reject(new Error(`${method}: no answer in ${timeoutMs} ms`)); }, timeoutMs);
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
+      this.send({ jsonrpc: '2.0', id, method, params });
+    });
+    const ms = performance.now() - start;
+    const list = this.timings.get(method) ?? [];
+    list.push(ms);
+    this.timings.set(method, list);
+    return { result, ms };
+  }
+
+  notify(method: string, params: unknown): void { this.send({ jsonrpc: '2.0', method, params }); }
+
+  /** didOpen a file of the tree (relative or absolute path) once; returns its URI. */
+  open(file: string): string {
+    const absolute = path.isAbsolute(file) ? file : path.join(this.options.root, file);
+    const uri = uriOf(absolute);
+    if (!this.opened.has(uri)) {
+      this.opened.add(uri);
+      this.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text: fs.readFileSync(absolute, 'utf8') } });
+    }
+    return uri;
+  }
+
+  close(file: string): void {
+    const uri = uriOf(path.isAbsolute(file) ? file : path.join(this.options.root, file));
+    if (this.opened.delete(uri)) this.notify('textDocument/didClose', { textDocument: { uri } });
+  }
+
+  // The requests the bench and tests use. Each opens the file first, as an editor would.
+  definition(file: string, position: Position) { return this.timedRequest<Location | Location[] | null>('textDocument/definition', { textDocument: { uri: this.open(file) }, position }); }
+  declaration(file: string, position: Position) { return this.timedRequest<Location | Location[] | null>('textDocument/declaration', { textDocument: { uri: this.open(file) }, position }); }
+  references(file: string, position: Position, includeDeclaration = true) { return this.timedRequest<Location[] | null>('textDocument/references', { textDocument: { uri: this.open(file) }, position, context: { includeDeclaration } }); }
+  hover(file: string, position: Position) { return this.timedRequest<{ contents: unknown; range?: Range } | null>('textDocument/hover', { textDocument: { uri: this.open(file) }, position }); }
+  completion(file: string, position: Position) { return this.timedRequest<unknown>('textDocument/completion', { textDocument: { uri: this.open(file) }, position }); }
+  signatureHelp(file: string, position: Position) { return this.timedRequest<unknown>('textDocument/signatureHelp', { textDocument: { uri: this.open(file) }, position }); }
+  workspaceSymbol(query: string) { return this.timedRequest<Array<{ name: string; kind: number; location: Location | { uri: string }; containerName?: string }> | null>('workspace/symbol', { query }); }
+  prepareCallHierarchy(file: string, position: Position) { return this.timedRequest<Array<Record<string, any>> | null>('textDocument/prepareCallHierarchy', { textDocument: { uri: this.open(file) }, position }); }
+  incomingCalls(item: Record<string, any>) { return this.timedRequest<Array<{ from: Record<string, any>; fromRanges: Range[] }> | null>('callHierarchy/incomingCalls', { item }); }
+  outgoingCalls(item: Record<string, any>) { return this.timedRequest<Array<{ to: Record<string, any>; fromRanges: Range[] }> | null>('callHierarchy/outgoingCalls', { item }); }
+  inlayHint(file: string, range: Range) { return this.timedRequest<Array<{ position: Position; label: unknown }> | null>('textDocument/inlayHint', { textDocument: { uri: this.open(file) }, range }); }
+  codeLens(file: string) { return this.timedRequest<Array<{ range: Range; command?: unknown }> | null>('textDocument/codeLens', { textDocument: { uri: this.open(file) } }); }
+  /** A custom request of ours (protocol `Requests`), e.g. 'kernelMmLens/getIndexStatus'. */
+  custom<T = unknown>(method: string, params?: unknown) { return this.timedRequest<T>(method, params ?? null); }
+
+  /** Waits until the server says its index is ready (status notification or polled status). */
+  async waitForIndex(timeoutMs = 600_000): Promise<Record<string, unknown>> {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const status = await this.request<Record<string, unknown>>('kernelMmLens/getIndexStatus', null);
+      if (status?.state === 'ready') return status;
+      if (status?.state === 'error') throw new Error(`index error: ${String(status.message ?? '')}`);
+      if (performance.now() > deadline) throw new Error(`index not ready after ${timeoutMs} ms (${JSON.stringify(status)})`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  /** shutdown + exit, then kill if the process is still there after two seconds. */
+  async stop(): Promise<void> {
+    if (this.exited) return;
+    try { await this.request('shutdown', null, 5000); this.notify('exit', null); } catch { /* already gone or hung: killed below */ }
+    await new Promise<void>((resolve) => {
+      if (this.exited) return resolve();
+      const timer = setTimeout(() => { this.child.kill('SIGKILL'); resolve(); }, 2000);
+      this.child.once('exit', () => { clearTimeout(timer); resolve(); });
+    });
+  }
+
+  private send(message: unknown): void {
+    const body = Buffer.from(JSON.stringify(message), 'utf8');
+    this.child.stdin!.write(Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`, 'ascii'), body]));
+  }
+
+  private receive(chunk: Buffer): void {
+    this.buffer = Buffer.concat([this.buffer, chunk]);
+    for (;;) {
+      const headerEnd = this.buffer.indexOf('\r\n\r\n');
+      if (headerEnd < 0) return;
+      const length = Number(/Content-Length:\s*(\d+)/i.exec(this.buffer.subarray(0, headerEnd).toString('ascii'))?.[1]);
+      if (!Number.isFinite(length)) throw new Error('lspDriver: a message without Content-Length');
+      if (this.buffer.length < headerEnd + 4 + length) return;
+      const message = JSON.parse(this.buffer.subarray(headerEnd + 4, headerEnd + 4 + length).toString('utf8'));
+      this.buffer = this.buffer.subarray(headerEnd + 4 + length);
+      this.dispatch(message);
+    }
+  }
+
+  private dispatch(message: any): void {
+    if (message.id !== undefined && message.method === undefined) {
+      const waiter = this.pending.get(message.id);
+      if (!waiter) return;
+      this.pending.delete(message.id);
+      clearTimeout(waiter.timer);
+      if (message.error) waiter.reject(new Error(`${message.error.code}: ${message.error.message}`));
+      else waiter.resolve(message.result ?? null);
+    } else if (message.id !== undefined) {
+      // A request from the server: answer as a plain editor with default settings would.
+      let result: unknown = null;
+      if (message.method === 'workspace/configuration') {
+        result = (message.params?.items ?? []).map((item: { section?: string }) => (item.section === 'kernelMmLens' ? this.options.settings ?? {} : {}));
+      } else if (message.method === 'workspace/workspaceFolders') {
+        result = [{ uri: uriOf(this.options.root), name: path.basename(this.options.root) }];
+      }
+      this.send({ jsonrpc: '2.0', id: message.id, result });
+    } else {
+      for (const listener of this.listeners.get(message.method) ?? []) listener(message.params);
+    }
+  }
+}
+
+/** Locations of a definition/declaration answer as a flat list (Location, Location[], LocationLink[] or null). */
+export function locationsOf(answer: unknown): Location[] {
+  if (!answer) return [];
+  const list = Array.isArray(answer) ? answer : [answer];
+  return list.map((item: any) => (item.targetUri ? { uri: item.targetUri, range: item.targetSelectionRange ?? item.targetRange } : item));
+}
+
+export interface WarmStartResult {
+  /** Milliseconds from spawn to the first correct definition, per run. */
+  runs: number[];
+  median: number;
+  /** Milliseconds of the priming run that built the cache (when the cache was empty). */
+  primingMs?: number;
+  file: string;
+  symbol: string;
+}
+
+/**
+ * "Editor warm start" (issue 21): with a warm cache, spawn the server as an editor does, open `file`, and ask
+ * for the definition of `symbol` at its first use until the answer is correct; the time from spawn to that
+ * answer, median of `runs` spawns. Correct means: a location in `expectedFile` on a line that names `symbol`
+ * followed by `(` (its definition line). A first run with an empty cache builds the cache and is not counted.
+ */
+export async function editorWarmStart(options: Omit<LspDriverOptions, 'timeoutMs'> & {
+  file?: string; symbol?: string; expectedFile?: string; runs?: number; timeoutMs?: number;
+}): Promise<WarmStartResult> {
+  const file = options.file ?? 'mm/ksm.c';
+  const symbol = options.symbol ?? 'folio_walk_start';
+  const expectedFile = options.expectedFile ?? 'mm/pagewalk.c';
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const text = fs.readFileSync(path.join(options.root, file), 'utf8');
+  const offset = new RegExp(`\\b${symbol}\\s*\\(`).exec(text)?.index;
+  if (offset === undefined) throw new Error(`${symbol} is not used in ${file}`);
+  const before = text.slice(0, offset).split(/\r\n|\n|\r/);
+  const position = { line: before.length - 1, character: before[before.length - 1].length };
+  const expectedLines = fs.readFileSync(path.join(options.root, expectedFile), 'utf8').split(/\r\n|\n|\r/);
+  const isCorrect = (answer: unknown) => locationsOf(answer).some((loc) => {
+    if (!pathOfUri(loc.uri).endsWith(`/${expectedFile}`)) return false;
+    return new RegExp(`\\b${symbol}\\s*\\(`).test(expectedLines[loc.range.start.line] ?? '');
+  });
+
+  let primingMs: number | undefined;
+  const cacheEmpty = !fs.existsSync(options.cacheDir) || fs.readdirSync(options.cacheDir).length === 0;
+  if (cacheEmpty) {
+    const driver = await LspDriver.start({ ...options, timeoutMs: 1_800_000 });
+    try { await driver.waitForIndex(1_800_000); primingMs = performance.now() - driver.spawnedAt; } finally { await driver.stop(); }
+  }
+  const runs: number[] = [];
+  for (let run = 0; run < (options.runs ?? 3); run++) {
+    const driver = await LspDriver.start({ ...options, timeoutMs });
+    try {
+      const deadline = driver.spawnedAt + timeoutMs;
+      for (;;) {
+        const { result } = await driver.definition(file, position);
+        if (isCorrect(result)) { runs.push(performance.now() - driver.spawnedAt); break; }
+        if (performance.now() > deadline) throw new Error(`no correct definition of ${symbol} within ${timeoutMs} ms (last answer ${JSON.stringify(result)})`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    } finally {
+      await driver.stop();
+    }
+  }
+  return { runs, median: median(runs), primingMs, file, symbol };
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** p-th percentile (nearest rank) of a list of numbers. */
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
