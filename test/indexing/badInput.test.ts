@@ -54,14 +54,14 @@ test('binary, oversized, invalid UTF-8, symlink loops and broken links: the inde
   const { result, lines } = await index(root);
   assert.ok(result.index);
   assert.deepEqual(
-    result.index!.findDefinitions('good_function').map((d) => d.file),
+    result.index.findDefinitions('good_function').map((d) => d.file),
     ['mm/good.c'],
   );
   assert.deepEqual(
-    result.index!.findDefinitions('survives_bad_utf8').map((d) => d.file),
+    result.index.findDefinitions('survives_bad_utf8').map((d) => d.file),
     ['mm/latin1.c'],
   );
-  const reasons = new Map(result.index!.data.skipped.map((s) => [s.file, s.reason]));
+  const reasons = new Map(result.index.data.skipped.map((s) => [s.file, s.reason]));
   assert.match(reasons.get('mm/binary.c') ?? '', /binary/);
   assert.match(reasons.get('mm/generated_regs.h') ?? '', /larger than the size limit/);
   assert.match(reasons.get('mm/dangling.c') ?? '', /broken symlink/);
@@ -71,7 +71,7 @@ test('binary, oversized, invalid UTF-8, symlink loops and broken links: the inde
     lines.some((line) => line.startsWith('skipped mm/binary.c')),
     'each skipped file gets a log line',
   );
-  assert.equal(result.index!.data.files.filter((f) => f.includes('loop/')).length, 0, 'the loop is not followed');
+  assert.equal(result.index.data.files.filter((f) => f.includes('loop/')).length, 0, 'the loop is not followed');
 });
 
 test('a file deleted while indexing is reported, the rest is indexed', async () => {

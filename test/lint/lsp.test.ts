@@ -34,7 +34,7 @@ function harness(root: string, settings: Partial<KernelMmLensSettings> = {}, ind
     ...DEFAULT_SETTINGS,
     ...settings,
     missingReleaseCheck: false,
-  } as KernelMmLensSettings;
+  };
   const token = { isCancellationRequested: false, onCancellationRequested: () => ({ dispose() {} }) };
   // Work-done progress as the server reports it: every call in order, on the token it was attached to or created.
   const progress: Array<{ token: string | number; call: string; args: unknown[] }> = [];

@@ -12,7 +12,7 @@ const GRAMMAR = path.join(__dirname, '..', '..', 'syntaxes', 'kernel-thread.tmLa
 async function loadGrammar(): Promise<vsctm.IGrammar> {
   // The oniguruma wasm ships inside the npm package: nothing is downloaded.
   const wasm = fs.readFileSync(require.resolve('vscode-oniguruma/release/onig.wasm'));
-  await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer);
+  await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength));
   const registry = new vsctm.Registry({
     onigLib: Promise.resolve({
       createOnigScanner: (sources: string[]) => new oniguruma.OnigScanner(sources),

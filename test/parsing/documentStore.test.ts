@@ -56,11 +56,11 @@ test('incremental re-parse after each LSP edit equals a fresh parse of the same 
     assert.ok(incremental, `tree after edit ${version}`);
     const current = store.get(URI)!.getText();
     assert.equal(
-      incremental!.rootNode.toString(),
+      incremental.rootNode.toString(),
       await freshParse(current),
       `edit ${version} re-parsed incrementally equals a fresh parse`,
     );
-    assert.equal(incremental!.rootNode.endIndex, current.length);
+    assert.equal(incremental.rootNode.endIndex, current.length);
   }
   assert.equal(store.version(URI), version);
   assert.equal(store.liveTrees, 1, 'replaced trees were deleted');
@@ -103,7 +103,7 @@ test('binary and invalid UTF-8 content parses without crashing; full-text change
   store.open(URI, 'c', 1, garbage);
   const tree = await store.tree(URI);
   assert.ok(tree);
-  assert.equal(tree!.rootNode.endIndex, garbage.length);
+  assert.equal(tree.rootNode.endIndex, garbage.length);
   store.change(URI, 2, [{ text: 'int demo_after;\n' }]);
   const after = await store.tree(URI);
   assert.equal(after!.rootNode.toString(), await freshParse('int demo_after;\n'));

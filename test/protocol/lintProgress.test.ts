@@ -50,7 +50,7 @@ test('without a token the server creates a cancellable work-done progress: begin
     `no lint progress created; requests: ${JSON.stringify(client.serverRequests.map((r) => r.method))}`,
   );
   await client.waitForNotification('$/progress', (p) => p.token === token && p.value.kind === 'end');
-  const values = progressOn(token!);
+  const values = progressOn(token);
   assert.deepEqual(values[0], {
     kind: 'begin',
     title: TITLE,

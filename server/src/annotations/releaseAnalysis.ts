@@ -477,7 +477,7 @@ class FunctionAnalysis {
           (after && (left.type === 'pointer_expression' || leftText.includes('->')))
         ) {
           return new Map(
-            [...(after as Map<string, Obligation>)].map(([id, ob]) => [
+            [...after].map(([id, ob]) => [
               id,
               ob.keys.includes(rightText) || ob.aliases.includes(rightText) ? { ...ob, escaped: true } : ob,
             ]),

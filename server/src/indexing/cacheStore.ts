@@ -331,7 +331,7 @@ export function readIndexCacheInBackground(file: string, expectedRoot?: string):
         return;
       }
       try {
-        resolve(parseIndexCache(file, Buffer.from(message.shared!, 0, message.length!), expectedRoot, message.crc));
+        resolve(parseIndexCache(file, Buffer.from(message.shared!, 0, message.length), expectedRoot, message.crc));
       } catch (err) {
         reject(err);
       }
@@ -449,9 +449,7 @@ function parseIndexCache(file: string, raw: Buffer, expectedRoot?: string, compu
     throw new CacheError('inconsistent name table');
   data.names = new NameTable(nameBytes, nameOffsets, data.nameSlots as Int32Array | undefined);
   if (DERIVED_SECTIONS.slice(1).every(([name]) => data[name] !== undefined)) {
-    data.derived = Object.fromEntries(
-      DERIVED_SECTIONS.slice(1).map(([name]) => [name, data[name]]),
-    ) as unknown as IndexData['derived'];
+    data.derived = Object.fromEntries(DERIVED_SECTIONS.slice(1).map(([name]) => [name, data[name]]));
   }
   for (const name of ['nameBytes', 'nameOffsets', 'nameSlots', ...DERIVED_SECTIONS.map(([n]) => n)]) delete data[name];
   const complete = data as unknown as IndexData;

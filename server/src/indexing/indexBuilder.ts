@@ -61,7 +61,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
   // (The scan is synchronous on purpose: promise-based stats measured slower, 1.6-2.1 s against 1.0 s for 60k files.)
   const cacheFileExists = cacheFile !== undefined && !options.rebuild && fs.existsSync(cacheFile);
   const cacheRead = cacheFileExists
-    ? readIndexCacheInBackground(cacheFile!, options.root).then(
+    ? readIndexCacheInBackground(cacheFile, options.root).then(
         (data) => ({ data }),
         (err: unknown) => ({ err }),
       )
@@ -114,7 +114,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
     scan.files.forEach((scanned: ScannedFile, index) => {
       const old = previousIds.get(scanned.file);
       previousIds.delete(scanned.file);
-      if (old !== undefined && previous!.fileSize[old] === scanned.size && previous!.fileMtime[old] === scanned.mtimeMs)
+      if (old !== undefined && previous.fileSize[old] === scanned.size && previous.fileMtime[old] === scanned.mtimeMs)
         unchanged.push({ index, previousFile: old });
       else toExtract.push({ index, file: scanned.file, size: scanned.size });
     });

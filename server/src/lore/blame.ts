@@ -91,7 +91,7 @@ export async function findByPatchId(root: string, mail: MailIndex, commit: Commi
   if (!cache) patchIdCache.set(mail, (cache = new Map()));
   const files = new Set(commit.files);
   const candidates = [...mail.messages.values()].filter((m) => m.isPatch && m.files.some((f) => files.has(f)));
-  const missing = candidates.filter((m) => !cache!.has(m.messageId));
+  const missing = candidates.filter((m) => !cache.has(m.messageId));
   if (missing.length > 0) {
     const chunks: string[] = [];
     const labelled: MailMessage[] = [];
@@ -112,7 +112,7 @@ export async function findByPatchId(root: string, mail: MailIndex, commit: Commi
       }
     }
   }
-  return candidates.find((m) => cache!.get(m.messageId) === commit.patchId)?.messageId;
+  return candidates.find((m) => cache.get(m.messageId) === commit.patchId)?.messageId;
 }
 
 function entryFor(

@@ -15,7 +15,7 @@ export function mergeSettings(base: KernelMmLensSettings, incoming: unknown): Ke
     if (Array.isArray(expected)) {
       if (Array.isArray(value)) (result as any)[key] = value.filter((item) => typeof item === 'string');
     } else if (typeof expected === 'object') {
-      if (typeof value === 'object' && !Array.isArray(value)) (result as any)[key] = { ...(value as object) };
+      if (typeof value === 'object' && !Array.isArray(value)) (result as any)[key] = { ...value };
     } else if (typeof value === typeof expected) {
       (result as any)[key] = value;
     }

@@ -110,7 +110,7 @@ export function extractKconfig(text: string, options: BuildFileOptions): Lexical
     for (const match of tail.matchAll(/[A-Za-z0-9_]+/g)) {
       const word = match[0];
       if (KCONFIG_KEYWORDS.has(word) || /^\d/.test(word) || /^0x/i.test(word)) continue;
-      noteReference(word, line, tailStart + match.index!, false);
+      noteReference(word, line, tailStart + match.index, false);
     }
   });
 
@@ -154,7 +154,7 @@ export function extractMakefile(text: string, options: BuildFileOptions): Lexica
       if (references && wanted && (wanted === 'all' || wanted.has(match[0]))) {
         references.push({
           file: options.file,
-          range: { start: { line, character: match.index! }, end: { line, character: match.index! + match[0].length } },
+          range: { start: { line, character: match.index }, end: { line, character: match.index + match[0].length } },
           isCall: false,
           isDefinition: false,
           inPreprocessor: false,

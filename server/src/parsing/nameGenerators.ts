@@ -123,7 +123,7 @@ export function compileNameGenerators(
           const index = childParams.indexOf(param);
           if (index < 0 || typeof args[index] !== 'string')
             throw new NameGeneratorError(`${where}: ${macro} -> ${String(include.macro)}: no argument for {${param}}`);
-          return args[index] as string;
+          return args[index];
         });
         result.push({ ...template, text });
       }
@@ -163,11 +163,11 @@ function compileTemplate(template: TextTemplate, params: string[]): CompiledTemp
   let last = 0;
   let argIndex = -1;
   for (const match of template.text.matchAll(PLACEHOLDER)) {
-    if (match.index! > last) parts.push(template.text.slice(last, match.index));
+    if (match.index > last) parts.push(template.text.slice(last, match.index));
     const index = params.indexOf(match[1]);
     parts.push(index);
     if (argIndex < 0) argIndex = index;
-    last = match.index! + match[0].length;
+    last = match.index + match[0].length;
   }
   if (last < template.text.length) parts.push(template.text.slice(last));
   return { parts, kind: template.kind, isDeclaration: template.isDeclaration, argIndex: Math.max(argIndex, 0) };

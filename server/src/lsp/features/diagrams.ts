@@ -49,7 +49,7 @@ export function handleDiagramRequest(ctx: ServerContext, params: DiagramParams):
 function sanitize(params: unknown): DiagramParams {
   const record = (params && typeof params === 'object' ? params : {}) as Record<string, unknown>;
   const pick = (key: string) =>
-    typeof record[key] === 'string' && (record[key] as string).length <= 200 ? (record[key] as string) : undefined;
+    typeof record[key] === 'string' && record[key].length <= 200 ? record[key] : undefined;
   return { id: pick('id'), symbol: pick('symbol'), variant: pick('variant'), step: pick('step') };
 }
 
