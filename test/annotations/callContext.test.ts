@@ -9,7 +9,7 @@ import { createCParser } from '../../server/src/parsing/treeSitter';
 import { loadCallContext, appliesToVersion } from '../../server/src/annotations/callContext';
 import { callContextSchema } from '../../server/src/annotations/callContextSchema';
 import { callContextHints } from '../../server/src/annotations/callHints';
-import { parseKernelVersion } from '../../server/src/knowledge/kernelVersion';
+import { parseKernelVersion } from '../../server/src/base/kernelVersion';
 
 const dataDirectory = path.join(__dirname, '..', '..', 'server', 'data', 'call-context');
 

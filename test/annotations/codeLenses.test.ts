@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { lifecycleMarkers, reviewThreadIds } from '../../server/src/annotations/codeLenses';
 import { loadDiagrams } from '../../server/src/diagrams/loader';
 import { makeCatalog, type CatalogEntry } from '../../server/src/knowledge/catalog';
-import { parseKernelVersion } from '../../server/src/knowledge/kernelVersion';
+import { parseKernelVersion } from '../../server/src/base/kernelVersion';
 import type { Diagram } from '../../server/src/diagrams/types';
 
 const source = { thread: 'x@y' };

@@ -5,7 +5,8 @@ import * as path from 'path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createCParser } from '../../server/src/parsing/treeSitter';
 import { loadCallContext } from '../../server/src/annotations/callContext';
-import { missingReleaseDiagnostics, MISSING_RELEASE_CODE } from '../../server/src/annotations/missingRelease';
+import { MISSING_RELEASE_CODE } from '../../server/src/annotations/missingRelease';
+import { missingReleaseDiagnostics } from '../../server/src/lsp/features/missingRelease';
 
 const fixtures = path.join(__dirname, '..', 'fixtures', 'annotations');
 

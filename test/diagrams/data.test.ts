@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { functionsOfDiagram, loadDiagrams, parseDiagramText } from '../../server/src/diagrams/loader';
-import { dataDir } from '../../server/src/paths';
+import { dataDir } from '../../server/src/base/paths';
 
 const diagramDir = path.join(dataDir(), 'diagrams');
 

@@ -6,7 +6,7 @@ import { buildDiagram } from '../../server/src/diagrams/diagramService';
 import { FileHintEvidence, IndexEvidence, sourceCalls } from '../../server/src/diagrams/codeEvidence';
 import { selectVariant } from '../../server/src/diagrams/variantSelection';
 import { resolveStepWithIndex } from '../../server/src/diagrams/stepLocations';
-import { detectKernelVersion, parseKernelVersion } from '../../server/src/knowledge/kernelVersion';
+import { detectKernelVersion, parseKernelVersion } from '../../server/src/base/kernelVersion';
 import type { KernelIndex } from '../../server/src/indexing/types';
 import type { Diagram } from '../../server/src/diagrams/types';
 import { indexFixture } from './fixtureIndex';

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BatchNames, KEYWORD_COUNT, nameHashes } from '../../server/src/indexing/batchNames';
+import { BatchNames, nameHashes } from '../../server/src/indexing/batchNames';
+import { KEYWORD_COUNT } from '../../server/src/parsing/extractionSink';
 import { NameTable } from '../../server/src/indexing/nameTable';
 import { C_KEYWORDS, tokenize, TokenKind } from '../../server/src/parsing/lexer';
 import { BatchPacker } from '../../server/src/indexing/batchPacker';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { hoverAt, buildHoverMarkdown } from '../../server/src/knowledge/hoverContent';
-import { detectKernelVersion } from '../../server/src/knowledge/kernelVersion';
+import { detectKernelVersion } from '../../server/src/base/kernelVersion';
 import {
   escapeMarkdown,
   renderLimitedMarkdown,

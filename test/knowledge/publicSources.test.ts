@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import { dataDir } from '../../server/src/paths';
+import { dataDir } from '../../server/src/base/paths';
 
 // Hovers, lint explanations and thread documents show these files' sources to users, so every citation must be
 // something a user can look up (a lore Message-ID, a commit, a file in a kernel tree), never our private notes.

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getCatalog, type CatalogEntry } from '../../server/src/knowledge/catalog';
-import { parseKernelVersion } from '../../server/src/knowledge/kernelVersion';
+import { parseKernelVersion } from '../../server/src/base/kernelVersion';
 import { pendingChanges, versionStatus } from '../../server/src/knowledge/versionStatus';
 
 const catalog = getCatalog();

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { defaultLintRules } from '../../server/src/lint/rules';
 import { applyEdits, fixAllEdits, lintText } from '../../server/src/lint/linter';
-import { parseKernelVersion } from '../../server/src/knowledge/kernelVersion';
+import { parseKernelVersion } from '../../server/src/base/kernelVersion';
 
 const dir = path.join(__dirname, '..', 'fixtures', 'lint', 'fixes');
 const rules = defaultLintRules();

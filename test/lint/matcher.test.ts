@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { defaultLintRules } from '../../server/src/lint/rules';
 import { lintText } from '../../server/src/lint/linter';
-import { parseKernelVersion } from '../../server/src/knowledge/kernelVersion';
+import { parseKernelVersion } from '../../server/src/base/kernelVersion';
 import type { Finding } from '../../server/src/lint/ruleTypes';
 
 const cases = path.join(__dirname, '..', 'fixtures', 'lint', 'cases');

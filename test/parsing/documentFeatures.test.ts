@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { SymbolKind, DocumentHighlightKind, type DocumentSymbol } from 'vscode-languageserver/node';
-import { DocumentStore } from '../../server/src/parsing/documentStore';
-import { openExtractions } from '../../server/src/parsing/openExtraction';
+import { DocumentStore } from '../../server/src/lsp/documentStore';
+import { openExtractions } from '../../server/src/lsp/openExtraction';
 import { buildDocumentSymbols } from '../../server/src/lsp/features/documentSymbols';
 import { documentHighlights } from '../../server/src/lsp/features/documentHighlight';
 

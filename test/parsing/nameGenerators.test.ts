@@ -10,7 +10,7 @@ import {
   NameGeneratorError,
 } from '../../server/src/parsing/nameGenerators';
 import { attributeMacros, findAttributeSpans, maskAttributeMacros } from '../../server/src/parsing/kernelSource';
-import { dataDir } from '../../server/src/paths';
+import { dataDir } from '../../server/src/base/paths';
 
 test('PAGEFLAG expands through TESTPAGEFLAG/SETPAGEFLAG/CLEARPAGEFLAG into page and folio helpers', () => {
   const names = generatedNames('PAGEFLAG', ['Referenced', 'referenced', 'PF_HEAD'])!;

@@ -10,7 +10,7 @@ import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { buildIndexForTests } from '../../server/src/indexing/testing';
 import type { TreeIndex } from '../../server/src/indexing/treeIndex';
-import { detectKernelVersion, formatKernelVersion, parseKernelVersion } from '../../server/src/knowledge/kernelVersion';
+import { detectKernelVersion, formatKernelVersion, parseKernelVersion } from '../../server/src/base/kernelVersion';
 import { loadDiagrams } from '../../server/src/diagrams/loader';
 import { selectVariant } from '../../server/src/diagrams/variantSelection';
 import { IndexEvidence } from '../../server/src/diagrams/codeEvidence';

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
-import { dataDir } from '../paths';
-import { parseKernelVersion, compareKernelVersions, type KernelVersion } from '../knowledge/kernelVersion';
+import { dataDir } from '../base/paths';
+import { parseKernelVersion, compareKernelVersions, type KernelVersion } from '../base/kernelVersion';
 import { CALL_CONTEXT_FORMAT, CALL_CONTEXT_VERSION, FAILURE_KINDS } from './callContextSchema';
 
 /**

@@ -1,5 +1,5 @@
 import type { Tree, Node } from 'web-tree-sitter';
-import type { KernelVersion } from '../knowledge/kernelVersion';
+import type { KernelVersion } from '../base/kernelVersion';
 import { appliesToVersion, type CallContextCatalog } from './callContext';
 import { calleeName, functionNameOf } from './releaseAnalysis';
 

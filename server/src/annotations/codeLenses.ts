@@ -1,6 +1,6 @@
 import type { Diagram } from '../diagrams/types';
 import { selectVariant } from '../diagrams/variantSelection';
-import type { KernelVersion } from '../knowledge/kernelVersion';
+import type { KernelVersion } from '../base/kernelVersion';
 import type { Catalog } from '../knowledge/catalog';
 import type { BundledThreadIndex } from '../lore/bundledThreads';
 

@@ -1,23 +1,10 @@
-import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Tree, Node } from 'web-tree-sitter';
-import { loadCallContext, type CallContextCatalog } from './callContext';
-import { findMissingReleases, type MissingRelease } from './releaseAnalysis';
+import type { MissingRelease } from './releaseAnalysis';
 
 /**
- * Diagnostics of the missing-release rule for one document. The lint publisher merges these into its
- * per-document diagnostics (two publishers for one URI would overwrite each other).
+ * The missing-release rule's wording: what a finding of releaseAnalysis.ts says to the developer (the LSP
+ * diagnostics are made in lsp/features/missingRelease.ts, the accuracy check reads the same text).
  */
 export const MISSING_RELEASE_CODE = 'missing-release';
-export const DIAGNOSTIC_SOURCE = 'kernel-mm-lens';
-
-export function missingReleaseDiagnostics(
-  document: TextDocument,
-  tree: Tree,
-  catalog: CallContextCatalog = loadCallContext(),
-): Diagnostic[] {
-  return findMissingReleases(tree.rootNode, catalog).map((finding) => toDiagnostic(document.uri, finding));
-}
 
 export function describeMissingRelease(finding: MissingRelease): string {
   const { obligation, exit, functionName } = finding;
@@ -48,32 +35,4 @@ function failureTest(kind: string, tested: string): string {
     default:
       return `if (IS_ERR_OR_NULL(${tested}))`;
   }
-}
-
-function toDiagnostic(uri: string, finding: MissingRelease): Diagnostic {
-  const start = rangeStart(finding.exit);
-  return {
-    range: {
-      start,
-      end: { line: start.line, character: start.character + (finding.exit.type === 'return_statement' ? 6 : 1) },
-    },
-    severity: DiagnosticSeverity.Warning,
-    code: MISSING_RELEASE_CODE,
-    source: DIAGNOSTIC_SOURCE,
-    message: describeMissingRelease(finding),
-    relatedInformation: [
-      {
-        location: { uri, range: nodeRange(finding.obligation.call) },
-        message: `${finding.obligation.entry.name}() takes the ${finding.obligation.held.what} here`,
-      },
-    ],
-  };
-}
-
-function rangeStart(node: Node) {
-  return { line: node.startPosition.row, character: node.startPosition.column };
-}
-
-function nodeRange(node: Node) {
-  return { start: rangeStart(node), end: { line: node.endPosition.row, character: node.endPosition.column } };
 }

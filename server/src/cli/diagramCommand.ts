@@ -5,7 +5,7 @@ import { parseArgs, stringOption, UsageError } from './args';
 import { loadDiagrams } from '../diagrams/loader';
 import { buildDiagram, DiagramLookupError, listDiagrams } from '../diagrams/diagramService';
 import { FileHintEvidence } from '../diagrams/codeEvidence';
-import { detectKernelVersion, formatKernelVersion, parseKernelVersion } from '../knowledge/kernelVersion';
+import { detectKernelVersion, formatKernelVersion, parseKernelVersion } from '../base/kernelVersion';
 
 /**
  * `kernel-mm-lens diagram`: lifecycle diagrams for docs and cover letters.

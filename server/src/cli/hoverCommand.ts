@@ -4,9 +4,9 @@ import type { CliCommand } from './command';
 import { parseArgs, stringOption, UsageError } from './args';
 import { DEFAULT_SETTINGS } from '../../../protocol';
 import { hoverAt } from '../knowledge/hoverContent';
-import { detectKernelVersion, parseKernelVersion } from '../knowledge/kernelVersion';
+import { detectKernelVersion, parseKernelVersion } from '../base/kernelVersion';
 import { getCatalog } from '../knowledge/catalog';
-import { defaultCacheDir } from '../paths';
+import { defaultCacheDir } from '../base/paths';
 import type { KernelIndex } from '../indexing/types';
 
 /**

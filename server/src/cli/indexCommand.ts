@@ -5,7 +5,7 @@ import { listOption, parseArgs, stringOption, UsageError } from './args';
 import { ProgressBar } from './progressBar';
 import { buildIndex } from '../indexing/indexBuilder';
 import { digestIndex, formatIndexDigest } from '../indexing/indexDigest';
-import { defaultCacheDir } from '../paths';
+import { defaultCacheDir } from '../base/paths';
 import { DEFAULT_SETTINGS } from '../../../protocol';
 
 export const indexCommand: CliCommand = {

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { pathToFileURL } from 'url';
 import type { CliCommand } from './command';
 import { parseArgs, listOption, stringOption, UsageError } from './args';
-import { detectKernelVersion, parseKernelVersion, formatKernelVersion } from '../knowledge/kernelVersion';
+import { detectKernelVersion, parseKernelVersion, formatKernelVersion } from '../base/kernelVersion';
 import { defaultLintRules } from '../lint/rules';
 import { findTreeRoot } from '../lint/fileWalker';
 import { lintPaths } from '../lint/lintRunner';

@@ -5,7 +5,7 @@ import { parseArgs, stringOption, UsageError } from './args';
 import { NotesService } from '../notes/service';
 import { resolveNotesPath } from '../notes/store';
 import { readSourceFile } from '../notes/wire';
-import { defaultCacheDir } from '../paths';
+import { defaultCacheDir } from '../base/paths';
 
 /** `kernel-mm-lens notes export|list`: the review notes of a tree, re-anchored against its current code. */
 export const notesCommand: CliCommand = {

@@ -5,7 +5,7 @@ import type {
   DiagramSourceInfo,
   DiagramStepInfo,
 } from '../../../protocol';
-import type { KernelVersion } from '../knowledge/kernelVersion';
+import type { KernelVersion } from '../base/kernelVersion';
 import type { CodeEvidence } from './codeEvidence';
 import { layoutVariant } from './layout';
 import { renderMermaid } from './mermaidRenderer';

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { dataDir } from '../paths';
+import { dataDir } from '../base/paths';
 import { validateDiagram } from './schema';
 import type { Diagram } from './types';
 

@@ -1,5 +1,5 @@
-import { compareKernelVersions, formatKernelVersion, parseKernelVersion } from '../knowledge/kernelVersion';
-import type { KernelVersion } from '../knowledge/kernelVersion';
+import { compareKernelVersions, formatKernelVersion, parseKernelVersion } from '../base/kernelVersion';
+import type { KernelVersion } from '../base/kernelVersion';
 import type { CodeEvidence } from './codeEvidence';
 import { sourceCalls } from './codeEvidence';
 import type { AppliesToRule, Diagram, DiagramVariant } from './types';

@@ -8,9 +8,6 @@
  */
 import { C_KEYWORDS } from '../parsing/lexer';
 
-/** Ids below this count are C keywords (every table is seeded with them), so "is a keyword" is one comparison. */
-export const KEYWORD_COUNT = C_KEYWORDS.size;
-
 const ENTRY_WORDS = 4; // hash, hash2, length + 1 (0: empty), id
 const INITIAL_SLOTS = 1 << 16;
 

@@ -12,12 +12,11 @@
  */
 import { BatchNames } from './batchNames';
 import { TokenScratch, type TokenStream } from '../parsing/lexer';
+import { OCC_FLAG_CALL, OCC_FLAG_PREPROCESSOR, type ExtractionSink } from '../parsing/extractionSink';
 
 export const OCC_BLOCK_MAGIC = 0x314f4d4b; // 'KMO1'
 export const OCC_HEADER_WORDS = 4;
 export const OCC_LINE_MASK = 0xffffff;
-export const OCC_FLAG_CALL = 1 << 24;
-export const OCC_FLAG_PREPROCESSOR = 1 << 25;
 export const OCC_FLAG_DEFINITION = 1 << 26;
 const MAX_16 = 0xffff;
 /**
@@ -43,7 +42,7 @@ export interface FinishedFile {
   scopeCount: number;
 }
 
-export class OccurrenceCollector {
+export class OccurrenceCollector implements ExtractionSink {
   readonly names = new BatchNames();
   /** The bulk pass's token arrays, reused for every file this collector sees. */
   readonly tokenScratch = new TokenScratch();

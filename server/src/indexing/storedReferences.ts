@@ -6,14 +6,8 @@
 import type { IndexData } from './indexData';
 import type { OccurrenceStoreReader } from './occurrenceStore';
 import type { Reference } from './types';
-import {
-  OCC_BLOCK_MAGIC,
-  OCC_HEADER_WORDS,
-  OCC_LINE_MASK,
-  OCC_FLAG_CALL,
-  OCC_FLAG_DEFINITION,
-  OCC_FLAG_PREPROCESSOR,
-} from './occurrenceCollector';
+import { OCC_BLOCK_MAGIC, OCC_HEADER_WORDS, OCC_LINE_MASK, OCC_FLAG_DEFINITION } from './occurrenceCollector';
+import { OCC_FLAG_CALL, OCC_FLAG_PREPROCESSOR } from '../parsing/extractionSink';
 
 /** Reads the header, scope table and the name's start/end in one read when they are this close together. */
 const SINGLE_READ_LIMIT = 16 * 1024;

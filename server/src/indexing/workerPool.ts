@@ -5,7 +5,7 @@
  */
 import { Worker } from 'worker_threads';
 import * as os from 'os';
-import { indexWorkerPath } from '../paths';
+import { indexWorkerPath } from '../base/paths';
 import type { WorkerRequest, WorkerResponse } from './indexWorker';
 import type { PackedBatch } from './batchPacker';
 

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
 import Ajv, { type ValidateFunction } from 'ajv';
-import { dataDir } from '../paths';
+import { dataDir } from '../base/paths';
 
 /**
  * The knowledge catalog: curated facts about tracked kernel symbols (device-exclusive entries, folio_walk,

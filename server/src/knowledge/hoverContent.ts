@@ -1,7 +1,7 @@
 import { ClientCommands } from '../../../protocol';
 import type { Definition, KernelIndex } from '../indexing/types';
 import { getCatalog, lookupSymbol, type Catalog, type CatalogEntry } from './catalog';
-import { formatKernelVersion, type KernelVersion } from './kernelVersion';
+import { formatKernelVersion, type KernelVersion } from '../base/kernelVersion';
 import { pendingChanges, versionStatus } from './versionStatus';
 import {
   codeBlock,

@@ -1,5 +1,10 @@
 import type { CatalogEntry, StatusEvent } from './catalog';
-import { compareKernelVersions, formatKernelVersion, parseKernelVersion, type KernelVersion } from './kernelVersion';
+import {
+  compareKernelVersions,
+  formatKernelVersion,
+  parseKernelVersion,
+  type KernelVersion,
+} from '../base/kernelVersion';
 
 /**
  * A catalog symbol's status relative to one tree: "introduced in 6.12", "exists in this tree; removed

@@ -1,7 +1,7 @@
 import { spawn } from 'child_process';
 import { defaultLintRules } from './rules';
 import { lintPaths } from './lintRunner';
-import { detectKernelVersion } from '../knowledge/kernelVersion';
+import { detectKernelVersion } from '../base/kernelVersion';
 
 /**
  * Benchmark of the whole-tree lint against `grep -rwE` for the same identifiers over the same kinds of files, in

@@ -3,7 +3,7 @@ import {
   parseKernelVersion,
   formatKernelVersion,
   type KernelVersion,
-} from '../knowledge/kernelVersion';
+} from '../base/kernelVersion';
 import {
   RULE_CODE_DEFINITION,
   RULE_CODE_USE,

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
-import { dataDir } from '../paths';
+import { dataDir } from '../base/paths';
 import type { BundledSeries, BundledThreadMessage, LoreLog } from './types';
 
 /**

@@ -22,11 +22,11 @@ import {
 import { features } from './features';
 import type { ServerContext } from './context';
 import type { KernelIndex } from '../indexing/types';
-import { DocumentStore } from '../parsing/documentStore';
-import { IndexService } from '../indexing/indexService';
+import { DocumentStore } from './documentStore';
+import { IndexService } from './indexService';
 import { loadCLanguage } from '../parsing/treeSitter';
 import { mergeSettings } from './settings';
-import { defaultCacheDir } from '../paths';
+import { defaultCacheDir } from '../base/paths';
 
 export interface ServerOptions {
   cacheDir?: string;

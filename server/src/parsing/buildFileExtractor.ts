@@ -5,7 +5,7 @@
  * Makefiles: `CONFIG_FOO` occurrences outside comments are references.
  */
 import type { LexicalDefinition, LexicalExtraction } from './lexicalExtractor';
-import type { Reference } from '../indexing/types';
+import type { Reference } from './types';
 
 const KCONFIG_KEYWORDS = new Set([
   'y',

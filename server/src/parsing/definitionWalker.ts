@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import type { Definition, DefinitionKind } from '../indexing/types';
+import type { Definition, DefinitionKind } from './types';
 import { isNameGenerator } from './nameGenerators';
 import {
   LineMap,

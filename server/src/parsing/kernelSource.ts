@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
 import type { Parser, Tree } from 'web-tree-sitter';
-import { dataDir } from '../paths';
+import { dataDir } from '../base/paths';
 import { blockComments, insideSpans, skipQuoted } from './textScan';
 
 /**

@@ -7,7 +7,7 @@
  * option on), macro invocations without semicolons, and attribute macros around declarators.
  */
 import { tokenize, TokenKind, FLAG_DEAD, FLAG_PREPROCESSOR, C_KEYWORDS, type TokenStream } from './lexer';
-import type { DefinitionKind, Reference } from '../indexing/types';
+import type { DefinitionKind, Reference } from './types';
 import type { ExtractOptions, LexicalDefinition, LexicalExtraction } from './lexicalTypes';
 import { DeclarationView, BODY_MARKER, INITIALIZER_MARKER } from './declarationView';
 import {
@@ -18,8 +18,7 @@ import {
   WORD_STATIC,
   WORD_TYPEDEF,
 } from './declarationWords';
-import { OCC_FLAG_CALL, OCC_FLAG_PREPROCESSOR, type OccurrenceCollector } from '../indexing/occurrenceCollector';
-import { KEYWORD_COUNT } from '../indexing/batchNames';
+import { KEYWORD_COUNT, OCC_FLAG_CALL, OCC_FLAG_PREPROCESSOR, type ExtractionSink } from './extractionSink';
 
 export { normalizeSignature } from './declarationWords';
 
@@ -85,7 +84,7 @@ class LexicalExtractor {
   private readonly conditionals: ConditionalState[] = [];
 
   private readonly view: DeclarationView;
-  private readonly collector?: OccurrenceCollector;
+  private readonly collector?: ExtractionSink;
 
   constructor(
     private readonly tokens: TokenStream,

@@ -1,8 +1,8 @@
 /**
  * The data model of the lexical (whole-tree) extractor: what it finds in one file and the options it takes.
  */
-import type { DefinitionKind, Reference } from '../indexing/types';
-import type { OccurrenceCollector } from '../indexing/occurrenceCollector';
+import type { DefinitionKind, Reference } from './types';
+import type { ExtractionSink } from './extractionSink';
 
 /** Expands a generator macro invocation (`PAGEFLAG(Locked, locked, PF_NO_TAIL)`) into the names it defines. */
 export type GeneratorLookup = (
@@ -55,5 +55,5 @@ export interface ExtractOptions {
    * Bulk pass: identifiers go to the collector as name ids with their occurrences (no strings, no
    * `identifiers` list, no `references`).
    */
-  collector?: OccurrenceCollector;
+  collector?: ExtractionSink;
 }

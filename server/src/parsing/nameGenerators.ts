@@ -1,6 +1,6 @@
 import * as path from 'path';
-import { dataDir } from '../paths';
-import { readDataDocument } from '../dataDocument';
+import { dataDir } from '../base/paths';
+import { readDataDocument } from '../base/dataFiles';
 
 /**
  * Names defined by generator macros (PAGEFLAG, SYSCALL_DEFINE3, DEFINE_MUTEX, ...), described as data in

@@ -1,5 +1,5 @@
 import type { Tree } from 'web-tree-sitter';
-import type { Definition, Reference } from '../indexing/types';
+import type { Definition, Reference } from './types';
 import { DefinitionCollector, matchingClose, type Span } from './definitionWalker';
 import { generatedNames, isNameGenerator } from './nameGenerators';
 import { LineMap, findDirectiveSpans, nextNonBlank, scanIdentifiers, splitMacroArguments } from './textScan';

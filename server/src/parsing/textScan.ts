@@ -1,4 +1,4 @@
-import type { Position } from '../indexing/types';
+import type { Position } from './types';
 
 /**
  * Small text-level helpers for the places tree-sitter cannot help: #define bodies (one opaque

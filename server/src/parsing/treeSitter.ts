@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import { Parser, Language, LANGUAGE_VERSION, MIN_COMPATIBLE_VERSION } from 'web-tree-sitter';
-import { wasmPath } from '../paths';
+import { wasmPath } from '../base/paths';
 
 /**
  * Loads the pinned web-tree-sitter runtime and the tree-sitter-c grammar, once per process (or worker).

@@ -2,7 +2,7 @@ import { CodeActionKind, type CodeAction, type CodeActionParams, type TextEdit }
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerFeature } from '../feature';
 import type { ServerContext } from '../context';
-import { lintDocument, matchesDiagnostic, toDiagnostic } from '../../lint/lspLint';
+import { lintDocument, matchesDiagnostic, toDiagnostic } from '../lintDiagnostics';
 import { fixAllEdits } from '../../lint/linter';
 import type { Finding, OffsetEdit } from '../../lint/ruleTypes';
 

@@ -4,7 +4,7 @@ import { ClientCommands } from '../../../../protocol';
 import type { ServerFeature } from '../feature';
 import type { ServerContext } from '../context';
 import { lifecycleMarkers, reviewThreadIds } from '../../annotations/codeLenses';
-import { detectKernelVersion } from '../../knowledge/kernelVersion';
+import { detectKernelVersion } from '../../base/kernelVersion';
 import { loadDiagrams } from '../../diagrams/loader';
 import { getCatalog, type Catalog } from '../../knowledge/catalog';
 import { loadBundledThreads, type BundledThreadIndex } from '../../lore/bundledThreads';

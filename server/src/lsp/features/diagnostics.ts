@@ -4,7 +4,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { Requests, type LintWorkspaceParams, type LintWorkspaceResult } from '../../../../protocol';
 import type { ServerFeature } from '../feature';
 import type { ServerContext } from '../context';
-import { lintDocument, lintKindOfDocument, lintPolicy, lspRules, toDiagnostic } from '../../lint/lspLint';
+import { lintDocument, lintKindOfDocument, lintPolicy, lspRules, toDiagnostic } from '../lintDiagnostics';
 import { lintPaths, type LintProgress } from '../../lint/lintRunner';
 import { missingReleaseDiagnosticsFor } from './missingRelease';
 

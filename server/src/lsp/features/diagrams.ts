@@ -7,7 +7,7 @@ import { loadDiagrams } from '../../diagrams/loader';
 import { buildDiagram, DiagramLookupError, listDiagrams } from '../../diagrams/diagramService';
 import { FileHintEvidence, IndexEvidence } from '../../diagrams/codeEvidence';
 import { resolveStepWithIndex } from '../../diagrams/stepLocations';
-import { detectKernelVersion } from '../../knowledge/kernelVersion';
+import { detectKernelVersion } from '../../base/kernelVersion';
 import type { Diagram } from '../../diagrams/types';
 
 /**

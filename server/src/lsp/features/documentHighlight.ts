@@ -4,7 +4,7 @@ import {
   type DocumentHighlightParams,
 } from 'vscode-languageserver/node';
 import type { Position } from '../../indexing/types';
-import { openExtractions } from '../../parsing/openExtraction';
+import { openExtractions } from '../openExtraction';
 import type { Extraction, NamedReference } from '../../parsing/syntaxExtractor';
 import { nextNonBlank } from '../../parsing/textScan';
 import type { ServerContext } from '../context';

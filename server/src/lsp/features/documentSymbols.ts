@@ -1,6 +1,6 @@
 import { SymbolKind, type DocumentSymbol, type DocumentSymbolParams } from 'vscode-languageserver/node';
 import type { Definition, DefinitionKind, Range } from '../../indexing/types';
-import { openExtractions } from '../../parsing/openExtraction';
+import { openExtractions } from '../openExtraction';
 import type { ServerContext } from '../context';
 import type { ServerFeature } from '../feature';
 

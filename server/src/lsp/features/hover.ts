@@ -4,7 +4,7 @@ import type { Hover } from 'vscode-languageserver/node';
 import type { ServerFeature } from '../feature';
 import type { ServerContext } from '../context';
 import { hoverAt } from '../../knowledge/hoverContent';
-import { detectKernelVersion, type KernelVersion } from '../../knowledge/kernelVersion';
+import { detectKernelVersion, type KernelVersion } from '../../base/kernelVersion';
 import { getCatalog } from '../../knowledge/catalog';
 
 /**

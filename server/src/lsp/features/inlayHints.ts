@@ -2,7 +2,7 @@ import { InlayHintKind, type InlayHint } from 'vscode-languageserver/node';
 import type { ServerFeature } from '../feature';
 import { loadCallContext } from '../../annotations/callContext';
 import { callContextHints } from '../../annotations/callHints';
-import { detectKernelVersion } from '../../knowledge/kernelVersion';
+import { detectKernelVersion } from '../../base/kernelVersion';
 import { getCatalog } from '../../knowledge/catalog';
 import type { FallbackHint } from '../../annotations/callHints';
 

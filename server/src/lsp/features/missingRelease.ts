@@ -1,6 +1,12 @@
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Node, Tree } from 'web-tree-sitter';
 import type { ServerContext } from '../context';
-import { missingReleaseDiagnostics, MISSING_RELEASE_CODE } from '../../annotations/missingRelease';
+import { describeMissingRelease, MISSING_RELEASE_CODE } from '../../annotations/missingRelease';
+import { loadCallContext, type CallContextCatalog } from '../../annotations/callContext';
+import { findMissingReleases, type MissingRelease } from '../../annotations/releaseAnalysis';
+
+const DIAGNOSTIC_SOURCE = 'kernel-mm-lens';
 
 const SEVERITY: Record<string, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -32,4 +38,41 @@ export async function missingReleaseDiagnosticsFor(ctx: ServerContext, uri: stri
     ctx.log(`missing-release: ${uri}: ${(err as Error).message}`);
     return [];
   }
+}
+
+/** Diagnostics of the missing-release rule for one document. */
+export function missingReleaseDiagnostics(
+  document: TextDocument,
+  tree: Tree,
+  catalog: CallContextCatalog = loadCallContext(),
+): Diagnostic[] {
+  return findMissingReleases(tree.rootNode, catalog).map((finding) => toDiagnostic(document.uri, finding));
+}
+
+function toDiagnostic(uri: string, finding: MissingRelease): Diagnostic {
+  const start = rangeStart(finding.exit);
+  return {
+    range: {
+      start,
+      end: { line: start.line, character: start.character + (finding.exit.type === 'return_statement' ? 6 : 1) },
+    },
+    severity: DiagnosticSeverity.Warning,
+    code: MISSING_RELEASE_CODE,
+    source: DIAGNOSTIC_SOURCE,
+    message: describeMissingRelease(finding),
+    relatedInformation: [
+      {
+        location: { uri, range: nodeRange(finding.obligation.call) },
+        message: `${finding.obligation.entry.name}() takes the ${finding.obligation.held.what} here`,
+      },
+    ],
+  };
+}
+
+function rangeStart(node: Node) {
+  return { line: node.startPosition.row, character: node.startPosition.column };
+}
+
+function nodeRange(node: Node) {
+  return { start: rangeStart(node), end: { line: node.endPosition.row, character: node.endPosition.column } };
 }

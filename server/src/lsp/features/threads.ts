@@ -13,7 +13,7 @@ import {
 import type { ServerFeature } from '../feature';
 import type { ServerContext } from '../context';
 import { ThreadService } from '../../lore/threadService';
-import { defaultCacheDir } from '../../paths';
+import { defaultCacheDir } from '../../base/paths';
 
 /**
  * Review threads over LSP custom requests, usable by any editor:

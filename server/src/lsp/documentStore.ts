@@ -1,9 +1,9 @@
 import type { Connection, TextDocumentContentChangeEvent } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Edit, Parser, Point, Tree } from 'web-tree-sitter';
-import type { OpenDocuments } from '../lsp/context';
-import { maskAttributeMacros, parseMasked } from './kernelSource';
-import { createCParser } from './treeSitter';
+import type { OpenDocuments } from './context';
+import { maskAttributeMacros, parseMasked } from '../parsing/kernelSource';
+import { createCParser } from '../parsing/treeSitter';
 
 /**
  * The open documents, kept in sync with the editor from incremental LSP changes, each with a tree-sitter

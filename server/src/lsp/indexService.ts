@@ -9,12 +9,12 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'url';
 import * as fs from 'fs';
 import type { IndexStatus, KernelMmLensSettings } from '../../../protocol';
-import type { KernelIndex } from './types';
-import { buildIndex } from './indexBuilder';
-import type { TreeIndex } from './treeIndex';
-import { defaultCacheDir } from '../paths';
-import { detectKernelVersion, formatKernelVersion } from '../knowledge/kernelVersion';
-import { readSourceFile } from './fileExtraction';
+import type { KernelIndex } from '../indexing/types';
+import { buildIndex } from '../indexing/indexBuilder';
+import type { TreeIndex } from '../indexing/treeIndex';
+import { defaultCacheDir } from '../base/paths';
+import { detectKernelVersion, formatKernelVersion } from '../base/kernelVersion';
+import { readSourceFile } from '../indexing/fileExtraction';
 
 export interface FileChange {
   uri: string;

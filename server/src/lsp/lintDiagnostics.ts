@@ -7,12 +7,12 @@ import {
   type DiagnosticRelatedInformation,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { ServerContext } from '../lsp/context';
-import { detectKernelVersion } from '../knowledge/kernelVersion';
-import { defaultLintRules, type LintRuleSet } from './rules';
-import { lintText, type LintFileKind } from './linter';
-import type { SeverityPolicy } from './severity';
-import type { Finding, LintSeverity } from './ruleTypes';
+import type { ServerContext } from './context';
+import { detectKernelVersion } from '../base/kernelVersion';
+import { defaultLintRules, type LintRuleSet } from '../lint/rules';
+import { lintText, type LintFileKind } from '../lint/linter';
+import type { SeverityPolicy } from '../lint/severity';
+import type { Finding, LintSeverity } from '../lint/ruleTypes';
 
 /**
  * Glue between the lint engine and the language server: which open documents are linted, the severity policy

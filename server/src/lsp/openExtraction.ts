@@ -1,5 +1,5 @@
-import type { OpenDocuments } from '../lsp/context';
-import { extractFromTree, type Extraction } from './syntaxExtractor';
+import type { OpenDocuments } from './context';
+import { extractFromTree, type Extraction } from '../parsing/syntaxExtractor';
 
 /**
  * Extraction of an open document, computed from its current tree and kept until the document changes:

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import { DocumentStore, editFor, pointAt } from '../../server/src/parsing/documentStore';
+import { DocumentStore, editFor, pointAt } from '../../server/src/lsp/documentStore';
 import { createCParser } from '../../server/src/parsing/treeSitter';
 import { parseKernelC } from '../../server/src/parsing/kernelSource';
 

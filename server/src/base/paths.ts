@@ -6,22 +6,26 @@ import * as os from 'os';
  * Locates files shipped next to the server: in the bundle they sit in `dist/` beside `server.js`;
  * when the sources run directly (tests through tsx) they are found in the repository instead.
  */
-const here = __dirname;
+const here = __dirname; // dist/ in the bundles; server/src/base/ when the sources run directly
+const sourcesRoot = path.join(here, '..'); // server/src/ when the sources run directly
 
 function firstExisting(candidates: string[]): string | undefined {
   return candidates.find((candidate) => fs.existsSync(candidate));
 }
 
 export function repoRoot(): string {
-  // dist/server.js -> repo root is one up; server/src/x.ts -> two up.
-  const found = firstExisting([path.join(here, '..', 'package.json'), path.join(here, '..', '..', 'package.json')]);
+  // dist/server.js -> repo root is one up; server/src/base/paths.ts -> three up.
+  const found = firstExisting([
+    path.join(here, '..', 'package.json'),
+    path.join(here, '..', '..', '..', 'package.json'),
+  ]);
   return found ? path.dirname(found) : path.join(here, '..');
 }
 
 /** Directory of the knowledge data (catalog, lint rules, diagrams, threads, name generators). */
 export function dataDir(): string {
   return (
-    firstExisting([path.join(here, 'data'), path.join(here, '..', 'data'), path.join(repoRoot(), 'server', 'data')]) ??
+    firstExisting([path.join(here, 'data'), path.join(repoRoot(), 'server', 'data')]) ??
     path.join(repoRoot(), 'server', 'data')
   );
 }
@@ -41,7 +45,7 @@ export function indexWorkerPath(): string {
   return (
     firstExisting([
       path.join(here, 'indexWorker.js'),
-      path.join(here, 'indexing', 'indexWorker.ts'),
+      path.join(sourcesRoot, 'indexing', 'indexWorker.ts'),
       path.join(here, 'indexWorker.ts'),
     ]) ?? path.join(here, 'indexWorker.js')
   );
