@@ -1,8 +1,11 @@
 /**
  * The one protocol module shared by the VS Code client and the language server:
- * initialization options, settings, and the custom requests/notifications of Kernel MM Lens.
- * Both bundles import this file; nothing here may depend on `vscode` or on server internals.
+ * initialization options, settings, and the custom requests/notifications of Kernel MM Lens, each a typed
+ * `RequestType`/`NotificationType` that both sides pass to sendRequest/onRequest (no method string is written
+ * anywhere else). Both bundles import this file; it depends only on the LSP protocol types
+ * (`vscode-languageserver-protocol`), never on `vscode` or on server internals (test/architecture).
  */
+import { NotificationType, RequestType, RequestType0, type Diagnostic } from 'vscode-languageserver-protocol';
 
 /** Sent by the client in `initializationOptions`. Every field is optional so any LSP editor can omit them. */
 export interface InitializationOptions {
@@ -73,35 +76,6 @@ export interface IndexStatus {
   kernelVersion?: string;
   message?: string;
 }
-
-export const IndexStatusNotification = 'kernelMmLens/indexStatus';
-
-/** Custom requests. Each entry: method name and param/result types. */
-export const Requests = {
-  /** Rebuild the whole index from scratch. */
-  rebuildIndex: 'kernelMmLens/rebuildIndex',
-  /** Current index status. */
-  indexStatus: 'kernelMmLens/getIndexStatus',
-  /** Lint the whole workspace for removed APIs. No params → LintWorkspaceResult (findings grouped by file). */
-  lintWorkspace: 'kernelMmLens/lintWorkspace',
-  /** Review threads of a symbol, bundled index + local mail, ranked. Params ThreadsForSymbolParams, result ThreadListEntry[]. */
-  threadsForSymbol: 'kernelMmLens/threadsForSymbol',
-  /** One thread rendered as plain text for a read-only `kernel-thread` document. ThreadDocumentParams → ThreadDocumentResult. */
-  threadDocument: 'kernelMmLens/threadDocument',
-  /** git blame of one line → commit → review thread. BlameLineParams → BlameLineResult. */
-  blameLine: 'kernelMmLens/blameLine',
-  /** One lifecycle diagram, laid out and resolved against the tree. DiagramParams → DiagramResult. */
-  diagram: 'kernelMmLens/diagram',
-  /** Every lifecycle diagram (id, title, variants). No params → DiagramListItem[]. */
-  listDiagrams: 'kernelMmLens/listDiagrams',
-  /** Review notes (server/src/notes): list NotesListParams → NoteView[]; add/reply/resolve/delete → NoteView | {deleted}; export → {text}. */
-  notesList: 'kernelMmLens/notes/list',
-  notesAdd: 'kernelMmLens/notes/add',
-  notesReply: 'kernelMmLens/notes/reply',
-  notesResolve: 'kernelMmLens/notes/resolve',
-  notesDelete: 'kernelMmLens/notes/delete',
-  notesExport: 'kernelMmLens/notes/export',
-} as const;
 
 export interface RebuildIndexResult {
   files: number;
@@ -346,6 +320,12 @@ export interface NotesDeleteParams {
 export interface NotesExportParams {
   format: 'markdown' | 'reply';
 }
+export interface NotesDeleteResult {
+  deleted: string;
+}
+export interface NotesExportResult {
+  text: string;
+}
 export interface NotesListResult {
   notes: NoteWire[];
   notesFile: string;
@@ -354,7 +334,7 @@ export interface NotesListResult {
 
 /** `kernelMmLens/lintWorkspace` result: LSP diagnostics per file URI, plus what was scanned and skipped. */
 export interface LintWorkspaceResult {
-  files: Array<{ uri: string; diagnostics: unknown[] }>;
+  files: Array<{ uri: string; diagnostics: Diagnostic[] }>;
   scanned: number;
   skipped: number;
   findings: number;
@@ -369,3 +349,37 @@ export interface LintWorkspaceResult {
 export interface LintWorkspaceParams {
   workDoneToken?: string | number;
 }
+
+/** Pushed by the server whenever the index state changes (status bars). */
+export const IndexStatusNotification = new NotificationType<IndexStatus>('kernelMmLens/indexStatus');
+
+/**
+ * Custom requests, typed by params and result. To add one: define its params/result interfaces above, add an
+ * entry here, handle it in a server feature (`ctx.connection.onRequest(Requests.x, handler)`) and call it from
+ * the client (`client.sendRequest(Requests.x, params)`): both sides then agree on the types at compile time.
+ */
+export const Requests = {
+  /** Rebuild the whole index from scratch. */
+  rebuildIndex: new RequestType0<RebuildIndexResult, void>('kernelMmLens/rebuildIndex'),
+  /** Current index status. */
+  indexStatus: new RequestType0<IndexStatus, void>('kernelMmLens/getIndexStatus'),
+  /** Lint the whole workspace for removed APIs: findings grouped by file. */
+  lintWorkspace: new RequestType<LintWorkspaceParams, LintWorkspaceResult, void>('kernelMmLens/lintWorkspace'),
+  /** Review threads of a symbol, bundled index + local mail, ranked. */
+  threadsForSymbol: new RequestType<ThreadsForSymbolParams, ThreadListEntry[], void>('kernelMmLens/threadsForSymbol'),
+  /** One thread rendered as plain text for a read-only `kernel-thread` document. */
+  threadDocument: new RequestType<ThreadDocumentParams, ThreadDocumentResult, void>('kernelMmLens/threadDocument'),
+  /** git blame of one line → commit → review thread. */
+  blameLine: new RequestType<BlameLineParams, BlameLineResult, void>('kernelMmLens/blameLine'),
+  /** One lifecycle diagram, laid out and resolved against the tree. */
+  diagram: new RequestType<DiagramParams, DiagramResult, void>('kernelMmLens/diagram'),
+  /** Every lifecycle diagram (id, title, variants). */
+  listDiagrams: new RequestType0<DiagramListItem[], void>('kernelMmLens/listDiagrams'),
+  /** Review notes (server/src/notes). */
+  notesList: new RequestType<NotesListParams, NotesListResult, void>('kernelMmLens/notes/list'),
+  notesAdd: new RequestType<NotesAddParams, NoteWire, void>('kernelMmLens/notes/add'),
+  notesReply: new RequestType<NotesReplyParams, NoteWire, void>('kernelMmLens/notes/reply'),
+  notesResolve: new RequestType<NotesResolveParams, NoteWire, void>('kernelMmLens/notes/resolve'),
+  notesDelete: new RequestType<NotesDeleteParams, NotesDeleteResult, void>('kernelMmLens/notes/delete'),
+  notesExport: new RequestType<NotesExportParams, NotesExportResult, void>('kernelMmLens/notes/export'),
+} as const;

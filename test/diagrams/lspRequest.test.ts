@@ -16,8 +16,8 @@ const root = path.join(__dirname, '..', 'fixtures', 'diagrams', 'tree-6.15');
 function context(index: KernelIndex | undefined, kernelVersion = ''): ServerContext {
   const handlers = new Map<string, (params: unknown) => unknown>();
   const connection = {
-    onRequest: (method: string, handler: (params: unknown) => unknown) => {
-      handlers.set(method, handler);
+    onRequest: (type: { method: string }, handler: (params: unknown) => unknown) => {
+      handlers.set(type.method, handler);
     },
   };
   return {
@@ -43,8 +43,8 @@ describe('kernelMmLens/diagram request', () => {
     const ctx = context(index);
     diagramsFeature.register(ctx);
     const handlers = (ctx as unknown as { handlers: Map<string, (p: unknown) => unknown> }).handlers;
-    assert.deepEqual([...handlers.keys()].sort(), [Requests.diagram, Requests.listDiagrams].sort());
-    const list = handlers.get(Requests.listDiagrams)!(undefined) as Array<{ id: string }>;
+    assert.deepEqual([...handlers.keys()].sort(), [Requests.diagram.method, Requests.listDiagrams.method].sort());
+    const list = handlers.get(Requests.listDiagrams.method)!(undefined) as Array<{ id: string }>;
     assert.ok(list.some((item) => item.id === 'zone-device-refcount'));
   });
 

@@ -60,8 +60,8 @@ function harness(root: string, settings: Partial<KernelMmLensSettings> = {}, ind
       sendDiagnostics: async (params: PublishDiagnosticsParams) => {
         published.push(params);
       },
-      onRequest: (method: string, handler: (params: unknown, token: unknown) => unknown) => {
-        requests.set(method, handler);
+      onRequest: (type: { method: string }, handler: (params: unknown, token: unknown) => unknown) => {
+        requests.set(type.method, handler);
       },
       onCodeAction: (handler: typeof codeAction) => {
         codeAction = handler;
@@ -208,7 +208,7 @@ describe('lint diagnostics (LSP push)', () => {
   it('kernelMmLens/lintWorkspace returns findings grouped by file URI', async () => {
     const root = path.join(fixtures, 'new-tree');
     const h = harness(root);
-    const result = (await h.requests.get(Requests.lintWorkspace)!({}, h.token)) as LintWorkspaceResult;
+    const result = (await h.requests.get(Requests.lintWorkspace.method)!({}, h.token)) as LintWorkspaceResult;
     assert.deepEqual(
       result.files.map((f) => [f.uri, f.diagnostics.length]),
       [
@@ -224,7 +224,7 @@ describe('lint diagnostics (LSP push)', () => {
   it('kernelMmLens/lintWorkspace reports work-done progress: on the client token when given, else on its own', async () => {
     const root = path.join(fixtures, 'new-tree');
     const h = harness(root);
-    await h.requests.get(Requests.lintWorkspace)!({ workDoneToken: 'client-1' }, h.token);
+    await h.requests.get(Requests.lintWorkspace.method)!({ workDoneToken: 'client-1' }, h.token);
     assert.deepEqual(
       h.progress.map((p) => p.token),
       h.progress.map(() => 'client-1'),
@@ -238,7 +238,7 @@ describe('lint diagnostics (LSP push)', () => {
     const last = h.progress.at(-2)!;
     assert.deepEqual(last, { token: 'client-1', call: 'report', args: [100, '3 of 3 files checked'] });
     h.progress.length = 0;
-    await h.requests.get(Requests.lintWorkspace)!({}, h.token);
+    await h.requests.get(Requests.lintWorkspace.method)!({}, h.token);
     assert.deepEqual(
       [h.progress[0].token, h.progress[0].call, h.progress.at(-1)!.call],
       ['server-created', 'begin', 'done'],
@@ -249,7 +249,7 @@ describe('lint diagnostics (LSP push)', () => {
     const root = path.join(fixtures, 'new-tree');
     const h = harness(root);
     h.progressToken.isCancellationRequested = true;
-    const result = (await h.requests.get(Requests.lintWorkspace)!({}, h.token)) as LintWorkspaceResult;
+    const result = (await h.requests.get(Requests.lintWorkspace.method)!({}, h.token)) as LintWorkspaceResult;
     assert.equal(result.cancelled, true);
     assert.deepEqual(result.files, []);
     assert.deepEqual(

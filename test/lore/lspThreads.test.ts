@@ -24,11 +24,14 @@ after(() => fs.rmSync(cacheHome, { recursive: true, force: true }));
 function startFeature(
   mailSources: string[],
   trusted = true,
-): { call: <T>(method: string, params: unknown) => Promise<T>; logs: string[] } {
+): { call: <T>(type: { method: string }, params: unknown) => Promise<T>; logs: string[] } {
   const handlers = new Map<string, (params: unknown) => unknown>();
   const logs: string[] = [];
   const ctx = {
-    connection: { onRequest: (method: string, handler: (params: unknown) => unknown) => handlers.set(method, handler) },
+    connection: {
+      onRequest: (type: { method: string }, handler: (params: unknown) => unknown) =>
+        handlers.set(type.method, handler),
+    },
     onSettingsChanged: () => undefined,
     root: FIXTURES,
     settings: () => ({ ...DEFAULT_SETTINGS, mailSources }),
@@ -37,9 +40,9 @@ function startFeature(
   } as unknown as ServerContext;
   threadsFeature.register(ctx);
   return {
-    call: async <T>(method: string, params: unknown) => {
-      const handler = handlers.get(method);
-      assert.ok(handler, `no handler for ${method}`);
+    call: async <T>(type: { method: string }, params: unknown) => {
+      const handler = handlers.get(type.method);
+      assert.ok(handler, `no handler for ${type.method}`);
       return (await handler(params)) as T;
     },
     logs,

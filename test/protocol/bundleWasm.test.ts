@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
+import { IndexStatusNotification } from '../../protocol';
 import { LspTestClient } from './lspClient';
 
 const dist = path.join(__dirname, '..', '..', 'dist');
@@ -24,7 +25,7 @@ test('the shipped wasm files load from the bundle layout: initialize succeeds an
   try {
     const init = await client.initialize({ cacheDir: fs.mkdtempSync(path.join(os.tmpdir(), 'kmml-cache-')) });
     assert.ok(init.capabilities.definitionProvider);
-    const status = await client.waitForNotification('kernelMmLens/indexStatus', (s) => s.state === 'ready');
+    const status = await client.waitForNotification(IndexStatusNotification.method, (s) => s.state === 'ready');
     assert.equal(status.files, 14);
   } finally {
     await client.shutdown();

@@ -4,11 +4,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
+import { Requests } from '../../protocol';
 import { LspTestClient } from './lspClient';
 
 /** `kernelMmLens/lintWorkspace` over stdio: work-done progress, cancellation and one result per real file. */
 const fixtures = path.join(__dirname, '..', 'fixtures', 'lint');
-const LINT = 'kernelMmLens/lintWorkspace';
+const LINT = Requests.lintWorkspace.method;
 const TITLE = 'Kernel MM Lens: linting the workspace';
 let base: string;
 let tree: string;

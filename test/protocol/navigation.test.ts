@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { IndexStatusNotification, Requests } from '../../protocol';
 import { LspTestClient } from './lspClient';
 
 const root = path.join(__dirname, '..', 'fixtures', 'index-tree');
@@ -13,7 +14,7 @@ before(async () => {
   client = new LspTestClient(root);
   const init = await client.initialize({ cacheDir });
   assert.equal(init.serverInfo.name, 'kernel-mm-lens');
-  await client.waitForNotification('kernelMmLens/indexStatus', (status) => status.state === 'ready');
+  await client.waitForNotification(IndexStatusNotification.method, (status) => status.state === 'ready');
 });
 
 after(async () => {
@@ -29,7 +30,7 @@ function positionOf(text: string, needle: string, occurrence = 0) {
 }
 
 test('initialize advertises the navigation capabilities and the index reports progress and status', async () => {
-  const status = await client.request('kernelMmLens/getIndexStatus', null);
+  const status = await client.request(Requests.indexStatus.method, null);
   assert.equal(status.state, 'ready');
   assert.equal(status.files, 14);
   assert.equal(status.kernelVersion, '6.12.9');

@@ -5,10 +5,6 @@ import { Requests, ClientCommands, type LintWorkspaceParams, type RebuildIndexRe
 import type { ClientContext } from '../clientContext';
 import { normalizeLintResult, countDiagnostics } from '../lintResults';
 
-/** The lint engineer's request; read from the protocol when it is there, the agreed name otherwise. */
-const LINT_WORKSPACE_REQUEST: string =
-  (Requests as Record<string, string>).lintWorkspace ?? 'kernelMmLens/lintWorkspace';
-
 /** Rebuild index, lint the whole workspace into the Problems view, restart the server, show its output. */
 export function activate(ctx: ClientContext): void {
   // Results for files that are not open; an open file gets live diagnostics from the server instead.
@@ -25,7 +21,7 @@ export function activate(ctx: ClientContext): void {
       },
       async () => {
         try {
-          const result = await ctx.client.sendRequest<RebuildIndexResult>(Requests.rebuildIndex);
+          const result = await ctx.client.sendRequest(Requests.rebuildIndex);
           void vscode.window.showInformationMessage(
             `Kernel MM Lens: index rebuilt, ${result.files.toLocaleString('en-US')} files and ${result.symbols.toLocaleString('en-US')} symbols.`,
           );
@@ -56,7 +52,7 @@ export function activate(ctx: ClientContext): void {
         });
         try {
           const params: LintWorkspaceParams = { workDoneToken };
-          const files = normalizeLintResult(await ctx.client.sendRequest(LINT_WORKSPACE_REQUEST, params, token));
+          const files = normalizeLintResult(await ctx.client.sendRequest(Requests.lintWorkspace, params, token));
           if (token.isCancellationRequested) return;
           workspaceLint.clear();
           const open = new Set(vscode.workspace.textDocuments.map((doc) => doc.uri.toString()));

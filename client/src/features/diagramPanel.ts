@@ -25,7 +25,7 @@ function mediaRoot(ctx: ClientContext): vscode.Uri {
 }
 
 async function pickDiagram(ctx: ClientContext): Promise<DiagramParams | undefined> {
-  const list = await ctx.client.sendRequest<DiagramListItem[]>(Requests.listDiagrams);
+  const list = await ctx.client.sendRequest(Requests.listDiagrams);
   const picked = await vscode.window.showQuickPick(
     list.map((item) => ({ label: item.title, description: item.id, detail: item.summary, id: item.id })),
     { title: 'Kernel MM Lens: open a lifecycle diagram', matchOnDetail: true },
@@ -48,7 +48,7 @@ function render(ctx: ClientContext, state: PanelState): void {
 
 async function load(ctx: ClientContext, state: PanelState, params: DiagramParams): Promise<void> {
   try {
-    state.result = await ctx.client.sendRequest<DiagramResult>(Requests.diagram, params);
+    state.result = await ctx.client.sendRequest(Requests.diagram, params);
     state.params = params;
     render(ctx, state);
   } catch (error) {

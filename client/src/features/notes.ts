@@ -108,7 +108,7 @@ export function activate(ctx: ClientContext): void {
   async function refresh(): Promise<void> {
     if (ctx.client.state !== State.Running) return;
     try {
-      const result = await ctx.client.sendRequest<NotesListResult>(Requests.notesList, {});
+      const result = await ctx.client.sendRequest(Requests.notesList, {});
       const seen = new Set(result.notes.map((n) => n.id));
       for (const [id, thread] of threads)
         if (!seen.has(id)) {
@@ -126,8 +126,8 @@ export function activate(ctx: ClientContext): void {
     const id = noteOfThread.get(reply.thread);
     try {
       const note = id
-        ? await ctx.client.sendRequest<NoteWire>(Requests.notesReply, { id, body: reply.text })
-        : await ctx.client.sendRequest<NoteWire>(Requests.notesAdd, {
+        ? await ctx.client.sendRequest(Requests.notesReply, { id, body: reply.text })
+        : await ctx.client.sendRequest(Requests.notesAdd, {
             uri: reply.thread.uri.toString(),
             line: reply.thread.range?.start.line ?? 0,
             body: reply.text,
@@ -144,7 +144,7 @@ export function activate(ctx: ClientContext): void {
     const id = thread && noteOfThread.get(thread);
     if (!id) return;
     try {
-      show(await ctx.client.sendRequest<NoteWire>(Requests.notesResolve, { id, resolved }));
+      show(await ctx.client.sendRequest(Requests.notesResolve, { id, resolved }));
     } catch (err) {
       void vscode.window.showErrorMessage(`Kernel MM Lens: ${String(err)}`);
     }
@@ -187,7 +187,7 @@ export function activate(ctx: ClientContext): void {
       { placeHolder: 'Export review notes as' },
     );
     if (!pick) return;
-    const { text } = await ctx.client.sendRequest<{ text: string }>(Requests.notesExport, { format: pick.format });
+    const { text } = await ctx.client.sendRequest(Requests.notesExport, { format: pick.format });
     const document = await vscode.workspace.openTextDocument({
       content: text,
       language: pick.format === 'markdown' ? 'markdown' : 'plaintext',

@@ -34,7 +34,7 @@ export function activate(ctx: ClientContext): void {
   ctx.subscribe(
     ctx.client.onDidChangeState((event) => {
       if (event.newState === State.Running) {
-        void ctx.client.sendRequest<IndexStatus>(Requests.indexStatus).then(show, () => undefined);
+        void ctx.client.sendRequest(Requests.indexStatus).then(show, () => undefined);
       } else if (event.newState === State.Stopped) {
         show({ state: 'error', message: 'the language server is not running' });
       }

@@ -51,7 +51,7 @@ export function activate(ctx: ClientContext): void {
   ctx.subscribe(changed);
 
   function request(ref: ThreadDocumentRef): Promise<ThreadDocumentResult> {
-    return ctx.client.sendRequest<ThreadDocumentResult>(Requests.threadDocument, {
+    return ctx.client.sendRequest(Requests.threadDocument, {
       messageId: ref.messageId,
       symbol: ref.symbol,
     });
@@ -137,7 +137,7 @@ export function activate(ctx: ClientContext): void {
     try {
       entries = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Window, title: `Review threads for ${symbol}` },
-        () => ctx.client.sendRequest<ThreadListEntry[]>(Requests.threadsForSymbol, { symbol }),
+        () => ctx.client.sendRequest(Requests.threadsForSymbol, { symbol }),
       );
     } catch (err) {
       void vscode.window.showErrorMessage(`Kernel MM Lens: cannot list review threads: ${String(err)}`);
@@ -171,7 +171,7 @@ export function activate(ctx: ClientContext): void {
     let result: BlameLineResult;
     try {
       result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'git blame' }, () =>
-        ctx.client.sendRequest<BlameLineResult>(Requests.blameLine, { uri: editor.document.uri.toString(), line }),
+        ctx.client.sendRequest(Requests.blameLine, { uri: editor.document.uri.toString(), line }),
       );
     } catch (err) {
       void vscode.window.showErrorMessage(`Kernel MM Lens: blame failed: ${String(err)}`);
