@@ -25,7 +25,7 @@ export function installed(command: string, args: string[] = ['--version']): bool
  * mm/c.c calling `not_built()` whose only definition (lib/elsewhere.c) is outside the compile database.
  */
 export const MINI_TREE: Record<string, string> = {
-  'Makefile': '# not a real kernel\n',
+  Makefile: '# not a real kernel\n',
   'include/linux/walk.h': [
     '#ifndef WALK_H',
     '#define WALK_H',
@@ -74,7 +74,15 @@ export function writeCompileDb(root: string, buildDir: string): void {
   const entries = ['mm/a.c', 'mm/b.c'].map((file) => ({
     directory: buildDir,
     file: path.join(root, file),
-    arguments: ['clang', '-c', '-nostdinc', `-I${path.join(root, 'include')}`, '-o', path.join(buildDir, file.replace(/\.c$/, '.o')), path.join(root, file)],
+    arguments: [
+      'clang',
+      '-c',
+      '-nostdinc',
+      `-I${path.join(root, 'include')}`,
+      '-o',
+      path.join(buildDir, file.replace(/\.c$/, '.o')),
+      path.join(root, file),
+    ],
   }));
   fs.writeFileSync(path.join(buildDir, 'compile_commands.json'), JSON.stringify(entries, null, 1));
 }

@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { LspDriver, editorWarmStart, locationsOf, pathOfUri, median, percentile } from '../../server/src/cli/bench/lspDriver';
+import {
+  LspDriver,
+  editorWarmStart,
+  locationsOf,
+  pathOfUri,
+  median,
+  percentile,
+} from '../../server/src/cli/bench/lspDriver';
 
 const root = path.join(__dirname, '..', '..', 'samples', 'mini-kernel');
 const bundle = path.join(__dirname, '..', '..', 'dist', 'server.js');
@@ -16,7 +23,10 @@ test('median and nearest-rank percentile', () => {
 });
 
 test('the driver spawns our server as an editor does and times every request', { timeout: 120_000 }, async (t) => {
-  if (!fs.existsSync(bundle)) { t.skip('dist/server.js missing: run npm run build'); return; }
+  if (!fs.existsSync(bundle)) {
+    t.skip('dist/server.js missing: run npm run build');
+    return;
+  }
   const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kmml-truth-lsp-'));
   const server = await LspDriver.start({ root, cacheDir });
   try {
@@ -26,12 +36,21 @@ test('the driver spawns our server as an editor does and times every request', {
     const line = ksm.findIndex((l) => l.includes('folio_walk_start('));
     const position = { line, character: ksm[line].indexOf('folio_walk_start') + 2 };
     const definition = locationsOf((await server.definition('mm/ksm.c', position)).result);
-    assert.ok(definition.some((loc) => pathOfUri(loc.uri).endsWith('/mm/pagewalk.c')), JSON.stringify(definition));
+    assert.ok(
+      definition.some((loc) => pathOfUri(loc.uri).endsWith('/mm/pagewalk.c')),
+      JSON.stringify(definition),
+    );
     const references = (await server.references('mm/ksm.c', position)).result ?? [];
     assert.ok(references.some((loc) => pathOfUri(loc.uri).endsWith('/mm/ksm.c') && loc.range.start.line === line));
     const symbols = (await server.workspaceSymbol('folio_walk_start')).result ?? [];
     assert.equal(symbols[0]?.name, 'folio_walk_start');
-    assert.deepEqual([...server.timings.keys()].sort(), ['initialize', 'kernelMmLens/getIndexStatus', 'textDocument/definition', 'textDocument/references', 'workspace/symbol']);
+    assert.deepEqual([...server.timings.keys()].sort(), [
+      'initialize',
+      'kernelMmLens/getIndexStatus',
+      'textDocument/definition',
+      'textDocument/references',
+      'workspace/symbol',
+    ]);
     assert.ok(server.timings.get('textDocument/definition')![0] >= 0);
   } finally {
     await server.stop();
@@ -39,17 +58,27 @@ test('the driver spawns our server as an editor does and times every request', {
   }
 });
 
-test('editor warm start: a priming run fills the cache, then the time to the first correct definition', { timeout: 180_000 }, async (t) => {
-  if (!fs.existsSync(bundle)) { t.skip('dist/server.js missing: run npm run build'); return; }
-  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kmml-truth-warm-'));
-  try {
-    const result = await editorWarmStart({ root, cacheDir, runs: 2 });
-    assert.ok(result.primingMs! > 0);
-    assert.equal(result.runs.length, 2);
-    assert.ok(result.median > 0 && result.median < 60_000);
-    // A wrong expectation must fail, not time out silently as a success.
-    await assert.rejects(editorWarmStart({ root, cacheDir, runs: 1, expectedFile: 'mm/ksm.c', timeoutMs: 3000 }), /no correct definition/);
-  } finally {
-    fs.rmSync(cacheDir, { recursive: true, force: true });
-  }
-});
+test(
+  'editor warm start: a priming run fills the cache, then the time to the first correct definition',
+  { timeout: 180_000 },
+  async (t) => {
+    if (!fs.existsSync(bundle)) {
+      t.skip('dist/server.js missing: run npm run build');
+      return;
+    }
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kmml-truth-warm-'));
+    try {
+      const result = await editorWarmStart({ root, cacheDir, runs: 2 });
+      assert.ok(result.primingMs! > 0);
+      assert.equal(result.runs.length, 2);
+      assert.ok(result.median > 0 && result.median < 60_000);
+      // A wrong expectation must fail, not time out silently as a success.
+      await assert.rejects(
+        editorWarmStart({ root, cacheDir, runs: 1, expectedFile: 'mm/ksm.c', timeoutMs: 3000 }),
+        /no correct definition/,
+      );
+    } finally {
+      fs.rmSync(cacheDir, { recursive: true, force: true });
+    }
+  },
+);

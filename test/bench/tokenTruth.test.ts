@@ -1,6 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { identifierTokens, removeLineSplices, C_KEYWORDS, type TruthToken } from '../../server/src/cli/bench/tokenTruth';
+import {
+  identifierTokens,
+  removeLineSplices,
+  C_KEYWORDS,
+  type TruthToken,
+} from '../../server/src/cli/bench/tokenTruth';
 
 const at = (t: TruthToken) => `${t.name}@${t.line}:${t.character}`;
 const names = (text: string) => identifierTokens(text).map((t) => t.name);
@@ -8,7 +13,7 @@ const names = (text: string) => identifierTokens(text).map((t) => t.name);
 test('identifiers outside comments, strings, character literals and numbers', () => {
   const text = [
     'int a = b; /* c d */ // e',
-    'char *s = "f \\" g", q = \'h\', r = L\'x\';',
+    "char *s = \"f \\\" g\", q = 'h', r = L'x';",
     'long n = 0x1fULL + 1e10 + .5f + u8"i";',
   ].join('\n');
   assert.deepEqual(names(text), ['int', 'a', 'b', 'char', 's', 'q', 'r', 'long', 'n']);
@@ -25,13 +30,7 @@ test('a splice inside a string literal keeps every later position on its origina
 });
 
 test('a splice inside a character literal, a // comment and an identifier', () => {
-  const text = [
-    "char c = '\\",
-    "x'; // comment \\",
-    'still_comment',
-    'int fo\\',
-    'lio_x;',
-  ].join('\n');
+  const text = ["char c = '\\", "x'; // comment \\", 'still_comment', 'int fo\\', 'lio_x;'].join('\n');
   const tokens = identifierTokens(text);
   assert.deepEqual(tokens.map(at), ['char@0:0', 'c@0:5', 'int@3:0', 'folio_x@3:4']);
   const split = tokens[3];
@@ -47,36 +46,61 @@ test('backslash, blanks, newline is a splice too; CRLF line ends', () => {
 test('#include header names are not identifiers, quoted or angled', () => {
   const text = '#include <linux/mm.h>\n#include "internal.h"\n# include_next <asm/page.h>\nint x;';
   const tokens = identifierTokens(text);
-  assert.deepEqual(tokens.map((t) => `${t.name}:${t.directiveName}`), ['include:true', 'include:true', 'include_next:true', 'int:false', 'x:false']);
+  assert.deepEqual(
+    tokens.map((t) => `${t.name}:${t.directiveName}`),
+    ['include:true', 'include:true', 'include_next:true', 'int:false', 'x:false'],
+  );
 });
 
 test('#if 0 regions are flagged, nested conditionals and #else handled', () => {
   const text = [
-    '#if 0',            // 0: live line
-    'dead_a;',          // 1
-    '#ifdef X',         // 2: dead
-    'dead_b;',          // 3
-    '#endif',           // 4: dead
-    '#else',            // 5: live
-    'live_c;',          // 6
-    '#endif',           // 7
-    '#if (0)',          // 8
-    'dead_d;',          // 9
+    '#if 0', // 0: live line
+    'dead_a;', // 1
+    '#ifdef X', // 2: dead
+    'dead_b;', // 3
+    '#endif', // 4: dead
+    '#else', // 5: live
+    'live_c;', // 6
+    '#endif', // 7
+    '#if (0)', // 8
+    'dead_d;', // 9
     '#elif defined(Y)', // 10
-    'live_e;',          // 11
-    '#endif',           // 12
-    '#ifdef Z',         // 13
-    'live_f;',          // 14
-    '#elif 0',          // 15
-    'dead_g;',          // 16
-    '#endif',           // 17
-    'live_h;',          // 18
+    'live_e;', // 11
+    '#endif', // 12
+    '#ifdef Z', // 13
+    'live_f;', // 14
+    '#elif 0', // 15
+    'dead_g;', // 16
+    '#endif', // 17
+    'live_h;', // 18
   ].join('\n');
-  const flagged = identifierTokens(text).filter((t) => !t.directiveName).map((t) => `${t.name}:${t.inIfZero ? 'dead' : 'live'}`);
-  assert.deepEqual(flagged, ['dead_a:dead', 'X:dead', 'dead_b:dead', 'live_c:live', 'dead_d:dead', 'defined:live', 'Y:live', 'live_e:live',
-    'Z:live', 'live_f:live', 'dead_g:dead', 'live_h:live']);
-  const directives = identifierTokens(text).filter((t) => t.directiveName).map((t) => `${t.name}@${t.line}:${t.inIfZero ? 'dead' : 'live'}`);
-  assert.deepEqual(directives.slice(0, 5), ['if@0:live', 'ifdef@2:dead', 'endif@4:dead', 'else@5:live', 'endif@7:live']);
+  const flagged = identifierTokens(text)
+    .filter((t) => !t.directiveName)
+    .map((t) => `${t.name}:${t.inIfZero ? 'dead' : 'live'}`);
+  assert.deepEqual(flagged, [
+    'dead_a:dead',
+    'X:dead',
+    'dead_b:dead',
+    'live_c:live',
+    'dead_d:dead',
+    'defined:live',
+    'Y:live',
+    'live_e:live',
+    'Z:live',
+    'live_f:live',
+    'dead_g:dead',
+    'live_h:live',
+  ]);
+  const directives = identifierTokens(text)
+    .filter((t) => t.directiveName)
+    .map((t) => `${t.name}@${t.line}:${t.inIfZero ? 'dead' : 'live'}`);
+  assert.deepEqual(directives.slice(0, 5), [
+    'if@0:live',
+    'ifdef@2:dead',
+    'endif@4:dead',
+    'else@5:live',
+    'endif@7:live',
+  ]);
 });
 
 test('macro parameters are flagged in the parameter list and the body, not in object-like macros', () => {
@@ -91,11 +115,26 @@ test('macro parameters are flagged in the parameter list and the body, not in ob
   const tokens = identifierTokens(text).filter((t) => !t.directiveName);
   const show = (t: TruthToken) => `${t.name}${t.macroDefinition ? '=def' : ''}${t.macroParameter ? '=param' : ''}`;
   assert.deepEqual(tokens.map(show), [
-    'PAGE_ALIGN=def', 'addr=param', 'ALIGN', 'addr=param', 'PAGE_SIZE',
-    'sys_mmap2=def', 'sys_mmap_pgoff',
-    'pr_fmt=def', 'fmt=param', 'args=param', 'printk', 'fmt=param', 'args=param', '__VA_ARGS__=param',
-    'NOT_FN=def', 'addr', 'addr',
-    'SPLIT_FN=def', 'x=param', 'x=param',
+    'PAGE_ALIGN=def',
+    'addr=param',
+    'ALIGN',
+    'addr=param',
+    'PAGE_SIZE',
+    'sys_mmap2=def',
+    'sys_mmap_pgoff',
+    'pr_fmt=def',
+    'fmt=param',
+    'args=param',
+    'printk',
+    'fmt=param',
+    'args=param',
+    '__VA_ARGS__=param',
+    'NOT_FN=def',
+    'addr',
+    'addr',
+    'SPLIT_FN=def',
+    'x=param',
+    'x=param',
   ]);
   assert.equal(tokens.at(-1)!.line, 5);
 });
@@ -103,15 +142,19 @@ test('macro parameters are flagged in the parameter list and the body, not in ob
 test('a block comment spanning lines inside a directive continues the directive', () => {
   const text = '#define A(x) /* one\n two */ x + y\nint x;';
   const tokens = identifierTokens(text).filter((t) => !t.directiveName);
-  assert.deepEqual(tokens.map((t) => `${t.name}@${t.line}:${t.directive ?? '-'}:${t.macroParameter}`), [
-    'A@0:define:false', 'x@0:define:true', 'x@1:define:true', 'y@1:define:false', 'int@2:-:false', 'x@2:-:false',
-  ]);
+  assert.deepEqual(
+    tokens.map((t) => `${t.name}@${t.line}:${t.directive ?? '-'}:${t.macroParameter}`),
+    ['A@0:define:false', 'x@0:define:true', 'x@1:define:true', 'y@1:define:false', 'int@2:-:false', 'x@2:-:false'],
+  );
 });
 
 test('# not at line start is not a directive; stray quotes do not swallow the file', () => {
   const text = 'a # define b\n#error can\'t happen\nc "unterminated\nd';
   const tokens = identifierTokens(text);
-  assert.deepEqual(tokens.map((t) => `${t.name}:${t.directive ?? '-'}`), ['a:-', 'define:-', 'b:-', 'error:error', 'can:error', 't:error', 'happen:error', 'c:-', 'unterminated:-', 'd:-']);
+  assert.deepEqual(
+    tokens.map((t) => `${t.name}:${t.directive ?? '-'}`),
+    ['a:-', 'define:-', 'b:-', 'error:error', 'can:error', 't:error', 'happen:error', 'c:-', 'unterminated:-', 'd:-'],
+  );
 });
 
 test('the names option filters without changing positions; keywords are listed', () => {

@@ -6,8 +6,14 @@ export function formatAccuracyReport(report: AccuracyReport): string {
   const pct = (r: Ratio | undefined) => (r && r.total > 0 ? `${((100 * r.hit) / r.total).toFixed(1)}%` : '-');
   const frac = (r: Ratio | undefined) => (r && r.total > 0 ? (r.hit / r.total).toFixed(4) : '-');
   const n = (r: Ratio | undefined) => (r ? `${r.hit}/${r.total}` : '-');
-  const row = (cells: string[], widths: number[]) => cells.map((c, k) => c.padEnd(widths[k] ?? 10)).join(' ').trimEnd();
-  const tools = Object.entries(report.tools).map(([tool, version]) => `${tool} ${version ?? 'not installed'}`).join('; ');
+  const row = (cells: string[], widths: number[]) =>
+    cells
+      .map((c, k) => c.padEnd(widths[k] ?? 10))
+      .join(' ')
+      .trimEnd();
+  const tools = Object.entries(report.tools)
+    .map(([tool, version]) => `${tool} ${version ?? 'not installed'}`)
+    .join('; ');
 
   out.push(`Navigation accuracy on ${report.root} (seed ${report.seed})`);
   out.push(`${report.files.c} C files (${report.files.skippedLarge} larger than 2 MB left out); ${tools}`);
@@ -17,28 +23,86 @@ export function formatAccuracyReport(report: AccuracyReport): string {
   if (report.clangd) {
     const c = report.clangd;
     out.push('');
-    out.push(`First definition vs clangd (compile database of an LLVM=1 x86_64 build), ${c.positions} clicked positions in mm/*.c and fs/dax.c`);
-    out.push(`  rule: right when our first location is on clangd's file and line; ${c.unresolved} of ${c.asked} candidates clangd could not resolve were dropped`);
+    out.push(
+      `First definition vs clangd (compile database of an LLVM=1 x86_64 build), ${c.positions} clicked positions in mm/*.c and fs/dax.c`,
+    );
+    out.push(
+      `  rule: right when our first location is on clangd's file and line; ${c.unresolved} of ${c.asked} candidates clangd could not resolve were dropped`,
+    );
     const widths = [16, 6, 12, 12, 10];
     out.push(row(['class', 'n', 'first right', 'any right', 'no answer'], widths));
-    let n = 0; let first = 0; let any = 0;
+    let n = 0;
+    let first = 0;
+    let any = 0;
     for (const [cls, s] of Object.entries(c.byClass)) {
-      n += s.n; first += s.first; any += s.any;
-      out.push(row([cls, String(s.n), pct({ hit: s.first, total: s.n }), pct({ hit: s.any, total: s.n }), pct({ hit: s.none, total: s.n })], widths));
+      n += s.n;
+      first += s.first;
+      any += s.any;
+      out.push(
+        row(
+          [
+            cls,
+            String(s.n),
+            pct({ hit: s.first, total: s.n }),
+            pct({ hit: s.any, total: s.n }),
+            pct({ hit: s.none, total: s.n }),
+          ],
+          widths,
+        ),
+      );
     }
-    out.push(row(['all', String(n), pct({ hit: first, total: n }), pct({ hit: any, total: n }), ''], widths));
-    out.push(row(['declaration-only', String(c.declarationOnly.n), pct({ hit: c.declarationOnly.first, total: c.declarationOnly.n }), '', ''], widths)
-      + '  (clangd knew only a prototype: right when our first location is a ctags definition, generic or x86)');
+    out.push(
+      row(['all (stratified)', String(n), pct({ hit: first, total: n }), pct({ hit: any, total: n }), ''], widths),
+    );
+    if (c.asUsersClick) {
+      const mix = Object.entries(c.asUsersClick.mix)
+        .map(([cls, share]) => `${cls} ${(100 * share).toFixed(0)}%`)
+        .join(', ');
+      out.push(
+        row(['as users click', '', `${(100 * c.asUsersClick.firstRight).toFixed(1)}%`, '', ''], widths) +
+          `  (classes weighted by their share of ${c.asUsersClick.mixSample} unbiased clicks: ${mix})`,
+      );
+    }
+    out.push(
+      row(
+        [
+          'declaration-only',
+          String(c.declarationOnly.n),
+          pct({ hit: c.declarationOnly.first, total: c.declarationOnly.n }),
+          '',
+          '',
+        ],
+        widths,
+      ) + '  (clangd knew only a prototype: right when our first location is a ctags definition, generic or x86)',
+    );
   }
 
   if (report.names) {
     const s = report.names;
     out.push('');
-    out.push(`Names: ${s.count} sampled by category (up to ${s.perCategory} each, seed ${report.seed}); references vs the token truth, definitions vs ctags / generator lines`);
+    out.push(
+      `Names: ${s.count} sampled by category (up to ${s.perCategory} each, seed ${report.seed}); references vs the token truth, definitions vs ctags / generator lines`,
+    );
     const widths = [14, 5, 10, 10, 10, 12, 10, 10];
-    out.push(row(['category', 'n', 'refs rec', 'refs prec', 'def found', 'first kind', 'ws exact', 'ws fuzzy'], widths));
+    out.push(
+      row(['category', 'n', 'refs rec', 'refs prec', 'def found', 'first kind', 'ws exact', 'ws fuzzy'], widths),
+    );
     for (const [category, c] of Object.entries(s.byCategory)) {
-      out.push(row([category, String(c.n), frac(c.refRecall), frac(c.refPrecision), pct(c.defFound), pct(c.firstRightKind), pct(c.wsExact), pct(c.wsFuzzy)], widths));
+      out.push(
+        row(
+          [
+            category,
+            String(c.n),
+            frac(c.refRecall),
+            frac(c.refPrecision),
+            pct(c.defFound),
+            pct(c.firstRightKind),
+            pct(c.wsExact),
+            pct(c.wsFuzzy),
+          ],
+          widths,
+        ),
+      );
     }
     const r = s.references;
     out.push('');
@@ -46,16 +110,69 @@ export function formatAccuracyReport(report: AccuracyReport): string {
     out.push(row(['measure', 'kernel-mm-lens', 'GNU global', 'cscope'], w2));
     out.push(row(['references recall (token)', `${frac(r.ours.recall)} (${n(r.ours.recall)})`, '-', '-'], w2));
     out.push(row(['references precision (token)', `${frac(r.ours.precision)} (${n(r.ours.precision)})`, '-', '-'], w2));
-    out.push(row(['references recall (line)', frac(r.ours.lineRecall), frac(r.global?.recall), frac(r.cscope?.recall)], w2));
-    out.push(row(['references precision (line)', frac(r.ours.linePrecision), frac(r.global?.precision), frac(r.cscope?.precision)], w2));
-    out.push(row(['definition found', pct(s.definitions.ours.found), pct(s.definitions.global?.found), pct(s.definitions.cscope?.found)], w2));
-    out.push(row(['first answer of the right kind', pct(s.definitions.ours.firstRightKind), pct(s.definitions.global?.firstRightKind), pct(s.definitions.cscope?.firstRightKind)], w2));
+    out.push(
+      row(['references recall (line)', frac(r.ours.lineRecall), frac(r.global?.recall), frac(r.cscope?.recall)], w2),
+    );
+    out.push(
+      row(
+        [
+          'references precision (line)',
+          frac(r.ours.linePrecision),
+          frac(r.global?.precision),
+          frac(r.cscope?.precision),
+        ],
+        w2,
+      ),
+    );
+    out.push(
+      row(
+        [
+          'definition found',
+          pct(s.definitions.ours.found),
+          pct(s.definitions.global?.found),
+          pct(s.definitions.cscope?.found),
+        ],
+        w2,
+      ),
+    );
+    out.push(
+      row(
+        [
+          'first answer of the right kind',
+          pct(s.definitions.ours.firstRightKind),
+          pct(s.definitions.global?.firstRightKind),
+          pct(s.definitions.cscope?.firstRightKind),
+        ],
+        w2,
+      ),
+    );
     out.push(row(['workspace symbol top-5, exact', pct(s.workspaceSymbol.exact), '-', '-'], w2));
     out.push(row(['workspace symbol top-5, initials', pct(s.workspaceSymbol.fuzzy), '-', '-'], w2));
-    if (s.incomingCalls) out.push(row(['incoming-call recall vs cscope -L3', `${frac(s.incomingCalls.recall)} (${s.incomingCalls.names} names)`, '-', 'truth'], w2));
-    if (s.incomingCalls?.kvfreeMs !== undefined) out.push(row(['incoming calls of kvfree (ms)', s.incomingCalls.kvfreeMs.toFixed(0), '-', '-'], w2));
+    if (s.incomingCalls)
+      out.push(
+        row(
+          [
+            'incoming-call recall vs cscope -L3',
+            `${frac(s.incomingCalls.recall)} (${s.incomingCalls.names} names)`,
+            '-',
+            'truth',
+          ],
+          w2,
+        ),
+      );
+    if (s.incomingCalls?.kvfreeMs !== undefined)
+      out.push(row(['incoming calls of kvfree (ms)', s.incomingCalls.kvfreeMs.toFixed(0), '-', '-'], w2));
     out.push(`  our locations outside .c/.h files, not judged: ${r.ours.outsideC}`);
-    if (s.worst.length > 0) out.push(`  lowest recall x precision: ${s.worst.slice(0, 8).map((w) => `${w.name} (${w.category}: ${w.recall.toFixed(3)}/${w.precision.toFixed(3)}, truth ${w.truth}, ours ${w.ours})`).join('; ')}`);
+    if (s.worst.length > 0)
+      out.push(
+        `  lowest recall x precision: ${s.worst
+          .slice(0, 8)
+          .map(
+            (w) =>
+              `${w.name} (${w.category}: ${w.recall.toFixed(3)}/${w.precision.toFixed(3)}, truth ${w.truth}, ours ${w.ours})`,
+          )
+          .join('; ')}`,
+      );
   }
 
   out.push('');
@@ -65,10 +182,13 @@ export function formatAccuracyReport(report: AccuracyReport): string {
   for (const [method, l] of Object.entries(report.latency).sort()) {
     out.push(row([method, String(l.count), l.p50.toFixed(1), l.p99.toFixed(1), l.max.toFixed(1)], w3));
   }
-  if (report.indexReadyMs !== undefined) out.push(`index ready over LSP after ${(report.indexReadyMs / 1000).toFixed(1)} s`);
+  if (report.indexReadyMs !== undefined)
+    out.push(`index ready over LSP after ${(report.indexReadyMs / 1000).toFixed(1)} s`);
   if (report.warmStart) {
     const w = report.warmStart;
-    out.push(`editor warm start: first correct definition of ${w.symbol} from ${w.file} ${(w.median / 1000).toFixed(2)} s after spawn (median of ${w.runs.length}: ${w.runs.map((ms) => (ms / 1000).toFixed(2)).join(', ')} s; target <= 2 s)`);
+    out.push(
+      `editor warm start: first correct definition of ${w.symbol} from ${w.file} ${(w.median / 1000).toFixed(2)} s after spawn (median of ${w.runs.length}: ${w.runs.map((ms) => (ms / 1000).toFixed(2)).join(', ')} s; target <= 2 s)`,
+    );
   }
   return `${out.join('\n')}\n`;
 }

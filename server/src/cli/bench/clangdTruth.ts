@@ -24,8 +24,22 @@ import { seededRandom, shuffled } from './sampling';
  *   The position is kept with `declarationOnly: true` and is judged by a different rule (judgeDefinition).
  */
 
+/** Bumped when the sampling or the classification changes: cached truths of other versions are not read. */
+export const CLANGD_TRUTH_VERSION = 2;
+/** Candidates per file asked regardless of quotas in the first round (the natural mix, `seen`). */
+const NATURAL_PER_FILE = 4;
+
 export type ClickClass = 'local' | 'parameter' | 'member' | 'type' | 'macro' | 'function' | 'global' | 'enumConstant';
-export const CLICK_CLASSES: readonly ClickClass[] = ['local', 'parameter', 'member', 'type', 'macro', 'function', 'global', 'enumConstant'];
+export const CLICK_CLASSES: readonly ClickClass[] = [
+  'local',
+  'parameter',
+  'member',
+  'type',
+  'macro',
+  'function',
+  'global',
+  'enumConstant',
+];
 
 export interface ClangdTruthPosition {
   /** Tree-relative file and 0-based position of the clicked token's first character. */
@@ -54,6 +68,11 @@ export interface ClangdTruth {
   /** Candidates asked and dropped: clangd had no definition, or the class was already full. */
   asked: number;
   unresolved: number;
+  /**
+   * How often each class came up among the resolved candidates, before quotas: the natural mix of what a
+   * click lands on, used to weigh the per-class results into one "as users click" figure.
+   */
+  seen: Record<ClickClass, number>;
   seconds: { backgroundIndex: number; sampling: number };
   files: string[];
 }
@@ -81,7 +100,10 @@ export function clangdVersion(): string | undefined {
 
 export function clangdTruthCachePath(options: ClangdTruthOptions, version: string): string {
   const tree = path.basename(path.resolve(options.root));
-  return path.join(options.buildDir, `clangd-truth-${tree}-clangd-${version}-seed-${options.seed ?? 1}-q${options.quota ?? 40}.json`);
+  return path.join(
+    options.buildDir,
+    `clangd-truth-v${CLANGD_TRUTH_VERSION}-${tree}-clangd-${version}-seed-${options.seed ?? 1}-q${options.quota ?? 40}.json`,
+  );
 }
 
 /** Loads the cached truth for (tree, clangd version, seed, quota) or computes and caches it. */
@@ -90,7 +112,11 @@ export async function clangdTruth(options: ClangdTruthOptions): Promise<ClangdTr
   if (!version) throw new Error('clangd is not installed (scripts/install-peers.sh)');
   const cachePath = clangdTruthCachePath(options, version);
   if (!options.refresh && fs.existsSync(cachePath)) {
-    try { return JSON.parse(fs.readFileSync(cachePath, 'utf8')) as ClangdTruth; } catch { /* corrupt cache: sample again */ }
+    try {
+      return JSON.parse(fs.readFileSync(cachePath, 'utf8')) as ClangdTruth;
+    } catch {
+      /* corrupt cache: sample again */
+    }
   }
   const truth = await sampleClangdTruth(options, version);
   fs.writeFileSync(cachePath, `${JSON.stringify(truth, null, 1)}\n`);
@@ -99,12 +125,18 @@ export async function clangdTruth(options: ClangdTruthOptions): Promise<ClangdTr
 
 /** Tree-relative `mm/*.c` and `fs/dax.c` files of the compile database. */
 export function sampledFiles(root: string, buildDir: string): string[] {
-  const entries = JSON.parse(fs.readFileSync(path.join(buildDir, 'compile_commands.json'), 'utf8')) as Array<{ file: string; directory: string }>;
+  const entries = JSON.parse(fs.readFileSync(path.join(buildDir, 'compile_commands.json'), 'utf8')) as Array<{
+    file: string;
+    directory: string;
+  }>;
   const realRoot = fs.realpathSync(root);
   const files = new Set<string>();
   for (const entry of entries) {
     const absolute = path.resolve(entry.directory, entry.file);
-    const rel = path.relative(realRoot, fs.existsSync(absolute) ? fs.realpathSync(absolute) : absolute).split(path.sep).join('/');
+    const rel = path
+      .relative(realRoot, fs.existsSync(absolute) ? fs.realpathSync(absolute) : absolute)
+      .split(path.sep)
+      .join('/');
     if (/^mm\/[^/]+\.c$/.test(rel) || rel === 'fs/dax.c') files.add(rel);
   }
   return [...files].sort();
@@ -121,7 +153,18 @@ async function sampleClangdTruth(options: ClangdTruthOptions, version: string): 
   const clangd = await LspDriver.start({
     root,
     cacheDir: options.buildDir,
-    command: ['nice', '-n', '10', 'clangd', `--compile-commands-dir=${options.buildDir}`, '--background-index', '-j=2', '--header-insertion=never', '--log=error', '--limit-results=0'],
+    command: [
+      'nice',
+      '-n',
+      '10',
+      'clangd',
+      `--compile-commands-dir=${options.buildDir}`,
+      '--background-index',
+      '-j=2',
+      '--header-insertion=never',
+      '--log=error',
+      '--limit-results=0',
+    ],
     initializationOptions: {},
     workDoneProgress: true,
     timeoutMs: 300_000,
@@ -130,11 +173,15 @@ async function sampleClangdTruth(options: ClangdTruthOptions, version: string): 
     const indexStart = performance.now();
     let indexDone = false;
     let lastPercent = -1;
-    clangd.onNotification('$/progress', (params) => {
+    clangd.onNotification('$/progress', (raw) => {
+      const params = raw as { token?: string; value?: { kind?: string; percentage?: number; message?: string } } | null;
       if (params?.token !== 'backgroundIndexProgress') return;
       if (params.value?.kind === 'end') indexDone = true;
       const percent = params.value?.percentage;
-      if (typeof percent === 'number' && percent >= lastPercent + 10) { lastPercent = percent; log(`clangd background index: ${percent}% ${params.value?.message ?? ''}`); }
+      if (typeof percent === 'number' && percent >= lastPercent + 10) {
+        lastPercent = percent;
+        log(`clangd background index: ${percent}% ${params.value?.message ?? ''}`);
+      }
     });
     // The compile database is read when the first file is opened; the background index starts then.
     clangd.open(files[0]);
@@ -155,6 +202,7 @@ async function sampleClangdTruth(options: ClangdTruthOptions, version: string): 
     const positions: ClangdTruthPosition[] = [];
     let asked = 0;
     let unresolved = 0;
+    const seen = Object.fromEntries(CLICK_CLASSES.map((c) => [c, 0])) as Record<ClickClass, number>;
     const full = () => CLICK_CLASSES.every((c) => counts.get(c)! >= quota);
     // Rounds over the files, each taking at most perFile candidates per file, until every class is full.
     const order = shuffled(files, random);
@@ -170,24 +218,41 @@ async function sampleClangdTruth(options: ClangdTruthOptions, version: string): 
         if (candidates.length === 0) continue;
         clangd.open(file);
         let taken = 0;
+        // The first candidates of each file in the first round are asked whatever their likely class: they
+        // measure the natural mix of classes (`seen`), unbiased by the quotas.
+        let natural = round === 0 ? NATURAL_PER_FILE : 0;
         while (taken < perFile && candidates.length > 0 && !full()) {
           const { token, context } = candidates.pop()!;
+          const unbiased = natural-- > 0;
           // Skip candidates whose likely class is already full (saves clangd round trips).
-          if (!mayStillBeNeeded(token, context, counts, quota)) continue;
+          if (!unbiased && !mayStillBeNeeded(token, context, counts, quota)) continue;
           taken++;
           asked++;
           const position: Position = { line: token.line, character: token.character };
-          const [definition, hover] = await Promise.all([clangd.definition(file, position), clangd.hover(file, position)]);
+          const [definition, hover] = await Promise.all([
+            clangd.definition(file, position),
+            clangd.hover(file, position),
+          ]);
           const target = locationsOf(definition.result)[0];
           const hoverText = hoverTextOf(hover.result);
-          if (!target || !hoverText) { unresolved++; continue; }
+          if (!target || !hoverText) {
+            unresolved++;
+            continue;
+          }
           const hoverKind = /^#+\s*([\w -]+?)\s+`/m.exec(hoverText)?.[1] ?? 'unknown';
           const cls = classify(hoverKind, hoverText, context, token.name);
+          if (cls && unbiased) seen[cls]++;
           if (!cls || counts.get(cls)! >= quota) continue;
           counts.set(cls, counts.get(cls)! + 1);
           const targetFile = relativeToTree(root, pathOfUri(target.uri));
           positions.push({
-            file, line: token.line, character: token.character, name: token.name, class: cls, context, hoverKind,
+            file,
+            line: token.line,
+            character: token.character,
+            name: token.name,
+            class: cls,
+            context,
+            hoverKind,
             definition: { file: targetFile, line: target.range.start.line, character: target.range.start.character },
             declarationOnly: isDeclarationOnly(root, targetFile, target, cls),
           });
@@ -197,7 +262,15 @@ async function sampleClangdTruth(options: ClangdTruthOptions, version: string): 
       log(`clangd truth: round ${round + 1}: ${[...counts].map(([c, n]) => `${c} ${n}`).join(', ')}`);
     }
     return {
-      tree: path.basename(root), clangdVersion: version, seed, quota, positions, asked, unresolved, files,
+      tree: path.basename(root),
+      clangdVersion: version,
+      seed,
+      quota,
+      positions,
+      asked,
+      unresolved,
+      seen,
+      files,
       seconds: { backgroundIndex, sampling: (performance.now() - samplingStart) / 1000 },
     };
   } finally {
@@ -212,14 +285,21 @@ export function clickableTokens(text: string): Array<{ token: TruthToken; contex
   const lines = text.split(/\r\n|\n|\r/);
   for (let k = 0; k < all.length; k++) {
     const token = all[k];
-    if (token.inIfZero || token.directive !== undefined || C_KEYWORDS.has(token.name) || token.endLine !== token.line) continue;
+    if (token.inIfZero || token.directive !== undefined || C_KEYWORDS.has(token.name) || token.endLine !== token.line)
+      continue;
     const line = lines[token.line];
     const before = line.slice(0, token.character).trimEnd();
     const after = line.slice(token.endCharacter).trimStart();
     const previous = all[k - 1];
     let context: ClangdTruthPosition['context'] = 'plain';
     if (before.endsWith('->') || (before.endsWith('.') && !before.endsWith('..'))) context = 'member';
-    else if (previous && previous.line === token.line && ['struct', 'union', 'enum'].includes(previous.name) && /(struct|union|enum)\s*$/.test(before)) context = 'tag';
+    else if (
+      previous &&
+      previous.line === token.line &&
+      ['struct', 'union', 'enum'].includes(previous.name) &&
+      /(struct|union|enum)\s*$/.test(before)
+    )
+      context = 'tag';
     else if (after.startsWith('(')) context = 'call';
     out.push({ token, context });
   }
@@ -227,7 +307,12 @@ export function clickableTokens(text: string): Array<{ token: TruthToken; contex
 }
 
 /** Class of a clicked position from clangd's hover kind and the token context; undefined: not a class we sample. */
-export function classify(hoverKind: string, hoverText: string, context: ClangdTruthPosition['context'], name: string): ClickClass | undefined {
+export function classify(
+  hoverKind: string,
+  hoverText: string,
+  context: ClangdTruthPosition['context'],
+  name: string,
+): ClickClass | undefined {
   const kind = hoverKind.toLowerCase();
   if (kind === 'macro') return 'macro';
   if (kind === 'field') return 'member';
@@ -239,11 +324,17 @@ export function classify(hoverKind: string, hoverText: string, context: ClangdTr
     // clangd prints the enclosing function of a local (`// In get_mergeable_page`); globals have none.
     return /^\/\/ In [A-Za-z_]\w*$/m.test(hoverText) ? 'local' : 'global';
   }
-  void context; void name;
+  void context;
+  void name;
   return undefined;
 }
 
-function mayStillBeNeeded(token: TruthToken, context: ClangdTruthPosition['context'], counts: Map<ClickClass, number>, quota: number): boolean {
+function mayStillBeNeeded(
+  token: TruthToken,
+  context: ClangdTruthPosition['context'],
+  counts: Map<ClickClass, number>,
+  quota: number,
+): boolean {
   const open = (c: ClickClass) => counts.get(c)! < quota;
   if (context === 'member') return open('member');
   if (context === 'tag') return open('type');
@@ -253,10 +344,13 @@ function mayStillBeNeeded(token: TruthToken, context: ClangdTruthPosition['conte
 }
 
 function hoverTextOf(hover: { contents: unknown } | null): string | undefined {
-  const contents = hover?.contents as any;
+  // MarkupContent, MarkedString or MarkedString[] (LSP allows all three).
+  type Marked = string | { value?: string };
+  const contents = hover?.contents as Marked | Marked[] | undefined;
   if (!contents) return undefined;
   if (typeof contents === 'string') return contents;
-  if (Array.isArray(contents)) return contents.map((part) => (typeof part === 'string' ? part : part.value)).join('\n');
+  if (Array.isArray(contents))
+    return contents.map((part) => (typeof part === 'string' ? part : (part.value ?? ''))).join('\n');
   return typeof contents.value === 'string' ? contents.value : undefined;
 }
 
@@ -274,7 +368,11 @@ export function isDeclarationOnly(root: string, targetFile: string, target: Loca
   if (cls !== 'function' && cls !== 'global') return false;
   const file = path.isAbsolute(targetFile) ? targetFile : path.join(root, targetFile);
   let text: string;
-  try { text = fs.readFileSync(file, 'utf8'); } catch { return false; }
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return false;
+  }
   const lines = text.split(/\r\n|\n|\r/);
   if (cls === 'global') return /\bextern\b/.test(lines[target.range.start.line] ?? '');
   let depth = 0;

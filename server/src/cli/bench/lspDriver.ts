@@ -13,9 +13,18 @@ import { pathToFileURL, fileURLToPath } from 'url';
  * the server's own stack sits between the measurement and the process: what is timed is the wire.
  */
 
-export interface Position { line: number; character: number }
-export interface Range { start: Position; end: Position }
-export interface Location { uri: string; range: Range }
+export interface Position {
+  line: number;
+  character: number;
+}
+export interface Range {
+  start: Position;
+  end: Position;
+}
+export interface Location {
+  uri: string;
+  range: Range;
+}
 
 export interface LspDriverOptions {
   /** Kernel tree opened as the workspace folder. */
@@ -36,7 +45,28 @@ export interface LspDriverOptions {
   workDoneProgress?: boolean;
 }
 
-export interface Timed<T> { result: T; ms: number }
+/** A call-hierarchy item as the server sends it (kept whole: it is sent back in incomingCalls). */
+export interface CallHierarchyItemWire {
+  name: string;
+  uri: string;
+  range: Range;
+  selectionRange: Range;
+  [field: string]: unknown;
+}
+
+/** One JSON-RPC message (request, response or notification). */
+interface RpcMessage {
+  id?: number | string;
+  method?: string;
+  params?: unknown;
+  result?: unknown;
+  error?: { code: number; message: string };
+}
+
+export interface Timed<T> {
+  result: T;
+  ms: number;
+}
 
 /** The repository's CLI entry point, found from this file (source or bundle). */
 export function defaultServerCommand(): string[] {
@@ -47,8 +77,12 @@ export function defaultServerCommand(): string[] {
   throw new Error('lspDriver: bin/kernel-mm-lens.js not found');
 }
 
-export function uriOf(file: string): string { return pathToFileURL(file).toString(); }
-export function pathOfUri(uri: string): string { return fileURLToPath(uri); }
+export function uriOf(file: string): string {
+  return pathToFileURL(file).toString();
+}
+export function pathOfUri(uri: string): string {
+  return fileURLToPath(uri);
+}
 
 export class LspDriver {
   /** performance.now() when the process was spawned. */
@@ -56,8 +90,11 @@ export class LspDriver {
   /** Milliseconds of every request, by method. */
   readonly timings = new Map<string, number[]>();
   private readonly child: ChildProcess;
-  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void; timer: NodeJS.Timeout }>();
-  private readonly listeners = new Map<string, Array<(params: any) => void>>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (value: unknown) => void; reject: (err: Error) => void; timer: NodeJS.Timeout }
+  >();
+  private readonly listeners = new Map<string, Array<(params: unknown) => void>>();
   private readonly opened = new Set<string>();
   private nextId = 1;
   private buffer = Buffer.alloc(0);
@@ -71,7 +108,10 @@ export class LspDriver {
     this.child.stderr!.on('data', (chunk: Buffer) => options.log?.(chunk.toString('utf8').trimEnd()));
     this.child.on('exit', (code, signal) => {
       this.exited = true;
-      for (const [, waiter] of this.pending) { clearTimeout(waiter.timer); waiter.reject(new Error(`server exited (${code ?? signal})`)); }
+      for (const [, waiter] of this.pending) {
+        clearTimeout(waiter.timer);
+        waiter.reject(new Error(`server exited (${code ?? signal})`));
+      }
       this.pending.clear();
     });
     this.child.stdin!.on('error', () => undefined); // a dead server is reported through the pending requests
@@ -80,7 +120,9 @@ export class LspDriver {
   /** Spawns the server and completes the initialize handshake. */
   static async start(options: LspDriverOptions): Promise<LspDriver> {
     const driver = new LspDriver(options);
-    driver.onNotification('window/logMessage', (params) => options.log?.(String(params?.message ?? '')));
+    driver.onNotification('window/logMessage', (params) =>
+      options.log?.(String((params as { message?: string } | null)?.message ?? '')),
+    );
     const rootUri = uriOf(options.root);
     await driver.request('initialize', {
       processId: process.pid,
@@ -88,12 +130,22 @@ export class LspDriver {
       rootUri,
       rootPath: options.root,
       workspaceFolders: [{ uri: rootUri, name: path.basename(options.root) }],
-      initializationOptions: options.initializationOptions ?? { cacheDir: options.cacheDir, settings: options.settings ?? {}, workspaceTrusted: true },
+      initializationOptions: options.initializationOptions ?? {
+        cacheDir: options.cacheDir,
+        settings: options.settings ?? {},
+        workspaceTrusted: true,
+      },
       capabilities: {
         workspace: { configuration: true, workspaceFolders: true, symbol: {} },
         textDocument: {
-          definition: { linkSupport: false }, references: {}, hover: { contentFormat: ['markdown', 'plaintext'] },
-          completion: { completionItem: { snippetSupport: false } }, signatureHelp: {}, callHierarchy: {}, inlayHint: {}, codeLens: {},
+          definition: { linkSupport: false },
+          references: {},
+          hover: { contentFormat: ['markdown', 'plaintext'] },
+          completion: { completionItem: { snippetSupport: false } },
+          signatureHelp: {},
+          callHierarchy: {},
+          inlayHint: {},
+          codeLens: {},
         },
         window: { workDoneProgress: options.workDoneProgress ?? false },
       },
@@ -102,23 +154,34 @@ export class LspDriver {
     return driver;
   }
 
-  onNotification(method: string, listener: (params: any) => void): void {
+  onNotification(method: string, listener: (params: unknown) => void): void {
     const list = this.listeners.get(method) ?? [];
     list.push(listener);
     this.listeners.set(method, list);
   }
 
   /** One request, timed (the time is also recorded under its method in `timings`). */
-  async request<T = unknown>(method: string, params: unknown, timeoutMs = this.options.timeoutMs ?? 120_000): Promise<T> {
+  async request<T = unknown>(
+    method: string,
+    params: unknown,
+    timeoutMs = this.options.timeoutMs ?? 120_000,
+  ): Promise<T> {
     return (await this.timedRequest<T>(method, params, timeoutMs)).result;
   }
 
-  async timedRequest<T = unknown>(method: string, params: unknown, timeoutMs = this.options.timeoutMs ?? 120_000): Promise<Timed<T>> {
+  async timedRequest<T = unknown>(
+    method: string,
+    params: unknown,
+    timeoutMs = this.options.timeoutMs ?? 120_000,
+  ): Promise<Timed<T>> {
     if (this.exited) throw new Error(`server has exited; cannot send ${method}`);
     const id = this.nextId++;
     const start = performance.now();
     const result = await new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => { this.pending.delete(id); reject(new Error(`${method}: no answer in ${timeoutMs} ms`)); }, timeoutMs);
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`${method}: no answer in ${timeoutMs} ms`));
+      }, timeoutMs);
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
       this.send({ jsonrpc: '2.0', id, method, params });
     });
@@ -129,7 +192,9 @@ export class LspDriver {
     return { result, ms };
   }
 
-  notify(method: string, params: unknown): void { this.send({ jsonrpc: '2.0', method, params }); }
+  notify(method: string, params: unknown): void {
+    this.send({ jsonrpc: '2.0', method, params });
+  }
 
   /** didOpen a file of the tree (relative or absolute path) once; returns its URI. */
   open(file: string): string {
@@ -137,7 +202,9 @@ export class LspDriver {
     const uri = uriOf(absolute);
     if (!this.opened.has(uri)) {
       this.opened.add(uri);
-      this.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text: fs.readFileSync(absolute, 'utf8') } });
+      this.notify('textDocument/didOpen', {
+        textDocument: { uri, languageId: 'c', version: 1, text: fs.readFileSync(absolute, 'utf8') },
+      });
     }
     return uri;
   }
@@ -148,20 +215,81 @@ export class LspDriver {
   }
 
   // The requests the bench and tests use. Each opens the file first, as an editor would.
-  definition(file: string, position: Position) { return this.timedRequest<Location | Location[] | null>('textDocument/definition', { textDocument: { uri: this.open(file) }, position }); }
-  declaration(file: string, position: Position) { return this.timedRequest<Location | Location[] | null>('textDocument/declaration', { textDocument: { uri: this.open(file) }, position }); }
-  references(file: string, position: Position, includeDeclaration = true) { return this.timedRequest<Location[] | null>('textDocument/references', { textDocument: { uri: this.open(file) }, position, context: { includeDeclaration } }); }
-  hover(file: string, position: Position) { return this.timedRequest<{ contents: unknown; range?: Range } | null>('textDocument/hover', { textDocument: { uri: this.open(file) }, position }); }
-  completion(file: string, position: Position) { return this.timedRequest<unknown>('textDocument/completion', { textDocument: { uri: this.open(file) }, position }); }
-  signatureHelp(file: string, position: Position) { return this.timedRequest<unknown>('textDocument/signatureHelp', { textDocument: { uri: this.open(file) }, position }); }
-  workspaceSymbol(query: string) { return this.timedRequest<Array<{ name: string; kind: number; location: Location | { uri: string }; containerName?: string }> | null>('workspace/symbol', { query }); }
-  prepareCallHierarchy(file: string, position: Position) { return this.timedRequest<Array<Record<string, any>> | null>('textDocument/prepareCallHierarchy', { textDocument: { uri: this.open(file) }, position }); }
-  incomingCalls(item: Record<string, any>) { return this.timedRequest<Array<{ from: Record<string, any>; fromRanges: Range[] }> | null>('callHierarchy/incomingCalls', { item }); }
-  outgoingCalls(item: Record<string, any>) { return this.timedRequest<Array<{ to: Record<string, any>; fromRanges: Range[] }> | null>('callHierarchy/outgoingCalls', { item }); }
-  inlayHint(file: string, range: Range) { return this.timedRequest<Array<{ position: Position; label: unknown }> | null>('textDocument/inlayHint', { textDocument: { uri: this.open(file) }, range }); }
-  codeLens(file: string) { return this.timedRequest<Array<{ range: Range; command?: unknown }> | null>('textDocument/codeLens', { textDocument: { uri: this.open(file) } }); }
+  definition(file: string, position: Position) {
+    return this.timedRequest<Location | Location[] | null>('textDocument/definition', {
+      textDocument: { uri: this.open(file) },
+      position,
+    });
+  }
+  declaration(file: string, position: Position) {
+    return this.timedRequest<Location | Location[] | null>('textDocument/declaration', {
+      textDocument: { uri: this.open(file) },
+      position,
+    });
+  }
+  references(file: string, position: Position, includeDeclaration = true) {
+    return this.timedRequest<Location[] | null>('textDocument/references', {
+      textDocument: { uri: this.open(file) },
+      position,
+      context: { includeDeclaration },
+    });
+  }
+  hover(file: string, position: Position) {
+    return this.timedRequest<{ contents: unknown; range?: Range } | null>('textDocument/hover', {
+      textDocument: { uri: this.open(file) },
+      position,
+    });
+  }
+  completion(file: string, position: Position) {
+    return this.timedRequest<unknown>('textDocument/completion', { textDocument: { uri: this.open(file) }, position });
+  }
+  signatureHelp(file: string, position: Position) {
+    return this.timedRequest<unknown>('textDocument/signatureHelp', {
+      textDocument: { uri: this.open(file) },
+      position,
+    });
+  }
+  workspaceSymbol(query: string) {
+    return this.timedRequest<Array<{
+      name: string;
+      kind: number;
+      location: Location | { uri: string };
+      containerName?: string;
+    }> | null>('workspace/symbol', { query });
+  }
+  prepareCallHierarchy(file: string, position: Position) {
+    return this.timedRequest<CallHierarchyItemWire[] | null>('textDocument/prepareCallHierarchy', {
+      textDocument: { uri: this.open(file) },
+      position,
+    });
+  }
+  incomingCalls(item: CallHierarchyItemWire) {
+    return this.timedRequest<Array<{ from: CallHierarchyItemWire; fromRanges: Range[] }> | null>(
+      'callHierarchy/incomingCalls',
+      { item },
+    );
+  }
+  outgoingCalls(item: CallHierarchyItemWire) {
+    return this.timedRequest<Array<{ to: CallHierarchyItemWire; fromRanges: Range[] }> | null>(
+      'callHierarchy/outgoingCalls',
+      { item },
+    );
+  }
+  inlayHint(file: string, range: Range) {
+    return this.timedRequest<Array<{ position: Position; label: unknown }> | null>('textDocument/inlayHint', {
+      textDocument: { uri: this.open(file) },
+      range,
+    });
+  }
+  codeLens(file: string) {
+    return this.timedRequest<Array<{ range: Range; command?: unknown }> | null>('textDocument/codeLens', {
+      textDocument: { uri: this.open(file) },
+    });
+  }
   /** A custom request of ours (protocol `Requests`), e.g. 'kernelMmLens/getIndexStatus'. */
-  custom<T = unknown>(method: string, params?: unknown) { return this.timedRequest<T>(method, params ?? null); }
+  custom<T = unknown>(method: string, params?: unknown) {
+    return this.timedRequest<T>(method, params ?? null);
+  }
 
   /** Waits until the server says its index is ready (status notification or polled status). */
   async waitForIndex(timeoutMs = 600_000): Promise<Record<string, unknown>> {
@@ -169,8 +297,9 @@ export class LspDriver {
     for (;;) {
       const status = await this.request<Record<string, unknown>>('kernelMmLens/getIndexStatus', null);
       if (status?.state === 'ready') return status;
-      if (status?.state === 'error') throw new Error(`index error: ${String(status.message ?? '')}`);
-      if (performance.now() > deadline) throw new Error(`index not ready after ${timeoutMs} ms (${JSON.stringify(status)})`);
+      if (status?.state === 'error') throw new Error(`index error: ${JSON.stringify(status.message ?? '')}`);
+      if (performance.now() > deadline)
+        throw new Error(`index not ready after ${timeoutMs} ms (${JSON.stringify(status)})`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
@@ -178,11 +307,22 @@ export class LspDriver {
   /** shutdown + exit, then kill if the process is still there after two seconds. */
   async stop(): Promise<void> {
     if (this.exited) return;
-    try { await this.request('shutdown', null, 5000); this.notify('exit', null); } catch { /* already gone or hung: killed below */ }
+    try {
+      await this.request('shutdown', null, 5000);
+      this.notify('exit', null);
+    } catch {
+      /* already gone or hung: killed below */
+    }
     await new Promise<void>((resolve) => {
       if (this.exited) return resolve();
-      const timer = setTimeout(() => { this.child.kill('SIGKILL'); resolve(); }, 2000);
-      this.child.once('exit', () => { clearTimeout(timer); resolve(); });
+      const timer = setTimeout(() => {
+        this.child.kill('SIGKILL');
+        resolve();
+      }, 2000);
+      this.child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
     });
   }
 
@@ -199,17 +339,19 @@ export class LspDriver {
       const length = Number(/Content-Length:\s*(\d+)/i.exec(this.buffer.subarray(0, headerEnd).toString('ascii'))?.[1]);
       if (!Number.isFinite(length)) throw new Error('lspDriver: a message without Content-Length');
       if (this.buffer.length < headerEnd + 4 + length) return;
-      const message = JSON.parse(this.buffer.subarray(headerEnd + 4, headerEnd + 4 + length).toString('utf8'));
+      const message = JSON.parse(
+        this.buffer.subarray(headerEnd + 4, headerEnd + 4 + length).toString('utf8'),
+      ) as RpcMessage;
       this.buffer = this.buffer.subarray(headerEnd + 4 + length);
       this.dispatch(message);
     }
   }
 
-  private dispatch(message: any): void {
+  private dispatch(message: RpcMessage): void {
     if (message.id !== undefined && message.method === undefined) {
-      const waiter = this.pending.get(message.id);
+      const waiter = this.pending.get(Number(message.id));
       if (!waiter) return;
-      this.pending.delete(message.id);
+      this.pending.delete(Number(message.id));
       clearTimeout(waiter.timer);
       if (message.error) waiter.reject(new Error(`${message.error.code}: ${message.error.message}`));
       else waiter.resolve(message.result ?? null);
@@ -217,13 +359,14 @@ export class LspDriver {
       // A request from the server: answer as a plain editor with default settings would.
       let result: unknown = null;
       if (message.method === 'workspace/configuration') {
-        result = (message.params?.items ?? []).map((item: { section?: string }) => (item.section === 'kernelMmLens' ? this.options.settings ?? {} : {}));
+        const items = (message.params as { items?: Array<{ section?: string }> } | undefined)?.items ?? [];
+        result = items.map((item) => (item.section === 'kernelMmLens' ? (this.options.settings ?? {}) : {}));
       } else if (message.method === 'workspace/workspaceFolders') {
         result = [{ uri: uriOf(this.options.root), name: path.basename(this.options.root) }];
       }
       this.send({ jsonrpc: '2.0', id: message.id, result });
     } else {
-      for (const listener of this.listeners.get(message.method) ?? []) listener(message.params);
+      for (const listener of this.listeners.get(message.method ?? '') ?? []) listener(message.params);
     }
   }
 }
@@ -231,8 +374,11 @@ export class LspDriver {
 /** Locations of a definition/declaration answer as a flat list (Location, Location[], LocationLink[] or null). */
 export function locationsOf(answer: unknown): Location[] {
   if (!answer) return [];
-  const list = Array.isArray(answer) ? answer : [answer];
-  return list.map((item: any) => (item.targetUri ? { uri: item.targetUri, range: item.targetSelectionRange ?? item.targetRange } : item));
+  type LocationOrLink = Location & { targetUri?: string; targetRange?: Range; targetSelectionRange?: Range };
+  const list = (Array.isArray(answer) ? answer : [answer]) as LocationOrLink[];
+  return list.map((item) =>
+    item.targetUri ? { uri: item.targetUri, range: item.targetSelectionRange ?? item.targetRange! } : item,
+  );
 }
 
 export interface WarmStartResult {
@@ -251,9 +397,15 @@ export interface WarmStartResult {
  * answer, median of `runs` spawns. Correct means: a location in `expectedFile` on a line that names `symbol`
  * followed by `(` (its definition line). A first run with an empty cache builds the cache and is not counted.
  */
-export async function editorWarmStart(options: Omit<LspDriverOptions, 'timeoutMs'> & {
-  file?: string; symbol?: string; expectedFile?: string; runs?: number; timeoutMs?: number;
-}): Promise<WarmStartResult> {
+export async function editorWarmStart(
+  options: Omit<LspDriverOptions, 'timeoutMs'> & {
+    file?: string;
+    symbol?: string;
+    expectedFile?: string;
+    runs?: number;
+    timeoutMs?: number;
+  },
+): Promise<WarmStartResult> {
   const file = options.file ?? 'mm/ksm.c';
   const symbol = options.symbol ?? 'folio_walk_start';
   const expectedFile = options.expectedFile ?? 'mm/pagewalk.c';
@@ -264,16 +416,22 @@ export async function editorWarmStart(options: Omit<LspDriverOptions, 'timeoutMs
   const before = text.slice(0, offset).split(/\r\n|\n|\r/);
   const position = { line: before.length - 1, character: before[before.length - 1].length };
   const expectedLines = fs.readFileSync(path.join(options.root, expectedFile), 'utf8').split(/\r\n|\n|\r/);
-  const isCorrect = (answer: unknown) => locationsOf(answer).some((loc) => {
-    if (!pathOfUri(loc.uri).endsWith(`/${expectedFile}`)) return false;
-    return new RegExp(`\\b${symbol}\\s*\\(`).test(expectedLines[loc.range.start.line] ?? '');
-  });
+  const isCorrect = (answer: unknown) =>
+    locationsOf(answer).some((loc) => {
+      if (!pathOfUri(loc.uri).endsWith(`/${expectedFile}`)) return false;
+      return new RegExp(`\\b${symbol}\\s*\\(`).test(expectedLines[loc.range.start.line] ?? '');
+    });
 
   let primingMs: number | undefined;
   const cacheEmpty = !fs.existsSync(options.cacheDir) || fs.readdirSync(options.cacheDir).length === 0;
   if (cacheEmpty) {
     const driver = await LspDriver.start({ ...options, timeoutMs: 1_800_000 });
-    try { await driver.waitForIndex(1_800_000); primingMs = performance.now() - driver.spawnedAt; } finally { await driver.stop(); }
+    try {
+      await driver.waitForIndex(1_800_000);
+      primingMs = performance.now() - driver.spawnedAt;
+    } finally {
+      await driver.stop();
+    }
   }
   const runs: number[] = [];
   for (let run = 0; run < (options.runs ?? 3); run++) {
@@ -282,8 +440,14 @@ export async function editorWarmStart(options: Omit<LspDriverOptions, 'timeoutMs
       const deadline = driver.spawnedAt + timeoutMs;
       for (;;) {
         const { result } = await driver.definition(file, position);
-        if (isCorrect(result)) { runs.push(performance.now() - driver.spawnedAt); break; }
-        if (performance.now() > deadline) throw new Error(`no correct definition of ${symbol} within ${timeoutMs} ms (last answer ${JSON.stringify(result)})`);
+        if (isCorrect(result)) {
+          runs.push(performance.now() - driver.spawnedAt);
+          break;
+        }
+        if (performance.now() > deadline)
+          throw new Error(
+            `no correct definition of ${symbol} within ${timeoutMs} ms (last answer ${JSON.stringify(result)})`,
+          );
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
     } finally {

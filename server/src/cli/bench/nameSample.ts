@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { identifierTokens, C_KEYWORDS, type TruthToken } from './tokenTruth';
-import type { CtagsIndex, CtagsKind } from './peers';
+import type { CtagsIndex } from './peers';
 import { seededRandom, sample } from './sampling';
 import { archOf } from './treeFiles';
 
@@ -25,8 +25,31 @@ import { archOf } from './treeFiles';
  * generated names (pageFlag, syscall), the line of the generator invocation.
  */
 
-export type NameCategory = 'function' | 'macro' | 'struct' | 'typedef' | 'enumerator' | 'global' | 'staticMulti' | 'perArch' | 'pageFlag' | 'syscall' | 'exported';
-export const NAME_CATEGORIES: readonly NameCategory[] = ['function', 'macro', 'struct', 'typedef', 'enumerator', 'global', 'staticMulti', 'perArch', 'pageFlag', 'syscall', 'exported'];
+export type NameCategory =
+  | 'function'
+  | 'macro'
+  | 'struct'
+  | 'typedef'
+  | 'enumerator'
+  | 'global'
+  | 'staticMulti'
+  | 'perArch'
+  | 'pageFlag'
+  | 'syscall'
+  | 'exported';
+export const NAME_CATEGORIES: readonly NameCategory[] = [
+  'function',
+  'macro',
+  'struct',
+  'typedef',
+  'enumerator',
+  'global',
+  'staticMulti',
+  'perArch',
+  'pageFlag',
+  'syscall',
+  'exported',
+];
 
 export interface SampledName {
   name: string;
@@ -35,23 +58,29 @@ export interface SampledName {
   definitions: Array<{ file: string; line: number }>;
 }
 
-const CATEGORY_KINDS: Partial<Record<NameCategory, CtagsKind[]>> = {
-  function: ['function'], macro: ['macro'], struct: ['struct'], typedef: ['typedef'], enumerator: ['enumerator'], global: ['variable'],
-  staticMulti: ['function'], perArch: ['function', 'macro'], exported: ['function'],
-};
-
-export interface NameSampleOptions { seed?: number; perCategory?: number }
+export interface NameSampleOptions {
+  seed?: number;
+  perCategory?: number;
+}
 
 /**
  * Draws the sample. `cFiles` is the tree's C file list (treeFiles.listCFiles); the generated categories read
  * the files that mention SYSCALL_DEFINE / EXPORT_SYMBOL, and include/linux/page-flags.h.
  */
-export function drawNameSample(root: string, cFiles: string[], ctags: CtagsIndex, options: NameSampleOptions = {}): SampledName[] {
+export function drawNameSample(
+  root: string,
+  cFiles: string[],
+  ctags: CtagsIndex,
+  options: NameSampleOptions = {},
+): SampledName[] {
   const random = seededRandom(options.seed ?? 1);
   const perCategory = options.perCategory ?? 28;
-  const pools = new Map<NameCategory, Map<string, Array<{ file: string; line: number }>>>(NAME_CATEGORIES.map((c) => [c, new Map()]));
+  const pools = new Map<NameCategory, Map<string, Array<{ file: string; line: number }>>>(
+    NAME_CATEGORIES.map((c) => [c, new Map()]),
+  );
   const add = (category: NameCategory, name: string, file: string, line: number) => {
-    if (C_KEYWORDS.has(name)) return;
+    // ctags names anonymous structs and enums `__anon<hex>`: no user can look those up.
+    if (C_KEYWORDS.has(name) || /^__anon[0-9a-f]+$/.test(name)) return;
     const pool = pools.get(category)!;
     const list = pool.get(name) ?? [];
     list.push({ file, line });
@@ -73,8 +102,11 @@ export function drawNameSample(root: string, cFiles: string[], ctags: CtagsIndex
       const arch = archOf(d.file);
       if (arch && (d.kind === 'function' || d.kind === 'macro')) arches.add(arch);
     }
-    if (staticFunctionFiles.size >= 2) for (const d of definitions) if (d.kind === 'function') add('staticMulti', name, d.file, d.line);
-    if (arches.size >= 2) for (const d of definitions) if (d.kind === 'function' || d.kind === 'macro') add('perArch', name, d.file, d.line);
+    if (staticFunctionFiles.size >= 2)
+      for (const d of definitions) if (d.kind === 'function') add('staticMulti', name, d.file, d.line);
+    if (arches.size >= 2)
+      for (const d of definitions)
+        if (d.kind === 'function' || d.kind === 'macro') add('perArch', name, d.file, d.line);
   }
 
   // Generated names and exports, from the token truth (so comments, strings and #if 0 never count).
@@ -82,7 +114,11 @@ export function drawNameSample(root: string, cFiles: string[], ctags: CtagsIndex
   for (const file of cFiles) {
     if (!file.endsWith('.c')) continue;
     let text: string;
-    try { text = fs.readFileSync(path.join(root, file), 'latin1'); } catch { continue; }
+    try {
+      text = fs.readFileSync(path.join(root, file), 'latin1');
+    } catch {
+      continue;
+    }
     if (!text.includes('SYSCALL_DEFINE') && !text.includes('EXPORT_SYMBOL')) continue;
     const tokens = identifierTokens(text).filter((t) => !t.inIfZero && t.directive === undefined);
     for (let k = 0; k + 1 < tokens.length; k++) {
@@ -92,9 +128,16 @@ export function drawNameSample(root: string, cFiles: string[], ctags: CtagsIndex
     }
   }
   for (const name of exportedNames) {
-    for (const d of ctags.definitions(name)) if (d.kind === 'function' && !d.fileScope) add('exported', name, d.file, d.line);
+    for (const d of ctags.definitions(name))
+      if (d.kind === 'function' && !d.fileScope) add('exported', name, d.file, d.line);
   }
   for (const generated of pageFlagHelpers(root)) add('pageFlag', generated.name, generated.file, generated.line);
+  // A generated name nobody uses (an alpha-only syscall, a page flag whose helpers were all converted) gives no
+  // position to click: keep only generated names written somewhere in the tree's C files.
+  const used = usedGeneratedNames(root, cFiles);
+  for (const category of ['pageFlag', 'syscall'] as const) {
+    for (const name of [...pools.get(category)!.keys()]) if (!used.has(name)) pools.get(category)!.delete(name);
+  }
 
   const chosen = new Set<string>();
   const out: SampledName[] = [];
@@ -118,7 +161,11 @@ export function drawNameSample(root: string, cFiles: string[], ctags: CtagsIndex
 export function pageFlagHelpers(root: string): Array<{ name: string; file: string; line: number }> {
   const file = 'include/linux/page-flags.h';
   let text: string;
-  try { text = fs.readFileSync(path.join(root, file), 'utf8'); } catch { return []; }
+  try {
+    text = fs.readFileSync(path.join(root, file), 'utf8');
+  } catch {
+    return [];
+  }
   const lines = text.split(/\r\n|\n|\r/);
   const tokens: TruthToken[] = identifierTokens(text).filter((t) => t.directive === undefined && !t.inIfZero);
   const out: Array<{ name: string; file: string; line: number }> = [];
@@ -135,7 +182,26 @@ export function pageFlagHelpers(root: string): Array<{ name: string; file: strin
   return out;
 }
 
+/** Names looking like generated helpers (`sys_*`, `Page*`, `folio_test_*`) written in any of the files. */
+function usedGeneratedNames(root: string, cFiles: string[]): Set<string> {
+  const used = new Set<string>();
+  const pattern = /\b(?:sys_\w+|Page[A-Z]\w*|folio_test_\w+)/g;
+  for (const file of cFiles) {
+    let text: string;
+    try {
+      text = fs.readFileSync(path.join(root, file), 'latin1');
+    } catch {
+      continue;
+    }
+    for (const match of text.matchAll(pattern)) used.add(match[0]);
+  }
+  return used;
+}
+
 /** Truth definitions of a sampled name that are in generic code or under arch/x86 (the judged architecture). */
 export function x86OrGeneric(definitions: SampledName['definitions']): SampledName['definitions'] {
-  return definitions.filter((d) => { const arch = archOf(d.file); return arch === undefined || arch === 'x86'; });
+  return definitions.filter((d) => {
+    const arch = archOf(d.file);
+    return arch === undefined || arch === 'x86';
+  });
 }

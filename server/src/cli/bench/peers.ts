@@ -12,9 +12,18 @@ import { spawnSync, spawn } from 'child_process';
  * 0-based lines (global and cscope answer by line, without a column).
  */
 
-export interface PeerLocation { file: string; line: number; function?: string; text?: string }
+export interface PeerLocation {
+  file: string;
+  line: number;
+  function?: string;
+  text?: string;
+}
 
-export interface PeerVersions { ctags?: string; global?: string; cscope?: string }
+export interface PeerVersions {
+  ctags?: string;
+  global?: string;
+  cscope?: string;
+}
 
 export function peerVersions(): PeerVersions {
   const first = (cmd: string, args: string[]) => {
@@ -22,7 +31,11 @@ export function peerVersions(): PeerVersions {
     if (run.error) return undefined;
     return `${run.stdout ?? ''}${run.stderr ?? ''}`.split('\n')[0].trim() || undefined;
   };
-  return { ctags: first('ctags', ['--version']), global: first('global', ['--version']), cscope: first('cscope', ['-V']) };
+  return {
+    ctags: first('ctags', ['--version']),
+    global: first('global', ['--version']),
+    cscope: first('cscope', ['-V']),
+  };
 }
 
 export interface PeerDatabases {
@@ -37,15 +50,26 @@ export interface PeerDatabases {
  * Builds (once) the ctags tags file, the gtags database and the cscope database of `files` in `dir`,
  * each under `nice -n 10`. A stamp file holds the hash of the file list; a different list rebuilds.
  */
-export async function preparePeers(root: string, files: string[], dir: string, log: (line: string) => void = () => undefined): Promise<PeerDatabases> {
+export async function preparePeers(
+  root: string,
+  files: string[],
+  dir: string,
+  log: (line: string) => void = () => undefined,
+): Promise<PeerDatabases> {
   fs.mkdirSync(dir, { recursive: true });
   const versions = peerVersions();
   const listHash = createHash('sha1').update(files.join('\n')).digest('hex');
   const listFile = path.join(dir, 'files.txt');
   const stampOf = (tool: string) => path.join(dir, `${tool}.stamp`);
   const fresh = (tool: string) => fs.existsSync(stampOf(tool)) && fs.readFileSync(stampOf(tool), 'utf8') === listHash;
-  if (!fs.existsSync(listFile) || fs.readFileSync(listFile, 'utf8') !== `${files.join('\n')}\n`) fs.writeFileSync(listFile, `${files.join('\n')}\n`);
-  const result: PeerDatabases = { root, dir, seconds: {}, available: { ctags: !!versions.ctags, global: !!versions.global, cscope: !!versions.cscope } };
+  if (!fs.existsSync(listFile) || fs.readFileSync(listFile, 'utf8') !== `${files.join('\n')}\n`)
+    fs.writeFileSync(listFile, `${files.join('\n')}\n`);
+  const result: PeerDatabases = {
+    root,
+    dir,
+    seconds: {},
+    available: { ctags: !!versions.ctags, global: !!versions.global, cscope: !!versions.cscope },
+  };
   const build = async (tool: 'ctags' | 'gtags' | 'cscope', command: string[]) => {
     if (fresh(tool)) return;
     log(`peers: building the ${tool} database of ${files.length} files (once; cached in ${dir}) ...`);
@@ -54,13 +78,26 @@ export async function preparePeers(root: string, files: string[], dir: string, l
     if (code !== 0) throw new Error(`${tool} failed (exit ${code}): ${command.join(' ')}`);
     result.seconds[tool] = (performance.now() - start) / 1000;
     fs.writeFileSync(stampOf(tool), listHash);
-    log(`peers: ${tool} took ${result.seconds[tool]!.toFixed(0)} s`);
+    log(`peers: ${tool} took ${result.seconds[tool].toFixed(0)} s`);
   };
   // --excmd=number: the address is the line (no search pattern: a smaller file); members (m) are left out, the
   // sample never draws them; `file:` marks file-scope (static) definitions.
-  if (result.available.ctags) await build('ctags', ['ctags', '--languages=C', '--langmap=C:.c.h', '--kinds-C=-m', '--excmd=number', '--fields=+nKz', '-f', path.join(dir, 'tags'), '-L', listFile]);
+  if (result.available.ctags)
+    await build('ctags', [
+      'ctags',
+      '--languages=C',
+      '--langmap=C:.c.h',
+      '--kinds-C=-m',
+      '--excmd=number',
+      '--fields=+nKz',
+      '-f',
+      path.join(dir, 'tags'),
+      '-L',
+      listFile,
+    ]);
   if (result.available.global) await build('gtags', ['gtags', '-f', listFile, dir]);
-  if (result.available.cscope) await build('cscope', ['cscope', '-b', '-q', '-k', '-i', listFile, '-f', path.join(dir, 'cscope.out')]);
+  if (result.available.cscope)
+    await build('cscope', ['cscope', '-b', '-q', '-k', '-i', listFile, '-f', path.join(dir, 'cscope.out')]);
   return result;
 }
 
@@ -68,9 +105,14 @@ function run(command: string[], cwd: string): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(command[0], command.slice(1), { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => { if (stderr.length < 4000) stderr += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (stderr.length < 4000) stderr += chunk.toString();
+    });
     child.on('error', () => resolve(127));
-    child.on('exit', (code) => { if (code !== 0 && stderr) process.stderr.write(stderr); resolve(code ?? 1); });
+    child.on('exit', (code) => {
+      if (code !== 0 && stderr) process.stderr.write(stderr);
+      resolve(code ?? 1);
+    });
   });
 }
 
@@ -80,7 +122,12 @@ function run(command: string[], cwd: string): Promise<number> {
 export type CtagsKind = 'function' | 'macro' | 'struct' | 'union' | 'enum' | 'typedef' | 'enumerator' | 'variable';
 const KIND_CODES: CtagsKind[] = ['function', 'macro', 'struct', 'union', 'enum', 'typedef', 'enumerator', 'variable'];
 
-export interface CtagsDefinition { file: string; line: number; kind: CtagsKind; fileScope: boolean }
+export interface CtagsDefinition {
+  file: string;
+  line: number;
+  kind: CtagsKind;
+  fileScope: boolean;
+}
 
 /**
  * Every definition of the tags file, compact: names map to flat number arrays (file index, line, kind code,
@@ -93,7 +140,10 @@ export class CtagsIndex {
 
   static async load(tagsFile: string): Promise<CtagsIndex> {
     const index = new CtagsIndex();
-    const lines = readline.createInterface({ input: fs.createReadStream(tagsFile, { encoding: 'utf8' }), crlfDelay: Infinity });
+    const lines = readline.createInterface({
+      input: fs.createReadStream(tagsFile, { encoding: 'utf8' }),
+      crlfDelay: Infinity,
+    });
     for await (const line of lines) index.addLine(line);
     return index;
   }
@@ -115,21 +165,36 @@ export class CtagsIndex {
     const code = kind ? KIND_CODES.indexOf(kind) : -1;
     if (code < 0 || !Number.isFinite(lineNumber)) return;
     let fileId = this.fileIds.get(file);
-    if (fileId === undefined) { fileId = this.files.length; this.files.push(file); this.fileIds.set(file, fileId); }
+    if (fileId === undefined) {
+      fileId = this.files.length;
+      this.files.push(file);
+      this.fileIds.set(file, fileId);
+    }
     let list = this.byName.get(name);
-    if (!list) { list = []; this.byName.set(name, list); }
+    if (!list) {
+      list = [];
+      this.byName.set(name, list);
+    }
     list.push(fileId, lineNumber - 1, code, fileScope ? 1 : 0);
   }
 
   definitions(name: string): CtagsDefinition[] {
     const list = this.byName.get(name) ?? [];
     const out: CtagsDefinition[] = [];
-    for (let k = 0; k < list.length; k += 4) out.push({ file: this.files[list[k]], line: list[k + 1], kind: KIND_CODES[list[k + 2]], fileScope: list[k + 3] === 1 });
+    for (let k = 0; k < list.length; k += 4)
+      out.push({
+        file: this.files[list[k]],
+        line: list[k + 1],
+        kind: KIND_CODES[list[k + 2]],
+        fileScope: list[k + 3] === 1,
+      });
     return out;
   }
 
   /** Every name with at least one definition, in insertion order of the tags file (sorted by name). */
-  names(): IterableIterator<string> { return this.byName.keys(); }
+  names(): IterableIterator<string> {
+    return this.byName.keys();
+  }
 }
 
 // ---- GNU global --------------------------------------------------------------------------------------------
@@ -137,42 +202,62 @@ export class CtagsIndex {
 function globalQuery(db: PeerDatabases, flags: string, name: string): PeerLocation[] {
   // -x: "name line file text"; the database is in db.dir, the paths relative to the tree.
   const run = spawnSync('global', [flags, '-x', '--', name], {
-    cwd: db.root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024,
+    cwd: db.root,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
     env: { ...process.env, GTAGSROOT: db.root, GTAGSDBPATH: db.dir },
   });
   if (run.error) throw run.error;
   const out: PeerLocation[] = [];
   for (const line of run.stdout.split('\n')) {
     const match = /^(\S+)\s+(\d+)\s+(\S+)\s?(.*)$/.exec(line);
-    if (match && match[1] === name) out.push({ file: match[3].replace(/^\.\//, ''), line: Number(match[2]) - 1, text: match[4] });
+    if (match && match[1] === name)
+      out.push({ file: match[3].replace(/^\.\//, ''), line: Number(match[2]) - 1, text: match[4] });
   }
   return out;
 }
 
 /** `global -dx NAME`: definitions. */
-export function globalDefinitions(db: PeerDatabases, name: string): PeerLocation[] { return globalQuery(db, '-d', name); }
+export function globalDefinitions(db: PeerDatabases, name: string): PeerLocation[] {
+  return globalQuery(db, '-d', name);
+}
 /** `global -rx NAME`: references (uses that are not definitions). */
-export function globalReferences(db: PeerDatabases, name: string): PeerLocation[] { return globalQuery(db, '-r', name); }
+export function globalReferences(db: PeerDatabases, name: string): PeerLocation[] {
+  return globalQuery(db, '-r', name);
+}
 /** `global -sx NAME`: other symbols (names gtags found no definition for: locals, macro-generated names…). */
-export function globalSymbols(db: PeerDatabases, name: string): PeerLocation[] { return globalQuery(db, '-s', name); }
+export function globalSymbols(db: PeerDatabases, name: string): PeerLocation[] {
+  return globalQuery(db, '-s', name);
+}
 
 // ---- cscope ------------------------------------------------------------------------------------------------
 
 function cscopeQuery(db: PeerDatabases, field: 0 | 1 | 3, name: string): PeerLocation[] {
-  const run = spawnSync('cscope', ['-d', '-k', '-f', path.join(db.dir, 'cscope.out'), `-L${field}`, name], { cwd: db.root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const run = spawnSync('cscope', ['-d', '-k', '-f', path.join(db.dir, 'cscope.out'), `-L${field}`, name], {
+    cwd: db.root,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
   if (run.error) throw run.error;
   const out: PeerLocation[] = [];
   // "file function line text"
   for (const line of run.stdout.split('\n')) {
     const match = /^(\S+) (\S+) (\d+) ?(.*)$/.exec(line);
-    if (match) out.push({ file: match[1].replace(/^\.\//, ''), function: match[2], line: Number(match[3]) - 1, text: match[4] });
+    if (match)
+      out.push({ file: match[1].replace(/^\.\//, ''), function: match[2], line: Number(match[3]) - 1, text: match[4] });
   }
   return out;
 }
 
 /** `cscope -L0 NAME`: every line where the C symbol appears. */
-export function cscopeSymbol(db: PeerDatabases, name: string): PeerLocation[] { return cscopeQuery(db, 0, name); }
+export function cscopeSymbol(db: PeerDatabases, name: string): PeerLocation[] {
+  return cscopeQuery(db, 0, name);
+}
 /** `cscope -L1 NAME`: global definitions. */
-export function cscopeDefinitions(db: PeerDatabases, name: string): PeerLocation[] { return cscopeQuery(db, 1, name); }
+export function cscopeDefinitions(db: PeerDatabases, name: string): PeerLocation[] {
+  return cscopeQuery(db, 1, name);
+}
 /** `cscope -L3 NAME`: call sites of NAME, with the calling function. */
-export function cscopeCallers(db: PeerDatabases, name: string): PeerLocation[] { return cscopeQuery(db, 3, name); }
+export function cscopeCallers(db: PeerDatabases, name: string): PeerLocation[] {
+  return cscopeQuery(db, 3, name);
+}

@@ -26,25 +26,47 @@ export function scanNames(root: string, files: string[], names: Iterable<string>
   const needles = [...wanted];
   for (const file of files) {
     let text: string;
-    try { text = fs.readFileSync(path.join(root, file), 'utf8'); } catch { continue; }
+    try {
+      text = fs.readFileSync(path.join(root, file), 'utf8');
+    } catch {
+      continue;
+    }
     // A name cut by a line splice is not a substring of the file: check the spliced text too when there is one.
     const plain = text.includes('\\\n') || text.includes('\\\r') ? text.replace(/\\[ \t\f\v]*(\r\n|\n|\r)/g, '') : text;
     if (!needles.some((name) => plain.includes(name))) continue;
     for (const token of identifierTokens(text, { names: wanted })) {
-      const excluded = token.inIfZero ? 'if0' : token.macroParameter ? 'param' : token.directiveName ? 'directive' : undefined;
-      out.get(token.name)!.push({ file, line: token.line, character: token.character, ...(excluded ? { excluded } : {}) });
+      const excluded = token.inIfZero
+        ? 'if0'
+        : token.macroParameter
+          ? 'param'
+          : token.directiveName
+            ? 'directive'
+            : undefined;
+      out
+        .get(token.name)!
+        .push({ file, line: token.line, character: token.character, ...(excluded ? { excluded } : {}) });
     }
   }
   return out;
 }
 
 /** Cached scanNames: the JSON is keyed by the caller (tree, sample seed…) and TOKEN_TRUTH_VERSION. */
-export function cachedScanNames(cacheFile: string, root: string, files: string[], names: string[]): Map<string, Occurrence[]> {
+export function cachedScanNames(
+  cacheFile: string,
+  root: string,
+  files: string[],
+  names: string[],
+): Map<string, Occurrence[]> {
   const key = `${TOKEN_TRUTH_VERSION}:${files.length}:${names.join(',')}`;
   try {
-    const cached = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as { key: string; occurrences: Record<string, Occurrence[]> };
+    const cached = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as {
+      key: string;
+      occurrences: Record<string, Occurrence[]>;
+    };
     if (cached.key === key) return new Map(Object.entries(cached.occurrences));
-  } catch { /* no or corrupt cache: scan */ }
+  } catch {
+    /* no or corrupt cache: scan */
+  }
   const scanned = scanNames(root, files, names);
   fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
   fs.writeFileSync(cacheFile, JSON.stringify({ key, occurrences: Object.fromEntries(scanned) }));

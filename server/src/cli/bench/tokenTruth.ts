@@ -42,14 +42,84 @@ export interface TruthToken {
 
 /** C11 keywords plus the GNU spellings the kernel uses; identifiers at the token level, never references. */
 export const C_KEYWORDS: ReadonlySet<string> = new Set([
-  'auto', 'break', 'case', 'char', 'const', 'continue', 'default', 'do', 'double', 'else', 'enum', 'extern', 'float', 'for',
-  'goto', 'if', 'inline', 'int', 'long', 'register', 'restrict', 'return', 'short', 'signed', 'sizeof', 'static', 'struct',
-  'switch', 'typedef', 'union', 'unsigned', 'void', 'volatile', 'while', '_Alignas', '_Alignof', '_Atomic', '_Bool', '_Complex',
-  '_Generic', '_Imaginary', '_Noreturn', '_Static_assert', '_Thread_local', 'asm', '__asm__', '__asm', 'typeof', '__typeof__',
-  '__typeof', '__attribute__', '__attribute', '__inline', '__inline__', '__volatile__', '__volatile', '__const', '__const__',
-  '__restrict', '__restrict__', '__signed__', '__signed', '__extension__', '__builtin_offsetof', '__auto_type', '__label__',
-  '__alignof__', '__alignof', 'bool', 'true', 'false', 'static_assert', 'alignas', 'alignof', 'thread_local', 'nullptr',
-  'typeof_unqual', 'constexpr',
+  'auto',
+  'break',
+  'case',
+  'char',
+  'const',
+  'continue',
+  'default',
+  'do',
+  'double',
+  'else',
+  'enum',
+  'extern',
+  'float',
+  'for',
+  'goto',
+  'if',
+  'inline',
+  'int',
+  'long',
+  'register',
+  'restrict',
+  'return',
+  'short',
+  'signed',
+  'sizeof',
+  'static',
+  'struct',
+  'switch',
+  'typedef',
+  'union',
+  'unsigned',
+  'void',
+  'volatile',
+  'while',
+  '_Alignas',
+  '_Alignof',
+  '_Atomic',
+  '_Bool',
+  '_Complex',
+  '_Generic',
+  '_Imaginary',
+  '_Noreturn',
+  '_Static_assert',
+  '_Thread_local',
+  'asm',
+  '__asm__',
+  '__asm',
+  'typeof',
+  '__typeof__',
+  '__typeof',
+  '__attribute__',
+  '__attribute',
+  '__inline',
+  '__inline__',
+  '__volatile__',
+  '__volatile',
+  '__const',
+  '__const__',
+  '__restrict',
+  '__restrict__',
+  '__signed__',
+  '__signed',
+  '__extension__',
+  '__builtin_offsetof',
+  '__auto_type',
+  '__label__',
+  '__alignof__',
+  '__alignof',
+  'bool',
+  'true',
+  'false',
+  'static_assert',
+  'alignas',
+  'alignof',
+  'thread_local',
+  'nullptr',
+  'typeof_unqual',
+  'constexpr',
 ]);
 
 export interface TokenTruthOptions {
@@ -90,13 +160,18 @@ function positionOf(starts: number[], offset: number): { line: number; character
   let high = starts.length - 1;
   while (low < high) {
     const mid = (low + high + 1) >> 1;
-    if (starts[mid] <= offset) low = mid; else high = mid - 1;
+    if (starts[mid] <= offset) low = mid;
+    else high = mid - 1;
   }
   return { line: low, character: offset - starts[low] };
 }
 
 type LexKind = 'comment' | 'string' | 'char' | 'number' | 'ident' | 'newline' | 'blank' | 'header' | 'other';
-interface Lexeme { kind: LexKind; start: number; end: number }
+interface Lexeme {
+  kind: LexKind;
+  start: number;
+  end: number;
+}
 
 // Each class is a sticky regex on the logical text. Order matters: a comment before `/`, a prefixed string or
 // character literal (L"", u8"", U'') before an identifier, a pp-number before `.`.
@@ -122,7 +197,12 @@ function lex(logical: string): Lexeme[] {
     if (lineState === 2) {
       HEADER_NAME.lastIndex = at;
       const header = HEADER_NAME.exec(logical);
-      if (header) { out.push({ kind: 'header', start: at, end: HEADER_NAME.lastIndex }); at = HEADER_NAME.lastIndex; lineState = 3; continue; }
+      if (header) {
+        out.push({ kind: 'header', start: at, end: HEADER_NAME.lastIndex });
+        at = HEADER_NAME.lastIndex;
+        lineState = 3;
+        continue;
+      }
     }
     let matched = false;
     for (const [kind, rule] of LEX_RULES) {
@@ -133,9 +213,15 @@ function lex(logical: string): Lexeme[] {
       at = rule.lastIndex;
       matched = true;
       if (kind === 'newline') lineState = 0;
-      else if (kind === 'blank' || kind === 'comment') { /* does not change the line state */ }
-      else if (lineState === 0 && kind === 'other' && logical[lexeme.start] === '#') lineState = 1;
-      else if (lineState === 1 && kind === 'ident' && /^(include|include_next|import)$/.test(logical.slice(lexeme.start, lexeme.end))) lineState = 2;
+      else if (kind === 'blank' || kind === 'comment') {
+        /* does not change the line state */
+      } else if (lineState === 0 && kind === 'other' && logical[lexeme.start] === '#') lineState = 1;
+      else if (
+        lineState === 1 &&
+        kind === 'ident' &&
+        /^(include|include_next|import)$/.test(logical.slice(lexeme.start, lexeme.end))
+      )
+        lineState = 2;
       else lineState = 3;
       break;
     }
@@ -144,7 +230,11 @@ function lex(logical: string): Lexeme[] {
   return out;
 }
 
-interface Conditional { parentDead: boolean; dead: boolean; zeroBranch: boolean }
+interface Conditional {
+  parentDead: boolean;
+  dead: boolean;
+  zeroBranch: boolean;
+}
 
 /** Every identifier token of a C source text (see the module comment for the rules). */
 export function identifierTokens(text: string, options: TokenTruthOptions = {}): TruthToken[] {
@@ -169,16 +259,31 @@ export function identifierTokens(text: string, options: TokenTruthOptions = {}):
     // End: one past the original offset of the last logical character.
     const end = positionOf(starts, originalOffset[lexeme.end - 1] + 1);
     result.push({
-      name, line: start.line, character: start.character, endLine: end.line, endCharacter: end.character,
-      inIfZero: isDead(), macroParameter: false, directiveName: false, macroDefinition: false, ...flags,
+      name,
+      line: start.line,
+      character: start.character,
+      endLine: end.line,
+      endCharacter: end.character,
+      inIfZero: isDead(),
+      macroParameter: false,
+      directiveName: false,
+      macroDefinition: false,
+      ...flags,
     });
   };
 
   let atLineStart = true;
   while (k < lexemes.length) {
     const lexeme = lexemes[k];
-    if (lexeme.kind === 'newline') { atLineStart = true; k++; continue; }
-    if (lexeme.kind === 'blank' || lexeme.kind === 'comment') { k++; continue; }
+    if (lexeme.kind === 'newline') {
+      atLineStart = true;
+      k++;
+      continue;
+    }
+    if (lexeme.kind === 'blank' || lexeme.kind === 'comment') {
+      k++;
+      continue;
+    }
     if (atLineStart && lexeme.kind === 'other' && textOf(lexeme) === '#') {
       k = directive(k + 1);
       continue;
@@ -197,7 +302,12 @@ export function identifierTokens(text: string, options: TokenTruthOptions = {}):
     if (nameAt >= end || lexemes[nameAt].kind !== 'ident') return end; // null directive or `# 123` line marker
     const keyword = textOf(lexemes[nameAt]);
     const restAt = significant(nameAt + 1);
-    const restText = lexemes.slice(restAt, end).filter((l) => l.kind !== 'comment').map(textOf).join('').trim();
+    const restText = lexemes
+      .slice(restAt, end)
+      .filter((l) => l.kind !== 'comment')
+      .map(textOf)
+      .join('')
+      .trim();
     // The directive line itself belongs to the enclosing context: `#if 0` is read, so are the `#else` and
     // `#endif` of a dead group unless that whole group sits in a dead region.
     let deadHere = isDead();
@@ -228,7 +338,8 @@ export function identifierTokens(text: string, options: TokenTruthOptions = {}):
         let j = open + 1;
         for (; j < end && textOf(lexemes[j]) !== ')'; j++) {
           if (lexemes[j].kind === 'ident') parameters.add(textOf(lexemes[j]));
-          else if (textOf(lexemes[j]) === '.' && textOf(lexemes[j + 1] ?? lexemes[j]) === '.') parameters.add('__VA_ARGS__');
+          else if (textOf(lexemes[j]) === '.' && textOf(lexemes[j + 1] ?? lexemes[j]) === '.')
+            parameters.add('__VA_ARGS__');
         }
       }
     }
@@ -236,11 +347,15 @@ export function identifierTokens(text: string, options: TokenTruthOptions = {}):
       const l = lexemes[j];
       if (l.kind !== 'ident') continue;
       const name = textOf(l);
-      emit(l, { directive: keyword, inIfZero: deadHere, macroDefinition: j === definedAt, macroParameter: j !== definedAt && parameters.has(name) });
+      emit(l, {
+        directive: keyword,
+        inIfZero: deadHere,
+        macroDefinition: j === definedAt,
+        macroParameter: j !== definedAt && parameters.has(name),
+      });
     }
     return end;
   }
-
 }
 
 /** `0`, `(0)`: a condition that is false whatever the configuration. */

@@ -13,14 +13,22 @@ export function listCFiles(root: string, maxBytes = 2 * 1024 * 1024): { files: s
   const skippedLarge: string[] = [];
   const walk = (dir: string, rel: string) => {
     let entries: fs.Dirent[];
-    try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { return; }
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
     for (const entry of entries) {
       if (entry.name.startsWith('.')) continue;
       const childRel = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.isDirectory()) walk(path.join(dir, entry.name), childRel);
       else if (entry.isFile() && /\.[ch]$/.test(entry.name)) {
-        let size = 0;
-        try { size = fs.statSync(path.join(dir, entry.name)).size; } catch { continue; }
+        let size: number;
+        try {
+          size = fs.statSync(path.join(dir, entry.name)).size;
+        } catch {
+          continue;
+        }
         (size <= maxBytes ? files : skippedLarge).push(childRel);
       }
     }
