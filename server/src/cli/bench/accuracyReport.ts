@@ -81,8 +81,10 @@ export function formatAccuracyReport(report: AccuracyReport): string {
     const s = report.names;
     out.push('');
     out.push(
-      `Names: ${s.count} sampled by category (up to ${s.perCategory} each, seed ${report.seed}); references vs the token truth, definitions vs ctags / generator lines`,
+      `Names: ${s.count} judged, sampled by category (up to ${s.perCategory} each, seed ${report.seed}); references vs the token truth, definitions vs ctags / generator lines`,
     );
+    if (s.skippedNames.length > 0)
+      out.push(`  not judged (no occurrence outside exclusions): ${s.skippedNames.join(', ')}`);
     const widths = [14, 5, 10, 10, 10, 12, 10, 10];
     out.push(
       row(['category', 'n', 'refs rec', 'refs prec', 'def found', 'first kind', 'ws exact', 'ws fuzzy'], widths),

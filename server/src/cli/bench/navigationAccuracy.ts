@@ -154,6 +154,8 @@ export interface AccuracyReport {
     }>;
     /** Every judged name, for whoever fixes a miss (JSON only). */
     perName: NameResult[];
+    /** Sampled names with no occurrence left to click once exclusions apply (not judged). */
+    skippedNames: string[];
   };
   latency: Record<string, Latency>;
   warmStart?: WarmStartResult;
@@ -258,7 +260,9 @@ export async function runNavigationAccuracy(options: AccuracyOptions): Promise<A
     log(`accuracy: our index ready after ${(report.indexReadyMs / 1000).toFixed(1)} s`);
     if (clangd) report.clangd = await timed('clangdAgreement', () => judgeClangd(server, root, clangd, ctags));
     if (sample.length > 0)
-      report.names = await timed('names', () => judgeNames(server, root, sample, truth, cFileSet, peers, seed, log));
+      report.names = await timed('names', () =>
+        judgeNames(server, root, sample, truth, cFileSet, peers, ctags, seed, log),
+      );
     // Latencies of the other requests users make on the files of the clangd sample (or a few mm files).
     await timed('otherRequests', () =>
       probeOtherRequests(server, clangd?.files.slice(0, 20) ?? ['mm/ksm.c', 'mm/memory.c', 'mm/rmap.c']),
@@ -373,6 +377,7 @@ async function judgeNames(
   truth: Map<string, Occurrence[]>,
   cFiles: Set<string>,
   peers: PeerDatabases | undefined,
+  ctags: CtagsIndex | undefined,
   seed: number,
   log: (line: string) => void,
 ): Promise<NonNullable<AccuracyReport['names']>> {
@@ -408,6 +413,7 @@ async function judgeNames(
     : undefined;
   const worst: NonNullable<AccuracyReport['names']>['worst'] = [];
   const perName: NameResult[] = [];
+  const skippedNames: string[] = [];
 
   let done = 0;
   for (const entry of sample) {
@@ -415,15 +421,21 @@ async function judgeNames(
     const judged = occurrences.filter((o) => !o.excluded);
     const definitionKeys = new Set(entry.definitions.map((d) => key(d.file, d.line)));
     const stats = byCategory[entry.category];
-    stats.n++;
-    // Click where a user would: a seeded use of the name (not on a definition line) in a .c file if any, else the definition.
-    const uses = judged.filter((o) => !definitionKeys.has(key(o.file, o.line)));
+    // Click where a user would: a seeded use of the name in a .c file if any, else in a header, else the
+    // definition; a use is not on a line where ctags (any kind) or the category's truth defines the name.
+    const anyDefinition = new Set([
+      ...definitionKeys,
+      ...(ctags?.definitions(entry.name) ?? []).map((d) => key(d.file, d.line)),
+    ]);
+    const uses = judged.filter((o) => !anyDefinition.has(key(o.file, o.line)));
     const preferred = uses.filter((o) => o.file.endsWith('.c'));
     const pool = preferred.length > 0 ? preferred : uses.length > 0 ? uses : judged;
     if (pool.length === 0) {
       log(`accuracy: ${entry.name}: no occurrence in the token truth; skipped`);
+      skippedNames.push(entry.name);
       continue;
     }
+    stats.n++;
     const click = pool[Math.floor(random() * pool.length)];
     const position = { line: click.line, character: click.character };
 
@@ -586,7 +598,7 @@ async function judgeNames(
   }
   worst.sort((a, b) => a.recall * a.precision - b.recall * b.precision);
   return {
-    count: sample.length,
+    count: perName.length,
     perCategory: Math.max(...Object.values(byCategory).map((c) => c.n)),
     byCategory,
     references: { ours, global: globalRefs, cscope: cscopeRefs },
@@ -595,6 +607,7 @@ async function judgeNames(
     incomingCalls: calls,
     worst: worst.slice(0, 25),
     perName,
+    skippedNames,
   };
 }
 
