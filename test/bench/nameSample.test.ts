@@ -105,7 +105,7 @@ test(
 test('scanNames: occurrences of the wanted names with exclusions, and names cut by a splice are found', () => {
   const root = writeTree({
     'a.c': '#define K(kvfree) kvfree\n#if 0\nkvfree(p);\n#endif\nkv\\\nfree(q); /* kvfree */ "kvfree"\n',
-    'b.c': 'int unrelated;\n',
+    'b.c': 'int unrelated;\nx = p->kvfree + s.kvfree; struct kvfree *k;\n',
   });
   try {
     const found = scanNames(root, ['a.c', 'b.c'], ['kvfree']).get('kvfree')!;
@@ -114,6 +114,9 @@ test('scanNames: occurrences of the wanted names with exclusions, and names cut 
       { file: 'a.c', line: 0, character: 18, excluded: 'param' },
       { file: 'a.c', line: 2, character: 0, excluded: 'if0' },
       { file: 'a.c', line: 4, character: 0 },
+      { file: 'b.c', line: 1, character: 7, context: 'member' },
+      { file: 'b.c', line: 1, character: 18, context: 'member' },
+      { file: 'b.c', line: 1, character: 33, context: 'tag' },
     ]);
   } finally {
     fs.rmSync(root, { recursive: true, force: true });

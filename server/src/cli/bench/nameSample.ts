@@ -23,7 +23,7 @@ import { archOf } from './treeFiles';
  *
  * Each name comes with its truth definitions: the ctags definitions of the category's kinds (for struct and
  * typedef: every struct, union, enum and typedef definition of the name), or, for the generated names (pageFlag,
- * syscall), the line of the generator invocation plus any function ctags finds with that name.
+ * syscall), the line of the generator invocation plus any function or macro ctags finds with that name.
  */
 
 export type NameCategory =
@@ -146,8 +146,11 @@ export function drawNameSample(
   for (const category of ['pageFlag', 'syscall'] as const) {
     for (const name of [...pools.get(category)!.keys()]) {
       if (!used.has(name)) pools.get(category)!.delete(name);
-      // Hand-written helpers and wrappers of the same name (a selftest's own `sys_pkey_alloc`) are definitions too.
-      else for (const d of ctags.definitions(name)) if (d.kind === 'function') add(category, name, d.file, d.line);
+      // Hand-written helpers, wrappers and macros of the same name (a selftest's own `sys_pkey_alloc`, the
+      // CONFIG_HIGHMEM `#define PageHighMem(__p)`) are definitions too.
+      else
+        for (const d of ctags.definitions(name))
+          if (d.kind === 'function' || d.kind === 'macro') add(category, name, d.file, d.line);
     }
   }
 

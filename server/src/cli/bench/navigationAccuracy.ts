@@ -427,9 +427,14 @@ async function judgeNames(
       ...definitionKeys,
       ...(ctags?.definitions(entry.name) ?? []).map((d) => key(d.file, d.line)),
     ]);
+    // The use must look like the category in its context: a struct tag after `struct`, the other categories
+    // neither after `->`/`.` (a member of the same name) nor after struct/union/enum.
+    const fits = (o: Occurrence) => (entry.category === 'struct' ? o.context === 'tag' : o.context === undefined);
     const uses = judged.filter((o) => !anyDefinition.has(key(o.file, o.line)));
-    const preferred = uses.filter((o) => o.file.endsWith('.c'));
-    const pool = preferred.length > 0 ? preferred : uses.length > 0 ? uses : judged;
+    const fitting = uses.filter(fits);
+    const candidates = fitting.length > 0 ? fitting : uses;
+    const preferred = candidates.filter((o) => o.file.endsWith('.c'));
+    const pool = preferred.length > 0 ? preferred : candidates.length > 0 ? candidates : judged;
     if (pool.length === 0) {
       log(`accuracy: ${entry.name}: no occurrence in the token truth; skipped`);
       skippedNames.push(entry.name);
@@ -447,7 +452,14 @@ async function judgeNames(
     const isTruthDefinition = (place: { file: string; line: number }) =>
       definitionKeys.has(key(place.file, place.line));
     const found = definitionAnswer.some(isTruthDefinition) ? 1 : 0;
-    const first = definitionAnswer.length > 0 && isTruthDefinition(definitionAnswer[0]) ? 1 : 0;
+    // A definition of the name in the clicked file itself (ctags: any kind, members are not listed) is also right
+    // first: at file scope, a file's own static function, macro or type is what its tokens refer to.
+    const sameFileDefinitions = new Set(
+      (ctags?.definitions(entry.name) ?? []).filter((d) => d.file === click.file).map((d) => key(d.file, d.line)),
+    );
+    const rightFirst = (place: { file: string; line: number }) =>
+      isTruthDefinition(place) || sameFileDefinitions.has(key(place.file, place.line));
+    const first = definitionAnswer.length > 0 && rightFirst(definitionAnswer[0]) ? 1 : 0;
     add(defs.ours.found, found, 1);
     add(stats.defFound, found, 1);
     add(defs.ours.firstRightKind, first, 1);
@@ -514,7 +526,7 @@ async function judgeNames(
       add(defs.global.found, definitionsOfGlobal.some(isTruthDefinition) ? 1 : 0, 1);
       add(
         defs.global.firstRightKind,
-        definitionsOfGlobal.length > 0 && isTruthDefinition(definitionsOfGlobal[0]) ? 1 : 0,
+        definitionsOfGlobal.length > 0 && rightFirst(definitionsOfGlobal[0]) ? 1 : 0,
         1,
       );
     }
@@ -526,7 +538,7 @@ async function judgeNames(
       add(defs.cscope.found, definitionsOfCscope.some(isTruthDefinition) ? 1 : 0, 1);
       add(
         defs.cscope.firstRightKind,
-        definitionsOfCscope.length > 0 && isTruthDefinition(definitionsOfCscope[0]) ? 1 : 0,
+        definitionsOfCscope.length > 0 && rightFirst(definitionsOfCscope[0]) ? 1 : 0,
         1,
       );
     }

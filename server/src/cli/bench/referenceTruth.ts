@@ -15,10 +15,12 @@ export interface Occurrence {
   character: number;
   /** Excluded from the judged set: 'if0' (inside #if 0), 'param' (macro parameter name), 'directive' (`define` …). */
   excluded?: 'if0' | 'param' | 'directive';
+  /** What the token follows on its line: `->` or `.` (a member access), or `struct`/`union`/`enum` (a tag). */
+  context?: 'member' | 'tag';
 }
 
 /** Bumped whenever tokenTruth's rules change, so cached truths are recomputed. */
-export const TOKEN_TRUTH_VERSION = 1;
+export const TOKEN_TRUTH_VERSION = 2;
 
 export function scanNames(root: string, files: string[], names: Iterable<string>): Map<string, Occurrence[]> {
   const wanted = new Set(names);
@@ -34,6 +36,7 @@ export function scanNames(root: string, files: string[], names: Iterable<string>
     // A name cut by a line splice is not a substring of the file: check the spliced text too when there is one.
     const plain = text.includes('\\\n') || text.includes('\\\r') ? text.replace(/\\[ \t\f\v]*(\r\n|\n|\r)/g, '') : text;
     if (!needles.some((name) => plain.includes(name))) continue;
+    let lines: string[] | undefined;
     for (const token of identifierTokens(text, { names: wanted })) {
       const excluded = token.inIfZero
         ? 'if0'
@@ -42,9 +45,20 @@ export function scanNames(root: string, files: string[], names: Iterable<string>
           : token.directiveName
             ? 'directive'
             : undefined;
-      out
-        .get(token.name)!
-        .push({ file, line: token.line, character: token.character, ...(excluded ? { excluded } : {}) });
+      lines ??= text.split(/\r\n|\n|\r/);
+      const before = lines[token.line].slice(0, token.character).trimEnd();
+      const context = /(->|[^.]\.)$/.test(before)
+        ? 'member'
+        : /\b(struct|union|enum)$/.test(before)
+          ? 'tag'
+          : undefined;
+      out.get(token.name)!.push({
+        file,
+        line: token.line,
+        character: token.character,
+        ...(excluded ? { excluded } : {}),
+        ...(context ? { context } : {}),
+      });
     }
   }
   return out;
