@@ -84,17 +84,17 @@ test(
       assert.equal(byCategory.global, 'nr_pages');
       assert.ok(['LRU_ANON', 'LRU_FILE'].includes(byCategory.enumerator));
       // Only generated names that some file writes: folio_test_dirty (PageDirty, PageLocked … are never used),
-    // and sys_mlock, not sys_getxpid.
-    assert.equal(byCategory.pageFlag, 'folio_test_dirty');
+      // and sys_mlock, not sys_getxpid.
+      assert.equal(byCategory.pageFlag, 'folio_test_dirty');
       assert.equal(new Set(sample.map((s) => s.name)).size, sample.length);
       assert.deepEqual(drawNameSample(root, files, ctags, { seed: 3, perCategory: 1 }), sample);
       assert.deepEqual(sample.find((s) => s.name === 'sys_mlock')?.definitions, [{ file: 'mm/mlock.c', line: 0 }]);
       assert.ok(NAME_CATEGORIES.length === 11);
-    // typedef struct lru_vec {…} lru_vec: the tag and the typedef are both definitions of the name.
-    const all = drawNameSample(root, files, ctags, { seed: 3, perCategory: 10 });
-    const lruVec = all.find((s) => s.name === 'lru_vec');
-    assert.ok(lruVec && ['struct', 'typedef'].includes(lruVec.category));
-    assert.deepEqual(lruVec.definitions.map((d) => d.line).sort(), [0, 2]);
+      // typedef struct lru_vec {…} lru_vec: the tag and the typedef are both definitions of the name.
+      const all = drawNameSample(root, files, ctags, { seed: 3, perCategory: 10 });
+      const lruVec = all.find((s) => s.name === 'lru_vec');
+      assert.ok(lruVec && ['struct', 'typedef'].includes(lruVec.category));
+      assert.deepEqual(lruVec.definitions.map((d) => d.line).sort(), [0, 2]);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
       fs.rmSync(dir, { recursive: true, force: true });

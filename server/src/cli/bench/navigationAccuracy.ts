@@ -265,7 +265,10 @@ export async function runNavigationAccuracy(options: AccuracyOptions): Promise<A
       );
     // Latencies of the other requests users make on the files of the clangd sample (or a few mm files).
     await timed('otherRequests', () =>
-      probeOtherRequests(server, clangd?.files.slice(0, 20) ?? ['mm/ksm.c', 'mm/memory.c', 'mm/rmap.c']),
+      probeOtherRequests(
+        server,
+        clangd?.files.slice(0, 20) ?? files.filter((file) => /^mm\/[^/]+\.c$/.test(file)).slice(0, 20),
+      ),
     );
   } finally {
     for (const [method, values] of server.timings)
@@ -524,11 +527,7 @@ async function judgeNames(
       add(globalRefs.recall, [...truthLines].filter((k) => all.has(k)).length, truthLines.size);
       add(globalRefs.precision, [...all].filter((k) => truthLines.has(k)).length, all.size);
       add(defs.global.found, definitionsOfGlobal.some(isTruthDefinition) ? 1 : 0, 1);
-      add(
-        defs.global.firstRightKind,
-        definitionsOfGlobal.length > 0 && rightFirst(definitionsOfGlobal[0]) ? 1 : 0,
-        1,
-      );
+      add(defs.global.firstRightKind, definitionsOfGlobal.length > 0 && rightFirst(definitionsOfGlobal[0]) ? 1 : 0, 1);
     }
     if (peers && cscopeRefs && defs.cscope) {
       const all = peerLines(cscopeSymbol(peers, entry.name));
@@ -536,11 +535,7 @@ async function judgeNames(
       add(cscopeRefs.precision, [...all].filter((k) => truthLines.has(k)).length, all.size);
       const definitionsOfCscope = cscopeDefinitions(peers, entry.name);
       add(defs.cscope.found, definitionsOfCscope.some(isTruthDefinition) ? 1 : 0, 1);
-      add(
-        defs.cscope.firstRightKind,
-        definitionsOfCscope.length > 0 && rightFirst(definitionsOfCscope[0]) ? 1 : 0,
-        1,
-      );
+      add(defs.cscope.firstRightKind, definitionsOfCscope.length > 0 && rightFirst(definitionsOfCscope[0]) ? 1 : 0, 1);
     }
 
     // Workspace symbol: the exact name, and a fuzzy query (initials of the words, then the whole last word).
