@@ -14,7 +14,7 @@ import {
 } from '../../server/src/cli/bench/clangdTruth';
 import { writeTree, writeCompileDb, MINI_TREE } from './benchFixtures';
 
-test('click classes from clangd hover kinds; a variable with "// In <function>" is a local', () => {
+void test('click classes from clangd hover kinds; a variable with "// In <function>" is a local', () => {
   assert.equal(
     classify(
       'variable',
@@ -43,7 +43,7 @@ test('click classes from clangd hover kinds; a variable with "// In <function>" 
   assert.equal(classify('namespace', '', 'plain', 'x'), undefined);
 });
 
-test('clickable tokens: contexts, and nothing from directives, #if 0, keywords or comments', () => {
+void test('clickable tokens: contexts, and nothing from directives, #if 0, keywords or comments', () => {
   const text = ['#define M(x) (x)', '#if 0', 'int dead;', '#endif', 'struct folio *f = g(a->b, c.d); /* e */'].join(
     '\n',
   );
@@ -51,7 +51,7 @@ test('clickable tokens: contexts, and nothing from directives, #if 0, keywords o
   assert.deepEqual(seen, ['folio:tag', 'f:plain', 'g:call', 'a:plain', 'b:member', 'c:plain', 'd:member']);
 });
 
-test('declaration-only: a prototype or an extern variable, not a definition', () => {
+void test('declaration-only: a prototype or an extern variable, not a definition', () => {
   const root = writeTree(MINI_TREE);
   try {
     const at = (line: number, character: number) => ({
@@ -68,7 +68,7 @@ test('declaration-only: a prototype or an extern variable, not a definition', ()
   }
 });
 
-test(
+void test(
   'clangd truth on a hand-written tree: cross-file definitions through the background index, declaration-only, cache',
   { timeout: 180_000 },
   async (t) => {

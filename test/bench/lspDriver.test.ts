@@ -15,14 +15,14 @@ import {
 const root = path.join(__dirname, '..', '..', 'samples', 'mini-kernel');
 const bundle = path.join(__dirname, '..', '..', 'dist', 'server.js');
 
-test('median and nearest-rank percentile', () => {
+void test('median and nearest-rank percentile', () => {
   assert.equal(median([3, 1, 2]), 2);
   assert.equal(median([4, 1, 2, 3]), 2.5);
   assert.equal(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 50), 5);
   assert.equal(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 99), 10);
 });
 
-test('the driver spawns our server as an editor does and times every request', { timeout: 120_000 }, async (t) => {
+void test('the driver spawns our server as an editor does and times every request', { timeout: 120_000 }, async (t) => {
   if (!fs.existsSync(bundle)) {
     t.skip('dist/server.js missing: run npm run build');
     return;
@@ -58,7 +58,7 @@ test('the driver spawns our server as an editor does and times every request', {
   }
 });
 
-test(
+void test(
   'editor warm start: a priming run fills the cache, then the time to the first correct definition',
   { timeout: 180_000 },
   async (t) => {

@@ -35,7 +35,7 @@ const TREE: Record<string, string> = {
   'arch/arm64/include/asm/pgtable.h': '#define pte_none(x) (!(x))\n',
 };
 
-test('page-flag helpers come from generator invocations outside #if 0 and #define bodies', () => {
+void test('page-flag helpers come from generator invocations outside #if 0 and #define bodies', () => {
   const root = writeTree(TREE);
   try {
     assert.deepEqual(
@@ -54,7 +54,7 @@ test('page-flag helpers come from generator invocations outside #if 0 and #defin
   }
 });
 
-test(
+void test(
   'the name sample covers each category from ctags and the token truth, reproducibly from its seed',
   { timeout: 60_000 },
   async (t) => {
@@ -102,7 +102,7 @@ test(
   },
 );
 
-test('scanNames: occurrences of the wanted names with exclusions, and names cut by a splice are found', () => {
+void test('scanNames: occurrences of the wanted names with exclusions, and names cut by a splice are found', () => {
   const root = writeTree({
     'a.c': '#define K(kvfree) kvfree\n#if 0\nkvfree(p);\n#endif\nkv\\\nfree(q); /* kvfree */ "kvfree"\n',
     'b.c': 'int unrelated;\nx = p->kvfree + s.kvfree; struct kvfree *k;\n',
@@ -123,7 +123,7 @@ test('scanNames: occurrences of the wanted names with exclusions, and names cut 
   }
 });
 
-test('fuzzy workspace-symbol query and seeded shuffles', () => {
+void test('fuzzy workspace-symbol query and seeded shuffles', () => {
   assert.equal(fuzzyQueryOf('folio_walk_start'), 'fwstart');
   assert.equal(fuzzyQueryOf('migrate_vma_setup'), 'mvsetup');
   assert.equal(fuzzyQueryOf('kvfree'), undefined);

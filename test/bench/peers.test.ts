@@ -15,7 +15,7 @@ import {
 import { listCFiles } from '../../server/src/cli/bench/treeFiles';
 import { writeTree, installed, MINI_TREE } from './benchFixtures';
 
-test(
+void test(
   'peers on a hand-written tree: ctags definitions, global -dx/-rx, cscope -L0/-L1/-L3',
   { timeout: 60_000 },
   async (t) => {

@@ -10,7 +10,7 @@ import {
 const at = (t: TruthToken) => `${t.name}@${t.line}:${t.character}`;
 const names = (text: string) => identifierTokens(text).map((t) => t.name);
 
-test('identifiers outside comments, strings, character literals and numbers', () => {
+void test('identifiers outside comments, strings, character literals and numbers', () => {
   const text = [
     'int a = b; /* c d */ // e',
     "char *s = \"f \\\" g\", q = 'h', r = L'x';",
@@ -19,17 +19,17 @@ test('identifiers outside comments, strings, character literals and numbers', ()
   assert.deepEqual(names(text), ['int', 'a', 'b', 'char', 's', 'q', 'r', 'long', 'n']);
 });
 
-test('positions are 0-based lines and UTF-16 columns of the original text', () => {
+void test('positions are 0-based lines and UTF-16 columns of the original text', () => {
   const tokens = identifierTokens('/* é😀 */ foo\n\tbar');
   assert.deepEqual(tokens.map(at), ['foo@0:10', 'bar@1:1']);
 });
 
-test('a splice inside a string literal keeps every later position on its original line', () => {
+void test('a splice inside a string literal keeps every later position on its original line', () => {
   const text = ['asm("mov \\', '  add");', 'int after;'].join('\n');
   assert.deepEqual(identifierTokens(text).map(at), ['asm@0:0', 'int@2:0', 'after@2:4']);
 });
 
-test('a splice inside a character literal, a // comment and an identifier', () => {
+void test('a splice inside a character literal, a // comment and an identifier', () => {
   const text = ["char c = '\\", "x'; // comment \\", 'still_comment', 'int fo\\', 'lio_x;'].join('\n');
   const tokens = identifierTokens(text);
   assert.deepEqual(tokens.map(at), ['char@0:0', 'c@0:5', 'int@3:0', 'folio_x@3:4']);
@@ -37,13 +37,13 @@ test('a splice inside a character literal, a // comment and an identifier', () =
   assert.deepEqual([split.endLine, split.endCharacter], [4, 5]);
 });
 
-test('backslash, blanks, newline is a splice too; CRLF line ends', () => {
+void test('backslash, blanks, newline is a splice too; CRLF line ends', () => {
   const text = 'int a = "x\\  \r\ny"; int b;\r\nint c;';
   assert.deepEqual(identifierTokens(text).map(at), ['int@0:0', 'a@0:4', 'int@1:4', 'b@1:8', 'int@2:0', 'c@2:4']);
   assert.equal(removeLineSplices('a\\\nb').logical, 'ab');
 });
 
-test('#include header names are not identifiers, quoted or angled', () => {
+void test('#include header names are not identifiers, quoted or angled', () => {
   const text = '#include <linux/mm.h>\n#include "internal.h"\n# include_next <asm/page.h>\nint x;';
   const tokens = identifierTokens(text);
   assert.deepEqual(
@@ -52,7 +52,7 @@ test('#include header names are not identifiers, quoted or angled', () => {
   );
 });
 
-test('#if 0 regions are flagged, nested conditionals and #else handled', () => {
+void test('#if 0 regions are flagged, nested conditionals and #else handled', () => {
   const text = [
     '#if 0', // 0: live line
     'dead_a;', // 1
@@ -103,7 +103,7 @@ test('#if 0 regions are flagged, nested conditionals and #else handled', () => {
   ]);
 });
 
-test('macro parameters are flagged in the parameter list and the body, not in object-like macros', () => {
+void test('macro parameters are flagged in the parameter list and the body, not in object-like macros', () => {
   const text = [
     '#define PAGE_ALIGN(addr) ALIGN(addr, PAGE_SIZE)',
     '#define sys_mmap2 sys_mmap_pgoff',
@@ -139,7 +139,7 @@ test('macro parameters are flagged in the parameter list and the body, not in ob
   assert.equal(tokens.at(-1)!.line, 5);
 });
 
-test('a block comment spanning lines inside a directive continues the directive', () => {
+void test('a block comment spanning lines inside a directive continues the directive', () => {
   const text = '#define A(x) /* one\n two */ x + y\nint x;';
   const tokens = identifierTokens(text).filter((t) => !t.directiveName);
   assert.deepEqual(
@@ -148,7 +148,7 @@ test('a block comment spanning lines inside a directive continues the directive'
   );
 });
 
-test('# not at line start is not a directive; stray quotes do not swallow the file', () => {
+void test('# not at line start is not a directive; stray quotes do not swallow the file', () => {
   const text = 'a # define b\n#error can\'t happen\nc "unterminated\nd';
   const tokens = identifierTokens(text);
   assert.deepEqual(
@@ -157,8 +157,23 @@ test('# not at line start is not a directive; stray quotes do not swallow the fi
   );
 });
 
-test('the names option filters without changing positions; keywords are listed', () => {
+void test('the names option filters without changing positions; keywords are listed', () => {
   const tokens = identifierTokens('int x;\n/* x */ x = y;', { names: new Set(['x']) });
   assert.deepEqual(tokens.map(at), ['x@0:4', 'x@1:8']);
   assert.ok(C_KEYWORDS.has('typeof') && !C_KEYWORDS.has('folio'));
+});
+
+void test('hostile input: NUL bytes, replacement characters, unterminated comment, a 1 MB line, deep #if nesting', () => {
+  assert.deepEqual(names('a\0b \uFFFD c'), ['a', 'b', 'c']);
+  assert.deepEqual(names('x /* never closed\ny z'), ['x']);
+  const long = `int ${'v'.repeat(1 << 20)};`;
+  assert.equal(identifierTokens(long)[1].name.length, 1 << 20);
+  const nested = `${'#if 0\n'.repeat(5000)}dead\n${'#endif\n'.repeat(5000)}live`;
+  assert.deepEqual(
+    identifierTokens(nested)
+      .filter((t) => !t.directiveName && t.directive === undefined)
+      .map((t) => `${t.name}:${t.inIfZero}`),
+    ['dead:true', 'live:false'],
+  );
+  assert.deepEqual(names('#endif\n#else\nstray'), ['endif', 'else', 'stray'], 'unbalanced conditionals do not throw');
 });
