@@ -130,8 +130,8 @@ export interface CtagsDefinition {
 }
 
 /**
- * Every definition of the tags file, compact: names map to flat number arrays (file index, line, kind code,
- * file-scope flag), since the 6.12 tree has millions of entries.
+ * Every definition of the tags file, compact: names map to flat number arrays (packed file index, kind code and
+ * file-scope flag; line), since the 6.12 tree has 3 million names.
  */
 export class CtagsIndex {
   private readonly byName = new Map<string, number[]>();
@@ -170,24 +170,27 @@ export class CtagsIndex {
       this.files.push(file);
       this.fileIds.set(file, fileId);
     }
-    let list = this.byName.get(name);
-    if (!list) {
-      list = [];
-      this.byName.set(name, list);
-    }
-    list.push(fileId, lineNumber - 1, code, fileScope ? 1 : 0);
+    // Two small integers per definition: (file id, kind, file scope) packed, and the line.
+    const packed = fileId * 32 + code * 2 + (fileScope ? 1 : 0);
+    const list = this.byName.get(name);
+    // A new name is copied out of its line: a substring would keep the whole tags line alive (V8 sliced strings),
+    // which made the 6.12 index take 1.3 GB of heap instead of 0.76 GB (3 M names).
+    if (list) list.push(packed, lineNumber - 1);
+    else this.byName.set(Buffer.from(name, 'utf8').toString('utf8'), [packed, lineNumber - 1]);
   }
 
   definitions(name: string): CtagsDefinition[] {
     const list = this.byName.get(name) ?? [];
     const out: CtagsDefinition[] = [];
-    for (let k = 0; k < list.length; k += 4)
+    for (let k = 0; k < list.length; k += 2) {
+      const packed = list[k];
       out.push({
-        file: this.files[list[k]],
+        file: this.files[Math.floor(packed / 32)],
         line: list[k + 1],
-        kind: KIND_CODES[list[k + 2]],
-        fileScope: list[k + 3] === 1,
+        kind: KIND_CODES[(packed % 32) >> 1],
+        fileScope: (packed & 1) === 1,
       });
+    }
     return out;
   }
 
