@@ -94,6 +94,12 @@ void test(
       assert.equal(notBuilt?.definition.file, 'include/linux/walk.h');
       assert.equal(notBuilt?.declarationOnly, true);
       assert.equal(find('levels', 'mm/b.c')?.class, 'local');
+      // A local's references (clangd, same file) and its function's lines, for issue 18's "stays in its function".
+      assert.deepEqual(
+        find('levels', 'mm/b.c')?.references?.map((r) => r.line),
+        [4, 6, 7],
+      );
+      assert.deepEqual(find('levels', 'mm/b.c')?.scope, { startLine: 1, endLine: 8 });
       assert.equal(find('level', 'mm/b.c')?.definition.file, 'include/linux/walk.h');
       // Cached by tree, clangd version and seed: the second call reads the file.
       const cache = clangdTruthCachePath({ root, buildDir, seed: 7, quota: 20 }, clangdVersion()!);

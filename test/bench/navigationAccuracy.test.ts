@@ -40,6 +40,8 @@ void test(
       const judged =
         Object.values(report.clangd.byClass).reduce((sum, c) => sum + c.n, 0) + report.clangd.declarationOnly.n;
       assert.equal(judged, report.clangd.positions, 'every clangd position is judged once');
+      const locals = report.clangd.scopedReferences.local;
+      assert.ok(locals.n > 0 && locals.exact <= locals.n && locals.inScope <= locals.withScope);
       assert.ok(report.names && report.names.count === report.names.perName.length && report.names.count > 0);
       // Every name of this tree is used somewhere, so every one is judged; the truth agrees with itself on counts.
       assert.deepEqual(report.names.skippedNames, []);

@@ -29,8 +29,8 @@ export function formatAccuracyReport(report: AccuracyReport): string {
     out.push(
       `  rule: right when our first location is on clangd's file and line; ${c.unresolved} of ${c.asked} candidates clangd could not resolve were dropped`,
     );
-    const widths = [16, 6, 12, 12, 10];
-    out.push(row(['class', 'n', 'first right', 'any right', 'no answer'], widths));
+    const widths = [16, 6, 12, 12, 12, 10];
+    out.push(row(['class', 'n', 'first right', 'only right', 'any right', 'no answer'], widths));
     let n = 0;
     let first = 0;
     let any = 0;
@@ -44,6 +44,7 @@ export function formatAccuracyReport(report: AccuracyReport): string {
             cls,
             String(s.n),
             pct({ hit: s.first, total: s.n }),
+            pct({ hit: s.only, total: s.n }),
             pct({ hit: s.any, total: s.n }),
             pct({ hit: s.none, total: s.n }),
           ],
@@ -52,14 +53,14 @@ export function formatAccuracyReport(report: AccuracyReport): string {
       );
     }
     out.push(
-      row(['all (stratified)', String(n), pct({ hit: first, total: n }), pct({ hit: any, total: n }), ''], widths),
+      row(['all (stratified)', String(n), pct({ hit: first, total: n }), '', pct({ hit: any, total: n }), ''], widths),
     );
     if (c.asUsersClick) {
       const mix = Object.entries(c.asUsersClick.mix)
         .map(([cls, share]) => `${cls} ${(100 * share).toFixed(0)}%`)
         .join(', ');
       out.push(
-        row(['as users click', '', `${(100 * c.asUsersClick.firstRight).toFixed(1)}%`, '', ''], widths) +
+        row(['as users click', '', `${(100 * c.asUsersClick.firstRight).toFixed(1)}%`, '', '', ''], widths) +
           `  (classes weighted by their share of ${c.asUsersClick.mixSample} unbiased clicks: ${mix})`,
       );
     }
@@ -75,6 +76,13 @@ export function formatAccuracyReport(report: AccuracyReport): string {
         widths,
       ) + '  (clangd knew only a prototype: right when our first location is a ctags definition, generic or x86)',
     );
+    for (const [cls, r] of Object.entries(c.scopedReferences ?? {})) {
+      if (r.n === 0) continue;
+      out.push(
+        `  references of a ${cls}: equal to clangd's ${pct({ hit: r.exact, total: r.n })} of ${r.n}; ` +
+          `all inside its function ${pct({ hit: r.inScope, total: r.withScope })} of ${r.withScope}`,
+      );
+    }
   }
 
   if (report.names) {

@@ -25,7 +25,7 @@ import { seededRandom, shuffled } from './sampling';
  */
 
 /** Bumped when the sampling or the classification changes: cached truths of other versions are not read. */
-export const CLANGD_TRUTH_VERSION = 2;
+export const CLANGD_TRUTH_VERSION = 3;
 /** Candidates per file asked regardless of quotas in the first round (the natural mix, `seen`). */
 const NATURAL_PER_FILE = 4;
 
@@ -56,6 +56,12 @@ export interface ClangdTruthPosition {
   definition: { file: string; line: number; character: number };
   /** clangd only knew a declaration (the definition lives in a translation unit outside the compile database). */
   declarationOnly: boolean;
+  /**
+   * Locals and parameters only: clangd's references (includeDeclaration) in the clicked file, and the line span
+   * of the enclosing function from clangd's document symbols (issue 18: references stay in the function).
+   */
+  references?: Array<{ line: number; character: number }>;
+  scope?: { startLine: number; endLine: number };
 }
 
 export interface ClangdTruth {
@@ -217,6 +223,7 @@ async function sampleClangdTruth(options: ClangdTruthOptions, version: string): 
         }
         if (candidates.length === 0) continue;
         clangd.open(file);
+        let symbols: DocumentSymbol[] | undefined;
         let taken = 0;
         // The first candidates of each file in the first round are asked whatever their likely class: they
         // measure the natural mix of classes (`seen`), unbiased by the quotas.
@@ -245,7 +252,7 @@ async function sampleClangdTruth(options: ClangdTruthOptions, version: string): 
           if (!cls || counts.get(cls)! >= quota) continue;
           counts.set(cls, counts.get(cls)! + 1);
           const targetFile = relativeToTree(root, pathOfUri(target.uri));
-          positions.push({
+          const sampled: ClangdTruthPosition = {
             file,
             line: token.line,
             character: token.character,
@@ -255,7 +262,30 @@ async function sampleClangdTruth(options: ClangdTruthOptions, version: string): 
             hoverKind,
             definition: { file: targetFile, line: target.range.start.line, character: target.range.start.character },
             declarationOnly: isDeclarationOnly(root, targetFile, target, cls),
-          });
+          };
+          if (cls === 'local' || cls === 'parameter') {
+            const references =
+              (await clangd.references(file, { line: token.line, character: token.character })).result ?? [];
+            sampled.references = references
+              .filter((loc) => relativeToTree(root, pathOfUri(loc.uri)) === file)
+              .map((loc) => ({ line: loc.range.start.line, character: loc.range.start.character }));
+            symbols ??= flattenSymbols(
+              (
+                await clangd.timedRequest<DocumentSymbol[] | null>('textDocument/documentSymbol', {
+                  textDocument: { uri: clangd.open(file) },
+                })
+              ).result ?? [],
+            );
+            const enclosing = symbols.filter(
+              (sym) =>
+                sym.kind === FUNCTION_SYMBOL && sym.range.start.line <= token.line && token.line <= sym.range.end.line,
+            );
+            const innermost = enclosing.sort(
+              (a, b) => a.range.end.line - a.range.start.line - (b.range.end.line - b.range.start.line),
+            )[0];
+            if (innermost) sampled.scope = { startLine: innermost.range.start.line, endLine: innermost.range.end.line };
+          }
+          positions.push(sampled);
         }
         clangd.close(file);
       }
@@ -276,6 +306,23 @@ async function sampleClangdTruth(options: ClangdTruthOptions, version: string): 
   } finally {
     await clangd.stop();
   }
+}
+
+/** LSP DocumentSymbol, as far as the scope of a local needs it (SymbolKind.Function is 12). */
+interface DocumentSymbol {
+  name: string;
+  kind: number;
+  range: { start: Position; end: Position };
+  children?: DocumentSymbol[];
+  /** SymbolInformation (a server that ignores hierarchicalDocumentSymbolSupport) has a location instead. */
+  location?: { range: { start: Position; end: Position } };
+}
+const FUNCTION_SYMBOL = 12;
+
+function flattenSymbols(symbols: DocumentSymbol[]): DocumentSymbol[] {
+  return symbols
+    .flatMap((sym) => [{ ...sym, range: sym.range ?? sym.location?.range }, ...flattenSymbols(sym.children ?? [])])
+    .filter((sym) => sym.range !== undefined);
 }
 
 /** Identifier tokens a user may click in a .c file: outside #if 0 and directives, not keywords. */

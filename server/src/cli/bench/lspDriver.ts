@@ -142,6 +142,7 @@ export class LspDriver {
           references: {},
           hover: { contentFormat: ['markdown', 'plaintext'] },
           completion: { completionItem: { snippetSupport: false } },
+          documentSymbol: { hierarchicalDocumentSymbolSupport: true },
           signatureHelp: {},
           callHierarchy: {},
           inlayHint: {},

@@ -105,7 +105,12 @@ export interface AccuracyReport {
      * files, clangdTruth's `seen`): sum over classes of share x first-right rate.
      */
     asUsersClick?: { firstRight: number; mix: Record<string, number>; mixSample: number };
-    byClass: Record<string, { n: number; first: number; any: number; none: number }>;
+    byClass: Record<string, { n: number; first: number; any: number; none: number; only: number }>;
+    /**
+     * Locals and parameters (issue 18): our references equal to clangd's in the file (`exact`), and all of ours
+     * inside the enclosing function's lines (`inScope`, of `withScope` positions whose function clangd named).
+     */
+    scopedReferences: Record<'local' | 'parameter', { n: number; exact: number; inScope: number; withScope: number }>;
     declarationOnly: { n: number; first: number };
     misses: Array<{
       file: string;
@@ -309,8 +314,12 @@ async function judgeClangd(
   truth: ClangdTruth,
   ctags: CtagsIndex | undefined,
 ): Promise<NonNullable<AccuracyReport['clangd']>> {
-  const byClass: Record<string, { n: number; first: number; any: number; none: number }> = {};
-  for (const c of CLICK_CLASSES) byClass[c] = { n: 0, first: 0, any: 0, none: 0 };
+  const byClass: NonNullable<AccuracyReport['clangd']>['byClass'] = {};
+  for (const c of CLICK_CLASSES) byClass[c] = { n: 0, first: 0, any: 0, none: 0, only: 0 };
+  const scopedReferences: NonNullable<AccuracyReport['clangd']>['scopedReferences'] = {
+    local: { n: 0, exact: 0, inScope: 0, withScope: 0 },
+    parameter: { n: 0, exact: 0, inScope: 0, withScope: 0 },
+  };
   const declarationOnly = { n: 0, first: 0 };
   const misses: NonNullable<AccuracyReport['clangd']>['misses'] = [];
   let openFile: string | undefined;
@@ -347,6 +356,28 @@ async function judgeClangd(
         ours: places.length ? `${places[0].file}:${places[0].line + 1} (${places.length} answers)` : 'none',
       });
     if (places.some(right)) stats.any++;
+    if (places.length === 1 && right(places[0])) stats.only++;
+    if ((p.class === 'local' || p.class === 'parameter') && p.references) {
+      const scoped = scopedReferences[p.class];
+      const ours = (await server.references(p.file, { line: p.line, character: p.character }, true)).result ?? [];
+      const oursKeys = new Set(
+        ours.map((loc) => `${fileOf(root, loc)}:${loc.range.start.line}:${loc.range.start.character}`),
+      );
+      const clangdKeys = new Set(p.references.map((r) => `${p.file}:${r.line}:${r.character}`));
+      scoped.n++;
+      if (oursKeys.size === clangdKeys.size && [...clangdKeys].every((k) => oursKeys.has(k))) scoped.exact++;
+      if (p.scope) {
+        const { startLine, endLine } = p.scope;
+        scoped.withScope++;
+        if (
+          ours.every(
+            (loc) =>
+              fileOf(root, loc) === p.file && loc.range.start.line >= startLine && loc.range.start.line <= endLine,
+          )
+        )
+          scoped.inScope++;
+      }
+    }
   }
   if (openFile !== undefined) server.close(openFile);
   let asUsersClick: NonNullable<AccuracyReport['clangd']>['asUsersClick'];
@@ -368,6 +399,7 @@ async function judgeClangd(
     seed: truth.seed,
     asUsersClick,
     byClass,
+    scopedReferences,
     declarationOnly,
     misses,
   };
