@@ -22,6 +22,59 @@ void test('median and nearest-rank percentile', () => {
   assert.equal(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 99), 10);
 });
 
+// A stand-in server: answers initialize, then every references request with `count` locations, and sends two
+// messages in one write (a log notification and the answer) to exercise the framing.
+const FAKE_SERVER = `
+let buf = Buffer.alloc(0);
+const send = (m) => { const b = Buffer.from(JSON.stringify(m)); return Buffer.concat([Buffer.from('Content-Length: ' + b.length + '\\r\\n\\r\\n'), b]); };
+process.stdin.on('data', (c) => {
+  buf = Buffer.concat([buf, c]);
+  for (;;) {
+    const h = buf.indexOf('\\r\\n\\r\\n'); if (h < 0) return;
+    const n = Number(/Content-Length: (\\d+)/.exec(buf.subarray(0, h).toString())[1]);
+    if (buf.length < h + 4 + n) return;
+    const m = JSON.parse(buf.subarray(h + 4, h + 4 + n).toString()); buf = buf.subarray(h + 4 + n);
+    if (m.id === undefined) continue;
+    if (m.method === 'initialize') { process.stdout.write(send({ jsonrpc: '2.0', id: m.id, result: { capabilities: {} } })); continue; }
+    if (m.method === 'shutdown') { process.stdout.write(send({ jsonrpc: '2.0', id: m.id, result: null })); continue; }
+    const count = m.params.position.line;
+    const result = Array.from({ length: count }, (_, k) => ({ uri: 'file:///x/\u00e9.c', range: { start: { line: k, character: 0 }, end: { line: k, character: 1 } } }));
+    process.stdout.write(Buffer.concat([send({ jsonrpc: '2.0', method: 'window/logMessage', params: { type: 4, message: 'hi' } }), send({ jsonrpc: '2.0', id: m.id, result })]));
+  }
+});
+process.stdin.on('end', () => process.exit(0));
+`;
+
+void test(
+  'framing: a 20 MB answer in many pipe reads, two messages in one write, UTF-8 bodies',
+  { timeout: 60_000 },
+  async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kmml-truth-fake-'));
+    const script = path.join(dir, 'server.js');
+    fs.writeFileSync(script, FAKE_SERVER);
+    const logs: string[] = [];
+    const server = await LspDriver.start({
+      root: dir,
+      cacheDir: dir,
+      command: [process.execPath, script],
+      log: (l) => logs.push(l),
+    });
+    try {
+      fs.writeFileSync(path.join(dir, 'a.c'), 'int x;\n');
+      const big = (await server.references('a.c', { line: 200_000, character: 0 })).result ?? [];
+      assert.equal(big.length, 200_000);
+      assert.equal(big[199_999].range.start.line, 199_999);
+      assert.ok(big[0].uri.endsWith('%C3%A9.c') || big[0].uri.endsWith('\u00e9.c'));
+      const small = (await server.references('a.c', { line: 3, character: 0 })).result ?? [];
+      assert.equal(small.length, 3);
+      assert.deepEqual(logs, ['hi', 'hi']);
+    } finally {
+      await server.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
+
 void test('the driver spawns our server as an editor does and times every request', { timeout: 120_000 }, async (t) => {
   if (!fs.existsSync(bundle)) {
     t.skip('dist/server.js missing: run npm run build');

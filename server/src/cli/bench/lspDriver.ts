@@ -97,7 +97,12 @@ export class LspDriver {
   private readonly listeners = new Map<string, Array<(params: unknown) => void>>();
   private readonly opened = new Set<string>();
   private nextId = 1;
-  private buffer = Buffer.alloc(0);
+  /** Received bytes not yet dispatched, as chunks: a 100 MB answer arrives in thousands of pipe reads. */
+  private chunks: Buffer[] = [];
+  private received = 0;
+  /** Header length and total length of the message being received, once its header is complete. */
+  private header = -1;
+  private expected = -1;
   private exited = false;
 
   private constructor(readonly options: LspDriverOptions) {
@@ -333,19 +338,34 @@ export class LspDriver {
   }
 
   private receive(chunk: Buffer): void {
-    this.buffer = Buffer.concat([this.buffer, chunk]);
+    // Chunks are joined only when a message is complete (joining on every read made a 100 MB references answer
+    // copy its buffer thousands of times: minutes of CPU for one request).
+    this.chunks.push(chunk);
+    this.received += chunk.length;
     for (;;) {
-      const headerEnd = this.buffer.indexOf('\r\n\r\n');
-      if (headerEnd < 0) return;
-      const length = Number(/Content-Length:\s*(\d+)/i.exec(this.buffer.subarray(0, headerEnd).toString('ascii'))?.[1]);
-      if (!Number.isFinite(length)) throw new Error('lspDriver: a message without Content-Length');
-      if (this.buffer.length < headerEnd + 4 + length) return;
-      const message = JSON.parse(
-        this.buffer.subarray(headerEnd + 4, headerEnd + 4 + length).toString('utf8'),
-      ) as RpcMessage;
-      this.buffer = this.buffer.subarray(headerEnd + 4 + length);
-      this.dispatch(message);
+      if (this.expected < 0) {
+        const head = this.joined();
+        const headerEnd = head.indexOf('\r\n\r\n');
+        if (headerEnd < 0) return;
+        const length = Number(/Content-Length:\s*(\d+)/i.exec(head.subarray(0, headerEnd).toString('ascii'))?.[1]);
+        if (!Number.isFinite(length)) throw new Error('lspDriver: a message without Content-Length');
+        this.header = headerEnd + 4;
+        this.expected = this.header + length;
+      }
+      if (this.received < this.expected) return;
+      const all = this.joined();
+      const body = all.subarray(this.header, this.expected).toString('utf8');
+      const rest = all.subarray(this.expected);
+      this.chunks = rest.length > 0 ? [rest] : [];
+      this.received = rest.length;
+      this.expected = -1;
+      this.dispatch(JSON.parse(body) as RpcMessage);
     }
+  }
+
+  private joined(): Buffer {
+    if (this.chunks.length !== 1) this.chunks = [Buffer.concat(this.chunks, this.received)];
+    return this.chunks[0];
   }
 
   private dispatch(message: RpcMessage): void {
