@@ -28,17 +28,93 @@ export function createRandom(seed) {
       return pairs[pairs.length - 1][0];
     },
     hex: (n) => Array.from({ length: n }, () => '0123456789abcdef'[int(16)]).join(''),
-    alnum: (n, alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789') => Array.from({ length: n }, () => alphabet[int(alphabet.length)]).join(''),
+    alnum: (n, alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789') =>
+      Array.from({ length: n }, () => alphabet[int(alphabet.length)]).join(''),
   };
 }
 
-const FIRST = ['Ada', 'Bram', 'Carla', 'Dario', 'Elin', 'Farid', 'Greta', 'Hiro', 'Ines', 'Jonas', 'Kira', 'Lars', 'Mira',
-  'Nikhil', 'Oona', 'Pavel', 'Quinn', 'Rosa', 'Sven', 'Tamar', 'Umar', 'Vera', 'Wei', 'Xenia', 'Yusuf', 'Zofia', 'Anil',
-  'Beatriz', 'Chen', 'Dmitri', 'Esra', 'Felix', 'Gwen', 'Hugo', 'Ilse', 'Jin', 'Kofi', 'Lena', 'Marek', 'Noor'];
-const LAST = ['Abara', 'Brandt', 'Castell', 'Dorner', 'Eklund', 'Ferreira', 'Gallo', 'Hattori', 'Ivanova', 'Jansen',
-  'Kowal', 'Lindqvist', 'Moreau', 'Nakamura', 'Okafor', 'Petrov', 'Quist', 'Rahman', 'Sato', 'Tanaka', 'Ulrich',
-  'Varga', 'Weber', 'Yilmaz', 'Zeller', 'Almeida', 'Bauer', 'Costa', 'Dahl', 'Engel'];
-const DOMAINS = ['example.com', 'example.org', 'example.net', 'mail.example.com', 'dev.example.org', 'corp.example.net'];
+const FIRST = [
+  'Ada',
+  'Bram',
+  'Carla',
+  'Dario',
+  'Elin',
+  'Farid',
+  'Greta',
+  'Hiro',
+  'Ines',
+  'Jonas',
+  'Kira',
+  'Lars',
+  'Mira',
+  'Nikhil',
+  'Oona',
+  'Pavel',
+  'Quinn',
+  'Rosa',
+  'Sven',
+  'Tamar',
+  'Umar',
+  'Vera',
+  'Wei',
+  'Xenia',
+  'Yusuf',
+  'Zofia',
+  'Anil',
+  'Beatriz',
+  'Chen',
+  'Dmitri',
+  'Esra',
+  'Felix',
+  'Gwen',
+  'Hugo',
+  'Ilse',
+  'Jin',
+  'Kofi',
+  'Lena',
+  'Marek',
+  'Noor',
+];
+const LAST = [
+  'Abara',
+  'Brandt',
+  'Castell',
+  'Dorner',
+  'Eklund',
+  'Ferreira',
+  'Gallo',
+  'Hattori',
+  'Ivanova',
+  'Jansen',
+  'Kowal',
+  'Lindqvist',
+  'Moreau',
+  'Nakamura',
+  'Okafor',
+  'Petrov',
+  'Quist',
+  'Rahman',
+  'Sato',
+  'Tanaka',
+  'Ulrich',
+  'Varga',
+  'Weber',
+  'Yilmaz',
+  'Zeller',
+  'Almeida',
+  'Bauer',
+  'Costa',
+  'Dahl',
+  'Engel',
+];
+const DOMAINS = [
+  'example.com',
+  'example.org',
+  'example.net',
+  'mail.example.com',
+  'dev.example.org',
+  'corp.example.net',
+];
 
 /** A fixed cast of fictional developers, the same for a seed. */
 export function makePeople(random, count = 90) {
@@ -53,10 +129,19 @@ export function makePeople(random, count = 90) {
     const domain = random.pick(DOMAINS);
     const user = random.chance(0.5) ? `${first}.${last}`.toLowerCase() : `${first[0]}${last}`.toLowerCase();
     people.push({
-      name: key, email: `${user}@${domain}`, user, domain,
+      name: key,
+      email: `${user}@${domain}`,
+      user,
+      domain,
       // How this person's mailer writes Message-IDs of replies.
       replyStyle: random.pick(['mutt', 'mutt', 'gnus', 'gmail', 'thunderbird', 'sendemail']),
-      host: random.pick(['casper.example.com', 'thinkpad', 'devbox.example.net', 'laptop.example.org', 'ws-' + random.alnum(4)]),
+      host: random.pick([
+        'casper.example.com',
+        'thinkpad',
+        'devbox.example.net',
+        'laptop.example.org',
+        'ws-' + random.alnum(4),
+      ]),
     });
   }
   return people;
@@ -80,11 +165,16 @@ export function b4Id(ms, slug, version, k, changeId, person) {
 /** A reply's Message-ID the way the replier's mailer writes it. */
 export function replyId(random, person, ms) {
   switch (person.replyStyle) {
-    case 'mutt': return `${random.alnum(14, 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789')}@${person.host}`;
-    case 'gnus': return `87${random.alnum(8)}.fsf@${person.host}`;
-    case 'gmail': return `CA+${random.alnum(40, 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-=')}@mail.gmail.com`;
-    case 'thunderbird': return `${random.hex(8)}-${random.hex(4)}-${random.hex(4)}-${random.hex(4)}-${random.hex(12)}@${person.domain}`;
-    default: return sendEmailId(ms, random.between(1000, 999999), 1, person);
+    case 'mutt':
+      return `${random.alnum(14, 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789')}@${person.host}`;
+    case 'gnus':
+      return `87${random.alnum(8)}.fsf@${person.host}`;
+    case 'gmail':
+      return `CA+${random.alnum(40, 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-=')}@mail.gmail.com`;
+    case 'thunderbird':
+      return `${random.hex(8)}-${random.hex(4)}-${random.hex(4)}-${random.hex(4)}-${random.hex(12)}@${person.domain}`;
+    default:
+      return sendEmailId(ms, random.between(1000, 999999), 1, person);
   }
 }
 
@@ -123,14 +213,19 @@ export function diffstat(files) {
 }
 
 export function quote(text, prefix = '> ') {
-  return text.split('\n').map((line) => (line ? `${prefix}${line}` : prefix.trimEnd())).join('\n');
+  return text
+    .split('\n')
+    .map((line) => (line ? `${prefix}${line}` : prefix.trimEnd()))
+    .join('\n');
 }
 
 /** Subject prefix kernel developers use for a path: mm/huge_memory.c → mm/huge_memory, include/linux/mm.h → mm. */
 export function subjectPrefix(file) {
   if (file.startsWith('mm/')) return file.replace(/\.[ch]$/, '');
-  if (file.startsWith('include/linux/')) return random1(file) ? 'mm' : file.replace(/^include\/linux\//, '').replace(/\.h$/, '');
-  if (file.startsWith('fs/')) return file.replace(/\.[ch]$/, '').replace(/\/[^/]+$/, (m) => (file.split('/').length > 2 ? '' : m));
+  if (file.startsWith('include/linux/'))
+    return random1(file) ? 'mm' : file.replace(/^include\/linux\//, '').replace(/\.h$/, '');
+  if (file.startsWith('fs/'))
+    return file.replace(/\.[ch]$/, '').replace(/\/[^/]+$/, (m) => (file.split('/').length > 2 ? '' : m));
   if (file.startsWith('drivers/gpu/drm/')) return `drm/${file.split('/')[3]}`;
   if (file.startsWith('arch/x86/')) return 'x86/mm';
   if (file.startsWith('lib/')) return file.replace(/\.[ch]$/, '');

@@ -3,7 +3,13 @@
 // source, so the archive is the same byte for byte for a seed and the same two trees.
 import { attribution, diffstat, quote, replyId, rfc2822 } from './mailText.mjs';
 
-const LISTS = ['linux-mm@kvack.org', 'linux-kernel@vger.kernel.org', 'linux-fsdevel@vger.kernel.org', 'nvdimm@lists.linux.dev', 'dri-devel@lists.freedesktop.org'];
+const LISTS = [
+  'linux-mm@kvack.org',
+  'linux-kernel@vger.kernel.org',
+  'linux-fsdevel@vger.kernel.org',
+  'nvdimm@lists.linux.dev',
+  'dri-devel@lists.freedesktop.org',
+];
 
 /** Prose wrapped at 72 columns, as git commit messages and mutt replies are. */
 export function wrap(text, width = 72) {
@@ -103,12 +109,17 @@ export function ccList(random, people, count) {
 }
 
 const INTRO = [
-  (a, b) => `Currently ${a}() open-codes what ${b}() already does. Let it use the common helper instead, which also keeps the two from drifting apart again.`,
-  (a, b) => `${a}() still works on struct page where its callers already hold a folio. Convert it to take the folio and drop the page lookups in ${b}().`,
-  (a, b) => `While looking at ${a}() I noticed that it can be called without the page table lock held from ${b}(), which makes the check racy.`,
-  (a, b) => `${a}() and ${b}() duplicate the same checks. Factor them out so that the next user does not have to copy them a third time.`,
+  (a, b) =>
+    `Currently ${a}() open-codes what ${b}() already does. Let it use the common helper instead, which also keeps the two from drifting apart again.`,
+  (a, b) =>
+    `${a}() still works on struct page where its callers already hold a folio. Convert it to take the folio and drop the page lookups in ${b}().`,
+  (a, b) =>
+    `While looking at ${a}() I noticed that it can be called without the page table lock held from ${b}(), which makes the check racy.`,
+  (a, b) =>
+    `${a}() and ${b}() duplicate the same checks. Factor them out so that the next user does not have to copy them a third time.`,
   (a, b) => `Simplify ${a}(): most of the special cases it handles became impossible when ${b}() was reworked.`,
-  (a, b) => `The error handling in ${a}() leaks a reference when ${b}() fails half way. Restructure it so that every path drops what it took.`,
+  (a, b) =>
+    `The error handling in ${a}() leaks a reference when ${b}() fails half way. Restructure it so that every path drops what it took.`,
 ];
 const SECOND = [
   'No functional change intended.',
@@ -119,15 +130,21 @@ const SECOND = [
 ];
 const COMMENTS = [
   (a, b) => `Why is ${a} still needed here? As far as I can see ${b}() already handles that case.`,
-  (a, b) => `This changes behaviour for ${a}: before, callers relied on ${b}() holding the PTL. Please spell that out in the changelog.`,
+  (a, b) =>
+    `This changes behaviour for ${a}: before, callers relied on ${b}() holding the PTL. Please spell that out in the changelog.`,
   (a) => `Nit: ${a} could be declared where it is first used.`,
   (a, b) => `Can ${a} race with ${b}() here if the folio is split concurrently? What prevents that?`,
   (a, b) => `Can we move the ${a} handling into a helper? ${b}() is already long enough.`,
   (a) => `Please keep the ${a} check: device-private entries reach this path too.`,
   (a) => `Should the ${a} case be a VM_WARN_ON_ONCE() instead of silently returning?`,
-  (a, b) => `I think this is fine, but a comment explaining why ${a} cannot be NULL after ${b}() would help the next reader.`,
+  (a, b) =>
+    `I think this is fine, but a comment explaining why ${a} cannot be NULL after ${b}() would help the next reader.`,
 ];
-const PLAIN_COMMENTS = ['Nit: please keep the includes sorted.', 'This hunk looks unrelated to the rest of the patch; maybe split it out?', 'Fine with me.'];
+const PLAIN_COMMENTS = [
+  'Nit: please keep the includes sorted.',
+  'This hunk looks unrelated to the rest of the patch; maybe split it out?',
+  'Fine with me.',
+];
 const ANSWERS = [
   (v) => `Good point, I'll fix that in v${v + 1}.`,
   () => 'Indeed. It is only reached with the lock held; I will add a comment.',
@@ -161,7 +178,9 @@ export function reviewBody(random, { patchAuthor, patchMs, description, files, t
   const chosen = wholePatch ? hunks : hunks.filter((_, i) => i === 0 || random.chance(0.3)).slice(0, 3);
   for (const { file, hunk } of chosen) {
     const changed = hunk.lines.filter((l) => l[0] === '+' || l[0] === '-');
-    const names = [...new Set(changed.join('\n').match(/\b[a-z_][a-z0-9_]{4,}\b/g) ?? [])].filter((n) => n.includes('_') && !/_t$/.test(n));
+    const names = [...new Set(changed.join('\n').match(/\b[a-z_][a-z0-9_]{4,}\b/g) ?? [])].filter(
+      (n) => n.includes('_') && !/_t$/.test(n),
+    );
     const a = names.length ? random.pick(names) : hunk.fn;
     const b = hunk.fn ?? a;
     const header = `@@ -${hunk.oldStart},${hunk.oldCount} +${hunk.oldStart},${hunk.newCount} @@${hunk.context ? ` ${hunk.context}` : ''}`;
@@ -185,16 +204,24 @@ export function answerBody(random, { reviewer, reviewMs, review, version }) {
   return `${attribution(reviewMs, reviewer)}\n${quote(quoted)}\n\n${random.pick(ANSWERS)(version)}\n`;
 }
 
-export function coverBody(random, { title, fns, version, prevCoverId, patchSubjects, files, author, mailer, baseCommit }) {
+export function coverBody(
+  random,
+  { title, fns, version, prevCoverId, patchSubjects, files, author, mailer, baseCommit },
+) {
   const [a, b = a, c = b] = fns;
   const parts = [
     wrap(`This series reworks ${a}() and its callers. ${random.pick(INTRO)(b, c)}`),
     '',
-    wrap(`The first patches prepare ${b}() for the change; the last one drops the old ${title.split(' ').slice(-1)[0]} handling.`),
+    wrap(
+      `The first patches prepare ${b}() for the change; the last one drops the old ${title.split(' ').slice(-1)[0]} handling.`,
+    ),
   ];
   if (version > 1) {
     parts.push('', `Changes since v${version - 1}:`);
-    for (let i = 0; i < random.between(1, 4); i++) parts.push(` - ${random.pick(['rebased on mm-unstable', `reworded the changelog of the ${a}() patch`, 'collected review tags', `dropped the ${b}() cleanup (merged separately)`, `fixed the locking in ${c}() (reported by the kernel test robot)`, 'split the helper into its own patch'])}`);
+    for (let i = 0; i < random.between(1, 4); i++)
+      parts.push(
+        ` - ${random.pick(['rebased on mm-unstable', `reworded the changelog of the ${a}() patch`, 'collected review tags', `dropped the ${b}() cleanup (merged separately)`, `fixed the locking in ${c}() (reported by the kernel test robot)`, 'split the helper into its own patch'])}`,
+      );
     if (prevCoverId) parts.push('', `Link to v${version - 1}: https://lore.kernel.org/r/${prevCoverId}`);
   }
   parts.push('', `${author.name} (${patchSubjects.length}):`, ...patchSubjects.map((s) => `  ${s}`), '');
@@ -215,24 +242,39 @@ export function noiseStarter(random, fns) {
   const f = random.pick(fns);
   const g = random.pick(fns);
   const subject = random.pick(NOISE_SUBJECTS)(f);
-  const trace = Array.from({ length: random.between(4, 12) }, () => ` ${random.pick(fns)}+0x${random.hex(3)}/0x${random.hex(3)}`);
+  const trace = Array.from(
+    { length: random.between(4, 12) },
+    () => ` ${random.pick(fns)}+0x${random.hex(3)}/0x${random.hex(3)}`,
+  );
   const body = [
-    `Hello,`, '', `While testing I hit the following in ${f}(); ${g}() is on the stack as well:`, '',
+    `Hello,`,
+    '',
+    `While testing I hit the following in ${f}(); ${g}() is on the stack as well:`,
+    '',
     `WARNING: CPU: ${random.int(64)} PID: ${random.between(100, 99999)} at mm/${f.split('_')[0]}.c:${random.between(100, 4000)} ${f}+0x${random.hex(3)}/0x${random.hex(3)}`,
-    'Call Trace:', ' <TASK>', ...trace, ' </TASK>', '',
-    `Is ${g}() supposed to be called with the mmap lock held here?`, '', 'Thanks,', '',
+    'Call Trace:',
+    ' <TASK>',
+    ...trace,
+    ' </TASK>',
+    '',
+    `Is ${g}() supposed to be called with the mmap lock held here?`,
+    '',
+    'Thanks,',
+    '',
   ].join('\n');
   return { subject, body };
 }
 
 export function noiseReply(random, fns, parent) {
   const f = random.pick(fns);
-  return `${attribution(parent.ms, parent.from)}\n${quote(parent.body.split('\n').slice(0, 8).join('\n'))}\n\n${random.pick([
-    `This looks like the ${f}() issue that was fixed last cycle; can you try the latest mm-stable?`,
-    `${f}() expects the caller to hold the PTL; the trace suggests it does not.`,
-    `I cannot reproduce this here. Do you have a reproducer?`,
-    `Adding the ${f}() folks.`,
-  ])}\n`;
+  return `${attribution(parent.ms, parent.from)}\n${quote(parent.body.split('\n').slice(0, 8).join('\n'))}\n\n${random.pick(
+    [
+      `This looks like the ${f}() issue that was fixed last cycle; can you try the latest mm-stable?`,
+      `${f}() expects the caller to hold the PTL; the trace suggests it does not.`,
+      `I cannot reproduce this here. Do you have a reproducer?`,
+      `Adding the ${f}() folks.`,
+    ],
+  )}\n`;
 }
 
 export { replyId };

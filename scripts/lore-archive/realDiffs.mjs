@@ -9,8 +9,20 @@ import path from 'path';
 
 /** Areas a linux-mm reader sees patches for. Files must exist in both trees (renamed folders are left out). */
 export const AREAS = [
-  'mm', 'include/linux', 'fs/dax.c', 'fs/proc', 'fs/hugetlbfs', 'fs/userfaultfd.c', 'drivers/gpu/drm/nouveau',
-  'drivers/gpu/drm/amd/amdkfd', 'lib', 'kernel/events', 'kernel/fork.c', 'arch/x86/mm', 'arch/x86/include/asm', 'virt/kvm',
+  'mm',
+  'include/linux',
+  'fs/dax.c',
+  'fs/proc',
+  'fs/hugetlbfs',
+  'fs/userfaultfd.c',
+  'drivers/gpu/drm/nouveau',
+  'drivers/gpu/drm/amd/amdkfd',
+  'lib',
+  'kernel/events',
+  'kernel/fork.c',
+  'arch/x86/mm',
+  'arch/x86/include/asm',
+  'virt/kvm',
 ];
 
 /** Kernel trees set `diff=cpp` for C files (.gitattributes), which gives hunk headers the enclosing function. */
@@ -21,9 +33,25 @@ function attributesFile() {
 }
 
 function gitDiff(cwd, oldPath, newPath, attributes) {
-  const result = spawnSync('git', ['-c', `core.attributesFile=${attributes}`, 'diff', '--no-index', '--no-color', '-U3', '--diff-filter=M', oldPath, newPath], {
-    cwd, encoding: 'latin1', maxBuffer: 512 * 1024 * 1024,
-  });
+  const result = spawnSync(
+    'git',
+    [
+      '-c',
+      `core.attributesFile=${attributes}`,
+      'diff',
+      '--no-index',
+      '--no-color',
+      '-U3',
+      '--diff-filter=M',
+      oldPath,
+      newPath,
+    ],
+    {
+      cwd,
+      encoding: 'latin1',
+      maxBuffer: 512 * 1024 * 1024,
+    },
+  );
   // git diff --no-index exits 1 when the inputs differ.
   if (result.status !== 0 && result.status !== 1) throw new Error(`git diff ${oldPath} ${newPath}: ${result.stderr}`);
   return result.stdout;
@@ -55,9 +83,13 @@ export function parseDiff(text, oldPrefix, newPrefix) {
       const context = header[5];
       const fn = /([A-Za-z_][A-Za-z0-9_]*)\s*\(/.exec(context)?.[1];
       hunk = {
-        oldStart: Number(header[1]), oldCount: header[2] === undefined ? 1 : Number(header[2]),
-        newStart: Number(header[3]), newCount: header[4] === undefined ? 1 : Number(header[4]),
-        context, fn, lines: [],
+        oldStart: Number(header[1]),
+        oldCount: header[2] === undefined ? 1 : Number(header[2]),
+        newStart: Number(header[3]),
+        newCount: header[4] === undefined ? 1 : Number(header[4]),
+        context,
+        fn,
+        lines: [],
       };
       file.hunks.push(hunk);
       continue;
@@ -73,8 +105,11 @@ export function collectRealFileDiffs(treesDir, oldName, newName) {
   try {
     const all = [];
     for (const area of AREAS) {
-      if (!fs.existsSync(path.join(treesDir, oldName, area)) || !fs.existsSync(path.join(treesDir, newName, area))) continue;
-      all.push(...parseDiff(gitDiff(treesDir, `${oldName}/${area}`, `${newName}/${area}`, attributes), oldName, newName));
+      if (!fs.existsSync(path.join(treesDir, oldName, area)) || !fs.existsSync(path.join(treesDir, newName, area)))
+        continue;
+      all.push(
+        ...parseDiff(gitDiff(treesDir, `${oldName}/${area}`, `${newName}/${area}`, attributes), oldName, newName),
+      );
     }
     return all.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   } finally {
@@ -93,9 +128,23 @@ const DEVMAP_OR = new RegExp(String.raw`${DEVMAP_CALL}\s*\|\|\s*`, 'g');
  */
 export function devmapRemovalDiffs(treesDir, newName) {
   const candidates = [
-    'mm/huge_memory.c', 'mm/gup.c', 'mm/memory.c', 'mm/mprotect.c', 'mm/mremap.c', 'mm/pagewalk.c', 'mm/hmm.c',
-    'mm/migrate_device.c', 'mm/page_vma_mapped.c', 'mm/pgtable-generic.c', 'mm/userfaultfd.c', 'mm/khugepaged.c',
-    'mm/mapping_dirty_helpers.c', 'mm/memory-failure.c', 'fs/dax.c', 'fs/userfaultfd.c', 'include/linux/huge_mm.h',
+    'mm/huge_memory.c',
+    'mm/gup.c',
+    'mm/memory.c',
+    'mm/mprotect.c',
+    'mm/mremap.c',
+    'mm/pagewalk.c',
+    'mm/hmm.c',
+    'mm/migrate_device.c',
+    'mm/page_vma_mapped.c',
+    'mm/pgtable-generic.c',
+    'mm/userfaultfd.c',
+    'mm/khugepaged.c',
+    'mm/mapping_dirty_helpers.c',
+    'mm/memory-failure.c',
+    'fs/dax.c',
+    'fs/userfaultfd.c',
+    'include/linux/huge_mm.h',
     'include/linux/pgtable.h',
   ];
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'kernel-mm-lens-devmap-'));
@@ -106,7 +155,10 @@ export function devmapRemovalDiffs(treesDir, newName) {
       const source = path.join(treesDir, newName, rel);
       if (!fs.existsSync(source)) continue;
       const original = fs.readFileSync(source, 'latin1');
-      const edited = original.split('\n').map((line) => line.replace(OR_DEVMAP, '').replace(DEVMAP_OR, '')).join('\n');
+      const edited = original
+        .split('\n')
+        .map((line) => line.replace(OR_DEVMAP, '').replace(DEVMAP_OR, ''))
+        .join('\n');
       if (edited === original) continue;
       const before = path.join(work, 'a', rel);
       const after = path.join(work, 'b', rel);
@@ -114,7 +166,13 @@ export function devmapRemovalDiffs(treesDir, newName) {
       fs.mkdirSync(path.dirname(after), { recursive: true });
       fs.writeFileSync(before, original, 'latin1');
       fs.writeFileSync(after, edited, 'latin1');
-      diffs.push(...parseDiff(gitDiff(work, `a/${rel}`, `b/${rel}`, attributes), 'a', 'b').map((f) => ({ ...f, path: rel, oldPath: rel })));
+      diffs.push(
+        ...parseDiff(gitDiff(work, `a/${rel}`, `b/${rel}`, attributes), 'a', 'b').map((f) => ({
+          ...f,
+          path: rel,
+          oldPath: rel,
+        })),
+      );
     }
     return diffs;
   } finally {
@@ -136,7 +194,9 @@ export function renderFileDiff(fileDiff, hunks) {
   let removed = 0;
   for (const hunk of hunks) {
     const newStart = hunk.oldStart + delta;
-    out.push(`@@ -${hunk.oldStart},${hunk.oldCount} +${newStart},${hunk.newCount} @@${hunk.context ? ` ${hunk.context}` : ''}`);
+    out.push(
+      `@@ -${hunk.oldStart},${hunk.oldCount} +${newStart},${hunk.newCount} @@${hunk.context ? ` ${hunk.context}` : ''}`,
+    );
     for (const line of hunk.lines) {
       out.push(line);
       if (line[0] === '+') added++;

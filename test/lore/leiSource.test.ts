@@ -11,7 +11,9 @@ import { fixture } from './helpers';
 // A small real public-inbox (V2, Xapian) built from hand-written fixture mail, queried with the real lei.
 const tools = ['lei', 'public-inbox-init', 'public-inbox-index'];
 const missingTool = tools.find((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0);
-const skip = missingTool ? `${missingTool} not installed (scripts/install-lore-tools.sh installs Debian's public-inbox and lei)` : false;
+const skip = missingTool
+  ? `${missingTool} not installed (scripts/install-lore-tools.sh installs Debian's public-inbox and lei)`
+  : false;
 if (missingTool) console.log(`# lei tests skipped: ${skip}`);
 
 let work = '';
@@ -33,7 +35,10 @@ before(() => {
   fs.mkdirSync(env.HOME!, { recursive: true });
   fs.mkdirSync(env.XDG_RUNTIME_DIR!, { recursive: true, mode: 0o700 });
   const script = path.join(__dirname, '..', '..', 'scripts', 'lore-archive', 'build-inbox.sh');
-  const built = spawnSync('bash', [script, fixture('lei-inbox.mbox'), path.join(work, 'list'), 'test-list'], { env, encoding: 'utf8' });
+  const built = spawnSync('bash', [script, fixture('lei-inbox.mbox'), path.join(work, 'list'), 'test-list'], {
+    env,
+    encoding: 'utf8',
+  });
   assert.equal(built.status, 0, built.stderr);
   inbox = path.join(work, 'list', 'inbox');
 });
@@ -56,18 +61,26 @@ async function idsIn(mbox: string): Promise<string[]> {
   return [...index.messages.keys()].sort();
 }
 
-test('lei q finds the patch that removes the symbol, its whole thread and the subject mention; nothing else', { skip }, async () => {
-  const logs: string[] = [];
-  const source = new LeiSource((line) => logs.push(line), { externals: [inbox], cacheDir: path.join(work, 'cache'), env });
-  const first = await source.query('pmd_devmap');
-  assert.equal(first.note, undefined, logs.join('\n'));
-  assert.equal(first.fromCache, false);
-  assert.deepEqual(await idsIn(first.mbox!), [COVER, REMOVAL, RENAME, QUESTION, REVIEW].sort());
-  assert.ok(!(await idsIn(first.mbox!)).includes(UNRELATED));
-  const again = await source.query('pmd_devmap');
-  assert.equal(again.fromCache, true);
-  assert.equal(again.mbox, first.mbox);
-});
+test(
+  'lei q finds the patch that removes the symbol, its whole thread and the subject mention; nothing else',
+  { skip },
+  async () => {
+    const logs: string[] = [];
+    const source = new LeiSource((line) => logs.push(line), {
+      externals: [inbox],
+      cacheDir: path.join(work, 'cache'),
+      env,
+    });
+    const first = await source.query('pmd_devmap');
+    assert.equal(first.note, undefined, logs.join('\n'));
+    assert.equal(first.fromCache, false);
+    assert.deepEqual(await idsIn(first.mbox!), [COVER, REMOVAL, RENAME, QUESTION, REVIEW].sort());
+    assert.ok(!(await idsIn(first.mbox!)).includes(UNRELATED));
+    const again = await source.query('pmd_devmap');
+    assert.equal(again.fromCache, true);
+    assert.equal(again.mbox, first.mbox);
+  },
+);
 
 test('the file narrows the diff terms; the subject term still finds the discussion', { skip }, async () => {
   const source = new LeiSource(() => undefined, { externals: [inbox], cacheDir: path.join(work, 'cache'), env });
@@ -77,7 +90,11 @@ test('the file narrows the diff terms; the subject term still finds the discussi
   const bySubject = await source.query('pmd_devmap', { file: 'mm/gup.c' });
   assert.deepEqual(await idsIn(bySubject.mbox!), [COVER, REMOVAL, RENAME, QUESTION, REVIEW].sort());
   const here = await source.query('walk_one_pmd', { file: 'mm/walk.c' });
-  assert.deepEqual(await idsIn(here.mbox!), [COVER, REMOVAL, RENAME, REVIEW].sort(), 'dfhh: finds the hunk header function');
+  assert.deepEqual(
+    await idsIn(here.mbox!),
+    [COVER, REMOVAL, RENAME, REVIEW].sort(),
+    'dfhh: finds the hunk header function',
+  );
   const added = await source.query('other_helper');
   assert.deepEqual(await idsIn(added.mbox!), [UNRELATED], 'dfb: finds added lines');
 });
@@ -86,7 +103,11 @@ test('a missing lei gives one message naming the Debian packages, logged once', 
   const logs: string[] = [];
   const external = fs.mkdtempSync(path.join(os.tmpdir(), 'kernel-mm-lens-fake-inbox-'));
   try {
-    const source = new LeiSource((line) => logs.push(line), { externals: [external], cacheDir: path.join(external, 'cache'), lei: path.join(external, 'no-such-lei') });
+    const source = new LeiSource((line) => logs.push(line), {
+      externals: [external],
+      cacheDir: path.join(external, 'cache'),
+      lei: path.join(external, 'no-such-lei'),
+    });
     const first = await source.query('pmd_devmap');
     const second = await source.query('folio_walk_start');
     assert.equal(first.note, LEI_MISSING);
@@ -99,7 +120,11 @@ test('a missing lei gives one message naming the Debian packages, logged once', 
 });
 
 test('remote externals are asked only on an explicit request; hostile names never reach lei', async () => {
-  const source = new LeiSource(() => undefined, { externals: ['https://lore.kernel.org/linux-mm/'], cacheDir: os.tmpdir(), lei: '/nonexistent/lei' });
+  const source = new LeiSource(() => undefined, {
+    externals: ['https://lore.kernel.org/linux-mm/'],
+    cacheDir: os.tmpdir(),
+    lei: '/nonexistent/lei',
+  });
   const background = await source.query('pmd_devmap');
   assert.equal(background.mbox, undefined);
   assert.deepEqual(background.externals, []);
@@ -108,5 +133,15 @@ test('remote externals are asked only on an explicit request; hostile names neve
     assert.throws(() => leiQueryTerms(hostile), /not a C identifier/);
   }
   assert.throws(() => leiQueryTerms('pmd_devmap', '../etc/passwd'), /not a relative path/);
-  assert.deepEqual(leiQueryTerms('pmd_devmap'), ['(', 'dfhh:pmd_devmap', 'OR', 'dfa:pmd_devmap', 'OR', 'dfb:pmd_devmap', 'OR', 's:pmd_devmap', ')']);
+  assert.deepEqual(leiQueryTerms('pmd_devmap'), [
+    '(',
+    'dfhh:pmd_devmap',
+    'OR',
+    'dfa:pmd_devmap',
+    'OR',
+    'dfb:pmd_devmap',
+    'OR',
+    's:pmd_devmap',
+    ')',
+  ]);
 });

@@ -53,25 +53,35 @@ function gitPatchId(text: string): string | undefined {
 
 const hasGit = spawnSync('git', ['--version']).status === 0;
 
-test('stable patch-id equals git patch-id --stable on a two-file patch', { skip: hasGit ? false : 'git not installed' }, () => {
-  const ours = stablePatchId(TWO_FILES);
-  assert.match(ours ?? '', /^[0-9a-f]{40}$/);
-  assert.equal(ours, gitPatchId(TWO_FILES));
-});
+test(
+  'stable patch-id equals git patch-id --stable on a two-file patch',
+  { skip: hasGit ? false : 'git not installed' },
+  () => {
+    const ours = stablePatchId(TWO_FILES);
+    assert.match(ours ?? '', /^[0-9a-f]{40}$/);
+    assert.equal(ours, gitPatchId(TWO_FILES));
+  },
+);
 
-test('patch-id ignores white space, line numbers, index lines and file order, but not the change', { skip: hasGit ? false : 'git not installed' }, () => {
-  const base = stablePatchId(TWO_FILES);
-  const reflowed = TWO_FILES.replace('@@ -10,7 +10,6 @@', '@@ -110,7 +110,6 @@').replace('index 1111111..2222222', 'index abcdef0..0fedcba').replace('\tint ret = 0;', '    int   ret = 0;');
-  assert.equal(stablePatchId(reflowed), base);
-  assert.equal(stablePatchId(reflowed), gitPatchId(reflowed));
-  const [head, rest] = TWO_FILES.split('diff --git a/mm/walk.c');
-  const [walk, header] = rest.split('diff --git a/include/walk.h');
-  const swapped = `${head}diff --git a/include/walk.h${header.replace(/-- \n2\.45\.2\n$/, '')}diff --git a/mm/walk.c${walk}-- \n2.45.2\n`;
-  assert.equal(stablePatchId(swapped), base);
-  const changed = TWO_FILES.replace('-\twalk_one(NULL);', '-\twalk_one(pmd);');
-  assert.notEqual(stablePatchId(changed), base);
-  assert.equal(stablePatchId(changed), gitPatchId(changed));
-});
+test(
+  'patch-id ignores white space, line numbers, index lines and file order, but not the change',
+  { skip: hasGit ? false : 'git not installed' },
+  () => {
+    const base = stablePatchId(TWO_FILES);
+    const reflowed = TWO_FILES.replace('@@ -10,7 +10,6 @@', '@@ -110,7 +110,6 @@')
+      .replace('index 1111111..2222222', 'index abcdef0..0fedcba')
+      .replace('\tint ret = 0;', '    int   ret = 0;');
+    assert.equal(stablePatchId(reflowed), base);
+    assert.equal(stablePatchId(reflowed), gitPatchId(reflowed));
+    const [head, rest] = TWO_FILES.split('diff --git a/mm/walk.c');
+    const [walk, header] = rest.split('diff --git a/include/walk.h');
+    const swapped = `${head}diff --git a/include/walk.h${header.replace(/-- \n2\.45\.2\n$/, '')}diff --git a/mm/walk.c${walk}-- \n2.45.2\n`;
+    assert.equal(stablePatchId(swapped), base);
+    const changed = TWO_FILES.replace('-\twalk_one(NULL);', '-\twalk_one(pmd);');
+    assert.notEqual(stablePatchId(changed), base);
+    assert.equal(stablePatchId(changed), gitPatchId(changed));
+  },
+);
 
 test('a message without a diff has no patch-id; CRLF mail gives the same id', () => {
   assert.equal(stablePatchId('Looks good to me.\n\nReviewed-by: B <b@example.org>\n'), undefined);

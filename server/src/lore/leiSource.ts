@@ -19,7 +19,8 @@ import type { LoreLog } from './types';
  * message naming the Debian packages, logged once, not an error per request.
  */
 
-export const LEI_MISSING = 'lei is not installed: install the Debian packages "lei" and "public-inbox" (scripts/install-lore-tools.sh) to search public-inbox archives and lore';
+export const LEI_MISSING =
+  'lei is not installed: install the Debian packages "lei" and "public-inbox" (scripts/install-lore-tools.sh) to search public-inbox archives and lore';
 
 const SYMBOL = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 const FILE = /^[A-Za-z0-9_][A-Za-z0-9_.+\/-]{0,255}$/;
@@ -37,7 +38,8 @@ export function leiQueryTerms(symbol: string, file?: string): string[] {
   if (!SYMBOL.test(symbol)) throw new Error(`not a C identifier: ${JSON.stringify(symbol.slice(0, 80))}`);
   const diff = ['dfhh:' + symbol, 'OR', 'dfa:' + symbol, 'OR', 'dfb:' + symbol];
   if (file === undefined) return ['(', ...diff, 'OR', `s:${symbol}`, ')'];
-  if (!FILE.test(file) || file.split('/').includes('..')) throw new Error(`not a relative path: ${JSON.stringify(file.slice(0, 80))}`);
+  if (!FILE.test(file) || file.split('/').includes('..'))
+    throw new Error(`not a relative path: ${JSON.stringify(file.slice(0, 80))}`);
   // The file narrows the diff terms (a common name such as `walk` in another subsystem); the subject term
   // keeps the discussions that name the symbol.
   return ['(', '(', ...diff, ')', 'AND', `dfn:${file}`, ')', 'OR', `s:${symbol}`];
@@ -94,7 +96,10 @@ export class LeiSource {
   private missingLogged = false;
   private available: boolean | undefined;
 
-  constructor(private readonly log: LoreLog, private readonly options: LeiSourceOptions) {}
+  constructor(
+    private readonly log: LoreLog,
+    private readonly options: LeiSourceOptions,
+  ) {}
 
   /** Local externals that exist, and remote ones; missing local ones are logged once per call. */
   private usableExternals(allowRemote: boolean): { externals: string[]; skippedRemote: number } {
@@ -125,23 +130,39 @@ export class LeiSource {
     const seconds = (): number => (Date.now() - started) / 1000;
     const terms = leiQueryTerms(symbol, opts.file);
     const { externals, skippedRemote } = this.usableExternals(opts.allowRemote ?? false);
-    const remoteNote = skippedRemote ? `${skippedRemote} remote external(s) are only asked on an explicit request in a trusted workspace` : undefined;
-    if (externals.length === 0) return { fromCache: false, externals, note: remoteNote ?? 'no lore externals configured', seconds: seconds() };
+    const remoteNote = skippedRemote
+      ? `${skippedRemote} remote external(s) are only asked on an explicit request in a trusted workspace`
+      : undefined;
+    if (externals.length === 0)
+      return { fromCache: false, externals, note: remoteNote ?? 'no lore externals configured', seconds: seconds() };
     const key = createHash('sha1').update(JSON.stringify({ terms, externals })).digest('hex').slice(0, 24);
     const mbox = path.join(this.options.cacheDir, `${key}.mbox`);
     const metaFile = path.join(this.options.cacheDir, `${key}.json`);
     const fingerprint = externals.map(fingerprintOf).join('|');
     const meta = readMeta(metaFile);
     const remote = externals.some(isRemoteExternal);
-    if (meta && fs.existsSync(mbox) && meta.fingerprint === fingerprint
-      && (!remote || !opts.allowRemote || Date.now() - meta.writtenAt < (this.options.remoteMaxAgeMs ?? 86_400_000))) {
+    if (
+      meta &&
+      fs.existsSync(mbox) &&
+      meta.fingerprint === fingerprint &&
+      (!remote || !opts.allowRemote || Date.now() - meta.writtenAt < (this.options.remoteMaxAgeMs ?? 86_400_000))
+    ) {
       return { mbox, fromCache: true, externals, note: remoteNote, seconds: seconds() };
     }
     if (!(await this.leiAvailable())) return { fromCache: false, externals, note: LEI_MISSING, seconds: seconds() };
     fs.mkdirSync(this.options.cacheDir, { recursive: true });
     const temporary = `${mbox}.${process.pid}.tmp`;
-    const args = ['q', '--no-save', '--threads', '--dedupe=mid', ...(remote ? ['--no-import-remote'] : ['--no-remote']),
-      ...externals.flatMap((external) => ['--only', external]), '-o', `mboxrd:${temporary}`, ...terms];
+    const args = [
+      'q',
+      '--no-save',
+      '--threads',
+      '--dedupe=mid',
+      ...(remote ? ['--no-import-remote'] : ['--no-remote']),
+      ...externals.flatMap((external) => ['--only', external]),
+      '-o',
+      `mboxrd:${temporary}`,
+      ...terms,
+    ];
     const run = await this.run(args);
     if (run.error || run.status !== 0) {
       fs.rmSync(temporary, { force: true });
@@ -152,7 +173,10 @@ export class LeiSource {
     // lei writes nothing at all when no message matches: an empty mbox is the answer then.
     if (!fs.existsSync(temporary)) fs.writeFileSync(temporary, '');
     fs.renameSync(temporary, mbox);
-    fs.writeFileSync(metaFile, JSON.stringify({ format: 1, terms, externals, fingerprint, writtenAt: Date.now() } satisfies CacheMeta));
+    fs.writeFileSync(
+      metaFile,
+      JSON.stringify({ format: 1, terms, externals, fingerprint, writtenAt: Date.now() } satisfies CacheMeta),
+    );
     return { mbox, fromCache: false, externals, note: remoteNote, seconds: seconds() };
   }
 
@@ -169,7 +193,10 @@ export class LeiSource {
     return this.available;
   }
 
-  private run(args: string[], timeoutMs = this.options.timeoutMs ?? 120_000): Promise<{ status: number | null; stderr: string; error?: string }> {
+  private run(
+    args: string[],
+    timeoutMs = this.options.timeoutMs ?? 120_000,
+  ): Promise<{ status: number | null; stderr: string; error?: string }> {
     return new Promise((resolve) => {
       let stderr = '';
       let settled = false;
@@ -182,7 +209,10 @@ export class LeiSource {
       let child: ReturnType<typeof spawn>;
       try {
         // No shell: every term is one argument, whatever it contains.
-        child = spawn(this.options.lei ?? 'lei', args, { stdio: ['ignore', 'ignore', 'pipe'], env: this.options.env ?? process.env });
+        child = spawn(this.options.lei ?? 'lei', args, {
+          stdio: ['ignore', 'ignore', 'pipe'],
+          env: this.options.env ?? process.env,
+        });
       } catch (error) {
         resolve({ status: null, stderr: '', error: (error as Error).message });
         return;
@@ -194,7 +224,13 @@ export class LeiSource {
       child.stderr?.on('data', (chunk: Buffer) => {
         if (stderr.length < 16_384) stderr += chunk.toString('utf8');
       });
-      child.on('error', (error) => finish({ status: null, stderr, error: (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'lei not found' : error.message }));
+      child.on('error', (error) =>
+        finish({
+          status: null,
+          stderr,
+          error: (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'lei not found' : error.message,
+        }),
+      );
       child.on('close', (status) => finish({ status, stderr }));
     });
   }
@@ -203,7 +239,9 @@ export class LeiSource {
 function readMeta(file: string): CacheMeta | undefined {
   try {
     const meta = JSON.parse(fs.readFileSync(file, 'utf8')) as CacheMeta;
-    return meta && meta.format === 1 && typeof meta.fingerprint === 'string' && typeof meta.writtenAt === 'number' ? meta : undefined;
+    return meta && meta.format === 1 && typeof meta.fingerprint === 'string' && typeof meta.writtenAt === 'number'
+      ? meta
+      : undefined;
   } catch {
     return undefined;
   }
@@ -211,6 +249,9 @@ function readMeta(file: string): CacheMeta | undefined {
 
 function firstLines(text: string): string | undefined {
   // lei's progress lines start with "#"; the error is what is left.
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   return lines.length ? lines.slice(0, 3).join(' / ').slice(0, 300) : undefined;
 }

@@ -58,11 +58,15 @@ export interface SeriesIndex {
 /** Longest parent chain followed for one reply: hostile mail can chain thousands of replies. */
 const MAX_PARENT_WALK = 256;
 
-export function buildSeriesIndex(messages: Iterable<SeriesMessage>, parentOf: (id: string) => string | undefined): SeriesIndex {
+export function buildSeriesIndex(
+  messages: Iterable<SeriesMessage>,
+  parentOf: (id: string) => string | undefined,
+): SeriesIndex {
   const parsed = new Map<string, { message: SeriesMessage; subject: PatchSubject }>();
   for (const message of messages) {
     // Duplicate Message-IDs: the first copy wins, as in the thread graph.
-    if (!parsed.has(message.messageId)) parsed.set(message.messageId, { message, subject: parsePatchSubject(message.subject) });
+    if (!parsed.has(message.messageId))
+      parsed.set(message.messageId, { message, subject: parsePatchSubject(message.subject) });
   }
 
   const isPosting = (s: PatchSubject): boolean => s.patch && !s.reply;
@@ -80,8 +84,11 @@ export function buildSeriesIndex(messages: Iterable<SeriesMessage>, parentOf: (i
   const byMessage = new Map<string, { group: PatchGroup; version: PatchVersion }>();
   const byPatchId = new Map<string, PatchGroup>();
   // Oldest first, so the first version seen names the group and later versions join it.
-  const postings = [...parsed.values()].filter((p) => isPosting(p.subject))
-    .sort((a, b) => a.message.date.localeCompare(b.message.date) || a.message.messageId.localeCompare(b.message.messageId));
+  const postings = [...parsed.values()]
+    .filter((p) => isPosting(p.subject))
+    .sort(
+      (a, b) => a.message.date.localeCompare(b.message.date) || a.message.messageId.localeCompare(b.message.messageId),
+    );
   for (const { message, subject } of postings) {
     const cover = isCover(subject);
     const coverId = cover ? undefined : coverOf(message);
@@ -103,12 +110,24 @@ export function buildSeriesIndex(messages: Iterable<SeriesMessage>, parentOf: (i
     if (entry) {
       // Same version posted again (RESEND, a second copy): the newest copy represents it.
       entry.resends.push(entry.messageId);
-      Object.assign(entry, { messageId: message.messageId, subject: message.subject, date: message.date, patchId: message.patchId ?? entry.patchId });
+      Object.assign(entry, {
+        messageId: message.messageId,
+        subject: message.subject,
+        date: message.date,
+        patchId: message.patchId ?? entry.patchId,
+      });
     } else {
       entry = {
-        version, messageId: message.messageId, subject: message.subject, date: message.date,
-        counter: subject.counter, expected: subject.expected, coverMessageId: coverId, patchId: message.patchId,
-        replies: [], resends: [],
+        version,
+        messageId: message.messageId,
+        subject: message.subject,
+        date: message.date,
+        counter: subject.counter,
+        expected: subject.expected,
+        coverMessageId: coverId,
+        patchId: message.patchId,
+        replies: [],
+        resends: [],
       };
       group.versions.push(entry);
     }
@@ -120,8 +139,11 @@ export function buildSeriesIndex(messages: Iterable<SeriesMessage>, parentOf: (i
   }
 
   const replyTo = new Map<string, { group: PatchGroup; version: PatchVersion }>();
-  const replies = [...parsed.values()].filter((p) => !byMessage.has(p.message.messageId))
-    .sort((a, b) => a.message.date.localeCompare(b.message.date) || a.message.messageId.localeCompare(b.message.messageId));
+  const replies = [...parsed.values()]
+    .filter((p) => !byMessage.has(p.message.messageId))
+    .sort(
+      (a, b) => a.message.date.localeCompare(b.message.date) || a.message.messageId.localeCompare(b.message.messageId),
+    );
   for (const { message } of replies) {
     let cursor = parentOf(message.messageId);
     for (let steps = 0; cursor && steps < MAX_PARENT_WALK; steps++) {

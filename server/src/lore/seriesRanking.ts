@@ -61,7 +61,10 @@ function better(a: ThreadRelation | undefined, b: ThreadRelation): ThreadRelatio
 }
 
 export function rankSeriesForSymbol(input: RankSeriesInput): SymbolThread[] {
-  const byGroup = new Map<PatchGroup, { relation: ThreadRelation; versions: Map<PatchVersion, ThreadRelation>; replies: Map<string, ThreadRelation> }>();
+  const byGroup = new Map<
+    PatchGroup,
+    { relation: ThreadRelation; versions: Map<PatchVersion, ThreadRelation>; replies: Map<string, ThreadRelation> }
+  >();
   const byThread = new Map<string, Map<string, ThreadRelation>>();
   for (const hit of input.hits) {
     const own = input.series.byMessage.get(hit.messageId);
@@ -75,7 +78,8 @@ export function rankSeriesForSymbol(input: RankSeriesInput): SymbolThread[] {
       continue;
     }
     let state = byGroup.get(anchor.group);
-    if (!state) byGroup.set(anchor.group, (state = { relation: hit.relation, versions: new Map(), replies: new Map() }));
+    if (!state)
+      byGroup.set(anchor.group, (state = { relation: hit.relation, versions: new Map(), replies: new Map() }));
     // A reply quoting a diff is a review of it, never the patch itself.
     const relation: ThreadRelation = answered && hit.relation === 'patch' ? 'review' : hit.relation;
     state.relation = better(state.relation, relation);
@@ -88,32 +92,74 @@ export function rankSeriesForSymbol(input: RankSeriesInput): SymbolThread[] {
     const versions: FoldedVersion[] = group.versions.map((version) => {
       const info = input.info(version.messageId);
       return {
-        messageId: version.messageId, subject: version.subject, author: info?.author ?? '', date: version.date,
-        version: version.version, relation: state.versions.get(version), coverMessageId: version.coverMessageId, patchId: version.patchId,
+        messageId: version.messageId,
+        subject: version.subject,
+        author: info?.author ?? '',
+        date: version.date,
+        version: version.version,
+        relation: state.versions.get(version),
+        coverMessageId: version.coverMessageId,
+        patchId: version.patchId,
         replies: version.replies.map((id) => {
           const reply = input.info(id);
-          return { messageId: id, subject: reply?.subject ?? '', author: reply?.author ?? '', date: reply?.date ?? '', relation: state.replies.get(id) };
+          return {
+            messageId: id,
+            subject: reply?.subject ?? '',
+            author: reply?.author ?? '',
+            date: reply?.date ?? '',
+            relation: state.replies.get(id),
+          };
         }),
       };
     });
     const latest = versions[0];
     entries.push({
-      kind: group.cover ? 'series' : 'patch', relation: state.relation, title: group.title,
-      messageId: latest.messageId, subject: latest.subject, author: latest.author, date: latest.date, versions,
+      kind: group.cover ? 'series' : 'patch',
+      relation: state.relation,
+      title: group.title,
+      messageId: latest.messageId,
+      subject: latest.subject,
+      author: latest.author,
+      date: latest.date,
+      versions,
     });
   }
   for (const [root, hits] of byThread) {
-    const messages = [...hits].map(([id, relation]) => ({ ...(input.info(id) ?? { messageId: id, subject: '', author: '', date: '' }), relation }))
-      .sort((a, b) => relationRank(a.relation) - relationRank(b.relation) || a.date.localeCompare(b.date) || a.messageId.localeCompare(b.messageId));
+    const messages = [...hits]
+      .map(([id, relation]) => ({
+        ...(input.info(id) ?? { messageId: id, subject: '', author: '', date: '' }),
+        relation,
+      }))
+      .sort(
+        (a, b) =>
+          relationRank(a.relation) - relationRank(b.relation) ||
+          a.date.localeCompare(b.date) ||
+          a.messageId.localeCompare(b.messageId),
+      );
     const first = messages[0];
     let relation = first.relation;
     for (const m of messages) relation = better(relation, m.relation);
     const newest = messages.reduce((max, m) => (m.date > max ? m.date : max), '');
-    entries.push({ kind: 'thread', relation, title: first.subject, messageId: first.messageId, subject: first.subject, author: first.author, date: newest || first.date, versions: [], rootMessageId: root, messages });
+    entries.push({
+      kind: 'thread',
+      relation,
+      title: first.subject,
+      messageId: first.messageId,
+      subject: first.subject,
+      author: first.author,
+      date: newest || first.date,
+      versions: [],
+      rootMessageId: root,
+      messages,
+    });
   }
   return entries.sort(compareSymbolThreads);
 }
 
 export function compareSymbolThreads(a: SymbolThread, b: SymbolThread): number {
-  return relationRank(a.relation) - relationRank(b.relation) || b.date.localeCompare(a.date) || a.messageId.localeCompare(b.messageId);
+  return (
+    relationRank(a.relation) - relationRank(b.relation) ||
+    b.date.localeCompare(a.date) ||
+    a.messageId.localeCompare(b.messageId)
+  );
 }

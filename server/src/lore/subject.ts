@@ -31,7 +31,17 @@ const REPLY_PREFIX = /^(?:re|fwd?|aw|sv)\s*:\s*/i;
 
 export function parsePatchSubject(subject: string): PatchSubject {
   let rest = subject.replace(/\s+/g, ' ').trim();
-  const result: PatchSubject = { title: '', key: '', reply: false, patch: false, rfc: false, resend: false, version: 1, versionGiven: false, tags: [] };
+  const result: PatchSubject = {
+    title: '',
+    key: '',
+    reply: false,
+    patch: false,
+    rfc: false,
+    resend: false,
+    version: 1,
+    versionGiven: false,
+    tags: [],
+  };
   // Bounded: a hostile subject with thousands of brackets costs one pass per bracket at most.
   for (let guard = 0; guard < 64; guard++) {
     const reply = REPLY_PREFIX.exec(rest);
