@@ -1,3 +1,4 @@
+import type { ThreadEntry } from '../../server/src/lore/threadEntry';
 import { test, after } from 'node:test';
 import * as fs from 'fs';
 import assert from 'node:assert/strict';
@@ -59,13 +60,15 @@ test('mailSources: ~ and workspace-relative paths are resolved, blanks dropped',
 
 test('threadsForSymbol and threadDocument over LSP use the mailSources setting', async () => {
   const { call, logs } = startFeature(['do-swap-page.maildir', 'missing.mbox']);
-  const entries = await call<ThreadListEntry[]>(Requests.threadsForSymbol, { symbol: 'trylock_page' });
+  const entries = await call<ThreadEntry[]>(Requests.threadsForSymbol, { symbol: 'trylock_page' });
+  // One entry per patch: the review is folded under the version it answers.
   assert.deepEqual(
-    entries.slice(0, 2).map((e) => [e.messageId, e.relation, e.local]),
-    [
-      [BROST_PATCH, 'patch', true],
-      [POPPLE_BROST_REPLY, 'review', true],
-    ],
+    entries.slice(0, 1).map((e) => [e.messageId, e.relation, e.local]),
+    [[BROST_PATCH, 'patch', true]],
+  );
+  assert.deepEqual(
+    entries[0].versions[0].replies.map((r) => [r.messageId, r.relation, r.local]),
+    [[POPPLE_BROST_REPLY, 'review', true]],
   );
   assert.ok(logs.some((l) => l.includes('missing.mbox: not found')));
   const doc = await call<ThreadDocumentResult>(Requests.threadDocument, {

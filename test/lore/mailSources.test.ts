@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { detectMailSourceKind } from '../../server/src/lore/mailSources';
+import { detectMailSourceKind } from '../../server/src/lore/mail/mailReader';
 import { fixture, loadMail, V1_PATCH, BROST_PATCH, POPPLE_BROST_REPLY, DAVID_READD_REPLY } from './helpers';
 
 test('source kinds are detected from the file, not trusted from the name alone', () => {
@@ -26,7 +26,7 @@ test('an mbox built from seed 000/001 yields its six messages with decoded heade
   assert.equal(patch.patchNumber, 4);
   assert.equal(patch.patchTotal, 12);
   assert.equal(patch.isPatch, true);
-  assert.match(patch.body, /^\+\tfw_folio = folio_walk_start\(&fw, vma, addr, 0\);$/m);
+  assert.match((await index.withBody(patch)).body, /^\+\tfw_folio = folio_walk_start\(&fw, vma, addr, 0\);$/m);
   const reply = index.messages.get(DAVID_READD_REPLY)!;
   assert.equal(reply.isPatch, false);
   assert.equal(reply.inReplyTo, '180e9c2f-51fe-44ba-ac68-5aa7b7918ab0@redhat.com');
@@ -76,7 +76,7 @@ test('hostile mail: truncated mbox, no Message-ID, latin1, HTML-only, missing fi
   ]);
   // Truncated: the complete message and the cut one are both there, and the cut is reported.
   assert.ok(index.messages.has('trunc-1@example.org'));
-  assert.match(index.messages.get('trunc-2@example.org')!.body, /cut in the/);
+  assert.match((await index.withBody(index.messages.get('trunc-2@example.org')!)).body, /cut in the/);
   assert.ok(
     logs.some((line) => line.includes('truncated.mbox') && line.includes('last message may be cut')),
     logs.join('\n'),
@@ -88,11 +88,11 @@ test('hostile mail: truncated mbox, no Message-ID, latin1, HTML-only, missing fi
   const again = await loadMail(['no-message-id.eml']);
   assert.ok(again.index.messages.has(synthetic.messageId), 'the synthetic id is stable across loads');
   // Latin-1 quoted-printable and an RFC 2047 encoded From.
-  const latin1 = index.messages.get('latin1-fixture@example.org')!;
+  const latin1 = await index.withBody(index.messages.get('latin1-fixture@example.org')!);
   assert.equal(latin1.author, 'Jérôme Glisse');
   assert.match(latin1.body, /pas sûr: hmm_range_fault\(\) ne doit pas attendre ici\. Olá, grüße\./);
   // HTML only: converted to text, script/style gone.
-  const html = index.messages.get('html-only-fixture@example.org')!;
+  const html = await index.withBody(index.messages.get('html-only-fixture@example.org')!);
   assert.match(html.body, /I think dax_break_layout_inode\(\) must wait & retry\./);
   assert.doesNotMatch(html.body, /alert|<script|color: red/);
   assert.deepEqual(index.symbolHits('dax_break_layout_inode'), [

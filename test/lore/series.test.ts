@@ -86,7 +86,7 @@ function parents(messages: SeriesMessage[]): (id: string) => string | undefined 
 test('versions of one patch form one group, latest first; reworded titles join through the patch-id', () => {
   const messages = threeVersions();
   const index = buildSeriesIndex(messages, parents(messages));
-  const gup = index.byMessage.get('p1v1@x')!.group;
+  const gup = index.posting('p1v1@x')!.group;
   assert.deepEqual(
     gup.versions.map((v) => [v.version, v.messageId]),
     [
@@ -95,24 +95,24 @@ test('versions of one patch form one group, latest first; reworded titles join t
       [1, 'p1v1@x'],
     ],
   );
-  assert.equal(index.byMessage.get('p1v3@x')!.group, gup, 'v3 takes its revision from the cover letter');
-  const removal = index.byMessage.get('p2v1@x')!.group;
+  assert.equal(index.posting('p1v3@x')!.group, gup, 'v3 takes its revision from the cover letter');
+  const removal = index.posting('p2v1@x')!.group;
   assert.deepEqual(
     removal.versions.map((v) => v.version),
     [3, 2, 1],
   );
-  assert.equal(index.byMessage.get('p2v3@x')!.version.coverMessageId, 'c3@x');
-  const covers = index.groups.filter((g) => g.cover);
+  assert.equal(index.posting('p2v3@x')!.version.coverMessageId, 'c3@x');
+  const covers = index.allGroups().filter((g) => g.cover);
   assert.equal(covers.length, 1);
   assert.deepEqual(
     covers[0].versions.map((v) => v.version),
     [3, 2, 1],
   );
   // Replies belong to the version they answer, also an answer to a review.
-  assert.equal(index.replyTo.get('r1@x')!.version.messageId, 'p1v1@x');
-  assert.equal(index.replyTo.get('a1@x')!.version.messageId, 'p1v1@x');
-  assert.equal(index.replyTo.get('r3@x')!.version.messageId, 'p2v3@x');
-  assert.equal(index.replyTo.get('bugr@x'), undefined);
+  assert.equal(index.answered('r1@x')!.version.messageId, 'p1v1@x');
+  assert.equal(index.answered('a1@x')!.version.messageId, 'p1v1@x');
+  assert.equal(index.answered('r3@x')!.version.messageId, 'p2v3@x');
+  assert.equal(index.answered('bugr@x'), undefined);
 });
 
 test('a symbol lists one entry per patch, ranked by relation then by the date of the latest version', () => {
@@ -176,10 +176,11 @@ test('deep and looping parent chains end', () => {
   for (let i = 0; i < 20_000; i++)
     messages.push(msg(`r${i}@x`, 'Re: [PATCH] mm: x', '2025-01-02T00:00:00Z', [i === 0 ? 'p@x' : `r${i - 1}@x`]));
   const index = buildSeriesIndex(messages, parents(messages));
-  assert.equal(index.replyTo.get('r10@x')!.version.messageId, 'p@x');
-  assert.equal(index.replyTo.get('r19999@x'), undefined, 'beyond the walk limit a reply stays unattached');
+  assert.equal(index.answered('r10@x')!.version.messageId, 'p@x');
+  assert.equal(index.answered('r19999@x'), undefined, 'beyond the walk limit a reply stays unattached');
   const loop = buildSeriesIndex([msg('a@x', 'Re: x', '2025', ['b@x']), msg('b@x', 'Re: x', '2025', ['a@x'])], (id) =>
     id === 'a@x' ? 'b@x' : 'a@x',
   );
-  assert.equal(loop.replyTo.size, 0);
+  assert.equal(loop.answered('a@x'), undefined);
+  assert.equal(loop.answered('b@x'), undefined);
 });

@@ -3,22 +3,34 @@ import type { CliCommand } from './command';
 import { listOption, parseArgs, stringOption, UsageError } from './args';
 import { ThreadService } from '../lore/threadService';
 import { sanitiseLine } from '../lore/renderThread';
+import type { ThreadEntry } from '../lore/threadEntry';
+import { defaultCacheDir } from '../base/paths';
 
 /**
- * `kernel-mm-lens threads SYMBOL [--mail PATH...] [--json]`: the review threads of a symbol from the bundled index
- * and the given mail (mbox, .mbox.gz, maildir, .eml), ranked like the editor's "Show related review threads".
+ * `kernel-mm-lens threads SYMBOL [--mail PATH]... [--external PATH|URL]... [--json]`: the review threads of a
+ * symbol from the same thread service as the editor's code lens, hover and picker: one entry per patch (or
+ * series, or discussion) with its versions folded under it, latest first. What is extracted from each mail
+ * source is cached under $XDG_CACHE_HOME/kernel-mm-lens/mail (like `index`), so the second call on an unchanged
+ * 180 MB mbox does not parse it again. `--external` asks lei (public-inbox) instead of parsing whole archives;
+ * naming a lore URL on the command line is the explicit request that allows a network query.
  */
 export const threadsCommand: CliCommand = {
   name: 'threads',
-  usage: 'threads SYMBOL [--mail PATH]... [--json]',
-  summary: 'List the review threads related to a symbol (bundled index + local mail from b4/lei).',
+  usage: 'threads SYMBOL [--mail PATH]... [--external PATH|URL]... [--json]',
+  summary: 'List the review threads related to a symbol (bundled index, local mail, public-inbox/lei externals).',
   options: {
     mail: { value: true, repeat: true, help: 'mbox (.mbox, .mbox.gz), maildir or .eml file to search as well' },
-    json: { help: 'print a JSON array (messageId, subject, author, date, url, relation, source, ...)' },
-    verbose: { help: 'print mail parsing notes (missing Message-IDs, cut messages, ...) on stderr' },
+    external: {
+      value: true,
+      repeat: true,
+      help: 'public-inbox inbox folder, lei external or lore URL to query with lei (diff-aware search)',
+    },
+    file: { value: true, help: 'with --external: narrow the diff terms to changes of this tree-relative file' },
+    json: { help: 'print a JSON array: one entry per patch/series/discussion, versions and replies folded in' },
+    verbose: { help: 'print mail parsing notes (missing Message-IDs, skipped messages, ...) on stderr' },
     'cache-dir': {
       value: true,
-      help: 'keep what was extracted from each mail source here, to skip parsing it again while unchanged',
+      help: 'folder for the mail extraction cache and lei answers (default: $XDG_CACHE_HOME/kernel-mm-lens)',
     },
   },
   async run(argv, io) {
@@ -26,41 +38,60 @@ export const threadsCommand: CliCommand = {
     if (args.positionals.length !== 1) throw new UsageError('threads needs exactly one SYMBOL');
     const symbol = args.positionals[0];
     const mail = listOption(args, 'mail').map((p) => path.resolve(p));
+    const externals = listOption(args, 'external').map((e) => (/^https?:\/\//i.test(e) ? e : path.resolve(e)));
     const notes: string[] = [];
-    const cacheDir = stringOption(args, 'cache-dir');
-    const service = new ThreadService(
-      (message) => notes.push(message),
-      () => mail,
-      cacheDir ? { cacheDir: path.resolve(cacheDir) } : {},
-    );
+    const cacheRoot = path.resolve(stringOption(args, 'cache-dir') ?? defaultCacheDir());
+    const service = new ThreadService((message) => notes.push(message), {
+      mailSources: () => mail,
+      externals: () => externals,
+      mailOptions: { cacheDir: path.join(cacheRoot, 'mail') },
+      leiCacheDir: path.join(cacheRoot, 'lei'),
+    });
+    if (externals.length > 0) {
+      // The command line names the externals: that is the explicit request a remote query needs.
+      const search = await service.searchExternals(symbol, { file: stringOption(args, 'file'), allowRemote: true });
+      if (!search.result?.mbox || args.options.verbose) io.err.write(`${sanitiseLine(search.message)}\n`);
+    }
     const entries = await service.threadsForSymbol(symbol);
     // Problems with the user's files are always worth a line; routine notes only with --verbose.
     for (const note of notes) {
-      if (args.options.verbose || /not found|cannot read|neither|stopped|invalid YAML|skipped/.test(note))
-        io.err.write(`${note}\n`);
+      if (args.options.verbose || /not found|cannot read|neither|stopped|invalid YAML|skipped|lei:/.test(note))
+        io.err.write(`${sanitiseLine(note)}\n`);
     }
     if (args.options.json) {
       io.out.write(`${JSON.stringify(entries, null, 2)}\n`);
       return 0;
     }
     if (entries.length === 0) {
-      io.out.write(
-        `No review threads known for ${sanitiseLine(symbol)}${mail.length ? '' : ' (add --mail PATH to search your own mail)'}.\n`,
-      );
+      const hint =
+        mail.length || externals.length ? '' : ' (add --mail PATH or --external INBOX to search your own mail)';
+      io.out.write(`No review threads known for ${sanitiseLine(symbol)}${hint}.\n`);
       return 0;
     }
-    for (const entry of entries) {
-      // Mail text is untrusted: never let it put escape sequences on the user's terminal.
-      const version = entry.version ? ` v${entry.version}` : '';
-      io.out.write(
-        `${entry.relation.padEnd(7)} ${entry.date.slice(0, 10).padEnd(10)} ${sanitiseLine(entry.author)}${version}\n`,
-      );
-      io.out.write(`        ${sanitiseLine(entry.subject)}\n`);
-      if (entry.summary) io.out.write(`        ${sanitiseLine(entry.summary)}\n`);
-      io.out.write(
-        `        ${entry.url || `<${sanitiseLine(entry.messageId)}>`}  [${entry.source === 'bundled' ? 'bundled' : sanitiseLine(entry.source)}]\n`,
-      );
-    }
+    for (const entry of entries) writeEntry(entry, io.out);
     return 0;
   },
 };
+
+function writeEntry(entry: ThreadEntry, out: NodeJS.WritableStream): void {
+  // Mail text is untrusted: never let it put escape sequences on the user's terminal.
+  const versions = entry.versions.length;
+  const version = entry.version ? ` v${entry.version}${versions > 1 ? ` (${versions} versions)` : ''}` : '';
+  const inTree = entry.inTree ? `  [${sanitiseLine(entry.inTree.text)}]` : '';
+  out.write(
+    `${entry.relation.padEnd(7)} ${entry.date.slice(0, 10).padEnd(10)} ${sanitiseLine(entry.author)}${version}${inTree}\n`,
+  );
+  out.write(`        ${sanitiseLine(entry.subject)}\n`);
+  if (entry.summary) out.write(`        ${sanitiseLine(entry.summary)}\n`);
+  const where = entry.source === 'bundled' || entry.source === 'catalog' ? entry.source : sanitiseLine(entry.source);
+  out.write(`        ${entry.url || `<${sanitiseLine(entry.messageId)}>`}  [${where}]\n`);
+  if (versions > 1) {
+    const earlier = entry.versions
+      .slice(1)
+      .map((v) => `v${v.version} ${v.date.slice(0, 10)}`)
+      .join(', ');
+    out.write(`        earlier: ${earlier}\n`);
+  }
+  const replies = entry.versions.reduce((sum, v) => sum + v.replies.length, 0) + (entry.messages?.length ?? 0);
+  if (replies > 0) out.write(`        ${replies} repl${replies === 1 ? 'y' : 'ies'} across versions\n`);
+}

@@ -3,10 +3,9 @@ import type { BlameCommit, BlameLineResult, ThreadListEntry } from '../../../pro
 import type { BundledThreadIndex } from './bundledThreads';
 import type { MailIndex } from './mailIndex';
 import { runGit } from './git';
-import { normaliseMessageId } from './parseMessage';
-import { loreUrl } from './ranking';
-import { extractSymbols, stripSubjectPrefixes } from './symbolExtraction';
-import type { MailMessage } from './types';
+import { normaliseMessageId } from './mail/headers';
+import { loreUrl } from './symbolThreads';
+import { stripSubjectPrefixes } from './symbolExtraction';
 
 /**
  * "Why is this line like this?": git blame for one line → the commit → its review thread, tried in order:
@@ -78,41 +77,16 @@ async function commitDiff(root: string, sha: string): Promise<CommitDiff> {
   return { patchId: ids.stdout.trim().split(/\s+/)[0] || undefined, files };
 }
 
-/** Patch-ids already computed for messages of one MailIndex (by Message-ID). */
-const patchIdCache = new WeakMap<MailIndex, Map<string, string | null>>();
-
 /**
- * The mail patch with the same patch-id as the commit. Only patches touching one of the commit's files are
- * candidates, so a 100 MB mailbox costs one `git patch-id` run over a handful of diffs, not over all of them.
+ * The mail patch with the same patch-id as the commit. The reader computed every mailed patch's
+ * `git patch-id --stable` in-process while indexing (patchId.ts), so this is a lookup, not a git run.
  */
-export async function findByPatchId(root: string, mail: MailIndex, commit: CommitDiff): Promise<string | undefined> {
-  if (!commit.patchId || commit.files.length === 0) return undefined;
-  let cache = patchIdCache.get(mail);
-  if (!cache) patchIdCache.set(mail, (cache = new Map()));
-  const files = new Set(commit.files);
-  const candidates = [...mail.messages.values()].filter((m) => m.isPatch && m.files.some((f) => files.has(f)));
-  const missing = candidates.filter((m) => !cache.has(m.messageId));
-  if (missing.length > 0) {
-    const chunks: string[] = [];
-    const labelled: MailMessage[] = [];
-    for (const message of await mail.withBodies(missing)) {
-      cache.set(message.messageId, null);
-      const { diff } = extractSymbols(message.subject, message.body, false);
-      if (!diff) continue;
-      // git patch-id labels each patch with the id of a preceding "commit <hex>" line: use the array index.
-      chunks.push(`commit ${labelled.length.toString(16).padStart(40, '0')}\n${diff}`);
-      labelled.push(message);
-    }
-    if (labelled.length > 0) {
-      const result = await runGit(['patch-id', '--stable'], { cwd: root, input: chunks.join('\n'), timeoutMs: 60_000 });
-      for (const line of result.stdout.split('\n')) {
-        const [patchId, label] = line.trim().split(/\s+/);
-        const message = label ? labelled[parseInt(label, 16)] : undefined;
-        if (patchId && message) cache.set(message.messageId, patchId);
-      }
-    }
+export function findByPatchId(mail: MailIndex, commit: CommitDiff): string | undefined {
+  if (!commit.patchId) return undefined;
+  for (const message of mail.messages.values()) {
+    if (message.isPatch && message.patchId === commit.patchId) return message.messageId;
   }
-  return candidates.find((m) => cache.get(m.messageId) === commit.patchId)?.messageId;
+  return undefined;
 }
 
 function entryFor(
@@ -183,7 +157,7 @@ export async function blameLineToThread(
       message: `${label}: review thread found through ${how}.`,
     };
   }
-  const matched = await findByPatchId(root, mail, await commitDiff(root, commit.sha));
+  const matched = findByPatchId(mail, await commitDiff(root, commit.sha));
   if (matched) {
     return {
       commit,

@@ -22,6 +22,9 @@ import type { LoreLog } from './types';
 export const LEI_MISSING =
   'lei is not installed: install the Debian packages "lei" and "public-inbox" (scripts/install-lore-tools.sh) to search public-inbox archives and lore';
 
+/** Cached answers an editor reads at most (each is a small mbox; the newest queries are not preferred). */
+const MAX_CACHED_ANSWERS = 2000;
+
 const SYMBOL = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 const FILE = /^[A-Za-z0-9_][A-Za-z0-9_.+\/-]{0,255}$/;
 
@@ -178,6 +181,33 @@ export class LeiSource {
       JSON.stringify({ format: 1, terms, externals, fingerprint, writtenAt: Date.now() } satisfies CacheMeta),
     );
     return { mbox, fromCache: false, externals, note: remoteNote, seconds: seconds() };
+  }
+
+  /**
+   * The mboxes of earlier answers for the configured externals that are still valid (a local inbox unchanged
+   * since), without running lei: an editor shows them with every other mail, so the counts it shows before and
+   * after a click agree. Remote answers are kept too; they are on disk, and reading them needs no network.
+   */
+  cachedAnswers(): string[] {
+    const configured = new Set(
+      this.options.externals.map((e) => e.trim()).map((e) => (isRemoteExternal(e) ? e : path.resolve(e))),
+    );
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.options.cacheDir).filter((name) => name.endsWith('.json'));
+    } catch {
+      return [];
+    }
+    const answers: string[] = [];
+    for (const name of names.sort().slice(0, MAX_CACHED_ANSWERS)) {
+      const meta = readMeta(path.join(this.options.cacheDir, name));
+      if (!meta || !Array.isArray(meta.externals) || meta.externals.length === 0) continue;
+      if (!meta.externals.every((external) => configured.has(external))) continue;
+      if (meta.fingerprint !== meta.externals.map(fingerprintOf).join('|')) continue;
+      const mbox = path.join(this.options.cacheDir, name.replace(/\.json$/, '.mbox'));
+      if (fs.existsSync(mbox) && fs.statSync(mbox).size > 0) answers.push(mbox);
+    }
+    return answers;
   }
 
   private async leiAvailable(): Promise<boolean> {

@@ -2,31 +2,27 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { ThreadRelation } from '../../../protocol';
 import type { LoreLog, MailMessage } from './types';
-import { DEFAULT_MAIL_LIMITS, readMailSource, type MailReadLimits } from './mailSources';
-import { parseRawMail } from './parseMessage';
+import { DEFAULT_MAIL_LIMITS, limitsKey, SKIP_REASON_TEXT, type MailLimits, type SkipReason } from './mail/limits';
+import { readMailSource, readMessageAt } from './mail/mailReader';
+import { parseMail } from './mail/parseMail';
 import { ThreadGraph } from './threading';
-import { CacheWriter, readCachedSource } from './mailCache';
-import { relationRank } from './symbolExtraction';
+import { CacheWriter, MapSymbolTable, readCachedSource, type SymbolTable } from './mailCache';
 
 const RELATIONS: ThreadRelation[] = ['patch', 'review', 'mention'];
 
 /**
- * The user's local mail, parsed once: messages by Message-ID, the thread graph, and which messages are about
- * which symbol. Bodies are kept up to a total budget; past it only headers and symbols stay in memory and a
- * thread view re-reads the few messages it shows.
+ * The user's local mail, read once: message records by Message-ID (headers, files, symbols, patch-id, a one-line
+ * summary; no message text), the thread graph, and which messages are about which symbol. A thread view reads
+ * the few messages it shows again from their byte offsets. Each source's extraction is cached on disk (keyed by
+ * size and mtime), so an unchanged 180 MB mbox is parsed once.
  */
 
-export interface MailIndexOptions extends MailReadLimits {
-  /** Total body characters kept in memory across all messages. */
-  maxRetainedBodyChars: number;
+export interface MailIndexOptions extends MailLimits {
   /** Folder for the per-source extraction cache (mailCache.ts); undefined = no cache. */
   cacheDir?: string;
 }
 
-export const DEFAULT_MAIL_INDEX_OPTIONS: MailIndexOptions = {
-  ...DEFAULT_MAIL_LIMITS,
-  maxRetainedBodyChars: 32 * 1024 * 1024,
-};
+export const DEFAULT_MAIL_INDEX_OPTIONS: MailIndexOptions = { ...DEFAULT_MAIL_LIMITS };
 
 export interface SymbolHit {
   messageId: string;
@@ -38,27 +34,36 @@ export interface MailIndexStats {
   messages: number;
   duplicates: number;
   withoutMessageId: number;
-  droppedBodies: number;
   /** Messages taken from the extraction cache instead of being parsed. */
   fromCache: number;
+  /** Messages left out (or cut) per reason, over all sources. */
+  skipped: Partial<Record<SkipReason, number>>;
+}
+
+/** Per-message log lines kept per source; the rest is counted in one line. */
+const MAX_NOTES_PER_SOURCE = 20;
+
+interface SourcePart {
+  /** Index of the source's first message in `ordered`. */
+  base: number;
+  symbols: SymbolTable;
 }
 
 export class MailIndex {
+  /** The first copy of each Message-ID. */
   readonly messages = new Map<string, MailMessage>();
-  /** Message number (index in `ordered`) * 4 + relation rank, per symbol: small integers, not objects, because a
-   *  100 MB mailbox has a few hundred thousand distinct symbols and millions of hits. */
-  private readonly bySymbol = new Map<string, number[]>();
+  /** Every message read, duplicates included, in source order: symbol codes point into it. */
   private readonly ordered: MailMessage[] = [];
+  private readonly parts: SourcePart[] = [];
   private graph: ThreadGraph = new ThreadGraph([]);
   readonly stats: MailIndexStats = {
     sources: 0,
     messages: 0,
     duplicates: 0,
     withoutMessageId: 0,
-    droppedBodies: 0,
     fromCache: 0,
+    skipped: {},
   };
-  private retainedBodyChars = 0;
 
   private constructor(
     private readonly options: MailIndexOptions,
@@ -77,128 +82,144 @@ export class MailIndex {
     isCancelled?: () => boolean,
   ): Promise<MailIndex> {
     const index = new MailIndex({ ...DEFAULT_MAIL_INDEX_OPTIONS, ...options }, log);
-    const limitsKey = `${index.options.maxMessageBytes}:${index.options.maxMessagesPerSource}`;
+    const key = limitsKey(index.options);
     for (const source of sources) {
       if (isCancelled?.()) break;
       index.stats.sources++;
       const fingerprint = sourceFingerprint(source);
       const cacheDir = index.options.cacheDir;
       const cached =
-        cacheDir && fingerprint !== 'missing'
-          ? readCachedSource(cacheDir, source, fingerprint, limitsKey, log)
-          : undefined;
+        cacheDir && fingerprint !== 'missing' ? readCachedSource(cacheDir, source, fingerprint, key, log) : undefined;
       if (cached) {
-        for (const message of cached) index.add(message);
-        index.stats.fromCache += cached.length;
+        const base = index.ordered.length;
+        for (const message of cached.messages) index.add(message);
+        index.parts.push({ base, symbols: cached.symbols });
+        index.stats.fromCache += cached.messages.length;
+        index.countSkips(cached.skipped);
         continue;
       }
-      // Written before add() empties each message's symbol list; committed only for a completely read source.
-      const writer =
-        cacheDir && fingerprint !== 'missing'
-          ? new CacheWriter(cacheDir, source, fingerprint, limitsKey, log)
-          : undefined;
-      let cancelled = false;
-      let count = 0;
-      for await (const raw of readMailSource(source, log, index.options)) {
-        if (isCancelled?.()) {
-          cancelled = true;
-          break;
-        }
-        const message = await parseRawMail(raw, log);
-        if (!message) continue;
-        writer?.add(message);
-        index.add(message);
-        count++;
-      }
-      if (cancelled || count === 0) writer?.abort();
-      else writer?.commit();
+      const done = await index.parseSource(source, fingerprint, key, isCancelled);
+      if (!done) break;
     }
     index.graph = new ThreadGraph(
       [...index.messages.values()].map((m) => ({ messageId: m.messageId, references: m.references, date: m.date })),
     );
-    if (index.stats.droppedBodies > index.stats.fromCache) {
-      log(
-        `mail: kept message text within ${index.options.maxRetainedBodyChars} characters; ${index.stats.droppedBodies} bodies are re-read on demand`,
-      );
-    }
     return index;
   }
 
+  /** Parses one source; false when cancelled. */
+  private async parseSource(
+    source: string,
+    fingerprint: string,
+    key: string,
+    isCancelled?: () => boolean,
+  ): Promise<boolean> {
+    const cacheDir = this.options.cacheDir;
+    const writer =
+      cacheDir && fingerprint !== 'missing' ? new CacheWriter(cacheDir, source, fingerprint, key, this.log) : undefined;
+    const base = this.ordered.length;
+    const symbols = new MapSymbolTable();
+    const skipped = new Map<SkipReason, number>();
+    let notes = 0;
+    let cancelled = false;
+    let parsed = 0;
+    const note = (text: string): void => {
+      if (++notes <= MAX_NOTES_PER_SOURCE) this.log(text);
+    };
+    const report = await readMailSource(source, this.log, this.options, ({ content, location }) => {
+      if (isCancelled?.()) {
+        cancelled = true;
+        return false;
+      }
+      const number = this.ordered.length - base;
+      symbols.begin(number);
+      const outcome = parseMail(content, location, this.options, {
+        mboxrd: location.file === undefined,
+        symbolSink: symbols,
+      });
+      if ('skipped' in outcome) {
+        symbols.rollback();
+        skipped.set(outcome.skipped, (skipped.get(outcome.skipped) ?? 0) + 1);
+        note(
+          `mail: ${source} at byte ${location.offset}${location.file ? ` (${location.file})` : ''}: ${SKIP_REASON_TEXT[outcome.skipped]}`,
+        );
+        return true;
+      }
+      const message = outcome.message;
+      if (message.synthesisedId)
+        note(
+          `mail: ${source} at byte ${location.offset}: no Message-ID ("${message.subject.slice(0, 80)}"); using ${message.messageId}`,
+        );
+      // The index keeps no text: a thread view reads the message again from its offset.
+      message.symbols = [];
+      message.body = '';
+      message.bodyDropped = true;
+      writer?.add(message);
+      this.add(message);
+      parsed++;
+      return true;
+    });
+    for (const [reason, count] of report.skipped) skipped.set(reason, (skipped.get(reason) ?? 0) + count);
+    if (notes > MAX_NOTES_PER_SOURCE)
+      this.log(`mail: ${source}: ${notes - MAX_NOTES_PER_SOURCE} more notes like the ones above not shown`);
+    for (const [reason, count] of skipped) this.log(`mail: ${source}: ${count} message(s) ${SKIP_REASON_TEXT[reason]}`);
+    this.parts.push({ base, symbols });
+    this.countSkips(skipped);
+    if (cancelled || parsed === 0) writer?.abort();
+    else writer?.commit(symbols, skipped);
+    return !cancelled;
+  }
+
+  private countSkips(skipped: Map<SkipReason, number>): void {
+    for (const [reason, count] of skipped) this.stats.skipped[reason] = (this.stats.skipped[reason] ?? 0) + count;
+  }
+
   private add(message: MailMessage): void {
+    this.ordered.push(message);
     if (this.messages.has(message.messageId)) {
       this.stats.duplicates++;
       return;
     }
     if (message.synthesisedId) this.stats.withoutMessageId++;
-    if (message.bodyDropped) {
-      this.stats.droppedBodies++;
-    } else if (this.retainedBodyChars + message.body.length > this.options.maxRetainedBodyChars) {
-      message.body = '';
-      message.bodyDropped = true;
-      this.stats.droppedBodies++;
-    } else {
-      this.retainedBodyChars += message.body.length;
-    }
-    const number = this.ordered.length;
-    this.ordered.push(message);
     this.messages.set(message.messageId, message);
     this.stats.messages++;
-    for (const { symbol, relation } of message.symbols) {
-      let hits = this.bySymbol.get(symbol);
-      if (!hits) this.bySymbol.set(symbol, (hits = []));
-      hits.push(number * 4 + relationRank(relation));
-    }
-    // The per-message lists live on in bySymbol; keeping them twice would double the index's memory.
-    message.symbols = [];
   }
 
+  /** Messages about `symbol`, with how they relate to it; a message seen twice (duplicate copies) once. */
   symbolHits(symbol: string): SymbolHit[] {
-    return (this.bySymbol.get(symbol) ?? []).map((code) => ({
-      messageId: this.ordered[code >> 2].messageId,
-      relation: RELATIONS[code & 3],
-    }));
+    const best = new Map<string, number>();
+    for (const part of this.parts) {
+      for (const code of part.symbols.hits(symbol)) {
+        const message = this.ordered[part.base + (code >> 2)];
+        if (!message) continue;
+        const rank = code & 3;
+        const previous = best.get(message.messageId);
+        if (previous === undefined || rank < previous) best.set(message.messageId, rank);
+      }
+    }
+    return [...best].map(([messageId, rank]) => ({ messageId, relation: RELATIONS[rank] }));
   }
 
   get threads(): ThreadGraph {
     return this.graph;
   }
 
-  /** The message with its body, re-reading the source when the body was dropped for memory. */
+  /** The message with its text, read again from its source; the record itself when the source changed. */
   async withBody(message: MailMessage): Promise<MailMessage> {
     if (!message.bodyDropped) return message;
-    let position = 0;
-    for await (const raw of readMailSource(message.source, this.log, this.options)) {
-      if (raw.position === message.position) {
-        const parsed = await parseRawMail(raw, this.log);
-        return parsed ?? message;
-      }
-      position = raw.position;
+    const raw = await readMessageAt(message, this.options);
+    if (raw) {
+      const parsed = parseMail(raw, message, this.options, { mboxrd: message.file === undefined });
+      if ('message' in parsed && parsed.message.messageId === message.messageId) return parsed.message;
     }
-    this.log(`mail: ${message.source}: message ${message.messageId} no longer found (read ${position + 1} messages)`);
+    this.log(`mail: ${message.source}: message ${message.messageId} is no longer where it was (the source changed)`);
     return message;
   }
 
-  /** Like withBody for many messages: one pass per source instead of one per message. */
   async withBodies(messages: MailMessage[]): Promise<MailMessage[]> {
-    const wanted = new Map<string, Map<number, MailMessage>>();
-    for (const message of messages) {
-      if (!message.bodyDropped) continue;
-      let positions = wanted.get(message.source);
-      if (!positions) wanted.set(message.source, (positions = new Map()));
-      positions.set(message.position, message);
-    }
-    const reread = new Map<string, MailMessage>();
-    for (const [source, positions] of wanted) {
-      let remaining = positions.size;
-      for await (const raw of readMailSource(source, this.log, this.options)) {
-        const stored = positions.get(raw.position);
-        if (!stored) continue;
-        const parsed = await parseRawMail(raw, this.log);
-        if (parsed) reread.set(stored.messageId, parsed);
-        if (--remaining === 0) break;
-      }
-    }
-    return messages.map((message) => reread.get(message.messageId) ?? message);
+    const out: MailMessage[] = [];
+    for (const message of messages) out.push(await this.withBody(message));
+    return out;
   }
 }
 
@@ -237,9 +258,10 @@ export class MailIndexCache {
       this.key = key;
       this.current = MailIndex.load(sources, this.log, this.options).then((index) => {
         const s = index.stats;
-        this.log(
-          `mail: indexed ${s.messages} messages from ${s.sources} source(s) (${s.fromCache} from cache, ${s.duplicates} duplicates, ${s.withoutMessageId} without Message-ID)`,
-        );
+        if (s.sources > 0)
+          this.log(
+            `mail: indexed ${s.messages} messages from ${s.sources} source(s) (${s.fromCache} from cache, ${s.duplicates} duplicates, ${s.withoutMessageId} without Message-ID)`,
+          );
         return index;
       });
     }

@@ -1,7 +1,7 @@
 import type { ThreadDocumentResult, ThreadOutlineEntry } from '../../../protocol';
 import type { BundledThreadIndex } from './bundledThreads';
 import type { MailIndex } from './mailIndex';
-import { loreUrl, normaliseSymbol } from './ranking';
+import { loreUrl, normaliseSymbol, type SymbolThreadIndex } from './symbolThreads';
 import { unquote } from './symbolExtraction';
 import type { BundledThreadMessage, MailMessage } from './types';
 
@@ -66,28 +66,90 @@ function focusRank(isRequested: boolean, isReply: boolean, quoted: boolean): num
   return 3;
 }
 
+/** Lines of the document that an editor shows folded at first: the other versions of the patch. */
+export interface FoldedRange {
+  startLine: number;
+  endLine: number;
+}
+
+export type MailThreadDocument = ThreadDocumentResult & { folds: FoldedRange[] };
+
+/** The other versions shown after the requested thread (older ones are rarely all needed). */
+const MAX_OTHER_VERSIONS = 12;
+
 export async function renderMailThread(
   messageId: string,
   symbol: string | undefined,
   mail: MailIndex,
-): Promise<ThreadDocumentResult> {
+  series?: SymbolThreadIndex,
+): Promise<MailThreadDocument> {
   const entries = mail.threads.threadOf(messageId);
   const rootId = entries[0]?.messageId ?? messageId;
   const root = mail.messages.get(rootId) ?? mail.messages.get(messageId);
   const doc = new DocumentBuilder();
   const outline: ThreadOutlineEntry[] = [];
-  const pattern = symbolPattern(symbol);
-  let focus: FocusCandidate | undefined;
-  let requestedLine: number | undefined;
+  const folds: FoldedRange[] = [];
+  const focus: FocusState = { pattern: symbolPattern(symbol), requested: messageId };
 
   doc.push(`Thread: ${sanitiseLine(root?.subject ?? rootId)}`);
   doc.push(`Open on lore.kernel.org: ${loreUrl(rootId) || '(no public Message-ID)'}`);
   doc.push(
     `Messages: ${entries.filter((e) => e.present).length} in local mail, ${entries.filter((e) => !e.present).length} referenced but missing`,
   );
+  const versions = series?.versionsOf(messageId) ?? [];
+  const here = versions.find((v) => v.messageId === messageId || v.replies.some((r) => r.messageId === messageId));
+  if (versions.length > 1) {
+    doc.push(`Versions of this patch: ${versions.length}, latest first`);
+    for (const version of versions) {
+      const mark = version === here ? '  <- this thread' : '  (further below, folded)';
+      doc.push(
+        `  v${version.version}  ${version.date.slice(0, 10) || '(no date)'}  ${sanitiseLine(version.subject)}  [${version.replies.length} repl${version.replies.length === 1 ? 'y' : 'ies'}]${mark}`,
+      );
+    }
+  }
   doc.push('');
+  await pushThread(doc, outline, entries, mail, focus);
 
-  // One pass over each source for all bodies dropped to save memory, not one pass per message.
+  if (versions.length > 1) {
+    const others = versions.filter((v) => v !== here).slice(0, MAX_OTHER_VERSIONS);
+    for (const version of others) {
+      if (doc.truncated) break;
+      const otherEntries = mail.threads.threadOf(version.messageId);
+      // A version inside this very thread (a v2 posted as a reply to v1) is shown above already.
+      if (otherEntries[0]?.messageId === rootId) continue;
+      const start = doc.lineCount;
+      doc.push(
+        `######## Version v${version.version} (${version.date.slice(0, 10) || 'no date'}): ${sanitiseLine(version.subject)}`,
+      );
+      doc.push('');
+      await pushThread(doc, outline, otherEntries, mail, focus);
+      folds.push({ startLine: start, endLine: Math.max(start, doc.lineCount - 1) });
+    }
+  }
+  return {
+    found: true,
+    text: doc.lines.join('\n'),
+    outline,
+    focusLine: focus.best?.line ?? focus.requestedLine,
+    url: loreUrl(messageId),
+    folds,
+  };
+}
+
+interface FocusState {
+  pattern?: RegExp;
+  requested: string;
+  best?: FocusCandidate;
+  requestedLine?: number;
+}
+
+async function pushThread(
+  doc: DocumentBuilder,
+  outline: ThreadOutlineEntry[],
+  entries: ReturnType<MailIndex['threads']['threadOf']>,
+  mail: MailIndex,
+  focus: FocusState,
+): Promise<void> {
   const present = entries.map((e) => mail.messages.get(e.messageId)).filter((m): m is MailMessage => m !== undefined);
   const withBodies = new Map((await mail.withBodies(present)).map((m) => [m.messageId, m]));
 
@@ -98,7 +160,7 @@ export async function renderMailThread(
     const indent = '  '.repeat(Math.min(entry.depth, 12));
     if (!stored) {
       doc.push(`======== [${i + 1}/${entries.length}] ${indent}(not in local mail)`);
-      doc.push(`Message-ID: <${entry.messageId}>`);
+      doc.push(`Message-ID: <${sanitiseLine(entry.messageId)}>`);
       doc.push(`Link: ${loreUrl(entry.messageId)}`);
       doc.push('');
       outline.push({
@@ -124,15 +186,16 @@ export async function renderMailThread(
     if (entry.parentId) doc.push(`In-Reply-To: <${sanitiseLine(entry.parentId)}>`);
     if (loreUrl(message.messageId)) doc.push(`Link: ${loreUrl(message.messageId)}`);
     doc.push('');
-    if (entry.messageId === messageId) requestedLine = start;
+    const isRequested = entry.messageId === focus.requested;
+    if (isRequested && focus.requestedLine === undefined) focus.requestedLine = start;
     const isReply = !message.isPatch && entry.parentId !== undefined;
-    const isRequested = entry.messageId === messageId;
+    if (message.bodyDropped) doc.push('[the message text could not be read again: the mail source changed]');
     for (const line of sanitiseMailText(message.body).replace(/\n+$/, '').split('\n')) {
       const lineNumber = doc.lineCount;
       if (!doc.push(line)) break;
-      if (pattern && pattern.test(line)) {
+      if (focus.pattern && focus.pattern.test(line)) {
         const rank = focusRank(isRequested, isReply, unquote(line).depth > 0);
-        if (!focus || rank < focus.rank) focus = { line: lineNumber, rank };
+        if (!focus.best || rank < focus.best.rank) focus.best = { line: lineNumber, rank };
       }
     }
     doc.push('');
@@ -147,13 +210,6 @@ export async function renderMailThread(
       depth: entry.depth,
     });
   }
-  return {
-    found: true,
-    text: doc.lines.join('\n'),
-    outline,
-    focusLine: focus?.line ?? requestedLine,
-    url: loreUrl(messageId),
-  };
 }
 
 /** A thread known only from the bundled index: headers and our summary of each message, with lore links. */

@@ -67,8 +67,8 @@ export function rankSeriesForSymbol(input: RankSeriesInput): SymbolThread[] {
   >();
   const byThread = new Map<string, Map<string, ThreadRelation>>();
   for (const hit of input.hits) {
-    const own = input.series.byMessage.get(hit.messageId);
-    const answered = own ? undefined : input.series.replyTo.get(hit.messageId);
+    const own = input.series.posting(hit.messageId);
+    const answered = own ? undefined : input.series.answered(hit.messageId);
     const anchor = own ?? answered;
     if (!anchor) {
       const root = input.rootOf(hit.messageId);

@@ -60,7 +60,7 @@ const C_KEYWORDS = new Set([
 ]);
 
 /** Identifiers kept per message, so one giant patch cannot blow up the symbol map. */
-const MAX_SYMBOLS_PER_MESSAGE = 3000;
+export const MAX_SYMBOLS_PER_MESSAGE = 3000;
 
 const RELATION_RANK: Record<ThreadRelation, number> = { patch: 0, review: 1, mention: 2 };
 
@@ -68,9 +68,6 @@ export function relationRank(relation: ThreadRelation): number {
   return RELATION_RANK[relation];
 }
 
-const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
-/** In prose only names that look like code count: with an underscore, or followed by `()`. */
-const PROSE_IDENTIFIER = /\b([A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]*|_[A-Za-z0-9_]+|[A-Za-z][A-Za-z0-9_]*(?=\(\)))/g;
 const DIFF_GIT = /^diff --git a\/(\S+) b\/(\S+)/;
 const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@(.*)$/;
 const DIFF_META =
@@ -78,6 +75,9 @@ const DIFF_META =
 
 /** Removes the quote markers of a line: "> > foo" → { depth: 2, text: "foo" }. */
 export function unquote(line: string): { depth: number; text: string } {
+  const first = line.charCodeAt(0);
+  // Most lines are not quoted: skip the regular expression for them.
+  if (first !== 0x3e /* > */ && first !== 0x20 && first !== 0x09) return { depth: 0, text: line };
   const match = /^((?:[ \t]?>)+) ?/.exec(line);
   if (!match) return { depth: 0, text: line };
   return { depth: (match[1].match(/>/g) ?? []).length, text: line.slice(match[0].length) };
@@ -96,11 +96,60 @@ interface DiffState {
   newLeft: number;
 }
 
+function isWordCode(code: number): boolean {
+  return (
+    (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) || code === 0x5f
+  );
+}
+
+/**
+ * Calls `visit(start, end)` for each maximal run of [A-Za-z0-9_] in `text` that does not start with a digit.
+ * A hand-written scan: it replaced two regular expressions that took a third of the time to read a large archive.
+ */
+function forEachWord(text: string, visit: (start: number, end: number) => void, from = 0): void {
+  const length = text.length;
+  let i = from;
+  while (i < length) {
+    const code = text.charCodeAt(i);
+    if (!isWordCode(code)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < length && isWordCode(text.charCodeAt(i))) i++;
+    if (code > 0x39 || code < 0x30) visit(start, i);
+  }
+}
+
+/**
+ * Where a message's symbols go instead of the returned list: a mail index writes them straight into its
+ * symbol table (one Map lookup per identifier instead of two; measured 1.1 s of 8 s on a 15,000-message
+ * archive). `add` may be called several times for one symbol; the sink keeps the best (lowest) rank and at
+ * most MAX_SYMBOLS_PER_MESSAGE distinct symbols per message.
+ */
+export interface SymbolSink {
+  add(symbol: string, rank: number): void;
+}
+
+/** After the diff marker, the line is (in) a comment: ` * text`, `/* text`, `// text`. */
+function startsComment(line: string): boolean {
+  let i = 1;
+  while (i < line.length && (line.charCodeAt(i) === 0x20 || line.charCodeAt(i) === 0x09)) i++;
+  const code = line.charCodeAt(i);
+  return code === 0x2a /* * */ || (code === 0x2f /* / */ && (line[i + 1] === '*' || line[i + 1] === '/'));
+}
+
 class SymbolCollector {
   private readonly best = new Map<string, ThreadRelation>();
 
+  constructor(private readonly sink?: SymbolSink) {}
+
   add(symbol: string, relation: ThreadRelation): void {
     if (symbol.length < 3 || C_KEYWORDS.has(symbol)) return;
+    if (this.sink) {
+      this.sink.add(symbol, RELATION_RANK[relation]);
+      return;
+    }
     const previous = this.best.get(symbol);
     if (previous === undefined) {
       if (this.best.size >= MAX_SYMBOLS_PER_MESSAGE) return;
@@ -110,8 +159,24 @@ class SymbolCollector {
     }
   }
 
-  addAll(text: string, pattern: RegExp, relation: ThreadRelation): void {
-    for (const match of text.matchAll(pattern)) this.add(match[1] ?? match[0], relation);
+  /** Every identifier of a code line (a maximal word that does not start with a digit). */
+  addIdentifiers(text: string, relation: ThreadRelation, from = 0): void {
+    forEachWord(text, (start, end) => this.add(text.slice(start, end), relation), from);
+  }
+
+  /**
+   * Identifiers in prose count only when they look like code: with an underscore (`pmd_devmap`, `_PAGE_DEVMAP`),
+   * or followed by `()` (`folio_walk_start()`, `walk()`).
+   */
+  addProseIdentifiers(text: string, relation: ThreadRelation): void {
+    forEachWord(text, (start, end) => {
+      const underscore = text.indexOf('_', start);
+      if (
+        (underscore >= 0 && underscore < end) ||
+        (text.charCodeAt(end) === 0x28 /* ( */ && text.charCodeAt(end + 1) === 0x29) /* ) */
+      )
+        this.add(text.slice(start, end), relation);
+    });
   }
 
   result(): SymbolMention[] {
@@ -123,8 +188,14 @@ class SymbolCollector {
  * @param isReply the message answers another one (In-Reply-To/References or "Re:"): its prose discusses (review),
  *   while a patch or cover letter only mentions what its prose names.
  */
-export function extractSymbols(subject: string, body: string, isReply: boolean): ExtractedSymbols {
-  const collector = new SymbolCollector();
+export function extractSymbols(
+  subject: string,
+  body: string,
+  isReply: boolean,
+  deadline?: { check(): void },
+  sink?: SymbolSink,
+): ExtractedSymbols {
+  const collector = new SymbolCollector(sink);
   const files = new Set<string>();
   const hunkFunctions = new Set<string>();
   const proseRelation: ThreadRelation = isReply ? 'review' : 'mention';
@@ -134,14 +205,18 @@ export function extractSymbols(subject: string, body: string, isReply: boolean):
   // leading space (web archives, some mailers) are still read as diff.
   const diffs = new Map<number, DiffState>();
 
-  collector.addAll(stripSubjectPrefixes(subject), PROSE_IDENTIFIER, proseRelation);
+  collector.addProseIdentifiers(stripSubjectPrefixes(subject), proseRelation);
 
+  let lineNumber = 0;
   for (const line of body.split('\n')) {
-    const { depth, text } = unquote(line.replace(/\r$/, ''));
+    // A per-message time limit, checked now and then (mail is untrusted; one message must not stall a source).
+    if (deadline && (++lineNumber & 2047) === 0) deadline.check();
+    const { depth, text } = unquote(line.endsWith('\r') ? line.slice(0, -1) : line);
     const own = depth === 0;
     const diffRelation: ThreadRelation = own ? 'patch' : 'review';
     const state = diffs.get(depth);
-    const gitHeader = DIFF_GIT.exec(text);
+    // Cheap first-character tests before the regular expressions: most lines are neither.
+    const gitHeader = text.charCodeAt(0) === 0x64 /* d */ ? DIFF_GIT.exec(text) : null;
     if (gitHeader) {
       diffs.set(depth, { oldLeft: 0, newLeft: 0 });
       files.add(gitHeader[2]);
@@ -155,7 +230,7 @@ export function extractSymbols(subject: string, body: string, isReply: boolean):
       continue;
     }
     // A hunk header always starts a new hunk, even when a damaged copy lost lines of the previous one.
-    const hunk = state ? HUNK_HEADER.exec(text) : null;
+    const hunk = state && text.charCodeAt(0) === 0x40 /* @ */ ? HUNK_HEADER.exec(text) : null;
     if (state && hunk) {
       state.oldLeft = hunk[2] === undefined ? 1 : Number(hunk[2]);
       state.newLeft = hunk[4] === undefined ? 1 : Number(hunk[4]);
@@ -178,8 +253,8 @@ export function extractSymbols(subject: string, body: string, isReply: boolean):
       }
       if (marker === '+' || marker === '-') {
         // Names inside changed comments are talked about, not changed: "do_swap_page() will trigger ...".
-        const inComment = /^\s*(?:\*|\/\*|\/\/)/.test(text.slice(1));
-        collector.addAll(text.slice(1), IDENTIFIER, inComment ? (own ? 'mention' : 'review') : diffRelation);
+        const inComment = startsComment(text);
+        collector.addIdentifiers(text, inComment ? (own ? 'mention' : 'review') : diffRelation, 1);
       }
       if (own) ownDiff.push(marker === '+' || marker === '-' || marker === ' ' || marker === '\\' ? text : ` ${text}`);
       continue;
@@ -191,7 +266,7 @@ export function extractSymbols(subject: string, body: string, isReply: boolean):
       }
       diffs.delete(depth);
     }
-    collector.addAll(text, PROSE_IDENTIFIER, own ? proseRelation : isReply ? 'review' : 'mention');
+    collector.addProseIdentifiers(text, own ? proseRelation : isReply ? 'review' : 'mention');
   }
   return {
     files: [...files],

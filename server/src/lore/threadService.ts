@@ -1,40 +1,134 @@
-import type { BlameLineResult, ThreadDocumentResult, ThreadListEntry } from '../../../protocol';
+import * as path from 'path';
+import type { BlameLineResult, ThreadDocumentResult } from '../../../protocol';
+import { getCatalog, type Catalog } from '../knowledge/catalog';
 import { blameLineToThread } from './blame';
 import { loadBundledThreads, type BundledThreadIndex } from './bundledThreads';
+import { LeiSource, isRemoteExternal, type LeiQueryResult } from './leiSource';
 import { MailIndexCache, type MailIndex, type MailIndexOptions } from './mailIndex';
-import { normaliseMessageId } from './parseMessage';
-import { rankThreadsForSymbol } from './ranking';
+import { normaliseMessageId } from './mail/headers';
 import { notFound, renderBundledThread, renderMailThread } from './renderThread';
+import { SymbolThreadIndex } from './symbolThreads';
+import type { InTreeLookup, ThreadEntry } from './threadEntry';
 import type { LoreLog } from './types';
 
 /**
- * One entry point for the CLI and the LSP feature: bundled index (loaded once) + the user's mail
- * (re-read only when a source's size/mtime changes).
+ * The one thread service of the server: the code lens count, the hover, the picker, the CLI `threads` command,
+ * the thread view (and the MCP `review_threads` tool) all ask it, and all get the same ranked entries for a
+ * symbol: the bundled index, the threads the catalog entry cites, the user's mail (`mailSources`, `--mail`) and
+ * the mail lei found in the configured public-inbox externals (`loreExternals`, `--external`).
+ *
+ * lei is only run by `searchExternals`, which a surface calls on an explicit request (the CLI's `--external`,
+ * the picker's "Search lore externals" item); its answers are cached per query and, once there, are part of
+ * every later answer, so a lens count and what a click opens never disagree. Remote externals (http/https) are
+ * asked only when the caller says the request is explicit and the workspace is trusted.
  */
+
+export interface ThreadServiceOptions {
+  /** Local mail sources (mbox, .mbox.gz, maildir, .eml). */
+  mailSources: () => string[];
+  /** public-inbox inbox folders, lei externals, or lore URLs. */
+  externals?: () => string[];
+  /** Extraction cache etc. for the mail index. */
+  mailOptions?: Partial<MailIndexOptions>;
+  /** Folder of lei's per-query mboxes; without it lei is never run. */
+  leiCacheDir?: string;
+  /** Include every lei answer cached for the current externals (the editor), not only those asked for here. */
+  useCachedLeiAnswers?: boolean;
+  lei?: string;
+  bundledDir?: string;
+  catalog?: () => Catalog | undefined;
+  /** "In this tree" from the change-evidence service, when the surface has a tree. */
+  inTree?: () => InTreeLookup | undefined;
+}
+
+export interface ExternalSearch {
+  /** Plain sentence for the user: what was asked and what came back. */
+  message: string;
+  result?: LeiQueryResult;
+}
+
 export class ThreadService {
   private bundledIndex: BundledThreadIndex | undefined;
   private readonly mailCache: MailIndexCache;
+  private readonly leiAnswers = new Set<string>();
+  private lei: LeiSource | undefined;
+  private leiKey = '';
+  private symbolIndex: { mail: MailIndex; index: SymbolThreadIndex } | undefined;
 
+  private readonly options: ThreadServiceOptions;
+
+  /** `new ThreadService(log, options)`; the older `(log, mailSources, mailOptions, bundledDir)` form still works. */
   constructor(
     private readonly log: LoreLog,
-    private mailSources: () => string[],
-    mailOptions: Partial<MailIndexOptions> = {},
-    private readonly bundledDir?: string,
+    options: ThreadServiceOptions | (() => string[]),
+    mailOptions?: Partial<MailIndexOptions>,
+    bundledDir?: string,
   ) {
-    this.mailCache = new MailIndexCache(log, mailOptions);
+    this.options = typeof options === 'function' ? { mailSources: options, mailOptions, bundledDir } : options;
+    this.mailCache = new MailIndexCache(log, this.options.mailOptions);
   }
 
   bundled(): BundledThreadIndex {
-    this.bundledIndex ??= loadBundledThreads(this.log, this.bundledDir);
+    this.bundledIndex ??= loadBundledThreads(this.log, this.options.bundledDir);
     return this.bundledIndex;
   }
 
-  mail(): Promise<MailIndex> {
-    return this.mailCache.get(this.mailSources());
+  private leiSource(): LeiSource | undefined {
+    const cacheDir = this.options.leiCacheDir;
+    const externals = this.options.externals?.() ?? [];
+    if (!cacheDir || externals.length === 0) return undefined;
+    const key = JSON.stringify(externals);
+    if (!this.lei || key !== this.leiKey) {
+      this.lei = new LeiSource(this.log, { externals, cacheDir, lei: this.options.lei });
+      this.leiKey = key;
+    }
+    return this.lei;
   }
 
-  async threadsForSymbol(symbol: string): Promise<ThreadListEntry[]> {
-    return rankThreadsForSymbol(symbol, this.bundled(), await this.mail());
+  /** Mail sources of this moment: the configured ones, then lei's answers. */
+  private sources(): string[] {
+    const answers = new Set(this.leiAnswers);
+    if (this.options.useCachedLeiAnswers) for (const mbox of this.leiSource()?.cachedAnswers() ?? []) answers.add(mbox);
+    return [...this.options.mailSources(), ...answers];
+  }
+
+  mail(): Promise<MailIndex> {
+    return this.mailCache.get(this.sources());
+  }
+
+  private async threadIndex(): Promise<SymbolThreadIndex> {
+    const mail = await this.mail();
+    if (this.symbolIndex?.mail !== mail) {
+      const catalog = this.options.catalog ? this.options.catalog() : getCatalog();
+      this.symbolIndex = { mail, index: new SymbolThreadIndex(mail, this.bundled(), catalog) };
+    }
+    return this.symbolIndex.index;
+  }
+
+  /** The ranked entries for a symbol: one per patch/series/discussion. The lens count is their number. */
+  async threadsForSymbol(symbol: string): Promise<ThreadEntry[]> {
+    return (await this.threadIndex()).threadsFor(symbol, this.options.inTree?.());
+  }
+
+  /**
+   * Asks lei for the threads about `symbol` in the configured externals (an explicit user request). Local
+   * inboxes always; remote ones only with `allowRemote` (the caller checked the workspace is trusted).
+   */
+  async searchExternals(symbol: string, opts: { file?: string; allowRemote?: boolean } = {}): Promise<ExternalSearch> {
+    const lei = this.leiSource();
+    if (!lei) return { message: 'No lore externals are configured (kernelMmLens.loreExternals, or --external).' };
+    let result: LeiQueryResult;
+    try {
+      result = await lei.query(symbol, opts);
+    } catch (error) {
+      return { message: `Cannot search lore externals for this name: ${(error as Error).message}` };
+    }
+    if (result.mbox) this.leiAnswers.add(result.mbox);
+    const asked = result.externals.map((e) => (isRemoteExternal(e) ? e : path.basename(e))).join(', ');
+    const message = result.mbox
+      ? `lei searched ${asked || 'no external'} for ${symbol}${result.fromCache ? ' (cached answer)' : ''} in ${result.seconds.toFixed(1)} s${result.note ? `; ${result.note}` : ''}.`
+      : `lei did not run: ${result.note ?? 'unknown reason'}.`;
+    return { message, result };
   }
 
   async threadDocument(rawMessageId: string, symbol?: string): Promise<ThreadDocumentResult> {
@@ -42,7 +136,7 @@ export class ThreadService {
     if (!messageId) return { found: false, text: 'No Message-ID given.\n', outline: [], url: '' };
     const mail = await this.mail();
     if (mail.messages.has(messageId) || mail.threads.has(mail.threads.rootOf(messageId))) {
-      return renderMailThread(messageId, symbol, mail);
+      return renderMailThread(messageId, symbol, mail, await this.threadIndex());
     }
     if (this.bundled().byMessageId.has(messageId)) return renderBundledThread(messageId, symbol, this.bundled());
     return notFound(messageId);

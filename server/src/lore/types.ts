@@ -23,14 +23,24 @@ export interface MailMessage {
   authorEmail: string;
   /** ISO 8601 or "". */
   date: string;
-  /** Plain text body (HTML-only mail converted to text), capped at the per-message limit. */
+  /** Plain text body. Empty in a MailIndex (which keeps no message text); read again from `source` at `offset`. */
   body: string;
-  /** Path of the mbox/maildir/eml file it came from. */
+  /** Path of the mbox/maildir/eml source it came from. */
   source: string;
-  /** Position inside the source, to read the message again when its body was dropped to stay within memory. */
-  position: number;
-  /** The body was not kept (memory budget); re-read it from `source` at `position` when needed. */
+  /** Byte offset of the message in the (decompressed) source; 0 for maildir and .eml files. */
+  offset: number;
+  /** Bytes of the message in the source. */
+  length: number;
+  /** The message's own file, for a maildir. */
+  file?: string;
+  /** The body is not in `body` (index records); `MailIndex.withBody` reads it again. */
   bodyDropped?: boolean;
+  /** The source held more than the per-message limit: this is the message's beginning. */
+  cut?: boolean;
+  /** `git patch-id --stable` of the message's own diff, when it has one. */
+  patchId?: string;
+  /** The first line of the message's own words (no quote, attribution or diff), at most 160 characters. */
+  summary?: string;
   /** Files touched by diffs in this message (b/ side). */
   files: string[];
   /** Function names from diff hunk headers. */
