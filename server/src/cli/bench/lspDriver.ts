@@ -128,8 +128,19 @@ export class LspDriver {
     driver.onNotification('window/logMessage', (params) =>
       options.log?.(String((params as { message?: string } | null)?.message ?? '')),
     );
+    // A server that fails the handshake is killed here: nobody else holds it, and its pipes would keep the caller's
+    // process alive (a test waiting for its end would hang).
+    await driver.initialize(options).catch((err: unknown) => {
+      driver.child.kill('SIGKILL');
+      throw err;
+    });
+    driver.notify('initialized', {});
+    return driver;
+  }
+
+  private async initialize(options: LspDriverOptions): Promise<void> {
     const rootUri = uriOf(options.root);
-    await driver.request('initialize', {
+    await this.request('initialize', {
       processId: process.pid,
       clientInfo: { name: 'kernel-mm-lens-bench' },
       rootUri,
@@ -156,8 +167,6 @@ export class LspDriver {
         window: { workDoneProgress: options.workDoneProgress ?? false },
       },
     });
-    driver.notify('initialized', {});
-    return driver;
   }
 
   onNotification(method: string, listener: (params: unknown) => void): void {
@@ -456,11 +465,23 @@ export async function editorWarmStart(
   }
   const runs: number[] = [];
   for (let run = 0; run < (options.runs ?? 3); run++) {
-    const driver = await LspDriver.start({ ...options, timeoutMs });
+    // The handshake counts in the time to the answer: a server that cannot finish it in time gets the same verdict.
+    const driver = await LspDriver.start({ ...options, timeoutMs }).catch((err: Error) => {
+      throw new Error(`no correct definition of ${symbol} within ${timeoutMs} ms (${err.message})`);
+    });
     try {
       const deadline = driver.spawnedAt + timeoutMs;
       for (;;) {
-        const { result } = await driver.definition(file, position);
+        // The server may still be starting when the deadline passes: a request that times out is the same verdict.
+        const remaining = Math.max(1, deadline - performance.now());
+        const result = await driver
+          .timedRequest('textDocument/definition', { textDocument: { uri: driver.open(file) }, position }, remaining)
+          .then(
+            (answer) => answer.result,
+            (err: Error) => {
+              throw new Error(`no correct definition of ${symbol} within ${timeoutMs} ms (${err.message})`);
+            },
+          );
         if (isCorrect(result)) {
           runs.push(performance.now() - driver.spawnedAt);
           break;
