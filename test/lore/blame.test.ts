@@ -145,7 +145,14 @@ test('nothing found, uncommitted lines and non-repositories are said plainly', a
     fs.writeFileSync(path.join(outside, 'x.c'), 'int x;\n');
     const result = await service().blameLine(outside, path.join(outside, 'x.c'), 0);
     assert.equal(result.commit, undefined);
-    assert.match(result.message, /git blame found no commit/);
+    assert.doesNotMatch(result.message, /fatal|not a git repository/);
+    assert.match(result.message, /no git history/);
+    // The surface names the function around the line: its review threads are the answer, and it says why.
+    const fallback = await service().blameLine(outside, path.join(outside, 'x.c'), 0, 'migrate_vma_setup');
+    assert.equal(fallback.via, 'enclosing-function');
+    assert.match(fallback.message, /no git history.*enclosing function migrate_vma_setup\(\)/);
+    assert.ok(fallback.threads!.some((t) => t.messageId === '20240911030337.870160-2-matthew.brost@intel.com'));
+    assert.equal(fallback.thread!.messageId, fallback.threads![0].messageId);
   } finally {
     fs.rmSync(outside, { recursive: true, force: true });
   }

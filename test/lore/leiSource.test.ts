@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { LEI_MISSING, LeiSource, leiQueryTerms } from '../../server/src/lore/leiSource';
 import { MailIndex } from '../../server/src/lore/mailIndex';
+import { ThreadService } from '../../server/src/lore/threadService';
 import { fixture } from './helpers';
 
 // A small real public-inbox (V2, Xapian) built from hand-written fixture mail, queried with the real lei.
@@ -145,3 +146,40 @@ test('remote externals are asked only on an explicit request; hostile names neve
     ')',
   ]);
 });
+
+test(
+  'the thread service: an explicit search adds lei’s answer; a new editor session reuses it without running lei',
+  { skip },
+  async () => {
+    const cacheDir = path.join(work, 'service-cache');
+    const logs: string[] = [];
+    // The folder around the inbox, as build-inbox.sh names it: the inbox inside is used.
+    const service = new ThreadService((line) => logs.push(line), {
+      mailSources: () => [],
+      externals: () => [path.join(work, 'list')],
+      leiCacheDir: cacheDir,
+      mailOptions: { cacheDir: path.join(work, 'mail-cache') },
+      useCachedLeiAnswers: true,
+    });
+    const before = await service.threadsForSymbol('pmd_devmap');
+    assert.ok(!before.some((e) => e.messageId === REMOVAL), 'no lei run before an explicit request');
+    const search = await service.searchExternals('pmd_devmap');
+    assert.match(search.message, /lei searched inbox for pmd_devmap/, logs.join('\n'));
+    const entries = await service.threadsForSymbol('pmd_devmap');
+    const removal = entries.find((e) => e.messageId === REMOVAL)!;
+    assert.equal(removal.relation, 'patch');
+    assert.ok(removal.versions[0].replies.some((r) => r.messageId === REVIEW));
+    // A later session (a restarted server) with lei gone: the cached answer is still part of every answer.
+    const later = new ThreadService(() => undefined, {
+      mailSources: () => [],
+      externals: () => [path.join(work, 'list')],
+      leiCacheDir: cacheDir,
+      lei: path.join(work, 'no-such-lei'),
+      useCachedLeiAnswers: true,
+    });
+    assert.deepEqual(
+      (await later.threadsForSymbol('pmd_devmap')).map((e) => e.messageId),
+      entries.map((e) => e.messageId),
+    );
+  },
+);

@@ -126,16 +126,26 @@ function bySubjectAndAuthor(commit: BlameCommit, mail: MailIndex, bundled: Bundl
   return undefined;
 }
 
+/** git has nothing to say: no checkout (a Debian source tree, a tarball) or no git at all. */
+const NO_HISTORY = /not a git repository|ENOENT|spawn git|git: not found|no such file or directory/i;
+
+export type BlameOutcome = BlameLineResult & {
+  /** The file is not in a git checkout (or git is missing): the caller may fall back to what else it knows. */
+  noGitHistory?: boolean;
+};
+
 export async function blameLineToThread(
   root: string,
   file: string,
   line: number,
   mail: MailIndex,
   bundled: BundledThreadIndex,
-): Promise<BlameLineResult> {
+): Promise<BlameOutcome> {
   const relativeFile = path.isAbsolute(file) ? path.relative(root, file) : file;
   if (relativeFile.startsWith('..')) return { message: `${file} is outside the git checkout ${root}.` };
   const blamed = await blameCommit(root, relativeFile, line);
+  if (!blamed.sha && blamed.error && NO_HISTORY.test(blamed.error))
+    return { message: `${relativeFile} has no git history here`, noGitHistory: true };
   if (!blamed.sha) return { message: `git blame found no commit for ${relativeFile}:${line + 1}: ${blamed.error}` };
   if (/^0+$/.test(blamed.sha))
     return {

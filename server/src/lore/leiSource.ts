@@ -95,6 +95,34 @@ function fingerprintOf(external: string): string {
   return 'missing';
 }
 
+/** Files and folders only a public-inbox inbox (V1 or V2) or a lei store has at its top. */
+const INBOX_MARKERS = ['msgmap.sqlite3', 'all.git', 'git', 'xap15', 'public-inbox', 'inbox.lock', 'objects'];
+
+function looksLikeInbox(folder: string): boolean {
+  return INBOX_MARKERS.some((name) => fs.existsSync(path.join(folder, name)));
+}
+
+/**
+ * The inbox a local external names: the folder itself, or its single inbox sub-folder when the user named the
+ * folder around it (`build-inbox.sh DIR` writes the inbox to DIR/inbox). lei would only say "unable to
+ * determine external type" for the outer folder.
+ */
+export function inboxFolder(folder: string, log: LoreLog = () => undefined): string {
+  if (looksLikeInbox(folder)) return folder;
+  let inner: string[] = [];
+  try {
+    inner = fs
+      .readdirSync(folder, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && looksLikeInbox(path.join(folder, entry.name)))
+      .map((entry) => path.join(folder, entry.name));
+  } catch {
+    return folder;
+  }
+  if (inner.length !== 1) return folder;
+  log(`lei: ${folder} is not an inbox; using the inbox inside it, ${inner[0]}`);
+  return inner[0];
+}
+
 export class LeiSource {
   private missingLogged = false;
   private available: boolean | undefined;
@@ -115,7 +143,7 @@ export class LeiSource {
         if (allowRemote) externals.push(external);
         else skippedRemote++;
       } else if (fs.existsSync(external)) {
-        externals.push(path.resolve(external));
+        externals.push(inboxFolder(path.resolve(external), this.log));
       } else {
         this.log(`lei: external ${external} not found, skipped`);
       }
@@ -190,7 +218,10 @@ export class LeiSource {
    */
   cachedAnswers(): string[] {
     const configured = new Set(
-      this.options.externals.map((e) => e.trim()).map((e) => (isRemoteExternal(e) ? e : path.resolve(e))),
+      this.options.externals
+        .map((e) => e.trim())
+        .filter(Boolean)
+        .map((e) => (isRemoteExternal(e) ? e : inboxFolder(path.resolve(e)))),
     );
     let names: string[];
     try {

@@ -41,6 +41,12 @@ export interface ThreadServiceOptions {
   inTree?: () => InTreeLookup | undefined;
 }
 
+/** A blame answer; without git history, the enclosing function's threads (`via: 'enclosing-function'`). */
+export type BlameAnswer = Omit<BlameLineResult, 'via'> & {
+  via?: BlameLineResult['via'] | 'enclosing-function';
+  threads?: ThreadEntry[];
+};
+
 export interface ExternalSearch {
   /** Plain sentence for the user: what was asked and what came back. */
   message: string;
@@ -142,7 +148,30 @@ export class ThreadService {
     return notFound(messageId);
   }
 
-  async blameLine(root: string, file: string, line: number): Promise<BlameLineResult> {
-    return blameLineToThread(root, file, line, await this.mail(), this.bundled());
+  /**
+   * "Why is this line like this?": git blame → commit → thread. Without git history (Debian's source packages
+   * are not git checkouts) it falls back to the review threads of the function around the line, which the
+   * surface names (`enclosingFunction`), and says why instead of passing git's "fatal: not a git repository" on.
+   */
+  blameLine(root: string, file: string, line: number): Promise<BlameLineResult>;
+  blameLine(root: string, file: string, line: number, enclosingFunction: string | undefined): Promise<BlameAnswer>;
+  async blameLine(root: string, file: string, line: number, enclosingFunction?: string): Promise<BlameAnswer> {
+    const outcome = await blameLineToThread(root, file, line, await this.mail(), this.bundled());
+    if (!outcome.noGitHistory) return outcome;
+    const where = `${path.basename(file)}:${line + 1}`;
+    const why = `This tree has no git history (it is not a git checkout, as Debian's linux-source trees are not), so no commit can be blamed for ${where}.`;
+    if (!enclosingFunction)
+      return { message: `${why} The line is not inside a function, so there are no review threads to show instead.` };
+    const threads = await this.threadsForSymbol(enclosingFunction);
+    if (threads.length === 0)
+      return {
+        message: `${why} No review threads are known for the enclosing function ${enclosingFunction}() either; add mail (kernelMmLens.mailSources) or lore externals (kernelMmLens.loreExternals).`,
+      };
+    return {
+      thread: threads[0],
+      threads,
+      via: 'enclosing-function',
+      message: `${why} Showing the ${threads.length} review thread${threads.length === 1 ? '' : 's'} of the enclosing function ${enclosingFunction}() instead.`,
+    };
   }
 }
