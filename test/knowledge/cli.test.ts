@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as path from 'path';
 import { PassThrough } from 'stream';
 import { main } from '../../server/src/main';
-import { findTreeRoot } from '../../server/src/cli/hoverCommand';
+import { findKernelTreeRoot } from '../../server/src/base/kernelVersion';
 
 const fixtures = path.join(__dirname, '..', 'fixtures', 'knowledge');
 
@@ -72,5 +72,5 @@ test('hover FILE:LINE:COL prints the same Markdown, version from the Makefile or
 });
 
 test('the tree root is the nearest directory with a kernel Makefile', () => {
-  assert.equal(findTreeRoot(path.join(fixtures, 'tree-6.17', 'mm')), path.join(fixtures, 'tree-6.17'));
+  assert.equal(findKernelTreeRoot(path.join(fixtures, 'tree-6.17', 'mm')), path.join(fixtures, 'tree-6.17'));
 });

@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'path';
-import { findTreeRoot, globToRegExp, walkLintFiles, walkLintFilesAsync } from '../../server/src/lint/fileWalker';
+import { findTreeRoot, walkLintFiles, walkLintFilesAsync } from '../../server/src/lint/fileWalker';
+import { globToRegExp } from '../../server/src/base/treeWalker';
 
 const fixtures = path.join(__dirname, '..', 'fixtures', 'lint');
 

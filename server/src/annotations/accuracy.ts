@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { createCParser } from '../parsing/treeSitter';
+import { kernelFileKind } from '../parsing/kernelFiles';
+import { walkTree } from '../base/treeWalker';
 import { parseKernelC } from '../parsing/kernelSource';
 import { loadCallContext, type CallContextCatalog } from './callContext';
 import { findMissingReleases, calleeName } from './releaseAnalysis';
@@ -36,7 +38,8 @@ export interface AccuracyReport {
   seconds: number;
 }
 
-const SKIP_DIRS = new Set(['.git', 'Documentation', 'tools', 'scripts', 'samples', 'LICENSES', 'usr']);
+/** Top-level folders without kernel C worth checking. */
+const SKIP_DIRS = ['Documentation', 'tools', 'scripts', 'samples', 'LICENSES', 'usr'];
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
 export async function checkTreeForFalsePositives(
@@ -125,23 +128,11 @@ function insideFunctionBody(node: import('web-tree-sitter').Node): boolean {
 }
 
 function* walkSources(root: string, report: AccuracyReport): Generator<string> {
-  const stack = [root];
-  while (stack.length) {
-    const dir = stack.pop()!;
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch (err) {
-      report.skipped.push({ file: dir, reason: (err as Error).message });
-      continue;
-    }
-    for (const entry of entries) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (!SKIP_DIRS.has(entry.name) || dir !== root) stack.push(full);
-      } else if (entry.isFile() && (entry.name.endsWith('.c') || entry.name.endsWith('.h'))) {
-        yield full;
-      }
-    }
-  }
+  const files = walkTree(root, {
+    accept: (name) => kernelFileKind(name) === 'c',
+    exclude: SKIP_DIRS,
+    links: 'first-seen',
+    onSkip: (file, reason) => report.skipped.push({ file, reason }),
+  });
+  for (const file of files.sort()) yield path.join(root, file);
 }

@@ -52,3 +52,23 @@ export function compareKernelVersions(a: KernelVersion, b: KernelVersion, ignore
 export function formatKernelVersion(version: KernelVersion, withPatch = false): string {
   return withPatch ? `${version.major}.${version.minor}.${version.patch}` : `${version.major}.${version.minor}`;
 }
+
+/**
+ * The nearest folder upwards from `start` (a file or a folder) whose Makefile is a kernel's top-level one
+ * (VERSION = / PATCHLEVEL = near its top), or undefined when there is none.
+ */
+export function findKernelTreeRoot(start: string): string | undefined {
+  let dir = path.resolve(start);
+  try {
+    if (!fs.statSync(dir).isDirectory()) dir = path.dirname(dir);
+  } catch {
+    dir = path.dirname(dir);
+  }
+  for (let depth = 0; depth < 64; depth++) {
+    if (readMakefileVersion(dir)) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+  return undefined;
+}

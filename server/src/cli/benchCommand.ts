@@ -6,6 +6,7 @@ import type { CliCommand } from './command';
 import { parseArgs, stringOption, UsageError } from './args';
 import { buildIndex } from '../indexing/indexBuilder';
 import { scanTree } from '../indexing/fileScanner';
+import { kernelFileKind } from '../parsing/kernelFiles';
 import { DEFAULT_SETTINGS } from '../../../protocol';
 import type { TreeIndex } from '../indexing/treeIndex';
 import { createCParser } from '../parsing/treeSitter';
@@ -93,7 +94,7 @@ export const benchCommand: CliCommand = {
 
     say(`bench: ${root} (${os.cpus().length} cores)`);
     const scan = scanTree(root, { maxFileSize: DEFAULT_SETTINGS.maxFileSize });
-    const cFiles = scan.files.filter((f) => /\.[ch]$/.test(f.file));
+    const cFiles = scan.files.filter((f) => kernelFileKind(f.file) === 'c');
     const bytes = scan.files.reduce((sum, f) => sum + f.size, 0);
     results.tree = { files: scan.files.length, cFiles: cFiles.length, megabytes: Math.round(bytes / 1e6) };
 

@@ -4,7 +4,7 @@ import type { CliCommand } from './command';
 import { parseArgs, stringOption, UsageError } from './args';
 import { DEFAULT_SETTINGS } from '../../../protocol';
 import { hoverAt } from '../knowledge/hoverContent';
-import { detectKernelVersion, parseKernelVersion } from '../base/kernelVersion';
+import { detectKernelVersion, findKernelTreeRoot, parseKernelVersion } from '../base/kernelVersion';
 import { getCatalog } from '../knowledge/catalog';
 import { defaultCacheDir } from '../base/paths';
 import type { KernelIndex } from '../indexing/types';
@@ -49,7 +49,7 @@ export const hoverCommand: CliCommand = {
     }
     const root = stringOption(args, 'root')
       ? path.resolve(stringOption(args, 'root')!)
-      : findTreeRoot(path.dirname(file));
+      : findKernelTreeRoot(path.dirname(file));
     const version = detectKernelVersion(root, override);
     const catalog = getCatalog();
     for (const problem of catalog.problems) io.err.write(`catalog: ${problem.file}: ${problem.message}\n`);
@@ -78,23 +78,6 @@ export const hoverCommand: CliCommand = {
     return 0;
   },
 };
-
-/** The nearest directory upwards with a kernel-style top-level Makefile (VERSION = / PATCHLEVEL =). */
-export function findTreeRoot(start: string): string | undefined {
-  let dir = start;
-  for (let depth = 0; depth < 64; depth++) {
-    try {
-      const head = fs.readFileSync(path.join(dir, 'Makefile'), 'utf8').slice(0, 4096);
-      if (/^VERSION\s*=\s*\d+/m.test(head) && /^PATCHLEVEL\s*=\s*\d+/m.test(head)) return dir;
-    } catch {
-      // no Makefile here: keep going up
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
-  return undefined;
-}
 
 async function loadIndex(
   root: string,

@@ -6,7 +6,8 @@ import * as fs from 'fs';
 import { extractLexical, type LexicalDefinition, type LexicalExtraction } from '../parsing/lexicalExtractor';
 import { extractKconfig, extractMakefile } from '../parsing/buildFileExtractor';
 import { generatedNames, isNameGenerator } from '../parsing/nameGenerators';
-import { kindOfFile, looksBinary } from './fileScanner';
+import { looksBinary } from './fileScanner';
+import { kernelFileKind } from '../parsing/kernelFiles';
 import type { DefinitionKind } from './types';
 import type { OccurrenceCollector } from './occurrenceCollector';
 
@@ -62,7 +63,7 @@ export function extractText(
   collector?: OccurrenceCollector,
 ): LexicalExtraction {
   const name = file.slice(file.lastIndexOf('/') + 1);
-  switch (kindOfFile(name)) {
+  switch (kernelFileKind(name)) {
     case 'kconfig':
       return extractKconfig(text, { file, references });
     case 'makefile':

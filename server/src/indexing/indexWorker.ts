@@ -6,7 +6,7 @@
 import { parentPort } from 'worker_threads';
 import * as path from 'path';
 import { extractText, SourceReader } from './fileExtraction';
-import { kindOfFile } from './fileScanner';
+import { kernelFileKind } from '../parsing/kernelFiles';
 import { BatchPacker, type PackedBatch } from './batchPacker';
 import { answerSortRequest, type SortRequest } from './nameOrder';
 import { warmUpWorker } from './workerWarmup';
@@ -46,7 +46,7 @@ parentPort?.on('message', (message: WorkerRequest | SortRequest) => {
         packer.addError(index, read.error);
         continue;
       }
-      const collected = kindOfFile(file.slice(file.lastIndexOf('/') + 1)) === 'c';
+      const collected = kernelFileKind(file) === 'c';
       try {
         packer.add(
           index,

@@ -20,6 +20,7 @@ import type { Definition, DefinitionKind, IndexStats, KernelIndex, QueryOptions,
 import { normalizeSignature, type LexicalDefinition, type LexicalExtraction } from '../parsing/lexicalExtractor';
 import { OccurrenceStoreReader } from './occurrenceStore';
 import { storedReferences } from './storedReferences';
+import { isKconfigFile } from '../parsing/kernelFiles';
 
 export interface TreeIndexOptions {
   preferredArch?: string;
@@ -128,7 +129,7 @@ export class TreeIndex implements KernelIndex {
     const files = new Set(this.filesMentioning(name));
     if (name.startsWith('CONFIG_')) {
       // Kconfig spells the symbol without the prefix.
-      for (const file of this.filesMentioning(name.slice(7))) if (/(^|\/)Kconfig[^/]*$/.test(file)) files.add(file);
+      for (const file of this.filesMentioning(name.slice(7))) if (isKconfigFile(file)) files.add(file);
     }
     const results: Reference[] = [];
     const nameId = this.data.names.get(name);
@@ -153,8 +154,7 @@ export class TreeIndex implements KernelIndex {
         }
         const text = this.textOf(file);
         if (text === undefined) continue;
-        const wanted =
-          /(^|\/)Kconfig[^/]*$/.test(file) && name.startsWith('CONFIG_') ? new Set([name.slice(7)]) : names;
+        const wanted = isKconfigFile(file) && name.startsWith('CONFIG_') ? new Set([name.slice(7)]) : names;
         for (const reference of extractText(file, text, wanted).references ?? []) {
           results.push(reference);
           if (options.limit && results.length >= options.limit) return results;

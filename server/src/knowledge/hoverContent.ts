@@ -1,4 +1,5 @@
 import { ClientCommands } from '../../../protocol';
+import { isKconfigFile } from '../parsing/kernelFiles';
 import type { Definition, KernelIndex } from '../indexing/types';
 import { getCatalog, lookupSymbol, type Catalog, type CatalogEntry } from './catalog';
 import { formatKernelVersion, type KernelVersion } from '../base/kernelVersion';
@@ -173,7 +174,7 @@ function locationLine(definitions: Definition[], index: KernelIndex | undefined)
     );
   if (definitions[0].kind === 'kconfig' && index) {
     const selectors = safeFilesMentioning(index, definitions[0].name).filter(
-      (f) => /(^|\/)Kconfig[^/]*$/.test(f) && !definitions.some((d) => d.file === f),
+      (f) => isKconfigFile(f) && !definitions.some((d) => d.file === f),
     );
     if (selectors.length)
       parts.push(

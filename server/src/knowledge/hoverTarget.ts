@@ -1,4 +1,5 @@
 import type { Catalog, CatalogEntry } from './catalog';
+import { isKconfigFile } from '../parsing/kernelFiles';
 import { lookupSymbol } from './catalog';
 
 /**
@@ -24,10 +25,6 @@ const IDENT = /[A-Za-z0-9_]/;
 /** How far back to look for the declaration of a member access's base variable. */
 const DECLARATION_LOOKBACK_LINES = 400;
 const MAX_LINE_LENGTH = 10_000;
-
-export function isKconfigFile(fileName: string): boolean {
-  return /(^|[/\\])Kconfig[^/\\]*$/.test(fileName);
-}
 
 /** The identifier at (line, character) (0-based, UTF-16), or undefined when the cursor is not on one. */
 export function hoverTargetAt(

@@ -1,4 +1,4 @@
-import * as path from 'path';
+import { kernelFileKind, languageOfKind, type KernelFileLanguage } from '../parsing/kernelFiles';
 import { tokenize, type TokenStream } from '../parsing/lexer';
 import { computeFix } from './fixes';
 import { removalLink, type LintRuleSet } from './rules';
@@ -7,14 +7,12 @@ import { scanKconfig, scanMakefile, type LineMatch } from './scanKconfig';
 import { judge, type SeverityPolicy } from './severity';
 import type { Finding, MatchContext, MechanicalFix, OffsetEdit, SymbolEntry } from './ruleTypes';
 
-export type LintFileKind = 'c' | 'kconfig' | 'makefile';
+export type LintFileKind = KernelFileLanguage;
 
-/** Kconfig…, Makefile…, Kbuild… and .mk files by name; everything else is read as C. */
+/** Kconfig, Makefiles and make fragments by name (parsing/kernelFiles.ts); everything else is read as C. */
 export function fileKindOf(fileName: string): LintFileKind {
-  const base = path.basename(fileName);
-  if (base.startsWith('Kconfig')) return 'kconfig';
-  if (base.startsWith('Makefile') || base.startsWith('Kbuild') || base.endsWith('.mk')) return 'makefile';
-  return 'c';
+  const kind = kernelFileKind(fileName);
+  return kind ? languageOfKind(kind) : 'c';
 }
 
 export interface LintOptions extends SeverityPolicy {

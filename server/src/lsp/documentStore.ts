@@ -1,4 +1,5 @@
 import type { Connection, TextDocumentContentChangeEvent } from 'vscode-languageserver/node';
+import { kernelFileKind } from '../parsing/kernelFiles';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Edit, Parser, Point, Tree } from 'web-tree-sitter';
 import type { OpenDocuments } from './context';
@@ -34,8 +35,6 @@ export interface DocumentStoreOptions {
   /** Documents larger than this (UTF-16 code units) are not parsed. */
   maxParseLength?: number;
 }
-
-const C_FILE = /\.[ch]$/i;
 
 export class DocumentStore implements OpenDocuments {
   private readonly entries = new Map<string, Entry>();
@@ -82,7 +81,7 @@ export class DocumentStore implements OpenDocuments {
 
   open(uri: string, languageId: string, version: number, text: string): void {
     this.dropTree(this.entries.get(uri));
-    const parseable = languageId === 'c' || (languageId === 'cpp' && C_FILE.test(uri));
+    const parseable = languageId === 'c' || (languageId === 'cpp' && kernelFileKind(uri) === 'c');
     const entry: Entry = { document: TextDocument.create(uri, languageId, version, text), parseable, dirty: true };
     this.entries.set(uri, entry);
     this.notify(this.changeListeners, entry.document);

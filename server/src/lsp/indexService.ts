@@ -15,6 +15,7 @@ import type { TreeIndex } from '../indexing/treeIndex';
 import { defaultCacheDir } from '../base/paths';
 import { detectKernelVersion, formatKernelVersion } from '../base/kernelVersion';
 import { readSourceFile } from '../indexing/fileExtraction';
+import { isIndexedFile } from '../parsing/kernelFiles';
 
 export interface FileChange {
   uri: string;
@@ -209,7 +210,7 @@ export class IndexService {
     if (!this.index) return;
     for (const change of changes) {
       const file = this.relativeFile(change.uri);
-      if (!file || !/\.[ch]$|(^|\/)(Kconfig[^/]*|Makefile[^/]*|Kbuild)$/.test(file)) continue;
+      if (!file || !isIndexedFile(file)) continue;
       if (change.deleted) {
         this.index.removeFile(file);
         continue;

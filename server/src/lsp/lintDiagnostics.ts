@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { fileURLToPath } from 'url';
+import { kernelFileKind, languageOfKind } from '../parsing/kernelFiles';
 import {
   DiagnosticSeverity,
   DiagnosticTag,
@@ -48,20 +49,15 @@ export function lintPolicy(ctx: ServerContext): SeverityPolicy {
   return { version: detectKernelVersion(ctx.root, override), overrides: settings.lintSeverity };
 }
 
-/** C for c/cpp documents and .c/.h files, the line scanners for Kconfig and Makefiles, nothing for the rest. */
+/** By file name (parsing/kernelFiles.ts), else by language id: C for c/cpp, Makefile for makefile, nothing else. */
 export function lintKindOfDocument(document: TextDocument): LintFileKind | undefined {
   const name = document.uri.startsWith('file:')
     ? path.basename(fileURLToPath(document.uri))
     : decodeURIComponent(document.uri.split('/').pop() ?? '');
-  if (name.startsWith('Kconfig')) return 'kconfig';
-  if (
-    name.startsWith('Makefile') ||
-    name.startsWith('Kbuild') ||
-    name.endsWith('.mk') ||
-    document.languageId === 'makefile'
-  )
-    return 'makefile';
-  if (document.languageId === 'c' || document.languageId === 'cpp' || /\.[ch]$/.test(name)) return 'c';
+  const kind = kernelFileKind(name);
+  if (kind) return languageOfKind(kind);
+  if (document.languageId === 'makefile') return 'makefile';
+  if (document.languageId === 'c' || document.languageId === 'cpp') return 'c';
   return undefined;
 }
 
