@@ -1,7 +1,4 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import { parse as parseYaml } from 'yaml';
-import { dataDir } from '../base/paths';
+import { dataPath, readDataFolder, shippedData } from '../base/dataFiles';
 import { parseKernelVersion, compareKernelVersions, type KernelVersion } from '../base/kernelVersion';
 import { CALL_CONTEXT_FORMAT, CALL_CONTEXT_VERSION, FAILURE_KINDS } from './callContextSchema';
 
@@ -58,31 +55,28 @@ export interface CallContextCatalog {
   problems: string[];
 }
 
-const cache = new Map<string, CallContextCatalog>();
+const shippedCallContext = shippedData(() => readCallContext(dataPath('call-context')));
 
-export function loadCallContext(directory = path.join(dataDir(), 'call-context')): CallContextCatalog {
-  const cached = cache.get(directory);
-  if (cached) return cached;
+/** The shipped call-context data (loaded once per process), or that of another folder (tests). */
+export function loadCallContext(directory?: string): CallContextCatalog {
+  return directory === undefined ? shippedCallContext.get() : readCallContext(directory);
+}
+
+function readCallContext(directory: string): CallContextCatalog {
   const catalog: CallContextCatalog = {
     functions: new Map(),
     releasers: new Map(),
     insideFunctions: new Map(),
     problems: [],
   };
-  let names: string[] = [];
-  try {
-    names = fs
-      .readdirSync(directory)
-      .filter((name) => name.endsWith('.yaml') || name.endsWith('.yml'))
-      .sort();
-  } catch (err) {
-    catalog.problems.push(`cannot read ${directory}: ${(err as Error).message}`);
-  }
-  for (const name of names) {
+  const folder = readDataFolder(directory, 'call-context data');
+  if (folder.problem) catalog.problems.push(folder.problem);
+  for (const file of folder.files) {
     try {
-      addFile(catalog, name, parseYaml(fs.readFileSync(path.join(directory, name), 'utf8')));
+      if ('problem' in file) throw new Error(file.problem);
+      addFile(catalog, file.name, file.document);
     } catch (err) {
-      catalog.problems.push(`${name}: ${(err as Error).message}`);
+      catalog.problems.push(`${file.name}: ${(err as Error).message}`);
     }
   }
   for (const entry of catalog.functions.values()) {
@@ -94,7 +88,6 @@ export function loadCallContext(directory = path.join(dataDir(), 'call-context')
       }
     }
   }
-  cache.set(directory, catalog);
   return catalog;
 }
 

@@ -1,12 +1,6 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import { parse } from 'yaml';
-import { dataDir } from '../base/paths';
+import { dataPath, parseDataYaml, readDataFolder, shippedData } from '../base/dataFiles';
 import { validateDiagram } from './schema';
 import type { Diagram } from './types';
-
-/** Diagram files larger than this are refused (they are hand-written YAML; anything bigger is a mistake). */
-const MAX_FILE_BYTES = 512 * 1024;
 
 export interface DiagramLoadResult {
   diagrams: Diagram[];
@@ -15,28 +9,19 @@ export interface DiagramLoadResult {
 }
 
 /** Loads and validates every `*.yaml` under `<dataDir>/diagrams` (or `dir`). Invalid files are skipped and reported. */
-export function loadDiagrams(dir = path.join(dataDir(), 'diagrams')): DiagramLoadResult {
+export function loadDiagrams(dir = dataPath('diagrams')): DiagramLoadResult {
   const diagrams: Diagram[] = [];
-  const problems: string[] = [];
-  let names: string[];
-  try {
-    names = fs
-      .readdirSync(dir)
-      .filter((name) => name.endsWith('.yaml') || name.endsWith('.yml'))
-      .sort();
-  } catch (error) {
-    return { diagrams, problems: [`${dir}: cannot list diagrams (${(error as Error).message})`] };
-  }
+  const folder = readDataFolder(dir, 'diagrams');
+  const problems: string[] = folder.problem ? [folder.problem] : [];
   const seen = new Set<string>();
-  for (const name of names) {
-    const file = path.join(dir, name);
-    const result = loadDiagramFile(file);
+  for (const file of folder.files) {
+    const result = 'problem' in file ? { problems: [file.problem] } : diagramOf(file.document);
     if ('problems' in result) {
-      problems.push(...result.problems.map((problem) => `${name}: ${problem}`));
+      problems.push(...result.problems.map((problem) => `${file.name}: ${problem}`));
       continue;
     }
     if (seen.has(result.diagram.id)) {
-      problems.push(`${name}: diagram id '${result.diagram.id}' is already defined by another file`);
+      problems.push(`${file.name}: diagram id '${result.diagram.id}' is already defined by another file`);
       continue;
     }
     seen.add(result.diagram.id);
@@ -45,28 +30,25 @@ export function loadDiagrams(dir = path.join(dataDir(), 'diagrams')): DiagramLoa
   return { diagrams, problems };
 }
 
-export function loadDiagramFile(file: string): { diagram: Diagram } | { problems: string[] } {
-  let text: string;
-  try {
-    const stat = fs.statSync(file);
-    if (!stat.isFile()) return { problems: ['not a regular file'] };
-    if (stat.size > MAX_FILE_BYTES)
-      return { problems: [`file is ${stat.size} bytes, more than the ${MAX_FILE_BYTES} allowed`] };
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    return { problems: [`cannot read (${(error as Error).message})`] };
-  }
-  return parseDiagramText(text);
+const shipped = shippedData(() => loadDiagrams());
+
+/** The shipped diagrams, loaded once per process (the diagram request and the code lenses share them). */
+export function shippedDiagrams(): DiagramLoadResult {
+  return shipped.get();
 }
 
 /** Parses and validates the text of one diagram file. */
 export function parseDiagramText(text: string): { diagram: Diagram } | { problems: string[] } {
   let data: unknown;
   try {
-    data = parse(text, { maxAliasCount: 50 });
+    data = parseDataYaml(text);
   } catch (error) {
     return { problems: [`invalid YAML: ${(error as Error).message.split('\n')[0]}`] };
   }
+  return diagramOf(data);
+}
+
+function diagramOf(data: unknown): { diagram: Diagram } | { problems: string[] } {
   const problems = validateDiagram(data);
   return problems.length > 0 ? { problems } : { diagram: data as Diagram };
 }

@@ -1,8 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parse as parseYaml } from 'yaml';
 import Ajv, { type ValidateFunction } from 'ajv';
-import { dataDir } from '../base/paths';
+import { dataPath, readDataFolder, shippedData } from '../base/dataFiles';
 
 /**
  * The knowledge catalog: curated facts about tracked kernel symbols (device-exclusive entries, folio_walk,
@@ -96,7 +95,7 @@ export interface Catalog {
 const SCHEMA_FILE = 'catalog.schema.json';
 
 export function catalogDir(): string {
-  return path.join(dataDir(), 'catalog');
+  return dataPath('catalog');
 }
 
 /** Compiles the catalog schema (also used by tests). */
@@ -131,25 +130,16 @@ export function loadCatalog(dir: string = catalogDir()): Catalog {
       message: `schema unavailable, entries loaded without validation: ${(err as Error).message}`,
     });
   }
-  let files: string[] = [];
-  try {
-    files = fs
-      .readdirSync(dir)
-      .filter((name) => /\.ya?ml$/.test(name))
-      .sort();
-  } catch (err) {
-    problems.push({ file: dir, message: `cannot read catalog folder: ${(err as Error).message}` });
-  }
+  const folder = readDataFolder(dir, 'catalog');
+  if (folder.problem) problems.push({ file: dir, message: folder.problem });
   const seen = new Map<string, string>();
-  for (const file of files) {
-    let doc: unknown;
-    try {
-      doc = parseYaml(fs.readFileSync(path.join(dir, file), 'utf8'));
-    } catch (err) {
-      problems.push({ file, message: `not valid YAML: ${(err as Error).message.split('\n')[0]}` });
+  for (const read of folder.files) {
+    const file = read.name;
+    if ('problem' in read) {
+      problems.push({ file, message: read.problem });
       continue;
     }
-    const list = (doc as { entries?: unknown })?.entries;
+    const list = (read.document as { entries?: unknown })?.entries;
     if (!Array.isArray(list)) {
       problems.push({ file, message: 'expected a top-level `entries:` list' });
       continue;
@@ -210,12 +200,11 @@ export function makeCatalog(entries: CatalogEntry[], problems: CatalogProblem[] 
   };
 }
 
-let cached: Catalog | undefined;
+const shippedCatalog = shippedData(() => loadCatalog());
 
 /** The shipped catalog, loaded once per process. */
 export function getCatalog(): Catalog {
-  cached ??= loadCatalog();
-  return cached;
+  return shippedCatalog.get();
 }
 
 /** Exact lookup in the shipped catalog (`CONFIG_` prefixes are handled by `lookupSymbol`). */
@@ -238,9 +227,4 @@ export function lookupSymbol(name: string, catalog: Catalog = getCatalog()): Cat
     if (prefixed?.kind === 'kconfig') return prefixed;
   }
   return undefined;
-}
-
-/** For tests: forget the cached catalog. */
-export function resetCatalogCache(): void {
-  cached = undefined;
 }

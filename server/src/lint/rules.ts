@@ -1,12 +1,7 @@
-import * as fs from 'fs';
 import * as path from 'path';
-import { parse as parseYaml } from 'yaml';
-import { dataDir } from '../base/paths';
+import { dataPath, parseDataYaml, readDataFolder, shippedData } from '../base/dataFiles';
 import { validateLintRuleFile } from './ruleSchema';
 import type { LintRule, LintSymbolSpec, SymbolEntry } from './ruleTypes';
-
-/** Rule files are hand-written; anything larger is a mistake, not data. */
-const MAX_RULE_FILE_BYTES = 512 * 1024;
 
 /**
  * All lint rules, indexed for the matcher. Built once per process from the YAML data (adding a rule or a symbol is
@@ -25,36 +20,19 @@ export interface LintRuleSet {
   problems: string[];
 }
 
-export function loadLintRules(dir = path.join(dataDir(), 'lint-rules')): LintRuleSet {
+export function loadLintRules(dir = dataPath('lint-rules')): LintRuleSet {
   const problems: string[] = [];
   const rules: LintRule[] = [];
-  let names: string[] = [];
-  try {
-    names = fs
-      .readdirSync(dir)
-      .filter((name) => /\.ya?ml$/.test(name))
-      .sort();
-  } catch (error) {
-    problems.push(`${dir}: cannot list lint rules (${(error as Error).message})`);
-  }
-  for (const name of names) {
-    const file = path.join(dir, name);
-    try {
-      const stat = fs.statSync(file);
-      if (!stat.isFile()) {
-        problems.push(`${name}: not a regular file`);
-        continue;
-      }
-      if (stat.size > MAX_RULE_FILE_BYTES) {
-        problems.push(`${name}: ${stat.size} bytes, more than ${MAX_RULE_FILE_BYTES}`);
-        continue;
-      }
-      const result = parseLintRuleText(fs.readFileSync(file, 'utf8'), name);
-      problems.push(...result.problems.map((problem) => `${name}: ${problem}`));
-      rules.push(...result.rules);
-    } catch (error) {
-      problems.push(`${name}: cannot read (${(error as Error).message})`);
+  const folder = readDataFolder(dir, 'lint rules');
+  if (folder.problem) problems.push(folder.problem);
+  for (const file of folder.files) {
+    if ('problem' in file) {
+      problems.push(`${file.name}: ${file.problem}`);
+      continue;
     }
+    const result = lintRulesOf(file.document, file.name);
+    problems.push(...result.problems.map((problem) => `${file.name}: ${problem}`));
+    rules.push(...result.rules);
   }
   return indexRules(rules, problems);
 }
@@ -63,10 +41,15 @@ export function loadLintRules(dir = path.join(dataDir(), 'lint-rules')): LintRul
 export function parseLintRuleText(text: string, fileName = '(text)'): { rules: LintRule[]; problems: string[] } {
   let data: unknown;
   try {
-    data = parseYaml(text, { maxAliasCount: 50 });
+    data = parseDataYaml(text);
   } catch (error) {
     return { rules: [], problems: [`invalid YAML: ${(error as Error).message.split('\n')[0]}`] };
   }
+  return lintRulesOf(data, fileName);
+}
+
+/** Validates one rule file's document and gives its rules. */
+function lintRulesOf(data: unknown, fileName: string): { rules: LintRule[]; problems: string[] } {
   const problems = validateLintRuleFile(data);
   if (problems.length) return { rules: [], problems };
   const raw = (data as { rules: Array<Omit<LintRule, 'symbols'> & { symbols: Array<string | LintSymbolSpec> }> }).rules;
@@ -184,12 +167,11 @@ export function prefilterRegExp(rules: LintRuleSet): RegExp {
   return new RegExp(rules.prefilterWords.map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
 }
 
-let cached: LintRuleSet | undefined;
+const shippedRules = shippedData(() => loadLintRules());
 
 /** The shipped rules, loaded once per process. */
 export function defaultLintRules(): LintRuleSet {
-  cached ??= loadLintRules();
-  return cached;
+  return shippedRules.get();
 }
 
 /** https://lore.kernel.org/all/<Message-ID>/ for a rule's removal thread, if it has one. */

@@ -1,7 +1,4 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import { parse as parseYaml } from 'yaml';
-import { dataDir } from '../base/paths';
+import { dataPath, readDataFolder, shippedData } from '../base/dataFiles';
 import type { BundledSeries, BundledThreadMessage, LoreLog } from './types';
 
 /**
@@ -19,61 +16,75 @@ function isString(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0;
 }
 
+type Fields = Partial<Record<string, unknown>> | undefined;
+
 /** Minimal run-time shape check: enough that later code never trips over a missing field. */
-function validMessage(value: any): value is BundledThreadMessage {
+function validMessage(value: unknown): value is BundledThreadMessage {
+  const message = value as Fields;
   return (
-    value &&
-    isString(value.messageId) &&
-    isString(value.subject) &&
-    isString(value.author) &&
-    isString(value.date) &&
-    isString(value.point) &&
-    Array.isArray(value.symbols) &&
-    Array.isArray(value.sources) &&
-    value.symbols.every((s: any) => s && isString(s.symbol) && ['patch', 'review', 'mention'].includes(s.relation))
+    message !== undefined &&
+    message !== null &&
+    isString(message.messageId) &&
+    isString(message.subject) &&
+    isString(message.author) &&
+    isString(message.date) &&
+    isString(message.point) &&
+    Array.isArray(message.symbols) &&
+    Array.isArray(message.sources) &&
+    message.symbols.every((entry) => {
+      const symbol = entry as Fields;
+      return isString(symbol?.symbol) && ['patch', 'review', 'mention'].includes(symbol?.relation as string);
+    })
   );
 }
 
 export function threadsDataDir(): string {
-  return path.join(dataDir(), 'threads');
+  return dataPath('threads');
+}
+
+const shipped = shippedData(() => {
+  const problems: string[] = [];
+  const index = loadBundledThreads((line) => problems.push(line));
+  return { index, problems };
+});
+
+/** The shipped thread index, loaded once per process, with the problems met while loading it. */
+export function shippedBundledThreads(): { index: BundledThreadIndex; problems: string[] } {
+  return shipped.get();
 }
 
 export function loadBundledThreads(log: LoreLog, directory = threadsDataDir()): BundledThreadIndex {
   const index: BundledThreadIndex = { series: [], byMessageId: new Map() };
-  let files: string[] = [];
-  try {
-    files = fs
-      .readdirSync(directory)
-      .filter((name) => name.endsWith('.yaml'))
-      .sort();
-  } catch (error) {
-    log(`threads: bundled index not found at ${directory}: ${(error as Error).message}`);
+  const folder = readDataFolder(directory, 'the bundled thread index');
+  if (folder.problem) {
+    log(`threads: ${folder.problem}`);
     return index;
   }
-  for (const name of files) {
-    let document: any;
-    try {
-      document = parseYaml(fs.readFileSync(path.join(directory, name), 'utf8'));
-    } catch (error) {
-      log(`threads: ${name}: invalid YAML, skipped: ${(error as Error).message}`);
+  for (const file of folder.files) {
+    const name = file.name;
+    if ('problem' in file) {
+      log(`threads: ${name}: ${file.problem}, skipped`);
       continue;
     }
-    const seriesList: any[] = Array.isArray(document?.series) ? document.series : [];
+    const document = file.document as Fields;
+    const seriesList: unknown[] = Array.isArray(document?.series) ? document.series : [];
     if (seriesList.length === 0) log(`threads: ${name}: no "series" list, skipped`);
-    for (const raw of seriesList) {
+    for (const item of seriesList) {
+      const raw = item as Fields;
       if (!raw || !isString(raw.id) || !isString(raw.series) || !Array.isArray(raw.messages)) {
         log(`threads: ${name}: series entry without id/series/messages, skipped`);
         continue;
       }
+      const seriesId = raw.id;
       const messages = raw.messages.filter((message: unknown) => {
         const ok = validMessage(message);
-        if (!ok) log(`threads: ${name}: malformed message in series ${raw.id}, skipped`);
+        if (!ok) log(`threads: ${name}: malformed message in series ${seriesId}, skipped`);
         return ok;
-      }) as BundledThreadMessage[];
+      });
       const series: BundledSeries = {
         id: raw.id,
         series: raw.series,
-        version: Number.isInteger(raw.version) ? raw.version : 1,
+        version: Number.isInteger(raw.version) ? (raw.version as number) : 1,
         coverMessageId: isString(raw.coverMessageId) ? raw.coverMessageId : undefined,
         messages,
       };

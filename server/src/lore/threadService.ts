@@ -2,7 +2,7 @@ import * as path from 'path';
 import type { BlameLineResult, ThreadDocumentResult } from '../../../protocol';
 import { getCatalog, type Catalog } from '../knowledge/catalog';
 import { blameLineToThread } from './blame';
-import { loadBundledThreads, type BundledThreadIndex } from './bundledThreads';
+import { loadBundledThreads, shippedBundledThreads, type BundledThreadIndex } from './bundledThreads';
 import { LeiSource, isRemoteExternal, type LeiQueryResult } from './leiSource';
 import { MailIndexCache, type MailIndex, type MailIndexOptions } from './mailIndex';
 import { normaliseMessageId } from './mail/headers';
@@ -75,7 +75,15 @@ export class ThreadService {
   }
 
   bundled(): BundledThreadIndex {
-    this.bundledIndex ??= loadBundledThreads(this.log, this.options.bundledDir);
+    if (!this.bundledIndex) {
+      if (this.options.bundledDir === undefined) {
+        const shipped = shippedBundledThreads();
+        for (const problem of shipped.problems) this.log(problem);
+        this.bundledIndex = shipped.index;
+      } else {
+        this.bundledIndex = loadBundledThreads(this.log, this.options.bundledDir);
+      }
+    }
     return this.bundledIndex;
   }
 

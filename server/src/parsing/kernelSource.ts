@@ -1,8 +1,5 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import { parse as parseYaml } from 'yaml';
 import type { Parser, Tree } from 'web-tree-sitter';
-import { dataDir } from '../base/paths';
+import { dataPath, readDataDocument, shippedData } from '../base/dataFiles';
 import { blockComments, insideSpans, skipQuoted } from './textScan';
 
 /**
@@ -24,14 +21,15 @@ export interface MaskedSpan {
   hasArgs: boolean;
 }
 
-let table: AttributeMacroTable | undefined;
+const shippedTable = shippedData(() => readAttributeMacros(dataPath('attribute-macros.yaml')));
 
-/** Validates and loads data/attribute-macros.yaml (once per process). Throws a clear message if malformed. */
+/** Validates and loads data/attribute-macros.yaml (once per process), or another file (tests). Throws a clear message if malformed. */
 export function attributeMacros(file?: string): AttributeMacroTable {
-  if (table && file === undefined) return table;
-  const isDefault = file === undefined;
-  file ??= path.join(dataDir(), 'attribute-macros.yaml');
-  const raw = parseYaml(fs.readFileSync(file, 'utf8')) as unknown;
+  return file === undefined ? shippedTable.get() : readAttributeMacros(file);
+}
+
+function readAttributeMacros(file: string): AttributeMacroTable {
+  const raw = readDataDocument(file);
   const result: AttributeMacroTable = { plain: new Set(), withArgs: new Set() };
   const groups = (key: 'plain' | 'with_args'): unknown[] => {
     const value = (raw as Record<string, unknown> | null)?.[key];
@@ -53,7 +51,6 @@ export function attributeMacros(file?: string): AttributeMacroTable {
       }
     }
   }
-  if (isDefault) table = result;
   return result;
 }
 

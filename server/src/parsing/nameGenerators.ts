@@ -1,6 +1,4 @@
-import * as path from 'path';
-import { dataDir } from '../base/paths';
-import { readDataDocument } from '../base/dataFiles';
+import { dataPath, readDataDocument, shippedData } from '../base/dataFiles';
 
 /**
  * Names defined by generator macros (PAGEFLAG, SYSCALL_DEFINE3, DEFINE_MUTEX, ...), described as data in
@@ -173,16 +171,14 @@ function compileTemplate(template: TextTemplate, params: string[]): CompiledTemp
   return { parts, kind: template.kind, isDeclaration: template.isDeclaration, argIndex: Math.max(argIndex, 0) };
 }
 
-let loaded: Map<string, CompiledGenerator> | undefined;
+const shippedGenerators = shippedData(() => {
+  const source = dataPath('name-generators.yaml');
+  return compileNameGenerators(readDataDocument(source), source);
+});
 
-/** Loads data/name-generators.yaml once per process. */
-export function loadNameGenerators(file?: string): Map<string, CompiledGenerator> {
-  // Called for every macro invocation of a 60k-file tree: resolve the data path only on the first call.
-  if (!loaded) {
-    const source = file ?? path.join(dataDir(), 'name-generators.yaml');
-    loaded = compileNameGenerators(readDataDocument(source), source);
-  }
-  return loaded;
+/** The shipped generators of data/name-generators.yaml, compiled once per process. */
+export function loadNameGenerators(): Map<string, CompiledGenerator> {
+  return shippedGenerators.get();
 }
 
 /** True when `macroName` is a known generator (a cheap pre-check before splitting arguments). */

@@ -5,9 +5,9 @@ import type { ServerFeature } from '../feature';
 import type { ServerContext } from '../context';
 import { lifecycleMarkers, reviewThreadIds } from '../../annotations/codeLenses';
 import { detectKernelVersion } from '../../base/kernelVersion';
-import { loadDiagrams } from '../../diagrams/loader';
+import { shippedDiagrams } from '../../diagrams/loader';
 import { getCatalog, type Catalog } from '../../knowledge/catalog';
-import { loadBundledThreads, type BundledThreadIndex } from '../../lore/bundledThreads';
+import { shippedBundledThreads, type BundledThreadIndex } from '../../lore/bundledThreads';
 import type { Diagram } from '../../diagrams/types';
 
 /**
@@ -26,7 +26,7 @@ function lensData(ctx: ServerContext): LensData {
   if (cached) return cached;
   const data: LensData = { diagrams: [] };
   try {
-    const loaded = loadDiagrams();
+    const loaded = shippedDiagrams();
     data.diagrams = loaded.diagrams;
     for (const problem of loaded.problems) ctx.log(`code lens: diagram data: ${problem}`);
   } catch (err) {
@@ -38,7 +38,9 @@ function lensData(ctx: ServerContext): LensData {
     ctx.log(`code lens: no catalog (${String(err)})`);
   }
   try {
-    data.bundled = loadBundledThreads((m) => ctx.log(`code lens: threads: ${m}`));
+    const bundled = shippedBundledThreads();
+    for (const problem of bundled.problems) ctx.log(`code lens: threads: ${problem}`);
+    data.bundled = bundled.index;
   } catch (err) {
     ctx.log(`code lens: no bundled threads (${String(err)})`);
   }

@@ -3,7 +3,7 @@ import type { DiagramParams, DiagramResult, DiagramListItem } from '../../../../
 import { Requests } from '../../../../protocol';
 import type { ServerFeature } from '../feature';
 import type { ServerContext } from '../context';
-import { loadDiagrams } from '../../diagrams/loader';
+import { shippedDiagrams } from '../../diagrams/loader';
 import { buildDiagram, DiagramLookupError, listDiagrams } from '../../diagrams/diagramService';
 import { FileHintEvidence, IndexEvidence } from '../../diagrams/codeEvidence';
 import { resolveStepWithIndex } from '../../diagrams/stepLocations';
@@ -15,15 +15,15 @@ import type { Diagram } from '../../diagrams/types';
  * editor that can show SVG). Steps are resolved to locations through the index; when the index is not ready
  * yet the diagram is still returned, with the variant chosen from the files the rules name and `unresolved`.
  */
-let cached: Diagram[] | undefined;
+let problemsLogged = false;
 
 function diagrams(ctx: ServerContext): Diagram[] {
-  if (!cached) {
-    const loaded = loadDiagrams();
+  const loaded = shippedDiagrams();
+  if (!problemsLogged) {
+    problemsLogged = true;
     for (const problem of loaded.problems) ctx.log(`diagrams: skipped invalid data: ${problem}`);
-    cached = loaded.diagrams;
   }
-  return cached;
+  return loaded.diagrams;
 }
 
 export function handleDiagramRequest(ctx: ServerContext, params: DiagramParams): DiagramResult {
