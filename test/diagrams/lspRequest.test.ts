@@ -9,6 +9,8 @@ import { DEFAULT_SETTINGS, Requests } from '../../protocol';
 import type { ServerContext } from '../../server/src/lsp/context';
 import type { KernelIndex } from '../../server/src/indexing/types';
 import { indexFixture } from './fixtureIndex';
+import { kernelVersionResolver } from '../../server/src/lsp/settings';
+import { MakefileVersion } from '../../server/src/base/kernelVersion';
 
 const root = path.join(__dirname, '..', 'fixtures', 'diagrams', 'tree-6.15');
 
@@ -24,6 +26,10 @@ function context(index: KernelIndex | undefined, kernelVersion = ''): ServerCont
     connection: connection as unknown as ServerContext['connection'],
     root,
     settings: () => ({ ...DEFAULT_SETTINGS, kernelVersion }),
+    kernelVersion: kernelVersionResolver(
+      () => ({ ...DEFAULT_SETTINGS, kernelVersion }),
+      new MakefileVersion(() => root),
+    ),
     currentIndex: () => index,
     uriOfRelativePath: (file: string) => pathToFileURL(path.join(root, file)).href,
     log: () => undefined,

@@ -18,6 +18,8 @@ import { diagnosticsFeature } from '../../server/src/lsp/features/diagnostics';
 import { codeActionsFeature, FIX_ALL_KIND } from '../../server/src/lsp/features/codeActions';
 import type { ServerContext } from '../../server/src/lsp/context';
 import type { Definition, KernelIndex } from '../../server/src/indexing/types';
+import { kernelVersionResolver } from '../../server/src/lsp/settings';
+import { MakefileVersion } from '../../server/src/base/kernelVersion';
 
 const fixtures = path.join(__dirname, '..', 'fixtures', 'lint');
 
@@ -80,6 +82,7 @@ function harness(root: string, settings: Partial<KernelMmLensSettings> = {}, ind
     },
     root,
     settings: () => current,
+    kernelVersion: kernelVersionResolver(() => current, new MakefileVersion(() => root)),
     onSettingsChanged: (listener: (s: KernelMmLensSettings) => void) => {
       settingsListeners.push(listener);
     },

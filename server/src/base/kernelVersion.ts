@@ -39,6 +39,39 @@ export function readMakefileVersion(root: string): KernelVersion | undefined {
   return { major: Number(major), minor: Number(minor), patch: Number(field('SUBLEVEL') ?? 0) };
 }
 
+/**
+ * The version of one tree's top-level Makefile, read once and read again only when the file changes (its size,
+ * mtime or inode: one stat per call) or when told (`forget`, on a watched-file event). The language server asks
+ * for the version on every hover, lens, hint, lint and diagram request.
+ */
+export class MakefileVersion {
+  private stamp: string | undefined;
+  private version: KernelVersion | undefined;
+
+  constructor(private readonly root: () => string | undefined) {}
+
+  current(): KernelVersion | undefined {
+    const root = this.root();
+    if (!root) return undefined;
+    let stamp: string;
+    try {
+      const stat = fs.statSync(path.join(root, 'Makefile'));
+      stamp = `${root}\0${stat.ino}:${stat.size}:${stat.mtimeMs}`;
+    } catch {
+      stamp = `${root}\0absent`;
+    }
+    if (stamp !== this.stamp) {
+      this.version = readMakefileVersion(root);
+      this.stamp = stamp;
+    }
+    return this.version;
+  }
+
+  forget(): void {
+    this.stamp = undefined;
+  }
+}
+
 /** The version to use: an explicit override ("6.15") wins over the Makefile. */
 export function detectKernelVersion(root: string | undefined, override?: string): KernelVersion | undefined {
   return parseKernelVersion(override) ?? (root ? readMakefileVersion(root) : undefined);

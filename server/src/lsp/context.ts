@@ -3,6 +3,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Tree } from 'web-tree-sitter';
 import type { KernelMmLensSettings } from '../../../protocol';
 import type { KernelIndex } from '../indexing/types';
+import type { KernelVersion } from '../base/kernelVersion';
 
 /**
  * Open documents, kept in sync with the editor through incremental LSP edits, each with an
@@ -26,6 +27,11 @@ export interface ServerContext {
   /** Absolute path of the kernel tree (first workspace folder), if any. */
   readonly root: string | undefined;
   settings(): KernelMmLensSettings;
+  /**
+   * The kernel version answers are given for: `override` when it parses (the lint's target version), else the
+   * `kernelVersion` setting, else the tree's top-level Makefile (read once, re-read when it changes).
+   */
+  kernelVersion(override?: string): KernelVersion | undefined;
   onSettingsChanged(listener: (settings: KernelMmLensSettings) => void): void;
   /** The index if it is ready, without waiting. */
   currentIndex(): KernelIndex | undefined;

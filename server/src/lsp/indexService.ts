@@ -13,7 +13,7 @@ import type { KernelIndex } from '../indexing/types';
 import { buildIndex } from '../indexing/indexBuilder';
 import type { TreeIndex } from '../indexing/treeIndex';
 import { defaultCacheDir } from '../base/paths';
-import { detectKernelVersion, formatKernelVersion } from '../base/kernelVersion';
+import { formatKernelVersion, type KernelVersion } from '../base/kernelVersion';
 import { readSourceFile } from '../indexing/fileExtraction';
 import { isIndexedFile } from '../parsing/kernelFiles';
 
@@ -38,7 +38,10 @@ export class IndexService {
   private lastStatusSent = 0;
   private editorExcludes: string[] = [];
 
-  constructor(private readonly log: (message: string) => void) {}
+  constructor(
+    private readonly log: (message: string) => void,
+    private readonly kernelVersion: () => KernelVersion | undefined = () => undefined,
+  ) {}
 
   configure(options: { root?: string; cacheDir?: string; settings: KernelMmLensSettings }): void {
     this.root = options.root;
@@ -87,7 +90,7 @@ export class IndexService {
     const generation = ++this.generation;
     const progress = connection ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
     progress?.begin('Kernel MM Lens', 0, 'indexing the tree', true);
-    const kernelVersion = detectKernelVersion(root, settings.kernelVersion);
+    const kernelVersion = this.kernelVersion();
     const versionText = kernelVersion ? formatKernelVersion(kernelVersion, true) : undefined;
     this.setStatus({ state: 'indexing', percent: 0, kernelVersion: versionText });
     const task = (async () => {

@@ -9,7 +9,6 @@ import {
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerContext } from './context';
-import { detectKernelVersion } from '../base/kernelVersion';
 import { defaultLintRules, type LintRuleSet } from '../lint/rules';
 import { lintText, type LintFileKind } from '../lint/linter';
 import type { SeverityPolicy } from '../lint/severity';
@@ -45,8 +44,7 @@ export function lspRules(ctx: ServerContext): LintRuleSet {
 /** `lintTargetVersion` wins over `kernelVersion`, which wins over the tree's Makefile. */
 export function lintPolicy(ctx: ServerContext): SeverityPolicy {
   const settings = ctx.settings();
-  const override = settings.lintTargetVersion || settings.kernelVersion || undefined;
-  return { version: detectKernelVersion(ctx.root, override), overrides: settings.lintSeverity };
+  return { version: ctx.kernelVersion(settings.lintTargetVersion), overrides: settings.lintSeverity };
 }
 
 /** By file name (parsing/kernelFiles.ts), else by language id: C for c/cpp, Makefile for makefile, nothing else. */

@@ -25,8 +25,9 @@ import type { KernelIndex } from '../indexing/types';
 import { DocumentStore } from './documentStore';
 import { IndexService } from './indexService';
 import { loadCLanguage } from '../parsing/treeSitter';
-import { mergeSettings } from './settings';
+import { kernelVersionResolver, mergeSettings } from './settings';
 import { defaultCacheDir } from '../base/paths';
+import { MakefileVersion } from '../base/kernelVersion';
 
 export interface ServerOptions {
   cacheDir?: string;
@@ -60,7 +61,9 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
   let cacheDir = options.cacheDir ?? defaultCacheDir();
   const settingsListeners: Array<(s: KernelMmLensSettings) => void> = [];
   const documents = new DocumentStore(connection, log);
-  const indexService = new IndexService(log);
+  const makefileVersion = new MakefileVersion(() => root);
+  const kernelVersion = kernelVersionResolver(() => settings, makefileVersion);
+  const indexService = new IndexService(log, () => kernelVersion());
 
   const ctx: ServerContext = {
     connection,
@@ -72,6 +75,7 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
       return cacheDir;
     },
     settings: () => settings,
+    kernelVersion,
     onSettingsChanged: (listener) => {
       settingsListeners.push(listener);
     },
@@ -162,9 +166,11 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
   });
 
   documents.onDidChangeContent((document) => indexService.documentChanged(document));
-  connection.onDidChangeWatchedFiles((params) =>
-    indexService.filesChanged(params.changes.map((change) => ({ uri: change.uri, deleted: change.type === 3 }))),
-  );
+  connection.onDidChangeWatchedFiles((params) => {
+    const topMakefile = root ? pathToFileURL(path.join(root, 'Makefile')).toString() : undefined;
+    if (params.changes.some((change) => change.uri === topMakefile)) makefileVersion.forget();
+    indexService.filesChanged(params.changes.map((change) => ({ uri: change.uri, deleted: change.type === 3 })));
+  });
 
   connection.onShutdown(() => indexService.dispose());
   connection.listen();

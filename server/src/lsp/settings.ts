@@ -1,4 +1,5 @@
 import { DEFAULT_SETTINGS, type KernelMmLensSettings } from '../../../protocol';
+import { parseKernelVersion, type KernelVersion, type MakefileVersion } from '../base/kernelVersion';
 
 /**
  * Overlays settings from the client on a base, keeping only known keys with the right type,
@@ -21,4 +22,18 @@ export function mergeSettings(base: KernelMmLensSettings, incoming: unknown): Ke
     }
   }
   return result;
+}
+
+/**
+ * ServerContext.kernelVersion: `override` when it parses (the lint's target version), else the `kernelVersion`
+ * setting, else the tree's top-level Makefile (read once, re-read when it changes).
+ */
+export function kernelVersionResolver(
+  settings: () => KernelMmLensSettings,
+  makefile: MakefileVersion,
+): (override?: string) => KernelVersion | undefined {
+  return (override) =>
+    parseKernelVersion(override || undefined) ??
+    parseKernelVersion(settings().kernelVersion || undefined) ??
+    makefile.current();
 }

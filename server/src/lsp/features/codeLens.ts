@@ -4,7 +4,6 @@ import { ClientCommands } from '../../../../protocol';
 import type { ServerFeature } from '../feature';
 import type { ServerContext } from '../context';
 import { lifecycleMarkers, reviewThreadIds } from '../../annotations/codeLenses';
-import { detectKernelVersion } from '../../base/kernelVersion';
 import { shippedDiagrams } from '../../diagrams/loader';
 import { getCatalog, type Catalog } from '../../knowledge/catalog';
 import { shippedBundledThreads, type BundledThreadIndex } from '../../lore/bundledThreads';
@@ -74,7 +73,7 @@ export const codeLensFeature: ServerFeature = {
       const tree = await ctx.documents.tree(params.textDocument.uri);
       if (!tree || token.isCancellationRequested) return [];
       const data = lensData(ctx);
-      const version = detectKernelVersion(ctx.root, ctx.settings().kernelVersion);
+      const version = ctx.kernelVersion();
       const lenses: CodeLens[] = [];
       for (const { name, node } of definitionNames(tree.rootNode)) {
         const range = {

@@ -7,7 +7,6 @@ import { shippedDiagrams } from '../../diagrams/loader';
 import { buildDiagram, DiagramLookupError, listDiagrams } from '../../diagrams/diagramService';
 import { FileHintEvidence, IndexEvidence } from '../../diagrams/codeEvidence';
 import { resolveStepWithIndex } from '../../diagrams/stepLocations';
-import { detectKernelVersion } from '../../base/kernelVersion';
 import type { Diagram } from '../../diagrams/types';
 
 /**
@@ -28,7 +27,7 @@ function diagrams(ctx: ServerContext): Diagram[] {
 
 export function handleDiagramRequest(ctx: ServerContext, params: DiagramParams): DiagramResult {
   const index = ctx.currentIndex();
-  const kernelVersion = detectKernelVersion(ctx.root, ctx.settings().kernelVersion || undefined);
+  const kernelVersion = ctx.kernelVersion();
   const evidence = index ? new IndexEvidence(index) : ctx.root ? new FileHintEvidence(ctx.root) : undefined;
   try {
     const result = buildDiagram(diagrams(ctx), sanitize(params), {

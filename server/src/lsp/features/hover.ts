@@ -4,7 +4,6 @@ import type { Hover } from 'vscode-languageserver/node';
 import type { ServerFeature } from '../feature';
 import type { ServerContext } from '../context';
 import { hoverAt } from '../../knowledge/hoverContent';
-import { detectKernelVersion, type KernelVersion } from '../../base/kernelVersion';
 import { getCatalog } from '../../knowledge/catalog';
 
 /**
@@ -17,13 +16,6 @@ export const hoverFeature: ServerFeature = {
   name: 'hover',
   capabilities: () => ({ hoverProvider: true }),
   register(ctx: ServerContext) {
-    const versions = new Map<string, KernelVersion | undefined>();
-    const versionFor = (root: string | undefined, override: string): KernelVersion | undefined => {
-      const key = `${root ?? ''}\u0000${override}`;
-      if (!versions.has(key)) versions.set(key, detectKernelVersion(root, override || undefined));
-      return versions.get(key);
-    };
-    ctx.onSettingsChanged(() => versions.clear());
     const catalog = getCatalog();
     if (catalog.problems.length)
       ctx.log(
@@ -46,7 +38,7 @@ export const hoverFeature: ServerFeature = {
           character: params.position.character,
           index,
           indexPending: !index && !!ctx.root,
-          version: versionFor(ctx.root, settings.kernelVersion),
+          version: ctx.kernelVersion(),
           catalog,
           commandLinks: true,
           trackedOnly: !settings.genericNavigation,

@@ -2,7 +2,6 @@ import { InlayHintKind, type InlayHint } from 'vscode-languageserver/node';
 import type { ServerFeature } from '../feature';
 import { loadCallContext } from '../../annotations/callContext';
 import { callContextHints } from '../../annotations/callHints';
-import { detectKernelVersion } from '../../base/kernelVersion';
 import { getCatalog } from '../../knowledge/catalog';
 import type { FallbackHint } from '../../annotations/callHints';
 
@@ -34,7 +33,7 @@ export const inlayHintsFeature: ServerFeature = {
       const tree = await ctx.documents.tree(params.textDocument.uri);
       if (!tree || token.isCancellationRequested) return [];
       const catalog = loadCallContext();
-      const version = detectKernelVersion(ctx.root, ctx.settings().kernelVersion);
+      const version = ctx.kernelVersion();
       fallback ??= catalogFallback(ctx.log);
       return callContextHints(tree, params.range, catalog, version, fallback).map((hint) => ({
         position: { line: hint.line, character: hint.character },
