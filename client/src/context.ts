@@ -18,14 +18,14 @@ import {
 } from '../../protocol';
 import type { ClientContext } from './clientContext';
 
-export const OUTPUT_CHANNEL_NAME = 'Kernel MM Lens';
+const OUTPUT_CHANNEL_NAME = 'Kernel MM Lens';
 
 /** More crashes than this within CRASH_WINDOW_MS and we stop restarting: something is broken for good. */
 const MAX_CRASHES = 5;
 const CRASH_WINDOW_MS = 3 * 60_000;
 
 /** Reads every `kernelMmLens.*` setting the server knows, with the shipped defaults for missing ones. */
-export function readSettings(): KernelMmLensSettings {
+function readSettings(): KernelMmLensSettings {
   const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
   const settings = { ...DEFAULT_SETTINGS } as Record<string, unknown>;
   for (const key of Object.keys(DEFAULT_SETTINGS) as Array<keyof KernelMmLensSettings>) {

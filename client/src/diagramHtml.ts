@@ -43,7 +43,7 @@ export function defangUrls(text: string): string {
 }
 
 /** Escapes an attribute value we produced ourselves (resource URIs, the CSP); not for untrusted text. */
-export function escapeAttribute(text: string): string {
+function escapeAttribute(text: string): string {
   return text.replace(
     /[&<>"']/g,
     (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!,
@@ -51,11 +51,11 @@ export function escapeAttribute(text: string): string {
 }
 
 /** Escapes untrusted text for HTML content or attributes, with URLs defanged. */
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return escapeAttribute(defangUrls(text));
 }
 
-export function sourceText(source: DiagramSourceInfo): string {
+function sourceText(source: DiagramSourceInfo): string {
   const parts: string[] = [];
   if (source.subject) parts.push(source.subject);
   if (source.thread) parts.push(`<${source.thread}>`);
@@ -73,7 +73,7 @@ export function jsonForScript(value: unknown): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
-export function webviewData(result: DiagramResult): WebviewData {
+function webviewData(result: DiagramResult): WebviewData {
   return {
     id: result.id,
     variant: result.variant,
@@ -92,7 +92,7 @@ export function webviewData(result: DiagramResult): WebviewData {
 }
 
 /** Nonce for one render: 128 random bits, base64 (CSP allows base64 characters). */
-export function isValidNonce(nonce: string): boolean {
+function isValidNonce(nonce: string): boolean {
   return /^[A-Za-z0-9+/]{16,}={0,2}$/.test(nonce);
 }
 

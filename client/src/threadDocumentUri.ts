@@ -5,7 +5,7 @@
  * parses back to what was asked for. Pure (no `vscode`), so it is unit-tested.
  */
 
-export const THREAD_DOCUMENT_EXTENSION = '.kernel-thread';
+const THREAD_DOCUMENT_EXTENSION = '.kernel-thread';
 const TITLE_MAX = 60;
 const ID_HEAD = 24;
 const ID_TAIL = 20;

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BatchNames, nameHashes } from '../../server/src/indexing/batchNames';
+import { BatchNames } from '../../server/src/indexing/batchNames';
+import { nameHashes } from '../../server/src/parsing/nameHash';
 import { KEYWORD_COUNT } from '../../server/src/parsing/extractionSink';
 import { NameTable } from '../../server/src/indexing/nameTable';
 import { C_KEYWORDS, tokenize, TokenKind } from '../../server/src/parsing/lexer';

@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tokenize, TokenKind, FLAG_PREPROCESSOR, FLAG_DEAD } from '../../server/src/parsing/lexer';
+import {
+  tokenize,
+  TokenKind,
+  FLAG_PREPROCESSOR,
+  FLAG_DEAD,
+  LAST_CODE_TOKEN_KIND,
+} from '../../server/src/parsing/lexer';
 import { LEXER_WARMUP_SAMPLE } from '../../server/src/indexing/workerWarmup';
 
 function identifiers(text: string, filter = (_flags: number) => true): string[] {
@@ -102,4 +108,20 @@ test("the index workers' warm-up sample takes every branch of the lexer", () => 
   ])
     assert.ok(texts.includes(expected), expected);
   assert.ok(!texts.includes('L') && !texts.includes('u8'), 'literal prefixes belong to the literal');
+});
+
+test('token kinds keep their order: code tokens first, up to LAST_CODE_TOKEN_KIND', () => {
+  const code = [TokenKind.Identifier, TokenKind.Number, TokenKind.String, TokenKind.Char, TokenKind.Punct];
+  const other = [TokenKind.DocComment, TokenKind.Directive, TokenKind.HeaderName, TokenKind.DirectiveEnd];
+  for (const kind of code) assert.ok(kind <= LAST_CODE_TOKEN_KIND, `code kind ${kind}`);
+  for (const kind of other) assert.ok(kind > LAST_CODE_TOKEN_KIND, `non-code kind ${kind}`);
+  assert.equal(new Set([...code, ...other]).size, Object.keys(TokenKind).length, 'every kind is classified here');
+  // What the rule is used for: one comparison tells code from comments and directives in a real stream.
+  const stream = tokenize('/** doc */\n#include <linux/mm.h>\nint x = f(1, "s", \'c\');\n');
+  const kinds = Array.from({ length: stream.count }, (_, i) => stream.kind[i]);
+  assert.deepEqual(
+    kinds.filter((kind) => kind <= LAST_CODE_TOKEN_KIND).length,
+    kinds.filter((kind) => (code as number[]).includes(kind)).length,
+  );
+  assert.ok(kinds.some((kind) => kind > LAST_CODE_TOKEN_KIND));
 });

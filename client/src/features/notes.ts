@@ -9,7 +9,7 @@ import type { ClientContext } from '../clientContext';
  * Thread contextValue is `kernelMmLensNote-open` / `kernelMmLensNote-resolved` / `kernelMmLensNote-orphaned`
  * so package.json menus can show Resolve / Reopen / Delete on the right threads.
  */
-export const NotesCommands = {
+const NotesCommands = {
   create: 'kernelMmLens.notes.create',
   reply: 'kernelMmLens.notes.reply',
   resolve: 'kernelMmLens.notes.resolve',

@@ -17,7 +17,7 @@ import { parseThreadUriParts, threadUriParts, type ThreadDocumentRef } from '../
  * All data comes from the server; nothing here touches the network except openExternal on the user's request.
  */
 
-export const THREAD_SCHEME = 'kernel-mm-lens-thread';
+const THREAD_SCHEME = 'kernel-mm-lens-thread';
 const THREAD_LANGUAGE = 'kernel-thread';
 const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/;
 const RELATION_ICON: Record<string, string> = {
@@ -27,7 +27,7 @@ const RELATION_ICON: Record<string, string> = {
 };
 
 /** kernel-mm-lens-thread:/<readable title>.kernel-thread?id=<Message-ID>&symbol=<name> (see threadDocumentUri.ts). */
-export function threadUri(messageId: string, symbol?: string, subject?: string): vscode.Uri {
+function threadUri(messageId: string, symbol?: string, subject?: string): vscode.Uri {
   return vscode.Uri.from({ scheme: THREAD_SCHEME, ...threadUriParts({ messageId, symbol }, subject) });
 }
 

@@ -3,7 +3,7 @@ import { ClientCommands } from '../../../protocol';
 import type { ClientContext } from '../clientContext';
 
 /** What an untrusted workspace does not get; shown to the user, and the reason for `capabilities.untrustedWorkspaces`. */
-export const DISABLED_WHEN_UNTRUSTED = [
+const DISABLED_WHEN_UNTRUSTED = [
   '"Why is this line like this?" (it runs git blame/log in the workspace)',
   'offline thread look-ups that run b4 or lei',
   'mail sources (kernelMmLens.mailSources) and the notes file (kernelMmLens.notesFile) from the workspace settings; the ones in your user settings still apply',

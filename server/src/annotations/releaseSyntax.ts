@@ -18,7 +18,7 @@ export const STORED = '<stored>';
 /** Same-file helper → releases it performs on its parameters (followed transitively), e.g. do_wp_page(vmf) unlocks vmf->ptl. */
 export type HelperReleases = Map<string, Array<{ releaser: string; param: number }>>;
 
-export const STATEMENT_TYPES = new Set([
+const STATEMENT_TYPES = new Set([
   'compound_statement',
   'if_statement',
   'while_statement',
@@ -221,7 +221,7 @@ export function resultTarget(call: Node): {
   return { ...target, aliases: [...new Set(aliases)] };
 }
 
-export function innerResultTarget(call: Node): {
+function innerResultTarget(call: Node): {
   kind: 'local' | 'stored' | 'returned' | 'passed' | 'discarded';
   text?: string;
 } {

@@ -10,7 +10,7 @@ import * as path from 'path';
 import { dataDir } from './paths';
 
 /** Data files are hand-written YAML: anything larger is a mistake, refused with a message. */
-export const MAX_DATA_FILE_BYTES = 512 * 1024;
+const MAX_DATA_FILE_BYTES = 512 * 1024;
 /** YAML aliases allowed in one document (the default of the yaml package is 100; a billion-laughs file is refused). */
 const MAX_ALIAS_COUNT = 50;
 

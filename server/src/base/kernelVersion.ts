@@ -18,7 +18,7 @@ export function parseKernelVersion(text: string | undefined | null): KernelVersi
 }
 
 /** Reads VERSION/PATCHLEVEL/SUBLEVEL from `<root>/Makefile`; undefined if absent or unreadable. */
-export function readMakefileVersion(root: string): KernelVersion | undefined {
+function readMakefileVersion(root: string): KernelVersion | undefined {
   let text: string;
   try {
     const fd = fs.openSync(path.join(root, 'Makefile'), 'r');

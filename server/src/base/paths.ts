@@ -13,7 +13,7 @@ function firstExisting(candidates: string[]): string | undefined {
   return candidates.find((candidate) => fs.existsSync(candidate));
 }
 
-export function repoRoot(): string {
+function repoRoot(): string {
   // dist/server.js -> repo root is one up; server/src/base/paths.ts -> three up.
   const found = firstExisting([
     path.join(here, '..', 'package.json'),

@@ -190,7 +190,7 @@ function isInside(folder: string, target: string): boolean {
 }
 
 /** Compiles globs to one matcher over tree-relative paths (a folder match excludes its contents). */
-export function compileExcludes(globs: string[] = [], matchNames = false): (relPath: string, name: string) => boolean {
+function compileExcludes(globs: string[] = [], matchNames = false): (relPath: string, name: string) => boolean {
   const patterns = globs
     .filter((glob) => glob.trim() !== '')
     .map((glob) => ({ re: globToRegExp(glob), bare: !glob.includes('/') }));

@@ -53,7 +53,7 @@ function displayName(entry: CatalogEntry): string {
 }
 
 /** The stable JSON shape scripts rely on (documented in docs/catalog.md). */
-export function catalogJson(entry: CatalogEntry) {
+function catalogJson(entry: CatalogEntry) {
   return {
     name: entry.name,
     ...(entry.field ? { container: entry.field.container } : {}),

@@ -123,7 +123,7 @@ function isIdentifier(tokens: TokenStream, i: number, name: string): boolean {
 }
 
 /** Index of the first identifier token `name` in live code (optionally also in directives), or -1. */
-export function firstIdentifier(
+function firstIdentifier(
   tokens: TokenStream,
   name: string,
   options: { includePreprocessor?: boolean; from?: number } = {},
@@ -148,7 +148,7 @@ function matching(tokens: TokenStream, open: number, opener: string, closer: str
 }
 
 /** Finds `name(...) { ... }` at file scope: the name token and the closing brace of the body. */
-export function findFunctionDefinition(
+function findFunctionDefinition(
   tokens: TokenStream,
   name: string,
 ): { nameToken: number; closeBrace: number } | undefined {
@@ -190,7 +190,7 @@ export function sourceCalls(source: FunctionSource, callee: string): boolean {
 }
 
 /** Tree line of the first call of `callee` in the function, or undefined. */
-export function callSiteLine(source: FunctionSource, callee: string): number | undefined {
+function callSiteLine(source: FunctionSource, callee: string): number | undefined {
   const tokens = tokenize(source.text);
   for (let i = firstIdentifier(tokens, callee); i >= 0; i = firstIdentifier(tokens, callee, { from: i + 1 })) {
     if (isPunct(tokens, i + 1, '(')) return source.startLine + tokens.line[i];

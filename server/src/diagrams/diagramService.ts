@@ -36,12 +36,12 @@ export function listDiagrams(diagrams: Diagram[]): DiagramListItem[] {
   }));
 }
 
-export function sourceInfo(source: DiagramSource): DiagramSourceInfo {
+function sourceInfo(source: DiagramSource): DiagramSourceInfo {
   return { ...source, url: source.thread ? loreUrl(source.thread) : undefined };
 }
 
 /** Steps of a variant that show `symbol`: the function doing the step, else the identifier the step happens at. */
-export function stepsShowing(steps: DiagramStep[], symbol: string): DiagramStep[] {
+function stepsShowing(steps: DiagramStep[], symbol: string): DiagramStep[] {
   const doing = steps.filter((step) => step.function === symbol);
   return doing.length > 0 ? doing : steps.filter((step) => step.at === symbol);
 }
@@ -51,7 +51,7 @@ function mentions(diagram: Diagram, symbol: string): boolean {
 }
 
 /** The diagram asked for: by id, else the first whose steps name `symbol`. Throws DiagramLookupError with a user-facing message. */
-export function findDiagram(diagrams: Diagram[], params: DiagramParams): { diagram: Diagram; alternatives: string[] } {
+function findDiagram(diagrams: Diagram[], params: DiagramParams): { diagram: Diagram; alternatives: string[] } {
   if (params.id) {
     const diagram = diagrams.find((candidate) => candidate.id === params.id);
     if (!diagram)

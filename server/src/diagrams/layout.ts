@@ -66,7 +66,7 @@ export function wrapText(text: string, columns: number): string[] {
   return lines.length > 0 ? lines : [''];
 }
 
-export function nodeLines(step: DiagramStep): LayoutLine[] {
+function nodeLines(step: DiagramStep): LayoutLine[] {
   const lines: LayoutLine[] = wrapText(step.label, WRAP_COLUMNS).map((text) => ({ text, role: 'label' as const }));
   if (step.function) lines.push({ text: `${step.function}()`, role: 'function' });
   if (step.locks && step.locks.length > 0) {

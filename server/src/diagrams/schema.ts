@@ -108,7 +108,7 @@ const variant = {
   },
 };
 
-export const diagramSchema = {
+const diagramSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['id', 'title', 'summary', 'variants'],

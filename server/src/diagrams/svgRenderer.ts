@@ -32,7 +32,7 @@ const COLORS = {
   background: '#ffffff',
 };
 
-export function describeSource(source: DiagramSource): string {
+function describeSource(source: DiagramSource): string {
   const parts: string[] = [];
   if (source.subject) parts.push(source.subject);
   if (source.thread) parts.push(`<${source.thread}>`);
@@ -41,7 +41,7 @@ export function describeSource(source: DiagramSource): string {
 }
 
 /** Tooltip text of a node: label, function, note and source. */
-export function nodeTooltip(node: LayoutNode): string {
+function nodeTooltip(node: LayoutNode): string {
   const step = node.step;
   const lines = [step.label];
   if (step.function) lines.push(`Function: ${step.function}()${step.at ? ` at ${step.at}` : ''}`);

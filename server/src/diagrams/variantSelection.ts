@@ -35,7 +35,7 @@ export interface VariantChoice {
 const CODE_WEIGHT = 4;
 const VERSION_WEIGHT = 2;
 
-export function evaluateRule(rule: AppliesToRule, input: SelectionInput): RuleOutcome {
+function evaluateRule(rule: AppliesToRule, input: SelectionInput): RuleOutcome {
   if ('kernel' in rule) {
     const version = input.kernelVersion;
     const min = parseKernelVersion(rule.kernel.min);

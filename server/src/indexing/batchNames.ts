@@ -7,26 +7,10 @@
  * the main thread's whole-tree table compares bytes as before.
  */
 import { C_KEYWORDS } from '../parsing/lexer';
+import { nameByte, nameHashes } from '../parsing/nameHash';
 
 const ENTRY_WORDS = 4; // hash, hash2, length + 1 (0: empty), id
 const INITIAL_SLOTS = 1 << 16;
-
-/** FNV-1a (what NameTable hashes) and a multiplicative second hash, exactly as the lexer computes them. */
-export function nameHashes(name: string): [number, number] {
-  let h = 0x811c9dc5;
-  let h2 = 0;
-  for (let k = 0; k < name.length; k++) {
-    const c = byteOf(name.charCodeAt(k));
-    h = Math.imul(h ^ c, 0x01000193);
-    h2 = k === 0 ? c : (Math.imul(h2, 0x5bd1e995) + c) | 0;
-  }
-  return [h | 0, h2];
-}
-
-/** Identifiers are ASCII (the lexer reads [A-Za-z0-9_$]); anything else is stored as '?', as NameTable does. */
-function byteOf(c: number): number {
-  return c < 128 ? c : 63;
-}
 
 export interface BatchNameList {
   /** Name k is bytes[ends[k - 1] (0 for k = 0), ends[k]). */
@@ -104,7 +88,7 @@ export class BatchNames {
     if (this.used + length > this.bytes.length)
       this.bytes = grown(this.bytes, Math.max(this.bytes.length * 2, this.used + length));
     const bytes = this.bytes;
-    for (let k = 0, to = this.used; k < length; k++) bytes[to + k] = byteOf(text.charCodeAt(start + k));
+    for (let k = 0, to = this.used; k < length; k++) bytes[to + k] = nameByte(text.charCodeAt(start + k));
     this.used += length;
     this.ends[id] = this.used;
     this.hashes[id] = hash;

@@ -14,7 +14,7 @@ import { NameTable } from './nameTable';
 
 const MAGIC = Buffer.from('KMMLIDX\0', 'latin1');
 /** Bump when the layout of IndexData or of packed definitions changes. */
-export const CACHE_FORMAT_VERSION = 8;
+const CACHE_FORMAT_VERSION = 8;
 /** CRC-32 of everything before it: catches truncation and corruption (zlib's is hardware-assisted; SHA-1 took 50 % longer). */
 const DIGEST_BYTES = 4;
 
@@ -289,7 +289,7 @@ function writeFully(fd: number, bytes: Uint8Array, position: number): Promise<vo
 }
 
 /** Reads a cache file; throws CacheError with a reason for anything but a valid cache of this format. */
-export function readIndexCache(file: string, expectedRoot?: string): IndexData {
+function readIndexCache(file: string, expectedRoot?: string): IndexData {
   let raw: Buffer;
   try {
     raw = fs.readFileSync(file);

@@ -46,8 +46,8 @@ export const enum DefField {
   Lengths,
   DocStart,
 }
-export const DEF_FLAG_DECLARATION = 1;
-export const DEF_FLAG_STATIC = 2;
+const DEF_FLAG_DECLARATION = 1;
+const DEF_FLAG_STATIC = 2;
 const MAX_16 = 0xffff;
 
 export type ReferenceFilter = 'all' | ReadonlySet<string> | undefined;

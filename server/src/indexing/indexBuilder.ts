@@ -42,7 +42,7 @@ export interface BuildResult {
   cacheBytes?: number;
 }
 
-export function settingsKeyOf(options: Pick<BuildOptions, 'exclude' | 'maxFileSize'>): string {
+function settingsKeyOf(options: Pick<BuildOptions, 'exclude' | 'maxFileSize'>): string {
   return crypto
     .createHash('sha1')
     .update(JSON.stringify({ exclude: [...(options.exclude ?? [])].sort(), maxFileSize: options.maxFileSize }))

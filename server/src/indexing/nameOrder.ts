@@ -16,7 +16,7 @@ function definedNameMarks(data: IndexData): Uint8Array {
 }
 
 /** Ids of the names that have at least one definition, in id order. */
-export function definedNameIds(data: IndexData): Uint32Array {
+function definedNameIds(data: IndexData): Uint32Array {
   const marks = definedNameMarks(data);
   let count = 0;
   for (let id = 0; id < marks.length; id++) count += marks[id];

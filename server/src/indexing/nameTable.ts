@@ -1,3 +1,4 @@
+import { fnv1aOfBytes, fnv1aOfName, nameByte } from '../parsing/nameHash';
 /** What sorting and matching need of a name list: read-only access to names stored as bytes. */
 export interface FoldedNames {
   nameLength(id: number): number;
@@ -135,7 +136,7 @@ export class NameTable extends NameBytes {
   intern(name: string): number {
     const found = this.lookup(name);
     if (found >= 0) return found;
-    const id = this.addName(name.length, hashString(name));
+    const id = this.addName(name.length, fnv1aOfName(name));
     const at = this.offsets[id];
     for (let k = 0; k < name.length; k++) {
       const c = name.charCodeAt(k);
@@ -146,10 +147,7 @@ export class NameTable extends NameBytes {
 
   /** Id of the name stored as bytes[start, end) (names sent by a worker as bytes), adding it if new. */
   internBytes(source: Uint8Array, start: number, end: number, hash?: number): number {
-    let h = 0x811c9dc5;
-    if (hash === undefined) for (let k = start; k < end; k++) h = Math.imul(h ^ source[k], 0x01000193);
-    else h = hash;
-    h >>>= 0;
+    const h = hash === undefined ? fnv1aOfBytes(source, start, end) : hash >>> 0;
     const mask = this.slots.length - 1;
     const length = end - start;
     let slot = h & mask;
@@ -227,7 +225,7 @@ export class NameTable extends NameBytes {
 
   private lookup(name: string): number {
     const mask = this.slots.length - 1;
-    for (let slot = hashString(name) & mask; ; slot = (slot + 1) & mask) {
+    for (let slot = fnv1aOfName(name) & mask; ; slot = (slot + 1) & mask) {
       const id = this.slots[slot];
       if (id < 0) return -1;
       if (this.equals(id, name)) return id;
@@ -239,7 +237,7 @@ export class NameTable extends NameBytes {
     if (this.offsets[id + 1] - start !== name.length) return false;
     for (let k = 0; k < name.length; k++) {
       const c = name.charCodeAt(k);
-      if (this.bytes[start + k] !== (c < 128 ? c : 63)) return false;
+      if (this.bytes[start + k] !== nameByte(c)) return false;
     }
     return true;
   }
@@ -258,19 +256,8 @@ export class NameTable extends NameBytes {
 
   /** The hash of a stored name (FNV-1a of its bytes, as every intern method computes it). */
   hashOf(id: number): number {
-    let h = 0x811c9dc5;
-    for (let k = this.offsets[id]; k < this.offsets[id + 1]; k++) h = Math.imul(h ^ this.bytes[k], 0x01000193);
-    return h >>> 0;
+    return fnv1aOfBytes(this.bytes, this.offsets[id], this.offsets[id + 1]);
   }
-}
-
-function hashString(name: string): number {
-  let h = 0x811c9dc5;
-  for (let k = 0; k < name.length; k++) {
-    const c = name.charCodeAt(k);
-    h = Math.imul(h ^ (c < 128 ? c : 63), 0x01000193);
-  }
-  return h >>> 0;
 }
 
 function fold(c: number): number {

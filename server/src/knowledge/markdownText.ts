@@ -31,7 +31,7 @@ function escapeLineStarts(text: string): string {
 }
 
 /** Removes control characters (except newline and tab) and bidi overrides that could disguise text. */
-export function stripControl(text: string): string {
+function stripControl(text: string): string {
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '');
 }
 

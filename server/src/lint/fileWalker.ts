@@ -22,7 +22,7 @@ export interface WalkOptions {
   batchSize?: number;
 }
 
-export function isLintableName(name: string): boolean {
+function isLintableName(name: string): boolean {
   return kernelFileKind(name) !== undefined;
 }
 

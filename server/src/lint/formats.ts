@@ -55,7 +55,7 @@ export interface JsonFinding {
   };
 }
 
-export function toJsonFindings(files: FileFindings[]): JsonFinding[] {
+function toJsonFindings(files: FileFindings[]): JsonFinding[] {
   return files.flatMap((file) =>
     file.findings.map((finding): JsonFinding => ({
       file: file.relative,
@@ -106,7 +106,7 @@ interface SarifRuleDescriptor {
 }
 
 /** SARIF 2.1.0 log; artifact URIs are relative to the tree root (`%SRCROOT%`). */
-export function toSarif(files: FileFindings[], options: { toolVersion: string; rootUri?: string }): object {
+function toSarif(files: FileFindings[], options: { toolVersion: string; rootUri?: string }): object {
   const descriptors: SarifRuleDescriptor[] = [];
   const indexOf = new Map<string, number>();
   const descriptorFor = (finding: Finding): number => {

@@ -10,7 +10,7 @@ import type { Finding, MatchContext, MechanicalFix, OffsetEdit, SymbolEntry } fr
 export type LintFileKind = KernelFileLanguage;
 
 /** Kconfig, Makefiles and make fragments by name (parsing/kernelFiles.ts); everything else is read as C. */
-export function fileKindOf(fileName: string): LintFileKind {
+function fileKindOf(fileName: string): LintFileKind {
   const kind = kernelFileKind(fileName);
   return kind ? languageOfKind(kind) : 'c';
 }
@@ -77,7 +77,7 @@ export function lintText(text: string, fileName: string, options: LintOptions): 
 }
 
 /** 0-based line and UTF-16 column of an offset, by binary search over line starts. */
-export function positionFinder(text: string): (offset: number) => { line: number; character: number } {
+function positionFinder(text: string): (offset: number) => { line: number; character: number } {
   const starts = [0];
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
   return (offset: number) => {

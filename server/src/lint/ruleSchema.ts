@@ -80,7 +80,7 @@ const rule = {
   anyOf: [{ required: ['removal'] }, { required: ['removedInNote'] }],
 };
 
-export const lintRuleFileSchema = {
+const lintRuleFileSchema = {
   $id: 'https://kernel-mm-lens.invalid/schemas/lint-rules.json',
   type: 'object',
   additionalProperties: false,

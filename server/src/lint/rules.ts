@@ -64,7 +64,7 @@ function lintRulesOf(data: unknown, fileName: string): { rules: LintRule[]; prob
 }
 
 /** Builds the lookup tables; duplicate ids or symbols are reported and the later one ignored. */
-export function indexRules(rules: LintRule[], problems: string[] = []): LintRuleSet {
+function indexRules(rules: LintRule[], problems: string[] = []): LintRuleSet {
   const identifiers = new Map<string, SymbolEntry>();
   const kconfigSymbols = new Map<string, SymbolEntry>();
   const headers = new Map<string, SymbolEntry>();

@@ -248,7 +248,7 @@ export function editFor(old: string, startIndex: number, oldEndIndex: number, in
 }
 
 /** An edit covering every place where two equally long masked texts differ, or undefined if equal. */
-export function maskingEdit(before: string, after: string): Edit | undefined {
+function maskingEdit(before: string, after: string): Edit | undefined {
   if (before === after) return undefined;
   let start = 0;
   while (start < after.length && before.charCodeAt(start) === after.charCodeAt(start)) start++;

@@ -20,7 +20,7 @@ import type { Finding, LintSeverity } from '../lint/ruleTypes';
  * Shared by the diagnostics and code-action features and the workspace-lint request.
  */
 
-export const LINT_SOURCE = 'kernel-mm-lens';
+const LINT_SOURCE = 'kernel-mm-lens';
 
 const LSP_SEVERITY: Record<LintSeverity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,

@@ -8,7 +8,7 @@ const CONTEXT_LINES = 2;
 /** Below this score the code is considered gone and the note is orphaned. */
 const MIN_SCORE = 0.55;
 
-export function normaliseLine(line: string): string {
+function normaliseLine(line: string): string {
   return line
     .replace(/\/\/.*$/, '')
     .replace(/\s+/g, ' ')
@@ -29,7 +29,7 @@ const MACRO_START = /^#\s*define\s+([A-Za-z_]\w*)/;
 const STRUCT_START = /^(struct|union|enum)\s+([A-Za-z_]\w*)\s*\{/;
 
 /** The definition enclosing `line`: the closest line above that starts a function, macro or struct at column 0. */
-export function enclosingSymbol(lines: string[], line: number): { name: string; line: number } | undefined {
+function enclosingSymbol(lines: string[], line: number): { name: string; line: number } | undefined {
   for (let i = Math.min(line, lines.length - 1); i >= 0 && line - i < 2000; i--) {
     const text = lines[i];
     if (!text || /^[\s{}]/.test(text) || text.startsWith('/') || text.startsWith('*')) continue;
@@ -46,7 +46,7 @@ export function enclosingSymbol(lines: string[], line: number): { name: string; 
 }
 
 /** Where a symbol starts in a text (function, macro or struct definition, at column 0), if present. */
-export function findSymbolLine(lines: string[], symbol: string): number | undefined {
+function findSymbolLine(lines: string[], symbol: string): number | undefined {
   const escaped = symbol.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(' ', '\\s+');
   const pattern = new RegExp(
     `^(?:#\\s*define\\s+${escaped}\\b|${escaped}\\s*\\{|(?:[A-Za-z_][\\w\\s*,()]*?[\\s*])?${escaped}\\s*\\()`,

@@ -4,7 +4,7 @@ import type { NoteView } from './model';
  * Note text → Markdown for the editor (Message-IDs as lore links, symbols as go-to command links) and the
  * two export formats: Markdown and a plain-text review reply (quoted code with "> ", the note below it).
  */
-export const GO_TO_SYMBOL_COMMAND = 'kernelMmLens.notes.goToSymbol';
+const GO_TO_SYMBOL_COMMAND = 'kernelMmLens.notes.goToSymbol';
 
 const MESSAGE_ID = /<([^<>\s@]+@[^<>\s]+)>|\b(?:Message-ID|msgid):\s*<?([^<>\s@]+@[^<>\s]*[^<>\s.,;:])>?/gi;
 const SYMBOL = /`([A-Za-z_]\w*)(\(\))?`/g;
@@ -15,10 +15,6 @@ export function loreUrl(messageId: string): string {
 
 export function citedMessageIds(body: string): string[] {
   return [...body.matchAll(MESSAGE_ID)].map((m) => m[1] ?? m[2]);
-}
-
-export function citedSymbols(body: string): string[] {
-  return [...body.matchAll(SYMBOL)].map((m) => m[1]);
 }
 
 function escapeMarkdown(text: string): string {

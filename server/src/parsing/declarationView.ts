@@ -11,6 +11,7 @@ import {
   WORD_KEYWORD,
   WORD_TRAILING_ATTRIBUTE,
 } from './declarationWords';
+import { CH_COLON, CH_EQUALS, CH_LBRACKET, CH_LPAREN, CH_RBRACKET, CH_RPAREN, CH_STAR } from './charCodes';
 
 /**
  * Where word classes are remembered per name (the bulk pass's collector: per batch, by name id), so a
@@ -68,7 +69,7 @@ export class DeclarationView {
   functionNameIndex(decl: number[]): number {
     for (let k = 0; k + 1 < decl.length; k++) {
       const t = decl[k];
-      if (t < 0 || !this.isIdentifier(t) || decl[k + 1] < 0 || !this.isChar(decl[k + 1], 40)) continue;
+      if (t < 0 || !this.isIdentifier(t) || decl[k + 1] < 0 || !this.isChar(decl[k + 1], CH_LPAREN)) continue;
       if (this.isWord(t, WORD_KEYWORD | WORD_ATTRIBUTE_CALL)) {
         k = Math.max(k, this.matchingParen(decl, k + 1));
         continue;
@@ -82,8 +83,8 @@ export class DeclarationView {
     for (let k = openIndex; k < decl.length; k++) {
       const t = decl[k];
       if (t < 0) continue;
-      if (this.isChar(t, 40)) depth++;
-      else if (this.isChar(t, 41) && --depth === 0) return k;
+      if (this.isChar(t, CH_LPAREN)) depth++;
+      else if (this.isChar(t, CH_RPAREN) && --depth === 0) return k;
     }
     return -1;
   }
@@ -92,17 +93,22 @@ export class DeclarationView {
     return (
       nameIndex > 1 &&
       decl[nameIndex - 1] >= 0 &&
-      this.isChar(decl[nameIndex - 1], 42) &&
+      this.isChar(decl[nameIndex - 1], CH_STAR) &&
       decl[nameIndex - 2] >= 0 &&
-      this.isChar(decl[nameIndex - 2], 40)
+      this.isChar(decl[nameIndex - 2], CH_LPAREN)
     );
   }
   /** Token of the declared name in one declarator (first segment also holds the type), or -1. */
   declaratorName(segment: number[], hasType: boolean): number {
     // Function pointer: ( * [const] name ) (...)
     for (let k = 0; k + 2 < segment.length; k++) {
-      if (segment[k] >= 0 && this.isChar(segment[k], 40) && segment[k + 1] >= 0 && this.isChar(segment[k + 1], 42)) {
-        for (let m = k + 2; m < segment.length && segment[m] >= 0 && !this.isChar(segment[m], 41); m++) {
+      if (
+        segment[k] >= 0 &&
+        this.isChar(segment[k], CH_LPAREN) &&
+        segment[k + 1] >= 0 &&
+        this.isChar(segment[k + 1], CH_STAR)
+      ) {
+        for (let m = k + 2; m < segment.length && segment[m] >= 0 && !this.isChar(segment[m], CH_RPAREN); m++) {
           if (this.isIdentifier(segment[m]) && !this.isWord(segment[m], WORD_KEYWORD | WORD_TRAILING_ATTRIBUTE)) {
             let last = m;
             while (m + 1 < segment.length && this.isIdentifier(segment[m + 1])) last = ++m;
@@ -120,20 +126,20 @@ export class DeclarationView {
     for (let k = bodyAt + 1; k < segment.length; k++) {
       const t = segment[k];
       if (t < 0) continue;
-      if (this.isChar(t, 40) || this.isChar(t, 91)) {
+      if (this.isChar(t, CH_LPAREN) || this.isChar(t, CH_LBRACKET)) {
         depth++;
         continue;
       }
-      if (this.isChar(t, 41) || this.isChar(t, 93)) {
+      if (this.isChar(t, CH_RPAREN) || this.isChar(t, CH_RBRACKET)) {
         depth--;
         continue;
       }
       if (depth > 0) continue;
-      if (this.isChar(t, 61) || this.isChar(t, 58)) break;
+      if (this.isChar(t, CH_EQUALS) || this.isChar(t, CH_COLON)) break;
       if (!this.isIdentifier(t)) continue;
       if (this.isWord(t, WORD_KEYWORD | WORD_TRAILING_ATTRIBUTE)) continue;
       const next = k + 1 < segment.length ? segment[k + 1] : -1;
-      if (next >= 0 && this.isChar(next, 40)) continue; // attribute macro with arguments
+      if (next >= 0 && this.isChar(next, CH_LPAREN)) continue; // attribute macro with arguments
       candidate = t;
       candidates++;
     }

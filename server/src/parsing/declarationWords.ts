@@ -5,7 +5,7 @@
 import { C_KEYWORDS } from './lexer';
 
 /** Attribute-like macros that take arguments and sit around declarators: never a function's name. */
-export const ATTRIBUTE_CALLS = new Set([
+const ATTRIBUTE_CALLS = new Set([
   '__attribute__',
   '__attribute',
   '__section',
@@ -46,7 +46,7 @@ export const ATTRIBUTE_CALLS = new Set([
 ]);
 
 /** Words that may follow a declarator name but are never the name (`int x __read_mostly;`). */
-export const TRAILING_ATTRIBUTES =
+const TRAILING_ATTRIBUTES =
   /^(__(read_mostly|ro_after_init|initdata|initconst|exitdata|refdata|meminitdata|initdata_memblock|page_aligned_data|page_aligned_bss|cacheline_aligned|cacheline_aligned_in_smp|cacheline_internodealigned_in_smp|maybe_unused|always_unused|used|weak|packed|percpu|rcu|iomem|user|force|bitwise|latent_entropy|randomize_layout|no_randomize_layout|aligned_largest|nosavedata|visible|init|exit|ref|cold|hot|pure|must_check|noreturn|always_inline|noinline|nocfi|noinstr|kprobes|irq_entry|sched|lockfunc|private|nonstring|data_racy|guarded_by|tracepoint_string|initconst_or_module|cpuidle|flatten|unused|sramdata|nostackprotector)|____cacheline_aligned|____cacheline_aligned_in_smp|____cacheline_internodealigned_in_smp|noinline|notrace|asmlinkage|inline|__inline|__always_inline|__init|__exit|__ref|__meminit|__devinit|noinstr|__noreturn)$/;
 
 /** Classes of a word (bit flags), as the extractor asks about identifiers of declarations. */
@@ -65,7 +65,7 @@ export const WORD_MACRO_NAME = 256;
 /** Passes the generator pre-check (a macro whose arguments are worth gathering). */
 export const WORD_GENERATOR = 512;
 /** Set on every computed class, so 0 can mean "not computed yet" in a cache. */
-export const WORD_CLASSIFIED = 1 << 15;
+const WORD_CLASSIFIED = 1 << 15;
 
 /** The classes of one identifier; `isGenerator` is the extractor's generator pre-check (none: every word passes). */
 export function classifyWord(word: string, isGenerator?: (word: string) => boolean): number {

@@ -561,7 +561,7 @@ export interface ResolvedDeclarator {
  * The declared name inside a declarator chain and whether it declares a function: the name's nearest
  * non-parenthesis wrapper is a function_declarator (`*foo(int)` is a function, `(*foo)(int)` a pointer).
  */
-export function resolveDeclarator(declarator: Node): ResolvedDeclarator | undefined {
+function resolveDeclarator(declarator: Node): ResolvedDeclarator | undefined {
   let node: Node | null = declarator;
   let wrapper: string | undefined;
   for (let depth = 0; node && depth < 32; depth++) {

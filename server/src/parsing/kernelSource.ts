@@ -1,6 +1,18 @@
 import type { Parser, Tree } from 'web-tree-sitter';
 import { dataPath, readDataDocument, shippedData } from '../base/dataFiles';
 import { blockComments, insideSpans, skipQuoted } from './textScan';
+import {
+  CH_BACKSLASH,
+  CH_CR,
+  CH_DQUOTE,
+  CH_LBRACE,
+  CH_LPAREN,
+  CH_QUOTE,
+  CH_RBRACE,
+  CH_RPAREN,
+  CH_SEMICOLON,
+  CH_SLASH,
+} from './charCodes';
 
 /**
  * Preparing kernel C for tree-sitter-c. Annotation macros (`__init`, `__must_check`, `__section(".x")`, ...)
@@ -106,8 +118,8 @@ function logicalLineStart(text: string, offset: number): number {
   let start = Math.max(floor, text.lastIndexOf('\n', offset - 1) + 1);
   while (start >= 2 && start > floor) {
     let back = start - 2;
-    if (text.charCodeAt(back) === 13) back--;
-    if (text.charCodeAt(back) !== 92) break;
+    if (text.charCodeAt(back) === CH_CR) back--;
+    if (text.charCodeAt(back) !== CH_BACKSLASH) break;
     start = text.lastIndexOf('\n', back) + 1;
   }
   return start;
@@ -121,11 +133,11 @@ function isCode(text: string, offset: number): boolean {
   if (text[i] === '#') return false;
   for (; i < offset; i++) {
     const c = text.charCodeAt(i);
-    if (c === 34 || c === 39) {
+    if (c === CH_DQUOTE || c === CH_QUOTE) {
       const end = skipQuoted(text, i, c);
       if (end > offset) return false;
       i = end - 1;
-    } else if (c === 47 && text.charCodeAt(i + 1) === 47) return false;
+    } else if (c === CH_SLASH && text.charCodeAt(i + 1) === CH_SLASH) return false;
   }
   return true;
 }
@@ -153,13 +165,13 @@ function matchingParen(text: string, from: number): number | undefined {
   const limit = Math.min(text.length, i + MAX_ARGUMENT_SPAN);
   for (; i < limit; i++) {
     const c = text.charCodeAt(i);
-    if (c === 34 || c === 39) {
+    if (c === CH_DQUOTE || c === CH_QUOTE) {
       i = skipQuoted(text, i, c) - 1;
       continue;
     }
-    if (c === 40) depth++;
-    else if (c === 41 && --depth === 0) return i + 1;
-    else if (c === 59 || c === 123 || c === 125) return undefined;
+    if (c === CH_LPAREN) depth++;
+    else if (c === CH_RPAREN && --depth === 0) return i + 1;
+    else if (c === CH_SEMICOLON || c === CH_LBRACE || c === CH_RBRACE) return undefined;
   }
   return undefined;
 }

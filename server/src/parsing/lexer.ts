@@ -7,7 +7,44 @@
  * contents of string and character literals never produce identifier tokens, so "only real code counts".
  * Offsets and columns are UTF-16 code units, like LSP positions.
  */
+import { FNV_OFFSET_BASIS, FNV_PRIME, SECOND_HASH_MULTIPLIER } from './nameHash';
+import {
+  ASCII_LIMIT,
+  ASCII_LOWER_CASE_BIT,
+  CH_0,
+  CH_9,
+  CH_BACKSLASH,
+  CH_CR,
+  CH_DOLLAR,
+  CH_DOT,
+  CH_DQUOTE,
+  CH_FF,
+  CH_HASH,
+  CH_LF,
+  CH_LOWER_A,
+  CH_LOWER_E,
+  CH_LOWER_P,
+  CH_LOWER_Z,
+  CH_LT,
+  CH_MINUS,
+  CH_PLUS,
+  CH_QUOTE,
+  CH_SLASH,
+  CH_SPACE,
+  CH_STAR,
+  CH_TAB,
+  CH_UNDERSCORE,
+  CH_UPPER_A,
+  CH_UPPER_Z,
+  CH_VT,
+} from './charCodes';
 
+/**
+ * Token kinds. Their order is a rule the extractors rely on: the kinds of code tokens (identifier, number,
+ * string, char, punctuation) come first and end with Punct, so `kind <= LAST_CODE_TOKEN_KIND` tells a code token
+ * from a doc comment or a preprocessor token in one comparison. A new code kind goes before Punct, any other kind
+ * after DirectiveEnd; test/parsing/lexer.test.ts checks the order.
+ */
 export const TokenKind = {
   Identifier: 1,
   Number: 2,
@@ -23,7 +60,8 @@ export const TokenKind = {
   /** Zero-width token at the end of a preprocessor directive (after line continuations). */
   DirectiveEnd: 9,
 } as const;
-export type TokenKindValue = (typeof TokenKind)[keyof typeof TokenKind];
+/** Kinds up to this one are code tokens (see TokenKind). */
+export const LAST_CODE_TOKEN_KIND = TokenKind.Punct;
 
 /** Token is part of a preprocessor directive line (`#if`, `#define` body, ...). */
 export const FLAG_PREPROCESSOR = 1;
@@ -52,33 +90,21 @@ export interface TokenStream {
   positionAt(offset: number): { line: number; character: number };
 }
 
-const CH_TAB = 9,
-  CH_LF = 10,
-  CH_VT = 11,
-  CH_FF = 12,
-  CH_CR = 13,
-  CH_SPACE = 32;
-const CH_DQUOTE = 34,
-  CH_HASH = 35,
-  CH_QUOTE = 39,
-  CH_STAR = 42,
-  CH_DOT = 46,
-  CH_SLASH = 47;
-const CH_LT = 60,
-  CH_GT = 62,
-  CH_BACKSLASH = 92;
-
 /** Identifier start: [A-Za-z_$]; identifier part adds digits. */
-const IDENT_START = new Uint8Array(128);
-const IDENT_PART = new Uint8Array(128);
-for (let c = 0; c < 128; c++) {
-  const isAlpha = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
+const IDENT_START = new Uint8Array(ASCII_LIMIT);
+const IDENT_PART = new Uint8Array(ASCII_LIMIT);
+for (let c = 0; c < ASCII_LIMIT; c++) {
+  const isAlpha =
+    (c >= CH_UPPER_A && c <= CH_UPPER_Z) ||
+    (c >= CH_LOWER_A && c <= CH_LOWER_Z) ||
+    c === CH_UNDERSCORE ||
+    c === CH_DOLLAR;
   IDENT_START[c] = isAlpha ? 1 : 0;
-  IDENT_PART[c] = isAlpha || (c >= 48 && c <= 57) ? 1 : 0;
+  IDENT_PART[c] = isAlpha || (c >= CH_0 && c <= CH_9) ? 1 : 0;
 }
 
-/** Two-character operators kept as one punctuation token (the rest are single characters), keyed by c1 * 128 + c2. */
-const TWO_CHAR_OPERATORS = new Uint8Array(128 * 128);
+/** Two-character operators kept as one punctuation token (the rest are single characters), keyed by c1 * ASCII_LIMIT + c2. */
+const TWO_CHAR_OPERATORS = new Uint8Array(ASCII_LIMIT * ASCII_LIMIT);
 for (const op of [
   '->',
   '++',
@@ -101,7 +127,7 @@ for (const op of [
   '|=',
   '^=',
 ]) {
-  TWO_CHAR_OPERATORS[op.charCodeAt(0) * 128 + op.charCodeAt(1)] = 1;
+  TWO_CHAR_OPERATORS[op.charCodeAt(0) * ASCII_LIMIT + op.charCodeAt(1)] = 1;
 }
 
 class Growable {
@@ -336,7 +362,7 @@ export function tokenize(text: string, scratch?: TokenScratch): TokenStream {
       let j = i + 1;
       while (j < n && (text.charCodeAt(j) === CH_SPACE || text.charCodeAt(j) === CH_TAB)) j++;
       const nameStart = j;
-      while (j < n && text.charCodeAt(j) < 128 && IDENT_PART[text.charCodeAt(j)]) j++;
+      while (j < n && text.charCodeAt(j) < ASCII_LIMIT && IDENT_PART[text.charCodeAt(j)]) j++;
       const name = text.slice(nameStart, j);
       inDirective = true;
       atLineStart = false;
@@ -351,16 +377,16 @@ export function tokenize(text: string, scratch?: TokenScratch): TokenStream {
     }
     atLineStart = false;
 
-    if (c < 128 && IDENT_START[c]) {
+    if (c < ASCII_LIMIT && IDENT_START[c]) {
       // Two hashes of the name on the way (the index looks names up by them without re-reading the text).
-      let h = Math.imul(0x811c9dc5 ^ c, 0x01000193);
+      let h = Math.imul(FNV_OFFSET_BASIS ^ c, FNV_PRIME);
       let h2 = c;
       let j = i + 1;
       while (j < n) {
         const d = text.charCodeAt(j);
-        if (d >= 128 || !IDENT_PART[d]) break;
-        h = Math.imul(h ^ d, 0x01000193);
-        h2 = (Math.imul(h2, 0x5bd1e995) + d) | 0;
+        if (d >= ASCII_LIMIT || !IDENT_PART[d]) break;
+        h = Math.imul(h ^ d, FNV_PRIME);
+        h2 = (Math.imul(h2, SECOND_HASH_MULTIPLIER) + d) | 0;
         j++;
       }
       // Encoding prefixes of literals (L"x", u8"x") belong to the literal, not the identifier stream.
@@ -374,19 +400,19 @@ export function tokenize(text: string, scratch?: TokenScratch): TokenStream {
       continue;
     }
     if (
-      (c >= 48 && c <= 57) ||
-      (c === CH_DOT && i + 1 < n && text.charCodeAt(i + 1) >= 48 && text.charCodeAt(i + 1) <= 57)
+      (c >= CH_0 && c <= CH_9) ||
+      (c === CH_DOT && i + 1 < n && text.charCodeAt(i + 1) >= CH_0 && text.charCodeAt(i + 1) <= CH_9)
     ) {
       let j = i + 1;
       while (j < n) {
         const d = text.charCodeAt(j);
-        if (d < 128 && (IDENT_PART[d] || d === CH_DOT || d === CH_QUOTE)) {
+        if (d < ASCII_LIMIT && (IDENT_PART[d] || d === CH_DOT || d === CH_QUOTE)) {
           j++;
           continue;
         }
         // Exponent signs: 1e+5, 0x1p-3.
-        const prev = text.charCodeAt(j - 1) | 32;
-        if ((d === 43 || d === 45) && (prev === 101 || prev === 112)) {
+        const prev = text.charCodeAt(j - 1) | ASCII_LOWER_CASE_BIT;
+        if ((d === CH_PLUS || d === CH_MINUS) && (prev === CH_LOWER_E || prev === CH_LOWER_P)) {
           j++;
           continue;
         }
@@ -423,7 +449,7 @@ export function tokenize(text: string, scratch?: TokenScratch): TokenStream {
         continue;
       }
     }
-    if (c >= 128 || c < 32) {
+    if (c >= ASCII_LIMIT || c < CH_SPACE) {
       i++;
       continue;
     } // stray bytes (U+FFFD from invalid UTF-8, control characters)
@@ -434,7 +460,7 @@ export function tokenize(text: string, scratch?: TokenScratch): TokenStream {
       continue;
     }
     const c2 = i + 1 < n ? text.charCodeAt(i + 1) : 0;
-    if (c2 < 128 && TWO_CHAR_OPERATORS[c * 128 + c2]) {
+    if (c2 < ASCII_LIMIT && TWO_CHAR_OPERATORS[c * ASCII_LIMIT + c2]) {
       tokens.push(TokenKind.Punct, flags, i, i + 2, startLine);
       i += 2;
       continue;

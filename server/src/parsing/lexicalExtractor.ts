@@ -6,7 +6,15 @@
  * unbalanced braces, `#ifdef` around half a function (the first branch wins, like a compiler with the
  * option on), macro invocations without semicolons, and attribute macros around declarators.
  */
-import { tokenize, TokenKind, FLAG_DEAD, FLAG_PREPROCESSOR, C_KEYWORDS, type TokenStream } from './lexer';
+import {
+  tokenize,
+  TokenKind,
+  FLAG_DEAD,
+  FLAG_PREPROCESSOR,
+  C_KEYWORDS,
+  LAST_CODE_TOKEN_KIND,
+  type TokenStream,
+} from './lexer';
 import type { DefinitionKind, Reference } from './types';
 import type { ExtractOptions, LexicalDefinition, LexicalExtraction } from './lexicalTypes';
 import { DeclarationView, BODY_MARKER, INITIALIZER_MARKER } from './declarationView';
@@ -19,6 +27,19 @@ import {
   WORD_TYPEDEF,
 } from './declarationWords';
 import { KEYWORD_COUNT, OCC_FLAG_CALL, OCC_FLAG_PREPROCESSOR, type ExtractionSink } from './extractionSink';
+import {
+  CH_COMMA,
+  CH_EQUALS,
+  CH_LBRACE,
+  CH_LBRACKET,
+  CH_LPAREN,
+  CH_RBRACE,
+  CH_RBRACKET,
+  CH_RPAREN,
+  CH_SEMICOLON,
+  CH_SPACE,
+  CH_TAB,
+} from './charCodes';
 
 export { normalizeSignature } from './declarationWords';
 
@@ -118,8 +139,8 @@ class LexicalExtractor {
       // Inside a function body (most tokens) only identifiers and braces matter: handled here, without a call.
       if (this.inBody) {
         if (kind === TokenKind.Identifier) this.noteIdentifier(i, false);
-        else if (chars[i] === 123) this.pushScope(scopeOf({ kind: 'block' }));
-        else if (chars[i] === 125) this.closeScope(i);
+        else if (chars[i] === CH_LBRACE) this.pushScope(scopeOf({ kind: 'block' }));
+        else if (chars[i] === CH_RBRACE) this.closeScope(i);
         this.docCandidate = -1;
         continue;
       }
@@ -142,7 +163,7 @@ class LexicalExtractor {
       if (id < KEYWORD_COUNT) return;
       this.referenceCount++;
       const flags = (this.isFollowedByParen(i) ? OCC_FLAG_CALL : 0) | (inPreprocessor ? OCC_FLAG_PREPROCESSOR : 0);
-      collector.occurrence(id, i, flags, this.enclosingScopeIndex());
+      collector.occurrence(id, i, flags, this.currentScopeIndex);
       return;
     }
     const name = this.tokens.tokenText(i);
@@ -157,7 +178,7 @@ class LexicalExtractor {
     this.references.push({
       file: this.options.file,
       range: { start: { line, character }, end: { line, character: character + name.length } },
-      isCall: this.nextSignificant(i) >= 0 && this.view.isChar(this.nextSignificant(i), 40),
+      isCall: this.nextSignificant(i) >= 0 && this.view.isChar(this.nextSignificant(i), CH_LPAREN),
       isDefinition: false,
       inPreprocessor,
       enclosingFunction: this.enclosingFunction(),
@@ -169,10 +190,10 @@ class LexicalExtractor {
   private isFollowedByParen(i: number): boolean {
     const { tokens } = this;
     const j = i + 1;
-    if (j < tokens.count && tokens.kind[j] <= TokenKind.Punct && tokens.flags[j] === tokens.flags[i])
-      return tokens.char[j] === 40;
+    if (j < tokens.count && tokens.kind[j] <= LAST_CODE_TOKEN_KIND && tokens.flags[j] === tokens.flags[i])
+      return tokens.char[j] === CH_LPAREN;
     const next = this.nextSignificant(i);
-    return next >= 0 && tokens.char[next] === 40;
+    return next >= 0 && tokens.char[next] === CH_LPAREN;
   }
 
   private finishReferences(): Reference[] {
@@ -181,10 +202,6 @@ class LexicalExtractor {
       reference.isDefinition = this.definitionTokens.has(this.referenceTokens[k]);
     });
     return references;
-  }
-
-  private enclosingScopeIndex(): number {
-    return this.currentScopeIndex;
   }
 
   /** Scope index of a function body for the collector (0 without one). */
@@ -224,7 +241,7 @@ class LexicalExtractor {
     let nameStart = tokens.start[i] + 1;
     while (
       nameStart < tokens.end[i] &&
-      (this.text.charCodeAt(nameStart) === 32 || this.text.charCodeAt(nameStart) === 9)
+      (this.text.charCodeAt(nameStart) === CH_SPACE || this.text.charCodeAt(nameStart) === CH_TAB)
     )
       nameStart++;
     const name = this.text.slice(nameStart, tokens.end[i]);
@@ -232,11 +249,11 @@ class LexicalExtractor {
     while (end < tokens.count && tokens.kind[end] !== TokenKind.DirectiveEnd) end++;
     if (name === 'define' && end > i + 1 && this.view.isIdentifier(i + 1)) {
       const nameToken = i + 1;
-      const isFunctionLike = this.text.charCodeAt(tokens.end[nameToken]) === 40; // '(' right after the name
+      const isFunctionLike = this.text.charCodeAt(tokens.end[nameToken]) === CH_LPAREN; // '(' right after the name
       let sigEnd = tokens.end[nameToken];
       if (isFunctionLike) {
         for (let j = nameToken + 1; j < end; j++)
-          if (this.view.isChar(j, 41)) {
+          if (this.view.isChar(j, CH_RPAREN)) {
             sigEnd = tokens.end[j];
             break;
           }
@@ -255,7 +272,7 @@ class LexicalExtractor {
       this.noteIdentifier(nameToken, true);
       // Parameters of a function-like macro are not references to anything in the tree.
       let j = nameToken + 1;
-      if (isFunctionLike) while (j < end && !this.view.isChar(j, 41)) j++;
+      if (isFunctionLike) while (j < end && !this.view.isChar(j, CH_RPAREN)) j++;
       for (j++; j < end; j++) if (tokens.kind[j] === TokenKind.Identifier) this.noteIdentifier(j, true);
       return end;
     }
@@ -319,34 +336,28 @@ class LexicalExtractor {
       }
   }
 
+  /** A code token at file scope or inside a struct/union/enum body (run() handles function bodies itself). */
   private codeToken(i: number): void {
     const { tokens } = this;
-    if (this.inBody) {
-      if (tokens.kind[i] === TokenKind.Identifier) this.noteIdentifier(i, false);
-      else if (this.view.isChar(i, 123)) this.pushScope(scopeOf({ kind: 'block' }));
-      else if (this.view.isChar(i, 125)) this.closeScope(i);
-      this.docCandidate = -1;
-      return;
-    }
-    // File scope, or inside a struct/union/enum body: accumulate a declaration.
+    // Accumulate a declaration.
     const scope = this.topScope();
     if (tokens.kind[i] === TokenKind.Identifier) this.noteIdentifier(i, false);
-    if (this.view.isChar(i, 40)) this.parenDepth++;
-    else if (this.view.isChar(i, 41)) this.parenDepth = Math.max(0, this.parenDepth - 1);
+    if (this.view.isChar(i, CH_LPAREN)) this.parenDepth++;
+    else if (this.view.isChar(i, CH_RPAREN)) this.parenDepth = Math.max(0, this.parenDepth - 1);
     if (this.parenDepth === 0) {
-      if (this.view.isChar(i, 123)) {
+      if (this.view.isChar(i, CH_LBRACE)) {
         this.openBrace(i);
         return;
       }
-      if (this.view.isChar(i, 125)) {
+      if (this.view.isChar(i, CH_RBRACE)) {
         this.closeScope(i);
         return;
       }
-      if (this.view.isChar(i, 59)) {
+      if (this.view.isChar(i, CH_SEMICOLON)) {
         this.endDeclaration(i);
         return;
       }
-      if (this.view.isChar(i, 44) && scope?.kind === 'enum') {
+      if (this.view.isChar(i, CH_COMMA) && scope?.kind === 'enum') {
         this.endDeclaration(i);
         return;
       }
@@ -358,13 +369,13 @@ class LexicalExtractor {
     // Generator macros at file scope often have no semicolon (PAGEFLAG(...) TESTCLEARFLAG(...)).
     if (
       this.parenDepth === 0 &&
-      this.view.isChar(i, 41) &&
+      this.view.isChar(i, CH_RPAREN) &&
       this.view.isIdentifier(this.declaration[0]) &&
       this.declaration.length > 2 &&
-      this.view.isChar(this.declaration[1], 40)
+      this.view.isChar(this.declaration[1], CH_LPAREN)
     ) {
       const next = this.nextSignificant(i);
-      if (next < 0 || !this.view.isChar(next, 123)) {
+      if (next < 0 || !this.view.isChar(next, CH_LBRACE)) {
         if (this.expandGenerator(this.declaration, i, false)) this.declaration = [];
         else if (this.isUnterminatedMacroLine(this.declaration[0], i, next)) this.declaration = [];
       }
@@ -376,11 +387,11 @@ class LexicalExtractor {
     if (!this.view.isWord(macroToken, WORD_MACRO_NAME) || next < 0) return false;
     if (this.tokens.line[next] === this.tokens.line[close]) return false;
     return !(
-      this.view.isChar(next, 59) ||
-      this.view.isChar(next, 44) ||
-      this.view.isChar(next, 61) ||
-      this.view.isChar(next, 40) ||
-      this.view.isChar(next, 123)
+      this.view.isChar(next, CH_SEMICOLON) ||
+      this.view.isChar(next, CH_COMMA) ||
+      this.view.isChar(next, CH_EQUALS) ||
+      this.view.isChar(next, CH_LPAREN) ||
+      this.view.isChar(next, CH_LBRACE)
     );
   }
 
@@ -424,7 +435,7 @@ class LexicalExtractor {
       this.declaration = [];
       return;
     }
-    if (decl.some((t) => t >= 0 && this.view.isChar(t, 61))) {
+    if (decl.some((t) => t >= 0 && this.view.isChar(t, CH_EQUALS))) {
       this.pushScope(scopeOf({ kind: 'init', resumeDeclaration: decl.slice() }));
       this.declaration = [];
       return;
@@ -497,9 +508,9 @@ class LexicalExtractor {
     for (let k = 2; k < close; k++) {
       const t = decl[k];
       if (t < 0) continue;
-      if (this.view.isChar(t, 40)) depth++;
-      if (this.view.isChar(t, 41)) depth--;
-      if (depth === 0 && this.view.isChar(t, 44)) {
+      if (this.view.isChar(t, CH_LPAREN)) depth++;
+      if (this.view.isChar(t, CH_RPAREN)) depth--;
+      if (depth === 0 && this.view.isChar(t, CH_COMMA)) {
         args.push(current.join(' '));
         current = [];
         continue;
@@ -592,9 +603,9 @@ class LexicalExtractor {
     const segments: number[][] = [];
     for (let k = 0; k < decl.length; k++) {
       const t = decl[k];
-      if (t >= 0 && (this.view.isChar(t, 40) || this.view.isChar(t, 91))) depth++;
-      else if (t >= 0 && (this.view.isChar(t, 41) || this.view.isChar(t, 93))) depth--;
-      else if (t >= 0 && depth === 0 && this.view.isChar(t, 44)) {
+      if (t >= 0 && (this.view.isChar(t, CH_LPAREN) || this.view.isChar(t, CH_LBRACKET))) depth++;
+      else if (t >= 0 && (this.view.isChar(t, CH_RPAREN) || this.view.isChar(t, CH_RBRACKET))) depth--;
+      else if (t >= 0 && depth === 0 && this.view.isChar(t, CH_COMMA)) {
         segments.push(decl.slice(segmentStart, k));
         segmentStart = k + 1;
       }

@@ -177,7 +177,7 @@ const shippedGenerators = shippedData(() => {
 });
 
 /** The shipped generators of data/name-generators.yaml, compiled once per process. */
-export function loadNameGenerators(): Map<string, CompiledGenerator> {
+function loadNameGenerators(): Map<string, CompiledGenerator> {
   return shippedGenerators.get();
 }
 

@@ -3,6 +3,7 @@ import type { Definition, Reference } from './types';
 import { DefinitionCollector, matchingClose, type Span } from './definitionWalker';
 import { generatedNames, isNameGenerator } from './nameGenerators';
 import { LineMap, findDirectiveSpans, nextNonBlank, scanIdentifiers, splitMacroArguments } from './textScan';
+import { CH_LPAREN } from './charCodes';
 
 /**
  * Precise per-file extraction: definitions from the tree-sitter tree (with signature, kernel-doc, arch,
@@ -105,7 +106,7 @@ export function extractFromTree(tree: Tree, text: string, file: string): Extract
     if (KEYWORDS.has(name)) continue;
     const inPreprocessor = occurrence.inPreprocessor;
     const after = nextNonBlank(text, occurrence.end, Math.min(text.length, occurrence.end + 200));
-    const followedByParen = after >= 0 && text.charCodeAt(after) === 40;
+    const followedByParen = after >= 0 && text.charCodeAt(after) === CH_LPAREN;
     let enclosing = innermostSpan(functionBodies, occurrence.start);
     if (!enclosing && generatedBody && occurrence.start >= generatedBody.start && occurrence.start < generatedBody.end)
       enclosing = generatedBody;

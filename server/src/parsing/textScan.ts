@@ -1,4 +1,31 @@
 import type { Position } from './types';
+import {
+  CH_0,
+  CH_9,
+  CH_BACKSLASH,
+  CH_COMMA,
+  CH_CR,
+  CH_DQUOTE,
+  CH_FF,
+  CH_HASH,
+  CH_LBRACE,
+  CH_LBRACKET,
+  CH_LF,
+  CH_LOWER_A,
+  CH_LOWER_Z,
+  CH_LPAREN,
+  CH_QUOTE,
+  CH_RBRACE,
+  CH_RBRACKET,
+  CH_RPAREN,
+  CH_SLASH,
+  CH_SPACE,
+  CH_STAR,
+  CH_TAB,
+  CH_UNDERSCORE,
+  CH_UPPER_A,
+  CH_UPPER_Z,
+} from './charCodes';
 
 /**
  * Small text-level helpers for the places tree-sitter cannot help: #define bodies (one opaque
@@ -11,9 +38,9 @@ export class LineMap {
   constructor(text: string) {
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      if (c === 10) this.starts.push(i + 1);
-      else if (c === 13) {
-        if (text.charCodeAt(i + 1) === 10) i++;
+      if (c === CH_LF) this.starts.push(i + 1);
+      else if (c === CH_CR) {
+        if (text.charCodeAt(i + 1) === CH_LF) i++;
         this.starts.push(i + 1);
       }
     }
@@ -31,10 +58,12 @@ export class LineMap {
 }
 
 export function isIdentStart(code: number): boolean {
-  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95;
+  return (
+    (code >= CH_LOWER_A && code <= CH_LOWER_Z) || (code >= CH_UPPER_A && code <= CH_UPPER_Z) || code === CH_UNDERSCORE
+  );
 }
 export function isIdentPart(code: number): boolean {
-  return isIdentStart(code) || (code >= 48 && code <= 57);
+  return isIdentStart(code) || (code >= CH_0 && code <= CH_9);
 }
 
 /** Offset just after a quoted literal starting at `i` (stops at the end of the line if unterminated). */
@@ -42,11 +71,11 @@ export function skipQuoted(text: string, i: number, quote: number): number {
   let j = i + 1;
   while (j < text.length) {
     const c = text.charCodeAt(j);
-    if (c === 92) {
+    if (c === CH_BACKSLASH) {
       j += 2;
       continue;
     }
-    if (c === quote || c === 10) return j + 1;
+    if (c === quote || c === CH_LF) return j + 1;
     j++;
   }
   return j;
@@ -58,8 +87,8 @@ export function skipDirective(text: string, i: number): number {
     const eol = text.indexOf('\n', i);
     if (eol < 0) return text.length;
     let back = eol - 1;
-    if (text.charCodeAt(back) === 13) back--;
-    if (text.charCodeAt(back) !== 92) return eol;
+    if (text.charCodeAt(back) === CH_CR) back--;
+    if (text.charCodeAt(back) !== CH_BACKSLASH) return eol;
     i = eol + 1;
   }
 }
@@ -77,17 +106,17 @@ export function scanIdentifiers(
   let i = start;
   while (i < end) {
     const code = text.charCodeAt(i);
-    if (code === 47 && text.charCodeAt(i + 1) === 42) {
+    if (code === CH_SLASH && text.charCodeAt(i + 1) === CH_STAR) {
       const close = text.indexOf('*/', i + 2);
       i = close < 0 || close >= end ? end : close + 2;
       continue;
     }
-    if (code === 47 && text.charCodeAt(i + 1) === 47) {
+    if (code === CH_SLASH && text.charCodeAt(i + 1) === CH_SLASH) {
       const eol = text.indexOf('\n', i);
       i = eol < 0 || eol >= end ? end : eol;
       continue;
     }
-    if (code === 34 || code === 39) {
+    if (code === CH_DQUOTE || code === CH_QUOTE) {
       i = Math.min(end, skipQuoted(text, i, code));
       continue;
     }
@@ -98,7 +127,7 @@ export function scanIdentifiers(
       i = j;
       continue;
     }
-    if (code >= 48 && code <= 57) {
+    if (code >= CH_0 && code <= CH_9) {
       while (i < end && isIdentPart(text.charCodeAt(i))) i++;
       continue;
     }
@@ -110,7 +139,7 @@ export function scanIdentifiers(
 export function nextNonBlank(text: string, from: number, limit = text.length): number {
   for (let i = from; i < limit; i++) {
     const c = text.charCodeAt(i);
-    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 92 || c === 12) continue;
+    if (c === CH_SPACE || c === CH_TAB || c === CH_LF || c === CH_CR || c === CH_BACKSLASH || c === CH_FF) continue;
     return i;
   }
   return -1;
@@ -127,7 +156,7 @@ export interface MacroArguments {
 
 /** Splits `( a, b(c, d), e )` at `open` into top-level arguments. Undefined if unbalanced within `maxLength`. */
 export function splitMacroArguments(text: string, open: number, maxLength = 4000): MacroArguments | undefined {
-  if (text.charCodeAt(open) !== 40) return undefined;
+  if (text.charCodeAt(open) !== CH_LPAREN) return undefined;
   const args: string[] = [];
   const starts: number[] = [];
   let depth = 0;
@@ -141,25 +170,25 @@ export function splitMacroArguments(text: string, open: number, maxLength = 4000
   };
   for (let i = open; i < limit; i++) {
     const c = text.charCodeAt(i);
-    if (c === 34 || c === 39) {
+    if (c === CH_DQUOTE || c === CH_QUOTE) {
       i = skipQuoted(text, i, c) - 1;
       continue;
     }
-    if (c === 47 && text.charCodeAt(i + 1) === 42) {
+    if (c === CH_SLASH && text.charCodeAt(i + 1) === CH_STAR) {
       const close = text.indexOf('*/', i + 2);
       if (close < 0) return undefined;
       i = close + 1;
       continue;
     }
-    if (c === 40 || c === 91 || c === 123) depth++;
-    else if (c === 41 || c === 93 || c === 125) {
+    if (c === CH_LPAREN || c === CH_LBRACKET || c === CH_LBRACE) depth++;
+    else if (c === CH_RPAREN || c === CH_RBRACKET || c === CH_RBRACE) {
       depth--;
       if (depth === 0) {
-        if (c !== 41) return undefined;
+        if (c !== CH_RPAREN) return undefined;
         if (i > open + 1 || args.length > 0) push(i);
         return { args, starts, end: i + 1 };
       }
-    } else if (c === 44 && depth === 1) {
+    } else if (c === CH_COMMA && depth === 1) {
       push(i);
       argStart = i + 1;
     }
@@ -173,12 +202,12 @@ export function findDirectiveSpans(text: string): Array<[number, number]> {
   let atLineStart = true;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 10) {
+    if (c === CH_LF) {
       atLineStart = true;
       continue;
     }
-    if (c === 32 || c === 9 || c === 13 || c === 12) continue;
-    if (c === 35 && atLineStart) {
+    if (c === CH_SPACE || c === CH_TAB || c === CH_CR || c === CH_FF) continue;
+    if (c === CH_HASH && atLineStart) {
       let end = skipDirective(text, i);
       // A block comment opened on the directive line continues it until the line where it closes.
       for (let open = unclosedComment(text, i, end); open >= 0; open = unclosedComment(text, i, end)) {
@@ -193,7 +222,7 @@ export function findDirectiveSpans(text: string): Array<[number, number]> {
       i = end - 1;
       continue;
     }
-    if (c === 47 && text.charCodeAt(i + 1) === 42) {
+    if (c === CH_SLASH && text.charCodeAt(i + 1) === CH_STAR) {
       // A block comment may hide a '#' or span lines; skip it whole.
       const close = text.indexOf('*/', i + 2);
       i = close < 0 ? text.length : close + 1;

@@ -31,7 +31,7 @@ export const codeActionsFeature: ServerFeature = {
   },
 };
 
-export function lintCodeActions(ctx: ServerContext, document: TextDocument, params: CodeActionParams): CodeAction[] {
+function lintCodeActions(ctx: ServerContext, document: TextDocument, params: CodeActionParams): CodeAction[] {
   const only = params.context.only;
   const wants = (kind: string) =>
     !only || only.some((requested) => kind === requested || kind.startsWith(`${requested}.`));
