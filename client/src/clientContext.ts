@@ -13,7 +13,7 @@ export interface ClientContext {
   readonly client: LanguageClient;
   readonly output: vscode.OutputChannel;
   /** Registers a command and disposes it with the extension. */
-  registerCommand(id: string, handler: (...args: any[]) => unknown): void;
+  registerCommand(id: string, handler: (...args: never[]) => unknown): void;
   /** Disposed with the extension. */
   subscribe(disposable: vscode.Disposable): void;
   /** Current `kernelMmLens.*` settings (defaults filled in; in an untrusted workspace restricted ones come from user settings only). */

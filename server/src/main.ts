@@ -1,6 +1,8 @@
 import { commands } from './cli/commands';
 import { processIO, type CliIO } from './cli/command';
 import { optionHelp, UsageError } from './cli/args';
+import { PACKAGE_VERSION } from './base/paths';
+import { describeError } from './base/errors';
 
 /**
  * Entry point of the server bundle. `kernel-mm-lens lsp --stdio` is the language server;
@@ -13,7 +15,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     return name ? 0 : 2;
   }
   if (name === '--version') {
-    io.out.write(`${require('../../package.json').version ?? 'unknown'}\n`);
+    io.out.write(`${PACKAGE_VERSION}\n`);
     return 0;
   }
   const command = commands.find((candidate) => candidate.name === name)?.load();
@@ -50,7 +52,7 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (err) => {
-      process.stderr.write(`kernel-mm-lens: ${err?.stack ?? err}\n`);
+      process.stderr.write(`kernel-mm-lens: ${describeError(err, true)}\n`);
       process.exitCode = 2;
     },
   );

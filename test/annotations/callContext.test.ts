@@ -10,6 +10,7 @@ import { loadCallContext, appliesToVersion } from '../../server/src/annotations/
 import { callContextSchema } from '../../server/src/annotations/callContextSchema';
 import { callContextHints } from '../../server/src/annotations/callHints';
 import { parseKernelVersion } from '../../server/src/base/kernelVersion';
+import { getCatalog } from '../../server/src/knowledge/catalog';
 
 const dataDirectory = path.join(__dirname, '..', '..', 'server', 'data', 'call-context');
 
@@ -161,8 +162,6 @@ test('every tracked function present before 6.15 exists in the real 6.12 tree; r
 });
 
 test('the symbol catalog and the call-context data agree on how tracked calls are released', () => {
-  const { getCatalog } =
-    require('../../server/src/knowledge/catalog') as typeof import('../../server/src/knowledge/catalog');
   const symbols = getCatalog();
   const catalog = loadCallContext(dataDirectory);
   const disagreements: string[] = [];

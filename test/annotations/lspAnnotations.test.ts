@@ -13,7 +13,7 @@ import {
 } from 'vscode-languageserver/node';
 import { createMessageConnection } from 'vscode-jsonrpc/node';
 import { startLanguageServer } from '../../server/src/lsp/server';
-import { Requests, type NoteWire, type NotesListResult } from '../../protocol';
+import { Requests } from '../../protocol';
 
 // The real server over an in-memory stream: inlay hints, code lenses and the notes requests, as an editor uses them.
 test('inlay hints, code lenses and notes over LSP', async () => {
@@ -44,22 +44,25 @@ test('inlay hints, code lenses and notes over LSP', async () => {
   client.onRequest(() => null);
   client.listen();
   try {
-    const init = (await client.sendRequest('initialize', {
+    const init = await client.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', {
       processId: null,
       rootUri: pathToFileURL(root).href,
       capabilities: {},
       initializationOptions: { cacheDir: path.join(dir, 'cache'), settings: { notesFile } },
-    })) as { capabilities: Record<string, unknown> };
+    });
     assert.ok(init.capabilities.inlayHintProvider);
     assert.ok(init.capabilities.codeLensProvider);
     await client.sendNotification('initialized', {});
     const uri = pathToFileURL(path.join(root, 'mm', 'memory.c')).href;
     await client.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text } });
 
-    const hints = (await client.sendRequest('textDocument/inlayHint', {
-      textDocument: { uri },
-      range: { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } },
-    })) as Array<{ position: { line: number }; label: string }>;
+    const hints = await client.sendRequest<Array<{ position: { line: number }; label: string }>>(
+      'textDocument/inlayHint',
+      {
+        textDocument: { uri },
+        range: { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } },
+      },
+    );
     assert.deepEqual(
       hints.map((h) => [h.position.line, h.label.trim()]),
       [
@@ -72,22 +75,24 @@ test('inlay hints, code lenses and notes over LSP', async () => {
       ],
     );
 
-    const lenses = (await client.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as Array<{
-      range: { start: { line: number } };
-      command: { title: string; command: string; arguments: unknown[] };
-    }>;
+    const lenses = await client.sendRequest<
+      Array<{
+        range: { start: { line: number } };
+        command: { title: string; command: string; arguments: unknown[] };
+      }>
+    >('textDocument/codeLens', { textDocument: { uri } });
     const lifecycle = lenses.find((l) => l.command.command === 'kernelMmLens.openDiagram');
     assert.ok(lifecycle, 'remove_device_exclusive_entry is a lifecycle step');
     assert.match(lifecycle.command.title, /^Device-exclusive entry · step \d+ of \d+ ›$/);
     assert.equal(lifecycle.range.start.line, 3);
     assert.deepEqual((lifecycle.command.arguments[0] as { id: string; symbol: string }).id, 'device-exclusive');
 
-    const added = (await client.sendRequest(Requests.notesAdd, {
+    const added = await client.sendRequest(Requests.notesAdd, {
       uri,
       line: 9,
       body: 'Walk started here; see <20240802155524.517137-3-david@redhat.com>',
       author: 'R',
-    })) as NoteWire;
+    });
     assert.equal(added.symbol, 'remove_device_exclusive_entry');
     assert.equal(added.uri, uri);
     assert.match(
@@ -96,13 +101,13 @@ test('inlay hints, code lenses and notes over LSP', async () => {
     );
     await client.sendRequest(Requests.notesReply, { id: added.id, body: 'ok', author: 'A' });
     await client.sendRequest(Requests.notesResolve, { id: added.id, resolved: true });
-    const listed = (await client.sendRequest(Requests.notesList, { uri })) as NotesListResult;
+    const listed = await client.sendRequest(Requests.notesList, { uri });
     assert.equal(listed.notesFile, notesFile);
     assert.deepEqual(
       listed.notes.map((n) => [n.status, n.line, n.replies.length, n.state]),
       [['resolved', 9, 1, 'anchored']],
     );
-    const exported = (await client.sendRequest(Requests.notesExport, { format: 'markdown' })) as { text: string };
+    const exported = await client.sendRequest(Requests.notesExport, { format: 'markdown' });
     assert.match(exported.text, /## `remove_device_exclusive_entry` — mm\/memory\.c:10 \(resolved\)/);
     assert.ok(fs.existsSync(notesFile));
     // The lint publisher merges the missing-release warnings into the document's diagnostics.

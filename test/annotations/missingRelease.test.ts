@@ -31,7 +31,7 @@ function expectedLines(text: string): number[] {
 test('no missing-release warning on correct callers (failure checks, goto cleanup, loops, hand-over, switch)', async () => {
   const { diagnostics } = await diagnosticsOf('release_correct.c');
   assert.deepEqual(
-    diagnostics.map((d) => `${d.range.start.line + 1}: ${String(d.message)}`),
+    diagnostics.map((d) => `${d.range.start.line + 1}: ${d.message as string}`),
     [],
   );
 });
@@ -40,10 +40,10 @@ test('a warning on exactly the faulty exits, with the rule explained', async () 
   const { text, diagnostics } = await diagnosticsOf('release_faulty.c');
   const lines = [...new Set(diagnostics.map((d) => d.range.start.line))].sort((a, b) => a - b);
   assert.deepEqual(lines, expectedLines(text));
-  const messages = diagnostics.map((d) => String(d.message));
+  const messages = diagnostics.map((d) => d.message as string);
   for (const d of diagnostics) {
     assert.equal(d.code, MISSING_RELEASE_CODE);
-    assert.match(String(d.message), /Rule: every path that leaves/);
+    assert.match(d.message as string, /Rule: every path that leaves/);
     assert.equal(d.relatedInformation?.length, 1);
   }
   const walk = messages.find((m) => m.startsWith('folio_walk_start()'));

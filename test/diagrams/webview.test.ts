@@ -115,7 +115,6 @@ describe(
   'diagram webview in headless chromium',
   { skip: fs.existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (run scripts/install-chromium.sh)` },
   () => {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     let browser: any;
     let pageFile = '';
     const result = sampleResult();

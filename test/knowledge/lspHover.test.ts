@@ -55,12 +55,12 @@ test('textDocument/hover on call sites, #if conditions and Kconfig select lines'
   client.onRequest(() => null);
   client.listen();
   try {
-    const init = (await client.sendRequest('initialize', {
+    const init = await client.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', {
       processId: null,
       rootUri: pathToFileURL(root).href,
       capabilities: {},
       initializationOptions: { cacheDir: path.join(dir, 'cache'), settings: { genericNavigation: false } },
-    })) as { capabilities: Record<string, unknown> };
+    });
     assert.equal(init.capabilities.hoverProvider, true);
     await client.sendNotification('initialized', {});
     const cUri = pathToFileURL(path.join(root, 'mm', 'walk.c')).href;
@@ -72,10 +72,10 @@ test('textDocument/hover on call sites, #if conditions and Kconfig select lines'
       textDocument: { uri: kUri, languageId: 'kconfig', version: 1, text: kconfig },
     });
     const hover = (uri: string, line: number, character: number) =>
-      client.sendRequest('textDocument/hover', {
+      client.sendRequest<HoverResult>('textDocument/hover', {
         textDocument: { uri },
         position: { line, character },
-      }) as Promise<HoverResult>;
+      });
 
     const call = await hover(cUri, 4, 28);
     assert.ok(call);

@@ -164,7 +164,7 @@ describe('lint diagnostics (LSP push)', () => {
     assert.deepEqual(d.tags, [DiagnosticTag.Deprecated]);
     assert.equal(d.code, 'removed-api');
     assert.equal(d.source, 'kernel-mm-lens');
-    assert.match(String(d.message), /removed upstream in 6\.17; when forward-porting/);
+    assert.match(d.message as string, /removed upstream in 6\.17; when forward-porting/);
     assert.match(d.codeDescription!.href, /^https:\/\/lore\.kernel\.org\/all\/cover\.1769/);
     assert.deepEqual(d.relatedInformation, [
       {

@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import * as os from 'node:os';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'stream';
 import * as fs from 'fs';
@@ -24,19 +25,19 @@ test('document symbols and highlights over LSP follow incremental edits', async 
   );
   startLanguageServer({
     connection: serverConnection,
-    cacheDir: fs.mkdtempSync(path.join(require('os').tmpdir(), 'kml-doc-')),
+    cacheDir: fs.mkdtempSync(path.join(os.tmpdir(), 'kml-doc-')),
   });
   const client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
   client.onNotification(() => undefined);
   client.onRequest(() => null);
   client.listen();
   try {
-    const init = (await client.sendRequest('initialize', {
+    const init = await client.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', {
       processId: null,
       rootUri: null,
       capabilities: {},
       initializationOptions: {},
-    })) as { capabilities: Record<string, unknown> };
+    });
     assert.equal(init.capabilities.documentHighlightProvider, true);
     assert.ok(init.capabilities.documentSymbolProvider);
     await client.sendNotification('initialized', {});
@@ -55,10 +56,12 @@ test('document symbols and highlights over LSP follow incremental edits', async 
         },
       ],
     });
-    const symbols = (await client.sendRequest('textDocument/documentSymbol', { textDocument: { uri } })) as Array<{
-      name: string;
-      detail?: string;
-    }>;
+    const symbols = await client.sendRequest<
+      Array<{
+        name: string;
+        detail?: string;
+      }>
+    >('textDocument/documentSymbol', { textDocument: { uri } });
     assert.deepEqual(
       symbols.map((s) => [s.name, s.detail]),
       [
@@ -66,10 +69,12 @@ test('document symbols and highlights over LSP follow incremental edits', async 
         ['demo_bump', 'static void demo_bump(void)'],
       ],
     );
-    const highlights = (await client.sendRequest('textDocument/documentHighlight', {
+    const highlights = await client.sendRequest<
+      Array<{ range: { start: { line: number; character: number } }; kind: number }>
+    >('textDocument/documentHighlight', {
       textDocument: { uri },
       position: { line: 5, character: 15 },
-    })) as Array<{ range: { start: { line: number; character: number } }; kind: number }>;
+    });
     assert.deepEqual(
       highlights.map((h) => [h.range.start.line, h.range.start.character, h.kind]),
       [

@@ -1,7 +1,7 @@
 import { randomUUID } from 'crypto';
 import * as vscode from 'vscode';
-import { WorkDoneProgress } from 'vscode-languageclient/node';
-import { Requests, ClientCommands, type LintWorkspaceParams, type RebuildIndexResult } from '../../../protocol';
+import { WorkDoneProgress, type Diagnostic } from 'vscode-languageclient/node';
+import { Requests, ClientCommands, type LintWorkspaceParams } from '../../../protocol';
 import type { ClientContext } from '../clientContext';
 import { normalizeLintResult, countDiagnostics } from '../lintResults';
 
@@ -59,7 +59,13 @@ export function activate(ctx: ClientContext): void {
           for (const file of files) {
             const uri = ctx.client.protocol2CodeConverter.asUri(file.uri);
             if (open.has(uri.toString())) continue;
-            workspaceLint.set(uri, await ctx.client.protocol2CodeConverter.asDiagnostics(file.diagnostics as any));
+            workspaceLint.set(
+              uri,
+              await ctx.client.protocol2CodeConverter.asDiagnostics(
+                // Shape checked by normalizeLintResult; the severities are the server's LSP values.
+                file.diagnostics as Diagnostic[],
+              ),
+            );
           }
           const total = countDiagnostics(files);
           const message =

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'crypto';
 import { ClientCommands, Requests } from '../../../protocol';
-import type { DiagramListItem, DiagramParams, DiagramResult, DiagramStepInfo } from '../../../protocol';
+import type { DiagramParams, DiagramResult, DiagramStepInfo } from '../../../protocol';
 import type { ClientContext } from '../clientContext';
 import { buildDiagramHtml } from '../diagramHtml';
 

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { State } from 'vscode-languageclient/node';
-import { Requests, type NoteWire, type NotesListResult } from '../../../protocol';
+import { Requests, type NoteWire } from '../../../protocol';
 import type { ClientContext } from '../clientContext';
 
 /**

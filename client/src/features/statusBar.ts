@@ -50,8 +50,9 @@ interface CommandPick extends vscode.QuickPickItem {
 
 /** Every command the manifest contributes and the running extension registered, minus the menu itself. */
 async function showCommandMenu(ctx: ClientContext): Promise<void> {
-  const contributed: Array<{ command: string; title: string; category?: string; icon?: unknown }> =
-    ctx.extension.extension.packageJSON?.contributes?.commands ?? [];
+  type Contributed = { command: string; title: string; category?: string; icon?: unknown };
+  const manifest = ctx.extension.extension.packageJSON as { contributes?: { commands?: Contributed[] } } | undefined;
+  const contributed: Contributed[] = manifest?.contributes?.commands ?? [];
   const registered = new Set(await vscode.commands.getCommands(true));
   const picks: CommandPick[] = contributed
     .filter((c) => c.command !== ClientCommands.showStatusMenu && registered.has(c.command))

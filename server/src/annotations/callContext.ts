@@ -91,16 +91,42 @@ function readCallContext(directory: string): CallContextCatalog {
   return catalog;
 }
 
-function addFile(catalog: CallContextCatalog, file: string, doc: any): void {
+/** A function entry as written in the YAML, once entryProblem() found nothing wrong with it. */
+interface RawFunctionEntry {
+  name: string;
+  hint: string;
+  failure: FailureKind;
+  key?: { argument?: number };
+  holds: Array<{ what: unknown; releasedBy: unknown[] }>;
+  checkRelease: boolean;
+  checkReleaseReason?: string;
+  parameterFieldIsHandOver?: unknown;
+  nothingHeldWhenZero?: unknown;
+  since?: string;
+  until?: string;
+  sources: unknown[];
+}
+
+interface RawInsideFunction {
+  name: string;
+  notes: Array<{ text: string; since?: string; until?: string }>;
+  sources?: unknown;
+}
+
+type Fields = Partial<Record<string, unknown>> | undefined;
+
+function addFile(catalog: CallContextCatalog, file: string, document: unknown): void {
+  const doc = document as Fields;
   if (!doc || doc.format !== CALL_CONTEXT_FORMAT || doc.version !== CALL_CONTEXT_VERSION) {
     throw new Error(`not a ${CALL_CONTEXT_FORMAT} version ${CALL_CONTEXT_VERSION} file`);
   }
-  for (const raw of asArray(doc.functions)) {
-    const problem = entryProblem(raw);
+  for (const item of asArray(doc.functions)) {
+    const problem = entryProblem(item);
     if (problem) {
       catalog.problems.push(`${file}: ${problem}`);
       continue;
     }
+    const raw = item as RawFunctionEntry;
     if (catalog.functions.has(raw.name)) {
       catalog.problems.push(`${file}: ${raw.name} is described twice`);
       continue;
@@ -110,7 +136,7 @@ function addFile(catalog: CallContextCatalog, file: string, doc: any): void {
       hint: raw.hint,
       failure: raw.failure,
       keyArgument: raw.key?.argument,
-      holds: raw.holds.map((h: any) => ({ what: String(h.what), releasedBy: h.releasedBy.map(String) })),
+      holds: raw.holds.map((h) => ({ what: String(h.what), releasedBy: h.releasedBy.map(String) })),
       checkRelease: raw.checkRelease,
       checkReleaseReason: raw.checkReleaseReason,
       parameterFieldIsHandOver:
@@ -122,37 +148,40 @@ function addFile(catalog: CallContextCatalog, file: string, doc: any): void {
       file,
     });
   }
-  for (const raw of asArray(doc.insideFunctions)) {
+  for (const item of asArray(doc.insideFunctions)) {
+    const fields = item as Fields;
     if (
-      typeof raw?.name !== 'string' ||
-      !Array.isArray(raw.notes) ||
-      raw.notes.some((n: any) => typeof n?.text !== 'string')
+      typeof fields?.name !== 'string' ||
+      !Array.isArray(fields.notes) ||
+      fields.notes.some((n) => typeof (n as Fields)?.text !== 'string')
     ) {
       catalog.problems.push(`${file}: malformed insideFunctions entry`);
       continue;
     }
+    const raw = item as RawInsideFunction;
     catalog.insideFunctions.set(raw.name, {
       name: raw.name,
       file,
       sources: asArray(raw.sources).map(String),
-      notes: raw.notes.map((n: any) => ({ text: n.text, since: n.since, until: n.until })),
+      notes: raw.notes.map((n) => ({ text: n.text, since: n.since, until: n.until })),
     });
   }
 }
 
-function entryProblem(raw: any): string | undefined {
+function entryProblem(item: unknown): string | undefined {
+  const raw = item as Fields;
   if (typeof raw?.name !== 'string') return 'function entry without a name';
   if (typeof raw.hint !== 'string') return `${raw.name}: no hint`;
-  if (!(FAILURE_KINDS as readonly string[]).includes(raw.failure))
+  if (!(FAILURE_KINDS as readonly string[]).includes(raw.failure as string))
     return `${raw.name}: unknown failure kind ${String(raw.failure)}`;
-  if (!Array.isArray(raw.holds) || raw.holds.some((h: any) => !Array.isArray(h?.releasedBy)))
+  if (!Array.isArray(raw.holds) || raw.holds.some((h) => !Array.isArray((h as Fields)?.releasedBy)))
     return `${raw.name}: malformed holds`;
   if (typeof raw.checkRelease !== 'boolean') return `${raw.name}: checkRelease must be true or false`;
   if (!Array.isArray(raw.sources) || raw.sources.length === 0) return `${raw.name}: no sources`;
   return undefined;
 }
 
-function asArray(value: unknown): any[] {
+function asArray(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 

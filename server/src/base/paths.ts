@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as os from 'os';
+import packageJson from '../../../package.json';
 
 /**
  * Locates files shipped next to the server: in the bundle they sit in `dist/` beside `server.js`;
@@ -59,3 +60,6 @@ export function defaultCacheDir(): string {
       : path.join(os.homedir(), '.cache');
   return path.join(base, 'kernel-mm-lens');
 }
+
+/** The extension's version, from package.json (bundled at build time). */
+export const PACKAGE_VERSION: string = packageJson.version;

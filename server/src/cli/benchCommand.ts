@@ -96,7 +96,8 @@ export const benchCommand: CliCommand = {
     const scan = scanTree(root, { maxFileSize: DEFAULT_SETTINGS.maxFileSize });
     const cFiles = scan.files.filter((f) => kernelFileKind(f.file) === 'c');
     const bytes = scan.files.reduce((sum, f) => sum + f.size, 0);
-    results.tree = { files: scan.files.length, cFiles: cFiles.length, megabytes: Math.round(bytes / 1e6) };
+    const tree = { files: scan.files.length, cFiles: cFiles.length, megabytes: Math.round(bytes / 1e6) };
+    results.tree = tree;
 
     // Both tools must find the tree in the page cache: read every file once first (otherwise whichever runs
     // first pays the disk reads, and this VM's memory manager evicts idle pages within minutes).
@@ -270,7 +271,7 @@ export const benchCommand: CliCommand = {
         .join(' ')
         .trimEnd();
     io.out.write(
-      `\nKernel MM Lens benchmark on ${root}\n${(results.tree as any).files} files (${(results.tree as any).megabytes} MB), ${index.stats().symbols} symbols, load average ${os.loadavg()[0].toFixed(1)} at the end\n\n`,
+      `\nKernel MM Lens benchmark on ${root}\n${tree.files} files (${tree.megabytes} MB), ${index.stats().symbols} symbols, load average ${os.loadavg()[0].toFixed(1)} at the end\n\n`,
     );
     io.out.write(
       `${line(['measure', 'kernel-mm-lens', 'peer', 'ratio', 'target'])}\n${line(widths.map((w) => '-'.repeat(w)))}\n`,

@@ -10,6 +10,7 @@ import { lintPaths } from '../lint/lintRunner';
 import { formatJson, formatSarif, formatText, type OutputFormat } from '../lint/formats';
 import { atLeast, isLintSeverity } from '../lint/severity';
 import type { LintSeverity } from '../lint/ruleTypes';
+import { PACKAGE_VERSION } from '../base/paths';
 
 const DEFAULT_MAX_FILE_SIZE = 8 * 1024 * 1024;
 
@@ -95,7 +96,7 @@ export const lintCommand: CliCommand = {
     if (format === 'json') io.out.write(formatJson(result.files));
     else if (format === 'sarif')
       io.out.write(
-        formatSarif(result.files, { toolVersion: toolVersion(), rootUri: `${pathToFileURL(root).toString()}/` }),
+        formatSarif(result.files, { toolVersion: PACKAGE_VERSION, rootUri: `${pathToFileURL(root).toString()}/` }),
       );
     else io.out.write(formatText(result.files));
 
@@ -118,12 +119,4 @@ function numberOption(value: string | undefined, name: string): number | undefin
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value)) throw new UsageError(`${name} wants a non-negative integer, not "${value}"`);
   return Number(value);
-}
-
-function toolVersion(): string {
-  try {
-    return require('../../../package.json').version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
 }

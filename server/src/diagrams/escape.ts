@@ -1,6 +1,7 @@
 /** Escaping for the text the diagrams carry (data files, mail subjects) into SVG/HTML and Mermaid. */
 
 // Characters XML 1.0 does not allow at all (a stray one makes the whole SVG unreadable).
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
 /** Text never carries a live link: `https://x` becomes `https[:]//x` (the webview allows no remote URL at all). */

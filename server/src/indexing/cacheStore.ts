@@ -294,7 +294,7 @@ function readIndexCache(file: string, expectedRoot?: string): IndexData {
   try {
     raw = fs.readFileSync(file);
   } catch (err) {
-    throw new CacheError(`unreadable (${(err as NodeJS.ErrnoException).code ?? err})`);
+    throw new CacheError(`unreadable (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
   return parseIndexCache(file, raw, expectedRoot);
 }
@@ -312,7 +312,7 @@ export function readIndexCacheInBackground(file: string, expectedRoot?: string):
       try {
         resolve(readIndexCache(file, expectedRoot));
       } catch (err) {
-        reject(err);
+        reject(err instanceof Error ? err : new Error(String(err)));
       }
     };
     let worker: Worker;
@@ -333,7 +333,7 @@ export function readIndexCacheInBackground(file: string, expectedRoot?: string):
       try {
         resolve(parseIndexCache(file, Buffer.from(message.shared!, 0, message.length), expectedRoot, message.crc));
       } catch (err) {
-        reject(err);
+        reject(err instanceof Error ? err : new Error(String(err)));
       }
     });
     worker.on('error', fallback);
@@ -378,7 +378,9 @@ function parseIndexCache(file: string, raw: Buffer, expectedRoot?: string, compu
   let header: CacheHeader;
   try {
     const headerLength = bytes.readUInt32LE(MAGIC.length + 4);
-    header = JSON.parse(bytes.subarray(MAGIC.length + 8, MAGIC.length + 8 + headerLength).toString('utf8'));
+    header = JSON.parse(
+      bytes.subarray(MAGIC.length + 8, MAGIC.length + 8 + headerLength).toString('utf8'),
+    ) as CacheHeader;
   } catch (err) {
     throw new CacheError(`unreadable header (${(err as Error).message})`);
   }

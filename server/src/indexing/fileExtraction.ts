@@ -98,7 +98,7 @@ export class SourceReader {
       return { error: code === 'ENOENT' ? 'deleted while indexing' : `unreadable (${code ?? String(err)})` };
     }
     let length = 0;
-    let mtimeMs = 0;
+    let mtimeMs: number;
     try {
       const stat = fs.fstatSync(fd);
       mtimeMs = stat.mtimeMs;

@@ -161,7 +161,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
     }
   }
   const builder = new IndexDataBuilder(scan.files, previous, writer);
-  let extraction: { cancelled: boolean } = { cancelled: false };
+  let extraction: { cancelled: boolean };
   // A cold build sorts its names on a worker thread at the end: it is started while the last batches are read.
   let sortWorker: Worker | undefined;
   const startSortWorker = () => {

@@ -106,7 +106,7 @@ export class OccurrenceStoreReader implements OccurrenceSource {
         done += n;
       }
     } catch (err) {
-      this.fail(`unreadable (${(err as NodeJS.ErrnoException).code ?? err})`);
+      this.fail(`unreadable (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
       return undefined;
     }
     return buffer;
@@ -138,7 +138,7 @@ export class OccurrenceStoreReader implements OccurrenceSource {
     try {
       fd = fs.openSync(this.ref.path, 'r');
     } catch (err) {
-      this.fail(`cannot open it (${(err as NodeJS.ErrnoException).code ?? err})`);
+      this.fail(`cannot open it (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
       return undefined;
     }
     const header = Buffer.alloc(HEADER_BYTES);

@@ -87,7 +87,7 @@ export function storedReferences(
     }
     return name;
   };
-  const out: Reference[] = new Array(last - first);
+  const out = new Array<Reference>(last - first);
   for (let r = 0; r < last - first; r++) {
     const lineWord = records[2 * r];
     const columnWord = records[2 * r + 1];

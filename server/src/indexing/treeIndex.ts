@@ -9,7 +9,6 @@ import * as path from 'path';
 import {
   DEF_FIELDS,
   DEFINITION_KINDS,
-  DefField,
   extractText,
   kindCodeOf,
   readSourceFile,
@@ -328,11 +327,11 @@ export class TreeIndex implements KernelIndex {
       file = handle.overlay;
       d = handle.definition;
     }
-    const index = this;
+    const textOf = (path: string) => this.textOf(path);
     const arch = /^arch\/([^/]+)\//.exec(file)?.[1];
     // Signature and kernel-doc are read from the file only when someone looks at them.
     let text: string | undefined | null = null;
-    const source = () => (text === null ? (text = index.textOf(file)) : text);
+    const source = () => (text === null ? (text = textOf(file)) : text);
     return {
       name: d.name,
       kind: d.kind,

@@ -100,7 +100,7 @@ export function catalogDir(): string {
 
 /** Compiles the catalog schema (also used by tests). */
 export function compileCatalogSchema(dir: string = catalogDir()): ValidateFunction {
-  const schema = JSON.parse(fs.readFileSync(path.join(dir, SCHEMA_FILE), 'utf8'));
+  const schema = JSON.parse(fs.readFileSync(path.join(dir, SCHEMA_FILE), 'utf8')) as object;
   const ajv = new Ajv({ allErrors: true, strict: false });
   return ajv.compile(schema);
 }
@@ -145,7 +145,8 @@ export function loadCatalog(dir: string = catalogDir()): Catalog {
       continue;
     }
     list.forEach((raw, i) => {
-      const label = `${file}#${i} ${(raw as { name?: unknown })?.name ?? '(no name)'}`;
+      const name = (raw as { name?: unknown })?.name;
+      const label = `${file}#${i} ${typeof name === 'string' ? name : '(no name)'}`;
       const errors = validate ? validate(raw) : basicCheck(raw);
       if (errors.length) {
         problems.push({ file, message: `${label}: ${errors.slice(0, 3).join('; ')}` });

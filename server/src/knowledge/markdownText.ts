@@ -32,6 +32,7 @@ function escapeLineStarts(text: string): string {
 
 /** Removes control characters (except newline and tab) and bidi overrides that could disguise text. */
 function stripControl(text: string): string {
+  // eslint-disable-next-line no-control-regex -- removing control characters is the point
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '');
 }
 

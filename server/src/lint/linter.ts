@@ -1,5 +1,5 @@
 import { kernelFileKind, languageOfKind, type KernelFileLanguage } from '../parsing/kernelFiles';
-import { tokenize, type TokenStream } from '../parsing/lexer';
+import type { TokenStream } from '../parsing/lexer';
 import { computeFix } from './fixes';
 import { removalLink, type LintRuleSet } from './rules';
 import { scanC } from './scanC';

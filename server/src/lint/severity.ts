@@ -21,7 +21,7 @@ import {
 export interface SeverityPolicy {
   /** Version of the code being linted (tree Makefile or override); undefined when unknown. */
   version?: KernelVersion;
-  overrides?: Record<string, SeverityOverride | string>;
+  overrides?: Record<string, string>;
 }
 
 export interface Verdict {

@@ -16,9 +16,12 @@ const MAX_DOCUMENT_CHARS = 4 * 1024 * 1024;
 
 /** Removes terminal escapes, other C0/C1 controls and bidi overrides (Trojan-source style tricks) from mail text. */
 export function sanitiseMailText(text: string): string {
-  return text
-    .replace(/\r\n?/g, '\n')
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '');
+  return (
+    text
+      .replace(/\r\n?/g, '\n')
+      // eslint-disable-next-line no-control-regex -- removing control characters is the point
+      .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+  );
 }
 
 /** One line: also drops newlines (for headers and outline labels). */

@@ -16,6 +16,7 @@ import { defaultCacheDir } from '../base/paths';
 import { formatKernelVersion, type KernelVersion } from '../base/kernelVersion';
 import { readSourceFile } from '../indexing/fileExtraction';
 import { isIndexedFile } from '../parsing/kernelFiles';
+import { describeError } from '../base/errors';
 
 export interface FileChange {
   uri: string;
@@ -138,10 +139,10 @@ export class IndexService {
         for (const listener of this.readyListeners) listener(this.index);
         return this.index;
       } catch (err) {
-        this.log(`indexing failed: ${(err as Error)?.stack ?? err}`);
+        this.log(`indexing failed: ${describeError(err, true)}`);
         this.setStatus({
           state: 'error',
-          message: `indexing failed: ${(err as Error)?.message ?? err}`,
+          message: `indexing failed: ${describeError(err)}`,
           kernelVersion: versionText,
         });
         this.resolveWaiters(this.index);

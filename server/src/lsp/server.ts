@@ -26,8 +26,9 @@ import { DocumentStore } from './documentStore';
 import { IndexService } from './indexService';
 import { loadCLanguage } from '../parsing/treeSitter';
 import { kernelVersionResolver, mergeSettings } from './settings';
-import { defaultCacheDir } from '../base/paths';
+import { defaultCacheDir, PACKAGE_VERSION } from '../base/paths';
 import { MakefileVersion } from '../base/kernelVersion';
+import { describeError } from '../base/errors';
 
 export interface ServerOptions {
   cacheDir?: string;
@@ -51,8 +52,8 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
     }
   };
   // Keep the server up whatever a single request does; say what happened instead.
-  process.on('uncaughtException', (err) => log(`internal error (server continues): ${err?.stack ?? err}`));
-  process.on('unhandledRejection', (err) => log(`internal error (server continues): ${(err as Error)?.stack ?? err}`));
+  process.on('uncaughtException', (err) => log(`internal error (server continues): ${describeError(err, true)}`));
+  process.on('unhandledRejection', (err) => log(`internal error (server continues): ${describeError(err, true)}`));
 
   let settings: KernelMmLensSettings = { ...DEFAULT_SETTINGS };
   let root: string | undefined;
@@ -113,7 +114,7 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
       feature.register(ctx);
     }
     log(`initialize: root=${root ?? '(none)'}`);
-    return { capabilities, serverInfo: { name: 'kernel-mm-lens', version: require('../../../package.json').version } };
+    return { capabilities, serverInfo: { name: 'kernel-mm-lens', version: PACKAGE_VERSION } };
   });
 
   connection.onInitialized(async () => {
@@ -130,11 +131,11 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
   async function refreshSettings(): Promise<void> {
     if (!clientSupportsConfiguration) return;
     try {
-      const [fromClient, filesExclude, searchExclude] = await connection.workspace.getConfiguration([
+      const [fromClient, filesExclude, searchExclude] = (await connection.workspace.getConfiguration([
         { section: SETTINGS_SECTION },
         { section: 'files.exclude' },
         { section: 'search.exclude' },
-      ]);
+      ])) as unknown[];
       settings = mergeSettings(settings, fromClient ?? {});
       // The editor's own excludes apply to the index too (VS Code: files.exclude and search.exclude).
       indexService.updateSettings(settings, [...enabledGlobs(filesExclude), ...enabledGlobs(searchExclude)]);
@@ -145,8 +146,10 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
   }
   connection.onDidChangeConfiguration(async (change) => {
     if (clientSupportsConfiguration) await refreshSettings();
-    else if (change.settings?.[SETTINGS_SECTION]) {
-      settings = mergeSettings(settings, change.settings[SETTINGS_SECTION]);
+    else {
+      const pushed = (change.settings as Record<string, unknown> | undefined)?.[SETTINGS_SECTION];
+      if (!pushed) return;
+      settings = mergeSettings(settings, pushed);
       for (const listener of settingsListeners) listener(settings);
     }
   });

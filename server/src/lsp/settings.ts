@@ -9,16 +9,17 @@ export function mergeSettings(base: KernelMmLensSettings, incoming: unknown): Ke
   const result: KernelMmLensSettings = { ...base };
   if (!incoming || typeof incoming !== 'object') return result;
   const record = incoming as Record<string, unknown>;
+  const out = result as unknown as Record<string, unknown>;
   for (const key of Object.keys(DEFAULT_SETTINGS) as Array<keyof KernelMmLensSettings>) {
     const value = record[key];
     if (value === undefined || value === null) continue;
     const expected = DEFAULT_SETTINGS[key];
     if (Array.isArray(expected)) {
-      if (Array.isArray(value)) (result as any)[key] = value.filter((item) => typeof item === 'string');
+      if (Array.isArray(value)) out[key] = value.filter((item) => typeof item === 'string');
     } else if (typeof expected === 'object') {
-      if (typeof value === 'object' && !Array.isArray(value)) (result as any)[key] = { ...value };
+      if (typeof value === 'object' && !Array.isArray(value)) out[key] = { ...value };
     } else if (typeof value === typeof expected) {
-      (result as any)[key] = value;
+      out[key] = value;
     }
   }
   return result;

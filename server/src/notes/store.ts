@@ -52,10 +52,12 @@ export function loadNotes(file: string, now: () => Date = () => new Date()): Loa
   };
 }
 
+type Fields = Partial<Record<string, unknown>> | undefined;
+
 function validationProblem(raw: string): string | undefined {
-  let doc: any;
+  let doc: Fields;
   try {
-    doc = JSON.parse(raw);
+    doc = JSON.parse(raw) as Fields;
   } catch (err) {
     return `not JSON: ${(err as Error).message}`;
   }
@@ -63,22 +65,24 @@ function validationProblem(raw: string): string | undefined {
   if (doc.version !== NOTES_VERSION)
     return `version ${String(doc.version)} is not supported (this build reads version ${NOTES_VERSION})`;
   if (!Array.isArray(doc.notes)) return 'no notes array';
-  const bad = (doc.notes as any[]).findIndex((n) => !isNote(n));
+  const bad = doc.notes.findIndex((n) => !isNote(n));
   return bad >= 0 ? `note #${bad + 1} is malformed` : undefined;
 }
 
-function isNote(n: any): n is StoredNote {
+function isNote(value: unknown): value is StoredNote {
+  const n = value as Fields;
+  const anchor = n?.anchor as Fields;
   return (
     !!n &&
     typeof n.id === 'string' &&
     typeof n.body === 'string' &&
     (n.status === 'open' || n.status === 'resolved') &&
-    !!n.anchor &&
-    typeof n.anchor.file === 'string' &&
-    typeof n.anchor.line === 'number' &&
-    typeof n.anchor.text === 'string' &&
-    Array.isArray(n.anchor.before) &&
-    Array.isArray(n.anchor.after) &&
+    !!anchor &&
+    typeof anchor.file === 'string' &&
+    typeof anchor.line === 'number' &&
+    typeof anchor.text === 'string' &&
+    Array.isArray(anchor.before) &&
+    Array.isArray(anchor.after) &&
     Array.isArray(n.replies)
   );
 }

@@ -5,6 +5,7 @@ import type { ServerContext } from '../context';
 import { lintDocument, matchesDiagnostic, toDiagnostic } from '../lintDiagnostics';
 import { fixAllEdits } from '../../lint/linter';
 import type { Finding, OffsetEdit } from '../../lint/ruleTypes';
+import { describeError } from '../../base/errors';
 
 /** Kind of the "fix every removed-API use in this file" action (editor.codeActionsOnSave can name it). */
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.kernelMmLens`;
@@ -24,7 +25,7 @@ export const codeActionsFeature: ServerFeature = {
       try {
         return lintCodeActions(ctx, document, params);
       } catch (err) {
-        ctx.log(`lint code actions: ${(err as Error).stack ?? err}`);
+        ctx.log(`lint code actions: ${describeError(err, true)}`);
         return [];
       }
     });

@@ -51,7 +51,7 @@ function definitionNames(root: Node): Array<{ name: string; node: Node }> {
   const out: Array<{ name: string; node: Node }> = [];
   for (const fn of root.descendantsOfType(['function_definition', 'preproc_function_def', 'preproc_def'])) {
     if (!fn) continue;
-    let nameNode: Node | null = null;
+    let nameNode: Node | null;
     if (fn.type === 'function_definition') {
       let d = fn.childForFieldName('declarator');
       while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');

@@ -7,6 +7,7 @@ import type { ServerContext } from '../context';
 import { lintDocument, lintKindOfDocument, lintPolicy, lspRules, toDiagnostic } from '../lintDiagnostics';
 import { lintPaths, type LintProgress } from '../../lint/lintRunner';
 import { missingReleaseDiagnosticsFor } from './missingRelease';
+import { describeError } from '../../base/errors';
 
 /** Typing pauses shorter than this do not re-lint. */
 const DEBOUNCE_MS = 300;
@@ -34,7 +35,7 @@ export const diagnosticsFeature: ServerFeature = {
           diagnostics = lintDocument(ctx, document).map((finding) => toDiagnostic(ctx, finding));
         diagnostics = diagnostics.concat(await missingReleaseDiagnosticsFor(ctx, uri));
       } catch (err) {
-        ctx.log(`lint: ${uri}: ${(err as Error).stack ?? err}`);
+        ctx.log(`lint: ${uri}: ${describeError(err, true)}`);
       }
       // A newer edit (or a close) superseded this run: its own run publishes.
       if ((generations.get(uri) ?? 0) !== generation || !ctx.documents.get(uri)) return;

@@ -34,7 +34,7 @@ export const inlayHintsFeature: ServerFeature = {
       if (!tree || token.isCancellationRequested) return [];
       const catalog = loadCallContext();
       const version = ctx.kernelVersion();
-      fallback ??= catalogFallback(ctx.log);
+      fallback ??= catalogFallback((message) => ctx.log(message));
       return callContextHints(tree, params.range, catalog, version, fallback).map((hint) => ({
         position: { line: hint.line, character: hint.character },
         label: hint.label,

@@ -60,7 +60,7 @@ export const notesFeature: ServerFeature = {
   capabilities: () => ({}),
   register(ctx) {
     const wire =
-      (service: NotesService) =>
+      (_service: NotesService) =>
       (view: Parameters<typeof toWire>[0]): NoteWire =>
         toWire(view, (file) => ctx.uriOfRelativePath(file));
     ctx.connection.onRequest(
