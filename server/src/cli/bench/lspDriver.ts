@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL, fileURLToPath } from 'url';
+import { Requests } from '../../../../protocol';
 
 /**
  * Drives OUR language server exactly as an editor does: `node bin/kernel-mm-lens.js lsp --stdio` spawned as a
@@ -301,7 +302,7 @@ export class LspDriver {
       textDocument: { uri: this.open(file) },
     });
   }
-  /** A custom request of ours (protocol `Requests`), e.g. 'kernelMmLens/getIndexStatus'. */
+  /** A custom request of ours by method name (protocol `Requests`: pass `Requests.x.method`). */
   custom<T = unknown>(method: string, params?: unknown) {
     return this.timedRequest<T>(method, params ?? null);
   }
@@ -310,7 +311,7 @@ export class LspDriver {
   async waitForIndex(timeoutMs = 600_000): Promise<Record<string, unknown>> {
     const deadline = performance.now() + timeoutMs;
     for (;;) {
-      const status = await this.request<Record<string, unknown>>('kernelMmLens/getIndexStatus', null);
+      const status = await this.request<Record<string, unknown>>(Requests.indexStatus.method, null);
       if (status?.state === 'ready') return status;
       if (status?.state === 'error') throw new Error(`index error: ${JSON.stringify(status.message ?? '')}`);
       if (performance.now() > deadline)
