@@ -13,7 +13,9 @@ export interface InitializationOptions {
   cacheDir?: string;
   /** Initial settings, so the first indexing run does not wait for `workspace/configuration`. */
   settings?: Partial<KernelMmLensSettings>;
-  /** false in an untrusted VS Code workspace: the server must not run programs (git blame, b4, lei). Omitted = trusted. */
+  /**
+   * false in an untrusted VS Code workspace: the server must not run programs (git blame, b4, lei). Omitted = trusted.
+   */
   workspaceTrusted?: boolean;
 }
 
@@ -43,7 +45,10 @@ export interface KernelMmLensSettings {
   codeLens: boolean;
   /** Warn when a path returns without releasing what a tracked call took (missing-release rule). */
   missingReleaseCheck: boolean;
-  /** Review notes file: "" = the extension's storage (outside the tree); a workspace-relative path shares them with a team. */
+  /**
+   * Review notes file: "" = the extension's storage (outside the tree); a workspace-relative path shares them with a
+   * team.
+   */
   notesFile: string;
 }
 
@@ -160,7 +165,9 @@ export interface DiagramResult {
   summary: string;
   variant: string;
   variantLabel: string;
-  /** Why this variant was chosen ("make_device_exclusive (mm/rmap.c) calls folio_walk_start; kernel 6.15 is >= 6.15"). */
+  /**
+   * Why this variant was chosen ("make_device_exclusive (mm/rmap.c) calls folio_walk_start; kernel 6.15 is >= 6.15").
+   */
   variantReason: string;
   variants: DiagramVariantInfo[];
   /** SVG for inline use in HTML (no namespace, no URL); every step's function name appears as text. */

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Accuracy run of the missing-release rule on a real kernel tree: every warning on released code is a false positive.
 // Usage: node scripts/check-missing-release.mjs [TREE] [--json] [--inject]
-//   --inject: also delete each release statement of silent real code in turn and count how many leaks the rule catches (recall)   (default TREE: ~/.cache/kernel-mm-lens/trees/linux-source-6.12)
+// --inject: also delete each release statement of silent real code in turn and count how many leaks the rule catches
+// (recall)   (default TREE: ~/.cache/kernel-mm-lens/trees/linux-source-6.12)
 // Exit code 1 when any warning remains, so CI/bench can track it.
 import { spawnSync } from 'node:child_process';
 import { homedir } from 'node:os';

@@ -16,7 +16,10 @@ export interface ClientContext {
   registerCommand(id: string, handler: (...args: never[]) => unknown): void;
   /** Disposed with the extension. */
   subscribe(disposable: vscode.Disposable): void;
-  /** Current `kernelMmLens.*` settings (defaults filled in; in an untrusted workspace restricted ones come from user settings only). */
+  /**
+   * Current `kernelMmLens.*` settings (defaults filled in; in an untrusted workspace restricted ones come from user
+   * settings only).
+   */
   settings(): KernelMmLensSettings;
   /** Stops and starts the language server (for example after workspace trust was granted). */
   restartServer(): Promise<void>;

@@ -126,7 +126,10 @@ function clientOptions(extension: vscode.ExtensionContext, output: vscode.LogOut
   };
 }
 
-/** Creates the output channel and the language client, and the context every feature receives. Does not start the client. */
+/**
+ * Creates the output channel and the language client, and the context every feature receives. Does not start the
+ * client.
+ */
 export function createClientContext(extension: vscode.ExtensionContext): ClientContext {
   const output = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true });
   extension.subscriptions.push(output);

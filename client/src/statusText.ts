@@ -21,7 +21,9 @@ function compact(n: number): string {
   return String(Math.round(n));
 }
 
-/** Server strings reach the status bar as plain text; strip codicon syntax so `$(...)` in a message cannot render icons. */
+/**
+ * Server strings reach the status bar as plain text; strip codicon syntax so `$(...)` in a message cannot render icons.
+ */
 function plain(text: string | undefined, max = 200): string {
   if (!text) return '';
   const flat = text.replace(/\$\(/g, '$\u200b(').replace(/\s+/g, ' ').trim();

@@ -1,5 +1,6 @@
 /**
- * URIs of the read-only review-thread documents: `kernel-mm-lens-thread:/<title>.kernel-thread?id=<Message-ID>[&symbol=<name>]`.
+ * URIs of the read-only review-thread documents:
+ * `kernel-mm-lens-thread:/<title>.kernel-thread?id=<Message-ID>[&symbol=<name>]`.
  * VS Code names the tab after the path's last segment, so the path holds a readable title (the subject, else a
  * shortened Message-ID) in safe characters only, and the query holds the exact Message-ID: the URI stays unique and
  * parses back to what was asked for. Pure (no `vscode`), so it is unit-tested.
@@ -47,7 +48,9 @@ export function threadUriParts(ref: ThreadDocumentRef, subject?: string): Thread
   };
 }
 
-/** Back from a thread URI's path and query (as `vscode.Uri` gives them, decoded); undefined when it names no message. */
+/**
+ * Back from a thread URI's path and query (as `vscode.Uri` gives them, decoded); undefined when it names no message.
+ */
 export function parseThreadUriParts(path: string, query: string): ThreadDocumentRef | undefined {
   const params = new URLSearchParams(query);
   const symbol = params.get('symbol') || undefined;

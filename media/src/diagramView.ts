@@ -2,7 +2,8 @@
 /**
  * Script of the lifecycle diagram webview (bundled to dist/media/diagramView.js; its CSS import becomes
  * dist/media/diagramView.css). It never builds HTML from strings: details are written with textContent.
- * Messages to the extension: {type:'open', step}, {type:'openThread', step}, {type:'variant', variant}, {type:'export'}.
+ * Messages to the extension: {type:'open', step}, {type:'openThread', step}, {type:'variant', variant},
+ * {type:'export'}.
  */
 import '../diagram.css';
 

@@ -8,7 +8,8 @@
  * A module may import its own layer and the layers below it. The domain folders share a rank and may use each
  * other, as long as no two of them import each other (directly or round a cycle). The surfaces share a rank
  * but never import each other: each adapts the services below to its own protocol. The VS Code client and the
- * webview script import only `protocol` (and packages; resources such as package.json are not code); `protocol` imports no project code and no package
+ * webview script import only `protocol` (and packages; resources such as package.json are not code); `protocol` imports
+ * no project code and no package
  * that pulls in `vscode` or Node.js. A folder of server/src missing from LAYERS fails the test: place it.
  */
 import { test } from 'node:test';

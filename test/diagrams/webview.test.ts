@@ -237,7 +237,8 @@ describe(
         selected: 'restore',
       });
 
-      // Theme CSS applied (dark body class, VS Code variables undefined here so the computed stroke comes from CSS, not the attribute).
+      // Theme CSS applied (dark body class, VS Code variables undefined here so the computed stroke comes from CSS, not
+      // the attribute).
       assert.equal(
         await page.evaluate(`getComputedStyle(document.querySelector('.kml-step:not(.kml-highlight) .kml-box')).fill`),
         'rgb(37, 37, 38)',

@@ -2,7 +2,8 @@
 // npm run test:nvim: the language server used from Neovim's built-in LSP client (Debian's neovim, headless),
 // exactly as docs/neovim.md tells users: `node dist/server.js lsp --stdio`. Checks hover, definition and diagnostics
 // on a copy of test/fixtures/e2e-tree. Prints `N passed, N failed`; exit 0 only when all passed (2 = setup problem).
-// Options: --no-build (use the current dist/), --server FILE (another server bundle), --keep, --no-install, --timeout SEC
+// Options: --no-build (use the current dist/), --server FILE (another server bundle), --keep, --no-install, --timeout
+// SEC
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';

@@ -26,7 +26,9 @@ async function loadGrammar(): Promise<vsctm.IGrammar> {
   return grammar;
 }
 
-/** Scopes of the first token of each line (and of every token, joined), line by line with the rule stack carried over. */
+/**
+ * Scopes of the first token of each line (and of every token, joined), line by line with the rule stack carried over.
+ */
 function tokenize(grammar: vsctm.IGrammar, text: string): Array<{ line: string; first: string[]; all: string[][] }> {
   let stack = vsctm.INITIAL;
   return text.split('\n').map((line) => {

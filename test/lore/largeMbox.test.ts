@@ -6,7 +6,8 @@ import * as path from 'path';
 import { MailIndex } from '../../server/src/lore/mailIndex';
 
 /**
- * Bounded behaviour on a large mbox generated here (about 9 MB: 1000 patches of 6 KB and one of 3 MB; never committed): every message is indexed,
+ * Bounded behaviour on a large mbox generated here (about 9 MB: 1000 patches of 6 KB and one of 3 MB; never committed):
+ * every message is indexed,
  * message text beyond the memory budget is dropped (and re-read on demand), one oversized message is cut,
  * and the per-source message limit stops reading with a log line.
  */

@@ -43,7 +43,9 @@ function hoverCandidates(): Array<{ file: string; symbol: string }> {
   return [...block[1].matchAll(/"(\S+) (\S+)"/g)].map((m) => ({ file: m[1], symbol: m[2] }));
 }
 
-/** Runs the definition_site() shell function of scripts/start.sh on a file of the sample: "LINE:COL" (1-based) or "". */
+/**
+ * Runs the definition_site() shell function of scripts/start.sh on a file of the sample: "LINE:COL" (1-based) or "".
+ */
 function scriptDefinitionSite(file: string, symbol: string): string {
   const script = fs.readFileSync(startScript, 'utf8');
   const fn = /^definition_site\(\) \{\n[\s\S]*?^\}\n/m.exec(script);
@@ -155,7 +157,8 @@ describe('samples/mini-kernel: the tree the main-job command demonstrates', () =
     assert.deepEqual(shown, { file: 'mm/rmap.c', symbol: 'make_device_exclusive_range' });
     const definition = index.findDefinitions(shown.symbol).find((d) => d.file === shown.file && !d.isDeclaration)!;
     assert.equal(scriptDefinitionSite(shown.file, shown.symbol), `${definition.nameRange.start.line + 1}:${definition.nameRange.start.character + 1}`);
-    // The fallbacks for other trees find their definitions too (where the sample has the file), not a call or prototype.
+    // The fallbacks for other trees find their definitions too (where the sample has the file), not a call or
+    // prototype.
     assert.equal(scriptDefinitionSite('mm/pagewalk.c', 'folio_walk_start'), `${index.findDefinitions('folio_walk_start')[0].nameRange.start.line + 1}:15`);
     assert.equal(scriptDefinitionSite('mm/memory.c', 'do_swap_page'), `${index.findDefinitions('do_swap_page')[0].nameRange.start.line + 1}:12`);
     assert.equal(scriptDefinitionSite('include/linux/rmap.h', 'make_device_exclusive_range'), '', 'a prototype ending in ";" is not a definition site');

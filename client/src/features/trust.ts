@@ -2,7 +2,9 @@ import * as vscode from 'vscode';
 import { ClientCommands } from '../../../protocol';
 import type { ClientContext } from '../clientContext';
 
-/** What an untrusted workspace does not get; shown to the user, and the reason for `capabilities.untrustedWorkspaces`. */
+/**
+ * What an untrusted workspace does not get; shown to the user, and the reason for `capabilities.untrustedWorkspaces`.
+ */
 const DISABLED_WHEN_UNTRUSTED = [
   '"Why is this line like this?" (it runs git blame/log in the workspace)',
   'offline thread look-ups that run b4 or lei',

@@ -18,12 +18,18 @@ export interface CallContextEntry {
   hint: string;
   /** How the call reports that it took nothing: NULL, false, a non-zero int, an ERR_PTR. */
   failure: FailureKind;
-  /** Argument that names the object acquired (`&folio` for make_device_exclusive); default: the result, then every argument. */
+  /**
+   * Argument that names the object acquired (`&folio` for make_device_exclusive); default: the result, then every
+   * argument.
+   */
   keyArgument?: number;
   holds: HeldResource[];
   checkRelease: boolean;
   checkReleaseReason?: string;
-  /** false: storing the result in a parameter's field (`vmf->pte`) does not hand it over; the function must still release it. */
+  /**
+   * false: storing the result in a parameter's field (`vmf->pte`) does not hand it over; the function must still
+   * release it.
+   */
   parameterFieldIsHandOver?: boolean;
   /** Fields of the key object whose zero value means nothing is held (`args.cpages` after migrate_vma_setup). */
   nothingHeldWhenZero?: string[];
@@ -185,7 +191,9 @@ function asArray(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
-/** True when a note or entry bounded by since/until applies to the given kernel version (unknown version: current code). */
+/**
+ * True when a note or entry bounded by since/until applies to the given kernel version (unknown version: current code).
+ */
 export function appliesToVersion(
   bounds: { since?: string; until?: string },
   version: KernelVersion | undefined,

@@ -61,7 +61,9 @@ const NORETURN = new Set([
   'make_task_dead',
 ]);
 const MAX_PASSES = 6;
-/** Node visits allowed per function: deeply nested loops would otherwise multiply the passes. Over budget = no finding. */
+/**
+ * Node visits allowed per function: deeply nested loops would otherwise multiply the passes. Over budget = no finding.
+ */
 const VISIT_BUDGET = 300_000;
 
 class BudgetExceeded extends Error {}

@@ -15,7 +15,10 @@ export const TRANSPARENT_WRAPPERS = new Set([
 ]);
 export const STORED = '<stored>';
 
-/** Same-file helper → releases it performs on its parameters (followed transitively), e.g. do_wp_page(vmf) unlocks vmf->ptl. */
+/**
+ * Same-file helper → releases it performs on its parameters (followed transitively), e.g. do_wp_page(vmf) unlocks
+ * vmf->ptl.
+ */
 export type HelperReleases = Map<string, Array<{ releaser: string; param: number }>>;
 
 const STATEMENT_TYPES = new Set([
@@ -67,7 +70,8 @@ export function helperReleases(functions: Node[], catalog: CallContextCatalog): 
           changed = true;
         }
       }
-      // `args->ptep = ptep;` in a helper: the caller's object is stored for someone else (recorded as releaser '<stored>').
+      // `args->ptep = ptep;` in a helper: the caller's object is stored for someone else (recorded as releaser
+      // '<stored>').
       for (const assignment of info.body.descendantsOfType('assignment_expression')) {
         const left = assignment?.childForFieldName('left');
         const right = assignment?.childForFieldName('right');
@@ -180,7 +184,10 @@ export function argumentsOf(call: Node): Node[] {
   );
 }
 
-/** `if (!args.cpages)` after migrate_vma_setup(&args): nothing was collected, nothing is held (data: nothingHeldWhenZero). */
+/**
+ * `if (!args.cpages)` after migrate_vma_setup(&args): nothing was collected, nothing is held (data:
+ * nothingHeldWhenZero).
+ */
 export function heldOnlyIfNonZero(ob: Obligation, variable: string): boolean {
   return ob.emptyTests.includes(variable);
 }

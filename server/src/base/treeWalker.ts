@@ -225,7 +225,8 @@ export function globToRegExp(glob: string): RegExp {
       } else source += '\\{';
     } else source += escapeRegExp(c);
   }
-  // A glob without a leading **/ still matches at the root only, like VS Code; a match on a folder covers what is inside.
+  // A glob without a leading **/ still matches at the root only, like VS Code; a match on a folder covers what is
+  // inside.
   return new RegExp(`^${source}(?:/.*)?$`);
 }
 

@@ -50,7 +50,10 @@ function mentions(diagram: Diagram, symbol: string): boolean {
   return diagram.variants.some((variant) => stepsShowing(variant.steps, symbol).length > 0);
 }
 
-/** The diagram asked for: by id, else the first whose steps name `symbol`. Throws DiagramLookupError with a user-facing message. */
+/**
+ * The diagram asked for: by id, else the first whose steps name `symbol`. Throws DiagramLookupError with a user-facing
+ * message.
+ */
 function findDiagram(diagrams: Diagram[], params: DiagramParams): { diagram: Diagram; alternatives: string[] } {
   if (params.id) {
     const diagram = diagrams.find((candidate) => candidate.id === params.id);

@@ -44,7 +44,10 @@ export function escapeMermaid(text: string): string {
     .replace(/["#<>&|[\]{}()`;]/g, (char) => MERMAID_ENTITIES[char]);
 }
 
-/** A Mermaid node id from a step id: letters, digits and `_` only, with a prefix so it never clashes with keywords (`end`). */
+/**
+ * A Mermaid node id from a step id: letters, digits and `_` only, with a prefix so it never clashes with keywords
+ * (`end`).
+ */
 export function mermaidId(stepId: string): string {
   return `s_${stepId.replace(/[^A-Za-z0-9]/g, '_')}`;
 }

@@ -15,7 +15,10 @@ import { NameTable } from './nameTable';
 const MAGIC = Buffer.from('KMMLIDX\0', 'latin1');
 /** Bump when the layout of IndexData or of packed definitions changes. */
 const CACHE_FORMAT_VERSION = 8;
-/** CRC-32 of everything before it: catches truncation and corruption (zlib's is hardware-assisted; SHA-1 took 50 % longer). */
+/**
+ * CRC-32 of everything before it: catches truncation and corruption (zlib's is hardware-assisted; SHA-1 took 50 %
+ * longer).
+ */
 const DIGEST_BYTES = 4;
 
 type Crc32 = (data: Uint8Array, value?: number) => number;

@@ -36,7 +36,10 @@ export interface QueryOptions {
 export interface KernelIndex {
   /** Absolute path of the tree root. */
   readonly root: string;
-  /** All definitions of a name, preferred first: generic, then preferred arch (x86), then other arches; real definitions before declarations. */
+  /**
+   * All definitions of a name, preferred first: generic, then preferred arch (x86), then other arches; real definitions
+   * before declarations.
+   */
   findDefinitions(name: string): Definition[];
   /** Declarations only (prototypes, extern, forward decls). */
   findDeclarations(name: string): Definition[];

@@ -46,7 +46,9 @@ function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-/** Operators after which `P || D` (resp. `!P && !D`) may be replaced by `P` (resp. `!P`) without changing precedence. */
+/**
+ * Operators after which `P || D` (resp. `!P && !D`) may be replaced by `P` (resp. `!P`) without changing precedence.
+ */
 const LEFT_OF_OR = new Set(['(', '||', ',', '?', ':', '=', ';', '{', '}', 'return']);
 const RIGHT_OF_OR = new Set([')', '||', ',', '?', ':', ';', ']', '}']);
 const LEFT_OF_AND = new Set([...LEFT_OF_OR, '&&']);

@@ -46,7 +46,9 @@ export async function benchLint(root: string, runs = 2): Promise<LintBenchResult
   return { ours, grep, findings, grepLines, files };
 }
 
-/** Counts grep's output lines (output must go to a pipe: GNU grep stops at the first match when writing to /dev/null). */
+/**
+ * Counts grep's output lines (output must go to a pipe: GNU grep stops at the first match when writing to /dev/null).
+ */
 function runGrep(root: string, pattern: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(

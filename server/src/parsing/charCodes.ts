@@ -1,5 +1,6 @@
 /**
- * Character codes the scanners of parsing/ compare with (`text.charCodeAt(i) === CH_LPAREN`, `isChar(t, CH_SEMICOLON)`):
+ * Character codes the scanners of parsing/ compare with (`text.charCodeAt(i) === CH_LPAREN`, `isChar(t,
+ * CH_SEMICOLON)`):
  * named once here instead of raw numbers in every scanner. UTF-16 code units, as JavaScript strings hold them.
  */
 export const CH_TAB = 9;

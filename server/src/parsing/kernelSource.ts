@@ -35,7 +35,10 @@ export interface MaskedSpan {
 
 const shippedTable = shippedData(() => readAttributeMacros(dataPath('attribute-macros.yaml')));
 
-/** Validates and loads data/attribute-macros.yaml (once per process), or another file (tests). Throws a clear message if malformed. */
+/**
+ * Validates and loads data/attribute-macros.yaml (once per process), or another file (tests). Throws a clear message if
+ * malformed.
+ */
 export function attributeMacros(file?: string): AttributeMacroTable {
   return file === undefined ? shippedTable.get() : readAttributeMacros(file);
 }

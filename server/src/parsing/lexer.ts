@@ -103,7 +103,10 @@ for (let c = 0; c < ASCII_LIMIT; c++) {
   IDENT_PART[c] = isAlpha || (c >= CH_0 && c <= CH_9) ? 1 : 0;
 }
 
-/** Two-character operators kept as one punctuation token (the rest are single characters), keyed by c1 * ASCII_LIMIT + c2. */
+/**
+ * Two-character operators kept as one punctuation token (the rest are single characters), keyed by c1 * ASCII_LIMIT +
+ * c2.
+ */
 const TWO_CHAR_OPERATORS = new Uint8Array(ASCII_LIMIT * ASCII_LIMIT);
 for (const op of [
   '->',

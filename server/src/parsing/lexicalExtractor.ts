@@ -284,7 +284,10 @@ class LexicalExtractor {
     return end;
   }
 
-  /** `#ifdef` around half a function: parse the first branch, then rewind for the others, and resume the first at #endif. */
+  /**
+   * `#ifdef` around half a function: parse the first branch, then rewind for the others, and resume the first at
+   * #endif.
+   */
   private conditional(name: string): void {
     const snapshot = () => ({ scopes: this.scopes.slice(), declaration: this.declaration.slice() });
     if (name === 'if' || name === 'ifdef' || name === 'ifndef') {
@@ -382,7 +385,9 @@ class LexicalExtractor {
     }
   }
 
-  /** `SOME_MACRO(args)` alone on its lines, with the next declaration starting on a new line: no semicolon to wait for. */
+  /**
+   * `SOME_MACRO(args)` alone on its lines, with the next declaration starting on a new line: no semicolon to wait for.
+   */
   private isUnterminatedMacroLine(macroToken: number, close: number, next: number): boolean {
     if (!this.view.isWord(macroToken, WORD_MACRO_NAME) || next < 0) return false;
     if (this.tokens.line[next] === this.tokens.line[close]) return false;

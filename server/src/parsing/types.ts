@@ -39,7 +39,9 @@ export interface Definition {
   range: Range;
   /** Enclosing struct/union/enum name for fields and enumerators. */
   container?: string;
-  /** Declaration text, one line, normalised whitespace: `struct page *make_device_exclusive(struct mm_struct *mm, ...)`. */
+  /**
+   * Declaration text, one line, normalised whitespace: `struct page *make_device_exclusive(struct mm_struct *mm, ...)`.
+   */
   signature?: string;
   /** Raw kernel-doc comment (`/** ... *\/`) attached to the definition, if any. */
   doc?: string;
