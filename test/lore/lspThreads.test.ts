@@ -5,13 +5,7 @@ import assert from 'node:assert/strict';
 import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import {
-  DEFAULT_SETTINGS,
-  Requests,
-  type BlameLineResult,
-  type ThreadDocumentResult,
-  type ThreadListEntry,
-} from '../../protocol';
+import { DEFAULT_SETTINGS, Requests, type BlameLineResult, type ThreadDocumentResult } from '../../protocol';
 import { resolveMailSources, threadsFeature } from '../../server/src/lsp/features/threads';
 import type { ServerContext } from '../../server/src/lsp/context';
 import { FIXTURES, BROST_PATCH, POPPLE_BROST_REPLY } from './helpers';

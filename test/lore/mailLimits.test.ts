@@ -9,6 +9,7 @@ import { DEFAULT_MAIL_LIMITS } from '../../server/src/lore/mail/limits';
 import { MboxSplitter, type SplitMessage } from '../../server/src/lore/mail/mboxSplitter';
 import { parseMail } from '../../server/src/lore/mail/parseMail';
 import { ThreadService } from '../../server/src/lore/threadService';
+import { execFileSync } from 'node:child_process';
 
 /**
  * Mail is untrusted input (issue 22's list): every limit skips or cuts one message with a counted reason and
@@ -277,7 +278,7 @@ test('a maildir of 2,000 files is read completely', async () => {
     // A FIFO in the maildir is skipped, never opened for a blocking read.
     let fifo = false;
     try {
-      require('child_process').execFileSync('mkfifo', [path.join(maildir, 'cur', 'zz-fifo')]);
+      execFileSync('mkfifo', [path.join(maildir, 'cur', 'zz-fifo')]);
       fifo = true;
     } catch {
       // no mkfifo here: the rest of the test still holds

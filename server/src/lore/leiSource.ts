@@ -26,7 +26,7 @@ export const LEI_MISSING =
 const MAX_CACHED_ANSWERS = 2000;
 
 const SYMBOL = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
-const FILE = /^[A-Za-z0-9_][A-Za-z0-9_.+\/-]{0,255}$/;
+const FILE = /^[A-Za-z0-9_][A-Za-z0-9_.+/-]{0,255}$/;
 
 /** True for an http(s) external (lore.kernel.org or another public-inbox server). */
 export function isRemoteExternal(external: string): boolean {

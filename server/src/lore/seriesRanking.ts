@@ -73,7 +73,7 @@ export function rankSeriesForSymbol(input: RankSeriesInput): SymbolThread[] {
     if (!anchor) {
       const root = input.rootOf(hit.messageId);
       let hits = byThread.get(root);
-      if (!hits) byThread.set(root, (hits = new Map()));
+      if (!hits) byThread.set(root, (hits = new Map<string, ThreadRelation>()));
       hits.set(hit.messageId, better(hits.get(hit.messageId), hit.relation));
       continue;
     }

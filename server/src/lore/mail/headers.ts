@@ -95,18 +95,20 @@ const BETWEEN_ENCODED_WORDS = /(\?=)\s+(=\?)/g;
 /** Decodes RFC 2047 encoded words; white space between two encoded words is dropped, as the RFC says. */
 export function decodeEncodedWords(value: string): string {
   if (!value.includes('=?')) return value;
-  return value.replace(BETWEEN_ENCODED_WORDS, '$1$2').replace(ENCODED_WORD, (_all, charset: string, kind, text) => {
-    const bytes =
-      kind === 'b' || kind === 'B'
-        ? Buffer.from(text, 'base64')
-        : Buffer.from(
-            text
-              .replace(/_/g, ' ')
-              .replace(/=([0-9A-Fa-f]{2})/g, (_m: string, hex: string) => String.fromCharCode(parseInt(hex, 16))),
-            'latin1',
-          );
-    return decodeBytes(bytes, charset);
-  });
+  return value
+    .replace(BETWEEN_ENCODED_WORDS, '$1$2')
+    .replace(ENCODED_WORD, (_all, charset: string, kind: string, text: string) => {
+      const bytes =
+        kind === 'b' || kind === 'B'
+          ? Buffer.from(text, 'base64')
+          : Buffer.from(
+              text
+                .replace(/_/g, ' ')
+                .replace(/=([0-9A-Fa-f]{2})/g, (_m: string, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+              'latin1',
+            );
+      return decodeBytes(bytes, charset);
+    });
 }
 
 export interface Address {
