@@ -109,7 +109,7 @@ function looksLikeInbox(folder: string): boolean {
  */
 export function inboxFolder(folder: string, log: LoreLog = () => undefined): string {
   if (looksLikeInbox(folder)) return folder;
-  let inner: string[] = [];
+  let inner: string[];
   try {
     inner = fs
       .readdirSync(folder, { withFileTypes: true })
