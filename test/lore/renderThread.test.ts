@@ -107,7 +107,6 @@ test('mail text is untrusted: escapes, bidi overrides and other controls never r
       () => [eml],
     );
     const doc = await service.threadDocument('evil@x', 'folio_walk_start');
-    // eslint-disable-next-line no-control-regex -- the test is that control characters are gone
     assert.doesNotMatch(doc.text, /[\u0000-\u0008\u000b-\u001f\u007f\u202e]/);
     assert.match(doc.text, /Text \[31m with folio_walk_start\(\)/);
   } finally {

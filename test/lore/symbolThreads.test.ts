@@ -151,7 +151,6 @@ test('kernel-mm-lens threads: text output strips terminal escapes from mail', as
     const { code, out } = await runCli(['hmm_range_fault', '--mail', fixture('latin1.eml'), '--cache-dir', tmp]);
     assert.equal(code, 0);
     assert.match(out, /Jérôme Glisse/);
-    // eslint-disable-next-line no-control-regex -- the test is that ESC is gone
     assert.doesNotMatch(out, /\u001b/);
     const none = await runCli(['definitely_not_a_symbol', '--cache-dir', tmp]);
     assert.match(none.out, /No review threads known for definitely_not_a_symbol/);

@@ -83,10 +83,7 @@ export function unquote(line: string): { depth: number; text: string } {
   return { depth: (match[1].match(/>/g) ?? []).length, text: line.slice(match[0].length) };
 }
 
-/**
- * The function a hunk header names: `@@ … @@ struct page *make_device_exclusive(struct mm_struct *mm,` →
- * make_device_exclusive.
- */
+/** The function a hunk header names: `@@ … @@ struct page *make_device_exclusive(struct mm_struct *mm,` → make_device_exclusive. */
 export function functionOfHunkContext(context: string): string | undefined {
   const match = /([A-Za-z_][A-Za-z0-9_]*)\s*\(/.exec(context);
   if (match && !C_KEYWORDS.has(match[1])) return match[1];
