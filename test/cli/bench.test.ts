@@ -12,7 +12,19 @@ test('bench alternates the cold-index runs of both tools and reports the ratio o
   const json = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kmml-bench-test-')), 'bench.json');
   const run = spawnSync(
     process.execPath,
-    [serverJs, 'bench', '--skip-lint', '--cold-rounds', '2', '--queries', '10', '--json', json, sampleTree],
+    [
+      serverJs,
+      'bench',
+      '--skip-lint',
+      '--skip-accuracy',
+      '--cold-rounds',
+      '2',
+      '--queries',
+      '10',
+      '--json',
+      json,
+      sampleTree,
+    ],
     { encoding: 'utf8' },
   );
   assert.equal(run.status, 0, run.stderr);
@@ -33,4 +45,27 @@ test('bench alternates the cold-index runs of both tools and reports the ratio o
     assert.match(run.stdout, new RegExp(`${(results.cold.seconds / results.ctags.seconds).toFixed(2)}x`));
   }
   fs.rmSync(path.dirname(json), { recursive: true, force: true });
+});
+
+test('bench --accuracy-only: the navigation-accuracy section and the editor warm start, one line per missing truth', () => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kmml-bench-accuracy-'));
+  const json = path.join(home, 'bench.json');
+  try {
+    const run = spawnSync(
+      process.execPath,
+      [serverJs, 'bench', '--accuracy-only', '--skip-clangd', '--skip-peers', '--json', json, sampleTree],
+      // Every cache of the run (our index, peers) goes under this temporary folder, none under the user's.
+      { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: home } },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /^Navigation accuracy on /m);
+    assert.match(run.stdout, /^skipped: clangd \(--skip-clangd\)$/m);
+    assert.match(run.stdout, /^excluded from the truth: tokens inside #if 0/m);
+    assert.match(run.stdout, /^editor warm start: first correct definition of folio_walk_start from mm\/ksm\.c /m);
+    const results = JSON.parse(fs.readFileSync(json, 'utf8'));
+    assert.equal(results.navigationAccuracy.warmStart.runs.length, 3);
+    assert.ok(fs.existsSync(path.join(home, 'kernel-mm-lens', 'bench-accuracy-index')));
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
 });

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
-import type { CliCommand } from './command';
+import type { CliCommand, CliIO } from './command';
 import { parseArgs, stringOption, UsageError } from './args';
 import { buildIndex } from '../indexing/indexBuilder';
 import { scanTree } from '../indexing/fileScanner';
@@ -10,6 +10,7 @@ import { kernelFileKind } from '../parsing/kernelFiles';
 import { DEFAULT_SETTINGS } from '../../../protocol';
 import type { TreeIndex } from '../indexing/treeIndex';
 import { createCParser } from '../parsing/treeSitter';
+import { accuracyIndexCache, accuracyOptions, runAccuracySection, type AccuracySection } from './bench/accuracySection';
 
 /**
  * `kernel-mm-lens bench [PATH]`: our index and lint measured side by side with their peers
@@ -51,7 +52,8 @@ interface Timed {
 
 export const benchCommand: CliCommand = {
   name: 'bench',
-  usage: 'bench [--json FILE] [--queries N] [--cold-rounds N] [--skip-lint] [PATH]',
+  usage:
+    'bench [--json FILE] [--queries N] [--cold-rounds N] [--skip-lint] [--skip-accuracy | --accuracy-only] [--seed N] [PATH]',
   summary:
     'Benchmark index, queries and lint against universal-ctags and grep on a real tree (default: linux-source-6.12).',
   options: {
@@ -63,6 +65,8 @@ export const benchCommand: CliCommand = {
     },
     'skip-lint': { help: 'Leave out the lint-versus-grep comparison.' },
     'skip-ctags': { help: 'Leave out universal-ctags (our figures only).' },
+    // Navigation accuracy against clangd, the token truth, GNU global and cscope (docs/accuracy.md).
+    ...accuracyOptions,
   },
   async run(argv, io) {
     const args = parseArgs(argv, this.options);
@@ -76,6 +80,16 @@ export const benchCommand: CliCommand = {
     }
     const sampleSize = Number(stringOption(args, 'queries') ?? 300);
     const say = (line: string) => io.err.write(`${line}\n`);
+    if (args.options['accuracy-only']) {
+      // Only the accuracy section, on a persistent index cache (warm after the first run).
+      const section = await runAccuracySection(root, accuracyIndexCache(args), args, say);
+      for (const row of section.rows) io.out.write(`${row[0].padEnd(44)} ${row[1].padEnd(18)} ${row[4]}\n`);
+      writeAccuracy(io, section);
+      const jsonFile = stringOption(args, 'json');
+      if (jsonFile)
+        fs.writeFileSync(jsonFile, `${JSON.stringify({ root, navigationAccuracy: section.report }, null, 2)}\n`);
+      return 0;
+    }
     const serverJs = path.join(__dirname, 'server.js');
     if (!fs.existsSync(serverJs)) {
       io.err.write('kernel-mm-lens bench: run from the bundle (npm run bench)\n');
@@ -186,6 +200,16 @@ export const benchCommand: CliCommand = {
       }
     }
 
+    let accuracy: AccuracySection | undefined;
+    if (!args.options['skip-accuracy']) {
+      say('bench: navigation accuracy (clangd, token truth, ctags, GNU global, cscope) and editor warm start ...');
+      try {
+        accuracy = await runAccuracySection(root, cacheDir, args, say);
+      } catch (err) {
+        say(`bench: navigation accuracy unavailable: ${(err as Error).message}`);
+      }
+    }
+
     const rows: Array<[string, string, string, string, string]> = [];
     const ratio = (ours?: number, peer?: number) => (ours !== undefined && peer ? `${(ours / peer).toFixed(2)}x` : '-');
     const verdict = (ok: boolean | undefined) => (ok === undefined ? '-' : ok ? 'met' : 'MISSED');
@@ -251,7 +275,10 @@ export const benchCommand: CliCommand = {
         `<= 1.5x grep: ${verdict(lint.ours <= 1.5 * lint.grep)}`,
       ]);
 
+    if (accuracy) rows.push(...accuracy.rows);
+
     Object.assign(results, {
+      navigationAccuracy: accuracy?.report,
       ctags,
       cold,
       ctagsRuns,
@@ -277,12 +304,18 @@ export const benchCommand: CliCommand = {
       `${line(['measure', 'kernel-mm-lens', 'peer', 'ratio', 'target'])}\n${line(widths.map((w) => '-'.repeat(w)))}\n`,
     );
     for (const row of rows) io.out.write(`${line(row)}\n`);
+    if (accuracy) writeAccuracy(io, accuracy);
     const jsonFile = stringOption(args, 'json');
     if (jsonFile) fs.writeFileSync(jsonFile, `${JSON.stringify(results, null, 2)}\n`);
     fs.rmSync(cacheDir, { recursive: true, force: true });
     return 0;
   },
 };
+
+/** The navigation-accuracy section: its headline rows, then its own tables (docs/accuracy.md). */
+function writeAccuracy(io: CliIO, section: AccuracySection): void {
+  io.out.write(`\n${section.text}`);
+}
 
 /** Mean time and highest peak memory of repeated runs (undefined without any). */
 function summarizeRuns(runs: Timed[]): Timed | undefined {

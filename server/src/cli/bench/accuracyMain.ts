@@ -1,5 +1,7 @@
 /**
- * Standalone entry of the navigation-accuracy bench (until it is wired into `kernel-mm-lens bench`):
+ * Standalone entry of the navigation-accuracy bench, from the sources (no bundle needed for the bench itself).
+ * `kernel-mm-lens bench --accuracy-only [--index-cache DIR]` is the same measurement from the CLI; this entry is
+ * kept because the front-end streams run it from their worktrees:
  *   npm run build && node --import tsx server/src/cli/bench/accuracyMain.ts [--json FILE] [--seed N]
  *     [--per-category N] [--clangd-quota N] [--cache-dir DIR] [--skip-clangd] [--skip-peers] [--skip-warm-start] [TREE]
  * TREE defaults to ~/.cache/kernel-mm-lens/trees/linux-source-6.12. Progress goes to stderr, the tables to stdout.

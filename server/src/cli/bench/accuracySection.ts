@@ -15,6 +15,10 @@ export const accuracyOptions: Record<string, OptionSpec> = {
     help: 'Only the navigation-accuracy section and the editor warm start (our index cached in ~/.cache/kernel-mm-lens/bench-accuracy-index).',
   },
   seed: { value: true, help: 'Seed of the accuracy samples: clicked positions and names (default 1).' },
+  'index-cache': {
+    value: true,
+    help: 'Our index cache for --accuracy-only (default ~/.cache/kernel-mm-lens/bench-accuracy-index); one per build you compare.',
+  },
   'skip-clangd': { help: 'Leave out the first-definition agreement with clangd.' },
   'skip-peers': { help: 'Leave out the name sample (ctags), GNU global and cscope.' },
 };
@@ -31,8 +35,9 @@ export interface AccuracySection {
 }
 
 /** The persistent index cache of `--accuracy-only` runs (the full bench uses its own fresh cache). */
-export function accuracyIndexCache(): string {
-  return path.join(benchCacheRoot(), 'bench-accuracy-index');
+export function accuracyIndexCache(args?: ParsedArgs): string {
+  const given = args?.options['index-cache'];
+  return typeof given === 'string' ? path.resolve(given) : path.join(benchCacheRoot(), 'bench-accuracy-index');
 }
 
 export async function runAccuracySection(
