@@ -31,11 +31,14 @@ test('the v1 04/12 patch: files, hunk functions and changed identifiers are "pat
   const { index } = await loadMail(['device-exclusive-v1.mbox']);
   const patch = index.messages.get(V1_PATCH)!;
   assert.deepEqual(patch.files, ['mm/rmap.c']);
+  // The first hunk's header names try_to_migrate(), but the hunk starts after its closing brace: what it changes
+  // is page_make_device_exclusive_one(), whose definition the hunk removes.
   assert.deepEqual(patch.hunkFunctions.sort(), [
     'folio_make_device_exclusive',
     'make_device_exclusive',
-    'try_to_migrate',
+    'page_make_device_exclusive_one',
   ]);
+  assert.notEqual(relationIn(index, patch.messageId, 'try_to_migrate'), 'patch');
   assert.equal(relationIn(index, patch.messageId, 'make_device_exclusive'), 'patch');
   assert.equal(relationIn(index, patch.messageId, 'page_make_device_exclusive_one'), 'patch'); // removed on '-' lines
   assert.equal(relationIn(index, patch.messageId, 'folio_walk_start'), 'patch'); // added on '+' lines

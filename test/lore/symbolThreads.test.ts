@@ -238,3 +238,20 @@ test('the thread view of a patch lists its versions and folds the other versions
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 });
+
+test('the demo fixture (three versions of one patch, a review each) is one entry, v3 first, reviews per version', async () => {
+  const { index } = await loadMail(['demo-devmap-versions.mbox']);
+  const entries = threads(index, 'demo_svm_pmd_is_device');
+  assert.equal(entries.length, 1);
+  assert.deepEqual(
+    entries[0].versions.map((v) => [v.version, v.replies.map((r) => r.author)]),
+    [
+      [3, ['Bob Reviewer']],
+      [2, ['Bob Reviewer']],
+      [1, ['Bob Reviewer']],
+    ],
+  );
+  assert.equal(entries[0].relation, 'patch');
+  const devmap = threads(index, 'pmd_devmap');
+  assert.equal(devmap[0].messageId, '20250203090000.3003-1-ann@example.org', 'the newest patch that changes it first');
+});

@@ -20,7 +20,8 @@ import { MAX_SYMBOLS_PER_MESSAGE, type SymbolSink } from './symbolExtraction';
  * Anything unexpected in a cache file (corrupt, other format, other limits) means "no cache": it is rebuilt.
  */
 
-const FORMAT = 3;
+/** Bumped whenever what is extracted from a message changes (symbols, relations, fields): old caches are rebuilt. */
+const FORMAT = 4;
 /** Bytes reserved for the header line. */
 const HEADER_BYTES = 8192;
 

@@ -94,7 +94,16 @@ interface DiffState {
   /** Lines of the current hunk still expected on the old and new side; both 0 between hunks. */
   oldLeft: number;
   newLeft: number;
+  /**
+   * The function the next changed line sits in: the hunk header's, until a definition line or a closing brace
+   * at column 0 inside the hunk says otherwise. git's hunk header names the function *before* the hunk, so a
+   * hunk that starts between two functions changes the second one, not the one its header names.
+   */
+  fn?: string;
 }
+
+/** A function definition line in kernel style: starts at column 0 with a type, names the function before `(`. */
+const DEFINITION_LINE = /^[A-Za-z_][A-Za-z0-9_ \t*]*?\b([A-Za-z_][A-Za-z0-9_]*)\s*\([^;]*$/;
 
 function isWordCode(code: number): boolean {
   return (
@@ -218,7 +227,7 @@ export function extractSymbols(
     // Cheap first-character tests before the regular expressions: most lines are neither.
     const gitHeader = text.charCodeAt(0) === 0x64 /* d */ ? DIFF_GIT.exec(text) : null;
     if (gitHeader) {
-      diffs.set(depth, { oldLeft: 0, newLeft: 0 });
+      diffs.set(depth, { oldLeft: 0, newLeft: 0, fn: undefined });
       files.add(gitHeader[2]);
       collector.add(gitHeader[2], diffRelation);
       if (own) ownDiff.push(text);
@@ -234,12 +243,8 @@ export function extractSymbols(
     if (state && hunk) {
       state.oldLeft = hunk[2] === undefined ? 1 : Number(hunk[2]);
       state.newLeft = hunk[4] === undefined ? 1 : Number(hunk[4]);
-      const fn = functionOfHunkContext(hunk[5]);
-      if (fn) {
-        hunkFunctions.add(fn);
-        // The hunk header names the function the hunk sits in: that function is changed by this diff.
-        collector.add(fn, diffRelation);
-      }
+      // The header names the function the hunk starts in; it is changed if a change comes before another one starts.
+      state.fn = functionOfHunkContext(hunk[5]);
       if (own) ownDiff.push(text);
       continue;
     }
@@ -251,10 +256,22 @@ export function extractSymbols(
         state.oldLeft--;
         state.newLeft--;
       }
+      if (marker !== '\\') {
+        const code = text.charCodeAt(1);
+        if (code === 0x7d /* } */) state.fn = undefined;
+        else if ((code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) || code === 0x5f) {
+          const name = DEFINITION_LINE.exec(text.slice(1))?.[1];
+          if (name && !C_KEYWORDS.has(name)) state.fn = name;
+        }
+      }
       if (marker === '+' || marker === '-') {
         // Names inside changed comments are talked about, not changed: "do_swap_page() will trigger ...".
         const inComment = startsComment(text);
         collector.addIdentifiers(text, inComment ? (own ? 'mention' : 'review') : diffRelation, 1);
+        if (state.fn && !inComment) {
+          hunkFunctions.add(state.fn);
+          collector.add(state.fn, diffRelation);
+        }
       }
       if (own) ownDiff.push(marker === '+' || marker === '-' || marker === ' ' || marker === '\\' ? text : ` ${text}`);
       continue;
