@@ -108,3 +108,28 @@ test('the per-source message limit stops reading and says so', async () => {
   assert.equal(index.messages.size, 100);
   assert.ok(logs.some((l) => l.includes('stopped after 100 messages')));
 });
+
+test('parsed in parallel ranges by workers: the same messages, symbols and threads as on one thread; cached likewise', async () => {
+  const single = await MailIndex.load([mboxPath], () => undefined, { maxMessageBytes: 256 * 1024, workers: 1 });
+  const logs: string[] = [];
+  const cacheDir = path.join(dir, 'cache');
+  const options = { maxMessageBytes: 256 * 1024, workers: 3, parallelMinBytes: 1024 * 1024, cacheDir };
+  const parallel = await MailIndex.load([mboxPath], (l) => logs.push(l), options);
+  assert.ok(!logs.some((l) => l.includes('parse workers failed')), logs.join('\n'));
+  assert.deepEqual([...parallel.messages.keys()], [...single.messages.keys()]);
+  assert.ok((parallel as unknown as { parts: unknown[] }).parts.length >= 2, 'more than one part was parsed');
+  for (const symbol of [
+    'unique_symbol_900',
+    'shared_symbol_for_ranking',
+    'generated_function_17_3',
+    'huge_symbol_at_start',
+  ])
+    assert.deepEqual(parallel.symbolHits(symbol), single.symbolHits(symbol), symbol);
+  assert.equal(parallel.threads.rootOf('generated-903@example.org'), 'generated-900@example.org');
+  const fromCache = await MailIndex.load([mboxPath], () => undefined, options);
+  assert.equal(fromCache.stats.fromCache, MESSAGES + 1);
+  for (const symbol of ['unique_symbol_900', 'shared_symbol_for_ranking', 'generated_function_999_39'])
+    assert.deepEqual(fromCache.symbolHits(symbol), single.symbolHits(symbol), `${symbol} from the cache`);
+  const message = fromCache.messages.get('generated-555@example.org')!;
+  assert.match((await fromCache.withBody(message)).body, /unique_symbol_555/);
+});

@@ -32,6 +32,8 @@ interface CacheHeader {
   limitsKey: string;
   messages: number;
   skipped: Partial<Record<SkipReason, number>>;
+  /** One symbol table per part the source was parsed in (workers): its first message and its bytes. */
+  sections: Array<{ base: number; bytes: number }>;
 }
 
 /** What a message record keeps: everything but the text and the per-message symbol list. */
@@ -46,6 +48,24 @@ export interface SymbolTable {
   hits(symbol: string): number[];
   /** Every symbol with its codes (cache writing, tests). */
   entries(): Iterable<[string, number[]]>;
+  /** The table as cache-section bytes (`name\tcodes\n` lines), when it is held that way already. */
+  raw?(): Buffer;
+}
+
+/** A table over cache-section bytes (`name\tcode,code\n` lines), as a parse worker sends it. */
+export function symbolTableFromBytes(lines: Buffer): SymbolTable {
+  return new CachedSymbolTable(Buffer.concat([Buffer.from('\n'), lines]));
+}
+
+/** The cache-section bytes of a table. */
+export function symbolTableBytes(table: SymbolTable): Buffer {
+  const existing = table.raw?.();
+  if (existing) return existing;
+  const lines: string[] = [];
+  for (const [symbol, codes] of table.entries()) {
+    if (!symbol.includes('\n') && !symbol.includes('\t')) lines.push(`${symbol}\t${codes.join(',')}\n`);
+  }
+  return Buffer.from(lines.join(''));
 }
 
 /**
@@ -104,6 +124,10 @@ class CachedSymbolTable implements SymbolTable {
   /** `bytes` starts with a newline and holds `name\tcodes\n` lines. */
   constructor(private readonly bytes: Buffer) {}
 
+  raw(): Buffer {
+    return this.bytes.subarray(1);
+  }
+
   hits(symbol: string): number[] {
     if (this.map) return this.map.get(symbol) ?? [];
     if (++this.lookups > LOOKUPS_BEFORE_MAP) {
@@ -141,7 +165,8 @@ function parseCodes(text: string): number[] {
 
 export interface CachedSource {
   messages: MailMessage[];
-  symbols: SymbolTable;
+  /** Symbol tables, each numbering messages from `base` (the source's first message is 0). */
+  parts: Array<{ base: number; symbols: SymbolTable }>;
   skipped: Map<SkipReason, number>;
 }
 
@@ -182,8 +207,17 @@ export function readCachedSource(
     }
     const skipped = new Map<SkipReason, number>();
     for (const [reason, count] of Object.entries(header.skipped ?? {})) skipped.set(reason as SkipReason, count);
-    // The symbol section keeps its leading newline, so every name is found as `\nname\t`.
-    return { messages, symbols: new CachedSymbolTable(bytes.subarray(position)), skipped };
+    // Each symbol section keeps the newline before it, so every name is found as `\nname\t`.
+    const parts: CachedSource['parts'] = [];
+    let sectionStart = position;
+    for (const section of header.sections ?? []) {
+      const end = sectionStart + section.bytes;
+      if (!Number.isInteger(section.base) || end > bytes.length) throw new Error('symbol section out of range');
+      parts.push({ base: section.base, symbols: new CachedSymbolTable(bytes.subarray(sectionStart, end + 1)) });
+      sectionStart = end;
+    }
+    if (parts.length === 0) throw new Error('no symbol section');
+    return { messages, parts, skipped };
   } catch (error) {
     log(`mail: cache ${file} is damaged (${(error as Error).message}); re-reading ${source}`);
     return undefined;
@@ -230,24 +264,16 @@ export class CacheWriter {
     if (this.lines.length >= 512) this.flushLines();
   }
 
-  commit(symbols: SymbolTable, skipped: Map<SkipReason, number>): void {
+  commit(tables: Array<{ base: number; symbols: SymbolTable }>, skipped: Map<SkipReason, number>): void {
     if (this.fd === undefined) return;
     try {
       this.flushLines();
-      const parts: string[] = [];
-      let size = 0;
-      for (const [symbol, codes] of symbols.entries()) {
-        if (symbol.includes('\n') || symbol.includes('\t')) continue;
-        const line = `${symbol}\t${codes.join(',')}\n`;
-        parts.push(line);
-        size += line.length;
-        if (size > 4 * 1024 * 1024) {
-          fs.writeSync(this.fd, parts.join(''));
-          parts.length = 0;
-          size = 0;
-        }
+      const sections: CacheHeader['sections'] = [];
+      for (const { base, symbols } of tables) {
+        const bytes = symbolTableBytes(symbols);
+        fs.writeSync(this.fd, bytes);
+        sections.push({ base, bytes: bytes.length });
       }
-      fs.writeSync(this.fd, parts.join(''));
       const header: CacheHeader = {
         format: FORMAT,
         source: this.source,
@@ -255,6 +281,7 @@ export class CacheWriter {
         limitsKey: this.limitsKey,
         messages: this.count,
         skipped: Object.fromEntries(skipped),
+        sections,
       };
       const headerBytes = Buffer.from(JSON.stringify(header));
       if (headerBytes.length >= HEADER_BYTES) throw new Error('source path too long for the cache header');

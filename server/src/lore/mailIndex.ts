@@ -3,10 +3,14 @@ import * as path from 'path';
 import type { ThreadRelation } from '../../../protocol';
 import type { LoreLog, MailMessage } from './types';
 import { DEFAULT_MAIL_LIMITS, limitsKey, SKIP_REASON_TEXT, type MailLimits, type SkipReason } from './mail/limits';
-import { readMailSource, readMessageAt } from './mail/mailReader';
+import { Worker } from 'worker_threads';
+import * as os from 'os';
+import { detectMailSourceKind, readMailSource, readMessageAt, splitPoints } from './mail/mailReader';
+import type { ParseRequest, ParseResponse } from './mail/parseWorker';
+import { parsePart, type ParsedPart } from './sourceParser';
 import { parseMail } from './mail/parseMail';
 import { ThreadGraph } from './threading';
-import { CacheWriter, MapSymbolTable, readCachedSource, type SymbolTable } from './mailCache';
+import { CacheWriter, readCachedSource, symbolTableFromBytes, type SymbolTable } from './mailCache';
 
 const RELATIONS: ThreadRelation[] = ['patch', 'review', 'mention'];
 
@@ -20,6 +24,36 @@ const RELATIONS: ThreadRelation[] = ['patch', 'review', 'mention'];
 export interface MailIndexOptions extends MailLimits {
   /** Folder for the per-source extraction cache (mailCache.ts); undefined = no cache. */
   cacheDir?: string;
+  /** Parse workers for one large mbox; default 2 when a second core is idle; 1 = parse on this thread. */
+  workers?: number;
+  /** A plain mbox at least this large is parsed by workers, one range each (default 48 MiB). */
+  parallelMinBytes?: number;
+}
+
+/** Below this, starting workers (each loads the parser) costs more than it saves. */
+const PARALLEL_MIN_BYTES = 48 * 1024 * 1024;
+
+/**
+ * Two parse workers when a second core is idle, else one thread. Measured on the 189 MB generated archive
+ * (docs/threads.md): one thread needs about 7.5 s of CPU and 440 MB; two workers split the CPU but peak at
+ * about 560 MB (two heaps), and on a machine whose cores are busy (load 10-19 on 2 cores) they were slower
+ * than one thread, so the load average decides.
+ */
+function defaultParseWorkers(): number {
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return cores >= 2 && os.loadavg()[0] < cores - 0.5 ? 2 : 1;
+}
+
+/** The parse worker script: the bundle's dist/mailWorker.js, or the TypeScript source when the sources run. */
+function parseWorkerScript(): string | undefined {
+  const candidates = [path.join(__dirname, 'mailWorker.js'), path.join(__dirname, 'mail', 'parseWorker.ts')];
+  return candidates.find((candidate) => fs.existsSync(candidate));
+}
+
+/** Only the limits travel to a worker (the options also hold functions and folders it does not need). */
+function limitsOnly(options: MailIndexOptions): MailLimits {
+  const { cacheDir: _cacheDir, workers: _workers, parallelMinBytes: _parallel, ...limits } = options;
+  return limits;
 }
 
 export const DEFAULT_MAIL_INDEX_OPTIONS: MailIndexOptions = { ...DEFAULT_MAIL_LIMITS };
@@ -93,7 +127,7 @@ export class MailIndex {
       if (cached) {
         const base = index.ordered.length;
         for (const message of cached.messages) index.add(message);
-        index.parts.push({ base, symbols: cached.symbols });
+        for (const part of cached.parts) index.parts.push({ base: base + part.base, symbols: part.symbols });
         index.stats.fromCache += cached.messages.length;
         index.countSkips(cached.skipped);
         continue;
@@ -107,67 +141,121 @@ export class MailIndex {
     return index;
   }
 
-  /** Parses one source; false when cancelled. */
+  /** Parses one source (a large plain mbox in parallel parts); false when cancelled. */
   private async parseSource(
     source: string,
     fingerprint: string,
     key: string,
     isCancelled?: () => boolean,
   ): Promise<boolean> {
-    const cacheDir = this.options.cacheDir;
-    const writer =
-      cacheDir && fingerprint !== 'missing' ? new CacheWriter(cacheDir, source, fingerprint, key, this.log) : undefined;
-    const base = this.ordered.length;
-    const symbols = new MapSymbolTable();
+    const parts = (await this.parseInWorkers(source)) ?? [
+      await parsePart(
+        source,
+        (sink) => readMailSource(source, this.log, this.options, sink),
+        this.options,
+        MAX_NOTES_PER_SOURCE,
+        isCancelled,
+      ),
+    ];
     const skipped = new Map<SkipReason, number>();
     let notes = 0;
-    let cancelled = false;
-    let parsed = 0;
-    const note = (text: string): void => {
-      if (++notes <= MAX_NOTES_PER_SOURCE) this.log(text);
-    };
-    const report = await readMailSource(source, this.log, this.options, ({ content, location }) => {
-      if (isCancelled?.()) {
-        cancelled = true;
-        return false;
+    let moreNotes = 0;
+    const tables: Array<{ base: number; symbols: SymbolTable }> = [];
+    const sourceBase = this.ordered.length;
+    for (const part of parts) {
+      for (const text of part.notes) {
+        if (++notes <= MAX_NOTES_PER_SOURCE) this.log(text);
+        else moreNotes++;
       }
-      const number = this.ordered.length - base;
-      symbols.begin(number);
-      const outcome = parseMail(content, location, this.options, {
-        mboxrd: location.file === undefined,
-        symbolSink: symbols,
-      });
-      if ('skipped' in outcome) {
-        symbols.rollback();
-        skipped.set(outcome.skipped, (skipped.get(outcome.skipped) ?? 0) + 1);
-        note(
-          `mail: ${source} at byte ${location.offset}${location.file ? ` (${location.file})` : ''}: ${SKIP_REASON_TEXT[outcome.skipped]}`,
-        );
-        return true;
-      }
-      const message = outcome.message;
-      if (message.synthesisedId)
-        note(
-          `mail: ${source} at byte ${location.offset}: no Message-ID ("${message.subject.slice(0, 80)}"); using ${message.messageId}`,
-        );
-      // The index keeps no text: a thread view reads the message again from its offset.
-      message.symbols = [];
-      message.body = '';
-      message.bodyDropped = true;
-      writer?.add(message);
-      this.add(message);
-      parsed++;
-      return true;
-    });
-    for (const [reason, count] of report.skipped) skipped.set(reason, (skipped.get(reason) ?? 0) + count);
-    if (notes > MAX_NOTES_PER_SOURCE)
-      this.log(`mail: ${source}: ${notes - MAX_NOTES_PER_SOURCE} more notes like the ones above not shown`);
+      moreNotes += part.moreNotes;
+      for (const [reason, count] of part.skipped) skipped.set(reason, (skipped.get(reason) ?? 0) + count);
+      const base = this.ordered.length;
+      for (const message of part.messages) this.add(message);
+      this.parts.push({ base, symbols: part.symbols });
+      tables.push({ base: base - sourceBase, symbols: part.symbols });
+    }
+    if (moreNotes > 0) this.log(`mail: ${source}: ${moreNotes} more notes like the ones above not shown`);
     for (const [reason, count] of skipped) this.log(`mail: ${source}: ${count} message(s) ${SKIP_REASON_TEXT[reason]}`);
-    this.parts.push({ base, symbols });
     this.countSkips(skipped);
-    if (cancelled || parsed === 0) writer?.abort();
-    else writer?.commit(symbols, skipped);
+    const cancelled = parts.some((part) => part.cancelled);
+    const count = this.ordered.length - sourceBase;
+    const cacheDir = this.options.cacheDir;
+    if (cacheDir && fingerprint !== 'missing' && !cancelled && count > 0) {
+      const writer = new CacheWriter(cacheDir, source, fingerprint, key, this.log);
+      for (let i = sourceBase; i < this.ordered.length; i++) writer.add(this.ordered[i]);
+      writer.commit(tables, skipped);
+    }
     return !cancelled;
+  }
+
+  /**
+   * A plain mbox larger than `parallelMinBytes` is cut at message boundaries into one range per worker (up to
+   * the cores); each worker parses its range. Undefined when that does not apply or workers cannot start: the
+   * caller then reads the source on this thread.
+   */
+  private async parseInWorkers(source: string): Promise<ParsedPart[] | undefined> {
+    const workers = this.options.workers ?? defaultParseWorkers();
+    if (workers < 2 || detectMailSourceKind(source) !== 'mbox') return undefined;
+    let size = 0;
+    try {
+      size = fs.statSync(source).size;
+    } catch {
+      return undefined;
+    }
+    const minBytes = this.options.parallelMinBytes ?? PARALLEL_MIN_BYTES;
+    if (size < minBytes) return undefined;
+    const script = parseWorkerScript();
+    if (!script) return undefined;
+    const ranges = splitPoints(source, Math.min(workers, Math.ceil(size / minBytes) + 1));
+    if (ranges.length < 2) return undefined;
+    try {
+      return await Promise.all(ranges.map((range) => this.parseRangeInWorker(script, source, range)));
+    } catch (error) {
+      this.log(`mail: ${source}: parse workers failed (${(error as Error).message}); reading it on one thread`);
+      return undefined;
+    }
+  }
+
+  private parseRangeInWorker(script: string, file: string, range: { start: number; end: number }): Promise<ParsedPart> {
+    return new Promise((resolve, reject) => {
+      const worker = script.endsWith('.ts')
+        ? new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(script)});`, { eval: true })
+        : new Worker(script);
+      let settled = false;
+      const settle = (action: () => void): void => {
+        if (settled) return;
+        settled = true;
+        void worker.terminate();
+        action();
+      };
+      worker.on('message', (response: ParseResponse | { error: string }) => {
+        if ('error' in response) return settle(() => reject(new Error(response.error)));
+        for (const line of response.logs) this.log(line);
+        const symbols = symbolTableFromBytes(
+          Buffer.from(response.symbols.buffer, response.symbols.byteOffset, response.symbols.byteLength),
+        );
+        settle(() =>
+          resolve({
+            messages: response.messages,
+            symbols,
+            skipped: new Map(response.skipped),
+            notes: response.notes,
+            moreNotes: response.moreNotes,
+            cancelled: false,
+          }),
+        );
+      });
+      worker.on('error', (error) => settle(() => reject(error)));
+      worker.on('exit', (code) => settle(() => reject(new Error(`parse worker exited (${code})`))));
+      const request: ParseRequest = {
+        file,
+        start: range.start,
+        end: range.end,
+        limits: limitsOnly(this.options),
+        maxNotes: MAX_NOTES_PER_SOURCE,
+      };
+      worker.postMessage(request);
+    });
   }
 
   private countSkips(skipped: Map<SkipReason, number>): void {

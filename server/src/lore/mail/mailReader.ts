@@ -127,6 +127,22 @@ export async function readMailSource(
   return report;
 }
 
+/**
+ * The messages of bytes [start, end) of a plain mbox, where `start` is a message boundary (splitPoints): a worker
+ * reads one range of a large archive while others read the rest.
+ */
+export async function readMboxRange(
+  file: string,
+  range: { start: number; end: number },
+  log: LoreLog,
+  limits: MailLimits,
+  sink: RawMessageSink,
+): Promise<SourceReadReport> {
+  const report: SourceReadReport = { kind: 'mbox', messages: 0, skipped: new Map() };
+  await readMbox(file, false, log, limits, sink, report, range);
+  return report;
+}
+
 async function readMbox(
   file: string,
   gz: boolean,
@@ -134,8 +150,12 @@ async function readMbox(
   limits: MailLimits,
   sink: RawMessageSink,
   report: SourceReadReport,
+  range?: { start: number; end: number },
 ): Promise<void> {
-  const stream = fs.createReadStream(file, { highWaterMark: READ_CHUNK_BYTES });
+  const stream = fs.createReadStream(file, {
+    highWaterMark: READ_CHUNK_BYTES,
+    ...(range ? { start: range.start, end: range.end - 1 } : {}),
+  });
   let gunzip: zlib.Gunzip | undefined;
   let source: NodeJS.ReadableStream = stream;
   if (gz) {
@@ -145,7 +165,7 @@ async function readMbox(
   }
   let stopped = false;
   let limitNote: string | undefined;
-  const splitter = new MboxSplitter(limits, (split) => {
+  const splitter = new MboxSplitter({ ...limits, startOffset: range?.start }, (split) => {
     if (stopped) return;
     if (report.messages >= limits.maxMessagesPerSource) {
       stopped = true;
@@ -188,9 +208,49 @@ async function readMbox(
   }
   if (failure) log(`mail: ${file}: read stopped after ${report.messages} messages: ${failure}`);
   if (limitNote) log(`mail: ${file}: ${limitNote}`);
+  if (range) return; // the whole file's notes are the caller's
   if (report.messages === 0 && !failure) log(`mail: ${file}: no messages found`);
   else if (!gz && !stopped && !endsWithNewline(file))
     log(`mail: ${file}: does not end with a newline: the last message may be cut (truncated mbox)`);
+}
+
+const SPLIT_SEARCH_BYTES = 16 * 1024 * 1024;
+const SPLIT_SEPARATOR = /^From \S+\s.*\d{1,2}:\d{2}/;
+
+/**
+ * Up to `parts` ranges of a plain mbox that start at message boundaries (an empty line, then a `From ` line of
+ * the separator's shape), for reading the parts in parallel. Fewer ranges when no boundary is found near a cut.
+ */
+export function splitPoints(file: string, parts: number): Array<{ start: number; end: number }> {
+  let size: number;
+  try {
+    size = fs.statSync(file).size;
+  } catch {
+    return [];
+  }
+  const starts = [0];
+  for (let k = 1; k < parts; k++) {
+    const from = Math.max(starts[starts.length - 1] + 1, Math.floor((size * k) / parts));
+    const next = boundaryAfter(file, from, size);
+    if (next !== undefined && next > starts[starts.length - 1] && next < size) starts.push(next);
+  }
+  return starts.map((start, i) => ({ start, end: i + 1 < starts.length ? starts[i + 1] : size }));
+}
+
+function boundaryAfter(file: string, from: number, size: number): number | undefined {
+  const window = readRegularFile(file, Math.min(SPLIT_SEARCH_BYTES, size - from), from);
+  if (!window) return undefined;
+  let position = 0;
+  for (;;) {
+    const found = window.indexOf('\n\nFrom ', position, 'latin1');
+    if (found < 0) return undefined;
+    const lineStart = found + 2;
+    const lineEnd = window.indexOf(0x0a, lineStart);
+    if (lineEnd < 0) return undefined;
+    if (SPLIT_SEPARATOR.test(window.toString('latin1', lineStart, Math.min(lineEnd, lineStart + 200))))
+      return from + lineStart;
+    position = lineStart;
+  }
 }
 
 function endsWithNewline(file: string): boolean {

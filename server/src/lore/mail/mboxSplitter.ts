@@ -34,6 +34,8 @@ export interface MboxSplitterOptions {
   maxMessageBytes: number;
   /** A line longer than this is passed on in pieces instead of being buffered until its newline. */
   maxLineBytes: number;
+  /** Offset of the first byte pushed in the source (a range of a large mbox read by a worker); default 0. */
+  startOffset?: number;
 }
 
 export class MboxSplitter {
@@ -53,7 +55,10 @@ export class MboxSplitter {
   constructor(
     private readonly options: MboxSplitterOptions,
     private readonly onMessage: (message: SplitMessage) => void,
-  ) {}
+  ) {
+    this.carryOffset = options.startOffset ?? 0;
+    this.messageOffset = this.carryOffset;
+  }
 
   push(chunk: Buffer): void {
     const work = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
