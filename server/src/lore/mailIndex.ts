@@ -196,7 +196,7 @@ export class MailIndex {
   private async parseInWorkers(source: string): Promise<ParsedPart[] | undefined> {
     const workers = this.options.workers ?? defaultParseWorkers();
     if (workers < 2 || detectMailSourceKind(source) !== 'mbox') return undefined;
-    let size = 0;
+    let size: number;
     try {
       size = fs.statSync(source).size;
     } catch {
