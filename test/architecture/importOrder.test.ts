@@ -30,6 +30,7 @@ const LAYERS: Record<string, number> = {
   lore: 4,
   diagrams: 4,
   annotations: 4,
+  semantics: 4,
   notes: 4,
   review: 5,
   lsp: 6,

@@ -103,6 +103,10 @@ export function lexerIndex(root: string): KernelIndex {
     findDeclarations: (name) => byName(name).filter((d) => d.isDeclaration),
     findReferences: async (): Promise<Reference[]> => [],
     searchSymbols: (query) => definitions.filter((d) => d.name.includes(query)),
+    namesWithPrefix: (prefix, limit) =>
+      [...new Set(definitions.map((d) => d.name))]
+        .filter((n) => n.toLowerCase().startsWith(prefix.toLowerCase()))
+        .slice(0, limit),
     definitionsInFile: (file) => definitions.filter((d) => d.file === file),
     filesMentioning: () => [],
     absolutePath: (file) => path.join(root, file),

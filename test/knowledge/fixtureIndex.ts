@@ -68,6 +68,10 @@ export function inProcessIndex(root: string): KernelIndex {
     findDeclarations: (name) => definitions.filter((d) => d.name === name && d.isDeclaration),
     findReferences: async (): Promise<Reference[]> => [],
     searchSymbols: (query) => definitions.filter((d) => d.name.startsWith(query)),
+    namesWithPrefix: (prefix, limit) =>
+      [...new Set(definitions.map((d) => d.name))]
+        .filter((n) => n.toLowerCase().startsWith(prefix.toLowerCase()))
+        .slice(0, limit),
     definitionsInFile: (file) => definitions.filter((d) => d.file === file),
     filesMentioning: (name) => [...(mentions.get(name) ?? [])].sort(),
     absolutePath: (file) => path.join(root, file),

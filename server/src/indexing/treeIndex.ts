@@ -166,6 +166,40 @@ export class TreeIndex implements KernelIndex {
     return results;
   }
 
+  namesWithPrefix(prefix: string, limit: number): string[] {
+    const lower = prefix.toLowerCase();
+    const names = this.data.names;
+    const sorted = this.data.sortedNames;
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (names.comparePrefixFolded(sorted[mid], lower) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: string[] = [];
+    const seen = new Set<string>();
+    for (
+      let k = lo;
+      k < sorted.length && out.length < limit && names.comparePrefixFolded(sorted[k], lower) === 0;
+      k++
+    ) {
+      const name = names.name(sorted[k]);
+      if (this.definitionHandles(name).length === 0) continue; // its only definitions were in an edited file
+      seen.add(name);
+      out.push(name);
+    }
+    for (const file of this.overlay.keys()) {
+      if (out.length >= limit) break;
+      for (const definition of this.overlay.get(file)!.extraction.definitions)
+        if (!seen.has(definition.name) && definition.name.toLowerCase().startsWith(lower) && out.length < limit) {
+          seen.add(definition.name);
+          out.push(definition.name);
+        }
+    }
+    return out;
+  }
+
   searchSymbols(query: string, options: QueryOptions = {}): Definition[] {
     const limit = options.limit ?? 100;
     const q = query.trim();

@@ -47,6 +47,11 @@ export interface KernelIndex {
   findReferences(name: string, options?: QueryOptions): Promise<Reference[]>;
   /** Workspace symbol search: exact, prefix, then fuzzy (subsequence) matches. */
   searchSymbols(query: string, options?: QueryOptions): Definition[];
+  /**
+   * Defined names that start with `prefix` (case-insensitive), in case-insensitive order, at most `limit` of them
+   * (completion: a binary search in the sorted name table, no definition materialised).
+   */
+  namesWithPrefix(prefix: string, limit: number): string[];
   /** Definitions found in one file (tree-relative path), in source order. */
   definitionsInFile(file: string): Definition[];
   /** Tree-relative paths of files that mention `name` in code. */
