@@ -17,7 +17,20 @@ export interface InitializationOptions {
    * false in an untrusted VS Code workspace: the server must not run programs (git blame, b4, lei). Omitted = trusted.
    */
   workspaceTrusted?: boolean;
+  /** The editor also runs clangd (VS Code: the clangd extension is installed and enabled). */
+  clangd?: ClangdStatus;
 }
+
+/** What the client knows of clangd running next to us. */
+export interface ClangdStatus {
+  active: boolean;
+  /** The folder clangd reads compile_commands.json from (its --compile-commands-dir), when set. */
+  compileCommandsDir?: string;
+}
+
+/** How generic navigation shares the work with clangd: `auto` is `complement` when the client reports clangd. */
+export const CLANGD_COEXISTENCE_MODES = ['auto', 'complement', 'both'] as const;
+export type ClangdCoexistence = (typeof CLANGD_COEXISTENCE_MODES)[number];
 
 /** Settings under the `kernelMmLens` section. `package.json` declares exactly these keys (tested). */
 export interface KernelMmLensSettings {
@@ -33,6 +46,12 @@ export interface KernelMmLensSettings {
   preferredArch: string;
   /** Serve definition/references/symbols/highlight/call hierarchy; turn off when clangd already does. */
   genericNavigation: boolean;
+  /**
+   * Next to clangd: `complement` answers definition, references, highlights, document symbols, completion and
+   * signature help only in files clangd has no build for (and keeps whole-tree symbols and call hierarchy);
+   * `both` answers everywhere; `auto` is `complement` when the client reports clangd, else `both`.
+   */
+  clangdCoexistence: ClangdCoexistence;
   /** Lint: kernel version the code is meant for ("" = the tree's version). */
   lintTargetVersion: string;
   /** Lint: per-rule severity override, e.g. {"removed-api": "warning", "removed-api-definition": "off"}. */
@@ -61,6 +80,7 @@ export const DEFAULT_SETTINGS: KernelMmLensSettings = {
   indexWorkers: 0,
   preferredArch: 'x86',
   genericNavigation: true,
+  clangdCoexistence: 'auto',
   lintTargetVersion: '',
   lintSeverity: {},
   mailSources: [],

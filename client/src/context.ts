@@ -17,6 +17,7 @@ import {
   type KernelMmLensSettings,
 } from '../../protocol';
 import type { ClientContext } from './clientContext';
+import { clangdStatus } from './features/clangdCoexistence';
 
 const OUTPUT_CHANNEL_NAME = 'Kernel MM Lens';
 
@@ -110,6 +111,7 @@ function clientOptions(extension: vscode.ExtensionContext, output: vscode.LogOut
       cacheDir,
       settings: readSettings(),
       workspaceTrusted: vscode.workspace.isTrusted,
+      clangd: clangdStatus(),
     }),
     outputChannel: output,
     errorHandler: new RestartingErrorHandler(output),

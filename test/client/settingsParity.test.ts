@@ -50,8 +50,11 @@ test('mergeSettings reads exactly the declared keys, and ignores unknown ones an
   for (const [key, value] of Object.entries(DEFAULT_SETTINGS)) {
     if (typeof value === 'boolean') changed[key] = !value;
     else if (typeof value === 'number') changed[key] = value + 3;
-    else if (typeof value === 'string') changed[key] = value === '6.6' ? '6.1' : '6.6';
-    else if (Array.isArray(value)) changed[key] = ['x/**'];
+    else if (typeof value === 'string') {
+      // An enumerated setting takes another of its declared values; a free string any other text.
+      const choices = (declared[`kernelMmLens.${key}`] as { enum?: string[] } | undefined)?.enum;
+      changed[key] = choices ? choices.find((choice) => choice !== value) : value === '6.6' ? '6.1' : '6.6';
+    } else if (Array.isArray(value)) changed[key] = ['x/**'];
     else changed[key] = { 'some-rule': 'off' };
   }
   const merged = mergeSettings(DEFAULT_SETTINGS, { ...changed, notASetting: 1 });

@@ -5,6 +5,7 @@ import * as commands from './commands';
 import * as diagramPanel from './diagramPanel';
 import * as notes from './notes';
 import * as threads from './threads';
+import * as clangdCoexistence from './clangdCoexistence';
 
 /** A client feature: one file under client/src/features/, wiring one part of VS Code to the server. */
 export interface ClientFeature {
@@ -22,4 +23,5 @@ export const features: Record<string, ClientFeature> = {
   diagramPanel,
   notes,
   threads,
+  clangdCoexistence,
 };

@@ -3,7 +3,10 @@ import * as path from 'path';
 import type { CliCommand } from './command';
 import { parseArgs, stringOption, UsageError } from './args';
 import { DEFAULT_SETTINGS } from '../../../protocol';
-import { hoverAt } from '../knowledge/hoverContent';
+import { hoverAt, type HoverAtResult } from '../knowledge/hoverContent';
+import { snippetParser, withParsedText } from '../semantics/snippetParser';
+import { DiskSources } from '../semantics/sourceAccess';
+import { TypeResolver } from '../semantics/typeResolver';
 import { detectKernelVersion, findKernelTreeRoot, parseKernelVersion } from '../base/kernelVersion';
 import { getCatalog } from '../knowledge/catalog';
 import { defaultCacheDir } from '../base/paths';
@@ -58,7 +61,16 @@ export const hoverCommand: CliCommand = {
     if (root && !args.options['no-index'])
       index = await loadIndex(root, stringOption(args, 'cache-dir'), (m) => io.err.write(`${m}\n`));
 
-    const result = hoverAt({
+    // The file is parsed as an editor would parse it, so locals and members get the same answer as in the editor.
+    const relative = root ? path.relative(root, file).split(path.sep).join('/') : undefined;
+    const inTree = relative !== undefined && !relative.startsWith('..') && !path.isAbsolute(relative);
+    const parser = await snippetParser();
+    const resolver = new TypeResolver({
+      index,
+      parser,
+      sources: new DiskSources((f) => (index ? index.absolutePath(f) : path.join(root ?? '/', f))),
+    });
+    const input = {
       text,
       fileName: path.basename(file),
       line,
@@ -67,7 +79,17 @@ export const hoverCommand: CliCommand = {
       version,
       catalog,
       commandLinks: false,
+    };
+    let result: HoverAtResult | undefined;
+    const parsed = withParsedText(parser, text, (tree) => {
+      result = hoverAt({
+        ...input,
+        semantics: { resolver, document: inTree ? { file: relative, text, tree } : { text, tree } },
+      });
+      return true;
     });
+    // A file too large or too hostile to parse still gets the hover the index alone can give.
+    if (!parsed) result = hoverAt(input);
     if (!result) {
       io.err.write(
         `Nothing to show at ${position[1]}:${position[2]}:${position[3]}${index ? '' : root ? '' : ' (no kernel tree found above the file; no index)'}.\n`,

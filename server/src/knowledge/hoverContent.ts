@@ -16,6 +16,9 @@ import {
 } from './markdownText';
 import { renderKernelDoc } from './docRendering';
 import { catalogEntryForTarget, hoverTargetAt, type HoverTarget } from './hoverTarget';
+import { semanticSymbolAt } from '../semantics/symbolResolution';
+import type { SemanticDocument, TypeResolver } from '../semantics/typeResolver';
+import { localHoverMarkdown, memberHoverMarkdown } from './semanticHover';
 
 /**
  * Builds hover Markdown: for catalog symbols the tree's own signature (all arch variants summarised), the
@@ -261,6 +264,14 @@ export interface HoverAtInput extends Omit<HoverInput, 'name' | 'entry'> {
   /** 0-based line and UTF-16 character. */
   line: number;
   character: number;
+  /** The document's tree and the semantic services: locals and members are answered from them first. */
+  semantics?: HoverSemantics;
+}
+
+export interface HoverSemantics {
+  resolver: TypeResolver;
+  /** The same text as `HoverAtInput.text`, with its tree. */
+  document: SemanticDocument;
 }
 
 export interface HoverAtResult {
@@ -274,9 +285,57 @@ export function hoverAt(input: HoverAtInput): HoverAtResult | undefined {
   const target = hoverTargetAt(input.text, input.line, input.character, input.fileName);
   if (!target) return undefined;
   const catalog = input.catalog ?? getCatalog();
+  if (input.semantics && !target.kconfig) {
+    const answer = semanticHover(input, input.semantics, target, catalog);
+    if (answer !== 'not-semantic') return answer;
+  }
   const entry = catalogEntryForTarget(target, catalog);
   // A member access that is not a tracked member says nothing about a same-named function.
   if (!entry && target.member) return undefined;
   const markdown = buildHoverMarkdown({ ...input, name: target.name, catalog, entry });
   return markdown ? { markdown, target, entry } : undefined;
+}
+
+/**
+ * A local shows its own declaration (never the tree's same-named symbols); a member its field, or, for a tracked
+ * member (`dev_pagemap_ops.migrate_to_ram`), the catalog entry of the struct the access resolves to.
+ * 'not-semantic': neither, the usual hover applies.
+ */
+function semanticHover(
+  input: HoverAtInput,
+  semantics: HoverSemantics,
+  target: HoverTarget,
+  catalog: Catalog,
+): HoverAtResult | undefined | 'not-semantic' {
+  const start = offsetOfPosition(semantics.document.text, target.line, target.startCharacter);
+  const end = start + (target.endCharacter - target.startCharacter);
+  if (start < 0 || semantics.document.text.slice(start, end) !== target.name) return 'not-semantic';
+  const symbol = semanticSymbolAt(semantics.resolver, semantics.document, start, end);
+  if (!symbol) return 'not-semantic';
+  if (symbol.kind === 'local') {
+    if (input.trackedOnly) return undefined;
+    return { markdown: localHoverMarkdown(semantics.resolver, semantics.document, symbol.local), target };
+  }
+  const container = symbol.member.record?.name;
+  const resolved: HoverTarget = container
+    ? { ...target, member: { base: target.member?.base ?? '', container } }
+    : target;
+  const entry = catalogEntryForTarget(resolved, catalog);
+  if (entry) {
+    const markdown = buildHoverMarkdown({ ...input, name: target.name, catalog, entry });
+    return markdown ? { markdown, target: resolved, entry } : undefined;
+  }
+  if (input.trackedOnly) return undefined;
+  const markdown = memberHoverMarkdown(symbol.member);
+  return markdown ? { markdown, target: resolved } : undefined;
+}
+
+function offsetOfPosition(text: string, line: number, character: number): number {
+  let offset = 0;
+  for (let k = 0; k < line; k++) {
+    const next = text.indexOf('\n', offset);
+    if (next < 0) return -1;
+    offset = next + 1;
+  }
+  return offset + character;
 }

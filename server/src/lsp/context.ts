@@ -42,6 +42,11 @@ export interface ServerContext {
   relativePathOfUri(uri: string): string | undefined;
   /** file:// URI for a tree-relative path. */
   uriOfRelativePath(file: string): string;
+  /**
+   * False when generic navigation is left to clangd for this document (setting `clangdCoexistence`): the file is
+   * in the compile database of the clangd the client reports.
+   */
+  answersGenericFor(uri: string): boolean;
   /** False when the client says the workspace is untrusted: nothing that runs programs (git) may run. */
   workspaceTrusted(): boolean;
   log(message: string): void;

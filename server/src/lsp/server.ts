@@ -20,6 +20,7 @@ import {
   type IndexStatus,
 } from '../../../protocol';
 import { features } from './features';
+import { ClangdCoexistence, gatedConnection } from './clangdCoexistence';
 import type { ServerContext } from './context';
 import type { KernelIndex } from '../indexing/types';
 import { DocumentStore } from './documentStore';
@@ -65,6 +66,13 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
   const makefileVersion = new MakefileVersion(() => root);
   const kernelVersion = kernelVersionResolver(() => settings, makefileVersion);
   const indexService = new IndexService(log, () => kernelVersion());
+  let clangd: InitializationOptions['clangd'];
+  const coexistence = new ClangdCoexistence(
+    () => root,
+    () => settings,
+    () => clangd,
+    log,
+  );
 
   const ctx: ServerContext = {
     connection,
@@ -90,13 +98,19 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
     },
     uriOfRelativePath: (file) => pathToFileURL(path.join(root ?? '/', file)).toString(),
     workspaceTrusted: () => workspaceTrusted,
+    answersGenericFor: (uri) => coexistence.answersFor(ctx.relativePathOfUri(uri)),
     log,
   };
+  // What generic features see: their document requests answer nothing where clangd answers (complement mode).
+  const genericCtx: ServerContext = Object.create(ctx, {
+    connection: { value: gatedConnection(connection, (uri) => ctx.answersGenericFor(uri)) },
+  }) as ServerContext;
 
   connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
     const init = (params.initializationOptions ?? {}) as InitializationOptions;
     settings = mergeSettings(DEFAULT_SETTINGS, init.settings);
     workspaceTrusted = init.workspaceTrusted !== false;
+    clangd = init.clangd && typeof init.clangd === 'object' ? init.clangd : undefined;
     root = rootOf(params);
     clientSupportsConfiguration = !!params.capabilities.workspace?.configuration;
     cacheDir = init.cacheDir ?? options.cacheDir ?? defaultCacheDir();
@@ -111,9 +125,11 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
     for (const feature of features) {
       if (feature.generic && !settings.genericNavigation) continue;
       Object.assign(capabilities, feature.capabilities());
-      feature.register(ctx);
+      feature.register(feature.generic && !feature.wholeTree ? genericCtx : ctx);
     }
-    log(`initialize: root=${root ?? '(none)'}`);
+    log(
+      `initialize: root=${root ?? '(none)'}; clangd ${clangd?.active ? 'reported' : 'not reported'}, generic navigation: ${coexistence.mode()}`,
+    );
     return { capabilities, serverInfo: { name: 'kernel-mm-lens', version: PACKAGE_VERSION } };
   });
 

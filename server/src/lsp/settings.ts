@@ -1,4 +1,4 @@
-import { DEFAULT_SETTINGS, type KernelMmLensSettings } from '../../../protocol';
+import { CLANGD_COEXISTENCE_MODES, DEFAULT_SETTINGS, type KernelMmLensSettings } from '../../../protocol';
 import { parseKernelVersion, type KernelVersion, type MakefileVersion } from '../base/kernelVersion';
 
 /**
@@ -22,6 +22,9 @@ export function mergeSettings(base: KernelMmLensSettings, incoming: unknown): Ke
       out[key] = value;
     }
   }
+  // An enumerated setting keeps its previous value when the client sends something else.
+  if (!(CLANGD_COEXISTENCE_MODES as readonly string[]).includes(result.clangdCoexistence))
+    result.clangdCoexistence = base.clangdCoexistence;
   return result;
 }
 

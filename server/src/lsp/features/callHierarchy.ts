@@ -25,6 +25,7 @@ interface ItemData {
 export const callHierarchyFeature: ServerFeature = {
   name: 'callHierarchy',
   generic: true,
+  wholeTree: true,
   capabilities: () => ({ callHierarchyProvider: true }),
   register(ctx) {
     ctx.connection.languages.callHierarchy.onPrepare(async (params, token) => {

@@ -9,6 +9,7 @@ import type { Extraction, NamedReference } from '../../parsing/syntaxExtractor';
 import { nextNonBlank } from '../../parsing/textScan';
 import type { ServerContext } from '../context';
 import type { ServerFeature } from '../feature';
+import { semanticLocalReferences } from '../semanticDocuments';
 
 /**
  * Occurrences of the identifier under the cursor in the open document, from the tree-sitter extraction
@@ -39,6 +40,12 @@ function isWrite(reference: NamedReference, text: string): boolean {
   if (after >= 0 && ASSIGNMENT.test(text.slice(after, after + 3))) return true;
   const head = text.slice(Math.max(0, reference.offset - 2), reference.offset);
   return head === '++' || head === '--';
+}
+
+/** An assignment (or ++/--) right after a name ending at `end`. */
+function isAssigned(text: string, end: number): boolean {
+  const after = nextNonBlank(text, end, Math.min(text.length, end + 80));
+  return after >= 0 && ASSIGNMENT.test(text.slice(after, after + 3));
 }
 
 function before(a: Position, b: Position): number {
@@ -82,6 +89,17 @@ function register(ctx: ServerContext): void {
   const extractions = openExtractions(ctx.documents);
   ctx.connection.onDocumentHighlight(async (params: DocumentHighlightParams): Promise<DocumentHighlight[]> => {
     const uri = params.textDocument.uri;
+    // A local: its uses in its own scope, the shadowing ones of inner blocks excluded (semantics/scopes.ts).
+    const local = await semanticLocalReferences(ctx, uri, params.position, true);
+    const current = ctx.documents.get(uri);
+    if (local && current)
+      return local.map((reference) => ({
+        range: reference.range,
+        kind:
+          reference.isDeclaration || isAssigned(current.getText(), current.offsetAt(reference.range.end))
+            ? DocumentHighlightKind.Write
+            : DocumentHighlightKind.Read,
+      }));
     const document = ctx.documents.get(uri);
     const extraction = await extractions.get(uri, ctx.relativePathOfUri(uri));
     if (!extraction || !document) return [];

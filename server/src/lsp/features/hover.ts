@@ -5,6 +5,7 @@ import type { ServerFeature } from '../feature';
 import type { ServerContext } from '../context';
 import { hoverAt } from '../../knowledge/hoverContent';
 import { getCatalog } from '../../knowledge/catalog';
+import { semanticDocuments } from '../semanticDocuments';
 
 /**
  * Kernel-aware hover (not a generic feature: it stays on for clangd users). On a catalog symbol anywhere -
@@ -25,14 +26,27 @@ export const hoverFeature: ServerFeature = {
           .join(' | ')}`,
       );
 
-    ctx.connection.onHover((params, token): Hover | null => {
-      const document = ctx.documents.get(params.textDocument.uri);
-      if (!document || token.isCancellationRequested) return null;
+    const semantics = semanticDocuments(ctx);
+    ctx.connection.onHover(async (params, token): Promise<Hover | null> => {
+      const uri = params.textDocument.uri;
+      if (!ctx.documents.get(uri) || token.isCancellationRequested) return null;
       const settings = ctx.settings();
       const index = ctx.currentIndex();
+      // Next to clangd (complement mode), locals, members and untracked symbols of files it builds are its job.
+      const trackedOnly = !settings.genericNavigation || !ctx.answersGenericFor(uri);
+      const resolver = await semantics.resolver(index);
+      const tree = await ctx.documents.tree(uri);
+      // No await from here on: the tree is valid until the next edit.
+      const document = ctx.documents.get(uri);
+      if (!document) return null;
+      const file = ctx.relativePathOfUri(uri);
+      const text = document.getText();
       try {
         const result = hoverAt({
-          text: document.getText(),
+          semantics: tree
+            ? { resolver, document: file === undefined ? { text, tree } : { file, text, tree } }
+            : undefined,
+          text,
           fileName: fileNameOf(params.textDocument.uri),
           line: params.position.line,
           character: params.position.character,
@@ -41,7 +55,7 @@ export const hoverFeature: ServerFeature = {
           version: ctx.kernelVersion(),
           catalog,
           commandLinks: true,
-          trackedOnly: !settings.genericNavigation,
+          trackedOnly,
         });
         if (!result) return null;
         const { target } = result;

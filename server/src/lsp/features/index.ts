@@ -14,6 +14,8 @@ import { notesFeature } from './notes';
 import { hoverFeature } from './hover';
 import { diagnosticsFeature } from './diagnostics';
 import { codeActionsFeature } from './codeActions';
+import { completionFeature } from './completion';
+import { signatureHelpFeature } from './signatureHelp';
 
 /** Every LSP feature of the server. Add a file under lsp/features/ and list it here. */
 export const features: ServerFeature[] = [
@@ -32,4 +34,6 @@ export const features: ServerFeature[] = [
   hoverFeature,
   diagnosticsFeature,
   codeActionsFeature,
+  completionFeature,
+  signatureHelpFeature,
 ];

@@ -5,6 +5,7 @@ import { symbolKindOf, cancelledBy } from '../symbolAt';
 export const workspaceSymbolsFeature: ServerFeature = {
   name: 'workspaceSymbols',
   generic: true,
+  wholeTree: true,
   capabilities: () => ({ workspaceSymbolProvider: true }),
   register(ctx) {
     ctx.connection.onWorkspaceSymbol(async (params, token) => {
