@@ -55,6 +55,13 @@ const demoLines = fs.readFileSync(path.join(tree, DEMO), 'utf8').split('\n');
 const hoverLine = demoLines.findIndex((l) => l.includes('make_device_exclusive_range('));
 const hoverCol = demoLines[hoverLine].indexOf('make_device_exclusive_range') + 5;
 const outFile = path.join(tmp, 'result.jsonl');
+// Issue 18: a local of mm/ksm.c, and where to type `fw.` and `folio_walk_start(&fw, vma, `.
+const SEM = 'mm/ksm.c';
+const semLines = fs.readFileSync(path.join(tree, SEM), 'utf8').split('\n');
+const localLine = semLines.findIndex((l) => l.includes('if (folio) {'));
+const localCol = semLines[localLine].indexOf('folio') + 2;
+const insertAfter = semLines.findIndex((l) => l.includes('folio = folio_walk_start(&fw, vma, addr, 0);'));
+const folioDeclaration = semLines.findIndex((l) => l.includes('struct folio *folio;'));
 
 // ---------------------------------------------------------------- run nvim
 function runNvim() {
@@ -82,6 +89,10 @@ function runNvim() {
           KML_HOVER_COL: String(hoverCol),
           KML_LINT_TARGET: '6.17',
           KML_WAIT_MS: String(Math.max(10, timeoutSec / 4) * 1000),
+          KML_SEM_FILE: SEM,
+          KML_LOCAL_LINE: String(localLine),
+          KML_LOCAL_COL: String(localCol),
+          KML_INSERT_AFTER: String(insertAfter),
         },
       },
     );
@@ -173,6 +184,38 @@ check('diagnostics: the pmd_devmap() use is reported', () => {
   if (demoLines[hit.lnum]?.includes('pmd_devmap') !== true)
     throw new Error(`reported on line ${hit.lnum + 1}, which has no pmd_devmap`);
   return `line ${hit.lnum + 1}: ${hit.message.slice(0, 100)}`;
+});
+
+check('definition of a local opens its own declaration, and only it', () => {
+  const defs = records.local_definition;
+  const list = Array.isArray(defs) ? defs : defs ? [defs] : [];
+  if (list.length !== 1) throw new Error(`definition was ${JSON.stringify(defs)?.slice(0, 300)}`);
+  const hit = list[0];
+  const line = (hit.range ?? hit.targetSelectionRange).start.line;
+  if (!String(hit.uri ?? hit.targetUri).endsWith(`/${SEM}`) || line !== folioDeclaration)
+    throw new Error(
+      `points at ${hit.uri ?? hit.targetUri}:${line + 1}, the declaration is line ${folioDeclaration + 1}`,
+    );
+  return `${SEM}:${line + 1}`;
+});
+check('completion after `fw.` lists the fields of struct folio_walk and nothing else', () => {
+  const answer = records.member_completion;
+  const items = Array.isArray(answer) ? answer : (answer?.items ?? []);
+  const labels = items.map((i) => i.label);
+  for (const field of ['page', 'level', 'pte', 'pmd'])
+    if (!labels.includes(field)) throw new Error(`no ${field} in ${JSON.stringify(labels).slice(0, 300)}`);
+  if (items.some((i) => i.kind !== 5))
+    throw new Error(`not only fields: ${JSON.stringify(items.map((i) => [i.label, i.kind]))}`);
+  return labels.join(', ');
+});
+check('signature help inside `folio_walk_start(&fw, vma, ` has the third parameter active', () => {
+  const help = records.signature_help;
+  const signature = help?.signatures?.[help.activeSignature ?? 0];
+  if (!signature) throw new Error(`signature help was ${JSON.stringify(help)?.slice(0, 300)}`);
+  const [start, end] = signature.parameters[0].label;
+  if (signature.label.slice(start, end) !== 'struct folio_walk *fw') throw new Error(`label ${signature.label}`);
+  if (help.activeParameter !== 2) throw new Error(`active parameter ${help.activeParameter}`);
+  return signature.label;
 });
 
 if (flag('--keep')) log(`kept ${tmp}`);

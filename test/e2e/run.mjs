@@ -20,6 +20,12 @@ const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'e2e-tree');
 const DEMO = 'drivers/gpu/drm/demo/demo_svm.c';
 const HOVER_LINE = 20; // ret = make_device_exclusive_range(...)
 const DEVMAP_LINE = 29; // if (pmd_devmap(pmd))
+// Issue 18: a local of mm/ksm.c and its declaration; the line after which `fw.` is typed (1-based).
+const KSM = 'mm/ksm.c';
+const ksmLines = fs.readFileSync(path.join(FIXTURE, KSM), 'utf8').split('\n');
+const KSM_USE_LINE = ksmLines.findIndex((l) => l.includes('if (folio) {')) + 1;
+const KSM_DECLARATION_LINE = ksmLines.findIndex((l) => l.includes('struct folio *folio;')) + 1;
+const KSM_CALL_LINE = ksmLines.findIndex((l) => l.includes('folio = folio_walk_start(&fw, vma, addr, 0);')) + 1;
 
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(name);
@@ -298,6 +304,61 @@ async function main() {
     );
     await shot(page, 'problems-view');
     return rows.slice(0, 3).join(' | ').slice(0, 200);
+  });
+
+  await check('F12 on a local opens its own declaration', 60_000, async () => {
+    await waitFor('the index to be ready', async () => (await wb.statusBarTexts()).some(isReadyItem), 60_000, 500);
+    await wb.openFile(KSM, 'get_mergeable_page');
+    await wb.goToLine(KSM_USE_LINE);
+    const pos = await waitFor('the local folio on screen', () => wb.locateWord('folio', KSM_USE_LINE), 10_000, 300);
+    await page.mouse.click(pos.x, pos.y);
+    await page.keyboard.press('F12');
+    const line = await waitFor(
+      `the cursor on line ${KSM_DECLARATION_LINE}`,
+      async () => {
+        const cursor = (await wb.statusBarTexts()).map((t) => /Ln (\d+), Col \d+/.exec(t)).find(Boolean);
+        const at = cursor ? Number(cursor[1]) : 0;
+        return at === KSM_DECLARATION_LINE ? at : null;
+      },
+      20_000,
+      300,
+    );
+    // One definition: the editor jumps, no "Definitions (14)" peek of same-named struct members.
+    const peek = await page.$('.peekview-widget');
+    if (peek && (await peek.isVisible())) throw new Error('a peek view of several definitions opened');
+    await shot(page, 'local-definition');
+    return `${KSM}:${line}: ${(await wb.lineText(line))?.trim()}`;
+  });
+
+  await check('completion after `fw.` lists the fields of struct folio_walk', 60_000, async () => {
+    await wb.openFile(KSM, 'get_mergeable_page');
+    await wb.goToLine(KSM_CALL_LINE);
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('fw.', { delay: 60 });
+    const labels = await waitFor(
+      'the suggest widget with fields',
+      () =>
+        page.evaluate(() => {
+          const widget = document.querySelector('.editor-widget.suggest-widget');
+          if (!widget || getComputedStyle(widget).display === 'none' || !widget.classList.contains('visible'))
+            return null;
+          const rows = [...widget.querySelectorAll('.monaco-list-row')].map(
+            (r) => r.querySelector('.label-name')?.textContent?.trim() ?? '',
+          );
+          return rows.length ? rows : null;
+        }),
+      20_000,
+      300,
+    );
+    await shot(page, 'member-completion');
+    await page.keyboard.press('Escape');
+    for (let k = 0; k < 4; k++) await page.keyboard.press('Control+Z');
+    for (const field of ['page', 'level', 'pte', 'pmd'])
+      if (!labels.includes(field)) throw new Error(`no ${field} in the list: ${labels.join(', ')}`);
+    if (labels.some((l) => /folio_walk_start|get_mergeable_page/.test(l)))
+      throw new Error(`functions in a member list: ${labels.join(', ')}`);
+    return labels.join(', ');
   });
 
   await check('the lifecycle diagram view renders', 60_000, async () => {

@@ -74,6 +74,44 @@ local ok, err = pcall(function()
     table.insert(plain, { lnum = d.lnum, col = d.col, severity = d.severity, message = d.message, source = d.source, code = d.code })
   end
   emit('diagnostics', plain)
+
+  -- Scope- and type-aware navigation (issue 18): a local's definition, then completion and signature help on
+  -- lines typed into the buffer (sent to the server as incremental changes, as when a user types).
+  local sem_file = os.getenv('KML_SEM_FILE')
+  if sem_file then
+    vim.cmd('edit ' .. vim.fn.fnameescape(root .. '/' .. sem_file))
+    local sem = vim.api.nvim_get_current_buf()
+    vim.bo[sem].filetype = 'c'
+    vim.lsp.buf_attach_client(sem, client_id)
+    local function ask_at(method, line, col, accept)
+      local deadline = vim.loop.now() + wait_ms
+      local last
+      repeat
+        local p = { textDocument = { uri = vim.uri_from_bufnr(sem) }, position = { line = line, character = col } }
+        for _, response in pairs(vim.lsp.buf_request_sync(sem, method, p, 5000) or {}) do
+          if response.result ~= nil and response.result ~= vim.NIL then
+            last = response.result
+            if accept(response.result) then return response.result end
+          end
+        end
+        vim.wait(300)
+      until vim.loop.now() > deadline
+      return last
+    end
+    local non_empty = function(r) return type(r) == 'table' and next(r) ~= nil end
+    emit('local_definition', ask_at('textDocument/definition', tonumber(env('KML_LOCAL_LINE')), tonumber(env('KML_LOCAL_COL')), non_empty))
+    local after = tonumber(env('KML_INSERT_AFTER'))
+    vim.api.nvim_buf_set_lines(sem, after + 1, after + 1, false, { '\tfw.' })
+    emit('member_completion', ask_at('textDocument/completion', after + 1, 4, function(r)
+      local items = r.items or r
+      return type(items) == 'table' and #items > 0
+    end))
+    local call = '\tfolio_walk_start(&fw, vma, '
+    vim.api.nvim_buf_set_lines(sem, after + 1, after + 2, false, { call })
+    emit('signature_help', ask_at('textDocument/signatureHelp', after + 1, #call, function(r)
+      return type(r.signatures) == 'table' and #r.signatures > 0
+    end))
+  end
   vim.lsp.stop_client(client_id)
 end)
 if not ok then emit('error', tostring(err)) end
