@@ -115,6 +115,20 @@ export class SeriesIndex {
     return undefined;
   }
 
+  /**
+   * Postings whose title (prefixes stripped, case folded) is `title`, by `authorEmail` when given, else by anyone:
+   * how a reviewed patch that is not itself in the mail finds its earlier versions (the review's version compare).
+   */
+  postingsWithTitle(title: string, authorEmail?: string, cover = false): string[] {
+    const titleKey = parsePatchSubject(`[PATCH] ${title}`).key;
+    const kind = cover ? 'cover' : 'patch';
+    if (authorEmail) return [...(this.byKey.get(`${kind}\0${authorEmail.toLowerCase()}\0${titleKey}`) ?? [])];
+    const found: string[] = [];
+    for (const [key, ids] of this.byKey)
+      if (key.startsWith(`${kind}\0`) && key.endsWith(`\0${titleKey}`)) found.push(...ids);
+    return found;
+  }
+
   /** Every group (tests and tools; a query never needs all of them). */
   allGroups(): PatchGroup[] {
     const groups = new Set<PatchGroup>();

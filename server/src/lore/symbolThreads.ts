@@ -153,6 +153,12 @@ export class SymbolThreadIndex {
     }));
   }
 
+  /** The versions of the patch (or cover letter) titled `title`, latest first; empty when the mail has none. */
+  versionsOfTitle(title: string, authorEmail?: string, cover = false): ThreadVersionEntry[] {
+    const ids = this.series.postingsWithTitle(title, authorEmail, cover);
+    return ids.length > 0 ? this.versionsOf(ids[0]) : [];
+  }
+
   /** The threads the catalog entry of `symbol` cites. */
   citedThreads(symbol: string): CatalogThread[] {
     return this.catalog?.lookup(symbol)?.threads ?? [];

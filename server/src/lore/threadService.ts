@@ -8,8 +8,8 @@ import { MailIndexCache, type MailIndex, type MailIndexOptions } from './mailInd
 import { normaliseMessageId } from './mail/headers';
 import { notFound, renderBundledThread, renderMailThread } from './renderThread';
 import { SymbolThreadIndex } from './symbolThreads';
-import type { InTreeLookup, ThreadEntry } from './threadEntry';
-import type { LoreLog } from './types';
+import type { InTreeLookup, ThreadEntry, ThreadVersionEntry } from './threadEntry';
+import type { LoreLog, MailMessage } from './types';
 
 /**
  * The one thread service of the server: the code lens count, the hover, the picker, the CLI `threads` command,
@@ -122,6 +122,36 @@ export class ThreadService {
   /** The ranked entries for a symbol: one per patch/series/discussion. The lens count is their number. */
   async threadsForSymbol(symbol: string): Promise<ThreadEntry[]> {
     return (await this.threadIndex()).threadsFor(symbol, this.options.inTree?.());
+  }
+
+  /**
+   * The posted versions of a patch (or, with `cover`, of a series' cover letter) with this title in the known mail
+   * (b4's rules: same title and author, or the same patch-id under another title), latest first, each with the
+   * replies it got: how `review` finds the earlier versions of the series it reviews.
+   */
+  async versionsOfTitle(
+    title: string,
+    opts: { authorEmail?: string; cover?: boolean } = {},
+  ): Promise<ThreadVersionEntry[]> {
+    return (await this.threadIndex()).versionsOfTitle(title, opts.authorEmail, opts.cover);
+  }
+
+  /** The patches posted under a cover letter (its direct replies that are postings, not reviews), oldest first. */
+  async postingsUnder(coverMessageId: string): Promise<MailMessage[]> {
+    const mail = await this.mail();
+    const found: MailMessage[] = [];
+    for (const message of mail.messages.values()) {
+      if (message.messageId === coverMessageId || !message.isPatch) continue;
+      if (message.inReplyTo === coverMessageId || message.references.at(-1) === coverMessageId) found.push(message);
+    }
+    return found.sort((a, b) => (a.patchNumber ?? 0) - (b.patchNumber ?? 0) || a.date.localeCompare(b.date));
+  }
+
+  /** A known message with its text (read again from its mail source), or undefined. */
+  async messageWithBody(messageId: string): Promise<MailMessage | undefined> {
+    const mail = await this.mail();
+    const message = mail.messages.get(messageId);
+    return message ? mail.withBody(message) : undefined;
   }
 
   /**
