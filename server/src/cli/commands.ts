@@ -20,5 +20,6 @@ export const commands: CommandEntry[] = [
   { name: 'lint', load: () => (require('./lintCommand') as typeof import('./lintCommand')).lintCommand },
   { name: 'hover', load: () => (require('./hoverCommand') as typeof import('./hoverCommand')).hoverCommand },
   { name: 'catalog', load: () => (require('./catalogCommand') as typeof import('./catalogCommand')).catalogCommand },
+  { name: 'review', load: () => (require('./reviewCommand') as typeof import('./reviewCommand')).reviewCommand },
   { name: 'notes', load: () => (require('./notesCommand') as typeof import('./notesCommand')).notesCommand },
 ];
