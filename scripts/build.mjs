@@ -57,9 +57,9 @@ cpSync(grammarWasm, join(dist, 'tree-sitter-c.wasm'));
 
 // Knowledge data is loaded at run time, so adding a catalog entry or a rule is a data change only.
 cpSync(join(root, 'server/data'), join(dist, 'data'), { recursive: true });
-// Every index worker loads the name generators: a JSON twin spares each one the YAML parser (see
-// server/src/dataDocument.ts; the twin is used only while its hash matches the YAML text beside it).
-for (const name of ['name-generators.yaml']) {
+// Every index worker loads the name generators and the attribute macros: a JSON twin spares each one the YAML parser (see
+// server/src/base/dataFiles.ts; the twin is used only while its hash matches the YAML text beside it).
+for (const name of ['name-generators.yaml', 'attribute-macros.yaml']) {
   const text = readFileSync(join(root, 'server/data', name), 'utf8');
   const twin = { sourceSha1: createHash('sha1').update(text, 'utf8').digest('hex'), document: parseYaml(text) };
   writeFileSync(join(dist, 'data', name.replace(/\.ya?ml$/, '') + '.json'), JSON.stringify(twin));

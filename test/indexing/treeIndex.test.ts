@@ -71,8 +71,9 @@ test('references: code only, calls marked, enclosing function known, Kconfig and
   assert.deepEqual(
     refs.map((r) => [r.file, r.range.start.line, r.isCall, r.isDefinition, r.enclosingFunction ?? null]),
     [
-      ['include/linux/pagewalk.h', 35, true, true, null],
-      ['mm/pagewalk.c', 13, true, true, null],
+      // A definition's name followed by `(` is no call.
+      ['include/linux/pagewalk.h', 35, false, true, null],
+      ['mm/pagewalk.c', 13, false, true, null],
       ['mm/rmap.c', 26, true, false, 'make_device_exclusive'],
     ],
   );

@@ -11,7 +11,7 @@
  *   records                   [occurrenceCount × 2]: line | flags, column | scope index << 16
  */
 import { BatchNames } from './batchNames';
-import { TokenScratch, type TokenStream } from '../parsing/lexer';
+import { FLAG_SPLICED, TokenScratch, type TokenStream } from '../parsing/lexer';
 import { OCC_FLAG_CALL, OCC_FLAG_PREPROCESSOR, type ExtractionSink } from '../parsing/extractionSink';
 
 export const OCC_BLOCK_MAGIC = 0x314f4d4b; // 'KMO1'
@@ -96,6 +96,8 @@ export class OccurrenceCollector implements ExtractionSink {
    * like the batch table behind it, trusts the lexer's two 32-bit hashes plus the length (see batchNames.ts).
    */
   idOfToken(tokens: TokenStream, i: number): number {
+    // A name cut by a line splice: its text is not the name (rare: the slow path by string).
+    if (tokens.flags[i] & FLAG_SPLICED) return this.names.intern(tokens.tokenText(i));
     const h = tokens.hash[i];
     const h2 = tokens.hash2[i];
     const start = tokens.start[i];

@@ -96,7 +96,8 @@ export function storedReferences(
     out[r] = {
       file,
       range: { start: { line, character }, end: { line, character: character + nameLength } },
-      isCall: (lineWord & OCC_FLAG_CALL) !== 0,
+      // A definition's name followed by `(` is not a call.
+      isCall: (lineWord & (OCC_FLAG_CALL | OCC_FLAG_DEFINITION)) === OCC_FLAG_CALL,
       isDefinition: (lineWord & OCC_FLAG_DEFINITION) !== 0,
       inPreprocessor: (lineWord & OCC_FLAG_PREPROCESSOR) !== 0,
       enclosingFunction: scopeName(columnWord >>> 16),

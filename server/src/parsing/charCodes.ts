@@ -32,6 +32,7 @@ export const CH_UPPER_Z = 90;
 export const CH_LBRACKET = 91;
 export const CH_BACKSLASH = 92;
 export const CH_RBRACKET = 93;
+export const CH_CARET = 94;
 export const CH_UNDERSCORE = 95;
 export const CH_LOWER_A = 97;
 export const CH_LOWER_E = 101;

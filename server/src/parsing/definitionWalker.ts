@@ -1,9 +1,11 @@
 import type { Node } from 'web-tree-sitter';
 import type { Definition, DefinitionKind } from './types';
 import { isNameGenerator } from './nameGenerators';
+import { C_KEYWORDS } from './cVocabulary';
 import {
   LineMap,
   blockComments,
+  identifierAt,
   isIdentPart,
   isIdentStart,
   scanIdentifiers,
@@ -62,47 +64,6 @@ const MAX_PARAMETER_LIST = 4000;
 const MAX_ANNOTATIONS = 400;
 const MAX_FAILED_BODY_SCANS = 16;
 const VALID_NAME = /^[A-Za-z_]\w*$/;
-const C_KEYWORDS = new Set([
-  'auto',
-  'break',
-  'case',
-  'char',
-  'const',
-  'continue',
-  'default',
-  'do',
-  'double',
-  'else',
-  'enum',
-  'extern',
-  'float',
-  'for',
-  'goto',
-  'if',
-  'inline',
-  'int',
-  'long',
-  'register',
-  'restrict',
-  'return',
-  'short',
-  'signed',
-  'sizeof',
-  'static',
-  'struct',
-  'switch',
-  'typedef',
-  'union',
-  'unsigned',
-  'void',
-  'volatile',
-  'while',
-  '_Bool',
-  'typeof',
-  '__typeof__',
-  'asm',
-  '__asm__',
-]);
 const DEFINE = /^#[ \t]*define[ \t]+([A-Za-z_]\w*)/;
 
 export class DefinitionCollector {
@@ -112,6 +73,8 @@ export class DefinitionCollector {
   /** Struct/union bodies, for generator macros used as members (DECLARE_BITMAP inside a struct). */
   readonly containerBodies: Span[] = [];
   private readonly nameStarts = new Map<number, DefinitionKind>();
+  /** Names defined at each name offset (a generator argument can start several generated names). */
+  private readonly namesAt = new Map<number, string[]>();
   private depth = 0;
   private failedBodyScans = 0;
   /** The child lists being iterated, innermost last (siblings without `nextSibling`). */
@@ -127,6 +90,10 @@ export class DefinitionCollector {
 
   hasDefinitionAt(offset: number): boolean {
     return this.nameStarts.has(offset);
+  }
+  /** Whether a definition of `name` has its name at `offset` (not one a generator built from the word there). */
+  definesAt(offset: number, name: string): boolean {
+    return this.namesAt.get(offset)?.includes(name) ?? false;
   }
   definitionKindAt(offset: number): DefinitionKind | undefined {
     return this.nameStarts.get(offset);
@@ -232,6 +199,9 @@ export class DefinitionCollector {
     if (doc && definition.doc === undefined && kind !== 'field' && kind !== 'enumerator') definition.doc = doc;
     this.definitions.push(definition);
     if (!this.nameStarts.has(nameStart)) this.nameStarts.set(nameStart, kind);
+    const names = this.namesAt.get(nameStart);
+    if (names) names.push(name);
+    else this.namesAt.set(nameStart, [name]);
     return definition;
   }
 
@@ -241,15 +211,12 @@ export class DefinitionCollector {
     whole: Node | { startIndex: number; endIndex: number },
     extra: Partial<Definition> = {},
   ): Definition | undefined {
-    return this.add(
-      this.slice(nameNode),
-      kind,
-      nameNode.startIndex,
-      nameNode.endIndex,
-      whole.startIndex,
-      whole.endIndex,
-      extra,
-    );
+    // tree-sitter ends an identifier at a line splice that C reads through (`demo_spl\<newline>iced_name`).
+    const name =
+      this.text.charCodeAt(nameNode.endIndex) === 92
+        ? identifierAt(this.text, nameNode.startIndex)
+        : this.slice(nameNode);
+    return this.add(name, kind, nameNode.startIndex, nameNode.endIndex, whole.startIndex, whole.endIndex, extra);
   }
 
   private functionDefinition(node: Node): void {

@@ -1,5 +1,4 @@
 import type { Parser, Tree } from 'web-tree-sitter';
-import { dataPath, readDataDocument, shippedData } from '../base/dataFiles';
 import { blockComments, insideSpans, skipQuoted } from './textScan';
 import {
   CH_BACKSLASH,
@@ -13,6 +12,9 @@ import {
   CH_SEMICOLON,
   CH_SLASH,
 } from './charCodes';
+import { attributeMacros, type AttributeMacroTable } from './cVocabulary';
+import { extractLexical } from './lexicalExtractor';
+import { generatedNames, isNameGenerator } from './nameGenerators';
 
 /**
  * Preparing kernel C for tree-sitter-c. Annotation macros (`__init`, `__must_check`, `__section(".x")`, ...)
@@ -21,52 +23,11 @@ import {
  * Consumers must read names from the real text (`text.slice(node.startIndex, node.endIndex)`), not `node.text`.
  */
 
-export interface AttributeMacroTable {
-  plain: Set<string>;
-  withArgs: Set<string>;
-}
-
 export interface MaskedSpan {
   start: number;
   end: number;
   name: string;
   hasArgs: boolean;
-}
-
-const shippedTable = shippedData(() => readAttributeMacros(dataPath('attribute-macros.yaml')));
-
-/**
- * Validates and loads data/attribute-macros.yaml (once per process), or another file (tests). Throws a clear message if
- * malformed.
- */
-export function attributeMacros(file?: string): AttributeMacroTable {
-  return file === undefined ? shippedTable.get() : readAttributeMacros(file);
-}
-
-function readAttributeMacros(file: string): AttributeMacroTable {
-  const raw = readDataDocument(file);
-  const result: AttributeMacroTable = { plain: new Set(), withArgs: new Set() };
-  const groups = (key: 'plain' | 'with_args'): unknown[] => {
-    const value = (raw as Record<string, unknown> | null)?.[key];
-    if (!Array.isArray(value)) throw new Error(`${file}: "${key}" must be a list of {source, names}`);
-    return value;
-  };
-  for (const [key, target] of [
-    ['plain', result.plain],
-    ['with_args', result.withArgs],
-  ] as const) {
-    for (const group of groups(key)) {
-      const { source, names } = (group ?? {}) as { source?: unknown; names?: unknown };
-      if (typeof source !== 'string' || !Array.isArray(names))
-        throw new Error(`${file}: every "${key}" group needs source and names`);
-      for (const name of names) {
-        if (typeof name !== 'string' || !/^[A-Za-z_]\w*$/.test(name))
-          throw new Error(`${file}: bad macro name ${JSON.stringify(name)}`);
-        target.add(name);
-      }
-    }
-  }
-  return result;
 }
 
 const MAX_ARGUMENT_SPAN = 2000;
@@ -145,8 +106,38 @@ function isCode(text: string, offset: number): boolean {
   return true;
 }
 
+/**
+ * Everything blanked before tree-sitter parses kernel C: the annotation macros of the data, and the macro
+ * invocations the lexical front end found in declarations without being the declared name (attribute-like
+ * macros no data lists, macro lines without a semicolon). Both front ends then read the same declarations.
+ */
+export function kernelMaskSpans(text: string, macros: AttributeMacroTable = attributeMacros()): MaskedSpan[] {
+  const spans = findAttributeSpans(text, macros);
+  const calls =
+    extractLexical(text, {
+      file: '',
+      generators: generatedNames,
+      isGenerator: isNameGenerator,
+      collectMacroCalls: true,
+    }).macroCalls ?? [];
+  if (calls.length === 0) return spans;
+  const merged: MaskedSpan[] = [
+    ...spans,
+    ...calls.map(([start, end]) => ({
+      start,
+      end,
+      name: text.slice(start, text.indexOf('(', start)).trim(),
+      hasArgs: true,
+    })),
+  ];
+  merged.sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: MaskedSpan[] = [];
+  for (const span of merged) if (out.length === 0 || span.start >= out[out.length - 1].end) out.push(span);
+  return out;
+}
+
 /** The text with annotation macros blanked (newlines kept). Returns `text` itself when nothing is masked. */
-export function maskAttributeMacros(text: string, spans: MaskedSpan[] = findAttributeSpans(text)): string {
+export function maskAttributeMacros(text: string, spans: MaskedSpan[] = kernelMaskSpans(text)): string {
   if (spans.length === 0) return text;
   const parts: string[] = [];
   let last = 0;
@@ -213,3 +204,5 @@ export function parseMasked(parser: Parser, masked: string, oldTree?: Tree | nul
 export function parseKernelC(parser: Parser, text: string, timeoutMs?: number): Tree {
   return parseMasked(parser, maskAttributeMacros(text), null, timeoutMs);
 }
+
+export { attributeMacros, type AttributeMacroTable };

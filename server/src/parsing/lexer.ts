@@ -67,6 +67,11 @@ export const LAST_CODE_TOKEN_KIND = TokenKind.Punct;
 export const FLAG_PREPROCESSOR = 1;
 /** Token is inside an `#if 0` block: not compiled code. */
 export const FLAG_DEAD = 2;
+/**
+ * An identifier cut by a line splice (`foo\<newline>bar` is the name `foobar`): its text holds the splice, its
+ * hashes are those of the name; `tokenText` gives the name. Rare (none in 6.12), so a slow path.
+ */
+export const FLAG_SPLICED = 4;
 
 export interface TokenStream {
   readonly text: string;
@@ -314,15 +319,10 @@ export function tokenize(text: string, scratch?: TokenScratch): TokenStream {
       continue;
     }
     if (c === CH_BACKSLASH) {
-      // Line continuation: the directive (or statement) goes on on the next line.
-      let j = i + 1;
-      while (
-        j < n &&
-        (text.charCodeAt(j) === CH_SPACE || text.charCodeAt(j) === CH_TAB || text.charCodeAt(j) === CH_CR)
-      )
-        j++;
-      if (j < n && text.charCodeAt(j) === CH_LF) {
-        i = j + 1;
+      // Line splice (translation phase 2): the directive (or statement) goes on on the next line.
+      const after = spliceEnd(text, i, n);
+      if (after >= 0) {
+        i = after;
         lines.add(i);
         currentLine++;
         continue;
@@ -331,21 +331,59 @@ export function tokenize(text: string, scratch?: TokenScratch): TokenStream {
       continue;
     }
     if (c === CH_SLASH && i + 1 < n) {
-      const next = text.charCodeAt(i + 1);
+      let open = i + 1;
+      let next = text.charCodeAt(open);
+      if (next === CH_BACKSLASH) {
+        // `/` and `*` (or `/`) of a comment opener may be cut by splices: rare, checked only then.
+        let after = open;
+        while (after < n && text.charCodeAt(after) === CH_BACKSLASH) {
+          const spliced = spliceEnd(text, after, n);
+          if (spliced < 0) break;
+          after = spliced;
+        }
+        const opener = text.charCodeAt(after);
+        if (after > open && (opener === CH_STAR || opener === CH_SLASH)) {
+          for (let k = open; k < after; k++) {
+            if (text.charCodeAt(k) === CH_LF) {
+              lines.add(k + 1);
+              currentLine++;
+            }
+          }
+          open = after;
+          next = opener;
+        }
+      }
       if (next === CH_STAR) {
         // One pass finds the end and the line breaks (an indexOf per line was a third of the lexer's time).
-        const isDoc = text.charCodeAt(i + 2) === CH_STAR && text.charCodeAt(i + 3) !== CH_SLASH && !inDirective;
+        const isDoc = text.charCodeAt(open + 1) === CH_STAR && text.charCodeAt(open + 2) !== CH_SLASH && !inDirective;
         const startLine = currentLine;
-        let k = i + 2;
+        let k = open + 1;
         let endOffset = n; // unterminated comment: runs to the end of the file
         for (; k < n; k++) {
           const d = text.charCodeAt(k);
           if (d === CH_LF) {
             lines.add(k + 1);
             currentLine++;
-          } else if (d === CH_STAR && text.charCodeAt(k + 1) === CH_SLASH) {
-            endOffset = k + 2;
-            break;
+          } else if (d === CH_STAR) {
+            const e = text.charCodeAt(k + 1);
+            if (e === CH_SLASH) {
+              endOffset = k + 2;
+              break;
+            }
+            if (e === CH_BACKSLASH) {
+              // `*` and `/` cut by splices still close the comment.
+              let after = k + 1;
+              for (let spliced = spliceEnd(text, after, n); spliced >= 0; spliced = spliceEnd(text, after, n)) {
+                after = spliced;
+                lines.add(after);
+                currentLine++;
+              }
+              if (after > k + 1 && text.charCodeAt(after) === CH_SLASH) {
+                endOffset = after + 1;
+                break;
+              }
+              k = after - 1;
+            }
           }
         }
         if (isDoc) tokens.push(TokenKind.DocComment, flags, i, endOffset, startLine);
@@ -353,7 +391,13 @@ export function tokenize(text: string, scratch?: TokenScratch): TokenStream {
         continue;
       }
       if (next === CH_SLASH) {
-        const lf = text.indexOf('\n', i + 2);
+        // A `//` comment ends at the first newline that no splice removes.
+        let lf = text.indexOf('\n', open + 1);
+        while (lf > 0 && endsWithSplice(text, lf)) {
+          lines.add(lf + 1);
+          currentLine++;
+          lf = text.indexOf('\n', lf + 1);
+        }
         i = lf < 0 ? n : lf;
         continue;
       }
@@ -392,13 +436,22 @@ export function tokenize(text: string, scratch?: TokenScratch): TokenStream {
         h2 = (Math.imul(h2, SECOND_HASH_MULTIPLIER) + d) | 0;
         j++;
       }
+      let identifierFlags = flags;
+      if (j < n && text.charCodeAt(j) === CH_BACKSLASH && spliceContinues(text, j, n)) {
+        // An identifier cut by a line splice: the slow path hashes the name across it and counts the lines.
+        j = splicedIdentifierEnd(text, i, n, lines);
+        currentLine += splicedLines;
+        h = splicedHash;
+        h2 = splicedHash2;
+        identifierFlags |= FLAG_SPLICED;
+      }
       // Encoding prefixes of literals (L"x", u8"x") belong to the literal, not the identifier stream.
       const after = j < n ? text.charCodeAt(j) : 0;
       if ((after === CH_DQUOTE || after === CH_QUOTE) && j - i <= 2 && /^(L|u|U|u8)$/.test(text.slice(i, j))) {
         i = j;
         continue;
       }
-      tokens.pushIdentifier(flags, i, j, startLine, h, h2);
+      tokens.pushIdentifier(identifierFlags, i, j, startLine, h, h2);
       i = j;
       continue;
     }
@@ -419,6 +472,15 @@ export function tokenize(text: string, scratch?: TokenScratch): TokenStream {
           j++;
           continue;
         }
+        if (d === CH_BACKSLASH && spliceContinues(text, j, n)) {
+          // A number cut by a line splice goes on after it (its second half is no identifier).
+          for (let spliced = spliceEnd(text, j, n); spliced >= 0; spliced = spliceEnd(text, j, n)) {
+            j = spliced;
+            lines.add(j);
+            currentLine++;
+          }
+          continue;
+        }
         break;
       }
       tokens.push(TokenKind.Number, flags, i, j, startLine);
@@ -427,6 +489,15 @@ export function tokenize(text: string, scratch?: TokenScratch): TokenStream {
     }
     if (c === CH_DQUOTE || c === CH_QUOTE) {
       const j = skipQuoted(text, i, c);
+      if (quotedSplices > 0) {
+        // Splices inside the literal (long messages, inline asm): their lines still count.
+        for (let k = i; k < j; k++) {
+          if (text.charCodeAt(k) === CH_LF) {
+            lines.add(k + 1);
+            currentLine++;
+          }
+        }
+      }
       tokens.push(
         expectHeaderName && c === CH_DQUOTE
           ? TokenKind.HeaderName
@@ -509,7 +580,8 @@ class TokenArrays implements TokenStream {
     return this.start[token] - this.lineStarts[this.line[token]];
   }
   tokenText(token: number): string {
-    return this.text.slice(this.start[token], this.end[token]);
+    const raw = this.text.slice(this.start[token], this.end[token]);
+    return this.flags[token] & FLAG_SPLICED ? textWithoutSplices(raw) : raw;
   }
   positionAt(offset: number): { line: number; character: number } {
     let lo = 0,
@@ -523,14 +595,34 @@ class TokenArrays implements TokenStream {
   }
 }
 
-/** End offset (exclusive) of a string or char literal starting at `start`; stops at an unescaped newline. */
+/** Line splices skipped by the last skipQuoted call (so its caller counts their lines only when there are any). */
+let quotedSplices = 0;
+
+/**
+ * End offset (exclusive) of a string or char literal starting at `start`; stops at a newline that no splice
+ * removes (an unterminated literal ends with its line). Splices come first (translation phase 2): `\\` then
+ * a newline is a splice even right after another backslash.
+ */
 function skipQuoted(text: string, start: number, quote: number): number {
   const n = text.length;
+  quotedSplices = 0;
   let j = start + 1;
   while (j < n) {
     const d = text.charCodeAt(j);
     if (d === CH_BACKSLASH) {
-      j += 2;
+      const spliced = spliceEnd(text, j, n);
+      if (spliced >= 0) {
+        quotedSplices++;
+        j = spliced;
+        continue;
+      }
+      // An escape: the backslash and the character it escapes (which splices may separate from it).
+      j++;
+      for (let after = spliceEnd(text, j, n); after >= 0; after = spliceEnd(text, j, n)) {
+        quotedSplices++;
+        j = after;
+      }
+      if (j < n && text.charCodeAt(j) !== CH_LF) j++;
       continue;
     }
     if (d === quote) return j + 1;
@@ -538,6 +630,84 @@ function skipQuoted(text: string, start: number, quote: number): number {
     j++;
   }
   return n;
+}
+
+/**
+ * If a line splice starts at `at` (a backslash, blanks, an optional carriage return and a newline: GCC and
+ * clang accept blanks before the newline), the offset after it; otherwise -1.
+ */
+export function spliceEnd(text: string, at: number, n: number): number {
+  if (text.charCodeAt(at) !== CH_BACKSLASH) return -1;
+  let j = at + 1;
+  while (j < n) {
+    const d = text.charCodeAt(j);
+    if (d !== CH_SPACE && d !== CH_TAB && d !== CH_FF && d !== CH_VT) break;
+    j++;
+  }
+  if (j < n && text.charCodeAt(j) === CH_CR) j++;
+  return j < n && text.charCodeAt(j) === CH_LF ? j + 1 : -1;
+}
+
+/** The newline at `lf` ends a line that a splice continues (a backslash and blanks before it). */
+function endsWithSplice(text: string, lf: number): boolean {
+  let k = lf - 1;
+  if (text.charCodeAt(k) === CH_CR) k--;
+  for (;;) {
+    const d = text.charCodeAt(k);
+    if (d !== CH_SPACE && d !== CH_TAB && d !== CH_FF && d !== CH_VT) break;
+    k--;
+  }
+  return k >= 0 && text.charCodeAt(k) === CH_BACKSLASH;
+}
+
+/** After the splices starting at `at`, an identifier character follows (the token goes on). */
+function spliceContinues(text: string, at: number, n: number): boolean {
+  let j = at;
+  for (let after = spliceEnd(text, j, n); after >= 0; after = spliceEnd(text, j, n)) j = after;
+  if (j === at || j >= n) return false;
+  const d = text.charCodeAt(j);
+  return d < 128 && IDENT_PART[d] === 1;
+}
+
+let splicedHash = 0;
+let splicedHash2 = 0;
+let splicedLines = 0;
+
+/**
+ * End of an identifier starting at `start` that splices cut, hashed over the name without them (results in
+ * splicedHash/splicedHash2; the line starts inside it are added to `lines`, their count in splicedLines).
+ */
+function splicedIdentifierEnd(text: string, start: number, n: number, lines: LineTable): number {
+  let h = 0x811c9dc5;
+  let h2 = 0;
+  let first = true;
+  splicedLines = 0;
+  let j = start;
+  while (j < n) {
+    const d = text.charCodeAt(j);
+    if (d === CH_BACKSLASH) {
+      if (!spliceContinues(text, j, n)) break;
+      for (let after = spliceEnd(text, j, n); after >= 0; after = spliceEnd(text, j, n)) {
+        j = after;
+        lines.add(j);
+        splicedLines++;
+      }
+      continue;
+    }
+    if (d >= 128 || !IDENT_PART[d]) break;
+    h = Math.imul(h ^ d, 0x01000193);
+    h2 = first ? d : (Math.imul(h2, 0x5bd1e995) + d) | 0;
+    first = false;
+    j++;
+  }
+  splicedHash = h;
+  splicedHash2 = h2;
+  return j;
+}
+
+/** The text of a token; an identifier cut by splices without them (its name). */
+function textWithoutSplices(raw: string): string {
+  return raw.replace(/\\[ \t\f\v]*\r?\n/g, '');
 }
 
 /** `#if 0` (optionally followed by a comment): the block is not compiled. */

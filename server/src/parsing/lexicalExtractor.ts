@@ -60,6 +60,10 @@ interface Scope {
   resumeDeclaration?: number[];
   /** For function scopes in the bulk pass: the collector's scope index. */
   scopeIndex?: number;
+  /** Other definitions sharing this body (`#ifdef` around the signature): their end is set with it. */
+  alternatives?: LexicalDefinition[];
+  /** Members of an anonymous aggregate, named after the typedef that follows its `}` (`typedef struct {...} x;`). */
+  unnamedMembers?: LexicalDefinition[];
 }
 
 /** Every scope has all fields, so the hot loop's property reads stay monomorphic. */
@@ -70,6 +74,8 @@ function scopeOf(fields: Partial<Scope> & Pick<Scope, 'kind'>): Scope {
     definition: fields.definition,
     resumeDeclaration: fields.resumeDeclaration,
     scopeIndex: fields.scopeIndex ?? 0,
+    alternatives: fields.alternatives,
+    unnamedMembers: fields.unnamedMembers,
   };
 }
 
@@ -78,6 +84,8 @@ interface ConditionalState {
   declaration: number[];
   /** State at the end of the first branch, restored at #endif. */
   afterFirstBranch?: { scopes: Scope[]; declaration: number[] };
+  /** Unfinished declarations the other branches ended with (alternative signatures of one body). */
+  otherBranches: number[][];
 }
 
 export function extractLexical(text: string, options: ExtractOptions): LexicalExtraction {
@@ -103,8 +111,14 @@ class LexicalExtractor {
   private docCandidate = -1;
   private declarationDoc = -1;
   private readonly conditionals: ConditionalState[] = [];
+  /** Signatures of the other #if branches, defined with the body that follows (see conditional()). */
+  private pendingAlternatives: number[][] = [];
+  /** Members of an anonymous aggregate that just closed, waiting for their typedef name. */
+  private pendingUnnamedMembers: LexicalDefinition[] | undefined;
 
   private readonly view: DeclarationView;
+  private readonly macroCalls?: Array<[number, number]>;
+  private readonly macroParameters?: Array<{ start: number; end: number; define: number }>;
   private readonly collector?: ExtractionSink;
 
   constructor(
@@ -115,6 +129,8 @@ class LexicalExtractor {
     this.view = new DeclarationView(tokens, options.collector, options.isGenerator);
     this.collector = options.collector;
     if (options.references && !this.collector) this.references = [];
+    if (options.collectMacroCalls) this.macroCalls = [];
+    if (options.macroParameters) this.macroParameters = [];
   }
 
   run(): LexicalExtraction {
@@ -151,6 +167,8 @@ class LexicalExtractor {
       identifiers: [...this.identifiers],
       referenceCount: this.referenceCount,
       references: this.references ? this.finishReferences() : undefined,
+      macroCalls: this.macroCalls,
+      macroParameters: this.macroParameters,
     };
   }
 
@@ -200,6 +218,8 @@ class LexicalExtractor {
     const references = this.references!;
     references.forEach((reference, k) => {
       reference.isDefinition = this.definitionTokens.has(this.referenceTokens[k]);
+      // A definition's name followed by `(` is not a call.
+      if (reference.isDefinition) reference.isCall = false;
     });
     return references;
   }
@@ -270,10 +290,33 @@ class LexicalExtractor {
         this.takeDoc(i),
       );
       this.noteIdentifier(nameToken, true);
-      // Parameters of a function-like macro are not references to anything in the tree.
-      let j = nameToken + 1;
-      if (isFunctionLike) while (j < end && !this.view.isChar(j, CH_RPAREN)) j++;
-      for (j++; j < end; j++) if (tokens.kind[j] === TokenKind.Identifier) this.noteIdentifier(j, true);
+      // The body starts after the name, or after the `)` of a function-like macro's parameter list. Parameter
+      // names (in the list and in the body, `__VA_ARGS__` included) are not references to anything in the tree.
+      let bodyStart = nameToken + 1;
+      let parameters: number[] | undefined;
+      if (isFunctionLike) {
+        parameters = [];
+        for (bodyStart = nameToken + 2; bodyStart < end && !this.view.isChar(bodyStart, CH_RPAREN); bodyStart++) {
+          if (tokens.kind[bodyStart] === TokenKind.Identifier) parameters.push(bodyStart);
+          else if (
+            tokens.end[bodyStart] - tokens.start[bodyStart] === 3 &&
+            this.text.startsWith('...', tokens.start[bodyStart])
+          )
+            parameters.push(-1);
+        }
+        bodyStart++;
+      }
+      for (let j = bodyStart; j < end; j++) {
+        if (tokens.kind[j] !== TokenKind.Identifier) continue;
+        if (parameters && this.isMacroParameter(j, parameters))
+          this.macroParameters?.push({ start: tokens.start[j], end: tokens.end[j], define: tokens.start[i] });
+        else this.noteIdentifier(j, true);
+      }
+      if (parameters && this.macroParameters) {
+        for (const p of parameters)
+          if (p >= 0)
+            this.macroParameters.push({ start: tokens.start[p], end: tokens.end[p], define: tokens.start[i] });
+      }
       return end;
     }
     this.docCandidate = -1;
@@ -284,6 +327,24 @@ class LexicalExtractor {
     return end;
   }
 
+  /** Token j of a #define body names one of the parameters (-1 in the list: `...`, named `__VA_ARGS__`). */
+  private isMacroParameter(j: number, parameters: number[]): boolean {
+    const { tokens } = this;
+    const length = tokens.end[j] - tokens.start[j];
+    for (const p of parameters) {
+      if (p < 0) {
+        if (length === 11 && this.text.startsWith('__VA_ARGS__', tokens.start[j])) return true;
+      } else if (
+        tokens.hash[p] === tokens.hash[j] &&
+        tokens.hash2[p] === tokens.hash2[j] &&
+        tokens.end[p] - tokens.start[p] === length
+      ) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /**
    * `#ifdef` around half a function: parse the first branch, then rewind for the others, and resume the first at
    * #endif.
@@ -291,16 +352,20 @@ class LexicalExtractor {
   private conditional(name: string): void {
     const snapshot = () => ({ scopes: this.scopes.slice(), declaration: this.declaration.slice() });
     if (name === 'if' || name === 'ifdef' || name === 'ifndef') {
-      this.conditionals.push(snapshot());
+      this.conditionals.push({ ...snapshot(), otherBranches: [] });
     } else if (name === 'else' || name === 'elif' || name === 'elifdef' || name === 'elifndef') {
       const top = this.conditionals.length > 0 ? this.conditionals[this.conditionals.length - 1] : undefined;
       if (!top) return;
+      if (top.afterFirstBranch) top.otherBranches.push(this.declaration);
       top.afterFirstBranch ??= snapshot();
       this.setScopes(top.scopes.slice());
       this.declaration = top.declaration.slice();
     } else if (name === 'endif') {
       const top = this.conditionals.pop();
       if (top?.afterFirstBranch) {
+        top.otherBranches.push(this.declaration);
+        // `#ifdef A <signature> #else <signature> #endif { body }`: each branch's signature owns the body.
+        this.pendingAlternatives = top.otherBranches.filter((d) => d.length > top.declaration.length);
         this.setScopes(top.afterFirstBranch.scopes);
         this.declaration = top.afterFirstBranch.declaration;
       }
@@ -380,7 +445,10 @@ class LexicalExtractor {
       const next = this.nextSignificant(i);
       if (next < 0 || !this.view.isChar(next, CH_LBRACE)) {
         if (this.expandGenerator(this.declaration, i, false)) this.declaration = [];
-        else if (this.isUnterminatedMacroLine(this.declaration[0], i, next)) this.declaration = [];
+        else if (this.isUnterminatedMacroLine(this.declaration[0], i, next)) {
+          this.macroCalls?.push([this.tokens.start[this.declaration[0]], this.tokens.end[i]]);
+          this.declaration = [];
+        }
       }
     }
   }
@@ -410,6 +478,8 @@ class LexicalExtractor {
 
   private openBrace(i: number): void {
     const decl = this.declaration;
+    const alternatives = this.pendingAlternatives;
+    this.pendingAlternatives = [];
     const scope = this.topScope();
     const last = decl.length > 0 ? decl[decl.length - 1] : -1;
     const beforeLast = decl.length > 1 ? decl[decl.length - 2] : -1;
@@ -446,37 +516,99 @@ class LexicalExtractor {
       return;
     }
     if (!scope) {
+      const generatorAt = this.view.generatorIndex(decl);
+      const isStatic = decl.some((t) => this.view.isWord(t, WORD_STATIC));
+      if (generatorAt >= 0) this.noteMacroCalls(decl, generatorAt);
+      if (generatorAt >= 0 && this.expandGenerator(decl.slice(generatorAt), i, true, isStatic)) return;
       const nameIndex = this.view.functionNameIndex(decl);
       if (nameIndex >= 0) {
+        if (generatorAt < 0) this.noteMacroCalls(decl, nameIndex);
         const nameToken = decl[nameIndex];
-        if (this.expandGenerator(decl.slice(nameIndex), i, true)) return;
         const closeParen = this.view.matchingParen(decl, nameIndex + 1);
-        const isAllCaps = this.view.isWord(nameToken, WORD_ALL_CAPS);
-        if (nameIndex === 0 && isAllCaps) {
-          // An unknown macro that defines a function body: attribute the body's calls to it, define nothing.
-          const name = this.view.textOf(nameToken);
-          this.pushScope(scopeOf({ kind: 'function', name, scopeIndex: this.functionScope(name) }));
-        } else {
-          const sigEnd = closeParen >= 0 ? this.tokens.end[decl[closeParen]] : this.tokens.end[nameToken];
-          const definition = this.addDefinition(
-            nameToken,
-            'function',
-            decl[0],
-            i,
-            this.tokens.start[decl[0]],
-            sigEnd,
-            this.declarationDoc,
-          );
-          definition.isStatic = decl.some((t) => this.view.isWord(t, WORD_STATIC));
-          const name = this.view.textOf(nameToken);
-          this.pushScope(scopeOf({ kind: 'function', name, definition, scopeIndex: this.functionScope(name) }));
-        }
+        const sigEnd = closeParen >= 0 ? this.tokens.end[decl[closeParen]] : this.tokens.end[nameToken];
+        const definition = this.addDefinition(
+          nameToken,
+          'function',
+          decl[0],
+          i,
+          this.tokens.start[decl[0]],
+          sigEnd,
+          this.declarationDoc,
+        );
+        definition.isStatic = decl.some((t) => this.view.isWord(t, WORD_STATIC));
+        const others = this.alternativeSignatures(i, alternatives);
+        const name = this.view.textOf(nameToken);
+        this.pushScope(
+          scopeOf({ kind: 'function', name, definition, alternatives: others, scopeIndex: this.functionScope(name) }),
+        );
+        this.declaration = [];
+        return;
+      }
+      if (decl.length > 1 && this.view.isIdentifier(decl[0]) && decl[1] >= 0 && this.view.isChar(decl[1], CH_LPAREN)) {
+        // A body opened by a macro the data does not know (`TEST_F(suite, name) {`): it defines nothing we can
+        // name, but its calls are calls, attributed to the macro.
+        const name = this.view.textOf(decl[0]);
+        this.pushScope(scopeOf({ kind: 'function', name, scopeIndex: this.functionScope(name) }));
         this.declaration = [];
         return;
       }
     }
+    if (this.isLinkageSpecification(decl)) {
+      // `extern "C" {` (uapi headers for C++ users): a wrapper, not a scope. Its `}` is a stray brace at file scope.
+      this.declaration = [];
+      return;
+    }
     this.pushScope(scopeOf({ kind: 'block', resumeDeclaration: scope ? decl.slice() : undefined }));
     this.declaration = [];
+  }
+
+  /** Functions of the other #if branches' signatures, sharing the body that opens at token `open`. */
+  private alternativeSignatures(open: number, branches: number[][]): LexicalDefinition[] | undefined {
+    if (branches.length === 0) return undefined;
+    const out: LexicalDefinition[] = [];
+    for (const decl of branches) {
+      const nameIndex = this.view.functionNameIndex(decl);
+      if (nameIndex < 0 || decl[0] < 0) continue;
+      const close = this.view.matchingParen(decl, nameIndex + 1);
+      const nameToken = decl[nameIndex];
+      const sigEnd = close >= 0 ? this.tokens.end[decl[close]] : this.tokens.end[nameToken];
+      const definition = this.addDefinition(
+        nameToken,
+        'function',
+        decl[0],
+        open,
+        this.tokens.start[decl[0]],
+        sigEnd,
+        -1,
+      );
+      definition.isStatic = decl.some((t) => t >= 0 && this.view.isWord(t, WORD_STATIC));
+      out.push(definition);
+    }
+    return out;
+  }
+
+  /** Macro invocations of a declaration that are not its declarator (for the tree-sitter front end). */
+  private noteMacroCalls(decl: number[], declaratorIndex: number): void {
+    const out = this.macroCalls;
+    if (!out) return;
+    const { tokens } = this;
+    for (const k of this.view.macroCallIndexes(decl, declaratorIndex >= 0 ? declaratorIndex : decl.length)) {
+      const close = this.view.matchingParen(decl, k + 1);
+      if (close > k) out.push([tokens.start[decl[k]], tokens.end[decl[close]]]);
+    }
+    for (const k of this.view.pointerAnnotations(decl)) out.push([tokens.start[decl[k]], tokens.end[decl[k]]]);
+  }
+
+  /** `extern "C"` (or `extern "C++"`) before a `{`. */
+  private isLinkageSpecification(decl: number[]): boolean {
+    return (
+      decl.length === 2 &&
+      decl[0] >= 0 &&
+      decl[1] >= 0 &&
+      this.view.isWord(decl[0], WORD_EXTERN) &&
+      this.tokens.kind[decl[1]] === TokenKind.String &&
+      this.text.startsWith('"C', this.tokens.start[decl[1]])
+    );
   }
 
   private closeScope(i: number): void {
@@ -485,11 +617,12 @@ class LexicalExtractor {
       this.declaration = [];
       return;
     } // stray brace: keep going
-    if (scope.definition) {
-      const { tokens } = this;
-      scope.definition.endLine = tokens.line[i];
-      scope.definition.endCol = tokens.column(i) + 1;
+    for (const definition of [scope.definition, ...(scope.alternatives ?? [])]) {
+      if (!definition) continue;
+      definition.endLine = this.tokens.line[i];
+      definition.endCol = this.tokens.column(i) + 1;
     }
+    this.pendingUnnamedMembers = scope.unnamedMembers;
     this.parenDepth = 0;
     if (scope.kind === 'function') {
       this.declaration = [];
@@ -501,13 +634,15 @@ class LexicalExtractor {
   }
 
   /** Returns true if `tokens` starts with a known generator macro invocation, after defining its names. */
-  private expandGenerator(decl: number[], bodyOrEnd: number, opensBody: boolean): boolean {
+  private expandGenerator(decl: number[], bodyOrEnd: number, opensBody: boolean, isStatic = false): boolean {
     const generators = this.options.generators;
     if (!generators || decl.length < 3 || !this.view.isWord(decl[0], WORD_GENERATOR)) return false;
     const macro = this.view.textOf(decl[0]);
     const close = this.view.matchingParen(decl, 1);
     if (close < 0) return false;
     const args: string[] = [];
+    // First token of each argument: a generated name points at the argument it is built from.
+    const argTokens: number[] = [];
     let current: string[] = [];
     let depth = 0;
     for (let k = 2; k < close; k++) {
@@ -520,6 +655,7 @@ class LexicalExtractor {
         current = [];
         continue;
       }
+      if (current.length === 0) argTokens[args.length] = t;
       current.push(this.view.textOf(t));
     }
     args.push(current.join(' '));
@@ -528,25 +664,36 @@ class LexicalExtractor {
     const { tokens } = this;
     const first = decl[0];
     let functionDefinition: LexicalDefinition | undefined;
-    for (const { name, kind } of generated) {
+    const scope = this.topScope();
+    const aggregate = scope?.kind === 'struct' || scope?.kind === 'union' ? scope : undefined;
+    for (const { name, kind, argIndex } of generated) {
+      // `DECLARE_BITMAP(bits, N);` inside a struct declares a member.
+      const definedKind =
+        aggregate && kind === 'variable' ? 'field' : kind === 'function' && !opensBody ? 'generated' : kind;
       const definition = this.addDefinition(
-        first,
-        kind === 'function' && !opensBody ? 'generated' : kind,
+        argTokens[argIndex] ?? first,
+        definedKind,
         first,
         opensBody ? bodyOrEnd : decl[close],
         tokens.start[first],
         tokens.end[decl[close]],
         this.declarationDoc,
+        definedKind === 'field' ? aggregate?.name : undefined,
+        name,
       );
-      definition.name = name;
-      definition.nameId = undefined;
+      if (definedKind === 'field' && aggregate?.name === undefined) (aggregate!.unnamedMembers ??= []).push(definition);
+      definition.isStatic = isStatic;
       if (kind === 'function' && opensBody) functionDefinition ??= definition;
     }
-    if (opensBody) {
-      const name = functionDefinition?.name ?? generated[0].name;
+    if (opensBody && functionDefinition) {
+      const name = functionDefinition.name;
       this.pushScope(
         scopeOf({ kind: 'function', name, definition: functionDefinition, scopeIndex: this.functionScope(name) }),
       );
+      this.declaration = [];
+    } else if (opensBody) {
+      // An object defined with an initialiser (`define_machine(pseries) { .name = ... }`).
+      this.pushScope(scopeOf({ kind: 'init', resumeDeclaration: [] }));
       this.declaration = [];
     }
     return true;
@@ -558,7 +705,14 @@ class LexicalExtractor {
     const decl = this.declaration;
     this.declaration = [];
     this.parenDepth = 0;
+    this.pendingAlternatives = [];
+    const unnamedMembers = this.pendingUnnamedMembers;
+    this.pendingUnnamedMembers = undefined;
     const scope = enumScope ?? this.topScope();
+    if (unnamedMembers && (scope?.kind === 'struct' || scope?.kind === 'union') && scope.name === undefined) {
+      // Members of an anonymous aggregate inside another anonymous one: they wait for the same typedef name.
+      (scope.unnamedMembers ??= []).push(...unnamedMembers);
+    }
     if (decl.length === 0) return;
     const first = decl.find((t) => t >= 0) ?? -1;
     if (first < 0) return;
@@ -579,12 +733,41 @@ class LexicalExtractor {
     }
     const inAggregate = scope?.kind === 'struct' || scope?.kind === 'union';
     const isTypedef = this.view.isWord(first, WORD_TYPEDEF);
-    const functionIndex = isTypedef ? -1 : this.view.functionNameIndex(decl);
     // `static DEFINE_MUTEX(x);`, `DECLARE_BITMAP(bits, N);`: generator macros define their names.
-    if (functionIndex >= 0 && this.expandGenerator(decl.slice(functionIndex), endToken, false)) return;
-    if (!inAggregate && functionIndex >= 0 && !this.view.isFunctionPointerDeclarator(decl, functionIndex)) {
+    const generatorAt = isTypedef ? -1 : this.view.generatorIndex(decl);
+    const isStatic = decl.some((t) => this.view.isWord(t, WORD_STATIC));
+    if (generatorAt >= 0) this.noteMacroCalls(decl, generatorAt);
+    if (generatorAt >= 0 && this.expandGenerator(decl.slice(generatorAt), endToken, false, isStatic)) return;
+    const functionIndex = this.view.functionNameIndex(decl);
+    if (generatorAt < 0) this.noteMacroCalls(decl, functionIndex);
+    if (
+      isTypedef &&
+      functionIndex >= 0 &&
+      !this.view.isFunctionPointerDeclarator(decl, functionIndex) &&
+      !this.view.isFollowedByName(decl, this.view.matchingParen(decl, functionIndex + 1))
+    ) {
+      // `typedef int filler_t(struct file *, struct folio *);`: the name of a function type (but in
+      // `typedef DARRAY(struct node) nodes;` the macro makes the type and `nodes` is the name).
       const nameToken = decl[functionIndex];
-      const isMacroUse = functionIndex === 0 || this.view.isWord(nameToken, WORD_ALL_CAPS);
+      this.addDefinition(
+        nameToken,
+        'typedef',
+        first,
+        endToken,
+        this.tokens.start[first],
+        this.tokens.end[endToken >= 0 ? endToken : nameToken],
+        this.declarationDoc,
+      );
+      return;
+    }
+    if (
+      !isTypedef &&
+      !inAggregate &&
+      functionIndex >= 0 &&
+      !this.view.isFunctionPointerDeclarator(decl, functionIndex)
+    ) {
+      const nameToken = decl[functionIndex];
+      const isMacroUse = this.view.isWord(nameToken, WORD_ALL_CAPS);
       if (!isMacroUse) {
         const close = this.view.matchingParen(decl, functionIndex + 1);
         const definition = this.addDefinition(
@@ -616,6 +799,20 @@ class LexicalExtractor {
       }
     }
     segments.push(decl.slice(segmentStart));
+    if (decl.length === 2 && this.view.isAggregateKeyword(decl[0]) && this.view.isIdentifier(decl[1])) {
+      // `struct demo_forward;`: a declaration of the tag.
+      const definition = this.addDefinition(
+        decl[1],
+        this.view.textOf(decl[0]) as DefinitionKind,
+        first,
+        endToken,
+        this.tokens.start[first],
+        this.tokens.end[decl[1]],
+        this.declarationDoc,
+      );
+      definition.isDeclaration = true;
+      return;
+    }
     const kind: DefinitionKind = isTypedef ? 'typedef' : inAggregate ? 'field' : 'variable';
     segments.forEach((segment, index) => {
       // A lone `struct foo;` or a type with no declarator (`struct foo {...};`) defines no name.
@@ -636,11 +833,20 @@ class LexicalExtractor {
         definition.isDeclaration = isExtern;
         definition.isStatic = decl.some((t) => this.view.isWord(t, WORD_STATIC));
       }
+      if (kind === 'field' && scope?.name === undefined) (scope!.unnamedMembers ??= []).push(definition);
+      if (kind === 'typedef' && index === 0 && unnamedMembers) {
+        // `typedef struct { ... } pte_t;`: the members belong to the typedef name.
+        for (const member of unnamedMembers) member.container = definition.name;
+      }
     });
   }
 
   // ---- definitions ---------------------------------------------------------------------------
 
+  /**
+   * `generatedName`: a name a generator macro builds from the token (`folio_test_` + `dirty`); the token is then
+   * marked as a definition only when it spells the name itself (`DEFINE_MUTEX(x)` defines `x`).
+   */
   private addDefinition(
     nameToken: number,
     kind: DefinitionKind,
@@ -650,6 +856,7 @@ class LexicalExtractor {
     sigEnd: number,
     docToken: number,
     container?: string,
+    generatedName?: string,
   ): LexicalDefinition {
     const { tokens } = this;
     const firstToken = startToken >= 0 ? startToken : nameToken;
@@ -660,8 +867,9 @@ class LexicalExtractor {
     if (endLine + 1 < tokens.lineCount && tokens.lineStarts[endLine + 1] <= endOffset)
       endLine = tokens.positionAt(endOffset).line;
     const end = { line: endLine, character: endOffset - tokens.lineStarts[endLine] };
+    const tokenName = tokens.tokenText(nameToken);
     const definition: LexicalDefinition = {
-      name: tokens.tokenText(nameToken),
+      name: generatedName ?? tokenName,
       kind,
       nameLine: tokens.line[nameToken],
       nameCol: tokens.column(nameToken),
@@ -679,6 +887,7 @@ class LexicalExtractor {
       isStatic: false,
     };
     this.definitions.push(definition);
+    if (generatedName !== undefined && generatedName !== tokenName) return definition;
     if (this.collector) {
       this.collector.markDefinition(nameToken);
       definition.nameId = this.collector.idOfToken(tokens, nameToken);

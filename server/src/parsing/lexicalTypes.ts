@@ -8,7 +8,7 @@ import type { ExtractionSink } from './extractionSink';
 export type GeneratorLookup = (
   macro: string,
   args: string[],
-) => Array<{ name: string; kind: DefinitionKind }> | undefined;
+) => Array<{ name: string; kind: DefinitionKind; argIndex: number }> | undefined;
 /** Cheap pre-check of a macro name, so arguments are only gathered for generators. */
 export type GeneratorFilter = (macro: string) => boolean;
 
@@ -43,6 +43,18 @@ export interface LexicalExtraction {
   referenceCount: number;
   /** Occurrences, when asked for (all names, or only some). */
   references?: Reference[];
+  /**
+   * [start, end) offsets of macro invocations in declarations that are not the declared name and that no data
+   * describes: attribute-like macros (`__diagnose_as(...)`, `SEC("x")`) and macro lines without a semicolon
+   * (`module_init(f)`). The tree-sitter front end blanks them before parsing, as it blanks the annotation macros
+   * of data/attribute-macros.yaml, so both front ends read the same declarations.
+   */
+  macroCalls?: Array<[number, number]>;
+  /**
+   * Occurrences of function-like macro parameters (in the list and the body), which are no references to the
+   * tree: [start, end) of the token and the offset of its `#define` (document highlights stay inside it).
+   */
+  macroParameters?: Array<{ start: number; end: number; define: number }>;
 }
 
 export interface ExtractOptions {
@@ -56,4 +68,8 @@ export interface ExtractOptions {
    * `identifiers` list, no `references`).
    */
   collector?: ExtractionSink;
+  /** Also report where the parameters of function-like macros are named (see LexicalExtraction.macroParameters). */
+  macroParameters?: boolean;
+  /** Also report the macro invocations that are part of no declarator (see LexicalExtraction.macroCalls). */
+  collectMacroCalls?: boolean;
 }

@@ -2,7 +2,9 @@ import type { Tree } from 'web-tree-sitter';
 import type { Definition, Reference } from './types';
 import { DefinitionCollector, matchingClose, type Span } from './definitionWalker';
 import { generatedNames, isNameGenerator } from './nameGenerators';
-import { LineMap, findDirectiveSpans, nextNonBlank, scanIdentifiers, splitMacroArguments } from './textScan';
+import { LineMap, findDirectiveSpans, identifierAt, nextNonBlank, splitMacroArguments } from './textScan';
+import { extractLexical } from './lexicalExtractor';
+import type { LexicalExtraction } from './lexicalTypes';
 import { CH_LPAREN } from './charCodes';
 
 /**
@@ -24,61 +26,8 @@ export interface NamedReference extends Reference {
 export interface Extraction {
   definitions: Definition[];
   references: NamedReference[];
-}
-
-/** C keywords: the lexical scan sees them as identifiers, but they are not references to anything. */
-const KEYWORDS = new Set([
-  'unsigned',
-  'signed',
-  'long',
-  'short',
-  'int',
-  'char',
-  'void',
-  'const',
-  'volatile',
-  'struct',
-  'union',
-  'enum',
-  'static',
-  'extern',
-  'inline',
-  'float',
-  'double',
-  'return',
-  'if',
-  'else',
-  'for',
-  'while',
-  'do',
-  'switch',
-  'case',
-  'default',
-  'break',
-  'continue',
-  'goto',
-  'sizeof',
-  'typedef',
-  'register',
-  'restrict',
-  'auto',
-  'defined',
-  'typeof',
-  '__typeof__',
-  'asm',
-  '__asm__',
-  '__volatile__',
-  '__inline__',
-  '_Bool',
-  '_Static_assert',
-  'alignof',
-  '_Alignof',
-]);
-
-interface RawOccurrence {
-  start: number;
-  end: number;
-  inPreprocessor: boolean;
+  /** Names of function-like macro parameters (no references to the tree), with the offset of their #define. */
+  macroParameters: Array<NamedReference & { define: number }>;
 }
 
 /** Architecture of an `arch/<arch>/...` path; undefined for generic code. */
@@ -87,74 +36,68 @@ export function archOfPath(file: string): string | undefined {
   return match ? match[1] : undefined;
 }
 
-export function extractFromTree(tree: Tree, text: string, file: string): Extraction {
+/**
+ * `lexical`: the lexical front end's extraction of the same text with all references, when the caller has it.
+ * Occurrences (which identifiers are code, calls, the enclosing function, line splices, `#if 0`, macro
+ * parameters) come from it, so both front ends report the same references by construction; the tree gives the
+ * definitions and which occurrences are their names.
+ */
+export function extractFromTree(tree: Tree, text: string, file: string, lexical?: LexicalExtraction): Extraction {
   const lines = new LineMap(text);
   const collector = new DefinitionCollector(text, file, lines, archOfPath(file));
   collector.visit(tree.rootNode);
   const directives = findDirectiveSpans(text);
   collector.macros(directives);
 
-  const raw: RawOccurrence[] = [];
-  collectCodeIdentifiers(text, directives, raw);
-
+  const scan =
+    lexical ??
+    extractLexical(text, {
+      file,
+      references: 'all',
+      generators: generatedNames,
+      isGenerator: isNameGenerator,
+      macroParameters: true,
+    });
+  const occurrences = scan.references ?? [];
   const functionBodies = [...collector.functionBodies].sort((a, b) => a.start - b.start);
   const containers = [...collector.containerBodies].sort((a, b) => a.start - b.start);
   const references: NamedReference[] = [];
   let generatedBody: Span | undefined;
-  for (const occurrence of raw) {
-    const name = text.slice(occurrence.start, occurrence.end);
-    if (KEYWORDS.has(name)) continue;
+  for (const occurrence of occurrences) {
+    const offset = lines.offsetAt(occurrence.range.start);
+    const name = identifierAt(text, offset);
     const inPreprocessor = occurrence.inPreprocessor;
-    const after = nextNonBlank(text, occurrence.end, Math.min(text.length, occurrence.end + 200));
-    const followedByParen = after >= 0 && text.charCodeAt(after) === CH_LPAREN;
-    let enclosing = innermostSpan(functionBodies, occurrence.start);
-    if (!enclosing && generatedBody && occurrence.start >= generatedBody.start && occurrence.start < generatedBody.end)
+    let enclosing = innermostSpan(functionBodies, offset);
+    if (!enclosing && generatedBody && offset >= generatedBody.start && offset < generatedBody.end)
       enclosing = generatedBody;
-    if (followedByParen && !enclosing && !inPreprocessor && isNameGenerator(name)) {
-      const body = defineGenerated(collector, text, name, occurrence.start, after, containers);
-      if (body) generatedBody = body;
+    if (!enclosing && !inPreprocessor && isNameGenerator(name)) {
+      const after = nextNonBlank(text, offset + name.length, Math.min(text.length, offset + name.length + 200));
+      if (after >= 0 && text.charCodeAt(after) === CH_LPAREN) {
+        const body = defineGenerated(collector, text, name, offset, after, containers);
+        if (body) generatedBody = body;
+      }
     }
-    const isDefinition = collector.hasDefinitionAt(occurrence.start);
-    const reference: NamedReference = {
-      name,
-      offset: occurrence.start,
-      file,
-      range: { start: lines.position(occurrence.start), end: lines.position(occurrence.end) },
-      isCall: followedByParen && !isDefinition,
-      isDefinition,
-      inPreprocessor,
-    };
-    if (enclosing) reference.enclosingFunction = enclosing.name;
-    references.push(reference);
+    references.push({ ...occurrence, name, offset, file });
   }
   for (const reference of references) {
-    // Names produced by generators point at an argument that was already seen as a plain reference.
-    if (!reference.isDefinition && collector.hasDefinitionAt(reference.offset)) reference.isDefinition = true;
+    // Names produced by generators point at an argument, which is a name of its own: not their definition.
+    reference.isDefinition = collector.definesAt(reference.offset, reference.name);
+    reference.isCall = reference.isCall && !reference.isDefinition;
     if (collector.definitionKindAt(reference.offset) === 'field' || isMemberAccess(text, reference.offset))
       reference.isMember = true;
   }
   const definitions = collector.definitions.sort((a, b) => comparePositions(a.range.start, b.range.start));
-  return { definitions, references };
-}
-
-/**
- * Identifier occurrences in code, in text order, by a lexical scan (ten times cheaper than walking every
- * node of the tree): comments, string and character literals, `#include` paths and directive keywords
- * are skipped; identifiers on directive lines (#if conditions, #define bodies) are marked.
- */
-function collectCodeIdentifiers(text: string, directives: Array<[number, number]>, out: RawOccurrence[]): void {
-  const code = (start: number, end: number) => out.push({ start, end, inPreprocessor: false });
-  const directive = (start: number, end: number) => out.push({ start, end, inPreprocessor: true });
-  let position = 0;
-  for (const [start, end] of directives) {
-    if (start > position) scanIdentifiers(text, position, start, code);
-    const keyword = /^#[ \t]*(\w*)/.exec(text.slice(start, Math.min(end, start + 40)));
-    const afterKeyword = start + (keyword ? keyword[0].length : 1);
-    if (keyword?.[1] !== 'include' && keyword?.[1] !== 'include_next')
-      scanIdentifiers(text, afterKeyword, end, directive);
-    position = Math.max(position, end);
-  }
-  if (position < text.length) scanIdentifiers(text, position, text.length, code);
+  const macroParameters = (scan.macroParameters ?? []).map(({ start, end, define }) => ({
+    name: identifierAt(text, start),
+    offset: start,
+    file,
+    define,
+    range: { start: lines.position(start), end: lines.position(end) },
+    isCall: false,
+    isDefinition: false,
+    inPreprocessor: true,
+  }));
+  return { definitions, references, macroParameters };
 }
 
 /** `.name` or `->name`: a member access (or a designated initializer). */

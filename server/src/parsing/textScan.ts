@@ -45,6 +45,10 @@ export class LineMap {
       }
     }
   }
+  /** Offset of a position (the inverse of `position` for positions inside the text). */
+  offsetAt(position: Position): number {
+    return (this.starts[position.line] ?? 0) + position.character;
+  }
   position(offset: number): Position {
     let low = 0;
     let high = this.starts.length - 1;
@@ -281,4 +285,13 @@ export function insideSpans(spans: Array<[number, number]>, offset: number): boo
     else return true;
   }
   return false;
+}
+
+const IDENTIFIER_WITH_SPLICES = /[A-Za-z_$](?:[\w$]|\\[ \t\f\v]*\r?\n)*/y;
+
+/** The identifier starting at `offset` as the compiler reads it (a name cut by line splices is one name), or ''. */
+export function identifierAt(text: string, offset: number): string {
+  IDENTIFIER_WITH_SPLICES.lastIndex = offset;
+  const match = IDENTIFIER_WITH_SPLICES.exec(text);
+  return match ? match[0].replace(/\\[ \t\f\v]*\r?\n/g, '') : '';
 }

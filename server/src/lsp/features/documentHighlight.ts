@@ -53,6 +53,14 @@ function before(a: Position, b: Position): number {
 }
 
 export function documentHighlights(extraction: Extraction, text: string, position: Position): DocumentHighlight[] {
+  const parameter = extraction.macroParameters.find((reference) => inside(position, reference));
+  if (parameter) {
+    // A macro parameter is named only inside its own #define.
+    return extraction.macroParameters
+      .filter((reference) => reference.define === parameter.define && reference.name === parameter.name)
+      .sort((a, b) => a.offset - b.offset)
+      .map((reference) => ({ range: reference.range, kind: DocumentHighlightKind.Read }));
+  }
   const target = extraction.references.find((reference) => inside(position, reference));
   if (!target) return [];
   // Members (`p->lru`) and ordinary identifiers are separate namespaces in C.
