@@ -5,6 +5,7 @@
  */
 import * as crypto from 'crypto';
 import { scanTree, type ScannedFile } from './fileScanner';
+import { extractorFingerprint } from '../parsing/extractorFingerprint';
 import { defaultWorkerCount, runExtraction, startIndexWorker } from './workerPool';
 import type { Worker } from 'worker_threads';
 import { IndexDataBuilder, type DerivedTables, type IndexData } from './indexData';
@@ -27,6 +28,8 @@ export interface BuildOptions {
   preferredArch?: string;
   /** Ignore the cache and index everything again. */
   rebuild?: boolean;
+  /** What extracts the files (default: extractorFingerprint() of the shipped data); part of the cache key. */
+  extractorFingerprint?: string;
   /** Up to this many changed files are laid over the cached index instead of rewriting it (default 200). */
   overlayLimit?: number;
   isCancelled?: () => boolean;
@@ -42,12 +45,17 @@ export interface BuildResult {
   cacheBytes?: number;
 }
 
-function settingsKeyOf(options: Pick<BuildOptions, 'exclude' | 'maxFileSize'>): string {
-  return crypto
+/**
+ * The cache key: the settings that decide which files are indexed, then (after a dot) what extracts them
+ * (extractor version and data, see extractorFingerprint). A cache whose key differs is rebuilt.
+ */
+function settingsKeyOf(options: Pick<BuildOptions, 'exclude' | 'maxFileSize' | 'extractorFingerprint'>): string {
+  const settings = crypto
     .createHash('sha1')
     .update(JSON.stringify({ exclude: [...(options.exclude ?? [])].sort(), maxFileSize: options.maxFileSize }))
     .digest('hex')
     .slice(0, 12);
+  return `${settings}.${options.extractorFingerprint ?? extractorFingerprint()}`;
 }
 
 export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
@@ -99,7 +107,12 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
   if (read && 'data' in read) {
     previous = read.data;
     if (previous.settingsKey !== settingsKey) {
-      log('index cache was built with other exclude/size settings: rebuilding');
+      const [settings] = settingsKey.split('.');
+      log(
+        previous.settingsKey.split('.')[0] !== settings
+          ? 'index cache was built with other exclude/size settings: rebuilding'
+          : 'index cache was built by another extractor or with other name-generator/attribute data: re-extracting every file',
+      );
       previous = undefined;
     }
   } else if (read) {
