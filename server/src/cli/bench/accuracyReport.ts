@@ -185,6 +185,27 @@ export function formatAccuracyReport(report: AccuracyReport): string {
       );
   }
 
+  if (report.semantics) {
+    const s = report.semantics;
+    out.push('');
+    out.push("Completion and signature help on the tree's own code (mm/*.c, fs/dax.c; issue 18)");
+    const m = s.memberCompletion;
+    out.push(
+      `  member completion (the member deleted, cursor after -> or .): lists the member ${pct({ hit: m.containsMember, total: m.n })}, fields only ${pct({ hit: m.onlyFields, total: m.n })} of ${m.n}`,
+    );
+    const g = s.signatureHelp;
+    out.push(
+      `  signature help inside calls: answered ${pct({ hit: g.answered, total: g.n })}, parameters = the call's arguments ${pct({ hit: g.parameterCount, total: g.n })}, active parameter right ${pct({ hit: g.activeParameter, total: g.n })} of ${g.n}`,
+    );
+    for (const [method, l] of Object.entries(s.latency))
+      out.push(
+        `  ${method}: p50 ${l.p50.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms (${l.count} requests; target p99 <= 50 ms)`,
+      );
+    for (const probe of s.probes) out.push(`  ${probe.ok ? 'PASS' : 'FAIL'} ${probe.name}: ${probe.detail}`);
+    if (m.misses.length) out.push(`  member completion misses: ${m.misses.slice(0, 6).join('; ')}`);
+    if (g.misses.length) out.push(`  signature help misses: ${g.misses.slice(0, 6).join('; ')}`);
+  }
+
   out.push('');
   out.push('Request latency over LSP (ms)');
   const w3 = [36, 7, 9, 9, 9];

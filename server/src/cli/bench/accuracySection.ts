@@ -112,6 +112,35 @@ export function headlineRows(report: AccuracyReport): BenchRow[] {
         `<= 100 ms: ${verdict(names.incomingCalls.kvfreeMs <= 100)}`,
       ]);
   }
+  const locals = report.clangd?.byClass;
+  const scoped = report.clangd?.scopedReferences;
+  if (locals && scoped) {
+    const n = (locals.local?.n ?? 0) + (locals.parameter?.n ?? 0);
+    const only = (locals.local?.only ?? 0) + (locals.parameter?.only ?? 0);
+    const inScope = (scoped.local?.inScope ?? 0) + (scoped.parameter?.inScope ?? 0);
+    const withScope = (scoped.local?.withScope ?? 0) + (scoped.parameter?.withScope ?? 0);
+    rows.push([
+      'locals+params: only the declaration / refs in function',
+      `${pct(only, n)} / ${pct(inScope, withScope)}`,
+      'clangd',
+      '-',
+      `>= 95%: ${verdict(only >= 0.95 * n && inScope >= 0.95 * withScope)}`,
+    ]);
+  }
+  const semantics = report.semantics;
+  if (semantics) {
+    const probes = semantics.probes.filter((p) => p.ok).length;
+    rows.push([
+      'issue 18 probes (fw.page, fw. completion, signature help)',
+      `${probes}/${semantics.probes.length}`,
+      '-',
+      '-',
+      verdict(probes === semantics.probes.length && probes > 0),
+    ]);
+    const p99 = Math.max(...Object.values(semantics.latency).map((l) => l.p99));
+    if (Number.isFinite(p99))
+      rows.push(['completion / signature help p99 (ms)', p99.toFixed(1), '-', '-', `<= 50 ms: ${verdict(p99 <= 50)}`]);
+  }
   if (report.warmStart) {
     const seconds = report.warmStart.median / 1000;
     rows.push([

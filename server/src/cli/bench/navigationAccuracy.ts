@@ -27,6 +27,7 @@ import { drawNameSample, NAME_CATEGORIES, type SampledName, type NameCategory } 
 import { cachedScanNames, type Occurrence } from './referenceTruth';
 import { clangdTruth, clangdVersion, CLICK_CLASSES, type ClangdTruth, type ClickClass } from './clangdTruth';
 import { seededRandom } from './sampling';
+import { judgeSemantics, type SemanticAccuracy } from './semanticAccuracy';
 
 /**
  * The navigation-accuracy measurement (docs/accuracy.md): our language server, spawned as an editor spawns it,
@@ -163,6 +164,8 @@ export interface AccuracyReport {
     skippedNames: string[];
   };
   latency: Record<string, Latency>;
+  /** Completion and signature help on the tree's own code, and the acceptance probes of issue 18. */
+  semantics?: SemanticAccuracy;
   warmStart?: WarmStartResult;
   indexReadyMs?: number;
 }
@@ -268,6 +271,14 @@ export async function runNavigationAccuracy(options: AccuracyOptions): Promise<A
       report.names = await timed('names', () =>
         judgeNames(server, root, sample, truth, cFileSet, peers, ctags, seed, log),
       );
+    report.semantics = await timed('semantics', () =>
+      judgeSemantics(
+        server,
+        root,
+        files.filter((file) => /^mm\/[^/]+\.c$/.test(file) || file === 'fs/dax.c'),
+        { seed, log },
+      ),
+    );
     // Latencies of the other requests users make on the files of the clangd sample (or a few mm files).
     await timed('otherRequests', () =>
       probeOtherRequests(
