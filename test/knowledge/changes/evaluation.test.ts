@@ -5,7 +5,7 @@ import * as path from 'path';
 import { getChangeCatalog } from '../../../server/src/knowledge/changes/changeCatalog';
 import { summarizeForSymbol, TreeChanges, treeChangesFor } from '../../../server/src/knowledge/changes/treeChanges';
 import { IndexTreeSource } from '../../../server/src/knowledge/changes/treeSource';
-import { repoRoot } from '../../../server/src/paths';
+import { repoRoot } from '../../../server/src/base/paths';
 import { indexFixture } from '../fixtureIndex';
 
 const fixtures = path.join(repoRoot(), 'test', 'fixtures', 'changes');
@@ -14,7 +14,10 @@ const modern = path.join(fixtures, 'tree-6.19');
 
 /** 1-based line of the first line of `file` containing `snippet`: found by plain text search, not by the engine. */
 function lineOf(root: string, file: string, snippet: string): number {
-  const index = fs.readFileSync(path.join(root, file), 'utf8').split('\n').findIndex((line) => line.includes(snippet));
+  const index = fs
+    .readFileSync(path.join(root, file), 'utf8')
+    .split('\n')
+    .findIndex((line) => line.includes(snippet));
   assert.ok(index >= 0, `${snippet} not in ${file}`);
   return index + 1;
 }
@@ -23,10 +26,26 @@ function statuses(changes: TreeChanges, ids: string[]): Record<string, string> {
   return Object.fromEntries(ids.map((id) => [id, changes.result(id)?.status ?? 'no such change']));
 }
 
-const DX_IDS = ['dx-fixes-01-gup-hugetlb', 'dx-fixes-02-rmap-hugetlb', 'dx-fixes-03-single-page-api', 'dx-fixes-04-folio-walk',
-  'dx-fixes-07-pvmw-not-migration', 'dx-fixes-10-try-to-unmap-one', 'dx-fixes-11-try-to-migrate-one', 'dx-fixes-17-no-ebusy'];
-const NEW_API_IDS = ['softleaf-introduce', 'softleaf-eliminate-predicates', 'pgtable-level-enum', 'get-dev-pagemap-one-param',
-  'device-private-folio-free', 'device-private-large-folios', 'device-private-thp-migration', 'hmm-pmd-swap-entry'];
+const DX_IDS = [
+  'dx-fixes-01-gup-hugetlb',
+  'dx-fixes-02-rmap-hugetlb',
+  'dx-fixes-03-single-page-api',
+  'dx-fixes-04-folio-walk',
+  'dx-fixes-07-pvmw-not-migration',
+  'dx-fixes-10-try-to-unmap-one',
+  'dx-fixes-11-try-to-migrate-one',
+  'dx-fixes-17-no-ebusy',
+];
+const NEW_API_IDS = [
+  'softleaf-introduce',
+  'softleaf-eliminate-predicates',
+  'pgtable-level-enum',
+  'get-dev-pagemap-one-param',
+  'device-private-folio-free',
+  'device-private-large-folios',
+  'device-private-thp-migration',
+  'hmm-pmd-swap-entry',
+];
 
 for (const mode of ['files', 'index'] as const) {
   const open = async (root: string) => {
@@ -53,7 +72,11 @@ for (const mode of ['files', 'index'] as const) {
 
     const gup = changes.result('dx-fixes-01-gup-hugetlb')!;
     assert.equal(gup.versionRelation, 'backport');
-    assert.deepEqual(gup.evidence, { file: 'mm/gup.c', line: lineOf(partial, 'mm/gup.c', '(gup_flags & FOLL_SPLIT_PMD)'), text: 'if ((gup_flags & FOLL_SPLIT_PMD) &&' });
+    assert.deepEqual(gup.evidence, {
+      file: 'mm/gup.c',
+      line: lineOf(partial, 'mm/gup.c', '(gup_flags & FOLL_SPLIT_PMD)'),
+      text: 'if ((gup_flags & FOLL_SPLIT_PMD) &&',
+    });
     const pvmw = changes.result('dx-fixes-07-pvmw-not-migration')!;
     assert.equal(pvmw.versionRelation, 'as-expected');
     assert.equal(pvmw.evidence?.file, 'mm/page_vma_mapped.c');
@@ -66,14 +89,23 @@ for (const mode of ['files', 'index'] as const) {
     const changes = await open(modern);
     for (const id of DX_IDS) assert.equal(changes.result(id)?.status, 'present', id);
     for (const id of NEW_API_IDS) assert.equal(changes.result(id)?.status, 'present', id);
-    for (const id of ['dx-cleanups-3-folio-and-pte', 'dx-cleanups-5-notify-clear', 'dx-fixes-05-writability', 'dx-fixes-06-single-swap-type', 'do-swap-page-trylock']) {
+    for (const id of [
+      'dx-cleanups-3-folio-and-pte',
+      'dx-cleanups-5-notify-clear',
+      'dx-fixes-05-writability',
+      'dx-fixes-06-single-swap-type',
+      'do-swap-page-trylock',
+    ]) {
       assert.equal(changes.result(id)?.status, 'present', id);
     }
     assert.equal(changes.result('hmm-livelock-wait-on-locked')?.status, 'absent');
     assert.equal(changes.result('zone-device-page-init-pgmap')?.status, 'absent');
     assert.equal(changes.result('softleaf-introduce')?.versionRelation, 'as-expected');
     const params = changes.result('get-dev-pagemap-one-param')!;
-    assert.equal(params.evidence?.line, lineOf(modern, 'include/linux/memremap.h', 'get_dev_pagemap(unsigned long pfn)'));
+    assert.equal(
+      params.evidence?.line,
+      lineOf(modern, 'include/linux/memremap.h', 'get_dev_pagemap(unsigned long pfn)'),
+    );
   });
 }
 
@@ -86,12 +118,21 @@ test('the index answers for the whole tree; the file fallback only for the files
   assert.ok(new IndexTreeSource(index).complete);
 });
 
-test('a symbol\'s summary says what is backported and what is not, with the mainline release as context', () => {
+test("a symbol's summary says what is backported and what is not, with the mainline release as context", () => {
   const changes = treeChangesFor(partial);
   const summary = summarizeForSymbol(changes, 'make_device_exclusive_range');
-  assert.deepEqual(summary.backported.map((r) => r.change.id).sort(), ['dx-fixes-01-gup-hugetlb', 'dx-fixes-02-rmap-hugetlb']);
-  assert.match(summary.text!, /^Backported in this tree \(6\.12\): "v2 01\/17 mm\/gup: reject FOLL_SPLIT_PMD with hugetlb VMAs" \(mainline 6\.15\); "v2 02\/17 mm\/rmap: reject hugetlb folios in folio_make_device_exclusive\(\)" \(mainline 6\.15\)/);
-  assert.match(summary.text!, /not in this tree: .*"v2 03\/17 mm\/rmap: convert make_device_exclusive_range\(\) to make_device_exclusive\(\)" \(mainline 6\.15\)/);
+  assert.deepEqual(summary.backported.map((r) => r.change.id).sort(), [
+    'dx-fixes-01-gup-hugetlb',
+    'dx-fixes-02-rmap-hugetlb',
+  ]);
+  assert.match(
+    summary.text!,
+    /^Backported in this tree \(6\.12\): "v2 01\/17 mm\/gup: reject FOLL_SPLIT_PMD with hugetlb VMAs" \(mainline 6\.15\); "v2 02\/17 mm\/rmap: reject hugetlb folios in folio_make_device_exclusive\(\)" \(mainline 6\.15\)/,
+  );
+  assert.match(
+    summary.text!,
+    /not in this tree: .*"v2 03\/17 mm\/rmap: convert make_device_exclusive_range\(\) to make_device_exclusive\(\)" \(mainline 6\.15\)/,
+  );
   assert.equal(summarizeForSymbol(changes, 'no_such_symbol').text, undefined);
 });
 
@@ -99,12 +140,25 @@ test('a partly backported change lists which of its parts the tree has', () => {
   const catalog = getChangeCatalog();
   const change = catalog.byId('dx-fixes-10-try-to-unmap-one')!;
   // Same change, one probe's function missing its pte_clear(): a tree in the middle of a backport.
-  const trimmed = { ...change, probes: change.probes.map((probe) => (probe.calls === 'pte_clear' ? { ...probe, calls: 'pte_clear_not_backported' } : probe)) };
-  const only = { ...catalog, changes: [trimmed], byId: (id: string) => (id === trimmed.id ? trimmed : undefined), touching: () => [trimmed] };
+  const trimmed = {
+    ...change,
+    probes: change.probes.map((probe) =>
+      probe.calls === 'pte_clear' ? { ...probe, calls: 'pte_clear_not_backported' } : probe,
+    ),
+  };
+  const only = {
+    ...catalog,
+    changes: [trimmed],
+    byId: (id: string) => (id === trimmed.id ? trimmed : undefined),
+    touching: () => [trimmed],
+  };
   const changes = treeChangesFor(partial, { catalog: only });
   assert.equal(changes.result(trimmed.id)?.status, 'partial');
   assert.equal(changes.result(trimmed.id)?.versionRelation, 'backport');
-  assert.match(summarizeForSymbol(changes, 'try_to_unmap_one').text!, /partly backported: "v2 10\/17 .*" \(PFN taken from a PFN swap PTE: yes, a non-present PTE is cleared with pte_clear\(\): no, soft-dirty of the swap PTE carried over: yes\)/);
+  assert.match(
+    summarizeForSymbol(changes, 'try_to_unmap_one').text!,
+    /partly backported: "v2 10\/17 .*" \(PFN taken from a PFN swap PTE: yes, a non-present PTE is cleared with pte_clear\(\): no, soft-dirty of the swap PTE carried over: yes\)/,
+  );
 });
 
 test('results are computed once per tree and forgotten on invalidate', () => {

@@ -15,15 +15,23 @@ function hostileTree(): { root: string; outside: string } {
   fs.mkdirSync(path.join(root, 'include', 'linux'), { recursive: true });
   fs.writeFileSync(path.join(root, 'Makefile'), 'VERSION = 6\nPATCHLEVEL = 12\n');
   // Outside the tree, a file that would make the probe hold if it were read.
-  fs.writeFileSync(path.join(outside, 'rmap.c'), 'static bool folio_make_device_exclusive(void) { return folio_test_hugetlb(folio); }\n');
+  fs.writeFileSync(
+    path.join(outside, 'rmap.c'),
+    'static bool folio_make_device_exclusive(void) { return folio_test_hugetlb(folio); }\n',
+  );
   fs.symlinkSync(path.join(outside, 'rmap.c'), path.join(root, 'mm', 'rmap.c'));
   execFileSync('mkfifo', [path.join(root, 'mm', 'gup.c')]);
   fs.writeFileSync(path.join(root, 'include', 'linux', 'swap.h'), Buffer.from([0x23, 0x64, 0x00, 0x01, 0xff, 0x00]));
   // Invalid UTF-8 around real code: the code is still read.
-  fs.writeFileSync(path.join(root, 'mm', 'page_vma_mapped.c'), Buffer.concat([
-    Buffer.from([0xc3, 0xff, 0xfe, 0x0a]),
-    Buffer.from('static bool check_pte(struct page_vma_mapped_walk *pvmw)\n{\n\tif (!is_migration_entry(entry) && !is_device_exclusive_entry(entry))\n\t\treturn false;\n\treturn true;\n}\n'),
-  ]));
+  fs.writeFileSync(
+    path.join(root, 'mm', 'page_vma_mapped.c'),
+    Buffer.concat([
+      Buffer.from([0xc3, 0xff, 0xfe, 0x0a]),
+      Buffer.from(
+        'static bool check_pte(struct page_vma_mapped_walk *pvmw)\n{\n\tif (!is_migration_entry(entry) && !is_device_exclusive_entry(entry))\n\t\treturn false;\n\treturn true;\n}\n',
+      ),
+    ]),
+  );
   fs.symlinkSync('loop-b', path.join(root, 'include', 'linux', 'loop-a.h'));
   fs.symlinkSync('loop-a.h', path.join(root, 'include', 'linux', 'loop-b'));
   return { root, outside };
@@ -54,5 +62,8 @@ test('probes never read through a symlink out of the tree, never block on a FIFO
 test('a tree that vanished answers unknown for everything, even "file is gone" probes', () => {
   const root = path.join(os.tmpdir(), 'kml-no-such-tree-for-changes');
   const results = treeChangesFor(root).all();
-  assert.deepEqual(results.filter((result) => result.status !== 'unknown').map((r) => `${r.change.id}=${r.status}`), []);
+  assert.deepEqual(
+    results.filter((result) => result.status !== 'unknown').map((r) => `${r.change.id}=${r.status}`),
+    [],
+  );
 });

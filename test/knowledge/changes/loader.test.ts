@@ -31,14 +31,17 @@ changes:
     sources: [a source]
 `;
 
-test('a valid file loads, and a change inherits its series\' release and author', () => {
+test("a valid file loads, and a change inherits its series' release and author", () => {
   const catalog = loadChangeCatalog(folderWith({ 'a.yaml': good }));
   assert.deepEqual(catalog.problems, []);
   const change = catalog.byId('c1')!;
   assert.equal(change.release.version, '6.15');
   assert.equal(change.author, 'Someone');
   assert.equal(change.file, 'a.yaml');
-  assert.deepEqual(catalog.touching('do_thing').map((c) => c.id), ['c1']);
+  assert.deepEqual(
+    catalog.touching('do_thing').map((c) => c.id),
+    ['c1'],
+  );
 });
 
 test('bad changes are reported and skipped; the others still load', () => {
@@ -97,17 +100,32 @@ changes:
     probes: [{ defines: x }]
     sources: [a source]
 `;
-  const catalog = loadChangeCatalog(folderWith({ 'a.yaml': good, 'b.yaml': bad, 'c.yaml': 'changes: [unterminated', 'd.yaml': 'just: text\n' }));
-  assert.deepEqual(catalog.changes.map((c) => c.id), ['c1']);
+  const catalog = loadChangeCatalog(
+    folderWith({ 'a.yaml': good, 'b.yaml': bad, 'c.yaml': 'changes: [unterminated', 'd.yaml': 'just: text\n' }),
+  );
+  assert.deepEqual(
+    catalog.changes.map((c) => c.id),
+    ['c1'],
+  );
   const messages = catalog.problems.map((p) => `${p.file}: ${p.message}`).join('\n');
-  for (const expected of [/b\.yaml: .*no-release: no release/, /unknown-series: unknown series 'nope'/, /bad-pattern: .*no literal token/,
-    /two-kinds: /, /path-escape: .*must match pattern/, /verified-without-version: .*version/, /c\.yaml: not valid YAML/, /d\.yaml: expected a top-level `changes:` list/]) {
+  for (const expected of [
+    /b\.yaml: .*no-release: no release/,
+    /unknown-series: unknown series 'nope'/,
+    /bad-pattern: .*no literal token/,
+    /two-kinds: /,
+    /path-escape: .*must match pattern/,
+    /verified-without-version: .*version/,
+    /c\.yaml: not valid YAML/,
+    /d\.yaml: expected a top-level `changes:` list/,
+  ]) {
     assert.match(messages, expected);
   }
 });
 
 test('a duplicate id is reported once and the first one kept', () => {
-  const catalog = loadChangeCatalog(folderWith({ 'a.yaml': good, 'b.yaml': good.replace('id: s1', 'id: s2').replace('series: s1', 'series: s2') }));
+  const catalog = loadChangeCatalog(
+    folderWith({ 'a.yaml': good, 'b.yaml': good.replace('id: s1', 'id: s2').replace('series: s1', 'series: s2') }),
+  );
   assert.equal(catalog.changes.length, 1);
   assert.equal(catalog.changes[0].file, 'a.yaml');
   assert.match(catalog.problems[0].message, /id already used in a\.yaml/);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
-import { dataDir } from '../../../server/src/paths';
+import { dataDir } from '../../../server/src/base/paths';
 import { getChangeCatalog } from '../../../server/src/knowledge/changes/changeCatalog';
 
 /**
@@ -12,11 +12,18 @@ import { getChangeCatalog } from '../../../server/src/knowledge/changes/changeCa
  * or tracked change), so a typo or an invented ID is caught here instead of in a user's browser.
  */
 
-interface Mention { id: string; subject?: string; where: string }
+interface Mention {
+  id: string;
+  subject?: string;
+  where: string;
+}
 
 function yamlFiles(sub: string): string[] {
   const dir = path.join(dataDir(), sub);
-  return fs.readdirSync(dir).filter((name) => name.endsWith('.yaml')).map((name) => path.join(dir, name));
+  return fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith('.yaml'))
+    .map((name) => path.join(dir, name));
 }
 
 function load(file: string): unknown {
@@ -31,9 +38,15 @@ function collect(node: unknown, where: string, out: Mention[]): void {
   }
   if (!node || typeof node !== 'object') return;
   const record = node as Record<string, unknown>;
-  const id = typeof record.messageId === 'string' ? record.messageId : typeof record.id === 'string' && record.id.includes('@') ? record.id : undefined;
+  const id =
+    typeof record.messageId === 'string'
+      ? record.messageId
+      : typeof record.id === 'string' && record.id.includes('@')
+        ? record.id
+        : undefined;
   if (id) out.push({ id, subject: typeof record.subject === 'string' ? record.subject : undefined, where });
-  for (const key of ['coverMessageId', 'inReplyTo']) if (typeof record[key] === 'string') out.push({ id: record[key] as string, where: `${where}.${key}` });
+  for (const key of ['coverMessageId', 'inReplyTo'])
+    if (typeof record[key] === 'string') out.push({ id: record[key] as string, where: `${where}.${key}` });
   for (const [key, value] of Object.entries(record)) collect(value, `${where}.${key}`, out);
 }
 
@@ -50,7 +63,8 @@ function knownMessages(): Map<string, string> {
   const known = new Map<string, string>();
   for (const file of yamlFiles('threads')) {
     const doc = load(file) as { series: Array<{ messages: Array<{ messageId: string; subject: string }> }> };
-    for (const series of doc.series) for (const message of series.messages) known.set(message.messageId, message.subject);
+    for (const series of doc.series)
+      for (const message of series.messages) known.set(message.messageId, message.subject);
   }
   const changes = getChangeCatalog();
   for (const change of changes.changes) if (change.message) known.set(change.message.id, change.message.subject);
@@ -65,7 +79,8 @@ test('one subject per Message-ID across threads, catalog, changes and lint rules
     if (!mention.subject) continue;
     const seen = subjects.get(mention.id);
     if (!seen) subjects.set(mention.id, { subject: mention.subject, where: mention.where });
-    else if (seen.subject !== mention.subject) conflicts.push(`${mention.id}: "${seen.subject}" (${seen.where}) vs "${mention.subject}" (${mention.where})`);
+    else if (seen.subject !== mention.subject)
+      conflicts.push(`${mention.id}: "${seen.subject}" (${seen.where}) vs "${mention.subject}" (${mention.where})`);
   }
   assert.ok(subjects.size >= 40, `only ${subjects.size} subjects found`);
   assert.deepEqual(conflicts, []);
@@ -76,9 +91,11 @@ test('subjects are as posted: patch tags kept, no paraphrase or editorial note',
   for (const mention of allMentions()) {
     const subject = mention.subject;
     if (!subject) continue;
-    if (/exact subject|not recorded|\) of "|^\[PATCH[^\]]*\] of /.test(subject)) bad.push(`${mention.where}: ${subject}`);
+    if (/exact subject|not recorded|\) of "|^\[PATCH[^\]]*\] of /.test(subject))
+      bad.push(`${mention.where}: ${subject}`);
     // A posted patch or reply carries its tag; a bare commit title here would be a paraphrase of the mail.
-    if (!/^(Re: |\[PATCH|\[RFC|\[v\d+ |\[GIT PULL\])/.test(subject)) bad.push(`${mention.where}: no mail tag: ${subject}`);
+    if (!/^(Re: |\[PATCH|\[RFC|\[v\d+ |\[GIT PULL\])/.test(subject))
+      bad.push(`${mention.where}: no mail tag: ${subject}`);
   }
   assert.deepEqual(bad, []);
 });
@@ -93,13 +110,15 @@ test('every Message-ID in the data is well formed and one the bundled data knows
   assert.deepEqual([...unknown], []);
 });
 
-test('a change\'s commit subject is its mail subject without the tag (first letter after the prefix may differ in case)', () => {
+test("a change's commit subject is its mail subject without the tag (first letter after the prefix may differ in case)", () => {
   const mismatched: string[] = [];
   for (const change of getChangeCatalog().changes) {
     if (!change.message) continue;
     const untagged = change.message.subject.replace(/^(\[[^\]]*\]\s*)+/, '');
-    const fold = (text: string) => text.replace(/^([^:]+: )(.)/, (_, prefix: string, first: string) => prefix + first.toLowerCase());
-    if (fold(untagged) !== fold(change.subject)) mismatched.push(`${change.id}: "${change.subject}" vs "${change.message.subject}"`);
+    const fold = (text: string) =>
+      text.replace(/^([^:]+: )(.)/, (_, prefix: string, first: string) => prefix + first.toLowerCase());
+    if (fold(untagged) !== fold(change.subject))
+      mismatched.push(`${change.id}: "${change.subject}" vs "${change.message.subject}"`);
   }
   assert.deepEqual(mismatched, []);
 });

@@ -1,16 +1,25 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { codeTokens, compileTokenPattern, findCall, findTokenPattern } from '../../../server/src/knowledge/changes/tokenPattern';
+import {
+  codeTokens,
+  compileTokenPattern,
+  findCall,
+  findTokenPattern,
+} from '../../../server/src/knowledge/changes/tokenPattern';
 
 const find = (code: string, pattern: string) => findTokenPattern(codeTokens(code), compileTokenPattern(pattern));
 
 test('a token pattern ignores spacing, line breaks and comments', () => {
-  const code = 'if ((gup_flags & FOLL_SPLIT_PMD) &&\n    /* hugetlb cannot split */ is_vm_hugetlb_page( vma ))\n\treturn -EOPNOTSUPP;';
+  const code =
+    'if ((gup_flags & FOLL_SPLIT_PMD) &&\n    /* hugetlb cannot split */ is_vm_hugetlb_page( vma ))\n\treturn -EOPNOTSUPP;';
   const tokens = codeTokens(code);
   const at = findTokenPattern(tokens, compileTokenPattern('(gup_flags & FOLL_SPLIT_PMD) && is_vm_hugetlb_page(vma)'));
   assert.ok(at >= 0);
   assert.equal(tokens[at].line, 0);
-  assert.equal(find(code, 'is_vm_hugetlb_page(vma)'), tokens.findIndex((t) => t.text === 'is_vm_hugetlb_page'));
+  assert.equal(
+    find(code, 'is_vm_hugetlb_page(vma)'),
+    tokens.findIndex((t) => t.text === 'is_vm_hugetlb_page'),
+  );
 });
 
 test('code in comments, strings and #if 0 blocks does not match', () => {

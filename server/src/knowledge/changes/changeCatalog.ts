@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
 import Ajv, { type ValidateFunction } from 'ajv';
-import { dataDir } from '../../paths';
+import { dataDir } from '../../base/paths';
 import { compileTokenPattern } from './tokenPattern';
 import type { ChangeCatalog, ChangeProblem, ChangeSeries, ChangeSpec, ProbeSpec, TrackedChange } from './changeTypes';
 
@@ -38,7 +38,10 @@ export function compileChangesSchema(dir: string = changesDir()): ChangeValidato
   return { file: part(''), change: part('#/definitions/change'), series: part('#/definitions/series') };
 }
 
-interface ChangeFile { series?: ChangeSeries[]; changes?: unknown[] }
+interface ChangeFile {
+  series?: ChangeSeries[];
+  changes?: unknown[];
+}
 
 export function loadChangeCatalog(dir: string = changesDir()): ChangeCatalog {
   const problems: ChangeProblem[] = [];
@@ -50,7 +53,10 @@ export function loadChangeCatalog(dir: string = changesDir()): ChangeCatalog {
   }
   let files: string[] = [];
   try {
-    files = fs.readdirSync(dir).filter((name) => /\.ya?ml$/.test(name)).sort();
+    files = fs
+      .readdirSync(dir)
+      .filter((name) => /\.ya?ml$/.test(name))
+      .sort();
   } catch (err) {
     problems.push({ file: dir, message: `cannot read the changes folder: ${(err as Error).message}` });
   }
@@ -70,12 +76,16 @@ export function loadChangeCatalog(dir: string = changesDir()): ChangeCatalog {
       continue;
     }
     const unknownKeys = Object.keys(doc).filter((key) => !['series', 'changes', 'shared'].includes(key));
-    if (unknownKeys.length) problems.push({ file, message: `unknown top-level key(s) ignored: ${unknownKeys.join(', ')}` });
+    if (unknownKeys.length)
+      problems.push({ file, message: `unknown top-level key(s) ignored: ${unknownKeys.join(', ')}` });
     const seriesById = new Map<string, ChangeSeries>();
     for (const raw of Array.isArray(doc.series) ? doc.series : []) {
       const errors = validate ? schemaErrors(validate.series, raw) : [];
       if (errors.length) {
-        problems.push({ file, message: `series ${(raw as { id?: unknown })?.id ?? '(no id)'}: ${errors.slice(0, 3).join('; ')}` });
+        problems.push({
+          file,
+          message: `series ${(raw as { id?: unknown })?.id ?? '(no id)'}: ${errors.slice(0, 3).join('; ')}`,
+        });
         continue;
       }
       seriesById.set(raw.id, raw);
@@ -101,7 +111,13 @@ export function loadChangeCatalog(dir: string = changesDir()): ChangeCatalog {
       }
       seenIds.set(spec.id, file);
       const seriesInfo = spec.series ? seriesById.get(spec.series) : undefined;
-      changes.push({ ...spec, release: spec.release ?? seriesInfo!.release, author: spec.author ?? seriesInfo?.author, seriesInfo, file });
+      changes.push({
+        ...spec,
+        release: spec.release ?? seriesInfo!.release,
+        author: spec.author ?? seriesInfo?.author,
+        seriesInfo,
+        file,
+      });
     });
   }
   return makeChangeCatalog(changes, allSeries, problems);
@@ -117,7 +133,8 @@ function schemaErrors(validate: ValidateFunction, document: unknown): string[] {
 function semanticErrors(spec: ChangeSpec, seriesById: Map<string, ChangeSeries>): string[] {
   const errors: string[] = [];
   if (spec.series && !seriesById.has(spec.series)) errors.push(`unknown series '${spec.series}'`);
-  if (!spec.release && !(spec.series && seriesById.has(spec.series))) errors.push('no release (give `release` or a `series`)');
+  if (!spec.release && !(spec.series && seriesById.has(spec.series)))
+    errors.push('no release (give `release` or a `series`)');
   const visit = (probe: ProbeSpec, where: string) => {
     for (const pattern of patternsOf(probe)) {
       try {
@@ -128,7 +145,8 @@ function semanticErrors(spec: ChangeSpec, seriesById: Map<string, ChangeSeries>)
     }
     if (probe.missing && !probe.function) errors.push(`${where}: \`missing\` only applies to function probes`);
     if (probe.kind && !(probe.defines || probe.lacks)) errors.push(`${where}: \`kind\` only applies to defines/lacks`);
-    if (probe.expect && !(probe.calls || probe.contains || probe.file)) errors.push(`${where}: \`expect\` only applies to calls, contains and file`);
+    if (probe.expect && !(probe.calls || probe.contains || probe.file))
+      errors.push(`${where}: \`expect\` only applies to calls, contains and file`);
     probe.anyOf?.forEach((alternative, i) => visit(alternative, `${where}.anyOf[${i}]`));
   };
   spec.probes.forEach((probe, i) => visit(probe, `probes[${i}]`));
@@ -140,7 +158,11 @@ export function patternsOf(probe: ProbeSpec): string[] {
   return Array.isArray(probe.contains) ? probe.contains : [probe.contains];
 }
 
-export function makeChangeCatalog(changes: TrackedChange[], series: ChangeSeries[] = [], problems: ChangeProblem[] = []): ChangeCatalog {
+export function makeChangeCatalog(
+  changes: TrackedChange[],
+  series: ChangeSeries[] = [],
+  problems: ChangeProblem[] = [],
+): ChangeCatalog {
   const byId = new Map(changes.map((change) => [change.id, change]));
   const bySymbol = new Map<string, TrackedChange[]>();
   for (const change of changes) {

@@ -1,4 +1,4 @@
-import { compareKernelVersions, parseKernelVersion, type KernelVersion } from '../kernelVersion';
+import { compareKernelVersions, parseKernelVersion, type KernelVersion } from '../../base/kernelVersion';
 import type { ChangeResult, ChangeStatus, Evidence, ProbeResult, TrackedChange } from './changeTypes';
 import { evaluateProbe } from './probes';
 import type { ChangeTreeSource } from './treeSource';
@@ -12,7 +12,13 @@ import type { ChangeTreeSource } from './treeSource';
 export function evaluateChange(change: TrackedChange, source: ChangeTreeSource, version?: KernelVersion): ChangeResult {
   const probes = change.probes.map((probe) => evaluateProbe(probe, source));
   const status = statusOf(probes);
-  return { change, status, probes, evidence: bestEvidence(status, probes), versionRelation: versionRelation(change, status, version) };
+  return {
+    change,
+    status,
+    probes,
+    evidence: bestEvidence(status, probes),
+    versionRelation: versionRelation(change, status, version),
+  };
 }
 
 function statusOf(probes: ProbeResult[]): ChangeStatus {
@@ -30,7 +36,11 @@ function bestEvidence(status: ChangeStatus, probes: ProbeResult[]): Evidence | u
   return (candidates.find((probe) => probe.evidence?.line !== undefined) ?? candidates[0])?.evidence;
 }
 
-function versionRelation(change: TrackedChange, status: ChangeStatus, version: KernelVersion | undefined): ChangeResult['versionRelation'] {
+function versionRelation(
+  change: TrackedChange,
+  status: ChangeStatus,
+  version: KernelVersion | undefined,
+): ChangeResult['versionRelation'] {
   if (!version || status === 'unknown') return 'unknown';
   const has = status === 'present' || status === 'partial';
   const release = parseKernelVersion(change.release.version);

@@ -74,7 +74,10 @@ export interface TrackedChange extends ChangeSpec {
   file: string;
 }
 
-export interface ChangeProblem { file: string; message: string }
+export interface ChangeProblem {
+  file: string;
+  message: string;
+}
 
 export interface ChangeCatalog {
   changes: TrackedChange[];

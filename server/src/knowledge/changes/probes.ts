@@ -1,7 +1,14 @@
 import type { DefinitionKind } from '../../indexing/types';
 import { patternsOf } from './changeCatalog';
 import type { Evidence, ProbeKind, ProbeResult, ProbeSpec } from './changeTypes';
-import { codeTokens, compileTokenPattern, findCall, findTokenPattern, type CodeToken, type TokenPattern } from './tokenPattern';
+import {
+  codeTokens,
+  compileTokenPattern,
+  findCall,
+  findTokenPattern,
+  type CodeToken,
+  type TokenPattern,
+} from './tokenPattern';
 import type { ChangeTreeSource, SourceDefinition } from './treeSource';
 
 /**
@@ -50,7 +57,16 @@ function evaluateAnyOf(probe: ProbeSpec, source: ChangeTreeSource): ProbeResult 
   if (holding) return { label, outcome: 'holds', detail: holding.detail, evidence: holding.evidence };
   // An alternative that cannot look (its function is not in this tree) does not count against the others.
   const failing = results.find((r) => r.outcome === 'fails');
-  if (failing) return { label, outcome: 'fails', detail: results.filter((r) => r.outcome === 'fails').map((r) => r.detail).join('; '), evidence: failing.evidence };
+  if (failing)
+    return {
+      label,
+      outcome: 'fails',
+      detail: results
+        .filter((r) => r.outcome === 'fails')
+        .map((r) => r.detail)
+        .join('; '),
+      evidence: failing.evidence,
+    };
   return { label, outcome: 'unknown', detail: results.map((r) => r.detail).join('; ') };
 }
 
@@ -73,31 +89,56 @@ function evaluateDefinition(probe: ProbeSpec, source: ChangeTreeSource): ProbeRe
   const wanted = probe.defines !== undefined;
   const label = probe.label ?? (wanted ? `defines ${name}` : `no longer defines ${name}`);
   const all = source.definitions(name, probe.in);
-  if (!all) return { label, outcome: 'unknown', detail: `cannot tell whether ${name} is defined: no index, and none of ${probe.in?.join(', ') ?? '(no files named)'} is readable` };
+  if (!all)
+    return {
+      label,
+      outcome: 'unknown',
+      detail: `cannot tell whether ${name} is defined: no index, and none of ${probe.in?.join(', ') ?? '(no files named)'} is readable`,
+    };
   const found = preferDefinitions(ofKind(all, probe.kind));
   if (found.length) {
     const evidence = lineEvidence(source, found[0].file, found[0].nameLine);
     return { label, outcome: wanted ? 'holds' : 'fails', detail: `${name} is defined at ${at(evidence)}`, evidence };
   }
   const evidence = absenceEvidence(source, probe.in);
-  return { label, outcome: wanted ? 'fails' : 'holds', detail: `${name} is not defined ${where(source, probe.in)}`, evidence };
+  return {
+    label,
+    outcome: wanted ? 'fails' : 'holds',
+    detail: `${name} is not defined ${where(source, probe.in)}`,
+    evidence,
+  };
 }
 
 function evaluateFunction(probe: ProbeSpec, source: ChangeTreeSource): ProbeResult {
   const name = probe.function!;
   if (probe.params !== undefined) return evaluateParams(probe, source);
   const expectPresent = probe.expect !== 'absent';
-  const what = probe.calls !== undefined ? `calls ${probe.calls}()` : `contains \`${patternsOf(probe).join('` or `')}\``;
+  const what =
+    probe.calls !== undefined ? `calls ${probe.calls}()` : `contains \`${patternsOf(probe).join('` or `')}\``;
   const label = probe.label ?? `${name} ${expectPresent ? '' : 'no longer '}${what}`;
   const all = source.definitions(name, probe.in);
-  if (!all) return { label, outcome: 'unknown', detail: `cannot read ${name}: no index, and none of ${probe.in?.join(', ') ?? '(no files named)'} is readable` };
+  if (!all)
+    return {
+      label,
+      outcome: 'unknown',
+      detail: `cannot read ${name}: no index, and none of ${probe.in?.join(', ') ?? '(no files named)'} is readable`,
+    };
   const bodies = all.filter((d) => !d.isDeclaration && (d.kind === 'function' || d.kind === 'function-macro'));
   if (bodies.length === 0) {
     if (all.length === 0 && probe.missing === 'fails') {
-      return { label, outcome: 'fails', detail: `${name} is not defined ${where(source, probe.in)}, and the change needs it`, evidence: absenceEvidence(source, probe.in) };
+      return {
+        label,
+        outcome: 'fails',
+        detail: `${name} is not defined ${where(source, probe.in)}, and the change needs it`,
+        evidence: absenceEvidence(source, probe.in),
+      };
     }
     const why = all.length === 0 ? 'is not defined' : 'has no body';
-    return { label, outcome: 'unknown', detail: `${name} ${why} ${where(source, probe.in)}, so this probe cannot look inside it` };
+    return {
+      label,
+      outcome: 'unknown',
+      detail: `${name} ${why} ${where(source, probe.in)}, so this probe cannot look inside it`,
+    };
   }
   const patterns = patternsOf(probe).map(compiled);
   for (const body of bodies) {
@@ -115,7 +156,12 @@ function evaluateFunction(probe: ProbeSpec, source: ChangeTreeSource): ProbeResu
   const first = bodies[0];
   const evidence = lineEvidence(source, first.file, first.nameLine);
   const negated = what.replace(/^calls/, 'does not call').replace(/^contains/, 'does not contain');
-  return { label, outcome: expectPresent ? 'fails' : 'holds', detail: `${name} (${at(evidence)}) ${negated}`, evidence };
+  return {
+    label,
+    outcome: expectPresent ? 'fails' : 'holds',
+    detail: `${name} (${at(evidence)}) ${negated}`,
+    evidence,
+  };
 }
 
 function evaluateParams(probe: ProbeSpec, source: ChangeTreeSource): ProbeResult {
@@ -123,11 +169,21 @@ function evaluateParams(probe: ProbeSpec, source: ChangeTreeSource): ProbeResult
   const expected = probe.params!;
   const label = probe.label ?? `${name}() takes ${expected} parameter${expected === 1 ? '' : 's'}`;
   const all = source.definitions(name, probe.in);
-  if (!all) return { label, outcome: 'unknown', detail: `cannot read ${name}: no index, and none of ${probe.in?.join(', ') ?? '(no files named)'} is readable` };
+  if (!all)
+    return {
+      label,
+      outcome: 'unknown',
+      detail: `cannot read ${name}: no index, and none of ${probe.in?.join(', ') ?? '(no files named)'} is readable`,
+    };
   const candidates = preferDefinitions(all.filter((d) => CALLABLE.has(d.kind)));
   if (candidates.length === 0) {
     const outcome = probe.missing === 'fails' ? 'fails' : 'unknown';
-    return { label, outcome, detail: `${name} is not declared ${where(source, probe.in)}`, evidence: outcome === 'fails' ? absenceEvidence(source, probe.in) : undefined };
+    return {
+      label,
+      outcome,
+      detail: `${name} is not declared ${where(source, probe.in)}`,
+      evidence: outcome === 'fails' ? absenceEvidence(source, probe.in) : undefined,
+    };
   }
   const counts: string[] = [];
   for (const candidate of candidates) {
@@ -135,13 +191,23 @@ function evaluateParams(probe: ProbeSpec, source: ChangeTreeSource): ProbeResult
     if (count === undefined) continue;
     if (count === expected) {
       const evidence = lineEvidence(source, candidate.file, candidate.nameLine);
-      return { label, outcome: 'holds', detail: `${name} takes ${count} parameter${count === 1 ? '' : 's'} at ${at(evidence)}`, evidence };
+      return {
+        label,
+        outcome: 'holds',
+        detail: `${name} takes ${count} parameter${count === 1 ? '' : 's'} at ${at(evidence)}`,
+        evidence,
+      };
     }
     counts.push(`${count} at ${candidate.file}:${candidate.nameLine + 1}`);
   }
   if (counts.length === 0) return { label, outcome: 'unknown', detail: `cannot read the parameter list of ${name}` };
   const first = candidates[0];
-  return { label, outcome: 'fails', detail: `${name} takes ${counts.join(', ')}, not ${expected}`, evidence: lineEvidence(source, first.file, first.nameLine) };
+  return {
+    label,
+    outcome: 'fails',
+    detail: `${name} takes ${counts.join(', ')}, not ${expected}`,
+    evidence: lineEvidence(source, first.file, first.nameLine),
+  };
 }
 
 function evaluateFile(probe: ProbeSpec, source: ChangeTreeSource): ProbeResult {
@@ -162,7 +228,8 @@ function evaluateFile(probe: ProbeSpec, source: ChangeTreeSource): ProbeResult {
       evidence: exists ? { file } : undefined,
     };
   }
-  const label = probe.label ?? `${file} ${expectPresent ? 'contains' : 'no longer contains'} \`${patterns.join('` or `')}\``;
+  const label =
+    probe.label ?? `${file} ${expectPresent ? 'contains' : 'no longer contains'} \`${patterns.join('` or `')}\``;
   const text = source.readText(file);
   if (text === undefined) {
     return source.exists(file)
@@ -174,10 +241,20 @@ function evaluateFile(probe: ProbeSpec, source: ChangeTreeSource): ProbeResult {
     const hit = findTokenPattern(tokens, pattern);
     if (hit >= 0) {
       const evidence = lineEvidence(source, file, tokens[hit].line);
-      return { label, outcome: expectPresent ? 'holds' : 'fails', detail: `${file}:${tokens[hit].line + 1} contains \`${pattern.source}\``, evidence };
+      return {
+        label,
+        outcome: expectPresent ? 'holds' : 'fails',
+        detail: `${file}:${tokens[hit].line + 1} contains \`${pattern.source}\``,
+        evidence,
+      };
     }
   }
-  return { label, outcome: expectPresent ? 'fails' : 'holds', detail: `${file} does not contain \`${patterns.join('` or `')}\``, evidence: { file } };
+  return {
+    label,
+    outcome: expectPresent ? 'fails' : 'holds',
+    detail: `${file} does not contain \`${patterns.join('` or `')}\``,
+    evidence: { file },
+  };
 }
 
 /**
@@ -199,12 +276,17 @@ function bodyTokens(source: ChangeTreeSource, definition: SourceDefinition): Cod
 function definitionText(source: ChangeTreeSource, definition: SourceDefinition): string | undefined {
   const text = source.readText(definition.file);
   if (text === undefined) return undefined;
-  return text.split('\n').slice(definition.startLine, definition.endLine + 1).join('\n');
+  return text
+    .split('\n')
+    .slice(definition.startLine, definition.endLine + 1)
+    .join('\n');
 }
 
 /** Index of the `)` closing the parameter list that follows the definition's name, or -1. */
 function parameterListEnd(tokens: CodeToken[], definition: SourceDefinition): number {
-  const nameAt = tokens.findIndex((token, i) => token.text === definition.name && token.line >= definition.nameLine && tokens[i + 1]?.text === '(');
+  const nameAt = tokens.findIndex(
+    (token, i) => token.text === definition.name && token.line >= definition.nameLine && tokens[i + 1]?.text === '(',
+  );
   if (nameAt < 0) return -1;
   let depth = 0;
   for (let i = nameAt + 1; i < tokens.length; i++) {
@@ -218,10 +300,16 @@ function parameterListEnd(tokens: CodeToken[], definition: SourceDefinition): nu
 function parameterCount(source: ChangeTreeSource, definition: SourceDefinition): number | undefined {
   const slice = definitionText(source, definition);
   if (slice === undefined) return undefined;
-  const tokens = codeTokens(slice, { lineOffset: definition.startLine, includePreprocessor: definition.kind === 'function-macro' });
+  const tokens = codeTokens(slice, {
+    lineOffset: definition.startLine,
+    includePreprocessor: definition.kind === 'function-macro',
+  });
   const close = parameterListEnd(tokens, definition);
   if (close < 0) return undefined;
-  const open = tokens.findIndex((token, i) => token.text === definition.name && tokens[i + 1]?.text === '(' && token.line >= definition.nameLine) + 1;
+  const open =
+    tokens.findIndex(
+      (token, i) => token.text === definition.name && tokens[i + 1]?.text === '(' && token.line >= definition.nameLine,
+    ) + 1;
   const inner = tokens.slice(open + 1, close);
   if (inner.length === 0 || (inner.length === 1 && inner[0].text === 'void')) return 0;
   let depth = 0;

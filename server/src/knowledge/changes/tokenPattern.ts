@@ -15,7 +15,10 @@ export interface TokenPattern {
 }
 
 /** A code token of the searched text: its spelling and 0-based line. */
-export interface CodeToken { text: string; line: number }
+export interface CodeToken {
+  text: string;
+  line: number;
+}
 
 /** A gap never spans more tokens than this: patterns describe one statement, not a function. */
 const MAX_GAP = 80;
@@ -32,8 +35,10 @@ export function compileTokenPattern(source: string): TokenPattern {
     else if (text === '$$') elements.push({ type: 'gap' });
     else elements.push({ type: 'token', text });
   }
-  if (!elements.some((element) => element.type === 'token')) throw new Error(`token pattern "${source}" has no literal token`);
-  if (elements[0].type === 'gap' || elements[elements.length - 1].type === 'gap') throw new Error(`token pattern "${source}" starts or ends with $$`);
+  if (!elements.some((element) => element.type === 'token'))
+    throw new Error(`token pattern "${source}" has no literal token`);
+  if (elements[0].type === 'gap' || elements[elements.length - 1].type === 'gap')
+    throw new Error(`token pattern "${source}" starts or ends with $$`);
   return { source, elements };
 }
 
@@ -41,7 +46,10 @@ export function compileTokenPattern(source: string): TokenPattern {
  * The code tokens of a text: identifiers, numbers, strings and punctuation outside comments, `#if 0` blocks
  * and (unless asked) preprocessor lines. `lineOffset` is added to every line (for a body sliced from a file).
  */
-export function codeTokens(text: string, options: { lineOffset?: number; includePreprocessor?: boolean } = {}): CodeToken[] {
+export function codeTokens(
+  text: string,
+  options: { lineOffset?: number; includePreprocessor?: boolean } = {},
+): CodeToken[] {
   const tokens = tokenize(text);
   const out: CodeToken[] = [];
   const offset = options.lineOffset ?? 0;

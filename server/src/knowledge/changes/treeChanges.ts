@@ -1,5 +1,5 @@
 import type { KernelIndex } from '../../indexing/types';
-import { detectKernelVersion, formatKernelVersion, type KernelVersion } from '../kernelVersion';
+import { detectKernelVersion, formatKernelVersion, type KernelVersion } from '../../base/kernelVersion';
 import { getChangeCatalog } from './changeCatalog';
 import { changeLabel, evaluateChange } from './changeEvaluation';
 import type { ChangeCatalog, ChangeResult, ChangeStatus, TrackedChange } from './changeTypes';
@@ -65,7 +65,10 @@ export class TreeChanges {
 }
 
 /** A tree's changes, from its index when there is one, otherwise from the files the probes name. */
-export function treeChangesFor(root: string, options: { index?: KernelIndex; version?: KernelVersion; catalog?: ChangeCatalog } = {}): TreeChanges {
+export function treeChangesFor(
+  root: string,
+  options: { index?: KernelIndex; version?: KernelVersion; catalog?: ChangeCatalog } = {},
+): TreeChanges {
   const source = options.index ? new IndexTreeSource(options.index) : new FileTreeSource(root);
   return new TreeChanges(source, options.version ?? detectKernelVersion(root), options.catalog);
 }
@@ -96,18 +99,24 @@ export function summarizeForSymbol(changes: TreeChanges, symbol: string): Symbol
   };
   if (results.length === 0) return summary;
   const here = changes.version ? formatKernelVersion(changes.version) : undefined;
-  const list = (items: ChangeResult[]) => items.map((r) => `${quoteLabel(r.change)}${releaseNote(r.change)}`).join('; ');
+  const list = (items: ChangeResult[]) =>
+    items.map((r) => `${quoteLabel(r.change)}${releaseNote(r.change)}`).join('; ');
   const parts: string[] = [];
   const fullBackports = summary.backported.filter((r) => r.status === 'present');
   const partialBackports = summary.backported.filter((r) => r.status === 'partial');
   if (fullBackports.length) parts.push(`Backported in this tree${here ? ` (${here})` : ''}: ${list(fullBackports)}`);
   if (partialBackports.length) {
-    parts.push(`partly backported: ${partialBackports.map((r) => `${quoteLabel(r.change)} (${probeSplit(r)})`).join('; ')}`);
+    parts.push(
+      `partly backported: ${partialBackports.map((r) => `${quoteLabel(r.change)} (${probeSplit(r)})`).join('; ')}`,
+    );
   }
   const notHere = summary.absent.filter((r) => !summary.backported.includes(r));
   if (notHere.length) parts.push(`${parts.length ? 'not' : 'Not'} in this tree: ${list(notHere)}`);
   const missingPresentElsewhere = summary.missing.filter((r) => r.status === 'partial');
-  if (missingPresentElsewhere.length) parts.push(`only partly here: ${missingPresentElsewhere.map((r) => `${quoteLabel(r.change)} (${probeSplit(r)})`).join('; ')}`);
+  if (missingPresentElsewhere.length)
+    parts.push(
+      `only partly here: ${missingPresentElsewhere.map((r) => `${quoteLabel(r.change)} (${probeSplit(r)})`).join('; ')}`,
+    );
   const asExpected = summary.present.filter((r) => r.versionRelation !== 'backport');
   if (parts.length === 0 && asExpected.length) parts.push(`In this tree: ${list(asExpected)}`);
   summary.text = parts.length ? `${parts.join('; ')}.` : undefined;

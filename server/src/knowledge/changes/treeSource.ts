@@ -147,7 +147,12 @@ export class FileTreeSource extends FileReading implements ChangeTreeSource {
       if (text !== undefined) {
         try {
           definitions = extractText(file, text).definitions.map((d) => ({
-            name: d.name, kind: d.kind, file, startLine: d.startLine, endLine: d.endLine, nameLine: d.nameLine,
+            name: d.name,
+            kind: d.kind,
+            file,
+            startLine: d.startLine,
+            endLine: d.endLine,
+            nameLine: d.nameLine,
             isDeclaration: d.isDeclaration || d.kind === 'prototype',
           }));
         } catch {
