@@ -59,7 +59,10 @@ export function changeLabel(change: TrackedChange): string {
 export function changeTag(change: TrackedChange): string {
   const tag = /\[(?:PATCH|RFC)?[^\]]*?(v\d+)?\s*(\d{1,2}\/\d{1,2})\]/i.exec(change.message?.subject ?? '');
   if (tag) return `${tag[1] ? `${tag[1]} ` : ''}${tag[2]} `;
-  return change.part ? `${change.part} ` : '';
+  if (!change.part) return '';
+  // No mail recorded for the patch itself: the series cover says which version was merged.
+  const version = /\[[^\]]*?\b(v\d+)\b/i.exec(change.seriesInfo?.cover?.subject ?? '')?.[1];
+  return `${version ? `${version} ` : ''}${change.part} `;
 }
 
 /** https://lore.kernel.org/all/<id>/ for a Message-ID (without angle brackets). */
