@@ -133,8 +133,12 @@ test('the device-exclusive fixes carry the subjects of the v2 cover letter short
     '05': 'mm/memory: detect writability in restore_exclusive_pte() through can_change_pte_writable()',
     '06': 'mm: use single SWP_DEVICE_EXCLUSIVE entry type',
     '07': 'mm/page_vma_mapped: device-exclusive entries are not migration entries',
+    '08': 'kernel/events/uprobes: handle device-exclusive entries correctly in __replace_page()',
+    '09': 'mm/ksm: handle device-exclusive entries correctly in write_protect_page()',
     '10': 'mm/rmap: handle device-exclusive entries correctly in try_to_unmap_one()',
     '11': 'mm/rmap: handle device-exclusive entries correctly in try_to_migrate_one()',
+    '12': 'mm/rmap: handle device-exclusive entries correctly in page_vma_mkclean_one()',
+    '13': 'mm/page_idle: handle device-exclusive entries correctly in page_idle_clear_pte_refs_one()',
     '16': 'mm/rmap: keep mapcount untouched for device-exclusive entries',
     '17': 'mm/rmap: avoid -EBUSY from make_device_exclusive()',
   };
