@@ -17,7 +17,7 @@ async function run(argv: string[]): Promise<{ code: number; out: string; err: st
   return { code, out: capture.text(), err: capture.errors() };
 }
 
-test('changes --json: messageId, subject, release, status and evidence for every tracked change', async () => {
+void test('changes --json: messageId, subject, release, status and evidence for every tracked change', async () => {
   const { code, out, err } = await run(['--json', partial]);
   assert.equal(err, '');
   assert.equal(code, 0);
@@ -45,7 +45,7 @@ test('changes --json: messageId, subject, release, status and evidence for every
   assert.equal(byId.get('hmm-livelock-wait-on-locked')!.releaseBasis, 'pending');
 });
 
-test('changes: --topic and --status filter; the table marks backports and counts them', async () => {
+void test('changes: --topic and --status filter; the table marks backports and counts them', async () => {
   const { code, out } = await run(['--topic', 'device-exclusive', '--status', 'present', partial]);
   assert.equal(code, 0);
   assert.match(out, /^Tree .*tree-6\.12-partial \(Makefile 6\.12\.118\); answers from the files the probes name/);
@@ -61,7 +61,7 @@ test('changes: --topic and --status filter; the table marks backports and counts
   assert.ok(report.changes.every((change) => change.topics.includes('leaf-entries') && change.status === 'present'));
 });
 
-test('changes --index answers from the whole-tree index', async () => {
+void test('changes --index answers from the whole-tree index', async () => {
   const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'kml-changes-cache-'));
   try {
     const { code, out } = await run(['--json', '--index', '--cache-dir', cache, partial]);
@@ -74,7 +74,7 @@ test('changes --index answers from the whole-tree index', async () => {
   }
 });
 
-test('changes: a folder that is not a kernel tree, a bad status or version is a clear error', async () => {
+void test('changes: a folder that is not a kernel tree, a bad status or version is a clear error', async () => {
   const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'kml-not-a-tree-'));
   const outside = await run([empty]);
   assert.equal(outside.code, 2);

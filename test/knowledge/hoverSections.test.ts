@@ -22,7 +22,7 @@ const entry = (fields: Partial<CatalogEntry>): CatalogEntry => ({
   ...fields,
 });
 
-test('Message-IDs become lore links, also after escaping, but not inside code spans or existing links', () => {
+void test('Message-IDs become lore links, also after escaping, but not inside code spans or existing links', () => {
   assert.equal(
     linkMessageIds('see 20250210193801.781278-3-david@redhat.com.'),
     'see [20250210193801.781278-3-david@redhat.com](https://lore.kernel.org/all/20250210193801.781278-3-david@redhat.com/).',
@@ -46,7 +46,7 @@ test('Message-IDs become lore links, also after escaping, but not inside code sp
   );
 });
 
-test('the timeline names every event once and marks what comes after this tree', () => {
+void test('the timeline names every event once and marks what comes after this tree', () => {
   const e = entry({
     status: {
       introduced: { release: '6.15', source: 's' },
@@ -66,7 +66,7 @@ test('the timeline names every event once and marks what comes after this tree',
   assert.equal(timelineLine(entry({})), undefined);
 });
 
-test('the lead block carries status, evidence, replacement, duties, the top pitfall and the thread count, with hard breaks', () => {
+void test('the lead block carries status, evidence, replacement, duties, the top pitfall and the thread count, with hard breaks', () => {
   const [lead] = leadLines({
     entry: entry({
       requires: ['mmap lock held.', 'notifier section'],
@@ -89,7 +89,7 @@ test('the lead block carries status, evidence, replacement, duties, the top pitf
   assert.doesNotMatch(lead, /&gt;|&lt;/);
 });
 
-test('a function-pointer member cut by the index gets its whole declaration back', () => {
+void test('a function-pointer member cut by the index gets its whole declaration back', () => {
   const lines = [
     'struct dev_pagemap_ops {',
     '\tvm_fault_t (*migrate_to_ram)(struct vm_fault *vmf);',

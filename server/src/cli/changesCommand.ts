@@ -11,6 +11,7 @@ import { getChangeCatalog } from '../knowledge/changes/changeCatalog';
 import { changeLabel } from '../knowledge/changes/changeEvaluation';
 import type { ChangeResult, ChangeStatus } from '../knowledge/changes/changeTypes';
 import { treeChangesFor } from '../knowledge/changes/treeChanges';
+import { stripControl } from '../knowledge/markdownText';
 
 /**
  * `kernel-mm-lens changes [TREE]`: the backporter's checklist. For every tracked upstream change, whether this
@@ -110,7 +111,7 @@ function writeTable(io: CliIO, root: string, version: string, basis: string, res
 
 /** Evidence text is the tree's text: keep it on one line and free of control characters in a terminal. */
 function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+  return stripControl(text.replace(/[\t\n]/g, ' ')).replace(/[\u0080-\u009f]/g, ' ');
 }
 
 async function loadIndex(root: string, cacheDir: string | undefined, io: CliIO): Promise<KernelIndex | undefined> {

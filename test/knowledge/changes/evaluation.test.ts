@@ -54,7 +54,7 @@ for (const mode of ['files', 'index'] as const) {
     return treeChangesFor(root, { index });
   };
 
-  test(`[${mode}] a 6.12.y tree with partial backports: which fixes it has, from its code`, async () => {
+  void test(`[${mode}] a 6.12.y tree with partial backports: which fixes it has, from its code`, async () => {
     const changes = await open(partial);
     assert.equal(changes.basis, mode);
     assert.deepEqual(statuses(changes, DX_IDS), {
@@ -85,7 +85,7 @@ for (const mode of ['files', 'index'] as const) {
     assert.equal(rmapHugetlb.evidence?.line, lineOf(partial, 'mm/rmap.c', 'folio_test_hugetlb( folio )'));
   });
 
-  test(`[${mode}] a 6.19-style tree has the 6.15-6.19 changes; the pending ones stay absent`, async () => {
+  void test(`[${mode}] a 6.19-style tree has the 6.15-6.19 changes; the pending ones stay absent`, async () => {
     const changes = await open(modern);
     for (const id of DX_IDS) assert.equal(changes.result(id)?.status, 'present', id);
     for (const id of NEW_API_IDS) assert.equal(changes.result(id)?.status, 'present', id);
@@ -109,7 +109,7 @@ for (const mode of ['files', 'index'] as const) {
   });
 }
 
-test('the index answers for the whole tree; the file fallback only for the files a probe names', async () => {
+void test('the index answers for the whole tree; the file fallback only for the files a probe names', async () => {
   // devmap_managed_key's removal is probed in mm/memremap.c and include/linux/mm.h: neither exists in the
   // fixture, so the fallback cannot tell, while the index knows nothing defines it.
   assert.equal(treeChangesFor(partial).result('devmap-remove-managed-key')?.status, 'unknown');
@@ -118,7 +118,7 @@ test('the index answers for the whole tree; the file fallback only for the files
   assert.ok(new IndexTreeSource(index).complete);
 });
 
-test("a symbol's summary says what is backported and what is not, with the mainline release as context", () => {
+void test("a symbol's summary says what is backported and what is not, with the mainline release as context", () => {
   const changes = treeChangesFor(partial);
   const summary = summarizeForSymbol(changes, 'make_device_exclusive_range');
   assert.deepEqual(summary.backported.map((r) => r.change.id).sort(), [
@@ -136,7 +136,7 @@ test("a symbol's summary says what is backported and what is not, with the mainl
   assert.equal(summarizeForSymbol(changes, 'no_such_symbol').text, undefined);
 });
 
-test('a partly backported change lists which of its parts the tree has', () => {
+void test('a partly backported change lists which of its parts the tree has', () => {
   const catalog = getChangeCatalog();
   const change = catalog.byId('dx-fixes-10-try-to-unmap-one')!;
   // Same change, one probe's function missing its pte_clear(): a tree in the middle of a backport.
@@ -161,7 +161,7 @@ test('a partly backported change lists which of its parts the tree has', () => {
   );
 });
 
-test('results are computed once per tree and forgotten on invalidate', () => {
+void test('results are computed once per tree and forgotten on invalidate', () => {
   const changes = treeChangesFor(partial);
   const first = changes.result('dx-fixes-01-gup-hugetlb');
   assert.equal(changes.result('dx-fixes-01-gup-hugetlb'), first);

@@ -37,7 +37,7 @@ function hostileTree(): { root: string; outside: string } {
   return { root, outside };
 }
 
-test('probes never read through a symlink out of the tree, never block on a FIFO, and skip binary files', () => {
+void test('probes never read through a symlink out of the tree, never block on a FIFO, and skip binary files', () => {
   const { root } = hostileTree();
   const started = Date.now();
   const changes = treeChangesFor(root);
@@ -59,7 +59,7 @@ test('probes never read through a symlink out of the tree, never block on a FIFO
   assert.equal(source.readText('/etc/hostname'), undefined);
 });
 
-test('a tree that vanished answers unknown for everything, even "file is gone" probes', () => {
+void test('a tree that vanished answers unknown for everything, even "file is gone" probes', () => {
   const root = path.join(os.tmpdir(), 'kml-no-such-tree-for-changes');
   const results = treeChangesFor(root).all();
   assert.deepEqual(

@@ -31,7 +31,7 @@ changes:
     sources: [a source]
 `;
 
-test("a valid file loads, and a change inherits its series' release and author", () => {
+void test("a valid file loads, and a change inherits its series' release and author", () => {
   const catalog = loadChangeCatalog(folderWith({ 'a.yaml': good }));
   assert.deepEqual(catalog.problems, []);
   const change = catalog.byId('c1')!;
@@ -44,7 +44,7 @@ test("a valid file loads, and a change inherits its series' release and author",
   );
 });
 
-test('bad changes are reported and skipped; the others still load', () => {
+void test('bad changes are reported and skipped; the others still load', () => {
   const bad = `
 changes:
   - id: no-release
@@ -122,7 +122,7 @@ changes:
   }
 });
 
-test('a duplicate id is reported once and the first one kept', () => {
+void test('a duplicate id is reported once and the first one kept', () => {
   const catalog = loadChangeCatalog(
     folderWith({ 'a.yaml': good, 'b.yaml': good.replace('id: s1', 'id: s2').replace('series: s1', 'series: s2') }),
   );
@@ -131,7 +131,7 @@ test('a duplicate id is reported once and the first one kept', () => {
   assert.match(catalog.problems[0].message, /id already used in a\.yaml/);
 });
 
-test('a missing folder or schema is a problem, not a crash', () => {
+void test('a missing folder or schema is a problem, not a crash', () => {
   const missing = loadChangeCatalog(path.join(os.tmpdir(), 'kml-no-such-dir-for-changes'));
   assert.equal(missing.changes.length, 0);
   assert.ok(missing.problems.length >= 1);

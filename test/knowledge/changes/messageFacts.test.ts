@@ -45,8 +45,10 @@ function collect(node: unknown, where: string, out: Mention[]): void {
         ? record.id
         : undefined;
   if (id) out.push({ id, subject: typeof record.subject === 'string' ? record.subject : undefined, where });
-  for (const key of ['coverMessageId', 'inReplyTo'])
-    if (typeof record[key] === 'string') out.push({ id: record[key] as string, where: `${where}.${key}` });
+  for (const key of ['coverMessageId', 'inReplyTo']) {
+    const value = record[key];
+    if (typeof value === 'string') out.push({ id: value, where: `${where}.${key}` });
+  }
   for (const [key, value] of Object.entries(record)) collect(value, `${where}.${key}`, out);
 }
 
@@ -72,7 +74,7 @@ function knownMessages(): Map<string, string> {
   return known;
 }
 
-test('one subject per Message-ID across threads, catalog, changes and lint rules', () => {
+void test('one subject per Message-ID across threads, catalog, changes and lint rules', () => {
   const subjects = new Map<string, { subject: string; where: string }>();
   const conflicts: string[] = [];
   for (const mention of allMentions()) {
@@ -86,7 +88,7 @@ test('one subject per Message-ID across threads, catalog, changes and lint rules
   assert.deepEqual(conflicts, []);
 });
 
-test('subjects are as posted: patch tags kept, no paraphrase or editorial note', () => {
+void test('subjects are as posted: patch tags kept, no paraphrase or editorial note', () => {
   const bad: string[] = [];
   for (const mention of allMentions()) {
     const subject = mention.subject;
@@ -100,7 +102,7 @@ test('subjects are as posted: patch tags kept, no paraphrase or editorial note',
   assert.deepEqual(bad, []);
 });
 
-test('every Message-ID in the data is well formed and one the bundled data knows as a message', () => {
+void test('every Message-ID in the data is well formed and one the bundled data knows as a message', () => {
   const known = knownMessages();
   const unknown = new Set<string>();
   for (const mention of allMentions()) {
@@ -110,7 +112,7 @@ test('every Message-ID in the data is well formed and one the bundled data knows
   assert.deepEqual([...unknown], []);
 });
 
-test("a change's commit subject is its mail subject without the tag (first letter after the prefix may differ in case)", () => {
+void test("a change's commit subject is its mail subject without the tag (first letter after the prefix may differ in case)", () => {
   const mismatched: string[] = [];
   for (const change of getChangeCatalog().changes) {
     if (!change.message) continue;
@@ -123,7 +125,7 @@ test("a change's commit subject is its mail subject without the tag (first lette
   assert.deepEqual(mismatched, []);
 });
 
-test('the device-exclusive fixes carry the subjects of the v2 cover letter shortlog', () => {
+void test('the device-exclusive fixes carry the subjects of the v2 cover letter shortlog', () => {
   // Shortlog of "[PATCH v2 00/17] mm: fixes for device-exclusive entries (hmm)" (20250210193801.781278-1-david@redhat.com).
   const shortlog: Record<string, string> = {
     '01': 'mm/gup: reject FOLL_SPLIT_PMD with hugetlb VMAs',

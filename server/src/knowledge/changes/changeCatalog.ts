@@ -84,7 +84,7 @@ export function loadChangeCatalog(dir: string = changesDir()): ChangeCatalog {
       if (errors.length) {
         problems.push({
           file,
-          message: `series ${(raw as { id?: unknown })?.id ?? '(no id)'}: ${errors.slice(0, 3).join('; ')}`,
+          message: `series ${idOf(raw)}: ${errors.slice(0, 3).join('; ')}`,
         });
         continue;
       }
@@ -92,7 +92,7 @@ export function loadChangeCatalog(dir: string = changesDir()): ChangeCatalog {
       allSeries.push(raw);
     }
     doc.changes.forEach((raw, index) => {
-      const label = `${file}#${index} ${(raw as { id?: unknown })?.id ?? '(no id)'}`;
+      const label = `${file}#${index} ${idOf(raw)}`;
       const errors = validate ? schemaErrors(validate.change, raw) : [];
       if (errors.length) {
         problems.push({ file, message: `${label}: ${errors.slice(0, 3).join('; ')}` });
@@ -121,6 +121,12 @@ export function loadChangeCatalog(dir: string = changesDir()): ChangeCatalog {
     });
   }
   return makeChangeCatalog(changes, allSeries, problems);
+}
+
+/** The `id` of a raw data item for messages, whatever the item is. */
+function idOf(raw: unknown): string {
+  const id = (raw as { id?: unknown } | null)?.id;
+  return typeof id === 'string' ? id : '(no id)';
 }
 
 function schemaErrors(validate: ValidateFunction, document: unknown): string[] {
