@@ -5,11 +5,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { changesCommand } from '../../server/src/cli/changesCommand';
 import type { ChangesReport } from '../../server/src/knowledge/changes/changesJson';
-import { repoRoot } from '../../server/src/base/paths';
 import { captureIo } from '../captureIo';
 
-const partial = path.join(repoRoot(), 'test', 'fixtures', 'changes', 'tree-6.12-partial');
-const modern = path.join(repoRoot(), 'test', 'fixtures', 'changes', 'tree-6.19');
+const partial = path.join(__dirname, '..', 'fixtures', 'changes', 'tree-6.12-partial');
+const modern = path.join(__dirname, '..', 'fixtures', 'changes', 'tree-6.19');
 
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const capture = captureIo();

@@ -1,9 +1,8 @@
 import * as path from 'path';
 import type { CliCommand, CliIO } from './command';
 import { parseArgs, stringOption, UsageError } from './args';
-import { findTreeRoot } from './hoverCommand';
 import { DEFAULT_SETTINGS } from '../../../protocol';
-import { formatKernelVersion, parseKernelVersion } from '../base/kernelVersion';
+import { findKernelTreeRoot, formatKernelVersion, parseKernelVersion } from '../base/kernelVersion';
 import { defaultCacheDir } from '../base/paths';
 import type { KernelIndex } from '../indexing/types';
 import { changesJson } from '../knowledge/changes/changesJson';
@@ -11,7 +10,6 @@ import { getChangeCatalog } from '../knowledge/changes/changeCatalog';
 import { changeLabel } from '../knowledge/changes/changeEvaluation';
 import type { ChangeResult, ChangeStatus } from '../knowledge/changes/changeTypes';
 import { treeChangesFor } from '../knowledge/changes/treeChanges';
-import { stripControl } from '../knowledge/markdownText';
 
 /**
  * `kernel-mm-lens changes [TREE]`: the backporter's checklist. For every tracked upstream change, whether this
@@ -48,7 +46,7 @@ export const changesCommand: CliCommand = {
       throw new UsageError(`--status: expected present, absent, partial or unknown, got ${status}`);
     }
     const start = path.resolve(args.positionals[0] ?? '.');
-    const root = findTreeRoot(start);
+    const root = findKernelTreeRoot(start);
     if (!root) {
       io.err.write(
         `kernel-mm-lens changes: no kernel tree at or above ${start} (a top-level Makefile with VERSION and PATCHLEVEL)\n`,
@@ -111,7 +109,12 @@ function writeTable(io: CliIO, root: string, version: string, basis: string, res
 
 /** Evidence text is the tree's text: keep it on one line and free of control characters in a terminal. */
 function oneLine(text: string): string {
-  return stripControl(text.replace(/[\t\n]/g, ' ')).replace(/[\u0080-\u009f]/g, ' ');
+  let out = '';
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    out += code < 0x20 || (code >= 0x7f && code <= 0x9f) || (code >= 0x202a && code <= 0x202e) ? ' ' : ch;
+  }
+  return out;
 }
 
 async function loadIndex(root: string, cacheDir: string | undefined, io: CliIO): Promise<KernelIndex | undefined> {

@@ -5,10 +5,9 @@ import * as path from 'path';
 import { getChangeCatalog } from '../../../server/src/knowledge/changes/changeCatalog';
 import { summarizeForSymbol, TreeChanges, treeChangesFor } from '../../../server/src/knowledge/changes/treeChanges';
 import { IndexTreeSource } from '../../../server/src/knowledge/changes/treeSource';
-import { repoRoot } from '../../../server/src/base/paths';
 import { indexFixture } from '../fixtureIndex';
 
-const fixtures = path.join(repoRoot(), 'test', 'fixtures', 'changes');
+const fixtures = path.join(__dirname, '..', '..', 'fixtures', 'changes');
 const partial = path.join(fixtures, 'tree-6.12-partial');
 const modern = path.join(fixtures, 'tree-6.19');
 

@@ -115,7 +115,7 @@ changes:
     /two-kinds: /,
     /path-escape: .*must match pattern/,
     /verified-without-version: .*version/,
-    /c\.yaml: not valid YAML/,
+    /c\.yaml: invalid YAML/,
     /d\.yaml: expected a top-level `changes:` list/,
   ]) {
     assert.match(messages, expected);

@@ -1,8 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parse as parseYaml } from 'yaml';
 import Ajv, { type ValidateFunction } from 'ajv';
-import { dataDir } from '../../base/paths';
+import { dataPath, readDataFolder, shippedData } from '../../base/dataFiles';
 import { compileTokenPattern } from './tokenPattern';
 import type { ChangeCatalog, ChangeProblem, ChangeSeries, ChangeSpec, ProbeSpec, TrackedChange } from './changeTypes';
 
@@ -15,7 +14,7 @@ import type { ChangeCatalog, ChangeProblem, ChangeSeries, ChangeSpec, ProbeSpec,
 const SCHEMA_FILE = 'changes.schema.json';
 
 export function changesDir(): string {
-  return path.join(dataDir(), 'changes');
+  return dataPath('changes');
 }
 
 export interface ChangeValidators {
@@ -51,26 +50,18 @@ export function loadChangeCatalog(dir: string = changesDir()): ChangeCatalog {
   } catch (err) {
     problems.push({ file: SCHEMA_FILE, message: `schema unavailable: ${(err as Error).message}` });
   }
-  let files: string[] = [];
-  try {
-    files = fs
-      .readdirSync(dir)
-      .filter((name) => /\.ya?ml$/.test(name))
-      .sort();
-  } catch (err) {
-    problems.push({ file: dir, message: `cannot read the changes folder: ${(err as Error).message}` });
-  }
+  const folder = readDataFolder(dir, 'tracked changes');
+  if (folder.problem) problems.push({ file: dir, message: folder.problem });
   const changes: TrackedChange[] = [];
   const allSeries: ChangeSeries[] = [];
   const seenIds = new Map<string, string>();
-  for (const file of files) {
-    let doc: ChangeFile;
-    try {
-      doc = parseYaml(fs.readFileSync(path.join(dir, file), 'utf8')) as ChangeFile;
-    } catch (err) {
-      problems.push({ file, message: `not valid YAML: ${(err as Error).message.split('\n')[0]}` });
+  for (const read of folder.files) {
+    const file = read.name;
+    if ('problem' in read) {
+      problems.push({ file, message: read.problem });
       continue;
     }
+    const doc = read.document as ChangeFile | null;
     if (!doc || typeof doc !== 'object' || !Array.isArray(doc.changes)) {
       problems.push({ file, message: 'expected a top-level `changes:` list' });
       continue;
@@ -187,15 +178,9 @@ export function makeChangeCatalog(
   };
 }
 
-let cached: ChangeCatalog | undefined;
+const shippedChanges = shippedData(() => loadChangeCatalog());
 
 /** The shipped changes, loaded once per process. */
 export function getChangeCatalog(): ChangeCatalog {
-  cached ??= loadChangeCatalog();
-  return cached;
-}
-
-/** For tests. */
-export function resetChangeCatalogCache(): void {
-  cached = undefined;
+  return shippedChanges.get();
 }
