@@ -21,5 +21,6 @@ export const commands: CommandEntry[] = [
   { name: 'hover', load: () => (require('./hoverCommand') as typeof import('./hoverCommand')).hoverCommand },
   { name: 'catalog', load: () => (require('./catalogCommand') as typeof import('./catalogCommand')).catalogCommand },
   { name: 'review', load: () => (require('./reviewCommand') as typeof import('./reviewCommand')).reviewCommand },
+  { name: 'changes', load: () => (require('./changesCommand') as typeof import('./changesCommand')).changesCommand },
   { name: 'notes', load: () => (require('./notesCommand') as typeof import('./notesCommand')).notesCommand },
 ];
