@@ -186,7 +186,8 @@ describe('samples/mini-kernel: the tree the main-job command demonstrates', () =
 describe('samples/mini-kernel: the removed-API lint', () => {
   const rules = defaultLintRules();
   const lintSample = async (version: string) => {
-    const result = await lintPaths([sample], { root: sample, rules, maxFileSize: 1 << 20, workers: 0, version: parseKernelVersion(version) });
+    // The sample is a 6.12 tree; `version` is the lint target (the tree's own version when equal).
+    const result = await lintPaths([sample], { root: sample, rules, maxFileSize: 1 << 20, workers: 0, version: parseKernelVersion(version), treeVersion: parseKernelVersion('6.12') });
     return result;
   };
   const findingsIn = (files: FileFindings[], relative: string): Finding[] => files.find((f) => f.relative === relative)?.findings ?? [];
@@ -215,15 +216,33 @@ describe('samples/mini-kernel: the removed-API lint', () => {
     assert.ok(!all.some((f) => f.entry.rule.id === 'follow-page'));
 
     const forwardPort = await lintSample('6.17');
-    assert.equal(forwardPort.files.flatMap((f) => f.findings).length, all.length);
-    assert.deepEqual([...new Set(forwardPort.files.flatMap((f) => f.findings).map((f) => f.severity))], ['error']);
+    const removedBy = (release: string) => (f: Finding) => Number(f.entry.rule.removedIn.split('.')[1]) <= Number(release.split('.')[1]);
+    const ported = forwardPort.files.flatMap((f) => f.findings);
+    assert.equal(ported.length, all.length);
+    assert.deepEqual([...new Set(ported.filter(removedBy('6.17')).map((f) => f.severity))], ['error']);
+    // Removed after 6.17 (the 6.18 and 6.19 renames): still only advice for a 6.17 target, errors for 6.19.
+    const later = ported.filter((f) => !removedBy('6.17')(f));
+    assert.ok(later.some((f) => f.entry.rule.id === 'softleaf-entry-predicates'), 'the sample uses is_device_exclusive_entry()');
+    assert.deepEqual([...new Set(later.map((f) => f.severity))], ['hint']);
+    const to619 = (await lintSample('6.19')).files.flatMap((f) => f.findings);
+    assert.deepEqual([...new Set(to619.map((f) => f.severity))], ['error']);
   });
 
-  it('offers the mechanical fixes on the sample: drop "|| pmd_devmap()" and the Kconfig select', async () => {
+  it('offers no pmd_devmap() or Kconfig fix for the 6.12 sample itself: the rewrite needs 6.17 semantics', async () => {
+    const { files } = await lintSample('6.12');
+    const split = findingsIn(files, 'mm/huge_memory.c').find((f) => f.display === 'pmd_devmap()' && line(f) === 80)!;
+    assert.equal(split.fix, undefined);
+    assert.match(split.noFixReason!, /^No automatic fix for 6\.12: pmd_trans_huge\(\) also covers devmap \(DAX\) PMDs only from 6\.17/);
+    assert.equal(findingsIn(files, 'arch/x86/Kconfig')[0].fix, undefined);
+    assert.ok(files.flatMap((f) => f.findings).every((f) => !f.fix), 'no finding of a 6.12 tree has a fix for its own version');
+  });
+
+  it('offers the mechanical fixes when forward-porting to 6.17: drop "|| pmd_devmap()" and the Kconfig select, labelled with their premise', async () => {
     const { files } = await lintSample('6.17');
     const hugeMemory = fs.readFileSync(path.join(sample, 'mm/huge_memory.c'), 'utf8');
     const split = findingsIn(files, 'mm/huge_memory.c').find((f) => f.display === 'pmd_devmap()' && line(f) === 80)!;
     assert.ok(split.fix, split.noFixReason);
+    assert.match(split.fix.title, /\(for 6\.17 and later: pmd_trans_huge\(\) also covers devmap \(DAX\) PMDs only from 6\.17; before that x86 excludes them\)$/);
     assert.match(applyEdits(hugeMemory, split.fix.edits), /\n\tif \(pmd_trans_huge\(\*pmd\) \|\| pmd_migration\) \{\n/);
     const kconfig = fs.readFileSync(path.join(sample, 'arch/x86/Kconfig'), 'utf8');
     const select = findingsIn(files, 'arch/x86/Kconfig')[0];

@@ -78,11 +78,13 @@ export const lintCommand: CliCommand = {
     }
     const root = findTreeRoot(args.positionals[0]);
     const version = detectKernelVersion(root, versionText);
+    const treeVersion = detectKernelVersion(root);
     const quiet = args.options.quiet === true;
     const result = await lintPaths(args.positionals, {
       root,
       rules,
       version,
+      treeVersion,
       overrides,
       exclude: listOption(args, 'exclude'),
       maxFileSize,

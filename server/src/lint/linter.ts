@@ -1,6 +1,7 @@
 import { kernelFileKind, languageOfKind, type KernelFileLanguage } from '../parsing/kernelFiles';
 import type { TokenStream } from '../parsing/lexer';
 import { computeFix } from './fixes';
+import { applyPremise } from './fixPremise';
 import { removalLink, type LintRuleSet } from './rules';
 import { scanC } from './scanC';
 import { scanKconfig, scanMakefile, type LineMatch } from './scanKconfig';
@@ -115,8 +116,19 @@ function push(
   const verdict = judge(entry.rule, display, isDefinition, options);
   if (!verdict) return;
   let fix: MechanicalFix | undefined;
+  let premiseReason: string | undefined;
   // A definition is never rewritten mechanically: renaming or deleting it would break the tree that still uses it.
-  if (entry.fix && !isDefinition) fix = computeFix(entry.fix, { name: entry.name, context, text, ...site });
+  if (entry.fix && !isDefinition) {
+    const candidate = computeFix(entry.fix, { name: entry.name, context, text, ...site });
+    if (candidate) {
+      const verdict = applyPremise(candidate, entry.fix, entry.name, entry.rule, {
+        target: options.version,
+        tree: options.treeVersion,
+      });
+      if (verdict.allowed) fix = verdict.fix;
+      else premiseReason = verdict.reason;
+    }
+  }
   findings.push({
     entry,
     context,
@@ -125,7 +137,7 @@ function push(
     end: site.end,
     range: site.range,
     fix,
-    noFixReason: fix ? undefined : noFixReason(entry, isDefinition),
+    noFixReason: fix ? undefined : (premiseReason ?? noFixReason(entry, isDefinition)),
     code: verdict.code,
     severity: verdict.severity,
     upstreamOnly: verdict.upstreamOnly,

@@ -18,13 +18,13 @@ const fix = {
       type: 'object',
       additionalProperties: false,
       required: ['type', 'to'],
-      properties: { type: { const: 'rename' }, to: cIdentifier },
+      properties: { type: { const: 'rename' }, to: cIdentifier, premise: text },
     },
     {
       type: 'object',
       additionalProperties: false,
       required: ['type', 'partner'],
-      properties: { type: { const: 'drop-disjunct' }, partner: cIdentifier },
+      properties: { type: { const: 'drop-disjunct' }, partner: cIdentifier, premise: text },
     },
     {
       type: 'object',
@@ -33,6 +33,7 @@ const fix = {
       properties: {
         type: { const: 'delete-line' },
         onlyIn: { type: 'array', items: context, minItems: 1, uniqueItems: true },
+        premise: text,
       },
     },
   ],

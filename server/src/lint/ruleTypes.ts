@@ -6,11 +6,19 @@
 /** Mechanical rewrites a rule may describe. Adding a rule that uses one of these needs no code change. */
 export type FixSpec =
   /** Replace the identifier by another one: `SWP_DEVICE_EXCLUSIVE_WRITE` -> `SWP_DEVICE_EXCLUSIVE`. */
-  | { type: 'rename'; to: string }
-  /** `partner(x) || sym(x)` -> `partner(x)` (also swapped, and the negated `!partner(x) && !sym(x)` form). */
-  | { type: 'drop-disjunct'; partner: string }
-  /** Delete the whole line (a Kconfig `select`, an `#include`). */
-  | { type: 'delete-line'; onlyIn?: MatchContext[] };
+  (
+    | { type: 'rename'; to: string }
+    /** `partner(x) || sym(x)` -> `partner(x)` (also swapped, and the negated `!partner(x) && !sym(x)` form). */
+    | { type: 'drop-disjunct'; partner: string }
+    /** Delete the whole line (a Kconfig `select`, an `#include`). */
+    | { type: 'delete-line'; onlyIn?: MatchContext[] }
+  ) & {
+    /**
+     * Why the rewrite keeps behaviour only on a target at or after the rule's removal, in words for the user
+     * ("pmd_trans_huge() covers devmap PMDs only from 6.17"). Default: a sentence made from the fix type.
+     */
+    premise?: string;
+  };
 
 /** How a symbol is recognised. */
 export type MatchKind =

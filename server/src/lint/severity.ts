@@ -21,6 +21,11 @@ import {
 export interface SeverityPolicy {
   /** Version of the code being linted (tree Makefile or override); undefined when unknown. */
   version?: KernelVersion;
+  /**
+   * The tree's own version when the lint target differs from it (forward-porting): quick fixes are only offered
+   * for a target at or past the removal, and then say which premise they rely on (lint/fixPremise.ts).
+   */
+  treeVersion?: KernelVersion;
   overrides?: Record<string, string>;
 }
 

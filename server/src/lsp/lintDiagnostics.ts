@@ -41,10 +41,17 @@ export function lspRules(ctx: ServerContext): LintRuleSet {
   return rules;
 }
 
-/** `lintTargetVersion` wins over `kernelVersion`, which wins over the tree's Makefile. */
+/**
+ * `lintTargetVersion` wins over `kernelVersion`, which wins over the tree's Makefile; the tree's own version
+ * (without the lint target) decides whether a quick fix is a forward-port that must name its premise.
+ */
 export function lintPolicy(ctx: ServerContext): SeverityPolicy {
   const settings = ctx.settings();
-  return { version: ctx.kernelVersion(settings.lintTargetVersion), overrides: settings.lintSeverity };
+  return {
+    version: ctx.kernelVersion(settings.lintTargetVersion),
+    treeVersion: ctx.kernelVersion(),
+    overrides: settings.lintSeverity,
+  };
 }
 
 /** By file name (parsing/kernelFiles.ts), else by language id: C for c/cpp, Makefile for makefile, nothing else. */
