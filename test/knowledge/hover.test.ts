@@ -14,6 +14,11 @@ import {
 import { indexFixture } from './fixtureIndex';
 import type { KernelIndex } from '../../server/src/indexing/types';
 
+// VS Code renders hovers with markdown-it; render with raw HTML allowed, the most permissive setting.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const MarkdownIt = require('markdown-it') as new (options: object) => { render(src: string): string };
+const render = (markdown: string) => new MarkdownIt({ html: true, linkify: true }).render(markdown);
+
 const fixtures = path.join(__dirname, '..', 'fixtures', 'knowledge');
 const NEW = path.join(fixtures, 'tree-6.17');
 const OLD = path.join(fixtures, 'tree-6.1');
@@ -132,7 +137,7 @@ test('untracked symbols get signature, rendered kernel-doc and location, with ho
   assert.equal(result.entry, undefined);
   assert.match(md, /```c\nint hostile_helper\(int arg\)\n```/);
   assert.match(md, /Defined in `mm\/hostile\.c:\d+`/);
-  assert.doesNotMatch(md, /<img|<script|<b>/i);
+  assert.doesNotMatch(render(md), /<img|<script|<b>/i);
   assert.doesNotMatch(md, /\]\(command:/);
   assert.doesNotMatch(md, /\]\(javascript:/);
   assert.doesNotMatch(md, /!\[tracker\]\(/);
@@ -149,19 +154,25 @@ test('Markdown helpers neutralise links, HTML, emphasis and foreign command URIs
   const hostile =
     '<img src=x> [a](command:workbench.action.terminal.new) **b** `c` ![i](https://x/y.png)\n# h\n- item\n1. one';
   const escaped = escapeMarkdown(hostile);
-  assert.doesNotMatch(escaped, /<img/);
+  assert.doesNotMatch(render(escaped), /<img/);
   assert.doesNotMatch(escaped, /\[a\]\(/);
   assert.match(escaped, /\\\*\\\*b\\\*\\\*/);
   assert.match(escaped, /\n\\# h\n\\- item\n1\\\. one$/);
   const limited = renderLimitedMarkdown('Use `folio_walk_end()` <b>now</b> [x](http://e)\n- bullet `a|b`');
-  assert.equal(limited, 'Use `folio_walk_end()` &lt;b&gt;now&lt;/b&gt; \\[x\\](http://e)\n- bullet `a|b`');
+  assert.equal(limited, 'Use `folio_walk_end()` \\<b>now\\</b> \\[x\\](http://e)\n- bullet `a|b`');
+  assert.doesNotMatch(render(limited), /<b>/);
+  // `->` stays as written (no `&gt;` in views that show Markdown as text); a line-start `>` is no quote.
+  assert.equal(renderLimitedMarkdown('folio->mapping & co'), 'folio->mapping \\& co');
+  assert.doesNotMatch(render(renderLimitedMarkdown('> not a quote')), /<blockquote/);
   const sanitized = sanitizeMarkdown(
     '[ok](https://lore.kernel.org/all/x@y/) [bad](command:workbench.action.x) [own](command:kernelMmLens.openThread?%5B%5D) <script>',
   );
   assert.match(sanitized, /\[ok\]\(https:\/\/lore/);
   assert.match(sanitized, /\[own\]\(command:kernelMmLens\.openThread/);
   assert.doesNotMatch(sanitized, /\]\(command:workbench/);
-  assert.doesNotMatch(sanitized, /<script/);
+  assert.doesNotMatch(render(sanitized), /<script/);
+  // Already escaped stays escaped (no `\\\\<` that would re-open a tag); an escaped backslash before `<` is handled.
+  assert.doesNotMatch(render(sanitizeMarkdown('a \\<img src=x> b \\\\<img src=y>')), /<img/);
   assert.throws(() => commandUri('workbench.action.terminal.new', []));
   assert.equal(loreUrl('<a(b)c@d.e>'), 'https://lore.kernel.org/all/a%28b%29c@d.e/');
 });

@@ -79,9 +79,9 @@ void test('the lead block carries status, evidence, replacement, duties, the top
     threadCount: 3,
   });
   assert.deepEqual(lead.split('  \n'), [
-    '**This tree (6.12):** Exists in this tree (6.12); removed upstream in 6.15 — use `y`.',
+    '**Status for this tree (6.12):** Exists in this tree (6.12); removed upstream in 6.15 — use `y`.',
     '**Code evidence:** Backported in this tree (6.12): "v2 02/17 ..." (mainline 6.15).',
-    '**Use instead:** use `y()`',
+    '**Replacement:** use `y()`',
     '**Caller must hold:** mmap lock held. (+1 more below)',
     '**Pitfall:** first pitfall here (+1 more below)',
     '**Review threads:** 3 (below)',

@@ -9,6 +9,7 @@ import { DiskSources } from '../semantics/sourceAccess';
 import { TypeResolver } from '../semantics/typeResolver';
 import { detectKernelVersion, findKernelTreeRoot, parseKernelVersion } from '../base/kernelVersion';
 import { getCatalog } from '../knowledge/catalog';
+import { treeChangesFor } from '../knowledge/changes/treeChanges';
 import { defaultCacheDir } from '../base/paths';
 import type { KernelIndex } from '../indexing/types';
 
@@ -79,6 +80,8 @@ export const hoverCommand: CliCommand = {
       version,
       catalog,
       commandLinks: false,
+      changes: root ? treeChangesFor(root, { index, version }) : undefined,
+      relativePath: inTree ? relative : undefined,
     };
     let result: HoverAtResult | undefined;
     const parsed = withParsedText(parser, text, (tree) => {

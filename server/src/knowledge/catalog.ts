@@ -67,6 +67,8 @@ export interface CatalogEntry {
   threads?: CatalogThread[];
   diagrams?: DiagramRef[];
   callContext?: { after: string; release?: string[]; requires?: string };
+  /** The mainline declaration (or the posted one), shown when the tree does not define the symbol. */
+  upstreamSignature?: { text: string; release?: string; source: string };
   sources: string[];
   /** Data file the entry came from (file name only), filled in by the loader. */
   file?: string;

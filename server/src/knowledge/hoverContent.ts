@@ -2,8 +2,9 @@ import { ClientCommands } from '../../../protocol';
 import { isKconfigFile } from '../parsing/kernelFiles';
 import type { Definition, KernelIndex } from '../indexing/types';
 import { getCatalog, lookupSymbol, type Catalog, type CatalogEntry } from './catalog';
-import { formatKernelVersion, type KernelVersion } from '../base/kernelVersion';
-import { pendingChanges, versionStatus } from './versionStatus';
+import type { KernelVersion } from '../base/kernelVersion';
+import * as fs from 'fs';
+import { versionStatus } from './versionStatus';
 import {
   codeBlock,
   commandUri,
@@ -14,16 +15,30 @@ import {
   renderLimitedMarkdown,
   sanitizeMarkdown,
 } from './markdownText';
-import { renderKernelDoc } from './docRendering';
+import { renderKernelDoc, renderShortKernelDoc } from './docRendering';
 import { catalogEntryForTarget, hoverTargetAt, type HoverTarget } from './hoverTarget';
 import { semanticSymbolAt } from '../semantics/symbolResolution';
 import type { SemanticDocument, TypeResolver } from '../semantics/typeResolver';
 import { localHoverMarkdown, memberHoverMarkdown } from './semanticHover';
+import {
+  completeSignature,
+  leadLines,
+  linkMessageIds,
+  sourcesLine,
+  timelineLine,
+  upstreamSignatureNote,
+  type EventInTree,
+} from './hoverSections';
+import { summarizeForSymbol, type TreeChanges } from './changes/treeChanges';
+import type { ChangeResult } from './changes/changeTypes';
 
 /**
- * Builds hover Markdown: for catalog symbols the tree's own signature (all arch variants summarised), the
- * rendered kernel-doc, the curated explanation, the status for this tree's version, the replacement and links
- * (lore, the extension's thread viewer and diagram); for any other indexed symbol signature + doc + location.
+ * Builds hover Markdown. For catalog symbols it leads with what only this product knows, in a compact block: the
+ * status for this tree (release-based, plus what the tree's code has of the tracked changes, backports
+ * included), the replacement, what the caller must hold, the top pitfall and the review-thread count. Then the
+ * tree's own signature (all arch variants summarised; the upstream declaration when the tree has none), the
+ * curated explanation, full duties and pitfalls, the timeline, links (lore, the extension's thread viewer and
+ * diagram) and last the tree's kernel-doc, shortened. Any other indexed symbol gets signature + doc + location.
  * Shared by the LSP hover and `kernel-mm-lens hover`, so both print the same text.
  */
 
@@ -42,7 +57,17 @@ export interface HoverInput {
   trackedOnly?: boolean;
   /** The tree is still being indexed: say why the signature and kernel-doc are missing. */
   indexPending?: boolean;
+  /** What this tree's code has of the tracked upstream changes (the evidence service). */
+  changes?: TreeChanges;
+  /**
+   * Where the hover is: tree-relative file and 0-based line. On a definition's own line its kernel-doc is on
+   * screen right above, so the hover keeps only its summary.
+   */
+  at?: { file: string; line: number };
 }
+
+/** Paragraphs of kernel-doc free text kept in a tracked hover (parameters, Context and Return always stay). */
+const DOC_BODY_PARAGRAPHS = 2;
 
 const MAX_VARIANTS = 4;
 
@@ -88,27 +113,121 @@ function trackedHover(entry: CatalogEntry, definitions: Definition[], input: Hov
   sections.push(
     `**${escapeMarkdown(title)}** — ${escapeMarkdown(kindLabel(entry))} · ${entry.topics.map(escapeMarkdown).join(', ')}`,
   );
-  sections.push(...signatureSections(definitions, input.index));
-  sections.push(...docSections(definitions));
-  if (input.indexPending && definitions.length === 0)
-    sections.push('*Indexing this tree: the signature and kernel-doc appear here once the index is ready.*');
-  sections.push(renderLimitedMarkdown(entry.summary));
-  sections.push(renderLimitedMarkdown(entry.explanation.trim()));
-  if (entry.requires?.length)
+  const definedInTree = input.index ? definitions.length > 0 : undefined;
+  const status = versionStatus(entry, input.version, { definedInTree });
+  const evidence = input.changes ? symbolEvidence(input.changes, entry) : undefined;
+  const doc = kernelDocFor(definitions, input);
+  sections.push(
+    ...leadLines({
+      entry,
+      version: input.version,
+      statusText: status.text,
+      changesText: evidence?.text,
+      threadCount: entry.threads?.length ?? 0,
+      docContext: doc?.context,
+    }),
+  );
+  if (definitions.length) sections.push(...signatureSections(definitions, input.index));
+  else {
+    const upstream = upstreamSignatureNote(entry, input.index !== undefined);
+    if (upstream && entry.upstreamSignature) sections.push(`${upstream}\n${codeBlock(entry.upstreamSignature.text)}`);
+    if (input.indexPending)
+      sections.push('*Indexing this tree: the signature and kernel-doc appear here once the index is ready.*');
+  }
+  sections.push(linkMessageIds(renderLimitedMarkdown(entry.summary)));
+  sections.push(linkMessageIds(renderLimitedMarkdown(entry.explanation.trim())));
+  if ((entry.requires?.length ?? 0) > 1)
     sections.push(
-      `**Caller must hold / guarantee**\n${entry.requires.map((r) => `- ${renderLimitedMarkdown(r)}`).join('\n')}`,
+      `**Caller must hold / guarantee**\n${entry.requires!.map((r) => `- ${linkMessageIds(renderLimitedMarkdown(r))}`).join('\n')}`,
     );
-  if (entry.pitfalls?.length)
-    sections.push(`**Pitfalls**\n${entry.pitfalls.map((p) => `- ${renderLimitedMarkdown(p)}`).join('\n')}`);
-  sections.push(statusSection(entry, input.version, input.index ? definitions.length > 0 : undefined));
-  if (entry.replacement) sections.push(`**Replacement:** ${renderLimitedMarkdown(entry.replacement.text)}`);
+  if ((entry.pitfalls?.length ?? 0) > 1)
+    sections.push(
+      `**Pitfalls**\n${entry.pitfalls!.map((p) => `- ${linkMessageIds(renderLimitedMarkdown(p))}`).join('\n')}`,
+    );
+  const timeline = timelineLine(entry, input.version, evidence?.eventInTree);
+  if (timeline) sections.push(timeline);
+  if (evidence?.details) sections.push(evidence.details);
   if (entry.related?.length) sections.push(`**Related:** ${entry.related.map((r) => inlineCode(r)).join(', ')}`);
   const threads = threadSection(entry, input.commandLinks !== false);
   if (threads) sections.push(threads);
   const diagrams = diagramSection(entry, input.commandLinks !== false);
   if (diagrams) sections.push(diagrams);
-  sections.push(`*Sources:* ${entry.sources.map((s) => escapeMarkdown(s)).join(' · ')}`);
+  if (doc?.markdown) sections.push(doc.markdown);
+  sections.push(sourcesLine(entry.sources));
   return sections.filter(Boolean).join('\n\n');
+}
+
+interface SymbolEvidence {
+  text?: string;
+  /** One line per tracked change with its evidence location, for the body of the hover. */
+  details?: string;
+  eventInTree: EventInTree;
+}
+
+/** The tracked changes touching the symbol, as the tree's code has them. */
+function symbolEvidence(changes: TreeChanges, entry: CatalogEntry): SymbolEvidence | undefined {
+  let summary;
+  try {
+    summary = summarizeForSymbol(changes, entry.name);
+  } catch {
+    // Evidence is a bonus: a failing probe must not take the hover down.
+    return undefined;
+  }
+  const decided = [...summary.present, ...summary.partial, ...summary.absent];
+  const eventInTree: EventInTree = (event) => {
+    const match = decided.find((r) => mentions(event.source, r));
+    if (!match) return undefined;
+    return match.status === 'present' ? 'backport' : match.status === 'partial' ? 'partial' : undefined;
+  };
+  const details = decided.length
+    ? `**Tracked changes in this tree's code**\n${decided.map(changeLine).join('\n')}`
+    : undefined;
+  return { text: summary.text, details, eventInTree };
+}
+
+/** Whether a catalog event's source names the change (its Message-ID or its commit). */
+function mentions(source: string, result: ChangeResult): boolean {
+  const { change } = result;
+  if (change.message?.id && source.includes(change.message.id)) return true;
+  return Boolean(change.commit && source.includes(change.commit.slice(0, 12)));
+}
+
+function changeLine(result: ChangeResult): string {
+  const { change } = result;
+  const where = result.evidence
+    ? ` at ${inlineCode(`${result.evidence.file}${result.evidence.line ? `:${result.evidence.line}` : ''}`)}`
+    : '';
+  const subject = change.message?.id
+    ? link(change.subject, loreUrl(change.message.id))
+    : escapeMarkdown(change.subject);
+  const release = change.release.version ? `mainline ${change.release.version}` : 'no mainline release yet';
+  return `- ${result.status}: ${subject} (${escapeMarkdown(release)})${where}`;
+}
+
+/** The tree's kernel-doc for the hover's end: shortened, and only its summary when it is on screen. */
+function kernelDocFor(definitions: Definition[], input: HoverInput) {
+  const withDoc = definitions.find((d) => d.doc && d.doc.trim());
+  if (!withDoc?.doc) return undefined;
+  const onScreen = Boolean(
+    input.at &&
+    definitions.some(
+      (d) =>
+        d.file === input.at!.file &&
+        input.at!.line >= d.nameRange.start.line - 1 &&
+        input.at!.line <= d.nameRange.start.line + 1,
+    ),
+  );
+  const short = renderShortKernelDoc(withDoc.doc, { bodyParagraphs: DOC_BODY_PARAGRAPHS, onScreen });
+  if (!short) return undefined;
+  const body = sanitizeMarkdown(short.markdown).trim();
+  if (!body) return { ...short, markdown: '' };
+  const where = inlineCode(`${withDoc.file}:${withDoc.nameRange.start.line + 1}`);
+  const note = short.shortened
+    ? onScreen
+      ? '\n\n*Full kernel-doc above the definition.*'
+      : `\n\n*Kernel-doc shortened; the full text is above ${where}.*`
+    : '';
+  return { ...short, markdown: `**Kernel-doc** (${where})\n\n${body}${note}` };
 }
 
 function untrackedHover(name: string, definitions: Definition[], index: KernelIndex | undefined): string {
@@ -130,7 +249,7 @@ function signatureSections(definitions: Definition[], index: KernelIndex | undef
   const shown = real.length ? real : definitions;
   const distinct: Array<{ signature: string; arches: string[] }> = [];
   for (const def of shown) {
-    const signature = (def.signature ?? (def.kind === 'kconfig' ? `config ${def.name}` : def.name)).trim();
+    const signature = fullSignature(def, index);
     const arch = def.arch ?? 'generic';
     const existing = distinct.find((d) => d.signature === signature);
     if (existing) {
@@ -144,6 +263,20 @@ function signatureSections(definitions: Definition[], index: KernelIndex | undef
   sections.push(codeBlock(lines.join('\n'), definitions[0].kind === 'kconfig' ? 'kconfig' : 'c'));
   sections.push(locationLine(definitions, index));
   return sections;
+}
+
+/** The definition's declaration text; a function-pointer member the index cut is completed from the file. */
+function fullSignature(def: Definition, index: KernelIndex | undefined): string {
+  const recorded = (def.signature ?? (def.kind === 'kconfig' ? `config ${def.name}` : def.name)).trim();
+  if (def.kind !== 'field' || !index || !/\(\s*\*\s*\w+$/.test(recorded)) return recorded;
+  try {
+    const absolute = index.absolutePath(def.file);
+    if (fs.statSync(absolute).size > 4 * 1024 * 1024) return recorded;
+    const lines = fs.readFileSync(absolute, 'utf8').split('\n');
+    return completeSignature(recorded, lines, def.nameRange.start.line);
+  } catch {
+    return recorded;
+  }
 }
 
 function locationLine(definitions: Definition[], index: KernelIndex | undefined): string {
@@ -205,35 +338,6 @@ function docSections(definitions: Definition[]): string[] {
   return rendered ? [rendered] : [];
 }
 
-function statusSection(
-  entry: CatalogEntry,
-  version: KernelVersion | undefined,
-  definedInTree: boolean | undefined,
-): string {
-  const status = versionStatus(entry, version, { definedInTree });
-  const lines = [
-    `**Status${version ? ` for this tree (${formatKernelVersion(version)})` : ''}:** ${renderLimitedMarkdown(status.text)}`,
-  ];
-  const timeline: string[] = [];
-  if (entry.status.introduced)
-    timeline.push(
-      `${entry.status.introduced.bound === 'at-or-before' ? 'present by' : 'introduced'} ${entry.status.introduced.release}`,
-    );
-  for (const change of entry.status.changed ?? [])
-    timeline.push(`changed ${change.release}${change.what ? ` (${change.what})` : ''}`);
-  if (entry.status.removed)
-    timeline.push(
-      `${entry.status.removed.bound === 'at-or-before' ? 'gone by' : 'removed'} ${entry.status.removed.release}`,
-    );
-  if (timeline.length) lines.push(`- Timeline: ${renderLimitedMarkdown(timeline.join('; '))}`);
-  const later = pendingChanges(entry, version);
-  if (version && later.length)
-    lines.push(
-      `- Changes after this tree: ${renderLimitedMarkdown(later.map((c) => `${c.release}: ${c.what ?? c.source}`).join('; '))}`,
-    );
-  return lines.join('\n');
-}
-
 function threadSection(entry: CatalogEntry, commands: boolean): string | undefined {
   if (!entry.threads?.length) return undefined;
   const lines = entry.threads.map((thread) => {
@@ -264,6 +368,8 @@ export interface HoverAtInput extends Omit<HoverInput, 'name' | 'entry'> {
   /** 0-based line and UTF-16 character. */
   line: number;
   character: number;
+  /** Tree-relative path of the document, when it is inside the tree. */
+  relativePath?: string;
   /** The document's tree and the semantic services: locals and members are answered from them first. */
   semantics?: HoverSemantics;
 }
@@ -292,8 +398,19 @@ export function hoverAt(input: HoverAtInput): HoverAtResult | undefined {
   const entry = catalogEntryForTarget(target, catalog);
   // A member access that is not a tracked member says nothing about a same-named function.
   if (!entry && target.member) return undefined;
-  const markdown = buildHoverMarkdown({ ...input, name: target.name, catalog, entry });
+  const markdown = buildHoverMarkdown({
+    ...input,
+    name: target.name,
+    catalog,
+    entry,
+    at: hoverSite(input),
+  });
   return markdown ? { markdown, target, entry } : undefined;
+}
+
+/** Where the hover was asked, for the lead's "the tree's code here" evidence. */
+function hoverSite(input: HoverAtInput): HoverAtInput['at'] {
+  return input.at ?? (input.relativePath ? { file: input.relativePath, line: input.line } : undefined);
 }
 
 /**
@@ -322,7 +439,7 @@ function semanticHover(
     : target;
   const entry = catalogEntryForTarget(resolved, catalog);
   if (entry) {
-    const markdown = buildHoverMarkdown({ ...input, name: target.name, catalog, entry });
+    const markdown = buildHoverMarkdown({ ...input, name: target.name, catalog, entry, at: hoverSite(input) });
     return markdown ? { markdown, target: resolved, entry } : undefined;
   }
   if (input.trackedOnly) return undefined;

@@ -23,20 +23,33 @@ export interface LeadInput {
   /** summarizeForSymbol(...).text: what the tree's code has of the tracked changes touching the symbol. */
   changesText?: string;
   threadCount: number;
+  /** The `Context:` of the tree's kernel-doc: the caller's duties when the catalog records none. */
+  docContext?: string;
 }
+
+/** Kinds a caller calls: their lead always says what the caller must hold, even when nothing is recorded. */
+const CALLABLE = new Set(['function', 'function-macro']);
 
 /** The first lines of the hover after the title: one short line per fact, the most useful first. */
 export function leadLines(input: LeadInput): string[] {
   const { entry } = input;
   const here = input.version ? ` (${formatKernelVersion(input.version)})` : '';
-  const lines = [`**This tree${here}:** ${linkMessageIds(renderLimitedMarkdown(input.statusText))}`];
+  const lines = [
+    `**Status${input.version ? ` for this tree${here}` : ''}:** ${linkMessageIds(renderLimitedMarkdown(input.statusText))}`,
+  ];
   if (input.changesText) lines.push(`**Code evidence:** ${linkMessageIds(renderLimitedMarkdown(input.changesText))}`);
   if (entry.replacement)
-    lines.push(`**Use instead:** ${linkMessageIds(renderLimitedMarkdown(entry.replacement.text))}`);
+    lines.push(`**Replacement:** ${linkMessageIds(renderLimitedMarkdown(entry.replacement.text))}`);
   if (entry.requires?.length) {
     const [first, ...rest] = entry.requires;
     lines.push(
       `**Caller must hold:** ${linkMessageIds(renderLimitedMarkdown(first))}${rest.length ? ` (+${rest.length} more below)` : ''}`,
+    );
+  } else if (CALLABLE.has(entry.kind)) {
+    lines.push(
+      input.docContext
+        ? `**Caller must hold:** nothing beyond the kernel-doc's Context: ${escapeMarkdown(oneLine(input.docContext, 200))}`
+        : '**Caller must hold:** nothing recorded for this symbol.',
     );
   }
   if (entry.pitfalls?.length) {
@@ -50,12 +63,20 @@ export function leadLines(input: LeadInput): string[] {
   return [lines.join('  \n')];
 }
 
+function oneLine(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** What this tree's code has of the change an event records: decided by the tracked-change evidence. */
+export type EventInTree = (event: StatusEvent) => 'backport' | 'partial' | undefined;
+
 /**
  * The release history, each event once: events of one release are merged ("changed 6.15: a; b"), and events
  * after the tree's version are marked instead of being listed a second time.
  */
-export function timelineLine(entry: CatalogEntry, version?: KernelVersion): string | undefined {
-  const items: Array<{ release: string; text: string }> = [];
+export function timelineLine(entry: CatalogEntry, version?: KernelVersion, inTree?: EventInTree): string | undefined {
+  const items: Array<{ release: string; text: string; here?: 'backport' | 'partial' }> = [];
   const { introduced, removed } = entry.status;
   if (introduced)
     items.push({
@@ -67,7 +88,12 @@ export function timelineLine(entry: CatalogEntry, version?: KernelVersion): stri
     changed.set(event.release, [...(changed.get(event.release) ?? []), event]);
   for (const [release, events] of changed) {
     const whats = [...new Set(events.map((event) => event.what).filter((what): what is string => Boolean(what)))];
-    items.push({ release, text: `changed ${release}${whats.length ? ` (${whats.join('; ')})` : ''}` });
+    const here = inTree ? events.map(inTree) : [];
+    items.push({
+      release,
+      text: `changed ${release}${whats.length ? ` (${whats.join('; ')})` : ''}`,
+      here: here.includes('backport') ? 'backport' : here.includes('partial') ? 'partial' : undefined,
+    });
   }
   if (removed)
     items.push({
@@ -79,7 +105,13 @@ export function timelineLine(entry: CatalogEntry, version?: KernelVersion): stri
     const at = parseKernelVersion(release);
     return Boolean(version && at && compareKernelVersions(version, at) < 0);
   };
-  const text = items.map((item) => (later(item.release) ? `${item.text} — after this tree` : item.text)).join('; ');
+  const mark = (item: (typeof items)[number]) => {
+    if (!later(item.release)) return item.text;
+    if (item.here === 'backport') return `${item.text} — backported in this tree`;
+    if (item.here === 'partial') return `${item.text} — partly backported in this tree`;
+    return `${item.text} — after this tree`;
+  };
+  const text = items.map(mark).join('; ');
   return `**Timeline:** ${linkMessageIds(renderLimitedMarkdown(text))}`;
 }
 
@@ -138,10 +170,9 @@ function balanced(text: string): boolean {
 }
 
 /** How the upstream declaration is introduced when the tree does not define the symbol. */
-export function upstreamSignatureNote(entry: CatalogEntry): string | undefined {
-  const upstream = (entry as CatalogEntry & { upstreamSignature?: { text: string; release?: string; source: string } })
-    .upstreamSignature;
+export function upstreamSignatureNote(entry: CatalogEntry, treeKnown: boolean): string | undefined {
+  const upstream = entry.upstreamSignature;
   if (!upstream) return undefined;
   const when = upstream.release ? `mainline ${upstream.release}` : 'as posted, not in a mainline release yet';
-  return `Not defined in this tree; upstream declaration (${escapeMarkdown(when)}):`;
+  return `${treeKnown ? 'Not defined in this tree; u' : 'U'}pstream declaration (${escapeMarkdown(when)}):`;
 }

@@ -13,20 +13,20 @@ export function escapeMarkdown(text: string): string {
   return escapeLineStarts(escapeInline(text));
 }
 
-/** Escapes characters that are special anywhere in a line. */
+/**
+ * Escapes characters that are special anywhere in a line. `<` and `&` get CommonMark backslash escapes (no tag,
+ * autolink or entity can form) rather than entities: some Markdown views (terminals, editors that show hovers as
+ * text) print `&gt;` literally. A `>` is only special at a line start, so `folio->mapping` stays as written.
+ */
 function escapeInline(text: string): string {
-  return stripControl(text)
-    .replace(/[\\`*_{}[\]|~#]/g, (ch) => `\\${ch}`)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;');
+  return stripControl(text).replace(/[\\`*_{}[\]|~#<&]/g, (ch) => `\\${ch}`);
 }
 
 /** Line starts: no indented code block, list item, setext underline or ordered list. */
 function escapeLineStarts(text: string): string {
   return text
     .replace(/^[ \t]+/gm, '')
-    .replace(/^([+\-=])/gm, '\\$1')
+    .replace(/^([+\-=>])/gm, '\\$1')
     .replace(/^(\d+)([.)])(?=\s|$)/gm, '$1\\$2');
 }
 
@@ -98,12 +98,15 @@ export function link(label: string, target: string): string {
  * links to anything but https URLs and the extension's own commands.
  */
 export function sanitizeMarkdown(markdown: string): string {
-  return stripControl(markdown)
-    .replace(/<(?=[A-Za-z!/?])/g, '&lt;')
-    .replace(/\]\(\s*<?([^)\s>]*)>?[^)]*\)/g, (whole, target: string) => {
-      if (/^https:\/\//i.test(target)) return whole;
-      const command = /^command:([A-Za-z0-9_.]+)/.exec(target)?.[1];
-      if (command && ALLOWED_COMMANDS.has(command)) return whole;
-      return `\\]\\(${escapeMarkdown(target)}\\)`;
-    });
+  return (
+    stripControl(markdown)
+      // An unescaped `<` that could open a tag gets a backslash; `\\<` (already escaped) stays as it is.
+      .replace(/(\\*)<(?=[A-Za-z!/?])/g, (_whole, slashes: string) => `${slashes}${slashes.length % 2 ? '' : '\\'}<`)
+      .replace(/\]\(\s*<?([^)\s>]*)>?[^)]*\)/g, (whole, target: string) => {
+        if (/^https:\/\//i.test(target)) return whole;
+        const command = /^command:([A-Za-z0-9_.]+)/.exec(target)?.[1];
+        if (command && ALLOWED_COMMANDS.has(command)) return whole;
+        return `\\]\\(${escapeMarkdown(target)}\\)`;
+      })
+  );
 }

@@ -4,6 +4,7 @@ import type { Tree } from 'web-tree-sitter';
 import type { KernelMmLensSettings } from '../../../protocol';
 import type { KernelIndex } from '../indexing/types';
 import type { KernelVersion } from '../base/kernelVersion';
+import type { TreeChanges } from '../knowledge/changes/treeChanges';
 
 /**
  * Open documents, kept in sync with the editor through incremental LSP edits, each with an
@@ -38,6 +39,13 @@ export interface ServerContext {
   /** The index once ready; undefined if cancelled first or if there is no tree. */
   waitForIndex(isCancelled?: () => boolean): Promise<KernelIndex | undefined>;
   onIndexReady(listener: (index: KernelIndex) => void): void;
+  /**
+   * What the tree's code has of the tracked upstream changes (present / absent / partial, with evidence): the
+   * single source for "does this tree have change X?". Undefined without a workspace tree.
+   */
+  treeChanges(): TreeChanges | undefined;
+  /** Forget the evidence: the next `treeChanges()` reads the tree again. */
+  refreshTreeChanges(): void;
   /** Tree-relative path of a document URI (or undefined outside the tree). */
   relativePathOfUri(uri: string): string | undefined;
   /** file:// URI for a tree-relative path. */

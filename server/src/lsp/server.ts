@@ -30,6 +30,7 @@ import { kernelVersionResolver, mergeSettings } from './settings';
 import { defaultCacheDir, PACKAGE_VERSION } from '../base/paths';
 import { MakefileVersion } from '../base/kernelVersion';
 import { describeError } from '../base/errors';
+import { TreeChangesService } from './treeChangesService';
 
 export interface ServerOptions {
   cacheDir?: string;
@@ -73,6 +74,11 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
     () => clangd,
     log,
   );
+  const treeChanges = new TreeChangesService(
+    () => root,
+    () => indexService.current(),
+    () => kernelVersion(),
+  );
 
   const ctx: ServerContext = {
     connection,
@@ -91,6 +97,8 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
     currentIndex: () => indexService.current(),
     waitForIndex: (isCancelled) => indexService.whenReady(isCancelled),
     onIndexReady: (listener) => indexService.onReady(listener),
+    treeChanges: () => treeChanges.current(),
+    refreshTreeChanges: () => treeChanges.invalidate(),
     relativePathOfUri: (uri) => {
       if (!root || !uri.startsWith('file:')) return undefined;
       const rel = path.relative(root, fileURLToPath(uri));
@@ -189,6 +197,7 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
     const topMakefile = root ? pathToFileURL(path.join(root, 'Makefile')).toString() : undefined;
     if (params.changes.some((change) => change.uri === topMakefile)) makefileVersion.forget();
     indexService.filesChanged(params.changes.map((change) => ({ uri: change.uri, deleted: change.type === 3 })));
+    treeChanges.invalidate();
   });
 
   connection.onShutdown(() => indexService.dispose());

@@ -115,7 +115,16 @@ export function parseKernelDoc(raw: string): KernelDoc {
   return doc;
 }
 
-const LIST_ITEM = /^(?:[-*]|\d+[.)])\s+\S/;
+const LIST_ITEM = /^(?:[-*]|--|\d+[.)])\s+\S/;
+/**
+ * A definition item: a return value or constant, then `:` or ` - ` and its meaning (`-EINVAL:\tInvalid ...`,
+ * `%true: ...`, `0 - success`). Only short value-like labels count, so a prose line with a colon stays prose.
+ */
+const DEFINITION_ITEM = /^(?:-?E[A-Z0-9]+|-?\d+|%[-\w]+|NULL|true|false|VM_FAULT_\w+)(?:\s*:\s+|\s+-\s+)\S/;
+
+function startsItem(text: string): boolean {
+  return LIST_ITEM.test(text) || DEFINITION_ITEM.test(text);
+}
 
 /**
  * Lines to paragraphs: wrapped lines joined by a space, paragraphs separated by one blank line. List
@@ -140,7 +149,7 @@ function collapseParagraphs(lines: string[]): string {
       endParagraph();
       continue;
     }
-    if (LIST_ITEM.test(text)) endLine();
+    if (startsItem(text)) endLine();
     line = line ? `${line} ${text}` : text;
   }
   endParagraph();
@@ -189,8 +198,11 @@ function escapeWithLists(value: string): string {
   return value
     .split('\n')
     .map((line) => {
-      const item = /^(?:[-*]|\d+[.)])\s+(.*)$/.exec(line);
-      return item ? `- ${escapeMarkdown(item[1])}` : escapeMarkdown(line);
+      const item = /^(?:[-*]|--|\d+[.)])\s+(.*)$/.exec(line);
+      if (item) return `- ${escapeMarkdown(item[1])}`;
+      // A definition item keeps its label: `- -EINVAL: Invalid arguments ...`.
+      if (DEFINITION_ITEM.test(line)) return `- ${escapeMarkdown(line.replace(/\s+/g, ' '))}`;
+      return escapeMarkdown(line);
     })
     .join('\n');
 }

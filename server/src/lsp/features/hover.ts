@@ -53,6 +53,8 @@ export const hoverFeature: ServerFeature = {
           index,
           indexPending: !index && !!ctx.root,
           version: ctx.kernelVersion(),
+          changes: treeChangesOrNothing(ctx),
+          relativePath: ctx.relativePathOfUri(params.textDocument.uri),
           catalog,
           commandLinks: true,
           trackedOnly,
@@ -75,6 +77,16 @@ export const hoverFeature: ServerFeature = {
     });
   },
 };
+
+/** The evidence service, or nothing when it fails: the hover still has its curated text. */
+function treeChangesOrNothing(ctx: ServerContext) {
+  try {
+    return ctx.treeChanges();
+  } catch (err) {
+    ctx.log(`tree changes unavailable: ${(err as Error)?.message ?? err}`);
+    return undefined;
+  }
+}
 
 function fileNameOf(uri: string): string {
   try {
