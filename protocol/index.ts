@@ -125,6 +125,12 @@ export const ClientCommands = {
   restartServer: 'kernelMmLens.restartServer',
   showOutput: 'kernelMmLens.showOutput',
   showTrustInfo: 'kernelMmLens.showTrustInfo',
+  /** Evaluates the tracked changes again and refreshes the changes view. */
+  refreshChanges: 'kernelMmLens.refreshChanges',
+  /** args: file: string (tree-relative), line?: number (1-based); opens a change's evidence in the tree. */
+  openChangeEvidence: 'kernelMmLens.openChangeEvidence',
+  /** From the changes view's context menu (arg: the view's node); opens the change's mail on lore.kernel.org. */
+  openChangeOnLore: 'kernelMmLens.openChangeOnLore',
 } as const;
 
 /** `kernelMmLens/diagram`: pick a diagram by id, or by a symbol one of its steps names (that step is highlighted). */
@@ -377,6 +383,65 @@ export interface LintWorkspaceParams {
   workDoneToken?: string | number;
 }
 
+/**
+ * One tracked upstream change as the tree's code has it: the one JSON shape of `kernel-mm-lens changes --json`,
+ * the `kernelMmLens/treeChanges` request (the changes view) and the MCP `tree_changes` tool. Documented in
+ * docs/changes.md; fields are only ever added.
+ */
+export interface ChangeJson {
+  id: string;
+  /** Message-ID of the mail that carried the change (the patch, or the series cover when the patch is not recorded). */
+  messageId: string | null;
+  /** Mainline commit subject. */
+  subject: string;
+  /** Subject of `messageId` as posted, tags included. */
+  mailSubject: string | null;
+  /** "v2 02/17" when known. */
+  tag: string | null;
+  /** First mainline release, or null while pending. */
+  release: string | null;
+  releaseBasis: 'verified' | 'inferred' | 'pending';
+  commit: string | null;
+  series: string | null;
+  topics: string[];
+  symbols: string[];
+  status: 'present' | 'absent' | 'partial' | 'unknown';
+  /** The code against the release number: a backport, a change the release should have, or as expected. */
+  versionRelation: 'backport' | 'missing' | 'as-expected' | 'unknown';
+  evidence: ChangeEvidenceJson | null;
+  probes: Array<{
+    label: string;
+    outcome: 'holds' | 'fails' | 'unknown';
+    detail: string;
+    evidence: ChangeEvidenceJson | null;
+  }>;
+  /** https://lore.kernel.org/all/<messageId>/ */
+  lore: string | null;
+}
+
+export interface ChangeEvidenceJson {
+  /** Tree-relative path. */
+  file: string;
+  /** 1-based; null when the evidence is a whole file or an absence. */
+  line: number | null;
+  text: string | null;
+}
+
+export interface ChangesReport {
+  tree: string;
+  kernelVersion: string | null;
+  /** "index": absences are absences from the whole tree; "files": from the files the probes name. */
+  basis: 'index' | 'files';
+  changes: ChangeJson[];
+}
+
+/** `kernelMmLens/treeChanges`: every tracked change (optionally of one topic) with its status for the tree. */
+export interface TreeChangesParams {
+  topic?: string;
+  /** Evaluate again from the files on disk instead of answering from the cache. */
+  refresh?: boolean;
+}
+
 /** Pushed by the server whenever the index state changes (status bars). */
 export const IndexStatusNotification = new NotificationType<IndexStatus>('kernelMmLens/indexStatus');
 
@@ -409,4 +474,6 @@ export const Requests = {
   notesResolve: new RequestType<NotesResolveParams, NoteWire, void>('kernelMmLens/notes/resolve'),
   notesDelete: new RequestType<NotesDeleteParams, NotesDeleteResult, void>('kernelMmLens/notes/delete'),
   notesExport: new RequestType<NotesExportParams, NotesExportResult, void>('kernelMmLens/notes/export'),
+  /** Tracked upstream changes with present/absent/partial for the workspace tree (null without a tree). */
+  treeChanges: new RequestType<TreeChangesParams, ChangesReport | null, void>('kernelMmLens/treeChanges'),
 } as const;

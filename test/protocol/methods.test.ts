@@ -21,5 +21,6 @@ test('the custom requests and notification keep their wire names', () => {
     notesResolve: 'kernelMmLens/notes/resolve',
     notesDelete: 'kernelMmLens/notes/delete',
     notesExport: 'kernelMmLens/notes/export',
+    treeChanges: 'kernelMmLens/treeChanges',
   });
 });

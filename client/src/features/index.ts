@@ -6,6 +6,7 @@ import * as diagramPanel from './diagramPanel';
 import * as notes from './notes';
 import * as threads from './threads';
 import * as clangdCoexistence from './clangdCoexistence';
+import * as changesView from './changesView';
 
 /** A client feature: one file under client/src/features/, wiring one part of VS Code to the server. */
 export interface ClientFeature {
@@ -24,4 +25,5 @@ export const features: Record<string, ClientFeature> = {
   notes,
   threads,
   clangdCoexistence,
+  changesView,
 };

@@ -2,55 +2,14 @@ import { formatKernelVersion } from '../../base/kernelVersion';
 import { changeTag, loreUrl } from './changeEvaluation';
 import type { ChangeResult, Evidence } from './changeTypes';
 import type { TreeChanges } from './treeChanges';
+import type { ChangeEvidenceJson, ChangeJson, ChangesReport } from '../../../../protocol';
 
 /**
- * The one JSON shape of "which tracked changes does this tree have": `kernel-mm-lens changes --json`, the
- * editor's changes view and the MCP `tree_changes` tool all print it, so they cannot disagree.
- * Documented in docs/changes.md; fields are only ever added.
+ * The one JSON shape of "which tracked changes does this tree have" (types in protocol/: the CLI, the editor's
+ * changes view and the MCP `tree_changes` tool all print it, so they cannot disagree).
  */
-export interface ChangeJson {
-  id: string;
-  /** Message-ID of the mail that carried the change (the patch, or the series cover when the patch is not recorded). */
-  messageId: string | null;
-  /** Mainline commit subject. */
-  subject: string;
-  /** Subject of `messageId` as posted, tags included. */
-  mailSubject: string | null;
-  /** "v2 02/17" when known. */
-  tag: string | null;
-  /** First mainline release, or null while pending. */
-  release: string | null;
-  releaseBasis: 'verified' | 'inferred' | 'pending';
-  commit: string | null;
-  series: string | null;
-  topics: string[];
-  symbols: string[];
-  status: 'present' | 'absent' | 'partial' | 'unknown';
-  versionRelation: 'backport' | 'missing' | 'as-expected' | 'unknown';
-  evidence: EvidenceJson | null;
-  probes: Array<{
-    label: string;
-    outcome: 'holds' | 'fails' | 'unknown';
-    detail: string;
-    evidence: EvidenceJson | null;
-  }>;
-  lore: string | null;
-}
-
-export interface EvidenceJson {
-  file: string;
-  /** 1-based; null when the evidence is a whole file or an absence. */
-  line: number | null;
-  text: string | null;
-}
-
-export interface ChangesReport {
-  tree: string;
-  kernelVersion: string | null;
-  /** "index": absences are absences from the whole tree; "files": from the files the probes name. */
-  basis: 'index' | 'files';
-  changes: ChangeJson[];
-}
+export type { ChangeJson, ChangesReport };
+export type EvidenceJson = ChangeEvidenceJson;
 
 export function changesJson(
   changes: TreeChanges,

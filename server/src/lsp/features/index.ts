@@ -16,6 +16,7 @@ import { diagnosticsFeature } from './diagnostics';
 import { codeActionsFeature } from './codeActions';
 import { completionFeature } from './completion';
 import { signatureHelpFeature } from './signatureHelp';
+import { changesFeature } from './changes';
 
 /** Every LSP feature of the server. Add a file under lsp/features/ and list it here. */
 export const features: ServerFeature[] = [
@@ -36,4 +37,5 @@ export const features: ServerFeature[] = [
   codeActionsFeature,
   completionFeature,
   signatureHelpFeature,
+  changesFeature,
 ];
