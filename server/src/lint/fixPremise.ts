@@ -64,5 +64,7 @@ export function premiseText(spec: FixSpec, name: string, removedIn: string): str
       return `\`${spec.partner}()\` covers what \`${name}()\` tested only from ${removedIn}`;
     case 'delete-line':
       return `the line is dead only from ${removedIn}`;
+    case 'drop-argument':
+      return `\`${name}()\` takes one argument less only from ${removedIn}`;
   }
 }

@@ -39,7 +39,47 @@ export function computeFix(spec: FixSpec, site: FixSite): MechanicalFix | undefi
     }
     case 'drop-disjunct':
       return site.tokens && site.token !== undefined ? dropDisjunct(site.tokens, site.token, spec.partner) : undefined;
+    case 'drop-argument':
+      return site.tokens && site.token !== undefined
+        ? dropArgument(site.tokens, site.token, spec.index, spec.onlyIf)
+        : undefined;
   }
+}
+
+/** `f(a, NULL)` -> `f(a)`: deletes argument `index` with the comma before it (or after it, for the first). */
+function dropArgument(
+  tokens: TokenStream,
+  callee: number,
+  index: number,
+  onlyIf: string | undefined,
+): MechanicalFix | undefined {
+  const call = callAt(tokens, callee);
+  if (!call) return undefined;
+  // Top-level argument spans as [first token, last token] and the commas between them.
+  const args: Array<{ first: number; last: number }> = [];
+  const commas: number[] = [];
+  let depth = 0;
+  let first = call.open + 1;
+  for (let i = call.open + 1; i <= call.close; i++) {
+    const t = punctText(tokens, i);
+    if (t === '(' || t === '[' || t === '{') depth++;
+    else if ((t === ')' || t === ']' || t === '}') && depth > 0) depth--;
+    else if ((t === ',' && depth === 0) || i === call.close) {
+      if (i > first) args.push({ first, last: i - 1 });
+      if (t === ',') commas.push(i);
+      first = i + 1;
+    }
+  }
+  const arg = args[index];
+  if (!arg || args.length !== commas.length + 1) return undefined;
+  const argText = tokens.text.slice(tokens.start[arg.first], tokens.end[arg.last]).trim();
+  if (onlyIf !== undefined && argText !== onlyIf) return undefined;
+  const name = tokens.tokenText(callee);
+  const title = `Drop the \`${truncate(argText, 30)}\` argument of \`${name}()\``;
+  if (index > 0)
+    return { title, edits: [{ start: tokens.start[commas[index - 1]], end: tokens.end[arg.last], newText: '' }] };
+  const end = commas.length ? tokens.start[args[1].first] : tokens.end[arg.last];
+  return { title, edits: [{ start: tokens.start[arg.first], end, newText: '' }] };
 }
 
 function truncate(text: string, max: number): string {

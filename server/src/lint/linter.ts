@@ -161,6 +161,7 @@ function noFixReason(entry: SymbolEntry, isDefinition: boolean): string {
 }
 
 function displayName(entry: SymbolEntry, matched: string): string {
+  if (entry.display) return entry.display;
   if (entry.match === 'include') return `<${entry.name}>`;
   return entry.rule.kind === 'function' ? `${matched}()` : matched;
 }

@@ -36,6 +36,17 @@ const fix = {
         premise: text,
       },
     },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['type', 'index'],
+      properties: {
+        type: { const: 'drop-argument' },
+        index: { type: 'integer', minimum: 0, maximum: 15 },
+        onlyIf: { type: 'string', minLength: 1, maxLength: 40 },
+        premise: text,
+      },
+    },
   ],
 };
 
@@ -47,6 +58,8 @@ const symbolObject = {
     name: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_./-]*$', maxLength: 120 },
     match: { enum: ['identifier', 'kconfig', 'include'] },
     fix,
+    args: { type: 'integer', minimum: 0, maximum: 16 },
+    display: { type: 'string', minLength: 1, maxLength: 120 },
   },
 };
 

@@ -12,6 +12,11 @@ export type FixSpec =
     | { type: 'drop-disjunct'; partner: string }
     /** Delete the whole line (a Kconfig `select`, an `#include`). */
     | { type: 'delete-line'; onlyIn?: MatchContext[] }
+    /**
+     * Delete one argument of the call (0-based `index`), only when it is exactly `onlyIf` (`NULL`): a removed
+     * parameter whose other values changed what the call did.
+     */
+    | { type: 'drop-argument'; index: number; onlyIf?: string }
   ) & {
     /**
      * Why the rewrite keeps behaviour only on a target at or after the rule's removal, in words for the user
@@ -50,6 +55,10 @@ export interface LintSymbolSpec {
   name: string;
   match?: MatchKind;
   fix?: FixSpec;
+  /** Only calls (and declarations) with exactly this many arguments match: a removed parameter. */
+  args?: number;
+  /** How findings name the use (`get_dev_pagemap(pfn, pgmap)`); default: the name, with `()` for functions. */
+  display?: string;
 }
 
 /** One rule as written in the YAML (after defaults: symbols normalised to objects). */
@@ -79,6 +88,8 @@ export interface SymbolEntry {
   name: string;
   match: MatchKind;
   fix?: FixSpec;
+  args?: number;
+  display?: string;
   rule: LintRule;
 }
 

@@ -80,7 +80,14 @@ function indexRules(rules: LintRule[], problems: string[] = []): LintRuleSet {
     for (const symbol of rule.symbols) {
       const match =
         symbol.match ?? (rule.kind === 'kconfig' ? 'kconfig' : rule.kind === 'header' ? 'include' : 'identifier');
-      const entry: SymbolEntry = { name: symbol.name, match, fix: symbol.fix, rule };
+      const entry: SymbolEntry = {
+        name: symbol.name,
+        match,
+        fix: symbol.fix,
+        args: symbol.args,
+        display: symbol.display,
+        rule,
+      };
       const add = (table: Map<string, SymbolEntry>, key: string) => {
         const previous = table.get(key);
         if (previous)

@@ -98,6 +98,8 @@ export function scanC(
     }
     const entry = rules.identifiers.get(name);
     if (!entry) continue;
+    // A removed parameter: only calls and declarations with the old number of arguments are the removed API.
+    if (entry.args !== undefined && argumentCount(tokens, i) !== entry.args) continue;
 
     let isDefinition = false;
     if (inPreprocessor) {
@@ -130,6 +132,42 @@ function isTopLevelDeclarator(tokens: TokenStream, i: number, statementStart: nu
     return statementStart >= 0 && statementStart < i;
   }
   return false;
+}
+
+/** Top-level arguments of `name(...)` at token `i` (0 for `()`), or undefined when no call follows. */
+export function argumentCount(tokens: TokenStream, i: number): number | undefined {
+  if (!isPunct(tokens, i + 1, '(')) return undefined;
+  const inDirective = (tokens.flags[i] & FLAG_PREPROCESSOR) !== 0;
+  let depth = 0;
+  let commas = 0;
+  let inside = 0;
+  for (let j = i + 1; j < tokens.count; j++) {
+    const k = tokens.kind[j];
+    if (k === TokenKind.DirectiveEnd || k === TokenKind.Directive) {
+      if (inDirective) return undefined; // the macro body ended inside the call
+      continue;
+    }
+    // A call in code skips #ifdef lines and dead branches inside its arguments.
+    if (!inDirective && tokens.flags[j] & (FLAG_PREPROCESSOR | FLAG_DEAD)) continue;
+    if (k === TokenKind.Punct) {
+      const t = tokens.tokenText(j);
+      if (t === '(' || t === '[' || t === '{') {
+        if (depth++ > 0) inside++;
+        continue;
+      }
+      if (t === ')' || t === ']' || t === '}') {
+        if (--depth === 0) return inside ? commas + 1 : 0;
+        inside++;
+        continue;
+      }
+      if (t === ',' && depth === 1) {
+        commas++;
+        continue;
+      }
+    }
+    inside++;
+  }
+  return undefined;
 }
 
 function isPunct(tokens: TokenStream, i: number, punct: string): boolean {
