@@ -121,6 +121,17 @@ async function notifications(page) {
   );
 }
 
+/** Text of the visible rows of the "Upstream Changes in This Tree" view (label and description). */
+async function changesViewRows(page) {
+  return page.evaluate(() => {
+    const pane = [...document.querySelectorAll('.pane')].find((p) =>
+      /Upstream Changes in This Tree/i.test(p.querySelector('.pane-header')?.textContent ?? ''),
+    );
+    if (!pane) return [];
+    return [...pane.querySelectorAll('.monaco-list-row')].map((r) => r.innerText.replace(/\s+/g, ' ').trim());
+  });
+}
+
 async function clearNotifications(page) {
   await page
     .evaluate(() =>
@@ -234,7 +245,46 @@ async function main() {
       throw new Error(
         `no hover text (besides the lint problem) with the explanation and "removed/replaced in 6.15": ${JSON.stringify(hover.text.slice(0, 400))}`,
       );
-    return hover.text.split('\n').slice(0, 2).join(' / ').slice(0, 160);
+    // The hover leads with what only we know: status for this tree with the code evidence (the fixture's mm/rmap.c
+    // has the 6.15 hugetlb rejection backported), replacement and caller duties, all before the kernel-doc.
+    const lines = hover.text.split('\n').filter((l) => l.trim());
+    const head = lines.slice(0, 8).join('\n');
+    for (const want of [
+      /Status for this tree \(6\.12\):/,
+      /Backported in this tree \(6\.12\): .*reject hugetlb folios in folio_make_device_exclusive\(\)/,
+      /Replacement:/,
+      /Caller must hold:/,
+    ])
+      if (!want.test(head))
+        throw new Error(`the hover's first lines lack ${want}: ${JSON.stringify(head.slice(0, 600))}`);
+    if (/&gt;|&lt;|mailto:/.test(hover.text)) throw new Error('entities or mailto: links in the hover');
+    return lines.slice(0, 3).join(' / ').slice(0, 200);
+  });
+
+  await check('changes view lists the tracked changes with their status and evidence', 60_000, async () => {
+    await wb.runCommand('Focus on Upstream Changes in This Tree View');
+    const rows = await waitFor(
+      'the changes view rows with the backported v2 02/17',
+      async () => {
+        const texts = await changesViewRows(page);
+        return texts.some((t) => /v2 02\/17 mm\/rmap: reject hugetlb folios/.test(t)) ? texts : null;
+      },
+      45_000,
+      500,
+    );
+    await shot(page, 'changes-view');
+    const row = rows.find((t) => /v2 02\/17/.test(t));
+    if (!/present · backported · mainline 6\.15 · mm\/rmap\.c:\d+/.test(row))
+      throw new Error(`v2 02/17 row does not say present, backported, with its evidence line: ${row}`);
+    const message = await page.evaluate(() =>
+      [...document.querySelectorAll('.pane')]
+        .find((p) => /Upstream Changes in This Tree/i.test(p.querySelector('.pane-header')?.textContent ?? ''))
+        ?.querySelector('.message')
+        ?.textContent?.trim(),
+    );
+    if (!/^Linux 6\.12(\.0)?: \d+ present/.test(message ?? ''))
+      throw new Error(`no summary line above the changes: ${message}`);
+    return `${rows.length} rows; "${message}"; ${row.replace(/\s+/g, ' ').slice(0, 140)}`;
   });
 
   let underlined = false;
