@@ -51,7 +51,7 @@ export function changesModel(report: ChangesReport | null | undefined): ChangesM
 
 export function summaryLine(report: ChangesReport): string {
   const count = (status: ChangeJson['status']) => report.changes.filter((c) => c.status === status).length;
-  const backports = report.changes.filter((c) => c.versionRelation === 'backport' && c.status !== 'absent').length;
+  const backports = report.changes.filter((c) => c.versionRelation === 'backport' && c.status === 'present').length;
   const parts = [
     `${count('present')} present${backports ? ` (${backports} backported)` : ''}`,
     `${count('partial')} partial`,

@@ -272,6 +272,24 @@ async function main() {
       45_000,
       500,
     );
+    // Room for the screenshot: fold the file tree and widen the side bar (the view keeps the focus).
+    await page.evaluate(() => {
+      const files = [...document.querySelectorAll('.pane-header.expanded')].find((h) =>
+        /^linux$/i.test(h.querySelector('h3.title')?.textContent?.trim() ?? ''),
+      );
+      if (files) files.click();
+    });
+    const edge = await page.evaluate(() => {
+      const bar = document.querySelector('.part.sidebar')?.getBoundingClientRect();
+      return bar ? { x: bar.right, y: bar.top + bar.height / 2 } : null;
+    });
+    if (edge) {
+      await page.mouse.move(edge.x, edge.y);
+      await page.mouse.down();
+      await page.mouse.move(edge.x + 320, edge.y, { steps: 8 });
+      await page.mouse.up();
+    }
+    await sleep(500);
     await shot(page, 'changes-view');
     const row = rows.find((t) => /v2 02\/17/.test(t));
     if (!/present · backported · mainline 6\.15 · mm\/rmap\.c:\d+/.test(row))

@@ -145,6 +145,7 @@ function semanticErrors(spec: ChangeSpec, seriesById: Map<string, ChangeSeries>)
     if (probe.expect && !(probe.calls || probe.contains || probe.file))
       errors.push(`${where}: \`expect\` only applies to calls, contains and file`);
     probe.anyOf?.forEach((alternative, i) => visit(alternative, `${where}.anyOf[${i}]`));
+    if (probe.onlyIf) visit(probe.onlyIf, `${where}.onlyIf`);
   };
   spec.probes.forEach((probe, i) => visit(probe, `probes[${i}]`));
   return errors;

@@ -35,7 +35,8 @@ export type ProbeKind = 'function' | 'macro' | 'type' | 'enumerator' | 'field' |
 export interface ProbeSpec {
   label?: string;
   defines?: string;
-  lacks?: string;
+  /** The tree no longer defines this symbol, or none of these (the same thing under its older names). */
+  lacks?: string | string[];
   kind?: ProbeKind;
   function?: string;
   calls?: string;
@@ -47,6 +48,11 @@ export interface ProbeSpec {
   missing?: 'fails' | 'unknown';
   in?: string[];
   anyOf?: ProbeSpec[];
+  /**
+   * Judged only where this guard holds: a removal can only be told in a tree that has the code which used the
+   * removed thing (`lacks: RMAP_LEVEL_PTE` means nothing in a tree older than enum rmap_level itself).
+   */
+  onlyIf?: ProbeSpec;
 }
 
 export interface ChangeSpec {

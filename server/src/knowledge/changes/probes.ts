@@ -43,6 +43,16 @@ const CALLABLE: ReadonlySet<DefinitionKind> = new Set(['function', 'prototype', 
 const MAX_EVIDENCE_TEXT = 160;
 
 export function evaluateProbe(probe: ProbeSpec, source: ChangeTreeSource): ProbeResult {
+  if (probe.onlyIf) {
+    const guard = evaluateProbe(probe.onlyIf, source);
+    if (guard.outcome !== 'holds')
+      return {
+        label: probe.label ?? guard.label,
+        outcome: 'unknown',
+        detail: `not judged here: ${guard.label} does not hold (${guard.detail})`,
+      };
+    return evaluateProbe({ ...probe, onlyIf: undefined }, source);
+  }
   if (probe.anyOf) return evaluateAnyOf(probe, source);
   if (probe.defines !== undefined || probe.lacks !== undefined) return evaluateDefinition(probe, source);
   if (probe.function !== undefined) return evaluateFunction(probe, source);
@@ -85,6 +95,16 @@ function where(source: ChangeTreeSource, files: readonly string[] | undefined): 
 }
 
 function evaluateDefinition(probe: ProbeSpec, source: ChangeTreeSource): ProbeResult {
+  // `lacks: [new_name, old_name]`: the removed thing under any of its names; the first one defined decides.
+  if (Array.isArray(probe.lacks)) {
+    const results = probe.lacks.map((name) => evaluateDefinition({ ...probe, lacks: name }, source));
+    const label = probe.label ?? `no longer defines ${probe.lacks.join(' or ')}`;
+    const defined = results.find((r) => r.outcome === 'fails');
+    if (defined) return { ...defined, label };
+    if (results.some((r) => r.outcome === 'unknown'))
+      return { label, outcome: 'unknown', detail: results.map((r) => r.detail).join('; ') };
+    return { ...results[0], label, detail: `none of ${probe.lacks.join(', ')} is defined ${where(source, probe.in)}` };
+  }
   const name = (probe.defines ?? probe.lacks)!;
   const wanted = probe.defines !== undefined;
   const label = probe.label ?? (wanted ? `defines ${name}` : `no longer defines ${name}`);
@@ -100,6 +120,14 @@ function evaluateDefinition(probe: ProbeSpec, source: ChangeTreeSource): ProbeRe
     const evidence = lineEvidence(source, found[0].file, found[0].nameLine);
     return { label, outcome: wanted ? 'holds' : 'fails', detail: `${name} is defined at ${at(evidence)}`, evidence };
   }
+  // An absence proves a removal only where the symbol used to live: a tree without any of those files (a cut-down
+  // or partial checkout, another subsystem's tree) never had it, so "no longer defines" cannot be told.
+  if (!wanted && probe.in?.length && !probe.in.some((file) => source.exists(file)))
+    return {
+      label,
+      outcome: 'unknown',
+      detail: `cannot tell whether ${name} was removed: none of ${probe.in.join(', ')}, where it was defined, is in this tree`,
+    };
   const evidence = absenceEvidence(source, probe.in);
   return {
     label,

@@ -1,7 +1,7 @@
 import type { KernelIndex } from '../../indexing/types';
 import { detectKernelVersion, formatKernelVersion, type KernelVersion } from '../../base/kernelVersion';
 import { getChangeCatalog } from './changeCatalog';
-import { changeLabel, evaluateChange } from './changeEvaluation';
+import { changeLabel, changeTag, evaluateChange } from './changeEvaluation';
 import type { ChangeCatalog, ChangeResult, ChangeStatus, TrackedChange } from './changeTypes';
 import { FileTreeSource, IndexTreeSource, type ChangeTreeSource } from './treeSource';
 
@@ -111,7 +111,7 @@ export function summarizeForSymbol(changes: TreeChanges, symbol: string): Symbol
     );
   }
   const notHere = summary.absent.filter((r) => !summary.backported.includes(r));
-  if (notHere.length) parts.push(`${parts.length ? 'not' : 'Not'} in this tree: ${list(notHere)}`);
+  if (notHere.length) parts.push(`${parts.length ? 'not' : 'Not'} in this tree: ${compactList(notHere, list)}`);
   const missingPresentElsewhere = summary.missing.filter((r) => r.status === 'partial');
   if (missingPresentElsewhere.length)
     parts.push(
@@ -121,6 +121,21 @@ export function summarizeForSymbol(changes: TreeChanges, symbol: string): Symbol
   if (parts.length === 0 && asExpected.length) parts.push(`In this tree: ${list(asExpected)}`);
   summary.text = parts.length ? `${parts.join('; ')}.` : undefined;
   return summary;
+}
+
+/**
+ * More than two changes the tree lacks, all with a series tag: the tags only, grouped by release ("v2 03/17,
+ * v2 04/17, v2 17/17 (mainline 6.15)"), so the hover's first block stays short; the subjects are listed below it.
+ */
+function compactList(items: ChangeResult[], full: (items: ChangeResult[]) => string): string {
+  const tags = items.map((r) => changeTag(r.change).trim());
+  if (items.length <= 2 || tags.some((tag) => !tag)) return full(items);
+  const byRelease = new Map<string, string[]>();
+  items.forEach((r, i) => {
+    const release = releaseNote(r.change).trim();
+    byRelease.set(release, [...(byRelease.get(release) ?? []), tags[i]]);
+  });
+  return [...byRelease].map(([release, group]) => `${group.join(', ')} ${release}`).join('; ');
 }
 
 function quoteLabel(change: TrackedChange): string {
