@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { getChangeCatalog } from '../../../server/src/knowledge/changes/changeCatalog';
-import { summarizeForSymbol, TreeChanges, treeChangesFor } from '../../../server/src/knowledge/changes/treeChanges';
+import {
+  pickByEvidence,
+  summarizeForSymbol,
+  TreeChanges,
+  treeChangesFor,
+} from '../../../server/src/knowledge/changes/treeChanges';
 import { FileTreeSource, IndexTreeSource } from '../../../server/src/knowledge/changes/treeSource';
 import { evaluateProbe } from '../../../server/src/knowledge/changes/probes';
 import { indexFixture } from '../fixtureIndex';
@@ -176,4 +181,17 @@ void test('results are computed once per tree and forgotten on invalidate', () =
   assert.equal(changes.has('no-such-change'), undefined);
   changes.invalidate();
   assert.notEqual(changes.result('dx-fixes-01-gup-hugetlb'), first);
+});
+
+void test('pickByEvidence: the newest variant whose changes the tree has (diagram variants)', () => {
+  const variants = [
+    { id: 'rmap-walk-legacy' },
+    { id: 'hugetlb-rejected', changes: ['dx-fixes-02-rmap-hugetlb'] },
+    { id: 'folio-walk-6.15', changes: ['dx-fixes-03-single-page-api', 'dx-fixes-04-folio-walk'] },
+  ];
+  assert.equal(pickByEvidence(treeChangesFor(partial), variants)?.id, 'hugetlb-rejected');
+  const modernChanges = treeChangesFor(modern);
+  assert.equal(modernChanges.hasAll(['dx-fixes-03-single-page-api', 'dx-fixes-04-folio-walk']), true);
+  assert.equal(pickByEvidence(modernChanges, variants)?.id, 'folio-walk-6.15');
+  assert.equal(modernChanges.hasAll(['no-such-change']), undefined);
 });

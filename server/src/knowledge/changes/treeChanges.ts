@@ -58,10 +58,43 @@ export class TreeChanges {
     return new Map(ids.map((id) => [id, this.result(id)?.status]));
   }
 
+  /** true: every one of the changes is present; false: one is absent or partial; undefined: one cannot be told. */
+  hasAll(ids: readonly string[]): boolean | undefined {
+    let all: boolean | undefined = true;
+    for (const id of ids) {
+      const has = this.has(id);
+      if (has === false) return false;
+      if (has === undefined) all = undefined;
+    }
+    return all;
+  }
+
   /** Forget computed results (the tree changed on disk or the index was rebuilt). */
   invalidate(): void {
     this.results.clear();
   }
+}
+
+/**
+ * Which of several variants (oldest first) this tree's code matches: the last one whose `changes` are all present
+ * (a variant without `changes` is the baseline). Undefined when the evidence cannot decide; callers then fall back
+ * to the release number. Diagram variants ("rmap walk" before v2 04/17, "folio_walk" after) use it.
+ */
+export function pickByEvidence<T extends { changes?: readonly string[] }>(
+  changes: TreeChanges,
+  variants: readonly T[],
+): T | undefined {
+  let picked: T | undefined;
+  for (const variant of variants) {
+    if (!variant.changes?.length) {
+      picked ??= variant;
+      continue;
+    }
+    const has = changes.hasAll(variant.changes);
+    if (has === undefined) return undefined;
+    if (has) picked = variant;
+  }
+  return picked;
 }
 
 /** A tree's changes, from its index when there is one, otherwise from the files the probes name. */
