@@ -310,3 +310,50 @@ describe('lint code actions', () => {
     assert.deepEqual(h.actions(document, undefined, ['source.organizeImports']), []);
   });
 });
+
+describe('lint code actions on a 6.12 tree (pXd_trans_huge excludes devmap before 6.17)', () => {
+  // The shape of 6.12's x86 pud_trans_huge_lock(): dropping `|| pud_devmap()` there would stop taking the PUD
+  // lock for DAX PUDs, so no edit may be offered unless the user says the code is meant for 6.17 or later.
+  const text = [
+    'static inline spinlock_t *pud_lock_fixture(pud_t *pud, struct vm_area_struct *vma)',
+    '{',
+    '\tif (pud_trans_huge(*pud) || pud_devmap(*pud))',
+    '\t\treturn __pud_trans_huge_lock(pud, vma);',
+    '\tif (pmd_trans_huge(*(pmd_t *)pud) || pmd_devmap(*(pmd_t *)pud))',
+    '\t\treturn NULL;',
+    '\treturn NULL;',
+    '}',
+    '',
+  ].join('\n');
+
+  async function setup(settings: Partial<KernelMmLensSettings>) {
+    const h = harness(path.join(fixtures, 'old-tree'), { kernelVersion: '6.12', ...settings });
+    const document = h.open('arch/x86/include/asm/pgtable.h', text);
+    const { diagnostics } = await h.publishedFor(document.uri);
+    return { h, document, diagnostics };
+  }
+
+  it('no quick fix, no fix-all and no source.fixAll edit for the devmap tests; the action says why', async () => {
+    const { h, document, diagnostics } = await setup({});
+    const pud = diagnostics.find((d) => d.range.start.line === 2 && /pud_devmap/.test(d.message));
+    assert.ok(pud, JSON.stringify(diagnostics));
+    const actions = h.actions(document, pud);
+    assert.ok(actions.length > 0);
+    assert.ok(
+      actions.every((a) => a.edit === undefined),
+      JSON.stringify(actions.map((a) => a.title)),
+    );
+    assert.ok(!actions.some((a) => /^Fix all/.test(a.title)));
+    assert.match(actions[0].disabled?.reason ?? '', /No automatic fix for 6\.12/);
+    assert.deepEqual(h.actions(document, undefined, ['source.fixAll']), []);
+  });
+
+  it('lintTargetVersion 6.17 (forward-porting): the fix is offered and its title names the premise', async () => {
+    const { h, document, diagnostics } = await setup({ lintTargetVersion: '6.17' });
+    const pud = diagnostics.find((d) => d.range.start.line === 2 && /pud_devmap/.test(d.message))!;
+    const quick = h.actions(document, pud).find((a) => a.edit)!;
+    assert.match(quick.title, /for 6\.17 and later/);
+    const after = TextDocument.applyEdits(document, quick.edit!.changes![document.uri]);
+    assert.equal(after.split('\n')[2], '\tif (pud_trans_huge(*pud))');
+  });
+});
