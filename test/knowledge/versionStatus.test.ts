@@ -21,8 +21,20 @@ test('a symbol introduced later is "not in this tree yet" in an older tree', () 
   assert.equal(folioWalk.text, "Introduced in 6.12, this tree's release; exists in this tree (6.12).");
   assert.match(
     versionStatus(entry('folio_walk_start'), v('6.17')).text,
-    /^Introduced in 6\.12; exists in this tree \(6\.17\)\./,
+    /^Introduced in 6\.12; exists in this tree \(6\.17\); last changed in 6\.17 \(no longer skips devmap PUDs/,
   );
+});
+
+test("a present symbol names the newest change the tree's release has: the form of the API in this tree", () => {
+  const pagemap = entry('get_dev_pagemap');
+  assert.match(
+    versionStatus(pagemap, v('6.19')).text,
+    /^Present by 6\.1; exists in this tree \(6\.19\); last changed in 6\.18 \(second parameter \(pgmap to reuse\) removed: get_dev_pagemap\(pfn\)\)\.$/,
+  );
+  // Before 6.18 the tree still has the two-argument form: the 6.18 change is not claimed for it.
+  assert.doesNotMatch(versionStatus(pagemap, v('6.17')).text, /6\.18/);
+  // A change made in the release that introduced the symbol is how it arrived, not a later change.
+  assert.doesNotMatch(versionStatus(entry('make_device_exclusive'), v('6.19')).text, /last changed/);
 });
 
 test('a removed symbol: "removed upstream" before the removal, "removed" at or after it, with the replacement', () => {

@@ -123,7 +123,8 @@ export function versionStatus(
     const same = compareKernelVersions(version, intro) === 0 && introduced?.bound !== 'at-or-before';
     const lead = same ? `Introduced in ${introduced!.release}, this tree's release` : capitalise(introWord!);
     const missing = inTree === false ? ` Not found in this tree's index (config- or arch-specific, or renamed?).` : '';
-    return { ...base, state: 'present', text: `${lead}; exists in this tree (${here}).${missing}` };
+    const last = lastChangeBy(entry, version);
+    return { ...base, state: 'present', text: `${lead}; exists in this tree (${here})${last}.${missing}` };
   }
   const changed = (entry.status.changed ?? []).map((c) => c.release);
   return {
@@ -131,6 +132,26 @@ export function versionStatus(
     state: 'unknown',
     text: changed.length ? `Changed in ${changed.join(', ')}.` : 'No release history recorded.',
   };
+}
+
+/**
+ * "; last changed in 6.18 (second parameter removed)": the newest recorded change at or before the tree's release,
+ * so a hover on a 6.19 tree says which form of the API the tree has (an old call shape is then visibly stale).
+ */
+function lastChangeBy(entry: CatalogEntry, version: KernelVersion): string {
+  let latest: StatusEvent[] = [];
+  let latestVersion: KernelVersion | undefined;
+  for (const event of entry.status.changed ?? []) {
+    const at = parseKernelVersion(event.release);
+    // A change in the release that introduced the symbol is part of how it arrived, not a later change.
+    if (!at || compareKernelVersions(at, version) > 0 || event.release === entry.status.introduced?.release) continue;
+    const order = latestVersion ? compareKernelVersions(at, latestVersion) : 1;
+    if (order > 0) [latest, latestVersion] = [[event], at];
+    else if (order === 0) latest.push(event);
+  }
+  if (!latest.length) return '';
+  const whats = [...new Set(latest.map((event) => event.what).filter((what): what is string => Boolean(what)))];
+  return `; last changed in ${latest[0].release}${whats.length ? ` (${whats.join('; ')})` : ''}`;
 }
 
 /** Changes recorded for releases after this tree: what a forward-port must account for. */
