@@ -335,7 +335,9 @@ describe('lint code actions on a 6.12 tree (pXd_trans_huge excludes devmap befor
 
   it('no quick fix, no fix-all and no source.fixAll edit for the devmap tests; the action says why', async () => {
     const { h, document, diagnostics } = await setup({});
-    const pud = diagnostics.find((d) => d.range.start.line === 2 && /pud_devmap/.test(d.message));
+    const pud = diagnostics.find(
+      (d) => d.range.start.line === 2 && /pud_devmap/.test(typeof d.message === 'string' ? d.message : d.message.value),
+    );
     assert.ok(pud, JSON.stringify(diagnostics));
     const actions = h.actions(document, pud);
     assert.ok(actions.length > 0);
@@ -350,7 +352,9 @@ describe('lint code actions on a 6.12 tree (pXd_trans_huge excludes devmap befor
 
   it('lintTargetVersion 6.17 (forward-porting): the fix is offered and its title names the premise', async () => {
     const { h, document, diagnostics } = await setup({ lintTargetVersion: '6.17' });
-    const pud = diagnostics.find((d) => d.range.start.line === 2 && /pud_devmap/.test(d.message))!;
+    const pud = diagnostics.find(
+      (d) => d.range.start.line === 2 && /pud_devmap/.test(typeof d.message === 'string' ? d.message : d.message.value),
+    )!;
     const quick = h.actions(document, pud).find((a) => a.edit)!;
     assert.match(quick.title, /for 6\.17 and later/);
     const after = TextDocument.applyEdits(document, quick.edit!.changes![document.uri]);
