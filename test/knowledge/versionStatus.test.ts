@@ -13,9 +13,18 @@ const entry = (name: string) => {
 };
 
 test('a symbol introduced later is "not in this tree yet" in an older tree', () => {
-  const status = versionStatus(entry('make_device_exclusive'), v('6.1'));
+  const status = versionStatus(entry('make_device_exclusive'), v('6.1'), { definedInTree: false });
   assert.equal(status.state, 'not-yet');
   assert.equal(status.text, 'Not in this tree yet (6.1): added in 6.15.');
+  // Unknown whether the tree defines it (no index): the release number is all it says.
+  assert.equal(
+    versionStatus(entry('softleaf_from_pte'), v('6.12')).text,
+    "Added in 6.19, after this tree's release (6.12); without the index a backport is not ruled out.",
+  );
+  assert.match(
+    versionStatus(entry('softleaf_from_pte'), v('6.12'), { definedInTree: true }).text,
+    /^Not in this tree yet \(6\.12\): added in 6\.19\. This tree defines it anyway \(a backport\?\)\.$/,
+  );
   const folioWalk = versionStatus(entry('folio_walk_start'), v('6.12'));
   assert.equal(folioWalk.state, 'present');
   assert.equal(folioWalk.text, "Introduced in 6.12, this tree's release; exists in this tree (6.12).");

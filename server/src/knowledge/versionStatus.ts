@@ -107,12 +107,13 @@ export function versionStatus(
         text: `Present by ${introduced.release}; the first release is not recorded, so a ${here} tree may predate it.${found}`,
       };
     }
-    const found = inTree ? ' This tree defines it anyway (a backport?).' : '';
-    return {
-      ...base,
-      state: 'not-yet',
-      text: `Not in this tree yet (${here}): added in ${introduced!.release}.${found}`,
-    };
+    // Without the index nothing was looked up: say what the release number says, not what the code has
+    // (a 6.12.y stable tree can carry a transitional softleaf_from_pte() macro, added upstream in 6.19).
+    const text =
+      inTree === undefined
+        ? `Added in ${introduced!.release}, after this tree's release (${here}); without the index a backport is not ruled out.`
+        : `Not in this tree yet (${here}): added in ${introduced!.release}.${inTree ? ' This tree defines it anyway (a backport?).' : ''}`;
+    return { ...base, state: 'not-yet', text };
   }
   if (gone) {
     const lead =
