@@ -131,7 +131,7 @@ export function headlineRows(report: AccuracyReport): BenchRow[] {
   if (semantics) {
     const probes = semantics.probes.filter((p) => p.ok).length;
     rows.push([
-      'issue 18 probes (fw.page, fw. completion, signature help)',
+      'issue 18 probes (local folio, fw.page, fw. completion, sig. help)',
       `${probes}/${semantics.probes.length}`,
       '-',
       '-',

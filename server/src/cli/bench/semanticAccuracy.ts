@@ -13,8 +13,9 @@ import { C_KEYWORDS, identifierTokens } from './tokenTruth';
  *   - signature help at call sites of the tree's own code with at least one argument: the cursor after the k-th
  *     argument's comma; for a call that compiles the function takes as many parameters as the call passes (unless
  *     it is variadic), and the active parameter is k;
- *   - the three acceptance probes of the issue on mm/ksm.c (`fw.page`, completion after `fw.`, signature help
- *     inside `folio_walk_start(&fw, vma, `), judged against the text of include/linux/pagewalk.h;
+ *   - the acceptance probes of the issue on mm/ksm.c (`fw.page`, completion after `fw.`, signature help
+ *     inside `folio_walk_start(&fw, vma, `), judged against the text of include/linux/pagewalk.h, and the
+ *     issue's opening case: the local `folio` of get_mergeable_page() (14 tree-wide answers before);
  *   - p50/p99 of completion and signature help while doing so.
  */
 
@@ -245,6 +246,8 @@ async function acceptanceProbes(
     detail: `${definition.length} answer(s), first ${firstFile}:${first ? first.range.start.line + 1 : 0} (field on line ${fieldLine + 1})`,
   });
 
+  probes.push(await localFolioProbe(server, file, text));
+
   const uri = server.open(file);
   const typed = text.slice(0, access + 3) + text.slice(access + 7);
   server.notify('textDocument/didChange', {
@@ -288,4 +291,49 @@ async function acceptanceProbes(
   });
   server.close(file);
   return probes;
+}
+
+/**
+ * The issue's opening case: definition of the local `folio` at `folio = folio_walk_start(` in
+ * get_mergeable_page() must be exactly its `struct folio *folio;` declaration in the same function, and its
+ * references must stay between the function's `{` and `}` (found in the file's own text by brace depth).
+ */
+async function localFolioProbe(
+  server: LspDriver,
+  file: string,
+  text: string,
+): Promise<SemanticAccuracy['probes'][number]> {
+  const name = 'definition of the local `folio` in get_mergeable_page() is its declaration; references stay inside';
+  const start = text.indexOf('get_mergeable_page(struct ');
+  const open = start >= 0 ? text.indexOf('\n{', start) : -1;
+  let close = -1;
+  for (let i = open + 1, depth = 0; open >= 0 && i < text.length; i++) {
+    if (text[i] === '{') depth++;
+    else if (text[i] === '}' && --depth === 0) {
+      close = i;
+      break;
+    }
+  }
+  const declaration = open >= 0 ? text.indexOf('struct folio *folio;', open) : -1;
+  const use = open >= 0 ? text.indexOf('folio = folio_walk_start(', open) : -1;
+  if (close < 0 || declaration < 0 || use < 0 || use > close || declaration > close)
+    return { name, ok: false, detail: 'get_mergeable_page() with `struct folio *folio;` not found in mm/ksm.c' };
+  const declarationLine = positionOf(text, declaration).line;
+  const [firstLine, lastLine] = [positionOf(text, open).line, positionOf(text, close).line];
+  const at = positionOf(text, use);
+  const definition = locationsOf((await server.definition(file, at)).result);
+  const references = locationsOf((await server.references(file, at)).result);
+  const outside = references.filter(
+    (r) => !pathOfUri(r.uri).endsWith(file) || r.range.start.line < firstLine || r.range.start.line > lastLine,
+  );
+  return {
+    name,
+    ok:
+      definition.length === 1 &&
+      pathOfUri(definition[0].uri).endsWith(file) &&
+      definition[0].range.start.line === declarationLine &&
+      references.length > 0 &&
+      outside.length === 0,
+    detail: `${definition.length} definition(s), first on line ${definition[0] ? definition[0].range.start.line + 1 : 0} (declaration on ${declarationLine + 1}); ${references.length} references, ${outside.length} outside lines ${firstLine + 1}-${lastLine + 1}`,
+  };
 }
