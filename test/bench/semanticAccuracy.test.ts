@@ -60,6 +60,7 @@ void test(
         [],
       );
       assert.ok(report.latency['textDocument/completion'].count >= 7);
+      assert.ok(report.latency.firstAfterOpen.count >= 2, 'the first request on each opened file is timed apart');
     } finally {
       await server.stop();
     }

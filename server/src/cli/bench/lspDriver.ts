@@ -225,6 +225,10 @@ export class LspDriver {
     return uri;
   }
 
+  isOpen(file: string): boolean {
+    return this.opened.has(uriOf(path.isAbsolute(file) ? file : path.join(this.options.root, file)));
+  }
+
   close(file: string): void {
     const uri = uriOf(path.isAbsolute(file) ? file : path.join(this.options.root, file));
     if (this.opened.delete(uri)) this.notify('textDocument/didClose', { textDocument: { uri } });

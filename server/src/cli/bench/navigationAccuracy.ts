@@ -112,7 +112,8 @@ export interface AccuracyReport {
      * inside the enclosing function's lines (`inScope`, of `withScope` positions whose function clangd named).
      */
     scopedReferences: Record<'local' | 'parameter', { n: number; exact: number; inScope: number; withScope: number }>;
-    declarationOnly: { n: number; first: number };
+    /** judged: false when ctags was not loaded (--skip-peers): the rule needs ctags' definitions. */
+    declarationOnly: { n: number; first: number; judged: boolean };
     misses: Array<{
       file: string;
       line: number;
@@ -331,7 +332,7 @@ async function judgeClangd(
     local: { n: 0, exact: 0, inScope: 0, withScope: 0 },
     parameter: { n: 0, exact: 0, inScope: 0, withScope: 0 },
   };
-  const declarationOnly = { n: 0, first: 0 };
+  const declarationOnly = { n: 0, first: 0, judged: ctags !== undefined };
   const misses: NonNullable<AccuracyReport['clangd']>['misses'] = [];
   let openFile: string | undefined;
   for (const p of truth.positions) {

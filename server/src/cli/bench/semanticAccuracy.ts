@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { locationsOf, pathOfUri, percentile, type LspDriver, type Position } from './lspDriver';
+import { locationsOf, pathOfUri, percentile, type LspDriver, type Position, type Range } from './lspDriver';
 import { seededRandom, shuffled } from './sampling';
 import { C_KEYWORDS, identifierTokens } from './tokenTruth';
 
@@ -16,7 +16,10 @@ import { C_KEYWORDS, identifierTokens } from './tokenTruth';
  *   - the acceptance probes of the issue on mm/ksm.c (`fw.page`, completion after `fw.`, signature help
  *     inside `folio_walk_start(&fw, vma, `), judged against the text of include/linux/pagewalk.h, and the
  *     issue's opening case: the local `folio` of get_mergeable_page() (14 tree-wide answers before);
- *   - p50/p99 of completion and signature help while doing so.
+ *   - p50/p99 of completion and signature help while doing so, as a user typing meets them: the file is open and
+ *     parsed (a hover on the site first), edits arrive as incremental changes (the server's sync kind), so the
+ *     request pays tree-sitter's incremental re-parse, not a first parse. The first request after opening a file
+ *     (the whole parse included) is reported apart as `firstAfterOpen`.
  */
 
 export interface SemanticAccuracy {
@@ -70,23 +73,27 @@ export async function judgeSemantics(
     latency: {},
   };
   let version = 1000;
+  const firstAfterOpen: number[] = [];
+  // Opens the file (if not yet) and parses it with a first request, as the editor has done before the user types.
+  const openAndParse = async (site: Site) => {
+    const fresh = !server.isOpen(site.file);
+    const { ms } = await server.hover(site.file, { line: site.line, character: site.character });
+    if (fresh) firstAfterOpen.push(ms);
+    return server.open(site.file);
+  };
+  let openFile: string | undefined;
+  const switchTo = (file: string) => {
+    if (openFile !== undefined && openFile !== file) server.close(openFile);
+    openFile = file;
+  };
   for (const site of memberSites) {
-    const original = fs.readFileSync(path.join(root, site.file), 'utf8');
-    const offset = offsetOf(original, site.line, site.character);
-    const edited = original.slice(0, offset) + original.slice(offset + site.name.length);
-    const uri = server.open(site.file);
-    server.notify('textDocument/didChange', {
-      textDocument: { uri, version: ++version },
-      contentChanges: [{ text: edited }],
-    });
-    const items = completionItems(
-      (await server.completion(site.file, { line: site.line, character: site.character })).result,
-    );
-    server.notify('textDocument/didChange', {
-      textDocument: { uri, version: ++version },
-      contentChanges: [{ text: original }],
-    });
-    server.close(site.file);
+    switchTo(site.file);
+    const uri = await openAndParse(site);
+    const at = { line: site.line, character: site.character };
+    const name = { start: at, end: { line: site.line, character: site.character + site.name.length } };
+    incrementalChange(server, uri, ++version, name, '');
+    const items = completionItems((await server.completion(site.file, at)).result);
+    incrementalChange(server, uri, ++version, { start: at, end: at }, site.name);
     report.memberCompletion.n++;
     const contains = items.some((item) => item.label === site.name);
     const onlyFields = items.length > 0 && items.every((item) => item.kind === FIELD_KIND);
@@ -101,11 +108,12 @@ export async function judgeSemantics(
     const k = Math.floor(random() * site.arguments);
     const text = fs.readFileSync(path.join(root, site.file), 'utf8');
     const at = positionOf(text, site.argumentStarts[k]);
+    switchTo(site.file);
+    await openAndParse(site);
     const answer = (await server.signatureHelp(site.file, at)).result as {
       signatures?: Array<{ label: string; parameters?: unknown[] }>;
       activeParameter?: number;
     } | null;
-    server.close(site.file);
     report.signatureHelp.n++;
     const signature = answer?.signatures?.[0];
     const where = `${site.file}:${site.line + 1}:${site.character + 1} ${site.name} arg ${k + 1}/${site.arguments}`;
@@ -121,6 +129,7 @@ export async function judgeSemantics(
     const expected = variadic ? Math.min(k, count - 1) : k;
     if (answer?.activeParameter === expected) report.signatureHelp.activeParameter++;
   }
+  if (openFile !== undefined) server.close(openFile);
   report.probes = await acceptanceProbes(server, root, () => ++version);
   for (const method of ['textDocument/completion', 'textDocument/signatureHelp']) {
     const values = (server.timings.get(method) ?? []).slice(before.get(method) ?? 0);
@@ -132,6 +141,13 @@ export async function judgeSemantics(
         max: Math.max(...values),
       };
   }
+  if (firstAfterOpen.length)
+    report.latency.firstAfterOpen = {
+      count: firstAfterOpen.length,
+      p50: percentile(firstAfterOpen, 50),
+      p99: percentile(firstAfterOpen, 99),
+      max: Math.max(...firstAfterOpen),
+    };
   return report;
 }
 
@@ -197,10 +213,9 @@ function argumentStartsOf(text: string, open: number): number[] | undefined {
   return undefined;
 }
 
-function offsetOf(text: string, line: number, character: number): number {
-  let offset = 0;
-  for (let k = 0; k < line; k++) offset = text.indexOf('\n', offset) + 1;
-  return offset + character;
+/** One incremental `didChange` (a range replaced), as editors send while typing. */
+function incrementalChange(server: LspDriver, uri: string, version: number, range: Range, text: string): void {
+  server.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range, text }] });
 }
 
 function positionOf(text: string, offset: number): Position {
@@ -249,11 +264,8 @@ async function acceptanceProbes(
   probes.push(await localFolioProbe(server, file, text));
 
   const uri = server.open(file);
-  const typed = text.slice(0, access + 3) + text.slice(access + 7);
-  server.notify('textDocument/didChange', {
-    textDocument: { uri, version: nextVersion() },
-    contentChanges: [{ text: typed }],
-  });
+  const memberName = { start: pagePosition, end: { line: pagePosition.line, character: pagePosition.character + 4 } };
+  incrementalChange(server, uri, nextVersion(), memberName, '');
   const items = completionItems((await server.completion(file, pagePosition)).result);
   const labels = new Set(items.map((i) => i.label));
   const wanted = ['page', 'level', 'pte', 'pmd'];
@@ -267,10 +279,9 @@ async function acceptanceProbes(
   if (call >= 0) {
     const cursor = call + 'folio_walk_start(&fw, vma, '.length;
     const partial = text.slice(0, cursor) + text.slice(text.indexOf(')', cursor) + 1);
-    server.notify('textDocument/didChange', {
-      textDocument: { uri, version: nextVersion() },
-      contentChanges: [{ text: partial }],
-    });
+    incrementalChange(server, uri, nextVersion(), { start: pagePosition, end: pagePosition }, 'page');
+    const rest = { start: positionOf(text, cursor), end: positionOf(text, text.indexOf(')', cursor) + 1) };
+    incrementalChange(server, uri, nextVersion(), rest, '');
     const help = (await server.signatureHelp(file, positionOf(partial, cursor))).result as {
       signatures?: Array<{ label: string; parameters?: Array<{ label: [number, number] | string }> }>;
       activeParameter?: number;
@@ -285,10 +296,6 @@ async function acceptanceProbes(
     });
   } else
     probes.push({ name: 'folio_walk_start call', ok: false, detail: 'no `folio_walk_start(&fw, vma, ` in mm/ksm.c' });
-  server.notify('textDocument/didChange', {
-    textDocument: { uri, version: nextVersion() },
-    contentChanges: [{ text }],
-  });
   server.close(file);
   return probes;
 }
