@@ -73,6 +73,18 @@ export function inProcessIndex(root: string): KernelIndex {
         .filter((n) => n.toLowerCase().startsWith(prefix.toLowerCase()))
         .slice(0, limit),
     definitionsInFile: (file) => definitions.filter((d) => d.file === file),
+    definitionAt: (file, name, line, character) =>
+      definitions.find(
+        (d) =>
+          d.file === file &&
+          d.name === name &&
+          d.nameRange.start.line === line &&
+          d.nameRange.start.character === character,
+      ),
+    functionAt: (file, name, line) => {
+      const candidates = definitions.filter((d) => d.file === file && d.name === name && d.kind === 'function');
+      return candidates.find((d) => d.range.start.line <= line && line <= d.range.end.line) ?? candidates[0];
+    },
     filesMentioning: (name) => [...(mentions.get(name) ?? [])].sort(),
     absolutePath: (file) => path.join(root, file),
     relativePath: (absolute) => path.relative(root, absolute),

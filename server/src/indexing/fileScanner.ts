@@ -5,8 +5,9 @@ import { isIndexedFile } from '../parsing/kernelFiles';
 
 /**
  * Finds the files of a kernel tree worth indexing (parsing/kernelFiles.ts: C sources and headers, Kconfig and
- * Makefiles) with the one tree walk (base/treeWalker.ts, links followed where first met); with `statFiles`, each
- * file's size and mtime, and oversized files skipped with a reason.
+ * Makefiles) with the one tree walk (base/treeWalker.ts), every file once under its real path (links followed
+ * after the real folders, kept only when they are the one way in); with `statFiles`, each file's size and mtime,
+ * and oversized files skipped with a reason.
  */
 export interface ScannedFile {
   /** Tree-relative path with '/'. */
@@ -41,7 +42,9 @@ export function scanTree(
   const candidates = walkTree(root, {
     accept: isIndexedFile,
     exclude: options.exclude,
-    links: 'first-seen',
+    // Every file once, under its real path: include/dt-bindings is not indexed under the
+    // scripts/dtc/include-prefixes/dt-bindings link that the walk meets first.
+    links: 'real-path',
     isCancelled: options.isCancelled,
     onSkip: (file, reason) => {
       skipped.push({ file, reason });
@@ -80,4 +83,38 @@ export function scanTree(
 export function looksBinary(bytes: Uint8Array): boolean {
   // indexOf is a native memchr: a byte loop in JS over 8 KiB of 60k files cost half a CPU-second.
   return bytes.subarray(0, Math.min(bytes.length, 8192)).indexOf(0) >= 0;
+}
+
+/** `real` relative to `realRoot` with '/' when it lies inside it ('' for the root itself), else undefined. */
+export function insideTree(realRoot: string, real: string): string | undefined {
+  const rel = path.relative(realRoot, real);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+  return rel.split(path.sep).join('/');
+}
+
+const realRoots = new Map<string, string>();
+
+/**
+ * The tree-relative path of a file the editor names by an absolute path: through the file's real path when
+ * that lies inside the tree (a file opened through a symlinked folder is the file the index knows under its
+ * real path), else the path as given, else undefined (outside the tree).
+ */
+export function treeRelativePath(root: string, absolute: string): string | undefined {
+  const direct = insideTree(root, absolute);
+  let real: string;
+  try {
+    real = fs.realpathSync.native(absolute);
+  } catch {
+    return direct || undefined;
+  }
+  let realRoot = realRoots.get(root);
+  if (realRoot === undefined) {
+    try {
+      realRoot = fs.realpathSync.native(root);
+    } catch {
+      realRoot = root;
+    }
+    realRoots.set(root, realRoot);
+  }
+  return insideTree(realRoot, real) || direct || undefined;
 }

@@ -46,21 +46,6 @@ export class NameBytes implements FoldedNames {
     return 0;
   }
 
-  /** Length of the shortest window holding `lowerQuery` as a subsequence (case-insensitive), 0 if none. */
-  subsequenceSpan(id: number, lowerQuery: string): number {
-    const bytes = this.bytes;
-    const start = this.offsets[id];
-    const end = this.offsets[id + 1];
-    const first = lowerQuery.charCodeAt(0);
-    let k = start;
-    while (k < end && fold(bytes[k]) !== first) k++;
-    if (k === end) return 0;
-    const from = k;
-    let q = 0;
-    for (; k < end && q < lowerQuery.length; k++) if (fold(bytes[k]) === lowerQuery.charCodeAt(q)) q++;
-    return q === lowerQuery.length ? k - from : 0;
-  }
-
   nameLength(id: number): number {
     return this.offsets[id + 1] - this.offsets[id];
   }

@@ -5,7 +5,7 @@
  */
 
 export type { Definition, DefinitionKind, Position, Range, Reference } from '../parsing/types';
-import type { Definition, Reference } from '../parsing/types';
+import type { Definition, DefinitionKind, Reference } from '../parsing/types';
 
 export interface IndexStats {
   files: number;
@@ -28,8 +28,6 @@ export interface QueryOptions {
   isCancelled?: () => boolean;
   /** Maximum number of results. */
   limit?: number;
-  /** Best-effort work budget in milliseconds (fuzzy workspace-symbol matching stops there). */
-  budgetMs?: number;
 }
 
 /** What every feature may ask of the whole-tree index. */
@@ -37,10 +35,12 @@ export interface KernelIndex {
   /** Absolute path of the tree root. */
   readonly root: string;
   /**
-   * All definitions of a name, preferred first: generic, then preferred arch (x86), then other arches; real definitions
-   * before declarations.
+   * All definitions of a name (only those of the kinds `accept` takes), preferred first: generic, then preferred
+   * arch (x86), then other arches; real definitions before declarations.
    */
-  findDefinitions(name: string): Definition[];
+  findDefinitions(name: string, accept?: (kind: DefinitionKind) => boolean): Definition[];
+  /** The definition of `name` whose name starts at this 0-based position of `file`, if any. */
+  definitionAt(file: string, name: string, line: number, character: number): Definition | undefined;
   /** Declarations only (prototypes, extern, forward decls). */
   findDeclarations(name: string): Definition[];
   /** Every occurrence of `name` in code across the tree (comments and strings excluded). */
@@ -54,6 +54,8 @@ export interface KernelIndex {
   namesWithPrefix(prefix: string, limit: number): string[];
   /** Definitions found in one file (tree-relative path), in source order. */
   definitionsInFile(file: string): Definition[];
+  /** The function `name` of `file` whose body holds `line` (else its first one in the file), if any. */
+  functionAt(file: string, name: string, line: number): Definition | undefined;
   /** Tree-relative paths of files that mention `name` in code. */
   filesMentioning(name: string): string[];
   /** Absolute path for a tree-relative one. */

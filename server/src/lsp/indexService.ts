@@ -6,7 +6,6 @@
  */
 import type { Connection } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { fileURLToPath } from 'url';
 import * as fs from 'fs';
 import type { IndexStatus, KernelMmLensSettings } from '../../../protocol';
 import type { KernelIndex } from '../indexing/types';
@@ -17,6 +16,7 @@ import { formatKernelVersion, type KernelVersion } from '../base/kernelVersion';
 import { readSourceFile } from '../indexing/fileExtraction';
 import { isIndexedFile } from '../parsing/kernelFiles';
 import { describeError } from '../base/errors';
+import { treeRelativePathOfUri } from './treePaths';
 
 export interface FileChange {
   uri: string;
@@ -122,7 +122,7 @@ export class IndexService {
           return this.index;
         }
         this.index = result.index;
-        for (const { file, text } of this.pendingDocuments.values()) this.index.updateFile(file, text);
+        for (const { file, text } of this.pendingDocuments.values()) this.index.setDocumentText(file, text);
         this.pendingDocuments.clear();
         const stats = result.stats;
         this.log(
@@ -137,6 +137,9 @@ export class IndexService {
         });
         this.resolveWaiters(this.index);
         for (const listener of this.readyListeners) listener(this.index);
+        // The workspace-symbol tables (a pass over every defined name) are built now rather than by the first search.
+        const ready = this.index;
+        void ready.prepareSymbolSearch();
         return this.index;
       } catch (err) {
         this.log(`indexing failed: ${describeError(err, true)}`);
@@ -203,10 +206,21 @@ export class IndexService {
       setTimeout(() => {
         this.debounce.delete(document.uri);
         const text = document.getText();
-        if (this.index) this.index.updateFile(file, text);
+        if (this.index) this.index.setDocumentText(file, text);
         else this.pendingDocuments.set(file, { file, text });
       }, 150),
     );
+  }
+
+  /** A closed document: its file on disk counts again. */
+  documentClosed(document: TextDocument): void {
+    const file = this.relativeFile(document.uri);
+    if (!file) return;
+    const pending = this.debounce.get(document.uri);
+    if (pending) clearTimeout(pending);
+    this.debounce.delete(document.uri);
+    this.pendingDocuments.delete(file);
+    this.index?.documentClosed(file);
   }
 
   /** Files changed on disk (workspace/didChangeWatchedFiles). */
@@ -231,15 +245,7 @@ export class IndexService {
   }
 
   private relativeFile(uri: string): string | undefined {
-    if (!this.root || !uri.startsWith('file:')) return undefined;
-    let absolute: string;
-    try {
-      absolute = fileURLToPath(uri);
-    } catch {
-      return undefined;
-    }
-    const rel = absolute.startsWith(this.root + '/') ? absolute.slice(this.root.length + 1) : undefined;
-    return rel && !rel.includes('..') ? rel : undefined;
+    return this.root ? treeRelativePathOfUri(this.root, uri) : undefined;
   }
 
   private resolveWaiters(index: TreeIndex | undefined): void {

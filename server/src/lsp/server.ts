@@ -25,6 +25,7 @@ import type { ServerContext } from './context';
 import type { KernelIndex } from '../indexing/types';
 import { DocumentStore } from './documentStore';
 import { IndexService } from './indexService';
+import { treeRelativePathOfUri } from './treePaths';
 import { loadCLanguage } from '../parsing/treeSitter';
 import { kernelVersionResolver, mergeSettings } from './settings';
 import { defaultCacheDir, PACKAGE_VERSION } from '../base/paths';
@@ -99,11 +100,7 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
     onIndexReady: (listener) => indexService.onReady(listener),
     treeChanges: () => treeChanges.current(),
     refreshTreeChanges: () => treeChanges.invalidate(),
-    relativePathOfUri: (uri) => {
-      if (!root || !uri.startsWith('file:')) return undefined;
-      const rel = path.relative(root, fileURLToPath(uri));
-      return rel.startsWith('..') || path.isAbsolute(rel) ? undefined : rel.split(path.sep).join('/');
-    },
+    relativePathOfUri: (uri) => (root ? treeRelativePathOfUri(root, uri) : undefined),
     uriOfRelativePath: (file) => pathToFileURL(path.join(root ?? '/', file)).toString(),
     workspaceTrusted: () => workspaceTrusted,
     answersGenericFor: (uri) => coexistence.answersFor(ctx.relativePathOfUri(uri)),
@@ -193,6 +190,7 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
   });
 
   documents.onDidChangeContent((document) => indexService.documentChanged(document));
+  documents.onDidClose((document) => indexService.documentClosed(document));
   connection.onDidChangeWatchedFiles((params) => {
     const topMakefile = root ? pathToFileURL(path.join(root, 'Makefile')).toString() : undefined;
     if (params.changes.some((change) => change.uri === topMakefile)) makefileVersion.forget();

@@ -6,10 +6,11 @@ import type {
 } from 'vscode-languageserver/node';
 import type { ServerFeature } from '../feature';
 import type { ServerContext } from '../context';
-import type { Definition, KernelIndex } from '../../indexing/types';
+import type { Definition } from '../../indexing/types';
 import { identifierAt, symbolKindOf, cancelledBy } from '../symbolAt';
 import { extractText } from '../../indexing/fileExtraction';
 import type { TreeIndex } from '../../indexing/treeIndex';
+import { incomingCalls } from '../../indexing/incomingCalls';
 
 interface ItemData {
   name: string;
@@ -43,21 +44,8 @@ export const callHierarchyFeature: ServerFeature = {
       const index = await ctx.waitForIndex(cancelledBy(token));
       const target = params.item.data as ItemData | undefined;
       if (!index || !target) return [];
-      const references = await index.findReferences(target.name, { isCancelled: cancelledBy(token) });
-      const byCaller = new Map<string, { caller: Definition; ranges: Range[] }>();
-      for (const reference of references) {
-        if (!reference.isCall || reference.isDefinition || !reference.enclosingFunction) continue;
-        const key = `${reference.file}\0${reference.enclosingFunction}`;
-        let entry = byCaller.get(key);
-        if (!entry) {
-          const caller = findFunctionIn(index, reference.file, reference.enclosingFunction, reference.range.start.line);
-          if (!caller) continue;
-          entry = { caller, ranges: [] };
-          byCaller.set(key, entry);
-        }
-        entry.ranges.push(reference.range);
-      }
-      return [...byCaller.values()].map(({ caller, ranges }): CallHierarchyIncomingCall => ({
+      const callers = await incomingCalls(index, target.name, { isCancelled: cancelledBy(token) });
+      return callers.map(({ caller, ranges }): CallHierarchyIncomingCall => ({
         from: toItem(ctx, caller),
         fromRanges: ranges,
       }));
@@ -101,13 +89,6 @@ function isCallable(definition: Definition): boolean {
     definition.kind === 'function-macro' ||
     definition.kind === 'generated'
   );
-}
-
-function findFunctionIn(index: KernelIndex, file: string, name: string, line: number): Definition | undefined {
-  const candidates = index
-    .definitionsInFile(file)
-    .filter((d) => d.name === name && (d.kind === 'function' || d.kind === 'generated'));
-  return candidates.find((d) => d.range.start.line <= line && line <= d.range.end.line) ?? candidates[0];
 }
 
 function toItem(ctx: ServerContext, definition: Definition): CallHierarchyItem {

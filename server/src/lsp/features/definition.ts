@@ -2,10 +2,15 @@ import type { ServerFeature } from '../feature';
 import { identifierAt, locationOf, cancelledBy } from '../symbolAt';
 import { resolveInclude } from '../includes';
 import { semanticDefinition } from '../semanticDocuments';
+import { isMemberAccessAt, orderedDefinitions } from '../../indexing/definitionOrder';
+
+const MAX_ANSWERS = 200;
 
 /**
  * Go to definition: a local or a member from the semantic services (semantics/: the document's scopes, the
- * object's type), else across the whole tree: real definitions first (generic, then the preferred arch).
+ * object's type), else across the whole tree in the order of definitionOrder.ts: the asking file's own
+ * definition, reachable ones, the same directory, by kind, by architecture; struct members only for member
+ * accesses.
  */
 export const definitionFeature: ServerFeature = {
   name: 'definition',
@@ -32,9 +37,17 @@ export const definitionFeature: ServerFeature = {
         }));
       const word = identifierAt(document, params.position);
       if (!word) return null;
-      const definitions = index.findDefinitions(word.name);
-      const real = definitions.filter((d) => !d.isDeclaration);
-      return (real.length > 0 ? real : definitions).map((d) => locationOf(ctx, d));
+      const definitions = orderedDefinitions(index, {
+        name: word.name,
+        file: ctx.relativePathOfUri(params.textDocument.uri),
+        isMember: isMemberAccessAt(document.getText(), document.offsetAt(word.range.start)),
+        line: word.range.start.line,
+        character: word.range.start.character,
+        preferredArch: ctx.settings().preferredArch,
+      });
+      // A member name used across the tree (`p->flags`: 6,063 fields) would answer thousands of locations nobody
+      // reads; the first ones in order are what a reader looks at (issue 18 resolves the member's type).
+      return definitions.slice(0, MAX_ANSWERS).map((d) => locationOf(ctx, d));
     });
   },
 };
