@@ -58,6 +58,12 @@ export interface KernelMmLensSettings {
   lintSeverity: Record<string, 'error' | 'warning' | 'information' | 'hint' | 'off'>;
   /** Local mail sources: mbox files (.mbox, .mbox.gz), maildirs, .eml files. */
   mailSources: string[];
+  /**
+   * public-inbox inbox folders, lei externals, or lore URLs (https://lore.kernel.org/all) that `lei q` searches
+   * for a symbol's threads. Only an explicit request runs lei ("Search lore externals"); remote URLs only in a
+   * trusted workspace. Answers are cached and then part of every thread list.
+   */
+  loreExternals: string[];
   /** Inlay hints with lock/reference context after tracked calls. */
   inlayHints: boolean;
   /** Code lenses (review-thread counts, lifecycle markers). */
@@ -84,6 +90,7 @@ export const DEFAULT_SETTINGS: KernelMmLensSettings = {
   lintTargetVersion: '',
   lintSeverity: {},
   mailSources: [],
+  loreExternals: [],
   inlayHints: true,
   codeLens: true,
   missingReleaseCheck: true,
@@ -117,6 +124,8 @@ export const ClientCommands = {
   /** args: messageId: string */
   openThreadOnLore: 'kernelMmLens.openThreadOnLore',
   whyThisLine: 'kernelMmLens.whyThisLine',
+  /** args: symbol?: string. Runs lei on the lore externals (an explicit request), then lists the threads. */
+  searchLoreExternals: 'kernelMmLens.searchLoreExternals',
   /** args: {id?: string, symbol?: string, variant?: string} (DiagramParams); opens the lifecycle diagram panel. */
   openDiagram: 'kernelMmLens.openDiagram',
   /** Saves the diagram shown in the active diagram panel as a standalone SVG file. */
@@ -223,7 +232,49 @@ export interface ThreadsForSymbolParams {
   symbol: string;
 }
 
-/** One related review thread message, as listed for a symbol (also the CLI's `threads --json` element). */
+/** One message named in a thread entry (a version's reply, a discussion's message). */
+export interface ThreadMessageRef {
+  messageId: string;
+  subject: string;
+  author: string;
+  /** ISO 8601, or "" when unknown. */
+  date: string;
+  /** lore link, "" for a made-up Message-ID of mail that had none. */
+  url: string;
+  /** How the message relates to the symbol; absent when it is listed only because it answers the version. */
+  relation?: ThreadRelation;
+  /** The message is in the local mail (openable in the editor). */
+  local: boolean;
+}
+
+/** One posted version of a patch (or of a series' cover letter). */
+export interface ThreadVersionEntry extends ThreadMessageRef {
+  version: number;
+  /** Cover letter of the posting, when known. */
+  coverMessageId?: string;
+  /** `git patch-id --stable` of its diff, when it carries one (mail only). */
+  patchId?: string;
+  /** Replies at any depth that answer this version, oldest first. */
+  replies: ThreadMessageRef[];
+}
+
+/** Whether the tree has the change a patch makes, from the code evidence of the tracked changes (never a version). */
+export interface InTreeInfo {
+  status: 'present' | 'partial' | 'absent' | 'unknown';
+  /** Id of the tracked change (server/data/changes) whose probes decided it. */
+  changeId: string;
+  /** One line of the tree that shows it (tree-relative file, 1-based line). */
+  evidence?: { file: string; line?: number; text?: string };
+  /** One sentence: "in this tree (mm/huge_memory.c:1234)". */
+  text: string;
+}
+
+/**
+ * One entry of a symbol's review threads (also the CLI's `threads --json` element): one patch across its
+ * versions, a series (its cover letter) across versions, or a discussion outside any series. The flat fields
+ * describe the latest version; `versions` folds the earlier ones, each with the replies it got. The count a
+ * code lens shows is the number of entries; every surface reads the same list.
+ */
 export interface ThreadListEntry {
   /** Without angle brackets. */
   messageId: string;
@@ -234,7 +285,7 @@ export interface ThreadListEntry {
   /** https://lore.kernel.org/all/<Message-ID>/ */
   url: string;
   relation: ThreadRelation;
-  /** "bundled" or the path of the mail file/maildir the message came from. */
+  /** "bundled", "catalog" or the path of the mail file/maildir the message came from. */
   source: string;
   /** Series name and version when known ("mm: fixes for device-exclusive entries (hmm)", 2). */
   series?: string;
@@ -245,6 +296,30 @@ export interface ThreadListEntry {
   summary?: string;
   /** True when the thread's messages are available locally (openable in the editor). */
   local: boolean;
+  kind?: 'patch' | 'series' | 'thread';
+  /** Title without the subject's prefixes (patches, series); the subject for a discussion. */
+  title?: string;
+  /** Latest version first; versions[0] is the message the flat fields describe. Empty for a discussion. */
+  versions?: ThreadVersionEntry[];
+  /** For a discussion: its messages that are about the symbol. */
+  messages?: ThreadMessageRef[];
+  /** The symbol's catalog entry cites this thread. */
+  cited?: boolean;
+  inTree?: InTreeInfo;
+}
+
+/** `kernelMmLens/searchLoreExternals`: an explicit request to run lei on the `loreExternals` for a symbol. */
+export interface SearchLoreExternalsParams {
+  symbol: string;
+  /** Tree-relative file the symbol is in, to narrow lei's diff terms (`dfn:`). */
+  file?: string;
+}
+
+export interface SearchLoreExternalsResult {
+  /** One sentence for the user: what was searched, how long it took, or why nothing ran. */
+  message: string;
+  /** The symbol's thread list after the search (the same as `threadsForSymbol` now answers). */
+  entries: ThreadListEntry[];
 }
 
 export interface ThreadDocumentParams {
@@ -275,6 +350,8 @@ export interface ThreadDocumentResult {
   /** 0-based line to reveal: the reply mentioning the symbol, else the requested message. */
   focusLine?: number;
   url: string;
+  /** Line ranges an editor shows folded at first: the other versions of the patch, after the opened thread. */
+  folds?: Array<{ startLine: number; endLine: number }>;
 }
 
 export interface BlameLineParams {
@@ -294,8 +371,13 @@ export interface BlameCommit {
 export interface BlameLineResult {
   commit?: BlameCommit;
   thread?: ThreadListEntry;
-  /** How the thread was found. */
-  via?: 'link-trailer' | 'message-id-trailer' | 'patch-id' | 'subject-author';
+  /**
+   * How the thread was found. `enclosing-function`: the tree has no git history (a Debian source tree), so these
+   * are the review threads of the function around the line (`threads`), and `message` says so.
+   */
+  via?: 'link-trailer' | 'message-id-trailer' | 'patch-id' | 'subject-author' | 'enclosing-function';
+  /** With `enclosing-function`: that function's thread list. */
+  threads?: ThreadListEntry[];
   /** Plain-language outcome ("no review thread found for commit abc123: …"). */
   message: string;
 }
@@ -463,6 +545,10 @@ export const Requests = {
   threadDocument: new RequestType<ThreadDocumentParams, ThreadDocumentResult, void>('kernelMmLens/threadDocument'),
   /** git blame of one line → commit → review thread. */
   blameLine: new RequestType<BlameLineParams, BlameLineResult, void>('kernelMmLens/blameLine'),
+  /** Runs lei on the configured lore externals for a symbol (an explicit user request; remote ones if trusted). */
+  searchLoreExternals: new RequestType<SearchLoreExternalsParams, SearchLoreExternalsResult, void>(
+    'kernelMmLens/searchLoreExternals',
+  ),
   /** One lifecycle diagram, laid out and resolved against the tree. */
   diagram: new RequestType<DiagramParams, DiagramResult, void>('kernelMmLens/diagram'),
   /** Every lifecycle diagram (id, title, variants). */

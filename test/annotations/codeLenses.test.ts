@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lifecycleMarkers, reviewThreadIds } from '../../server/src/annotations/codeLenses';
+import { lifecycleMarkers } from '../../server/src/annotations/codeLenses';
 import { loadDiagrams } from '../../server/src/diagrams/loader';
-import { makeCatalog, type CatalogEntry } from '../../server/src/knowledge/catalog';
 import { parseKernelVersion } from '../../server/src/base/kernelVersion';
 import type { Diagram } from '../../server/src/diagrams/types';
 
@@ -49,61 +48,4 @@ test('lifecycle markers from the shipped diagrams pick the variant of the tree v
   assert.match(dx.title, /^Device-exclusive entry · step \d+ of \d+ ›$/);
   assert.ok(dx.step >= 1 && dx.step <= dx.steps);
   assert.equal(legacy.find((m) => m.diagramId === 'device-exclusive')?.variant, 'rmap-walk-legacy');
-});
-
-test('review thread count merges catalog threads and bundled thread mentions, without duplicates', () => {
-  const entry = {
-    name: 'folio_walk_start',
-    kind: 'function',
-    topics: ['folio_walk'],
-    summary: 's',
-    explanation: 'e',
-    status: {},
-    sources: ['x'],
-    threads: [
-      { messageId: 'a@x', subject: 's', author: 'a', date: 'd', point: 'p' },
-      { messageId: 'b@x', subject: 's', author: 'a', date: 'd', point: 'p' },
-    ],
-  } as unknown as CatalogEntry;
-  const bundled = {
-    series: [
-      {
-        id: 's',
-        series: 's',
-        version: 1,
-        messages: [
-          {
-            messageId: 'b@x',
-            subject: 's',
-            author: 'a',
-            date: 'd',
-            point: 'p',
-            sources: [],
-            symbols: [{ symbol: 'folio_walk_start', relation: 'patch' }],
-          },
-          {
-            messageId: 'c@x',
-            subject: 's',
-            author: 'a',
-            date: 'd',
-            point: 'p',
-            sources: [],
-            symbols: [{ symbol: 'folio_walk_start', relation: 'review' }],
-          },
-          {
-            messageId: 'd@x',
-            subject: 's',
-            author: 'a',
-            date: 'd',
-            point: 'p',
-            sources: [],
-            symbols: [{ symbol: 'other', relation: 'review' }],
-          },
-        ],
-      },
-    ],
-    byMessageId: new Map(),
-  } as any;
-  assert.deepEqual(reviewThreadIds('folio_walk_start', makeCatalog([entry]), bundled).sort(), ['a@x', 'b@x', 'c@x']);
-  assert.deepEqual(reviewThreadIds('nothing', makeCatalog([entry]), bundled), []);
 });

@@ -86,6 +86,22 @@ test('inlay hints, code lenses and notes over LSP', async () => {
     assert.match(lifecycle.command.title, /^Device-exclusive entry · step \d+ of \d+ ›$/);
     assert.equal(lifecycle.range.start.line, 3);
     assert.deepEqual((lifecycle.command.arguments[0] as { id: string; symbol: string }).id, 'device-exclusive');
+    // One count: a thread lens says exactly how many entries the list it opens has.
+    const threadLenses = lenses.filter((l) => l.command.command === 'kernelMmLens.showThreads');
+    assert.ok(threadLenses.length > 0, 'a function with review threads has a thread lens');
+    for (const lens of threadLenses) {
+      const symbol = lens.command.arguments[0] as string;
+      const listed = await client.sendRequest(Requests.threadsForSymbol, { symbol });
+      assert.equal(lens.command.title, `${listed.length} review thread${listed.length === 1 ? '' : 's'}`, symbol);
+    }
+    // ... and the hover of a tracked symbol lists the same number.
+    const hover = await client.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: 8, character: 12 }, // folio_walk_start
+    });
+    const walkThreads = await client.sendRequest(Requests.threadsForSymbol, { symbol: 'folio_walk_start' });
+    assert.ok(walkThreads.length > 0);
+    assert.match(hover!.contents.value, new RegExp(`\\*\\*Review threads \\(${walkThreads.length}\\)\\*\\*`));
 
     const added = await client.sendRequest(Requests.notesAdd, {
       uri,

@@ -65,6 +65,7 @@ test('untrusted workspaces: limited support, with the settings that point at fil
   assert.equal(untrusted.supported, 'limited');
   assert.ok(untrusted.description.length > 40);
   assert.deepEqual([...untrusted.restrictedConfigurations].sort(), [
+    'kernelMmLens.loreExternals',
     'kernelMmLens.mailSources',
     'kernelMmLens.notesFile',
   ]);

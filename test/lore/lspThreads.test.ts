@@ -5,8 +5,15 @@ import assert from 'node:assert/strict';
 import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { DEFAULT_SETTINGS, Requests, type BlameLineResult, type ThreadDocumentResult } from '../../protocol';
-import { resolveMailSources, threadsFeature } from '../../server/src/lsp/features/threads';
+import {
+  DEFAULT_SETTINGS,
+  Requests,
+  type BlameLineResult,
+  type SearchLoreExternalsResult,
+  type ThreadDocumentResult,
+} from '../../protocol';
+import { enclosingFunctionName, resolveMailSources, threadsFeature } from '../../server/src/lsp/features/threads';
+import { createCParser } from '../../server/src/parsing/treeSitter';
 import type { ServerContext } from '../../server/src/lsp/context';
 import { FIXTURES, BROST_PATCH, POPPLE_BROST_REPLY } from './helpers';
 
@@ -19,6 +26,7 @@ after(() => fs.rmSync(cacheHome, { recursive: true, force: true }));
 function startFeature(
   mailSources: string[],
   trusted = true,
+  tree?: unknown,
 ): { call: <T>(type: { method: string }, params: unknown) => Promise<T>; logs: string[] } {
   const handlers = new Map<string, (params: unknown) => unknown>();
   const logs: string[] = [];
@@ -28,6 +36,7 @@ function startFeature(
         handlers.set(type.method, handler),
     },
     onSettingsChanged: () => undefined,
+    documents: { tree: () => Promise.resolve(tree) },
     root: FIXTURES,
     settings: () => ({ ...DEFAULT_SETTINGS, mailSources }),
     log: (line: string) => logs.push(line),
@@ -97,4 +106,42 @@ test('blameLine rejects what is not a file line, and reports a file outside git 
   });
   assert.equal(outside.thread, undefined);
   assert.ok(outside.message.length > 0);
+});
+
+test('why-this-line without git history: the threads of the function around the line, and why', async () => {
+  const parser = await createCParser();
+  const source = 'int before;\n\nint migrate_vma_setup(struct migrate_vma *args)\n{\n\treturn 0;\n}\n';
+  const tree = parser.parse(source)!;
+  try {
+    assert.equal(enclosingFunctionName(tree, 4), 'migrate_vma_setup');
+    assert.equal(enclosingFunctionName(tree, 0), undefined);
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'kml-nogit-lsp-'));
+    try {
+      const file = path.join(outside, 'migrate_device.c');
+      fs.writeFileSync(file, source);
+      const { call } = startFeature([], true, tree);
+      const result = await call<BlameLineResult>(Requests.blameLine, { uri: pathToFileURL(file).toString(), line: 4 });
+      assert.equal(result.via, 'enclosing-function');
+      assert.doesNotMatch(result.message, /fatal/);
+      assert.match(result.message, /no git history/);
+      assert.ok(
+        result.threads!.some((t) => t.messageId === BROST_PATCH),
+        'the catalog-cited thread',
+      );
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  } finally {
+    tree.delete();
+    parser.delete();
+  }
+});
+
+test('searchLoreExternals runs no lei in an untrusted workspace and says so', async () => {
+  const { call } = startFeature([], false);
+  const result = await call<SearchLoreExternalsResult>(Requests.searchLoreExternals, { symbol: 'pmd_devmap' });
+  assert.match(result.message, /not trusted: lei is not run/);
+  assert.ok(Array.isArray(result.entries));
+  const none = await call<SearchLoreExternalsResult>(Requests.searchLoreExternals, { symbol: '' });
+  assert.deepEqual(none.entries, []);
 });

@@ -13,6 +13,7 @@ test('the custom requests and notification keep their wire names', () => {
     threadsForSymbol: 'kernelMmLens/threadsForSymbol',
     threadDocument: 'kernelMmLens/threadDocument',
     blameLine: 'kernelMmLens/blameLine',
+    searchLoreExternals: 'kernelMmLens/searchLoreExternals',
     diagram: 'kernelMmLens/diagram',
     listDiagrams: 'kernelMmLens/listDiagrams',
     notesList: 'kernelMmLens/notes/list',

@@ -1,12 +1,10 @@
 import type { Diagram } from '../diagrams/types';
 import { selectVariant } from '../diagrams/variantSelection';
 import type { KernelVersion } from '../base/kernelVersion';
-import type { Catalog } from '../knowledge/catalog';
-import type { BundledThreadIndex } from '../lore/bundledThreads';
 
 /**
  * Code-lens content for function definitions: lifecycle markers ("device-exclusive lifecycle · step 4 of 9 ›")
- * from the diagram data, and review-thread counts of tracked symbols from the catalog and the bundled index.
+ * from the diagram data. (Review-thread counts come from the thread service: lsp/features/codeLens.ts.)
  * Pure functions: the LSP feature supplies the definitions found in the document and the loaded data.
  */
 export interface LifecycleMarker {
@@ -48,16 +46,4 @@ export function lifecycleMarkers(
 
 function shortTitle(title: string): string {
   return title.length > 48 ? `${title.slice(0, 47)}…` : title;
-}
-
-/** Distinct review threads (Message-IDs) that the catalog or the bundled index tie to a symbol. */
-export function reviewThreadIds(symbol: string, catalog?: Catalog, bundled?: BundledThreadIndex): string[] {
-  const ids = new Set<string>();
-  for (const thread of catalog?.lookup(symbol)?.threads ?? []) ids.add(thread.messageId);
-  for (const series of bundled?.series ?? []) {
-    for (const message of series.messages ?? []) {
-      if (message.symbols.some((s) => s.symbol === symbol)) ids.add(message.messageId);
-    }
-  }
-  return [...ids];
 }

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { CliCommand } from './command';
-import { parseArgs, stringOption, UsageError } from './args';
+import { listOption, parseArgs, stringOption, UsageError } from './args';
+import { ThreadService } from '../lore/threadService';
 import { DEFAULT_SETTINGS } from '../../../protocol';
 import { hoverAt, type HoverAtResult } from '../knowledge/hoverContent';
 import { snippetParser, withParsedText } from '../semantics/snippetParser';
@@ -20,13 +21,18 @@ import type { KernelIndex } from '../indexing/types';
  */
 export const hoverCommand: CliCommand = {
   name: 'hover',
-  usage: 'hover FILE:LINE:COL [--kernel-version X.Y] [--cache-dir DIR] [--no-index]',
+  usage: 'hover FILE:LINE:COL [--kernel-version X.Y] [--cache-dir DIR] [--no-index] [--mail PATH]...',
   summary: 'Print the hover Markdown for a position (catalog explanation, version status, threads).',
   options: {
     'kernel-version': { value: true, help: "assume this kernel version instead of the tree Makefile's (e.g. 6.12)" },
     'cache-dir': { value: true, help: 'index cache folder (default $XDG_CACHE_HOME/kernel-mm-lens)' },
     'no-index': { help: 'do not build or load the index: curated catalog text only, no signature or kernel-doc' },
     root: { value: true, help: 'kernel tree root (default: found upwards from FILE)' },
+    mail: {
+      value: true,
+      repeat: true,
+      help: 'mail (mbox, maildir, .eml) whose threads are counted too, as with `threads --mail`',
+    },
   },
   async run(argv, io) {
     const args = parseArgs(argv, this.options);
@@ -62,6 +68,14 @@ export const hoverCommand: CliCommand = {
     if (root && !args.options['no-index'])
       index = await loadIndex(root, stringOption(args, 'cache-dir'), (m) => io.err.write(`${m}\n`));
 
+    // The same thread list as `threads` and the editor's lens and hover (the mail is read before the hover).
+    const mail = listOption(args, 'mail').map((p) => path.resolve(p));
+    const threads = new ThreadService((m) => io.err.write(`${m}\n`), {
+      mailSources: () => mail,
+      mailOptions: { cacheDir: path.join(stringOption(args, 'cache-dir') ?? defaultCacheDir(), 'mail') },
+      catalog: () => catalog,
+    });
+    await threads.mail();
     // The file is parsed as an editor would parse it, so locals and members get the same answer as in the editor.
     const relative = root ? path.relative(root, file).split(path.sep).join('/') : undefined;
     const inTree = relative !== undefined && !relative.startsWith('..') && !path.isAbsolute(relative);
@@ -82,6 +96,7 @@ export const hoverCommand: CliCommand = {
       commandLinks: false,
       changes: root ? treeChangesFor(root, { index, version }) : undefined,
       relativePath: inTree ? relative : undefined,
+      threads: (name: string) => threads.peekThreads(name),
     };
     let result: HoverAtResult | undefined;
     const parsed = withParsedText(parser, text, (tree) => {

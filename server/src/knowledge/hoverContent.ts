@@ -1,4 +1,4 @@
-import { ClientCommands } from '../../../protocol';
+import { ClientCommands, type ThreadListEntry } from '../../../protocol';
 import { isKconfigFile } from '../parsing/kernelFiles';
 import type { Definition, KernelIndex } from '../indexing/types';
 import { getCatalog, lookupSymbol, type Catalog, type CatalogEntry } from './catalog';
@@ -64,7 +64,21 @@ export interface HoverInput {
    * screen right above, so the hover keeps only its summary.
    */
   at?: { file: string; line: number };
+  /**
+   * The thread service's list for a name (the same one the code lens counts and the thread list shows). Without
+   * it the hover lists the threads the catalog entry cites.
+   */
+  threads?: (name: string) => HoverThreads | undefined;
 }
+
+export interface HoverThreads {
+  entries: ThreadListEntry[];
+  /** The user's mail is still being read: the list may grow. */
+  pending?: boolean;
+}
+
+/** Thread entries a hover lists before "… N more". */
+const MAX_HOVER_THREADS = 5;
 
 /** Paragraphs of kernel-doc free text kept in a tracked hover (parameters, Context and Return always stay). */
 const DOC_BODY_PARAGRAPHS = 2;
@@ -117,13 +131,15 @@ function trackedHover(entry: CatalogEntry, definitions: Definition[], input: Hov
   const status = versionStatus(entry, input.version, { definedInTree });
   const evidence = input.changes ? symbolEvidence(input.changes, entry) : undefined;
   const doc = kernelDocFor(definitions, input);
+  // One count: the lead says as many threads as the list below (the thread service's, else the catalog's).
+  const listed = input.threads?.(entry.name);
   sections.push(
     ...leadLines({
       entry,
       version: input.version,
       statusText: status.text,
       changesText: evidence?.text,
-      threadCount: entry.threads?.length ?? 0,
+      threadCount: listed ? listed.entries.length : (entry.threads?.length ?? 0),
       docContext: doc?.context,
     }),
   );
@@ -148,7 +164,9 @@ function trackedHover(entry: CatalogEntry, definitions: Definition[], input: Hov
   if (timeline) sections.push(timeline);
   if (evidence?.details) sections.push(evidence.details);
   if (entry.related?.length) sections.push(`**Related:** ${entry.related.map((r) => inlineCode(r)).join(', ')}`);
-  const threads = threadSection(entry, input.commandLinks !== false);
+  const threads = listed
+    ? serviceThreadSection(entry, listed, input.commandLinks !== false)
+    : threadSection(entry, input.commandLinks !== false);
   if (threads) sections.push(threads);
   const diagrams = diagramSection(entry, input.commandLinks !== false);
   if (diagrams) sections.push(diagrams);
@@ -348,6 +366,32 @@ function threadSection(entry: CatalogEntry, commands: boolean): string | undefin
     return `- ${lore} — ${escapeMarkdown(thread.author)}, ${escapeMarkdown(thread.date)}${open}\n  ${renderLimitedMarkdown(thread.point)}`;
   });
   return `**Review threads**\n${lines.join('\n')}`;
+}
+
+/** The thread service's entries: one per patch (versions folded), the count the code lens shows. */
+function serviceThreadSection(entry: CatalogEntry, threads: HoverThreads, commands: boolean): string | undefined {
+  const { entries } = threads;
+  if (entries.length === 0 && !threads.pending) return undefined;
+  const lines = entries.slice(0, MAX_HOVER_THREADS).map((thread) => {
+    const versions = thread.versions?.length ?? 0;
+    const title = thread.title || thread.subject;
+    const lore = thread.url ? link(title, thread.url) : escapeMarkdown(title);
+    const version = thread.version ? `, v${thread.version}${versions > 1 ? ` (${versions} versions)` : ''}` : '';
+    const open =
+      commands && thread.local
+        ? ` · ${link('open in editor', commandUri(ClientCommands.openThread, [thread.messageId, entry.name]))}`
+        : '';
+    const inTree = thread.inTree ? ` · ${escapeMarkdown(thread.inTree.text)}` : '';
+    const summary = thread.summary ? `\n  ${renderLimitedMarkdown(thread.summary)}` : '';
+    return `- ${lore} — ${thread.relation}${version}, ${escapeMarkdown(thread.author)}, ${escapeMarkdown(thread.date.slice(0, 10))}${inTree}${open}${summary}`;
+  });
+  const more = entries.length - lines.length;
+  const all = commands ? link('show all', commandUri(ClientCommands.showThreads, [entry.name])) : '';
+  const tail = [
+    more > 0 ? `*… and ${more} more${all ? ` (${all})` : ''}*` : '',
+    threads.pending ? '*Your mail is still being read: the list may grow.*' : '',
+  ].filter(Boolean);
+  return [`**Review threads (${entries.length})**`, ...lines, ...tail].join('\n');
 }
 
 function diagramSection(entry: CatalogEntry, commands: boolean): string | undefined {

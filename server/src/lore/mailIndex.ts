@@ -334,6 +334,8 @@ export function sourceFingerprint(source: string): string {
 export class MailIndexCache {
   private key = '';
   private current: Promise<MailIndex> = Promise.resolve(MailIndex.empty());
+  /** The last index that finished loading, and the key it was loaded for. */
+  private loaded: { key: string; index: MailIndex } | undefined;
 
   constructor(
     private readonly log: LoreLog,
@@ -345,6 +347,7 @@ export class MailIndexCache {
     if (key !== this.key) {
       this.key = key;
       this.current = MailIndex.load(sources, this.log, this.options).then((index) => {
+        this.loaded = { key, index };
         const s = index.stats;
         if (s.sources > 0)
           this.log(
@@ -354,5 +357,16 @@ export class MailIndexCache {
       });
     }
     return this.current;
+  }
+
+  /**
+   * The index for these sources if it is loaded, without waiting (`pending: false`); otherwise the last one that
+   * was (or an empty one) with `pending: true`, and loading starts. For answers that cannot wait (a hover).
+   */
+  peek(sources: string[]): { index: MailIndex; pending: boolean } {
+    const promise = this.get(sources);
+    void promise.catch(() => undefined);
+    if (this.loaded && this.loaded.key === this.key) return { index: this.loaded.index, pending: false };
+    return { index: this.loaded?.index ?? MailIndex.empty(), pending: true };
   }
 }

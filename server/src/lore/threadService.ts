@@ -41,12 +41,6 @@ export interface ThreadServiceOptions {
   inTree?: () => InTreeLookup | undefined;
 }
 
-/** A blame answer; without git history, the enclosing function's threads (`via: 'enclosing-function'`). */
-export type BlameAnswer = Omit<BlameLineResult, 'via'> & {
-  via?: BlameLineResult['via'] | 'enclosing-function';
-  threads?: ThreadEntry[];
-};
-
 export interface ExternalSearch {
   /** Plain sentence for the user: what was asked and what came back. */
   message: string;
@@ -111,12 +105,24 @@ export class ThreadService {
   }
 
   private async threadIndex(): Promise<SymbolThreadIndex> {
-    const mail = await this.mail();
+    return this.threadIndexFor(await this.mail());
+  }
+
+  private threadIndexFor(mail: MailIndex): SymbolThreadIndex {
     if (this.symbolIndex?.mail !== mail) {
       const catalog = this.options.catalog ? this.options.catalog() : getCatalog();
       this.symbolIndex = { mail, index: new SymbolThreadIndex(mail, this.bundled(), catalog) };
     }
     return this.symbolIndex.index;
+  }
+
+  /**
+   * The entries now, without waiting for mail still being read (a hover cannot wait): `pending` says the list
+   * may still grow; it is the same list as threadsForSymbol once the mail is in.
+   */
+  peekThreads(symbol: string): { entries: ThreadEntry[]; pending: boolean } {
+    const { index, pending } = this.mailCache.peek(this.sources());
+    return { entries: this.threadIndexFor(index).threadsFor(symbol, this.options.inTree?.()), pending };
   }
 
   /** The ranked entries for a symbol: one per patch/series/discussion. The lens count is their number. */
@@ -191,9 +197,7 @@ export class ThreadService {
    * are not git checkouts) it falls back to the review threads of the function around the line, which the
    * surface names (`enclosingFunction`), and says why instead of passing git's "fatal: not a git repository" on.
    */
-  blameLine(root: string, file: string, line: number): Promise<BlameLineResult>;
-  blameLine(root: string, file: string, line: number, enclosingFunction: string | undefined): Promise<BlameAnswer>;
-  async blameLine(root: string, file: string, line: number, enclosingFunction?: string): Promise<BlameAnswer> {
+  async blameLine(root: string, file: string, line: number, enclosingFunction?: string): Promise<BlameLineResult> {
     const outcome = await blameLineToThread(root, file, line, await this.mail(), this.bundled());
     if (!outcome.noGitHistory) return outcome;
     const where = `${path.basename(file)}:${line + 1}`;

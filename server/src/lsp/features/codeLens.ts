@@ -1,22 +1,20 @@
-import type { CodeLens } from 'vscode-languageserver/node';
+import { CodeLensRefreshRequest, type CodeLens } from 'vscode-languageserver/node';
 import type { Node } from 'web-tree-sitter';
 import { ClientCommands } from '../../../../protocol';
 import type { ServerFeature } from '../feature';
 import type { ServerContext } from '../context';
-import { lifecycleMarkers, reviewThreadIds } from '../../annotations/codeLenses';
+import { lifecycleMarkers } from '../../annotations/codeLenses';
+import { onThreadsChanged, threadServiceFor } from '../threadServiceHost';
 import { shippedDiagrams } from '../../diagrams/loader';
-import { getCatalog, type Catalog } from '../../knowledge/catalog';
-import { shippedBundledThreads, type BundledThreadIndex } from '../../lore/bundledThreads';
 import type { Diagram } from '../../diagrams/types';
 
 /**
- * Code lenses on definitions: lifecycle markers that open the diagram at the function's step, and the
- * review-thread count of tracked symbols. Data that fails to load only removes its lenses (logged once).
+ * Code lenses on definitions: lifecycle markers that open the diagram at the function's step, and the number of
+ * review threads the thread service lists for the function (the same list a click on the lens opens). Data that
+ * fails to load only removes its lenses (logged once).
  */
 interface LensData {
   diagrams: Diagram[];
-  catalog?: Catalog;
-  bundled?: BundledThreadIndex;
 }
 
 let cached: LensData | undefined;
@@ -30,18 +28,6 @@ function lensData(ctx: ServerContext): LensData {
     for (const problem of loaded.problems) ctx.log(`code lens: diagram data: ${problem}`);
   } catch (err) {
     ctx.log(`code lens: no lifecycle markers (${String(err)})`);
-  }
-  try {
-    data.catalog = getCatalog();
-  } catch (err) {
-    ctx.log(`code lens: no catalog (${String(err)})`);
-  }
-  try {
-    const bundled = shippedBundledThreads();
-    for (const problem of bundled.problems) ctx.log(`code lens: threads: ${problem}`);
-    data.bundled = bundled.index;
-  } catch (err) {
-    ctx.log(`code lens: no bundled threads (${String(err)})`);
   }
   cached = data;
   return data;
@@ -68,6 +54,8 @@ export const codeLensFeature: ServerFeature = {
   name: 'codeLens',
   capabilities: () => ({ codeLensProvider: { resolveProvider: false } }),
   register(ctx) {
+    // Counts change when the mail is read or lei answers: ask the client to fetch the lenses again.
+    onThreadsChanged(ctx, () => void ctx.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined));
     ctx.connection.onCodeLens(async (params, token): Promise<CodeLens[]> => {
       if (!ctx.settings().codeLens) return [];
       const tree = await ctx.documents.tree(params.textDocument.uri);
@@ -90,7 +78,9 @@ export const codeLensFeature: ServerFeature = {
             },
           });
         }
-        const threads = reviewThreadIds(name, data.catalog, data.bundled);
+        // The same list the thread picker, the hover and the CLI show: its length is the count.
+        const threads = await threadServiceFor(ctx).threadsForSymbol(name);
+        if (token.isCancellationRequested) return [];
         if (threads.length > 0) {
           lenses.push({
             range,

@@ -6,6 +6,7 @@ import type { ServerContext } from '../context';
 import { hoverAt } from '../../knowledge/hoverContent';
 import { getCatalog } from '../../knowledge/catalog';
 import { semanticDocuments } from '../semanticDocuments';
+import { threadServiceFor } from '../threadServiceHost';
 
 /**
  * Kernel-aware hover (not a generic feature: it stays on for clangd users). On a catalog symbol anywhere -
@@ -18,6 +19,7 @@ export const hoverFeature: ServerFeature = {
   capabilities: () => ({ hoverProvider: true }),
   register(ctx: ServerContext) {
     const catalog = getCatalog();
+    const threads = threadServiceFor(ctx);
     if (catalog.problems.length)
       ctx.log(
         `catalog: ${catalog.problems.length} problem(s): ${catalog.problems
@@ -58,6 +60,8 @@ export const hoverFeature: ServerFeature = {
           catalog,
           commandLinks: true,
           trackedOnly,
+          // The same list as the code lens and the thread list (mail still being read: what is in so far).
+          threads: (name) => threads.peekThreads(name),
         });
         if (!result) return null;
         const { target } = result;

@@ -1,10 +1,12 @@
-import * as os from 'os';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
+import type { Node, Tree } from 'web-tree-sitter';
 import {
   Requests,
   type BlameLineParams,
   type BlameLineResult,
+  type SearchLoreExternalsParams,
+  type SearchLoreExternalsResult,
   type ThreadDocumentParams,
   type ThreadDocumentResult,
   type ThreadListEntry,
@@ -12,37 +14,33 @@ import {
 } from '../../../../protocol';
 import type { ServerFeature } from '../feature';
 import type { ServerContext } from '../context';
-import { ThreadService } from '../../lore/threadService';
-import { defaultCacheDir } from '../../base/paths';
+import { threadServiceFor, threadsChanged } from '../threadServiceHost';
+import { describeError } from '../../base/errors';
+
+export { resolveMailSources } from '../threadServiceHost';
 
 /**
  * Review threads over LSP custom requests, usable by any editor:
- * - kernelMmLens/threadsForSymbol {symbol} → ThreadListEntry[] (bundled index + `mailSources`, ranked);
- * - kernelMmLens/threadDocument {messageId, symbol?} → plain-text thread + reply outline + line to focus;
- * - kernelMmLens/blameLine {uri, line} → commit + thread (runs git: clients call it only in trusted workspaces).
- * Mail sources are read lazily on the first request and re-read when a file's size or mtime changes.
+ * - kernelMmLens/threadsForSymbol {symbol} → ThreadListEntry[]: one entry per patch/series/discussion, versions
+ *   folded (the code lens shows their number);
+ * - kernelMmLens/threadDocument {messageId, symbol?} → plain-text thread + reply outline + line to focus + the
+ *   other versions as folded ranges;
+ * - kernelMmLens/searchLoreExternals {symbol, file?} → runs lei on `loreExternals` (an explicit request; only in a
+ *   trusted workspace, as it runs a program and may reach lore) and returns the new list;
+ * - kernelMmLens/blameLine {uri, line} → commit + thread (runs git: trusted workspaces only); without git history,
+ *   the threads of the function around the line.
+ * Mail sources are read in the background once the settings are known, and again when a file changes.
  */
 
-/** `~/mail/x.mbox` and tree-relative paths in the setting become absolute paths. */
-export function resolveMailSources(sources: string[], root: string | undefined): string[] {
-  return sources
-    .filter((source) => typeof source === 'string' && source.trim() !== '')
-    .map((source) => {
-      const trimmed = source.trim();
-      if (trimmed === '~' || trimmed.startsWith('~/')) return path.join(os.homedir(), trimmed.slice(1));
-      return path.isAbsolute(trimmed) ? trimmed : path.resolve(root ?? process.cwd(), trimmed);
-    });
-}
-
 function register(ctx: ServerContext): void {
-  const service = new ThreadService(
-    (message) => ctx.log(message),
-    () => resolveMailSources(ctx.settings().mailSources ?? [], ctx.root),
-    // Extraction cache per mail source, so a restart does not parse big mailboxes again.
-    { cacheDir: path.join(defaultCacheDir(), 'mail') },
-  );
-  // Read the mail in the background as soon as the setting is known, so the first request does not wait for it.
-  const warmUp = (): void => void service.mail().catch((error) => ctx.log(`mail: ${String(error)}`));
+  const service = threadServiceFor(ctx);
+  // Read the mail in the background as soon as the setting is known, so the first request does not wait for it;
+  // code lenses are refreshed when it is in (their counts include it).
+  const warmUp = (): void =>
+    void service.mail().then(
+      () => threadsChanged(ctx),
+      (error: unknown) => ctx.log(`mail: ${describeError(error)}`),
+    );
   ctx.onSettingsChanged(warmUp);
   setTimeout(warmUp, 3000).unref();
 
@@ -64,6 +62,26 @@ function register(ctx: ServerContext): void {
     },
   );
 
+  ctx.connection.onRequest(
+    Requests.searchLoreExternals,
+    async (params: SearchLoreExternalsParams): Promise<SearchLoreExternalsResult> => {
+      const symbol = typeof params?.symbol === 'string' ? params.symbol.trim() : '';
+      if (!symbol) return { message: 'No symbol given.', entries: [] };
+      if (!ctx.workspaceTrusted())
+        return {
+          message:
+            'This workspace is not trusted: lei is not run here (trust the folder to search lore externals). Answers lei gave earlier are still listed.',
+          entries: await service.threadsForSymbol(symbol),
+        };
+      const file = typeof params.file === 'string' ? params.file : undefined;
+      // A user asked (a command or a click) in a trusted workspace: remote externals may be asked too.
+      const search = await service.searchExternals(symbol, { file, allowRemote: true });
+      const entries = await service.threadsForSymbol(symbol);
+      if (search.result?.mbox) threadsChanged(ctx);
+      return { message: search.message, entries };
+    },
+  );
+
   ctx.connection.onRequest(Requests.blameLine, async (params: BlameLineParams): Promise<BlameLineResult> => {
     if (
       !params ||
@@ -80,9 +98,24 @@ function register(ctx: ServerContext): void {
           'This workspace is not trusted: git blame is disabled (trust the workspace to enable "Why is this line like this?").',
       };
     const file = fileURLToPath(params.uri);
+    const tree = await ctx.documents.tree(params.uri);
+    const enclosing = tree ? enclosingFunctionName(tree, params.line) : undefined;
     // git finds the checkout from the file's own folder, so files outside the first workspace folder work too.
-    return service.blameLine(path.dirname(file), file, params.line);
+    return service.blameLine(path.dirname(file), file, params.line, enclosing);
   });
+}
+
+/** Name of the function definition that contains a 0-based line, if any. */
+export function enclosingFunctionName(tree: Tree, line: number): string | undefined {
+  for (const fn of tree.rootNode.descendantsOfType('function_definition')) {
+    if (!fn || fn.startPosition.row > line || fn.endPosition.row < line) continue;
+    let declarator: Node | null = fn.childForFieldName('declarator');
+    while (declarator && declarator.type !== 'function_declarator')
+      declarator = declarator.childForFieldName('declarator');
+    const name = declarator?.childForFieldName('declarator');
+    if (name?.type === 'identifier') return name.text;
+  }
+  return undefined;
 }
 
 export const threadsFeature: ServerFeature = {
