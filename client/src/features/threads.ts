@@ -3,6 +3,7 @@ import {
   ClientCommands,
   Requests,
   type BlameLineResult,
+  type SearchLoreExternalsResult,
   type ThreadDocumentResult,
   type ThreadListEntry,
   type ThreadOutlineEntry,
@@ -94,6 +95,19 @@ export function activate(ctx: ClientContext): void {
     ),
   );
 
+  // The other versions of the patch are folding ranges, folded when the thread opens (the latest stays open).
+  ctx.subscribe(
+    vscode.languages.registerFoldingRangeProvider(
+      { scheme: THREAD_SCHEME },
+      {
+        provideFoldingRanges(doc) {
+          const folds = documents.get(doc.uri.toString())?.folds ?? [];
+          return folds.map((fold) => new vscode.FoldingRange(fold.startLine, fold.endLine));
+        },
+      },
+    ),
+  );
+
   async function openThread(messageId: unknown, symbol?: unknown): Promise<void> {
     if (typeof messageId !== 'string' || !messageId) return;
     const ref = { messageId, symbol: typeof symbol === 'string' ? symbol : undefined };
@@ -110,6 +124,11 @@ export function activate(ctx: ClientContext): void {
       const line = Math.min(result.focusLine ?? 0, Math.max(0, doc.lineCount - 1));
       const position = new vscode.Position(line, 0);
       await vscode.window.showTextDocument(doc, { preview: true, selection: new vscode.Range(position, position) });
+      if (result.folds?.length)
+        await vscode.commands.executeCommand('editor.fold', {
+          selectionLines: result.folds.map((fold) => fold.startLine),
+          levels: 1,
+        });
       vscode.window.activeTextEditor?.revealRange(
         new vscode.Range(position, position),
         vscode.TextEditorRevealType.InCenter,
@@ -149,10 +168,50 @@ export function activate(ctx: ClientContext): void {
       );
       return;
     }
+    await pickAndOpen(symbol, entries);
+  });
+
+  async function pickAndOpen(symbol: string, entries: ThreadListEntry[]): Promise<void> {
     const picked = await pickThread(symbol, entries);
     if (!picked) return;
     if (picked.action === 'lore') await vscode.env.openExternal(loreUrl(picked.entry.messageId));
     else await openThread(picked.entry.messageId, symbol);
+  }
+
+  // An explicit request: the server runs lei on the `loreExternals` (remote ones too, as the user asked).
+  ctx.registerCommand(ClientCommands.searchLoreExternals, async (symbolArgument?: unknown) => {
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage(
+        'Kernel MM Lens: searching lore externals runs lei, so it only works in a trusted workspace.',
+      );
+      return;
+    }
+    const symbol = typeof symbolArgument === 'string' ? symbolArgument : symbolUnderCursor();
+    if (!symbol) {
+      void vscode.window.showInformationMessage(
+        'Kernel MM Lens: put the cursor on a function, macro or type name first.',
+      );
+      return;
+    }
+    const editor = vscode.window.activeTextEditor;
+    const file =
+      editor?.document.uri.scheme === 'file' ? vscode.workspace.asRelativePath(editor.document.uri, false) : undefined;
+    let result: SearchLoreExternalsResult;
+    try {
+      result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `lei: review threads for ${symbol}` },
+        () => ctx.client.sendRequest(Requests.searchLoreExternals, { symbol, file }),
+      );
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Kernel MM Lens: cannot search lore externals: ${String(err)}`);
+      return;
+    }
+    if (result.entries.length === 0) {
+      void vscode.window.showInformationMessage(`Kernel MM Lens: ${result.message}`);
+      return;
+    }
+    vscode.window.setStatusBarMessage(`Kernel MM Lens: ${result.message}`, 10000);
+    await pickAndOpen(symbol, result.entries);
   });
 
   ctx.registerCommand(ClientCommands.whyThisLine, async () => {
@@ -213,7 +272,7 @@ async function pickThread(
   quickPick.items = entries.map((entry) => ({
     // QuickPick renders plain text (no Markdown), so untrusted subjects cannot inject links.
     label: `${RELATION_ICON[entry.relation] ?? ''} ${entry.subject}`,
-    description: `${entry.relation} · ${entry.author} · ${entry.date.slice(0, 10)}${entry.local ? ' · local mail' : ''}`,
+    description: `${entry.relation} · ${entry.author} · ${entry.date.slice(0, 10)}${versionNote(entry)}${entry.inTree ? ` · ${entry.inTree.text}` : ''}${entry.local ? ' · local mail' : ''}`,
     detail: entry.summary,
     buttons: entry.url ? [loreButton] : [],
     entry,
@@ -237,6 +296,14 @@ async function pickThread(
     });
     quickPick.show();
   });
+}
+
+/** " · v9, 4 earlier versions" for a patch posted several times (the earlier ones are folded in the thread view). */
+function versionNote(entry: ThreadListEntry): string {
+  const versions = entry.versions ?? [];
+  if (versions.length === 0) return '';
+  const earlier = versions.length - 1;
+  return ` · v${versions[0].version}${earlier > 0 ? `, ${earlier} earlier version${earlier === 1 ? '' : 's'}` : ''}`;
 }
 
 /** The reply tree as document symbols: each message nests under the one it answers. */
