@@ -63,11 +63,15 @@ export const codeLensFeature: ServerFeature = {
       const data = lensData(ctx);
       const version = ctx.kernelVersion();
       const lenses: CodeLens[] = [];
-      for (const { name, node } of definitionNames(tree.rootNode)) {
-        const range = {
+      // Names and ranges are read before the first await: the tree is only valid until the next edit.
+      const definitions = definitionNames(tree.rootNode).map(({ name, node }) => ({
+        name,
+        range: {
           start: { line: node.startPosition.row, character: node.startPosition.column },
           end: { line: node.endPosition.row, character: node.endPosition.column },
-        };
+        },
+      }));
+      for (const { name, range } of definitions) {
         for (const marker of lifecycleMarkers(name, data.diagrams, version)) {
           lenses.push({
             range,
