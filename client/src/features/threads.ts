@@ -43,8 +43,11 @@ function loreUrl(messageId: string): vscode.Uri {
 }
 
 interface ThreadPick extends vscode.QuickPickItem {
-  entry: ThreadListEntry;
+  /** Absent on the "search lore externals" item at the top of the list. */
+  entry?: ThreadListEntry;
 }
+
+type Picked = { entry: ThreadListEntry; action: 'open' | 'lore' } | { action: 'lei' };
 
 export function activate(ctx: ClientContext): void {
   const documents = new Map<string, ThreadDocumentResult>();
@@ -162,19 +165,25 @@ export function activate(ctx: ClientContext): void {
       void vscode.window.showErrorMessage(`Kernel MM Lens: cannot list review threads: ${String(err)}`);
       return;
     }
+    // The lei search is offered when archives are configured (it runs only when the user picks it).
+    const offerLei = vscode.workspace.isTrusted && ctx.settings().loreExternals.length > 0;
     if (entries.length === 0) {
-      void vscode.window.showInformationMessage(
-        `Kernel MM Lens: no review threads known for ${symbol}. Add b4/lei mail to the "kernelMmLens.mailSources" setting to search your own mail.`,
+      const search = 'Search lore externals (lei)';
+      const choice = await vscode.window.showInformationMessage(
+        `Kernel MM Lens: no review threads known for ${symbol}. Add b4/lei mail to the "kernelMmLens.mailSources" setting, or public-inbox archives to "kernelMmLens.loreExternals".`,
+        ...(offerLei ? [search] : []),
       );
+      if (choice === search) await vscode.commands.executeCommand(ClientCommands.searchLoreExternals, symbol);
       return;
     }
-    await pickAndOpen(symbol, entries);
+    await pickAndOpen(symbol, entries, offerLei);
   });
 
-  async function pickAndOpen(symbol: string, entries: ThreadListEntry[]): Promise<void> {
-    const picked = await pickThread(symbol, entries);
+  async function pickAndOpen(symbol: string, entries: ThreadListEntry[], offerLei: boolean): Promise<void> {
+    const picked = await pickThread(symbol, entries, offerLei);
     if (!picked) return;
-    if (picked.action === 'lore') await vscode.env.openExternal(loreUrl(picked.entry.messageId));
+    if (picked.action === 'lei') await vscode.commands.executeCommand(ClientCommands.searchLoreExternals, symbol);
+    else if (picked.action === 'lore') await vscode.env.openExternal(loreUrl(picked.entry.messageId));
     else await openThread(picked.entry.messageId, symbol);
   }
 
@@ -211,7 +220,7 @@ export function activate(ctx: ClientContext): void {
       return;
     }
     vscode.window.setStatusBarMessage(`Kernel MM Lens: ${result.message}`, 10000);
-    await pickAndOpen(symbol, result.entries);
+    await pickAndOpen(symbol, result.entries, false);
   });
 
   ctx.registerCommand(ClientCommands.whyThisLine, async () => {
@@ -255,10 +264,7 @@ function symbolUnderCursor(): string | undefined {
   return range ? editor.document.getText(range) : undefined;
 }
 
-async function pickThread(
-  symbol: string,
-  entries: ThreadListEntry[],
-): Promise<{ entry: ThreadListEntry; action: 'open' | 'lore' } | undefined> {
+async function pickThread(symbol: string, entries: ThreadListEntry[], offerLei: boolean): Promise<Picked | undefined> {
   const loreButton: vscode.QuickInputButton = {
     iconPath: new vscode.ThemeIcon('link-external'),
     tooltip: 'Open on lore.kernel.org',
@@ -269,7 +275,12 @@ async function pickThread(
     'Enter opens the thread in the editor (local mail, else the bundled summary); the button opens lore.kernel.org';
   quickPick.matchOnDescription = true;
   quickPick.matchOnDetail = true;
-  quickPick.items = entries.map((entry) => ({
+  const leiItem: ThreadPick = {
+    label: '$(search) Search lore externals with lei',
+    description: 'kernelMmLens.loreExternals: runs lei q now',
+    alwaysShow: true,
+  };
+  const threadItems: ThreadPick[] = entries.map((entry) => ({
     // QuickPick renders plain text (no Markdown), so untrusted subjects cannot inject links.
     label: `${RELATION_ICON[entry.relation] ?? ''} ${entry.subject}`,
     description: `${entry.relation} · ${entry.author} · ${entry.date.slice(0, 10)}${versionNote(entry)}${entry.inTree ? ` · ${entry.inTree.text}` : ''}${entry.local ? ' · local mail' : ''}`,
@@ -277,18 +288,22 @@ async function pickThread(
     buttons: entry.url ? [loreButton] : [],
     entry,
   }));
+  quickPick.items = offerLei ? [leiItem, ...threadItems] : threadItems;
   return new Promise((resolve) => {
     let settled = false;
-    const finish = (value: { entry: ThreadListEntry; action: 'open' | 'lore' } | undefined) => {
+    const finish = (value: Picked | undefined) => {
       if (settled) return;
       settled = true;
       resolve(value);
       quickPick.hide();
     };
-    quickPick.onDidTriggerItemButton((event) => finish({ entry: event.item.entry, action: 'lore' }));
+    quickPick.onDidTriggerItemButton((event) => {
+      if (event.item.entry) finish({ entry: event.item.entry, action: 'lore' });
+    });
     quickPick.onDidAccept(() => {
       const item = quickPick.selectedItems[0];
-      finish(item ? { entry: item.entry, action: 'open' } : undefined);
+      if (!item) finish(undefined);
+      else finish(item.entry ? { entry: item.entry, action: 'open' } : { action: 'lei' });
     });
     quickPick.onDidHide(() => {
       finish(undefined);
