@@ -3,7 +3,6 @@ import * as path from 'path';
 import type { ServerContext } from './context';
 import { ThreadService } from '../lore/threadService';
 import { isRemoteExternal } from '../lore/leiSource';
-import { defaultCacheDir } from '../base/paths';
 import { getCatalog } from '../knowledge/catalog';
 
 /**
@@ -41,7 +40,8 @@ export function resolveExternals(externals: string[], root: string | undefined):
 export function threadServiceFor(ctx: ServerContext): ThreadService {
   let service = services.get(ctx);
   if (!service) {
-    const cache = defaultCacheDir();
+    // The server's cache folder (initializationOptions.cacheDir, else $XDG_CACHE_HOME/kernel-mm-lens), like the index.
+    const cache = ctx.cacheDir;
     service = new ThreadService((message) => ctx.log(message), {
       mailSources: () => resolveMailSources(ctx.settings().mailSources ?? [], ctx.root),
       externals: () => resolveExternals(ctx.settings().loreExternals ?? [], ctx.root),
