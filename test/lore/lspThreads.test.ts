@@ -17,7 +17,7 @@ import { createCParser } from '../../server/src/parsing/treeSitter';
 import type { ServerContext } from '../../server/src/lsp/context';
 import { FIXTURES, BROST_PATCH, POPPLE_BROST_REPLY } from './helpers';
 
-// The feature caches mail extraction under defaultCacheDir(): point it at a throwaway folder.
+// The feature caches mail extraction under the server's cache folder: a throwaway folder here.
 const cacheHome = fs.mkdtempSync(path.join(os.tmpdir(), 'kml-lsp-cache-'));
 process.env.XDG_CACHE_HOME = cacheHome;
 after(() => fs.rmSync(cacheHome, { recursive: true, force: true }));
@@ -38,6 +38,7 @@ function startFeature(
     onSettingsChanged: () => undefined,
     documents: { tree: () => Promise.resolve(tree) },
     root: FIXTURES,
+    cacheDir: path.join(cacheHome, 'kernel-mm-lens'),
     settings: () => ({ ...DEFAULT_SETTINGS, mailSources }),
     log: (line: string) => logs.push(line),
     workspaceTrusted: () => trusted,
