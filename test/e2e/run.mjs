@@ -173,7 +173,12 @@ async function main() {
   // a copy, so the run never writes into the repository
   const folder = path.join(harness.tmp, 'linux');
   fs.cpSync(FIXTURE, folder, { recursive: true });
+  // Local mail with three versions of one patch (issue 20: the thread view folds the other versions).
+  const mailFile = path.join(harness.tmp, 'mail', 'demo-devmap-versions.mbox');
+  fs.mkdirSync(path.dirname(mailFile), { recursive: true });
+  fs.copyFileSync(path.join(ROOT, 'test', 'fixtures', 'lore', 'demo-devmap-versions.mbox'), mailFile);
   harness.writeSettings({
+    'kernelMmLens.mailSources': [mailFile],
     // the tree says 6.12; a driver being forward-ported to 6.17 must not use pmd_devmap() any more
     'kernelMmLens.lintTargetVersion': '6.17',
     '[c]': { 'editor.tabSize': 8, 'editor.insertSpaces': false, 'editor.detectIndentation': false },
@@ -502,6 +507,70 @@ async function main() {
     await shot(page, 'thread-document');
     return `${rows.length} thread(s); ${text}`;
   });
+
+  await check(
+    'a patch posted in three versions is one entry, its thread view folds the other versions',
+    60_000,
+    async () => {
+      // A clean layout: the diagram panel and the previous thread document otherwise compete for the focus.
+      await wb.runCommand('View: Close All Editor Groups');
+      await wb.openFile(DEMO, 'pmd_devmap');
+      await wb.goToLine(DEVMAP_LINE);
+      const pos = await wb.locateWord('pmd_devmap', DEVMAP_LINE);
+      if (pos) await page.mouse.click(pos.x, pos.y);
+      const tabBefore = await wb.activeTabLabel();
+      await clearNotifications(page);
+      await wb.runCommand(paletteTitle('kernelMmLens.showThreads'));
+      const rows = await waitFor(
+        'the thread list with the demo patch',
+        async () => {
+          const r = await wb.quickPickRows();
+          return r.some((row) => row.includes('drm/demo')) ? r : null;
+        },
+        30_000,
+        300,
+      );
+      const demo = rows.filter((row) => row.includes('drm/demo: drop the pmd_devmap() check'));
+      if (demo.length !== 1) throw new Error(`expected one entry for the three versions: ${JSON.stringify(rows)}`);
+      if (!/v3, 2 earlier versions/.test(demo[0])) throw new Error(`no folded versions in the row: ${demo[0]}`);
+      await page.keyboard.type('drm/demo');
+      await sleep(300);
+      await shot(page, 'threads-versions');
+      await page.keyboard.press('Enter');
+      await waitFor(
+        'the thread document',
+        async () => {
+          const tab = await wb.activeTabLabel();
+          return tab && tab !== tabBefore ? tab : null;
+        },
+        20_000,
+        300,
+      );
+      // The other versions come after the opened thread: scroll (the cursor stays, so nothing unfolds) to see them.
+      const editorBox = await page.locator('.editor-group-container.active .monaco-editor .view-lines').boundingBox();
+      if (editorBox) await page.mouse.move(editorBox.x + editorBox.width / 2, editorBox.y + editorBox.height / 2);
+      const folded = await waitFor(
+        'the other versions folded in the thread document',
+        async () => {
+          await page.mouse.wheel(0, 1500);
+          return page.evaluate(() => {
+            const editor = document.querySelector('.editor-group-container.active .monaco-editor');
+            const lines = [...(editor?.querySelectorAll('.view-line') ?? [])].map((l) => l.textContent ?? '');
+            const headers = lines.filter((l) => /^#+ Version v[12] /.test(l.replace(/\u00a0/g, ' ')));
+            const collapsed = editor?.querySelectorAll('.codicon-folding-collapsed, .inline-folded').length ?? 0;
+            return headers.length === 2 && collapsed > 0 ? { collapsed, headers } : null;
+          });
+        },
+        20_000,
+        700,
+      ).catch(async (err) => {
+        await shot(page, 'thread-versions-not-folded');
+        throw err;
+      });
+      await shot(page, 'thread-versions-folded');
+      return `${folded.collapsed} folded region(s): ${folded.headers.join(' | ').slice(0, 160)}`;
+    },
+  );
 
   await harness.cleanup();
   await restrictedModeChecks();
