@@ -2,15 +2,12 @@ import type {
   CallHierarchyItem,
   CallHierarchyIncomingCall,
   CallHierarchyOutgoingCall,
-  Range,
 } from 'vscode-languageserver/node';
 import type { ServerFeature } from '../feature';
 import type { ServerContext } from '../context';
 import type { Definition } from '../../indexing/types';
+import { callableDefinitions, incomingCalls, outgoingCalls } from '../../indexing/callHierarchy';
 import { identifierAt, symbolKindOf, cancelledBy } from '../symbolAt';
-import { extractText } from '../../indexing/fileExtraction';
-import type { TreeIndex } from '../../indexing/treeIndex';
-import { incomingCalls } from '../../indexing/incomingCalls';
 
 interface ItemData {
   name: string;
@@ -19,9 +16,8 @@ interface ItemData {
 }
 
 /**
- * Call hierarchy over the whole tree. Incoming: every call site of the function, grouped by the function
- * that contains it. Outgoing: the calls in the function's body. Function-like macros count as callees,
- * as they do for a kernel reader (`folio_walk_end()` is a macro).
+ * Call hierarchy over the whole tree: the LSP adapter of the call-hierarchy service (indexing/callHierarchy.ts),
+ * which the MCP `call_hierarchy` tool asks too, so both surfaces give the same callers and callees.
  */
 export const callHierarchyFeature: ServerFeature = {
   name: 'callHierarchy',
@@ -35,17 +31,15 @@ export const callHierarchyFeature: ServerFeature = {
       if (!word) return null;
       const index = await ctx.waitForIndex(cancelledBy(token));
       if (!index) return null;
-      const callables = index.findDefinitions(word.name).filter(isCallable);
-      const bodies = callables.filter((d) => d.kind === 'function' || d.kind === 'function-macro');
-      return (bodies.length > 0 ? bodies : callables).map((d) => toItem(ctx, d));
+      return callableDefinitions(index, word.name).map((d) => toItem(ctx, d));
     });
 
     ctx.connection.languages.callHierarchy.onIncomingCalls(async (params, token) => {
       const index = await ctx.waitForIndex(cancelledBy(token));
       const target = params.item.data as ItemData | undefined;
       if (!index || !target) return [];
-      const callers = await incomingCalls(index, target.name, { isCancelled: cancelledBy(token) });
-      return callers.map(({ caller, ranges }): CallHierarchyIncomingCall => ({
+      const calls = await incomingCalls(index, target.name, { isCancelled: cancelledBy(token) });
+      return calls.map(({ caller, ranges }): CallHierarchyIncomingCall => ({
         from: toItem(ctx, caller),
         fromRanges: ranges,
       }));
@@ -55,41 +49,14 @@ export const callHierarchyFeature: ServerFeature = {
       const index = await ctx.waitForIndex(cancelledBy(token));
       const source = params.item.data as ItemData | undefined;
       if (!index || !source) return [];
-      const text = (index as TreeIndex).textOf?.(source.file);
-      if (text === undefined) return [];
-      const references = extractText(source.file, text, 'all').references ?? [];
-      const byCallee = new Map<string, Range[]>();
-      const lines = text.split('\n');
-      for (const reference of references) {
-        if (!reference.isCall || reference.isDefinition || reference.enclosingFunction !== source.name) continue;
-        const name = lines[reference.range.start.line]?.slice(
-          reference.range.start.character,
-          reference.range.end.character,
-        );
-        if (!name) continue;
-        const ranges = byCallee.get(name) ?? [];
-        ranges.push(reference.range);
-        byCallee.set(name, ranges);
-      }
-      const calls: CallHierarchyOutgoingCall[] = [];
-      for (const [name, ranges] of byCallee) {
-        if (token.isCancellationRequested) break;
-        const callee = index.findDefinitions(name).find(isCallable);
-        if (callee) calls.push({ to: toItem(ctx, callee), fromRanges: ranges });
-      }
-      return calls;
+      const calls = outgoingCalls(index, source, { isCancelled: cancelledBy(token) });
+      return calls.map(({ callee, ranges }): CallHierarchyOutgoingCall => ({
+        to: toItem(ctx, callee),
+        fromRanges: ranges,
+      }));
     });
   },
 };
-
-function isCallable(definition: Definition): boolean {
-  return (
-    definition.kind === 'function' ||
-    definition.kind === 'prototype' ||
-    definition.kind === 'function-macro' ||
-    definition.kind === 'generated'
-  );
-}
 
 function toItem(ctx: ServerContext, definition: Definition): CallHierarchyItem {
   return {
