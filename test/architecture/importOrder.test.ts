@@ -33,6 +33,7 @@ const LAYERS: Record<string, number> = {
   semantics: 4,
   notes: 4,
   review: 5,
+  agentTools: 5,
   lsp: 6,
   mcp: 6,
   cli: 7,

@@ -22,5 +22,6 @@ export const commands: CommandEntry[] = [
   { name: 'catalog', load: () => (require('./catalogCommand') as typeof import('./catalogCommand')).catalogCommand },
   { name: 'review', load: () => (require('./reviewCommand') as typeof import('./reviewCommand')).reviewCommand },
   { name: 'changes', load: () => (require('./changesCommand') as typeof import('./changesCommand')).changesCommand },
+  { name: 'mcp', load: () => (require('./mcpCommand') as typeof import('./mcpCommand')).mcpCommand },
   { name: 'notes', load: () => (require('./notesCommand') as typeof import('./notesCommand')).notesCommand },
 ];

@@ -1,0 +1,300 @@
+import type { Definition, Range, Reference } from '../indexing/types';
+import { callableDefinitions, incomingCalls, outgoingCalls } from '../indexing/callHierarchy';
+import { getCatalog, lookupSymbol } from '../knowledge/catalog';
+import { symbolFacts } from '../knowledge/symbolFacts';
+import { PAGING_INPUT, page, pageOutput } from './paging';
+import { ToolInputError, type AgentTool, type AgentToolContext, type JsonSchema } from './types';
+
+/**
+ * The navigation and knowledge tools: the hover's facts as data, definitions, references and the call hierarchy,
+ * all from the whole-tree index and the knowledge catalog the editor uses.
+ */
+
+const SYMBOL: JsonSchema = {
+  type: 'string',
+  pattern: '^[A-Za-z_][A-Za-z0-9_]{0,127}$',
+  description: 'A C identifier: function, macro, type, struct member or Kconfig symbol (CONFIG_ optional).',
+};
+
+const LOCATION_PROPERTIES: Record<string, JsonSchema> = {
+  file: { type: 'string', description: 'Path relative to the tree root.' },
+  line: { type: 'integer', minimum: 1 },
+  column: { type: 'integer', minimum: 1 },
+  endLine: { type: 'integer', minimum: 1 },
+  endColumn: { type: 'integer', minimum: 1 },
+};
+
+const DEFINITION: JsonSchema = {
+  type: 'object',
+  required: ['name', 'kind', 'file', 'line', 'column'],
+  properties: {
+    name: { type: 'string' },
+    kind: { type: 'string' },
+    ...LOCATION_PROPERTIES,
+    signature: { type: 'string' },
+    container: { type: 'string' },
+    arch: { type: 'string' },
+    isDeclaration: { type: 'boolean' },
+    isStatic: { type: 'boolean' },
+  },
+};
+
+function location(file: string, range: Range) {
+  return {
+    file,
+    line: range.start.line + 1,
+    column: range.start.character + 1,
+    endLine: range.end.line + 1,
+    endColumn: range.end.character + 1,
+  };
+}
+
+export function definitionJson(d: Definition) {
+  return {
+    name: d.name,
+    kind: d.kind,
+    ...location(d.file, d.nameRange),
+    ...(d.signature ? { signature: d.signature.slice(0, 400) } : {}),
+    ...(d.container ? { container: d.container } : {}),
+    ...(d.arch ? { arch: d.arch } : {}),
+    isDeclaration: d.isDeclaration === true,
+    isStatic: d.isStatic === true,
+  };
+}
+
+function symbolOf(args: Record<string, unknown>): string {
+  const symbol = args.symbol;
+  if (typeof symbol !== 'string') throw new ToolInputError('symbol: give a C identifier');
+  return symbol;
+}
+
+async function indexOf(ctx: AgentToolContext) {
+  const index = await ctx.index();
+  if (!index) throw new ToolInputError('the tree index is not available (see the server log)');
+  return index;
+}
+
+/** Definitions as Go to Definition orders them: real definitions (generic first, then the preferred arch), then declarations. */
+function definitionsOf(all: Definition[]): Definition[] {
+  return [...all.filter((d) => !d.isDeclaration), ...all.filter((d) => d.isDeclaration)];
+}
+
+export const explainSymbol: AgentTool = {
+  name: 'explain_symbol',
+  title: 'Explain a kernel mm symbol',
+  description:
+    'What Kernel MM Lens knows about a symbol, as data: for tracked mm symbols (device-exclusive, folio_walk, devmap/ZONE_DEVICE, fs-dax, HMM) the summary, what a caller must hold, pitfalls, the release it appeared/changed/was removed in and its status for this tree, the replacement, cited review threads and public sources; for any symbol its definitions in the tree and the number of known review threads.',
+  inputSchema: { type: 'object', required: ['symbol'], additionalProperties: false, properties: { symbol: SYMBOL } },
+  outputSchema: {
+    type: 'object',
+    required: ['symbol', 'tracked', 'kernelVersion', 'facts', 'definitions', 'reviewThreads'],
+    properties: {
+      symbol: { type: 'string' },
+      tracked: { type: 'boolean' },
+      kernelVersion: { type: ['string', 'null'] },
+      facts: {
+        type: ['object', 'null'],
+        required: ['name', 'summary', 'status', 'releases', 'callerDuties', 'sources'],
+        properties: {
+          name: { type: 'string' },
+          kind: { type: 'string' },
+          summary: { type: 'string' },
+          explanation: { type: 'string' },
+          callerDuties: { type: 'array', items: { type: 'string' } },
+          pitfalls: { type: 'array', items: { type: 'string' } },
+          status: {
+            type: 'object',
+            required: ['state', 'text'],
+            properties: { state: { type: 'string' }, text: { type: 'string' } },
+          },
+          introduced: { type: ['string', 'null'] },
+          removed: { type: ['string', 'null'] },
+          releases: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['release', 'source'],
+              properties: {
+                release: { type: 'string' },
+                bound: { type: 'string' },
+                what: { type: ['string', 'null'] },
+                source: { type: 'string' },
+              },
+            },
+          },
+          replacement: { type: ['string', 'null'] },
+          threads: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['messageId', 'subject', 'url'],
+              properties: { messageId: { type: 'string' }, subject: { type: 'string' }, url: { type: 'string' } },
+            },
+          },
+          sources: { type: 'array', items: { type: 'string' } },
+        },
+      },
+      definitions: pageOutput(DEFINITION),
+      reviewThreads: { type: 'integer', minimum: 0, description: 'Same number as review_threads and the code lens.' },
+    },
+  },
+  async run(ctx, args) {
+    const symbol = symbolOf(args);
+    const index = await ctx.index();
+    const definitions = index ? definitionsOf(index.findDefinitions(symbol)) : [];
+    const entry = lookupSymbol(symbol, getCatalog());
+    const version = ctx.kernelVersion();
+    const facts = entry
+      ? symbolFacts(entry, { version, definedInTree: index ? definitions.length > 0 : undefined })
+      : null;
+    const threads = await ctx.threads().threadsForSymbol(symbol);
+    return {
+      symbol,
+      tracked: entry !== undefined,
+      kernelVersion: version ? `${version.major}.${version.minor}` : null,
+      facts,
+      definitions: page(definitions.map(definitionJson), { limit: 10 }),
+      reviewThreads: threads.length,
+    };
+  },
+};
+
+export const findDefinition: AgentTool = {
+  name: 'find_definition',
+  title: 'Find the definitions of a symbol',
+  description:
+    'Definitions of a C symbol in the whole kernel tree (functions, macros, types, struct members, Kconfig), real definitions first (generic, then the preferred architecture), then declarations; the same answer as Go to Definition.',
+  inputSchema: {
+    type: 'object',
+    required: ['symbol'],
+    additionalProperties: false,
+    properties: { symbol: SYMBOL, ...PAGING_INPUT },
+  },
+  outputSchema: {
+    ...pageOutput(DEFINITION),
+    properties: { ...(pageOutput(DEFINITION).properties as object), symbol: { type: 'string' } },
+  },
+  async run(ctx, args) {
+    const symbol = symbolOf(args);
+    const index = await indexOf(ctx);
+    return { symbol, ...page(definitionsOf(index.findDefinitions(symbol)).map(definitionJson), args) };
+  },
+};
+
+const REFERENCE: JsonSchema = {
+  type: 'object',
+  required: ['file', 'line', 'column'],
+  properties: {
+    ...LOCATION_PROPERTIES,
+    isCall: { type: 'boolean' },
+    isDefinition: { type: 'boolean' },
+    inPreprocessor: { type: 'boolean' },
+    enclosingFunction: { type: 'string' },
+  },
+};
+
+function referenceJson(r: Reference) {
+  return {
+    ...location(r.file, r.range),
+    isCall: r.isCall,
+    isDefinition: r.isDefinition,
+    inPreprocessor: r.inPreprocessor,
+    ...(r.enclosingFunction ? { enclosingFunction: r.enclosingFunction } : {}),
+  };
+}
+
+export const findReferences: AgentTool = {
+  name: 'find_references',
+  title: 'Find the references of a symbol',
+  description:
+    'Every occurrence of a C symbol in code across the tree (comments and strings never count), with whether it is a call and the function it is in; the same answer as Find All References.',
+  inputSchema: {
+    type: 'object',
+    required: ['symbol'],
+    additionalProperties: false,
+    properties: {
+      symbol: SYMBOL,
+      includeDeclaration: { type: 'boolean', description: 'Also list definitions and declarations (default true).' },
+      ...PAGING_INPUT,
+    },
+  },
+  outputSchema: {
+    ...pageOutput(REFERENCE),
+    properties: { ...(pageOutput(REFERENCE).properties as object), symbol: { type: 'string' } },
+  },
+  async run(ctx, args) {
+    const symbol = symbolOf(args);
+    const index = await indexOf(ctx);
+    const references = (await index.findReferences(symbol)).filter(
+      (r) => args.includeDeclaration !== false || !r.isDefinition,
+    );
+    return { symbol, ...page(references.map(referenceJson), args) };
+  },
+};
+
+const CALL: JsonSchema = {
+  type: 'object',
+  required: ['function', 'calls'],
+  properties: {
+    function: DEFINITION,
+    calls: { type: 'array', items: { type: 'object', required: ['line', 'column'], properties: LOCATION_PROPERTIES } },
+    indirect: { type: 'boolean', description: 'A call through a function pointer (ops table), when known.' },
+  },
+};
+
+export const callHierarchy: AgentTool = {
+  name: 'call_hierarchy',
+  title: 'Callers or callees of a function',
+  description:
+    'Incoming calls (every function that calls it, with the call sites) or outgoing calls (every function its body calls) of a kernel function or function-like macro, over the whole tree; the same answer as the editor call hierarchy.',
+  inputSchema: {
+    type: 'object',
+    required: ['symbol', 'direction'],
+    additionalProperties: false,
+    properties: {
+      symbol: SYMBOL,
+      direction: { type: 'string', enum: ['incoming', 'outgoing'] },
+      file: {
+        type: 'string',
+        description: 'outgoing: the file of the definition to start from, when the name has several.',
+      },
+      ...PAGING_INPUT,
+    },
+  },
+  outputSchema: {
+    ...pageOutput(CALL),
+    properties: {
+      ...(pageOutput(CALL).properties as object),
+      symbol: { type: 'string' },
+      direction: { type: 'string' },
+      definitions: { type: 'array', items: DEFINITION },
+    },
+  },
+  async run(ctx, args) {
+    const symbol = symbolOf(args);
+    const index = await indexOf(ctx);
+    const definitions = callableDefinitions(index, symbol);
+    const sites = (file: string, ranges: Range[]) => ranges.map((range) => location(file, range));
+    let calls: Array<Record<string, unknown>>;
+    if (args.direction === 'incoming') {
+      calls = (await incomingCalls(index, symbol)).map(({ caller, ranges }) => ({
+        function: definitionJson(caller),
+        calls: sites(caller.file, ranges),
+      }));
+    } else {
+      const from = definitions.find((d) => (typeof args.file === 'string' ? d.file === args.file : !d.isDeclaration));
+      calls = from
+        ? outgoingCalls(index, from).map(({ callee, ranges }) => ({
+            function: definitionJson(callee),
+            calls: sites(from.file, ranges),
+          }))
+        : [];
+    }
+    return {
+      symbol,
+      direction: args.direction,
+      definitions: definitions.slice(0, 10).map(definitionJson),
+      ...page(calls, args),
+    };
+  },
+};

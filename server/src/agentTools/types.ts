@@ -1,0 +1,40 @@
+import type { KernelVersion } from '../base/kernelVersion';
+import type { KernelIndex } from '../indexing/types';
+import type { ThreadService } from '../lore/threadService';
+
+/**
+ * The tools an AI agent may call, defined once for every surface that offers them: the MCP server
+ * (`kernel-mm-lens mcp`) and VS Code's language-model tools (through the language server). Each tool is a JSON
+ * schema for its input and its output and a function over the same services the editor and the CLI use (index,
+ * knowledge, lint, review engine, thread service, diagrams); the surfaces only carry arguments in and results out.
+ * Every tool is read-only. Results are bounded and paginated (`limit`, `cursor` → `nextCursor`).
+ */
+
+export type JsonSchema = Record<string, unknown>;
+
+/** What a tool may use; each surface provides it (MCP: from --root; LSP: its ServerContext). */
+export interface AgentToolContext {
+  /** Real path of the kernel tree (symlinks resolved): every file argument is relative to it. */
+  readonly root: string;
+  kernelVersion(): KernelVersion | undefined;
+  /** The whole-tree index once ready (undefined when it cannot be built). */
+  index(): Promise<KernelIndex | undefined>;
+  threads(): ThreadService;
+  /** Remote lore (http/https externals) may be asked: the user said so when configuring the surface. */
+  readonly allowRemoteLore: boolean;
+  log(message: string): void;
+}
+
+export interface AgentTool {
+  name: string;
+  title: string;
+  description: string;
+  inputSchema: JsonSchema;
+  outputSchema: JsonSchema;
+  /** Talks to something outside the tree and the local mail (a lei external). */
+  openWorld?: boolean;
+  run(ctx: AgentToolContext, args: Record<string, unknown>): Promise<Record<string, unknown>>;
+}
+
+/** A tool's answer to bad arguments (a path outside the tree, an unknown symbol kind): an error result, not a crash. */
+export class ToolInputError extends Error {}

@@ -1,0 +1,72 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { DEFAULT_SETTINGS } from '../../../protocol';
+import { detectKernelVersion } from '../base/kernelVersion';
+import { describeError } from '../base/errors';
+import type { KernelIndex } from '../indexing/types';
+import { ThreadService } from '../lore/threadService';
+import type { AgentToolContext } from '../agentTools/types';
+
+/**
+ * What the MCP server's tools work on: one tree (its real path), its index (the same cache the editor and
+ * `kernel-mm-lens index` use, so a warm start reads it back instead of indexing), its release from the Makefile,
+ * and one thread service over the mail and lei externals given on the command line.
+ */
+
+export interface McpContextOptions {
+  root: string;
+  cacheDir: string;
+  mail: string[];
+  externals: string[];
+  allowRemoteLore: boolean;
+  /** Do not build or load the index (tests of the tools that do not need it). */
+  noIndex?: boolean;
+  log: (message: string) => void;
+}
+
+export function createMcpContext(options: McpContextOptions): AgentToolContext & { ready(): Promise<void> } {
+  const root = fs.realpathSync(options.root);
+  const version = detectKernelVersion(root);
+  let indexPromise: Promise<KernelIndex | undefined> | undefined;
+  const index = (): Promise<KernelIndex | undefined> => {
+    if (options.noIndex) return Promise.resolve(undefined);
+    indexPromise ??= (async () => {
+      const started = Date.now();
+      try {
+        const { buildIndex } = await import('../indexing/indexBuilder');
+        const result = await buildIndex({
+          root,
+          cacheDir: options.cacheDir,
+          maxFileSize: DEFAULT_SETTINGS.maxFileSize,
+          preferredArch: DEFAULT_SETTINGS.preferredArch,
+          log: options.log,
+        });
+        options.log(`index ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        return result.index;
+      } catch (error) {
+        options.log(`index unavailable: ${describeError(error)}`);
+        return undefined;
+      }
+    })();
+    return indexPromise;
+  };
+  const threads = new ThreadService(options.log, {
+    mailSources: () => options.mail,
+    externals: () => options.externals,
+    mailOptions: { cacheDir: path.join(options.cacheDir, 'mail') },
+    leiCacheDir: path.join(options.cacheDir, 'lei'),
+    useCachedLeiAnswers: true,
+  });
+  return {
+    root,
+    kernelVersion: () => version,
+    index,
+    threads: () => threads,
+    allowRemoteLore: options.allowRemoteLore,
+    log: options.log,
+    /** Starts the index and the mail in the background, so the first tool call does not pay for them. */
+    async ready() {
+      await Promise.all([index(), threads.mail().catch((error) => options.log(`mail: ${describeError(error)}`))]);
+    },
+  };
+}
