@@ -106,6 +106,17 @@ export const reviewThreads: AgentTool = {
     properties: { ...(pageOutput(THREAD).properties as object), symbol: { type: 'string' }, note: { type: 'string' } },
   },
   openWorld: true,
+  untrustedFields: [
+    'note',
+    'items[].messageId',
+    'items[].subject',
+    'items[].title',
+    'items[].author',
+    'items[].summary',
+    'items[].inTree',
+    'items[].versions[].messageId',
+    'items[].versions[].subject',
+  ],
   async run(ctx, args) {
     const symbol = args.symbol as string;
     const service = ctx.threads();
@@ -153,6 +164,7 @@ export const lint: AgentTool = {
     ...pageOutput(FINDING),
     properties: { ...(pageOutput(FINDING).properties as object), kernelVersion: { type: ['string', 'null'] } },
   },
+  untrustedFields: ['items[].file', 'items[].message'],
   async run(ctx, args) {
     const version = ctx.kernelVersion();
     const kernelVersion = version ? `${version.major}.${version.minor}` : null;
@@ -232,6 +244,27 @@ export const reviewPatch: AgentTool = {
       truncated: { type: 'boolean' },
     },
   },
+  untrustedFields: [
+    'result.patches[].subject',
+    'result.patches[].hunks[].file',
+    'result.findings[].file',
+    'result.findings[].message',
+    'result.findings[].patchFile',
+    'result.threads[].messageId',
+    'result.threads[].subject',
+    'result.threads[].author',
+    'result.versions.added[].subject',
+    'result.versions.dropped[].subject',
+    'result.versions.changed[].previous.subject',
+    'result.versions.changed[].current.subject',
+    'result.versions.unchanged[].previous.subject',
+    'result.versions.unchanged[].current.subject',
+    'result.versions.possiblyUnaddressed[].author',
+    'result.versions.possiblyUnaddressed[].patch',
+    'result.versions.possiblyUnaddressed[].quoted[]',
+    'result.versions.possiblyUnaddressed[].comment',
+    'problems[]',
+  ],
   async run(ctx, args) {
     let text: string;
     let name = 'patch';
@@ -324,6 +357,7 @@ export const diagram: AgentTool = {
       alternatives: { type: 'array', items: { type: 'string' } },
     },
   },
+  untrustedFields: [],
   async run(ctx, args) {
     let result;
     try {

@@ -138,6 +138,7 @@ export const explainSymbol: AgentTool = {
       reviewThreads: { type: 'integer', minimum: 0, description: 'Same number as review_threads and the code lens.' },
     },
   },
+  untrustedFields: ['definitions.items[].file', 'definitions.items[].signature', 'definitions.items[].container'],
   async run(ctx, args) {
     const symbol = symbolOf(args);
     const index = await ctx.index();
@@ -174,6 +175,7 @@ export const findDefinition: AgentTool = {
     ...pageOutput(DEFINITION),
     properties: { ...(pageOutput(DEFINITION).properties as object), symbol: { type: 'string' } },
   },
+  untrustedFields: ['items[].file', 'items[].signature', 'items[].container'],
   async run(ctx, args) {
     const symbol = symbolOf(args);
     const index = await indexOf(ctx);
@@ -222,6 +224,7 @@ export const findReferences: AgentTool = {
     ...pageOutput(REFERENCE),
     properties: { ...(pageOutput(REFERENCE).properties as object), symbol: { type: 'string' } },
   },
+  untrustedFields: ['items[].file', 'items[].enclosingFunction'],
   async run(ctx, args) {
     const symbol = symbolOf(args);
     const index = await indexOf(ctx);
@@ -270,6 +273,12 @@ export const callHierarchy: AgentTool = {
       definitions: { type: 'array', items: DEFINITION },
     },
   },
+  untrustedFields: [
+    'definitions[].file',
+    'definitions[].signature',
+    'items[].function.file',
+    'items[].function.signature',
+  ],
   async run(ctx, args) {
     const symbol = symbolOf(args);
     const index = await indexOf(ctx);

@@ -31,6 +31,11 @@ export interface AgentTool {
   description: string;
   inputSchema: JsonSchema;
   outputSchema: JsonSchema;
+  /**
+   * Paths of the result fields that quote untrusted text (mail, patch lines, the tree's code and file names), as
+   * `items[].subject`; every result says them in its `untrusted` marker (see untrustedText.ts).
+   */
+  untrustedFields: readonly string[];
   /** Talks to something outside the tree and the local mail (a lei external). */
   openWorld?: boolean;
   run(ctx: AgentToolContext, args: Record<string, unknown>): Promise<Record<string, unknown>>;

@@ -1,7 +1,7 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { PACKAGE_VERSION } from '../base/paths';
-import { AGENT_TOOLS, callAgentTool } from '../agentTools/registry';
+import { AGENT_TOOLS, callAgentTool, outputSchemaOf } from '../agentTools/registry';
 import type { AgentToolContext } from '../agentTools/types';
 
 /**
@@ -28,7 +28,7 @@ export function createMcpServer(ctx: AgentToolContext): Server {
       title: tool.title,
       description: tool.description,
       inputSchema: tool.inputSchema as { type: 'object' },
-      outputSchema: tool.outputSchema as { type: 'object' },
+      outputSchema: outputSchemaOf(tool) as { type: 'object' },
       annotations: {
         title: tool.title,
         readOnlyHint: true,
