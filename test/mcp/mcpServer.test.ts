@@ -16,6 +16,8 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { LspTestClient } from '../protocol/lspClient';
 import { IndexStatusNotification } from '../../protocol';
 import { ThreadService } from '../../server/src/lore/threadService';
+import { treeChangesFor } from '../../server/src/knowledge/changes/treeChanges';
+import { changesJson } from '../../server/src/knowledge/changes/changesJson';
 
 const fixtures = path.join(__dirname, '..', 'fixtures');
 const bundle = path.join(__dirname, '..', '..', 'dist', 'server.js');
@@ -92,6 +94,7 @@ test('initialize names the server and its read-only tools; tools/list gives each
       'find_references',
       'call_hierarchy',
       'review_threads',
+      'tree_changes',
       'lint',
       'review_patch',
       'diagram',
@@ -269,5 +272,35 @@ test('review_threads is the thread service list that the editor opens', async ()
       expected.map((t) => t.messageId),
       symbol,
     );
+  }
+});
+
+test('tree_changes is the evidence service answer (the same JSON as `changes --json`), filtered and paged', async () => {
+  const root = path.join(scratch, 'tree-6.12-partial');
+  fs.cpSync(path.join(fixtures, 'changes', 'tree-6.12-partial'), root, { recursive: true });
+  const agent = await startAgent(root, ['--no-index']);
+  try {
+    const expected = changesJson(treeChangesFor(root), '.');
+    const result = await call(agent, 'tree_changes', { limit: 200 });
+    assert.equal(result.basis, 'files');
+    assert.equal(result.kernelVersion, expected.kernelVersion);
+    assert.equal(result.total, expected.changes.length);
+    assert.deepEqual(
+      result.items.map((c: any) => [c.id, c.status, c.versionRelation, c.evidence]),
+      expected.changes.map((c) => [c.id, c.status, c.versionRelation, c.evidence]),
+    );
+    const present = expected.changes.filter((c) => c.status === 'present');
+    assert.ok(present.length > 0 && present.length < expected.changes.length, 'the fixture has both');
+    const onlyPresent = await call(agent, 'tree_changes', { status: 'present', limit: 200 });
+    assert.deepEqual(
+      onlyPresent.items.map((c: any) => c.id),
+      present.map((c) => c.id),
+    );
+    const symbol = present[0].symbols[0];
+    const bySymbol = await call(agent, 'tree_changes', { symbol, limit: 200 });
+    assert.ok(bySymbol.items.length > 0);
+    assert.ok(bySymbol.items.every((c: any) => c.symbols.includes(symbol)));
+  } finally {
+    await agent.client.close();
   }
 });

@@ -1,6 +1,7 @@
 import Ajv, { type ValidateFunction } from 'ajv';
 import { callHierarchy, explainSymbol, findDefinition, findReferences } from './symbolTools';
 import { diagram, lint, reviewPatch, reviewThreads } from './reviewTools';
+import { treeChanges } from './changeTools';
 import { ToolInputError, type AgentTool, type AgentToolContext, type JsonSchema } from './types';
 import { markUntrusted, withUntrustedMarker } from './untrustedText';
 import { sanitiseLine } from '../lore/renderThread';
@@ -12,6 +13,7 @@ export const AGENT_TOOLS: readonly AgentTool[] = [
   findReferences,
   callHierarchy,
   reviewThreads,
+  treeChanges,
   lint,
   reviewPatch,
   diagram,
