@@ -169,3 +169,30 @@ test('reply comments: the quoted lines right above each comment; trailers and at
     },
   ]);
 });
+
+test('a reply that quotes only the lines it answers (no diff or @@ header) still ties its comment to them', () => {
+  const comments = replyComments(
+    [
+      'On Mon, Sam Author wrote:',
+      '> +\t\tif (folio_test_ksm(folio))',
+      '> +\t\t\treturn NULL;',
+      '',
+      'This returns with the page-table lock still held.',
+      '',
+      '> - a quoted list item of prose',
+      '> +1 from me as well',
+      '',
+      'Prose quotes are no diff lines.',
+    ].join('\n'),
+  );
+  assert.deepEqual(comments, [
+    {
+      file: undefined,
+      quoted: [
+        { kind: '+', text: '\t\tif (folio_test_ksm(folio))' },
+        { kind: '+', text: '\t\t\treturn NULL;' },
+      ],
+      text: 'This returns with the page-table lock still held.',
+    },
+  ]);
+});

@@ -62,7 +62,11 @@ export function replyComments(body: string): ReplyComment[] {
         inQuotedDiff = true;
         continue;
       }
-      if (!inQuotedDiff || /^--- /.test(text) || /^index /.test(text)) continue;
+      // Reviewers often trim the quote to the few lines they answer, without the diff or @@ header: outside a
+      // quoted hunk, a line is a diff line when its marker is followed by a tab (kernel code is tab-indented;
+      // quoted prose such as "- item" or "+1" is not).
+      if (!inQuotedDiff && !/^[-+ ]\t/.test(text)) continue;
+      if (/^--- /.test(text) || /^index /.test(text)) continue;
       const kind = text[0];
       if (kind === '+' || kind === '-' || kind === ' ') run.push({ kind, text: text.slice(1) });
       else if (text === '') run.push({ kind: ' ', text: '' });
