@@ -5,6 +5,7 @@ import { detectKernelVersion } from '../base/kernelVersion';
 import { describeError } from '../base/errors';
 import type { KernelIndex } from '../indexing/types';
 import { ThreadService } from '../lore/threadService';
+import { getCatalog } from '../knowledge/catalog';
 import type { AgentToolContext } from '../agentTools/types';
 
 /**
@@ -64,9 +65,16 @@ export function createMcpContext(options: McpContextOptions): AgentToolContext &
     threads: () => threads,
     allowRemoteLore: options.allowRemoteLore,
     log: options.log,
-    /** Starts the index and the mail in the background, so the first tool call does not pay for them. */
+    /**
+     * Loads, in the background, what the first tool call would otherwise pay for: the catalog, the mail and the
+     * thread index over it (a first explain_symbol took 3.9 s without this on the 6.12 tree), and the index.
+     */
     async ready() {
-      await Promise.all([index(), threads.mail().catch((error) => options.log(`mail: ${describeError(error)}`))]);
+      const knowledge = (async () => {
+        getCatalog();
+        await threads.threadsForSymbol('folio_walk_start');
+      })().catch((error) => options.log(`knowledge and mail: ${describeError(error)}`));
+      await Promise.all([knowledge, index()]);
     },
   };
 }
