@@ -16,7 +16,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { LspTestClient } from '../protocol/lspClient';
 import { IndexStatusNotification } from '../../protocol';
 import { ThreadService } from '../../server/src/lore/threadService';
-import { treeChangesFor } from '../../server/src/knowledge/changes/treeChanges';
+import { summarizeForSymbol, treeChangesFor } from '../../server/src/knowledge/changes/treeChanges';
 import { changesJson } from '../../server/src/knowledge/changes/changesJson';
 
 const fixtures = path.join(__dirname, '..', 'fixtures');
@@ -300,6 +300,14 @@ test('tree_changes is the evidence service answer (the same JSON as `changes --j
     const bySymbol = await call(agent, 'tree_changes', { symbol, limit: 200 });
     assert.ok(bySymbol.items.length > 0);
     assert.ok(bySymbol.items.every((c: any) => c.symbols.includes(symbol)));
+    // explain_symbol says what the hover's lead says about the tree: backports come from the code, not the release.
+    const backported = expected.changes.find((c) => c.versionRelation === 'backport');
+    assert.ok(backported, 'the fixture has a backport');
+    const explained = await call(agent, 'explain_symbol', { symbol: backported.symbols[0] });
+    const summary = summarizeForSymbol(treeChangesFor(root), backported.symbols[0]);
+    assert.equal(explained.inThisTree.text, summary.text);
+    assert.match(explained.inThisTree.text, /^Backported in this tree/);
+    assert.ok(explained.inThisTree.changes.some((c: any) => c.id === backported.id && c.status === 'present'));
   } finally {
     await agent.client.close();
   }

@@ -16,7 +16,7 @@ const EVIDENCE: JsonSchema = {
   properties: { file: { type: 'string' }, line: { type: ['integer', 'null'] }, text: { type: ['string', 'null'] } },
 };
 
-const CHANGE: JsonSchema = {
+export const CHANGE: JsonSchema = {
   type: 'object',
   required: ['id', 'subject', 'status', 'versionRelation', 'release', 'evidence', 'probes'],
   properties: {
@@ -54,7 +54,7 @@ const CHANGE: JsonSchema = {
 /** One evaluation per tree and index: the probes read code, and the answers hold until the tree changes. */
 const evaluated = new WeakMap<AgentToolContext, { index: KernelIndex | undefined; changes: TreeChanges }>();
 
-function treeChangesOf(ctx: AgentToolContext, index: KernelIndex | undefined): TreeChanges {
+export function treeChangesOf(ctx: AgentToolContext, index: KernelIndex | undefined): TreeChanges {
   const cached = evaluated.get(ctx);
   if (cached && cached.index === index) return cached.changes;
   const changes = treeChangesFor(ctx.root, { index, version: ctx.kernelVersion() });

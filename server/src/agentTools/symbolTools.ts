@@ -2,6 +2,9 @@ import type { Definition, Range, Reference } from '../indexing/types';
 import { callableDefinitions, incomingCalls, outgoingCalls } from '../indexing/callHierarchy';
 import { getCatalog, lookupSymbol } from '../knowledge/catalog';
 import { symbolFacts } from '../knowledge/symbolFacts';
+import { changeJson } from '../knowledge/changes/changesJson';
+import { summarizeForSymbol } from '../knowledge/changes/treeChanges';
+import { CHANGE, treeChangesOf } from './changeTools';
 import { PAGING_INPUT, page, pageOutput } from './paging';
 import { ToolInputError, type AgentTool, type AgentToolContext, type JsonSchema } from './types';
 
@@ -83,11 +86,11 @@ export const explainSymbol: AgentTool = {
   name: 'explain_symbol',
   title: 'Explain a kernel mm symbol',
   description:
-    'What Kernel MM Lens knows about a symbol, as data: for tracked mm symbols (device-exclusive, folio_walk, devmap/ZONE_DEVICE, fs-dax, HMM) the summary, what a caller must hold, pitfalls, the release it appeared/changed/was removed in and its status for this tree, the replacement, cited review threads and public sources; for any symbol its definitions in the tree and the number of known review threads.',
+    'What Kernel MM Lens knows about a symbol, as data: for tracked mm symbols (device-exclusive, folio_walk, devmap/ZONE_DEVICE, fs-dax, HMM) the summary, what a caller must hold, pitfalls, the release it appeared/changed/was removed in and its status for this tree, the replacement, cited review threads and public sources; which tracked changes touching it the code of this tree has (stable backports included, with the code line); for any symbol its definitions in the tree and the number of known review threads.',
   inputSchema: { type: 'object', required: ['symbol'], additionalProperties: false, properties: { symbol: SYMBOL } },
   outputSchema: {
     type: 'object',
-    required: ['symbol', 'tracked', 'kernelVersion', 'facts', 'definitions', 'reviewThreads'],
+    required: ['symbol', 'tracked', 'kernelVersion', 'facts', 'definitions', 'reviewThreads', 'inThisTree'],
     properties: {
       symbol: { type: 'string' },
       tracked: { type: 'boolean' },
@@ -136,9 +139,23 @@ export const explainSymbol: AgentTool = {
       },
       definitions: pageOutput(DEFINITION),
       reviewThreads: { type: 'integer', minimum: 0, description: 'Same number as review_threads and the code lens.' },
+      inThisTree: {
+        type: 'object',
+        required: ['changes'],
+        description:
+          "The tracked changes touching the symbol as this tree's code has them (backports included): the hover's lead sentence and each change with its evidence, as tree_changes gives them.",
+        properties: { text: { type: 'string' }, changes: { type: 'array', items: CHANGE } },
+      },
     },
   },
-  untrustedFields: ['definitions.items[].file', 'definitions.items[].signature', 'definitions.items[].container'],
+  untrustedFields: [
+    'definitions.items[].file',
+    'definitions.items[].signature',
+    'definitions.items[].container',
+    'inThisTree.changes[].evidence.text',
+    'inThisTree.changes[].probes[].evidence.text',
+    'inThisTree.changes[].probes[].detail',
+  ],
   async run(ctx, args) {
     const symbol = symbolOf(args);
     const index = await ctx.index();
@@ -149,6 +166,7 @@ export const explainSymbol: AgentTool = {
       ? symbolFacts(entry, { version, definedInTree: index ? definitions.length > 0 : undefined })
       : null;
     const threads = await ctx.threads().threadsForSymbol(symbol);
+    const inTree = summarizeForSymbol(treeChangesOf(ctx, index), symbol);
     return {
       symbol,
       tracked: entry !== undefined,
@@ -156,6 +174,10 @@ export const explainSymbol: AgentTool = {
       facts,
       definitions: page(definitions.map(definitionJson), { limit: 10 }),
       reviewThreads: threads.length,
+      inThisTree: {
+        ...(inTree.text ? { text: inTree.text } : {}),
+        changes: [...inTree.present, ...inTree.partial, ...inTree.absent].map(changeJson),
+      },
     };
   },
 };
