@@ -2,7 +2,8 @@
  * The layers point one way. Every import of server/src, client/src, media/src and protocol (static, type-only,
  * `export … from`, `import()`, `require()`, `import('…').Type`) is checked against this order, lowest first:
  *
- *   protocol ← base ← parsing ← indexing ← knowledge / lint / lore / diagrams / annotations / notes ← review
+ *   protocol ← base ← parsing ← indexing ← knowledge / lint / lore / diagrams / annotations / notes
+ *            ← review / agentTools (the tools an AI agent may call, defined once for the surfaces)
  *            ← surfaces (lsp, mcp) ← cli (and server/src/main.ts)
  *
  * A module may import its own layer and the layers below it. The domain folders share a rank and may use each
@@ -20,7 +21,7 @@ import * as ts from 'typescript';
 
 const root = path.join(__dirname, '..', '..');
 
-/** Rank of each folder of server/src. `review` and `mcp` are kept free for the streams that add them. */
+/** Rank of each folder of server/src. */
 const LAYERS: Record<string, number> = {
   base: 1,
   parsing: 2,
