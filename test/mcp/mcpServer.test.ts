@@ -171,7 +171,7 @@ test('find_definition and find_references answer from the index: code only, defi
   assert.deepEqual(second.items[0], references.items[1], 'the cursor continues the list');
 });
 
-test('call_hierarchy gives the same incoming and outgoing calls as the language server', async () => {
+test('call_hierarchy and review_threads give what the language server gives (incoming calls, the lens count)', async () => {
   const lsp = new LspTestClient(tree612);
   try {
     await lsp.initialize({ cacheDir: path.join(scratch, 'lsp-cache') });
@@ -203,6 +203,12 @@ test('call_hierarchy gives the same incoming and outgoing calls as the language 
       assert.ok(fromMcp.length > 0, symbol);
       assert.deepEqual(fromMcp, fromLsp, symbol);
     }
+    // The code lens on a definition counts the same review threads as review_threads lists.
+    const lenses = await lsp.request('textDocument/codeLens', { textDocument: { uri: lsp.uri('mm/rmap.c') } });
+    const threadLens = lenses.find((l: any) => /review thread/.test(l.command?.title ?? ''));
+    assert.ok(threadLens, JSON.stringify(lenses.map((l: any) => l.command?.title)));
+    const threads = await call(agent612, 'review_threads', { symbol: 'make_device_exclusive', limit: 200 });
+    assert.equal(threadLens.command.title, `${threads.total} review threads`);
     const outgoing = await call(agent612, 'call_hierarchy', { symbol: 'make_device_exclusive', direction: 'outgoing' });
     assert.deepEqual(outgoing.items.map((c: any) => c.function.name).sort(), ['folio_walk_end', 'folio_walk_start']);
   } finally {
