@@ -6,6 +6,7 @@ import { describeError } from '../base/errors';
 import type { KernelIndex } from '../indexing/types';
 import { ThreadService } from '../lore/threadService';
 import { getCatalog } from '../knowledge/catalog';
+import { defaultLintRules } from '../lint/rules';
 import type { AgentToolContext } from '../agentTools/types';
 
 /**
@@ -66,12 +67,13 @@ export function createMcpContext(options: McpContextOptions): AgentToolContext &
     allowRemoteLore: options.allowRemoteLore,
     log: options.log,
     /**
-     * Loads, in the background, what the first tool call would otherwise pay for: the catalog, the mail and the
+     * Loads, in the background, what the first tool call would otherwise pay for: the catalog, the lint rules, the mail and the
      * thread index over it (a first explain_symbol took 3.9 s without this on the 6.12 tree), and the index.
      */
     async ready() {
       const knowledge = (async () => {
         getCatalog();
+        defaultLintRules();
         await threads.threadsForSymbol('folio_walk_start');
       })().catch((error) => options.log(`knowledge and mail: ${describeError(error)}`));
       await Promise.all([knowledge, index()]);
