@@ -1,0 +1,221 @@
+/**
+ * Acceptance run (issue 17): N mutated C files derived from the real mm/, fs/ and include/ files of a kernel
+ * tree (default 10,000, generated into a temporary folder at run time, never committed) are indexed by the
+ * CLI, then a sample of them (default 500) is exercised over LSP as an editor would: document symbols, hover,
+ * inlay hints, code lens, definition and the pushed diagnostics. Counts crashes, failed requests and requests
+ * slower than 5 s; prints one line per problem and a summary.
+ *
+ *   nice -n 10 node --import tsx scripts/hardening/mutatedCorpus.ts [--tree DIR] [--count N] [--lsp N] [--seed N] [--keep]
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { LspDriver, percentile, type Position } from '../../server/src/cli/bench/lspDriver';
+import { mutate, Random } from './mutations';
+
+const SLOW_MS = 5000;
+
+interface Options {
+  tree: string;
+  count: number;
+  lsp: number;
+  seed: number;
+  keep: boolean;
+}
+
+function parseOptions(argv: string[]): Options {
+  const options: Options = {
+    tree: path.join(os.homedir(), '.cache', 'kernel-mm-lens', 'trees', 'linux-source-6.12'),
+    count: 10_000,
+    lsp: 500,
+    seed: 17,
+    keep: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--keep') options.keep = true;
+    else if (argv[i] === '--tree') options.tree = argv[++i];
+    else if (argv[i] === '--count') options.count = Number(argv[++i]);
+    else if (argv[i] === '--lsp') options.lsp = Number(argv[++i]);
+    else if (argv[i] === '--seed') options.seed = Number(argv[++i]);
+    else throw new Error(`unknown argument ${argv[i]}`);
+  }
+  return options;
+}
+
+function sourceFiles(tree: string): string[] {
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    for (const entry of fs.readdirSync(path.join(tree, rel), { withFileTypes: true })) {
+      const child = `${rel}/${entry.name}`;
+      if (entry.isDirectory()) walk(child);
+      else if (entry.isFile() && /\.[ch]$/.test(entry.name)) out.push(child);
+    }
+  };
+  for (const top of ['mm', 'fs', 'include']) walk(top);
+  return out.sort();
+}
+
+/** Writes the mutated tree; returns its files and how often each mutation was applied. */
+function generate(options: Options, out: string): { files: string[]; mutationCounts: Map<string, number> } {
+  const random = new Random(options.seed);
+  const sources = sourceFiles(options.tree);
+  fs.writeFileSync(path.join(out, 'Makefile'), 'VERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 0\nEXTRAVERSION =\n');
+  const files: string[] = [];
+  const mutationCounts = new Map<string, number>();
+  for (let k = 0; k < options.count; k++) {
+    const source = random.pick(sources);
+    const donor = fs.readFileSync(path.join(options.tree, random.pick(sources)));
+    const { bytes, applied } = mutate(fs.readFileSync(path.join(options.tree, source)), donor, random);
+    for (const name of applied) mutationCounts.set(name, (mutationCounts.get(name) ?? 0) + 1);
+    const rel = `${source.split('/')[0]}/m${String(Math.floor(k / 1000)).padStart(2, '0')}/${String(k).padStart(5, '0')}-${path.basename(source)}`;
+    fs.mkdirSync(path.dirname(path.join(out, rel)), { recursive: true });
+    fs.writeFileSync(path.join(out, rel), bytes);
+    files.push(rel);
+  }
+  return { files, mutationCounts };
+}
+
+/** Positions on a few identifiers of the file (first, middle, last that are found). */
+function positionsIn(text: string): Position[] {
+  const lines = text.split(/\r\n|\r|\n/);
+  const found: Position[] = [];
+  for (let line = 0; line < lines.length && found.length < 200; line++) {
+    const match = /[A-Za-z_][A-Za-z0-9_]{2,}/.exec(lines[line].slice(0, 2000));
+    if (match) found.push({ line, character: match.index + 1 });
+  }
+  if (found.length === 0) return [{ line: 0, character: 0 }];
+  return [found[0], found[found.length >> 1], found[found.length - 1]];
+}
+
+interface LspTally {
+  requests: number;
+  slow: Array<{ file: string; method: string; ms: number }>;
+  failed: Array<{ file: string; method: string; error: string }>;
+  crashes: string[];
+  times: number[];
+}
+
+async function exerciseOverLsp(root: string, cacheDir: string, files: string[], tally: LspTally): Promise<void> {
+  const start = () => LspDriver.start({ root, cacheDir, timeoutMs: 60_000, settings: { genericNavigation: true } });
+  let driver = await start();
+  await driver.waitForIndex(1_800_000);
+  const diagnostics = new Map<string, () => void>();
+  const watchDiagnostics = (d: LspDriver) =>
+    d.onNotification('textDocument/publishDiagnostics', (params) => {
+      const uri = (params as { uri?: string }).uri ?? '';
+      diagnostics.get(uri)?.();
+    });
+  watchDiagnostics(driver);
+  for (const file of files) {
+    const text = fs.readFileSync(path.join(root, file), 'utf8');
+    const positions = positionsIn(text);
+    const lineCount = text.split(/\r\n|\r|\n/).length;
+    const timed = async (method: string, run: () => Promise<unknown>) => {
+      tally.requests++;
+      const started = performance.now();
+      try {
+        await run();
+      } catch (error) {
+        tally.failed.push({ file, method, error: error instanceof Error ? error.message : String(error) });
+      }
+      const ms = performance.now() - started;
+      tally.times.push(ms);
+      if (ms > SLOW_MS) tally.slow.push({ file, method, ms });
+    };
+    const opened = performance.now();
+    const uri = (() => {
+      const diagnosed = new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 30_000);
+        diagnostics.set(driver.uriOf(file), () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      const openedUri = driver.open(file);
+      void diagnosed.then(() => {
+        const ms = performance.now() - opened;
+        tally.requests++;
+        tally.times.push(ms);
+        if (ms > SLOW_MS) tally.slow.push({ file, method: 'diagnostics', ms });
+      });
+      return openedUri;
+    })();
+    await timed('documentSymbol', () => driver.request('textDocument/documentSymbol', { textDocument: { uri } }));
+    for (const position of positions) await timed('hover', () => driver.hover(file, position));
+    await timed('inlayHint', () =>
+      driver.inlayHint(file, { start: { line: 0, character: 0 }, end: { line: lineCount, character: 0 } }),
+    );
+    await timed('codeLens', () => driver.codeLens(file));
+    for (const position of positions) await timed('definition', () => driver.definition(file, position));
+    if (driver.exited) {
+      tally.crashes.push(file);
+      console.log(`lsp: server exited while answering about ${file}; restarted`);
+      driver = await start();
+      watchDiagnostics(driver);
+      await driver.waitForIndex(1_800_000);
+      continue;
+    }
+    driver.close(file);
+  }
+  await driver.stop();
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'kmml-mutated-tree-'));
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kmml-mutated-cache-'));
+  try {
+    let started = performance.now();
+    const { files, mutationCounts } = generate(options, out);
+    console.log(
+      `mutated: ${files.length} files written in ${((performance.now() - started) / 1000).toFixed(1)} s (seed ${options.seed}) to ${out}`,
+    );
+    console.log(`mutated: mutations applied: ${[...mutationCounts].map(([name, n]) => `${name} ${n}`).join(', ')}`);
+
+    started = performance.now();
+    const bin = path.join(__dirname, '..', '..', 'bin', 'kernel-mm-lens.js');
+    const index = spawnSync(process.execPath, [bin, 'index', '--cache-dir', cacheDir, '--json', out], {
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+      timeout: 1_800_000,
+    });
+    const indexSeconds = (performance.now() - started) / 1000;
+    if (index.status !== 0) {
+      console.log(
+        `index: FAILED (exit ${index.status ?? index.signal}) after ${indexSeconds.toFixed(1)} s\n${index.stderr.slice(-4000)}`,
+      );
+      process.exitCode = 1;
+      return;
+    }
+    const report = JSON.parse(index.stdout) as Record<string, unknown>;
+    console.log(
+      `index: ok in ${indexSeconds.toFixed(1)} s: ${JSON.stringify({ files: report.files, skipped: report.skipped, skippedByReason: report.skippedByReason, peakRssMb: report.peakRssMb })}`,
+    );
+
+    const random = new Random(options.seed + 1);
+    const sample = files.filter(() => random.below(files.length) < options.lsp).slice(0, options.lsp);
+    const tally: LspTally = { requests: 0, slow: [], failed: [], crashes: [], times: [] };
+    started = performance.now();
+    await exerciseOverLsp(out, cacheDir, sample, tally);
+    for (const slow of tally.slow) console.log(`lsp: SLOW ${slow.method} ${slow.file} ${slow.ms.toFixed(0)} ms`);
+    for (const failed of tally.failed.slice(0, 50))
+      console.log(`lsp: FAILED ${failed.method} ${failed.file}: ${failed.error}`);
+    console.log(
+      `lsp: ${sample.length} files, ${tally.requests} requests in ${((performance.now() - started) / 1000).toFixed(1)} s: ` +
+        `${tally.crashes.length} crashes, ${tally.failed.length} failed, ${tally.slow.length} over ${SLOW_MS / 1000} s; ` +
+        `p50 ${percentile(tally.times, 50).toFixed(0)} ms, p99 ${percentile(tally.times, 99).toFixed(0)} ms, max ${Math.max(0, ...tally.times).toFixed(0)} ms`,
+    );
+    if (tally.crashes.length + tally.failed.length + tally.slow.length > 0) process.exitCode = 1;
+  } finally {
+    if (!options.keep) {
+      fs.rmSync(out, { recursive: true, force: true });
+      fs.rmSync(cacheDir, { recursive: true, force: true });
+    }
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`mutated: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exit(1);
+});
