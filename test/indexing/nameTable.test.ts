@@ -83,6 +83,17 @@ test('the radix sort recurses into long shared prefixes (register-style names) a
   assert.deepEqual(actual, expected);
 });
 
+test('names sharing a 200 kB prefix sort without exhausting the stack (was RangeError in RunSorter.sort)', () => {
+  // Minimised from a fuzzed file: a handful of identifiers that differ only after a very long common prefix.
+  const table = new NameTable();
+  const prefix = 'x'.repeat(200_000);
+  for (const suffix of ['c', 'B', 'a', 'b0', '']) table.intern(prefix + suffix);
+  table.intern('y');
+  const ids = Uint32Array.from({ length: table.size }, (_, id) => id);
+  const sorted = [...sortFolded(ids, table)].map((id) => table.name(id).slice(200_000 - 1) || '(y)');
+  assert.deepEqual(sorted, ['x', 'xa', 'xB', 'xb0', 'xc', '(y)']);
+});
+
 test('names interned from bytes and from strings get the same ids', () => {
   const table = new NameTable();
   const first = table.intern('folio_walk_start');

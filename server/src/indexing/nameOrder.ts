@@ -213,13 +213,22 @@ class RunSorter {
 
   sort(order: Uint32Array, from: number, to: number, depth: number): void {
     const { keys, names, idAt } = this;
-    for (let k = from; k < to; k++) keys[k] = names.foldedChunk(idAt[order[k]], depth);
-    this.sortByKey(order, from, to);
-    for (let start = from, k = from + 1; k <= to; k++) {
-      if (k < to && keys[k] === keys[start]) continue;
-      // Equal four bytes that include the names' end: equal names, left in id order (sortByKey is stable).
-      if (k - start > 1 && (keys[start] & 127) !== 0) this.sort(order, start, k, depth + 4);
-      start = k;
+    // An explicit stack of sub-runs, not recursion: names sharing a prefix of n bytes went n / 4 calls deep,
+    // and a generated or fuzzed file with 200 kB names sharing their prefix overflowed the JS stack
+    // (RangeError in the index build). Runs on the stack never overlap, so their keys can be recomputed.
+    const pending: number[] = [from, to, depth];
+    while (pending.length > 0) {
+      const runDepth = pending.pop()!;
+      const runTo = pending.pop()!;
+      const runFrom = pending.pop()!;
+      for (let k = runFrom; k < runTo; k++) keys[k] = names.foldedChunk(idAt[order[k]], runDepth);
+      this.sortByKey(order, runFrom, runTo);
+      for (let start = runFrom, k = runFrom + 1; k <= runTo; k++) {
+        if (k < runTo && keys[k] === keys[start]) continue;
+        // Equal four bytes that include the names' end: equal names, left in id order (sortByKey is stable).
+        if (k - start > 1 && (keys[start] & 127) !== 0) pending.push(start, k, runDepth + 4);
+        start = k;
+      }
     }
   }
 
