@@ -61,28 +61,61 @@ const NORETURN = new Set([
   'make_task_dead',
 ]);
 const MAX_PASSES = 6;
-/**
- * Node visits allowed per function: deeply nested loops would otherwise multiply the passes. Over budget = no finding.
- */
+/** Node visits allowed per function: deeply nested loops would otherwise multiply the passes. Over budget = no finding. */
 const VISIT_BUDGET = 300_000;
+/**
+ * Statement/expression nesting followed before giving up on a function (thousands of nested parentheses or
+ * braces in generated or hostile code): the interpretation recurses once per level.
+ */
+const MAX_NESTING = 400;
+/** Time one function may take, and one file (each tree-sitter node read crosses into WebAssembly). */
+export const FUNCTION_BUDGET_MS = 250;
+export const FILE_BUDGET_MS = 1500;
 
 class BudgetExceeded extends Error {}
 
-/** Counters for accuracy runs: how many functions were analysed, and how many were given up (over budget). */
+/** Counters for accuracy runs and logs: functions analysed, and those given up (over a budget) with the reason. */
 export interface AnalysisStats {
   functions: number;
   gaveUp: number;
   gaveUpIn: string[];
+  /** Why each function in gaveUpIn was given up, same order. */
+  reasons?: string[];
 }
 
-export function findMissingReleases(root: Node, catalog: CallContextCatalog, stats?: AnalysisStats): MissingRelease[] {
+export interface AnalysisOptions {
+  /** Stops between functions when true (the request was cancelled or superseded). */
+  isCancelled?: () => boolean;
+  /** Milliseconds for the whole file (default FILE_BUDGET_MS); functions past it are not analysed. */
+  fileBudgetMs?: number;
+}
+
+export function findMissingReleases(
+  root: Node,
+  catalog: CallContextCatalog,
+  stats?: AnalysisStats,
+  options: AnalysisOptions = {},
+): MissingRelease[] {
   const findings: MissingRelease[] = [];
   const functions = root.descendantsOfType('function_definition').filter((fn): fn is Node => !!fn);
   let helpers: HelperReleases | undefined;
   let zeroReturning: Set<string> | undefined;
+  const fileDeadline = performance.now() + (options.fileBudgetMs ?? FILE_BUDGET_MS);
   for (const fn of functions) {
+    if (options.isCancelled?.()) break;
     const body = fn.childForFieldName('body');
     if (!body || !mentionsTrackedAcquire(body, catalog)) continue;
+    const giveUp = (reason: string) => {
+      if (!stats) return;
+      stats.gaveUp++;
+      stats.gaveUpIn.push(functionNameOf(fn));
+      (stats.reasons ??= []).push(reason);
+    };
+    if (stats) stats.functions++;
+    if (performance.now() > fileDeadline) {
+      giveUp(`the file's ${options.fileBudgetMs ?? FILE_BUDGET_MS} ms budget was spent`);
+      continue;
+    }
     helpers ??= helperReleases(functions, catalog);
     zeroReturning ??= alwaysReturnZero(functions);
     const analysis = new FunctionAnalysis(
@@ -92,15 +125,10 @@ export function findMissingReleases(root: Node, catalog: CallContextCatalog, sta
       helpers,
       parameterNames(fn),
       zeroReturning,
+      Math.min(fileDeadline, performance.now() + FUNCTION_BUDGET_MS),
     );
     findings.push(...analysis.run(body));
-    if (stats) {
-      stats.functions++;
-      if (analysis.gaveUp) {
-        stats.gaveUp++;
-        stats.gaveUpIn.push(functionNameOf(fn));
-      }
-    }
+    if (analysis.gaveUp) giveUp(analysis.gaveUp);
   }
   return findings;
 }
@@ -139,11 +167,12 @@ class FunctionAnalysis {
   private breakTargets: State[][] = [];
   private continueTargets: State[][] = [];
   private findings = new Map<string, MissingRelease>();
-  private nextAcquisition = 0;
   private reporting = false;
   private guards: string[] = [];
   private visits = 0;
-  gaveUp = false;
+  private nesting = 0;
+  /** Why the analysis of this function was given up (nothing is reported for it), or undefined. */
+  gaveUp: string | undefined;
   /** Flags set to true earlier in the enclosing blocks (`notified = true; start(&range);`). */
   private flagsSet: string[][] = [];
 
@@ -157,7 +186,15 @@ class FunctionAnalysis {
     private readonly helpers: HelperReleases,
     private readonly params: string[] = [],
     private readonly zeroReturning: Set<string> = new Set(),
+    private readonly deadline = Number.POSITIVE_INFINITY,
   ) {}
+
+  /** Counts a node visit; throws BudgetExceeded past the visit, time or nesting budget. */
+  private visit(): void {
+    if (++this.visits > VISIT_BUDGET) throw new BudgetExceeded(`more than ${VISIT_BUDGET} steps`);
+    if ((this.visits & 1023) === 0 && performance.now() > this.deadline)
+      throw new BudgetExceeded(`over its ${FUNCTION_BUDGET_MS} ms time budget`);
+  }
 
   /** Records `local = call(...)`: whether `local` is now known to be 0. */
   private noteAssignment(target: string, value: Node | null): void {
@@ -171,9 +208,9 @@ class FunctionAnalysis {
     try {
       return this.runPasses(body);
     } catch (err) {
-      // Over budget, or nesting deeper than the JS stack: say nothing rather than guess.
-      if (err instanceof BudgetExceeded || err instanceof RangeError) {
-        this.gaveUp = true;
+      // Over a budget: say nothing rather than guess.
+      if (err instanceof BudgetExceeded) {
+        this.gaveUp = err.message;
         return [];
       }
       throw err;
@@ -184,7 +221,6 @@ class FunctionAnalysis {
     // Gotos to labels earlier in the body (retry loops) need another pass with the label's new state.
     for (let pass = 0; pass < MAX_PASSES; pass++) {
       const before = new Map(this.labels);
-      this.nextAcquisition = 0;
       this.findings.clear();
       this.reporting = true;
       const end = this.exec(body, new Map());
@@ -209,7 +245,16 @@ class FunctionAnalysis {
   // ---- statements ----
 
   private exec(node: Node, state: State): State {
-    if (++this.visits > VISIT_BUDGET) throw new BudgetExceeded();
+    this.visit();
+    if (++this.nesting > MAX_NESTING) throw new BudgetExceeded(`nested deeper than ${MAX_NESTING} levels`);
+    try {
+      return this.execNode(node, state);
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  private execNode(node: Node, state: State): State {
     switch (node.type) {
       case 'compound_statement':
       case 'translation_unit':
@@ -417,7 +462,17 @@ class FunctionAnalysis {
   // ---- expressions ----
 
   private expr(node: Node, state: State): State {
-    if (++this.visits > VISIT_BUDGET) throw new BudgetExceeded();
+    this.visit();
+    if (!state) return null;
+    if (++this.nesting > MAX_NESTING) throw new BudgetExceeded(`nested deeper than ${MAX_NESTING} levels`);
+    try {
+      return this.exprNode(node, state);
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  private exprNode(node: Node, state: State): State {
     if (!state) return null;
     switch (node.type) {
       case 'call_expression':
@@ -525,7 +580,10 @@ class FunctionAnalysis {
         (!this.locals.has(baseName(object)) || (entry.keyArgument !== undefined && object.includes('->'))) &&
         // `vmf->pte = pte_offset_map_lock(...)`: data says whether a parameter's field still belongs to this function.
         !(entry.parameterFieldIsHandOver === false && object.includes('->') && this.params.includes(baseName(object))));
-    const acquisition = this.nextAcquisition++;
+    // The call's place in the file, not a counter: a loop body is interpreted again on every pass, and a
+    // counter gave the same acquire a new id each time, so the loop's state never settled and every loop ran
+    // all MAX_PASSES passes, multiplied by each enclosing loop (six nested loops: minutes, blocking the server).
+    const acquisition = call.startIndex;
     const next = new Map(state);
     const flags = this.flagsSet.flat();
     // A guard on a flag that was just set (`if (!notified) { notified = true; start(); }`) no longer describes it.

@@ -4,7 +4,12 @@ import type { Node, Tree } from 'web-tree-sitter';
 import type { ServerContext } from '../context';
 import { describeMissingRelease, MISSING_RELEASE_CODE } from '../../annotations/missingRelease';
 import { loadCallContext, type CallContextCatalog } from '../../annotations/callContext';
-import { findMissingReleases, type MissingRelease } from '../../annotations/releaseAnalysis';
+import {
+  findMissingReleases,
+  type AnalysisOptions,
+  type AnalysisStats,
+  type MissingRelease,
+} from '../../annotations/releaseAnalysis';
 
 const DIAGNOSTIC_SOURCE = 'kernel-mm-lens';
 
@@ -31,7 +36,16 @@ export async function missingReleaseDiagnosticsFor(ctx: ServerContext, uri: stri
   // The store may replace the tree on the next edit: use it synchronously, right now.
   if (!tree || ctx.documents.get(uri)?.version !== document.version) return [];
   try {
-    const diagnostics = missingReleaseDiagnostics(document, tree);
+    const stats: AnalysisStats = { functions: 0, gaveUp: 0, gaveUpIn: [], reasons: [] };
+    // A newer version of the document makes this answer stale: stop between functions.
+    const isCancelled = () => ctx.documents.get(uri)?.version !== document.version;
+    const diagnostics = missingReleaseDiagnostics(document, tree, loadCallContext(), { stats, isCancelled });
+    // A partial answer says so: the functions left out get no warning, and the log names them and why.
+    stats.gaveUpIn.forEach((name, k) =>
+      ctx.log(
+        `missing-release: ${uri}: ${name}() not analysed (${stats.reasons?.[k] ?? 'over budget'}): no warning for it`,
+      ),
+    );
     const severity = override ? SEVERITY[override] : undefined;
     return severity ? diagnostics.map((d) => ({ ...d, severity })) : diagnostics;
   } catch (err) {
@@ -45,8 +59,11 @@ export function missingReleaseDiagnostics(
   document: TextDocument,
   tree: Tree,
   catalog: CallContextCatalog = loadCallContext(),
+  options: AnalysisOptions & { stats?: AnalysisStats } = {},
 ): Diagnostic[] {
-  return findMissingReleases(tree.rootNode, catalog).map((finding) => toDiagnostic(document.uri, finding));
+  return findMissingReleases(tree.rootNode, catalog, options.stats, options).map((finding) =>
+    toDiagnostic(document.uri, finding),
+  );
 }
 
 function toDiagnostic(uri: string, finding: MissingRelease): Diagnostic {
