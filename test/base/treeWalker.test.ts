@@ -36,7 +36,7 @@ test('the tree walk: hidden folders skipped, excludes honoured, each link policy
     }).sort();
     // The index's policy: folders come off a stack (scripts/ before include/), so the link's path is met first.
     assert.deepEqual(firstSeen, ['mm/a.c', 'scripts/prefixes/dt-bindings/x.h']);
-    assert.deepEqual(skipped, ['mm/up: symlink to a folder already indexed']);
+    assert.deepEqual(skipped, ['mm/up: a second path to a folder already indexed']);
 
     skipped.length = 0;
     const realPath = walkTree(root, {
@@ -45,7 +45,7 @@ test('the tree walk: hidden folders skipped, excludes honoured, each link policy
       onSkip: (file, reason) => skipped.push(`${file}: ${reason}`),
     }).sort();
     assert.deepEqual(realPath, ['include/dt-bindings/x.h', 'mm/a.c']);
-    assert.deepEqual(skipped, ['mm/up: symlink loop (directory contains itself)']);
+    assert.deepEqual(skipped, ['mm/up: a symbolic link loop (the folder contains itself)']);
 
     assert.deepEqual(walkTree(root, { accept: isIndexedFile, links: 'real-path', exclude: ['mm'] }).sort(), [
       'include/dt-bindings/x.h',

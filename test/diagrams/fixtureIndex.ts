@@ -128,6 +128,7 @@ export function lexerIndex(root: string): KernelIndex {
       symbols: definitions.length,
       references: 0,
       skipped: 0,
+      skippedByReason: {},
       seconds: 0,
       fromCache: 0,
       parsed: 0,

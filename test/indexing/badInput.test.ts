@@ -64,10 +64,10 @@ test('binary, oversized, invalid UTF-8, symlink loops and broken links: the inde
   const reasons = new Map(result.index.data.skipped.map((s) => [s.file, s.reason]));
   assert.match(reasons.get('mm/binary.c') ?? '', /binary/);
   assert.match(reasons.get('mm/generated_regs.h') ?? '', /larger than the size limit/);
-  assert.match(reasons.get('mm/dangling.c') ?? '', /broken symlink/);
-  assert.match(reasons.get('mm/self') ?? '', /symlink loop/);
+  assert.match(reasons.get('mm/dangling.c') ?? '', /a symbolic link to nothing/);
+  assert.match(reasons.get('mm/self') ?? '', /symbolic link loop/);
   // A link to the tree itself: a loop (every file is indexed once, under its real path).
-  assert.match(reasons.get('mm/loop') ?? '', /already indexed|symlink loop/);
+  assert.match(reasons.get('mm/loop') ?? '', /already indexed|symbolic link loop/);
   assert.ok(
     lines.some((line) => line.startsWith('skipped mm/binary.c')),
     'each skipped file gets a log line',
@@ -90,7 +90,7 @@ test('a file deleted while indexing is reported, the rest is indexed', async () 
     workers: 1,
     onBatch: (batch) => builder.addBatch(batch, (file, error) => errors.push(`${file}: ${error}`)),
   });
-  assert.deepEqual(errors, ['mm/vanished.c: deleted while indexing']);
+  assert.deepEqual(errors, ['mm/vanished.c: deleted while being read']);
   const data = builder.build(root, 'k', []);
   assert.deepEqual(data.files, ['mm/good.c']);
 });
@@ -163,9 +163,9 @@ test('the bulk reader: a FIFO, a folder, an oversized or binary file and a vanis
   const reader = new SourceReader();
   const fifo = path.join(root, 'mm', 'pipe.c');
   execFileSync('mkfifo', [fifo]);
-  assert.deepEqual(reader.read(fifo, 1 << 20), { error: 'not a regular file' });
-  assert.deepEqual(reader.read(path.join(root, 'mm'), 1 << 20), { error: 'not a regular file' });
-  assert.deepEqual(reader.read(path.join(root, 'mm', 'gone.c'), 1 << 20), { error: 'deleted while indexing' });
+  assert.deepEqual(reader.read(fifo, 1 << 20), { error: 'a FIFO (named pipe), not a regular file' });
+  assert.deepEqual(reader.read(path.join(root, 'mm'), 1 << 20), { error: 'a directory where a file was expected' });
+  assert.deepEqual(reader.read(path.join(root, 'mm', 'gone.c'), 1 << 20), { error: 'deleted while being read' });
   fs.writeFileSync(path.join(root, 'mm', 'big.c'), 'x'.repeat(5000));
   assert.match(
     (reader.read(path.join(root, 'mm', 'big.c'), 4096) as { error: string }).error,

@@ -47,7 +47,7 @@ describe('lint: a file reachable by several paths', () => {
     });
     const relative = files.map((file) => path.relative(tree, file).split(path.sep).join('/')).sort();
     assert.deepEqual(relative, ['Makefile', 'ext/extra.c', 'mm/sample.c']);
-    assert.deepEqual(skipped, [`${path.join('mm', 'self')}: symlink loop (directory contains itself)`]);
+    assert.deepEqual(skipped, [`${path.join('mm', 'self')}: a symbolic link loop (the folder contains itself)`]);
     assert.deepEqual((await walkLintFilesAsync([tree], { root: tree })).sort(), [...files].sort());
   });
 

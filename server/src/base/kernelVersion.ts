@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { openRegularFile } from './regularFile';
 
 /**
  * Kernel versions as the top-level Makefile spells them (VERSION, PATCHLEVEL, SUBLEVEL),
@@ -17,20 +18,22 @@ export function parseKernelVersion(text: string | undefined | null): KernelVersi
   return { major: Number(match[1]), minor: Number(match[2]), patch: Number(match[3] ?? 0) };
 }
 
-/** Reads VERSION/PATCHLEVEL/SUBLEVEL from `<root>/Makefile`; undefined if absent or unreadable. */
+/**
+ * Reads VERSION/PATCHLEVEL/SUBLEVEL from `<root>/Makefile`; undefined if absent, unreadable or not a regular
+ * file (a FIFO named Makefile blocked every request that asked for the version: the open waited for a writer).
+ */
 function readMakefileVersion(root: string): KernelVersion | undefined {
+  const opened = openRegularFile(path.join(root, 'Makefile'));
+  if ('skipped' in opened) return undefined;
   let text: string;
   try {
-    const fd = fs.openSync(path.join(root, 'Makefile'), 'r');
-    try {
-      const buffer = Buffer.alloc(4096); // the version lines are at the very top
-      const bytes = fs.readSync(fd, buffer, 0, buffer.length, 0);
-      text = buffer.subarray(0, bytes).toString('utf8');
-    } finally {
-      fs.closeSync(fd);
-    }
+    const buffer = Buffer.alloc(4096); // the version lines are at the very top
+    const bytes = fs.readSync(opened.fd, buffer, 0, buffer.length, 0);
+    text = buffer.subarray(0, bytes).toString('utf8');
   } catch {
     return undefined;
+  } finally {
+    fs.closeSync(opened.fd);
   }
   const field = (name: string) => new RegExp(`^${name}\\s*=\\s*(\\d+)\\s*$`, 'm').exec(text)?.[1];
   const major = field('VERSION');

@@ -21,7 +21,9 @@ export type SkipReason =
   | 'vanished'
   | 'unreadable'
   | 'symlink-loop'
-  | 'dangling-link';
+  | 'dangling-link'
+  | 'bad-name'
+  | 'duplicate';
 
 export const SKIP_REASON_TEXT: Record<SkipReason, string> = {
   fifo: 'a FIFO (named pipe), not a regular file',
@@ -35,7 +37,37 @@ export const SKIP_REASON_TEXT: Record<SkipReason, string> = {
   unreadable: 'unreadable',
   'symlink-loop': 'a symbolic link loop',
   'dangling-link': 'a symbolic link to nothing',
+  'bad-name': 'a line break in the file name',
+  duplicate: 'a second path to a folder already indexed',
 };
+
+const REASON_BY_TEXT = Object.entries(SKIP_REASON_TEXT) as Array<[SkipReason, string]>;
+
+/**
+ * The reason code of a skip message made by `skipped` (messages cross from worker threads as text). A message
+ * that none of them starts is counted as 'unreadable'.
+ */
+export function skipReasonOf(message: string): SkipReason {
+  let best: SkipReason = 'unreadable';
+  let bestLength = 0;
+  for (const [reason, text] of REASON_BY_TEXT) {
+    if (message.startsWith(text) && text.length > bestLength) {
+      best = reason;
+      bestLength = text.length;
+    }
+  }
+  return best;
+}
+
+/** Counts of skipped paths by reason, only the reasons that occurred, most frequent first. */
+export function countByReason(messages: Iterable<string>): Partial<Record<SkipReason, number>> {
+  const counts = new Map<SkipReason, number>();
+  for (const message of messages) {
+    const reason = skipReasonOf(message);
+    counts.set(reason, (counts.get(reason) ?? 0) + 1);
+  }
+  return Object.fromEntries([...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)));
+}
 
 export interface Skipped {
   skipped: SkipReason;

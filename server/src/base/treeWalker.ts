@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { nonRegularReason, skipped, type SkipReason } from './regularFile';
 
 /**
  * The one walk over a kernel tree's folders, for the index (indexing/fileScanner.ts) and the lint
@@ -101,20 +102,29 @@ export function* walkTreeSteps(root: string, options: TreeWalkOptions, files: st
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (options.accept(name) || code === 'ELOOP') {
-        skip(rel, code === 'ELOOP' ? 'symlink loop' : `broken symlink (${code ?? 'error'})`);
+        skip(
+          rel,
+          code === 'ELOOP' ? skipped('symlink-loop').message : skipped('dangling-link', code ?? 'error').message,
+        );
       }
       return;
     }
     if (realPaths && stat.isDirectory() && isInside(path.dirname(fullPath(rel)), real)) {
-      skip(rel, 'symlink loop (directory contains itself)');
+      skip(rel, skipped('symlink-loop', 'the folder contains itself').message);
       return;
     }
     if (stat.isDirectory()) {
       if (firstVisit(stat)) pending.push(rel);
-      else if (!realPaths) skip(rel, 'symlink to a folder already indexed');
+      else if (!realPaths) skip(rel, skipped('duplicate').message);
       return;
     }
-    if (!stat.isFile() || !options.accept(name)) return;
+    if (!options.accept(name)) return;
+    // A source name on a FIFO, a device (a link to /dev/zero) or a socket: said once, never opened.
+    const notRegular = nonRegularReason(stat);
+    if (notRegular) {
+      skip(rel, skipped(notRegular, `link to ${real}`).message);
+      return;
+    }
     if (realPaths) {
       list(rel, real);
     } else if (firstVisit(stat)) {
@@ -131,7 +141,10 @@ export function* walkTreeSteps(root: string, options: TreeWalkOptions, files: st
       try {
         entries = fs.readdirSync(fullPath(dirRel), { withFileTypes: true });
       } catch (err) {
-        skip(dirRel || '.', `cannot read folder (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+        skip(
+          dirRel || '.',
+          skipped('unreadable', `folder: ${(err as NodeJS.ErrnoException).code ?? String(err)}`).message,
+        );
         continue;
       }
       entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -142,7 +155,7 @@ export function* walkTreeSteps(root: string, options: TreeWalkOptions, files: st
           continue;
         }
         if (name.includes('\n') || name.includes('\r')) {
-          skip(JSON.stringify(rel), 'line break in the file name');
+          skip(JSON.stringify(rel), skipped('bad-name').message);
           continue;
         }
         if (excluded(excludePrefix + rel, name)) continue;
@@ -158,8 +171,11 @@ export function* walkTreeSteps(root: string, options: TreeWalkOptions, files: st
             continue;
           }
           if (firstVisit(stat)) pending.push(rel);
-        } else if (entry.isFile() && options.accept(name)) {
-          list(rel);
+        } else if (entry.isFile()) {
+          if (options.accept(name)) list(rel);
+        } else if (!entry.isDirectory() && options.accept(name)) {
+          // A FIFO, device or socket under a source name (mkfifo x.c): said once, never opened.
+          skip(rel, skipped(direntReason(entry)).message);
         }
       }
       yield;
@@ -176,6 +192,13 @@ export function* walkTreeSteps(root: string, options: TreeWalkOptions, files: st
     followLink(rel, rel.slice(rel.lastIndexOf('/') + 1));
     yield* walkPending();
   }
+}
+
+function direntReason(entry: fs.Dirent): SkipReason {
+  if (entry.isFIFO()) return 'fifo';
+  if (entry.isCharacterDevice() || entry.isBlockDevice()) return 'device';
+  if (entry.isSocket()) return 'socket';
+  return 'not-regular';
 }
 
 /** True when `folder` (absolute) is `target` or inside it: a link there to `target` would contain itself. */

@@ -1,5 +1,5 @@
-import * as fs from 'fs';
 import * as path from 'path';
+import { readRegularText } from '../base/regularFile';
 import type { CliCommand } from './command';
 import { listOption, parseArgs, stringOption, UsageError } from './args';
 import { ThreadService } from '../lore/threadService';
@@ -47,16 +47,12 @@ export const hoverCommand: CliCommand = {
     if (override !== undefined && !parseKernelVersion(override))
       throw new UsageError(`--kernel-version: not a version: ${override}`);
 
-    let text: string;
-    try {
-      const stat = fs.statSync(file);
-      if (!stat.isFile()) throw new Error('not a regular file');
-      if (stat.size > DEFAULT_SETTINGS.maxFileSize * 4) throw new Error(`too large (${stat.size} bytes)`);
-      text = fs.readFileSync(file, 'utf8');
-    } catch (err) {
-      io.err.write(`kernel-mm-lens hover: cannot read ${file}: ${(err as Error).message}\n`);
+    const read = readRegularText(file, DEFAULT_SETTINGS.maxFileSize * 4);
+    if ('skipped' in read) {
+      io.err.write(`kernel-mm-lens hover: cannot read ${file}: ${read.message}\n`);
       return 2;
     }
+    const text = read.text;
     const root = stringOption(args, 'root')
       ? path.resolve(stringOption(args, 'root')!)
       : findKernelTreeRoot(path.dirname(file));

@@ -6,7 +6,14 @@ import { ProgressBar } from './progressBar';
 import { buildIndex } from '../indexing/indexBuilder';
 import { digestIndex, formatIndexDigest } from '../indexing/indexDigest';
 import { defaultCacheDir } from '../base/paths';
+import type { SkipReason } from '../base/regularFile';
 import { DEFAULT_SETTINGS } from '../../../protocol';
+
+/** ` (fifo 2, device 1, too-large 3)`: the skipped paths by reason, or nothing when none was skipped. */
+function formatReasons(byReason: Partial<Record<SkipReason, number>>): string {
+  const parts = Object.entries(byReason).map(([reason, count]) => `${reason} ${count}`);
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
+}
 
 export const indexCommand: CliCommand = {
   name: 'index',
@@ -25,7 +32,7 @@ export const indexCommand: CliCommand = {
     },
     workers: { value: true, help: 'Worker threads (default: one per core).' },
     rebuild: { help: 'Ignore the cache and index every file again.' },
-    verbose: { help: 'Print a line for every skipped file.' },
+    verbose: { help: 'Print a line for every skipped file, with its reason.' },
     json: { help: 'Print the statistics as JSON.' },
     digest: {
       help: 'Also print CRC-32 digests of all definitions and all occurrence blocks (compare two builds; needs a cache folder).',
@@ -80,7 +87,7 @@ export const indexCommand: CliCommand = {
           `  files       ${stats.files} (${stats.parsed} read, ${stats.fromCache} unchanged from the cache)`,
           `  symbols     ${stats.symbols}`,
           `  references  ${stats.references}`,
-          `  skipped     ${stats.skipped}${skippedLines && !args.options.verbose ? ' (--verbose lists them)' : ''}`,
+          `  skipped     ${stats.skipped}${formatReasons(stats.skippedByReason)}${skippedLines && !args.options.verbose ? ' (--verbose lists them)' : ''}`,
           `  seconds     ${stats.seconds.toFixed(2)}`,
           `  peak memory ${stats.peakRssMb} MB (RSS)`,
           result.cacheFile

@@ -1,5 +1,5 @@
-import * as fs from 'fs';
 import * as path from 'path';
+import { readRegularText } from '../base/regularFile';
 import { tokenize, TokenKind, FLAG_DEAD, FLAG_PREPROCESSOR } from '../parsing/lexer';
 import type { TokenStream } from '../parsing/lexer';
 import type { KernelIndex } from '../indexing/types';
@@ -27,15 +27,9 @@ export interface CodeEvidence {
 const MAX_SOURCE_BYTES = 4 * 1024 * 1024;
 
 export function readSourceFile(absolute: string): string | undefined {
-  try {
-    const stat = fs.statSync(absolute);
-    if (!stat.isFile() || stat.size > MAX_SOURCE_BYTES) return undefined;
-    const text = fs.readFileSync(absolute, 'utf8');
-    // A NUL byte means a binary file, not C source.
-    return text.includes('\0') ? undefined : text;
-  } catch {
-    return undefined;
-  }
+  const read = readRegularText(absolute, MAX_SOURCE_BYTES);
+  // A NUL byte means a binary file, not C source.
+  return 'skipped' in read || read.text.includes('\0') ? undefined : read.text;
 }
 
 function sliceLines(text: string, startLine: number, endLine: number): string {

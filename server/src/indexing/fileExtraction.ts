@@ -3,6 +3,7 @@
  * Shared by the worker threads (bulk pass), the live index (edited documents) and reference queries.
  */
 import * as fs from 'fs';
+import { nonRegularReason, skipForError, skipped } from '../base/regularFile';
 import { extractLexical, type LexicalDefinition, type LexicalExtraction } from '../parsing/lexicalExtractor';
 import { extractKconfig, extractMakefile } from '../parsing/buildFileExtractor';
 import { generatedNames, isNameGenerator } from '../parsing/nameGenerators';
@@ -92,18 +93,19 @@ export class SourceReader {
   read(absolutePath: string, maxFileSize: number): FileReadResult {
     let fd: number;
     try {
-      fd = fs.openSync(absolutePath, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+      fd = fs.openSync(absolutePath, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOCTTY);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      return { error: code === 'ENOENT' ? 'deleted while indexing' : `unreadable (${code ?? String(err)})` };
+      return { error: skipForError(err).message };
     }
     let length = 0;
     let mtimeMs: number;
     try {
       const stat = fs.fstatSync(fd);
       mtimeMs = stat.mtimeMs;
-      if (!stat.isFile()) return { error: 'not a regular file' };
-      if (stat.size > maxFileSize) return { error: `larger than the size limit (${stat.size} > ${maxFileSize} bytes)` };
+      const notRegular = nonRegularReason(stat);
+      if (notRegular) return { error: skipped(notRegular).message };
+      if (stat.size > maxFileSize)
+        return { error: skipped('too-large', `${stat.size} > ${maxFileSize} bytes`).message };
       // One byte more than the size: a file that grew since the stat is noticed.
       if (this.buffer.length < stat.size + 1)
         this.buffer = Buffer.allocUnsafe(Math.max(stat.size + 1, this.buffer.length * 2));
@@ -115,7 +117,7 @@ export class SourceReader {
         // A regular file returns less than asked only at its end: no second read to learn that (60k syscalls).
         if (n < wanted && length <= stat.size) break;
         if (length > maxFileSize)
-          return { error: `larger than the size limit (grew past ${maxFileSize} bytes while indexing)` };
+          return { error: skipped('too-large', `grew past ${maxFileSize} bytes while indexing`).message };
         if (length === this.buffer.length) {
           const bigger = Buffer.allocUnsafe(this.buffer.length * 2);
           this.buffer.copy(bigger, 0, 0, length);
@@ -123,12 +125,12 @@ export class SourceReader {
         }
       }
     } catch (err) {
-      return { error: `unreadable (${(err as NodeJS.ErrnoException).code ?? String(err)})` };
+      return { error: skipForError(err).message };
     } finally {
       fs.closeSync(fd);
     }
     const bytes = this.buffer.subarray(0, length);
-    if (looksBinary(bytes)) return { error: 'binary content (NUL bytes)' };
+    if (looksBinary(bytes)) return { error: skipped('binary').message };
     // Invalid UTF-8 decodes to U+FFFD, which the lexer ignores: nothing else in the file is lost.
     return { text: bytes.toString('utf8'), size: length, mtimeMs };
   }

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { walkTree } from '../base/treeWalker';
+import { nonRegularReason, skipForError, skipped as skip } from '../base/regularFile';
 import { isIndexedFile } from '../parsing/kernelFiles';
 
 /**
@@ -62,14 +63,21 @@ export function scanTree(
     try {
       stat = fs.statSync(rootPrefix + rel);
     } catch (err) {
-      const reason = `vanished or unreadable (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
+      const reason = skipForError(err).message;
       skipped.push({ file: rel, reason });
       log(`skipped ${rel}: ${reason}`);
       continue;
     }
-    if (!stat.isFile()) continue;
+    const notRegular = nonRegularReason(stat);
+    if (notRegular) {
+      // Swapped for a FIFO or a device since the walk listed it.
+      const reason = skip(notRegular).message;
+      skipped.push({ file: rel, reason });
+      log(`skipped ${rel}: ${reason}`);
+      continue;
+    }
     if (stat.size > options.maxFileSize) {
-      const reason = `larger than the size limit (${stat.size} > ${options.maxFileSize} bytes)`;
+      const reason = skip('too-large', `${stat.size} > ${options.maxFileSize} bytes`).message;
       skipped.push({ file: rel, reason });
       log(`skipped ${rel}: ${reason}`);
       continue;

@@ -15,6 +15,7 @@ import { TreeIndex } from './treeIndex';
 import { readSourceFile } from './fileExtraction';
 import { OccurrenceStoreReader, OccurrenceStoreWriter, occurrenceStorePathFor } from './occurrenceStore';
 import * as path from 'path';
+import { countByReason } from '../base/regularFile';
 import * as fs from 'fs';
 import type { IndexStats } from './types';
 
@@ -91,6 +92,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
     symbols: 0,
     references: 0,
     skipped: scan.skipped.length,
+    skippedByReason: countByReason(scan.skipped.map((skip) => skip.reason)),
     seconds: (performance.now() - started) / 1000,
     fromCache: 0,
     parsed: 0,
@@ -149,16 +151,19 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
       log,
     });
     for (const file of deleted) index.removeFile(file);
+    const skippedNow = [...scan.skipped];
     for (const { file } of toExtract) {
       if (options.isCancelled?.()) return { index: undefined, cancelled: true, stats: emptyStats() };
       const read = readSourceFile(path.join(options.root, file), options.maxFileSize);
       if ('error' in read) {
         log(`skipped ${file}: ${read.error}`);
+        skippedNow.push({ file, reason: read.error });
         index.removeFile(file);
         continue;
       }
       index.updateFile(file, read.text);
     }
+    index.setRunSkipped(skippedNow);
     const seconds = (performance.now() - started) / 1000;
     index.setRunStats({ seconds, fromCache, parsed: toExtract.length });
     return { index, cancelled: false, stats: { ...index.stats(), seconds }, cacheFile };

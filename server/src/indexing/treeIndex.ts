@@ -17,7 +17,16 @@ import {
   unpackDefinition,
 } from './fileExtraction';
 import type { IndexData, DerivedTables } from './indexData';
-import type { Definition, DefinitionKind, IndexStats, KernelIndex, QueryOptions, Reference } from './types';
+import type {
+  Definition,
+  DefinitionKind,
+  IndexStats,
+  KernelIndex,
+  QueryOptions,
+  Reference,
+  SkippedFile,
+} from './types';
+import { countByReason } from '../base/regularFile';
 import { normalizeSignature, type LexicalDefinition, type LexicalExtraction } from '../parsing/lexicalExtractor';
 import { OccurrenceStoreReader } from './occurrenceStore';
 import { storedReferences } from './storedReferences';
@@ -61,6 +70,7 @@ export class TreeIndex implements KernelIndex {
   private readonly maxFileSize: number;
   /** Reader of the occurrence store, when the data has one. */
   readonly occurrences: OccurrenceStoreReader | undefined;
+  private runSkipped: SkippedFile[] | undefined;
 
   constructor(
     readonly data: IndexData,
@@ -158,6 +168,16 @@ export class TreeIndex implements KernelIndex {
   /** Statistics of the run that produced this index (set by the builder). */
   setRunStats(stats: Partial<IndexStats>): void {
     this.options.stats = { ...this.options.stats, ...stats };
+  }
+
+  /** The paths this run skipped (a warm start's scan), instead of those the cached build recorded. */
+  setRunSkipped(skipped: SkippedFile[]): void {
+    this.runSkipped = skipped;
+  }
+
+  /** Paths left out of the index, each with its reason. */
+  skippedFiles(): SkippedFile[] {
+    return this.runSkipped ?? this.data.skipped;
   }
 
   private isShadowed(fileId: number): boolean {
@@ -418,7 +438,8 @@ export class TreeIndex implements KernelIndex {
       files: this.data.files.length,
       symbols: this.data.defs.length / DEF_FIELDS,
       references,
-      skipped: this.data.skipped.length,
+      skipped: this.skippedFiles().length,
+      skippedByReason: countByReason(this.skippedFiles().map((skip) => skip.reason)),
       seconds: base.seconds ?? 0,
       fromCache: base.fromCache ?? 0,
       parsed: base.parsed ?? 0,

@@ -6,6 +6,7 @@
 
 export type { Definition, DefinitionKind, Position, Range, Reference } from '../parsing/types';
 import type { Definition, DefinitionKind, Reference } from '../parsing/types';
+import type { SkipReason } from '../base/regularFile';
 
 export interface IndexStats {
   files: number;
@@ -13,6 +14,8 @@ export interface IndexStats {
   /** Identifier occurrences seen in code (not comments or strings). */
   references: number;
   skipped: number;
+  /** The skipped paths counted by reason (a FIFO, a device link, too large, binary, vanished, ...). */
+  skippedByReason: Partial<Record<SkipReason, number>>;
   seconds: number;
   fromCache: number;
   parsed: number;

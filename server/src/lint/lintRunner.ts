@@ -1,6 +1,6 @@
-import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { readRegularFile, SKIP_REASON_TEXT } from '../base/regularFile';
 import { Worker } from 'worker_threads';
 import { lintText } from './linter';
 import { prefilterRegExp, wholeWordRegExp, type LintRuleSet } from './rules';
@@ -73,13 +73,13 @@ export async function lintPaths(inputs: string[], options: LintRunOptions): Prom
   const wholeWord = wholeWordRegExp(options.rules);
   const lintCandidate = (file: string) => {
     if (options.isCancelled?.()) return;
-    let buffer: Buffer;
-    try {
-      buffer = fs.readFileSync(file);
-    } catch (error) {
-      onSkip(file, `cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    // Only regular files: a FIFO or a device link swapped in after the prefilter must not block the run.
+    const read = readRegularFile(file, options.maxFileSize);
+    if ('skipped' in read) {
+      onSkip(file, read.message);
       return;
     }
+    const buffer = read.bytes;
     // Invalid UTF-8 becomes U+FFFD, which the lexer skips: a finding's columns stay right for the valid text.
     const text = buffer.toString('utf8');
     if (!wholeWord.test(text)) return;
@@ -152,17 +152,12 @@ function prefilterFiles(
   const skips: Array<[string, string]> = [];
   for (const file of files) {
     if (isCancelled?.()) break;
-    let buffer: Buffer;
-    try {
-      buffer = fs.readFileSync(file);
-    } catch (error) {
-      skips.push([file, `cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`]);
+    const read = readRegularFile(file, maxFileSize);
+    if ('skipped' in read) {
+      skips.push([file, read.message]);
       continue;
     }
-    if (buffer.length > maxFileSize) {
-      skips.push([file, `larger than ${maxFileSize} bytes (${buffer.length})`]);
-      continue;
-    }
+    const buffer = read.bytes;
     if (!re.test(buffer.toString('latin1'))) continue;
     if (buffer.subarray(0, BINARY_PROBE).includes(0)) {
       skips.push([file, 'binary (NUL bytes)']);
@@ -181,13 +176,29 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('worker_threads');
 const fs = require('fs');
 const re = new RegExp(workerData.source);
+const reasons = ${JSON.stringify(SKIP_REASON_TEXT)};
+// base/regularFile.ts's readRegularFile in plain JavaScript: never blocks on a FIFO or a device.
+function readRegular(file, max, skips) {
+  let fd;
+  try { fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOCTTY); }
+  catch (error) { skips.push([file, error.code === 'ENOENT' ? reasons.vanished : error.code === 'ELOOP' ? reasons['symlink-loop'] : reasons.unreadable + ' (' + (error.code || 'error') + ')']); return undefined; }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) { skips.push([file, stat.isFIFO() ? reasons.fifo : stat.isCharacterDevice() || stat.isBlockDevice() ? reasons.device : stat.isSocket() ? reasons.socket : stat.isDirectory() ? reasons.directory : reasons['not-regular']]); return undefined; }
+    if (stat.size > max) { skips.push([file, reasons['too-large'] + ' (' + stat.size + ' > ' + max + ' bytes)']); return undefined; }
+    const buffer = Buffer.allocUnsafe(stat.size);
+    let length = 0;
+    while (length < stat.size) { const n = fs.readSync(fd, buffer, length, stat.size - length, length); if (n === 0) break; length += n; }
+    return buffer.subarray(0, length);
+  } catch (error) { skips.push([file, reasons.unreadable + ' (' + (error.code || 'error') + ')']); return undefined; }
+  finally { fs.closeSync(fd); }
+}
 parentPort.on('message', (message) => {
   const hits = [];
   const skips = [];
   for (const file of message.files) {
-    let buffer;
-    try { buffer = fs.readFileSync(file); } catch (error) { skips.push([file, 'cannot read (' + (error.code || 'error') + ')']); continue; }
-    if (buffer.length > workerData.maxFileSize) { skips.push([file, 'larger than ' + workerData.maxFileSize + ' bytes (' + buffer.length + ')']); continue; }
+    const buffer = readRegular(file, workerData.maxFileSize, skips);
+    if (!buffer) continue;
     if (!re.test(buffer.toString('latin1'))) continue;
     if (buffer.subarray(0, ${BINARY_PROBE}).includes(0)) { skips.push([file, 'binary (NUL bytes)']); continue; }
     hits.push(file);

@@ -1,7 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as crypto from 'crypto';
+import { readRegularText } from '../base/regularFile';
 import { NOTES_FORMAT, NOTES_VERSION, emptyNotesFile, type NotesFile, type StoredNote } from './model';
+
+/** A notes file is a few hundred kB at most; anything larger is not ours. */
+const MAX_NOTES_BYTES = 64 * 1024 * 1024;
 
 /**
  * Notes storage: default outside the kernel tree (`<cacheDir>/notes/<workspace>-<hash>.json`), or a file the
@@ -27,13 +31,13 @@ export function resolveNotesPath(setting: string, workspaceRoot: string | undefi
 }
 
 export function loadNotes(file: string, now: () => Date = () => new Date()): LoadResult {
-  let raw: string;
-  try {
-    raw = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { file: emptyNotesFile() };
-    return { file: emptyNotesFile(), problem: `cannot read notes file ${file}: ${(err as Error).message}` };
+  // A regular file only (a FIFO given as the notes file would block the server), at most MAX_NOTES_BYTES.
+  const read = readRegularText(file, MAX_NOTES_BYTES);
+  if ('skipped' in read) {
+    if (read.skipped === 'vanished') return { file: emptyNotesFile() };
+    return { file: emptyNotesFile(), problem: `cannot read notes file ${file}: ${read.message}` };
   }
+  const raw = read.text;
   const problem = validationProblem(raw);
   if (!problem) return { file: JSON.parse(raw) as NotesFile };
   const keptAside = `${file}.damaged-${now().toISOString().replace(/[:.]/g, '-')}`;

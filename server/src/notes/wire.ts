@@ -1,4 +1,4 @@
-import * as fs from 'fs';
+import { readRegularFile } from '../base/regularFile';
 import type { NoteWire } from '../../../protocol';
 import type { NoteView } from './model';
 import { noteBodyMarkdown } from './render';
@@ -30,13 +30,7 @@ const MAX_SOURCE_BYTES = 8 * 1024 * 1024;
 
 /** Reads a source file for anchoring: undefined if missing, too large or binary (never throws). */
 export function readSourceFile(absolute: string): string | undefined {
-  try {
-    const stat = fs.statSync(absolute);
-    if (!stat.isFile() || stat.size > MAX_SOURCE_BYTES) return undefined;
-    const buffer = fs.readFileSync(absolute);
-    if (buffer.subarray(0, 8192).includes(0)) return undefined;
-    return buffer.toString('utf8');
-  } catch {
-    return undefined;
-  }
+  const read = readRegularFile(absolute, MAX_SOURCE_BYTES);
+  if ('skipped' in read || read.bytes.subarray(0, 8192).includes(0)) return undefined;
+  return read.bytes.toString('utf8');
 }
