@@ -4,8 +4,6 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { buildIndex } from '../../server/src/indexing/indexBuilder';
-import { cacheFileFor } from '../../server/src/indexing/cacheStore';
-import { occurrenceStorePathFor } from '../../server/src/indexing/occurrenceStore';
 import type { TreeIndex } from '../../server/src/indexing/treeIndex';
 import type { Reference } from '../../server/src/indexing/types';
 
@@ -80,7 +78,7 @@ test('a damaged, truncated or foreign occurrence store is reported once and refe
   const expected = (await (await build(root, undefined)).findReferences('folio_walk_start')).map(key);
   assert.ok(expected.length >= 3);
   await build(root, cacheDir);
-  const storeFile = occurrenceStorePathFor(cacheFileFor(cacheDir, root));
+  const storeFile = (await build(root, cacheDir)).data.occurrenceStore!.path;
   const original = fs.readFileSync(storeFile);
 
   const damages: Array<[string, (bytes: Buffer) => Buffer, RegExp]> = [

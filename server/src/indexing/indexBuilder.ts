@@ -13,7 +13,8 @@ import { sortDefinedNames, sortDefinedNamesOffThread } from './nameOrder';
 import { cacheFileFor, readIndexCacheInBackground, writeIndexCache } from './cacheStore';
 import { TreeIndex } from './treeIndex';
 import { readSourceFile } from './fileExtraction';
-import { OccurrenceStoreReader, OccurrenceStoreWriter, occurrenceStorePathFor } from './occurrenceStore';
+import { OccurrenceStoreReader, OccurrenceStoreWriter, removeUnusedStores } from './occurrenceStore';
+import { describeSweep, sweepStaleTemporaries } from '../base/tempFiles';
 import * as path from 'path';
 import { countByReason } from '../base/regularFile';
 import * as fs from 'fs';
@@ -65,6 +66,11 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
   const settingsKey = settingsKeyOf(options);
   options.onProgress?.('scanning the tree', 0);
   const cacheFile = options.cacheDir ? cacheFileFor(options.cacheDir, options.root) : undefined;
+  // What a killed build left (temporaries of the cache and the occurrence store): removed before anything else.
+  if (cacheFile) {
+    const swept = describeSweep(sweepStaleTemporaries(path.dirname(cacheFile), 0));
+    if (swept) log(`index cache: ${swept}`);
+  }
   // The cache is read on another thread while this one scans the tree; the scan stats files only when
   // there is a cache to compare with (otherwise the workers learn size and mtime as they read).
   // (The scan is synchronous on purpose: promise-based stats measured slower, 1.6-2.1 s against 1.0 s for 60k files.)
@@ -108,6 +114,9 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
   let previous: IndexData | undefined;
   if (read && 'data' in read) {
     previous = read.data;
+    // Stores of builds killed before their index was written, and of older builds: only this index's is used.
+    const freed = removeUnusedStores(cacheFile!, previous.occurrenceStore?.path);
+    if (freed > 0) log(`index cache: removed ${(freed / 1e6).toFixed(1)} MB of occurrence stores no index uses`);
     if (previous.settingsKey !== settingsKey) {
       const [settings] = settingsKey.split('.');
       log(
@@ -173,7 +182,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
   let writer: OccurrenceStoreWriter | undefined;
   if (cacheFile) {
     try {
-      writer = new OccurrenceStoreWriter(occurrenceStorePathFor(cacheFile));
+      writer = new OccurrenceStoreWriter(cacheFile);
     } catch (err) {
       log(`cannot write the occurrence store: ${(err as Error).message}; references will be re-read from the sources`);
     }
@@ -250,10 +259,17 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
   });
   const writing =
     cacheFile && (toExtract.length > 0 || !previous || data.files.length !== previous.files.length)
-      ? writeIndexCache(cacheFile, data, { sortedNames: sorting, derived }).catch((err: unknown) => {
-          log(`cannot write the index cache ${cacheFile}: ${(err as Error).message}`);
-          return undefined;
-        })
+      ? writeIndexCache(cacheFile, data, { sortedNames: sorting, derived }).then(
+          (bytes) => {
+            // The new index is in place: the stores of earlier builds are no longer anyone's.
+            removeUnusedStores(cacheFile, data.occurrenceStore?.path);
+            return bytes;
+          },
+          (err: unknown) => {
+            log(`cannot write the index cache ${cacheFile}: ${(err as Error).message}`);
+            return undefined;
+          },
+        )
       : undefined;
   const sortedAt = performance.now();
   // The index derives its query tables here, so the cache stores them and a warm start skips that work.

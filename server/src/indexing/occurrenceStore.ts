@@ -10,6 +10,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as crypto from 'crypto';
+import { temporaryPathFor } from '../base/tempFiles';
 import type { OccurrenceSink, OccurrenceSource, OccurrenceStoreRef } from './indexData';
 
 const MAGIC = Buffer.from('KMMLOCC\0', 'latin1');
@@ -23,9 +24,13 @@ export class OccurrenceStoreWriter implements OccurrenceSink {
   private fd: number | undefined;
   private position = HEADER_BYTES;
 
-  constructor(private readonly finalPath: string) {
-    fs.mkdirSync(path.dirname(finalPath), { recursive: true });
-    this.temporary = `${finalPath}.${process.pid}.${this.generation.slice(0, 8)}.tmp`;
+  private readonly finalPath: string;
+
+  /** A new store for the index cache `cacheFile`, under its own generation's name (see occurrenceStorePathFor). */
+  constructor(cacheFile: string) {
+    this.finalPath = occurrenceStorePathFor(cacheFile, this.generation);
+    fs.mkdirSync(path.dirname(this.finalPath), { recursive: true });
+    this.temporary = temporaryPathFor(this.finalPath);
     this.fd = fs.openSync(this.temporary, 'w');
     const header = Buffer.alloc(HEADER_BYTES);
     MAGIC.copy(header, 0);
@@ -182,7 +187,41 @@ export class OccurrenceStoreReader implements OccurrenceSource {
   }
 }
 
-/** Path of the store that goes with an index cache file. */
-export function occurrenceStorePathFor(cacheFile: string): string {
-  return path.join(path.dirname(cacheFile), 'occurrences.bin');
+/**
+ * Path of the store of one generation, next to its index cache file. Each build writes a store of its own name
+ * and the index cache records which one it goes with: a build killed after its store was committed but before
+ * its index was (the index is written last) leaves the previous index with the previous store, whole and
+ * matching, so the next start is an ordinary warm start. (One shared name was replaced first, and the old index
+ * then met a store of another generation: every reference query fell back to re-reading the sources.)
+ */
+export function occurrenceStorePathFor(cacheFile: string, generation: string): string {
+  return path.join(path.dirname(cacheFile), `occurrences-${generation.slice(0, 16)}.bin`);
+}
+
+const STORE_NAME = /^occurrences(?:-[0-9a-f]+)?\.bin$/;
+
+/**
+ * Removes the stores next to `cacheFile` that its index does not use (`keep`: the path it records): those of
+ * older builds and of builds killed before their index was written. Returns the bytes freed. Never throws.
+ */
+export function removeUnusedStores(cacheFile: string, keep: string | undefined): number {
+  const dir = path.dirname(cacheFile);
+  let freed = 0;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    if (!STORE_NAME.test(name) || (keep !== undefined && path.join(dir, name) === keep)) continue;
+    try {
+      const file = path.join(dir, name);
+      freed += fs.statSync(file).size;
+      fs.unlinkSync(file);
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return freed;
 }
