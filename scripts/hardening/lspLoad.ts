@@ -150,8 +150,16 @@ async function main(): Promise<void> {
   try {
     const status = await driver.waitForIndex(1_800_000);
     console.log(
-      `load: index ready (${String(status.files ?? '?')} files) after ${((performance.now() - driver.spawnedAt) / 1000).toFixed(1)} s`,
+      `load: index ready (${JSON.stringify(status.files ?? '?')} files) after ${((performance.now() - driver.spawnedAt) / 1000).toFixed(1)} s`,
     );
+    // A warm start checks the tree in the background after 'ready': measure the load, not that.
+    const idleSince = performance.now();
+    for (let quick = 0; quick < 5 && performance.now() - idleSince < 180_000; ) {
+      const { ms } = await driver.custom('kernelMmLens/getIndexStatus');
+      quick = ms < 20 ? quick + 1 : 0;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    console.log(`load: server idle after ${((performance.now() - idleSince) / 1000).toFixed(1)} s more`);
     for (const file of new Set(positions.map((p) => p.file))) driver.open(file);
     // One warm-up request per method, so the first round does not measure lazy loading.
     for (const method of METHODS)

@@ -148,7 +148,7 @@ async function exerciseOverLsp(root: string, cacheDir: string, files: string[], 
     );
     await timed('codeLens', () => driver.codeLens(file));
     for (const position of positions) await timed('definition', () => driver.definition(file, position));
-    if (driver.exited) {
+    if (driver.hasExited) {
       tally.crashes.push(file);
       console.log(`lsp: server exited while answering about ${file}; restarted`);
       driver = await start();

@@ -32,6 +32,7 @@ import { defaultCacheDir, PACKAGE_VERSION } from '../base/paths';
 import { MakefileVersion } from '../base/kernelVersion';
 import { describeError } from '../base/errors';
 import { TreeChangesService } from './treeChangesService';
+import { answerCancelledAtOnce, withRequestPolicy } from './requestPolicy';
 
 export interface ServerOptions {
   cacheDir?: string;
@@ -40,7 +41,8 @@ export interface ServerOptions {
 
 /** Starts the language server on stdio (or on a given connection, for tests). */
 export function startLanguageServer(options: ServerOptions = {}): Connection {
-  const connection = options.connection ?? createConnection(ProposedFeatures.all, process.stdin, process.stdout);
+  const connection =
+    options.connection ?? createConnection(ProposedFeatures.all, process.stdin, process.stdout, answerCancelledAtOnce);
   const log = (message: string) => {
     const line = `[${new Date().toISOString().slice(11, 23)}] ${message}`;
     // Logging must never throw: background work (an index build) can outlive a closed connection.
@@ -82,7 +84,8 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
   );
 
   const ctx: ServerContext = {
-    connection,
+    // Features register their handlers here: cancellation, superseding and time budgets apply to all of them.
+    connection: withRequestPolicy(connection, { log }),
     documents,
     get root() {
       return root;

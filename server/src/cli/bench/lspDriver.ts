@@ -64,6 +64,13 @@ interface RpcMessage {
   error?: { code: number; message: string };
 }
 
+/** What came back for a request sent with `begin`: a result or the server's error, after `ms`. */
+export interface RequestAnswer {
+  ms: number;
+  result?: unknown;
+  error?: { code: number; message: string };
+}
+
 export interface Timed<T> {
   result: T;
   ms: number;
@@ -105,6 +112,8 @@ export class LspDriver {
   private header = -1;
   private expected = -1;
   private exited = false;
+  /** Answers of requests sent with `begin`, by id (their errors are results, not rejections). */
+  private readonly begun = new Map<number, (answer: RequestAnswer) => void>();
 
   private constructor(readonly options: LspDriverOptions) {
     const [command, ...args] = options.command ?? defaultServerCommand();
@@ -119,6 +128,9 @@ export class LspDriver {
         waiter.reject(new Error(`server exited (${code ?? signal})`));
       }
       this.pending.clear();
+      for (const [, answer] of this.begun)
+        answer({ ms: 0, error: { code: 0, message: `server exited (${code ?? signal})` } });
+      this.begun.clear();
     });
     this.child.stdin!.on('error', () => undefined); // a dead server is reported through the pending requests
   }
@@ -206,6 +218,56 @@ export class LspDriver {
     list.push(ms);
     this.timings.set(method, list);
     return { result, ms };
+  }
+
+  /** The server's process id (for RSS samples). */
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  /** True once the server process has exited (crashed, or stopped). */
+  get hasExited(): boolean {
+    return this.exited;
+  }
+
+  /** The URI of a tree file (relative or absolute path), as `open` sends it. */
+  uriOf(file: string): string {
+    return uriOf(path.isAbsolute(file) ? file : path.join(this.options.root, file));
+  }
+
+  /**
+   * Sends a request without waiting: its id (for `cancel`) and its answer, which resolves with the result or
+   * the error the server sent (RequestCancelled is an answer here, not a failure), or a local timeout.
+   */
+  begin(
+    method: string,
+    params: unknown,
+    timeoutMs = this.options.timeoutMs ?? 120_000,
+  ): { id: number; answer: Promise<RequestAnswer> } {
+    const id = this.nextId++;
+    const start = performance.now();
+    const answer = new Promise<RequestAnswer>((resolve) => {
+      const timer = setTimeout(() => {
+        this.begun.delete(id);
+        resolve({ ms: performance.now() - start, error: { code: 0, message: `no answer in ${timeoutMs} ms` } });
+      }, timeoutMs);
+      this.begun.set(id, (answered) => {
+        clearTimeout(timer);
+        resolve({ ...answered, ms: performance.now() - start });
+      });
+      if (this.exited) {
+        this.begun.get(id)!({ ms: 0, error: { code: 0, message: 'server has exited' } });
+        this.begun.delete(id);
+        return;
+      }
+      this.send({ jsonrpc: '2.0', id, method, params });
+    });
+    return { id, answer };
+  }
+
+  /** `$/cancelRequest` for a request sent with `begin`. */
+  cancel(id: number): void {
+    this.notify('$/cancelRequest', { id });
   }
 
   notify(method: string, params: unknown): void {
@@ -384,6 +446,12 @@ export class LspDriver {
 
   private dispatch(message: RpcMessage): void {
     if (message.id !== undefined && message.method === undefined) {
+      const begun = this.begun.get(Number(message.id));
+      if (begun) {
+        this.begun.delete(Number(message.id));
+        begun(message.error ? { ms: 0, error: message.error } : { ms: 0, result: message.result ?? null });
+        return;
+      }
       const waiter = this.pending.get(Number(message.id));
       if (!waiter) return;
       this.pending.delete(Number(message.id));
