@@ -141,3 +141,24 @@ test('statistics count files, definitions and code references', async () => {
   assert.ok(stats.symbols > 40, `symbols: ${stats.symbols}`);
   assert.ok(stats.references > 100, `references: ${stats.references}`);
 });
+
+test('references in an edited (overlay) file come from its per-text table, equal to lexing it for the name', async () => {
+  const index = await buildIndexForTests(root);
+  const text =
+    'struct folio *f;\nint a(void)\n{\n\tfolio_walk_start(0, 0, 0, 0);\n#if X\n\tf = folio_walk_start(f, 0, 0, 0);\n#endif\n\treturn a(); /* folio_walk_start */\n}\r\nint é; int folio_walk_start2;\n';
+  index.updateFile('mm/rmap.c', text);
+  const { extractText } = await import('../../server/src/indexing/fileExtraction');
+  for (const name of ['folio_walk_start', 'a', 'f', 'folio_walk_start2', 'absent']) {
+    const expected = (extractText('mm/rmap.c', text, new Set([name])).references ?? []).map((r) => JSON.stringify(r));
+    const found = (await index.findReferences(name))
+      .filter((r) => r.file === 'mm/rmap.c')
+      .map((r) => JSON.stringify(r));
+    assert.deepEqual(found, expected, name);
+  }
+  // The table follows the text: a new edit is seen.
+  index.updateFile('mm/rmap.c', 'int a(void) { return 0; }\n');
+  assert.deepEqual(
+    (await index.findReferences('folio_walk_start')).filter((r) => r.file === 'mm/rmap.c'),
+    [],
+  );
+});

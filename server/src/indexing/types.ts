@@ -31,6 +31,8 @@ export interface QueryOptions {
   isCancelled?: () => boolean;
   /** Maximum number of results. */
   limit?: number;
+  /** References: this tree file's are listed first (the file the user is in), then the rest in path order. */
+  firstFile?: string;
 }
 
 /** What every feature may ask of the whole-tree index. */
