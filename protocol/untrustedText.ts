@@ -7,8 +7,8 @@
  */
 
 /** Tab and newline are kept by the multi-line sinks; everything else here is unsafe. */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
 export const UNSAFE_CHARACTERS =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /** Removes every unsafe character (tab and newline stay). */

@@ -1,5 +1,6 @@
 import { commands } from './cli/commands';
 import { processIO, type CliIO } from './cli/command';
+import { guardedIO } from './cli/terminalGuard';
 import { optionHelp, UsageError } from './cli/args';
 import { PACKAGE_VERSION } from './base/paths';
 import { describeError } from './base/errors';
@@ -8,7 +9,9 @@ import { describeError } from './base/errors';
  * Entry point of the server bundle. `kernel-mm-lens lsp --stdio` is the language server;
  * every other subcommand is a command-line tool over the same index and knowledge.
  */
-export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
+export async function main(argv: string[], terminal: CliIO = processIO): Promise<number> {
+  // Every command writes through the terminal sink: untrusted text reaches no terminal with control bytes.
+  const io = guardedIO(terminal);
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out.write(usage());

@@ -21,7 +21,6 @@ const MarkdownIt = require('markdown-it') as new (options: object) => MarkdownRe
 const markdown = new MarkdownIt({ html: true, linkify: false });
 
 /** C0 controls but tab and newline, DEL, C1 controls, and the Unicode marks that reorder or hide text. */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
 export const UNSAFE_CHARACTER = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 /** Links a Markdown answer may carry: lore threads and the extension's own commands. */
@@ -80,7 +79,6 @@ export function xmlTextProblem(escaped: string): string | undefined {
   if (/[<>"']/.test(escaped)) return 'markup character';
   if (/&(?!(amp|lt|gt|quot|#39);)/.test(escaped)) return 'bare ampersand';
   if (/[a-z][a-z0-9+.-]*:\/\//i.test(escaped)) return 'live URL';
-  // eslint-disable-next-line no-control-regex -- XML 1.0 forbids these
   if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/.test(escaped)) return 'XML-invalid character';
   return undefined;
 }

@@ -6,7 +6,8 @@ import { buildHoverMarkdown, hoverAt } from '../../server/src/knowledge/hoverCon
 import { getCatalog } from '../../server/src/knowledge/catalog';
 import { detectKernelVersion, parseKernelVersion } from '../../server/src/base/kernelVersion';
 import { treeChangesFor, type TreeChanges } from '../../server/src/knowledge/changes/treeChanges';
-import { kernelDocToMarkdown, parseKernelDoc } from '../../server/src/parsing/kernelDoc';
+import { parseKernelDoc } from '../../server/src/parsing/kernelDoc';
+import { kernelDocToMarkdown } from '../../server/src/knowledge/docRendering';
 import type { KernelIndex } from '../../server/src/indexing/types';
 import { indexFixture } from './fixtureIndex';
 

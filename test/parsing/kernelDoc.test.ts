@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseKernelDoc, kernelDocToMarkdown, escapeMarkdown } from '../../server/src/parsing/kernelDoc';
+import { parseKernelDoc } from '../../server/src/parsing/kernelDoc';
+import { kernelDocToMarkdown } from '../../server/src/knowledge/docRendering';
+import { escapeMarkdown } from '../../server/src/knowledge/markdownText';
 
 // VS Code renders hovers with markdown-it; render with raw HTML allowed, the most permissive setting.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -117,12 +119,16 @@ test('hostile comment text cannot inject markup, HTML, links or code', () => {
   assert.equal((html.match(/<code>/g) ?? []).length, 0, 'a parameter name with backticks is not a code span');
 });
 
-test('escapeMarkdown leaves plain prose readable and escape=false inserts trusted text as is', () => {
+test('escapeMarkdown leaves plain prose readable; comment text is always escaped', () => {
   assert.equal(escapeMarkdown('returns 0 on success, -EBUSY otherwise.'), 'returns 0 on success, -EBUSY otherwise.');
   assert.equal(escapeMarkdown('a_b *c*'), 'a\\_b \\*c\\*');
   const doc = parseKernelDoc('/**\n * demo - uses *emphasis*\n */');
-  assert.equal(kernelDocToMarkdown(doc, false), 'uses *emphasis*');
   assert.equal(kernelDocToMarkdown(doc), 'uses \\*emphasis\\*');
+});
+
+test('control characters and bidi marks of a comment never reach the hover', () => {
+  const doc = parseKernelDoc('/**\n * demo - \u001b]0;title\u0007 red \u001b[31mx\u009b2J \u202eevil\u2066\n */');
+  assert.equal(kernelDocToMarkdown(doc), '\\]0;title red \\[31mx2J evil');
 });
 
 test('list items in a section stay a list, with escaped text', () => {

@@ -6,7 +6,8 @@ const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
 /** Text never carries a live link: `https://x` becomes `https[:]//x` (the webview allows no remote URL at all). */
 export function defangUrls(text: string): string {
-  return text.replace(/\b([a-z][a-z0-9+.-]*):\/\//gi, '$1[:]//');
+  // No word boundary before the scheme: `1https://x` is a live link to some linkifiers too (found by fuzzing).
+  return text.replace(/([a-z][a-z0-9+.-]*):\/\//gi, '$1[:]//');
 }
 
 export function escapeXml(text: string): string {

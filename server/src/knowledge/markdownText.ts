@@ -1,4 +1,5 @@
 import { ClientCommands } from '../../../protocol';
+import { stripUnsafe } from '../../../protocol/untrustedText';
 
 /**
  * Safe Markdown building blocks for hovers. Everything that comes from source files, mail or data is
@@ -30,10 +31,9 @@ function escapeLineStarts(text: string): string {
     .replace(/^(\d+)([.)])(?=\s|$)/gm, '$1\\$2');
 }
 
-/** Removes control characters (except newline and tab) and bidi overrides that could disguise text. */
+/** Removes C0/C1 control characters (except newline and tab) and the marks that reorder or hide text. */
 function stripControl(text: string): string {
-  // eslint-disable-next-line no-control-regex -- removing control characters is the point
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '');
+  return stripUnsafe(text);
 }
 
 /** An inline code span that cannot be broken out of, whatever backticks the text holds. */

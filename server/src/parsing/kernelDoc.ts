@@ -120,7 +120,7 @@ const LIST_ITEM = /^(?:[-*]|--|\d+[.)])\s+\S/;
  * A definition item: a return value or constant, then `:` or ` - ` and its meaning (`-EINVAL:\tInvalid ...`,
  * `%true: ...`, `0 - success`). Only short value-like labels count, so a prose line with a colon stays prose.
  */
-const DEFINITION_ITEM = /^(?:-?E[A-Z0-9]+|-?\d+|%[-\w]+|NULL|true|false|VM_FAULT_\w+)(?:\s*:\s+|\s+-\s+)\S/;
+export const DEFINITION_ITEM = /^(?:-?E[A-Z0-9]+|-?\d+|%[-\w]+|NULL|true|false|VM_FAULT_\w+)(?:\s*:\s+|\s+-\s+)\S/;
 
 function startsItem(text: string): boolean {
   return LIST_ITEM.test(text) || DEFINITION_ITEM.test(text);
@@ -154,61 +154,4 @@ function collapseParagraphs(lines: string[]): string {
   }
   endParagraph();
   return paragraphs.join('\n\n');
-}
-
-/**
- * Escapes text so Markdown renders it literally: no emphasis, code spans, links, images, raw HTML,
- * entities, tables, headings or list markers can come out of it.
- */
-export function escapeMarkdown(text: string): string {
-  return (
-    text
-      .replace(/[\\`*_[\]<>&|~]/g, (ch) => `\\${ch}`)
-      // Line starts: no indented code block, heading, list, quote or setext underline.
-      .replace(/^[ \t]+/gm, '')
-      .replace(/^([#+\-=])/gm, '\\$1')
-      .replace(/^(\d+)([.)])/gm, '$1\\$2')
-  );
-}
-
-/** Markdown for a hover. With `escape` false the comment text is inserted as is (only for trusted text). */
-export function kernelDocToMarkdown(doc: KernelDoc, escape = true): string {
-  const text = escape ? escapeWithLists : (value: string) => value;
-  const out: string[] = [];
-  if (doc.summary) out.push(text(doc.summary));
-  if (doc.params.length > 0) {
-    out.push(
-      '**Parameters**\n\n' +
-        doc.params.map((param) => `- ${paramName(param.name, escape)} — ${text(param.description)}`).join('\n'),
-    );
-  }
-  if (doc.body) out.push(text(doc.body));
-  const section = (heading: string, body: string) => {
-    const rendered = text(body);
-    // A section that opens with a list needs the list on its own lines.
-    out.push(rendered.startsWith('- ') ? `**${heading}:**\n\n${rendered}` : `**${heading}:** ${rendered}`);
-  };
-  if (doc.context) section('Context', doc.context);
-  if (doc.returns) section('Return', doc.returns);
-  return out.join('\n\n');
-}
-
-/** Escapes each line; list items of the comment become Markdown list items with our own marker. */
-function escapeWithLists(value: string): string {
-  return value
-    .split('\n')
-    .map((line) => {
-      const item = /^(?:[-*]|--|\d+[.)])\s+(.*)$/.exec(line);
-      if (item) return `- ${escapeMarkdown(item[1])}`;
-      // A definition item keeps its label: `- -EINVAL: Invalid arguments ...`.
-      if (DEFINITION_ITEM.test(line)) return `- ${escapeMarkdown(line.replace(/\s+/g, ' '))}`;
-      return escapeMarkdown(line);
-    })
-    .join('\n');
-}
-
-function paramName(name: string, escape: boolean): string {
-  // Parameter names come from the comment too: only a plain identifier goes into a code span.
-  if (/^[\w.]+$/.test(name)) return '`' + name + '`';
-  return escape ? escapeMarkdown(name) : name;
 }
