@@ -5,11 +5,31 @@
  */
 import { tokenize } from '../../../server/src/parsing/lexer';
 import { extractLexical } from '../../../server/src/parsing/lexicalExtractor';
-import { lineLengths, checkPosition } from '../positions';
+import { lineLengths, checkPosition as checkLinePosition } from '../positions';
+
+/**
+ * Open in issue 16 (its lexer rewrite fixes it): after a line splice inside a string or comment the lexer's line
+ * count lags, so a definition's end column can fall past its line (`int a = "s\<newline>x";` ended at 0:15 on
+ * an 11-character line; test/fixtures/fuzz/cExtractor/open/). Until it lands, texts with a splice are checked for
+ * lines only; set to false then.
+ */
+const SPLICE_COLUMNS_OPEN = true;
 
 export function fuzz(data: Buffer): void {
+  check(data, SPLICE_COLUMNS_OPEN);
+}
+
+/** Every check, the open one too (test/fuzz/replay.test.ts runs the open/ inputs with it, as to-dos). */
+export function fuzzStrict(data: Buffer): void {
+  check(data, false);
+}
+
+function check(data: Buffer, tolerateSplices: boolean): void {
   const text = data.toString('utf8');
   const lines = lineLengths(text);
+  const columnsKnown = !(tolerateSplices && /\\\r?\n/.test(text));
+  const checkPosition = (lines: number[], position: { line: number; character: number }, what: string) =>
+    checkLinePosition(lines, columnsKnown ? position : { line: position.line, character: 0 }, what);
   const tokens = tokenize(text);
   let previousEnd = 0;
   for (let i = 0; i < tokens.count; i++) {
