@@ -132,7 +132,8 @@ export class LspTestClient {
       } else if (message.id !== undefined) {
         const waiter = this.pending.get(message.id);
         this.pending.delete(message.id);
-        if (message.error) waiter?.reject(new Error(message.error.message));
+        if (message.error)
+          waiter?.reject(Object.assign(new Error(message.error.message), { code: message.error.code }));
         else waiter?.resolve(message.result);
       } else {
         this.notifications.push({ method: message.method, params: message.params });
