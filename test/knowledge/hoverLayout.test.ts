@@ -197,7 +197,7 @@ describe('kernel-doc rendering defects', () => {
       md,
       /^- \\-EBUSY: The range has been invalidated and the caller needs to wait for the invalidation to finish\.$/m,
     );
-    assert.match(md, /^- If nr is \\>0, and some pages were pinned, returns the number of pages pinned\.$/m);
+    assert.match(md, /^- If nr is >0, and some pages were pinned, returns the number of pages pinned\.$/m);
     const html = render(md);
     assert.equal((html.match(/<li>/g) ?? []).length, 6, html); // the parameter and five items
     assert.doesNotMatch(html, /<ul>\s*<li>\s*<ul>/, 'an item starting with - is no nested list');
