@@ -4,6 +4,7 @@ import type { Parser } from 'web-tree-sitter';
 import { createCParser } from '../../server/src/parsing/treeSitter';
 import { parseKernelC } from '../../server/src/parsing/kernelSource';
 import { extractFromTree, type Extraction } from '../../server/src/parsing/syntaxExtractor';
+import { extractLexical } from '../../server/src/parsing/lexicalExtractor';
 
 // Shapes that made an earlier version quadratic or blow the stack. Each must finish (the generous
 // timeout only turns a hang into a failure) with a sane result.
@@ -54,3 +55,21 @@ test('one long line full of annotations and a huge enum are handled', HANG_GUARD
   const enumResult = extract(enumText);
   assert.equal(enumResult.definitions.filter((d) => d.kind === 'enumerator').length, 5000);
 });
+
+test(
+  'the whole-tree extractor stays linear in block nesting (the enclosing function is not searched per brace)',
+  // The quadratic version took 110 s here (about 1 s now): a guard, not a timing.
+  { timeout: 30_000 },
+  () => {
+    // 100,000 nested blocks: walking the scope stack at every `{` and `}` took 4 s for 20,000 and is quadratic, so
+    // this would run for minutes and hit the guard; kept on each scope when it is pushed, it is linear.
+    const depth = 100_000;
+    const text = `int outer(void)\n{\n${'{'.repeat(depth)} inner_call(); ${'}'.repeat(depth)}\n}\nint after;\n`;
+    const extraction = extractLexical(text, { file: 'mm/deep.c', references: new Set(['inner_call']) });
+    assert.equal(extraction.references?.length, 1);
+    assert.equal(extraction.references[0].enclosingFunction, 'outer');
+    const outer = extraction.definitions.find((definition) => definition.name === 'outer');
+    assert.equal(outer?.endLine, 3);
+    assert.ok(extraction.definitions.some((definition) => definition.name === 'after'));
+  },
+);
