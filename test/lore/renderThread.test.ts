@@ -95,6 +95,8 @@ test('a thread known only from the bundled index renders the summaries and says 
 
 test('mail text is untrusted: escapes, bidi overrides and other controls never reach the document', async () => {
   assert.equal(sanitiseMailText('a\u001b[31mred\u001b[0m\r\nb\u202eevil\u0007'), 'a[31mred[0m\nbevil');
+  // C1 controls (U+009B is a one-character CSI) and every reordering mark, U+061C included.
+  assert.equal(sanitiseMailText('x\u009b2Jy\u061cz\u200f\u2067w'), 'x2Jyzw');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kml-evil-'));
   try {
     const eml = path.join(tmp, 'evil.eml');

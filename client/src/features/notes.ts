@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { State } from 'vscode-languageclient/node';
 import { Requests, type NoteWire } from '../../../protocol';
+import { plainTextLabel } from '../../../protocol/untrustedText';
 import type { ClientContext } from '../clientContext';
 
 /**
@@ -77,7 +78,7 @@ export function activate(ctx: ClientContext): void {
             ? `${note.bodyMarkdown}\n\n*Orphaned: the code is gone. Last known line:* \`${note.lastKnownText.replace(/`/g, "'")}\``
             : note.bodyMarkdown,
         ),
-        { name: note.author },
+        { name: plainTextLabel(note.author, 80) },
         dateOf(note.created),
         'kernelMmLensNote',
       ),
@@ -85,14 +86,14 @@ export function activate(ctx: ClientContext): void {
         (reply) =>
           new NoteComment(
             markdown(reply.bodyMarkdown),
-            { name: reply.author },
+            { name: plainTextLabel(reply.author, 80) },
             dateOf(reply.created),
             'kernelMmLensNoteReply',
           ),
       ),
     ];
     const thread = controller.createCommentThread(uri, new vscode.Range(line, 0, line, 0), comments);
-    thread.label = `${note.symbol ? `${note.symbol}() · ` : ''}${orphaned ? 'orphaned' : note.status}`;
+    thread.label = plainTextLabel(`${note.symbol ? `${note.symbol}() · ` : ''}${orphaned ? 'orphaned' : note.status}`);
     thread.contextValue = orphaned ? 'kernelMmLensNote-orphaned' : `kernelMmLensNote-${note.status}`;
     thread.state =
       note.status === 'resolved' ? vscode.CommentThreadState.Resolved : vscode.CommentThreadState.Unresolved;
@@ -116,7 +117,8 @@ export function activate(ctx: ClientContext): void {
           threads.delete(id);
         }
       for (const note of result.notes) show(note);
-      if (result.problem) void vscode.window.showWarningMessage(`Kernel MM Lens notes: ${result.problem}`);
+      if (result.problem)
+        void vscode.window.showWarningMessage(plainTextLabel(`Kernel MM Lens notes: ${result.problem}`, 500));
     } catch (err) {
       ctx.output.appendLine(`notes: cannot list notes: ${String(err)}`);
     }

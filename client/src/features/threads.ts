@@ -10,6 +10,7 @@ import {
 } from '../../../protocol';
 import type { ClientContext } from '../clientContext';
 import { parseThreadUriParts, threadUriParts, type ThreadDocumentRef } from '../threadDocumentUri';
+import { notificationText, outlineText, threadPickText } from '../threadLabels';
 
 /**
  * Review threads in VS Code: "Show related review threads" on the symbol under the cursor, the read-only
@@ -21,11 +22,6 @@ import { parseThreadUriParts, threadUriParts, type ThreadDocumentRef } from '../
 const THREAD_SCHEME = 'kernel-mm-lens-thread';
 const THREAD_LANGUAGE = 'kernel-thread';
 const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/;
-const RELATION_ICON: Record<string, string> = {
-  patch: '$(diff)',
-  review: '$(comment-discussion)',
-  mention: '$(mention)',
-};
 
 /** kernel-mm-lens-thread:/<readable title>.kernel-thread?id=<Message-ID>&symbol=<name> (see threadDocumentUri.ts). */
 function threadUri(messageId: string, symbol?: string, subject?: string): vscode.Uri {
@@ -137,7 +133,7 @@ export function activate(ctx: ClientContext): void {
         vscode.TextEditorRevealType.InCenter,
       );
     } catch (err) {
-      void vscode.window.showErrorMessage(`Kernel MM Lens: cannot open the thread: ${String(err)}`);
+      void vscode.window.showErrorMessage(notificationText(`Kernel MM Lens: cannot open the thread: ${String(err)}`));
     }
   }
 
@@ -162,7 +158,9 @@ export function activate(ctx: ClientContext): void {
         () => ctx.client.sendRequest(Requests.threadsForSymbol, { symbol }),
       );
     } catch (err) {
-      void vscode.window.showErrorMessage(`Kernel MM Lens: cannot list review threads: ${String(err)}`);
+      void vscode.window.showErrorMessage(
+        notificationText(`Kernel MM Lens: cannot list review threads: ${String(err)}`),
+      );
       return;
     }
     // The lei search is offered when archives are configured (it runs only when the user picks it).
@@ -212,14 +210,16 @@ export function activate(ctx: ClientContext): void {
         () => ctx.client.sendRequest(Requests.searchLoreExternals, { symbol, file }),
       );
     } catch (err) {
-      void vscode.window.showErrorMessage(`Kernel MM Lens: cannot search lore externals: ${String(err)}`);
+      void vscode.window.showErrorMessage(
+        notificationText(`Kernel MM Lens: cannot search lore externals: ${String(err)}`),
+      );
       return;
     }
     if (result.entries.length === 0) {
-      void vscode.window.showInformationMessage(`Kernel MM Lens: ${result.message}`);
+      void vscode.window.showInformationMessage(notificationText(`Kernel MM Lens: ${result.message}`));
       return;
     }
-    vscode.window.setStatusBarMessage(`Kernel MM Lens: ${result.message}`, 10000);
+    vscode.window.setStatusBarMessage(notificationText(`Kernel MM Lens: ${result.message}`), 10000);
     await pickAndOpen(symbol, result.entries, false);
   });
 
@@ -242,16 +242,16 @@ export function activate(ctx: ClientContext): void {
         ctx.client.sendRequest(Requests.blameLine, { uri: editor.document.uri.toString(), line }),
       );
     } catch (err) {
-      void vscode.window.showErrorMessage(`Kernel MM Lens: blame failed: ${String(err)}`);
+      void vscode.window.showErrorMessage(notificationText(`Kernel MM Lens: blame failed: ${String(err)}`));
       return;
     }
     const thread = result.thread;
     if (!thread) {
-      void vscode.window.showInformationMessage(result.message);
+      void vscode.window.showInformationMessage(notificationText(result.message));
       return;
     }
     const actions = ['Open thread', ...(thread.url ? ['Open on lore.kernel.org'] : [])];
-    const choice = await vscode.window.showInformationMessage(result.message, ...actions);
+    const choice = await vscode.window.showInformationMessage(notificationText(result.message), ...actions);
     if (choice === 'Open thread') await openThread(thread.messageId);
     else if (choice === 'Open on lore.kernel.org') await vscode.env.openExternal(loreUrl(thread.messageId));
   });
@@ -270,7 +270,7 @@ async function pickThread(symbol: string, entries: ThreadListEntry[], offerLei: 
     tooltip: 'Open on lore.kernel.org',
   };
   const quickPick = vscode.window.createQuickPick<ThreadPick>();
-  quickPick.title = `Review threads for ${symbol}`;
+  quickPick.title = notificationText(`Review threads for ${symbol}`);
   quickPick.placeholder =
     'Enter opens the thread in the editor (local mail, else the bundled summary); the button opens lore.kernel.org';
   quickPick.matchOnDescription = true;
@@ -281,10 +281,11 @@ async function pickThread(symbol: string, entries: ThreadListEntry[], offerLei: 
     alwaysShow: true,
   };
   const threadItems: ThreadPick[] = entries.map((entry) => ({
-    // QuickPick renders plain text (no Markdown), so untrusted subjects cannot inject links.
-    label: `${RELATION_ICON[entry.relation] ?? ''} ${entry.subject}`,
-    description: `${entry.relation} · ${entry.author} · ${entry.date.slice(0, 10)}${versionNote(entry)}${entry.inTree ? ` · ${entry.inTree.text}` : ''}${entry.local ? ' · local mail' : ''}`,
-    detail: entry.summary,
+    // Plain text (no Markdown, so no links); mail fields cleaned of control and bidi characters (threadLabels.ts).
+    ...threadPickText(
+      entry,
+      `${versionNote(entry)}${entry.inTree ? ` · ${entry.inTree.text}` : ''}${entry.local ? ' · local mail' : ''}`,
+    ),
     buttons: entry.url ? [loreButton] : [],
     entry,
   }));
@@ -330,9 +331,10 @@ function outlineSymbols(outline: ThreadOutlineEntry[], doc: vscode.TextDocument)
     const start = Math.min(entry.line, lastLine);
     const end = Math.min(Math.max(entry.endLine, start), lastLine);
     const range = new vscode.Range(start, 0, end, doc.lineAt(end).text.length);
+    const text = outlineText(entry);
     const symbol = new vscode.DocumentSymbol(
-      entry.author || '(unknown)',
-      `${entry.date.slice(0, 10)} ${entry.subject}`,
+      text.name,
+      text.detail,
       entry.depth === 0 ? vscode.SymbolKind.Module : vscode.SymbolKind.String,
       range,
       new vscode.Range(start, 0, start, 0),

@@ -1,4 +1,5 @@
 import type { ThreadDocumentResult, ThreadOutlineEntry } from '../../../protocol';
+import { UNSAFE_CHARACTERS } from '../../../protocol/untrustedText';
 import type { BundledThreadIndex } from './bundledThreads';
 import type { MailIndex } from './mailIndex';
 import { loreUrl, normaliseSymbol, type SymbolThreadIndex } from './symbolThreads';
@@ -19,8 +20,8 @@ export function sanitiseMailText(text: string): string {
   return (
     text
       .replace(/\r\n?/g, '\n')
-      // eslint-disable-next-line no-control-regex -- removing control characters is the point
-      .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+      // The one list of unsafe characters (protocol/untrustedText.ts; U+061C, the Arabic letter mark, was missing here).
+      .replace(UNSAFE_CHARACTERS, '')
   );
 }
 
