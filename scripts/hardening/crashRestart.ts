@@ -2,7 +2,7 @@
  * Acceptance run (issue 17): kill -9 during the index cache write of a real tree, then a warm start over LSP.
  * In one run, on a fresh cache folder: a complete cold index (CLI); a warm start over LSP timed to its first
  * definition (the baseline); `index --rebuild` killed with SIGKILL while its temporaries are being written
- * (polled every 20 ms, killed 300 ms after the first one appears); the debris counted; a warm start over LSP
+ * (polled every 20 ms, killed 300 ms after the index temporary appears or the occurrence store's passes 50 MB); the debris counted; a warm start over LSP
  * timed to its first definition again; the debris counted once more. Prints the two warm starts as a ratio
  * (wall-clock on a shared machine: only the same-run ratio means something).
  *
@@ -87,8 +87,10 @@ async function main(): Promise<void> {
     let killedWhile = 'before any temporary appeared (the rebuild ended first)';
     for (;;) {
       if (child.exitCode !== null) break;
+      // Killed while the cache is really being written: the index temporary exists, or the occurrence store's has
+      // grown past 50 MB (it is opened at the start of the build and filled as files are extracted).
       const seen = temporaries(cacheDir);
-      if (seen.length > 0) {
+      if (seen.some((t) => /index\.bin\./.test(t.file) || t.bytes > 50e6)) {
         await new Promise((resolve) => setTimeout(resolve, 300));
         killedWhile = `writing ${temporaries(cacheDir)
           .map((t) => t.file)
