@@ -110,7 +110,9 @@ async function runCli(
       const ms = performance.now() - started;
       const bad = RAW_CONTROL.exec(out);
       if (bad) problem(`${name}: raw U+${bad[0].charCodeAt(0).toString(16).padStart(4, '0')} in its terminal output`);
-      console.log(`hostile: ${name}: exit ${code} in ${(ms / 1000).toFixed(1)} s`);
+      // A refusal is fine when it says why: its last line is shown.
+      const why = code === 0 ? '' : ` (${out.trim().split('\n').at(-1)?.slice(0, 160) ?? ''})`;
+      console.log(`hostile: ${name}: exit ${code} in ${(ms / 1000).toFixed(1)} s${why}`);
       resolve({ code, out });
     });
   });
