@@ -101,6 +101,28 @@ async function runCli(argv: string[]): Promise<{ code: number; out: string; err:
   return { code, out: chunks.join(''), err: errChunks.join('') };
 }
 
+test('threads --external without lei: one line naming the Debian packages, the other sources still listed', async () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kml-threads-nolei-'));
+  const savedPath = process.env.PATH;
+  process.env.PATH = path.join(tmp, 'no-bin'); // lei cannot be found
+  try {
+    const inbox = path.join(tmp, 'inbox');
+    fs.mkdirSync(inbox);
+    const { code, out, err } = await runCli(['migrate_vma_setup', '--external', inbox, '--cache-dir', tmp, '--json']);
+    assert.equal(code, 0);
+    const lines = err.split('\n').filter((l) => l.includes('not installed'));
+    assert.equal(lines.length, 1, err);
+    assert.match(lines[0], /"lei" and "public-inbox"/);
+    assert.ok(
+      (JSON.parse(out) as ThreadEntry[]).some((e) => e.cited),
+      'the catalog-cited thread is still listed',
+    );
+  } finally {
+    process.env.PATH = savedPath;
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
 test('kernel-mm-lens threads SYMBOL --mail PATH --json: entries with folded versions, cached by default', async () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kml-threads-cli-'));
   try {

@@ -47,14 +47,20 @@ export const threadsCommand: CliCommand = {
       mailOptions: { cacheDir: path.join(cacheRoot, 'mail') },
       leiCacheDir: path.join(cacheRoot, 'lei'),
     });
+    let said = '';
     if (externals.length > 0) {
       // The command line names the externals: that is the explicit request a remote query needs.
       const search = await service.searchExternals(symbol, { file: stringOption(args, 'file'), allowRemote: true });
-      if (!search.result?.mbox || args.options.verbose) io.err.write(`${sanitiseLine(search.message)}\n`);
+      if (!search.result?.mbox || args.options.verbose) {
+        said = search.message;
+        io.err.write(`${sanitiseLine(said)}\n`);
+      }
     }
     const entries = await service.threadsForSymbol(symbol);
     // Problems with the user's files are always worth a line; routine notes only with --verbose.
     for (const note of notes) {
+      // "lei is not installed" once, not again as a note of the same search.
+      if (note.startsWith('lei: ') && said.includes(note.slice('lei: '.length))) continue;
       if (args.options.verbose || /not found|cannot read|neither|stopped|invalid YAML|skipped|lei:/.test(note))
         io.err.write(`${sanitiseLine(note)}\n`);
     }
