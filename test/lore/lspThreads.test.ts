@@ -39,6 +39,7 @@ function startFeature(
     documents: { tree: () => Promise.resolve(tree) },
     root: FIXTURES,
     cacheDir: path.join(cacheHome, 'kernel-mm-lens'),
+    treeChanges: () => undefined, // no tree evidence here: no "in this tree" on entries
     settings: () => ({ ...DEFAULT_SETTINGS, mailSources }),
     log: (line: string) => logs.push(line),
     workspaceTrusted: () => trusted,

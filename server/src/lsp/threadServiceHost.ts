@@ -4,6 +4,9 @@ import type { ServerContext } from './context';
 import { ThreadService } from '../lore/threadService';
 import { isRemoteExternal } from '../lore/leiSource';
 import { getCatalog } from '../knowledge/catalog';
+import { inTreeLookup } from '../lore/threadInTree';
+import type { TreeChanges } from '../knowledge/changes/treeChanges';
+import type { InTreeLookup } from '../lore/threadEntry';
 
 /**
  * The one ThreadService of a language server: the code lens count, the hover, the thread list, the thread view
@@ -13,6 +16,7 @@ import { getCatalog } from '../knowledge/catalog';
 
 const services = new WeakMap<ServerContext, ThreadService>();
 const listeners = new WeakMap<ServerContext, Array<() => void>>();
+const lookups = new WeakMap<TreeChanges, InTreeLookup>();
 
 /** `~/mail/x.mbox` and tree-relative paths in the setting become absolute paths. */
 export function resolveMailSources(sources: string[], root: string | undefined): string[] {
@@ -50,6 +54,14 @@ export function threadServiceFor(ctx: ServerContext): ThreadService {
       leiCacheDir: path.join(cache, 'lei'),
       useCachedLeiAnswers: true,
       catalog: () => getCatalog(),
+      // "In this tree" from the code evidence of the tracked changes (the server's one TreeChanges).
+      inTree: () => {
+        const changes = ctx.treeChanges();
+        if (!changes) return undefined;
+        let lookup = lookups.get(changes);
+        if (!lookup) lookups.set(changes, (lookup = inTreeLookup(changes)));
+        return lookup;
+      },
     });
     services.set(ctx, service);
   }
