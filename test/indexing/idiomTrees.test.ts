@@ -54,6 +54,7 @@ async function answers(index: TreeIndex, root: string, expected: TreeExpectation
     assert.equal(text.slice(start, start + query.name.length), query.name, `${query.at} is not at ${query.name}`);
     const found = orderedDefinitions(index, {
       name: query.name,
+      sourceText: text,
       file,
       isMember: isMemberAccessAt(text, start),
       line: Number(line) - 1,

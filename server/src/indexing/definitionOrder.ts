@@ -8,7 +8,9 @@
  *   1. member accesses (`p->f`, `s.f`, `.f =`) want struct members, plain names never do;
  *   2. definitions before declarations (prototypes, `extern`, forward declarations);
  *   3. the asking file's own definition (its static helper);
- *   4. definitions the asking file can reach before `static` ones of other `.c` files;
+ *   4. definitions the asking file can see: in a header it includes (includeClosure.ts, for its architecture),
+ *      or with external linkage (a non-static function or variable of a `.c` file); then `static` ones of
+ *      other `.c` files;
  *   5. the same directory;
  *   6. the same program: kernel code never means a definition of tools/, scripts/ or a boot stub (nor back);
  *   7. the asking file's architecture (`arch/<arch>/...` asks for its own variant), and never another
@@ -24,6 +26,7 @@
  * itself comes first (asking on a definition shows it), unless it is only a declaration.
  */
 import type { Definition, DefinitionKind, KernelIndex } from './types';
+import { includeClosure } from './includeClosure';
 
 export interface DefinitionQuery {
   /** The name under the cursor. */
@@ -36,11 +39,18 @@ export interface DefinitionQuery {
   line?: number;
   character?: number;
   preferredArch: string;
+  /**
+   * The asking file's current text (an unsaved buffer): its `#include` lines decide which headers it sees.
+   * Without it the file is read from the tree when the files it sees are needed.
+   */
+  sourceText?: string;
+  /** The files the asking file sees (itself and the headers it includes), when already known. */
+  visibleFiles?: ReadonlySet<string>;
 }
 
 /** The answers of Go to Definition for `query`, best first. */
 export function orderedDefinitions(
-  index: Pick<KernelIndex, 'findDefinitions' | 'definitionAt'>,
+  index: Pick<KernelIndex, 'findDefinitions' | 'definitionAt' | 'root'>,
   query: DefinitionQuery,
 ): Definition[] {
   // Only the candidates are built (a name like `flags` has thousands of member definitions); the definition
@@ -52,6 +62,9 @@ export function orderedDefinitions(
     const isSelf = (d: Definition) => d.file === self?.file && d.nameRange.start.line === self.nameRange.start.line;
     if (self && !candidates.some(isSelf)) candidates = [self, ...candidates];
   }
+  // Which headers the file sees matters only when there is a choice (most names have one definition).
+  if (query.visibleFiles === undefined && query.file !== undefined && new Set(candidates.map((d) => d.file)).size > 1)
+    query = { ...query, visibleFiles: includeClosure(index.root, query.file, query.preferredArch, query.sourceText) };
   return orderDefinitions(candidates, query);
 }
 
@@ -85,6 +98,9 @@ const KIND_RANK: Record<DefinitionKind, number> = {
   field: 4,
 };
 
+/** Kinds a file reaches in another `.c` file through the linker (a prototype or `extern` declaration). */
+const LINKED_KINDS = new Set<DefinitionKind>(['function', 'generated', 'prototype', 'variable']);
+
 function directoryOf(file: string): string {
   const slash = file.lastIndexOf('/');
   return slash < 0 ? '' : file.slice(0, slash);
@@ -100,7 +116,9 @@ function archOf(file: string | undefined): string | undefined {
  * tool's header), and the other way round.
  */
 function programOf(file: string): 'kernel' | 'tools' {
-  return /^(tools|scripts|usr|Documentation)\//.test(file) || /^arch\/[^/]+\/boot\//.test(file) ? 'tools' : 'kernel';
+  return /^(tools|scripts|samples|usr|Documentation)\//.test(file) || /^arch\/[^/]+\/boot\//.test(file)
+    ? 'tools'
+    : 'kernel';
 }
 
 /** Generic code, the preferred architecture, the generic fallbacks an architecture may replace, other arches. */
@@ -114,11 +132,18 @@ export function sortByRelevance(definitions: Definition[], query: DefinitionQuer
   const askingDirectory = query.file !== undefined ? directoryOf(query.file) : undefined;
   const askingArch = archOf(query.file);
   const askingProgram = programOf(query.file ?? '');
+  const visibleFiles = query.visibleFiles;
+  const isVisible = (d: Definition): boolean =>
+    visibleFiles === undefined ||
+    d.file === query.file ||
+    visibleFiles.has(d.file) ||
+    (!d.isStatic && d.file.endsWith('.c') && LINKED_KINDS.has(d.kind));
   const keyOf = (d: Definition): number[] => {
     const arch = d.arch ?? archOf(d.file);
     return [
       d.isDeclaration ? 1 : 0,
       d.file === query.file ? 0 : 1,
+      isVisible(d) ? 0 : 1,
       d.isStatic && d.file !== query.file && d.file.endsWith('.c') ? 1 : 0,
       directoryOf(d.file) === askingDirectory ? 0 : 1,
       programOf(d.file) === askingProgram ? 0 : 1,

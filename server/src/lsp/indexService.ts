@@ -17,6 +17,7 @@ import { readSourceFile } from '../indexing/fileExtraction';
 import { isIndexedFile } from '../parsing/kernelFiles';
 import { describeError } from '../base/errors';
 import { treeRelativePathOfUri } from './treePaths';
+import { headersChanged } from '../indexing/includeClosure';
 
 export interface FileChange {
   uri: string;
@@ -225,6 +226,8 @@ export class IndexService {
 
   /** Files changed on disk (workspace/didChangeWatchedFiles). */
   filesChanged(changes: FileChange[]): void {
+    // Which headers a file sees (Go to Definition's order) follows the headers on disk.
+    if (changes.some((change) => change.uri.endsWith('.h'))) headersChanged();
     if (!this.index) return;
     for (const change of changes) {
       const file = this.relativeFile(change.uri);

@@ -37,10 +37,12 @@ export const definitionFeature: ServerFeature = {
         }));
       const word = identifierAt(document, params.position);
       if (!word) return null;
+      const text = document.getText();
       const definitions = orderedDefinitions(index, {
         name: word.name,
+        sourceText: text,
         file: ctx.relativePathOfUri(params.textDocument.uri),
-        isMember: isMemberAccessAt(document.getText(), document.offsetAt(word.range.start)),
+        isMember: isMemberAccessAt(text, document.offsetAt(word.range.start)),
         line: word.range.start.line,
         character: word.range.start.character,
         preferredArch: ctx.settings().preferredArch,
