@@ -14,7 +14,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { buildIndexForTests } from '../../server/src/indexing/testing';
 import type { TreeIndex } from '../../server/src/indexing/treeIndex';
-import { isMemberAccessAt, orderedDefinitions } from '../../server/src/indexing/definitionOrder';
+import { isMemberAccessAt, isTagAt, orderedDefinitions } from '../../server/src/indexing/definitionOrder';
 import { incomingCalls } from '../../server/src/indexing/incomingCalls';
 
 const trees = path.join(__dirname, '..', 'fixtures', 'idioms', 'trees');
@@ -57,6 +57,7 @@ async function answers(index: TreeIndex, root: string, expected: TreeExpectation
       sourceText: text,
       file,
       isMember: isMemberAccessAt(text, start),
+      isTag: isTagAt(text, start),
       line: Number(line) - 1,
       character: Number(column) - 1,
       preferredArch: expected.preferredArch ?? 'x86',

@@ -35,6 +35,11 @@ export interface DefinitionQuery {
   file?: string;
   /** The name is a member access or a designated initialiser (`.`/`->` before it). */
   isMember: boolean;
+  /**
+   * The name follows `struct`, `union` or `enum` (true) or not (false): C keeps tags in a namespace of their own,
+   * so `kmem_cache_node` alone never means `struct kmem_cache_node`, and `struct page` never a function.
+   */
+  isTag?: boolean;
   /** 0-based position of the name's first character, to recognise the definition under the cursor. */
   line?: number;
   character?: number;
@@ -98,6 +103,9 @@ const KIND_RANK: Record<DefinitionKind, number> = {
   field: 4,
 };
 
+/** What `struct`, `union` and `enum` name. */
+const TAG_KINDS = new Set<DefinitionKind>(['struct', 'union', 'enum']);
+
 /** Kinds a file reaches in another `.c` file through the linker (a prototype or `extern` declaration). */
 const LINKED_KINDS = new Set<DefinitionKind>(['function', 'generated', 'prototype', 'variable']);
 
@@ -142,6 +150,7 @@ export function sortByRelevance(definitions: Definition[], query: DefinitionQuer
     const arch = d.arch ?? archOf(d.file);
     return [
       d.isDeclaration ? 1 : 0,
+      query.isTag === undefined || TAG_KINDS.has(d.kind) === query.isTag ? 0 : 1,
       d.file === query.file ? 0 : 1,
       isVisible(d) ? 0 : 1,
       d.isStatic && d.file !== query.file && d.file.endsWith('.c') ? 1 : 0,
@@ -185,4 +194,11 @@ export function isMemberAccessAt(text: string, start: number): boolean {
   if (i < 0) return false;
   if (text[i] === '.') return text[i - 1] !== '.';
   return text[i] === '>' && text[i - 1] === '-';
+}
+
+/** The identifier starting at `start` follows the keyword `struct`, `union` or `enum` (blanks and splices between). */
+export function isTagAt(text: string, start: number): boolean {
+  const from = Math.max(0, start - 64);
+  const before = (from === 0 ? ' ' : '') + text.slice(from, start).replace(/\\\r?\n/g, '');
+  return /[^\w$](?:struct|union|enum)\s+$/.test(before);
 }

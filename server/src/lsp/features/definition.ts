@@ -2,7 +2,7 @@ import type { ServerFeature } from '../feature';
 import { identifierAt, locationOf, cancelledBy } from '../symbolAt';
 import { resolveInclude } from '../includes';
 import { semanticDefinition } from '../semanticDocuments';
-import { isMemberAccessAt, orderedDefinitions } from '../../indexing/definitionOrder';
+import { isMemberAccessAt, isTagAt, orderedDefinitions } from '../../indexing/definitionOrder';
 
 const MAX_ANSWERS = 200;
 
@@ -43,6 +43,7 @@ export const definitionFeature: ServerFeature = {
         sourceText: text,
         file: ctx.relativePathOfUri(params.textDocument.uri),
         isMember: isMemberAccessAt(text, document.offsetAt(word.range.start)),
+        isTag: isTagAt(text, document.offsetAt(word.range.start)),
         line: word.range.start.line,
         character: word.range.start.character,
         preferredArch: ctx.settings().preferredArch,
