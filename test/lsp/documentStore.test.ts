@@ -156,3 +156,53 @@ test('a change of masking before the edited range is reported to tree-sitter too
   assert.equal(after!.rootNode.toString(), fresh);
   store.dispose();
 });
+
+void test('typing inside function bodies keeps the lexical macro invocations without a lexical pass, and the tree stays equal to a fresh parse', async () => {
+  const store = new DocumentStore(undefined, () => undefined);
+  const text = [
+    'static int __diagnose_as(demo, 1) demo_count;', // 0: an attribute-like macro no data lists
+    'DEMO_MODULE_LINE(demo_init)', // 1: a macro line without a semicolon
+    'static int demo_init(void)',
+    '{',
+    '\tstruct demo *d = demo_get();',
+    '\treturn d->count + 1;',
+    '}',
+    'DEMO_EXPORT(demo_init)',
+    'static long demo_other(int a)',
+    '{',
+    '\tif (a)',
+    '\t\treturn a * 2;',
+    '\treturn 0;',
+    '}',
+    '',
+  ].join('\n');
+  store.open(URI, 'c', 1, text);
+  assert.ok(await store.tree(URI));
+  assert.equal(store.lexicalPasses, 1);
+  let version = 1;
+  const typeAndCheck = async (batch: Change[], passes: number, why: string) => {
+    store.change(URI, ++version, batch);
+    const tree = await store.tree(URI);
+    assert.ok(tree, why);
+    assert.equal(tree.rootNode.toString(), await freshParse(store.get(URI)!.getText()), why);
+    assert.equal(store.lexicalPasses, passes, why);
+  };
+  // Typing `->cou` at the end of `d` on line 5, one character at a time, then deleting it again: no pass.
+  let column = '\treturn d'.length;
+  for (const c of '->cou') {
+    await typeAndCheck([replace(5, column, 5, column, c)], 1, `typed ${c}`);
+    column++;
+  }
+  for (let k = 0; k < 5; k++) {
+    await typeAndCheck([replace(5, column - 1, 5, column, '')], 1, `deleted at ${column}`);
+    column--;
+  }
+  // A word inside the second body shifts the invocations after the first function.
+  await typeAndCheck([replace(11, 10, 11, 10, ' demo_scale')], 1, 'a word in the second body');
+  // Structural edits run the pass: a brace, a line break, a comment opener, an edit at file scope.
+  await typeAndCheck([replace(12, 9, 12, 9, '{')], 2, 'a brace');
+  await typeAndCheck([replace(12, 9, 12, 10, '')], 3, 'the brace deleted');
+  await typeAndCheck([replace(4, 1, 4, 1, '\n\t')], 4, 'a line break');
+  await typeAndCheck([replace(8, 12, 8, 12, 'x')], 5, 'a word at file scope');
+  await typeAndCheck([replace(5, 1, 5, 1, '/')], 6, 'a slash');
+});

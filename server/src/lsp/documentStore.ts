@@ -3,7 +3,13 @@ import { kernelFileKind } from '../parsing/kernelFiles';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Edit, Parser, Point, Tree } from 'web-tree-sitter';
 import type { OpenDocuments } from './context';
-import { maskAttributeMacros, parseMasked } from '../parsing/kernelSource';
+import {
+  findAttributeSpans,
+  macroCallSpans,
+  maskAttributeMacros,
+  mergeMaskSpans,
+  parseMasked,
+} from '../parsing/kernelSource';
 import { createCParser } from '../parsing/treeSitter';
 
 /**
@@ -15,6 +21,14 @@ import { createCParser } from '../parsing/treeSitter';
  * The tree is parsed from a masked copy of the text (annotation macros blanked, see kernelSource.ts).
  * The masked copy that the edited tree describes is kept alongside, so that a change of masking outside
  * the edited range (typing the `)` that completes `__section(".x")`) is also reported to tree-sitter.
+ *
+ * Masking has a costly half: the macro invocations the lexical front end finds in declarations (a lexical pass over
+ * the whole file, about as long as a full parse and a hundred times an incremental one on mm/memory.c). That pass
+ * skips function bodies except for their braces, so an edit inside a function body that touches no brace, comment,
+ * string, character literal, directive or line break cannot change what it finds: those invocations are then kept
+ * from the last pass, shifted by the edit (`reusableAfter`), and only the cheap annotation scan is redone. Every
+ * other edit, and every MAX_REUSED_EDITS-th one, runs the pass again. A test checks that the kept spans equal a
+ * fresh pass after typing in bodies.
  */
 
 interface Entry {
@@ -27,7 +41,17 @@ interface Entry {
   dirty: boolean;
   /** Version whose parse failed: not retried until the next change. */
   failedVersion?: number;
+  /** The lexical macro invocations of the current text, when kept across edits (undefined: run the pass). */
+  macroCalls?: Array<[number, number]>;
+  /** Edits since the last lexical pass. */
+  reusedEdits: number;
 }
+
+/** A lexical pass at least every this many edits, whatever they are. */
+const MAX_REUSED_EDITS = 64;
+
+/** Characters whose typing or deletion can change the lexical structure a body edit must leave alone. */
+const STRUCTURAL = /[{}"'/*\\#\r\n]/;
 
 export interface DocumentStoreOptions {
   /** Give up a parse after this long (the document then has no tree until its next change). */
@@ -45,6 +69,8 @@ export class DocumentStore implements OpenDocuments {
   private readonly maxParseLength: number;
   /** Number of trees currently alive (created and not yet deleted); for tests and diagnostics. */
   liveTrees = 0;
+  /** Lexical passes run for masking (see the class comment); for tests and diagnostics. */
+  lexicalPasses = 0;
 
   constructor(
     connection: Connection | undefined,
@@ -82,7 +108,12 @@ export class DocumentStore implements OpenDocuments {
   open(uri: string, languageId: string, version: number, text: string): void {
     this.dropTree(this.entries.get(uri));
     const parseable = languageId === 'c' || (languageId === 'cpp' && kernelFileKind(uri) === 'c');
-    const entry: Entry = { document: TextDocument.create(uri, languageId, version, text), parseable, dirty: true };
+    const entry: Entry = {
+      document: TextDocument.create(uri, languageId, version, text),
+      parseable,
+      dirty: true,
+      reusedEdits: 0,
+    };
     this.entries.set(uri, entry);
     this.notify(this.changeListeners, entry.document);
   }
@@ -97,12 +128,14 @@ export class DocumentStore implements OpenDocuments {
       if (!('range' in change) || !change.range) {
         // Whole-text replacement: nothing to reuse.
         this.dropTree(entry);
+        entry.macroCalls = undefined;
         entry.document = TextDocument.update(entry.document, [change], version);
         continue;
       }
       const old = entry.document.getText();
       const startIndex = entry.document.offsetAt(change.range.start);
       const oldEndIndex = Math.max(startIndex, entry.document.offsetAt(change.range.end));
+      entry.macroCalls = reusableAfter(entry, old, startIndex, oldEndIndex, change.text);
       entry.document = TextDocument.update(entry.document, [change], version);
       if (entry.tree && entry.shadow !== undefined) {
         const edit = editFor(old, startIndex, oldEndIndex, change.text);
@@ -160,7 +193,12 @@ export class DocumentStore implements OpenDocuments {
       return undefined;
     }
     try {
-      const masked = maskAttributeMacros(text);
+      if (!entry.macroCalls) {
+        entry.macroCalls = macroCallSpans(text);
+        entry.reusedEdits = 0;
+        this.lexicalPasses++;
+      }
+      const masked = maskAttributeMacros(text, mergeMaskSpans(text, findAttributeSpans(text), entry.macroCalls));
       const old = entry.tree;
       if (old && entry.shadow !== undefined && entry.shadow.length === masked.length) {
         const extra = maskingEdit(entry.shadow, masked);
@@ -213,6 +251,52 @@ export class DocumentStore implements OpenDocuments {
       }
     }
   }
+}
+
+/**
+ * The entry's lexical macro invocations after replacing old[startIndex, oldEndIndex) with `inserted`, when the edit
+ * cannot change them (see the class comment); undefined when the lexical pass must run again. The edit must lie in
+ * a function body of the current tree (under a `compound_statement` of a `function_definition`, in no preprocessor
+ * node, in no ERROR node around the function) and neither the removed nor the inserted text, nor the characters around the edit, may be
+ * structural. Invocations after the edit are shifted; one overlapping it (impossible in a body) drops them all.
+ */
+function reusableAfter(
+  entry: Entry,
+  old: string,
+  startIndex: number,
+  oldEndIndex: number,
+  inserted: string,
+): Array<[number, number]> | undefined {
+  const calls = entry.macroCalls;
+  if (!calls || !entry.tree || entry.reusedEdits >= MAX_REUSED_EDITS) return undefined;
+  if (STRUCTURAL.test(inserted) || STRUCTURAL.test(old.slice(startIndex, oldEndIndex))) return undefined;
+  if (STRUCTURAL.test(old.charAt(startIndex - 1)) || STRUCTURAL.test(old.charAt(oldEndIndex))) return undefined;
+  if (!inFunctionBody(entry.tree, startIndex, oldEndIndex)) return undefined;
+  const delta = inserted.length - (oldEndIndex - startIndex);
+  const shifted: Array<[number, number]> = [];
+  for (const [start, end] of calls) {
+    if (end <= startIndex) shifted.push([start, end]);
+    else if (start >= oldEndIndex) shifted.push([start + delta, end + delta]);
+    else return undefined;
+  }
+  entry.reusedEdits++;
+  return shifted;
+}
+
+/**
+ * [start, end) lies inside the body of a function definition, outside any preprocessor node; ERROR nodes are
+ * accepted only inside that body (half-typed code: `d->` before the member is typed), not around the function.
+ */
+function inFunctionBody(tree: Tree, start: number, end: number): boolean {
+  let inBody = false;
+  for (let node = tree.rootNode.descendantForIndex(start, end); node; node = node.parent) {
+    if (node.type.startsWith('preproc')) return false;
+    if (!inBody && node.type === 'compound_statement' && node.parent?.type === 'function_definition') {
+      if (start <= node.startIndex || end >= node.endIndex) return false; // on the braces themselves
+      inBody = true;
+    } else if (inBody && (node.type === 'ERROR' || node.isError)) return false;
+  }
+  return inBody;
 }
 
 /** Tree-sitter point of an offset: rows count '\n' only (as tree-sitter does), columns in UTF-16 units. */

@@ -112,14 +112,31 @@ function isCode(text: string, offset: number): boolean {
  * macros no data lists, macro lines without a semicolon). Both front ends then read the same declarations.
  */
 export function kernelMaskSpans(text: string, macros: AttributeMacroTable = attributeMacros()): MaskedSpan[] {
-  const spans = findAttributeSpans(text, macros);
-  const calls =
+  return mergeMaskSpans(text, findAttributeSpans(text, macros), macroCallSpans(text));
+}
+
+/**
+ * The lexical front end's macro invocations of `text` (see kernelMaskSpans): the costly half of the masking, a
+ * lexical pass over the whole file. Kept apart so that the editor's document store can reuse them across edits
+ * that cannot change them (lsp/documentStore.ts).
+ */
+export function macroCallSpans(text: string): Array<[number, number]> {
+  return (
     extractLexical(text, {
       file: '',
       generators: generatedNames,
       isGenerator: isNameGenerator,
       collectMacroCalls: true,
-    }).macroCalls ?? [];
+    }).macroCalls ?? []
+  );
+}
+
+/** The annotation spans and the macro invocations as one sorted list without overlaps (the outer span wins). */
+export function mergeMaskSpans(
+  text: string,
+  spans: MaskedSpan[],
+  calls: ReadonlyArray<readonly [number, number]>,
+): MaskedSpan[] {
   if (calls.length === 0) return spans;
   const merged: MaskedSpan[] = [
     ...spans,
