@@ -33,6 +33,7 @@ const LAYERS: Record<string, number> = {
   annotations: 4,
   semantics: 4,
   notes: 4,
+  configuration: 4,
   review: 5,
   agentTools: 5,
   lsp: 6,

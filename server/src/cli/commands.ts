@@ -23,5 +23,6 @@ export const commands: CommandEntry[] = [
   { name: 'review', load: () => (require('./reviewCommand') as typeof import('./reviewCommand')).reviewCommand },
   { name: 'changes', load: () => (require('./changesCommand') as typeof import('./changesCommand')).changesCommand },
   { name: 'mcp', load: () => (require('./mcpCommand') as typeof import('./mcpCommand')).mcpCommand },
+  { name: 'regions', load: () => (require('./regionsCommand') as typeof import('./regionsCommand')).regionsCommand },
   { name: 'notes', load: () => (require('./notesCommand') as typeof import('./notesCommand')).notesCommand },
 ];
