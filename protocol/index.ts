@@ -19,6 +19,13 @@ export interface InitializationOptions {
   workspaceTrusted?: boolean;
   /** The editor also runs clangd (VS Code: the clangd extension is installed and enabled). */
   clangd?: ClangdStatus;
+  /**
+   * Kernel configuration for editors without `workspace/configuration` (same meaning as the `kernelConfig` setting:
+   * a path, or "all"). Wins over `settings.kernelConfig`.
+   */
+  kernelConfig?: string;
+  /** Architecture (same meaning as the `arch` setting). Wins over `settings.arch`. */
+  arch?: string;
 }
 
 /** What the client knows of clangd running next to us. */
@@ -75,6 +82,18 @@ export interface KernelMmLensSettings {
    * team.
    */
   notesFile: string;
+  /**
+   * Kernel configuration whose `#if` branches are live: "" = `.config` at the tree root if there is one, else all
+   * configurations; "all" = all configurations (nothing dimmed); else a path (absolute, `~/`, or relative to the
+   * tree), plain, `.gz` or `.xz` (Debian's /usr/src/linux-config-*, /proc/config.gz).
+   */
+  kernelConfig: string;
+  /** Architecture whose `arch/` folder is live ("" = the configuration's); other architectures' code is inactive. */
+  arch: string;
+  /** Dim the code the configuration leaves out (VS Code; other editors paint `textDocument/inactiveRegions`). */
+  dimInactiveCode: boolean;
+  /** Lint inactive code too (every configuration), instead of only what the configuration compiles. */
+  lintAllConfigurations: boolean;
 }
 
 export const SETTINGS_SECTION = 'kernelMmLens';
@@ -95,6 +114,10 @@ export const DEFAULT_SETTINGS: KernelMmLensSettings = {
   codeLens: true,
   missingReleaseCheck: true,
   notesFile: '',
+  kernelConfig: '',
+  arch: '',
+  dimInactiveCode: true,
+  lintAllConfigurations: false,
 };
 
 /** Index state, pushed by the server as `kernelMmLens/indexStatus` for status bars. */
@@ -140,6 +163,8 @@ export const ClientCommands = {
   openChangeEvidence: 'kernelMmLens.openChangeEvidence',
   /** From the changes view's context menu (arg: the view's node); opens the change's mail on lore.kernel.org. */
   openChangeOnLore: 'kernelMmLens.openChangeOnLore',
+  /** Picks the kernel configuration and architecture (status bar). */
+  pickConfiguration: 'kernelMmLens.pickConfiguration',
 } as const;
 
 /** `kernelMmLens/diagram`: pick a diagram by id, or by a symbol one of its steps names (that step is highlighted). */
@@ -523,6 +548,42 @@ export interface TreeChangesParams {
   /** Evaluate again from the files on disk instead of answering from the cache. */
   refresh?: boolean;
 }
+/** The kernel configuration answers are given for (`kernelMmLens/configurationStatus`). */
+export interface ConfigurationStatus {
+  /** 'config': a configuration file is in use; 'all': every `#if` branch is live. */
+  mode: 'config' | 'all';
+  /** Absolute path of the configuration file in use. */
+  file?: string;
+  /** Architecture whose `arch/` folder is live; undefined = every architecture. */
+  arch?: string;
+  archFrom?: 'setting' | 'config';
+  /** Number of symbols the configuration sets. */
+  symbols?: number;
+  /** Why the configuration asked for is not in use (unreadable file, ...). */
+  problem?: string;
+}
+
+/** What the configuration picker offers (`kernelMmLens/configurationChoices`). */
+export interface ConfigurationChoices {
+  /** Configuration files found: the tree's `.config`, Debian's /usr/src/linux-config-*, /proc/config.gz. */
+  configs: Array<{ file: string; label: string; description?: string }>;
+  /** The tree's `arch/` folders. */
+  arches: string[];
+}
+
+/** clangd's protocol extension: the server pushes the inactive (preprocessed-out) regions of a document. */
+export interface InactiveRegionsParams {
+  textDocument: { uri: string };
+  regions: Array<{ start: { line: number; character: number }; end: { line: number; character: number } }>;
+}
+
+/** Sent to clients announcing `textDocument.inactiveRegionsCapabilities.inactiveRegions` (clangd's wire name). */
+export const InactiveRegionsNotification = new NotificationType<InactiveRegionsParams>('textDocument/inactiveRegions');
+
+/** Pushed when the configuration in use changes (status bars). */
+export const ConfigurationStatusNotification = new NotificationType<ConfigurationStatus>(
+  'kernelMmLens/configurationStatus',
+);
 
 /** Pushed by the server whenever the index state changes (status bars). */
 export const IndexStatusNotification = new NotificationType<IndexStatus>('kernelMmLens/indexStatus');
@@ -562,4 +623,8 @@ export const Requests = {
   notesExport: new RequestType<NotesExportParams, NotesExportResult, void>('kernelMmLens/notes/export'),
   /** Tracked upstream changes with present/absent/partial for the workspace tree (null without a tree). */
   treeChanges: new RequestType<TreeChangesParams, ChangesReport | null, void>('kernelMmLens/treeChanges'),
+  /** The kernel configuration in use. */
+  configurationStatus: new RequestType0<ConfigurationStatus, void>('kernelMmLens/getConfigurationStatus'),
+  /** Configuration files and architectures the picker offers. */
+  configurationChoices: new RequestType0<ConfigurationChoices, void>('kernelMmLens/configurationChoices'),
 } as const;

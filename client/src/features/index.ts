@@ -7,6 +7,8 @@ import * as notes from './notes';
 import * as threads from './threads';
 import * as clangdCoexistence from './clangdCoexistence';
 import * as changesView from './changesView';
+import * as inactiveCode from './inactiveCode';
+import * as kernelConfiguration from './kernelConfiguration';
 
 /** A client feature: one file under client/src/features/, wiring one part of VS Code to the server. */
 export interface ClientFeature {
@@ -26,4 +28,6 @@ export const features: Record<string, ClientFeature> = {
   threads,
   clangdCoexistence,
   changesView,
+  inactiveCode,
+  kernelConfiguration,
 };

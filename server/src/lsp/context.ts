@@ -1,10 +1,11 @@
-import type { Connection } from 'vscode-languageserver/node';
+import type { ClientCapabilities, Connection } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Tree } from 'web-tree-sitter';
 import type { KernelMmLensSettings } from '../../../protocol';
 import type { KernelIndex } from '../indexing/types';
 import type { KernelVersion } from '../base/kernelVersion';
 import type { TreeChanges } from '../knowledge/changes/treeChanges';
+import type { ConfigurationService } from '../configuration/configurationService';
 
 /**
  * Open documents, kept in sync with the editor through incremental LSP edits, each with an
@@ -55,6 +56,10 @@ export interface ServerContext {
    * in the compile database of the clangd the client reports.
    */
   answersGenericFor(uri: string): boolean;
+  /** The kernel configuration answers are given for (inactive regions, ranking, lint). */
+  readonly configuration: ConfigurationService;
+  /** What the client announced in `initialize` (empty before). */
+  clientCapabilities(): ClientCapabilities;
   /** False when the client says the workspace is untrusted: nothing that runs programs (git) may run. */
   workspaceTrusted(): boolean;
   log(message: string): void;

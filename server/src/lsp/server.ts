@@ -8,6 +8,7 @@ import {
   type InitializeParams,
   type InitializeResult,
   type ServerCapabilities,
+  type ClientCapabilities,
   type Connection,
 } from 'vscode-languageserver/node';
 import {
@@ -36,6 +37,7 @@ import { answerCancelledAtOnce, withRequestPolicy } from './requestPolicy';
 
 /** Tree files whose URI is remembered (a kernel tree has about 65k). */
 const MAX_CACHED_URIS = 200_000;
+import { ConfigurationService } from '../configuration/configurationService';
 
 export interface ServerOptions {
   cacheDir?: string;
@@ -85,6 +87,13 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
     () => indexService.current(),
     () => kernelVersion(),
   );
+  const configuration = new ConfigurationService(log);
+  let clientCapabilities: ClientCapabilities = {};
+  /** The configuration follows the settings (and the tree's .config); a switch never re-indexes. */
+  const applyConfiguration = (reread = false) =>
+    configuration
+      .configure({ root, kernelConfig: settings.kernelConfig, arch: settings.arch }, reread)
+      .catch((err: unknown) => log(`kernel configuration: ${describeError(err, true)}`));
 
   const uriCache = new Map<string, string>();
   const ctx: ServerContext = {
@@ -121,6 +130,8 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
     },
     workspaceTrusted: () => workspaceTrusted,
     answersGenericFor: (uri) => coexistence.answersFor(ctx.relativePathOfUri(uri)),
+    configuration,
+    clientCapabilities: () => clientCapabilities,
     log,
   };
   // What generic features see: their document requests answer nothing where clangd answers (complement mode).
@@ -131,6 +142,9 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
   connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
     const init = (params.initializationOptions ?? {}) as InitializationOptions;
     settings = mergeSettings(DEFAULT_SETTINGS, init.settings);
+    // Editors without workspace/configuration say it here; later settings changes win.
+    settings = mergeSettings(settings, { kernelConfig: init.kernelConfig, arch: init.arch });
+    clientCapabilities = params.capabilities;
     workspaceTrusted = init.workspaceTrusted !== false;
     clangd = init.clangd && typeof init.clangd === 'object' ? init.clangd : undefined;
     root = rootOf(params);
@@ -165,6 +179,7 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
     }
     // Indexing runs in the background; initialize never waits for it.
     void indexService.start(connection);
+    void applyConfiguration();
   });
 
   async function refreshSettings(): Promise<void> {
@@ -178,6 +193,7 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
       settings = mergeSettings(settings, fromClient ?? {});
       // The editor's own excludes apply to the index too (VS Code: files.exclude and search.exclude).
       indexService.updateSettings(settings, [...enabledGlobs(filesExclude), ...enabledGlobs(searchExclude)]);
+      void applyConfiguration();
       for (const listener of settingsListeners) listener(settings);
     } catch (err) {
       log(`cannot read settings: ${String(err)}`);
@@ -189,6 +205,7 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
       const pushed = (change.settings as Record<string, unknown> | undefined)?.[SETTINGS_SECTION];
       if (!pushed) return;
       settings = mergeSettings(settings, pushed);
+      void applyConfiguration();
       for (const listener of settingsListeners) listener(settings);
     }
   });
@@ -212,6 +229,14 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
   connection.onDidChangeWatchedFiles((params) => {
     const topMakefile = root ? pathToFileURL(path.join(root, 'Makefile')).toString() : undefined;
     if (params.changes.some((change) => change.uri === topMakefile)) makefileVersion.forget();
+    for (const change of params.changes) {
+      const file = ctx.relativePathOfUri(change.uri);
+      if (file !== undefined) configuration.forget(file);
+      // `make menuconfig` rewrote the configuration in use (or created the tree's .config).
+      if (change.uri.startsWith('file:') && fileURLToPath(change.uri) === (configuration.state().file ?? ''))
+        void applyConfiguration(true);
+      else if (file === '.config' && settings.kernelConfig.trim() === '') void applyConfiguration(true);
+    }
     indexService.filesChanged(params.changes.map((change) => ({ uri: change.uri, deleted: change.type === 3 })));
     treeChanges.invalidate();
   });

@@ -17,6 +17,8 @@ import { codeActionsFeature } from './codeActions';
 import { completionFeature } from './completion';
 import { signatureHelpFeature } from './signatureHelp';
 import { changesFeature } from './changes';
+import { configurationFeature } from './configuration';
+import { inactiveRegionsFeature } from './inactiveRegions';
 
 /** Every LSP feature of the server. Add a file under lsp/features/ and list it here. */
 export const features: ServerFeature[] = [
@@ -38,4 +40,6 @@ export const features: ServerFeature[] = [
   completionFeature,
   signatureHelpFeature,
   changesFeature,
+  configurationFeature,
+  inactiveRegionsFeature,
 ];
