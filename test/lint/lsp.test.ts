@@ -1,3 +1,4 @@
+import { ConfigurationService } from '../../server/src/configuration/configurationService';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
@@ -92,6 +93,8 @@ function harness(root: string, settings: Partial<KernelMmLensSettings> = {}, ind
     relativePathOfUri: () => undefined,
     uriOfRelativePath: (file: string) => pathToFileURL(path.join(root, file)).toString(),
     log: () => undefined,
+    // No configuration chosen: every branch is live, as before issue 24.
+    configuration: new ConfigurationService(),
   } as unknown as ServerContext;
   diagnosticsFeature.register(ctx);
   codeActionsFeature.register(ctx);

@@ -6,7 +6,8 @@ import { parseArgs, listOption, stringOption, UsageError } from './args';
 import { detectKernelVersion, parseKernelVersion, formatKernelVersion } from '../base/kernelVersion';
 import { defaultLintRules } from '../lint/rules';
 import { findTreeRoot } from '../lint/fileWalker';
-import { lintPaths } from '../lint/lintRunner';
+import { lintPaths, type LintRunOptions } from '../lint/lintRunner';
+import { ConfigurationService } from '../configuration/configurationService';
 import { formatJson, formatSarif, formatText, type OutputFormat } from '../lint/formats';
 import { atLeast, isLintSeverity } from '../lint/severity';
 import type { LintSeverity } from '../lint/ruleTypes';
@@ -20,7 +21,8 @@ const DEFAULT_MAX_FILE_SIZE = 8 * 1024 * 1024;
  */
 export const lintCommand: CliCommand = {
   name: 'lint',
-  usage: 'lint [--format text|json|sarif] [--kernel-version X.Y] [--fail-on LEVEL] [--exclude GLOB]... PATH...',
+  usage:
+    'lint [--format text|json|sarif] [--kernel-version X.Y] [--fail-on LEVEL] [--exclude GLOB]... [--config FILE] PATH...',
   summary: 'Report uses of removed mm APIs (devmap, pfn_t, old device-exclusive API, follow_page) for CI.',
   options: {
     format: { value: true, help: 'text (gcc-style, default), json (array of findings) or sarif (SARIF 2.1.0).' },
@@ -45,6 +47,11 @@ export const lintCommand: CliCommand = {
       help: 'Worker threads for the prefilter (default: one per core, none for small runs; 0 = none).',
     },
     quiet: { help: 'Do not report skipped files on stderr.' },
+    config: {
+      value: true,
+      help: 'Kernel configuration (.config, .gz, .xz): code it leaves out (#if branches, other arches) is not linted.',
+    },
+    arch: { value: true, help: "With --config: the architecture whose arch/ is live (default: the configuration's)." },
   },
   async run(argv, io) {
     const args = parseArgs(argv, this.options);
@@ -80,9 +87,26 @@ export const lintCommand: CliCommand = {
     const version = detectKernelVersion(root, versionText);
     const treeVersion = detectKernelVersion(root);
     const quiet = args.options.quiet === true;
+    const configFile = stringOption(args, 'config');
+    let inactiveRegions: LintRunOptions['inactiveRegions'];
+    if (configFile !== undefined) {
+      const configuration = new ConfigurationService();
+      const state = await configuration.configure({
+        root,
+        kernelConfig: configFile,
+        arch: stringOption(args, 'arch') ?? '',
+      });
+      if (state.problem) {
+        io.err.write(`kernel-mm-lens lint: ${state.problem}\n`);
+        return 2;
+      }
+      inactiveRegions = (file, text) =>
+        configuration.regions(path.relative(root, file).split(path.sep).join('/'), text, false);
+    }
     const result = await lintPaths(args.positionals, {
       root,
       rules,
+      inactiveRegions,
       version,
       treeVersion,
       overrides,

@@ -7,6 +7,7 @@ import { prefilterRegExp, wholeWordRegExp, type LintRuleSet } from './rules';
 import { walkLintFilesAsync } from './fileWalker';
 import type { SeverityPolicy } from './severity';
 import type { Finding } from './ruleTypes';
+import type { LintOptions } from './linter';
 
 /**
  * Lints many files fast (the CLI, the workspace request, the benchmark). Cheap work first: every file's raw bytes
@@ -16,6 +17,8 @@ import type { Finding } from './ruleTypes';
 export interface LintRunOptions extends SeverityPolicy {
   root: string;
   rules: LintRuleSet;
+  /** Inactive regions of a file (absolute path) under a kernel configuration: no findings there. */
+  inactiveRegions?: LintOptions['inactiveRegions'];
   exclude?: string[];
   /** Files larger than this are skipped with a message (bytes). */
   maxFileSize: number;

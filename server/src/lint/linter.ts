@@ -7,6 +7,7 @@ import { scanC } from './scanC';
 import { scanKconfig, scanMakefile, type LineMatch } from './scanKconfig';
 import { judge, type SeverityPolicy } from './severity';
 import type { Finding, MatchContext, MechanicalFix, OffsetEdit, SymbolEntry } from './ruleTypes';
+import { regionAt, type InactiveRegion } from '../parsing/inactiveRegions';
 
 export type LintFileKind = KernelFileLanguage;
 
@@ -19,6 +20,11 @@ function fileKindOf(fileName: string): LintFileKind {
 export interface LintOptions extends SeverityPolicy {
   rules: LintRuleSet;
   kind?: LintFileKind;
+  /**
+   * The regions a kernel configuration leaves out of this file (configuration/): findings there are dropped, since
+   * that code is not compiled. Absent: every configuration (all code is linted).
+   */
+  inactiveRegions?: (fileName: string, text: string) => readonly InactiveRegion[];
 }
 
 /** Lints one file's text. Findings are in text order; each carries its mechanical fix, when one is safe. */
@@ -64,6 +70,14 @@ export function lintText(text: string, fileName: string, options: LintOptions): 
         lineStart: match.lineStart,
         nextLineStart: match.nextLineStart,
       });
+    }
+  }
+  if (options.inactiveRegions && findings.length > 0 && kind === 'c') {
+    const regions = options.inactiveRegions(fileName, text);
+    if (regions.length > 0) {
+      const live = findings.filter((finding) => !regionAt(regions, finding.range.start.line));
+      findings.length = 0;
+      findings.push(...live);
     }
   }
   // Fix edits also get LSP positions, for code actions and SARIF.

@@ -10,7 +10,7 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerContext } from './context';
 import { defaultLintRules, type LintRuleSet } from '../lint/rules';
-import { lintText, type LintFileKind } from '../lint/linter';
+import { lintText, type LintFileKind, type LintOptions } from '../lint/linter';
 import type { SeverityPolicy } from '../lint/severity';
 import type { Finding, LintSeverity } from '../lint/ruleTypes';
 
@@ -69,7 +69,29 @@ export function lintKindOfDocument(document: TextDocument): LintFileKind | undef
 export function lintDocument(ctx: ServerContext, document: TextDocument): Finding[] {
   const kind = lintKindOfDocument(document);
   if (!kind) return [];
-  return lintText(document.getText(), document.uri, { rules: lspRules(ctx), kind, ...lintPolicy(ctx) });
+  const file = ctx.relativePathOfUri(document.uri) ?? document.uri.slice(document.uri.lastIndexOf('/') + 1);
+  return lintText(document.getText(), document.uri, {
+    rules: lspRules(ctx),
+    kind,
+    ...lintPolicy(ctx),
+    inactiveRegions: lintInactiveRegions(ctx, () => file),
+  });
+}
+
+/**
+ * The code the kernel configuration leaves out is not linted, unless `lintAllConfigurations` asks for every
+ * configuration (a removed API in a `#else` stub of a configured-in feature is no use being told about).
+ */
+export function lintInactiveRegions(
+  ctx: ServerContext,
+  relativeOf: (fileName: string) => string | undefined,
+  remember = true,
+): LintOptions['inactiveRegions'] {
+  if (ctx.settings().lintAllConfigurations || !ctx.configuration.view()) return undefined;
+  return (fileName, text) => {
+    const file = relativeOf(fileName);
+    return file === undefined ? [] : ctx.configuration.regions(file, text, remember);
+  };
 }
 
 export function toDiagnostic(ctx: ServerContext, finding: Finding): Diagnostic {

@@ -4,7 +4,14 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { Requests, type LintWorkspaceParams, type LintWorkspaceResult } from '../../../../protocol';
 import type { ServerFeature } from '../feature';
 import type { ServerContext } from '../context';
-import { lintDocument, lintKindOfDocument, lintPolicy, lspRules, toDiagnostic } from '../lintDiagnostics';
+import {
+  lintDocument,
+  lintInactiveRegions,
+  lintKindOfDocument,
+  lintPolicy,
+  lspRules,
+  toDiagnostic,
+} from '../lintDiagnostics';
 import { lintPaths, type LintProgress } from '../../lint/lintRunner';
 import { missingReleaseDiagnosticsFor } from './missingRelease';
 import { describeError } from '../../base/errors';
@@ -67,6 +74,8 @@ export const diagnosticsFeature: ServerFeature = {
     // Severity depends on settings (target version, overrides); related information on the index.
     ctx.onSettingsChanged(relintAll);
     ctx.onIndexReady(relintAll);
+    // Inactive code is not linted: a configuration switch changes what is.
+    ctx.configuration.onChange(relintAll);
 
     ctx.connection.onRequest(
       Requests.lintWorkspace,
@@ -82,6 +91,11 @@ export const diagnosticsFeature: ServerFeature = {
             root,
             rules: lspRules(ctx),
             ...lintPolicy(ctx),
+            inactiveRegions: lintInactiveRegions(
+              ctx,
+              (file) => ctx.relativePathOfUri(pathToFileURL(file).toString()),
+              false,
+            ),
             exclude: settings.exclude,
             maxFileSize: settings.maxFileSize,
             isCancelled,
