@@ -11,6 +11,12 @@ import { DEFAULT_SETTINGS } from '../../../protocol';
 import type { TreeIndex } from '../indexing/treeIndex';
 import { createCParser } from '../parsing/treeSitter';
 import { accuracyIndexCache, accuracyOptions, runAccuracySection, type AccuracySection } from './bench/accuracySection';
+import {
+  configurationRows,
+  DEBIAN_CONFIG_6_12,
+  runConfigurationBench,
+  type ConfigurationReport,
+} from './bench/configurationBench';
 
 /**
  * `kernel-mm-lens bench [PATH]`: our index and lint measured side by side with their peers
@@ -53,7 +59,7 @@ interface Timed {
 export const benchCommand: CliCommand = {
   name: 'bench',
   usage:
-    'bench [--json FILE] [--queries N] [--cold-rounds N] [--skip-lint] [--skip-accuracy | --accuracy-only] [--seed N] [PATH]',
+    'bench [--json FILE] [--queries N] [--cold-rounds N] [--skip-lint] [--skip-accuracy | --accuracy-only] [--seed N] [--config FILE] [--skip-config | --config-only] [PATH]',
   summary:
     'Benchmark index, queries and lint against universal-ctags and grep on a real tree (default: linux-source-6.12).',
   options: {
@@ -67,6 +73,12 @@ export const benchCommand: CliCommand = {
     'skip-ctags': { help: 'Leave out universal-ctags (our figures only).' },
     // Navigation accuracy against clangd, the token truth, GNU global and cscope (docs/accuracy.md).
     ...accuracyOptions,
+    config: {
+      value: true,
+      help: `Kernel configuration for the inactive-code section (default ${DEBIAN_CONFIG_6_12} when installed).`,
+    },
+    'skip-config': { help: 'Leave out the inactive-code section (kernel configuration against cpp).' },
+    'config-only': { help: 'Only the inactive-code section.' },
   },
   async run(argv, io) {
     const args = parseArgs(argv, this.options);
@@ -80,6 +92,32 @@ export const benchCommand: CliCommand = {
     }
     const sampleSize = Number(stringOption(args, 'queries') ?? 300);
     const say = (line: string) => io.err.write(`${line}\n`);
+    const configFile =
+      stringOption(args, 'config') ?? (fs.existsSync(DEBIAN_CONFIG_6_12) ? DEBIAN_CONFIG_6_12 : undefined);
+    const runConfiguration = async (cacheDir: string): Promise<ConfigurationReport | undefined> => {
+      if (args.options['skip-config']) return undefined;
+      if (!configFile) {
+        say(
+          `bench: no kernel configuration (--config FILE, or install linux-config-6.12): inactive-code section skipped`,
+        );
+        return undefined;
+      }
+      try {
+        return await runConfigurationBench({ root, configFile, cacheDir, log: (line) => say(`bench: ${line}`) });
+      } catch (err) {
+        say(`bench: inactive-code section unavailable: ${(err as Error).message}`);
+        return undefined;
+      }
+    };
+    if (args.options['config-only']) {
+      const report = await runConfiguration(os.tmpdir());
+      if (!report) return 2;
+      for (const row of configurationRows(report))
+        io.out.write(`${row[0].padEnd(44)} ${row[1].padEnd(18)} ${row[4]}\n`);
+      const jsonFile = stringOption(args, 'json');
+      if (jsonFile) fs.writeFileSync(jsonFile, `${JSON.stringify({ root, inactiveCode: report }, null, 2)}\n`);
+      return 0;
+    }
     if (args.options['accuracy-only']) {
       // Only the accuracy section, on a persistent index cache (warm after the first run).
       const section = await runAccuracySection(root, accuracyIndexCache(args), args, say);
@@ -210,6 +248,8 @@ export const benchCommand: CliCommand = {
       }
     }
 
+    const configuration = await runConfiguration(cacheDir);
+
     const rows: Array<[string, string, string, string, string]> = [];
     const ratio = (ours?: number, peer?: number) => (ours !== undefined && peer ? `${(ours / peer).toFixed(2)}x` : '-');
     const verdict = (ok: boolean | undefined) => (ok === undefined ? '-' : ok ? 'met' : 'MISSED');
@@ -276,9 +316,11 @@ export const benchCommand: CliCommand = {
       ]);
 
     if (accuracy) rows.push(...accuracy.rows);
+    if (configuration) rows.push(...configurationRows(configuration));
 
     Object.assign(results, {
       navigationAccuracy: accuracy?.report,
+      inactiveCode: configuration,
       ctags,
       cold,
       ctagsRuns,

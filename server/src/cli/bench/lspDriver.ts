@@ -44,6 +44,8 @@ export interface LspDriverOptions {
   initializationOptions?: unknown;
   /** Announce window.workDoneProgress so the server reports `$/progress` (clangd's background index). */
   workDoneProgress?: boolean;
+  /** Announce clangd's inactive-regions extension (`textDocument/inactiveRegions` notifications). */
+  inactiveRegions?: boolean;
 }
 
 /** A call-hierarchy item as the server sends it (kept whole: it is sent back in incomingCalls). */
@@ -176,6 +178,7 @@ export class LspDriver {
           callHierarchy: {},
           inlayHint: {},
           codeLens: {},
+          ...(options.inactiveRegions ? { inactiveRegionsCapabilities: { inactiveRegions: true } } : {}),
         },
         window: { workDoneProgress: options.workDoneProgress ?? false },
       },
