@@ -1,0 +1,248 @@
+/**
+ * Calls through ops tables: which functions can run when code calls through a function-pointer field
+ * (`vmf->page->pgmap->ops->migrate_to_ram(vmf)`), and where a callback is installed. One service for the call
+ * hierarchy, `textDocument/implementation`, hover and the CLI's `implementations`.
+ *
+ * Built lazily, per field name, from the index: the files that mention the field are scanned for stores
+ * (parsing/fieldStores.ts), each keyed by (struct type, field). An initialiser's type is written in its
+ * declaration; an assignment's object is typed by the semantic type service (semantics/) on the file's tree. A
+ * store whose type cannot be found is attributed by the field's name when exactly one struct type of the tree has a
+ * function-pointer field of that name, and marked inferred; otherwise it is left out of every type's answer (a
+ * wrong target is worse than a missing one). Nothing is kept across index generations: the cache belongs to one
+ * index object.
+ */
+import type { Parser } from 'web-tree-sitter';
+import type { Definition, KernelIndex } from '../indexing/types';
+import { scanFieldStores, type FieldStore } from '../parsing/fieldStores';
+import { LineMap } from '../parsing/textScan';
+import { expressionStartBefore } from '../semantics/accessExpressions';
+import { withParsedText } from '../semantics/snippetParser';
+import type { SemanticDocument, TypeResolver } from '../semantics/typeResolver';
+import { memberAt } from '../semantics/symbolResolution';
+import type { CType } from '../semantics/cTypes';
+
+/** One function stored into a field. */
+export interface OpsStore {
+  /** Struct tag of the table (`dev_pagemap_ops`); undefined when neither written nor resolved. */
+  type?: string;
+  field: string;
+  function: string;
+  /** Where the store is (tree-relative file, 0-based line and UTF-16 column of the function's name). */
+  file: string;
+  line: number;
+  character: number;
+  kind: 'initializer' | 'assignment';
+  /** The type was not written or resolved: attributed by the field name (the only struct with such a field). */
+  inferred: boolean;
+}
+
+/** A call through a field, resolved. */
+export interface IndirectCall {
+  /** Struct tag the call goes through, when the object's type was found. */
+  type?: string;
+  field: string;
+  /** True when the object's type was not found and the targets are those of every struct with such a field. */
+  inferred: boolean;
+  targets: OpsStore[];
+}
+
+/** Files larger than this are not scanned (generated tables, hostile input). */
+const MAX_FILE_BYTES = 4 * 1024 * 1024;
+const CACHED_FIELDS = 512;
+
+export class OpsTables {
+  private readonly byField = new Map<string, OpsStore[]>();
+  private readonly pointerTypes = new Map<string, string[]>();
+
+  constructor(
+    private readonly index: KernelIndex,
+    /** Text of a tree file (open buffers first), undefined when unreadable. */
+    private readonly readText: (file: string) => string | undefined,
+    /** Types assignments' objects; without it, they are attributed by field name only. */
+    private readonly semantics?: { resolver: TypeResolver; parser: Parser },
+  ) {}
+
+  /** Forgets every answer (a file changed: stores are found again on the next question, field by field). */
+  forget(): void {
+    this.byField.clear();
+    this.pointerTypes.clear();
+    this.lineCache.clear();
+  }
+
+  /** Struct tags with a function-pointer field `field` (`int (*field)(...)`), from the tree's definitions. */
+  functionPointerTypes(field: string): string[] {
+    const cached = this.pointerTypes.get(field);
+    if (cached) return cached;
+    const types = new Set<string>();
+    for (const definition of this.fieldDefinitions(field))
+      if (definition.container && this.isFunctionPointer(definition)) types.add(definition.container);
+    const result = [...types].sort();
+    this.pointerTypes.set(field, result);
+    return result;
+  }
+
+  /** Every store into a field of this name, any struct type. */
+  storesOfField(field: string): OpsStore[] {
+    const cached = this.byField.get(field);
+    if (cached) return cached;
+    const stores: OpsStore[] = [];
+    const fields = new Set([field]);
+    for (const file of this.index.filesMentioning(field)) {
+      if (!/\.[ch]$/.test(file)) continue;
+      stores.push(...this.scanFile(file, { fields }));
+    }
+    this.attributeByName(stores);
+    this.byField.set(field, stores);
+    if (this.byField.size > CACHED_FIELDS) this.byField.delete(this.byField.keys().next().value!);
+    return stores;
+  }
+
+  /** The functions stored into `type.field`, in file order. */
+  implementations(type: string, field: string): OpsStore[] {
+    return this.storesOfField(field).filter((store) => store.type === type);
+  }
+
+  /** Where a function is installed: every store of it into a field. */
+  storesOfFunction(name: string): OpsStore[] {
+    const stores: OpsStore[] = [];
+    const values = new Set([name]);
+    for (const file of this.index.filesMentioning(name)) {
+      if (!/\.[ch]$/.test(file)) continue;
+      stores.push(...this.scanFile(file, { values }));
+    }
+    this.attributeByName(stores);
+    return stores;
+  }
+
+  /**
+   * The call through the field named at [start, end) of a document (`a->b->field(...)`, `(*a->field)(...)`,
+   * `a.field(...)`): the object's type through the semantic services, else every struct with such a
+   * function-pointer field (inferred). Undefined when the name is not a function-pointer field of any struct.
+   */
+  callThrough(
+    resolver: TypeResolver,
+    document: SemanticDocument,
+    start: number,
+    end: number,
+  ): IndirectCall | undefined {
+    const field = document.text.slice(start, end);
+    const candidates = this.functionPointerTypes(field);
+    if (candidates.length === 0) return undefined;
+    const member = memberAt(resolver, document, start, end);
+    const type = member?.record?.name ?? tagOf(member?.objectType);
+    if (type && candidates.includes(type))
+      return { type, field, inferred: false, targets: this.implementations(type, field) };
+    const targets = candidates.flatMap((candidate) => this.implementations(candidate, field));
+    return { field, inferred: true, targets };
+  }
+
+  private scanFile(file: string, filter: { fields?: Set<string>; values?: Set<string> }): OpsStore[] {
+    let text: string | undefined;
+    try {
+      text = this.readText(file);
+    } catch {
+      text = undefined;
+    }
+    if (text === undefined || text.length > MAX_FILE_BYTES) return [];
+    const found = scanFieldStores(text, {
+      ...filter,
+      memberStructType: (structType, field) => this.memberStructType(structType, field),
+    });
+    if (found.length === 0) return [];
+    const lines = new LineMap(text);
+    const assignmentTypes = this.typeAssignments(file, text, found);
+    return found.map((store, k): OpsStore => {
+      const position = lines.position(store.valueOffset);
+      const type = store.structType ?? assignmentTypes[k];
+      const result: OpsStore = {
+        field: store.field,
+        function: store.value,
+        file,
+        line: position.line,
+        character: position.character,
+        kind: store.kind,
+        inferred: false,
+      };
+      if (type) result.type = type;
+      return result;
+    });
+  }
+
+  /** Struct tags of the objects assigned into (`p->field = f;`), by the type service on the file's tree. */
+  private typeAssignments(file: string, text: string, stores: FieldStore[]): Array<string | undefined> {
+    const types: Array<string | undefined> = stores.map(() => undefined);
+    if (!this.semantics || !stores.some((store) => store.kind === 'assignment')) return types;
+    const { resolver, parser } = this.semantics;
+    withParsedText(parser, text, (tree) => {
+      const document: SemanticDocument = { file, text, tree };
+      stores.forEach((store, k) => {
+        if (store.kind !== 'assignment' || store.operatorOffset === undefined) return;
+        const objectStart = expressionStartBefore(text, store.operatorOffset);
+        if (objectStart === undefined) return;
+        let type = resolver.typeOfExpression(document, objectStart, store.operatorOffset);
+        if (store.arrow) type = resolver.pointee(type, document);
+        types[k] = resolver.recordOf(type, document)?.name ?? tagOf(type);
+      });
+    });
+    return types;
+  }
+
+  /** Stores without a type go to the one struct type with a function-pointer field of that name, if one. */
+  private attributeByName(stores: OpsStore[]): void {
+    for (const store of stores) {
+      if (store.type) continue;
+      const types = this.functionPointerTypes(store.field);
+      if (types.length === 1) {
+        store.type = types[0];
+        store.inferred = true;
+      }
+    }
+  }
+
+  /** `struct outer { struct inner field; }`: the tag of a struct-typed field (nested initialisers). */
+  private memberStructType(structType: string, field: string): string | undefined {
+    for (const definition of this.fieldDefinitions(field)) {
+      if (definition.container !== structType) continue;
+      const line = this.lineOf(definition);
+      const before = line?.slice(0, definition.nameRange.start.character);
+      const tag = before && /\bstruct\s+([A-Za-z_]\w*)\s*$/.exec(before);
+      if (tag) return tag[1];
+    }
+    return undefined;
+  }
+
+  private fieldDefinitions(field: string): Definition[] {
+    try {
+      return this.index.findDefinitions(field).filter((d) => d.kind === 'field');
+    } catch {
+      return [];
+    }
+  }
+
+  /** `ret (*name)(args)` (also `(* const name)`, `(__rcu *name)`) on the field's line. */
+  private isFunctionPointer(definition: Definition): boolean {
+    const line = this.lineOf(definition);
+    if (line === undefined) return false;
+    const before = line.slice(0, definition.nameRange.start.character);
+    const after = line.slice(definition.nameRange.end.character);
+    return /\(\s*(?:\w+\s+)*\*\s*(?:const\s+)?$/.test(before) && /^\s*\)\s*\(/.test(after);
+  }
+
+  private readonly lineCache = new Map<string, string[]>();
+
+  private lineOf(definition: Definition): string | undefined {
+    let lines = this.lineCache.get(definition.file);
+    if (!lines) {
+      const text = this.readText(definition.file);
+      if (text === undefined) return undefined;
+      lines = text.split('\n');
+      this.lineCache.set(definition.file, lines);
+      if (this.lineCache.size > 256) this.lineCache.delete(this.lineCache.keys().next().value!);
+    }
+    return lines[definition.nameRange.start.line];
+  }
+}
+
+function tagOf(type: CType | undefined): string | undefined {
+  return type?.kind === 'tag' && type.tag === 'struct' ? type.name : undefined;
+}
