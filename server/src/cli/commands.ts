@@ -24,5 +24,10 @@ export const commands: CommandEntry[] = [
   { name: 'changes', load: () => (require('./changesCommand') as typeof import('./changesCommand')).changesCommand },
   { name: 'mcp', load: () => (require('./mcpCommand') as typeof import('./mcpCommand')).mcpCommand },
   { name: 'regions', load: () => (require('./regionsCommand') as typeof import('./regionsCommand')).regionsCommand },
+  {
+    name: 'implementations',
+    load: () =>
+      (require('./implementationsCommand') as typeof import('./implementationsCommand')).implementationsCommand,
+  },
   { name: 'notes', load: () => (require('./notesCommand') as typeof import('./notesCommand')).notesCommand },
 ];

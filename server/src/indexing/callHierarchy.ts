@@ -52,6 +52,9 @@ export function outgoingCalls(
       reference.range.end.character,
     );
     if (!name) continue;
+    // `ops->close(vma)` calls a field, not a function named close (the LSP adds ops-table targets for those).
+    if (/(?:->|(?<![.\d])\.)\s*$/.test(lines[reference.range.start.line].slice(0, reference.range.start.character)))
+      continue;
     const ranges = byCallee.get(name) ?? [];
     ranges.push(reference.range);
     byCallee.set(name, ranges);

@@ -19,6 +19,7 @@ import { signatureHelpFeature } from './signatureHelp';
 import { changesFeature } from './changes';
 import { configurationFeature } from './configuration';
 import { inactiveRegionsFeature } from './inactiveRegions';
+import { implementationFeature } from './implementation';
 
 /** Every LSP feature of the server. Add a file under lsp/features/ and list it here. */
 export const features: ServerFeature[] = [
@@ -42,4 +43,5 @@ export const features: ServerFeature[] = [
   changesFeature,
   configurationFeature,
   inactiveRegionsFeature,
+  implementationFeature,
 ];

@@ -1,0 +1,89 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import type { CliCommand } from './command';
+import { parseArgs, stringOption, UsageError } from './args';
+import { DEFAULT_SETTINGS } from '../../../protocol';
+import { findKernelTreeRoot } from '../base/kernelVersion';
+import { defaultCacheDir } from '../base/paths';
+import { OpsTables, type OpsStore } from '../knowledge/opsTables';
+import { snippetParser } from '../semantics/snippetParser';
+import { DiskSources } from '../semantics/sourceAccess';
+import { TypeResolver } from '../semantics/typeResolver';
+
+/**
+ * `kernel-mm-lens implementations TYPE.FIELD`: every function stored into a function-pointer field of a struct
+ * type (`dev_pagemap_ops.migrate_to_ram`), from the same ops tables the editor's call hierarchy and Go to
+ * Implementation use (knowledge/opsTables.ts).
+ */
+export const implementationsCommand: CliCommand = {
+  name: 'implementations',
+  usage: 'implementations TYPE.FIELD [--root DIR] [--cache-dir DIR] [--json]',
+  summary: 'Functions stored into a function-pointer field of a struct (ops tables), with where they are stored.',
+  options: {
+    root: { value: true, help: 'kernel tree root (default: found upwards from the current folder)' },
+    'cache-dir': { value: true, help: 'index cache folder (default $XDG_CACHE_HOME/kernel-mm-lens)' },
+    json: { help: 'JSON: [{"function", "file", "line", "definition": {"file", "line"}, "kind", "inferred"}]' },
+  },
+  async run(argv, io) {
+    const args = parseArgs(argv, this.options);
+    if (args.positionals.length !== 1) throw new UsageError('implementations needs one TYPE.FIELD');
+    const wanted = /^(?:struct\s+)?([A-Za-z_]\w*)\.([A-Za-z_]\w*)$/.exec(args.positionals[0].trim());
+    if (!wanted)
+      throw new UsageError(`expected TYPE.FIELD (dev_pagemap_ops.migrate_to_ram), got "${args.positionals[0]}"`);
+    const [, type, field] = wanted;
+    const rootOption = stringOption(args, 'root') ?? findKernelTreeRoot(process.cwd());
+    if (!rootOption) throw new UsageError('no kernel tree here: pass --root DIR');
+    const root = path.resolve(rootOption);
+    const { buildIndex } = await import('../indexing/indexBuilder');
+    const built = await buildIndex({
+      root,
+      cacheDir: stringOption(args, 'cache-dir') ?? defaultCacheDir(),
+      maxFileSize: DEFAULT_SETTINGS.maxFileSize,
+      preferredArch: DEFAULT_SETTINGS.preferredArch,
+    });
+    const index = built.index;
+    if (!index) {
+      io.err.write(`kernel-mm-lens implementations: cannot index ${root}\n`);
+      return 2;
+    }
+    const parser = await snippetParser();
+    const resolver = new TypeResolver({ index, parser, sources: new DiskSources((f) => index.absolutePath(f)) });
+    const readText = (file: string) => {
+      try {
+        return fs.readFileSync(index.absolutePath(file), 'utf8');
+      } catch {
+        return undefined;
+      }
+    };
+    const ops = new OpsTables(index, readText, { resolver, parser });
+    if (!ops.functionPointerTypes(field).includes(type)) {
+      io.err.write(
+        `kernel-mm-lens implementations: no function-pointer field ${field} in struct ${type} in this tree\n`,
+      );
+      return 1;
+    }
+    const stores = ops.implementations(type, field);
+    const rows = stores.map((store: OpsStore) => {
+      const definition =
+        index.definitionsInFile(store.file).find((d) => d.name === store.function && d.kind === 'function') ??
+        index.findDefinitions(store.function).find((d) => d.kind === 'function');
+      return {
+        function: store.function,
+        file: store.file,
+        line: store.line + 1,
+        definition: definition ? { file: definition.file, line: definition.nameRange.start.line + 1 } : null,
+        kind: store.kind,
+        inferred: store.inferred,
+      };
+    });
+    if (args.options.json) io.out.write(`${JSON.stringify(rows, null, 2)}\n`);
+    else {
+      for (const row of rows)
+        io.out.write(
+          `${row.function}\t${row.file}:${row.line}${row.kind === 'assignment' ? ' (assigned)' : ''}${row.inferred ? ' (inferred from the field name)' : ''}\n`,
+        );
+      io.err.write(`${rows.length} implementation(s) of ${type}.${field}\n`);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,156 @@
+/**
+ * The call hierarchy through ops tables: the calls a function makes through function-pointer fields, with their
+ * possible targets, and the functions that can call a callback through the fields it is stored into. Both ask the
+ * ops tables (opsTables.ts) and the semantic type service; the LSP call hierarchy and the CLI only adapt them.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { KernelIndex, Range } from '../indexing/types';
+import type { SemanticDocument, TypeResolver } from '../semantics/typeResolver';
+import type { IndirectCall, OpsTables } from './opsTables';
+
+/** A call through a field inside a function's body. */
+export interface IndirectCallSite {
+  /** Offsets of the field's name at the call. */
+  start: number;
+  end: number;
+  call: IndirectCall;
+}
+
+/** At most this many files are typed for the callers of one field (`fault` is called in hundreds). */
+export const MAX_CALLER_FILES = 400;
+
+/**
+ * Calls through function-pointer fields in the function whose definition covers `line` (0-based):
+ * `a->b->f(...)`, `a.f(...)`, `(*a->f)(...)`, `(a->f)(...)`.
+ */
+export function indirectCallsInFunction(
+  ops: OpsTables,
+  resolver: TypeResolver,
+  document: SemanticDocument,
+  line: number,
+): IndirectCallSite[] {
+  const body = functionCovering(document.tree.rootNode, line);
+  if (!body) return [];
+  const sites: IndirectCallSite[] = [];
+  for (const call of body.descendantsOfType('call_expression')) {
+    const field = calledField(call?.childForFieldName('function') ?? null);
+    if (!field) continue;
+    const resolved = ops.callThrough(resolver, document, field.startIndex, field.endIndex);
+    if (resolved && resolved.targets.length > 0)
+      sites.push({ start: field.startIndex, end: field.endIndex, call: resolved });
+  }
+  return sites;
+}
+
+/** A function that can call `target` through a field it is stored into. */
+export interface IndirectCaller {
+  file: string;
+  /** The calling function (as the index names the enclosing function). */
+  caller: string;
+  /** The field's name at the call. */
+  range: Range;
+  type?: string;
+  field: string;
+  inferred: boolean;
+}
+
+/**
+ * The callers of `target` through ops tables: every call through a field `target` is stored into, whose object has
+ * the store's struct type (or, when the object's type is not found, any call through a field of that name the
+ * struct has, marked inferred). `withDocument` parses a tree file for the call's type.
+ */
+export async function indirectCallersOf(
+  ops: OpsTables,
+  index: KernelIndex,
+  resolver: TypeResolver,
+  withDocument: <T>(file: string, use: (document: SemanticDocument) => T) => T | undefined,
+  target: string,
+  isCancelled: () => boolean = () => false,
+): Promise<IndirectCaller[]> {
+  const viaFields = new Map<string, Set<string>>();
+  for (const store of ops.storesOfFunction(target)) {
+    if (!store.type) continue;
+    const types = viaFields.get(store.field) ?? new Set<string>();
+    types.add(store.type);
+    viaFields.set(store.field, types);
+  }
+  const callers: IndirectCaller[] = [];
+  for (const [field, types] of viaFields) {
+    const references = await index.findReferences(field, { isCancelled });
+    const byFile = new Map<string, typeof references>();
+    for (const reference of references) {
+      if (reference.isDefinition || reference.inPreprocessor || !reference.enclosingFunction) continue;
+      const list = byFile.get(reference.file) ?? [];
+      list.push(reference);
+      byFile.set(reference.file, list);
+    }
+    for (const [file, list] of [...byFile].slice(0, MAX_CALLER_FILES)) {
+      if (isCancelled()) return callers;
+      withDocument(file, (document) => {
+        const starts = lineStarts(document.text);
+        for (const reference of list) {
+          const start = starts[reference.range.start.line] + reference.range.start.character;
+          const end = start + (reference.range.end.character - reference.range.start.character);
+          if (document.text.slice(start, end) !== field || !isCallThrough(document.text, start, end)) continue;
+          const call = ops.callThrough(resolver, document, start, end);
+          if (!call) continue;
+          const matches = call.targets.some((t) => t.function === target && t.type !== undefined && types.has(t.type));
+          if (!matches) continue;
+          const caller: IndirectCaller = {
+            file,
+            caller: reference.enclosingFunction!,
+            range: reference.range,
+            field,
+            inferred: call.inferred,
+          };
+          const type = call.type ?? (types.size === 1 ? [...types][0] : undefined);
+          if (type) caller.type = type;
+          callers.push(caller);
+        }
+      });
+    }
+  }
+  return callers;
+}
+
+/** How a reader names an indirect edge: `via dev_pagemap_ops.migrate_to_ram`, `(inferred)` when by name only. */
+export function viaText(type: string | undefined, field: string, inferred: boolean): string {
+  return `via ${type ?? '?'}.${field}${inferred ? ' (inferred from the field name)' : ''}`;
+}
+
+/** `a->f` / `a.f` right before a call's `(`, possibly inside `(*a->f)` or `(a->f)`. */
+function isCallThrough(text: string, start: number, end: number): boolean {
+  let before = start;
+  while (before > 0 && /\s/.test(text[before - 1])) before--;
+  const operator = text.slice(before - 2, before) === '->' || (text[before - 1] === '.' && text[before - 2] !== '.');
+  if (!operator) return false;
+  return /^\s*(?:\)\s*)?\(/.test(text.slice(end, end + 64));
+}
+
+function calledField(callee: Node | null): Node | undefined {
+  let node = callee;
+  for (let guard = 0; node && guard < 4; guard++) {
+    if (node.type === 'field_expression') return node.childForFieldName('field') ?? undefined;
+    if (node.type === 'parenthesized_expression') node = node.namedChild(0);
+    else if (node.type === 'pointer_expression') node = node.childForFieldName('argument');
+    else return undefined;
+  }
+  return undefined;
+}
+
+function functionCovering(root: Node, line: number): Node | undefined {
+  for (const child of root.namedChildren) {
+    if (!child || child.startPosition.row > line || child.endPosition.row < line) continue;
+    if (child.type === 'function_definition') return child;
+    // Functions inside #ifdef blocks and linkage specifications are nested one level or more.
+    const inner = functionCovering(child, line);
+    if (inner) return inner;
+  }
+  return undefined;
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
