@@ -89,7 +89,13 @@ async function startServer(dir: string, root: string, capabilities: object) {
     client,
     received,
     waitFor,
-    dispose: () => {
+    // Background indexing still talks to the client: the connection is closed once it is done (under load, a
+    // disposed connection otherwise fails the test after it ended).
+    dispose: async () => {
+      await waitFor((n) => n.method === 'kernelMmLens/indexStatus' && n.params.state === 'ready', 60000).catch(
+        () => undefined,
+      );
+      await client.sendRequest('shutdown').catch(() => undefined);
       client.dispose();
       serverConnection.dispose();
     },
@@ -165,7 +171,7 @@ test("inactive regions over LSP equal the CLI's, follow a configuration switch, 
     assert.match(problem.params.problem, /cannot read .*no\/such\/config\.xz/);
     assert.equal(problem.params.mode, 'all');
   } finally {
-    server.dispose();
+    await server.dispose();
   }
 
   // A client that does not announce the extension gets no inactiveRegions notification.
@@ -179,7 +185,7 @@ test("inactive regions over LSP equal the CLI's, follow a configuration switch, 
     await new Promise((resolve) => setTimeout(resolve, 600));
     assert.equal(quiet.received.filter((n) => n.method === INACTIVE).length, 0);
   } finally {
-    quiet.dispose();
+    await quiet.dispose();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
