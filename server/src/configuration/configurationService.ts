@@ -161,6 +161,31 @@ export class ConfigurationService {
     this.regionCache.delete(file);
   }
 
+  /**
+   * Definitions live in this configuration first, then those not decided, then inactive ones (an `#else` stub of
+   * a configured-in feature, another architecture's): a stable reorder, nothing dropped. Only the first `limit`
+   * are evaluated (each distinct file once); the rest keep their place after them. Unchanged in "all
+   * configurations".
+   */
+  rankByLiveness<T extends { file: string; nameRange: { start: { line: number } } }>(
+    items: readonly T[],
+    textOf: (file: string) => string | undefined,
+    limit = 64,
+  ): T[] {
+    if (!this.view() || items.length < 2) return [...items];
+    const head = items.slice(0, limit);
+    const order = { live: 0, unknown: 1, inactive: 2 } as const;
+    const ranked = head
+      .map((item, position) => ({
+        item,
+        position,
+        rank: order[this.liveness(item.file, item.nameRange.start.line, textOf).state],
+      }))
+      .sort((a, b) => a.rank - b.rank || a.position - b.position)
+      .map((entry) => entry.item);
+    return [...ranked, ...items.slice(limit)];
+  }
+
   /** Whether `line` (0-based) of a tree file is compiled in this configuration. */
   liveness(file: string, line: number, textOf: (file: string) => string | undefined): Liveness {
     const view = this.view();

@@ -1,10 +1,27 @@
+import * as fs from 'fs';
 import type { ServerFeature } from '../feature';
+import type { ServerContext } from '../context';
+import type { KernelIndex } from '../../indexing/types';
 import { identifierAt, locationOf, cancelledBy } from '../symbolAt';
 import { resolveInclude } from '../includes';
 import { semanticDefinition } from '../semanticDocuments';
 import { isMemberAccessAt, isTagAt, orderedDefinitions } from '../../indexing/definitionOrder';
 
 const MAX_ANSWERS = 200;
+const MAX_RANKED_FILE_BYTES = 4 * 1024 * 1024;
+
+/** An open buffer's text, else the file's on disk (bounded), for the configuration's regions. */
+function textOfTreeFile(ctx: ServerContext, index: KernelIndex, file: string): string | undefined {
+  const open = ctx.documents.get(ctx.uriOfRelativePath(file));
+  if (open) return open.getText();
+  try {
+    const absolute = index.absolutePath(file);
+    if (fs.statSync(absolute).size > MAX_RANKED_FILE_BYTES) return undefined;
+    return fs.readFileSync(absolute, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Go to definition: a local or a member from the semantic services (semantics/: the document's scopes, the
@@ -50,7 +67,9 @@ export const definitionFeature: ServerFeature = {
       });
       // A member name used across the tree (`p->flags`: 6,063 fields) would answer thousands of locations nobody
       // reads; the first ones in order are what a reader looks at (issue 18 resolves the member's type).
-      return definitions.slice(0, MAX_ANSWERS).map((d) => locationOf(ctx, d));
+      // The configuration in use puts the live definition first (the #else stub of a configured-in feature last).
+      const ranked = ctx.configuration.rankByLiveness(definitions, (file) => textOfTreeFile(ctx, index, file));
+      return ranked.slice(0, MAX_ANSWERS).map((d) => locationOf(ctx, d));
     });
   },
 };
