@@ -5,12 +5,14 @@ import { spawnSync } from 'child_process';
 import type { CliCommand, CliIO } from './command';
 import { parseArgs, stringOption, UsageError } from './args';
 import { buildIndex } from '../indexing/indexBuilder';
+import { defaultCacheDir } from '../base/paths';
 import { scanTree } from '../indexing/fileScanner';
 import { kernelFileKind } from '../parsing/kernelFiles';
 import { DEFAULT_SETTINGS } from '../../../protocol';
 import type { TreeIndex } from '../indexing/treeIndex';
 import { createCParser } from '../parsing/treeSitter';
 import { accuracyIndexCache, accuracyOptions, runAccuracySection, type AccuracySection } from './bench/accuracySection';
+import { opsRows, runOpsBench } from './bench/opsBench';
 import {
   configurationRows,
   DEBIAN_CONFIG_6_12,
@@ -59,7 +61,7 @@ interface Timed {
 export const benchCommand: CliCommand = {
   name: 'bench',
   usage:
-    'bench [--json FILE] [--queries N] [--cold-rounds N] [--skip-lint] [--skip-accuracy | --accuracy-only] [--seed N] [--config FILE] [--skip-config | --config-only] [PATH]',
+    'bench [--json FILE] [--queries N] [--cold-rounds N] [--skip-lint] [--skip-accuracy | --accuracy-only] [--seed N] [--config FILE] [--skip-config | --config-only] [--skip-ops | --ops-only] [PATH]',
   summary:
     'Benchmark index, queries and lint against universal-ctags and grep on a real tree (default: linux-source-6.12).',
   options: {
@@ -79,6 +81,12 @@ export const benchCommand: CliCommand = {
     },
     'skip-config': { help: 'Leave out the inactive-code section (kernel configuration against cpp).' },
     'config-only': { help: 'Only the inactive-code section.' },
+    'skip-ops': { help: 'Leave out the ops-table section (implementations against grep + tree-sitter).' },
+    'ops-only': { help: 'Only the ops-table section (index from --cache-dir or the default cache).' },
+    'cache-dir': {
+      value: true,
+      help: 'With --ops-only: the index cache folder (default $XDG_CACHE_HOME/kernel-mm-lens).',
+    },
   },
   async run(argv, io) {
     const args = parseArgs(argv, this.options);
@@ -116,6 +124,19 @@ export const benchCommand: CliCommand = {
         io.out.write(`${row[0].padEnd(44)} ${row[1].padEnd(18)} ${row[4]}\n`);
       const jsonFile = stringOption(args, 'json');
       if (jsonFile) fs.writeFileSync(jsonFile, `${JSON.stringify({ root, inactiveCode: report }, null, 2)}\n`);
+      return 0;
+    }
+    if (args.options['ops-only']) {
+      const loaded = await buildIndex({
+        root,
+        cacheDir: stringOption(args, 'cache-dir') ?? defaultCacheDir(),
+        maxFileSize: DEFAULT_SETTINGS.maxFileSize,
+      });
+      if (!loaded.index) return 2;
+      const report = await runOpsBench(loaded.index, (line) => say(`bench: ${line}`));
+      for (const row of opsRows(report)) io.out.write(`${row[0].padEnd(44)} ${row[1].padEnd(18)} ${row[4]}\n`);
+      const jsonFile = stringOption(args, 'json');
+      if (jsonFile) fs.writeFileSync(jsonFile, `${JSON.stringify({ root, opsTables: report }, null, 2)}\n`);
       return 0;
     }
     if (args.options['accuracy-only']) {
@@ -249,6 +270,12 @@ export const benchCommand: CliCommand = {
     }
 
     const configuration = await runConfiguration(cacheDir);
+    const opsTables = args.options['skip-ops']
+      ? undefined
+      : await runOpsBench(index, (line) => say(`bench: ${line}`)).catch((err: unknown) => {
+          say(`bench: ops-table section unavailable: ${(err as Error).message}`);
+          return undefined;
+        });
 
     const rows: Array<[string, string, string, string, string]> = [];
     const ratio = (ours?: number, peer?: number) => (ours !== undefined && peer ? `${(ours / peer).toFixed(2)}x` : '-');
@@ -317,10 +344,12 @@ export const benchCommand: CliCommand = {
 
     if (accuracy) rows.push(...accuracy.rows);
     if (configuration) rows.push(...configurationRows(configuration));
+    if (opsTables) rows.push(...opsRows(opsTables));
 
     Object.assign(results, {
       navigationAccuracy: accuracy?.report,
       inactiveCode: configuration,
+      opsTables,
       ctags,
       cold,
       ctagsRuns,
