@@ -34,10 +34,10 @@ import { MakefileVersion } from '../base/kernelVersion';
 import { describeError } from '../base/errors';
 import { TreeChangesService } from './treeChangesService';
 import { answerCancelledAtOnce, withRequestPolicy } from './requestPolicy';
+import { ConfigurationService } from '../configuration/configurationService';
 
 /** Tree files whose URI is remembered (a kernel tree has about 65k). */
 const MAX_CACHED_URIS = 200_000;
-import { ConfigurationService } from '../configuration/configurationService';
 
 export interface ServerOptions {
   cacheDir?: string;
