@@ -2,7 +2,7 @@ import {
   CancellationTokenSource,
   LSPErrorCodes,
   ResponseError,
-  type CancellationToken,
+  CancellationToken,
   type Connection,
   type ConnectionStrategy,
   type Message,
@@ -93,7 +93,12 @@ export function guardHandler(
   inFlight: Map<string, InFlight>,
 ): Handler {
   const budgetMs = options.budgetMs ?? REQUEST_BUDGET_MS;
-  return async (params: unknown, token: CancellationToken, ...rest: unknown[]) => {
+  return async (...args: unknown[]) => {
+    // A request without parameters (RequestType0) is handed the token first: keep it there for the handler.
+    const tokenFirst = CancellationToken.is(args[0]) && args[1] === undefined;
+    const params = tokenFirst ? undefined : args[0];
+    const token = (tokenFirst ? args[0] : args[1]) as CancellationToken;
+    const rest = tokenFirst ? [] : args.slice(2);
     if (token.isCancellationRequested) throw cancelledError();
     const own = new CancellationTokenSource();
     let reject: (error: unknown) => void = () => undefined;
@@ -122,7 +127,14 @@ export function guardHandler(
       own.cancel(); // the handler's loops stop and it answers with what it has
     }, budgetMs);
     try {
-      const result = await Promise.race([Promise.resolve().then(() => handler(params, own.token, ...rest)), stopped]);
+      const result = await Promise.race([
+        Promise.resolve().then(() =>
+          tokenFirst
+            ? (handler as (token: CancellationToken) => unknown)(own.token)
+            : handler(params, own.token, ...rest),
+        ),
+        stopped,
+      ]);
       if (overBudget)
         options.log(
           `${method}: partial answer after ${Math.round(performance.now() - started)} ms (time budget ${budgetMs} ms spent)`,
