@@ -9,8 +9,13 @@ import { NotificationType, RequestType, RequestType0, type Diagnostic } from 'vs
 
 /** Sent by the client in `initializationOptions`. Every field is optional so any LSP editor can omit them. */
 export interface InitializationOptions {
-  /** Folder for the persistent index (VS Code: the extension's workspace storage). */
+  /** Folder for the persistent index and the default notes file (VS Code: the extension's workspace storage). */
   cacheDir?: string;
+  /**
+   * Folder for the index cache when it differs from `cacheDir` (VS Code: the extension's global storage, where the
+   * cache of a tree is found again whatever the editor's workspace identity; caches are keyed by the tree's path).
+   */
+  indexCacheDir?: string;
   /** Initial settings, so the first indexing run does not wait for `workspace/configuration`. */
   settings?: Partial<KernelMmLensSettings>;
   /**
@@ -26,6 +31,11 @@ export interface InitializationOptions {
   kernelConfig?: string;
   /** Architecture (same meaning as the `arch` setting). Wins over `settings.arch`. */
   arch?: string;
+  /**
+   * The client shows `kernelMmLens/indexStatus` itself (VS Code's status item): the server then reports no
+   * `window/workDoneProgress` for indexing, so the editor does not show the same progress twice.
+   */
+  showsIndexStatus?: boolean;
 }
 
 /** What the client knows of clangd running next to us. */
@@ -130,6 +140,8 @@ export interface IndexStatus {
   references?: number;
   kernelVersion?: string;
   message?: string;
+  /** While indexing: listing the tree, reading files (percent of files), or building tables and writing the cache. */
+  phase?: 'scanning' | 'reading' | 'finishing';
 }
 
 export interface RebuildIndexResult {
@@ -155,6 +167,9 @@ export const ClientCommands = {
   exportDiagramSvg: 'kernelMmLens.exportDiagramSvg',
   lintWorkspace: 'kernelMmLens.lintWorkspace',
   restartServer: 'kernelMmLens.restartServer',
+  cancelIndexing: 'kernelMmLens.cancelIndexing',
+  setLintTarget: 'kernelMmLens.setLintTarget',
+  openSettings: 'kernelMmLens.openSettings',
   showOutput: 'kernelMmLens.showOutput',
   showTrustInfo: 'kernelMmLens.showTrustInfo',
   /** Evaluates the tracked changes again and refreshes the changes view. */
@@ -598,6 +613,8 @@ export const Requests = {
   rebuildIndex: new RequestType0<RebuildIndexResult, void>('kernelMmLens/rebuildIndex'),
   /** Current index status. */
   indexStatus: new RequestType0<IndexStatus, void>('kernelMmLens/getIndexStatus'),
+  /** Stop the index build in progress; true when one was running. */
+  cancelIndexing: new RequestType0<boolean, void>('kernelMmLens/cancelIndexing'),
   /** Lint the whole workspace for removed APIs: findings grouped by file. */
   lintWorkspace: new RequestType<LintWorkspaceParams, LintWorkspaceResult, void>('kernelMmLens/lintWorkspace'),
   /** Review threads of a symbol, bundled index + local mail, ranked. */

@@ -2,7 +2,7 @@
 // Bundles client, server and index worker with esbuild into dist/, and copies what they load at run time
 // next to them: the two tree-sitter wasm files, the knowledge data (server/data) and the webview assets.
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync, rmSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -57,13 +57,22 @@ cpSync(grammarWasm, join(dist, 'tree-sitter-c.wasm'));
 
 // Knowledge data is loaded at run time, so adding a catalog entry or a rule is a data change only.
 cpSync(join(root, 'server/data'), join(dist, 'data'), { recursive: true });
-// Every index worker loads the name generators and the attribute macros: a JSON twin spares each one the YAML parser (see
-// server/src/base/dataFiles.ts; the twin is used only while its hash matches the YAML text beside it).
-for (const name of ['name-generators.yaml', 'attribute-macros.yaml']) {
-  const text = readFileSync(join(root, 'server/data', name), 'utf8');
-  const twin = { sourceSha1: createHash('sha1').update(text, 'utf8').digest('hex'), document: parseYaml(text) };
-  writeFileSync(join(dist, 'data', name.replace(/\.ya?ml$/, '') + '.json'), JSON.stringify(twin));
+// Every data file gets a JSON twin ({ sourceSha1, document }): the loader (server/src/base/dataFiles.ts) uses it while
+// its hash matches the YAML text beside it. Index workers each load the name generators (the yaml parser cost about
+// 140 ms per worker); the language server loads the catalog, threads, diagrams, lint rules and call contexts, and
+// parsing their YAML was about half a second of a warm start's main thread (docs/benchmark.md).
+function writeTwins(folder) {
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    const file = join(folder, entry.name);
+    if (entry.isDirectory()) writeTwins(file);
+    else if (/\.ya?ml$/.test(entry.name)) {
+      const text = readFileSync(file, 'utf8');
+      const twin = { sourceSha1: createHash('sha1').update(text, 'utf8').digest('hex'), document: parseYaml(text) };
+      writeFileSync(file.replace(/\.ya?ml$/, '') + '.json', JSON.stringify(twin));
+    }
+  }
 }
+writeTwins(join(dist, 'data'));
 
 // Webview-side scripts (optional until the diagram view exists).
 const webviewEntry = join(root, 'media/src/diagramView.ts');

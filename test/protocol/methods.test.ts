@@ -17,6 +17,7 @@ test('the custom requests and notification keep their wire names', () => {
   assert.deepEqual(Object.fromEntries(Object.entries(Requests).map(([key, type]) => [key, type.method])), {
     rebuildIndex: 'kernelMmLens/rebuildIndex',
     indexStatus: 'kernelMmLens/getIndexStatus',
+    cancelIndexing: 'kernelMmLens/cancelIndexing',
     lintWorkspace: 'kernelMmLens/lintWorkspace',
     threadsForSymbol: 'kernelMmLens/threadsForSymbol',
     threadDocument: 'kernelMmLens/threadDocument',

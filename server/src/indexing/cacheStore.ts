@@ -41,8 +41,8 @@ const crc32: Crc32 =
     return ~crc >>> 0;
   });
 
-type SectionType = 'text' | 'json' | 'f64' | 'u32' | 'i32' | 'u8';
-type SectionName =
+export type SectionType = 'text' | 'json' | 'f64' | 'u32' | 'i32' | 'u8';
+export type SectionName =
   | Exclude<keyof IndexData, 'names' | 'derived' | 'occurrenceStore'>
   | 'nameBytes'
   | 'nameOffsets'
@@ -52,13 +52,13 @@ type SectionName =
   | 'nameDefs'
   | 'nameFileStart'
   | 'nameFiles';
-interface SectionHeader {
+export interface SectionHeader {
   name: SectionName;
   type: SectionType;
   offset: number;
   length: number;
 }
-interface CacheHeader {
+export interface CacheHeader {
   root: string;
   settingsKey: string;
   createdAt: string;
@@ -469,6 +469,53 @@ function parseIndexCache(file: string, raw: Buffer, expectedRoot?: string, compu
     throw new CacheError('inconsistent file tables');
   }
   return complete;
+}
+
+/**
+ * The header of a cache file, read with a few small reads and checked (magic, format, root, every section
+ * inside the file), without reading or checksumming the sections: for the look-up index that answers while the
+ * whole file is still being read (cacheLookup.ts). The checksum is verified by that full read.
+ */
+export function readCacheHeader(fd: number, fileSize: number, expectedRoot?: string): CacheHeader {
+  const fixed = Buffer.alloc(MAGIC.length + 8);
+  if (fileSize < fixed.length + DIGEST_BYTES || fs.readSync(fd, fixed, 0, fixed.length, 0) !== fixed.length)
+    throw new CacheError('too short');
+  if (!fixed.subarray(0, MAGIC.length).equals(MAGIC)) throw new CacheError('not a Kernel MM Lens index (bad magic)');
+  const version = fixed.readUInt32LE(MAGIC.length);
+  if (version !== CACHE_FORMAT_VERSION)
+    throw new CacheError(`format version ${version}, expected ${CACHE_FORMAT_VERSION}`);
+  const headerLength = fixed.readUInt32LE(MAGIC.length + 4);
+  if (headerLength > 16 * 1024 * 1024 || fixed.length + headerLength > fileSize)
+    throw new CacheError('bad header length');
+  const raw = Buffer.alloc(headerLength);
+  if (fs.readSync(fd, raw, 0, headerLength, fixed.length) !== headerLength) throw new CacheError('short header');
+  let header: CacheHeader;
+  try {
+    header = JSON.parse(raw.toString('utf8')) as CacheHeader;
+  } catch (err) {
+    throw new CacheError(`unreadable header (${(err as Error).message})`, { cause: err });
+  }
+  if (!header || !Array.isArray(header.sections)) throw new CacheError('unreadable header (no sections)');
+  if (expectedRoot !== undefined && header.root !== expectedRoot)
+    throw new CacheError(`belongs to another tree (${header.root})`);
+  const limit = fileSize - DIGEST_BYTES;
+  for (const section of header.sections) {
+    const size = section.type === 'text' ? 0 : section.length;
+    if (
+      !Number.isSafeInteger(section.offset) ||
+      !Number.isSafeInteger(section.length) ||
+      section.offset < 0 ||
+      section.length < 0 ||
+      section.offset + size > limit
+    )
+      throw new CacheError(`section ${section.name} out of bounds`);
+  }
+  return header;
+}
+
+/** End of a section's bytes: the next section's start, or the digest (text sections have no byte length). */
+export function sectionEndOffset(header: CacheHeader, section: SectionHeader, fileSize: number): number {
+  return sectionEnd(header, section, fileSize - DIGEST_BYTES);
 }
 
 function sectionEnd(header: CacheHeader, section: SectionHeader, limit: number): number {

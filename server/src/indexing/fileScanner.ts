@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { walkTree } from '../base/treeWalker';
+import { walkTree, walkTreeSteps, type TreeWalkOptions } from '../base/treeWalker';
 import { nonRegularReason, skipForError, skipped as skip } from '../base/regularFile';
 import { isIndexedFile } from '../parsing/kernelFiles';
 
@@ -40,7 +40,53 @@ export function scanTree(
   log: (message: string) => void = () => undefined,
 ): ScanResult {
   const skipped: ScanResult['skipped'] = [];
-  const candidates = walkTree(root, {
+  const candidates = walkTree(root, walkOptions(options, skipped, log));
+  const files = statFiles(root, candidates, options, skipped, log, 0, candidates.length);
+  return finish(files, skipped);
+}
+
+/**
+ * The same scan in slices of about `sliceMs` of work, giving the event loop a turn in between: the language server
+ * answers from the cached index while it checks the tree for changes (a whole scan of the 6.12 tree is about a
+ * second of stat calls on one thread).
+ */
+export async function scanTreeInSlices(
+  root: string,
+  options: ScanOptions,
+  log: (message: string) => void = () => undefined,
+  sliceMs = 12,
+): Promise<ScanResult> {
+  const skipped: ScanResult['skipped'] = [];
+  const candidates: string[] = [];
+  const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+  let sliceStart = performance.now();
+  for (const _ of walkTreeSteps(root, walkOptions(options, skipped, log), candidates)) {
+    if (performance.now() - sliceStart > sliceMs) {
+      await turn();
+      sliceStart = performance.now();
+    }
+  }
+  const files: ScannedFile[] = [];
+  const STAT_CHUNK = 256;
+  for (let from = 0; from < candidates.length; from += STAT_CHUNK) {
+    if (options.isCancelled?.()) break;
+    files.push(
+      ...statFiles(root, candidates, options, skipped, log, from, Math.min(candidates.length, from + STAT_CHUNK)),
+    );
+    if (performance.now() - sliceStart > sliceMs) {
+      await turn();
+      sliceStart = performance.now();
+    }
+  }
+  return finish(files, skipped);
+}
+
+function walkOptions(
+  options: ScanOptions,
+  skipped: ScanResult['skipped'],
+  log: (message: string) => void,
+): TreeWalkOptions {
+  return {
     accept: isIndexedFile,
     exclude: options.exclude,
     // Every file once, under its real path: include/dt-bindings is not indexed under the
@@ -51,14 +97,27 @@ export function scanTree(
       skipped.push({ file, reason });
       log(`skipped ${file}: ${reason}`);
     },
-  });
-  const byPath = (a: ScannedFile, b: ScannedFile) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
-  if (options.statFiles === false) {
-    return { files: candidates.map((file) => ({ file, size: -1, mtimeMs: -1 })).sort(byPath), skipped };
-  }
+  };
+}
+
+/** Size and mtime of candidates[from, to) (or -1 each without `statFiles`), oversized files skipped. */
+function statFiles(
+  root: string,
+  candidates: string[],
+  options: ScanOptions,
+  skipped: ScanResult['skipped'],
+  log: (message: string) => void,
+  from: number,
+  to: number,
+): ScannedFile[] {
   const files: ScannedFile[] = [];
+  if (options.statFiles === false) {
+    for (let k = from; k < to; k++) files.push({ file: candidates[k], size: -1, mtimeMs: -1 });
+    return files;
+  }
   const rootPrefix = root.endsWith(path.sep) ? root : root + path.sep;
-  for (const rel of candidates) {
+  for (let k = from; k < to; k++) {
+    const rel = candidates[k];
     let stat: fs.Stats;
     try {
       stat = fs.statSync(rootPrefix + rel);
@@ -84,7 +143,11 @@ export function scanTree(
     }
     files.push({ file: rel, size: stat.size, mtimeMs: stat.mtimeMs });
   }
-  return { files: files.sort(byPath), skipped };
+  return files;
+}
+
+function finish(files: ScannedFile[], skipped: ScanResult['skipped']): ScanResult {
+  return { files: files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)), skipped };
 }
 
 /** Binary content: a NUL byte in the first 8 KiB (source files never have one). */

@@ -4,7 +4,7 @@
  * Used by the language server (in the background, with progress and cancellation) and by the CLI.
  */
 import * as crypto from 'crypto';
-import { scanTree, type ScannedFile } from './fileScanner';
+import { scanTree, scanTreeInSlices, type ScannedFile } from './fileScanner';
 import { extractorFingerprint } from '../parsing/extractorFingerprint';
 import { defaultWorkerCount, runExtraction, startIndexWorker } from './workerPool';
 import type { Worker } from 'worker_threads';
@@ -35,9 +35,24 @@ export interface BuildOptions {
   /** Up to this many changed files are laid over the cached index instead of rewriting it (default 200). */
   overlayLimit?: number;
   isCancelled?: () => boolean;
-  onProgress?: (message: string, percent: number) => void;
+  /**
+   * `phase`: 'scan' (listing the tree), 'extract' (reading files; percent of files), 'finish' (query tables and
+   * the cache write, after every file was read: a percentage would sit at 100 for seconds).
+   */
+  onProgress?: (message: string, percent: number, phase?: IndexPhase) => void;
   log?: (message: string) => void;
+  /** Scan the tree in slices that let the event loop run (the language server answers meanwhile). */
+  sliceScan?: boolean;
+  /**
+   * Return the index as soon as it can answer, without waiting for the cache write and the name sort (the language
+   * server): `cacheWritten` settles when both are done; until then workspace-symbol search has exact matches only.
+   */
+  returnBeforeCacheWrite?: boolean;
+  /** The cache file could not be used (damaged, of another format or tree): called before indexing starts. */
+  onCacheRejected?: (reason: string) => void;
 }
+
+export type IndexPhase = 'scan' | 'extract' | 'finish';
 
 export interface BuildResult {
   index: TreeIndex | undefined;
@@ -45,6 +60,8 @@ export interface BuildResult {
   stats: IndexStats;
   cacheFile?: string;
   cacheBytes?: number;
+  /** With `returnBeforeCacheWrite`: bytes written (undefined when nothing was written or the write failed). */
+  cacheWritten?: Promise<number | undefined>;
 }
 
 /**
@@ -64,7 +81,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
   const log = options.log ?? (() => undefined);
   const started = performance.now();
   const settingsKey = settingsKeyOf(options);
-  options.onProgress?.('scanning the tree', 0);
+  options.onProgress?.('scanning the tree', 0, 'scan');
   const cacheFile = options.cacheDir ? cacheFileFor(options.cacheDir, options.root) : undefined;
   // What a killed build left (temporaries of the cache and the occurrence store): removed before anything else.
   if (cacheFile) {
@@ -83,16 +100,15 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
     : undefined;
   // A cold build starts its workers now: they load their code while the tree is scanned.
   const prestarted = cacheFileExists ? [] : startWorkers(defaultWorkerCount(options.workers), log);
-  const scan = scanTree(
-    options.root,
-    {
-      exclude: options.exclude,
-      maxFileSize: options.maxFileSize,
-      isCancelled: options.isCancelled,
-      statFiles: cacheFileExists,
-    },
-    log,
-  );
+  const scanOptions = {
+    exclude: options.exclude,
+    maxFileSize: options.maxFileSize,
+    isCancelled: options.isCancelled,
+    statFiles: cacheFileExists,
+  };
+  const scan = options.sliceScan
+    ? await scanTreeInSlices(options.root, scanOptions, log)
+    : scanTree(options.root, scanOptions, log);
   const emptyStats = (): IndexStats => ({
     files: 0,
     symbols: 0,
@@ -127,7 +143,9 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
       previous = undefined;
     }
   } else if (read) {
-    log(`index cache ${cacheFile} discarded: ${(read.err as Error)?.message ?? read.err}; rebuilding`);
+    const reason = (read.err as Error)?.message ?? String(read.err);
+    log(`index cache ${cacheFile} discarded: ${reason}; rebuilding`);
+    options.onCacheRejected?.(reason);
   }
 
   const toExtract: Array<{ index: number; file: string; size: number }> = [];
@@ -224,7 +242,11 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
       onBatch: (batch) => builder.addBatch(batch, (file, error) => log(`skipped ${file}: ${error}`)),
       onAllDispatched: startSortWorker,
       onProgress: (done, total) =>
-        options.onProgress?.(`indexing ${done}/${total} files`, total === 0 ? 100 : Math.floor((done * 100) / total)),
+        options.onProgress?.(
+          `indexing ${done}/${total} files`,
+          total === 0 ? 100 : Math.floor((done * 100) / total),
+          'extract',
+        ),
     });
   } catch (err) {
     writer?.abort();
@@ -239,6 +261,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
 
   const extractSeconds = (performance.now() - phaseStart) / 1000;
   const buildStart = performance.now();
+  options.onProgress?.('building the query tables and writing the cache', 100, 'finish');
   let occurrenceStore;
   try {
     occurrenceStore = writer?.commit();
@@ -276,23 +299,32 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
   const index = new TreeIndex(data, { preferredArch: options.preferredArch, maxFileSize: options.maxFileSize, log });
   announceDerived(data.derived!);
   const derivedAt = performance.now();
-  const cacheBytes = await writing;
-  data.sortedNames = await sorting.ready;
-  const seconds = (performance.now() - started) / 1000;
-  index.setRunStats({ seconds, fromCache, parsed: toExtract.length });
   const since = (from: number, to = performance.now()) => ((to - from) / 1000).toFixed(2);
-  log(
-    `index: phases scan ${scanSeconds.toFixed(2)} s, extraction ${extractSeconds.toFixed(2)} s, tables and cache ${since(buildStart)} s ` +
-      `(query tables ${since(sortedAt, derivedAt)} s while the cache is written, then the rest of the write and the name sort ${since(derivedAt)} s); ` +
-      `${builder.namesReceived} batch names interned into ${data.names.size}`,
-  );
-  return {
-    index,
-    cancelled: false,
-    stats: { ...index.stats(), seconds: (performance.now() - started) / 1000 },
-    cacheFile,
-    cacheBytes,
+  // Names sorted (a refresh merges them at once): workspace-symbol prefix search works from then on.
+  const namesSorted = sorting.ready.then((names) => {
+    data.sortedNames = names;
+  });
+  const finished = (async () => {
+    const cacheBytes = await writing;
+    await namesSorted;
+    log(
+      `index: phases scan ${scanSeconds.toFixed(2)} s, extraction ${extractSeconds.toFixed(2)} s, tables and cache ${since(buildStart)} s ` +
+        `(query tables ${since(sortedAt, derivedAt)} s while the cache is written, then the rest of the write and the name sort ${since(derivedAt)} s); ` +
+        `${builder.namesReceived} batch names interned into ${data.names.size}`,
+    );
+    return cacheBytes;
+  })();
+  const runStats = () => {
+    const seconds = (performance.now() - started) / 1000;
+    index.setRunStats({ seconds, fromCache, parsed: toExtract.length });
+    return { ...index.stats(), seconds };
   };
+  if (options.returnBeforeCacheWrite) {
+    // The caller answers from here on; the name sort and the cache write finish behind it.
+    return { index, cancelled: false, stats: runStats(), cacheFile, cacheWritten: finished };
+  }
+  const cacheBytes = await finished;
+  return { index, cancelled: false, stats: runStats(), cacheFile, cacheBytes };
 }
 
 function startWorkers(count: number, log: (message: string) => void): Worker[] {

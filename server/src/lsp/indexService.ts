@@ -1,15 +1,19 @@
 /**
- * Owns the whole-tree index inside the language server: builds it in the background after
- * `initialized` (never during `initialize`), reports `window/workDoneProgress` and a status
- * notification, can be cancelled from the editor's progress UI, and keeps it current with
- * edited documents (live overlay) and files changed on disk.
+ * Owns the whole-tree index inside the language server. With a cache from an earlier session it answers at
+ * once from the cache file itself (indexing/cacheLookup.ts, opened during `initialize`), while the whole cache is
+ * read, checked and compared with the tree in the background; then the full index takes over. Without one it
+ * builds the index in the background after `initialized`. It reports a status notification (and, for editors
+ * that have no status item of ours, `window/workDoneProgress`, cancellable from the editor's progress UI), and
+ * keeps the index current with edited documents (live overlay) and files changed on disk.
  */
 import type { Connection } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import * as fs from 'fs';
 import type { IndexStatus, KernelMmLensSettings } from '../../../protocol';
 import type { KernelIndex } from '../indexing/types';
-import { buildIndex } from '../indexing/indexBuilder';
+import { buildIndex, type IndexPhase } from '../indexing/indexBuilder';
+import { CacheLookupIndex } from '../indexing/cacheLookup';
+import { cacheFileFor } from '../indexing/cacheStore';
 import type { TreeIndex } from '../indexing/treeIndex';
 import { defaultCacheDir } from '../base/paths';
 import { formatKernelVersion, type KernelVersion } from '../base/kernelVersion';
@@ -26,6 +30,12 @@ export interface FileChange {
 
 export class IndexService {
   private index: TreeIndex | undefined;
+  /** Answers from the cache file until `index` is there (warm start). */
+  private early: CacheLookupIndex | undefined;
+  /** The client shows the status notification itself: no workDoneProgress for indexing. */
+  private clientShowsStatus = false;
+  /** Generation whose build the user cancelled (status menu "Cancel Indexing"). */
+  private cancelledGeneration = -1;
   private root: string | undefined;
   private cacheDir: string | undefined;
   private settings: KernelMmLensSettings | undefined;
@@ -34,7 +44,8 @@ export class IndexService {
   private lastStatus: IndexStatus = { state: 'starting' };
   private readonly readyListeners: Array<(index: KernelIndex) => void> = [];
   private readonly statusListeners: Array<(status: IndexStatus) => void> = [];
-  private readonly waiters: Array<(index: TreeIndex | undefined) => void> = [];
+  private readonly waiters: Array<(index: KernelIndex | undefined) => void> = [];
+  private readonly fullWaiters: Array<(index: KernelIndex | undefined) => void> = [];
   private readonly pendingDocuments = new Map<string, { file: string; text: string }>();
   private readonly debounce = new Map<string, NodeJS.Timeout>();
   private lastStatusSent = 0;
@@ -45,10 +56,59 @@ export class IndexService {
     private readonly kernelVersion: () => KernelVersion | undefined = () => undefined,
   ) {}
 
-  configure(options: { root?: string; cacheDir?: string; settings: KernelMmLensSettings }): void {
+  configure(options: {
+    root?: string;
+    cacheDir?: string;
+    settings: KernelMmLensSettings;
+    clientShowsStatus?: boolean;
+  }): void {
     this.root = options.root;
     this.cacheDir = options.cacheDir ?? defaultCacheDir();
     this.settings = options.settings;
+    this.clientShowsStatus = options.clientShowsStatus ?? false;
+  }
+
+  /**
+   * Warm start: opens the tree's cache for look-ups (a header read, a few milliseconds) so that requests are
+   * answered before the whole cache is read. Does nothing without a usable cache.
+   */
+  openCached(): void {
+    const root = this.root;
+    const settings = this.settings;
+    if (!root || !this.cacheDir || this.index || this.early) return;
+    const cacheFile = cacheFileFor(this.cacheDir, root);
+    if (!fs.existsSync(cacheFile)) return;
+    const started = performance.now();
+    try {
+      this.early = CacheLookupIndex.open(cacheFile, root, {
+        preferredArch: settings?.preferredArch,
+        maxFileSize: settings?.maxFileSize,
+        fullIndex: () => this.whenFull(),
+      });
+    } catch (err) {
+      this.log(`index cache not used for early answers: ${describeError(err)}`);
+      return;
+    }
+    const stats = this.early.stats();
+    this.log(
+      `answering from the index cache (${stats.files} files, opened in ${(performance.now() - started).toFixed(0)} ms) while it is read and checked`,
+    );
+    const version = this.kernelVersion();
+    this.setStatus({
+      state: 'ready',
+      files: stats.files,
+      symbols: stats.symbols,
+      references: stats.references,
+      kernelVersion: version ? formatKernelVersion(version, true) : undefined,
+      message: 'from the cache of the last session; checking the tree for changes',
+    });
+    this.resolveWaiters(this.early, false);
+  }
+
+  /** Drops the early index (damaged cache, or the full index took over). */
+  private dropEarly(): void {
+    this.early?.close();
+    this.early = undefined;
   }
 
   /** New settings; `editorExcludes` are the editor's own exclude globs (files.exclude, search.exclude). */
@@ -90,11 +150,15 @@ export class IndexService {
       return undefined;
     }
     const generation = ++this.generation;
-    const progress = connection ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
+    const progress =
+      connection && !this.clientShowsStatus
+        ? await connection.window.createWorkDoneProgress().catch(() => undefined)
+        : undefined;
     progress?.begin('Kernel MM Lens', 0, 'indexing the tree', true);
     const kernelVersion = this.kernelVersion();
     const versionText = kernelVersion ? formatKernelVersion(kernelVersion, true) : undefined;
-    this.setStatus({ state: 'indexing', percent: 0, kernelVersion: versionText });
+    // An early index keeps answering (and the status keeps saying so) until the work below needs to re-read files.
+    if (!this.early || fromScratch) this.setStatus({ state: 'indexing', percent: 0, kernelVersion: versionText });
     const task = (async () => {
       try {
         const result = await buildIndex({
@@ -105,24 +169,56 @@ export class IndexService {
           workers: settings.indexWorkers,
           preferredArch: settings.preferredArch,
           rebuild: fromScratch,
-          isCancelled: () => generation !== this.generation || (progress?.token.isCancellationRequested ?? false),
-          onProgress: (message, percent) => {
+          isCancelled: () =>
+            generation !== this.generation ||
+            this.cancelledGeneration === generation ||
+            (progress?.token.isCancellationRequested ?? false),
+          onProgress: (message: string, percent: number, phase?: IndexPhase) => {
             progress?.report(percent, message);
-            this.setStatus({ state: 'indexing', percent, kernelVersion: versionText, message }, true);
+            // Scanning for changes behind an early index is not "indexing" for the user.
+            if (this.early && !fromScratch && phase === 'scan') return;
+            this.setStatus(
+              { state: 'indexing', percent, kernelVersion: versionText, message, phase: statusPhase(phase) },
+              phase !== 'finish',
+            );
           },
           log: this.log,
+          sliceScan: true,
+          returnBeforeCacheWrite: true,
+          onCacheRejected: (reason) => {
+            if (!this.early) return;
+            this.log(`the early answers from the cache stop: ${reason}`);
+            this.dropEarly();
+          },
+        });
+        void result.cacheWritten?.then((bytes) => {
+          if (bytes) this.log(`index cache written (${(bytes / 1e6).toFixed(1)} MB)`);
         });
         if (generation !== this.generation) return this.index;
         if (result.cancelled || !result.index) {
-          this.setStatus({
-            state: 'error',
-            message: 'indexing cancelled: run "Rebuild index" to start again',
-            kernelVersion: versionText,
-          });
+          const still = this.current();
+          if (still) {
+            const stats = still.stats();
+            this.setStatus({
+              state: 'ready',
+              files: stats.files,
+              symbols: stats.symbols,
+              references: stats.references,
+              kernelVersion: versionText,
+              message: 'indexing cancelled: answers come from the index of before; "Rebuild Index" starts again',
+            });
+          } else {
+            this.setStatus({
+              state: 'error',
+              message: 'indexing cancelled: run "Rebuild Index" to start again',
+              kernelVersion: versionText,
+            });
+          }
           this.resolveWaiters(this.index);
           return this.index;
         }
         this.index = result.index;
+        this.dropEarly();
         for (const { file, text } of this.pendingDocuments.values()) this.index.setDocumentText(file, text);
         this.pendingDocuments.clear();
         const stats = result.stats;
@@ -159,13 +255,29 @@ export class IndexService {
     return task;
   }
 
+  /** Stops the build in progress (between batches); true when there was one. */
+  cancel(): boolean {
+    if (!this.building) return false;
+    this.cancelledGeneration = this.generation;
+    this.log('indexing cancelled by the user');
+    return true;
+  }
+
   current(): KernelIndex | undefined {
-    return this.index;
+    return this.index ?? this.early;
+  }
+
+  /** The full in-memory index once loaded (references, edited documents), or undefined when it cannot be had. */
+  whenFull(): Promise<KernelIndex | undefined> {
+    if (this.index) return Promise.resolve(this.index);
+    if (!this.building && this.lastStatus.state === 'error') return Promise.resolve(undefined);
+    return new Promise((resolve) => this.fullWaiters.push(resolve));
   }
 
   /** The index once ready (immediately if it is), or undefined when cancelled or impossible. */
   whenReady(isCancelled?: () => boolean): Promise<KernelIndex | undefined> {
-    if (this.index) return Promise.resolve(this.index);
+    const ready = this.current();
+    if (ready) return Promise.resolve(ready);
     if (this.lastStatus.state === 'error' && !this.building) return Promise.resolve(undefined);
     return new Promise((resolve) => {
       let settled = false;
@@ -244,6 +356,7 @@ export class IndexService {
 
   dispose(): void {
     this.generation++;
+    this.dropEarly();
     for (const timer of this.debounce.values()) clearTimeout(timer);
   }
 
@@ -251,9 +364,13 @@ export class IndexService {
     return this.root ? treeRelativePathOfUri(this.root, uri) : undefined;
   }
 
-  private resolveWaiters(index: TreeIndex | undefined): void {
-    this.building = undefined;
-    for (const waiter of this.waiters.splice(0)) waiter(index);
+  /** `final`: the build is over (the full index or nothing); else an early index answers meanwhile. */
+  private resolveWaiters(index: KernelIndex | undefined, final = true): void {
+    if (final) {
+      this.building = undefined;
+      for (const waiter of this.fullWaiters.splice(0)) waiter(this.index);
+    }
+    for (const waiter of this.waiters.splice(0)) waiter(index ?? this.early);
   }
 
   private setStatus(status: IndexStatus, throttle = false): void {
@@ -263,4 +380,8 @@ export class IndexService {
     this.lastStatusSent = now;
     for (const listener of this.statusListeners) listener(status);
   }
+}
+
+function statusPhase(phase: IndexPhase | undefined): IndexStatus['phase'] {
+  return phase === 'finish' ? 'finishing' : phase === 'scan' ? 'scanning' : phase === 'extract' ? 'reading' : undefined;
 }

@@ -27,6 +27,7 @@ import type { KernelIndex } from '../indexing/types';
 import { DocumentStore } from './documentStore';
 import { IndexService } from './indexService';
 import { treeRelativePathOfUri } from './treePaths';
+import { preloadShippedData } from './dataPreload';
 import { loadCLanguage } from '../parsing/treeSitter';
 import { kernelVersionResolver, mergeSettings } from './settings';
 import { defaultCacheDir, PACKAGE_VERSION } from '../base/paths';
@@ -151,7 +152,14 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
     uriCache.clear();
     clientSupportsConfiguration = !!params.capabilities.workspace?.configuration;
     cacheDir = init.cacheDir ?? options.cacheDir ?? defaultCacheDir();
-    indexService.configure({ root, cacheDir, settings });
+    indexService.configure({
+      root,
+      cacheDir: typeof init.indexCacheDir === 'string' && init.indexCacheDir ? init.indexCacheDir : cacheDir,
+      settings,
+      clientShowsStatus: init.showsIndexStatus === true,
+    });
+    // A warm start answers from the cache file right away; the whole index is loaded after `initialized`.
+    indexService.openCached();
     // Fail at start-up, clearly, if the grammar cannot load (ABI mismatch, missing wasm).
     await loadCLanguage();
     const capabilities: ServerCapabilities = {
@@ -170,6 +178,7 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
     return { capabilities, serverInfo: { name: 'kernel-mm-lens', version: PACKAGE_VERSION } };
   });
 
+  let stopPreload = (): void => undefined;
   connection.onInitialized(async () => {
     if (clientSupportsConfiguration) {
       void connection.client
@@ -180,6 +189,7 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
     // Indexing runs in the background; initialize never waits for it.
     void indexService.start(connection);
     void applyConfiguration();
+    stopPreload = preloadShippedData(log);
   });
 
   async function refreshSettings(): Promise<void> {
@@ -215,6 +225,7 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
     return index ? { files: index.stats().files, symbols: index.stats().symbols } : { files: 0, symbols: 0 };
   });
   connection.onRequest(Requests.indexStatus, (): IndexStatus => indexService.status());
+  connection.onRequest(Requests.cancelIndexing, () => indexService.cancel());
   // Status changes come from background work that can outlive a closed connection: never let that throw.
   indexService.onStatus((status) => {
     try {
@@ -241,7 +252,10 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
     treeChanges.invalidate();
   });
 
-  connection.onShutdown(() => indexService.dispose());
+  connection.onShutdown(() => {
+    stopPreload();
+    indexService.dispose();
+  });
   connection.listen();
   return connection;
 }

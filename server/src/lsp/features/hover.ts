@@ -4,7 +4,7 @@ import type { Hover } from 'vscode-languageserver/node';
 import type { ServerFeature } from '../feature';
 import type { ServerContext } from '../context';
 import { hoverAt } from '../../knowledge/hoverContent';
-import { getCatalog } from '../../knowledge/catalog';
+import { getCatalog, type Catalog } from '../../knowledge/catalog';
 import { semanticDocuments } from '../semanticDocuments';
 import { threadServiceFor } from '../threadServiceHost';
 
@@ -18,15 +18,23 @@ export const hoverFeature: ServerFeature = {
   name: 'hover',
   capabilities: () => ({ hoverProvider: true }),
   register(ctx: ServerContext) {
-    const catalog = getCatalog();
     const threads = threadServiceFor(ctx);
-    if (catalog.problems.length)
-      ctx.log(
-        `catalog: ${catalog.problems.length} problem(s): ${catalog.problems
-          .slice(0, 5)
-          .map((p) => `${p.file}: ${p.message}`)
-          .join(' | ')}`,
-      );
+    // Loaded on the first hover or once the full index is there, not during `initialize`: parsing and checking the
+    // catalog takes a few hundred milliseconds, which a warm start spends answering from the cache instead.
+    let loaded: Catalog | undefined;
+    const catalogOf = (): Catalog => {
+      if (loaded) return loaded;
+      loaded = getCatalog();
+      if (loaded.problems.length)
+        ctx.log(
+          `catalog: ${loaded.problems.length} problem(s): ${loaded.problems
+            .slice(0, 5)
+            .map((p) => `${p.file}: ${p.message}`)
+            .join(' | ')}`,
+        );
+      return loaded;
+    };
+    ctx.onIndexReady(() => setImmediate(catalogOf));
 
     const semantics = semanticDocuments(ctx);
     ctx.connection.onHover(async (params, token): Promise<Hover | null> => {
@@ -57,7 +65,7 @@ export const hoverFeature: ServerFeature = {
           version: ctx.kernelVersion(),
           changes: treeChangesOrNothing(ctx),
           relativePath: ctx.relativePathOfUri(params.textDocument.uri),
-          catalog,
+          catalog: catalogOf(),
           commandLinks: true,
           trackedOnly,
           // The same list as the code lens and the thread list (mail still being read: what is in so far).

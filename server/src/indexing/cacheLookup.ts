@@ -1,0 +1,409 @@
+/**
+ * A warm start that answers before the cache is read. The cache file of the 6.12 tree is about 520 MB; reading
+ * it and checking its CRC takes 1-1.5 s here before the first query can be answered. This index instead reads
+ * only the header (section offsets) and then the few pages each query touches, with positioned reads through a
+ * small page cache: the same effect as memory-mapping the file, which Node cannot do. The editor gets correct
+ * definitions a few hundred milliseconds after the server starts, while the whole cache is read and checked in
+ * the background; the language server then swaps in the full in-memory index (indexing/treeIndex.ts).
+ *
+ * Answers are the full index's: the same name hash (nameHash.ts), the same definition records (unpackDefinition)
+ * and the same definition objects and order (definitionOf/sortDefinitions of treeIndex.ts). What it does not do:
+ * edited documents (the language server keeps them until the full index takes over), fuzzy workspace-symbol
+ * matches (exact and prefix only), references (answered by the full index once it is there).
+ *
+ * A damaged file is caught by the header and bounds checks here and by the CRC of the full read, which replaces
+ * this index (or rebuilds) as soon as it fails; every loop below is bounded by the section sizes.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { CacheError, readCacheHeader, sectionEndOffset, type CacheHeader, type SectionHeader } from './cacheStore';
+import { DEF_FIELDS, DEFINITION_KINDS, kindCodeOf, readSourceFile, unpackDefinition } from './fileExtraction';
+import { definitionOf, sortDefinitions } from './treeIndex';
+import type { Definition, IndexStats, KernelIndex, QueryOptions, Reference } from './types';
+import { fnv1aOfName, nameByte } from '../parsing/nameHash';
+
+const PAGE_BYTES = 16 * 1024;
+/** At most this many pages are kept (16 MB). */
+const MAX_PAGES = 1024;
+
+/** Positioned reads of one file through a small LRU page cache. */
+class PagedFile {
+  private readonly pages = new Map<number, Uint8Array>();
+
+  constructor(
+    private fd: number | undefined,
+    readonly size: number,
+  ) {}
+
+  private page(index: number): Uint8Array {
+    const cached = this.pages.get(index);
+    if (cached) {
+      // Most recently used last.
+      this.pages.delete(index);
+      this.pages.set(index, cached);
+      return cached;
+    }
+    if (this.fd === undefined) throw new CacheError('closed');
+    const start = index * PAGE_BYTES;
+    const length = Math.min(PAGE_BYTES, this.size - start);
+    if (length <= 0) throw new CacheError('read past the end of the cache');
+    const bytes = new Uint8Array(length);
+    let done = 0;
+    while (done < length) {
+      const n = fs.readSync(this.fd, bytes, done, length - done, start + done);
+      if (n === 0) throw new CacheError('cache file shrank while reading');
+      done += n;
+    }
+    this.pages.set(index, bytes);
+    if (this.pages.size > MAX_PAGES) this.pages.delete(this.pages.keys().next().value!);
+    return bytes;
+  }
+
+  u8(offset: number): number {
+    return this.page(Math.floor(offset / PAGE_BYTES))[offset % PAGE_BYTES];
+  }
+
+  /** Little-endian 32-bit word at a 4-aligned offset (sections are 8-aligned, so a word never spans pages). */
+  u32(offset: number): number {
+    const bytes = this.page(Math.floor(offset / PAGE_BYTES));
+    const at = offset % PAGE_BYTES;
+    return (bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24)) >>> 0;
+  }
+
+  i32(offset: number): number {
+    return this.u32(offset) | 0;
+  }
+
+  /** Bytes [offset, offset + length) into a new array. */
+  bytes(offset: number, length: number): Uint8Array {
+    const out = new Uint8Array(length);
+    let done = 0;
+    while (done < length) {
+      const at = offset + done;
+      const page = this.page(Math.floor(at / PAGE_BYTES));
+      const from = at % PAGE_BYTES;
+      const n = Math.min(page.length - from, length - done);
+      out.set(page.subarray(from, from + n), done);
+      done += n;
+    }
+    return out;
+  }
+
+  close(): void {
+    if (this.fd !== undefined) fs.closeSync(this.fd);
+    this.fd = undefined;
+    this.pages.clear();
+  }
+}
+
+/** One typed section of the file, read word by word with bounds checks. */
+class Section {
+  readonly count: number;
+  constructor(
+    private readonly file: PagedFile,
+    private readonly header: SectionHeader,
+    bytesPerItem: number,
+  ) {
+    this.count = Math.floor(header.length / bytesPerItem);
+  }
+  u32(i: number): number {
+    if (!(i >= 0 && i < this.count)) throw new CacheError(`section ${this.header.name}: index ${i} out of bounds`);
+    return this.file.u32(this.header.offset + i * 4);
+  }
+  i32(i: number): number {
+    return this.u32(i) | 0;
+  }
+  u8(i: number): number {
+    if (!(i >= 0 && i < this.count)) throw new CacheError(`section ${this.header.name}: index ${i} out of bounds`);
+    return this.file.u8(this.header.offset + i);
+  }
+  bytes(from: number, to: number): Uint8Array {
+    if (!(from >= 0 && to <= this.count && from <= to))
+      throw new CacheError(`section ${this.header.name}: range out of bounds`);
+    return this.file.bytes(this.header.offset + from, to - from);
+  }
+}
+
+export interface CacheLookupOptions {
+  preferredArch?: string;
+  maxFileSize?: number;
+  /** The full index, once loaded: references are answered by it (awaited). */
+  fullIndex?: () => Promise<KernelIndex | undefined>;
+}
+
+const REQUIRED = [
+  'nameBytes',
+  'nameOffsets',
+  'nameSlots',
+  'files',
+  'defs',
+  'defFile',
+  'nameDefStart',
+  'nameDefs',
+  'nameFileStart',
+  'nameFiles',
+  'fileDefStart',
+  'fileRefCount',
+  'sortedNames',
+] as const;
+
+export class CacheLookupIndex implements KernelIndex {
+  readonly root: string;
+  readonly settingsKey: string;
+  private readonly sections: Record<(typeof REQUIRED)[number], Section>;
+  private readonly files: string[];
+  private fileIds: Map<string, number> | undefined;
+  private readonly nameCount: number;
+  private readonly slotMask: number;
+  private readonly textCache = new Map<string, string>();
+  private readonly preferredArch: string;
+  private readonly maxFileSize: number;
+  private readonly skippedCount: number;
+
+  private constructor(
+    private readonly file: PagedFile,
+    header: CacheHeader,
+    private readonly options: CacheLookupOptions,
+  ) {
+    this.root = header.root;
+    this.settingsKey = header.settingsKey;
+    this.preferredArch = options.preferredArch ?? 'x86';
+    this.maxFileSize = options.maxFileSize ?? 2 * 1024 * 1024;
+    const byName = new Map(header.sections.map((s) => [s.name, s] as const));
+    const sections = {} as Record<(typeof REQUIRED)[number], Section>;
+    for (const name of REQUIRED) {
+      const section = byName.get(name);
+      if (!section) throw new CacheError(`section ${name} missing`);
+      sections[name] = new Section(file, section, name === 'nameBytes' ? 1 : name === 'files' ? 1 : 4);
+    }
+    this.sections = sections;
+    // The file list is small (65k paths, about 2.5 MB): read it whole.
+    const filesHeader = byName.get('files')!;
+    const end = sectionEndOffset(header, filesHeader, file.size);
+    const text = Buffer.from(file.bytes(filesHeader.offset, end - filesHeader.offset))
+      .toString('utf8')
+      .replace(/\0+$/, '');
+    this.files = filesHeader.length === 0 ? [] : text.split('\n');
+    if (this.files.length !== filesHeader.length) throw new CacheError('inconsistent file list');
+    this.nameCount = sections.nameOffsets.count - 1;
+    const slots = sections.nameSlots.count;
+    if (this.nameCount < 0 || slots < 1 || (slots & (slots - 1)) !== 0 || slots < this.nameCount)
+      throw new CacheError('no usable name hash table');
+    this.slotMask = slots - 1;
+    if (sections.fileDefStart.count !== this.files.length + 1 || sections.nameDefStart.count !== this.nameCount + 1)
+      throw new CacheError('inconsistent tables');
+    const skipped = byName.get('skipped');
+    this.skippedCount = skipped && skipped.length < 1 << 20 ? this.countSkipped(skipped) : 0;
+  }
+
+  /** Opens the cache of `root`; throws CacheError when it is missing, foreign, of another format or damaged. */
+  static open(cacheFile: string, root: string, options: CacheLookupOptions = {}): CacheLookupIndex {
+    let fd: number;
+    try {
+      fd = fs.openSync(cacheFile, 'r');
+    } catch (err) {
+      throw new CacheError(`unreadable (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { cause: err });
+    }
+    try {
+      const size = fs.fstatSync(fd).size;
+      const header = readCacheHeader(fd, size, root);
+      return new CacheLookupIndex(new PagedFile(fd, size), header, options);
+    } catch (err) {
+      fs.closeSync(fd);
+      throw err;
+    }
+  }
+
+  close(): void {
+    this.file.close();
+  }
+
+  private countSkipped(section: SectionHeader): number {
+    try {
+      const parsed: unknown = JSON.parse(Buffer.from(this.file.bytes(section.offset, section.length)).toString('utf8'));
+      return Array.isArray(parsed) ? parsed.length : 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  // ---- names ----------------------------------------------------------------------------------
+
+  /** Id of a name, or -1: the persisted hash table probed like NameTable.lookup. */
+  private nameId(name: string): number {
+    const { nameSlots } = this.sections;
+    let slot = fnv1aOfName(name) & this.slotMask;
+    for (let probes = 0; probes <= this.slotMask; probes++, slot = (slot + 1) & this.slotMask) {
+      const id = nameSlots.i32(slot);
+      if (id < 0) return -1;
+      if (id < this.nameCount && this.nameEquals(id, name)) return id;
+    }
+    return -1;
+  }
+
+  private nameEquals(id: number, name: string): boolean {
+    const { nameOffsets, nameBytes } = this.sections;
+    const start = nameOffsets.u32(id);
+    if (nameOffsets.u32(id + 1) - start !== name.length) return false;
+    for (let k = 0; k < name.length; k++) if (nameBytes.u8(start + k) !== nameByte(name.charCodeAt(k))) return false;
+    return true;
+  }
+
+  private nameOf(id: number): string {
+    const { nameOffsets, nameBytes } = this.sections;
+    return Buffer.from(nameBytes.bytes(nameOffsets.u32(id), nameOffsets.u32(id + 1))).toString('latin1');
+  }
+
+  // ---- definitions ----------------------------------------------------------------------------
+
+  private definitionIndexes(name: string): number[] {
+    const id = this.nameId(name);
+    if (id < 0) return [];
+    const { nameDefStart, nameDefs } = this.sections;
+    const out: number[] = [];
+    for (let k = nameDefStart.u32(id), end = nameDefStart.u32(id + 1); k < end; k++) out.push(nameDefs.u32(k));
+    return out;
+  }
+
+  private record(d: number): Int32Array {
+    const row = new Int32Array(DEF_FIELDS);
+    for (let k = 0; k < DEF_FIELDS; k++) row[k] = this.sections.defs.i32(d * DEF_FIELDS + k);
+    return row;
+  }
+
+  private materialize(d: number): Definition {
+    const file = this.files[this.sections.defFile.u32(d)];
+    if (file === undefined) throw new CacheError('definition of an unknown file');
+    return definitionOf(
+      file,
+      unpackDefinition(this.record(d), 0, (id) => this.nameOf(id)),
+      (f) => this.textOf(f),
+    );
+  }
+
+  findDefinitions(name: string): Definition[] {
+    let indexes = this.definitionIndexes(name);
+    if (indexes.length === 0 && name.startsWith('CONFIG_'))
+      indexes = this.definitionIndexes(name.slice(7)).filter(
+        (d) => DEFINITION_KINDS[kindCodeOf(this.record(d), 0)] === 'kconfig',
+      );
+    return sortDefinitions(
+      indexes.map((d) => this.materialize(d)),
+      this.preferredArch,
+    );
+  }
+
+  findDeclarations(name: string): Definition[] {
+    return this.findDefinitions(name).filter((d) => d.isDeclaration || d.kind === 'prototype');
+  }
+
+  definitionsInFile(file: string): Definition[] {
+    this.fileIds ??= new Map(this.files.map((f, id) => [f, id]));
+    const id = this.fileIds.get(file);
+    if (id === undefined) return [];
+    const { fileDefStart } = this.sections;
+    const out: Definition[] = [];
+    for (let d = fileDefStart.u32(id), end = fileDefStart.u32(id + 1); d < end; d++) out.push(this.materialize(d));
+    return out;
+  }
+
+  filesMentioning(name: string): string[] {
+    const id = this.nameId(name);
+    if (id < 0) return [];
+    const { nameFileStart, nameFiles } = this.sections;
+    const out: string[] = [];
+    for (let k = nameFileStart.u32(id), end = nameFileStart.u32(id + 1); k < end; k++) {
+      const file = this.files[nameFiles.u32(k)];
+      if (file !== undefined) out.push(file);
+    }
+    return out;
+  }
+
+  async findReferences(name: string, options: QueryOptions = {}): Promise<Reference[]> {
+    const full = await this.options.fullIndex?.();
+    return full && full !== this ? full.findReferences(name, options) : [];
+  }
+
+  /** Exact and prefix matches (case-insensitive) from the sorted name table; no fuzzy matching here. */
+  searchSymbols(query: string, options: QueryOptions = {}): Definition[] {
+    const limit = options.limit ?? 100;
+    const q = query.trim();
+    if (!q) return [];
+    const names: string[] = [];
+    if (this.definitionIndexes(q).length > 0) names.push(q);
+    const lower = q.toLowerCase();
+    const { sortedNames } = this.sections;
+    let lo = 0;
+    let hi = sortedNames.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.comparePrefixFolded(sortedNames.u32(mid), lower) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let k = lo; k < sortedNames.count && names.length < limit; k++) {
+      const id = sortedNames.u32(k);
+      if (this.comparePrefixFolded(id, lower) !== 0) break;
+      const name = this.nameOf(id);
+      if (!names.includes(name)) names.push(name);
+    }
+    const results: Definition[] = [];
+    for (const name of names) {
+      for (const definition of this.findDefinitions(name)) {
+        results.push(definition);
+        if (results.length >= limit) return results;
+      }
+    }
+    return results;
+  }
+
+  private comparePrefixFolded(id: number, lowerQuery: string): number {
+    const { nameOffsets, nameBytes } = this.sections;
+    const start = nameOffsets.u32(id);
+    const end = nameOffsets.u32(id + 1);
+    for (let k = 0; k < lowerQuery.length; k++) {
+      if (start + k >= end) return -1;
+      const c = nameBytes.u8(start + k);
+      const x = c >= 65 && c <= 90 ? c + 32 : c;
+      const y = lowerQuery.charCodeAt(k);
+      if (x !== y) return x - y;
+    }
+    return 0;
+  }
+
+  // ---- paths and statistics -------------------------------------------------------------------
+
+  absolutePath(file: string): string {
+    return path.join(this.root, ...file.split('/'));
+  }
+
+  relativePath(absolute: string): string | undefined {
+    const rel = path.relative(this.root, absolute);
+    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+    return rel.split(path.sep).join('/');
+  }
+
+  stats(): IndexStats {
+    const { fileRefCount, defs } = this.sections;
+    let references = 0;
+    for (let f = 0; f < fileRefCount.count; f++) references += fileRefCount.u32(f);
+    return {
+      files: this.files.length,
+      symbols: Math.floor(defs.count / DEF_FIELDS),
+      references,
+      skipped: this.skippedCount,
+      seconds: 0,
+      fromCache: this.files.length,
+      parsed: 0,
+    };
+  }
+
+  textOf(file: string): string | undefined {
+    const cached = this.textCache.get(file);
+    if (cached !== undefined) return cached;
+    const read = readSourceFile(this.absolutePath(file), this.maxFileSize);
+    if ('error' in read) return undefined;
+    this.textCache.set(file, read.text);
+    if (this.textCache.size > 16) this.textCache.delete(this.textCache.keys().next().value!);
+    return read.text;
+  }
+}
