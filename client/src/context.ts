@@ -4,6 +4,7 @@ import {
   TransportKind,
   CloseAction,
   ErrorAction,
+  State,
   type LanguageClientOptions,
   type ServerOptions,
   type ErrorHandler,
@@ -13,6 +14,7 @@ import {
   DEFAULT_SETTINGS,
   SETTINGS_SECTION,
   ClientCommands,
+  type IndexStatus,
   type InitializationOptions,
   type KernelMmLensSettings,
 } from '../../protocol';
@@ -42,7 +44,10 @@ function readSettings(): KernelMmLensSettings {
 class RestartingErrorHandler implements ErrorHandler {
   private crashes: number[] = [];
   private told = false;
-  constructor(private readonly output: vscode.OutputChannel) {}
+  constructor(
+    private readonly output: vscode.OutputChannel,
+    private readonly willRestart: (reason: string) => void,
+  ) {}
 
   error(_error: Error, _message: Message | undefined, count: number | undefined) {
     return { action: count !== undefined && count <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown };
@@ -63,6 +68,7 @@ class RestartingErrorHandler implements ErrorHandler {
     this.output.appendLine(
       `[client] the language server stopped unexpectedly; restarting it (${this.crashes.length} in the last 3 minutes)`,
     );
+    this.willRestart('after it stopped unexpectedly');
     if (!this.told) {
       this.told = true;
       void vscode.window
@@ -95,8 +101,16 @@ function serverOptions(extension: vscode.ExtensionContext): ServerOptions {
   };
 }
 
-function clientOptions(extension: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClientOptions {
+function clientOptions(
+  extension: vscode.ExtensionContext,
+  output: vscode.LogOutputChannel,
+  willRestart: (reason: string) => void,
+): LanguageClientOptions {
   const cacheDir = (extension.storageUri ?? extension.globalStorageUri).fsPath;
+  // The index cache is kept per tree (by its real path) in the global storage: the workspace storage changes with
+  // the editor's idea of the workspace (a code-server port, a .code-workspace file), and a new one meant a cold
+  // index of the whole tree.
+  const indexCacheDir = vscode.Uri.joinPath(extension.globalStorageUri, 'index').fsPath;
   return {
     documentSelector: [
       { scheme: 'file', language: 'c' },
@@ -109,12 +123,15 @@ function clientOptions(extension: vscode.ExtensionContext, output: vscode.LogOut
     // a function, so that a restart after a settings or trust change sends the current values
     initializationOptions: (): InitializationOptions => ({
       cacheDir,
+      indexCacheDir,
       settings: readSettings(),
       workspaceTrusted: vscode.workspace.isTrusted,
       clangd: clangdStatus(),
+      // our status item shows the index progress: the server sends no second progress for it
+      showsIndexStatus: true,
     }),
     outputChannel: output,
-    errorHandler: new RestartingErrorHandler(output),
+    errorHandler: new RestartingErrorHandler(output, willRestart),
     // a failed initialize (grammar does not load, bad cache folder) will fail again: report it, do not loop
     initializationFailedHandler: (error) => {
       output.appendLine(
@@ -135,11 +152,20 @@ function clientOptions(extension: vscode.ExtensionContext, output: vscode.LogOut
 export function createClientContext(extension: vscode.ExtensionContext): ClientContext {
   const output = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true });
   extension.subscriptions.push(output);
+  let restartReason: string | undefined;
+  let lastStatus: IndexStatus | undefined;
+  const statusEvents = new vscode.EventEmitter<IndexStatus | undefined>();
+  extension.subscriptions.push(statusEvents);
   const client = new LanguageClient(
     'kernelMmLens',
     OUTPUT_CHANNEL_NAME,
     serverOptions(extension),
-    clientOptions(extension, output),
+    clientOptions(extension, output, (reason) => (restartReason = reason)),
+  );
+  extension.subscriptions.push(
+    client.onDidChangeState((event) => {
+      if (event.newState === State.Running) restartReason = undefined;
+    }),
   );
   extension.subscriptions.push({ dispose: () => void client.stop().catch(() => undefined) });
   const ctx: ClientContext = {
@@ -151,9 +177,23 @@ export function createClientContext(extension: vscode.ExtensionContext): ClientC
     settings: readSettings,
     restartServer: async () => {
       output.appendLine('[client] restarting the language server');
-      if (client.isRunning()) await client.restart();
-      else await client.start();
+      restartReason = 'as asked';
+      try {
+        if (client.isRunning()) await client.restart();
+        else await client.start();
+      } catch (err) {
+        restartReason = undefined;
+        throw err;
+      }
     },
+    restarting: () => restartReason,
+    indexStatus: () => lastStatus,
+    onIndexStatus: (listener) => statusEvents.event(listener),
+    publishIndexStatus: (status) => {
+      lastStatus = status;
+      statusEvents.fire(status);
+    },
+    ui: { diagramOpen: false },
   };
   return ctx;
 }

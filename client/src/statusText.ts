@@ -30,6 +30,31 @@ function plain(text: string | undefined, max = 200): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
+/** While the language server restarts (a "Restart Server", a settings or trust change, a crash it recovers from). */
+export function presentRestarting(reason?: string): StatusPresentation {
+  return {
+    text: '$(sync~spin) MM Lens: restarting',
+    tooltip: `Kernel MM Lens: restarting the language server${reason ? ` (${plain(reason)})` : ''}`,
+    severity: 'normal',
+  };
+}
+
+/** The lint target item: shown while `kernelMmLens.lintTargetVersion` is set (empty: the tree's own version). */
+export function presentLintTarget(
+  target: string | undefined,
+  treeVersion?: string,
+): { text: string; tooltip: string } | undefined {
+  const version = plain(target, 20);
+  if (!version) return undefined;
+  return {
+    text: `$(target) lint ${version}`,
+    tooltip:
+      `Removed-API lint checks the code against Linux ${version} (kernelMmLens.lintTargetVersion)` +
+      `${treeVersion ? `; the tree is ${plain(treeVersion, 40)}` : ''}. ` +
+      'Uses of APIs gone by then are errors. Click to change or clear the target.',
+  };
+}
+
 export function presentIndexStatus(status: IndexStatus | undefined): StatusPresentation {
   const name = 'Kernel MM Lens';
   if (!status)
@@ -51,14 +76,30 @@ export function presentIndexStatus(status: IndexStatus | undefined): StatusPrese
         severity: 'normal',
       };
     case 'indexing': {
+      if (status.phase === 'finishing') {
+        // After the last file: the query tables and the cache; a percentage would sit at 100 % meanwhile.
+        return {
+          text: '$(sync~spin) MM Lens: writing cache',
+          tooltip: [
+            `${name}: every file is read; building the query tables and writing the cache`,
+            version,
+            detail && `so far: ${detail}`,
+            menuHint,
+          ]
+            .filter(Boolean)
+            .join('\n'),
+          severity: 'normal',
+        };
+      }
       const pct =
         typeof status.percent === 'number' && Number.isFinite(status.percent)
           ? `${Math.max(0, Math.min(100, Math.floor(status.percent)))}%`
           : '';
+      const scanning = status.phase === 'scanning';
       return {
-        text: `$(sync~spin) MM Lens: indexing${pct ? ` ${pct}` : ''}`,
+        text: `$(sync~spin) MM Lens: ${scanning ? 'scanning' : `indexing${pct ? ` ${pct}` : ''}`}`,
         tooltip: [
-          `${name}: indexing the tree${pct ? ` (${pct})` : ''}`,
+          `${name}: ${scanning ? 'listing the files of the tree' : `indexing the tree${pct ? ` (${pct})` : ''}`}`,
           version,
           detail && `so far: ${detail}`,
           plain(status.message),

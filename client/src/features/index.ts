@@ -1,6 +1,7 @@
 import type { ClientContext } from '../clientContext';
 import * as trust from './trust';
 import * as statusBar from './statusBar';
+import * as lintTarget from './lintTarget';
 import * as commands from './commands';
 import * as diagramPanel from './diagramPanel';
 import * as notes from './notes';
@@ -22,6 +23,7 @@ export interface ClientFeature {
 export const features: Record<string, ClientFeature> = {
   trust,
   statusBar,
+  lintTarget,
   commands,
   diagramPanel,
   notes,
