@@ -61,3 +61,32 @@ export function normalizeLintResult(result: unknown): FileDiagnostics[] {
 export function countDiagnostics(files: FileDiagnostics[]): number {
   return files.reduce((sum, file) => sum + file.diagnostics.length, 0);
 }
+
+/**
+ * What the Problems view will show after a workspace lint, in one sentence: it lists errors, warnings and
+ * information, but never hints (those only show as dotted underlines in an open editor). `against`: the version
+ * checked ("6.17 (lint target)", "6.12.118 (the tree)").
+ */
+export function describeLintOutcome(
+  files: FileDiagnostics[],
+  against?: string,
+): { message: string; inProblemsView: number } {
+  const count = [0, 0, 0, 0, 0];
+  for (const file of files) for (const d of file.diagnostics) count[d.severity ?? 1]++;
+  const [errors, warnings, information, hints] = [count[1], count[2], count[3], count[4]];
+  const shown = errors + warnings + information;
+  const filesShown = files.filter((file) => file.diagnostics.some((d) => (d.severity ?? 1) <= 3)).length;
+  const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+  const checked = against ? ` against Linux ${against}` : '';
+  if (shown + hints === 0) return { message: `Kernel MM Lens: no findings${checked}.`, inProblemsView: 0 };
+  const parts = [
+    errors && plural(errors, 'error'),
+    warnings && plural(warnings, 'warning'),
+    information && `${information.toLocaleString('en-US')} information`,
+  ].filter(Boolean);
+  const listed = shown
+    ? `${parts.join(', ')} in ${plural(filesShown, 'file')}${checked}, listed in the Problems view`
+    : `nothing for the Problems view${checked}`;
+  const hinted = hints ? `; ${plural(hints, 'hint')} show only in open editors` : '';
+  return { message: `Kernel MM Lens: ${listed}${hinted}.`, inProblemsView: shown };
+}

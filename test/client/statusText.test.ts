@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { presentIndexStatus } from '../../client/src/statusText';
-import { normalizeLintResult, countDiagnostics } from '../../client/src/lintResults';
+import { presentIndexStatus, presentLintTarget, presentRestarting } from '../../client/src/statusText';
+import { normalizeLintResult, countDiagnostics, describeLintOutcome } from '../../client/src/lintResults';
 
 test('status bar: indexing shows the percentage, clamped and floored', () => {
   assert.equal(presentIndexStatus({ state: 'indexing', percent: 42.7 }).text, '$(sync~spin) MM Lens: indexing 42%');
@@ -58,4 +58,56 @@ test('workspace lint results: accepted shapes, malformed records dropped, same f
   assert.deepEqual(normalizeLintResult([{ uri: 'file:///x.c', diagnostics: [diag] }]).length, 1);
   assert.deepEqual(normalizeLintResult(null), []);
   assert.deepEqual(normalizeLintResult('garbage'), []);
+});
+
+test('status bar: after the last file it says what it does, not "100%"; scanning is not indexing', () => {
+  const finishing = presentIndexStatus({ state: 'indexing', percent: 100, phase: 'finishing' });
+  assert.equal(finishing.text, '$(sync~spin) MM Lens: writing cache');
+  assert.ok(!finishing.text.includes('%'));
+  assert.equal(
+    presentIndexStatus({ state: 'indexing', percent: 0, phase: 'scanning' }).text,
+    '$(sync~spin) MM Lens: scanning',
+  );
+});
+
+test('status bar: a restart says "restarting", never the red error', () => {
+  const view = presentRestarting('as asked');
+  assert.equal(view.text, '$(sync~spin) MM Lens: restarting');
+  assert.equal(view.severity, 'normal');
+  assert.ok(!/error|not running/.test(view.tooltip));
+});
+
+test('status bar: the lint target item shows only while a target is set', () => {
+  assert.equal(presentLintTarget('', '6.12.118'), undefined);
+  const view = presentLintTarget('6.17', '6.12.118');
+  assert.equal(view?.text, '$(target) lint 6.17');
+  assert.match(view?.tooltip ?? '', /Linux 6\.17.*the tree is 6\.12\.118/);
+});
+
+test('workspace lint: the announcement counts what the Problems view lists (no hints there)', () => {
+  const at = (severity: number) => ({
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } },
+    message: 'm',
+    severity,
+  });
+  const hintsOnly = describeLintOutcome([{ uri: 'file:///a.h', diagnostics: [at(4), at(4)] }], '6.12.118 (the tree)');
+  assert.equal(hintsOnly.inProblemsView, 0);
+  assert.match(
+    hintsOnly.message,
+    /nothing for the Problems view against Linux 6\.12\.118 \(the tree\); 2 hints show only in open editors/,
+  );
+  const mixed = describeLintOutcome(
+    [
+      { uri: 'file:///a.c', diagnostics: [at(1), at(1), at(3)] },
+      { uri: 'file:///b.h', diagnostics: [at(3), at(4)] },
+      { uri: 'file:///c.h', diagnostics: [at(4)] },
+    ],
+    '6.17 (the lint target)',
+  );
+  assert.equal(mixed.inProblemsView, 4);
+  assert.match(
+    mixed.message,
+    /2 errors, 2 information in 2 files against Linux 6\.17 \(the lint target\), listed in the Problems view; 2 hints/,
+  );
+  assert.equal(describeLintOutcome([]).message, 'Kernel MM Lens: no findings.');
 });

@@ -110,16 +110,16 @@ describe('removed-API severity follows the kernel version', () => {
     );
   });
 
-  it('before the removal: a hint with forward-porting advice', () => {
+  it('before the removal: information with forward-porting advice', () => {
     const [finding] = lint('6.12');
-    assert.equal(finding.severity, 'hint');
+    assert.equal(finding.severity, 'information');
     assert.equal(finding.upstreamOnly, true);
     assert.match(finding.message, /^`pmd_devmap\(\)` is removed upstream in 6\.17; when forward-porting, test what/);
   });
 
-  it('unknown version: a warning that says so', () => {
+  it('unknown version: information that says so', () => {
     const [finding] = lint(undefined);
-    assert.equal(finding.severity, 'warning');
+    assert.equal(finding.severity, 'information');
     assert.match(finding.message, /tree version unknown/);
   });
 
@@ -132,6 +132,20 @@ describe('removed-API severity follows the kernel version', () => {
     assert.deepEqual(lint('6.17', { 'removed-api': 'off' }), []);
     assert.equal(lint('6.17', { 'removed-api-definition': 'off' }).length, 1);
     assert.equal(lint('6.17', { 'removed-api': 'bogus' })[0].severity, 'error');
+  });
+
+  it('uses outrank definitions, so the Problems view opens on call sites (it lists files by their worst finding)', () => {
+    const text = '#define pmd_devmap(pmd) 0\nint f(pmd_t p) { return pmd_devmap(p); }\n';
+    const at = (version: string) =>
+      lintText(text, 'x.h', { rules, version: parseKernelVersion(version) }).map((f) => [f.code, f.severity]);
+    assert.deepEqual(at('6.17'), [
+      ['removed-api-definition', 'information'],
+      ['removed-api', 'error'],
+    ]);
+    assert.deepEqual(at('6.12'), [
+      ['removed-api-definition', 'hint'],
+      ['removed-api', 'information'],
+    ]);
   });
 
   it('devmap_managed_key: uses are gone in 6.15, the definition only in 6.17', () => {

@@ -14,9 +14,20 @@ import {
 } from './ruleTypes';
 
 /**
- * Severity follows the tree: a use of a symbol in a tree at or after its removal cannot compile (Error); in an older
- * tree it is advice for forward-porting (Hint, tagged Deprecated). Users may override per rule code
- * (`removed-api`, `removed-api-definition`) or per rule id (`pfn-t-type`); the id wins.
+ * Severity follows the version the code is meant for (the lint target, else the tree's own version):
+ *
+ * | version               | use of the symbol | its definition |
+ * | --------------------- | ----------------- | -------------- |
+ * | at or past removal    | error             | information    |
+ * | before the removal    | information       | hint           |
+ * | unknown               | information       | hint           |
+ *
+ * A use that cannot compile in the target is an error; in the tree's own version the symbol is current, so a use is
+ * information for the forward-porter (listed in the Problems view and filterable there, never struck through as if
+ * deprecated here). Definitions rank below uses so that the Problems view, which lists files by their most severe
+ * finding, opens on the call sites a forward-porter changes, not on the arch headers that define the symbol; in the
+ * tree's own version they are only hints. Users may override per rule code (`removed-api`,
+ * `removed-api-definition`) or per rule id (`pfn-t-type`); the id wins.
  */
 export interface SeverityPolicy {
   /** Version of the code being linted (tree Makefile or override); undefined when unknown. */
@@ -54,15 +65,16 @@ export function judge(
   let upstreamOnly = false;
   let message: string;
   if (!policy.version) {
-    severity = 'warning';
+    severity = isDefinition ? 'hint' : 'information';
+    upstreamOnly = true;
     message = `${what}: removed upstream ${when} (tree version unknown); use ${rule.replacement}`;
   } else if (compareKernelVersions(policy.version, removedIn) >= 0) {
-    severity = 'error';
+    severity = isDefinition ? 'information' : 'error';
     message = isDefinition
       ? `${what}, which was removed ${when}: ${rule.replacement}`
       : `${what} was removed ${when}: ${rule.replacement}`;
   } else {
-    severity = 'hint';
+    severity = isDefinition ? 'hint' : 'information';
     upstreamOnly = true;
     message = `${what} is removed upstream ${when}; when forward-porting, ${rule.replacement}`;
   }

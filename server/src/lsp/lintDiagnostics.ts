@@ -1,12 +1,7 @@
 import * as path from 'path';
 import { fileURLToPath } from 'url';
 import { kernelFileKind, languageOfKind } from '../parsing/kernelFiles';
-import {
-  DiagnosticSeverity,
-  DiagnosticTag,
-  type Diagnostic,
-  type DiagnosticRelatedInformation,
-} from 'vscode-languageserver/node';
+import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerContext } from './context';
 import { defaultLintRules, type LintRuleSet } from '../lint/rules';
@@ -94,7 +89,12 @@ export function lintInactiveRegions(
   };
 }
 
-export function toDiagnostic(ctx: ServerContext, finding: Finding): Diagnostic {
+/**
+ * `related`: add where the replacement is defined (one row under the finding in the Problems view; open documents
+ * only: the workspace lint lists hundreds of findings, and a row under each doubled the list).
+ * No Deprecated tag: in the tree's own version the symbol is current code, and strikethrough says otherwise.
+ */
+export function toDiagnostic(ctx: ServerContext, finding: Finding, options: { related?: boolean } = {}): Diagnostic {
   const diagnostic: Diagnostic = {
     range: finding.range,
     severity: LSP_SEVERITY[finding.severity],
@@ -104,17 +104,17 @@ export function toDiagnostic(ctx: ServerContext, finding: Finding): Diagnostic {
     data: { ruleId: finding.entry.rule.id, symbol: finding.entry.name },
   };
   if (finding.href) diagnostic.codeDescription = { href: finding.href };
-  if (finding.upstreamOnly) diagnostic.tags = [DiagnosticTag.Deprecated];
-  const related = replacementLocations(ctx, finding);
-  if (related.length) diagnostic.relatedInformation = related;
+  if (options.related !== false) {
+    const related = replacementLocation(ctx, finding);
+    if (related) diagnostic.relatedInformation = [related];
+  }
   return diagnostic;
 }
 
-/** Where the replacement is defined in this tree, when the index is ready and has it (at most three). */
-function replacementLocations(ctx: ServerContext, finding: Finding): DiagnosticRelatedInformation[] {
+/** Where the first replacement the tree has is defined, when the index is ready. */
+function replacementLocation(ctx: ServerContext, finding: Finding): DiagnosticRelatedInformation | undefined {
   const index = ctx.currentIndex();
-  if (!index) return [];
-  const related: DiagnosticRelatedInformation[] = [];
+  if (!index) return undefined;
   for (const name of finding.entry.rule.replacementSymbols ?? []) {
     let definition;
     try {
@@ -123,13 +123,12 @@ function replacementLocations(ctx: ServerContext, finding: Finding): DiagnosticR
       definition = undefined;
     }
     if (!definition) continue;
-    related.push({
+    return {
       location: { uri: ctx.uriOfRelativePath(definition.file), range: definition.nameRange },
-      message: `replacement: ${name} (${definition.file}:${definition.nameRange.start.line + 1})`,
-    });
-    if (related.length === 3) break;
+      message: `replacement ${name} is defined here`,
+    };
   }
-  return related;
+  return undefined;
 }
 
 /** Same finding as a diagnostic the client sent back (range and code), for code actions. */

@@ -104,7 +104,7 @@ export const diagnosticsFeature: ServerFeature = {
           });
           const files = result.files.map((file) => ({
             uri: pathToFileURL(file.file).toString(),
-            diagnostics: file.findings.map((finding) => toDiagnostic(ctx, finding)),
+            diagnostics: file.findings.map((finding) => toDiagnostic(ctx, finding, { related: false })),
           }));
           if (result.cancelled) ctx.log(`lint: workspace lint cancelled after ${files.length} file(s) with findings`);
           return {
