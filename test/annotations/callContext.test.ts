@@ -84,11 +84,11 @@ test('hints sit after the closing paren of tracked calls in the range, plus the 
     );
     const lines = text.split('\n');
     const byLabel = (needle: string) => all.filter((h) => h.label.includes(needle));
-    const walk = byLabel('page-table lock held until folio_walk_end()');
+    const walk = byLabel('PTL held → folio_walk_end()');
     assert.equal(walk.length, 1, 'the macro body is not a call site; the call in the function is');
     assert.equal(walk[0].line, 9);
     assert.equal(lines[9].slice(0, walk[0].character).trimEnd().endsWith('addr, 0)'), true);
-    const pgmap = byLabel('pgmap reference: put_dev_pagemap()');
+    const pgmap = byLabel('pgmap ref → put_dev_pagemap()');
     assert.equal(pgmap.length, 1);
     assert.equal(lines[pgmap[0].line].slice(0, pgmap[0].character).endsWith('get_dev_pagemap(pfn, NULL)'), true);
     const inside = all.filter((h) => h.label.includes('MMU_NOTIFY_EXCLUSIVE'));
@@ -176,25 +176,36 @@ test('the symbol catalog and the call-context data agree on how tracked calls ar
   assert.deepEqual(disagreements, []);
 });
 
-test('calls the data does not describe fall back to the catalog hint', async () => {
+test('calls the data does not describe fall back to the catalog hint when it names the release', async () => {
   const parser = await createCParser();
-  const tree = parser.parse('void f(void)\n{\n\tcustom_acquire(x);\n\tfolio_walk_start(&fw, vma, 0, 0);\n}\n');
+  const tree = parser.parse(
+    'void f(void)\n{\n\tcustom_acquire(x);\n\tfolio_walk_start(&fw, vma, 0, 0);\n\tvague_acquire(y);\n\tif (!folio_trylock(folio))\n\t\treturn;\n}\n',
+  );
   try {
     assert.ok(tree);
     const hints = callContextHints(
       tree,
-      { start: { line: 0, character: 0 }, end: { line: 5, character: 0 } },
+      { start: { line: 0, character: 0 }, end: { line: 8, character: 0 } },
       loadCallContext(dataDirectory),
       undefined,
-      (name) => (name === 'custom_acquire' ? { hint: 'custom held', sources: ['test'] } : undefined),
+      (name) =>
+        name === 'custom_acquire'
+          ? { hint: 'custom held: custom_release() when done', release: ['custom_release'], sources: ['test'] }
+          : name === 'vague_acquire'
+            ? { hint: 'something held until later', release: [], sources: ['test'] }
+            : undefined,
     );
     assert.deepEqual(
       hints.map((h) => [h.line, h.label]),
       [
-        [2, ' ⟶ custom held'],
-        [3, ' ⟶ page-table lock held until folio_walk_end()'],
+        [2, 'custom held → custom_release()'],
+        [3, 'PTL held → folio_walk_end()'],
+        // negated: the branch below is the failure, so the label says when the lock is held
+        [5, 'on success: folio locked → folio_unlock()'],
       ],
     );
+    assert.match(hints[0].tooltip, /custom held: custom_release\(\) when done/);
+    assert.match(hints[2].tooltip, /negated/);
   } finally {
     tree?.delete();
     parser.delete();

@@ -15,7 +15,10 @@ export interface HeldResource {
 
 export interface CallContextEntry {
   name: string;
+  /** The full sentence (tooltip). */
   hint: string;
+  /** The inlay hint's words for what is held ("PTL held"); see annotations/hintLabel.ts. */
+  label?: string;
   /** How the call reports that it took nothing: NULL, false, a non-zero int, an ERR_PTR. */
   failure: FailureKind;
   /**
@@ -42,6 +45,8 @@ export interface CallContextEntry {
 
 export interface InsideNote {
   text: string;
+  /** The inlay hint's words (at most 43 characters); `text` goes to the tooltip. */
+  label?: string;
   since?: string;
   until?: string;
 }
@@ -101,6 +106,7 @@ function readCallContext(directory: string): CallContextCatalog {
 interface RawFunctionEntry {
   name: string;
   hint: string;
+  label?: unknown;
   failure: FailureKind;
   key?: { argument?: number };
   holds: Array<{ what: unknown; releasedBy: unknown[] }>;
@@ -115,7 +121,7 @@ interface RawFunctionEntry {
 
 interface RawInsideFunction {
   name: string;
-  notes: Array<{ text: string; since?: string; until?: string }>;
+  notes: Array<{ text: string; label?: unknown; since?: string; until?: string }>;
   sources?: unknown;
 }
 
@@ -140,6 +146,7 @@ function addFile(catalog: CallContextCatalog, file: string, document: unknown): 
     catalog.functions.set(raw.name, {
       name: raw.name,
       hint: raw.hint,
+      label: typeof raw.label === 'string' ? raw.label : undefined,
       failure: raw.failure,
       keyArgument: raw.key?.argument,
       holds: raw.holds.map((h) => ({ what: String(h.what), releasedBy: h.releasedBy.map(String) })),
@@ -169,7 +176,12 @@ function addFile(catalog: CallContextCatalog, file: string, document: unknown): 
       name: raw.name,
       file,
       sources: asArray(raw.sources).map(String),
-      notes: raw.notes.map((n) => ({ text: n.text, since: n.since, until: n.until })),
+      notes: raw.notes.map((n) => ({
+        text: n.text,
+        label: typeof n.label === 'string' ? n.label : undefined,
+        since: n.since,
+        until: n.until,
+      })),
     });
   }
 }

@@ -27,6 +27,9 @@ export const callContextSchema = {
         properties: {
           name: identifier,
           hint: { type: 'string', minLength: 3, maxLength: 120 },
+          // What the inlay hint says is held, in a few words ("PTL held"); the release function is added after an
+          // arrow from `holds` (or written here after `→` when `holds` is empty). The hint must fit in 43 characters.
+          label: { type: 'string', minLength: 2, maxLength: 43 },
           failure: { enum: [...FAILURE_KINDS] },
           key: {
             type: 'object',
@@ -73,6 +76,8 @@ export const callContextSchema = {
               required: ['text'],
               properties: {
                 text: { type: 'string', minLength: 3, maxLength: 160 },
+                // The inlay hint's words (at most 43 characters); the text goes to the tooltip.
+                label: { type: 'string', minLength: 2, maxLength: 43 },
                 since: { type: 'string', pattern: versionPattern },
                 until: { type: 'string', pattern: versionPattern },
               },

@@ -2,11 +2,13 @@ import type { Tree, Node } from 'web-tree-sitter';
 import type { KernelVersion } from '../base/kernelVersion';
 import { appliesToVersion, type CallContextCatalog } from './callContext';
 import { calleeName, functionNameOf } from './releaseAnalysis';
+import { callHintLabel, fitHintLabel, INLAY_HINT_MAX_LENGTH, type CallSiteShape } from './hintLabel';
 
 /**
- * Inlay hints of the call-site context: after the closing paren of a tracked call, what the caller now holds;
- * after the opening line of a function with an inside note (remove_device_exclusive_entry), the context in force.
- * Only the requested (visible) range is walked.
+ * Inlay hints of the call-site context: after the closing paren of a tracked call, what the caller now holds and
+ * the function that releases it ("PTL held → folio_walk_end()", at most 43 characters: hintLabel.ts); after the
+ * opening brace of a function with an inside note (remove_device_exclusive_entry), the context in force. The
+ * full sentences go to the tooltip. Only the requested (visible) range is walked.
  */
 export interface CallHint {
   line: number;
@@ -20,8 +22,11 @@ export interface HintRange {
   end: { line: number; character: number };
 }
 
-/** Hint text for functions the call-context data does not describe (from the symbol catalog's `callContext.after`). */
-export type FallbackHint = (name: string) => { hint: string; sources: string[] } | undefined;
+/**
+ * Hint for functions the call-context data does not describe (the symbol catalog's `callContext`): only when the
+ * catalog names the release functions, so that the label can name them too.
+ */
+export type FallbackHint = (name: string) => { hint: string; release: string[]; sources: string[] } | undefined;
 
 export function callContextHints(
   tree: Tree,
@@ -39,23 +44,32 @@ export function callContextHints(
     const entry = name ? catalog.functions.get(name) : undefined;
     if (!name || !insideFunction(call)) continue;
     const anchor = call.childForFieldName('arguments') ?? call;
+    const site = callSiteShape(call);
+    const successNote = site.negated ? 'The result is negated here: the branch below is the failure.' : '';
     if (!entry) {
       const extra = fallback?.(name);
-      if (extra)
+      if (extra && extra.release.length > 0) {
+        const colon = extra.hint.indexOf(':');
+        const held =
+          colon > 0 && colon < 30 && !extra.hint.slice(0, colon).includes('(') ? extra.hint.slice(0, colon) : '';
         hints.push({
           line: anchor.endPosition.row,
           character: anchor.endPosition.column,
-          label: ` ⟶ ${extra.hint}`,
-          tooltip: `${name}(): ${extra.hint}\nSources: ${extra.sources.join('; ')}`,
+          label: fitHintLabel({ condition: '', held, releases: extra.release }),
+          tooltip: [`${name}(): ${extra.hint}`, successNote, `Sources: ${extra.sources.join('; ')}`]
+            .filter(Boolean)
+            .join('\n'),
         });
+      }
       continue;
     }
     hints.push({
       line: anchor.endPosition.row,
       character: anchor.endPosition.column,
-      label: ` ⟶ ${entry.hint}`,
+      label: callHintLabel(entry, site),
       tooltip: [
         `${entry.name}(): ${entry.hint}`,
+        successNote,
         entry.checkRelease
           ? 'checked by the missing-release rule'
           : entry.checkReleaseReason
@@ -79,11 +93,35 @@ export function callContextHints(
     hints.push({
       line,
       character: body.startPosition.column + 1,
-      label: ` ${notes.map((n) => n.text).join(' · ')}`,
+      label: insideNoteLabel(notes),
       tooltip: `${context.name}(): ${notes.map((n) => n.text).join('\n')}\nSources: ${context.sources.join('; ')}`,
     });
   }
   return hints.sort((a, b) => a.line - b.line || a.character - b.character);
+}
+
+/** `!call(...)` (through parentheses): the code right after it runs when the call failed. */
+export function callSiteShape(call: Node): CallSiteShape {
+  let parent = call.parent;
+  while (parent?.type === 'parenthesized_expression') parent = parent.parent;
+  return { negated: parent?.type === 'unary_expression' && parent.childForFieldName('operator')?.type === '!' };
+}
+
+/** The labels of the notes that have one, joined while they fit; the others are counted ("+1"); all in the tooltip. */
+export function insideNoteLabel(notes: Array<{ text: string; label?: string }>): string {
+  const labelled = notes.filter((note) => note.label);
+  if (labelled.length === 0) return `ⓘ ${notes.length} context note${notes.length === 1 ? '' : 's'}`;
+  let label = labelled[0].label!;
+  let shown = 1;
+  for (const note of labelled.slice(1)) {
+    const next = `${label} · ${note.label}`;
+    if (next.length > INLAY_HINT_MAX_LENGTH) break;
+    label = next;
+    shown++;
+  }
+  const rest = notes.length - shown;
+  const withRest = rest > 0 ? `${label} +${rest}` : label;
+  return withRest.length <= INLAY_HINT_MAX_LENGTH ? withRest : label.slice(0, INLAY_HINT_MAX_LENGTH);
 }
 
 function insideFunction(node: Node): boolean {

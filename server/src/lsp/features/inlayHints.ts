@@ -11,7 +11,10 @@ function catalogFallback(log: (message: string) => void): FallbackHint {
     const catalog = getCatalog();
     return (name) => {
       const entry = catalog.lookup(name);
-      return entry?.callContext?.after ? { hint: entry.callContext.after, sources: entry.sources } : undefined;
+      const context = entry?.callContext;
+      return context?.after
+        ? { hint: context.after, release: context.release ?? [], sources: entry!.sources }
+        : undefined;
     };
   } catch (err) {
     log(`inlay hints: catalog unavailable (${String(err)})`);
@@ -39,6 +42,7 @@ export const inlayHintsFeature: ServerFeature = {
         position: { line: hint.line, character: hint.character },
         label: hint.label,
         kind: InlayHintKind.Parameter,
+        // The full sentence: the label is cut to what fits in VS Code's default maximum length.
         tooltip: hint.tooltip,
         paddingLeft: true,
       }));
