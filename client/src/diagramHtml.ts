@@ -135,15 +135,25 @@ export function buildDiagramHtml(input: DiagramHtmlInput): string {
 <p class="kml-summary">${escapeHtml(result.summary)}</p>
 <div class="kml-toolbar">
 <nav class="kml-variants" aria-label="Variants">${variants}</nav>
+<div class="kml-zoom" role="group" aria-label="Zoom">
+<button type="button" id="kml-zoom-out" title="Zoom out (-)" aria-label="Zoom out">−</button>
+<button type="button" id="kml-zoom-fit" title="Fit to width (0)" aria-label="Fit to width">Fit</button>
+<button type="button" id="kml-zoom-in" title="Zoom in (+)" aria-label="Zoom in">+</button>
+<span id="kml-zoom-level" class="kml-zoom-level" aria-live="polite"></span>
+</div>
 <button type="button" id="kml-export">Export SVG…</button>
 </div>
 <p class="kml-reason">Variant <strong>${escapeHtml(result.variantLabel)}</strong>: ${escapeHtml(result.variantReason)}</p>
 ${unresolved}
-<p class="kml-help">Tab or the arrow keys move between steps; Enter opens the step's code.</p>
+<p class="kml-help">Tab or the arrow keys move between steps; Enter opens the step's code; Ctrl+wheel, + and − zoom.</p>
 </header>
+<div class="kml-workspace">
 <main id="kml-diagram" class="kml-diagram-container">${result.svg}</main>
-<aside id="kml-details" class="kml-details" aria-live="polite"></aside>
+<aside class="kml-side">
+<div id="kml-details" class="kml-details" aria-live="polite"></div>
 ${changes}
+</aside>
+</div>
 <script type="application/json" id="kml-data">${jsonForScript(webviewData(result))}</script>
 <script nonce="${nonce}" src="${escapeAttribute(input.scriptUri)}"></script>
 </body>

@@ -49,3 +49,15 @@ test('lifecycle markers from the shipped diagrams pick the variant of the tree v
   assert.ok(dx.step >= 1 && dx.step <= dx.steps);
   assert.equal(legacy.find((m) => m.diagramId === 'device-exclusive')?.variant, 'rmap-walk-legacy');
 });
+
+test('a lifecycle lens only for the variant the tree has: folio_walk_start in 6.12 is no 6.15 device-exclusive step', () => {
+  const { diagrams } = loadDiagrams();
+  const markers = lifecycleMarkers('folio_walk_start', diagrams, parseKernelVersion('6.12'));
+  assert.deepEqual(
+    markers.map((m) => m.diagramId),
+    ['folio-walk'],
+  );
+  // in a 6.15 tree the device-exclusive entry is made through folio_walk_start: both lenses
+  const newer = lifecycleMarkers('folio_walk_start', diagrams, parseKernelVersion('6.15'));
+  assert.deepEqual(newer.map((m) => m.diagramId).sort(), ['device-exclusive', 'folio-walk']);
+});

@@ -176,3 +176,17 @@ describe('diagram steps resolve in kernel-style fixture trees', () => {
     );
   });
 });
+
+describe('diagram by symbol', () => {
+  it('opens the diagram whose variant for the tree shows the symbol first', () => {
+    const { diagrams } = loadDiagrams();
+    const result = buildDiagram(
+      diagrams,
+      { symbol: 'folio_walk_start' },
+      { kernelVersion: parseKernelVersion('6.12') },
+    );
+    assert.equal(result.id, 'folio-walk');
+    assert.equal(result.variant, 'since-6.12');
+    assert.ok(result.alternatives.includes('device-exclusive'), 'the other diagram is offered as an alternative');
+  });
+});

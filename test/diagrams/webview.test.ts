@@ -253,6 +253,54 @@ describe(
       await page.close();
     });
 
+    it('fits the width on open, zooms with the buttons and Ctrl+wheel, keeps the selected step in view', async () => {
+      const { page, problems } = await openPage('vscode-dark');
+      const geometry = `(() => {
+        const pane = document.getElementById('kml-diagram').getBoundingClientRect();
+        const svg = document.querySelector('#kml-diagram svg');
+        const side = document.querySelector('.kml-side').getBoundingClientRect();
+        const node = document.querySelector('.kml-node.kml-selected');
+        const box = node ? node.getBoundingClientRect() : null;
+        return { paneLeft: pane.left, paneTop: pane.top, paneRight: pane.right, paneBottom: pane.bottom,
+          paneWidth: document.getElementById('kml-diagram').clientWidth, svgWidth: Number(svg.getAttribute('width')),
+          sideLeft: side.left, sideTop: side.top, zoom: document.getElementById('kml-zoom-level').textContent,
+          selected: box && { left: box.left, top: box.top, right: box.right, bottom: box.bottom } };
+      })()`;
+      const open = await page.evaluate(geometry);
+      assert.ok(
+        open.svgWidth <= open.paneWidth && open.svgWidth >= open.paneWidth * 0.9,
+        `fitted to the pane: ${open.svgWidth} of ${open.paneWidth} px`,
+      );
+      assert.ok(open.sideLeft >= open.paneRight, 'the details pane is beside the diagram, not over it');
+      await page.click('#kml-zoom-in');
+      const zoomed = await page.evaluate(geometry);
+      assert.ok(Math.abs(zoomed.svgWidth - open.svgWidth * 1.25) <= 2, `${zoomed.svgWidth} after zoom in`);
+      assert.match(zoomed.zoom, /^\d+%$/);
+      await page.mouse.move(open.paneLeft + 100, open.paneTop + 100);
+      await page.keyboard.down('Control');
+      await page.mouse.wheel(0, -300);
+      await page.keyboard.up('Control');
+      const wheeled = await page.evaluate(geometry);
+      assert.ok(wheeled.svgWidth > zoomed.svgWidth * 1.5, `Ctrl+wheel zooms in: ${wheeled.svgWidth}`);
+      // the last step, far down and right of a zoomed diagram, is scrolled into the pane when selected
+      await page.focus('.kml-node[data-step="folio-walk-recheck"]');
+      await page.keyboard.press('End');
+      const last = await page.evaluate(geometry);
+      assert.ok(last.selected, 'a step is selected');
+      assert.ok(
+        last.selected.top >= last.paneTop - 1 &&
+          last.selected.bottom <= last.paneBottom + 1 &&
+          last.selected.left >= last.paneLeft - 1 &&
+          last.selected.right <= last.paneRight + 1,
+        `selected step inside the pane: ${JSON.stringify(last)}`,
+      );
+      assert.ok(last.selected.right <= last.sideLeft, 'and not under the details');
+      assert.equal((await page.evaluate('window.__state')).scale > 1, true, 'the zoom is kept in the state');
+      assert.deepEqual(problems, []);
+      await page.screenshot({ path: path.join(artifacts, 'device-exclusive-zoomed.png') });
+      await page.close();
+    });
+
     it('restores the selected step from the saved state after the webview was hidden', async () => {
       const { page, problems } = await openPage('vscode-high-contrast', {
         id: 'device-exclusive',

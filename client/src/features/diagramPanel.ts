@@ -24,11 +24,48 @@ function mediaRoot(ctx: ClientContext): vscode.Uri {
   return vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist', 'media');
 }
 
+const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/;
+
+/** The identifier under the cursor of the active C editor, if any. */
+function symbolUnderCursor(): string | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || !/^(c|cpp)$/.test(editor.document.languageId)) return undefined;
+  const range = editor.document.getWordRangeAtPosition(editor.selection.active, IDENTIFIER);
+  return range ? editor.document.getText(range) : undefined;
+}
+
+/**
+ * What "Open Lifecycle Diagram" opens: the diagram(s) with a step for the symbol under the cursor (the one the tree
+ * has first; a choice when several diagrams show it), else a choice of every diagram.
+ */
 async function pickDiagram(ctx: ClientContext): Promise<DiagramParams | undefined> {
+  const symbol = symbolUnderCursor();
   const list = await ctx.client.sendRequest(Requests.listDiagrams);
+  let note: string | undefined;
+  if (symbol) {
+    const found = await ctx.client.sendRequest(Requests.diagram, { symbol }).catch(() => undefined);
+    if (found && found.alternatives.length === 0) return { id: found.id, symbol };
+    if (found) {
+      const ids = [found.id, ...found.alternatives];
+      const picked = await vscode.window.showQuickPick(
+        ids.map((id) => {
+          const item = list.find((d) => d.id === id);
+          return {
+            label: item?.title ?? id,
+            description: id === found.id ? `${found.variantLabel} (this tree)` : id,
+            detail: item?.summary,
+            id,
+          };
+        }),
+        { title: `Kernel MM Lens: lifecycle diagrams with ${symbol}`, matchOnDetail: true },
+      );
+      return picked ? { id: picked.id, symbol } : undefined;
+    }
+    note = `No diagram has a step for ${symbol}; every diagram:`;
+  }
   const picked = await vscode.window.showQuickPick(
     list.map((item) => ({ label: item.title, description: item.id, detail: item.summary, id: item.id })),
-    { title: 'Kernel MM Lens: open a lifecycle diagram', matchOnDetail: true },
+    { title: 'Kernel MM Lens: open a lifecycle diagram', placeHolder: note, matchOnDetail: true },
   );
   return picked ? { id: picked.id } : undefined;
 }
@@ -144,9 +181,13 @@ async function openDiagram(ctx: ClientContext, args?: DiagramParams): Promise<vo
     });
     const state: PanelState = { panel, params };
     current = state;
+    ctx.ui.diagramOpen = true;
     panel.onDidDispose(
       () => {
-        if (current === state) current = undefined;
+        if (current === state) {
+          current = undefined;
+          ctx.ui.diagramOpen = false;
+        }
       },
       undefined,
       ctx.extension.subscriptions,

@@ -1,4 +1,4 @@
-import type { Diagram } from '../diagrams/types';
+import type { Diagram, DiagramVariant } from '../diagrams/types';
 import { selectVariant } from '../diagrams/variantSelection';
 import type { KernelVersion } from '../base/kernelVersion';
 
@@ -16,19 +16,23 @@ export interface LifecycleMarker {
   steps: number;
 }
 
+/**
+ * Markers for the diagrams whose variant for this tree (kernel version and code evidence, as the diagram view
+ * chooses it) has a step done by `functionName`. A diagram whose tree variant lacks the function gets no marker: a
+ * lens on folio_walk_start in a 6.12 tree must not open the 6.15 device-exclusive variant, which the tree does not
+ * have. `chooseVariant` may be memoised by the caller (it reads code).
+ */
 export function lifecycleMarkers(
   functionName: string,
   diagrams: Diagram[],
   version?: KernelVersion,
+  chooseVariant: (diagram: Diagram) => DiagramVariant = (diagram) =>
+    selectVariant(diagram, { kernelVersion: version }).variant,
 ): LifecycleMarker[] {
   const markers: LifecycleMarker[] = [];
   for (const diagram of diagrams) {
     if (!diagram.variants.some((v) => v.steps.some((s) => s.function === functionName))) continue;
-    // The variant that fits this tree's version, else the first one that has the function.
-    const chosen = selectVariant(diagram, { kernelVersion: version }).variant;
-    const variant = chosen.steps.some((s) => s.function === functionName)
-      ? chosen
-      : diagram.variants.find((v) => v.steps.some((s) => s.function === functionName))!;
+    const variant = chooseVariant(diagram);
     const steps = variant.steps.filter((s) => (s.kind ?? 'step') === 'step');
     const index = steps.findIndex((s) => s.function === functionName);
     if (index < 0) continue;

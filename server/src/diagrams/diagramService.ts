@@ -10,7 +10,7 @@ import type { CodeEvidence } from './codeEvidence';
 import { layoutVariant } from './layout';
 import { renderMermaid } from './mermaidRenderer';
 import { renderSvg } from './svgRenderer';
-import type { Diagram, DiagramSource, DiagramStep } from './types';
+import type { Diagram, DiagramSource, DiagramStep, DiagramVariant } from './types';
 import { loreUrl } from './types';
 import { selectVariant } from './variantSelection';
 
@@ -51,10 +51,15 @@ function mentions(diagram: Diagram, symbol: string): boolean {
 }
 
 /**
- * The diagram asked for: by id, else the first whose steps name `symbol`. Throws DiagramLookupError with a user-facing
- * message.
+ * The diagram asked for: by id, else the first whose steps name `symbol`, those whose variant for this tree
+ * (`treeVariant`) shows it first: folio_walk_start in a 6.12 tree opens the folio_walk protocol, not the 6.15
+ * device-exclusive variant. Throws DiagramLookupError with a user-facing message.
  */
-function findDiagram(diagrams: Diagram[], params: DiagramParams): { diagram: Diagram; alternatives: string[] } {
+export function findDiagram(
+  diagrams: Diagram[],
+  params: DiagramParams,
+  treeVariant?: (diagram: Diagram) => DiagramVariant,
+): { diagram: Diagram; alternatives: string[] } {
   if (params.id) {
     const diagram = diagrams.find((candidate) => candidate.id === params.id);
     if (!diagram)
@@ -65,15 +70,25 @@ function findDiagram(diagrams: Diagram[], params: DiagramParams): { diagram: Dia
     return { diagram, alternatives };
   }
   if (params.symbol) {
-    const matching = diagrams.filter((candidate) => mentions(candidate, params.symbol!));
-    if (matching.length === 0) throw new DiagramLookupError(`no diagram has a step for ${params.symbol}`);
-    return { diagram: matching[0], alternatives: matching.slice(1).map((d) => d.id) };
+    const symbol = params.symbol;
+    const matching = diagrams.filter((candidate) => mentions(candidate, symbol));
+    if (matching.length === 0) throw new DiagramLookupError(`no diagram has a step for ${symbol}`);
+    const inTree = (d: Diagram) => (treeVariant && stepsShowing(treeVariant(d).steps, symbol).length > 0 ? 0 : 1);
+    const ranked = matching
+      .map((diagram, order) => ({ diagram, order, rank: inTree(diagram) }))
+      .sort((a, b) => a.rank - b.rank || a.order - b.order)
+      .map((entry) => entry.diagram);
+    return { diagram: ranked[0], alternatives: ranked.slice(1).map((d) => d.id) };
   }
   throw new DiagramLookupError('give a diagram id or a symbol');
 }
 
 export function buildDiagram(diagrams: Diagram[], params: DiagramParams, options: BuildOptions = {}): DiagramResult {
-  const { diagram, alternatives } = findDiagram(diagrams, params);
+  const { diagram, alternatives } = findDiagram(
+    diagrams,
+    params,
+    (d) => selectVariant(d, { kernelVersion: options.kernelVersion, evidence: options.evidence }).variant,
+  );
   if (params.variant && !diagram.variants.some((variant) => variant.id === params.variant)) {
     throw new DiagramLookupError(
       `diagram '${diagram.id}' has no variant '${params.variant}'; variants: ${diagram.variants.map((v) => v.id).join(', ')}`,

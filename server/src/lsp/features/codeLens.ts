@@ -6,7 +6,10 @@ import type { ServerContext } from '../context';
 import { lifecycleMarkers } from '../../annotations/codeLenses';
 import { onThreadsChanged, threadServiceFor } from '../threadServiceHost';
 import { shippedDiagrams } from '../../diagrams/loader';
-import type { Diagram } from '../../diagrams/types';
+import type { Diagram, DiagramVariant } from '../../diagrams/types';
+import { selectVariant } from '../../diagrams/variantSelection';
+import { FileHintEvidence, IndexEvidence } from '../../diagrams/codeEvidence';
+import type { KernelIndex } from '../../indexing/types';
 
 /**
  * Code lenses on definitions: lifecycle markers that open the diagram at the function's step, and the number of
@@ -18,6 +21,28 @@ interface LensData {
 }
 
 let cached: LensData | undefined;
+
+/**
+ * The variant of each diagram for this tree, chosen once per index (its code evidence reads function bodies) and
+ * kept until the index or the settings change.
+ */
+function variantChooser(ctx: ServerContext): (diagram: Diagram) => DiagramVariant {
+  const index = ctx.currentIndex();
+  const version = ctx.kernelVersion();
+  const key = `${version ? `${version.major}.${version.minor}` : '?'}`;
+  if (!chosen || chosen.index !== index || chosen.key !== key) chosen = { index, key, variants: new Map() };
+  const memo = chosen.variants;
+  const evidence = index ? new IndexEvidence(index) : ctx.root ? new FileHintEvidence(ctx.root) : undefined;
+  return (diagram) => {
+    let variant = memo.get(diagram.id);
+    if (!variant) {
+      variant = selectVariant(diagram, { kernelVersion: version, evidence }).variant;
+      memo.set(diagram.id, variant);
+    }
+    return variant;
+  };
+}
+let chosen: { index: KernelIndex | undefined; key: string; variants: Map<string, DiagramVariant> } | undefined;
 
 function lensData(ctx: ServerContext): LensData {
   if (cached) return cached;
@@ -62,6 +87,7 @@ export const codeLensFeature: ServerFeature = {
       if (!tree || token.isCancellationRequested) return [];
       const data = lensData(ctx);
       const version = ctx.kernelVersion();
+      const chooseVariant = variantChooser(ctx);
       const lenses: CodeLens[] = [];
       // Names and ranges are read before the first await: the tree is only valid until the next edit.
       const definitions = definitionNames(tree.rootNode).map(({ name, node }) => ({
@@ -72,7 +98,7 @@ export const codeLensFeature: ServerFeature = {
         },
       }));
       for (const { name, range } of definitions) {
-        for (const marker of lifecycleMarkers(name, data.diagrams, version)) {
+        for (const marker of lifecycleMarkers(name, data.diagrams, version, chooseVariant)) {
           lenses.push({
             range,
             command: {
