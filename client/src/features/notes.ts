@@ -124,7 +124,19 @@ export function activate(ctx: ClientContext): void {
     }
   }
 
-  async function submit(reply: vscode.CommentReply): Promise<void> {
+  async function submit(reply: vscode.CommentReply | undefined): Promise<void> {
+    // Run from elsewhere than a comment box (a keybinding, another extension): there is no text to save. Open the
+    // comment box on the current line instead of failing.
+    if (!reply?.thread) {
+      const editor = vscode.window.activeTextEditor;
+      if (editor?.document.uri.scheme === 'file' && editor.document.languageId === 'c')
+        await vscode.commands.executeCommand('workbench.action.addComment');
+      else
+        void vscode.window.showInformationMessage(
+          'Kernel MM Lens: review notes are written in the comment box of a C file line (the + in the gutter).',
+        );
+      return;
+    }
     const id = noteOfThread.get(reply.thread);
     try {
       const note = id

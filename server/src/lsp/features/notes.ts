@@ -16,6 +16,7 @@ import type { ServerContext } from '../context';
 import { NotesService } from '../../notes/service';
 import { resolveNotesPath } from '../../notes/store';
 import { toWire, readSourceFile } from '../../notes/wire';
+import { noteAuthor } from '../../notes/author';
 
 /**
  * Review notes over LSP: kernelMmLens/notes/{list,add,reply,resolve,delete,export}, so any editor can read and
@@ -74,28 +75,28 @@ export const notesFeature: ServerFeature = {
         return { notes, notesFile: service.notesPath, problem: service.lastProblem };
       }),
     );
-    ctx.connection.onRequest(
-      Requests.notesAdd,
-      guarded(ctx, (params: NotesAddParams) => {
+    // The git identity of the workspace, read once (notes/author.ts; trusted workspaces only).
+    let author: Promise<string> | undefined;
+    const authorOf = (given: string | undefined) =>
+      given
+        ? Promise.resolve(given)
+        : (author ??= noteAuthor({ root: ctx.root, trusted: ctx.workspaceTrusted() }).catch(() => 'reviewer'));
+    ctx.connection.onRequest(Requests.notesAdd, async (params: NotesAddParams) => {
+      const by = await authorOf(params.author);
+      return guarded(ctx, (p: NotesAddParams) => {
         const service = serviceFor(ctx);
         return wire(service)(
-          service.add({
-            file: fileOf(ctx, params.uri),
-            line: params.line,
-            body: params.body,
-            symbol: params.symbol,
-            author: params.author,
-          }),
+          service.add({ file: fileOf(ctx, p.uri), line: p.line, body: p.body, symbol: p.symbol, author: by }),
         );
-      }),
-    );
-    ctx.connection.onRequest(
-      Requests.notesReply,
-      guarded(ctx, (params: NotesReplyParams) => {
+      })(params);
+    });
+    ctx.connection.onRequest(Requests.notesReply, async (params: NotesReplyParams) => {
+      const by = await authorOf(params.author);
+      return guarded(ctx, (p: NotesReplyParams) => {
         const service = serviceFor(ctx);
-        return wire(service)(service.reply(params.id, params.body, params.author));
-      }),
-    );
+        return wire(service)(service.reply(p.id, p.body, by));
+      })(params);
+    });
     ctx.connection.onRequest(
       Requests.notesResolve,
       guarded(ctx, (params: NotesResolveParams) => {
