@@ -1,16 +1,15 @@
 /**
  * URIs of the read-only review-thread documents:
- * `kernel-mm-lens-thread:/<title>.kernel-thread?id=<Message-ID>[&symbol=<name>]`.
+ * `kernel-mm-lens-thread:/<title>?id=<Message-ID>[&symbol=<name>]`.
  * VS Code names the tab after the path's last segment, so the path holds a readable title (the subject, else a
  * shortened Message-ID) in safe characters only, and the query holds the exact Message-ID: the URI stays unique and
  * parses back to what was asked for. Pure (no `vscode`), so it is unit-tested.
  */
 
-const THREAD_DOCUMENT_EXTENSION = '.kernel-thread';
 const TITLE_MAX = 60;
 const ID_HEAD = 24;
 const ID_TAIL = 20;
-/** One character, so that it does not run into the ".kernel-thread" extension as "...." would. */
+/** One character: "…" reads as a cut, and three dots would look like a file extension. */
 const ELLIPSIS = '\u2026';
 
 export interface ThreadDocumentRef {
@@ -43,7 +42,9 @@ export function threadUriParts(ref: ThreadDocumentRef, subject?: string): Thread
   const query = new URLSearchParams({ id: ref.messageId });
   if (ref.symbol) query.set('symbol', ref.symbol);
   return {
-    path: `/${threadDocumentTitle(ref.messageId, subject)}${THREAD_DOCUMENT_EXTENSION}`,
+    // No file extension: VS Code shows the whole last segment in the tab; the language is set when the document
+    // opens (features/threads.ts), not taken from an extension.
+    path: `/${threadDocumentTitle(ref.messageId, subject)}`,
     query: query.toString(),
   };
 }

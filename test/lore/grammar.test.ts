@@ -56,7 +56,13 @@ test('kernel-thread grammar scopes a real rendered thread: headers, quote depth,
   assert.ok(scopesOf(lines, (l) => l.startsWith('======== [5/6]')).includes('meta.separator.message.kernel-thread'));
   const from = lines.find((l) => l.line === 'From: Alistair Popple <apopple@nvidia.com>')!;
   assert.ok(from.all[0].includes('keyword.other.header.kernel-thread'));
-  assert.ok(from.all.at(-1)!.includes('string.unquoted.header-value.kernel-thread'));
+  assert.ok(from.all.at(-1)!.includes('meta.header-value.kernel-thread'));
+  // No string scope anywhere: themes paint strings red, and a thread is prose, not string literals.
+  assert.deepEqual(
+    lines.flatMap((l) => l.all.flat()).filter((scope) => scope.startsWith('string.')),
+    [],
+  );
+  assert.ok(scopesOf(lines, (l) => l.startsWith('Subject: ')).includes('markup.bold.subject.kernel-thread'));
   assert.ok(
     scopesOf(lines, (l) => l.startsWith('Message-ID: <547f6335')).includes('keyword.other.header.kernel-thread'),
   );

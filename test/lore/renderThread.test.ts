@@ -127,3 +127,38 @@ test('the index keeps no message text: a thread view reads each message again at
   // Symbols were extracted while the message was parsed.
   assert.ok(index.symbolHits('MMU_NOTIFY_EXCLUSIVE').some((hit) => hit.messageId === DAVID_READD_REPLY));
 });
+
+test('a bundled series reads in patch order: the cover, then 01, 02, 03 (same date), replies by date', async () => {
+  const { renderBundledThread } = await import('../../server/src/lore/renderThread');
+  const message = (id: string, subject: string, inReplyTo?: string, date = '2025-02-10') => ({
+    messageId: id,
+    subject,
+    author: 'A',
+    date,
+    inReplyTo,
+    symbols: [],
+    point: 'p',
+    sources: ['s'],
+  });
+  const series = {
+    id: 's',
+    subject: 'series',
+    messages: [
+      message('c', '[PATCH v2 00/03] cover'),
+      message('p3', '[PATCH v2 03/03] third', 'c'),
+      message('p1', '[PATCH v2 01/03] first', 'c'),
+      message('r1', 'Re: [PATCH v2 01/03] first', 'p1', '2025-02-12'),
+      message('p2', '[PATCH v2 02/03] second', 'c'),
+    ],
+  };
+  const byMessageId = new Map(series.messages.map((m) => [m.messageId, { series, message: m }]));
+  const rendered = renderBundledThread('c', undefined, { series: [series], byMessageId } as never);
+  const subjects = rendered.outline.map((entry) => entry.subject);
+  assert.deepEqual(subjects, [
+    '[PATCH v2 00/03] cover',
+    '[PATCH v2 01/03] first',
+    'Re: [PATCH v2 01/03] first',
+    '[PATCH v2 02/03] second',
+    '[PATCH v2 03/03] third',
+  ]);
+});

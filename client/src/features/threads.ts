@@ -23,7 +23,7 @@ const THREAD_SCHEME = 'kernel-mm-lens-thread';
 const THREAD_LANGUAGE = 'kernel-thread';
 const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/;
 
-/** kernel-mm-lens-thread:/<readable title>.kernel-thread?id=<Message-ID>&symbol=<name> (see threadDocumentUri.ts). */
+/** kernel-mm-lens-thread:/<readable title>?id=<Message-ID>&symbol=<name> (see threadDocumentUri.ts). */
 function threadUri(messageId: string, symbol?: string, subject?: string): vscode.Uri {
   return vscode.Uri.from({ scheme: THREAD_SCHEME, ...threadUriParts({ messageId, symbol }, subject) });
 }
@@ -78,6 +78,14 @@ export function activate(ctx: ClientContext): void {
   ctx.subscribe(
     vscode.workspace.onDidCloseTextDocument((doc) => {
       if (doc.uri.scheme === THREAD_SCHEME) documents.delete(doc.uri.toString());
+    }),
+  );
+  // The path has no extension to take the language from: thread documents (also those VS Code restores with the
+  // window) get it when they open.
+  ctx.subscribe(
+    vscode.workspace.onDidOpenTextDocument((doc) => {
+      if (doc.uri.scheme === THREAD_SCHEME && doc.languageId !== THREAD_LANGUAGE)
+        void vscode.languages.setTextDocumentLanguage(doc, THREAD_LANGUAGE).then(undefined, () => undefined);
     }),
   );
 

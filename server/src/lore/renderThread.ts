@@ -280,6 +280,13 @@ export function renderBundledThread(
   };
 }
 
+/** k of patch k/M (the data's, else the subject's "[PATCH vN k/M]"); other messages sort after the patches. */
+function patchNumber(message: BundledThreadMessage): number {
+  if (message.patch) return message.patch.number;
+  const match = /\[[^\]]*?\b(\d+)\/\d+\s*\]/.exec(message.subject ?? '');
+  return match ? Number(match[1]) : Number.MAX_SAFE_INTEGER;
+}
+
 function orderBundled(messages: BundledThreadMessage[]): Array<{ message: BundledThreadMessage; depth: number }> {
   const ids = new Set(messages.map((m) => m.messageId));
   const children = new Map<string, BundledThreadMessage[]>();
@@ -301,8 +308,12 @@ function orderBundled(messages: BundledThreadMessage[]): Array<{ message: Bundle
     if (seen.has(item.message.messageId)) continue;
     seen.add(item.message.messageId);
     out.push(item);
-    const kids = [...(children.get(item.message.messageId) ?? [])].sort((a, b) => b.date.localeCompare(a.date));
-    for (const kid of kids) stack.push({ message: kid, depth: item.depth + 1 });
+    // Replies in the order they were posted; the patches of a series (all sent within the same minute, often with
+    // the same date) in patch order: 01/17 before 02/17. Pushed in reverse, so the first one comes off first.
+    const kids = [...(children.get(item.message.messageId) ?? [])].sort(
+      (a, b) => a.date.localeCompare(b.date) || patchNumber(a) - patchNumber(b),
+    );
+    for (const kid of kids.reverse()) stack.push({ message: kid, depth: item.depth + 1 });
   }
   return out;
 }
