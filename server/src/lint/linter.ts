@@ -5,7 +5,7 @@ import { applyPremise } from './fixPremise';
 import { removalLink, type LintRuleSet } from './rules';
 import { scanC } from './scanC';
 import { scanKconfig, scanMakefile, type LineMatch } from './scanKconfig';
-import { judge, type SeverityPolicy } from './severity';
+import { judge, rankProviderUses, type SeverityPolicy } from './severity';
 import type { Finding, MatchContext, MechanicalFix, OffsetEdit, SymbolEntry } from './ruleTypes';
 import { regionAt, type InactiveRegion } from '../parsing/inactiveRegions';
 
@@ -80,6 +80,7 @@ export function lintText(text: string, fileName: string, options: LintOptions): 
       findings.push(...live);
     }
   }
+  rankProviderUses(findings, options.overrides);
   // Fix edits also get LSP positions, for code actions and SARIF.
   if (findings.some((finding) => finding.fix)) {
     const positionAt = positionFinder(text);

@@ -99,3 +99,35 @@ export function atLeast(severity: LintSeverity, threshold: LintSeverity): boolea
 export function isLintSeverity(value: string): value is LintSeverity {
   return value in RANK;
 }
+
+/** Findings that belong to the same upstream removal (one series removes pmd_devmap(), pte_devmap(), the Kconfig symbol). */
+function removalKey(rule: LintRule): string {
+  return rule.removal?.messageId ?? rule.id;
+}
+
+const ONE_LEVEL_DOWN: Record<LintSeverity, LintSeverity> = {
+  error: 'information',
+  warning: 'information',
+  information: 'hint',
+  hint: 'hint',
+};
+
+/**
+ * Uses inside a file that defines an API of the same removal (an arch pgtable.h using its own pte_devmap(), the
+ * `#ifndef CONFIG_ARCH_HAS_PTE_DEVMAP` around the stub) are the implementation upstream deletes, not call sites a
+ * forward-porter changes: they rank like the definitions, one level below uses elsewhere, unless the user set the
+ * severity of the rule or of `removed-api` explicitly.
+ */
+export function rankProviderUses<
+  F extends { entry: { rule: LintRule }; isDefinition: boolean; severity: LintSeverity; message: string },
+>(findings: F[], overrides: SeverityPolicy['overrides']): F[] {
+  const defined = new Set(findings.filter((f) => f.isDefinition).map((f) => removalKey(f.entry.rule)));
+  if (defined.size === 0) return findings;
+  for (const finding of findings) {
+    if (finding.isDefinition || !defined.has(removalKey(finding.entry.rule))) continue;
+    if (overrideFor(overrides, finding.entry.rule.id) ?? overrideFor(overrides, RULE_CODE_USE)) continue;
+    finding.severity = ONE_LEVEL_DOWN[finding.severity];
+    finding.message = `${finding.message} (this file defines the removed API: its own use goes with it)`;
+  }
+  return findings;
+}
