@@ -254,6 +254,8 @@ export interface DiagramResult {
   changes?: DiagramChangeInfo;
   /** Other diagrams whose steps name the requested symbol. */
   alternatives: string[];
+  /** Those of `alternatives` whose variant for this tree (version and code evidence) shows the symbol. */
+  alternativesInTree?: string[];
   /** True when the index was not ready and steps could not be resolved yet. */
   unresolved?: boolean;
 }

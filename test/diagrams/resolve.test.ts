@@ -187,6 +187,10 @@ describe('diagram by symbol', () => {
     );
     assert.equal(result.id, 'folio-walk');
     assert.equal(result.variant, 'since-6.12');
-    assert.ok(result.alternatives.includes('device-exclusive'), 'the other diagram is offered as an alternative');
+    assert.ok(result.alternatives.includes('device-exclusive'), 'the other diagram is named as an alternative');
+    // ... but its variant for a 6.12 tree has no folio_walk_start step: "Open Lifecycle Diagram" opens folio-walk
+    assert.deepEqual(result.alternativesInTree, []);
+    const newer = buildDiagram(diagrams, { symbol: 'folio_walk_start' }, { kernelVersion: parseKernelVersion('6.15') });
+    assert.deepEqual([newer.id, ...(newer.alternativesInTree ?? [])].sort(), ['device-exclusive', 'folio-walk']);
   });
 });

@@ -44,9 +44,11 @@ async function pickDiagram(ctx: ClientContext): Promise<DiagramParams | undefine
   let note: string | undefined;
   if (symbol) {
     const found = await ctx.client.sendRequest(Requests.diagram, { symbol }).catch(() => undefined);
-    if (found && found.alternatives.length === 0) return { id: found.id, symbol };
+    // One diagram shows it in this tree's variant: open it; several: choose among those (then the others).
+    const inTree = found?.alternativesInTree ?? found?.alternatives ?? [];
+    if (found && inTree.length === 0) return { id: found.id, symbol };
     if (found) {
-      const ids = [found.id, ...found.alternatives];
+      const ids = [found.id, ...inTree];
       const picked = await vscode.window.showQuickPick(
         ids.map((id) => {
           const item = list.find((d) => d.id === id);

@@ -59,15 +59,15 @@ export function findDiagram(
   diagrams: Diagram[],
   params: DiagramParams,
   treeVariant?: (diagram: Diagram) => DiagramVariant,
-): { diagram: Diagram; alternatives: string[] } {
+): { diagram: Diagram; alternatives: string[]; alternativesInTree: string[] } {
   if (params.id) {
     const diagram = diagrams.find((candidate) => candidate.id === params.id);
     if (!diagram)
       throw new DiagramLookupError(`no diagram '${params.id}'; known: ${diagrams.map((d) => d.id).join(', ')}`);
-    const alternatives = params.symbol
-      ? diagrams.filter((d) => d !== diagram && mentions(d, params.symbol!)).map((d) => d.id)
-      : [];
-    return { diagram, alternatives };
+    const symbol = params.symbol;
+    const others = symbol ? diagrams.filter((d) => d !== diagram && mentions(d, symbol)) : [];
+    const inTree = others.filter((d) => treeVariant && stepsShowing(treeVariant(d).steps, symbol!).length > 0);
+    return { diagram, alternatives: others.map((d) => d.id), alternativesInTree: inTree.map((d) => d.id) };
   }
   if (params.symbol) {
     const symbol = params.symbol;
@@ -78,13 +78,20 @@ export function findDiagram(
       .map((diagram, order) => ({ diagram, order, rank: inTree(diagram) }))
       .sort((a, b) => a.rank - b.rank || a.order - b.order)
       .map((entry) => entry.diagram);
-    return { diagram: ranked[0], alternatives: ranked.slice(1).map((d) => d.id) };
+    return {
+      diagram: ranked[0],
+      alternatives: ranked.slice(1).map((d) => d.id),
+      alternativesInTree: ranked
+        .slice(1)
+        .filter((d) => inTree(d) === 0)
+        .map((d) => d.id),
+    };
   }
   throw new DiagramLookupError('give a diagram id or a symbol');
 }
 
 export function buildDiagram(diagrams: Diagram[], params: DiagramParams, options: BuildOptions = {}): DiagramResult {
-  const { diagram, alternatives } = findDiagram(
+  const { diagram, alternatives, alternativesInTree } = findDiagram(
     diagrams,
     params,
     (d) => selectVariant(d, { kernelVersion: options.kernelVersion, evidence: options.evidence }).variant,
@@ -156,5 +163,6 @@ export function buildDiagram(diagrams: Diagram[], params: DiagramParams, options
       items: diagram.changes.items.map((item) => ({ what: item.what, why: item.why, source: sourceInfo(item.source) })),
     },
     alternatives,
+    alternativesInTree,
   };
 }
