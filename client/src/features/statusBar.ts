@@ -54,6 +54,8 @@ export function activate(ctx: ClientContext): void {
     const cancelled = await ctx.client.sendRequest(Requests.cancelIndexing).catch(() => false);
     if (!cancelled) void vscode.window.showInformationMessage('Kernel MM Lens: no indexing is in progress.');
   });
+  // Filtered to this extension's settings. (In search results VS Code spells each setting's section from its key,
+  // "Kernel Mm Lens: Kernel Version"; browsing the settings, the group has the title "Kernel MM Lens".)
   ctx.registerCommand(ClientCommands.openSettings, () =>
     vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${ctx.extension.extension.id}`),
   );
