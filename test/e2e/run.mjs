@@ -20,12 +20,22 @@ const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'e2e-tree');
 const DEMO = 'drivers/gpu/drm/demo/demo_svm.c';
 const HOVER_LINE = 20; // ret = make_device_exclusive_range(...)
 const DEVMAP_LINE = 29; // if (pmd_devmap(pmd))
-// Issue 18: a local of mm/ksm.c and its declaration; the line after which `fw.` is typed (1-based).
 const KSM = 'mm/ksm.c';
+const PAGEWALK = 'mm/pagewalk.c';
+// Issue 18: a local of mm/ksm.c and its declaration; the line after which `fw.` is typed (1-based).
 const ksmLines = fs.readFileSync(path.join(FIXTURE, KSM), 'utf8').split('\n');
 const KSM_USE_LINE = ksmLines.findIndex((l) => l.includes('if (folio) {')) + 1;
 const KSM_DECLARATION_LINE = ksmLines.findIndex((l) => l.includes('struct folio *folio;')) + 1;
 const KSM_CALL_LINE = ksmLines.findIndex((l) => l.includes('folio = folio_walk_start(&fw, vma, addr, 0);')) + 1;
+/** 1-based line of the first line of a fixture file matching `re`. */
+function lineOf(file, re) {
+  return (
+    fs
+      .readFileSync(path.join(FIXTURE, file), 'utf8')
+      .split('\n')
+      .findIndex((l) => re.test(l)) + 1
+  );
+}
 
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(name);
@@ -177,6 +187,13 @@ async function main() {
   const mailFile = path.join(harness.tmp, 'mail', 'demo-devmap-versions.mbox');
   fs.mkdirSync(path.dirname(mailFile), { recursive: true });
   fs.copyFileSync(path.join(ROOT, 'test', 'fixtures', 'lore', 'demo-devmap-versions.mbox'), mailFile);
+  // A kernel checkout is a git repository: review notes are signed with its identity.
+  const git = (...args) => spawnSync('git', args, { cwd: folder, encoding: 'utf8' });
+  const haveGit = git('init', '-q').status === 0;
+  if (haveGit) {
+    git('config', 'user.name', 'Ada Reviewer');
+    git('config', 'user.email', 'ada@example.org');
+  }
   harness.writeSettings({
     'kernelMmLens.mailSources': [mailFile],
     // the tree says 6.12; a driver being forward-ported to 6.17 must not use pmd_devmap() any more
@@ -192,6 +209,20 @@ async function main() {
   await harness.loadWorkbench();
   log('workbench loaded');
   const wb = new Workbench(page, log);
+  // From the first moment: how many status items speak for us at once while the index is built (issue 21: two
+  // progress items showed the same indexing), and what they say.
+  const startup = { samples: 0, maxItems: 0, texts: new Set() };
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      const items = (await wb.statusBarTexts().catch(() => [])).filter((t) => /MM Lens|indexing|scanning/i.test(t));
+      startup.samples++;
+      startup.maxItems = Math.max(startup.maxItems, items.length);
+      for (const t of items) startup.texts.add(t.split(' | ')[0]);
+      if (items.some(isReadyItem)) break;
+      await sleep(100);
+    }
+  })();
   await wb.openFile(DEMO, 'make_device_exclusive_range');
 
   await check('status bar reports the index', 90_000, async () => {
@@ -214,6 +245,19 @@ async function main() {
     return item;
   });
 
+  await check('one status item while indexing, and the lint target next to it', 20_000, async () => {
+    sampling = false;
+    await sampler;
+    if (startup.maxItems > 1)
+      throw new Error(`${startup.maxItems} status items at once: ${JSON.stringify([...startup.texts])}`);
+    const target = await waitFor(
+      'the lint target item',
+      async () => (await wb.statusBarTexts()).find((t) => /lint 6\.17/.test(t)),
+      10_000,
+    );
+    return `${startup.samples} samples, texts ${JSON.stringify([...startup.texts]).slice(0, 160)}; ${target.split(' | ')[0]}`;
+  });
+
   await check('status bar menu lists the commands', 30_000, async () => {
     const item = await page.$('.part.statusbar .statusbar-item:has-text("MM Lens")');
     if (!item) throw new Error('no status bar item');
@@ -228,9 +272,16 @@ async function main() {
     );
     await shot(page, 'status-menu');
     await page.keyboard.press('Escape');
-    for (const want of ['Rebuild Index', 'Lint Whole Workspace', 'Restart Server']) {
+    for (const want of ['Rebuild Index', 'Lint Whole Workspace', 'Restart Server', 'Set Lint Target Version']) {
       if (!rows.some((r) => r.includes(want))) throw new Error(`menu lacks "${want}": ${JSON.stringify(rows)}`);
     }
+    // context-only commands (they threw "reading 'thread'" or did nothing) and raw command ids are gone
+    const bad = rows.filter((r) =>
+      /kernelMmLens\.|^(Add Review Note|Reply|Resolve Note|Reopen Note|Delete Note|Open Review Thread|Open Thread on lore)/.test(
+        r,
+      ),
+    );
+    if (bad.length) throw new Error(`menu lists ${JSON.stringify(bad)}`);
     return `${rows.length} commands`;
   });
 
@@ -362,24 +413,50 @@ async function main() {
     return `"${fix}": ${before.trim()} -> ${after.trim()}`;
   });
 
-  await check('lint whole workspace lists an unopened file in the Problems view', 60_000, async () => {
-    await clearNotifications(page);
-    await wb.runCommand(paletteTitle('kernelMmLens.lintWorkspace'));
-    const rows = await waitFor(
-      'huge_memory.c in the Problems view',
-      async () => {
-        const r = await wb.problemRows();
-        if (r.some((x) => /huge_memory\.c/.test(x))) return r;
-        const errors = (await notifications(page)).filter((n) => /failed/i.test(n));
-        if (errors.length) throw new Error(errors.join(' | '));
-        return null;
-      },
-      50_000,
-      500,
-    );
-    await shot(page, 'problems-view');
-    return rows.slice(0, 3).join(' | ').slice(0, 200);
-  });
+  await check(
+    'lint whole workspace: call sites first, and the announcement says what the Problems view shows',
+    60_000,
+    async () => {
+      await clearNotifications(page);
+      await wb.runCommand(paletteTitle('kernelMmLens.lintWorkspace'));
+      const said = await waitFor(
+        'the announcement',
+        async () => {
+          const all = await notifications(page);
+          const errors = all.filter((n) => /failed/i.test(n));
+          if (errors.length) throw new Error(errors.join(' | '));
+          return all.find((n) => /listed in the Problems view|nothing for the Problems view|no findings/.test(n));
+        },
+        50_000,
+        500,
+      );
+      const rows = await waitFor(
+        'huge_memory.c in the Problems view',
+        async () => {
+          const r = await wb.problemRows();
+          return r.some((x) => /huge_memory\.c/.test(x)) ? r : null;
+        },
+        20_000,
+        500,
+      );
+      await shot(page, 'problems-view');
+      if (!/\d+ errors?\b.*against Linux 6\.17 \(the lint target\), listed in the Problems view/.test(said))
+        throw new Error(`announcement: ${said}`);
+      // the arch/include definition of pmd_devmap() ranks below the call sites a forward-porter changes
+      const firstCallSite = rows.findIndex((r) => /huge_memory\.c|demo_svm\.c/.test(r));
+      const definition = rows.findIndex((r) => /pgtable\.h/.test(r));
+      if (definition >= 0 && definition < firstCallSite)
+        throw new Error(`the definition comes first: ${JSON.stringify(rows.slice(0, 6))}`);
+      // at most one related row (where the replacement is defined) under a finding, none from the workspace lint
+      const doubled = rows.filter((r, i) => /^replacement/.test(r) && /^replacement/.test(rows[i - 1] ?? ''));
+      if (doubled.length)
+        throw new Error(`several replacement rows under a finding: ${JSON.stringify(rows.slice(0, 8))}`);
+      const unopened = rows.slice(rows.findIndex((r) => /huge_memory\.c/.test(r)));
+      if (/^replacement/.test(unopened[2] ?? ''))
+        throw new Error(`workspace-lint finding with a sub-row: ${JSON.stringify(unopened.slice(0, 3))}`);
+      return `${said.slice(0, 140)} | ${rows.slice(0, 2).join(' | ').slice(0, 120)}`;
+    },
+  );
 
   await check('F12 on a local opens its own declaration', 60_000, async () => {
     await waitFor('the index to be ready', async () => (await wb.statusBarTexts()).some(isReadyItem), 60_000, 500);
@@ -436,31 +513,173 @@ async function main() {
     return labels.join(', ');
   });
 
-  await check('the lifecycle diagram view renders', 60_000, async () => {
-    const title = paletteTitle('kernelMmLens.openDiagram');
-    if (!title) throw new Error('command kernelMmLens.openDiagram is not contributed yet (diagram feature not wired)');
-    await wb.goToLine(HOVER_LINE);
-    await wb.runCommand(title);
-    await sleep(1000);
-    const rows = await wb.quickPickRows();
-    if (rows.length) await page.keyboard.press('Enter'); // a picker of diagrams: take the first (most relevant) one
-    // the Problems panel from the previous check would cover half of the diagram
+  await check(
+    'clearing the lint target replaces the results: information, no errors left, no strikethrough',
+    90_000,
+    async () => {
+      await clearNotifications(page);
+      const item = await page.$('.part.statusbar .statusbar-item:has-text("lint 6.17")');
+      if (!item) throw new Error('no lint target item to click');
+      await item.click();
+      await waitFor('the lint target choice', async () => (await wb.quickPickRows()).length > 0, 10_000);
+      await page.keyboard.type("tree's own", { delay: 5 });
+      await sleep(300);
+      await page.keyboard.press('Enter');
+      const said = await waitFor(
+        'the re-lint announcement',
+        async () =>
+          (await notifications(page)).find((n) =>
+            /against Linux 6\.12.* \(the tree\)|nothing for the Problems view/.test(n),
+          ),
+        60_000,
+        500,
+      );
+      await sleep(1000);
+      const badge = await page.evaluate(
+        () => document.querySelector('.part.statusbar [id="status.problems"]')?.innerText ?? '',
+      );
+      const errors = Number((/(\d+)/.exec(badge) ?? ['', 'NaN'])[1]);
+      const rows = await wb.problemRows();
+      await shot(page, 'problems-after-target-cleared');
+      if (errors !== 0) throw new Error(`errors left after the target was cleared: badge "${badge}"`);
+      if (!rows.some((r) => /huge_memory\.c/.test(r)))
+        throw new Error(`information rows missing: ${JSON.stringify(rows.slice(0, 5))}`);
+      if ((await wb.statusBarTexts()).some((t) => /lint 6\.17/.test(t)))
+        throw new Error('the lint target item is still shown');
+      // the open file: an information squiggle on pmd_devmap, not struck through as deprecated
+      await wb.runCommand('View: Focus First Editor Group').catch(() => undefined);
+      await wb.openFile(DEMO, 'pmd_devmap');
+      await wb.goToLine(DEVMAP_LINE);
+      const kinds = await waitFor(
+        'an information squiggle',
+        async () => {
+          const k = (await wb.squigglesOn('pmd_devmap', DEVMAP_LINE)) ?? [];
+          return k.some((c) => /info/.test(c)) ? k : null;
+        },
+        20_000,
+        500,
+      );
+      const struck = await page.evaluate(
+        () =>
+          document.querySelectorAll('.editor-group-container.active .monaco-editor [class*="strikethrough"]').length,
+      );
+      await shot(page, 'lint-information');
+      if (struck) throw new Error(`${struck} struck-through decorations`);
+      return `${said.slice(0, 120)}; squiggles ${kinds.join(',')}`;
+    },
+  );
+
+  await check('inlay hints fit in 43 characters and name the release function', 45_000, async () => {
     await page
       .click('.part.panel .codicon-panel-close, .part.panel .title-actions .codicon-close', { timeout: 2000 })
       .catch(() => undefined);
-    const views = await waitFor(
-      'a webview with an SVG diagram',
-      async () => {
-        const v = (await wb.webviewContents('svg g, svg rect, svg path')).filter((x) => x.count >= 3);
-        return v.length ? v : null;
-      },
-      45_000,
-      1000,
+    await wb.openFile(KSM, 'demo_break_ksm');
+    const walkLine = lineOf(KSM, /= folio_walk_start\(&fw, vma, addr, FW_MIGRATION/);
+    await wb.goToLine(walkLine);
+    const walk = await waitFor(
+      'the folio_walk_start hint',
+      async () => ((await wb.lineText(walkLine)) ?? '').match(/PTL held.*$/)?.[0],
+      30_000,
+      300,
     );
-    await sleep(500);
-    await shot(page, 'diagram-view');
-    return `${views[0].count} SVG elements; "${views[0].text.split('\n')[0].slice(0, 80)}"`;
+    const trylockLine = lineOf(KSM, /!folio_trylock\(/);
+    const trylock = await waitFor(
+      'the negated folio_trylock hint',
+      async () => ((await wb.lineText(trylockLine)) ?? '').match(/(on success|if true)[^)]*\)/)?.[0],
+      15_000,
+      300,
+    );
+    await shot(page, 'inlay-hints');
+    if (!/PTL held → folio_walk_end\(\)/.test(walk) || walk.includes('…'))
+      throw new Error(`folio_walk_start hint: ${JSON.stringify(walk)}`);
+    if (!trylock.startsWith('on success: folio locked → folio_unlock()'))
+      throw new Error(`after !folio_trylock(): ${JSON.stringify(trylock)}`);
+    return `${walk.trim()} | ${trylock}`;
   });
+
+  await check('workspace symbols print the path once', 30_000, async () => {
+    await wb.focus();
+    await page.keyboard.press('Control+T');
+    await page.keyboard.type('folio_walk_start', { delay: 5 });
+    const rows = await waitFor(
+      'workspace symbol rows',
+      async () => {
+        // the rows' text as shown (name, container, path), not their accessible name (the name only)
+        const r = await page.evaluate(() =>
+          [...document.querySelectorAll('.quick-input-widget .quick-input-list .monaco-list-row')].map((x) =>
+            x.textContent.replace(/\s+/g, ' ').trim(),
+          ),
+        );
+        return r.some((x) => /pagewalk\.c/.test(x)) ? r : null;
+      },
+      20_000,
+      300,
+    );
+    await shot(page, 'workspace-symbols');
+    await page.keyboard.press('Escape');
+    const twice = rows.filter((r) => (r.match(/pagewalk\.[ch]/g) ?? []).length > 1);
+    if (twice.length) throw new Error(`path printed twice: ${JSON.stringify(twice)}`);
+    return rows.slice(0, 2).join(' | ');
+  });
+
+  await check(
+    "the lifecycle lens and Open Lifecycle Diagram follow the tree's variant; the view fits and zooms",
+    90_000,
+    async () => {
+      await wb.openFile(PAGEWALK, 'folio_walk_start');
+      const lenses = await waitFor(
+        'code lenses over folio_walk_start',
+        async () => {
+          const found = await page.evaluate(() =>
+            [...document.querySelectorAll('.editor-group-container.active .contentWidgets .codelens-decoration a')].map(
+              (a) => a.textContent,
+            ),
+          );
+          return found.length ? found : null;
+        },
+        30_000,
+        300,
+      );
+      await shot(page, 'lifecycle-lens');
+      if (!lenses.some((l) => /folio_walk protocol/.test(l))) throw new Error(`lenses: ${JSON.stringify(lenses)}`);
+      if (lenses.some((l) => /Device-exclusive/.test(l)))
+        throw new Error(`a 6.15 device-exclusive lens in a 6.12 tree: ${JSON.stringify(lenses)}`);
+      // with the cursor on folio_walk_start in ksm.c, the command opens its diagram without asking
+      await wb.openFile(KSM, 'demo_break_ksm');
+      const walkLine = lineOf(KSM, /= folio_walk_start\(&fw, vma, addr, FW_MIGRATION/);
+      await wb.goToLine(walkLine);
+      const pos = await wb.locateWord('folio_walk_start', walkLine);
+      if (pos) await page.mouse.click(pos.x, pos.y);
+      await wb.runCommand(paletteTitle('kernelMmLens.openDiagram'));
+      const views = await waitFor(
+        'the folio_walk diagram',
+        async () => {
+          const v = (await wb.webviewContents('svg g, svg rect, svg path')).filter((x) => x.count >= 3);
+          return v.length ? v : null;
+        },
+        45_000,
+        1000,
+      );
+      if (!/folio_walk protocol/.test(views[0].text)) throw new Error(`opened: ${views[0].text.slice(0, 120)}`);
+      const frame = page.frames().find((f) => f.url() === views[0].url);
+      const geometry = () =>
+        frame.evaluate(() => ({
+          pane: document.getElementById('kml-diagram').clientWidth,
+          svg: Number(document.querySelector('#kml-diagram svg').getAttribute('width')),
+          zoom: document.getElementById('kml-zoom-level')?.textContent,
+        }));
+      await sleep(500);
+      const open = await geometry();
+      await shot(page, 'diagram-view');
+      if (!(open.svg <= open.pane && open.svg >= open.pane * 0.8))
+        throw new Error(`not fitted to the width: ${JSON.stringify(open)}`);
+      await frame.click('#kml-zoom-in');
+      const zoomed = await geometry();
+      if (!(zoomed.svg > open.svg * 1.2)) throw new Error(`zoom in did nothing: ${JSON.stringify([open, zoomed])}`);
+      await shot(page, 'diagram-zoomed');
+      return `lenses ${JSON.stringify(lenses)}; ${open.svg}/${open.pane} px at ${open.zoom}, zoomed ${zoomed.zoom}`;
+    },
+  );
 
   await check('a review thread opens', 60_000, async () => {
     const title = paletteTitle('kernelMmLens.showThreads');
@@ -505,7 +724,37 @@ async function main() {
       500,
     );
     await shot(page, 'thread-document');
-    return `${rows.length} thread(s); ${text}`;
+    // the document's look: a readable tab title, prose not painted as strings, wrapped lines, patches in order
+    const tab = (await wb.activeTabLabel()) ?? '';
+    if (/\.kernel-thread|%[0-9A-F]{2}/.test(tab)) throw new Error(`tab title: ${tab}`);
+    const look = await page.evaluate(() => {
+      const editor = document.querySelector('.editor-group-container.active .monaco-editor');
+      const spans = [...editor.querySelectorAll('.view-line span span')];
+      const colourOf = (re) => {
+        const span = spans.find((x) => re.test(x.textContent));
+        return span ? getComputedStyle(span).color : null;
+      };
+      const lines = [...editor.querySelectorAll('.view-lines .view-line')];
+      return {
+        plain: colourOf(/^(The message text is not|Add the thread to)/),
+        from: colourOf(/^ ?[A-Z][a-z]+ [A-Z][a-z]+$/),
+        viewLines: lines.length,
+        numbers: editor.querySelectorAll('.margin .line-numbers').length,
+        text: lines
+          .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
+          .map((l) => l.textContent)
+          .join('\n'),
+        wrap: editor.getAttribute('data-wrap') ?? '',
+      };
+    });
+    const patchOrder = [...look.text.matchAll(/Subject: \[PATCH[^\]]*?(\d+)\/\d+\]/g)].map((m) => Number(m[1]));
+    if (patchOrder.some((n, i) => i > 0 && n < patchOrder[i - 1]))
+      throw new Error(`patches out of order: ${JSON.stringify(patchOrder)}`);
+    if (look.plain && look.from && look.plain !== look.from)
+      throw new Error(`header values are coloured unlike prose: ${look.from} vs ${look.plain}`);
+    if (!(look.viewLines > look.numbers))
+      throw new Error(`no wrapped line: ${look.viewLines} view lines, ${look.numbers} numbers`);
+    return `${rows.length} thread(s); tab "${tab.slice(0, 60)}"; patches ${JSON.stringify(patchOrder)}; ${text.slice(0, 80)}`;
   });
 
   await check(
@@ -571,6 +820,96 @@ async function main() {
       return `${folded.collapsed} folded region(s): ${folded.headers.join(' | ').slice(0, 160)}`;
     },
   );
+
+  await check('a review note is signed with the git identity of the workspace', 60_000, async () => {
+    if (!haveGit) return 'skipped: git is not installed';
+    // one editor group again (the diagram and the thread took the others)
+    await wb.runCommand('View: Close All Editors').catch(() => undefined);
+    await wb.openFile(KSM, 'folio_lock(folio)');
+    await wb.goToLine(lineOf(KSM, /folio_lock\(folio\);/));
+    await wb.runCommand('Comments: Add Comment on Current Selection');
+    await waitFor(
+      'the comment box',
+      () => page.$('.review-widget textarea, .comment-form textarea, .monaco-editor .comment-form'),
+      15_000,
+      300,
+    );
+    await sleep(500);
+    await page.keyboard.type('folio_lock() here sleeps: check the caller may sleep', { delay: 2 });
+    await page.keyboard.press('Control+Enter');
+    const author = await waitFor(
+      'the saved note with its author',
+      () =>
+        page.evaluate(() =>
+          [...document.querySelectorAll('.review-widget .author, .review-comment .author')]
+            .map((a) => a.textContent.trim())
+            .find((a) => a.length > 0),
+        ),
+      20_000,
+      300,
+    );
+    await shot(page, 'review-note');
+    if (!/Ada Reviewer/.test(author)) throw new Error(`note author: ${author}`);
+    return author;
+  });
+
+  await check('the settings show the title "Kernel MM Lens"', 45_000, async () => {
+    // browsing, as a user finds them: Extensions > Kernel MM Lens in the table of contents (shown when the editor is
+    // wide enough: one editor group)
+    await wb.runCommand('View: Close All Editors').catch(() => undefined);
+    await wb.runCommand('Preferences: Open Settings (UI)');
+    const row = async (label) =>
+      waitFor(
+        `"${label}" in the settings contents`,
+        () => page.$(`.settings-toc-container .monaco-list-row[aria-label^="${label}"]`),
+        15_000,
+        300,
+      );
+    await (await row('Extensions')).click();
+    await sleep(500);
+    await (await row('Kernel MM Lens')).click();
+    const text = await waitFor(
+      'our settings listed',
+      () =>
+        page.evaluate(() => {
+          const body = document.querySelector('.settings-editor .settings-tree-container');
+          return body && /Lint Target Version/.test(body.innerText) ? body.innerText : null;
+        }),
+      20_000,
+      300,
+    ).catch(async (err) => {
+      await shot(page, 'settings-not-found');
+      throw err;
+    });
+    await shot(page, 'settings');
+    if (/Kernel Mm Lens/.test(text)) throw new Error('the settings say "Kernel Mm Lens"');
+    if (!/Kernel MM Lens/.test(text)) throw new Error(`no "Kernel MM Lens" heading: ${text.slice(0, 200)}`);
+    return text
+      .split('\n')
+      .filter((l) => /Kernel MM Lens|Lint Target/.test(l))
+      .slice(0, 2)
+      .join(' / ');
+  });
+
+  await check('Restart Server shows "restarting", never the red index error', 60_000, async () => {
+    await wb.runCommand(paletteTitle('kernelMmLens.restartServer'));
+    const seen = new Set();
+    const started = Date.now();
+    let restarting = false;
+    while (Date.now() - started < 40_000) {
+      const items = (await wb.statusBarTexts()).filter((t) => /MM Lens/.test(t)).map((t) => t.split(' | ')[0]);
+      for (const t of items) seen.add(t);
+      if (items.some((t) => /restarting/.test(t)) && !restarting) {
+        restarting = true;
+        await shot(page, 'restarting');
+      }
+      if (items.some((t) => /error|not running/i.test(t))) throw new Error(`shown: ${JSON.stringify([...seen])}`);
+      if (Date.now() - started > 1500 && items.some(isReadyItem)) break;
+      await sleep(100);
+    }
+    if (![...seen].some(isReadyItem)) throw new Error(`not ready again: ${JSON.stringify([...seen])}`);
+    return JSON.stringify([...seen]).slice(0, 200);
+  });
 
   await harness.cleanup();
   await restrictedModeChecks();
