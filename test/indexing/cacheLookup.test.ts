@@ -53,6 +53,13 @@ test('answers every name, file and prefix of the fixture like the full index', a
         .filter((d) => d.name.toLowerCase().startsWith(prefix.toLowerCase()));
       assert.deepEqual(shape(lookup.searchSymbols(prefix, { limit: 50 })), shape(fromFull), prefix);
     }
+    // completion's names (issue 18) from the cache: the same names in the same order as the full index
+    for (const prefix of ['folio', 'f', 'PMD', 'pmd_', 'make_dev', 'CONFIG', 'no_such_prefix', '']) {
+      const expected = full.namesWithPrefix(prefix, 40);
+      assert.deepEqual(lookup.namesWithPrefix(prefix, 40), expected, prefix);
+      if (prefix === 'folio' || prefix === 'f') assert.ok(expected.length > 1, `${prefix}: ${expected.join(', ')}`);
+    }
+    assert.deepEqual(lookup.namesWithPrefix('f', 2), full.namesWithPrefix('f', 2));
     const stats = lookup.stats();
     assert.equal(stats.files, full.stats().files);
     assert.equal(stats.symbols, full.stats().symbols);

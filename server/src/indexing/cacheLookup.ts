@@ -324,6 +324,33 @@ export class CacheLookupIndex implements KernelIndex {
     return full && full !== this ? full.findReferences(name, options) : [];
   }
 
+  /** Position in the sorted name table of the first name starting with `lower` (case-folded), by binary search. */
+  private firstSortedWithPrefix(lower: string): number {
+    const { sortedNames } = this.sections;
+    let lo = 0;
+    let hi = sortedNames.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.comparePrefixFolded(sortedNames.u32(mid), lower) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Like TreeIndex.namesWithPrefix (without edited documents, which the full index handles). */
+  namesWithPrefix(prefix: string, limit: number): string[] {
+    const lower = prefix.toLowerCase();
+    const { sortedNames, nameDefStart } = this.sections;
+    const out: string[] = [];
+    for (let k = this.firstSortedWithPrefix(lower); k < sortedNames.count && out.length < limit; k++) {
+      const id = sortedNames.u32(k);
+      if (this.comparePrefixFolded(id, lower) !== 0) break;
+      if (nameDefStart.u32(id + 1) === nameDefStart.u32(id)) continue; // mentioned, never defined
+      out.push(this.nameOf(id));
+    }
+    return out;
+  }
+
   /** Exact and prefix matches (case-insensitive) from the sorted name table; no fuzzy matching here. */
   searchSymbols(query: string, options: QueryOptions = {}): Definition[] {
     const limit = options.limit ?? 100;
@@ -333,14 +360,7 @@ export class CacheLookupIndex implements KernelIndex {
     if (this.definitionIndexes(q).length > 0) names.push(q);
     const lower = q.toLowerCase();
     const { sortedNames } = this.sections;
-    let lo = 0;
-    let hi = sortedNames.count;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.comparePrefixFolded(sortedNames.u32(mid), lower) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let k = lo; k < sortedNames.count && names.length < limit; k++) {
+    for (let k = this.firstSortedWithPrefix(lower); k < sortedNames.count && names.length < limit; k++) {
       const id = sortedNames.u32(k);
       if (this.comparePrefixFolded(id, lower) !== 0) break;
       const name = this.nameOf(id);
