@@ -39,7 +39,7 @@ test('the folio_walk conversion: the tracked symbols it touches, calls and stops
   // forward-port advice on the old entry builder it adds (removed upstream in 6.15), on its + line.
   assert.deepEqual(
     result.findings.map((f) => [f.rule, f.severity, f.file]),
-    [['removed-api', 'hint', 'mm/rmap.c']],
+    [['removed-api', 'information', 'mm/rmap.c']],
   );
   assert.match(result.findings[0].message, /make_writable_device_exclusive_entry\(\)/);
 });

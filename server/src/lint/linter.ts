@@ -25,6 +25,12 @@ export interface LintOptions extends SeverityPolicy {
    * that code is not compiled. Absent: every configuration (all code is linted).
    */
   inactiveRegions?: (fileName: string, text: string) => readonly InactiveRegion[];
+  /**
+   * The text is a piece of a file (a patch hunk that does not apply), not the file: whether the file defines the
+   * API cannot be told from it (a piece that starts inside a comment reads its prose as code), so uses keep the
+   * severity of a use instead of ranking with the definitions (rankProviderUses).
+   */
+  fragment?: boolean;
 }
 
 /** Lints one file's text. Findings are in text order; each carries its mechanical fix, when one is safe. */
@@ -80,7 +86,7 @@ export function lintText(text: string, fileName: string, options: LintOptions): 
       findings.push(...live);
     }
   }
-  rankProviderUses(findings, options.overrides);
+  if (!options.fragment) rankProviderUses(findings, options.overrides);
   // Fix edits also get LSP positions, for code actions and SARIF.
   if (findings.some((finding) => finding.fix)) {
     const positionAt = positionFinder(text);

@@ -41,7 +41,8 @@ export function lintAddedLines(patch: PatchMessage, files: AppliedFile[], policy
       if (hunk.applies) continue;
       // Lint the hunk's new side as a fragment: context gives the added lines their surroundings.
       const fragment = hunk.hunk.lines.filter((line) => line.kind !== '-');
-      for (const finding of lintText(fragment.map((line) => line.text).join('\n'), name, policy)) {
+      const text = fragment.map((line) => line.text).join('\n');
+      for (const finding of lintText(text, name, { ...policy, fragment: true })) {
         const line = fragment[finding.range.start.line];
         if (line?.kind !== '+') continue;
         findings.push(toFinding(finding, name, null, patch.inputFile, line.inputLine ?? null));
