@@ -44,14 +44,14 @@ describe('a removed parameter: get_dev_pagemap(pfn, pgmap) -> get_dev_pagemap(pf
     assert.match(at(4).noFixReason ?? '', /relied on that reuse/);
   });
 
-  it('a 6.12 tree gets a hint and no fix (the one-argument call does not build there)', () => {
+  it('a 6.12 tree gets information (forward-porting advice) and no fix (the one-argument call does not build there)', () => {
     const old = lintText(text, 'mm/x.c', {
       rules,
       version: parseKernelVersion('6.12'),
       treeVersion: parseKernelVersion('6.12'),
     });
     const a = old.find((f) => f.entry.name === 'get_dev_pagemap' && f.range.start.line === 2)!;
-    assert.equal(a.severity, 'hint');
+    assert.equal(a.severity, 'information');
     assert.equal(a.fix, undefined);
     assert.match(a.noFixReason ?? '', /takes only the pfn from 6\.18/);
   });
