@@ -47,6 +47,34 @@ test('answers every name, file and prefix of the fixture like the full index', a
     }
     for (const file of full.data.files)
       assert.deepEqual(shape(lookup.definitionsInFile(file)), shape(full.definitionsInFile(file)), file);
+    // definitionAt / functionAt / findDefinitions with a kind filter (issue 16's navigation) answer alike
+    let positioned = 0;
+    for (const file of full.data.files) {
+      for (const d of full.definitionsInFile(file)) {
+        const { line, character } = d.nameRange.start;
+        assert.deepEqual(
+          shape([lookup.definitionAt(file, d.name, line, character)].filter((x) => x !== undefined)),
+          shape([full.definitionAt(file, d.name, line, character)].filter((x) => x !== undefined)),
+          `${file}:${line}:${character} ${d.name}`,
+        );
+        positioned++;
+        for (const at of [d.range.start.line, d.range.end.line, d.range.end.line + 1])
+          assert.deepEqual(
+            shape([lookup.functionAt(file, d.name, at)].filter((x) => x !== undefined)),
+            shape([full.functionAt(file, d.name, at)].filter((x) => x !== undefined)),
+            `functionAt ${file}:${at} ${d.name}`,
+          );
+      }
+    }
+    assert.ok(positioned > 20);
+    assert.equal(lookup.definitionAt(full.data.files[0], 'no_such_name', 0, 0), undefined);
+    const functionsOnly = (kind: string) => kind === 'function';
+    for (const name of names)
+      assert.deepEqual(
+        shape(lookup.findDefinitions(name, functionsOnly)),
+        shape(full.findDefinitions(name, functionsOnly)),
+        name,
+      );
     for (const prefix of ['folio_walk', 'PMD', 'make_dev']) {
       const fromFull = full
         .searchSymbols(prefix, { limit: 50 })

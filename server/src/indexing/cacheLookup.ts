@@ -17,12 +17,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CacheError, readCacheHeader, sectionEndOffset, type CacheHeader, type SectionHeader } from './cacheStore';
-import { DEF_FIELDS, DEFINITION_KINDS, kindCodeOf, readSourceFile, unpackDefinition } from './fileExtraction';
+import { DEF_FIELDS, DefField, DEFINITION_KINDS, kindCodeOf, readSourceFile, unpackDefinition } from './fileExtraction';
 import { definitionOf, sortDefinitions } from './treeIndex';
-import type { Definition, IndexStats, KernelIndex, QueryOptions, Reference } from './types';
+import type { Definition, DefinitionKind, IndexStats, KernelIndex, QueryOptions, Reference } from './types';
 import { fnv1aOfName, nameByte } from '../parsing/nameHash';
 
 const PAGE_BYTES = 16 * 1024;
+/** Names of a prefix range ranked by searchSymbols (see there). */
+const PREFIX_SCAN = 20_000;
 /** At most this many pages are kept (16 MB). */
 const MAX_PAGES = 1024;
 
@@ -281,12 +283,16 @@ export class CacheLookupIndex implements KernelIndex {
     );
   }
 
-  findDefinitions(name: string): Definition[] {
+  private kindOf(d: number): DefinitionKind {
+    return DEFINITION_KINDS[kindCodeOf(this.record(d), 0)];
+  }
+
+  findDefinitions(name: string, accept?: (kind: DefinitionKind) => boolean): Definition[] {
     let indexes = this.definitionIndexes(name);
     if (indexes.length === 0 && name.startsWith('CONFIG_'))
-      indexes = this.definitionIndexes(name.slice(7)).filter(
-        (d) => DEFINITION_KINDS[kindCodeOf(this.record(d), 0)] === 'kconfig',
-      );
+      indexes = this.definitionIndexes(name.slice(7)).filter((d) => this.kindOf(d) === 'kconfig');
+    // Filtered on the packed kind before anything is built, like TreeIndex.findDefinitions.
+    if (accept) indexes = indexes.filter((d) => accept(this.kindOf(d)));
     return sortDefinitions(
       indexes.map((d) => this.materialize(d)),
       this.preferredArch,
@@ -298,13 +304,52 @@ export class CacheLookupIndex implements KernelIndex {
   }
 
   definitionsInFile(file: string): Definition[] {
+    const [start, end] = this.fileDefinitionRange(file);
+    const out: Definition[] = [];
+    for (let d = start; d < end; d++) out.push(this.materialize(d));
+    return out;
+  }
+
+  /** Definition records of `file` (ids into the defs section), or an empty range. */
+  private fileDefinitionRange(file: string): [number, number] {
     this.fileIds ??= new Map(this.files.map((f, id) => [f, id]));
     const id = this.fileIds.get(file);
-    if (id === undefined) return [];
+    if (id === undefined) return [0, 0];
     const { fileDefStart } = this.sections;
-    const out: Definition[] = [];
-    for (let d = fileDefStart.u32(id), end = fileDefStart.u32(id + 1); d < end; d++) out.push(this.materialize(d));
-    return out;
+    return [fileDefStart.u32(id), fileDefStart.u32(id + 1)];
+  }
+
+  /** Like TreeIndex.functionAt: the function `name` of `file` whose body holds `line`, else its first one. */
+  functionAt(file: string, name: string, line: number): Definition | undefined {
+    const nameId = this.nameId(name);
+    if (nameId < 0) return undefined;
+    const [start, end] = this.fileDefinitionRange(file);
+    let first = -1;
+    for (let d = start; d < end; d++) {
+      const row = this.record(d);
+      const kind = DEFINITION_KINDS[kindCodeOf(row, 0)];
+      if (row[DefField.Name] !== nameId || (kind !== 'function' && kind !== 'generated')) continue;
+      if (row[DefField.StartLine] <= line && line <= row[DefField.EndLine]) return this.materialize(d);
+      if (first < 0) first = d;
+    }
+    return first >= 0 ? this.materialize(first) : undefined;
+  }
+
+  /** Like TreeIndex.definitionAt: the definition of `name` whose name starts at this position of `file`. */
+  definitionAt(file: string, name: string, line: number, character: number): Definition | undefined {
+    const nameId = this.nameId(name);
+    if (nameId < 0) return undefined;
+    const [start, end] = this.fileDefinitionRange(file);
+    for (let d = start; d < end; d++) {
+      const row = this.record(d);
+      if (
+        row[DefField.Name] === nameId &&
+        row[DefField.NameLine] === line &&
+        (row[DefField.Cols] & 0xffff) === Math.min(character, 0xffff)
+      )
+        return this.materialize(d);
+    }
+    return undefined;
   }
 
   filesMentioning(name: string): string[] {
@@ -351,29 +396,42 @@ export class CacheLookupIndex implements KernelIndex {
     return out;
   }
 
-  /** Exact and prefix matches (case-insensitive) from the sorted name table; no fuzzy matching here. */
+  /**
+   * The exact and prefix ranks (0-3) of TreeIndex.searchSymbols, in its order: rank, then names used in more files,
+   * shorter names, the sorted order (symbolSearch.ts); each name's best definition first, then the others. No fuzzy
+   * ranks here (the full index adds them). A prefix range larger than PREFIX_SCAN names is ranked on its first
+   * PREFIX_SCAN (one- or two-letter queries during the seconds before the full index is there).
+   */
   searchSymbols(query: string, options: QueryOptions = {}): Definition[] {
     const limit = options.limit ?? 100;
     const q = query.trim();
     if (!q) return [];
-    const names: string[] = [];
-    if (this.definitionIndexes(q).length > 0) names.push(q);
     const lower = q.toLowerCase();
-    const { sortedNames } = this.sections;
-    for (let k = this.firstSortedWithPrefix(lower); k < sortedNames.count && names.length < limit; k++) {
+    const { sortedNames, nameOffsets, nameFileStart } = this.sections;
+    const exact = this.nameId(q);
+    const ranked: Array<{ id: number; rank: number; usage: number; length: number; order: number }> = [];
+    const from = this.firstSortedWithPrefix(lower);
+    for (let k = from; k < sortedNames.count && k - from < PREFIX_SCAN; k++) {
       const id = sortedNames.u32(k);
       if (this.comparePrefixFolded(id, lower) !== 0) break;
-      const name = this.nameOf(id);
-      if (!names.includes(name)) names.push(name);
+      const length = nameOffsets.u32(id + 1) - nameOffsets.u32(id);
+      const rank = id === exact ? 0 : length === q.length ? 1 : this.nameOf(id).startsWith(q) ? 2 : 3;
+      const usage = nameFileStart.u32(id + 1) - nameFileStart.u32(id);
+      ranked.push({ id, rank, usage, length, order: k });
     }
+    ranked.sort((a, b) => a.rank - b.rank || b.usage - a.usage || a.length - b.length || a.order - b.order);
     const results: Definition[] = [];
-    for (const name of names) {
-      for (const definition of this.findDefinitions(name)) {
-        results.push(definition);
-        if (results.length >= limit) return results;
-      }
+    const others: Definition[] = [];
+    for (const { id } of ranked.slice(0, limit)) {
+      const definitions = this.findDefinitions(this.nameOf(id));
+      const real = definitions.filter((definition) => !definition.isDeclaration);
+      const [best, ...rest] = real.length > 0 ? real : definitions;
+      if (!best) continue;
+      results.push(best);
+      if (results.length >= limit) return results;
+      for (const definition of rest) if (results.length + others.length < limit) others.push(definition);
     }
-    return results;
+    return [...results, ...others].slice(0, limit);
   }
 
   private comparePrefixFolded(id: number, lowerQuery: string): number {
