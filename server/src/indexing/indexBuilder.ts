@@ -304,6 +304,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
   const namesSorted = sorting.ready.then((names) => {
     data.sortedNames = names;
   });
+  index.namesSortedWhen(namesSorted);
   const finished = (async () => {
     const cacheBytes = await writing;
     await namesSorted;

@@ -326,6 +326,12 @@ export class TreeIndex implements KernelIndex {
     const limit = options.limit ?? 100;
     const q = query.trim();
     if (q === '') return [];
+    if (this.namesPending) {
+      // The names are still being sorted on another thread (the seconds after a cold index): the exact name only.
+      const definitions = this.findDefinitions(q);
+      const real = definitions.filter((definition) => !definition.isDeclaration);
+      return (real.length > 0 ? real : definitions).slice(0, limit);
+    }
     const ranked: Array<{ name: string; rank: number; order: number }> = this.symbolSearch()
       .search(q, limit)
       .map(({ id, rank }, order) => ({ name: this.data.names.name(id), rank, order }));
@@ -360,8 +366,27 @@ export class TreeIndex implements KernelIndex {
   }
 
   /** Builds the workspace-symbol tables in the background (in slices), instead of in the first search. */
-  prepareSymbolSearch(): Promise<void> {
-    return this.symbolSearch().prepareInSteps();
+  async prepareSymbolSearch(): Promise<void> {
+    await this.namesSorted;
+    if (!this.namesPending) await this.symbolSearch().prepareInSteps();
+  }
+
+  private namesPending = false;
+  private namesSorted: Promise<void> = Promise.resolve();
+
+  /**
+   * The builder hands the index out before the defined names are sorted (they are sorted on another thread while
+   * the cache is written): until `done`, workspace symbols answer the exact name only, and the search tables,
+   * which read the sorted names, are not built (they would be built on an empty table and kept).
+   */
+  namesSortedWhen(done: Promise<void>): void {
+    this.namesPending = true;
+    this.namesSorted = done.then(
+      () => {
+        this.namesPending = false;
+      },
+      () => undefined, // the sort failed: exact names only, as until now
+    );
   }
 
   private searcher: SymbolSearch | undefined;
