@@ -31,6 +31,7 @@ function context(index: KernelIndex | undefined, kernelVersion = ''): ServerCont
       new MakefileVersion(() => root),
     ),
     currentIndex: () => index,
+    treeChanges: () => undefined,
     uriOfRelativePath: (file: string) => pathToFileURL(path.join(root, file)).href,
     log: () => undefined,
     handlers,

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { treeChangesFor } from '../knowledge/changes/treeChanges';
 import * as path from 'path';
 import type { CliCommand } from './command';
 import { parseArgs, stringOption, UsageError } from './args';
@@ -78,6 +79,7 @@ export const diagramCommand: CliCommand = {
         {
           kernelVersion,
           evidence: tree ? new FileHintEvidence(path.resolve(tree)) : undefined,
+          changes: tree ? treeChangesFor(path.resolve(tree), { version: kernelVersion }) : undefined,
         },
       );
     } catch (error) {

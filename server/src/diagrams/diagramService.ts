@@ -12,7 +12,7 @@ import { renderMermaid } from './mermaidRenderer';
 import { renderSvg } from './svgRenderer';
 import type { Diagram, DiagramSource, DiagramStep, DiagramVariant } from './types';
 import { loreUrl } from './types';
-import { selectVariant } from './variantSelection';
+import { selectVariant, type SelectionInput } from './variantSelection';
 
 /**
  * One entry point for the CLI and the LSP request: choose the diagram (by id or by a symbol its steps
@@ -21,6 +21,8 @@ import { selectVariant } from './variantSelection';
 export interface BuildOptions {
   kernelVersion?: KernelVersion;
   evidence?: CodeEvidence;
+  /** Which tracked changes the tree has (decides the variants' `changes` rules). */
+  changes?: SelectionInput['changes'];
   /** Where a step's code is, if the caller can tell (LSP: through the index). */
   resolveStep?: (step: DiagramStep) => Pick<DiagramStepInfo, 'location' | 'missing'>;
 }
@@ -94,7 +96,9 @@ export function buildDiagram(diagrams: Diagram[], params: DiagramParams, options
   const { diagram, alternatives, alternativesInTree } = findDiagram(
     diagrams,
     params,
-    (d) => selectVariant(d, { kernelVersion: options.kernelVersion, evidence: options.evidence }).variant,
+    (d) =>
+      selectVariant(d, { kernelVersion: options.kernelVersion, evidence: options.evidence, changes: options.changes })
+        .variant,
   );
   if (params.variant && !diagram.variants.some((variant) => variant.id === params.variant)) {
     throw new DiagramLookupError(
@@ -104,6 +108,7 @@ export function buildDiagram(diagrams: Diagram[], params: DiagramParams, options
   let choice = selectVariant(diagram, {
     kernelVersion: options.kernelVersion,
     evidence: options.evidence,
+    changes: options.changes,
     requested: params.variant,
   });
   let reason = choice.reason;
@@ -119,6 +124,7 @@ export function buildDiagram(diagrams: Diagram[], params: DiagramParams, options
       choice = selectVariant(diagram, {
         kernelVersion: options.kernelVersion,
         evidence: options.evidence,
+        changes: options.changes,
         requested: showing.variant,
       });
       reason = `the only variant with a step for ${symbol} (the tree matched: ${reason})`;

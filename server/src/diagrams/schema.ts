@@ -62,6 +62,14 @@ const rule = {
       required: ['symbolMissing'],
       properties: { symbolMissing: identifier, file: treePath },
     },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['changes'],
+      properties: {
+        changes: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]*$' } },
+      },
+    },
   ],
 };
 

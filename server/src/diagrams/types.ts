@@ -45,7 +45,9 @@ export type AppliesToRule =
   | { function: string; calls: string; file?: string }
   | { function: string; doesNotCall: string; file?: string }
   | { symbolExists: string; file?: string }
-  | { symbolMissing: string; file?: string };
+  | { symbolMissing: string; file?: string }
+  /** The tree has every one of these tracked changes (server/data/changes ids), by their code probes. */
+  | { changes: string[] };
 
 export interface DiagramVariant {
   id: string;

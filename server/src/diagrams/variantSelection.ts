@@ -14,6 +14,11 @@ export interface SelectionInput {
   evidence?: CodeEvidence;
   /** Variant asked for explicitly (CLI --variant, webview); wins if it exists. */
   requested?: string;
+  /**
+   * Which tracked changes the tree has: knowledge/changes' TreeChanges (its hasAll: true, false, or undefined when
+   * the code cannot tell) decides `changes` rules; typed by shape so that diagrams does not import knowledge.
+   */
+  changes?: { hasAll(ids: readonly string[]): boolean | undefined };
 }
 
 export interface RuleOutcome {
@@ -51,6 +56,13 @@ function evaluateRule(rule: AppliesToRule, input: SelectionInput): RuleOutcome {
       matches,
       explanation: `kernel ${formatKernelVersion(version)} ${matches ? 'is' : 'is not'} ${range}`,
     };
+  }
+  if ('changes' in rule) {
+    const has = input.changes?.hasAll(rule.changes);
+    const list = rule.changes.join(', ');
+    if (has === undefined)
+      return { rule, matches: undefined, explanation: `${list}: cannot tell whether the tree has it` };
+    return { rule, matches: has, explanation: `the tree ${has ? 'has' : 'lacks'} ${list}` };
   }
   const evidence = input.evidence;
   if ('symbolExists' in rule || 'symbolMissing' in rule) {

@@ -33,10 +33,11 @@ function variantChooser(ctx: ServerContext): (diagram: Diagram) => DiagramVarian
   if (!chosen || chosen.index !== index || chosen.key !== key) chosen = { index, key, variants: new Map() };
   const memo = chosen.variants;
   const evidence = index ? new IndexEvidence(index) : ctx.root ? new FileHintEvidence(ctx.root) : undefined;
+  const changes = ctx.treeChanges();
   return (diagram) => {
     let variant = memo.get(diagram.id);
     if (!variant) {
-      variant = selectVariant(diagram, { kernelVersion: version, evidence }).variant;
+      variant = selectVariant(diagram, { kernelVersion: version, evidence, changes }).variant;
       memo.set(diagram.id, variant);
     }
     return variant;

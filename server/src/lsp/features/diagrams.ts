@@ -33,6 +33,7 @@ export function handleDiagramRequest(ctx: ServerContext, params: DiagramParams):
     const result = buildDiagram(diagrams(ctx), sanitize(params), {
       kernelVersion,
       evidence,
+      changes: ctx.treeChanges(),
       resolveStep: index
         ? (step) => resolveStepWithIndex(index, step, (file) => ctx.uriOfRelativePath(file))
         : undefined,
