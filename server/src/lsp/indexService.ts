@@ -105,6 +105,26 @@ export class IndexService {
     this.resolveWaiters(this.early, false);
   }
 
+  /** The cache write the last build left running (the index is handed out before it). */
+  private cacheWrite: Promise<unknown> | undefined;
+
+  /**
+   * Waits, at most `limitMs`, for the cache write of the last build: a server shut down right after indexing (an
+   * editor closed, the bench's priming run) otherwise leaves a half-written temporary file and no cache.
+   */
+  async cacheWriteSettled(limitMs: number): Promise<void> {
+    const writing = this.cacheWrite;
+    if (!writing) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      writing.catch(() => undefined),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, limitMs);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+
   /** Drops the early index (damaged cache, or the full index took over). */
   private dropEarly(): void {
     this.early?.close();
@@ -191,6 +211,7 @@ export class IndexService {
             this.dropEarly();
           },
         });
+        this.cacheWrite = result.cacheWritten;
         void result.cacheWritten?.then((bytes) => {
           if (bytes) this.log(`index cache written (${(bytes / 1e6).toFixed(1)} MB)`);
         });

@@ -252,8 +252,10 @@ export function startLanguageServer(options: ServerOptions = {}): Connection {
     treeChanges.invalidate();
   });
 
-  connection.onShutdown(() => {
+  connection.onShutdown(async () => {
     stopPreload();
+    // A cache being written is finished first (bounded): else the next start is a cold one.
+    await indexService.cacheWriteSettled(30_000);
     indexService.dispose();
   });
   connection.listen();
