@@ -92,6 +92,7 @@ test('answers every name, file and prefix of the fixture like the full index', a
     assert.equal(stats.files, full.stats().files);
     assert.equal(stats.symbols, full.stats().symbols);
     assert.equal(stats.references, full.stats().references);
+    assert.deepEqual(stats.skippedByReason, full.stats().skippedByReason);
   } finally {
     lookup.close();
     fs.rmSync(cacheDir, { recursive: true, force: true });

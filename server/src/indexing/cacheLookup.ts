@@ -21,6 +21,7 @@ import { DEF_FIELDS, DefField, DEFINITION_KINDS, kindCodeOf, readSourceFile, unp
 import { definitionOf, sortDefinitions } from './treeIndex';
 import type { Definition, DefinitionKind, IndexStats, KernelIndex, QueryOptions, Reference } from './types';
 import { fnv1aOfName, nameByte } from '../parsing/nameHash';
+import { countByReason } from '../base/regularFile';
 
 const PAGE_BYTES = 16 * 1024;
 /** Names of a prefix range ranked by searchSymbols (see there). */
@@ -160,7 +161,7 @@ export class CacheLookupIndex implements KernelIndex {
   private readonly textCache = new Map<string, string>();
   private readonly preferredArch: string;
   private readonly maxFileSize: number;
-  private readonly skippedCount: number;
+  private readonly skippedReasons: string[];
 
   private constructor(
     private readonly file: PagedFile,
@@ -195,7 +196,7 @@ export class CacheLookupIndex implements KernelIndex {
     if (sections.fileDefStart.count !== this.files.length + 1 || sections.nameDefStart.count !== this.nameCount + 1)
       throw new CacheError('inconsistent tables');
     const skipped = byName.get('skipped');
-    this.skippedCount = skipped && skipped.length < 1 << 20 ? this.countSkipped(skipped) : 0;
+    this.skippedReasons = skipped && skipped.length < 1 << 20 ? this.readSkipped(skipped) : [];
   }
 
   /** Opens the cache of `root`; throws CacheError when it is missing, foreign, of another format or damaged. */
@@ -220,12 +221,18 @@ export class CacheLookupIndex implements KernelIndex {
     this.file.close();
   }
 
-  private countSkipped(section: SectionHeader): number {
+  /** The reasons of the skipped files (the cache stores them as JSON: [{ file, reason }]). */
+  private readSkipped(section: SectionHeader): string[] {
     try {
       const parsed: unknown = JSON.parse(Buffer.from(this.file.bytes(section.offset, section.length)).toString('utf8'));
-      return Array.isArray(parsed) ? parsed.length : 0;
+      if (!Array.isArray(parsed)) return [];
+      return parsed.map((entry: unknown) =>
+        entry && typeof entry === 'object' && typeof (entry as { reason?: unknown }).reason === 'string'
+          ? (entry as { reason: string }).reason
+          : '',
+      );
     } catch {
-      return 0;
+      return [];
     }
   }
 
@@ -468,7 +475,8 @@ export class CacheLookupIndex implements KernelIndex {
       files: this.files.length,
       symbols: Math.floor(defs.count / DEF_FIELDS),
       references,
-      skipped: this.skippedCount,
+      skipped: this.skippedReasons.length,
+      skippedByReason: countByReason(this.skippedReasons),
       seconds: 0,
       fromCache: this.files.length,
       parsed: 0,
