@@ -144,6 +144,9 @@ test('inlay hints, code lenses and notes over LSP', async () => {
     assert.deepEqual(lines, expected);
     await assert.rejects(client.sendRequest(Requests.notesReply, { id: 'n-missing', body: 'x' }), /no note n-missing/);
   } finally {
+    // Shut down first: the server stops its background work (data preload, cache write) before the pipes close,
+    // else a late notification rejects with 'Connection is disposed' after the test has ended.
+    await client.sendRequest('shutdown').catch(() => undefined);
     client.dispose();
     serverConnection.dispose();
     fs.rmSync(dir, { recursive: true, force: true });

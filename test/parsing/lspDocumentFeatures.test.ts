@@ -87,6 +87,9 @@ test('document symbols and highlights over LSP follow incremental edits', async 
     await client.sendNotification('textDocument/didClose', { textDocument: { uri } });
     assert.deepEqual(await client.sendRequest('textDocument/documentSymbol', { textDocument: { uri } }), []);
   } finally {
+    // Shut down first: the server stops its background work (data preload, cache write) before the pipes close,
+    // else a late notification rejects with 'Connection is disposed' after the test has ended.
+    await client.sendRequest('shutdown').catch(() => undefined);
     client.dispose();
     serverConnection.dispose();
   }
