@@ -117,6 +117,9 @@ async function check(name, timeoutMs, body) {
     console.log(`PASS ${name} (${((Date.now() - start) / 1000).toFixed(1)}s)${detail ? `: ${detail}` : ''}`);
   } catch (err) {
     results.push({ name, ok: false, detail: err.message, ms: Date.now() - start });
+    // what the user would have seen when the check gave up (the page of the session the check runs in)
+    const failed = [...extraHarnesses].reverse().find((h) => h.page)?.page ?? harness.page;
+    if (failed) await shot(failed, `FAILED-${name.replace(/[^A-Za-z0-9]+/g, '-').slice(0, 40)}`);
     console.log(`FAIL ${name} (${((Date.now() - start) / 1000).toFixed(1)}s): ${err.message}`);
   } finally {
     clearTimeout(timer);
@@ -347,6 +350,22 @@ async function main() {
     }
     await sleep(500);
     await shot(page, 'changes-view');
+    // Give the layout back: a side bar 320 px wider leaves the editor too narrow for what later checks need (the
+    // settings editor hides its table of contents), and the file tree open again.
+    const widened = await page.evaluate(() => document.querySelector('.part.sidebar')?.getBoundingClientRect().right);
+    if (edge && widened && widened > edge.x + 1) {
+      await page.mouse.move(widened, edge.y);
+      await page.mouse.down();
+      await page.mouse.move(edge.x, edge.y, { steps: 8 });
+      await page.mouse.up();
+    }
+    await page.evaluate(() => {
+      const files = [...document.querySelectorAll('.pane-header')].find(
+        (h) =>
+          !h.classList.contains('expanded') && /^linux$/i.test(h.querySelector('h3.title')?.textContent?.trim() ?? ''),
+      );
+      if (files) files.click();
+    });
     const row = rows.find((t) => /v2 02\/17/.test(t));
     if (!/present · backported · mainline 6\.15 · mm\/rmap\.c:\d+/.test(row))
       throw new Error(`v2 02/17 row does not say present, backported, with its evidence line: ${row}`);
@@ -857,6 +876,10 @@ async function main() {
     // browsing, as a user finds them: Extensions > Kernel MM Lens in the table of contents (shown when the editor is
     // wide enough: one editor group)
     await wb.runCommand('View: Close All Editors').catch(() => undefined);
+    // and tall enough: the panel the review note opened (Comments) would leave the contents too short to show our row
+    await page
+      .click('.part.panel .codicon-panel-close, .part.panel .title-actions .codicon-close', { timeout: 2000 })
+      .catch(() => undefined);
     await wb.runCommand('Preferences: Open Settings (UI)');
     const row = async (label) =>
       waitFor(

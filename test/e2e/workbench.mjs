@@ -26,9 +26,24 @@ export class Workbench {
         .catch(() => null);
       if (!input) continue;
       await this.page.keyboard.type(rel, { delay: 5 });
-      const row = await this.page
-        .waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${cssEscape(base)}"]`, { timeout: 15_000 })
-        .catch(() => null);
+      // Enter opens the *focused* row. Before the typed filter is applied, the list still shows the recently opened
+      // editors (the active one focused), which may name the file too: pressing Enter then reopens the active editor.
+      // So wait until the list answers what was typed and its focused row is the file.
+      const row = await waitFor(
+        `quick open focusing ${rel}`,
+        () =>
+          this.page.evaluate(
+            ({ rel, base }) => {
+              const widget = document.querySelector('.quick-input-widget');
+              if (!widget || widget.querySelector('.quick-input-box input')?.value !== rel) return null;
+              const focused = widget.querySelector('.quick-input-list .monaco-list-row.focused');
+              return focused?.getAttribute('aria-label')?.includes(base) ? true : null;
+            },
+            { rel, base },
+          ),
+        15_000,
+        200,
+      ).catch(() => null);
       if (row) {
         await this.page.keyboard.press('Enter');
         opened = true;
@@ -46,7 +61,18 @@ export class Workbench {
           return !!lines && lines.textContent.replace(/\u00a0/g, ' ').includes(text);
         }, expectText),
       30_000,
-    );
+    ).catch(async (err) => {
+      const seen = await this.page
+        .evaluate(() => ({
+          tab: document.querySelector('.editor-group-container.active .tab.active')?.getAttribute('aria-label'),
+          focus: document.activeElement?.className?.toString().slice(0, 80),
+          quickOpen: [...document.querySelectorAll('.quick-input-widget')].some(
+            (w) => getComputedStyle(w).display !== 'none',
+          ),
+        }))
+        .catch(() => null);
+      throw new Error(`${err.message}; saw ${JSON.stringify(seen)}`);
+    });
   }
 
   /** F1, type the command title, Enter. Throws when the palette has no such command. */
