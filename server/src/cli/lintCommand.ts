@@ -2,14 +2,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import type { CliCommand } from './command';
+import { parseLintCliOptions } from './lintOptions';
 import { parseArgs, listOption, stringOption, UsageError } from './args';
-import { detectKernelVersion, parseKernelVersion, formatKernelVersion } from '../base/kernelVersion';
+import { detectKernelVersion, formatKernelVersion } from '../base/kernelVersion';
 import { defaultLintRules } from '../lint/rules';
 import { findTreeRoot } from '../lint/fileWalker';
 import { lintPaths, type LintRunOptions } from '../lint/lintRunner';
 import { ConfigurationService } from '../configuration/configurationService';
 import { formatJson, formatSarif, formatText, type OutputFormat } from '../lint/formats';
-import { atLeast, isLintSeverity } from '../lint/severity';
+import { atLeast } from '../lint/severity';
 import type { LintSeverity } from '../lint/ruleTypes';
 import { PACKAGE_VERSION } from '../base/paths';
 
@@ -58,18 +59,7 @@ export const lintCommand: CliCommand = {
     const format = (stringOption(args, 'format') ?? 'text') as OutputFormat;
     if (!['text', 'json', 'sarif'].includes(format))
       throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
-    const failOn = stringOption(args, 'fail-on') ?? 'error';
-    if (!isLintSeverity(failOn))
-      throw new UsageError(`--fail-on must be error, warning, information or hint, not "${failOn}"`);
-    const versionText = stringOption(args, 'kernel-version');
-    if (versionText !== undefined && !parseKernelVersion(versionText))
-      throw new UsageError(`--kernel-version must look like 6.12, not "${versionText}"`);
-    const overrides: Record<string, string> = {};
-    for (const item of listOption(args, 'severity')) {
-      const match = /^([\w-]+)=(error|warning|information|hint|off)$/.exec(item);
-      if (!match) throw new UsageError(`--severity wants RULE=LEVEL, not "${item}"`);
-      overrides[match[1]] = match[2];
-    }
+    const { failOn, versionText, overrides } = parseLintCliOptions(args);
     const maxFileSize = numberOption(stringOption(args, 'max-file-size'), '--max-file-size') ?? DEFAULT_MAX_FILE_SIZE;
     const jobs = numberOption(stringOption(args, 'jobs'), '--jobs');
     if (args.positionals.length === 0)

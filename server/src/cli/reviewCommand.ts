@@ -1,15 +1,11 @@
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import type { CliCommand } from './command';
+import { parseLintCliOptions } from './lintOptions';
 import { listOption, parseArgs, stringOption, UsageError } from './args';
-import {
-  detectKernelVersion,
-  findKernelTreeRoot,
-  formatKernelVersion,
-  parseKernelVersion,
-} from '../base/kernelVersion';
+import { detectKernelVersion, findKernelTreeRoot, formatKernelVersion } from '../base/kernelVersion';
 import { defaultCacheDir, PACKAGE_VERSION } from '../base/paths';
-import { atLeast, isLintSeverity } from '../lint/severity';
+import { atLeast } from '../lint/severity';
 import { ThreadService } from '../lore/threadService';
 import { sanitiseLine } from '../lore/renderThread';
 import { MAX_INPUT_BYTES, patchInputFromFiles, patchInputOf, decodeInput } from '../review/patchInput';
@@ -61,18 +57,7 @@ export const reviewCommand: CliCommand = {
     if (args.positionals.length === 0)
       throw new UsageError('give a patch, a series (files or a folder), or - for stdin');
     if (args.options.json && args.options.sarif) throw new UsageError('--json and --sarif exclude each other');
-    const failOn = stringOption(args, 'fail-on') ?? 'error';
-    if (!isLintSeverity(failOn))
-      throw new UsageError(`--fail-on must be error, warning, information or hint, not "${failOn}"`);
-    const versionText = stringOption(args, 'kernel-version');
-    if (versionText !== undefined && !parseKernelVersion(versionText))
-      throw new UsageError(`--kernel-version must look like 6.12, not "${versionText}"`);
-    const overrides: Record<string, string> = {};
-    for (const item of listOption(args, 'severity')) {
-      const match = /^([\w-]+)=(error|warning|information|hint|off)$/.exec(item);
-      if (!match) throw new UsageError(`--severity wants RULE=LEVEL, not "${item}"`);
-      overrides[match[1]] = match[2];
-    }
+    const { failOn, versionText, overrides } = parseLintCliOptions(args);
     const quiet = args.options.quiet === true;
     const say = (line: string): void => {
       if (!quiet) io.err.write(`kernel-mm-lens review: ${sanitiseLine(line)}\n`);
