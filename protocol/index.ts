@@ -6,6 +6,9 @@
  * (`vscode-languageserver-protocol`), never on `vscode` or on server internals (test/architecture).
  */
 import { NotificationType, RequestType, RequestType0, type Diagnostic } from 'vscode-languageserver-protocol';
+import type { AgentToolParams, AgentToolResultWire, ReviewPatchParams, ReviewPatchResult } from './review';
+
+export type * from './review';
 
 /** Sent by the client in `initializationOptions`. Every field is optional so any LSP editor can omit them. */
 export interface InitializationOptions {
@@ -180,6 +183,10 @@ export const ClientCommands = {
   openChangeOnLore: 'kernelMmLens.openChangeOnLore',
   /** Picks the kernel configuration and architecture (status bar). */
   pickConfiguration: 'kernelMmLens.pickConfiguration',
+  /** Picks patch files or a series folder (or takes the open patch) and reviews it against the tree. */
+  reviewPatch: 'kernelMmLens.reviewPatch',
+  /** args: index?: number (a finding of the last review); opens a draft reply quoting the lines it is about. */
+  draftReviewReply: 'kernelMmLens.draftReviewReply',
 } as const;
 
 /** `kernelMmLens/diagram`: pick a diagram by id, or by a symbol one of its steps names (that step is highlighted). */
@@ -646,4 +653,8 @@ export const Requests = {
   configurationStatus: new RequestType0<ConfigurationStatus, void>('kernelMmLens/getConfigurationStatus'),
   /** Configuration files and architectures the picker offers. */
   configurationChoices: new RequestType0<ConfigurationChoices, void>('kernelMmLens/configurationChoices'),
+  /** Review patch files or a series folder against the tree (the engine behind `kernel-mm-lens review`). */
+  reviewPatch: new RequestType<ReviewPatchParams, ReviewPatchResult, void>('kernelMmLens/reviewPatch'),
+  /** Run one agent tool (the MCP server's tools, server/src/agentTools) against the server's index and mail. */
+  agentTool: new RequestType<AgentToolParams, AgentToolResultWire, void>('kernelMmLens/agentTool'),
 } as const;

@@ -34,5 +34,7 @@ test('the custom requests and notification keep their wire names', () => {
     treeChanges: 'kernelMmLens/treeChanges',
     configurationStatus: 'kernelMmLens/getConfigurationStatus',
     configurationChoices: 'kernelMmLens/configurationChoices',
+    reviewPatch: 'kernelMmLens/reviewPatch',
+    agentTool: 'kernelMmLens/agentTool',
   });
 });

@@ -10,6 +10,9 @@ import * as clangdCoexistence from './clangdCoexistence';
 import * as changesView from './changesView';
 import * as inactiveCode from './inactiveCode';
 import * as kernelConfiguration from './kernelConfiguration';
+import * as reviewPatch from './reviewPatch';
+import * as languageModelTools from './languageModelTools';
+import * as mcpServerDefinition from './mcpServerDefinition';
 
 /** A client feature: one file under client/src/features/, wiring one part of VS Code to the server. */
 export interface ClientFeature {
@@ -32,4 +35,7 @@ export const features: Record<string, ClientFeature> = {
   changesView,
   inactiveCode,
   kernelConfiguration,
+  reviewPatch,
+  languageModelTools,
+  mcpServerDefinition,
 };

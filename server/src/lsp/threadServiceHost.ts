@@ -76,5 +76,13 @@ export function onThreadsChanged(ctx: ServerContext, listener: () => void): void
 }
 
 export function threadsChanged(ctx: ServerContext): void {
-  for (const listener of listeners.get(ctx) ?? []) listener();
+  for (const listener of listeners.get(ctx) ?? []) {
+    // A listener that throws (a refresh request on a connection closed by shutdown throws synchronously) must not
+    // stop the others nor reject the mail warm-up that called it.
+    try {
+      listener();
+    } catch (error) {
+      ctx.log(`threads changed: ${(error as Error)?.message ?? String(error)}`);
+    }
+  }
 }

@@ -20,6 +20,8 @@ import { changesFeature } from './changes';
 import { configurationFeature } from './configuration';
 import { inactiveRegionsFeature } from './inactiveRegions';
 import { implementationFeature } from './implementation';
+import { reviewFeature } from './review';
+import { agentToolsFeature } from './agentTools';
 
 /** Every LSP feature of the server. Add a file under lsp/features/ and list it here. */
 export const features: ServerFeature[] = [
@@ -44,4 +46,6 @@ export const features: ServerFeature[] = [
   configurationFeature,
   inactiveRegionsFeature,
   implementationFeature,
+  reviewFeature,
+  agentToolsFeature,
 ];
