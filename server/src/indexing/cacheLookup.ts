@@ -18,7 +18,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CacheError, readCacheHeader, sectionEndOffset, type CacheHeader, type SectionHeader } from './cacheStore';
 import { DEF_FIELDS, DefField, DEFINITION_KINDS, kindCodeOf, readSourceFile, unpackDefinition } from './fileExtraction';
-import { definitionOf, sortDefinitions } from './treeIndex';
+import { definitionOf, sortDefinitions } from './definitionRecords';
 import type { Definition, DefinitionKind, IndexStats, KernelIndex, QueryOptions, Reference } from './types';
 import { fnv1aOfName, nameByte } from '../parsing/nameHash';
 import { countByReason } from '../base/regularFile';

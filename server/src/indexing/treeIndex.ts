@@ -16,7 +16,7 @@ import {
   readSourceFile,
   unpackDefinition,
 } from './fileExtraction';
-import type { IndexData, DerivedTables } from './indexData';
+import type { IndexData } from './indexData';
 import type {
   Definition,
   DefinitionKind,
@@ -27,11 +27,14 @@ import type {
   SkippedFile,
 } from './types';
 import { countByReason } from '../base/regularFile';
-import { normalizeSignature, type LexicalDefinition, type LexicalExtraction } from '../parsing/lexicalExtractor';
+import type { LexicalDefinition, LexicalExtraction } from '../parsing/lexicalExtractor';
 import { OccurrenceStoreReader } from './occurrenceStore';
 import { storedReferences } from './storedReferences';
 import { isKconfigFile } from '../parsing/kernelFiles';
-import { SymbolSearch, rankName } from './symbolSearch';
+import { WorkspaceSymbols } from './workspaceSymbols';
+import { deletedFile, overlayFile, overlayReferences, type OverlayFile } from './overlayFiles';
+import { definitionOf, sortDefinitions } from './definitionRecords';
+import { deriveTables } from './derivedTables';
 
 export interface TreeIndexOptions {
   preferredArch?: string;
@@ -39,24 +42,6 @@ export interface TreeIndexOptions {
   /** Statistics of the run that produced the data. */
   stats?: Partial<IndexStats>;
   log?: (message: string) => void;
-}
-
-interface OverlayFile {
-  text: string;
-  extraction: LexicalExtraction;
-  /** Names used in the file's code (what `filesMentioning` answers). */
-  identifiers: Set<string>;
-  /**
-   * Names the file defines: not only its identifiers, since generator macros define names the text never
-   * spells (`PAGEFLAG(Dirty, ...)` defines `folio_test_dirty`, `SYSCALL_DEFINE2(mlock, ...)` `sys_mlock`).
-   */
-  definedNames: Set<string>;
-  /**
-   * Every occurrence in the text by name, made on the first references query and kept until the text changes:
-   * an open document was lexed again for every query that named something in it (33 reference queries on six
-   * open mm/ files: 1.6 s of lexing in a load run on 6.12).
-   */
-  referencesByName?: Map<string, Reference[]>;
 }
 
 /** A definition's place: in the base arrays (by def index) or in an overlay file. */
@@ -68,7 +53,8 @@ export class TreeIndex implements KernelIndex {
   private readonly defFile: Uint32Array;
   private readonly nameDefStart: Uint32Array;
   private readonly nameDefs: Uint32Array;
-  private readonly nameFileStart: Uint32Array;
+  /** Name id -> start of its files in `nameFiles`. */
+  readonly nameFileStart: Uint32Array;
   private readonly nameFiles: Uint32Array;
   private readonly overlay = new Map<string, OverlayFile>();
   private readonly textCache = new Map<string, string>();
@@ -77,6 +63,7 @@ export class TreeIndex implements KernelIndex {
   /** Reader of the occurrence store, when the data has one. */
   readonly occurrences: OccurrenceStoreReader | undefined;
   private runSkipped: SkippedFile[] | undefined;
+  private readonly workspaceSymbols: WorkspaceSymbols;
 
   constructor(
     readonly data: IndexData,
@@ -103,21 +90,22 @@ export class TreeIndex implements KernelIndex {
     this.nameDefs = derived.nameDefs;
     this.nameFileStart = derived.nameFileStart;
     this.nameFiles = derived.nameFiles;
+    this.workspaceSymbols = new WorkspaceSymbols({
+      data,
+      nameFileStart: this.nameFileStart,
+      findDefinitions: (name) => this.findDefinitions(name),
+      overlayDefinedNames: () => [...this.overlay.values()].map((overlay) => overlay.definedNames),
+    });
   }
 
   // ---- live updates ---------------------------------------------------------------------------
 
   /** Replaces a file's entries with those of new text (an edited document or a changed file). */
   updateFile(file: string, text: string): LexicalExtraction {
-    const extraction = extractText(file, text);
-    this.overlay.set(file, {
-      text,
-      extraction,
-      identifiers: new Set(extraction.identifiers),
-      definedNames: new Set(extraction.definitions.map((definition) => definition.name)),
-    });
+    const overlay = overlayFile(file, text);
+    this.overlay.set(file, overlay);
     this.textCache.delete(file);
-    return extraction;
+    return overlay.extraction;
   }
 
   /**
@@ -160,34 +148,9 @@ export class TreeIndex implements KernelIndex {
     return !('error' in read) && read.text === text;
   }
 
-  /** Occurrences of `name` in an overlay file, from its per-text table. */
-  private overlayReferences(file: string, overlay: OverlayFile, name: string): Reference[] {
-    if (!overlay.referencesByName) {
-      const byName = new Map<string, Reference[]>();
-      const text = overlay.text;
-      const lineStarts = [0];
-      for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lineStarts.push(at + 1);
-      for (const reference of extractText(file, text, 'all').references ?? []) {
-        const { start, end } = reference.range;
-        const from = (lineStarts[start.line] ?? 0) + start.character;
-        const key = text.slice(from, from + end.character - start.character);
-        const list = byName.get(key);
-        if (list) list.push(reference);
-        else byName.set(key, [reference]);
-      }
-      overlay.referencesByName = byName;
-    }
-    return overlay.referencesByName.get(name) ?? [];
-  }
-
   /** A file deleted from the tree: its base entries stop counting. */
   removeFile(file: string): void {
-    this.overlay.set(file, {
-      text: '',
-      extraction: { definitions: [], identifiers: [], referenceCount: 0 },
-      identifiers: new Set(),
-      definedNames: new Set(),
-    });
+    this.overlay.set(file, deletedFile());
     this.textCache.delete(file);
   }
 
@@ -269,7 +232,7 @@ export class TreeIndex implements KernelIndex {
         const wanted = isKconfigFile(file) && name.startsWith('CONFIG_') ? new Set([name.slice(7)]) : names;
         const overlay = this.overlay.get(file);
         const found = overlay
-          ? this.overlayReferences(file, overlay, [...wanted][0])
+          ? overlayReferences(file, overlay, [...wanted][0])
           : extractText(file, text, wanted).references;
         for (const reference of found ?? []) {
           results.push(reference);
@@ -318,93 +281,21 @@ export class TreeIndex implements KernelIndex {
   }
 
   /**
-   * Workspace symbols, ranked by symbolSearch.ts (exact > prefix > word prefixes > subsequence, the more used
-   * first), the same answer whatever the load. Names defined only in edited files are ranked the same way.
-   * Each name gives its definitions (declarations only when it has none), best first.
+   * Workspace symbols (workspaceSymbols.ts): exact > prefix > word prefixes > subsequence, the more used first, the
+   * same answer whatever the load; names defined only in edited files are ranked the same way.
    */
   searchSymbols(query: string, options: QueryOptions = {}): Definition[] {
-    const limit = options.limit ?? 100;
-    const q = query.trim();
-    if (q === '') return [];
-    if (this.namesPending) {
-      // The names are still being sorted on another thread (the seconds after a cold index): the exact name only.
-      const definitions = this.findDefinitions(q);
-      const real = definitions.filter((definition) => !definition.isDeclaration);
-      return (real.length > 0 ? real : definitions).slice(0, limit);
-    }
-    const ranked: Array<{ name: string; rank: number; order: number }> = this.symbolSearch()
-      .search(q, limit)
-      .map(({ id, rank }, order) => ({ name: this.data.names.name(id), rank, order }));
-    const seen = new Set(ranked.map((entry) => entry.name));
-    // Every rank starts with the query's first character (word ranks after leading underscores).
-    const first = q[0].toLowerCase();
-    for (const overlay of this.overlay.values()) {
-      for (const name of overlay.definedNames) {
-        if (name.replace(/^_+/, '')[0]?.toLowerCase() !== first && name[0]?.toLowerCase() !== first) continue;
-        if (seen.has(name)) continue;
-        const rank = rankName(name, q);
-        if (rank >= 0) ranked.push({ name, rank, order: ranked.length });
-        seen.add(name);
-      }
-    }
-    ranked.sort((a, b) => a.rank - b.rank || a.order - b.order);
-    // Each name's best definition first, in rank order, then the others (arch variants, a static helper's other
-    // files): a name with twenty definitions does not push every other candidate out of the first screen.
-    const results: Definition[] = [];
-    const others: Definition[] = [];
-    for (const { name } of ranked) {
-      if (options.isCancelled?.()) break;
-      const definitions = this.findDefinitions(name);
-      const real = definitions.filter((definition) => !definition.isDeclaration);
-      const [best, ...rest] = real.length > 0 ? real : definitions;
-      if (!best) continue;
-      results.push(best);
-      if (results.length >= limit) return results;
-      for (const definition of rest) if (results.length + others.length < limit) others.push(definition);
-    }
-    return [...results, ...others].slice(0, limit);
+    return this.workspaceSymbols.search(query, options);
   }
 
   /** Builds the workspace-symbol tables in the background (in slices), instead of in the first search. */
-  async prepareSymbolSearch(): Promise<void> {
-    await this.namesSorted;
-    if (!this.namesPending) await this.symbolSearch().prepareInSteps();
+  prepareSymbolSearch(): Promise<void> {
+    return this.workspaceSymbols.prepare();
   }
 
-  private namesPending = false;
-  private namesSorted: Promise<void> = Promise.resolve();
-
-  /**
-   * The builder hands the index out before the defined names are sorted (they are sorted on another thread while
-   * the cache is written): until `done`, workspace symbols answer the exact name only, and the search tables,
-   * which read the sorted names, are not built (they would be built on an empty table and kept).
-   */
+  /** Until `done`, workspace symbols answer the exact name only (the defined names are being sorted). */
   namesSortedWhen(done: Promise<void>): void {
-    this.namesPending = true;
-    this.namesSorted = done.then(
-      () => {
-        this.namesPending = false;
-      },
-      () => undefined, // the sort failed: exact names only, as until now
-    );
-  }
-
-  private searcher: SymbolSearch | undefined;
-
-  private symbolSearch(): SymbolSearch {
-    if (!this.searcher) {
-      const { bytes, offsets } = this.data.names.serialize();
-      const fileStart = this.nameFileStart;
-      const names = this.data.names;
-      this.searcher = new SymbolSearch({
-        bytes,
-        offsets,
-        sorted: this.data.sortedNames,
-        fileStart,
-        idOf: (name) => names.get(name),
-      });
-    }
-    return this.searcher;
+    this.workspaceSymbols.namesSortedWhen(done);
   }
 
   definitionsInFile(file: string): Definition[] {
@@ -572,98 +463,4 @@ export class TreeIndex implements KernelIndex {
     if (this.textCache.size > 48) this.textCache.delete(this.textCache.keys().next().value!);
     return read.text;
   }
-}
-
-const ARCH_OF_FILE = /^arch\/([^/]+)\//;
-
-function archOfFile(file: string): string | undefined {
-  return file.startsWith('arch/') ? ARCH_OF_FILE.exec(file)?.[1] : undefined;
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/**
- * A definition as features see it, from its lexical record: signature and kernel-doc are read from the file only
- * when someone looks at them. Shared with the cache look-up index (cacheLookup.ts), so both answer alike.
- */
-export function definitionOf(
-  file: string,
-  d: LexicalDefinition,
-  textOf: (file: string) => string | undefined,
-): Definition {
-  const arch = archOfFile(file);
-  let text: string | undefined | null = null;
-  const source = () => (text === null ? (text = textOf(file)) : text);
-  return {
-    name: d.name,
-    kind: d.kind,
-    file,
-    nameRange: {
-      start: { line: d.nameLine, character: d.nameCol },
-      end: { line: d.nameLine, character: d.nameEndCol },
-    },
-    range: { start: { line: d.startLine, character: d.startCol }, end: { line: d.endLine, character: d.endCol } },
-    container: d.container,
-    get signature() {
-      const t = source();
-      return t === undefined ? undefined : normalizeSignature(t.slice(d.sigStart, d.sigEnd));
-    },
-    get doc() {
-      const t = source();
-      return t === undefined || d.docStart < 0 ? undefined : t.slice(d.docStart, d.docEnd);
-    },
-    arch,
-    isDeclaration: d.isDeclaration || d.kind === 'prototype',
-    isStatic: d.isStatic,
-    // Read from the file only when asked (building a definition must not read its file: incoming calls build
-    // one per caller).
-    get generatedBy() {
-      if (d.kind !== 'generated' && d.kind !== 'function') return undefined;
-      const invocation = source()?.slice(d.sigStart, d.sigEnd);
-      return d.kind === 'generated' || /^[A-Z_0-9]+\(/.test(invocation ?? '') ? invocation : undefined;
-    },
-  };
-}
-
-/** Preferred first: real definitions before declarations, generic before the preferred arch before others. */
-export function sortDefinitions(definitions: Definition[], preferredArch: string): Definition[] {
-  const archRank = (d: Definition) => (!d.arch ? 0 : d.arch === preferredArch ? 1 : 2);
-  // A function defined in a .c file beats a header's inline stub of the same name (`#else` fallbacks).
-  const stubRank = (d: Definition) => (d.kind === 'function' && d.file.endsWith('.h') ? 1 : 0);
-  return definitions.sort(
-    (a, b) =>
-      Number(a.isDeclaration ?? false) - Number(b.isDeclaration ?? false) ||
-      archRank(a) - archRank(b) ||
-      stubRank(a) - stubRank(b) ||
-      // Plain code-unit order (paths are ASCII): localeCompare was most of the time of a name with
-      // thousands of definitions (6,076 `flags`: 120 ms).
-      compareText(a.arch ?? '', b.arch ?? '') ||
-      compareText(a.file, b.file) ||
-      a.nameRange.start.line - b.nameRange.start.line,
-  );
-}
-
-/** By-name tables (counting sort into CSR): name -> definitions, name -> files mentioning it. */
-function deriveTables(data: IndexData): DerivedTables {
-  const nameCount = data.names.size;
-  const defCount = data.defs.length / DEF_FIELDS;
-  const defFile = new Uint32Array(defCount);
-  for (let f = 0; f < data.files.length; f++) defFile.fill(f, data.fileDefStart[f], data.fileDefStart[f + 1]);
-  const nameDefStart = new Uint32Array(nameCount + 1);
-  for (let d = 0; d < defCount; d++) nameDefStart[data.defs[d * DEF_FIELDS] + 1]++;
-  for (let n = 0; n < nameCount; n++) nameDefStart[n + 1] += nameDefStart[n];
-  const nameDefs = new Uint32Array(defCount);
-  const defFill = nameDefStart.slice(0, nameCount);
-  for (let d = 0; d < defCount; d++) nameDefs[defFill[data.defs[d * DEF_FIELDS]]++] = d;
-  const nameFileStart = new Uint32Array(nameCount + 1);
-  for (let k = 0; k < data.idents.length; k++) nameFileStart[data.idents[k] + 1]++;
-  for (let n = 0; n < nameCount; n++) nameFileStart[n + 1] += nameFileStart[n];
-  const nameFiles = new Uint32Array(data.idents.length);
-  const fileFill = nameFileStart.slice(0, nameCount);
-  for (let f = 0; f < data.files.length; f++) {
-    for (let k = data.fileIdentStart[f]; k < data.fileIdentStart[f + 1]; k++) nameFiles[fileFill[data.idents[k]]++] = f;
-  }
-  return { defFile, nameDefStart, nameDefs, nameFileStart, nameFiles };
 }
