@@ -125,7 +125,7 @@ test('inlay hints, code lenses and notes over LSP', async () => {
       [['resolved', 9, 1, 'anchored']],
     );
     const exported = await client.sendRequest(Requests.notesExport, { format: 'markdown' });
-    assert.match(exported.text, /## `remove_device_exclusive_entry` — mm\/memory\.c:10 \(resolved\)/);
+    assert.match(exported.text, /## `remove_device_exclusive_entry` — `mm\/memory\.c:10` \(resolved\)/);
     assert.ok(fs.existsSync(notesFile));
     // The lint publisher merges the missing-release warnings into the document's diagnostics.
     const faulty = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'annotations', 'release_faulty.c'), 'utf8');

@@ -18,7 +18,7 @@ interface MarkdownRenderer {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const MarkdownIt = require('markdown-it') as new (options: object) => MarkdownRenderer;
 // VS Code renders hovers and Markdown documents with markdown-it; raw HTML on is the most permissive setting.
-const markdown = new MarkdownIt({ html: true, linkify: false });
+const markdown = new MarkdownIt({ html: true, linkify: true });
 
 /** C0 controls but tab and newline, DEL, C1 controls, and the Unicode marks that reorder or hide text. */
 export const UNSAFE_CHARACTER = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;

@@ -190,7 +190,7 @@ describe('kernel-doc rendering defects', () => {
     const md = kernelDocToMarkdown(doc);
     assert.match(
       md,
-      /^- \\-EINVAL: Invalid arguments or mm or virtual address is in an invalid vma \(e\.g\., device file vma\)\.$/m,
+      /^- \\-EINVAL: Invalid arguments or mm or virtual address is in an invalid vma \(e\\\.g\., device file vma\)\.$/m,
     );
     assert.match(md, /^- \\-ENOMEM: Out of memory\.$/m);
     assert.match(

@@ -170,7 +170,7 @@ test('exports: Markdown and a plain-text review reply with quoted code', () => {
     assert.match(reply, /Author: Agreed\./);
     const markdown = env.service.export('markdown');
     assert.match(markdown, /^# Review notes/);
-    assert.match(markdown, /## `make_device_exclusive` — mm\/rmap\.c:15/);
+    assert.match(markdown, /## `make_device_exclusive` — `mm\/rmap\.c:15`/);
     assert.match(
       markdown,
       /Thread: <https:\/\/lore\.kernel\.org\/all\/547f6335-ceb4-4160-ba72-5214bf5c82f3@redhat\.com\/>/,

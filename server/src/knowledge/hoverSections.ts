@@ -122,10 +122,10 @@ export function sourcesLine(sources: string[]): string {
 
 /**
  * A Message-ID as written in the data or in escaped Markdown: local part and domain, no spaces or brackets.
- * Escaped text has `\_` for `_`, so the pattern accepts backslash escapes inside.
+ * Escaped text has `\_` for `_` and `\.` for a dot before a letter, so the pattern accepts backslash escapes inside.
  */
 const MESSAGE_ID =
-  /(?<![\w.\\/:@-])((?:[A-Za-z0-9!#$%&'*+=?^`{|}~.-]|\\[_`*~#|{}])+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)(?![\w@])/g;
+  /(?<![\w.\\/:@-])((?:[A-Za-z0-9!#$%&'*+=?^`{|}~.-]|\\[_`*~#|{}.])+@[A-Za-z0-9-]+(?:\\?\.[A-Za-z0-9-]+)+)(?![\w@])/g;
 
 /**
  * Turns bare Message-IDs in already-escaped Markdown into lore links, so the editor does not make them mailto:

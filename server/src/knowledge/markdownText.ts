@@ -20,7 +20,29 @@ export function escapeMarkdown(text: string): string {
  * text) print `&gt;` literally. A `>` is only special at a line start, so `folio->mapping` stays as written.
  */
 function escapeInline(text: string): string {
+  return defuseAutolinks(escapeSpecials(text));
+}
+
+function escapeSpecials(text: string): string {
   return stripControl(text).replace(/[\\`*_{}[\]|~#<&]/g, (ch) => `\\${ch}`);
+}
+
+/**
+ * Bare URLs, domains and e-mail addresses in escaped text must not become links either: VS Code's Markdown
+ * (markdown-it with linkify in documents and previews, marked's GFM autolinks in hovers) turns `https://x`,
+ * `www.x`, `x.com`, `//x`, `mailto:a@x` and `a@x.com` into live links. A backslash escape before the piece a
+ * linkifier keys on breaks the match and renders as nothing, so the text reads (and copies) exactly as written:
+ * - `:` after a word that could be a URI scheme and before a non-space (`https\://`, `mailto\:`, `javascript\:`;
+ *   `Fixes: x`, `21:30` and `folio_walk::page` stay);
+ * - the first `/` of `//` before a non-space (`\//host`, protocol-relative URLs);
+ * - `.` after a non-space and before a letter (`www\.x`, `x\.com`, `a@x\.org`; a domain label may hold symbols such
+ *   as `+` for linkify-it): every top-level domain starts with a letter, so numbers such as `6.12` stay.
+ */
+function defuseAutolinks(escaped: string): string {
+  return escaped
+    .replace(/(?<=[A-Za-z][A-Za-z0-9+.-]*):(?=[^\s:])/g, '\\:')
+    .replace(/\/(?=\/[^\s/])/g, '\\/')
+    .replace(/(?<=\S)\.(?=\p{L})/gu, '\\.');
 }
 
 /** Line starts: no indented code block, list item, setext underline or ordered list. */
@@ -88,9 +110,12 @@ export function commandUri(command: string, args: unknown[]): string {
   return `command:${command}?${encodeURIComponent(JSON.stringify(args))}`;
 }
 
-/** A Markdown link whose label is escaped and whose target is a vetted URL. */
+/**
+ * A Markdown link whose label is escaped and whose target is a vetted URL. Linkifiers leave link text alone
+ * (markdown-it skips it, marked's autolinks are off inside links), so the label keeps its dots and colons.
+ */
 export function link(label: string, target: string): string {
-  return `[${escapeMarkdown(label)}](${target.replace(/[()\s]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)})`;
+  return `[${escapeLineStarts(escapeSpecials(label))}](${target.replace(/[()\s]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)})`;
 }
 
 /**

@@ -55,10 +55,11 @@ function noteLineMarkdown(line: string): string {
   return pieces.join('');
 }
 
-function where(note: NoteView): string {
+/** The note's place as Markdown: `file:line` as code (reads as written, never a link), orphaned notes said so. */
+function whereMarkdown(note: NoteView): string {
   return note.location.state === 'anchored'
-    ? `${note.location.file}:${note.location.line + 1}`
-    : `${note.location.lastFile}:${note.location.lastLine + 1} (orphaned: the code is gone)`;
+    ? inlineCode(`${note.location.file}:${note.location.line + 1}`)
+    : `${inlineCode(`${note.location.lastFile}:${note.location.lastLine + 1}`)} (orphaned: the code is gone)`;
 }
 
 function quotedCode(note: NoteView, lines: (file: string) => string[] | undefined): string[] {
@@ -74,7 +75,7 @@ export function exportMarkdown(notes: NoteView[], lines: (file: string) => strin
   const out = ['# Review notes', ''];
   for (const note of notes) {
     const symbol = note.anchor.symbol ? `${inlineCode(note.anchor.symbol)} — ` : '';
-    out.push(`## ${symbol}${escapeMarkdown(where(note))}${note.status === 'resolved' ? ' (resolved)' : ''}`, '');
+    out.push(`## ${symbol}${whereMarkdown(note)}${note.status === 'resolved' ? ' (resolved)' : ''}`, '');
     out.push(
       codeBlock(
         quotedCode(note, lines)
