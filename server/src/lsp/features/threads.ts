@@ -14,7 +14,7 @@ import {
 } from '../../../../protocol';
 import type { ServerFeature } from '../feature';
 import type { ServerContext } from '../context';
-import { threadServiceFor, threadsChanged } from '../threadServiceHost';
+import { resolveMailSources, threadServiceFor, threadsChanged } from '../threadServiceHost';
 import { describeError } from '../../base/errors';
 
 export { resolveMailSources } from '../threadServiceHost';
@@ -41,7 +41,21 @@ function register(ctx: ServerContext): void {
       () => threadsChanged(ctx),
       (error: unknown) => ctx.log(`mail: ${describeError(error)}`),
     );
-  ctx.onSettingsChanged(warmUp);
+  // A settings change that drops the mail sources is said in the log: the thread lists shrink for a reason the
+  // user can see (an editor may stop passing a value, e.g. VS Code in a remote window for machine-scoped settings).
+  let configured = configuredMailSources(ctx);
+  ctx.onSettingsChanged(() => {
+    const now = configuredMailSources(ctx);
+    if (now.join('\n') !== configured.join('\n')) {
+      ctx.log(
+        now.length === 0
+          ? `mail: the settings name no mail sources any more (${configured.length} before); threads come from the bundled index only`
+          : `mail: mail sources now ${now.length}: ${now.join(', ')}`,
+      );
+      configured = now;
+    }
+    warmUp();
+  });
   setTimeout(warmUp, 3000).unref();
 
   ctx.connection.onRequest(
@@ -103,6 +117,10 @@ function register(ctx: ServerContext): void {
     // git finds the checkout from the file's own folder, so files outside the first workspace folder work too.
     return service.blameLine(path.dirname(file), file, params.line, enclosing);
   });
+}
+
+function configuredMailSources(ctx: ServerContext): string[] {
+  return resolveMailSources(ctx.settings().mailSources ?? [], ctx.root);
 }
 
 /** Name of the function definition that contains a 0-based line, if any. */
