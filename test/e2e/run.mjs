@@ -104,13 +104,7 @@ async function shot(page, name) {
 
 // Checks that fail for a known, open reason: still run and reported (FAIL … known), not counted against the exit
 // status, and reported when they pass again. Each names why. Keep this list short and empty it when fixed.
-const KNOWN_FAILURES = new Map([
-  [
-    'a patch posted in three versions is one entry, its thread view folds the other versions',
-    'issue 20: in code-server the thread list for pmd_devmap lacks the local-mail entry although the server reads ' +
-      'the mbox; the same server over stdio with the same tree and mbox lists it first (session 8, not yet found)',
-  ],
-]);
+const KNOWN_FAILURES = new Map([]);
 
 async function check(name, timeoutMs, body) {
   if (only.length && !only.some((o) => name.includes(o))) return;
@@ -832,26 +826,33 @@ async function main() {
         20_000,
         300,
       );
-      // The other versions come after the opened thread: scroll (the cursor stays, so nothing unfolds) to see them.
-      const editorBox = await page.locator('.editor-group-container.active .monaco-editor .view-lines').boundingBox();
-      if (editorBox) await page.mouse.move(editorBox.x + editorBox.width / 2, editorBox.y + editorBox.height / 2);
+      // The other versions come after the opened thread. Scroll with Ctrl+Down (a line at a time, the cursor stays,
+      // so nothing unfolds; the mouse wheel did not move the view in code-server) and look after each step: folded,
+      // both version headers fit on one screen; unfolded they are 52 lines apart and never do.
+      let seen = '';
       const folded = await waitFor(
         'the other versions folded in the thread document',
         async () => {
-          await page.mouse.wheel(0, 1500);
-          return page.evaluate(() => {
+          for (let i = 0; i < 3; i++) await page.keyboard.press('Control+ArrowDown');
+          const state = await page.evaluate(() => {
             const editor = document.querySelector('.editor-group-container.active .monaco-editor');
             const lines = [...(editor?.querySelectorAll('.view-line') ?? [])].map((l) => l.textContent ?? '');
             const headers = lines.filter((l) => /^#+ Version v[12] /.test(l.replace(/\u00a0/g, ' ')));
             const collapsed = editor?.querySelectorAll('.codicon-folding-collapsed, .inline-folded').length ?? 0;
-            return headers.length === 2 && collapsed > 0 ? { collapsed, headers } : null;
+            const expanded = editor?.querySelectorAll('.codicon-folding-expanded').length ?? 0;
+            const numbers = [...(editor?.querySelectorAll('.margin .line-numbers') ?? [])]
+              .map((n) => Number.parseInt(n.textContent ?? '', 10))
+              .filter((n) => n > 0);
+            return { collapsed, expanded, headers, first: Math.min(...numbers), last: Math.max(...numbers) };
           });
+          seen += ` ${state.first}-${state.last}:${state.collapsed}c${state.expanded}e${state.headers.length}h`;
+          return state.headers.length === 2 && state.collapsed > 0 ? state : null;
         },
-        20_000,
-        700,
+        30_000,
+        250,
       ).catch(async (err) => {
         await shot(page, 'thread-versions-not-folded');
-        throw err;
+        throw new Error(`${err.message} (last seen: ${seen})`);
       });
       await shot(page, 'thread-versions-folded');
       return `${folded.collapsed} folded region(s): ${folded.headers.join(' | ').slice(0, 160)}`;

@@ -75,9 +75,24 @@ export function activate(ctx: ClientContext): void {
       },
     }),
   );
+  /** The loaded thread of a document; loaded again when it is not known (a restored editor, a dropped entry). */
+  async function loaded(uri: vscode.Uri): Promise<ThreadDocumentResult | undefined> {
+    try {
+      return documents.get(uri.toString()) ?? (await load(uri));
+    } catch {
+      return undefined;
+    }
+  }
+
+  // Forget a thread when its document is really gone. setTextDocumentLanguage (below) closes and reopens the
+  // document: dropping the entry then lost the folds of the other versions and the reply outline (issue 20, e2e).
   ctx.subscribe(
     vscode.workspace.onDidCloseTextDocument((doc) => {
-      if (doc.uri.scheme === THREAD_SCHEME) documents.delete(doc.uri.toString());
+      if (doc.uri.scheme !== THREAD_SCHEME) return;
+      const key = doc.uri.toString();
+      setTimeout(() => {
+        if (!vscode.workspace.textDocuments.some((open) => open.uri.toString() === key)) documents.delete(key);
+      }, 1000);
     }),
   );
   // The path has no extension to take the language from: thread documents (also those VS Code restores with the
@@ -93,8 +108,8 @@ export function activate(ctx: ClientContext): void {
     vscode.languages.registerDocumentSymbolProvider(
       { scheme: THREAD_SCHEME },
       {
-        provideDocumentSymbols(doc) {
-          const result = documents.get(doc.uri.toString());
+        async provideDocumentSymbols(doc) {
+          const result = await loaded(doc.uri);
           return result ? outlineSymbols(result.outline, doc) : [];
         },
       },
@@ -107,8 +122,8 @@ export function activate(ctx: ClientContext): void {
     vscode.languages.registerFoldingRangeProvider(
       { scheme: THREAD_SCHEME },
       {
-        provideFoldingRanges(doc) {
-          const folds = documents.get(doc.uri.toString())?.folds ?? [];
+        async provideFoldingRanges(doc) {
+          const folds = (await loaded(doc.uri))?.folds ?? [];
           return folds.map((fold) => new vscode.FoldingRange(fold.startLine, fold.endLine));
         },
       },
