@@ -73,3 +73,81 @@ test(
     assert.ok(extraction.definitions.some((definition) => definition.name === 'after'));
   },
 );
+
+test(
+  'unclosed #if inside deep blocks and a long declaration cost memory linear in the file (no copy per #if)',
+  HANG_GUARD,
+  () => {
+    // The shape of a mutated header that ran an index worker out of heap (issue 17): thousands of scopes that
+    // are no function body, one very long declaration line, then thousands of unclosed #if, each of which copied
+    // the scope stack and the declaration (depth x length: 4,105 x 266k tokens there). Here 20,000 x 25,000.
+    const scopes = 5_000;
+    const ifs = 20_000;
+    const text =
+      'struct outer {\n' +
+      'struct {\n'.repeat(scopes) +
+      'x '.repeat(20_000) +
+      '\n' +
+      '#if X\ny\n#else\nz\n'.repeat(ifs) +
+      'int last_var;\n';
+    const before = process.memoryUsage().heapUsed;
+    const extraction = extractLexical(text, { file: 'mm/hostile.h' });
+    const grown = process.memoryUsage().heapUsed - before;
+    // Copies were 20,000 x 25,000 numbers (4 GB); kept as links the whole run stays well under 200 MB.
+    assert.ok(grown < 200 * 1024 * 1024, `heap grew ${Math.round(grown / 1048576)} MB`);
+    assert.ok(
+      extraction.limits?.some((limit) => limit.includes('#if nested deeper than 64')),
+      'says that it stopped following the branches',
+    );
+    assert.ok(extraction.limits?.some((limit) => limit.includes('declaration longer than')));
+    assert.ok(
+      (extraction.restoredTokens ?? 0) <= 65_536 + 16 * text.length + 8_192,
+      `restored ${extraction.restoredTokens} tokens`,
+    );
+  },
+);
+
+test(
+  're-reading one long declaration at each of many #else is bounded by a budget, then read in sequence',
+  HANG_GUARD,
+  () => {
+    // Each `#else` restores the declaration as it was at its `#if`: a copy of 8,000 tokens, 50,000 times, unless
+    // the copy budget (16 per token of the file) stops following the branches.
+    const text = 'int f(' + 'p, '.repeat(4_000) + '\n' + '#if A\n#else\nq\n#endif\n'.repeat(50_000) + ');\nint g;\n';
+    const extraction = extractLexical(text, { file: 'mm/hostile.c' });
+    // Without the budget: 50,000 x 8,000 = 400 M tokens copied. (The text has fewer tokens than characters.)
+    assert.ok((extraction.restoredTokens ?? 0) <= 65_536 + 16 * text.length + 8_192, `${extraction.restoredTokens}`);
+    assert.ok(extraction.limits?.some((limit) => limit.includes('re-read too often')));
+    assert.ok(extraction.definitions.some((d) => d.name === 'g'));
+  },
+);
+
+test('#ifdef around a signature still gives both functions the body (the shared declaration is not corrupted)', () => {
+  const text = [
+    'struct s {',
+    '#ifdef A',
+    '#else',
+    '\tint only_b;',
+    '#endif',
+    '\tint after;',
+    '};',
+    '#ifdef CONFIG_X',
+    'static int alpha(int a)',
+    '#else',
+    'static int beta(int b)',
+    '#endif',
+    '{',
+    '\treturn 0;',
+    '}',
+    'int tail;',
+  ].join('\n');
+  const { definitions } = extractLexical(text, { file: 'mm/alt.c' });
+  const byName = new Map(definitions.map((d) => [d.name, d]));
+  assert.equal(byName.get('alpha')?.kind, 'function');
+  assert.equal(byName.get('beta')?.kind, 'function');
+  assert.equal(byName.get('alpha')?.endLine, 14);
+  assert.equal(byName.get('beta')?.endLine, 14);
+  assert.equal(byName.get('only_b')?.kind, 'field');
+  assert.equal(byName.get('after')?.kind, 'field');
+  assert.equal(byName.get('tail')?.kind, 'variable');
+});

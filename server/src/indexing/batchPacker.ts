@@ -22,6 +22,8 @@ export interface PackedFileMeta {
   size: number;
   mtimeMs: number;
   error?: string;
+  /** Work bounds the extractor reached in this file (indexed, but partly: LexicalExtraction.limits). */
+  limits?: string[];
 }
 
 export interface PackedBatch {
@@ -85,6 +87,7 @@ export class BatchPacker {
         occLength,
         size,
         mtimeMs,
+        limits: extraction.limits,
       });
       return;
     }
@@ -99,6 +102,7 @@ export class BatchPacker {
       occLength,
       size,
       mtimeMs,
+      limits: extraction.limits,
     });
   }
 

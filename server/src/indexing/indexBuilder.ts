@@ -239,7 +239,12 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
       maxFileSize: options.maxFileSize,
       workers: options.workers,
       isCancelled: options.isCancelled,
-      onBatch: (batch) => builder.addBatch(batch, (file, error) => log(`skipped ${file}: ${error}`)),
+      onBatch: (batch) =>
+        builder.addBatch(
+          batch,
+          (file, error) => log(`skipped ${file}: ${error}`),
+          (file, limit) => log(`indexed ${file} in part: ${limit}`),
+        ),
       onAllDispatched: startSortWorker,
       onProgress: (done, total) =>
         options.onProgress?.(

@@ -105,7 +105,11 @@ export class IndexDataBuilder {
   }
 
   /** Adds a worker batch: its names are interned, its ids remapped, its files appended. */
-  addBatch(batch: PackedBatch, onError: (file: string, error: string) => void): void {
+  addBatch(
+    batch: PackedBatch,
+    onError: (file: string, error: string) => void,
+    onLimit?: (file: string, limit: string) => void,
+  ): void {
     const ends = batch.nameEnds;
     if (this.remap.length < ends.length) this.remap = new Uint32Array(ends.length * 2);
     const remap = this.remap;
@@ -128,6 +132,7 @@ export class IndexDataBuilder {
         this.skipped.push({ file: scanned.file, reason: packed.error });
         continue;
       }
+      for (const limit of packed.limits ?? []) onLimit?.(scanned.file, limit);
       const defs = batch.defs.subarray(defAt, defAt + packed.defCount * DEF_FIELDS);
       defAt += defs.length;
       for (let o = 0; o < defs.length; o += DEF_FIELDS) {

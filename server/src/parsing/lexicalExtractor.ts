@@ -69,6 +69,12 @@ interface Scope {
    * the stack at every `{` and `}` made 20,000 nested blocks quadratic (4 s for one 40 kB file, issue 17).
    */
   enclosingFunction?: Scope;
+  /**
+   * The scope below this one. The stack is a linked list whose links never change once pushed, so an `#if`
+   * remembers the whole stack by keeping its top (O(1)); copying an array stack at every `#if` ran an index
+   * worker out of memory on 4,105 unclosed `#if` inside 16,000 nested blocks (issue 17).
+   */
+  parent?: Scope;
 }
 
 /** Every scope has all fields, so the hot loop's property reads stay monomorphic. */
@@ -82,17 +88,43 @@ function scopeOf(fields: Partial<Scope> & Pick<Scope, 'kind'>): Scope {
     alternatives: fields.alternatives,
     unnamedMembers: fields.unnamedMembers,
     enclosingFunction: undefined,
+    parent: undefined,
   };
 }
 
-interface ConditionalState {
-  scopes: Scope[];
-  declaration: number[];
-  /** State at the end of the first branch, restored at #endif. */
-  afterFirstBranch?: { scopes: Scope[]; declaration: number[] };
-  /** Unfinished declarations the other branches ended with (alternative signatures of one body). */
-  otherBranches: number[][];
+/**
+ * The extractor's state at a point of an `#if`, kept without copying: the top of the (persistent) scope stack and
+ * the declaration as an array plus its length then. The extractor only ever appends to a declaration array or
+ * replaces it, so the first `length` tokens of `tokens` stay what they were (see restoreDeclaration).
+ */
+interface ParserPoint {
+  top: Scope | undefined;
+  tokens: number[];
+  length: number;
 }
+
+interface ConditionalState {
+  /** State at the `#if`, restored at each `#else`/`#elif`. */
+  start: ParserPoint;
+  /** State at the end of the first branch, restored at #endif. */
+  afterFirstBranch?: ParserPoint;
+  /** Unfinished declarations the other branches ended with (alternative signatures of one body). */
+  otherBranches: ParserPoint[];
+}
+
+/**
+ * Bounds on the work per file (issue 17). Real code nests `#if` about a dozen deep and its longest declaration
+ * has 2,378 tokens (a generic-netlink family table, include/linux/drbd_genl.h; measured over mm, fs, include,
+ * kernel, arch/x86 and drivers/gpu of 6.12); a mutated or hostile file goes far beyond both. Past the nesting
+ * bound, inner `#if` branches are read one after the other (as if all were taken); past the length bound a
+ * declaration keeps its first tokens, which hold its name; past the copy budget (tokens copied to restore the
+ * declaration at `#else`/`#endif`, per token of the file) the remaining `#if` branches are read in sequence.
+ * Each says so once in `limits`.
+ */
+export const MAX_TRACKED_CONDITIONAL_DEPTH = 64;
+export const MAX_DECLARATION_TOKENS = 8_192;
+export const RESTORE_BUDGET_PER_TOKEN = 16;
+const RESTORE_BUDGET_BASE = 65_536;
 
 export function extractLexical(text: string, options: ExtractOptions): LexicalExtraction {
   const tokens = tokenize(text, options.collector?.tokenScratch);
@@ -108,8 +140,9 @@ class LexicalExtractor {
   private readonly references?: Reference[];
   private readonly referenceTokens: number[] = [];
   private readonly definitionTokens = new Set<number>();
-  private scopes: Scope[] = [];
-  /** Derived from `scopes` whenever it changes (read for every token, so not recomputed there). */
+  /** Innermost scope (the stack is linked through Scope.parent). */
+  private top: Scope | undefined;
+  /** Derived from `top` whenever it changes (read for every token, so not recomputed there). */
   private inBody = false;
   private currentScopeIndex = 0;
   private declaration: number[] = [];
@@ -117,6 +150,11 @@ class LexicalExtractor {
   private docCandidate = -1;
   private declarationDoc = -1;
   private readonly conditionals: ConditionalState[] = [];
+  /** `#if` levels opened past MAX_TRACKED_CONDITIONAL_DEPTH: their branches are read in sequence. */
+  private untrackedConditionals = 0;
+  /** Tokens copied to restore declarations at `#else`/`#endif` (what the bounds above keep linear). */
+  private restoredTokens = 0;
+  private readonly limits = new Set<string>();
   /** Signatures of the other #if branches, defined with the body that follows (see conditional()). */
   private pendingAlternatives: number[][] = [];
   /** Members of an anonymous aggregate that just closed, waiting for their typedef name. */
@@ -175,6 +213,8 @@ class LexicalExtractor {
       references: this.references ? this.finishReferences() : undefined,
       macroCalls: this.macroCalls,
       macroParameters: this.macroParameters,
+      limits: this.limits.size > 0 ? [...this.limits] : undefined,
+      restoredTokens: this.restoredTokens,
     };
   }
 
@@ -354,54 +394,89 @@ class LexicalExtractor {
    * #endif.
    */
   private conditional(name: string): void {
-    const snapshot = () => ({ scopes: this.scopes.slice(), declaration: this.declaration.slice() });
     if (name === 'if' || name === 'ifdef' || name === 'ifndef') {
-      this.conditionals.push({ ...snapshot(), otherBranches: [] });
+      if (this.untrackedConditionals > 0 || this.conditionals.length >= MAX_TRACKED_CONDITIONAL_DEPTH) {
+        this.untrackedConditionals++;
+        this.limits.add(
+          `#if nested deeper than ${MAX_TRACKED_CONDITIONAL_DEPTH}: the inner branches are read one after the other`,
+        );
+        return;
+      }
+      if (this.overRestoreBudget()) {
+        this.untrackedConditionals++;
+        return;
+      }
+      this.conditionals.push({ start: this.point(), otherBranches: [] });
     } else if (name === 'else' || name === 'elif' || name === 'elifdef' || name === 'elifndef') {
+      if (this.untrackedConditionals > 0 || this.overRestoreBudget()) return;
       const top = this.conditionals.length > 0 ? this.conditionals[this.conditionals.length - 1] : undefined;
       if (!top) return;
-      if (top.afterFirstBranch) top.otherBranches.push(this.declaration);
-      top.afterFirstBranch ??= snapshot();
-      this.setScopes(top.scopes.slice());
-      this.declaration = top.declaration.slice();
+      if (top.afterFirstBranch) top.otherBranches.push(this.point());
+      top.afterFirstBranch ??= this.point();
+      this.restore(top.start);
     } else if (name === 'endif') {
+      if (this.untrackedConditionals > 0) {
+        this.untrackedConditionals--;
+        return;
+      }
       const top = this.conditionals.pop();
       if (top?.afterFirstBranch) {
-        top.otherBranches.push(this.declaration);
+        top.otherBranches.push(this.point());
         // `#ifdef A <signature> #else <signature> #endif { body }`: each branch's signature owns the body.
-        this.pendingAlternatives = top.otherBranches.filter((d) => d.length > top.declaration.length);
-        this.setScopes(top.afterFirstBranch.scopes);
-        this.declaration = top.afterFirstBranch.declaration;
+        this.pendingAlternatives = top.otherBranches
+          .filter((branch) => branch.length > top.start.length)
+          .map((branch) => branch.tokens.slice(0, branch.length));
+        this.restore(top.afterFirstBranch);
       }
+    }
+  }
+
+  private overRestoreBudget(): boolean {
+    if (this.restoredTokens <= RESTORE_BUDGET_BASE + RESTORE_BUDGET_PER_TOKEN * this.tokens.count) return false;
+    this.limits.add('#if branches re-read too often: the remaining ones are read one after the other');
+    return true;
+  }
+
+  /** The current scope stack and declaration, in O(1) (see ParserPoint). */
+  private point(): ParserPoint {
+    return { top: this.top, tokens: this.declaration, length: this.declaration.length };
+  }
+
+  private restore(point: ParserPoint): void {
+    this.setTop(point.top);
+    if (point.tokens.length === point.length) {
+      // Nothing was appended since: share the array (appending to it later keeps point's prefix intact).
+      this.declaration = point.tokens;
+    } else {
+      this.restoredTokens += point.length;
+      this.declaration = point.tokens.slice(0, point.length);
     }
   }
 
   // ---- code ----------------------------------------------------------------------------------
 
-  /** Innermost scope. (Reading `scopes[length - 1]` of an empty array looks up a property named "-1" on the
-   *  prototype chain: at file scope, for every token, that was 4 % of the whole-tree pass.) */
+  /** Innermost scope. */
   private topScope(): Scope | undefined {
-    const depth = this.scopes.length;
-    return depth > 0 ? this.scopes[depth - 1] : undefined;
+    return this.top;
   }
   private pushScope(scope: Scope): void {
-    scope.enclosingFunction = scope.kind === 'function' ? scope : this.topScope()?.enclosingFunction;
-    this.scopes.push(scope);
-    this.scopesChanged();
+    scope.enclosingFunction = scope.kind === 'function' ? scope : this.top?.enclosingFunction;
+    scope.parent = this.top;
+    this.setTop(scope);
   }
   private popScope(): Scope | undefined {
-    const scope = this.scopes.pop();
-    this.scopesChanged();
+    const scope = this.top;
+    if (scope) this.setTop(scope.parent);
     return scope;
   }
-  private setScopes(scopes: Scope[]): void {
-    this.scopes = scopes;
+  private setTop(top: Scope | undefined): void {
+    this.top = top;
     this.scopesChanged();
   }
   private scopesChanged(): void {
     const top = this.topScope();
     this.inBody = top !== undefined && (top.kind === 'function' || top.kind === 'block' || top.kind === 'init');
-    // A snapshot restored by setScopes holds scopes pushed here, so each one's enclosingFunction is still right.
+    // A point restored by restore() holds scopes pushed here, so each one's enclosingFunction is still right.
     this.currentScopeIndex = top?.enclosingFunction?.scopeIndex ?? 0;
   }
 
@@ -434,7 +509,8 @@ class LexicalExtractor {
     if (this.declaration.length === 0) {
       this.declarationDoc = this.takeDoc(i);
     }
-    this.declaration.push(i);
+    if (this.declaration.length < MAX_DECLARATION_TOKENS) this.declaration.push(i);
+    else this.limits.add(`a declaration longer than ${MAX_DECLARATION_TOKENS} tokens: only its start is read`);
     // Generator macros at file scope often have no semicolon (PAGEFLAG(...) TESTCLEARFLAG(...)).
     if (
       this.parenDepth === 0 &&
@@ -631,7 +707,8 @@ class LexicalExtractor {
     }
     if (scope.kind === 'enum' && this.declaration.length > 0) this.endDeclaration(-1, scope);
     const marker = scope.kind === 'init' || scope.kind === 'block' ? INITIALIZER_MARKER : BODY_MARKER;
-    this.declaration = scope.resumeDeclaration ? [...scope.resumeDeclaration, marker] : [];
+    const resume = scope.resumeDeclaration;
+    this.declaration = !resume ? [] : resume.length < MAX_DECLARATION_TOKENS ? [...resume, marker] : resume.slice();
   }
 
   /** Returns true if `tokens` starts with a known generator macro invocation, after defining its names. */

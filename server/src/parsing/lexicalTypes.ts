@@ -55,6 +55,10 @@ export interface LexicalExtraction {
    * tree: [start, end) of the token and the offset of its `#define` (document highlights stay inside it).
    */
   macroParameters?: Array<{ start: number; end: number; define: number }>;
+  /** Work bounds this file reached (lexicalExtractor.ts: MAX_TRACKED_CONDITIONAL_DEPTH etc.), one line each. */
+  limits?: string[];
+  /** Tokens copied to restore declarations at `#else`/`#endif`: kept linear in the file by a budget. */
+  restoredTokens?: number;
 }
 
 export interface ExtractOptions {
