@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { spawnSync } from 'child_process';
 import { cacheFileFor } from '../../server/src/lore/mailCache';
 import { renderMailThread } from '../../server/src/lore/renderThread';
 import { fixture, loadMail, DAVID_READD_REPLY, V1_PATCH } from './helpers';
@@ -67,6 +68,31 @@ test('the extraction cache is written, reused while the source is unchanged, and
       [],
       'no temporary files left',
     );
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test('temporaries of a killed mail-cache write are removed when the mail is next loaded (issue 17)', async () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kml-mailcache-tmp-'));
+  try {
+    const source = path.join(tmp, 'thread.mbox');
+    fs.copyFileSync(fixture('device-exclusive-v1.mbox'), source);
+    const cacheDir = path.join(tmp, 'cache');
+    fs.mkdirSync(cacheDir);
+    // A writer that is gone: a child process that has exited.
+    const dead = Number(
+      spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout,
+    );
+    const stale = `${cacheFileFor(cacheDir, source)}.${dead}.tmp`;
+    fs.writeFileSync(stale, Buffer.alloc(4096));
+    const live = `${cacheFileFor(cacheDir, 'other.mbox')}.${process.pid}.tmp`;
+    fs.writeFileSync(live, 'a write still running in this process');
+    const { logs } = await loadMail([source], { cacheDir });
+    assert.equal(fs.existsSync(stale), false, 'the dead writer’s temporary is gone');
+    assert.equal(fs.existsSync(live), true, 'a running writer’s temporary is left alone');
+    assert.ok(logs.some((line) => /mail cache: removed 1 temporary file .*interrupted cache write/.test(line)));
+    assert.ok(fs.existsSync(cacheFileFor(cacheDir, source)), 'the cache is then written as usual');
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -3,6 +3,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { LoreLog } from './types';
+import { sweepStaleTemporaries } from '../base/tempFiles';
 
 /**
  * public-inbox/lei as a thread source: for a symbol, ask `lei q` on the configured externals (local public-inbox
@@ -182,6 +183,8 @@ export class LeiSource {
     }
     if (!(await this.leiAvailable())) return { fromCache: false, externals, note: LEI_MISSING, seconds: seconds() };
     fs.mkdirSync(this.options.cacheDir, { recursive: true });
+    // The mbox of a lei query killed while it wrote (`<key>.mbox.<pid>.tmp`, writer gone) is removed first.
+    sweepStaleTemporaries(this.options.cacheDir, 0);
     const temporary = `${mbox}.${process.pid}.tmp`;
     const args = [
       'q',

@@ -10,6 +10,7 @@ import type { ParseRequest, ParseResponse } from './mail/parseWorker';
 import { parsePart, type ParsedPart } from './sourceParser';
 import { parseMail } from './mail/parseMail';
 import { ThreadGraph } from './threading';
+import { describeSweep, sweepStaleTemporaries } from '../base/tempFiles';
 import { CacheWriter, readCachedSource, symbolTableFromBytes, type SymbolTable } from './mailCache';
 
 const RELATIONS: ThreadRelation[] = ['patch', 'review', 'mention'];
@@ -116,6 +117,11 @@ export class MailIndex {
     isCancelled?: () => boolean,
   ): Promise<MailIndex> {
     const index = new MailIndex({ ...DEFAULT_MAIL_INDEX_OPTIONS, ...options }, log);
+    // What a killed cache write left (`<cache>.mailidx.<pid>.tmp` of a writer no longer running): removed first.
+    if (index.options.cacheDir) {
+      const swept = describeSweep(sweepStaleTemporaries(index.options.cacheDir, 0));
+      if (swept) log(`mail cache: ${swept}`);
+    }
     const key = limitsKey(index.options);
     for (const source of sources) {
       if (isCancelled?.()) break;
