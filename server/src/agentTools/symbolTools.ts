@@ -1,5 +1,6 @@
 import type { Definition, Range, Reference } from '../indexing/types';
-import { callableDefinitions, incomingCalls, outgoingCalls } from '../indexing/callHierarchy';
+import { callHierarchyRoots, incomingCallEdges, outgoingCallEdges, type CallEdge } from '../knowledge/callGraph';
+import { opsTablesOnDisk } from '../knowledge/opsTableAccess';
 import { getCatalog, lookupSymbol } from '../knowledge/catalog';
 import { symbolFacts } from '../knowledge/symbolFacts';
 import { changeJson } from '../knowledge/changes/changesJson';
@@ -264,6 +265,14 @@ const CALL: JsonSchema = {
     function: DEFINITION,
     calls: { type: 'array', items: { type: 'object', required: ['line', 'column'], properties: LOCATION_PROPERTIES } },
     indirect: { type: 'boolean', description: 'A call through a function pointer (ops table), when known.' },
+    via: {
+      type: 'string',
+      description: 'For an indirect call: the struct type and field it goes through (dev_pagemap_ops.migrate_to_ram).',
+    },
+    inferred: {
+      type: 'boolean',
+      description: 'For an indirect call: the object type was not found, the field name alone decided.',
+    },
   },
 };
 
@@ -271,7 +280,7 @@ export const callHierarchy: AgentTool = {
   name: 'call_hierarchy',
   title: 'Callers or callees of a function',
   description:
-    'Incoming calls (every function that calls it, with the call sites) or outgoing calls (every function its body calls) of a kernel function or function-like macro, over the whole tree; the same answer as the editor call hierarchy.',
+    'Incoming calls (every function that calls it, with the call sites) or outgoing calls (every function its body calls) of a kernel function or function-like macro, over the whole tree, including calls through ops tables (function-pointer fields: indirect, via TYPE.FIELD); the same answer as the editor call hierarchy and kernel-mm-lens calls.',
   inputSchema: {
     type: 'object',
     required: ['symbol', 'direction'],
@@ -304,21 +313,24 @@ export const callHierarchy: AgentTool = {
   async run(ctx, args) {
     const symbol = symbolOf(args);
     const index = await indexOf(ctx);
-    const definitions = callableDefinitions(index, symbol);
-    const sites = (file: string, ranges: Range[]) => ranges.map((range) => location(file, range));
+    const definitions = callHierarchyRoots(index, symbol);
+    const ops = await opsTablesOnDisk(index);
+    const callJson = (edge: CallEdge, file: string) => ({
+      function: definitionJson(edge.function),
+      calls: edge.ranges.map((range) => location(file, range)),
+      ...(edge.via
+        ? { indirect: true, via: `${edge.via.type ?? '?'}.${edge.via.field}`, inferred: edge.via.inferred }
+        : {}),
+    });
     let calls: Array<Record<string, unknown>>;
     if (args.direction === 'incoming') {
-      calls = (await incomingCalls(index, symbol)).map(({ caller, ranges }) => ({
-        function: definitionJson(caller),
-        calls: sites(caller.file, ranges),
-      }));
+      calls = (await incomingCallEdges(index, symbol, { ops })).map((edge) => callJson(edge, edge.function.file));
     } else {
       const from = definitions.find((d) => (typeof args.file === 'string' ? d.file === args.file : !d.isDeclaration));
       calls = from
-        ? outgoingCalls(index, from).map(({ callee, ranges }) => ({
-            function: definitionJson(callee),
-            calls: sites(from.file, ranges),
-          }))
+        ? outgoingCallEdges(index, { name: from.name, file: from.file, line: from.nameRange.start.line }, { ops }).map(
+            (edge) => callJson(edge, from.file),
+          )
         : [];
     }
     return {

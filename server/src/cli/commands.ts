@@ -29,5 +29,6 @@ export const commands: CommandEntry[] = [
     load: () =>
       (require('./implementationsCommand') as typeof import('./implementationsCommand')).implementationsCommand,
   },
+  { name: 'calls', load: () => (require('./callsCommand') as typeof import('./callsCommand')).callsCommand },
   { name: 'notes', load: () => (require('./notesCommand') as typeof import('./notesCommand')).notesCommand },
 ];

@@ -1,14 +1,11 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import type { CliCommand } from './command';
 import { parseArgs, stringOption, UsageError } from './args';
 import { DEFAULT_SETTINGS } from '../../../protocol';
 import { findKernelTreeRoot } from '../base/kernelVersion';
 import { defaultCacheDir } from '../base/paths';
-import { OpsTables, type OpsStore } from '../knowledge/opsTables';
-import { snippetParser } from '../semantics/snippetParser';
-import { DiskSources } from '../semantics/sourceAccess';
-import { TypeResolver } from '../semantics/typeResolver';
+import type { OpsStore } from '../knowledge/opsTables';
+import { opsTablesOnDisk } from '../knowledge/opsTableAccess';
 
 /**
  * `kernel-mm-lens implementations TYPE.FIELD`: every function stored into a function-pointer field of a struct
@@ -46,16 +43,7 @@ export const implementationsCommand: CliCommand = {
       io.err.write(`kernel-mm-lens implementations: cannot index ${root}\n`);
       return 2;
     }
-    const parser = await snippetParser();
-    const resolver = new TypeResolver({ index, parser, sources: new DiskSources((f) => index.absolutePath(f)) });
-    const readText = (file: string) => {
-      try {
-        return fs.readFileSync(index.absolutePath(file), 'utf8');
-      } catch {
-        return undefined;
-      }
-    };
-    const ops = new OpsTables(index, readText, { resolver, parser });
+    const { ops } = await opsTablesOnDisk(index);
     if (!ops.functionPointerTypes(field).includes(type)) {
       io.err.write(
         `kernel-mm-lens implementations: no function-pointer field ${field} in struct ${type} in this tree\n`,

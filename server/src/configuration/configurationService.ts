@@ -186,6 +186,30 @@ export class ConfigurationService {
     return [...ranked, ...items.slice(limit)];
   }
 
+  /**
+   * A list of several names (workspace symbols): each name's items stay where the name first appears, and among
+   * them the live ones come first, then the undecided, then the inactive ones; each item with its liveness so that a
+   * surface can mark it. Only the first `limit` items are evaluated; the others are 'unknown' and keep their place.
+   */
+  rankWithinNames<T extends { name: string; file: string; nameRange: { start: { line: number } } }>(
+    items: readonly T[],
+    textOf: (file: string) => string | undefined,
+    limit = 64,
+  ): Array<{ item: T; liveness: Liveness }> {
+    if (!this.view()) return items.map((item) => ({ item, liveness: { state: 'unknown' } }));
+    const order = { live: 0, unknown: 1, inactive: 2 } as const;
+    const firstOfName = new Map<string, number>();
+    return items
+      .map((item, position) => {
+        if (!firstOfName.has(item.name)) firstOfName.set(item.name, position);
+        const liveness: Liveness =
+          position < limit ? this.liveness(item.file, item.nameRange.start.line, textOf) : { state: 'unknown' };
+        return { item, liveness, position, group: firstOfName.get(item.name)! };
+      })
+      .sort((a, b) => a.group - b.group || order[a.liveness.state] - order[b.liveness.state] || a.position - b.position)
+      .map(({ item, liveness }) => ({ item, liveness }));
+  }
+
   /** Whether `line` (0-based) of a tree file is compiled in this configuration. */
   liveness(file: string, line: number, textOf: (file: string) => string | undefined): Liveness {
     const view = this.view();
