@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Bundles client, server and index worker with esbuild into dist/, and copies what they load at run time
+// Bundles client, server, index worker and mail parse worker with esbuild into dist/, and copies what they load at run time
 // next to them: the two tree-sitter wasm files, the knowledge data (server/data) and the webview assets.
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, rmSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -45,6 +45,12 @@ await Promise.all([
   esbuild.build({
     ...common,
     entryPoints: { indexWorker: join(root, 'server/src/indexing/indexWorker.ts') },
+    outdir: dist,
+  }),
+  // The mail parse worker (lore/mailIndex.ts starts two on a large mbox); without it, mail parses on one thread.
+  esbuild.build({
+    ...common,
+    entryPoints: { mailWorker: join(root, 'server/src/lore/mail/parseWorker.ts') },
     outdir: dist,
   }),
 ]);

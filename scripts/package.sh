@@ -33,7 +33,7 @@ if [ "$build" = 1 ]; then
   log "production build"
   (cd "$ROOT" && node scripts/build.mjs --production >&2)
 fi
-for f in dist/client.js dist/server.js dist/indexWorker.js dist/tree-sitter.wasm dist/tree-sitter-c.wasm dist/data; do
+for f in dist/client.js dist/server.js dist/indexWorker.js dist/mailWorker.js dist/tree-sitter.wasm dist/tree-sitter-c.wasm dist/data; do
   [ -e "$ROOT/$f" ] || die "$f is missing: run 'npm run build' first (or drop --no-build)"
 done
 

@@ -55,6 +55,7 @@ test('the .vsix holds exactly the runtime files', { skip, timeout: 120_000 }, ()
       'dist/client.js',
       'dist/server.js',
       'dist/indexWorker.js',
+      'dist/mailWorker.js',
       'dist/tree-sitter.wasm',
       'dist/tree-sitter-c.wasm',
       'media/icon.png',

@@ -41,6 +41,9 @@ const PARALLEL_MIN_BYTES = 48 * 1024 * 1024;
  * than one thread, so the load average decides.
  */
 function defaultParseWorkers(): number {
+  // For measurements (scripts/lore-archive/measure-mail.mjs): force one thread or N workers.
+  const forced = Number(process.env.KML_MAIL_WORKERS);
+  if (Number.isInteger(forced) && forced >= 1) return Math.min(forced, 8);
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   return cores >= 2 && os.loadavg()[0] < cores - 0.5 ? 2 : 1;
 }
