@@ -334,6 +334,11 @@ export interface ThreadListEntry {
   /** https://lore.kernel.org/all/<Message-ID>/ */
   url: string;
   relation: ThreadRelation;
+  /**
+   * Relation `patch` and a version's diff adds or removes the name (it is on removed lines and not on added ones, or
+   * the reverse), not only changes lines that use it; such entries rank first.
+   */
+  addsOrRemoves?: boolean;
   /** "bundled", "catalog" or the path of the mail file/maildir the message came from. */
   source: string;
   /** Series name and version when known ("mm: fixes for device-exclusive entries (hmm)", 2). */

@@ -96,7 +96,7 @@ test('hostile mail: truncated mbox, no Message-ID, latin1, HTML-only, missing fi
   assert.match(html.body, /I think dax_break_layout_inode\(\) must wait & retry\./);
   assert.doesNotMatch(html.body, /alert|<script|color: red/);
   assert.deepEqual(index.symbolHits('dax_break_layout_inode'), [
-    { messageId: 'html-only-fixture@example.org', relation: 'review' },
+    { messageId: 'html-only-fixture@example.org', relation: 'review', rank: 2 },
   ]);
   assert.ok(logs.some((line) => line.includes('missing.mbox') && line.includes('not found')));
 });

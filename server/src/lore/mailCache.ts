@@ -21,7 +21,7 @@ import { MAX_SYMBOLS_PER_MESSAGE, type SymbolSink } from './symbolExtraction';
  */
 
 /** Bumped whenever what is extracted from a message changes (symbols, relations, fields): old caches are rebuilt. */
-const FORMAT = 4;
+const FORMAT = 5; // 5: symbol ranks 0-3 (adds/removes, changes, review, mention)
 /** Bytes reserved for the header line. */
 const HEADER_BYTES = 8192;
 

@@ -11,9 +11,8 @@ import { parsePart, type ParsedPart } from './sourceParser';
 import { parseMail } from './mail/parseMail';
 import { ThreadGraph } from './threading';
 import { describeSweep, sweepStaleTemporaries } from '../base/tempFiles';
+import { relationOfRank } from './symbolExtraction';
 import { CacheWriter, readCachedSource, symbolTableFromBytes, type SymbolTable } from './mailCache';
-
-const RELATIONS: ThreadRelation[] = ['patch', 'review', 'mention'];
 
 /**
  * The user's local mail, read once: message records by Message-ID (headers, files, symbols, patch-id, a one-line
@@ -65,6 +64,8 @@ export const DEFAULT_MAIL_INDEX_OPTIONS: MailIndexOptions = { ...DEFAULT_MAIL_LI
 export interface SymbolHit {
   messageId: string;
   relation: ThreadRelation;
+  /** SYMBOL_RANK: finer than the relation (a patch that adds or removes the name, or one that changes its uses). */
+  rank: number;
 }
 
 export interface MailIndexStats {
@@ -294,7 +295,7 @@ export class MailIndex {
         if (previous === undefined || rank < previous) best.set(message.messageId, rank);
       }
     }
-    return [...best].map(([messageId, rank]) => ({ messageId, relation: RELATIONS[rank] }));
+    return [...best].map(([messageId, rank]) => ({ messageId, relation: relationOfRank(rank), rank }));
   }
 
   get threads(): ThreadGraph {

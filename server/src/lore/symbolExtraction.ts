@@ -68,6 +68,29 @@ export function relationRank(relation: ThreadRelation): number {
   return RELATION_RANK[relation];
 }
 
+/**
+ * How closely a message is about a symbol, finer than its relation (lower is closer): its own diff adds or removes
+ * the symbol (the name is on removed lines and not on added ones, or the reverse), its diff changes code that uses
+ * it (on both sides, or inside the function it names), a reply discusses it, a message only names it. The first two
+ * are both relation `patch`; ranking puts the patch that removed pmd_devmap() before one that edits a line calling it.
+ */
+export const SYMBOL_RANK = { addsOrRemoves: 0, changes: 1, review: 2, mention: 3 } as const;
+const RANK_OF_RELATION: Record<ThreadRelation, number> = {
+  patch: SYMBOL_RANK.changes,
+  review: SYMBOL_RANK.review,
+  mention: SYMBOL_RANK.mention,
+};
+const RELATION_OF_RANK: ThreadRelation[] = ['patch', 'patch', 'review', 'mention'];
+
+/** The rank a relation has when nothing finer is known (bundled data, the catalog). */
+export function rankOfRelation(relation: ThreadRelation): number {
+  return RANK_OF_RELATION[relation];
+}
+
+export function relationOfRank(rank: number): ThreadRelation {
+  return RELATION_OF_RANK[rank] ?? 'mention';
+}
+
 const DIFF_GIT = /^diff --git a\/(\S+) b\/(\S+)/;
 const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@(.*)$/;
 const DIFF_META =
@@ -148,29 +171,60 @@ function startsComment(line: string): boolean {
   return code === 0x2a /* * */ || (code === 0x2f /* / */ && (line[i + 1] === '*' || line[i + 1] === '/'));
 }
 
+/** Sides of the own diff a name was seen on: removed lines, added lines. */
+const REMOVED_SIDE = 1;
+const ADDED_SIDE = 2;
+
 class SymbolCollector {
-  private readonly best = new Map<string, ThreadRelation>();
+  private readonly best = new Map<string, number>();
+  /** Names on changed lines of the message's own diff, by side, decided at the end (addsOrRemoves or changes). */
+  private readonly sides = new Map<string, number>();
 
   constructor(private readonly sink?: SymbolSink) {}
 
   add(symbol: string, relation: ThreadRelation): void {
+    this.addRank(symbol, RANK_OF_RELATION[relation]);
+  }
+
+  private addRank(symbol: string, rank: number): void {
     if (symbol.length < 3 || C_KEYWORDS.has(symbol)) return;
     if (this.sink) {
-      this.sink.add(symbol, RELATION_RANK[relation]);
+      this.sink.add(symbol, rank);
       return;
     }
     const previous = this.best.get(symbol);
     if (previous === undefined) {
       if (this.best.size >= MAX_SYMBOLS_PER_MESSAGE) return;
-      this.best.set(symbol, relation);
-    } else if (RELATION_RANK[relation] < RELATION_RANK[previous]) {
-      this.best.set(symbol, relation);
+      this.best.set(symbol, rank);
+    } else if (rank < previous) {
+      this.best.set(symbol, rank);
     }
   }
 
   /** Every identifier of a code line (a maximal word that does not start with a digit). */
   addIdentifiers(text: string, relation: ThreadRelation, from = 0): void {
     forEachWord(text, (start, end) => this.add(text.slice(start, end), relation), from);
+  }
+
+  /** Every identifier of a removed or added line of the message's own diff. */
+  addDiffSide(text: string, side: number): void {
+    const sides = this.sides;
+    forEachWord(
+      text,
+      (start, end) => {
+        if (end - start < 3) return;
+        const symbol = text.slice(start, end);
+        sides.set(symbol, (sides.get(symbol) ?? 0) | side);
+      },
+      1,
+    );
+  }
+
+  /** A name seen on one side only was added or removed by the diff; on both, code using it changed. */
+  finishDiff(): void {
+    for (const [symbol, sides] of this.sides)
+      this.addRank(symbol, sides === (REMOVED_SIDE | ADDED_SIDE) ? SYMBOL_RANK.changes : SYMBOL_RANK.addsOrRemoves);
+    this.sides.clear();
   }
 
   /**
@@ -189,7 +243,11 @@ class SymbolCollector {
   }
 
   result(): SymbolMention[] {
-    return [...this.best].map(([symbol, relation]) => ({ symbol, relation }));
+    return [...this.best].map(([symbol, rank]) =>
+      rank === SYMBOL_RANK.addsOrRemoves
+        ? { symbol, relation: 'patch', addsOrRemoves: true }
+        : { symbol, relation: RELATION_OF_RANK[rank] },
+    );
   }
 }
 
@@ -267,7 +325,8 @@ export function extractSymbols(
       if (marker === '+' || marker === '-') {
         // Names inside changed comments are talked about, not changed: "do_swap_page() will trigger ...".
         const inComment = startsComment(text);
-        collector.addIdentifiers(text, inComment ? (own ? 'mention' : 'review') : diffRelation, 1);
+        if (own && !inComment) collector.addDiffSide(text, marker === '-' ? REMOVED_SIDE : ADDED_SIDE);
+        else collector.addIdentifiers(text, inComment ? (own ? 'mention' : 'review') : diffRelation, 1);
         if (state.fn && !inComment) {
           hunkFunctions.add(state.fn);
           collector.add(state.fn, diffRelation);
@@ -285,6 +344,7 @@ export function extractSymbols(
     }
     collector.addProseIdentifiers(text, own ? proseRelation : isReply ? 'review' : 'mention');
   }
+  collector.finishDiff();
   return {
     files: [...files],
     hunkFunctions: [...hunkFunctions],

@@ -5,7 +5,7 @@ import type { MailIndex } from './mailIndex';
 import { isSyntheticMessageId } from './mail/parseMail';
 import { buildSeriesIndex, type SeriesIndex, type SeriesMessage } from './series';
 import { rankSeriesForSymbol, type MessageInfo, type SymbolHitInput, type SymbolThread } from './seriesRanking';
-import { relationRank } from './symbolExtraction';
+import { rankOfRelation, relationRank, SYMBOL_RANK } from './symbolExtraction';
 import type { InTreeLookup, ThreadEntry, ThreadMessageRef, ThreadVersionEntry } from './threadEntry';
 
 /**
@@ -167,19 +167,30 @@ export class SymbolThreadIndex {
   threadsFor(rawSymbol: string, inTree?: InTreeLookup): ThreadEntry[] {
     const symbol = normaliseSymbol(rawSymbol);
     if (!symbol) return [];
-    const hits = new Map<string, ThreadRelation>();
-    const hit = (messageId: string, relation: ThreadRelation): void => {
-      hits.set(messageId, better(hits.get(messageId), relation));
+    const hits = new Map<string, { relation: ThreadRelation; rank: number }>();
+    const hit = (messageId: string, relation: ThreadRelation, rank = rankOfRelation(relation)): void => {
+      const known = hits.get(messageId);
+      hits.set(messageId, {
+        relation: better(known?.relation, relation),
+        rank: Math.min(known?.rank ?? rank, rank),
+      });
     };
-    for (const found of this.mail.symbolHits(symbol)) hit(found.messageId, found.relation);
+    for (const found of this.mail.symbolHits(symbol)) hit(found.messageId, found.relation, found.rank);
     for (const { message } of this.bundled.byMessageId.values()) {
       const relation = bundledRelation(message, symbol);
-      if (relation) hit(message.messageId, relation);
+      // A curated `symbols: [{symbol, relation: patch}]` entry names what the patch is about (adds, removes,
+      // reworks); a patch found only through the functions its hunks change changes code using the name.
+      const curated = relation === 'patch' && message.symbols.some((entry) => entry.symbol === symbol);
+      if (relation) hit(message.messageId, relation, curated ? SYMBOL_RANK.addsOrRemoves : undefined);
     }
     const cited = new Set(this.citedThreads(symbol).map((thread) => thread.messageId));
     // The catalog says the thread discusses the symbol; mail or bundled data may know a closer relation.
     for (const id of cited) if (!hits.has(id)) hit(id, 'review');
-    const hitInputs: SymbolHitInput[] = [...hits].map(([messageId, relation]) => ({ messageId, relation }));
+    const hitInputs: SymbolHitInput[] = [...hits].map(([messageId, { relation, rank }]) => ({
+      messageId,
+      relation,
+      rank,
+    }));
     const ranked = rankSeriesForSymbol({
       hits: hitInputs,
       series: this.series,
@@ -237,6 +248,7 @@ export class SymbolThreadIndex {
       date: thread.date,
       url: loreUrl(thread.messageId),
       relation: thread.relation,
+      addsOrRemoves: thread.rank === SYMBOL_RANK.addsOrRemoves || undefined,
       source: head?.source ?? 'bundled',
       series: thread.kind === 'thread' ? undefined : thread.title,
       version: versions[0]?.version,

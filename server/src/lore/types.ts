@@ -9,6 +9,8 @@ import type { ThreadRelation } from '../../../protocol';
 export interface SymbolMention {
   symbol: string;
   relation: ThreadRelation;
+  /** Relation `patch` whose diff adds or removes the name (not only changes lines that use it). */
+  addsOrRemoves?: boolean;
 }
 
 export interface MailMessage {
