@@ -9,9 +9,12 @@
  *   6  prefixes of some of its words           `fstart` -> `folio_walk_start`
  *   7  a subsequence starting at its start     `fwsrt` -> `folio_walk_start`
  *
- * Words are split at underscores and at a lower-to-upper case change (`v8` stays one word); underscores in the
- * query are ignored by ranks 4-7. Within rank 4, names whose last word ends the query come first, then names with
- * more words (`fwstart`: `folio_walk_start` before `fw_started`). Within a rank, names used in more files come
+ * Words are split at underscores and at a lower-to-upper case change (`v8` stays one word); rank 4 also tries the
+ * words at underscores only (`pt` -> `PortEnable_t`); underscores in the query are ignored by ranks 4-7. Within
+ * rank 4: the query spelling every word whole (`mvsetup` -> `mv_setup`), then the initials of every word but the
+ * last with the whole last word (`mvsetup` -> `migrate_vma_setup`, the way people abbreviate), then names whose
+ * last word ends the query, then the others; names with more words first inside each (`fwstart`:
+ * `folio_walk_start` before `fw_started`). Within a rank, names used in more files come
  * first, then shorter names, then the case-insensitive order. Every rank starts with the query's first character, so the scan is
  * limited to the contiguous range of the sorted table that starts with it (and the prefix range inside it is
  * taken as a whole); there is no time budget, so the answer never depends on the machine's load.
@@ -83,7 +86,12 @@ class WordMatcher {
     return this.query.length > 0;
   }
 
-  /** Rank 4-7 of the name (rank 4 with a fraction: fewer words, larger), or NO_MATCH. */
+  /**
+   * Rank 4-7 of the name, or NO_MATCH. Rank 4 carries a fraction (never reaching rank 5) that orders its names:
+   * the query spelling every word whole (`migratevmasetup`), then the initials of every word but the last and the
+   * whole last word (`fwstart`, `idestroy`), then the whole last word at the end, then the rest; within each,
+   * names with more words first.
+   */
   rank(bytes: Uint8Array, start: number, end: number): number {
     const query = this.query;
     const q = query.length;
@@ -94,16 +102,50 @@ class WordMatcher {
     let p = 0;
     for (let j = k; j < end && p < q; j++) if (fold(bytes[j]) === query[p]) p++;
     if (p < q) return NO_MATCH;
-    const words = this.splitWords(bytes, k, end);
-    if (this.matchWords(bytes, words, end, false, true)) {
-      // Inside rank 4 (fractions of a rank, never crossing into rank 5): the query ending with the whole last
-      // word first (`fwstart`: `folio_walk_start` before `fw_started`), then names with more words.
-      const lastWordWhole = this.endsWithWord(bytes, this.wordStart[words - 1], end) ? 0 : 0.5;
-      return RANK_ALL_WORDS + lastWordWhole + (MAX_WORDS - words) / (2 * (MAX_WORDS + 1));
+    // Words at underscores and case changes (`FwStart`), then at underscores only: `mt` is the initials of
+    // `Mpi2SGEIOUnion_t` as its author wrote it, though `Mpi2SGEIOUnion` has four words by case.
+    let best = NO_MATCH;
+    for (const byCase of [true, false]) {
+      const words = this.splitWords(bytes, k, end, byCase);
+      if (!byCase && words === this.caseWords) break; // no case change: the same words
+      if (byCase) this.caseWords = words;
+      if (this.matchWords(bytes, words, end, false, true)) {
+        const rank = RANK_ALL_WORDS + this.allWordsOrder(bytes, words, end);
+        if (best === NO_MATCH || rank < best) best = rank;
+      }
     }
+    if (best !== NO_MATCH) return best;
+    const words = this.splitWords(bytes, k, end, true);
     if (this.matchWords(bytes, words, end, false, false)) return RANK_FIRST_WORDS;
     if (this.matchWords(bytes, words, end, true, false)) return RANK_SOME_WORDS;
     return RANK_SUBSEQUENCE;
+  }
+
+  /** Word count of the last split by case (to skip an identical split at underscores only). */
+  private caseWords = 0;
+
+  /** The fraction of rank 4 of a name whose `words` (in wordStart) all match: see `rank`. */
+  private allWordsOrder(bytes: Uint8Array, words: number, end: number): number {
+    const q = this.query.length;
+    const lastStart = this.wordStart[words - 1];
+    let letters = 0;
+    for (let j = this.wordStart[0]; j < end; j++) if (bytes[j] !== 95) letters++;
+    let form: number;
+    if (letters === q)
+      form = 0; // every word whole: the prefixes matched add up to the whole name
+    else if (this.endsWithWord(bytes, lastStart, end) && this.isInitials(bytes, words)) form = 1;
+    else if (this.endsWithWord(bytes, lastStart, end)) form = 2;
+    else form = 3;
+    return form / 4 + (MAX_WORDS - words) / (4 * (MAX_WORDS + 1));
+  }
+
+  /** The query starts with the first letter of each word but the last (the last word is checked apart). */
+  private isInitials(bytes: Uint8Array, words: number): boolean {
+    let lastLength = 0;
+    for (let j = this.wordStart[words - 1]; j < this.wordStart[words] && bytes[j] !== 95; j++) lastLength++;
+    if (words - 1 + lastLength !== this.query.length) return false;
+    for (let w = 0; w < words - 1; w++) if (fold(bytes[this.wordStart[w]]) !== this.query[w]) return false;
+    return true;
   }
 
   /** Whether the query ends with the whole word bytes[from, end) (underscores at its end ignored). */
@@ -116,8 +158,8 @@ class WordMatcher {
     return true;
   }
 
-  /** Word starts of bytes[from, end) into wordStart; returns the word count. */
-  private splitWords(bytes: Uint8Array, from: number, end: number): number {
+  /** Word starts of bytes[from, end) into wordStart (at case changes too when `byCase`); returns the word count. */
+  private splitWords(bytes: Uint8Array, from: number, end: number, byCase: boolean): number {
     let words = 0;
     let previous = 95;
     for (let j = from; j < end && words < MAX_WORDS; j++) {
@@ -126,7 +168,7 @@ class WordMatcher {
         previous = c;
         continue;
       }
-      const starts = previous === 95 || (isUpper(c) && isLower(previous));
+      const starts = previous === 95 || (byCase && isUpper(c) && isLower(previous));
       if (starts) this.wordStart[words++] = j;
       previous = c;
     }
