@@ -296,8 +296,9 @@ export class CacheLookupIndex implements KernelIndex {
 
   findDefinitions(name: string, accept?: (kind: DefinitionKind) => boolean): Definition[] {
     let indexes = this.definitionIndexes(name);
-    if (indexes.length === 0 && name.startsWith('CONFIG_'))
-      indexes = this.definitionIndexes(name.slice(7)).filter((d) => this.kindOf(d) === 'kconfig');
+    // CONFIG_X: also the Kconfig entry X, like TreeIndex.findDefinitions.
+    if (name.startsWith('CONFIG_'))
+      indexes = [...indexes, ...this.definitionIndexes(name.slice(7)).filter((d) => this.kindOf(d) === 'kconfig')];
     // Filtered on the packed kind before anything is built, like TreeIndex.findDefinitions.
     if (accept) indexes = indexes.filter((d) => accept(this.kindOf(d)));
     return sortDefinitions(

@@ -15,7 +15,8 @@
  *   6. the same program: kernel code never means a definition of tools/, scripts/ or a boot stub (nor back);
  *   7. the asking file's architecture (`arch/<arch>/...` asks for its own variant), and never another
  *      architecture than it and the preferred one before those;
- *   8. by kind: functions, then macros, then types, then variables and enumerators;
+ *   8. by kind: functions, then macros, then types, then variables and enumerators; for a `CONFIG_X` token its
+ *      Kconfig entry `config X` first (seen by every file through the generated autoconf.h);
  *   9. generic code, then the preferred architecture, then the asm-generic fallbacks an architecture replaces,
  *      then the other architectures;
  *  10. a function in a `.c` file before a header's stub of the same name; `include/linux/`, then the rest of
@@ -141,8 +142,11 @@ export function sortByRelevance(definitions: Definition[], query: DefinitionQuer
   const askingArch = archOf(query.file);
   const askingProgram = programOf(query.file ?? '');
   const visibleFiles = query.visibleFiles;
+  const isConfigSymbol = query.name.startsWith('CONFIG_');
   const isVisible = (d: Definition): boolean =>
     visibleFiles === undefined ||
+    // The build includes the generated autoconf.h in every file: a Kconfig entry is seen everywhere.
+    d.kind === 'kconfig' ||
     d.file === query.file ||
     visibleFiles.has(d.file) ||
     (!d.isStatic && d.file.endsWith('.c') && LINKED_KINDS.has(d.kind));
@@ -159,7 +163,8 @@ export function sortByRelevance(definitions: Definition[], query: DefinitionQuer
       askingArch !== undefined && arch === askingArch ? 0 : 1,
       // Another architecture's definition is never what this code means, whatever its kind.
       arch !== undefined && arch !== askingArch && arch !== query.preferredArch ? 1 : 0,
-      KIND_RANK[d.kind] ?? 5,
+      // CONFIG_X: the Kconfig entry before C fallbacks (`#ifndef CONFIG_NR_CPUS` / `#define CONFIG_NR_CPUS 1`).
+      isConfigSymbol && d.kind === 'kconfig' ? -1 : (KIND_RANK[d.kind] ?? 5),
       archRank(d.file, arch, query.preferredArch),
       d.kind === 'function' && d.file.endsWith('.h') ? 1 : 0,
       d.file.startsWith('include/linux/') ? 0 : d.file.startsWith('include/') ? 1 : 2,

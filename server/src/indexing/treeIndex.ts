@@ -177,7 +177,9 @@ export class TreeIndex implements KernelIndex {
 
   findDefinitions(name: string, accept?: (kind: DefinitionKind) => boolean): Definition[] {
     let handles = this.definitionHandles(name);
-    if (handles.length === 0 && name.startsWith('CONFIG_')) {
+    // CONFIG_X is defined by the Kconfig entry X (through the generated autoconf.h every file sees), also when C code
+    // defines the name somewhere (`#ifndef CONFIG_NR_CPUS` fallbacks, a vDSO's fake 32-bit build).
+    if (name.startsWith('CONFIG_')) {
       handles.push(...this.definitionHandles(name.slice(7)).filter((h) => this.kindOf(h) === 'kconfig'));
     }
     // Filtered on the packed kind before anything is built (`flags` has 6,076 definitions, nearly all members).
