@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { runNavigationAccuracy, type Ratio } from '../../server/src/cli/bench/navigationAccuracy';
+import { isKconfigEntry, runNavigationAccuracy, type Ratio } from '../../server/src/cli/bench/navigationAccuracy';
 import { formatAccuracyReport } from '../../server/src/cli/bench/accuracyReport';
 import { clangdVersion } from '../../server/src/cli/bench/clangdTruth';
 import { writeTree, writeCompileDb, installed, MINI_TREE } from './benchFixtures';
@@ -93,6 +93,7 @@ void test(
       assert.equal(report.skipped.length, 2);
       assert.equal(report.clangd, undefined);
       assert.equal(report.names, undefined);
+      assert.equal(report.kernelConfig, 'all', 'no build configuration: every branch live');
       const text = formatAccuracyReport(report);
       assert.match(text, /^skipped: clangd \(--skip-clangd\)$/m);
       assert.match(text, /^skipped: peers \(--skip-peers\)/m);
@@ -102,3 +103,19 @@ void test(
     }
   },
 );
+
+void test('CONFIG_ symbols: a Kconfig entry line is where autoconf.h comes from (config or menuconfig, nothing else)', () => {
+  const root = writeTree({
+    'mm/Kconfig': 'config NUMA_EMU\n\tbool\nconfig NUMA\n\tbool "NUMA"\n\tdepends on NUMA\nmenuconfig SWAP\n',
+    'mm/numa.c': 'config NUMA\n',
+  });
+  try {
+    assert.equal(isKconfigEntry(root, { file: 'mm/Kconfig', line: 2 }, 'NUMA'), true);
+    assert.equal(isKconfigEntry(root, { file: 'mm/Kconfig', line: 0 }, 'NUMA'), false, 'NUMA_EMU is another symbol');
+    assert.equal(isKconfigEntry(root, { file: 'mm/Kconfig', line: 4 }, 'NUMA'), false, 'a use in depends on');
+    assert.equal(isKconfigEntry(root, { file: 'mm/Kconfig', line: 5 }, 'SWAP'), true);
+    assert.equal(isKconfigEntry(root, { file: 'mm/numa.c', line: 0 }, 'NUMA'), false, 'not a Kconfig file');
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});

@@ -177,3 +177,58 @@ void test('hostile input: NUL bytes, replacement characters, unterminated commen
   );
   assert.deepEqual(names('#endif\n#else\nstray'), ['endif', 'else', 'stray'], 'unbalanced conditionals do not throw');
 });
+
+void test('locals and parameters that share a file-scope name are marked (another entity), uses outside are not', () => {
+  const text = [
+    'char buf3[8];', // 0: the global
+    'static void f(char *buf3, int n)', // 1: a parameter
+    '{',
+    '\tbuf3[0] = n;', // 3: the parameter
+    '}',
+    'void g(void)',
+    '{',
+    '\tint x = a * buf3[1];', // 7: the global (a product, not a declaration)
+    '\tif (x) {',
+    '\t\tstruct printbuf buf3 = PRINTBUF;', // 9: a block-scope local
+    '\t\tuse(&buf3);', // 10: the local
+    '\t}',
+    '\treturn buf3[0] + p->buf3 + q.buf3;', // 12: the global, then members (not locals)
+    '}',
+    'void h(void)',
+    '{',
+    '\textern char buf3[];', // 16: names the global
+    '\tstatic char *buf3_copy, **other;',
+    '\tconst char **buf3 = 0;', // 18: a local pointer
+    '\tbuf3++;', // 19: the local
+    '}',
+    'int prototype(long buf3);', // 21: a prototype's parameter
+    'int after = sizeof(buf3);', // 22: the global again
+  ].join('\n');
+  const marked = identifierTokens(text, { names: new Set(['buf3']) }).map(
+    (t) => `${t.line}:${t.character}${t.localVariable ? '=local' : ''}`,
+  );
+  assert.deepEqual(marked, [
+    '0:5',
+    '1:20=local',
+    '3:1=local',
+    '7:13',
+    '9:18=local',
+    '10:7=local',
+    '12:8',
+    '12:21',
+    '12:30',
+    '16:13',
+    '18:14=local',
+    '19:1=local',
+    '21:19=local',
+    '22:19',
+  ]);
+});
+
+void test('braces of an #if 0 group do not open scopes', () => {
+  const text = ['void f(void)', '{', '#if 0', '\t{', '#endif', '\tint v;', '}', 'int w = v;'].join('\n');
+  const marked = identifierTokens(text, { names: new Set(['v']) }).map(
+    (t) => `${t.line}${t.localVariable ? '=local' : ''}`,
+  );
+  assert.deepEqual(marked, ['5=local', '7']);
+});

@@ -29,6 +29,14 @@ export function formatAccuracyReport(report: AccuracyReport): string {
     out.push(
       `  rule: right when our first location is on clangd's file and line; ${c.unresolved} of ${c.asked} candidates clangd could not resolve were dropped`,
     );
+    if (report.kernelConfig)
+      out.push(
+        `  our server's kernelConfig: ${report.kernelConfig}${report.kernelConfig === 'all' ? ' (every #if branch live)' : ' (definitions compiled in that configuration first)'}`,
+      );
+    if (c.kconfigRule?.n)
+      out.push(
+        `  CONFIG_ symbols: clangd answers the build's generated autoconf.h; right when our first location is the symbol's config entry in a Kconfig file (${c.kconfigRule.first} of ${c.kconfigRule.n} first)`,
+      );
     const widths = [16, 6, 12, 12, 12, 10];
     out.push(row(['class', 'n', 'first right', 'only right', 'any right', 'no answer'], widths));
     let n = 0;

@@ -21,6 +21,10 @@ export const accuracyOptions: Record<string, OptionSpec> = {
   },
   'skip-clangd': { help: 'Leave out the first-definition agreement with clangd.' },
   'skip-peers': { help: 'Leave out the name sample (ctags), GNU global and cscope.' },
+  'kernel-config': {
+    value: true,
+    help: "Our server's kernelConfig during the accuracy run: a configuration file or 'all' (default: the clangd build's .config).",
+  },
 };
 
 /** One row of the bench's main table: measure, ours, peer, ratio, target. */
@@ -55,6 +59,7 @@ export async function runAccuracySection(
     seed,
     skipClangd: args.options['skip-clangd'] === true,
     skipPeers: args.options['skip-peers'] === true,
+    kernelConfig: typeof args.options['kernel-config'] === 'string' ? args.options['kernel-config'] : undefined,
     log: (line) => say(`bench: ${line}`),
   });
   return { report, text: formatAccuracyReport(report), rows: headlineRows(report) };

@@ -52,6 +52,11 @@ export interface AccuracyOptions {
   skipClangd?: boolean;
   skipPeers?: boolean;
   skipWarmStart?: boolean;
+  /**
+   * Our server's `kernelConfig` setting: a configuration file, or 'all' (every branch live). Default: the
+   * `.config` of the clangd build when there is one, so both answer for the same configuration.
+   */
+  kernelConfig?: string;
   /** Server command (default: this repository's bin/kernel-mm-lens.js lsp --stdio). */
   command?: string[];
   log?: (line: string) => void;
@@ -92,6 +97,8 @@ export interface AccuracyReport {
   root: string;
   seed: number;
   tools: { clangd?: string; ctags?: string; global?: string; cscope?: string };
+  /** Our server's `kernelConfig` setting during the run ('all': every branch live). */
+  kernelConfig?: string;
   skipped: string[];
   excluded: string[];
   files: { c: number; skippedLarge: number };
@@ -114,6 +121,11 @@ export interface AccuracyReport {
     scopedReferences: Record<'local' | 'parameter', { n: number; exact: number; inScope: number; withScope: number }>;
     /** judged: false when ctags was not loaded (--skip-peers): the rule needs ctags' definitions. */
     declarationOnly: { n: number; first: number; judged: boolean };
+    /**
+     * CONFIG_ symbols clangd resolved to the build's generated autoconf.h (not a file of the tree): right when our
+     * first location is the symbol's `config` entry in a Kconfig file, where the line of autoconf.h comes from.
+     */
+    kconfigRule?: { n: number; first: number };
     misses: Array<{
       file: string;
       line: number;
@@ -187,15 +199,19 @@ export async function runNavigationAccuracy(options: AccuracyOptions): Promise<A
   const buildDir = options.buildDir ?? defaultBuildDir(root);
   const peersDir = options.peersDir ?? defaultPeersDir(root);
   const versions = peerVersions();
+  const buildConfig = path.join(buildDir, '.config');
+  const kernelConfig = options.kernelConfig ?? (fs.existsSync(buildConfig) ? buildConfig : 'all');
   const report: AccuracyReport = {
     root,
     seed,
     tools: { ...versions, clangd: clangdVersion() },
+    kernelConfig,
     skipped: [],
     seconds: {},
     latency: {},
     excluded: [
       'tokens inside #if 0 / #elif 0 groups',
+      'tokens of a local variable or parameter of the same name (another entity: from its declaration in a function to the end of its block)',
       'macro parameter names (in their #define)',
       'directive names (define, ifdef, include …)',
       '#include header names, comments, string and character literals (not identifiers)',
@@ -257,11 +273,13 @@ export async function runNavigationAccuracy(options: AccuracyOptions): Promise<A
     );
 
   log('accuracy: starting our language server as an editor does ...');
+  // The configuration clangd's build was made with: definitions compiled in it come first (issue 24's ranking).
   const server = await LspDriver.start({
     root,
     cacheDir: options.cacheDir,
     command: options.command,
     timeoutMs: 600_000,
+    settings: { kernelConfig },
   });
   try {
     await server.waitForIndex(1_800_000);
@@ -333,6 +351,7 @@ async function judgeClangd(
     parameter: { n: 0, exact: 0, inScope: 0, withScope: 0 },
   };
   const declarationOnly = { n: 0, first: 0, judged: ctags !== undefined };
+  const kconfigRule = { n: 0, first: 0 };
   const misses: NonNullable<AccuracyReport['clangd']>['misses'] = [];
   let openFile: string | undefined;
   for (const p of truth.positions) {
@@ -353,6 +372,13 @@ async function judgeClangd(
       continue;
     }
     right = (place) => place.file === p.definition.file && place.line === p.definition.line;
+    const fromAutoconf =
+      p.name.startsWith('CONFIG_') && /(^|\/)include\/generated\/autoconf\.h$/.test(p.definition.file);
+    if (fromAutoconf) {
+      right = (place) => isKconfigEntry(root, place, p.name.slice('CONFIG_'.length));
+      kconfigRule.n++;
+      if (places.length > 0 && right(places[0])) kconfigRule.first++;
+    }
     const stats = byClass[p.class];
     stats.n++;
     if (places.length === 0) stats.none++;
@@ -413,9 +439,26 @@ async function judgeClangd(
     byClass,
     scopedReferences,
     declarationOnly,
+    kconfigRule,
     misses,
   };
 }
+
+/** The line `place` of a Kconfig file of the tree declares the symbol: `config NAME` or `menuconfig NAME`. */
+export function isKconfigEntry(root: string, place: { file: string; line: number }, symbol: string): boolean {
+  if (!/(^|\/)Kconfig[^/]*$/.test(place.file)) return false;
+  let lines = kconfigLines.get(place.file);
+  if (!lines) {
+    try {
+      lines = fs.readFileSync(path.join(root, place.file), 'utf8').split(/\r\n|\n|\r/);
+    } catch {
+      lines = [];
+    }
+    kconfigLines.set(place.file, lines);
+  }
+  return new RegExp(`^\\s*(menu)?config\\s+${symbol}\\s*$`).test(lines[place.line] ?? '');
+}
+const kconfigLines = new Map<string, string[]>();
 
 async function judgeNames(
   server: LspDriver,

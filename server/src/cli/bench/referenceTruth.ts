@@ -13,14 +13,17 @@ export interface Occurrence {
   file: string;
   line: number;
   character: number;
-  /** Excluded from the judged set: 'if0' (inside #if 0), 'param' (macro parameter name), 'directive' (`define` …). */
-  excluded?: 'if0' | 'param' | 'directive';
+  /**
+   * Excluded from the judged set: 'if0' (inside #if 0), 'param' (macro parameter name), 'directive' (`define` …),
+   * 'local' (a local variable or parameter of the same name: another entity, tokenTruth's `localVariable`).
+   */
+  excluded?: 'if0' | 'param' | 'directive' | 'local';
   /** What the token follows on its line: `->` or `.` (a member access), or `struct`/`union`/`enum` (a tag). */
   context?: 'member' | 'tag';
 }
 
 /** Bumped whenever tokenTruth's rules change, so cached truths are recomputed. */
-export const TOKEN_TRUTH_VERSION = 2;
+export const TOKEN_TRUTH_VERSION = 3;
 
 export function scanNames(root: string, files: string[], names: Iterable<string>): Map<string, Occurrence[]> {
   const wanted = new Set(names);
@@ -44,7 +47,9 @@ export function scanNames(root: string, files: string[], names: Iterable<string>
           ? 'param'
           : token.directiveName
             ? 'directive'
-            : undefined;
+            : token.localVariable
+              ? 'local'
+              : undefined;
       lines ??= text.split(/\r\n|\n|\r/);
       const before = lines[token.line].slice(0, token.character).trimEnd();
       const context = /(->|[^.]\.)$/.test(before)

@@ -38,6 +38,11 @@ export interface TruthToken {
   directive?: string;
   /** The name defined by this `#define` (the first identifier after `define`). */
   macroDefinition: boolean;
+  /**
+   * A local variable or parameter of this name (another entity than a file-scope one): its declaration inside a
+   * function body or a function's parameter list, and its uses until the end of the block that declares it.
+   */
+  localVariable: boolean;
 }
 
 /** C11 keywords plus the GNU spellings the kernel uses; identifiers at the token level, never references. */
@@ -268,11 +273,13 @@ export function identifierTokens(text: string, options: TokenTruthOptions = {}):
       macroParameter: false,
       directiveName: false,
       macroDefinition: false,
+      localVariable: false,
       ...flags,
     });
   };
 
   let atLineStart = true;
+  const scopes = new LocalScopes();
   while (k < lexemes.length) {
     const lexeme = lexemes[k];
     if (lexeme.kind === 'newline') {
@@ -289,10 +296,23 @@ export function identifierTokens(text: string, options: TokenTruthOptions = {}):
       continue;
     }
     atLineStart = false;
-    if (lexeme.kind === 'ident') emit(lexeme, {});
+    const text = textOf(lexeme);
+    // Code of an `#if 0` group is not compiled: its braces and declarations do not count.
+    if (!isDead()) {
+      if (lexeme.kind === 'ident' && (!options.names || options.names.has(text)))
+        emit(lexeme, { localVariable: scopes.isLocal(text, nextCodeText(k + 1)) });
+      scopes.step(text, lexeme.kind === 'ident');
+    } else if (lexeme.kind === 'ident') emit(lexeme, {});
     k++;
   }
   return result;
+
+  /** The text of the next code lexeme after `from` on any line (directives are not skipped: rare, harmless). */
+  function nextCodeText(from: number): string {
+    let j = from;
+    while (j < lexemes.length && ['blank', 'comment', 'newline'].includes(lexemes[j].kind)) j++;
+    return j < lexemes.length ? textOf(lexemes[j]) : '';
+  }
 
   /** One directive starting after its `#`; returns the index of the newline lexeme that ends it. */
   function directive(from: number): number {
@@ -355,6 +375,96 @@ export function identifierTokens(text: string, options: TokenTruthOptions = {}):
       });
     }
     return end;
+  }
+}
+
+/** Identifiers that start or continue an expression, never a declaration's type. */
+const EXPRESSION_KEYWORDS = new Set([
+  'return',
+  'sizeof',
+  'case',
+  'goto',
+  'else',
+  'do',
+  'typeof',
+  '__typeof__',
+  '_Alignof',
+  'alignof',
+  '__alignof__',
+  'defined',
+]);
+
+/**
+ * Block scopes of function bodies, enough to recognise a local variable or parameter that shares its name with a
+ * file-scope entity (`char buf3[30];` in one function, a global `buf3` in another file): a name right after a type
+ * (an identifier, or `*`s after one, at the start of a statement) and before `[`, `=`, `;` or `,` in a function
+ * body is a local declaration, valid to the end of its block; in a function's parameter list (before `,`, `)` or
+ * `[`) a parameter, valid in the body that follows. Deliberately narrow: a declaration it does not recognise
+ * (a second declarator after a comma, an attribute after the name) leaves the token a plain use.
+ */
+class LocalScopes {
+  /** One entry per open brace: the names declared in it, or undefined outside function bodies. */
+  private readonly blocks: Array<Set<string> | undefined> = [];
+  private parentheses = 0;
+  private parameters = new Set<string>();
+  /** The last four code tokens, most recent last. */
+  private readonly recent: Array<{ text: string; ident: boolean }> = [];
+
+  /** Whether the identifier `name` (followed by `next`) is a local here; records it when it declares one. */
+  isLocal(name: string, next: string): boolean {
+    const body = this.blocks[this.blocks.length - 1];
+    if (body && ['[', '=', ';', ','].includes(next) && this.followsType(false)) {
+      body.add(name);
+      return true;
+    }
+    if (
+      this.blocks.length === 0 &&
+      this.parentheses === 1 &&
+      [',', ')', '['].includes(next) &&
+      this.followsType(true)
+    ) {
+      this.parameters.add(name);
+      return true;
+    }
+    return this.blocks.some((block) => block?.has(name));
+  }
+
+  /** Moves past one code token. */
+  step(text: string, ident: boolean): void {
+    if (text === '{') {
+      const inBody = this.blocks.length > 0 && this.blocks[this.blocks.length - 1] !== undefined;
+      const opensBody = this.blocks.length === 0 && this.recent[this.recent.length - 1]?.text === ')';
+      this.blocks.push(inBody ? new Set() : opensBody ? this.parameters : undefined);
+      this.parameters = new Set();
+    } else if (text === '}') this.blocks.pop();
+    else if (this.blocks.length === 0 && text === '(') this.parentheses++;
+    else if (this.blocks.length === 0 && text === ')') this.parentheses = Math.max(0, this.parentheses - 1);
+    else if (this.blocks.length === 0 && text === ';') this.parameters = new Set();
+    this.recent.push({ text, ident });
+    if (this.recent.length > 4) this.recent.shift();
+  }
+
+  /**
+   * The tokens before the name are a type: `T name`, or `T *name` at the start of a statement, after a type or a
+   * comma (`(` too in a parameter list: `f(char *name)`, where a body's `f(a * name)` is a product). Never after
+   * `extern`: a block-scope `extern` declaration names the file-scope entity.
+   */
+  private followsType(parameter: boolean): boolean {
+    if (this.recent.some((token) => token.text === 'extern')) return false;
+    const isType = (token: { text: string; ident: boolean } | undefined) =>
+      token !== undefined && token.ident && !EXPRESSION_KEYWORDS.has(token.text);
+    let at = this.recent.length - 1;
+    if (isType(this.recent[at])) return true;
+    if (this.recent[at]?.text !== '*') return false;
+    while (at >= 0 && this.recent[at].text === '*') at--;
+    if (!isType(this.recent[at])) return false;
+    const before = this.recent[at - 1];
+    return (
+      before === undefined ||
+      isType(before) ||
+      [';', '{', '}', ','].includes(before.text) ||
+      (parameter && before.text === '(')
+    );
   }
 }
 
