@@ -5,8 +5,19 @@
 // Usage: node scripts/lore-archive/measure-mail.mjs [ARCHIVE.mbox] [INBOX]   (defaults: the generated archive
 // and inbox in ~/.cache/kernel-mm-lens/lore-archive; cases whose input is missing are skipped with a line).
 // Timings on a shared machine are noisy: compare within one run, and read user CPU next to wall time.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { homedir, tmpdir, cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +38,51 @@ function timed(label, args, { parse } = {}) {
   const [wall, user, kb] = result.stderr.trim().split('\n').at(-1).split(' ').map(Number);
   const note = parse ? parse(result.stdout) : '';
   console.log(`${label}: ${wall} s wall, ${user} s user, ${Math.round(kb / 1024)} MB peak RSS ${note}`);
+}
+
+/**
+ * Where the wall time of a run goes, from /proc/PID/task/TID/schedstat sampled every 50 ms (Linux): the main
+ * thread's running time, its time runnable but waiting for a CPU (other processes had the cores) and its sleep
+ * (I/O, waiting for workers); the CPU of all threads and of the busiest one (what the wall would be on idle cores).
+ */
+function scheduled(label, args, env = {}) {
+  return new Promise((resolve) => {
+    const start = process.hrtime.bigint();
+    const load = loadavg()[0].toFixed(1);
+    const child = spawn(process.execPath, [cli, ...args], {
+      stdio: ['ignore', 'ignore', 'ignore'],
+      env: { ...process.env, ...env },
+    });
+    const tasks = new Map();
+    let peakKb = 0;
+    const sample = () => {
+      try {
+        for (const tid of readdirSync(`/proc/${child.pid}/task`)) {
+          const [run, wait] = readFileSync(`/proc/${child.pid}/task/${tid}/schedstat`, 'utf8').split(' ').map(Number);
+          tasks.set(tid, { run, wait });
+        }
+        const hwm = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (hwm) peakKb = Math.max(peakKb, Number(hwm[1]));
+      } catch {
+        // the process ended between two reads
+      }
+    };
+    const timer = setInterval(sample, 50);
+    child.on('exit', () => {
+      clearInterval(timer);
+      const wall = Number(process.hrtime.bigint() - start) / 1e9;
+      const main = tasks.get(String(child.pid)) ?? { run: 0, wait: 0 };
+      const runs = [...tasks.values()].map((t) => t.run / 1e9);
+      const s = (x) => x.toFixed(1);
+      console.log(
+        `${label}: ${s(wall)} s wall at load ${load}: main thread ${s(main.run / 1e9)} s running, ` +
+          `${s(main.wait / 1e9)} s waiting for a CPU, ${s(wall - (main.run + main.wait) / 1e9)} s asleep; ` +
+          `CPU ${s(runs.reduce((a, b) => a + b, 0))} s in ${runs.length} threads, busiest ${s(Math.max(...runs))} s; ` +
+          `peak RSS ${Math.round(peakKb / 1024)} MB`,
+      );
+      resolve();
+    });
+  });
 }
 
 const entries = (stdout) => {
@@ -61,6 +117,14 @@ try {
     process.env.XDG_CACHE_HOME = cache; // the default cache folder, as a user gets it (no flag)
     timed('archive, first run (empty cache)', args, { parse: entries });
     timed('archive, repeat (no flag)', args, { parse: entries });
+    // The same first run again, split by the scheduler, on one thread and with two parse workers.
+    if (existsSync('/proc/self/task')) {
+      for (const workers of ['1', '2']) {
+        process.env.XDG_CACHE_HOME = join(work, `cache-${workers}`);
+        await scheduled(`archive, first run, ${workers} parse thread(s)`, args, { KML_MAIL_WORKERS: workers });
+      }
+      await scheduled('archive, repeat', args);
+    }
   } else console.log(`archive: ${archive} not found, skipped (node scripts/lore-archive/generate.mjs)`);
 
   if (existsSync(inbox)) {
