@@ -21,6 +21,7 @@ const DEMO = 'drivers/gpu/drm/demo/demo_svm.c';
 const HOVER_LINE = 20; // ret = make_device_exclusive_range(...)
 const DEVMAP_LINE = 29; // if (pmd_devmap(pmd))
 const KSM = 'mm/ksm.c';
+const REVIEW_PATCH = 'ksm-early-return.patch';
 const PAGEWALK = 'mm/pagewalk.c';
 // Issue 18: a local of mm/ksm.c and its declaration; the line after which `fw.` is typed (1-based).
 const ksmLines = fs.readFileSync(path.join(FIXTURE, KSM), 'utf8').split('\n');
@@ -202,6 +203,11 @@ async function main() {
   const mailFile = path.join(harness.tmp, 'mail', 'demo-devmap-versions.mbox');
   fs.mkdirSync(path.dirname(mailFile), { recursive: true });
   fs.copyFileSync(path.join(ROOT, 'test', 'fixtures', 'lore', 'demo-devmap-versions.mbox'), mailFile);
+  // Issue 25: a hand-written patch to review (an early return between folio_walk_start() and folio_walk_end()).
+  fs.copyFileSync(
+    path.join(ROOT, 'test', 'fixtures', 'review', 'editor', REVIEW_PATCH),
+    path.join(folder, REVIEW_PATCH),
+  );
   // A kernel checkout is a git repository: review notes are signed with its identity.
   const git = (...args) => spawnSync('git', args, { cwd: folder, encoding: 'utf8' });
   const haveGit = git('init', '-q').status === 0;
@@ -890,6 +896,49 @@ async function main() {
     if (!/Ada Reviewer/.test(author)) throw new Error(`note author: ${author}`);
     return author;
   });
+
+  await check(
+    "Review Patch or Series: the open patch's finding in Problems, and a draft reply quoting it",
+    60_000,
+    async () => {
+      await wb.runCommand('View: Close All Editors').catch(() => undefined);
+      await wb.openFile(REVIEW_PATCH, 'folio_test_ksm');
+      await wb.runCommand('Kernel MM Lens: Review Patch or Series');
+      await waitFor(
+        'the review quick pick',
+        async () => (await wb.quickPickRows()).some((r) => /open patch/.test(r)),
+        10_000,
+      );
+      await page.keyboard.press('Enter');
+      const rows = await waitFor(
+        'the finding in the Problems view',
+        async () => {
+          const r = await wb.problemRows();
+          return r.some((x) => /folio_walk_start\(\) on line 16/.test(x)) ? r : null;
+        },
+        40_000,
+        500,
+      );
+      await shot(page, 'review-problems');
+      await wb.runCommand('Kernel MM Lens: Draft Reply to a Review Finding');
+      await waitFor('the findings to pick', async () => (await wb.quickPickRows()).length > 0, 10_000);
+      await page.keyboard.press('Enter');
+      const draft = await waitFor(
+        'the draft reply',
+        () =>
+          page.evaluate(() => {
+            const text = document.querySelector(
+              '.editor-group-container.active .monaco-editor .view-lines',
+            )?.textContent;
+            return text && /Subject: Re: \[PATCH\] mm\/ksm/.test(text.replace(/\u00a0/g, ' ')) ? text : null;
+          }),
+        15_000,
+      );
+      await shot(page, 'review-draft-reply');
+      if (!/> \+\s*return NULL;/.test(draft.replace(/\u00a0/g, ' '))) throw new Error(`draft: ${draft.slice(0, 300)}`);
+      return rows.find((x) => /folio_walk_start/.test(x)).slice(0, 140);
+    },
+  );
 
   await check('the settings show the title "Kernel MM Lens"', 45_000, async () => {
     // browsing, as a user finds them: Extensions > Kernel MM Lens in the table of contents (shown when the editor is

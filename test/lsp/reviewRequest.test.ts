@@ -73,6 +73,7 @@ void test('kernelMmLens/reviewPatch: the finding on the patch line, the tree pos
     const draft = finding.draftReply.split('\n');
     assert.equal(draft[0], 'Subject: Re: [PATCH] mm/ksm: skip KSM folios in get_mergeable_page()');
     assert.equal(draft[1], 'In-Reply-To: <20250303100000.1-sam@example.com>');
+    assert.ok(draft.includes('On Mon, 03 Mar 2025 09:00:00 GMT, Sam Author wrote:'), finding.draftReply);
     assert.ok(draft.includes('> diff --git a/mm/ksm.c b/mm/ksm.c'), finding.draftReply);
     // The quote ends at the line the finding is about; the comment follows, wrapped.
     const lastQuoted = draft.map((line) => line.startsWith('> ')).lastIndexOf(true);

@@ -2,7 +2,7 @@ import type { KernelIndex } from '../indexing/types';
 import { changesJson } from '../knowledge/changes/changesJson';
 import { treeChangesFor, type TreeChanges } from '../knowledge/changes/treeChanges';
 import { PAGING_INPUT, page, pageOutput } from './paging';
-import type { AgentTool, AgentToolContext, JsonSchema } from './types';
+import { SYMBOL_ARGUMENT, type AgentTool, type AgentToolContext, type JsonSchema } from './types';
 
 /**
  * `tree_changes`: which tracked upstream mm changes this tree has, with the code evidence (the one TreeChanges
@@ -71,7 +71,7 @@ export const treeChanges: AgentTool = {
     type: 'object',
     additionalProperties: false,
     properties: {
-      symbol: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,127}$', description: 'Only changes that touch it.' },
+      symbol: { ...SYMBOL_ARGUMENT, description: 'Only changes that touch it.' },
       topic: { type: 'string', pattern: '^[a-z0-9-]{1,64}$' },
       status: { type: 'string', enum: ['present', 'absent', 'partial', 'unknown'] },
       ...PAGING_INPUT,

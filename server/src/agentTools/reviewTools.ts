@@ -12,7 +12,7 @@ import { reviewPatches } from '../review/reviewEngine';
 import type { ReviewResult } from '../review/types';
 import { PAGING_INPUT, page, pageOutput } from './paging';
 import { resolveInsideRoot } from './treePaths';
-import { ToolInputError, type AgentTool, type JsonSchema } from './types';
+import { SYMBOL_ARGUMENT, ToolInputError, type AgentTool, type JsonSchema } from './types';
 
 /**
  * The review tools: the review threads of a symbol (the thread service behind the code lens and `threads`), the
@@ -20,7 +20,6 @@ import { ToolInputError, type AgentTool, type JsonSchema } from './types';
  * a lifecycle diagram as Mermaid. Mail text in results is untrusted: control and bidi characters are removed.
  */
 
-const SYMBOL: JsonSchema = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,127}$' };
 /** Largest patch text accepted (a 30-patch series is about 1 MB). */
 const MAX_PATCH_CHARS = 8 * 1024 * 1024;
 const MAX_LINT_FILE_BYTES = 8 * 1024 * 1024;
@@ -92,7 +91,7 @@ export const reviewThreads: AgentTool = {
     required: ['symbol'],
     additionalProperties: false,
     properties: {
-      symbol: SYMBOL,
+      symbol: SYMBOL_ARGUMENT,
       searchExternals: {
         type: 'boolean',
         description:
@@ -325,7 +324,7 @@ export const diagram: AgentTool = {
     additionalProperties: false,
     properties: {
       id: { type: 'string', pattern: '^[a-z0-9-]{1,64}$' },
-      symbol: SYMBOL,
+      symbol: SYMBOL_ARGUMENT,
       variant: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' },
     },
     anyOf: [{ required: ['id'] }, { required: ['symbol'] }],

@@ -7,18 +7,12 @@ import { changeJson } from '../knowledge/changes/changesJson';
 import { summarizeForSymbol } from '../knowledge/changes/treeChanges';
 import { CHANGE, treeChangesOf } from './changeTools';
 import { PAGING_INPUT, page, pageOutput } from './paging';
-import { ToolInputError, type AgentTool, type AgentToolContext, type JsonSchema } from './types';
+import { SYMBOL_ARGUMENT, ToolInputError, type AgentTool, type AgentToolContext, type JsonSchema } from './types';
 
 /**
  * The navigation and knowledge tools: the hover's facts as data, definitions, references and the call hierarchy,
  * all from the whole-tree index and the knowledge catalog the editor uses.
  */
-
-const SYMBOL: JsonSchema = {
-  type: 'string',
-  pattern: '^[A-Za-z_][A-Za-z0-9_]{0,127}$',
-  description: 'A C identifier: function, macro, type, struct member or Kconfig symbol (CONFIG_ optional).',
-};
 
 const LOCATION_PROPERTIES: Record<string, JsonSchema> = {
   file: { type: 'string', description: 'Path relative to the tree root.' },
@@ -88,7 +82,12 @@ export const explainSymbol: AgentTool = {
   title: 'Explain a kernel mm symbol',
   description:
     'What Kernel MM Lens knows about a symbol, as data: for tracked mm symbols (device-exclusive, folio_walk, devmap/ZONE_DEVICE, fs-dax, HMM) the summary, what a caller must hold, pitfalls, the release it appeared/changed/was removed in and its status for this tree, the replacement, cited review threads and public sources; which tracked changes touching it the code of this tree has (stable backports included, with the code line); for any symbol its definitions in the tree and the number of known review threads.',
-  inputSchema: { type: 'object', required: ['symbol'], additionalProperties: false, properties: { symbol: SYMBOL } },
+  inputSchema: {
+    type: 'object',
+    required: ['symbol'],
+    additionalProperties: false,
+    properties: { symbol: SYMBOL_ARGUMENT },
+  },
   outputSchema: {
     type: 'object',
     required: ['symbol', 'tracked', 'kernelVersion', 'facts', 'definitions', 'reviewThreads', 'inThisTree'],
@@ -192,7 +191,7 @@ export const findDefinition: AgentTool = {
     type: 'object',
     required: ['symbol'],
     additionalProperties: false,
-    properties: { symbol: SYMBOL, ...PAGING_INPUT },
+    properties: { symbol: SYMBOL_ARGUMENT, ...PAGING_INPUT },
   },
   outputSchema: {
     ...pageOutput(DEFINITION),
@@ -238,7 +237,7 @@ export const findReferences: AgentTool = {
     required: ['symbol'],
     additionalProperties: false,
     properties: {
-      symbol: SYMBOL,
+      symbol: SYMBOL_ARGUMENT,
       includeDeclaration: { type: 'boolean', description: 'Also list definitions and declarations (default true).' },
       ...PAGING_INPUT,
     },
@@ -286,7 +285,7 @@ export const callHierarchy: AgentTool = {
     required: ['symbol', 'direction'],
     additionalProperties: false,
     properties: {
-      symbol: SYMBOL,
+      symbol: SYMBOL_ARGUMENT,
       direction: { type: 'string', enum: ['incoming', 'outgoing'] },
       file: {
         type: 'string',

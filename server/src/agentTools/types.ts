@@ -12,6 +12,13 @@ import type { ThreadService } from '../lore/threadService';
 
 export type JsonSchema = Record<string, unknown>;
 
+/** The `symbol` argument of every tool that takes one (the index and the catalog are keyed by C identifiers). */
+export const SYMBOL_ARGUMENT: JsonSchema = {
+  type: 'string',
+  pattern: '^[A-Za-z_][A-Za-z0-9_]{0,127}$',
+  description: 'A C identifier: function, macro, type, struct member or Kconfig symbol (CONFIG_ optional).',
+};
+
 /** What a tool may use; each surface provides it (MCP: from --root; LSP: its ServerContext). */
 export interface AgentToolContext {
   /** Real path of the kernel tree (symlinks resolved): every file argument is relative to it. */

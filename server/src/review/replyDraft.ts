@@ -27,7 +27,8 @@ export function draftReply(input: PatchInput, finding: ReviewFindingJson): strin
     }
     out.push('');
     const author = sanitiseLine(message.author || message.authorEmail);
-    if (author) out.push(message.date ? `On ${sanitiseLine(message.date)}, ${author} wrote:` : `${author} wrote:`);
+    const date = mailDate(message.date);
+    if (author) out.push(date ? `On ${date}, ${author} wrote:` : `${author} wrote:`);
     out.push(...quoteAround(message, finding.patchLine));
   }
   out.push('', ...wrap(sanitiseLine(finding.message)), '');
@@ -87,6 +88,12 @@ function replySubject(subject: string): string {
 function cleanMessageId(id: string | undefined): string {
   const clean = sanitiseLine(id ?? '').replace(/^<|>$/g, '');
   return /^[^\s<>"]{1,250}$/.test(clean) ? clean : '';
+}
+
+/** The date as mail clients write it in an attribution line (RFC 2822, UTC); '' when it does not parse. */
+function mailDate(date: string): string {
+  const time = Date.parse(date);
+  return Number.isNaN(time) ? '' : new Date(time).toUTCString();
 }
 
 function wrap(text: string): string[] {
