@@ -82,6 +82,35 @@ test('the same comparison when v1 is only in the mail: the thread service finds 
   }
 });
 
+test('v2 sent in reply to the v1 cover letter and in the mail too: v1 is still v1, and v2 is not its own thread', async () => {
+  // git send-email --in-reply-to=<v1 cover> threads a new version under the old one; the review's own postings are
+  // in the list archive too. Before: the v2 cover letter, a reply under the v1 cover, was listed as a dropped v1
+  // patch, and the reviewed postings came back as threads about their own functions.
+  const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'review-mail-'));
+  try {
+    const v2Text = fs.readFileSync(path.join(fixtures, 'series', 'v2.mbox'), 'utf8');
+    const threaded = v2Text.replace(
+      'Message-ID: <20250310090000.2000-0-sam@example.com>\n',
+      'Message-ID: <20250310090000.2000-0-sam@example.com>\nIn-Reply-To: <20250303090000.1000-0-sam@example.com>\n',
+    );
+    assert.notEqual(threaded, v2Text);
+    const mail = path.join(cache, 'list.mbox');
+    fs.writeFileSync(mail, fs.readFileSync(v1Thread, 'utf8') + threaded);
+    const threads = new ThreadService(() => undefined, { mailSources: () => [mail], mailOptions: { cacheDir: cache } });
+    const { result } = await reviewPatches(patchInputFromFiles([path.join(fixtures, 'series', 'v2.mbox')]), {
+      root: tree,
+      version: parseKernelVersion('6.18'),
+      threads,
+    });
+    assert.equal(result.versions.previous?.version, 1);
+    assert.deepEqual(titles(result.versions), EXPECTED);
+    const own = result.threads.filter((t) => t.messageId.startsWith('20250310090000.2000-'));
+    assert.deepEqual(own, []);
+  } finally {
+    fs.rmSync(cache, { recursive: true, force: true });
+  }
+});
+
 test('unchanged means the same `git patch-id --stable` as git computes it', async (t) => {
   if (spawnSync('git', ['--version']).status !== 0) {
     t.skip('git is not installed');

@@ -88,6 +88,12 @@ export interface AnalysisOptions {
   isCancelled?: () => boolean;
   /** Milliseconds for the whole file (default FILE_BUDGET_MS); functions past it are not analysed. */
   fileBudgetMs?: number;
+  /**
+   * Only the functions it accepts are analysed (all of the file's functions still count as release helpers): the
+   * review asks about the functions a patch touches, and a whole big file (mm/memory.c) spent most of its time and
+   * could run out of the file budget on functions nobody asked about.
+   */
+  analyse?: (fn: Node) => boolean;
 }
 
 export function findMissingReleases(
@@ -104,6 +110,7 @@ export function findMissingReleases(
   for (const fn of functions) {
     if (options.isCancelled?.()) break;
     const body = fn.childForFieldName('body');
+    if (options.analyse && !options.analyse(fn)) continue;
     if (!body || !mentionsTrackedAcquire(body, catalog)) continue;
     const giveUp = (reason: string) => {
       if (!stats) return;

@@ -63,18 +63,23 @@ export function analyseFunctions(
       postFindings = withTree(parser, applied.after, (root) => {
         const inside = touchedFunctions(root, changedAfter);
         for (const name of inside.keys()) touched.add(name);
-        return findMissingReleases(root, catalog)
+        const starts = new Set([...inside.values()].map((fn) => fn.startIndex));
+        return findMissingReleases(root, catalog, undefined, { analyse: (fn) => starts.has(fn.startIndex) })
           .filter((finding) => [...inside.values()].some((fn) => contains(fn, finding.exit)))
           .map(plain);
       });
     }
+    // The pre-image is asked about the same functions only: is a post-image finding one the tree already had?
+    const postFunctions = new Set(postFindings.map((finding) => finding.functionName));
     let before = new Map<string, number>();
     if (applied.before && (removedBefore.size > 0 || postFindings.length > 0)) {
       before = withTree(parser, applied.before, (root) => {
         for (const name of touchedFunctions(root, removedBefore).keys()) touched.add(name);
         const counts = new Map<string, number>();
         if (postFindings.length > 0)
-          for (const finding of findMissingReleases(root, catalog)) {
+          for (const finding of findMissingReleases(root, catalog, undefined, {
+            analyse: (fn) => postFunctions.has(functionNameOf(fn)),
+          })) {
             const key = findingKey(finding);
             counts.set(key, (counts.get(key) ?? 0) + 1);
           }
@@ -107,6 +112,7 @@ interface PlainFinding {
   line: number;
   acquireLine: number;
   key: string;
+  functionName: string;
 }
 
 function plain(finding: MissingRelease): PlainFinding {
@@ -115,6 +121,7 @@ function plain(finding: MissingRelease): PlainFinding {
     line: finding.exit.startPosition.row + 1,
     acquireLine: finding.obligation.call.startPosition.row + 1,
     key: findingKey(finding),
+    functionName: finding.functionName,
   };
 }
 

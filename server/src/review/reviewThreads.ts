@@ -28,8 +28,12 @@ export async function seriesThreads(
   perSymbol: number,
 ): Promise<SeriesThreads> {
   const byId = new Map<string, ReviewThreadJson>();
+  // The postings under review are in the list archive too once sent: they are not threads about themselves.
+  const reviewed = new Set(
+    [input.cover, ...input.patches].map((posting) => posting?.messageId).filter((id): id is string => !!id),
+  );
   for (const name of names) {
-    const entries = await service.threadsForSymbol(name);
+    const entries = (await service.threadsForSymbol(name)).filter((entry) => !reviewed.has(entry.messageId));
     for (const entry of entries.slice(0, perSymbol)) {
       const known = byId.get(entry.messageId);
       if (known) {
@@ -135,7 +139,11 @@ export async function earlierFromMail(
   const cover = input.cover && earlierVersions.get(input.cover.title)?.find((v) => v.version === previous);
   if (cover) {
     for (const posting of await service.postingsUnder(cover.messageId)) {
-      const versions = await service.versionsOfTitle(parsePatchSubject(posting.subject).title, {
+      const subject = parsePatchSubject(posting.subject);
+      // A later version sent in reply to this cover letter (git send-email --in-reply-to threads v2 under v1) is
+      // not a patch of the earlier version, and neither is a cover letter.
+      if (subject.version !== previous || posting.patchNumber === 0) continue;
+      const versions = await service.versionsOfTitle(subject.title, {
         authorEmail: posting.authorEmail,
       });
       const version = versions.find((v) => v.messageId === posting.messageId);
