@@ -37,3 +37,11 @@ test('the MCP server definition provider the manifest declares is the one the cl
   const source = readFileSync(join(root, 'client/src/features/mcpServerDefinition.ts'), 'utf8');
   assert.ok(source.includes(`MCP_PROVIDER_ID = '${providers[0].id}'`), providers[0].id);
 });
+
+test('no tool input schema has oneOf, anyOf or allOf at its top level (the Anthropic API refuses the whole tool list)', () => {
+  for (const tool of AGENT_TOOLS) {
+    for (const keyword of ['oneOf', 'anyOf', 'allOf'])
+      assert.equal(tool.inputSchema[keyword], undefined, `${tool.name}: top-level ${keyword}`);
+    assert.equal(tool.inputSchema.type, 'object', tool.name);
+  }
+});

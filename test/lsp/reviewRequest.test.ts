@@ -141,6 +141,16 @@ void test('kernelMmLens/agentTool: the MCP tools through the language server, sc
 
     const outside = await client.sendRequest(Requests.agentTool, { name: 'lint', input: { path: '../etc/passwd' } });
     assert.equal(outside.ok, false);
+    // "exactly one of" is checked by the tool (no top-level oneOf in the schema): neither and both are refused.
+    const neither = await client.sendRequest(Requests.agentTool, { name: 'lint', input: {} });
+    assert.deepEqual(neither, { ok: false, error: 'lint: give exactly one of `path`, `diff`' });
+    const both = await client.sendRequest(Requests.agentTool, {
+      name: 'review_patch',
+      input: { patch: 'x', path: 'mm/ksm.c' },
+    });
+    assert.deepEqual(both, { ok: false, error: 'review_patch: give exactly one of `patch`, `path`' });
+    const noDiagram = await client.sendRequest(Requests.agentTool, { name: 'diagram', input: {} });
+    assert.deepEqual(noDiagram, { ok: false, error: 'diagram: give `id` or `symbol`' });
     const unknown = await client.sendRequest(Requests.agentTool, { name: 'rm_rf', input: {} });
     assert.deepEqual(unknown, { ok: false, error: 'unknown tool rm_rf' });
     const invalid = await client.sendRequest(Requests.agentTool, { name: 'explain_symbol', input: { symbol: 'a b' } });

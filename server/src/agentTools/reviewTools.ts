@@ -157,7 +157,6 @@ export const lint: AgentTool = {
       diff: { type: 'string', maxLength: MAX_PATCH_CHARS, description: 'A unified diff or patch mail.' },
       ...PAGING_INPUT,
     },
-    oneOf: [{ required: ['path'] }, { required: ['diff'] }],
   },
   outputSchema: {
     ...pageOutput(FINDING),
@@ -165,6 +164,7 @@ export const lint: AgentTool = {
   },
   untrustedFields: ['items[].file', 'items[].message'],
   async run(ctx, args) {
+    exactlyOne(args, ['path', 'diff']);
     const version = ctx.kernelVersion();
     const kernelVersion = version ? `${version.major}.${version.minor}` : null;
     if (typeof args.path === 'string') {
@@ -202,6 +202,16 @@ export const lint: AgentTool = {
   },
 };
 
+/**
+ * "Give exactly one of these arguments", checked here rather than with a top-level oneOf/anyOf in the input schema:
+ * the Anthropic API refuses every tool list in which one tool's input schema has oneOf, anyOf or allOf at its top
+ * level (a 400 for the whole request), and VS Code passes language-model tool schemas on as they are.
+ */
+function exactlyOne(args: Record<string, unknown>, names: string[]): void {
+  const given = names.filter((name) => args[name] !== undefined);
+  if (given.length !== 1) throw new ToolInputError(`give exactly one of ${names.map((n) => `\`${n}\``).join(', ')}`);
+}
+
 /** Items kept per list of a review result: an agent gets the first ones and the counts. */
 const MAX_REVIEW_ITEMS = 200;
 
@@ -222,7 +232,6 @@ export const reviewPatch: AgentTool = {
         description: 'Look up review threads and earlier versions in the mail (default true).',
       },
     },
-    oneOf: [{ required: ['patch'] }, { required: ['path'] }],
   },
   outputSchema: {
     type: 'object',
@@ -265,6 +274,7 @@ export const reviewPatch: AgentTool = {
     'problems[]',
   ],
   async run(ctx, args) {
+    exactlyOne(args, ['patch', 'path']);
     let text: string;
     let name = 'patch';
     if (typeof args.path === 'string') {
@@ -327,7 +337,6 @@ export const diagram: AgentTool = {
       symbol: SYMBOL_ARGUMENT,
       variant: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' },
     },
-    anyOf: [{ required: ['id'] }, { required: ['symbol'] }],
   },
   outputSchema: {
     type: 'object',
@@ -358,6 +367,7 @@ export const diagram: AgentTool = {
   },
   untrustedFields: [],
   async run(ctx, args) {
+    if (args.id === undefined && args.symbol === undefined) throw new ToolInputError('give `id` or `symbol`');
     let result;
     try {
       result = buildDiagram(
