@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -12,7 +13,8 @@ import { parseMail } from '../../server/src/lore/mail/parseMail';
  * bad charsets and encodings, deep MIME nesting, NUL and 8-bit bytes, `From ` lines in bodies, truncation, lines
  * without an end - each parse ends (parsed or skipped with a reason, never a throw), and one source holding all
  * of them is read to its end: a clean sentinel mail after every 100 mutated ones is always found. The mutations
- * are deterministic (seeded), written here from three small hand-written mails.
+ * are fast-check arbitraries over three small hand-written mails, run with a fixed seed and a fixed number of runs
+ * (deterministic in CI; a failure is shrunk to a small mail and reported with its seed and path).
  */
 
 const SEEDS = [
@@ -71,14 +73,6 @@ const SEEDS = [
   ].join('\n'),
 ];
 
-type Random = () => number;
-
-function seeded(seed: number): Random {
-  return () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
-}
-
-const pick = <T>(random: Random, list: readonly T[]): T => list[Math.floor(random() * list.length)];
-
 function deepMime(depth: number): string {
   const open = Array.from(
     { length: depth },
@@ -87,54 +81,86 @@ function deepMime(depth: number): string {
   return `Content-Type: multipart/mixed; boundary="n0"\n\n${open.join('\n')}\n--n${depth}\n\ndeep text\n`;
 }
 
-/** One mutation of a mail (latin1 string: every char is one byte). */
-const MUTATIONS: Array<(mail: string, random: Random, i: number) => string> = [
-  (m, r) => m.slice(0, Math.floor(r() * m.length)), // truncated anywhere
-  (m) => m.replace(/^(\w[\w-]*): /gm, '$1 '), // headers without colons
-  (m, r) => {
-    const at = Math.floor(r() * m.length);
-    const junk = Array.from({ length: 1 + Math.floor(r() * 64) }, () => String.fromCharCode(Math.floor(r() * 256)));
-    return m.slice(0, at) + junk.join('') + m.slice(at);
-  }, // random bytes (NUL, C0, 8-bit) anywhere
+type Mutation = (mail: string, i: number) => string;
+
+/** One mutation of a mail (latin1 string: every char is one byte), its parameters drawn by fast-check. */
+const MUTATIONS: Array<fc.Arbitrary<Mutation>> = [
+  fc.integer({ min: 0, max: 1 << 20 }).map((at) => (m: string) => m.slice(0, at % (m.length + 1))), // truncated
+  fc.constant((m: string) => m.replace(/^(\w[\w-]*): /gm, '$1 ')), // headers without colons
+  fc
+    .tuple(
+      fc.integer({ min: 0, max: 1 << 20 }),
+      fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 64 }),
+    )
+    .map(([at, bytes]) => (m: string) => {
+      const where = at % (m.length + 1);
+      return m.slice(0, where) + String.fromCharCode(...bytes) + m.slice(where);
+    }), // random bytes (NUL, C0, 8-bit) anywhere
   // A header block of 260-400 KB (over the 256 KB limit) now and then, else 20 KB: the file stays small.
-  (m, r, i) => `X-Filler: ${'y'.repeat(1000)}\n`.repeat(i % 10 === 0 ? 260 + Math.floor(r() * 140) : 20) + m,
-  (m, r, i) => m.replace(/\n\n/, `\n${deepMime(1 + Math.floor(r() * 1200)).replace(/^/, `X-Deep: ${i}\n`)}`),
-  (m, _r, i) =>
+  fc
+    .oneof({ arbitrary: fc.constant(20), weight: 9 }, { arbitrary: fc.integer({ min: 260, max: 400 }), weight: 1 })
+    .map((lines) => (m: string) => `X-Filler: ${'y'.repeat(1000)}\n`.repeat(lines) + m),
+  fc
+    .integer({ min: 1, max: 1200 })
+    .map((depth) => (m: string, i: number) => m.replace(/\n\n/, `\nX-Deep: ${i}\n${deepMime(depth)}`)),
+  fc.constant((m: string, i: number) =>
     m
       .replace(/^In-Reply-To: .*$/m, '')
-      .replace(/^Message-ID: .*$/m, `Message-ID: <loop${i}@x>\nReferences: <loop${i + 1}@x> <loop${i}@x>`), // loops
-  (m, r) =>
-    m.replace(
-      /^Subject: .*$/m,
-      `References: ${Array.from({ length: 500 + Math.floor(r() * 1500) }, (_, k) => `<r${k}@x>`).join(' ')}\n$&`,
+      .replace(/^Message-ID: .*$/m, `Message-ID: <loop${i}@x>\nReferences: <loop${i + 1}@x> <loop${i}@x>`),
+  ), // reference loops
+  fc
+    .integer({ min: 500, max: 2000 })
+    .map(
+      (count) => (m: string) =>
+        m.replace(
+          /^Subject: .*$/m,
+          `References: ${Array.from({ length: count }, (_, k) => `<r${k}@x>`).join(' ')}\n$&`,
+        ),
     ),
-  (m) =>
+  fc.constant((m: string) =>
     m
       .replace(/charset=[\w-]+/g, 'charset="x-\u0001bogus"')
       .replace(/^Subject: /m, 'Subject: =?utf-8?B?!!!not-base64?= '),
-  (m) =>
+  ),
+  fc.constant((m: string) =>
     m.replace(/Content-Transfer-Encoding: \S+/g, 'Content-Transfer-Encoding: base64').replace(/\n\n/, '\n\n====%%%%\n'),
-  (m) => m.replace(/\n\n/, '\n\nFrom the changelog: seed_symbol_a() was\nFrom mboxrd@z Thu Jan  1 00:00:00 1970\n'),
-  (m) => m.replace(/\n/g, '\r'), // CR-only line ends
+  ),
+  fc.constant((m: string) =>
+    m.replace(/\n\n/, '\n\nFrom the changelog: seed_symbol_a() was\nFrom mboxrd@z Thu Jan  1 00:00:00 1970\n'),
+  ),
+  fc.constant((m: string) => m.replace(/\n/g, '\r')), // CR-only line ends
   // A line without an end: over the 1 MB line and message limits now and then (kept rare: the file stays small).
-  (m, r, i) => m + 'z'.repeat(i % 25 === 0 ? 1024 * 1024 + Math.floor(r() * 1024 * 1024) : 16 * 1024),
-  (m) => m.replace(/boundary="?b1"?/, 'boundary=""').replace(/--b1--/, ''), // empty boundary, never closed
-  (m) => m.replace(/^Date: .*$/m, 'Date: Feb 31 99999 25:61:61 +9999').replace(/^From: .*$/m, 'From: <<<@@@>>>'),
-  (m) => m.split('\n').reverse().join('\n'), // body first, headers last
-  (m) => '\u0000'.repeat(64) + m, // NUL before the headers
+  fc
+    .oneof(
+      { arbitrary: fc.constant(16 * 1024), weight: 24 },
+      { arbitrary: fc.integer({ min: 1024 * 1024, max: 2 * 1024 * 1024 }), weight: 1 },
+    )
+    .map((length) => (m: string) => m + 'z'.repeat(length)),
+  fc.constant((m: string) => m.replace(/boundary="?b1"?/, 'boundary=""').replace(/--b1--/, '')), // empty, never closed
+  fc.constant((m: string) =>
+    m.replace(/^Date: .*$/m, 'Date: Feb 31 99999 25:61:61 +9999').replace(/^From: .*$/m, 'From: <<<@@@>>>'),
+  ),
+  fc.constant((m: string) => m.split('\n').reverse().join('\n')), // body first, headers last
+  fc.constant((m: string) => '\u0000'.repeat(64) + m), // NUL before the headers
 ];
 
+/** A mutated mail: one of the seeds with one to three mutations on top of each other; `i` makes its IDs unique. */
+const MUTATED_MAIL = fc
+  .tuple(
+    fc.integer({ min: 0, max: SEEDS.length - 1 }),
+    fc.array(fc.oneof(...MUTATIONS), { minLength: 1, maxLength: 3 }),
+  )
+  .map(([seed, mutations]) => (i: number) => {
+    let mail = SEEDS[seed].replace(/<seed-(\w+)@x>/, `<m${i}-$1@x>`);
+    for (const mutate of mutations) mail = mutate(mail, i);
+    return mail;
+  });
+
+/** fast-check with a fixed seed and a bounded number of runs: the same 2,000 mails on every run and in CI. */
+const FC_RUN = { seed: 22, numRuns: 2000 };
+
 function mutated(count: number): string[] {
-  const random = seeded(22);
-  const out: string[] = [];
-  for (let i = 0; i < count; i++) {
-    let mail = pick(random, SEEDS).replace(/<seed-(\w+)@x>/, `<m${i}-$1@x>`);
-    // One to three mutations on top of each other.
-    const rounds = 1 + Math.floor(random() * 3);
-    for (let k = 0; k < rounds; k++) mail = MUTATIONS[(i + k * 7) % MUTATIONS.length](mail, random, i);
-    out.push(mail);
-  }
-  return out;
+  return fc.sample(MUTATED_MAIL, { seed: FC_RUN.seed, numRuns: count }).map((build, i) => build(i));
 }
 
 function sentinel(n: number): string {
@@ -150,19 +176,27 @@ function sentinel(n: number): string {
 }
 
 test(
-  '2,000 mutated mails: every parse ends, parsed or skipped with a reason, never a throw',
+  '2,000 mutated mails (fast-check, fixed seed): every parse ends, parsed or skipped with a reason, never a throw',
   { timeout: 120_000 },
   () => {
     const reasons = new Map<string, number>();
     let parsed = 0;
-    for (const [i, text] of mutated(2000).entries()) {
-      const raw = Buffer.from(text, 'latin1');
-      const outcome = parseMail(raw, { source: 'mutations', offset: i, length: raw.length }, DEFAULT_MAIL_LIMITS, {
-        mboxrd: true,
-      });
-      if ('message' in outcome) parsed++;
-      else reasons.set(outcome.skipped, (reasons.get(outcome.skipped) ?? 0) + 1);
-    }
+    let runs = 0;
+    fc.assert(
+      fc.property(MUTATED_MAIL, (build) => {
+        const i = runs++;
+        const raw = Buffer.from(build(i), 'latin1');
+        const outcome = parseMail(raw, { source: 'mutations', offset: i, length: raw.length }, DEFAULT_MAIL_LIMITS, {
+          mboxrd: true,
+        });
+        if ('message' in outcome) parsed++;
+        else {
+          assert.ok(outcome.skipped, 'a skip names its reason');
+          reasons.set(outcome.skipped, (reasons.get(outcome.skipped) ?? 0) + 1);
+        }
+      }),
+      FC_RUN,
+    );
     const skipped = [...reasons.values()].reduce((a, b) => a + b, 0);
     assert.equal(parsed + skipped, 2000);
     // Most mutations still leave a readable mail; the deep MIME and huge headers are skipped by their limits.
