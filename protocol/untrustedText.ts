@@ -19,9 +19,12 @@ export function stripUnsafe(text: string): string {
 /**
  * For one-line VS Code UI (quick-pick labels and details, notifications, tree items, titles): unsafe characters
  * removed, line breaks and tabs become spaces, runs of white space one space, cut to `maxLength` characters.
+ * A notification turns `[text](command:…)`, `[text](https://…)` and `[text](file:…)` into a link (a command link
+ * runs the command with its arguments when clicked; found by the e2e with a commit subject), so `](` gets a
+ * zero-width space: the text reads as written and no link forms.
  */
 export function plainTextLabel(text: string, maxLength = 200): string {
-  const clean = stripUnsafe(String(text)).replace(/\s+/g, ' ').trim();
+  const clean = stripUnsafe(String(text)).replace(/\s+/g, ' ').trim().replace(/\]\(/g, ']\u200b(');
   return clean.length > maxLength ? `${clean.slice(0, maxLength - 1)}…` : clean;
 }
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { ThreadListEntry, ThreadOutlineEntry } from '../../protocol';
 import { notificationText, outlineText, threadPickText } from '../../client/src/threadLabels';
+import { plainTextLabel } from '../../protocol/untrustedText';
 import { plainTextProblem } from '../fuzz/outputSafety';
 
 /** Issue 22: mail fields reach the VS Code quick pick, outline and notifications with no control or bidi character. */
@@ -57,5 +58,31 @@ test('property: any mail text gives pick text with no control or bidi character'
       assert.doesNotMatch(`${pick.label.slice(2)}${pick.description}${pick.detail}`, /\$\(/);
     }),
     { seed: 22, numRuns: 500 },
+  );
+});
+
+/**
+ * How VS Code finds links in a notification message (`parseLinkedText`, src/vs/base/common/linkedText.ts in
+ * microsoft/vscode): `[label](target "title")` with an http(s), command or file target.
+ */
+const NOTIFICATION_LINK = /\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^)\s]+)(?: (["'])(.+?)(\3))?\)/gi;
+
+test('a notification quoting mail or a commit shows Markdown-style links as text, not as links', () => {
+  const subject =
+    '[run](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22id%5Cn%22%7D) [x](https://evil.example/ "t") [f](file:///etc/passwd)';
+  assert.equal([...subject.matchAll(NOTIFICATION_LINK)].length, 3, 'the pattern finds the links of the raw text');
+  const shown = notificationText(`Commit 0123456789ab ("${subject}", Eve)`);
+  assert.deepEqual([...shown.matchAll(NOTIFICATION_LINK)], []);
+  assert.equal(shown.replace(/\u200b/g, ''), `Commit 0123456789ab ("${subject}", Eve)`);
+});
+
+test('property: no text gives a plain-text label a notification would turn into a link', () => {
+  const pieces = fc.constantFrom('[', ']', '(', ')', 'a', ' ', 'command:', 'https://', 'file:', 'x.y', '"', "'", '\n');
+  fc.assert(
+    fc.property(fc.array(pieces, { maxLength: 30 }), (parts) => {
+      const label = plainTextLabel(parts.join(''), 500);
+      assert.deepEqual([...label.matchAll(NOTIFICATION_LINK)], [], JSON.stringify(label));
+    }),
+    { seed: 22, numRuns: 1000 },
   );
 });
