@@ -57,8 +57,17 @@ test('ordinary kernel text keeps its colons, times, versions and scopes unescape
   assert.equal(escapeMarkdown('Date: Mon, 7 Dec 2026 21:30:00'), 'Date: Mon, 7 Dec 2026 21:30:00');
   assert.equal(escapeMarkdown('since v6.12 and 1.2.3.4'), 'since v6.12 and 1.2.3.4');
   assert.equal(escapeMarkdown('folio_walk::page'), 'folio\\_walk::page');
-  // What changes is only backslashes before the characters a linkifier keys on.
-  assert.equal(escapeMarkdown('https://lore.kernel.org/x'), 'https\\:\\//lore\\.kernel\\.org/x');
+  // Only backslashes before the characters a linkifier keys on are added; URLs become code spans (lore: links).
+  assert.equal(escapeMarkdown('see evil.com, a@b.org x//h'), 'see evil\\.com, a@b\\.org x\\//h');
+  assert.equal(escapeMarkdown('see //evil.example/x'), 'see `//evil.example/x`');
+  assert.equal(escapeMarkdown('see https://evil.example/x.'), 'see `https://evil.example/x`.');
+  assert.equal(escapeMarkdown('www.evil.com/a_b'), '`www.evil.com/a_b`');
+  assert.equal(
+    escapeMarkdown('https://lore.kernel.org/all/a@b/'),
+    '[https://lore.kernel.org/all/a@b/](https://lore.kernel.org/all/a@b/)',
+  );
+  // a lore URL with characters a link target could be broken out with stays code
+  assert.equal(escapeMarkdown('https://lore.kernel.org/x](command:y)'), '`https://lore.kernel.org/x](command:y`)');
 });
 
 test('links we make keep readable labels; catalog prose and notes defuse bare URLs outside code spans', () => {
@@ -72,6 +81,42 @@ test('links we make keep readable labels; catalog prose and notes defuse bare UR
   const note = noteBodyMarkdown('Per <a.b@example.org>: see www.evil.example and mailto:x@example.org');
   assert.equal(markdownProblem(note), undefined, note);
   assert.match(note, /\]\(https:\/\/lore\.kernel\.org\/all\/a\.b@example\.org\/\)/);
+});
+
+/**
+ * VS Code 1.100's Markdown preview runs markdown-it 12, where a backslash escape is merged into the text before
+ * linkify looks at it (markdown-it 13 made escapes their own tokens), with fuzzy domain links off. Emulated here:
+ * markdown-it 14 with its text_join rule (merging escapes into text) moved before linkify.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const MarkdownIt = require('markdown-it') as new (options: object) => {
+  core: {
+    ruler: {
+      __rules__: Array<{ name: string; fn: unknown }>;
+      before(a: string, b: string, fn: unknown): void;
+      disable(n: string): void;
+    };
+  };
+  linkify: { set(options: object): void };
+  renderInline(src: string): string;
+};
+const preview12 = new MarkdownIt({ html: true, linkify: true });
+preview12.linkify.set({ fuzzyLink: false, fuzzyEmail: false });
+const textJoin = preview12.core.ruler.__rules__.find((rule) => rule.name === 'text_join')!.fn;
+preview12.core.ruler.disable('text_join');
+preview12.core.ruler.before('linkify', 'text_join_first', textJoin);
+
+test('in a preview that merges escapes before linkify (VS Code 1.100), URLs with a scheme or www. stay code', () => {
+  assert.match(preview12.renderInline('https\\://evil.example/x'), /<a href/, 'the emulation links through escapes');
+  for (const text of BARE_LINKS) {
+    const html = preview12.renderInline(escapeMarkdown(text));
+    const links = [...html.matchAll(/<a href="([^"]*)"/g)].map((m) => m[1]);
+    assert.deepEqual(
+      links.filter((href) => !href.startsWith('https://lore.kernel.org/')),
+      [],
+      `${text} -> ${html}`,
+    );
+  }
 });
 
 /** Strings made of the pieces linkifiers look for, in any order. */

@@ -159,11 +159,11 @@ test('Markdown helpers neutralise links, HTML, emphasis and foreign command URIs
   assert.match(escaped, /\\\*\\\*b\\\*\\\*/);
   assert.match(escaped, /\n\\# h\n\\- item\n1\\\. one$/);
   const limited = renderLimitedMarkdown('Use `folio_walk_end()` <b>now</b> [x](http://e)\n- bullet `a|b`');
-  assert.equal(limited, 'Use `folio_walk_end()` \\<b>now\\</b> \\[x\\](http\\:\\//e)\n- bullet `a|b`');
+  assert.equal(limited, 'Use `folio_walk_end()` \\<b>now\\</b> \\[x\\](`http://e`)\n- bullet `a|b`');
   assert.doesNotMatch(render(limited), /<b>/);
-  // The bare URL left in the text is no autolink either (render() has linkify on).
+  // The bare URL left in the text is code, no autolink (render() has linkify on).
   assert.doesNotMatch(render(limited), /<a /);
-  assert.match(render(limited), /\(http:\/\/e\)/);
+  assert.match(render(limited), /\(<code>http:\/\/e<\/code>\)/);
   // `->` stays as written (no `&gt;` in views that show Markdown as text); a line-start `>` is no quote.
   assert.equal(renderLimitedMarkdown('folio->mapping & co'), 'folio->mapping \\& co');
   assert.doesNotMatch(render(renderLimitedMarkdown('> not a quote')), /<blockquote/);
