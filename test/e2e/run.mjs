@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Harness, e2eCacheDir, loadPlaywright, sleep, waitFor, tail } from './harness.mjs';
 import { Workbench } from './workbench.mjs';
+import { untrustedTextChecks } from './untrustedText.mjs';
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ARTIFACTS = path.join(ROOT, 'test', 'artifacts', 'e2e');
@@ -196,6 +197,8 @@ setTimeout(() => {
 }, overallSec * 1000).unref();
 
 async function main() {
+  // `--only "untrusted text"`: that session alone (issue 22, test/e2e/untrustedText.mjs)
+  if (only.length && only.every((o) => o.startsWith('untrusted text'))) return untrustedTextSession();
   // a copy, so the run never writes into the repository
   const folder = path.join(harness.tmp, 'linux');
   fs.cpSync(FIXTURE, folder, { recursive: true });
@@ -1004,9 +1007,27 @@ async function main() {
 
   await harness.cleanup();
   await restrictedModeChecks();
+  await untrustedTextSession();
 
   const blocked = [...new Set([...harness.blocked, ...extraHarnesses.flatMap((h) => h.blocked)])];
   if (blocked.length) log(`blocked requests (not 127.0.0.1): ${blocked.join(', ')}`);
+}
+
+/** A VS Code session with hostile mail, a hostile commit and hostile notes (issue 22). */
+function untrustedTextSession() {
+  return untrustedTextChecks({
+    harnessOptions: { codeServer, chromium: chromiumBin, playwright, log, keep: flag('--keep') },
+    Harness,
+    vsix,
+    fixture: FIXTURE,
+    check,
+    shot,
+    notifications,
+    clearNotifications,
+    paletteTitle,
+    extraHarnesses,
+    only,
+  });
 }
 
 /** A second VS Code session with workspace trust on: the folder opens in Restricted Mode. */
