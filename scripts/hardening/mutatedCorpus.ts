@@ -6,6 +6,7 @@
  * slower than 5 s; prints one line per problem and a summary.
  *
  *   nice -n 10 node --import tsx scripts/hardening/mutatedCorpus.ts [--tree DIR] [--count N] [--lsp N] [--seed N] [--keep]
+ *     [--generate-only]   (writes the mutated files, keeps them and stops: to reproduce one file's problem)
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -22,6 +23,7 @@ interface Options {
   lsp: number;
   seed: number;
   keep: boolean;
+  generateOnly: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -31,9 +33,11 @@ function parseOptions(argv: string[]): Options {
     lsp: 500,
     seed: 17,
     keep: false,
+    generateOnly: false,
   };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--keep') options.keep = true;
+    else if (argv[i] === '--generate-only') options.generateOnly = options.keep = true;
     else if (argv[i] === '--tree') options.tree = argv[++i];
     else if (argv[i] === '--count') options.count = Number(argv[++i]);
     else if (argv[i] === '--lsp') options.lsp = Number(argv[++i]);
@@ -172,6 +176,7 @@ async function main(): Promise<void> {
       `mutated: ${files.length} files written in ${((performance.now() - started) / 1000).toFixed(1)} s (seed ${options.seed}) to ${out}`,
     );
     console.log(`mutated: mutations applied: ${[...mutationCounts].map(([name, n]) => `${name} ${n}`).join(', ')}`);
+    if (options.generateOnly) return;
 
     started = performance.now();
     const bin = path.join(__dirname, '..', '..', 'bin', 'kernel-mm-lens.js');

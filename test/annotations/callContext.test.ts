@@ -211,3 +211,56 @@ test('calls the data does not describe fall back to the catalog hint when it nam
     parser.delete();
   }
 });
+
+test('call hints stay linear in nesting depth and still tell function bodies from macro bodies (issue 17)', async () => {
+  // A call 20,000 blocks deep: walking up with tree-sitter's `parent` (each step found again from the root) took
+  // 114 s on such a file of the mutated corpus and blocked the server. Also: a visible range that starts inside a
+  // function (the function begins above it) and a macro body inside a function body.
+  const depth = 20_000;
+  const text = [
+    'struct folio_walk;',
+    'int deep(void)',
+    '{',
+    `${'if (a) {'.repeat(depth)} folio_walk_start(fw, vma, addr, 0); ${'}'.repeat(depth)}`,
+    '}',
+    'int shallow(void)',
+    '{',
+    '\tint x;',
+    '#define WALK(fw) folio_walk_start(fw, vma, addr, 0)',
+    '\tfolio_walk_start(fw, vma, addr, 0);',
+    '\treturn 0;',
+    '}',
+    'int top = sizeof(folio_walk_start(fw, vma, addr, 0));',
+  ].join('\n');
+  const parser = await createCParser();
+  const tree = parser.parse(text);
+  try {
+    assert.ok(tree);
+    const catalog = loadCallContext(dataDirectory);
+    const started = performance.now();
+    const all = callContextHints(
+      tree,
+      { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } },
+      catalog,
+      parseKernelVersion('6.12'),
+    );
+    const walks = all.filter((h) => h.label.includes('folio_walk_end()')).map((h) => h.line);
+    assert.deepEqual(walks, [3, 9], 'the deep call and the call in shallow(); not the macro body, not file scope');
+    const visible = callContextHints(
+      tree,
+      { start: { line: 9, character: 0 }, end: { line: 9, character: 0 } },
+      catalog,
+      parseKernelVersion('6.12'),
+    );
+    assert.deepEqual(
+      visible.map((h) => h.line),
+      [9],
+      'a range inside a function that starts above it',
+    );
+    // A guard against the quadratic walk, not a timing: it took minutes.
+    assert.ok(performance.now() - started < 60_000);
+  } finally {
+    tree?.delete();
+    parser.delete();
+  }
+});
