@@ -206,3 +206,23 @@ void test('typing inside function bodies keeps the lexical macro invocations wit
   await typeAndCheck([replace(8, 12, 8, 12, 'x')], 5, 'a word at file scope');
   await typeAndCheck([replace(5, 1, 5, 1, '/')], 6, 'a slash');
 });
+
+void test('typing 20,000 blocks deep keeps the reuse decision linear (no parent walk, issue 17)', async () => {
+  // Deciding whether an edit lies in a function body walked up with tree-sitter's `parent`, which finds each
+  // parent again from the root: quadratic in depth, minutes per keystroke here. Now one pass down with a cursor.
+  const store = new DocumentStore(undefined, () => undefined);
+  const depth = 20_000;
+  const text = `int deep(void)\n{\n${'if (a) {'.repeat(depth)} x = 1; ${'}'.repeat(depth)}\n}\n`;
+  store.open(URI, 'c', 1, text);
+  assert.ok(await store.tree(URI));
+  const column = text.split('\n')[2].indexOf('x = 1') + 1;
+  const started = performance.now();
+  store.change(URI, 2, [replace(2, column, 2, column, 'y')]);
+  assert.ok(await store.tree(URI));
+  assert.equal(store.lexicalPasses, 1, 'typing a letter in the deep body needs no lexical pass');
+  // A guard against the quadratic walk (minutes), not a timing.
+  assert.ok(performance.now() - started < 60_000);
+  store.change(URI, 3, [replace(0, 4, 0, 4, 'z')]);
+  assert.ok(await store.tree(URI));
+  assert.equal(store.lexicalPasses, 2, 'a word at file scope runs the pass');
+});

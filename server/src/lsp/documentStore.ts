@@ -288,15 +288,40 @@ function reusableAfter(
  * accepted only inside that body (half-typed code: `d->` before the member is typed), not around the function.
  */
 function inFunctionBody(tree: Tree, start: number, end: number): boolean {
-  let inBody = false;
-  for (let node = tree.rootNode.descendantForIndex(start, end); node; node = node.parent) {
-    if (node.type.startsWith('preproc')) return false;
-    if (!inBody && node.type === 'compound_statement' && node.parent?.type === 'function_definition') {
-      if (start <= node.startIndex || end >= node.endIndex) return false; // on the braces themselves
-      inBody = true;
-    } else if (inBody && (node.type === 'ERROR' || node.isError)) return false;
+  // The nodes from the root down to the smallest one spanning the range, read with a cursor: walking up with
+  // `node.parent` costs the node's depth per step in tree-sitter (each parent is found again from the root), which
+  // made an edit 18,000 blocks deep quadratic (issue 17).
+  const path: Array<{ type: string; start: number; end: number; isError: boolean }> = [];
+  const cursor = tree.walk();
+  try {
+    for (;;) {
+      path.push({
+        type: cursor.nodeType,
+        start: cursor.startIndex,
+        end: cursor.endIndex,
+        isError: cursor.nodeType === 'ERROR',
+      });
+      if (!cursor.gotoFirstChild()) break;
+      let spanning = false;
+      do {
+        if (cursor.endIndex < end) continue;
+        spanning = cursor.startIndex <= start;
+        break;
+      } while (cursor.gotoNextSibling());
+      if (!spanning) break;
+    }
+  } finally {
+    cursor.delete();
   }
-  return inBody;
+  if (path.some((node) => node.type.startsWith('preproc'))) return false;
+  // The innermost function body around the range; above it no ERROR node (below it, half-typed code is fine).
+  for (let k = path.length - 1; k > 0; k--) {
+    const node = path[k];
+    if (node.type !== 'compound_statement' || path[k - 1].type !== 'function_definition') continue;
+    if (start <= node.start || end >= node.end) return false; // on the braces themselves
+    return !path.slice(0, k).some((above) => above.isError);
+  }
+  return false;
 }
 
 /** Tree-sitter point of an offset: rows count '\n' only (as tree-sitter does), columns in UTF-16 units. */
