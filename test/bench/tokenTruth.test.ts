@@ -178,7 +178,7 @@ void test('hostile input: NUL bytes, replacement characters, unterminated commen
   assert.deepEqual(names('#endif\n#else\nstray'), ['endif', 'else', 'stray'], 'unbalanced conditionals do not throw');
 });
 
-void test('locals and parameters that share a file-scope name are marked (another entity), uses outside are not', () => {
+void test('locals and parameters that share a file-scope name are marked (another entity), uses outside, members and tags are not', () => {
   const text = [
     'char buf3[8];', // 0: the global
     'static void f(char *buf3, int n)', // 1: a parameter
@@ -190,7 +190,7 @@ void test('locals and parameters that share a file-scope name are marked (anothe
     '\tint x = a * buf3[1];', // 7: the global (a product, not a declaration)
     '\tif (x) {',
     '\t\tstruct printbuf buf3 = PRINTBUF;', // 9: a block-scope local
-    '\t\tuse(&buf3);', // 10: the local
+    '\t\tuse(&buf3, p->buf3, s.buf3, (struct buf3 *)0);', // 10: the local, then members and a tag (other name spaces)
     '\t}',
     '\treturn buf3[0] + p->buf3 + q.buf3;', // 12: the global, then members (not locals)
     '}',
@@ -214,6 +214,9 @@ void test('locals and parameters that share a file-scope name are marked (anothe
     '7:13',
     '9:18=local',
     '10:7=local',
+    '10:16',
+    '10:24',
+    '10:38',
     '12:8',
     '12:21',
     '12:30',

@@ -23,7 +23,7 @@ export interface Occurrence {
 }
 
 /** Bumped whenever tokenTruth's rules change, so cached truths are recomputed. */
-export const TOKEN_TRUTH_VERSION = 3;
+export const TOKEN_TRUTH_VERSION = 4;
 
 export function scanNames(root: string, files: string[], names: Iterable<string>): Map<string, Occurrence[]> {
   const wanted = new Set(names);

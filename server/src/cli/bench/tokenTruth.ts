@@ -412,6 +412,10 @@ class LocalScopes {
 
   /** Whether the identifier `name` (followed by `next`) is a local here; records it when it declares one. */
   isLocal(name: string, next: string): boolean {
+    // A struct, union or enum tag, or a member (`.name`, `->name`): other name spaces, never a local.
+    const last = this.recent[this.recent.length - 1]?.text;
+    if (last === 'struct' || last === 'union' || last === 'enum' || last === '.') return false;
+    if (last === '>' && this.recent[this.recent.length - 2]?.text === '-') return false;
     const body = this.blocks[this.blocks.length - 1];
     if (body && ['[', '=', ';', ','].includes(next) && this.followsType(false)) {
       body.add(name);
