@@ -938,6 +938,11 @@ async function main() {
         15_000,
       );
       await shot(page, 'review-draft-reply');
+      // Leave the workbench as found: the draft is an unsaved untitled editor (Close All Editors would stop at its
+      // save prompt), the report opened a second group, and the Problems panel is open.
+      await wb.runCommand('View: Revert and Close Editor');
+      await wb.runCommand('View: Close All Editor Groups').catch(() => undefined);
+      await wb.runCommand('View: Hide Panel').catch(() => undefined);
       if (!/> \+\s*return NULL;/.test(draft.replace(/\u00a0/g, ' '))) throw new Error(`draft: ${draft.slice(0, 300)}`);
       return rows.find((x) => /folio_walk_start/.test(x)).slice(0, 140);
     },
