@@ -104,7 +104,16 @@ export class MboxSplitter {
   }
 
   private isSeparator(work: Buffer, start: number, newline: number): boolean {
-    if (newline - start < 6 || work.compare(FROM_SPACE, 0, 5, start, start + 5) !== 0) return false;
+    // Byte tests instead of Buffer.compare: one native call per line of the archive was 0.3 s of a 7 s parse.
+    if (
+      newline - start < 6 ||
+      work[start] !== 0x46 /* F */ ||
+      work[start + 1] !== 0x72 /* r */ ||
+      work[start + 2] !== 0x6f /* o */ ||
+      work[start + 3] !== 0x6d /* m */ ||
+      work[start + 4] !== 0x20 /* space */
+    )
+      return false;
     const line = work.toString('latin1', start, Math.min(newline, start + SEPARATOR_PROBE_BYTES));
     return (this.previousLineBlank && LOOSE_SEPARATOR.test(line)) || STRICT_SEPARATOR.test(line);
   }
