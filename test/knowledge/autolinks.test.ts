@@ -1,7 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { escapeMarkdown, link, loreUrl, renderLimitedMarkdown } from '../../server/src/knowledge/markdownText';
+import {
+  escapeMarkdown,
+  link,
+  loreUrl,
+  renderLimitedMarkdown,
+  sanitizeMarkdown,
+} from '../../server/src/knowledge/markdownText';
 import { noteBodyMarkdown } from '../../server/src/notes/render';
 import { markdownProblem, renderedText } from '../fuzz/outputSafety';
 
@@ -175,4 +181,15 @@ test('property: any URL-like string escaped renders no link and reads as written
     }),
     { seed: 2222, numRuns: 3000 },
   );
+});
+
+test('the last-line sanitiser leaves escaped text as it is (kernel-doc quoting a Markdown link read "[run\\](command\\:…")', () => {
+  for (const text of ['[run](command:workbench.action.terminal.new)', 'see [x](javascript:alert(1)) \\', 'a\\](b)']) {
+    const escaped = escapeMarkdown(text);
+    assert.equal(sanitizeMarkdown(escaped), escaped);
+    assert.equal(renderedText(sanitizeMarkdown(escaped)).trim(), text);
+  }
+  // a real link to a foreign target is still taken apart
+  assert.equal(markdownProblem(sanitizeMarkdown('[x](command:workbench.action.terminal.new)')), undefined);
+  assert.equal(markdownProblem(sanitizeMarkdown('\\\\[x](command:workbench.action.terminal.new)')), undefined);
 });
