@@ -126,3 +126,28 @@ export function notesFile(demoLines) {
 
 /** Characters no sink may show raw: C0 (but tab and newline), DEL, C1, and the bidi marks/overrides/isolates. */
 export const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+/** A C file whose kernel-doc comment is hostile (the hover shows the tree's own kernel-doc). */
+export const HOSTILE_DOC_FILE = 'drivers/gpu/drm/demo/demo_hostile.c';
+export const HOSTILE_DOC_SOURCE = [
+  '// SPDX-License-Identifier: MIT',
+  '/* Written for the untrusted-text e2e: a kernel-doc comment full of hostile text. */',
+  '',
+  '/**',
+  ` * demo_hostile_doc() - ${VISIBLE.img} ${VISIBLE.commandLink}`,
+  ` * @arg: see ${VISIBLE.bareUrl} and www.evil.com or mailto:eve@evil.example, ${VISIBLE.script}`,
+  ' *',
+  ` * Context: ${ESC}[31mred${ESC}[0m \u202egnp.exe\u202c`,
+  ` * Return: [x](${VISIBLE.javascript}) ![p](https://evil.example/p.png) evil.com eve@evil.com`,
+  ' */',
+  'int demo_hostile_doc(int arg)',
+  '{',
+  '\treturn arg;',
+  '}',
+  '',
+  'int demo_hostile_caller(void)',
+  '{',
+  '\treturn demo_hostile_doc(1);',
+  '}',
+  '',
+].join('\n');

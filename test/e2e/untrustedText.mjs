@@ -9,7 +9,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sleep, waitFor } from './harness.mjs';
 import { Workbench } from './workbench.mjs';
-import { COMMIT, MBOX, SYMBOL, UNSAFE, VISIBLE, notesFile } from './hostileMail.mjs';
+import {
+  COMMIT,
+  HOSTILE_DOC_FILE,
+  HOSTILE_DOC_SOURCE,
+  MBOX,
+  SYMBOL,
+  UNSAFE,
+  VISIBLE,
+  notesFile,
+} from './hostileMail.mjs';
 
 const DEMO = 'drivers/gpu/drm/demo/demo_svm.c';
 
@@ -21,8 +30,10 @@ function domProblems(root) {
     problems.push(`<${el.tagName.toLowerCase()}> element`);
   for (const el of root.querySelectorAll('[onerror], [onload], [onmouseover], [onclick]'))
     problems.push(`handler attribute on <${el.tagName.toLowerCase()}>`);
-  for (const a of root.querySelectorAll('a[href]')) {
-    const href = a.getAttribute('href');
+  // VS Code's Markdown renderer keeps a link's target in data-href
+  for (const a of root.querySelectorAll('a[href], a[data-href]')) {
+    const href = a.getAttribute('data-href') || a.getAttribute('href');
+    if (!href) continue;
     const ours =
       /^https:\/\/lore\.kernel\.org\//.test(href) || /^command:kernelMmLens\.[A-Za-z0-9_.]+(\?|$)/.test(href);
     if (!ours) problems.push(`link to ${href}`);
@@ -73,6 +84,7 @@ export async function untrustedTextChecks({
   fs.mkdirSync(path.dirname(mailFile), { recursive: true });
   fs.writeFileSync(mailFile, MBOX);
   const demoLines = fs.readFileSync(path.join(folder, DEMO), 'utf8').split('\n');
+  fs.writeFileSync(path.join(folder, HOSTILE_DOC_FILE), HOSTILE_DOC_SOURCE);
   fs.mkdirSync(path.join(folder, '.review'), { recursive: true });
   fs.writeFileSync(path.join(folder, '.review', 'notes.json'), JSON.stringify(notesFile(demoLines), null, 2));
   // A git checkout whose last commit has a hostile subject and author and a Link: to the hostile patch.
@@ -261,6 +273,45 @@ export async function untrustedTextChecks({
     return seen.text.slice(0, 160);
   });
 
+  await check('untrusted text: a hostile kernel-doc comment in a hover renders inert', 60_000, async () => {
+    await wb.runCommand('View: Close All Editors').catch(() => undefined);
+    await wb.openFile(HOSTILE_DOC_FILE, 'demo_hostile_caller');
+    const line = HOSTILE_DOC_SOURCE.split('\n').findIndex((l) => l.includes('return demo_hostile_doc(1)')) + 1;
+    await wb.goToLine(line);
+    const hover = await wb.hover('demo_hostile_doc', line, (t) => /Hostile|onerror/.test(t), 45_000, {
+      contentOnly: true,
+    });
+    if (!hover.ok) throw new Error(`no hover with the kernel-doc: ${JSON.stringify(hover.text.slice(0, 300))}`);
+    const seen = await evaluateWith(page, (domProblems) => {
+      const shown = [...document.querySelectorAll('.monaco-hover')].find(
+        (x) => x.getBoundingClientRect().height > 0 && /onerror/.test(x.innerText),
+      );
+      return {
+        problems: domProblems(shown),
+        links: [...(shown?.querySelectorAll('a[href], a[data-href]') ?? [])].map(
+          (a) => a.getAttribute('data-href') || a.getAttribute('href'),
+        ),
+        text: shown?.innerText ?? '',
+      };
+    });
+    await shot(page, 'untrusted-kernel-doc-hover');
+    await page.mouse.move(5, 450);
+    const problems = [
+      ...seen.problems,
+      ...textProblems(seen.text, [
+        VISIBLE.img,
+        VISIBLE.script,
+        VISIBLE.commandLink,
+        VISIBLE.bareUrl,
+        'www.evil.com',
+        'eve@evil.com',
+      ]),
+    ];
+    if (problems.length) throw new Error(`${problems.join('; ')} | ${seen.text.slice(0, 400)}`);
+    return `${seen.links.filter(Boolean).length} link(s) of ours; ${seen.text.replace(/\s+/g, ' ').slice(0, 140)}`;
+  });
+
+  // last: the export leaves an unsaved Markdown document (closing it would ask to save)
   await check('untrusted text: exported review notes render inert in the Markdown preview', 90_000, async () => {
     await wb.runCommand('View: Close All Editors').catch(() => undefined);
     await wb.runCommand(paletteTitle('kernelMmLens.notes.export'));
