@@ -12,7 +12,12 @@
 import * as os from 'os';
 import * as path from 'path';
 import { ConfigReadError, defaultConfigFile, readKernelConfig, type KernelConfig } from '../base/kernelConfig';
+import * as fs from 'fs';
 import { inactiveRegions, regionAt, type ConfigurationView, type InactiveRegion } from '../parsing/inactiveRegions';
+import { KbuildTree, type BuildState } from './kbuild';
+
+/** A makefile larger than this is not evaluated (no real Kbuild file comes near). */
+const MAX_MAKEFILE_BYTES = 1024 * 1024;
 
 /** The `kernelConfig` setting's value meaning "no configuration: every branch live". */
 export const ALL_CONFIGURATIONS = 'all';
@@ -56,6 +61,8 @@ export class ConfigurationService {
   private readonly listeners: Array<(state: ConfigurationState) => void> = [];
   private lastRequest: string | undefined;
   private generation = 0;
+  private root: string | undefined;
+  private kbuild: KbuildTree | undefined;
 
   constructor(private readonly log: (message: string) => void = () => undefined) {}
 
@@ -90,14 +97,16 @@ export class ConfigurationService {
     };
     this.viewCache = undefined;
     this.regionCache.clear();
+    this.root = request.root;
+    this.kbuild = this.makeKbuild();
     if (config)
       this.log(`kernel configuration: ${config.source} (${config.symbols.size} symbols, arch ${arch ?? '?'})`);
     for (const listener of this.listeners) listener(this.current);
     return this.current;
   }
 
-  /** Uses an already-read configuration (the CLI's `--config`, tests). */
-  use(config: KernelConfig | undefined, arch?: string): void {
+  /** Uses an already-read configuration (the CLI's `--config`, tests); `root` lets it read the tree's makefiles. */
+  use(config: KernelConfig | undefined, arch?: string, root?: string): void {
     this.generation++;
     this.lastRequest = undefined;
     this.config = config;
@@ -111,6 +120,8 @@ export class ConfigurationService {
     };
     this.viewCache = undefined;
     this.regionCache.clear();
+    this.root = root;
+    this.kbuild = this.makeKbuild();
     for (const listener of this.listeners) listener(this.current);
   }
 
@@ -159,6 +170,29 @@ export class ConfigurationService {
   /** A file changed (edited, saved, deleted): its regions are computed again when next asked. */
   forget(file: string): void {
     this.regionCache.delete(file);
+    if (/(?:^|\/)(?:Makefile|Kbuild)$/.test(file)) this.kbuild = this.makeKbuild();
+  }
+
+  /**
+   * Whether a tree file's object is built in this configuration, by the Kbuild makefiles (`obj-$(CONFIG_X) +=
+   * foo.o`): 'unknown' without a configuration, for headers, and whenever the makefiles do not say for certain.
+   */
+  buildState(file: string): BuildState {
+    return this.kbuild?.fileState(file) ?? { state: 'unknown' };
+  }
+
+  private makeKbuild(): KbuildTree | undefined {
+    const root = this.root;
+    if (!this.config || !root) return undefined;
+    return new KbuildTree(this.config, (file) => {
+      try {
+        const absolute = path.join(root, file);
+        const stat = fs.statSync(absolute);
+        return stat.isFile() && stat.size <= MAX_MAKEFILE_BYTES ? fs.readFileSync(absolute, 'utf8') : undefined;
+      } catch {
+        return undefined;
+      }
+    });
   }
 
   /**
@@ -210,10 +244,19 @@ export class ConfigurationService {
       .map(({ item, liveness }) => ({ item, liveness }));
   }
 
-  /** Whether `line` (0-based) of a tree file is compiled in this configuration. */
+  /**
+   * Whether `line` (0-based) of a tree file is compiled in this configuration: a file whose object the makefiles
+   * do not build is inactive as a whole; else the line's `#if` groups decide.
+   */
   liveness(file: string, line: number, textOf: (file: string) => string | undefined): Liveness {
     const view = this.view();
     if (!view) return { state: 'unknown' };
+    const build = this.buildState(file);
+    if (build.state === 'not-built')
+      return {
+        state: 'inactive',
+        region: { first: 0, last: Number.MAX_SAFE_INTEGER, reason: 'not-built', directive: build.why },
+      };
     const region = regionAt(this.regionsOfFile(file, textOf), line);
     return region ? { state: 'inactive', region } : { state: 'live' };
   }
@@ -234,6 +277,8 @@ export function describeInactive(region: InactiveRegion): string {
   switch (region.reason) {
     case 'other-arch':
       return `other architecture (${region.directive ?? 'arch/'})`;
+    case 'not-built':
+      return `not built: ${region.directive ?? 'its makefile leaves it out'}`;
     case 'branch-taken':
       return `#else branch: ${region.directive ?? 'an earlier branch'} taken`;
     default:

@@ -25,7 +25,9 @@ export type InactiveReason =
   /** An earlier branch of the same chain is taken (the `#else` stub of a configured feature). */
   | 'branch-taken'
   /** The file is in another architecture's `arch/` folder. */
-  | 'other-arch';
+  | 'other-arch'
+  /** The file's object is not built: its Kbuild makefile names it under an option that is off. */
+  | 'not-built';
 
 export interface InactiveRegion {
   /** 0-based, inclusive original lines. */
