@@ -1,6 +1,8 @@
 import * as path from 'path';
 import { readRegularText } from '../base/regularFile';
 import type { CliCommand } from './command';
+import { HOVER_INSTALL_FILES } from '../knowledge/opsTables';
+import { opsTablesOnDisk } from '../knowledge/opsTableAccess';
 import { listOption, parseArgs, stringOption, UsageError } from './args';
 import { ThreadService } from '../lore/threadService';
 import { DEFAULT_SETTINGS } from '../../../protocol';
@@ -81,7 +83,9 @@ export const hoverCommand: CliCommand = {
       parser,
       sources: new DiskSources((f) => (index ? index.absolutePath(f) : path.join(root ?? '/', f))),
     });
+    const ops = index ? (await opsTablesOnDisk(index)).ops : undefined;
     const input = {
+      installedIn: ops && ((name: string) => ops.installationsOf(name, HOVER_INSTALL_FILES)),
       text,
       fileName: path.basename(file),
       line,

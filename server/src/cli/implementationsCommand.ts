@@ -19,7 +19,9 @@ export const implementationsCommand: CliCommand = {
   options: {
     root: { value: true, help: 'kernel tree root (default: found upwards from the current folder)' },
     'cache-dir': { value: true, help: 'index cache folder (default $XDG_CACHE_HOME/kernel-mm-lens)' },
-    json: { help: 'JSON: [{"function", "file", "line", "definition": {"file", "line"}, "kind", "inferred"}]' },
+    json: {
+      help: 'JSON: [{"function", "file", "line", "definition": {"file", "line"}, "kind", "inferred", "macro"}]; tables built by macros not expanded are named on stderr',
+    },
   },
   async run(argv, io) {
     const args = parseArgs(argv, this.options);
@@ -62,16 +64,23 @@ export const implementationsCommand: CliCommand = {
         definition: definition ? { file: definition.file, line: definition.nameRange.start.line + 1 } : null,
         kind: store.kind,
         inferred: store.inferred,
+        ...(store.macro ? { macro: store.macro } : {}),
       };
     });
+    const unexpanded = ops.unexpandedMacros(field);
     if (args.options.json) io.out.write(`${JSON.stringify(rows, null, 2)}\n`);
     else {
       for (const row of rows)
         io.out.write(
-          `${row.function}\t${row.file}:${row.line}${row.kind === 'assignment' ? ' (assigned)' : ''}${row.inferred ? ' (inferred from the field name)' : ''}\n`,
+          `${row.function}\t${row.file}:${row.line}${row.kind === 'assignment' ? ' (assigned)' : ''}${row.macro ? ` (${row.macro})` : ''}${row.inferred ? ' (inferred from the field name)' : ''}\n`,
         );
       io.err.write(`${rows.length} implementation(s) of ${type}.${field}\n`);
     }
+    // Said in both modes, on stderr so the JSON stays the list: tables a macro builds that are not expanded.
+    for (const macro of unexpanded)
+      io.err.write(
+        `note: ${field} is also stored by tables that ${macro.macro}() builds (${macro.file}:${macro.line + 1}), a macro not expanded: those implementations are not listed\n`,
+      );
     return 0;
   },
 };

@@ -69,7 +69,26 @@ export interface HoverInput {
    * it the hover lists the threads the catalog entry cites.
    */
   threads?: (name: string) => HoverThreads | undefined;
+  /**
+   * Where a function is installed in ops tables (knowledge/opsTables.ts `installationsOf`): undefined when not
+   * asked or too widely used to look.
+   */
+  installedIn?: (name: string) => readonly InstallSite[] | undefined;
 }
+
+/** A store of a function into a struct's function-pointer field. */
+export interface InstallSite {
+  type?: string;
+  field: string;
+  /** Tree-relative file and 0-based line of the store. */
+  file: string;
+  line: number;
+  inferred: boolean;
+  macro?: string;
+}
+
+/** Stores a hover lists before "… N more". */
+const MAX_INSTALL_SITES = 4;
 
 export interface HoverThreads {
   entries: ThreadListEntry[];
@@ -92,7 +111,32 @@ export function buildHoverMarkdown(input: HoverInput): string | undefined {
   const definitions = findDefinitions(input.index, input.name, entry);
   if (entry) return trackedHover(entry, definitions, input);
   if (input.trackedOnly || definitions.length === 0) return undefined;
-  return untrackedHover(input.name, definitions, input.index);
+  return untrackedHover(input.name, definitions, input.index, installedSection(input, definitions));
+}
+
+/**
+ * `installed in: dev_pagemap_ops.migrate_to_ram (lib/test_hmm.c:1402)`: where a callback is stored, so a reader of
+ * the function knows who calls it (the call hierarchy lists the calls through those fields).
+ */
+function installedSection(input: HoverInput, definitions: Definition[]): string | undefined {
+  if (!input.installedIn || !definitions.some((d) => d.kind === 'function' || d.kind === 'generated')) return undefined;
+  let sites: readonly InstallSite[] | undefined;
+  try {
+    sites = input.installedIn(input.name);
+  } catch {
+    return undefined; // a bonus: a failing scan must not take the hover down
+  }
+  if (!sites || sites.length === 0) return undefined;
+  const distinct = new Map<string, InstallSite>();
+  for (const site of sites) distinct.set(`${site.type ?? '?'}.${site.field}\0${site.file}:${site.line}`, site);
+  const shown = [...distinct.values()].slice(0, MAX_INSTALL_SITES).map((site) => {
+    const notes = [site.macro && `by ${site.macro}()`, site.inferred && 'type inferred from the field name'].filter(
+      Boolean,
+    );
+    return `${inlineCode(`${site.type ?? '?'}.${site.field}`)} (${inlineCode(`${site.file}:${site.line + 1}`)}${notes.length ? `, ${notes.join(', ')}` : ''})`;
+  });
+  const more = distinct.size > MAX_INSTALL_SITES ? ` · … ${distinct.size - MAX_INSTALL_SITES} more` : '';
+  return `**installed in:** ${shown.join(' · ')}${more}`;
 }
 
 function findDefinitions(index: KernelIndex | undefined, name: string, entry: CatalogEntry | undefined): Definition[] {
@@ -143,8 +187,11 @@ function trackedHover(entry: CatalogEntry, definitions: Definition[], input: Hov
       docContext: doc?.context,
     }),
   );
-  if (definitions.length) sections.push(...signatureSections(definitions, input.index));
-  else {
+  if (definitions.length) {
+    sections.push(...signatureSections(definitions, input.index));
+    const installed = installedSection(input, definitions);
+    if (installed) sections.push(installed);
+  } else {
     const upstream = upstreamSignatureNote(entry, input.index !== undefined);
     if (upstream && entry.upstreamSignature) sections.push(`${upstream}\n${codeBlock(entry.upstreamSignature.text)}`);
     if (input.indexPending)
@@ -248,9 +295,15 @@ function kernelDocFor(definitions: Definition[], input: HoverInput) {
   return { ...short, markdown: `**Kernel-doc** (${where})\n\n${body}${note}` };
 }
 
-function untrackedHover(name: string, definitions: Definition[], index: KernelIndex | undefined): string {
+function untrackedHover(
+  name: string,
+  definitions: Definition[],
+  index: KernelIndex | undefined,
+  installed: string | undefined,
+): string {
   const sections = [`**${escapeMarkdown(name)}** — ${escapeMarkdown(definitions[0].kind)}`];
   sections.push(...signatureSections(definitions, index));
+  if (installed) sections.push(installed);
   sections.push(...docSections(definitions));
   return sections.join('\n\n');
 }

@@ -14,6 +14,7 @@
 import type { Parser } from 'web-tree-sitter';
 import type { Definition, KernelIndex } from '../indexing/types';
 import { scanFieldStores, type FieldStore } from '../parsing/fieldStores';
+import { macrosStoring, scanMacroStores, unexpandedMacrosStoring } from '../parsing/macroStores';
 import { LineMap } from '../parsing/textScan';
 import { expressionStartBefore } from '../semantics/accessExpressions';
 import { withParsedText } from '../semantics/snippetParser';
@@ -31,9 +32,20 @@ export interface OpsStore {
   file: string;
   line: number;
   character: number;
-  kind: 'initializer' | 'assignment';
+  /** `macro`: an invocation of a table macro of data/ops-macros.yaml (`DEFINE_SHOW_ATTRIBUTE(foo)`). */
+  kind: 'initializer' | 'assignment' | 'macro';
   /** The type was not written or resolved: attributed by the field name (the only struct with such a field). */
   inferred: boolean;
+  /** For a macro store: the macro invoked. */
+  macro?: string;
+}
+
+/** A `#define` of the tree that builds tables storing into a field, which the ops tables do not expand. */
+export interface UnexpandedTableMacro {
+  macro: string;
+  file: string;
+  /** 0-based line of the `#define`. */
+  line: number;
 }
 
 /** A call through a field, resolved. */
@@ -49,10 +61,17 @@ export interface IndirectCall {
 /** Files larger than this are not scanned (generated tables, hostile input). */
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
 const CACHED_FIELDS = 512;
+/**
+ * A hover looks for where a function is installed only when at most this many files mention it: callbacks are
+ * named in one to three files (their definition and their table), and a hover must not scan the tree.
+ */
+export const HOVER_INSTALL_FILES = 16;
 
 export class OpsTables {
   private readonly byField = new Map<string, OpsStore[]>();
   private readonly pointerTypes = new Map<string, string[]>();
+  private readonly unexpanded = new Map<string, UnexpandedTableMacro[]>();
+  private readonly installed = new Map<string, OpsStore[] | undefined>();
 
   constructor(
     private readonly index: KernelIndex,
@@ -67,6 +86,8 @@ export class OpsTables {
     this.byField.clear();
     this.pointerTypes.clear();
     this.lineCache.clear();
+    this.unexpanded.clear();
+    this.installed.clear();
   }
 
   /** Struct tags with a function-pointer field `field` (`int (*field)(...)`), from the tree's definitions. */
@@ -81,20 +102,57 @@ export class OpsTables {
     return result;
   }
 
-  /** Every store into a field of this name, any struct type. */
+  /**
+   * Every store into a field of this name, any struct type: in the files that mention the field, and in those that
+   * invoke a table macro of the data storing into it (`DEFINE_SHOW_ATTRIBUTE(foo)` never spells `.open`).
+   */
   storesOfField(field: string): OpsStore[] {
     const cached = this.byField.get(field);
     if (cached) return cached;
     const stores: OpsStore[] = [];
+    const unexpanded: UnexpandedTableMacro[] = [];
     const fields = new Set([field]);
-    for (const file of this.index.filesMentioning(field)) {
+    const files = new Set(this.index.filesMentioning(field));
+    for (const macro of macrosStoring(field)) for (const file of this.index.filesMentioning(macro)) files.add(file);
+    for (const file of files) {
       if (!/\.[ch]$/.test(file)) continue;
-      stores.push(...this.scanFile(file, { fields }));
+      stores.push(
+        ...this.scanFile(file, { fields }, (text) => {
+          for (const found of unexpandedMacrosStoring(text, field)) unexpanded.push({ ...found, file });
+        }),
+      );
     }
     this.attributeByName(stores);
     this.byField.set(field, stores);
-    if (this.byField.size > CACHED_FIELDS) this.byField.delete(this.byField.keys().next().value!);
+    this.unexpanded.set(field, unexpanded);
+    if (this.byField.size > CACHED_FIELDS) {
+      const oldest = this.byField.keys().next().value!;
+      this.byField.delete(oldest);
+      this.unexpanded.delete(oldest);
+    }
     return stores;
+  }
+
+  /**
+   * The `#define`s that build tables storing into `field` and that the ops tables do not expand (a subsystem's
+   * own `KSM_ATTR(name)` around `__ATTR_RW`): their tables are missing from the answers, which should say so.
+   */
+  unexpandedMacros(field: string): UnexpandedTableMacro[] {
+    if (!this.unexpanded.has(field)) this.storesOfField(field);
+    return this.unexpanded.get(field) ?? [];
+  }
+
+  /**
+   * Where a function is installed, for a hover: undefined when the name is mentioned in more than `maxFiles` files
+   * (a function used everywhere is no callback worth scanning the tree for on every hover). Remembered per name.
+   */
+  installationsOf(name: string, maxFiles = 64): OpsStore[] | undefined {
+    if (this.installed.has(name)) return this.installed.get(name);
+    const files = this.index.filesMentioning(name);
+    const answer = files.length > maxFiles ? undefined : this.storesOfFunction(name);
+    if (this.installed.size > CACHED_FIELDS) this.installed.delete(this.installed.keys().next().value!);
+    this.installed.set(name, answer);
+    return answer;
   }
 
   /** The functions stored into `type.field`, in file order. */
@@ -136,7 +194,11 @@ export class OpsTables {
     return { field, inferred: true, targets };
   }
 
-  private scanFile(file: string, filter: { fields?: Set<string>; values?: Set<string> }): OpsStore[] {
+  private scanFile(
+    file: string,
+    filter: { fields?: Set<string>; values?: Set<string> },
+    alsoRead?: (text: string) => void,
+  ): OpsStore[] {
     let text: string | undefined;
     try {
       text = this.readText(file);
@@ -144,28 +206,48 @@ export class OpsTables {
       text = undefined;
     }
     if (text === undefined || text.length > MAX_FILE_BYTES) return [];
+    alsoRead?.(text);
     const found = scanFieldStores(text, {
       ...filter,
       memberStructType: (structType, field) => this.memberStructType(structType, field),
     });
-    if (found.length === 0) return [];
+    const byMacro = scanMacroStores(text, filter);
+    if (found.length === 0 && byMacro.length === 0) return [];
     const lines = new LineMap(text);
-    const assignmentTypes = this.typeAssignments(file, text, found);
-    return found.map((store, k): OpsStore => {
+    const macroStores = byMacro.map((store): OpsStore => {
       const position = lines.position(store.valueOffset);
-      const type = store.structType ?? assignmentTypes[k];
       const result: OpsStore = {
         field: store.field,
         function: store.value,
         file,
         line: position.line,
         character: position.character,
-        kind: store.kind,
+        kind: 'macro',
         inferred: false,
+        macro: store.macro,
       };
-      if (type) result.type = type;
+      if (store.structType) result.type = store.structType;
       return result;
     });
+    if (found.length === 0) return macroStores;
+    const assignmentTypes = this.typeAssignments(file, text, found);
+    return found
+      .map((store, k): OpsStore => {
+        const position = lines.position(store.valueOffset);
+        const type = store.structType ?? assignmentTypes[k];
+        const result: OpsStore = {
+          field: store.field,
+          function: store.value,
+          file,
+          line: position.line,
+          character: position.character,
+          kind: store.kind,
+          inferred: false,
+        };
+        if (type) result.type = type;
+        return result;
+      })
+      .concat(macroStores);
   }
 
   /** Struct tags of the objects assigned into (`p->field = f;`), by the type service on the file's tree. */

@@ -7,6 +7,8 @@ import { hoverAt } from '../../knowledge/hoverContent';
 import { getCatalog, type Catalog } from '../../knowledge/catalog';
 import { semanticDocuments } from '../semanticDocuments';
 import { threadServiceFor } from '../threadServiceHost';
+import { opsTablesFor } from '../opsTableAccess';
+import { HOVER_INSTALL_FILES } from '../../knowledge/opsTables';
 
 /**
  * Kernel-aware hover (not a generic feature: it stays on for clangd users). On a catalog symbol anywhere -
@@ -45,6 +47,7 @@ export const hoverFeature: ServerFeature = {
       // Next to clangd (complement mode), locals, members and untracked symbols of files it builds are its job.
       const trackedOnly = !settings.genericNavigation || !ctx.answersGenericFor(uri);
       const resolver = await semantics.resolver(index);
+      const ops = index ? (await opsTablesFor(ctx, index)).ops : undefined;
       const tree = await ctx.documents.tree(uri);
       // No await from here on: the tree is valid until the next edit.
       const document = ctx.documents.get(uri);
@@ -70,6 +73,8 @@ export const hoverFeature: ServerFeature = {
           trackedOnly,
           // The same list as the code lens and the thread list (mail still being read: what is in so far).
           threads: (name) => threads.peekThreads(name),
+          // A callback says where it is installed (`installed in: dev_pagemap_ops.migrate_to_ram (file:line)`).
+          installedIn: ops && ((name) => ops.installationsOf(name, HOVER_INSTALL_FILES)),
         });
         if (!result) return null;
         const { target } = result;

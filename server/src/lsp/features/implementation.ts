@@ -9,7 +9,9 @@ import type { Definition } from '../../indexing/types';
  * Go to Implementation on a function-pointer field - at its declaration in the struct, at a call through it
  * (`vmf->page->pgmap->ops->migrate_to_ram(vmf)`) or at a designator `.migrate_to_ram =` - opens every function
  * stored into that field of that struct type (knowledge/opsTables.ts). When the object's type is not found, the
- * functions stored into a field of that name of any struct that has one.
+ * functions stored into a field of that name of any struct that has one. Tables built by a table macro of
+ * data/ops-macros.yaml count; a `#define` of the tree that builds tables and is not in the data is listed at its
+ * own line (and logged), so the answer shows that some tables were not expanded.
  */
 export const implementationFeature: ServerFeature = {
   name: 'implementation',
@@ -43,6 +45,14 @@ export const implementationFeature: ServerFeature = {
         const key = `${location.uri}:${location.range.start.line}`;
         if (!seen.has(key)) locations.push(location);
         seen.add(key);
+      }
+      // Tables a macro of the tree builds and the ops tables do not expand: their #define, so the list says so.
+      for (const macro of access.ops.unexpandedMacros(call.field)) {
+        const line = { line: macro.line, character: 0 };
+        locations.push({ uri: ctx.uriOfRelativePath(macro.file), range: { start: line, end: line } });
+        ctx.log(
+          `implementation: ${call.field} is also stored by tables that ${macro.macro}() builds (${macro.file}:${macro.line + 1}), a macro not expanded`,
+        );
       }
       return locations;
     });

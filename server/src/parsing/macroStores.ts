@@ -1,0 +1,196 @@
+/**
+ * Ops tables built by a macro: `DEFINE_SHOW_ATTRIBUTE(foo)` defines `foo_fops` with `.open = foo_open`;
+ * `static struct kobj_attribute enabled_attr = __ATTR_RW(enabled);` stores `enabled_show` and `enabled_store`.
+ * The macros are data (data/ops-macros.yaml): each says which struct it fills (or that the declaration says it) and
+ * what it stores into which field. A `#define` of the tree that stores into a field and is not in the data (a
+ * subsystem's own `KSM_ATTR(name)` around `__ATTR_RW`) is reported as not expanded, so an answer can say so
+ * instead of silently missing its tables.
+ */
+import { dataPath, readDataDocument, shippedData } from '../base/dataFiles';
+import { blankNonCode } from './fieldStores';
+
+export interface OpsMacro {
+  macro: string;
+  params: string[];
+  /** Struct tag of the table, or undefined when the declaration the invocation initialises says it. */
+  type?: string;
+  stores: Array<{ field: string; parts: Array<string | number> }>;
+}
+
+export interface MacroStore {
+  field: string;
+  value: string;
+  /** Offset of the argument the value is made from, else of the macro's name. */
+  valueOffset: number;
+  structType?: string;
+  macro: string;
+}
+
+/** A `#define` that stores into a field and that the data does not describe. */
+export interface UnexpandedMacro {
+  macro: string;
+  /** 0-based line of the `#define`. */
+  line: number;
+}
+
+export class OpsMacroError extends Error {}
+
+const IDENTIFIER = /^[A-Za-z_]\w*$/;
+
+/** Checks and compiles the data file's entries; a bad entry is an error naming it (the data is ours). */
+export function compileOpsMacros(document: unknown, source: string): Map<string, OpsMacro> {
+  const tables = (document as { tables?: unknown })?.tables;
+  if (!Array.isArray(tables)) throw new OpsMacroError(`${source}: expected a "tables" list`);
+  const result = new Map<string, OpsMacro>();
+  for (const raw of tables as Array<Record<string, unknown>>) {
+    const macro = raw?.macro;
+    if (typeof macro !== 'string' || !IDENTIFIER.test(macro)) throw new OpsMacroError(`${source}: bad macro name`);
+    const params = raw.params;
+    if (!Array.isArray(params) || !params.every((p) => typeof p === 'string' && IDENTIFIER.test(p)))
+      throw new OpsMacroError(`${source}: ${macro}: params must be identifiers`);
+    const type = raw.type;
+    if (typeof type !== 'string' || !(type === 'declared' || IDENTIFIER.test(type)))
+      throw new OpsMacroError(`${source}: ${macro}: type must be a struct tag or "declared"`);
+    const stores = raw.stores;
+    if (!stores || typeof stores !== 'object' || Array.isArray(stores))
+      throw new OpsMacroError(`${source}: ${macro}: stores must map fields to templates`);
+    const compiled: OpsMacro = { macro, params: params as string[], stores: [] };
+    if (type !== 'declared') compiled.type = type;
+    for (const [field, template] of Object.entries(stores as Record<string, unknown>)) {
+      if (!IDENTIFIER.test(field) || typeof template !== 'string')
+        throw new OpsMacroError(`${source}: ${macro}: bad store ${field}`);
+      const parts: Array<string | number> = [];
+      let last = 0;
+      for (const match of template.matchAll(/\{(\w+)\}/g)) {
+        const k = (params as string[]).indexOf(match[1]);
+        if (k < 0) throw new OpsMacroError(`${source}: ${macro}: {${match[1]}} is not a parameter`);
+        if (match.index > last) parts.push(template.slice(last, match.index));
+        parts.push(k);
+        last = match.index + match[0].length;
+      }
+      if (last < template.length) parts.push(template.slice(last));
+      compiled.stores.push({ field, parts });
+    }
+    if (result.has(macro)) throw new OpsMacroError(`${source}: ${macro} is listed twice`);
+    result.set(macro, compiled);
+  }
+  return result;
+}
+
+const shipped = shippedData(() => {
+  const source = dataPath('ops-macros.yaml');
+  return compileOpsMacros(readDataDocument(source), source);
+});
+
+/** The shipped table macros, compiled once per process. */
+export function opsMacros(): Map<string, OpsMacro> {
+  return shipped.get();
+}
+
+/** Names of the table macros that store into `field`. */
+export function macrosStoring(field: string, macros: Map<string, OpsMacro> = opsMacros()): string[] {
+  return [...macros.values()].filter((m) => m.stores.some((s) => s.field === field)).map((m) => m.macro);
+}
+
+/**
+ * The stores of the data's table macros invoked in `text` (comments, strings and directive lines do not count: an
+ * invocation inside another macro's `#define` has parameters for arguments).
+ */
+export function scanMacroStores(
+  text: string,
+  options: { fields?: ReadonlySet<string>; values?: ReadonlySet<string>; macros?: Map<string, OpsMacro> } = {},
+): MacroStore[] {
+  const macros = options.macros ?? opsMacros();
+  const wanted = [...macros.values()].filter(
+    (m) => text.includes(m.macro) && (!options.fields || m.stores.some((s) => options.fields!.has(s.field))),
+  );
+  if (wanted.length === 0) return [];
+  const code = blankNonCode(text);
+  const found: MacroStore[] = [];
+  for (const macro of wanted) {
+    const pattern = new RegExp(`(?<![\\w])${macro.macro}\\s*\\(`, 'g');
+    for (let match = pattern.exec(code); match; match = pattern.exec(code)) {
+      const args = argumentsAt(code, match.index + match[0].length);
+      if (!args || args.length < macro.params.length) continue;
+      const structType = macro.type ?? declaredType(code, match.index);
+      for (const store of macro.stores) {
+        if (options.fields && !options.fields.has(store.field)) continue;
+        const value = store.parts.map((p) => (typeof p === 'number' ? args[p].text : p)).join('');
+        if (!IDENTIFIER.test(value) || value === 'NULL') continue;
+        if (options.values && !options.values.has(value)) continue;
+        const from = store.parts.find((p): p is number => typeof p === 'number');
+        const result: MacroStore = {
+          field: store.field,
+          value,
+          valueOffset: from === undefined ? match.index : args[from].offset,
+          macro: macro.macro,
+        };
+        if (structType) result.structType = structType;
+        found.push(result);
+      }
+    }
+  }
+  return found.sort((a, b) => a.valueOffset - b.valueOffset);
+}
+
+/**
+ * `#define`s of `text` that store into `field` (a designator `.field =`, or a table macro of the data that stores
+ * it) and are not themselves in the data: tables built by a macro the ops tables do not expand.
+ */
+export function unexpandedMacrosStoring(
+  text: string,
+  field: string,
+  macros: Map<string, OpsMacro> = opsMacros(),
+): UnexpandedMacro[] {
+  if (!text.includes('define')) return [];
+  const storing = macrosStoring(field, macros);
+  const designator = new RegExp(`\\.\\s*${field}\\s*=(?!=)`);
+  const invocation = storing.length ? new RegExp(`(?<![\\w])(?:${storing.join('|')})\\s*\\(`) : undefined;
+  const result: UnexpandedMacro[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const first = i;
+    const head = /^\s*#\s*define\s+([A-Za-z_]\w*)/.exec(lines[i]);
+    let body = lines[i];
+    while (body.endsWith('\\') && i + 1 < lines.length) body = `${body.slice(0, -1)} ${lines[++i]}`;
+    if (!head || macros.has(head[1])) continue;
+    if (designator.test(body) || invocation?.test(body)) result.push({ macro: head[1], line: first });
+  }
+  return result;
+}
+
+/** The arguments of an invocation whose `(` ends right before `start`: top-level commas split them. */
+function argumentsAt(code: string, start: number): Array<{ text: string; offset: number }> | undefined {
+  const args: Array<{ text: string; offset: number }> = [];
+  let depth = 0;
+  let from = start;
+  const limit = Math.min(code.length, start + 4000);
+  for (let i = start; i < limit; i++) {
+    const c = code[i];
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if ((c === ')' || c === ']' || c === '}') && depth > 0) depth--;
+    else if (c === ',' && depth === 0) {
+      args.push(trimmed(code, from, i));
+      from = i + 1;
+    } else if (c === ')' && depth === 0) {
+      args.push(trimmed(code, from, i));
+      return args;
+    }
+  }
+  return undefined;
+}
+
+function trimmed(code: string, from: number, to: number): { text: string; offset: number } {
+  const raw = code.slice(from, to);
+  const lead = raw.length - raw.trimStart().length;
+  return { text: raw.trim(), offset: from + lead };
+}
+
+/** `static struct kobj_attribute x = __ATTR_RW(x)`: the struct tag of the declaration the invocation initialises. */
+function declaredType(code: string, at: number): string | undefined {
+  let start = at - 1;
+  const limit = Math.max(0, at - 400);
+  while (start >= limit && !';{}'.includes(code[start])) start--;
+  const declaration = code.slice(start + 1, at);
+  return /\bstruct\s+([A-Za-z_]\w*)\s+[^=;()]*=\s*$/.exec(declaration)?.[1];
+}
