@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { Harness, e2eCacheDir, loadPlaywright, sleep, waitFor, tail } from './harness.mjs';
 import { Workbench } from './workbench.mjs';
 import { untrustedTextChecks } from './untrustedText.mjs';
+import { checkIncomingCallsThroughOpsTable } from './opsCalls.mjs';
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ARTIFACTS = path.join(ROOT, 'test', 'artifacts', 'e2e');
@@ -989,6 +990,8 @@ async function main() {
       .slice(0, 2)
       .join(' / ');
   });
+
+  await checkIncomingCallsThroughOpsTable({ page, wb, check, shot, lineOf });
 
   await check('Restart Server shows "restarting", never the red index error', 60_000, async () => {
     await wb.runCommand(paletteTitle('kernelMmLens.restartServer'));
