@@ -10,13 +10,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import {
-  LspDriver,
-  editorWarmStart,
-  median,
-  percentile,
-  pathOfUri,
-} from '../server/src/cli/bench/lspDriver';
+import { LspDriver, editorWarmStart, median, percentile, pathOfUri } from '../server/src/cli/bench/lspDriver';
 
 const argv = process.argv.slice(2);
 const option = (name: string, fallback?: string) => {
