@@ -7,6 +7,7 @@ import { buildIndex } from '../../server/src/indexing/indexBuilder';
 import { cacheFileFor } from '../../server/src/indexing/cacheStore';
 import { runExtraction } from '../../server/src/indexing/workerPool';
 import { IndexDataBuilder } from '../../server/src/indexing/indexData';
+import { MAX_IDENTIFIER_LENGTH } from '../../server/src/parsing/lexer';
 
 function tempTree(): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kmml-bad-'));
@@ -200,4 +201,35 @@ test('a cache with one flipped byte anywhere is rejected by its checksum and reb
     ['mm/good.c'],
   );
   assert.equal(result.stats.fromCache, 0);
+});
+
+test('identifiers longer than the cap are not indexed, and the file says so once in the log', async () => {
+  const root = tempTree();
+  // Minimised from the mutated corpus (issue 17): declarations whose names are tens of kilobytes long.
+  const long = 'x'.repeat(MAX_IDENTIFIER_LENGTH + 1);
+  const atCap = 'y'.repeat(MAX_IDENTIFIER_LENGTH);
+  fs.writeFileSync(
+    path.join(root, 'mm', 'long_names.c'),
+    `int ${long}0(void);\nint ${long}1(void);\nstruct ${long}s { int kept_field; };\n` +
+      `int ${atCap};\nint after_long_names(void) { return ${long}0(); }\n`,
+  );
+  const { result, lines } = await index(root);
+  assert.ok(result.index);
+  const names = result.index.data.names;
+  assert.equal(names.get(`${long}0`), undefined, 'an over-long name is not in the name table');
+  assert.equal(names.get(`${long}s`), undefined);
+  assert.deepEqual(result.index.findDefinitions(`${long}1`), []);
+  assert.deepEqual(
+    result.index.findDefinitions(atCap).map((d) => d.file),
+    ['mm/long_names.c'],
+    'a name of exactly the cap is indexed',
+  );
+  assert.deepEqual(
+    result.index.findDefinitions('after_long_names').map((d) => d.file),
+    ['mm/long_names.c'],
+    'the rest of the file is indexed',
+  );
+  const messages = lines.filter((line) => line.startsWith('indexed mm/long_names.c in part'));
+  assert.equal(messages.length, 1, lines.join('\n'));
+  assert.match(messages[0], new RegExp(`4 identifier\\(s\\) longer than ${MAX_IDENTIFIER_LENGTH} characters`));
 });

@@ -73,6 +73,15 @@ export const FLAG_DEAD = 2;
  */
 export const FLAG_SPLICED = 4;
 
+/**
+ * Identifiers longer than this are not names anyone looks up: the lexer emits them as an opaque code token
+ * (TokenKind.Number: it keeps its place in the syntax but names nothing) and counts them in
+ * `overlongIdentifiers`, so the extractors neither index nor define them. The longest identifier in the 6.12 tree
+ * is under 100 characters; a mutated corpus with names of 10-200 kB spent ~50 s and ~0.6 GB of name text on them
+ * (issue 17).
+ */
+export const MAX_IDENTIFIER_LENGTH = 1024;
+
 export interface TokenStream {
   readonly text: string;
   readonly count: number;
@@ -89,6 +98,8 @@ export interface TokenStream {
   /** Offset of the first character of each line. */
   readonly lineStarts: Uint32Array;
   readonly lineCount: number;
+  /** Identifiers longer than MAX_IDENTIFIER_LENGTH, emitted as opaque Number tokens. */
+  readonly overlongIdentifiers: number;
   column(token: number): number;
   tokenText(token: number): string;
   /** Position (0-based line, UTF-16 column) of an arbitrary offset. */
@@ -289,6 +300,7 @@ export function tokenize(text: string, scratch?: TokenScratch): TokenStream {
   let dead = false;
   const conditionals: Conditional[] = [];
   let expectHeaderName = false;
+  let overlongIdentifiers = 0;
 
   // Flags of tokens at the current point; recomputed whenever inDirective or dead change.
   let flags = 0;
@@ -451,7 +463,12 @@ export function tokenize(text: string, scratch?: TokenScratch): TokenStream {
         i = j;
         continue;
       }
-      tokens.pushIdentifier(identifierFlags, i, j, startLine, h, h2);
+      if (j - i > MAX_IDENTIFIER_LENGTH) {
+        tokens.push(TokenKind.Number, flags, i, j, startLine);
+        overlongIdentifiers++;
+      } else {
+        tokens.pushIdentifier(identifierFlags, i, j, startLine, h, h2);
+      }
       i = j;
       continue;
     }
@@ -544,7 +561,7 @@ export function tokenize(text: string, scratch?: TokenScratch): TokenStream {
   }
   if (inDirective) tokens.push(TokenKind.DirectiveEnd, flags, n, n, currentLine);
 
-  return new TokenArrays(text, tokens, lines);
+  return new TokenArrays(text, tokens, lines, overlongIdentifiers);
 }
 
 class TokenArrays implements TokenStream {
@@ -563,6 +580,7 @@ class TokenArrays implements TokenStream {
     readonly text: string,
     tokens: Growable,
     lines: LineTable,
+    readonly overlongIdentifiers: number,
   ) {
     this.count = tokens.count;
     this.char = tokens.char;

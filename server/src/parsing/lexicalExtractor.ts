@@ -13,6 +13,7 @@ import {
   FLAG_PREPROCESSOR,
   C_KEYWORDS,
   LAST_CODE_TOKEN_KIND,
+  MAX_IDENTIFIER_LENGTH,
   type TokenStream,
 } from './lexer';
 import type { DefinitionKind, Reference } from './types';
@@ -206,6 +207,10 @@ class LexicalExtractor {
       }
       this.codeToken(i);
     }
+    if (tokens.overlongIdentifiers > 0)
+      this.limits.add(
+        `${tokens.overlongIdentifiers} identifier(s) longer than ${MAX_IDENTIFIER_LENGTH} characters: not indexed`,
+      );
     return {
       definitions: this.definitions,
       identifiers: [...this.identifiers],
