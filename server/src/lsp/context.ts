@@ -16,6 +16,8 @@ export interface OpenDocuments {
   all(): TextDocument[];
   /** Current syntax tree of an open document (parsed on demand, reused until the next edit). */
   tree(uri: string): Promise<Tree | undefined>;
+  /** Why the current version of a C document has no tree, once `tree()` gave up on it (documentStore.ts). */
+  parseFailure?(uri: string): string | undefined;
   onDidChangeContent(listener: (document: TextDocument) => void): void;
   onDidClose(listener: (document: TextDocument) => void): void;
 }

@@ -9,6 +9,7 @@ import {
   maskAttributeMacros,
   mergeMaskSpans,
   parseMasked,
+  ParseTimeoutError,
 } from '../parsing/kernelSource';
 import { createCParser } from '../parsing/treeSitter';
 
@@ -41,6 +42,8 @@ interface Entry {
   dirty: boolean;
   /** Version whose parse failed: not retried until the next change. */
   failedVersion?: number;
+  /** Why that version has no tree (the log line). */
+  failure?: string;
   /** The lexical macro invocations of the current text, when kept across edits (undefined: run the pass). */
   macroCalls?: Array<[number, number]>;
   /** Edits since the last lexical pass. */
@@ -53,9 +56,22 @@ const MAX_REUSED_EDITS = 64;
 /** Characters whose typing or deletion can change the lexical structure a body edit must leave alone. */
 const STRUCTURAL = /[{}"'/*\\#\r\n]/;
 
+/**
+ * A parse's budget is PARSE_BUDGET_BASE_MS plus PARSE_BUDGET_MS_PER_KIB per KiB of text, at most parseTimeoutMs.
+ * Measured at load 15 on the shared 2-core machine (issue 17): the largest mm files (mm/page_alloc.c, mm/hugetlb.c,
+ * ~210 KiB) parse in 0.14-1.0 s, 0.7-5 ms per KiB, so a real file gets at least twice its slowest parse seen here.
+ * Pathological files of the mutated corpus took up to 2.9 s per parse at load ~20, under the old flat 3 s limit, and
+ * their outline and diagnostics waited 5-9 s behind it. A document over its budget gets no tree for that version:
+ * its outline and highlights come from the lexical extractor (openExtraction.ts), and tree-only features say nothing.
+ */
+export const PARSE_BUDGET_BASE_MS = 500;
+export const PARSE_BUDGET_MS_PER_KIB = 8;
+
 export interface DocumentStoreOptions {
-  /** Give up a parse after this long (the document then has no tree until its next change). */
+  /** Upper bound of a parse's budget, whatever the size (the document then has no tree until its next change). */
   parseTimeoutMs?: number;
+  /** Budget per KiB of text, on top of PARSE_BUDGET_BASE_MS (tests raise it to force a tree). */
+  parseMsPerKib?: number;
   /** Documents larger than this (UTF-16 code units) are not parsed. */
   maxParseLength?: number;
 }
@@ -66,6 +82,7 @@ export class DocumentStore implements OpenDocuments {
   private readonly closeListeners: Array<(document: TextDocument) => void> = [];
   private parser: Promise<Parser> | undefined;
   private readonly parseTimeoutMs: number;
+  private readonly parseMsPerKib: number;
   private readonly maxParseLength: number;
   /** Number of trees currently alive (created and not yet deleted); for tests and diagnostics. */
   liveTrees = 0;
@@ -78,6 +95,7 @@ export class DocumentStore implements OpenDocuments {
     options: DocumentStoreOptions = {},
   ) {
     this.parseTimeoutMs = options.parseTimeoutMs ?? 3000;
+    this.parseMsPerKib = options.parseMsPerKib ?? PARSE_BUDGET_MS_PER_KIB;
     this.maxParseLength = options.maxParseLength ?? 16 * 1024 * 1024;
     if (!connection) return;
     connection.onDidOpenTextDocument(({ textDocument }) =>
@@ -145,6 +163,7 @@ export class DocumentStore implements OpenDocuments {
     }
     entry.dirty = true;
     entry.failedVersion = undefined;
+    entry.failure = undefined;
     this.notify(this.changeListeners, entry.document);
   }
 
@@ -165,6 +184,20 @@ export class DocumentStore implements OpenDocuments {
     const current = this.entries.get(uri);
     if (!current) return undefined;
     return this.reparse(current, parser);
+  }
+
+  /**
+   * Why the current version of an open C document has no tree (over its size limit or parse budget, or the parse
+   * failed), once `tree()` gave up on it; undefined while it has one or was not parsed yet.
+   */
+  parseFailure(uri: string): string | undefined {
+    const entry = this.entries.get(uri);
+    return entry?.parseable && entry.failedVersion === entry.document.version ? entry.failure : undefined;
+  }
+
+  /** The time a parse of `length` characters may take (see PARSE_BUDGET_BASE_MS). */
+  parseBudgetMs(length: number): number {
+    return Math.min(this.parseTimeoutMs, Math.round(PARSE_BUDGET_BASE_MS + (length / 1024) * this.parseMsPerKib));
   }
 
   /** Deletes every tree and the parser (server shutdown, tests). */
@@ -206,7 +239,21 @@ export class DocumentStore implements OpenDocuments {
       } else if (old) {
         this.dropTree(entry);
       }
-      const fresh = parseMasked(parser, masked, entry.tree ?? null, this.parseTimeoutMs);
+      const budget = this.parseBudgetMs(masked.length);
+      let fresh: Tree;
+      try {
+        fresh = parseMasked(parser, masked, entry.tree ?? null, budget);
+      } catch (err) {
+        if (!(err instanceof ParseTimeoutError)) throw err;
+        this.failed(
+          entry,
+          version,
+          `parse of ${entry.document.uri} (version ${version}, ${Math.ceil(text.length / 1024)} KiB) ran past its ` +
+            `budget of ${budget} ms: outline and highlights come from the lexical extractor, tree-only features ` +
+            `wait for the next change`,
+        );
+        return undefined;
+      }
       this.liveTrees++;
       this.dropTree(entry);
       entry.tree = fresh;
@@ -226,6 +273,7 @@ export class DocumentStore implements OpenDocuments {
   private failed(entry: Entry, version: number, message: string): void {
     this.dropTree(entry);
     entry.failedVersion = version;
+    entry.failure = message;
     this.log(message);
   }
 

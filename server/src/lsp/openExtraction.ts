@@ -1,5 +1,6 @@
 import type { OpenDocuments } from './context';
 import { extractFromTree, type Extraction } from '../parsing/syntaxExtractor';
+import { extractWithoutTree } from '../parsing/lexicalFallback';
 
 /**
  * Extraction of an open document, computed from its current tree and kept until the document changes:
@@ -8,7 +9,10 @@ import { extractFromTree, type Extraction } from '../parsing/syntaxExtractor';
 export class OpenDocumentExtractions {
   private readonly cache = new Map<string, { version: number; extraction: Extraction }>();
 
-  constructor(private readonly documents: OpenDocuments) {
+  constructor(
+    private readonly documents: OpenDocuments,
+    private readonly log?: (message: string) => void,
+  ) {
     documents.onDidClose((document) => this.cache.delete(document.uri));
   }
 
@@ -21,8 +25,17 @@ export class OpenDocumentExtractions {
     const tree = await this.documents.tree(uri);
     // The tree is only valid until the next change: use it before any other await.
     const current = this.documents.get(uri);
-    if (!tree || !current || current.version !== document.version) return undefined;
-    const extraction = extractFromTree(tree, current.getText(), file ?? uri);
+    if (!current || current.version !== document.version) return undefined;
+    let extraction: Extraction;
+    if (tree) {
+      extraction = extractFromTree(tree, current.getText(), file ?? uri);
+    } else {
+      // No tree for this version (over its parse budget or size limit): the lexical front end answers, once.
+      const failure = this.documents.parseFailure?.(uri);
+      if (!failure) return undefined;
+      extraction = extractWithoutTree(current.getText(), file ?? uri, failure);
+      this.log?.(`${uri} (version ${current.version}): answering from the lexical extractor (partial answers)`);
+    }
     this.cache.set(uri, { version: current.version, extraction });
     return extraction;
   }
@@ -31,10 +44,10 @@ export class OpenDocumentExtractions {
 const shared = new WeakMap<OpenDocuments, OpenDocumentExtractions>();
 
 /** One cache per document store (per server). */
-export function openExtractions(documents: OpenDocuments): OpenDocumentExtractions {
+export function openExtractions(documents: OpenDocuments, log?: (message: string) => void): OpenDocumentExtractions {
   let extractions = shared.get(documents);
   if (!extractions) {
-    extractions = new OpenDocumentExtractions(documents);
+    extractions = new OpenDocumentExtractions(documents, log);
     shared.set(documents, extractions);
   }
   return extractions;

@@ -28,6 +28,8 @@ export interface Extraction {
   references: NamedReference[];
   /** Names of function-like macro parameters (no references to the tree), with the offset of their #define. */
   macroParameters: Array<NamedReference & { define: number }>;
+  /** Set when the answer is partial: from the lexical front end alone (lexicalFallback.ts), and why. */
+  partial?: string;
 }
 
 /** Architecture of an `arch/<arch>/...` path; undefined for generic code. */

@@ -94,7 +94,7 @@ export function documentHighlights(extraction: Extraction, text: string, positio
 }
 
 function register(ctx: ServerContext): void {
-  const extractions = openExtractions(ctx.documents);
+  const extractions = openExtractions(ctx.documents, (message) => ctx.log(message));
   ctx.connection.onDocumentHighlight(async (params: DocumentHighlightParams): Promise<DocumentHighlight[]> => {
     const uri = params.textDocument.uri;
     // A local: its uses in its own scope, the shadowing ones of inner blocks excluded (semantics/scopes.ts).

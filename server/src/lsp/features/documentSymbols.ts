@@ -80,7 +80,7 @@ export function buildDocumentSymbols(definitions: Definition[]): DocumentSymbol[
 }
 
 function register(ctx: ServerContext): void {
-  const extractions = openExtractions(ctx.documents);
+  const extractions = openExtractions(ctx.documents, (message) => ctx.log(message));
   ctx.connection.onDocumentSymbol(async (params: DocumentSymbolParams): Promise<DocumentSymbol[]> => {
     const uri = params.textDocument.uri;
     const extraction = await extractions.get(uri, ctx.relativePathOfUri(uri));

@@ -1,0 +1,63 @@
+import type { Definition } from './types';
+import { extractLexical, normalizeSignature } from './lexicalExtractor';
+import { archOfPath, type Extraction, type NamedReference } from './syntaxExtractor';
+import { generatedNames, isNameGenerator } from './nameGenerators';
+import { LineMap, identifierAt } from './textScan';
+
+/**
+ * An open document's extraction from the whole-tree (lexical) front end alone, for a version whose tree-sitter
+ * parse ran past its budget or failed (issue 17: pathological files kept the outline waiting seconds). It speaks
+ * the same C vocabulary as `extractFromTree` (the parity test keeps the two front ends equal on real idioms), but
+ * without the tree's recovery around ERROR nodes: `partial` says so, for the log and for callers that show it.
+ */
+export function extractWithoutTree(text: string, file: string, why: string): Extraction {
+  const scan = extractLexical(text, {
+    file,
+    references: 'all',
+    generators: generatedNames,
+    isGenerator: isNameGenerator,
+    macroParameters: true,
+  });
+  const arch = archOfPath(file);
+  const definitions: Definition[] = scan.definitions.map((d) => ({
+    name: d.name,
+    kind: d.kind,
+    file,
+    nameRange: {
+      start: { line: d.nameLine, character: d.nameCol },
+      end: { line: d.nameLine, character: d.nameEndCol },
+    },
+    range: { start: { line: d.startLine, character: d.startCol }, end: { line: d.endLine, character: d.endCol } },
+    container: d.container,
+    signature: normalizeSignature(text.slice(d.sigStart, d.sigEnd)) || undefined,
+    doc: d.docStart >= 0 ? text.slice(d.docStart, d.docEnd) : undefined,
+    arch,
+    isDeclaration: d.isDeclaration || d.kind === 'prototype',
+    isStatic: d.isStatic,
+  }));
+  const definedAt = new Set(definitions.map((d) => `${d.nameRange.start.line}:${d.nameRange.start.character}`));
+  const lines = new LineMap(text);
+  const references: NamedReference[] = (scan.references ?? []).map((occurrence) => {
+    const offset = lines.offsetAt(occurrence.range.start);
+    const isDefinition = definedAt.has(`${occurrence.range.start.line}:${occurrence.range.start.character}`);
+    return {
+      ...occurrence,
+      name: identifierAt(text, offset),
+      offset,
+      file,
+      isDefinition,
+      isCall: occurrence.isCall && !isDefinition,
+    };
+  });
+  const macroParameters = (scan.macroParameters ?? []).map(({ start, end, define }) => ({
+    name: identifierAt(text, start),
+    offset: start,
+    file,
+    define,
+    range: { start: lines.position(start), end: lines.position(end) },
+    isCall: false,
+    isDefinition: false,
+    inPreprocessor: true,
+  }));
+  return { definitions, references, macroParameters, partial: `lexical extraction only: ${why}` };
+}
