@@ -6,7 +6,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { KernelIndex, Range } from '../indexing/types';
 import type { SemanticDocument, TypeResolver } from '../semantics/typeResolver';
-import type { IndirectCall, OpsTables } from './opsTables';
+import type { FieldCallSite, IndirectCall, OpsTables } from './opsTables';
 
 /** A call through a field inside a function's body. */
 export interface IndirectCallSite {
@@ -18,6 +18,8 @@ export interface IndirectCallSite {
 
 /** At most this many files are typed for the callers of one field (`fault` is called in hundreds). */
 export const MAX_CALLER_FILES = 400;
+/** Fields whose typed calls are kept at once (a call hierarchy walk asks a few dozen). */
+const MAX_CACHED_FIELDS = 512;
 
 /**
  * Calls through function-pointer fields in the function whose definition covers `line` (0-based):
@@ -58,6 +60,9 @@ export interface IndirectCaller {
  * The callers of `target` through ops tables: every call through a field `target` is stored into, whose object has
  * the store's struct type (or, when the object's type is not found, any call through a field of that name the
  * struct has, marked inferred). `withDocument` parses a tree file for the call's type.
+ *
+ * Where `target` is installed and the typed calls through each field are kept by the ops tables for the index
+ * generation (`storesOfFunction`, `callSitesOfField`): a request only filters them. Measured in docs/benchmark.md.
  */
 export async function indirectCallersOf(
   ops: OpsTables,
@@ -76,41 +81,83 @@ export async function indirectCallersOf(
   }
   const callers: IndirectCaller[] = [];
   for (const [field, types] of viaFields) {
-    const references = await index.findReferences(field, { isCancelled });
-    const byFile = new Map<string, typeof references>();
-    for (const reference of references) {
-      if (reference.isDefinition || reference.inPreprocessor || !reference.enclosingFunction) continue;
-      const list = byFile.get(reference.file) ?? [];
-      list.push(reference);
-      byFile.set(reference.file, list);
-    }
-    for (const [file, list] of [...byFile].slice(0, MAX_CALLER_FILES)) {
-      if (isCancelled()) return callers;
-      withDocument(file, (document) => {
-        const starts = lineStarts(document.text);
-        for (const reference of list) {
-          const start = starts[reference.range.start.line] + reference.range.start.character;
-          const end = start + (reference.range.end.character - reference.range.start.character);
-          if (document.text.slice(start, end) !== field || !isCallThrough(document.text, start, end)) continue;
-          const call = ops.callThrough(resolver, document, start, end);
-          if (!call) continue;
-          const matches = call.targets.some((t) => t.function === target && t.type !== undefined && types.has(t.type));
-          if (!matches) continue;
-          const caller: IndirectCaller = {
-            file,
-            caller: reference.enclosingFunction!,
-            range: reference.range,
-            field,
-            inferred: call.inferred,
-          };
-          const type = call.type ?? (types.size === 1 ? [...types][0] : undefined);
-          if (type) caller.type = type;
-          callers.push(caller);
-        }
-      });
+    const sites = await callSitesOfField(ops, index, resolver, withDocument, field, isCancelled);
+    if (!sites) return callers;
+    for (const site of sites) {
+      // `target` is stored into `type.field` for every type of `types`: a call reaches it when it goes through one
+      // of them (typed), or when its object's type is unknown and one of them has such a field (inferred).
+      const { call } = site;
+      const matches = call.type !== undefined ? types.has(call.type) : call.candidates.some((c) => types.has(c));
+      if (!matches) continue;
+      const caller: IndirectCaller = {
+        file: site.file,
+        caller: site.caller,
+        range: site.range,
+        field,
+        inferred: call.inferred,
+      };
+      const type = call.type ?? (types.size === 1 ? [...types][0] : undefined);
+      if (type) caller.type = type;
+      callers.push(caller);
     }
   }
   return callers;
+}
+
+/**
+ * Every call through a field of this name in the tree, typed, kept in the ops tables for the index generation
+ * (undefined when cancelled; nothing is kept then). Only files with a reference that reads as a call
+ * (`->field(`, `.field)(`) are parsed; as before, at most MAX_CALLER_FILES files with a reference are looked at.
+ */
+export async function callSitesOfField(
+  ops: OpsTables,
+  index: KernelIndex,
+  resolver: TypeResolver,
+  withDocument: <T>(file: string, use: (document: SemanticDocument) => T) => T | undefined,
+  field: string,
+  isCancelled: () => boolean = () => false,
+): Promise<FieldCallSite[] | undefined> {
+  const cached = ops.callSitesByField.get(field);
+  if (cached) return cached;
+  const references = await index.findReferences(field, { isCancelled });
+  if (isCancelled()) return undefined;
+  const byFile = new Map<string, typeof references>();
+  for (const reference of references) {
+    if (reference.isDefinition || reference.inPreprocessor || !reference.enclosingFunction) continue;
+    const list = byFile.get(reference.file) ?? [];
+    list.push(reference);
+    byFile.set(reference.file, list);
+  }
+  const sites: FieldCallSite[] = [];
+  for (const [file, list] of [...byFile].slice(0, MAX_CALLER_FILES)) {
+    if (isCancelled()) return undefined;
+    // The text decides which references are calls; only a file with one is parsed (most mention the field
+    // in initialisers and assignments).
+    const text = ops.textOf(file);
+    if (text === undefined) continue;
+    const starts = lineStarts(text);
+    const calls: Array<{ start: number; end: number; reference: (typeof list)[number] }> = [];
+    for (const reference of list) {
+      const start = starts[reference.range.start.line] + reference.range.start.character;
+      const end = start + (reference.range.end.character - reference.range.start.character);
+      if (text.slice(start, end) !== field || !isCallThrough(text, start, end)) continue;
+      calls.push({ start, end, reference });
+    }
+    if (calls.length === 0) continue;
+    withDocument(file, (document) => {
+      // The document is the same text unless the file changed in between (then offsets are checked again).
+      for (const { start, end, reference } of calls) {
+        if (document.text.slice(start, end) !== field) continue;
+        const call = ops.typeOfCall(resolver, document, start, end);
+        if (call) sites.push({ file, caller: reference.enclosingFunction!, range: reference.range, call });
+      }
+    });
+  }
+  ops.builds.callSitesOfField++;
+  ops.callSitesByField.set(field, sites);
+  if (ops.callSitesByField.size > MAX_CACHED_FIELDS)
+    ops.callSitesByField.delete(ops.callSitesByField.keys().next().value!);
+  return sites;
 }
 
 /** How a reader names an indirect edge: `via dev_pagemap_ops.migrate_to_ram`, `(inferred)` when by name only. */

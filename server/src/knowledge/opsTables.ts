@@ -9,10 +9,14 @@
  * store whose type cannot be found is attributed by the field's name when exactly one struct type of the tree has a
  * function-pointer field of that name, and marked inferred; otherwise it is left out of every type's answer (a
  * wrong target is worse than a missing one). Nothing is kept across index generations: the cache belongs to one
- * index object.
+ * index object, and `forget()` (an edit) empties it.
+ *
+ * Incoming calls ask two things per request that cost a scan of hundreds of files each: where a function is
+ * installed (`storesOfFunction`, every file naming it) and the typed calls through each such field (indirectCalls.ts,
+ * every file calling through it, parsed). Both are kept here per generation: `kvfree` asked twice costs one scan.
  */
 import type { Parser } from 'web-tree-sitter';
-import type { Definition, KernelIndex } from '../indexing/types';
+import type { Definition, KernelIndex, Range } from '../indexing/types';
 import { scanFieldStores, type FieldStore } from '../parsing/fieldStores';
 import { macrosStoring, scanMacroStores, unexpandedMacrosStoring } from '../parsing/macroStores';
 import { LineMap } from '../parsing/textScan';
@@ -58,6 +62,26 @@ export interface IndirectCall {
   targets: OpsStore[];
 }
 
+/** A call through a field, typed as far as it can be, without its targets (callers of a callback need no more). */
+export interface TypedFieldCall {
+  /** Struct tag the call goes through, when the object's type was found (and is one of `candidates`). */
+  type?: string;
+  field: string;
+  inferred: boolean;
+  /** Struct tags with a function-pointer field of this name. */
+  candidates: string[];
+}
+
+/** One call through a field in the tree, typed (indirectCalls.ts builds them, the tables keep them). */
+export interface FieldCallSite {
+  file: string;
+  /** The enclosing function, as the index names it. */
+  caller: string;
+  /** The field's name at the call. */
+  range: Range;
+  call: TypedFieldCall;
+}
+
 /** Files larger than this are not scanned (generated tables, hostile input). */
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
 const CACHED_FIELDS = 512;
@@ -69,9 +93,14 @@ export const HOVER_INSTALL_FILES = 16;
 
 export class OpsTables {
   private readonly byField = new Map<string, OpsStore[]>();
+  private readonly byFunction = new Map<string, OpsStore[]>();
   private readonly pointerTypes = new Map<string, string[]>();
   private readonly unexpanded = new Map<string, UnexpandedTableMacro[]>();
   private readonly installed = new Map<string, OpsStore[] | undefined>();
+  /** Typed calls through each field, filled by indirectCalls.ts; emptied with the rest by `forget()`. */
+  readonly callSitesByField = new Map<string, FieldCallSite[]>();
+  /** How often the per-generation answers were computed rather than reused (tests assert reuse). */
+  readonly builds = { storesOfFunction: 0, callSitesOfField: 0 };
 
   constructor(
     private readonly index: KernelIndex,
@@ -84,6 +113,8 @@ export class OpsTables {
   /** Forgets every answer (a file changed: stores are found again on the next question, field by field). */
   forget(): void {
     this.byField.clear();
+    this.byFunction.clear();
+    this.callSitesByField.clear();
     this.pointerTypes.clear();
     this.lineCache.clear();
     this.unexpanded.clear();
@@ -160,16 +191,34 @@ export class OpsTables {
     return this.storesOfField(field).filter((store) => store.type === type);
   }
 
-  /** Where a function is installed: every store of it into a field. */
+  /** Where a function is installed: every store of it into a field (kept for the index generation). */
   storesOfFunction(name: string): OpsStore[] {
+    const cached = this.byFunction.get(name);
+    if (cached) return cached;
+    this.builds.storesOfFunction++;
     const stores: OpsStore[] = [];
     const values = new Set([name]);
+    // Most files naming a function call it (`kvfree(`): a store's value is followed, in the raw text, by blanks
+    // and then a terminator or what the store scanner blanks (comment, string, preprocessor line). Files without
+    // that are skipped before the scanner blanks them (1,400 files for kvfree on 6.12; docs/benchmark.md).
+    const mayStore = /^[A-Za-z_]\w*$/.test(name) ? new RegExp(`\\b${name}\\s*[,;}#"'/]`) : undefined;
     for (const file of this.index.filesMentioning(name)) {
       if (!/\.[ch]$/.test(file)) continue;
-      stores.push(...this.scanFile(file, { values }));
+      stores.push(...this.scanFile(file, { values }, undefined, mayStore));
     }
     this.attributeByName(stores);
+    this.byFunction.set(name, stores);
+    if (this.byFunction.size > CACHED_FIELDS) this.byFunction.delete(this.byFunction.keys().next().value!);
     return stores;
+  }
+
+  /** A tree file's text as the tables read it (open buffers first), undefined when unreadable. */
+  textOf(file: string): string | undefined {
+    try {
+      return this.readText(file);
+    } catch {
+      return undefined;
+    }
   }
 
   /**
@@ -183,21 +232,40 @@ export class OpsTables {
     start: number,
     end: number,
   ): IndirectCall | undefined {
+    const call = this.typeOfCall(resolver, document, start, end);
+    if (!call) return undefined;
+    const { type, field } = call;
+    if (type) return { type, field, inferred: false, targets: this.implementations(type, field) };
+    const targets = call.candidates.flatMap((candidate) => this.implementations(candidate, field));
+    return { field, inferred: true, targets };
+  }
+
+  /**
+   * The struct type a call through the field at [start, end) goes through, as `callThrough` decides it, without
+   * collecting the targets (which costs a scan of every file naming the field). Undefined when the name is not a
+   * function-pointer field of any struct.
+   */
+  typeOfCall(
+    resolver: TypeResolver,
+    document: SemanticDocument,
+    start: number,
+    end: number,
+  ): TypedFieldCall | undefined {
     const field = document.text.slice(start, end);
     const candidates = this.functionPointerTypes(field);
     if (candidates.length === 0) return undefined;
     const member = memberAt(resolver, document, start, end);
     const type = member?.record?.name ?? tagOf(member?.objectType);
-    if (type && candidates.includes(type))
-      return { type, field, inferred: false, targets: this.implementations(type, field) };
-    const targets = candidates.flatMap((candidate) => this.implementations(candidate, field));
-    return { field, inferred: true, targets };
+    if (type && candidates.includes(type)) return { type, field, inferred: false, candidates };
+    return { field, inferred: true, candidates };
   }
 
   private scanFile(
     file: string,
     filter: { fields?: Set<string>; values?: Set<string> },
     alsoRead?: (text: string) => void,
+    /** A test of the raw text every file with a wanted designator or assignment store passes (a cheap superset). */
+    mayStore?: RegExp,
   ): OpsStore[] {
     let text: string | undefined;
     try {
@@ -207,10 +275,13 @@ export class OpsTables {
     }
     if (text === undefined || text.length > MAX_FILE_BYTES) return [];
     alsoRead?.(text);
-    const found = scanFieldStores(text, {
-      ...filter,
-      memberStructType: (structType, field) => this.memberStructType(structType, field),
-    });
+    const found =
+      mayStore && !mayStore.test(text)
+        ? []
+        : scanFieldStores(text, {
+            ...filter,
+            memberStructType: (structType, field) => this.memberStructType(structType, field),
+          });
     const byMacro = scanMacroStores(text, filter);
     if (found.length === 0 && byMacro.length === 0) return [];
     const lines = new LineMap(text);
