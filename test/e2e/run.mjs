@@ -15,6 +15,7 @@ import { Harness, e2eCacheDir, loadPlaywright, sleep, waitFor, tail } from './ha
 import { Workbench } from './workbench.mjs';
 import { untrustedTextChecks } from './untrustedText.mjs';
 import { checkIncomingCallsThroughOpsTable } from './opsCalls.mjs';
+import { checkInactiveCodeDimmed } from './inactiveCode.mjs';
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ARTIFACTS = path.join(ROOT, 'test', 'artifacts', 'e2e');
@@ -992,6 +993,7 @@ async function main() {
   });
 
   await checkIncomingCallsThroughOpsTable({ page, wb, check, shot, lineOf });
+  await checkInactiveCodeDimmed({ page, wb, check, shot, lineOf, folder, tmp: harness.tmp });
 
   await check('Restart Server shows "restarting", never the red index error', 60_000, async () => {
     await wb.runCommand(paletteTitle('kernelMmLens.restartServer'));
