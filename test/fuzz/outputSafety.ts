@@ -14,11 +14,28 @@ interface MdToken {
 interface MarkdownRenderer {
   parse(src: string, env: object): MdToken[];
   render(src: string): string;
+  renderInline(src: string): string;
+  core: { ruler: { __rules__: Array<{ name: string; fn: unknown }>; before(a: string, b: string, fn: unknown): void } };
+  linkify: { set(options: object): void };
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const MarkdownIt = require('markdown-it') as new (options: object) => MarkdownRenderer;
 // VS Code renders hovers and Markdown documents with markdown-it; raw HTML on is the most permissive setting.
 const markdown = new MarkdownIt({ html: true, linkify: true });
+
+/**
+ * VS Code's Markdown preview (code-server 4.100 / VS Code 1.100) runs markdown-it 12 with linkify, fuzzy domain links
+ * off and fuzzy e-mail links on. markdown-it 12 merges a backslash escape into the surrounding text before linkify
+ * looks at it (13 made escapes their own tokens, joined after linkify), so `a@b\.org` is a `mailto:` link there.
+ * Emulated: markdown-it 14 with its text_join rule (which merges escapes into text) also run before linkify.
+ */
+export const oldPreview = new MarkdownIt({ html: true, linkify: true });
+oldPreview.linkify.set({ fuzzyLink: false });
+oldPreview.core.ruler.before(
+  'linkify',
+  'text_join_first',
+  oldPreview.core.ruler.__rules__.find((rule) => rule.name === 'text_join')!.fn,
+);
 
 /** C0 controls but tab and newline, DEL, C1 controls, and the Unicode marks that reorder or hide text. */
 export const UNSAFE_CHARACTER = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
@@ -36,7 +53,7 @@ export function plainTextProblem(text: string): string | undefined {
 
 /**
  * Describes the first unsafe thing in rendered Markdown, or undefined: a raw HTML element, an image, a link
- * other than `allowed`, or a control/bidi character.
+ * other than `allowed`, or a control/bidi character. Judged by current markdown-it and by the emulated older preview.
  */
 export function markdownProblem(md: string, allowed: (href: string) => boolean = isAllowedLink): string | undefined {
   const character = plainTextProblem(md.replace(/\r/g, ''));
@@ -56,7 +73,7 @@ export function markdownProblem(md: string, allowed: (href: string) => boolean =
     }
     return undefined;
   };
-  return walk(markdown.parse(md, {}));
+  return walk(markdown.parse(md, {})) ?? walk(oldPreview.parse(md, {}));
 }
 
 /** The text a reader sees when `md` is rendered (tags dropped, entities decoded). */

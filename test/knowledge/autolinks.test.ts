@@ -9,7 +9,9 @@ import {
   sanitizeMarkdown,
 } from '../../server/src/knowledge/markdownText';
 import { noteBodyMarkdown } from '../../server/src/notes/render';
-import { markdownProblem, renderedText } from '../fuzz/outputSafety';
+import { markdownProblem, oldPreview, renderedText } from '../fuzz/outputSafety';
+import { exportMarkdown } from '../../server/src/notes/render';
+import { linkMessageIds, sourcesLine } from '../../server/src/knowledge/hoverSections';
 
 /**
  * Issue 22: bare URLs, domains and addresses in escaped untrusted text (mail, comments, kernel-doc, notes) must not
@@ -64,7 +66,10 @@ test('ordinary kernel text keeps its colons, times, versions and scopes unescape
   assert.equal(escapeMarkdown('since v6.12 and 1.2.3.4'), 'since v6.12 and 1.2.3.4');
   assert.equal(escapeMarkdown('folio_walk::page'), 'folio\\_walk::page');
   // Only backslashes before the characters a linkifier keys on are added; URLs become code spans (lore: links).
-  assert.equal(escapeMarkdown('see evil.com, a@b.org x//h'), 'see evil\\.com, a@b\\.org x\\//h');
+  assert.equal(escapeMarkdown('see evil.com, a@b.org x//h'), 'see evil\\.com, `a@b.org` x\\//h');
+  // an address is a code span; kernel-doc `@param` and a lone `@` stay text
+  assert.equal(escapeMarkdown('Jane <jane@example.org>'), 'Jane \\<`jane@example.org`>');
+  assert.equal(escapeMarkdown('@folio: the folio (@nr) a @ b'), '@folio: the folio (@nr) a @ b');
   assert.equal(escapeMarkdown('see //evil.example/x'), 'see `//evil.example/x`');
   assert.equal(escapeMarkdown('see https://evil.example/x.'), 'see `https://evil.example/x`.');
   assert.equal(escapeMarkdown('www.evil.com/a_b'), '`www.evil.com/a_b`');
@@ -89,33 +94,11 @@ test('links we make keep readable labels; catalog prose and notes defuse bare UR
   assert.match(note, /\]\(https:\/\/lore\.kernel\.org\/all\/a\.b@example\.org\/\)/);
 });
 
-/**
- * VS Code 1.100's Markdown preview runs markdown-it 12, where a backslash escape is merged into the text before
- * linkify looks at it (markdown-it 13 made escapes their own tokens), with fuzzy domain links off. Emulated here:
- * markdown-it 14 with its text_join rule (merging escapes into text) moved before linkify.
- */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const MarkdownIt = require('markdown-it') as new (options: object) => {
-  core: {
-    ruler: {
-      __rules__: Array<{ name: string; fn: unknown }>;
-      before(a: string, b: string, fn: unknown): void;
-      disable(n: string): void;
-    };
-  };
-  linkify: { set(options: object): void };
-  renderInline(src: string): string;
-};
-const preview12 = new MarkdownIt({ html: true, linkify: true });
-preview12.linkify.set({ fuzzyLink: false, fuzzyEmail: false });
-const textJoin = preview12.core.ruler.__rules__.find((rule) => rule.name === 'text_join')!.fn;
-preview12.core.ruler.disable('text_join');
-preview12.core.ruler.before('linkify', 'text_join_first', textJoin);
-
-test('in a preview that merges escapes before linkify (VS Code 1.100), URLs with a scheme or www. stay code', () => {
-  assert.match(preview12.renderInline('https\\://evil.example/x'), /<a href/, 'the emulation links through escapes');
+test('in a preview that merges escapes before linkify (VS Code 1.100), URLs, www. names and addresses stay code', () => {
+  assert.match(oldPreview.renderInline('https\\://evil.example/x'), /<a href/, 'the emulation links through escapes');
+  assert.match(oldPreview.renderInline('a@b\\.org'), /<a href="mailto:a@b\.org"/, 'and addresses through escapes');
   for (const text of BARE_LINKS) {
-    const html = preview12.renderInline(escapeMarkdown(text));
+    const html = oldPreview.renderInline(escapeMarkdown(text));
     const links = [...html.matchAll(/<a href="([^"]*)"/g)].map((m) => m[1]);
     assert.deepEqual(
       links.filter((href) => !href.startsWith('https://lore.kernel.org/')),
@@ -192,4 +175,90 @@ test('the last-line sanitiser leaves escaped text as it is (kernel-doc quoting a
   // a real link to a foreign target is still taken apart
   assert.equal(markdownProblem(sanitizeMarkdown('[x](command:workbench.action.terminal.new)')), undefined);
   assert.equal(markdownProblem(sanitizeMarkdown('\\\\[x](command:workbench.action.terminal.new)')), undefined);
+});
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const MarkdownIt = require('markdown-it') as new (options: object) => { render(src: string): string };
+const currentMarkdown = new MarkdownIt({ html: true, linkify: true });
+
+/** Every href in `md` as VS Code's preview (emulated markdown-it 12) and current markdown-it with linkify render it. */
+function hrefs(md: string): string[] {
+  return [oldPreview.render(md), currentMarkdown.render(md)].flatMap((html) =>
+    [...html.matchAll(/<a href="([^"]*)"/g)].map((m) => m[1]),
+  );
+}
+
+const ADDRESSES = [
+  'Jane Doe <jane@example.org>',
+  '"Doe, Jane" <jane.doe+mm@mail.example.co.uk>',
+  'jane@example.org (Jane Doe)',
+  'akpm@linux-foundation.org',
+  "o'brien@example.ie, x_y@sub.example.org; root@localhost",
+];
+
+test('e-mail addresses in author lines, subject lines and note bodies are no mailto: link in either renderer', () => {
+  // Raw, each of them is a mailto: link in both renderers (the test can fail).
+  for (const text of ADDRESSES)
+    assert.ok(
+      hrefs(text).some((href) => href.startsWith('mailto:')),
+      text,
+    );
+  for (const text of ADDRESSES) {
+    const author = escapeMarkdown(text);
+    const subject = escapeMarkdown(`Re: [PATCH v2 3/5] mm: reported by ${text}, thanks`);
+    const body = noteBodyMarkdown(`Jane said (${text}) off-list:\nask ${text} first`);
+    for (const md of [author, subject, `**${author}** (2026-01-01)`, body]) {
+      assert.deepEqual(
+        hrefs(md).filter((href) => !href.startsWith('https://lore.kernel.org/')),
+        [],
+        `${text} -> ${md}`,
+      );
+      assert.equal(markdownProblem(md), undefined, md);
+    }
+    assert.equal(renderedText(author).trim(), text, 'reads as written');
+  }
+  const exported = exportMarkdown(
+    [
+      {
+        id: 'n1',
+        author: ADDRESSES[0],
+        created: '2026-01-01',
+        updated: '2026-01-01',
+        status: 'open',
+        body: `cc ${ADDRESSES[1]}, see <20250210193801.781278-3-david@redhat.com>`,
+        anchor: { file: 'mm/rmap.c', line: 0, symbol: 'f', signature: 'f', text: 'x', before: [], after: [] },
+        replies: [{ id: 'r1', author: ADDRESSES[2], created: '2026-01-02', body: `by ${ADDRESSES[3]}` }],
+        location: { state: 'anchored', file: 'mm/rmap.c', line: 0, moved: false },
+      },
+    ],
+    () => ['x'],
+  );
+  assert.equal(markdownProblem(exported), undefined, exported);
+  assert.ok(!hrefs(exported).some((href) => href.startsWith('mailto:')), exported);
+  assert.ok(hrefs(exported).includes('https://lore.kernel.org/all/20250210193801.781278-3-david@redhat.com/'));
+});
+
+test('Message-IDs still link to lore in hover sources, timelines and notes, in both renderers', () => {
+  const id = '20250210193801.781278-3-david@redhat.com';
+  const lore = `https://lore.kernel.org/all/${id}/`;
+  for (const md of [
+    sourcesLine([id, 'Z5tI-cOSyzdLjoe_@phenom.ffwll.local']),
+    linkMessageIds(renderLimitedMarkdown(`6.14: posted as ${id}; then merged`)),
+    linkMessageIds(escapeMarkdown(`see <${id}>`)),
+    noteBodyMarkdown(`see <${id}> and Message-ID: ${id}`),
+  ]) {
+    const found = hrefs(md);
+    assert.equal(found.filter((href) => href === lore).length, 2 * (md.split(lore).length - 1), md);
+    assert.ok(found.includes(lore), md);
+    assert.deepEqual(
+      found.filter((href) => !href.startsWith('https://lore.kernel.org/')),
+      [],
+      md,
+    );
+  }
+  assert.ok(
+    hrefs(sourcesLine(['Z5tI-cOSyzdLjoe_@phenom.ffwll.local'])).includes(
+      'https://lore.kernel.org/all/Z5tI-cOSyzdLjoe_@phenom.ffwll.local/',
+    ),
+  );
 });

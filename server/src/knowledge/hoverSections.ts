@@ -127,14 +127,23 @@ export function sourcesLine(sources: string[]): string {
 const MESSAGE_ID =
   /(?<![\w.\\/:@-])((?:[A-Za-z0-9!#$%&'*+=?^`{|}~.-]|\\[_`*~#|{}.])+@[A-Za-z0-9-]+(?:\\?\.[A-Za-z0-9-]+)+)(?![\w@])/g;
 
+/** A Message-ID as the whole of a code span (raw text: no escapes). */
+const CODE_MESSAGE_ID = /^[A-Za-z0-9!#$%&'*+=?^_{|}~.-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$/;
+
 /**
- * Turns bare Message-IDs in already-escaped Markdown into lore links, so the editor does not make them mailto:
- * links. Code spans and existing links are left alone.
+ * Turns Message-IDs in already-escaped Markdown into lore links, so the editor does not make them mailto: links.
+ * The escape makes every `x@y` a code span (escapeMarkdown: VS Code's preview links addresses through escapes); a
+ * code span that holds exactly one Message-ID becomes its lore link. Other code spans and existing links are left
+ * alone.
  */
 export function linkMessageIds(markdown: string): string {
   return markdown
     .split(/(`[^`\n]*`|\[[^\]\n]*\]\([^)\n]*\))/)
-    .map((part, i) => (i % 2 === 1 ? part : part.replace(MESSAGE_ID, (escaped: string) => messageIdLink(escaped))))
+    .map((part, i) => {
+      if (i % 2 === 0) return part.replace(MESSAGE_ID, (escaped: string) => messageIdLink(escaped));
+      const code = /^`([^`\s\\]+)`$/.exec(part)?.[1];
+      return code && CODE_MESSAGE_ID.test(code) ? messageIdLink(code) : part;
+    })
     .join('');
 }
 

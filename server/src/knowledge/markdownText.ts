@@ -24,7 +24,7 @@ function escapeInline(text: string): string {
   const clean = stripControl(text);
   const pieces: string[] = [];
   let last = 0;
-  for (const url of clean.matchAll(BARE_URL)) {
+  for (const url of clean.matchAll(URL_OR_ADDRESS)) {
     pieces.push(defuseAutolinks(escapeSpecials(clean.slice(last, url.index))));
     pieces.push(LORE_URL.test(url[0]) ? link(url[0], url[0]) : inlineCode(url[0]));
     last = url.index + url[0].length;
@@ -48,6 +48,18 @@ const BARE_URL =
 const LORE_URL = /^https:\/\/lore\.kernel\.org\/[A-Za-z0-9._~%@/+=-]*$/;
 
 /**
+ * An e-mail address (or anything with an `@` between two non-space characters, Message-IDs included): a code span
+ * too. VS Code's Markdown preview (markdown-it 12, linkify with fuzzy e-mail links on) merges the backslash escapes
+ * into the text before it looks for links, so `jane@example\.org` still became a `mailto:` link there. The run
+ * takes every non-space character but `<`, `>` and backticks on both sides of the `@` (a superset of what
+ * linkify-it takes for an address), starts after white space, a bracket or a quote (none can start an address) and
+ * leaves closing punctuation out. The hovers turn a code span that holds a Message-ID into a lore link
+ * (linkMessageIds in hoverSections.ts), the notes link `<id@host>` before escaping.
+ */
+const BARE_ADDRESS = /(?<![^\s<>`([{"'])[^\s<>`([{"'][^\s<>`]*@[^\s<>`]*[^\s<>`.,;:!?'")\]}]/g;
+const URL_OR_ADDRESS = new RegExp(`${BARE_URL.source}|${BARE_ADDRESS.source}`, 'gi');
+
+/**
  * Bare domains and e-mail addresses, and URL pieces BARE_URL leaves (`//host`, `javascript:`), must not become
  * links either: marked's GFM autolinks (VS Code hovers and comments) and markdown-it's linkify (13 and later:
  * escapes end a text run) turn `x.com`, `//x` and `a@x.com` into links. A backslash escape before the piece a
@@ -57,7 +69,7 @@ const LORE_URL = /^https:\/\/lore\.kernel\.org\/[A-Za-z0-9._~%@/+=-]*$/;
  * - the first `/` of `//` before a non-space (`\//host`, protocol-relative URLs);
  * - `.` after a non-space and before a letter (`x\.com`, `a@x\.org`; a domain label may hold symbols such as `+`
  *   for linkify-it): every top-level domain starts with a letter, so numbers such as `6.12` stay.
- * Left: markdown-it 12 with fuzzy e-mail links on (VS Code's Markdown preview) still links a bare address.
+ * (E-mail addresses are code spans, BARE_ADDRESS: escapes do not stop VS Code's Markdown preview.)
  */
 function defuseAutolinks(escaped: string): string {
   return escaped
