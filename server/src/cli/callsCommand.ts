@@ -1,9 +1,8 @@
 import * as path from 'path';
 import type { CliCommand } from './command';
 import { parseArgs, stringOption, UsageError } from './args';
-import { DEFAULT_SETTINGS } from '../../../protocol';
+import { treeIndexForCli } from './treeIndexForCli';
 import { findKernelTreeRoot } from '../base/kernelVersion';
-import { defaultCacheDir } from '../base/paths';
 import { ConfigurationService } from '../configuration/configurationService';
 import type { Definition, Range } from '../indexing/types';
 import {
@@ -70,14 +69,7 @@ export const callsCommand: CliCommand = {
       io.err.write(`kernel-mm-lens calls: ${state.problem}\n`);
       return 2;
     }
-    const { buildIndex } = await import('../indexing/indexBuilder');
-    const built = await buildIndex({
-      root,
-      cacheDir: stringOption(args, 'cache-dir') ?? defaultCacheDir(),
-      maxFileSize: DEFAULT_SETTINGS.maxFileSize,
-      preferredArch: DEFAULT_SETTINGS.preferredArch,
-    });
-    const index = built.index;
+    const index = await treeIndexForCli(root, stringOption(args, 'cache-dir'));
     if (!index) {
       io.err.write(`kernel-mm-lens calls: cannot index ${root}\n`);
       return 2;

@@ -1,9 +1,8 @@
 import * as path from 'path';
 import type { CliCommand, CliIO } from './command';
 import { parseArgs, stringOption, UsageError } from './args';
-import { DEFAULT_SETTINGS } from '../../../protocol';
+import { treeIndexForCli } from './treeIndexForCli';
 import { findKernelTreeRoot, formatKernelVersion, parseKernelVersion } from '../base/kernelVersion';
-import { defaultCacheDir } from '../base/paths';
 import type { KernelIndex } from '../indexing/types';
 import { changesJson } from '../knowledge/changes/changesJson';
 import { getChangeCatalog } from '../knowledge/changes/changeCatalog';
@@ -119,14 +118,7 @@ function oneLine(text: string): string {
 
 async function loadIndex(root: string, cacheDir: string | undefined, io: CliIO): Promise<KernelIndex | undefined> {
   try {
-    const { buildIndex } = await import('../indexing/indexBuilder');
-    const result = await buildIndex({
-      root,
-      cacheDir: cacheDir ?? defaultCacheDir(),
-      maxFileSize: DEFAULT_SETTINGS.maxFileSize,
-      preferredArch: DEFAULT_SETTINGS.preferredArch,
-    });
-    return result.index;
+    return await treeIndexForCli(root, cacheDir);
   } catch (err) {
     io.err.write(
       `kernel-mm-lens changes: index unavailable (${(err as Error).message}); reading the files the probes name\n`,

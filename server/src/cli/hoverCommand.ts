@@ -4,6 +4,7 @@ import type { CliCommand } from './command';
 import { HOVER_INSTALL_FILES } from '../knowledge/opsTables';
 import { opsTablesOnDisk } from '../knowledge/opsTableAccess';
 import { listOption, parseArgs, stringOption, UsageError } from './args';
+import { treeIndexForCli } from './treeIndexForCli';
 import { ThreadService } from '../lore/threadService';
 import { DEFAULT_SETTINGS } from '../../../protocol';
 import { hoverAt, type HoverAtResult } from '../knowledge/hoverContent';
@@ -125,14 +126,7 @@ async function loadIndex(
   log: (message: string) => void,
 ): Promise<KernelIndex | undefined> {
   try {
-    const { buildIndex } = await import('../indexing/indexBuilder');
-    const result = await buildIndex({
-      root,
-      cacheDir: cacheDir ?? defaultCacheDir(),
-      maxFileSize: DEFAULT_SETTINGS.maxFileSize,
-      preferredArch: DEFAULT_SETTINGS.preferredArch,
-    });
-    return result.index;
+    return await treeIndexForCli(root, cacheDir);
   } catch (err) {
     log(`kernel-mm-lens hover: index unavailable (${(err as Error).message}); showing catalog text only`);
     return undefined;

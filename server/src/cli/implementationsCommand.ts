@@ -1,9 +1,8 @@
 import * as path from 'path';
 import type { CliCommand } from './command';
 import { parseArgs, stringOption, UsageError } from './args';
-import { DEFAULT_SETTINGS } from '../../../protocol';
+import { treeIndexForCli } from './treeIndexForCli';
 import { findKernelTreeRoot } from '../base/kernelVersion';
-import { defaultCacheDir } from '../base/paths';
 import type { OpsStore } from '../knowledge/opsTables';
 import { opsTablesOnDisk } from '../knowledge/opsTableAccess';
 
@@ -33,14 +32,7 @@ export const implementationsCommand: CliCommand = {
     const rootOption = stringOption(args, 'root') ?? findKernelTreeRoot(process.cwd());
     if (!rootOption) throw new UsageError('no kernel tree here: pass --root DIR');
     const root = path.resolve(rootOption);
-    const { buildIndex } = await import('../indexing/indexBuilder');
-    const built = await buildIndex({
-      root,
-      cacheDir: stringOption(args, 'cache-dir') ?? defaultCacheDir(),
-      maxFileSize: DEFAULT_SETTINGS.maxFileSize,
-      preferredArch: DEFAULT_SETTINGS.preferredArch,
-    });
-    const index = built.index;
+    const index = await treeIndexForCli(root, stringOption(args, 'cache-dir'));
     if (!index) {
       io.err.write(`kernel-mm-lens implementations: cannot index ${root}\n`);
       return 2;

@@ -1,6 +1,6 @@
 import type { Definition } from './types';
 import { extractLexical, normalizeSignature } from './lexicalExtractor';
-import { archOfPath, type Extraction, type NamedReference } from './syntaxExtractor';
+import { archOfPath, macroParameterReferences, type Extraction, type NamedReference } from './syntaxExtractor';
 import { generatedNames, isNameGenerator } from './nameGenerators';
 import { LineMap, identifierAt } from './textScan';
 
@@ -49,15 +49,6 @@ export function extractWithoutTree(text: string, file: string, why: string): Ext
       isCall: occurrence.isCall && !isDefinition,
     };
   });
-  const macroParameters = (scan.macroParameters ?? []).map(({ start, end, define }) => ({
-    name: identifierAt(text, start),
-    offset: start,
-    file,
-    define,
-    range: { start: lines.position(start), end: lines.position(end) },
-    isCall: false,
-    isDefinition: false,
-    inPreprocessor: true,
-  }));
+  const macroParameters = macroParameterReferences(scan, text, file, lines);
   return { definitions, references, macroParameters, partial: `lexical extraction only: ${why}` };
 }

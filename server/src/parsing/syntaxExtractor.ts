@@ -89,17 +89,7 @@ export function extractFromTree(tree: Tree, text: string, file: string, lexical?
       reference.isMember = true;
   }
   const definitions = collector.definitions.sort((a, b) => comparePositions(a.range.start, b.range.start));
-  const macroParameters = (scan.macroParameters ?? []).map(({ start, end, define }) => ({
-    name: identifierAt(text, start),
-    offset: start,
-    file,
-    define,
-    range: { start: lines.position(start), end: lines.position(end) },
-    isCall: false,
-    isDefinition: false,
-    inPreprocessor: true,
-  }));
-  return { definitions, references, macroParameters };
+  return { definitions, references, macroParameters: macroParameterReferences(scan, text, file, lines) };
 }
 
 /** `.name` or `->name`: a member access (or a designated initializer). */
@@ -183,4 +173,27 @@ function innermostSpan(spans: Span[], offset: number): Span | undefined {
 
 function comparePositions(a: { line: number; character: number }, b: { line: number; character: number }): number {
   return a.line - b.line || a.character - b.character;
+}
+
+/**
+ * The macro parameter names of a lexical scan as references (each with the offset of its `#define`), for both
+ * front ends: the tree-sitter extraction and its lexical fallback show them alike (rename and highlight inside
+ * a macro body).
+ */
+export function macroParameterReferences(
+  scan: LexicalExtraction,
+  text: string,
+  file: string,
+  lines: LineMap,
+): Extraction['macroParameters'] {
+  return (scan.macroParameters ?? []).map(({ start, end, define }) => ({
+    name: identifierAt(text, start),
+    offset: start,
+    file,
+    define,
+    range: { start: lines.position(start), end: lines.position(end) },
+    isCall: false,
+    isDefinition: false,
+    inPreprocessor: true,
+  }));
 }
