@@ -5,7 +5,8 @@ import * as path from 'path';
 import type { Parser } from 'web-tree-sitter';
 import { createCParser } from '../../server/src/parsing/treeSitter';
 import { parseKernelC } from '../../server/src/parsing/kernelSource';
-import { extractFromTree, archOfPath, type Extraction } from '../../server/src/parsing/syntaxExtractor';
+import { extractFromTree, type Extraction } from '../../server/src/parsing/syntaxExtractor';
+import { archOfPath } from '../../server/src/parsing/kernelFiles';
 import type { Definition } from '../../server/src/indexing/types';
 
 const fixtures = path.join(__dirname, '..', 'fixtures', 'idioms');

@@ -28,6 +28,7 @@
  */
 import type { Definition, DefinitionKind, KernelIndex } from './types';
 import { includeClosure } from './includeClosure';
+import { archOfPath } from '../parsing/kernelFiles';
 
 export interface DefinitionQuery {
   /** The name under the cursor. */
@@ -115,10 +116,6 @@ function directoryOf(file: string): string {
   return slash < 0 ? '' : file.slice(0, slash);
 }
 
-function archOf(file: string | undefined): string | undefined {
-  return file ? /^arch\/([^/]+)\//.exec(file)?.[1] : undefined;
-}
-
 /**
  * Code of another program than the kernel: user-space tools and selftests, build scripts, the boot stubs. A name
  * asked about in kernel code never means their definitions (a `max()` function of a selftest, `u64` of a
@@ -139,7 +136,7 @@ function archRank(file: string, arch: string | undefined, preferredArch: string)
 
 export function sortByRelevance(definitions: Definition[], query: DefinitionQuery): Definition[] {
   const askingDirectory = query.file !== undefined ? directoryOf(query.file) : undefined;
-  const askingArch = archOf(query.file);
+  const askingArch = archOfPath(query.file);
   const askingProgram = programOf(query.file ?? '');
   const visibleFiles = query.visibleFiles;
   const isConfigSymbol = query.name.startsWith('CONFIG_');
@@ -151,7 +148,7 @@ export function sortByRelevance(definitions: Definition[], query: DefinitionQuer
     visibleFiles.has(d.file) ||
     (!d.isStatic && d.file.endsWith('.c') && LINKED_KINDS.has(d.kind));
   const keyOf = (d: Definition): number[] => {
-    const arch = d.arch ?? archOf(d.file);
+    const arch = d.arch ?? archOfPath(d.file);
     return [
       d.isDeclaration ? 1 : 0,
       query.isTag === undefined || TAG_KINDS.has(d.kind) === query.isTag ? 0 : 1,

@@ -5,12 +5,7 @@
  */
 import type { Definition } from './types';
 import { normalizeSignature, type LexicalDefinition } from '../parsing/lexicalExtractor';
-
-const ARCH_OF_FILE = /^arch\/([^/]+)\//;
-
-function archOfFile(file: string): string | undefined {
-  return file.startsWith('arch/') ? ARCH_OF_FILE.exec(file)?.[1] : undefined;
-}
+import { archOfPath } from '../parsing/kernelFiles';
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -25,7 +20,7 @@ export function definitionOf(
   d: LexicalDefinition,
   textOf: (file: string) => string | undefined,
 ): Definition {
-  const arch = archOfFile(file);
+  const arch = archOfPath(file);
   let text: string | undefined | null = null;
   const source = () => (text === null ? (text = textOf(file)) : text);
   return {

@@ -11,6 +11,7 @@
 import type { KernelConfig } from '../base/kernelConfig';
 import { scanConditionalDirectives, type ConditionalDirective } from './conditionalDirectives';
 import { evaluateCondition, evaluateDefined, type Decision } from './conditionExpression';
+import { archOfPath } from './kernelFiles';
 
 export interface ConfigurationView {
   /** The CONFIG_ symbols; undefined when only the architecture is chosen (conditionals stay undecided). */
@@ -37,11 +38,6 @@ export interface InactiveRegion {
   /** The directive that decides it, as written (`#ifdef CONFIG_ZONE_DEVICE`), and its 0-based line. */
   directive?: string;
   directiveLine?: number;
-}
-
-/** `arch/<name>/...` → name. */
-export function archOfPath(file: string): string | undefined {
-  return /^arch\/([^/]+)\//.exec(file)?.[1];
 }
 
 /** 0-based index of a text's last line (a final line break does not start a line). */

@@ -36,3 +36,14 @@ export function isKconfigFile(fileName: string): boolean {
 function baseName(fileName: string): string {
   return fileName.slice(Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\')) + 1);
 }
+
+const ARCH_PREFIX = /^arch\/([^/]+)\//;
+
+/**
+ * The architecture of a tree-relative path (`arch/<name>/...`), or undefined for generic code (and for no path).
+ * The one copy for the front ends, the index, definition order and the bench; the `startsWith` test first
+ * because definitions are built per caller on hot paths (incoming calls) and most paths are not under arch/.
+ */
+export function archOfPath(file: string | undefined): string | undefined {
+  return file?.startsWith('arch/') ? ARCH_PREFIX.exec(file)?.[1] : undefined;
+}

@@ -1,6 +1,7 @@
 import type { Definition } from './types';
 import { extractLexical, normalizeSignature } from './lexicalExtractor';
-import { archOfPath, macroParameterReferences, type Extraction, type NamedReference } from './syntaxExtractor';
+import { archOfPath } from './kernelFiles';
+import { macroParameterReferences, type Extraction, type NamedReference } from './syntaxExtractor';
 import { generatedNames, isNameGenerator } from './nameGenerators';
 import { LineMap, identifierAt } from './textScan';
 

@@ -6,6 +6,7 @@ import { LineMap, findDirectiveSpans, identifierAt, nextNonBlank, splitMacroArgu
 import { extractLexical } from './lexicalExtractor';
 import type { LexicalExtraction } from './lexicalTypes';
 import { CH_LPAREN } from './charCodes';
+import { archOfPath } from './kernelFiles';
 
 /**
  * Precise per-file extraction: definitions from the tree-sitter tree (with signature, kernel-doc, arch,
@@ -30,12 +31,6 @@ export interface Extraction {
   macroParameters: Array<NamedReference & { define: number }>;
   /** Set when the answer is partial: from the lexical front end alone (lexicalFallback.ts), and why. */
   partial?: string;
-}
-
-/** Architecture of an `arch/<arch>/...` path; undefined for generic code. */
-export function archOfPath(file: string): string | undefined {
-  const match = /^arch\/([^/]+)\//.exec(file);
-  return match ? match[1] : undefined;
 }
 
 /**

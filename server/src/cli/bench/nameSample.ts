@@ -3,7 +3,7 @@ import * as path from 'path';
 import { identifierTokens, C_KEYWORDS, type TruthToken } from './tokenTruth';
 import type { CtagsIndex } from './peers';
 import { seededRandom, sample } from './sampling';
-import { archOf } from './treeFiles';
+import { archOfPath } from '../../parsing/kernelFiles';
 
 /**
  * The seeded name sample of the navigation-accuracy bench, drawn from the tree with ctags and the token truth,
@@ -100,7 +100,7 @@ export function drawNameSample(
       if (d.kind === 'macro') add('macro', name, d.file, d.line);
       if (d.kind === 'enumerator') add('enumerator', name, d.file, d.line);
       if (d.kind === 'function' && d.fileScope) staticFunctionFiles.add(d.file);
-      const arch = archOf(d.file);
+      const arch = archOfPath(d.file);
       if (arch && (d.kind === 'function' || d.kind === 'macro')) arches.add(arch);
     }
     // A type name's definitions are all its type definitions: in `typedef struct X {…} X;` the tag and the
@@ -216,7 +216,7 @@ function usedGeneratedNames(root: string, cFiles: string[]): Set<string> {
 /** Truth definitions of a sampled name that are in generic code or under arch/x86 (the judged architecture). */
 export function x86OrGeneric(definitions: SampledName['definitions']): SampledName['definitions'] {
   return definitions.filter((d) => {
-    const arch = archOf(d.file);
+    const arch = archOfPath(d.file);
     return arch === undefined || arch === 'x86';
   });
 }

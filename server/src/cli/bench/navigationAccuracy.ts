@@ -9,7 +9,8 @@ import {
   type Location,
   type WarmStartResult,
 } from './lspDriver';
-import { listCFiles, defaultBuildDir, defaultPeersDir, archOf } from './treeFiles';
+import { listCFiles, defaultBuildDir, defaultPeersDir } from './treeFiles';
+import { archOfPath } from '../../parsing/kernelFiles';
 import {
   CtagsIndex,
   preparePeers,
@@ -364,7 +365,7 @@ async function judgeClangd(
     let right: (place: { file: string; line: number }) => boolean;
     if (p.declarationOnly) {
       const definitions = (ctags?.definitions(p.name) ?? []).filter(
-        (d) => (d.kind === 'function' || d.kind === 'variable') && (archOf(d.file) ?? 'x86') === 'x86',
+        (d) => (d.kind === 'function' || d.kind === 'variable') && (archOfPath(d.file) ?? 'x86') === 'x86',
       );
       right = (place) => definitions.some((d) => d.file === place.file && d.line === place.line);
       declarationOnly.n++;

@@ -53,8 +53,3 @@ export function defaultBuildDir(root: string): string {
 export function defaultPeersDir(root: string): string {
   return path.join(benchCacheRoot(), 'peers', path.basename(path.resolve(root)));
 }
-
-/** The architecture of a tree-relative path (`arch/<a>/...`), or undefined for generic code. */
-export function archOf(file: string): string | undefined {
-  return /^arch\/([^/]+)\//.exec(file)?.[1];
-}
