@@ -1,5 +1,7 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { loadDiagrams } from '../../server/src/diagrams/loader';
 import { buildDiagram } from '../../server/src/diagrams/diagramService';
@@ -79,6 +81,41 @@ describe('diagram steps resolve in kernel-style fixture trees', () => {
     // Line 46 (1-based) of the fixture: `ret = folio_lock_killable(folio);`
     assert.equal(resolved.location!.range.start.line, 45);
     assert.equal(resolved.location!.range.start.character, 7);
+  });
+
+  it('a step whose `at` was renamed upstream jumps to the new name and says so (softleaf_* since 6.19)', async () => {
+    // A tree after the swapops predicates became softleaf_* helpers: do_swap_page no longer names
+    // is_device_private_entry, so the step would fall back to the definition line without `atAlso`.
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kmm-softleaf-'));
+    try {
+      fs.mkdirSync(path.join(root, 'mm'));
+      fs.writeFileSync(
+        path.join(root, 'mm', 'memory.c'),
+        [
+          'vm_fault_t do_swap_page(struct vm_fault *vmf)',
+          '{',
+          '\tsoftleaf_t entry = softleaf_from_pte(vmf->orig_pte);',
+          '',
+          '\tif (softleaf_is_device_private(entry))',
+          '\t\treturn vmf->page->pgmap->ops->migrate_to_ram(vmf);',
+          '\treturn 0;',
+          '}',
+          '',
+        ].join('\n'),
+      );
+      const { index } = await indexFixture(root);
+      const step = byId('device-private-fault').variants[0].steps.find((s) => s.id === 'fault')!;
+      assert.equal(step.at, 'is_device_private_entry');
+      const resolved = resolveStepWithIndex(index, step, (file) => file);
+      assert.equal(resolved.at, 'softleaf_is_device_private');
+      assert.equal(resolved.location!.uri, 'mm/memory.c');
+      assert.deepEqual(resolved.location!.range.start, { line: 4, character: 5 });
+      // The diagram highlights the step for the new name too.
+      const built = buildDiagram(diagrams, { id: 'device-private-fault', symbol: 'softleaf_is_device_private' }, {});
+      assert.ok(built.steps.some((s) => s.id === 'fault' && s.highlighted));
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('a function the tree lacks is reported missing (legacy step in a 6.15 tree)', () => {

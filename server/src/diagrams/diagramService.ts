@@ -24,7 +24,7 @@ export interface BuildOptions {
   /** Which tracked changes the tree has (decides the variants' `changes` rules). */
   changes?: SelectionInput['changes'];
   /** Where a step's code is, if the caller can tell (LSP: through the index). */
-  resolveStep?: (step: DiagramStep) => Pick<DiagramStepInfo, 'location' | 'missing'>;
+  resolveStep?: (step: DiagramStep) => Pick<DiagramStepInfo, 'location' | 'missing' | 'at'>;
 }
 
 export class DiagramLookupError extends Error {}
@@ -45,7 +45,7 @@ function sourceInfo(source: DiagramSource): DiagramSourceInfo {
 /** Steps of a variant that show `symbol`: the function doing the step, else the identifier the step happens at. */
 function stepsShowing(steps: DiagramStep[], symbol: string): DiagramStep[] {
   const doing = steps.filter((step) => step.function === symbol);
-  return doing.length > 0 ? doing : steps.filter((step) => step.at === symbol);
+  return doing.length > 0 ? doing : steps.filter((step) => step.at === symbol || (step.atAlso ?? []).includes(symbol));
 }
 
 function mentions(diagram: Diagram, symbol: string): boolean {

@@ -83,6 +83,7 @@ const step = {
     label: { type: 'string', minLength: 1, maxLength: 200 },
     function: identifier,
     at: identifier,
+    atAlso: { type: 'array', minItems: 1, maxItems: 4, items: identifier },
     locks: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 80 }, maxItems: 8 },
     notifier: { type: 'string', pattern: '^MMU_NOTIFY_[A-Z_]+$' },
     note: text,
@@ -91,7 +92,7 @@ const step = {
   // A step is code: it must say which function runs it. States may name none.
   if: { not: { properties: { kind: { const: 'state' } }, required: ['kind'] } },
   then: { required: ['function'] },
-  dependencies: { at: ['function'] },
+  dependencies: { at: ['function'], atAlso: ['at'] },
 };
 
 const variant = {

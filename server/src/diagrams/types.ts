@@ -22,6 +22,11 @@ export interface DiagramStep {
   function?: string;
   /** Identifier inside `function` where the step happens (a call, a macro); narrows the jump to that line. */
   at?: string;
+  /**
+   * Other names of the `at` identifier in other releases (a rename upstream, e.g. the swapops predicates that
+   * became softleaf_* in 6.19): tried in order after `at` when the function's body does not use `at`.
+   */
+  atAlso?: string[];
   locks?: string[];
   /** MMU notifier event sent during the step (`MMU_NOTIFY_EXCLUSIVE`, ...). */
   notifier?: string;
