@@ -1,4 +1,5 @@
 import type { ThreadRelation } from '../../../protocol';
+import { C_KEYWORDS } from '../parsing/cVocabulary';
 import type { SymbolMention } from './types';
 
 /**
@@ -15,40 +16,12 @@ export interface ExtractedSymbols {
   diff: string;
 }
 
-const C_KEYWORDS = new Set([
-  'auto',
-  'break',
-  'case',
-  'char',
-  'const',
-  'continue',
-  'default',
-  'do',
-  'double',
-  'else',
-  'enum',
-  'extern',
-  'float',
-  'for',
-  'goto',
-  'if',
-  'inline',
-  'int',
-  'long',
-  'register',
-  'return',
-  'short',
-  'signed',
-  'sizeof',
-  'static',
-  'struct',
-  'switch',
-  'typedef',
-  'union',
-  'unsigned',
-  'void',
-  'volatile',
-  'while',
+/**
+ * Words a mail names that are never a symbol worth a thread: the C vocabulary of the front ends, plus the
+ * constants and branch hints every patch is full of.
+ */
+const NOT_SYMBOLS: ReadonlySet<string> = new Set([
+  ...C_KEYWORDS,
   'bool',
   'true',
   'false',
@@ -109,7 +82,7 @@ export function unquote(line: string): { depth: number; text: string } {
 /** The function a hunk header names: `@@ … @@ struct page *make_device_exclusive(struct mm_struct *mm,` → make_device_exclusive. */
 export function functionOfHunkContext(context: string): string | undefined {
   const match = /([A-Za-z_][A-Za-z0-9_]*)\s*\(/.exec(context);
-  if (match && !C_KEYWORDS.has(match[1])) return match[1];
+  if (match && !NOT_SYMBOLS.has(match[1])) return match[1];
   return undefined;
 }
 
@@ -187,7 +160,7 @@ class SymbolCollector {
   }
 
   private addRank(symbol: string, rank: number): void {
-    if (symbol.length < 3 || C_KEYWORDS.has(symbol)) return;
+    if (symbol.length < 3 || NOT_SYMBOLS.has(symbol)) return;
     if (this.sink) {
       this.sink.add(symbol, rank);
       return;
@@ -319,7 +292,7 @@ export function extractSymbols(
         if (code === 0x7d /* } */) state.fn = undefined;
         else if ((code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) || code === 0x5f) {
           const name = DEFINITION_LINE.exec(text.slice(1))?.[1];
-          if (name && !C_KEYWORDS.has(name)) state.fn = name;
+          if (name && !NOT_SYMBOLS.has(name)) state.fn = name;
         }
       }
       if (marker === '+' || marker === '-') {
