@@ -1,18 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'stream';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import {
-  createConnection,
-  ProposedFeatures,
-  StreamMessageReader,
-  StreamMessageWriter,
-} from 'vscode-languageserver/node';
-import { createMessageConnection } from 'vscode-jsonrpc/node';
-import { startLanguageServer } from '../../server/src/lsp/server';
+import { startInProcessServer } from '../lsp/inProcessServer';
 import { Requests } from '../../protocol';
 
 // The real server over an in-memory stream: inlay hints, code lenses and the notes requests, as an editor uses them.
@@ -24,35 +16,22 @@ test('inlay hints, code lenses and notes over LSP', async () => {
   const text = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'annotations', 'hints.c'), 'utf8');
   fs.writeFileSync(path.join(root, 'mm', 'memory.c'), text);
   const notesFile = path.join(dir, 'shared-notes.json');
-  const toServer = new PassThrough();
-  const toClient = new PassThrough();
-  const serverConnection = createConnection(
-    ProposedFeatures.all,
-    new StreamMessageReader(toServer),
-    new StreamMessageWriter(toClient),
-  );
-  startLanguageServer({ connection: serverConnection, cacheDir: path.join(dir, 'cache') });
-  const client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
   const published = new Map<string, Array<{ code?: string; range: { start: { line: number } }; severity?: number }>>();
-  client.onNotification(
-    'textDocument/publishDiagnostics',
-    (params: { uri: string; diagnostics: Array<{ code?: string; range: { start: { line: number } } }> }) => {
-      published.set(params.uri, params.diagnostics);
-    },
-  );
-  client.onNotification(() => undefined);
-  client.onRequest(() => null);
-  client.listen();
+  const { client, capabilities, dispose } = await startInProcessServer({
+    root,
+    cacheDir: path.join(dir, 'cache'),
+    initializationOptions: { cacheDir: path.join(dir, 'cache'), settings: { notesFile } },
+    register: (connection) =>
+      connection.onNotification(
+        'textDocument/publishDiagnostics',
+        (params: { uri: string; diagnostics: Array<{ code?: string; range: { start: { line: number } } }> }) => {
+          published.set(params.uri, params.diagnostics);
+        },
+      ),
+  });
   try {
-    const init = await client.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', {
-      processId: null,
-      rootUri: pathToFileURL(root).href,
-      capabilities: {},
-      initializationOptions: { cacheDir: path.join(dir, 'cache'), settings: { notesFile } },
-    });
-    assert.ok(init.capabilities.inlayHintProvider);
-    assert.ok(init.capabilities.codeLensProvider);
-    await client.sendNotification('initialized', {});
+    assert.ok(capabilities.inlayHintProvider);
+    assert.ok(capabilities.codeLensProvider);
     const uri = pathToFileURL(path.join(root, 'mm', 'memory.c')).href;
     await client.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text } });
 
@@ -144,11 +123,7 @@ test('inlay hints, code lenses and notes over LSP', async () => {
     assert.deepEqual(lines, expected);
     await assert.rejects(client.sendRequest(Requests.notesReply, { id: 'n-missing', body: 'x' }), /no note n-missing/);
   } finally {
-    // Shut down first: the server stops its background work (data preload, cache write) before the pipes close,
-    // else a late notification rejects with 'Connection is disposed' after the test has ended.
-    await client.sendRequest('shutdown').catch(() => undefined);
-    client.dispose();
-    serverConnection.dispose();
+    await dispose();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -1,18 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'stream';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import {
-  createConnection,
-  ProposedFeatures,
-  StreamMessageReader,
-  StreamMessageWriter,
-} from 'vscode-languageserver/node';
-import { createMessageConnection, type MessageConnection } from 'vscode-jsonrpc/node';
-import { startLanguageServer } from '../../server/src/lsp/server';
+import { startInProcessServer } from '../lsp/inProcessServer';
 import { main } from '../../server/src/main';
 import { captureIo } from '../captureIo';
 
@@ -50,31 +42,13 @@ function makeTree(): { dir: string; root: string } {
 }
 
 async function startServer(dir: string, root: string, capabilities: object) {
-  const toServer = new PassThrough();
-  const toClient = new PassThrough();
-  const serverConnection = createConnection(
-    ProposedFeatures.all,
-    new StreamMessageReader(toServer),
-    new StreamMessageWriter(toClient),
-  );
-  startLanguageServer({ connection: serverConnection, cacheDir: path.join(dir, 'cache') });
-  const client: MessageConnection = createMessageConnection(
-    new StreamMessageReader(toClient),
-    new StreamMessageWriter(toServer),
-  );
   const received: Array<{ method: string; params: any }> = [];
-  client.onNotification((method: string, params: unknown) => {
-    received.push({ method, params });
-  });
-  client.onRequest(() => null);
-  client.listen();
-  await client.sendRequest('initialize', {
-    processId: null,
-    rootUri: pathToFileURL(root).href,
+  const server = await startInProcessServer({
+    root,
+    cacheDir: path.join(dir, 'cache'),
     capabilities,
-    initializationOptions: { cacheDir: path.join(dir, 'cache') },
+    onAnyNotification: (method, params) => received.push({ method, params }),
   });
-  await client.sendNotification('initialized', {});
   const waitFor = async (predicate: (n: { method: string; params: any }) => boolean, timeoutMs = 20000) => {
     const started = Date.now();
     for (;;) {
@@ -86,7 +60,7 @@ async function startServer(dir: string, root: string, capabilities: object) {
     }
   };
   return {
-    client,
+    client: server.client,
     received,
     waitFor,
     // Background indexing still talks to the client: the connection is closed once it is done (under load, a
@@ -95,9 +69,7 @@ async function startServer(dir: string, root: string, capabilities: object) {
       await waitFor((n) => n.method === 'kernelMmLens/indexStatus' && n.params.state === 'ready', 60000).catch(
         () => undefined,
       );
-      await client.sendRequest('shutdown').catch(() => undefined);
-      client.dispose();
-      serverConnection.dispose();
+      await server.dispose();
     },
   };
 }

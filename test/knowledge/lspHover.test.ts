@@ -1,18 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'stream';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import {
-  createConnection,
-  ProposedFeatures,
-  StreamMessageReader,
-  StreamMessageWriter,
-} from 'vscode-languageserver/node';
-import { createMessageConnection } from 'vscode-jsonrpc/node';
-import { startLanguageServer } from '../../server/src/lsp/server';
+import { startInProcessServer } from '../lsp/inProcessServer';
 
 type HoverResult = {
   contents: { kind: string; value: string };
@@ -42,27 +34,13 @@ test('textDocument/hover on call sites, #if conditions and Kconfig select lines'
   const kconfig = 'config X86\n\tdef_bool y\n\tselect ARCH_HAS_PTE_DEVMAP\t\tif X86_64\n';
   fs.writeFileSync(path.join(root, 'mm', 'walk.c'), c);
   fs.writeFileSync(path.join(root, 'arch', 'x86', 'Kconfig'), kconfig);
-  const toServer = new PassThrough();
-  const toClient = new PassThrough();
-  const serverConnection = createConnection(
-    ProposedFeatures.all,
-    new StreamMessageReader(toServer),
-    new StreamMessageWriter(toClient),
-  );
-  startLanguageServer({ connection: serverConnection, cacheDir: path.join(dir, 'cache') });
-  const client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
-  client.onNotification(() => undefined);
-  client.onRequest(() => null);
-  client.listen();
+  const { client, capabilities, dispose } = await startInProcessServer({
+    root,
+    cacheDir: path.join(dir, 'cache'),
+    initializationOptions: { cacheDir: path.join(dir, 'cache'), settings: { genericNavigation: false } },
+  });
   try {
-    const init = await client.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', {
-      processId: null,
-      rootUri: pathToFileURL(root).href,
-      capabilities: {},
-      initializationOptions: { cacheDir: path.join(dir, 'cache'), settings: { genericNavigation: false } },
-    });
-    assert.equal(init.capabilities.hoverProvider, true);
-    await client.sendNotification('initialized', {});
+    assert.equal(capabilities.hoverProvider, true);
     const cUri = pathToFileURL(path.join(root, 'mm', 'walk.c')).href;
     const kUri = pathToFileURL(path.join(root, 'arch', 'x86', 'Kconfig')).href;
     await client.sendNotification('textDocument/didOpen', {
@@ -107,7 +85,7 @@ test('textDocument/hover on call sites, #if conditions and Kconfig select lines'
     assert.equal(await hover(cUri, 3, 0), null);
     assert.equal(await hover(cUri, 400, 3), null);
   } finally {
-    client.dispose();
+    await dispose();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });

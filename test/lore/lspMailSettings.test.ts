@@ -8,19 +8,10 @@
 // remote window would, from the scopes package.json declares.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'stream';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { pathToFileURL } from 'url';
-import {
-  createConnection,
-  ProposedFeatures,
-  StreamMessageReader,
-  StreamMessageWriter,
-} from 'vscode-languageserver/node';
-import { createMessageConnection } from 'vscode-jsonrpc/node';
-import { startLanguageServer } from '../../server/src/lsp/server';
+import { startInProcessServer } from '../lsp/inProcessServer';
 import { DEFAULT_SETTINGS, Requests, SETTINGS_SECTION, type ThreadListEntry } from '../../protocol';
 
 const repo = path.join(__dirname, '..', '..');
@@ -60,28 +51,30 @@ test('the local-mail thread survives a settings change, as VS Code (remote windo
   fs.mkdirSync(path.dirname(mail));
   fs.copyFileSync(path.join(repo, 'test', 'fixtures', 'lore', 'demo-devmap-versions.mbox'), mail);
 
-  const toServer = new PassThrough();
-  const toClient = new PassThrough();
-  const serverConnection = createConnection(
-    ProposedFeatures.all,
-    new StreamMessageReader(toServer),
-    new StreamMessageWriter(toClient),
-  );
-  startLanguageServer({ connection: serverConnection, cacheDir: path.join(dir, 'cache') });
-  const client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
   const logs: string[] = [];
   let user: Record<string, unknown> = { mailSources: [mail], lintTargetVersion: '6.17' };
   let configurationAsked: () => void = () => undefined;
-  client.onRequest('workspace/configuration', (params: { items: Array<{ section?: string }> }) => {
-    setImmediate(() => configurationAsked());
-    return params.items.map((item) => (item.section === SETTINGS_SECTION ? remoteWindowSection(user) : {}));
+  const firstRead = new Promise<void>((resolve) => (configurationAsked = resolve));
+  const { client, dispose } = await startInProcessServer({
+    root,
+    cacheDir: path.join(dir, 'cache'),
+    capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } },
+    // vscode-languageclient: the settings the extension read at activation (client/src/context.ts readSettings)
+    initializationOptions: {
+      cacheDir: path.join(dir, 'cache'),
+      settings: { ...DEFAULT_SETTINGS, ...user },
+      workspaceTrusted: true,
+    },
+    register: (connection) => {
+      connection.onRequest('workspace/configuration', (params: { items: Array<{ section?: string }> }) => {
+        setImmediate(() => configurationAsked());
+        return params.items.map((item) => (item.section === SETTINGS_SECTION ? remoteWindowSection(user) : {}));
+      });
+      connection.onNotification('window/logMessage', (message: { message: string }) => {
+        logs.push(message.message);
+      });
+    },
   });
-  client.onNotification('window/logMessage', (message: { message: string }) => {
-    logs.push(message.message);
-  });
-  client.onNotification(() => undefined);
-  client.onRequest(() => null);
-  client.listen();
   /** didChangeConfiguration as the client sends it, resolved once the server has read the settings again. */
   const changeSettings = async (next: Record<string, unknown>): Promise<void> => {
     user = next;
@@ -95,19 +88,6 @@ test('the local-mail thread survives a settings change, as VS Code (remote windo
       entry.subject.includes('drm/demo: drop the pmd_devmap() check'),
     );
   try {
-    const firstRead = new Promise<void>((resolve) => (configurationAsked = resolve));
-    await client.sendRequest('initialize', {
-      processId: null,
-      rootUri: pathToFileURL(root).href,
-      capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } },
-      // vscode-languageclient: the settings the extension read at activation (client/src/context.ts readSettings)
-      initializationOptions: {
-        cacheDir: path.join(dir, 'cache'),
-        settings: { ...DEFAULT_SETTINGS, ...user },
-        workspaceTrusted: true,
-      },
-    });
-    await client.sendNotification('initialized', {});
     await firstRead;
 
     const before = await demoEntries();
@@ -127,8 +107,7 @@ test('the local-mail thread survives a settings change, as VS Code (remote windo
       logs.join('\n'),
     );
   } finally {
-    await client.sendRequest('shutdown').catch(() => undefined);
-    client.dispose();
+    await dispose();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });

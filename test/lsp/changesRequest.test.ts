@@ -1,18 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'stream';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import {
-  createConnection,
-  ProposedFeatures,
-  StreamMessageReader,
-  StreamMessageWriter,
-} from 'vscode-languageserver/node';
-import { createMessageConnection } from 'vscode-jsonrpc/node';
-import { startLanguageServer } from '../../server/src/lsp/server';
+import { startInProcessServer } from './inProcessServer';
 import { Requests } from '../../protocol';
 
 const fixture = path.join(__dirname, '..', 'fixtures', 'changes', 'tree-6.12-partial');
@@ -22,26 +14,8 @@ void test('kernelMmLens/treeChanges and the hover answer from the same evidence'
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kml-lsp-changes-'));
   const root = path.join(dir, 'linux');
   fs.cpSync(fixture, root, { recursive: true });
-  const toServer = new PassThrough();
-  const toClient = new PassThrough();
-  const serverConnection = createConnection(
-    ProposedFeatures.all,
-    new StreamMessageReader(toServer),
-    new StreamMessageWriter(toClient),
-  );
-  startLanguageServer({ connection: serverConnection, cacheDir: path.join(dir, 'cache') });
-  const client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
-  client.onNotification(() => undefined);
-  client.onRequest(() => null);
-  client.listen();
+  const { client, dispose } = await startInProcessServer({ root, cacheDir: path.join(dir, 'cache') });
   try {
-    await client.sendRequest('initialize', {
-      processId: null,
-      rootUri: pathToFileURL(root).href,
-      capabilities: {},
-      initializationOptions: { cacheDir: path.join(dir, 'cache') },
-    });
-    await client.sendNotification('initialized', {});
     const report = await client.sendRequest(Requests.treeChanges, {});
     assert.ok(report);
     assert.equal(report.tree, root);
@@ -71,7 +45,7 @@ void test('kernelMmLens/treeChanges and the hover answer from the same evidence'
       /\*\*Code evidence:\*\* Backported in this tree \(6\.12\): [^\n]*reject hugetlb/,
     );
   } finally {
-    client.dispose();
+    await dispose();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -1,18 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'stream';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { pathToFileURL } from 'url';
-import {
-  createConnection,
-  ProposedFeatures,
-  StreamMessageReader,
-  StreamMessageWriter,
-} from 'vscode-languageserver/node';
-import { createMessageConnection, type MessageConnection } from 'vscode-jsonrpc/node';
-import { startLanguageServer } from '../../server/src/lsp/server';
+import type { MessageConnection } from 'vscode-jsonrpc/node';
+import { startInProcessServer } from './inProcessServer';
 import { Requests } from '../../protocol';
 import { UNSAFE_CHARACTERS } from '../../protocol/untrustedText';
 
@@ -25,31 +17,11 @@ async function withServer(run: (client: MessageConnection, dir: string, root: st
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kml-lsp-review-'));
   const root = path.join(dir, 'linux');
   fs.cpSync(path.join(fixtures, 'e2e-tree'), root, { recursive: true });
-  const toServer = new PassThrough();
-  const toClient = new PassThrough();
-  const serverConnection = createConnection(
-    ProposedFeatures.all,
-    new StreamMessageReader(toServer),
-    new StreamMessageWriter(toClient),
-  );
-  startLanguageServer({ connection: serverConnection, cacheDir: path.join(dir, 'cache') });
-  const client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
-  client.onNotification(() => undefined);
-  client.onRequest(() => null);
-  client.listen();
+  const { client, dispose } = await startInProcessServer({ root, cacheDir: path.join(dir, 'cache') });
   try {
-    await client.sendRequest('initialize', {
-      processId: null,
-      rootUri: pathToFileURL(root).href,
-      capabilities: {},
-      initializationOptions: { cacheDir: path.join(dir, 'cache') },
-    });
-    await client.sendNotification('initialized', {});
     await run(client, dir, root);
   } finally {
-    await client.sendRequest('shutdown').catch(() => undefined);
-    client.dispose();
-    serverConnection.dispose();
+    await dispose();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,46 +1,21 @@
 import { test } from 'node:test';
 import * as os from 'node:os';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'stream';
 import * as fs from 'fs';
 import * as path from 'path';
-import {
-  createConnection,
-  createMessageConnection,
-  ProposedFeatures,
-  StreamMessageReader,
-  StreamMessageWriter,
-} from 'vscode-languageserver/node';
-import { startLanguageServer } from '../../server/src/lsp/server';
+import { startInProcessServer } from '../lsp/inProcessServer';
 
 // The real server wiring over an in-memory LSP stream, as an editor drives it: open, incremental
 // changes, then documentSymbol and documentHighlight on the edited text.
 test('document symbols and highlights over LSP follow incremental edits', async () => {
-  const toServer = new PassThrough();
-  const toClient = new PassThrough();
-  const serverConnection = createConnection(
-    ProposedFeatures.all,
-    new StreamMessageReader(toServer),
-    new StreamMessageWriter(toClient),
-  );
-  startLanguageServer({
-    connection: serverConnection,
+  const { client, capabilities, dispose } = await startInProcessServer({
+    root: null,
     cacheDir: fs.mkdtempSync(path.join(os.tmpdir(), 'kml-doc-')),
+    initializationOptions: {},
   });
-  const client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
-  client.onNotification(() => undefined);
-  client.onRequest(() => null);
-  client.listen();
   try {
-    const init = await client.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', {
-      processId: null,
-      rootUri: null,
-      capabilities: {},
-      initializationOptions: {},
-    });
-    assert.equal(init.capabilities.documentHighlightProvider, true);
-    assert.ok(init.capabilities.documentSymbolProvider);
-    await client.sendNotification('initialized', {});
+    assert.equal(capabilities.documentHighlightProvider, true);
+    assert.ok(capabilities.documentSymbolProvider);
 
     const uri = 'file:///nowhere/mm/demo.c';
     const text = 'static int demo_count;\n\nstatic void demo_inc(void)\n{\n\tdemo_count++;\n}\n';
@@ -87,10 +62,6 @@ test('document symbols and highlights over LSP follow incremental edits', async 
     await client.sendNotification('textDocument/didClose', { textDocument: { uri } });
     assert.deepEqual(await client.sendRequest('textDocument/documentSymbol', { textDocument: { uri } }), []);
   } finally {
-    // Shut down first: the server stops its background work (data preload, cache write) before the pipes close,
-    // else a late notification rejects with 'Connection is disposed' after the test has ended.
-    await client.sendRequest('shutdown').catch(() => undefined);
-    client.dispose();
-    serverConnection.dispose();
+    await dispose();
   }
 });
