@@ -1,6 +1,7 @@
 import type { ClientCapabilities, Connection } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Tree } from 'web-tree-sitter';
+import type { LexicalExtraction } from '../parsing/lexicalTypes';
 import type { KernelMmLensSettings } from '../../../protocol';
 import type { KernelIndex } from '../indexing/types';
 import type { KernelVersion } from '../base/kernelVersion';
@@ -20,6 +21,14 @@ export interface OpenDocuments {
   parseFailure?(uri: string): string | undefined;
   onDidChangeContent(listener: (document: TextDocument) => void): void;
   onDidClose(listener: (document: TextDocument) => void): void;
+  /** A version that had no tree got one later (the idle retry of documentStore.ts). */
+  onDidParse?(listener: (document: TextDocument) => void): void;
+  /** The document has a current tree: `tree()` answers without parsing. */
+  hasTree?(uri: string): boolean;
+  /** The one lexical pass over the current version (documentStore.ts), run once whoever asks first. */
+  lexicalScan?(uri: string, file?: string): LexicalExtraction | undefined;
+  /** Lets that pass go once the extraction has what it needs. */
+  releaseLexicalScan?(uri: string): void;
 }
 
 /** State every feature shares. Built once per server process by `lsp/server.ts`. */

@@ -1,17 +1,16 @@
 import type { Connection, TextDocumentContentChangeEvent } from 'vscode-languageserver/node';
 import { kernelFileKind } from '../parsing/kernelFiles';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Edit, Parser, Point, Tree } from 'web-tree-sitter';
+import type { Parser, Tree } from 'web-tree-sitter';
+import { editFor, maskingEdit, reusableAfter } from './documentEdits';
+
+export { editFor, pointAt } from './documentEdits';
 import type { OpenDocuments } from './context';
-import {
-  findAttributeSpans,
-  macroCallSpans,
-  maskAttributeMacros,
-  mergeMaskSpans,
-  parseMasked,
-  ParseTimeoutError,
-} from '../parsing/kernelSource';
+import { findAttributeSpans, maskAttributeMacros, mergeMaskSpans, ParseTimeoutError } from '../parsing/kernelSource';
 import { createCParser } from '../parsing/treeSitter';
+import { parseInSlices, yieldToEventLoop } from '../parsing/slicedParse';
+import { documentLexicalScan } from '../parsing/lexicalFallback';
+import type { LexicalExtraction } from '../parsing/lexicalTypes';
 
 /**
  * The open documents, kept in sync with the editor from incremental LSP changes, each with a tree-sitter
@@ -29,7 +28,14 @@ import { createCParser } from '../parsing/treeSitter';
  * string, character literal, directive or line break cannot change what it finds: those invocations are then kept
  * from the last pass, shifted by the edit (`reusableAfter`), and only the cheap annotation scan is redone. Every
  * other edit, and every MAX_REUSED_EDITS-th one, runs the pass again. A test checks that the kept spans equal a
- * fresh pass after typing in bodies.
+ * fresh pass after typing in bodies. When the pass runs it is the version's one lexical pass (`lexicalScan`): the
+ * extraction of the outline and references takes its occurrences from the same scan.
+ *
+ * Work per version is done once (issue 17): concurrent `tree()` calls for one version share one parse, which runs in
+ * slices with the event loop turning between them (parsing/slicedParse.ts), so requests and cancellations are read
+ * while a large file parses. A version whose parse runs past its budget is parsed again once, when the server has
+ * been idle for IDLE_RETRY_DELAY_MS, with a larger budget, still in slices; `onDidParse` tells the features when the
+ * tree arrives, and the log says whether the version stays on the lexical extractor.
  */
 
 interface Entry {
@@ -48,13 +54,14 @@ interface Entry {
   macroCalls?: Array<[number, number]>;
   /** Edits since the last lexical pass. */
   reusedEdits: number;
+  /** The lexical pass over `lexicalVersion` (see `lexicalScan`), until the extraction has taken it. */
+  lexical?: LexicalExtraction;
+  lexicalVersion?: number;
+  /** The parse of the current version in flight: every `tree()` call for that version awaits this one. */
+  parsing?: { version: number; promise: Promise<Tree | undefined> };
+  /** Version whose idle retry is scheduled or done (once per version). */
+  retriedVersion?: number;
 }
-
-/** A lexical pass at least every this many edits, whatever they are. */
-const MAX_REUSED_EDITS = 64;
-
-/** Characters whose typing or deletion can change the lexical structure a body edit must leave alone. */
-const STRUCTURAL = /[{}"'/*\\#\r\n]/;
 
 /**
  * A parse's budget is PARSE_BUDGET_BASE_MS plus PARSE_BUDGET_MS_PER_KIB per KiB of text, at most parseTimeoutMs.
@@ -67,6 +74,13 @@ const STRUCTURAL = /[{}"'/*\\#\r\n]/;
 export const PARSE_BUDGET_BASE_MS = 500;
 export const PARSE_BUDGET_MS_PER_KIB = 8;
 
+/**
+ * A version over its parse budget is parsed again after this much quiet time (no other parse started), with
+ * IDLE_RETRY_BUDGET_FACTOR times its budget; the retry runs in slices like any parse, so it never holds requests up.
+ */
+export const IDLE_RETRY_DELAY_MS = 1000;
+export const IDLE_RETRY_BUDGET_FACTOR = 4;
+
 export interface DocumentStoreOptions {
   /** Upper bound of a parse's budget, whatever the size (the document then has no tree until its next change). */
   parseTimeoutMs?: number;
@@ -74,20 +88,36 @@ export interface DocumentStoreOptions {
   parseMsPerKib?: number;
   /** Documents larger than this (UTF-16 code units) are not parsed. */
   maxParseLength?: number;
+  /** Budget of the idle retry of a version over its budget (default IDLE_RETRY_BUDGET_FACTOR x its budget). */
+  idleRetryBudgetMs?: number;
+  /** Quiet time before that retry (default IDLE_RETRY_DELAY_MS). */
+  idleRetryDelayMs?: number;
+  /** Length of a parse slice (default PARSE_SLICE_MS; tests use 0 to cut every parse into many slices). */
+  parseSliceMs?: number;
 }
 
 export class DocumentStore implements OpenDocuments {
   private readonly entries = new Map<string, Entry>();
   private readonly changeListeners: Array<(document: TextDocument) => void> = [];
   private readonly closeListeners: Array<(document: TextDocument) => void> = [];
+  private readonly parseListeners: Array<(document: TextDocument) => void> = [];
   private parser: Promise<Parser> | undefined;
+  /** Parses share one parser, one parse at a time (a halted parse resumes only on the parser that began it). */
+  private parserQueue: Promise<unknown> = Promise.resolve();
   private readonly parseTimeoutMs: number;
   private readonly parseMsPerKib: number;
   private readonly maxParseLength: number;
+  private readonly idleRetryBudgetMs: number | undefined;
+  private readonly idleRetryDelayMs: number;
+  private readonly parseSliceMs: number | undefined;
+  private lastParseStarted = 0;
+  private disposed = false;
   /** Number of trees currently alive (created and not yet deleted); for tests and diagnostics. */
   liveTrees = 0;
-  /** Lexical passes run for masking (see the class comment); for tests and diagnostics. */
+  /** Lexical passes run (masking, outline and references share one per version); for tests and diagnostics. */
   lexicalPasses = 0;
+  /** Parses started (a sliced parse counts once, an idle retry once more); for tests and diagnostics. */
+  parses = 0;
 
   constructor(
     connection: Connection | undefined,
@@ -97,6 +127,9 @@ export class DocumentStore implements OpenDocuments {
     this.parseTimeoutMs = options.parseTimeoutMs ?? 3000;
     this.parseMsPerKib = options.parseMsPerKib ?? PARSE_BUDGET_MS_PER_KIB;
     this.maxParseLength = options.maxParseLength ?? 16 * 1024 * 1024;
+    this.idleRetryBudgetMs = options.idleRetryBudgetMs;
+    this.idleRetryDelayMs = options.idleRetryDelayMs ?? IDLE_RETRY_DELAY_MS;
+    this.parseSliceMs = options.parseSliceMs;
     if (!connection) return;
     connection.onDidOpenTextDocument(({ textDocument }) =>
       this.open(textDocument.uri, textDocument.languageId, textDocument.version, textDocument.text),
@@ -121,6 +154,35 @@ export class DocumentStore implements OpenDocuments {
   }
   onDidClose(listener: (document: TextDocument) => void): void {
     this.closeListeners.push(listener);
+  }
+  /** A version that had no tree (over its parse budget) got one in its idle retry: answers may improve. */
+  onDidParse(listener: (document: TextDocument) => void): void {
+    this.parseListeners.push(listener);
+  }
+
+  /** The document has a current tree (parsed, not edited since): `tree()` answers without parsing. */
+  hasTree(uri: string): boolean {
+    const entry = this.entries.get(uri);
+    return !!entry && !entry.dirty && !!entry.tree;
+  }
+
+  /**
+   * The lexical front end's pass over the current version of an open document, run at most once per version
+   * whoever asks first (masking for the parse, the outline, the references); `release` lets it go once the
+   * extraction has what it needs. Undefined when the document is not open.
+   */
+  lexicalScan(uri: string, file?: string): LexicalExtraction | undefined {
+    const entry = this.entries.get(uri);
+    if (!entry) return undefined;
+    return this.scanOf(entry, file);
+  }
+
+  /** The extraction has taken the version's lexical pass: keep only its macro invocations (for masking). */
+  releaseLexicalScan(uri: string): void {
+    const entry = this.entries.get(uri);
+    if (!entry) return;
+    entry.lexical = undefined;
+    entry.lexicalVersion = undefined;
   }
 
   open(uri: string, languageId: string, version: number, text: string): void {
@@ -164,6 +226,8 @@ export class DocumentStore implements OpenDocuments {
     entry.dirty = true;
     entry.failedVersion = undefined;
     entry.failure = undefined;
+    entry.lexical = undefined;
+    entry.lexicalVersion = undefined;
     this.notify(this.changeListeners, entry.document);
   }
 
@@ -176,14 +240,26 @@ export class DocumentStore implements OpenDocuments {
   }
 
   async tree(uri: string): Promise<Tree | undefined> {
-    const entry = this.entries.get(uri);
-    if (!entry?.parseable) return undefined;
-    if (!entry.dirty && entry.tree) return entry.tree;
-    const parser = await this.sharedParser();
-    // Re-read: the document may have changed or closed while the parser loaded.
-    const current = this.entries.get(uri);
-    if (!current) return undefined;
-    return this.reparse(current, parser);
+    for (;;) {
+      const entry = this.entries.get(uri);
+      if (!entry?.parseable || this.disposed) return undefined;
+      if (!entry.dirty && entry.tree) return entry.tree;
+      const version = entry.document.version;
+      if (entry.failedVersion === version) return undefined;
+      let parsing = entry.parsing;
+      if (parsing?.version !== version) {
+        const promise = this.parseInQueue(uri, entry, version);
+        parsing = { version, promise };
+        entry.parsing = parsing;
+        const settled = () => {
+          if (entry.parsing?.promise === promise) entry.parsing = undefined;
+        };
+        promise.then(settled, settled);
+      }
+      const tree = await parsing.promise;
+      // A parse abandoned because the document changed answers undefined: parse the version there is now.
+      if (tree || this.entries.get(uri) !== entry || entry.document.version === version) return tree;
+    }
   }
 
   /**
@@ -202,17 +278,48 @@ export class DocumentStore implements OpenDocuments {
 
   /** Deletes every tree and the parser (server shutdown, tests). */
   dispose(): void {
+    this.disposed = true;
     for (const entry of this.entries.values()) this.dropTree(entry);
     this.entries.clear();
     const parser = this.parser;
     this.parser = undefined;
-    void parser?.then(
-      (p) => p.delete(),
-      () => undefined,
-    );
+    // A parse halted between slices sees `disposed` and resets the parser first: delete it after that.
+    void this.parserQueue
+      .then(() => parser)
+      .then(
+        (p) => p?.delete(),
+        () => undefined,
+      );
   }
 
-  private reparse(entry: Entry, parser: Parser): Tree | undefined {
+  /** One parse at a time on the shared parser; the version's parse, or undefined (no tree, or the text changed). */
+  private parseInQueue(uri: string, entry: Entry, version: number): Promise<Tree | undefined> {
+    const run = this.parserQueue.then(async () => {
+      if (this.isStale(uri, entry, version)) return undefined;
+      return this.reparse(uri, entry, await this.sharedParser());
+    });
+    this.parserQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private isStale(uri: string, entry: Entry, version: number): boolean {
+    return this.disposed || this.entries.get(uri) !== entry || entry.document.version !== version;
+  }
+
+  private scanOf(entry: Entry, file?: string): LexicalExtraction {
+    const version = entry.document.version;
+    if (entry.lexical && entry.lexicalVersion === version) return entry.lexical;
+    const scan = documentLexicalScan(entry.document.getText(), file ?? entry.document.uri);
+    this.lexicalPasses++;
+    entry.lexical = scan;
+    entry.lexicalVersion = version;
+    // The masking of this version needs only the invocations: kept when the scan itself is let go.
+    entry.macroCalls = scan.macroCalls ?? [];
+    entry.reusedEdits = 0;
+    return scan;
+  }
+
+  private async reparse(uri: string, entry: Entry, parser: Parser): Promise<Tree | undefined> {
     if (!entry.dirty && entry.tree) return entry.tree;
     const version = entry.document.version;
     if (entry.failedVersion === version) return undefined;
@@ -225,24 +332,33 @@ export class DocumentStore implements OpenDocuments {
       );
       return undefined;
     }
+    this.parses++;
+    this.lastParseStarted = performance.now();
     try {
       if (!entry.macroCalls) {
-        entry.macroCalls = macroCallSpans(text);
-        entry.reusedEdits = 0;
-        this.lexicalPasses++;
+        this.scanOf(entry);
+        // The lexical pass is one synchronous step: let queued messages through before the parse.
+        await yieldToEventLoop();
+        if (this.isStale(uri, entry, version)) return undefined;
       }
-      const masked = maskAttributeMacros(text, mergeMaskSpans(text, findAttributeSpans(text), entry.macroCalls));
+      const masked = maskAttributeMacros(text, mergeMaskSpans(text, findAttributeSpans(text), entry.macroCalls ?? []));
       const old = entry.tree;
       if (old && entry.shadow !== undefined && entry.shadow.length === masked.length) {
         const extra = maskingEdit(entry.shadow, masked);
         if (extra) old.edit(extra);
+        // The old tree now describes `masked`: keep the two together even if this parse is abandoned.
+        entry.shadow = masked;
       } else if (old) {
         this.dropTree(entry);
       }
       const budget = this.parseBudgetMs(masked.length);
-      let fresh: Tree;
+      let result;
       try {
-        fresh = parseMasked(parser, masked, entry.tree ?? null, budget);
+        result = await parseInSlices(parser, masked, entry.tree ?? null, {
+          budgetMs: budget,
+          sliceMs: this.parseSliceMs,
+          isStale: () => this.isStale(uri, entry, version),
+        });
       } catch (err) {
         if (!(err instanceof ParseTimeoutError)) throw err;
         this.failed(
@@ -250,16 +366,14 @@ export class DocumentStore implements OpenDocuments {
           version,
           `parse of ${entry.document.uri} (version ${version}, ${Math.ceil(text.length / 1024)} KiB) ran past its ` +
             `budget of ${budget} ms: outline and highlights come from the lexical extractor, tree-only features ` +
-            `wait for the next change`,
+            `wait for the tree (parsed again when the server is idle)`,
         );
+        this.scheduleIdleRetry(uri, entry, version, budget);
         return undefined;
       }
-      this.liveTrees++;
-      this.dropTree(entry);
-      entry.tree = fresh;
-      entry.shadow = masked;
-      entry.dirty = false;
-      return fresh;
+      if ('stale' in result) return undefined;
+      this.adopt(entry, result.tree, masked);
+      return result.tree;
     } catch (err) {
       this.failed(
         entry,
@@ -267,6 +381,65 @@ export class DocumentStore implements OpenDocuments {
         `parse failed for ${entry.document.uri} (version ${version}): ${err instanceof Error ? err.message : String(err)}`,
       );
       return undefined;
+    }
+  }
+
+  private adopt(entry: Entry, fresh: Tree, masked: string): void {
+    this.liveTrees++;
+    this.dropTree(entry);
+    entry.tree = fresh;
+    entry.shadow = masked;
+    entry.dirty = false;
+  }
+
+  /**
+   * The version over its budget is parsed again once the server has started no parse for idleRetryDelayMs, with a
+   * larger budget, on a parser of its own (a long retry must not hold up the parses of other documents), in slices.
+   */
+  private scheduleIdleRetry(uri: string, entry: Entry, version: number, budget: number): void {
+    if (entry.retriedVersion === version) return;
+    entry.retriedVersion = version;
+    const retryBudget = this.idleRetryBudgetMs ?? budget * IDLE_RETRY_BUDGET_FACTOR;
+    const attempt = () => {
+      if (this.isStale(uri, entry, version)) return;
+      const quietFor = performance.now() - this.lastParseStarted;
+      if (quietFor < this.idleRetryDelayMs) {
+        setTimeout(attempt, this.idleRetryDelayMs - quietFor).unref?.();
+        return;
+      }
+      void this.retry(uri, entry, version, retryBudget);
+    };
+    setTimeout(attempt, this.idleRetryDelayMs).unref?.();
+  }
+
+  private async retry(uri: string, entry: Entry, version: number, budget: number): Promise<void> {
+    const name = `${entry.document.uri} (version ${version})`;
+    let parser: Parser | undefined;
+    try {
+      parser = await createCParser();
+      if (this.isStale(uri, entry, version)) return;
+      const text = entry.document.getText();
+      const masked = maskAttributeMacros(text, mergeMaskSpans(text, findAttributeSpans(text), entry.macroCalls ?? []));
+      this.parses++;
+      this.log(`parsing ${name} again while idle, with a budget of ${budget} ms`);
+      const result = await parseInSlices(parser, masked, null, {
+        budgetMs: budget,
+        sliceMs: this.parseSliceMs,
+        isStale: () => this.isStale(uri, entry, version),
+      });
+      if ('stale' in result) return;
+      this.adopt(entry, result.tree, masked);
+      entry.failedVersion = undefined;
+      entry.failure = undefined;
+      this.log(`${name}: parsed while idle in ${Math.round(result.ms)} ms; tree-based answers are back`);
+      this.notify(this.parseListeners, entry.document);
+    } catch (err) {
+      if (this.isStale(uri, entry, version)) return;
+      const why = err instanceof Error ? err.message : String(err);
+      entry.failure = `${entry.failure ?? 'no tree'}; parsed again while idle: ${why}`;
+      this.log(`${name} stays on the lexical extractor until its next change: idle retry failed (${why})`);
+    } finally {
+      parser?.delete();
     }
   }
 
@@ -299,126 +472,4 @@ export class DocumentStore implements OpenDocuments {
       }
     }
   }
-}
-
-/**
- * The entry's lexical macro invocations after replacing old[startIndex, oldEndIndex) with `inserted`, when the edit
- * cannot change them (see the class comment); undefined when the lexical pass must run again. The edit must lie in
- * a function body of the current tree (under a `compound_statement` of a `function_definition`, in no preprocessor
- * node, in no ERROR node around the function) and neither the removed nor the inserted text, nor the characters around the edit, may be
- * structural. Invocations after the edit are shifted; one overlapping it (impossible in a body) drops them all.
- */
-function reusableAfter(
-  entry: Entry,
-  old: string,
-  startIndex: number,
-  oldEndIndex: number,
-  inserted: string,
-): Array<[number, number]> | undefined {
-  const calls = entry.macroCalls;
-  if (!calls || !entry.tree || entry.reusedEdits >= MAX_REUSED_EDITS) return undefined;
-  if (STRUCTURAL.test(inserted) || STRUCTURAL.test(old.slice(startIndex, oldEndIndex))) return undefined;
-  if (STRUCTURAL.test(old.charAt(startIndex - 1)) || STRUCTURAL.test(old.charAt(oldEndIndex))) return undefined;
-  if (!inFunctionBody(entry.tree, startIndex, oldEndIndex)) return undefined;
-  const delta = inserted.length - (oldEndIndex - startIndex);
-  const shifted: Array<[number, number]> = [];
-  for (const [start, end] of calls) {
-    if (end <= startIndex) shifted.push([start, end]);
-    else if (start >= oldEndIndex) shifted.push([start + delta, end + delta]);
-    else return undefined;
-  }
-  entry.reusedEdits++;
-  return shifted;
-}
-
-/**
- * [start, end) lies inside the body of a function definition, outside any preprocessor node; ERROR nodes are
- * accepted only inside that body (half-typed code: `d->` before the member is typed), not around the function.
- */
-function inFunctionBody(tree: Tree, start: number, end: number): boolean {
-  // The nodes from the root down to the smallest one spanning the range, read with a cursor: walking up with
-  // `node.parent` costs the node's depth per step in tree-sitter (each parent is found again from the root), which
-  // made an edit 18,000 blocks deep quadratic (issue 17).
-  const path: Array<{ type: string; start: number; end: number; isError: boolean }> = [];
-  const cursor = tree.walk();
-  try {
-    for (;;) {
-      path.push({
-        type: cursor.nodeType,
-        start: cursor.startIndex,
-        end: cursor.endIndex,
-        isError: cursor.nodeType === 'ERROR',
-      });
-      if (!cursor.gotoFirstChild()) break;
-      let spanning = false;
-      do {
-        if (cursor.endIndex < end) continue;
-        spanning = cursor.startIndex <= start;
-        break;
-      } while (cursor.gotoNextSibling());
-      if (!spanning) break;
-    }
-  } finally {
-    cursor.delete();
-  }
-  if (path.some((node) => node.type.startsWith('preproc'))) return false;
-  // The innermost function body around the range; above it no ERROR node (below it, half-typed code is fine).
-  for (let k = path.length - 1; k > 0; k--) {
-    const node = path[k];
-    if (node.type !== 'compound_statement' || path[k - 1].type !== 'function_definition') continue;
-    if (start <= node.start || end >= node.end) return false; // on the braces themselves
-    return !path.slice(0, k).some((above) => above.isError);
-  }
-  return false;
-}
-
-/** Tree-sitter point of an offset: rows count '\n' only (as tree-sitter does), columns in UTF-16 units. */
-export function pointAt(text: string, offset: number): Point {
-  let row = 0;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
-    row++;
-    lineStart = i + 1;
-  }
-  return { row, column: offset - lineStart };
-}
-
-/** The tree-sitter edit for replacing old[startIndex, oldEndIndex) with `inserted`. */
-export function editFor(old: string, startIndex: number, oldEndIndex: number, inserted: string): Edit {
-  const startPosition = pointAt(old, startIndex);
-  const oldEndPosition = pointAt(old, oldEndIndex);
-  const lastNewline = inserted.lastIndexOf('\n');
-  let newlines = 0;
-  for (let i = inserted.indexOf('\n'); i >= 0; i = inserted.indexOf('\n', i + 1)) newlines++;
-  const newEndPosition =
-    lastNewline < 0
-      ? { row: startPosition.row, column: startPosition.column + inserted.length }
-      : { row: startPosition.row + newlines, column: inserted.length - lastNewline - 1 };
-  return {
-    startIndex,
-    oldEndIndex,
-    newEndIndex: startIndex + inserted.length,
-    startPosition,
-    oldEndPosition,
-    newEndPosition,
-  };
-}
-
-/** An edit covering every place where two equally long masked texts differ, or undefined if equal. */
-function maskingEdit(before: string, after: string): Edit | undefined {
-  if (before === after) return undefined;
-  let start = 0;
-  while (start < after.length && before.charCodeAt(start) === after.charCodeAt(start)) start++;
-  let end = after.length;
-  while (end > start && before.charCodeAt(end - 1) === after.charCodeAt(end - 1)) end--;
-  const startPosition = pointAt(after, start);
-  const endPosition = pointAt(after, end);
-  return {
-    startIndex: start,
-    oldEndIndex: end,
-    newEndIndex: end,
-    startPosition,
-    oldEndPosition: endPosition,
-    newEndPosition: endPosition,
-  };
 }

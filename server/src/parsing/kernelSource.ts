@@ -192,13 +192,9 @@ export class ParseTimeoutError extends Error {}
 /** Chunk size handed to the wasm input buffer (its limit is 10 KiB of UTF-16). */
 const CHUNK = 4096;
 
-/**
- * Parses already-masked text, optionally reusing an edited old tree, giving up after `timeoutMs`.
- * Returns the new tree (caller deletes it). Throws ParseTimeoutError when the deadline passed.
- */
-export function parseMasked(parser: Parser, masked: string, oldTree?: Tree | null, timeoutMs = 5000): Tree {
-  const deadline = Date.now() + timeoutMs;
-  const input = (index: number): string | undefined => {
+/** The input callback tree-sitter reads `masked` through, in CHUNK pieces (the same for a resumed parse). */
+export function chunkedInput(masked: string): (index: number) => string | undefined {
+  return (index: number): string | undefined => {
     if (index >= masked.length) return undefined;
     let end = Math.min(masked.length, index + CHUNK);
     // Never split a surrogate pair between two chunks.
@@ -206,7 +202,15 @@ export function parseMasked(parser: Parser, masked: string, oldTree?: Tree | nul
     if (end < masked.length && last >= 0xd800 && last <= 0xdbff) end++;
     return masked.slice(index, end);
   };
-  const tree = parser.parse(input, oldTree ?? null, {
+}
+
+/**
+ * Parses already-masked text, optionally reusing an edited old tree, giving up after `timeoutMs`.
+ * Returns the new tree (caller deletes it). Throws ParseTimeoutError when the deadline passed.
+ */
+export function parseMasked(parser: Parser, masked: string, oldTree?: Tree | null, timeoutMs = 5000): Tree {
+  const deadline = Date.now() + timeoutMs;
+  const tree = parser.parse(chunkedInput(masked), oldTree ?? null, {
     // The runtime cancels when the callback returns true (its d.ts says void).
     progressCallback: (() => Date.now() > deadline) as unknown as () => void,
   });

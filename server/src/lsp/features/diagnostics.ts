@@ -1,5 +1,10 @@
 import { pathToFileURL } from 'url';
-import type { CancellationToken, Diagnostic, WorkDoneProgressReporter } from 'vscode-languageserver/node';
+import {
+  DiagnosticSeverity,
+  type CancellationToken,
+  type Diagnostic,
+  type WorkDoneProgressReporter,
+} from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { Requests, type LintWorkspaceParams, type LintWorkspaceResult } from '../../../../protocol';
 import type { ServerFeature } from '../feature';
@@ -15,6 +20,10 @@ import {
 import { lintPaths, type LintProgress } from '../../lint/lintRunner';
 import { missingReleaseDiagnosticsFor } from './missingRelease';
 import { describeError } from '../../base/errors';
+import { LARGE_DOCUMENT_CHARS } from '../openExtraction';
+
+/** The code of the notice that a document version is answered without a syntax tree. */
+export const LEXICAL_ONLY_CODE = 'lexical-only';
 
 /** Typing pauses shorter than this do not re-lint. */
 const DEBOUNCE_MS = 300;
@@ -36,16 +45,26 @@ export const diagnosticsFeature: ServerFeature = {
       const generation = generations.get(uri) ?? 0;
       const document = ctx.documents.get(uri);
       if (!document) return;
+      // A newer edit (or a close) superseded this run: its own run publishes.
+      const superseded = () => (generations.get(uri) ?? 0) !== generation || !ctx.documents.get(uri);
       let diagnostics: Diagnostic[] = [];
       try {
         if (lintKindOfDocument(document))
           diagnostics = lintDocument(ctx, document).map((finding) => toDiagnostic(ctx, finding));
+        // A large document's lint findings (a lexical scan) are published before the missing-release check waits
+        // for its tree (issue 17): the merged list follows.
+        if (document.getText().length > LARGE_DOCUMENT_CHARS && !ctx.documents.hasTree?.(uri)) {
+          if (superseded()) return;
+          const lintOnly = diagnostics;
+          sendSafely(() => ctx.connection.sendDiagnostics({ uri, version: document.version, diagnostics: lintOnly }));
+        }
         diagnostics = diagnostics.concat(await missingReleaseDiagnosticsFor(ctx, uri));
+        const notice = lexicalOnlyNotice(ctx, uri, document);
+        if (notice) diagnostics.push(notice);
       } catch (err) {
         ctx.log(`lint: ${uri}: ${describeError(err, true)}`);
       }
-      // A newer edit (or a close) superseded this run: its own run publishes.
-      if ((generations.get(uri) ?? 0) !== generation || !ctx.documents.get(uri)) return;
+      if (superseded()) return;
       sendSafely(() => ctx.connection.sendDiagnostics({ uri, version: document.version, diagnostics }));
     };
     const schedule = (document: TextDocument, delay = DEBOUNCE_MS) => {
@@ -65,6 +84,8 @@ export const diagnosticsFeature: ServerFeature = {
     };
 
     ctx.documents.onDidChangeContent((document) => schedule(document));
+    // A version over its parse budget got its tree in the idle retry: the missing-release check can run now.
+    ctx.documents.onDidParse?.((document) => schedule(document, 0));
     ctx.documents.onDidClose((document) => {
       clearTimeout(timers.get(document.uri));
       timers.delete(document.uri);
@@ -153,6 +174,27 @@ function progressReporter(progress: WorkDoneProgressReporter): (state: LintProgr
     if (percent <= lastPercent) return;
     lastPercent = percent;
     progress.report(percent, `${checked.toLocaleString('en-US')} of ${found.toLocaleString('en-US')} files checked`);
+  };
+}
+
+/**
+ * A C document whose current version has no tree (its parse ran past its budget, even when retried while idle, or
+ * failed) says so where the user looks: one information diagnostic on its first line. Its outline comes from the
+ * lexical extractor, and the tree-only answers (hover details, inlay hints, code lens, the missing-release check)
+ * are missing for this version; without this only the server log told.
+ */
+function lexicalOnlyNotice(ctx: ServerContext, uri: string, document: TextDocument): Diagnostic | undefined {
+  const failure = ctx.documents.parseFailure?.(uri);
+  if (!failure) return undefined;
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Information,
+    source: 'kernel-mm-lens',
+    code: LEXICAL_ONLY_CODE,
+    message:
+      `Kernel MM Lens has no syntax tree for this version (${failure}). The outline comes from the lexical ` +
+      `extractor; hover details, inlay hints, code lenses and the missing-release check are off while it has none.`,
+    data: { version: document.version },
   };
 }
 
