@@ -12,10 +12,9 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { LspDriver, percentile, type Position } from '../../server/src/cli/bench/lspDriver';
+import { percentile } from '../../server/src/cli/bench/lspDriver';
+import { exerciseOverLsp, SLOW_MS, type LspTally } from './lspExercise';
 import { mutate, Random } from './mutations';
-
-const SLOW_MS = 5000;
 
 interface Options {
   tree: string;
@@ -78,91 +77,6 @@ function generate(options: Options, out: string): { files: string[]; mutationCou
     files.push(rel);
   }
   return { files, mutationCounts };
-}
-
-/** Positions on a few identifiers of the file (first, middle, last that are found). */
-function positionsIn(text: string): Position[] {
-  const lines = text.split(/\r\n|\r|\n/);
-  const found: Position[] = [];
-  for (let line = 0; line < lines.length && found.length < 200; line++) {
-    const match = /[A-Za-z_][A-Za-z0-9_]{2,}/.exec(lines[line].slice(0, 2000));
-    if (match) found.push({ line, character: match.index + 1 });
-  }
-  if (found.length === 0) return [{ line: 0, character: 0 }];
-  return [found[0], found[found.length >> 1], found[found.length - 1]];
-}
-
-interface LspTally {
-  requests: number;
-  slow: Array<{ file: string; method: string; ms: number }>;
-  failed: Array<{ file: string; method: string; error: string }>;
-  crashes: string[];
-  times: number[];
-}
-
-async function exerciseOverLsp(root: string, cacheDir: string, files: string[], tally: LspTally): Promise<void> {
-  const start = () => LspDriver.start({ root, cacheDir, timeoutMs: 60_000, settings: { genericNavigation: true } });
-  let driver = await start();
-  await driver.waitForIndex(1_800_000);
-  const diagnostics = new Map<string, () => void>();
-  const watchDiagnostics = (d: LspDriver) =>
-    d.onNotification('textDocument/publishDiagnostics', (params) => {
-      const uri = (params as { uri?: string }).uri ?? '';
-      diagnostics.get(uri)?.();
-    });
-  watchDiagnostics(driver);
-  for (const file of files) {
-    const text = fs.readFileSync(path.join(root, file), 'utf8');
-    const positions = positionsIn(text);
-    const lineCount = text.split(/\r\n|\r|\n/).length;
-    const timed = async (method: string, run: () => Promise<unknown>) => {
-      tally.requests++;
-      const started = performance.now();
-      try {
-        await run();
-      } catch (error) {
-        tally.failed.push({ file, method, error: error instanceof Error ? error.message : String(error) });
-      }
-      const ms = performance.now() - started;
-      tally.times.push(ms);
-      if (ms > SLOW_MS) tally.slow.push({ file, method, ms });
-    };
-    const opened = performance.now();
-    const uri = (() => {
-      const diagnosed = new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 30_000);
-        diagnostics.set(driver.uriOf(file), () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-      const openedUri = driver.open(file);
-      void diagnosed.then(() => {
-        const ms = performance.now() - opened;
-        tally.requests++;
-        tally.times.push(ms);
-        if (ms > SLOW_MS) tally.slow.push({ file, method: 'diagnostics', ms });
-      });
-      return openedUri;
-    })();
-    await timed('documentSymbol', () => driver.request('textDocument/documentSymbol', { textDocument: { uri } }));
-    for (const position of positions) await timed('hover', () => driver.hover(file, position));
-    await timed('inlayHint', () =>
-      driver.inlayHint(file, { start: { line: 0, character: 0 }, end: { line: lineCount, character: 0 } }),
-    );
-    await timed('codeLens', () => driver.codeLens(file));
-    for (const position of positions) await timed('definition', () => driver.definition(file, position));
-    if (driver.hasExited) {
-      tally.crashes.push(file);
-      console.log(`lsp: server exited while answering about ${file}; restarted`);
-      driver = await start();
-      watchDiagnostics(driver);
-      await driver.waitForIndex(1_800_000);
-      continue;
-    }
-    driver.close(file);
-  }
-  await driver.stop();
 }
 
 async function main(): Promise<void> {

@@ -41,10 +41,12 @@ export const definitionFeature: ServerFeature = {
       const early = await semanticDefinition(ctx, params.textDocument.uri, params.position, ctx.currentIndex());
       if (early?.locations) return early.locations;
       const index = await ctx.waitForIndex(cancelledBy(token));
-      if (!index) return null;
+      // Cancelled or superseded while waiting: answered already, the ranking below (it reads files) is not needed.
+      if (!index || token.isCancellationRequested) return null;
       if (early?.member) {
         const member = await semanticDefinition(ctx, params.textDocument.uri, params.position, index);
         if (member?.locations) return member.locations;
+        if (token.isCancellationRequested) return null;
       }
       const include = resolveInclude(document, params.position, index, ctx.relativePathOfUri(params.textDocument.uri));
       if (include)

@@ -49,9 +49,10 @@ export const hoverFeature: ServerFeature = {
       const resolver = await semantics.resolver(index);
       const ops = index ? (await opsTablesFor(ctx, index)).ops : undefined;
       const tree = await ctx.documents.tree(uri);
-      // No await from here on: the tree is valid until the next edit.
+      // No await from here on: the tree is valid until the next edit. A hover cancelled or superseded while it
+      // waited is answered already: computing it would only delay the requests behind it.
       const document = ctx.documents.get(uri);
-      if (!document) return null;
+      if (!document || token.isCancellationRequested) return null;
       const file = ctx.relativePathOfUri(uri);
       const text = document.getText();
       try {

@@ -26,7 +26,7 @@ export const referencesFeature: ServerFeature = {
       const local = await semanticLocalReferences(ctx, uri, params.position, params.context.includeDeclaration);
       if (local) return local.map((reference) => ({ uri, range: reference.range }));
       const index = await ctx.waitForIndex(cancelledBy(token));
-      if (!index) return null;
+      if (!index || token.isCancellationRequested) return null;
       const references = await index.findReferences(word.name, {
         isCancelled: cancelledBy(token),
         limit: MAX_REFERENCES + 1,
