@@ -9,7 +9,7 @@
  * Answers are the full index's: the same name hash (nameHash.ts), the same definition records (unpackDefinition)
  * and the same definition objects and order (definitionOf/sortDefinitions of treeIndex.ts). What it does not do:
  * edited documents (the language server keeps them until the full index takes over), fuzzy workspace-symbol
- * matches (exact and prefix only), references (answered by the full index once it is there).
+ * matches (exact and prefix only). References are read from the occurrence store, as the full index reads them.
  *
  * A damaged file is caught by the header and bounds checks here and by the CRC of the full read, which replaces
  * this index (or rebuilds) as soon as it fails; every loop below is bounded by the section sizes.
@@ -17,120 +17,27 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CacheError, readCacheHeader, sectionEndOffset, type CacheHeader, type SectionHeader } from './cacheStore';
+import { PagedFile, Section } from './pagedCacheFile';
+import { OccurrenceStoreReader } from './occurrenceStore';
+import { storedReferences, type OccurrenceTables } from './storedReferences';
+import { referenceFileOrder, referencesInFiles, referencesInText } from './referenceQuery';
+import { isKconfigFile } from '../parsing/kernelFiles';
 import { DEF_FIELDS, DefField, DEFINITION_KINDS, kindCodeOf, readSourceFile, unpackDefinition } from './fileExtraction';
 import { definitionOf, sortDefinitions } from './definitionRecords';
 import type { Definition, DefinitionKind, IndexStats, KernelIndex, QueryOptions, Reference } from './types';
 import { fnv1aOfName, nameByte } from '../parsing/nameHash';
 import { countByReason } from '../base/regularFile';
 
-const PAGE_BYTES = 16 * 1024;
 /** Names of a prefix range ranked by searchSymbols (see there). */
 const PREFIX_SCAN = 20_000;
-/** At most this many pages are kept (16 MB). */
-const MAX_PAGES = 1024;
-
-/** Positioned reads of one file through a small LRU page cache. */
-class PagedFile {
-  private readonly pages = new Map<number, Uint8Array>();
-
-  constructor(
-    private fd: number | undefined,
-    readonly size: number,
-  ) {}
-
-  private page(index: number): Uint8Array {
-    const cached = this.pages.get(index);
-    if (cached) {
-      // Most recently used last.
-      this.pages.delete(index);
-      this.pages.set(index, cached);
-      return cached;
-    }
-    if (this.fd === undefined) throw new CacheError('closed');
-    const start = index * PAGE_BYTES;
-    const length = Math.min(PAGE_BYTES, this.size - start);
-    if (length <= 0) throw new CacheError('read past the end of the cache');
-    const bytes = new Uint8Array(length);
-    let done = 0;
-    while (done < length) {
-      const n = fs.readSync(this.fd, bytes, done, length - done, start + done);
-      if (n === 0) throw new CacheError('cache file shrank while reading');
-      done += n;
-    }
-    this.pages.set(index, bytes);
-    if (this.pages.size > MAX_PAGES) this.pages.delete(this.pages.keys().next().value!);
-    return bytes;
-  }
-
-  u8(offset: number): number {
-    return this.page(Math.floor(offset / PAGE_BYTES))[offset % PAGE_BYTES];
-  }
-
-  /** Little-endian 32-bit word at a 4-aligned offset (sections are 8-aligned, so a word never spans pages). */
-  u32(offset: number): number {
-    const bytes = this.page(Math.floor(offset / PAGE_BYTES));
-    const at = offset % PAGE_BYTES;
-    return (bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24)) >>> 0;
-  }
-
-  i32(offset: number): number {
-    return this.u32(offset) | 0;
-  }
-
-  /** Bytes [offset, offset + length) into a new array. */
-  bytes(offset: number, length: number): Uint8Array {
-    const out = new Uint8Array(length);
-    let done = 0;
-    while (done < length) {
-      const at = offset + done;
-      const page = this.page(Math.floor(at / PAGE_BYTES));
-      const from = at % PAGE_BYTES;
-      const n = Math.min(page.length - from, length - done);
-      out.set(page.subarray(from, from + n), done);
-      done += n;
-    }
-    return out;
-  }
-
-  close(): void {
-    if (this.fd !== undefined) fs.closeSync(this.fd);
-    this.fd = undefined;
-    this.pages.clear();
-  }
-}
-
-/** One typed section of the file, read word by word with bounds checks. */
-class Section {
-  readonly count: number;
-  constructor(
-    private readonly file: PagedFile,
-    private readonly header: SectionHeader,
-    bytesPerItem: number,
-  ) {
-    this.count = Math.floor(header.length / bytesPerItem);
-  }
-  u32(i: number): number {
-    if (!(i >= 0 && i < this.count)) throw new CacheError(`section ${this.header.name}: index ${i} out of bounds`);
-    return this.file.u32(this.header.offset + i * 4);
-  }
-  i32(i: number): number {
-    return this.u32(i) | 0;
-  }
-  u8(i: number): number {
-    if (!(i >= 0 && i < this.count)) throw new CacheError(`section ${this.header.name}: index ${i} out of bounds`);
-    return this.file.u8(this.header.offset + i);
-  }
-  bytes(from: number, to: number): Uint8Array {
-    if (!(from >= 0 && to <= this.count && from <= to))
-      throw new CacheError(`section ${this.header.name}: range out of bounds`);
-    return this.file.bytes(this.header.offset + from, to - from);
-  }
-}
 
 export interface CacheLookupOptions {
   preferredArch?: string;
   maxFileSize?: number;
-  /** The full index, once loaded: references are answered by it (awaited). */
+  /**
+   * The full index, once loaded: it answers the references this index cannot (no occurrence store, a block that
+   * fails its checks, `CONFIG_` names, whose Kconfig spellings are re-read from the sources).
+   */
   fullIndex?: () => Promise<KernelIndex | undefined>;
 }
 
@@ -149,6 +56,8 @@ const REQUIRED = [
   'fileRefCount',
   'sortedNames',
 ] as const;
+/** Sections of the per-file occurrence tables: references are answered from the store when all are there. */
+const OCCURRENCE_SECTIONS = ['fileIdentStart', 'idents', 'fileOccOffset', 'fileOccLength', 'fileOccScopes'] as const;
 
 export class CacheLookupIndex implements KernelIndex {
   readonly root: string;
@@ -162,11 +71,14 @@ export class CacheLookupIndex implements KernelIndex {
   private readonly preferredArch: string;
   private readonly maxFileSize: number;
   private readonly skippedReasons: string[];
+  /** The occurrence store and the cache's tables of it, when the cache has both. */
+  private readonly occurrences: { store: OccurrenceStoreReader; tables: OccurrenceTables } | undefined;
 
   private constructor(
     private readonly file: PagedFile,
     header: CacheHeader,
     private readonly options: CacheLookupOptions,
+    cacheFile: string,
   ) {
     this.root = header.root;
     this.settingsKey = header.settingsKey;
@@ -197,6 +109,41 @@ export class CacheLookupIndex implements KernelIndex {
       throw new CacheError('inconsistent tables');
     const skipped = byName.get('skipped');
     this.skippedReasons = skipped && skipped.length < 1 << 20 ? this.readSkipped(skipped) : [];
+    this.occurrences = this.openOccurrences(header, byName, cacheFile);
+  }
+
+  /** The occurrence store named by the header, read through this file's sections (see storedReferences.ts). */
+  private openOccurrences(
+    header: CacheHeader,
+    byName: Map<string, SectionHeader>,
+    cacheFile: string,
+  ): CacheLookupIndex['occurrences'] {
+    const ref = header.occurrenceStore;
+    if (!ref || typeof ref.file !== 'string' || /[\\/]/.test(ref.file) || typeof ref.generation !== 'string') return;
+    if (typeof ref.bytes !== 'number' || OCCURRENCE_SECTIONS.some((name) => !byName.has(name))) return;
+    const section = (name: (typeof OCCURRENCE_SECTIONS)[number], size: number) =>
+      new Section(this.file, byName.get(name)!, size);
+    const identStart = section('fileIdentStart', 4);
+    const idents = section('idents', 4);
+    const offsets = section('fileOccOffset', 8);
+    const lengths = section('fileOccLength', 4);
+    const scopes = section('fileOccScopes', 4);
+    if (identStart.count !== this.files.length + 1 || offsets.count !== this.files.length) return;
+    const store = new OccurrenceStoreReader({
+      path: path.join(path.dirname(cacheFile), ref.file),
+      generation: ref.generation,
+      bytes: ref.bytes,
+    });
+    const tables: OccurrenceTables = {
+      file: (fileId) => this.files[fileId],
+      blockOffset: (fileId) => offsets.f64(fileId),
+      blockLength: (fileId) => lengths.u32(fileId),
+      blockScopes: (fileId) => scopes.u32(fileId),
+      identsOf: (fileId) => idents.u32s(identStart.u32(fileId), identStart.u32(fileId + 1)),
+      nameLength: (nameId) => this.sections.nameOffsets.u32(nameId + 1) - this.sections.nameOffsets.u32(nameId),
+      name: (nameId) => this.nameOf(nameId),
+    };
+    return { store, tables };
   }
 
   /** Opens the cache of `root`; throws CacheError when it is missing, foreign, of another format or damaged. */
@@ -210,7 +157,7 @@ export class CacheLookupIndex implements KernelIndex {
     try {
       const size = fs.fstatSync(fd).size;
       const header = readCacheHeader(fd, size, root);
-      return new CacheLookupIndex(new PagedFile(fd, size), header, options);
+      return new CacheLookupIndex(new PagedFile(fd, size), header, options, cacheFile);
     } catch (err) {
       fs.closeSync(fd);
       throw err;
@@ -372,10 +319,50 @@ export class CacheLookupIndex implements KernelIndex {
     return out;
   }
 
+  /**
+   * As the full index answers them (the same loop, referenceQuery.ts: blocks of the occurrence store, files without
+   * one re-read), without waiting for it: the first references request of a warm start waited for the whole cache
+   * to be read and the tree checked (3-19 s on the 6.12 tree, docs/benchmark.md). Without a store the full index
+   * answers, once it is there. Edited documents are the full index's, as for definitions.
+   */
   async findReferences(name: string, options: QueryOptions = {}): Promise<Reference[]> {
-    const full = await this.options.fullIndex?.();
-    return full && full !== this ? full.findReferences(name, options) : [];
+    const occurrences = this.occurrences;
+    if (!occurrences?.store.usable) {
+      const full = await this.options.fullIndex?.();
+      return full && full !== this ? full.findReferences(name, options) : [];
+    }
+    const files = new Set(this.filesMentioning(name));
+    if (name.startsWith('CONFIG_'))
+      for (const file of this.filesMentioning(name.slice(7))) if (isKconfigFile(file)) files.add(file);
+    const nameId = this.nameId(name);
+    this.fileIds ??= new Map(this.files.map((f, id) => [f, id]));
+    const fileIds = this.fileIds;
+    this.storedAnswers++;
+    occurrences.store.acquire();
+    try {
+      return await referencesInFiles(
+        referenceFileOrder(files, options.firstFile),
+        {
+          stored: (file) => {
+            const fileId = fileIds.get(file);
+            return nameId >= 0 && fileId !== undefined
+              ? storedReferences(occurrences.tables, occurrences.store, fileId, nameId)
+              : undefined;
+          },
+          relexed: (file) => {
+            const text = this.textOf(file);
+            return text === undefined ? undefined : referencesInText(file, text, name);
+          },
+        },
+        options,
+      );
+    } finally {
+      occurrences.store.release();
+    }
   }
+
+  /** References requests answered here rather than by the full index (for tests). */
+  storedAnswers = 0;
 
   /** Position in the sorted name table of the first name starting with `lower` (case-folded), by binary search. */
   private firstSortedWithPrefix(lower: string): number {

@@ -2,6 +2,9 @@
  * References of one name in one file, read from the file's occurrence block: the name's place in the
  * file's name list gives the slice of records to read, so a query reads a few hundred bytes per file.
  * Returns undefined when the block cannot be trusted (the caller re-lexes the file instead).
+ *
+ * The per-file tables come from the full index's arrays (indexDataTables) or, during a warm start, from the
+ * cache file's sections (cacheLookup.ts): both describe the same occurrence store.
  */
 import type { IndexData } from './indexData';
 import type { OccurrenceStoreReader } from './occurrenceStore';
@@ -12,28 +15,55 @@ import { OCC_FLAG_CALL, OCC_FLAG_PREPROCESSOR } from '../parsing/extractionSink'
 /** Reads the header, scope table and the name's start/end in one read when they are this close together. */
 const SINGLE_READ_LIMIT = 16 * 1024;
 
+/** What storedReferences reads of an index besides the store: per file, its block and its name ids. */
+export interface OccurrenceTables {
+  /** Tree-relative path of a file. */
+  file(fileId: number): string;
+  /** Byte offset of the file's block in the store; negative when the file has none. */
+  blockOffset(fileId: number): number;
+  blockLength(fileId: number): number;
+  blockScopes(fileId: number): number;
+  /** The names of the file's block, in block order (ids of the index's name table). */
+  identsOf(fileId: number): ArrayLike<number>;
+  nameLength(nameId: number): number;
+  name(nameId: number): string;
+}
+
+/** The full index's tables. */
+export function indexDataTables(data: IndexData): OccurrenceTables {
+  return {
+    file: (fileId) => data.files[fileId],
+    blockOffset: (fileId) => data.fileOccOffset[fileId],
+    blockLength: (fileId) => data.fileOccLength[fileId],
+    blockScopes: (fileId) => data.fileOccScopes[fileId],
+    identsOf: (fileId) => data.idents.subarray(data.fileIdentStart[fileId], data.fileIdentStart[fileId + 1]),
+    nameLength: (nameId) => data.names.nameLength(nameId),
+    name: (nameId) => data.names.name(nameId),
+  };
+}
+
 export function storedReferences(
-  data: IndexData,
+  tables: OccurrenceTables,
   store: OccurrenceStoreReader,
   fileId: number,
   nameId: number,
 ): Reference[] | undefined {
-  const base = data.fileOccOffset[fileId];
+  const base = tables.blockOffset(fileId);
   if (base < 0) return undefined;
-  const identStart = data.fileIdentStart[fileId];
-  const identCount = data.fileIdentStart[fileId + 1] - identStart;
+  const idents = tables.identsOf(fileId);
+  const identCount = idents.length;
   let k = -1;
   for (let m = 0; m < identCount; m++)
-    if (data.idents[identStart + m] === nameId) {
+    if (idents[m] === nameId) {
       k = m;
       break;
     }
   if (k < 0) return [];
-  const scopeCount = data.fileOccScopes[fileId];
-  const length = data.fileOccLength[fileId];
+  const scopeCount = tables.blockScopes(fileId);
+  const length = tables.blockLength(fileId);
   const startsWord = OCC_HEADER_WORDS + scopeCount;
   const recordsWord = startsWord + identCount + 1;
-  if (length < recordsWord * 4) return invalid(store, fileId, data);
+  if (length < recordsWord * 4) return invalid(store, fileId, tables);
 
   // Header, scope names and the pair start[k], start[k + 1].
   const pairEnd = (startsWord + k + 2) * 4;
@@ -68,21 +98,21 @@ export function storedReferences(
     first > last ||
     last > occurrenceCount
   ) {
-    return invalid(store, fileId, data);
+    return invalid(store, fileId, tables);
   }
   if (first === last) return [];
   const recordBytes = store.read(base + (recordsWord + first * 2) * 4, (last - first) * 8);
   if (!recordBytes) return undefined;
   const records = new Uint32Array(recordBytes.buffer, 0, (last - first) * 2);
-  const file = data.files[fileId];
-  const nameLength = data.names.nameLength(nameId);
+  const file = tables.file(fileId);
+  const nameLength = tables.nameLength(nameId);
   const scopeNames = new Map<number, string | undefined>();
   const scopeName = (scope: number): string | undefined => {
     if (scope === 0 || scope > scopes.length) return undefined;
     let name = scopeNames.get(scope);
     if (name === undefined && !scopeNames.has(scope)) {
       const local = scopes[scope - 1];
-      name = local < identCount ? data.names.name(data.idents[identStart + local]) : undefined;
+      name = local < identCount ? tables.name(idents[local]) : undefined;
       scopeNames.set(scope, name);
     }
     return name;
@@ -106,7 +136,7 @@ export function storedReferences(
   return out;
 }
 
-function invalid(store: OccurrenceStoreReader, fileId: number, data: IndexData): undefined {
-  store.fail(`the block of ${data.files[fileId]} does not match the index`);
+function invalid(store: OccurrenceStoreReader, fileId: number, tables: OccurrenceTables): undefined {
+  store.fail(`the block of ${tables.file(fileId)} does not match the index`);
   return undefined;
 }

@@ -7,15 +7,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import {
-  DEF_FIELDS,
-  DefField,
-  DEFINITION_KINDS,
-  extractText,
-  kindCodeOf,
-  readSourceFile,
-  unpackDefinition,
-} from './fileExtraction';
+import { DEF_FIELDS, DefField, DEFINITION_KINDS, kindCodeOf, readSourceFile, unpackDefinition } from './fileExtraction';
 import type { IndexData } from './indexData';
 import type {
   Definition,
@@ -29,7 +21,8 @@ import type {
 import { countByReason } from '../base/regularFile';
 import type { LexicalDefinition, LexicalExtraction } from '../parsing/lexicalExtractor';
 import { OccurrenceStoreReader } from './occurrenceStore';
-import { storedReferences } from './storedReferences';
+import { indexDataTables, storedReferences } from './storedReferences';
+import { referenceFileOrder, referencesInFiles, referencesInText } from './referenceQuery';
 import { isKconfigFile } from '../parsing/kernelFiles';
 import { WorkspaceSymbols } from './workspaceSymbols';
 import { deletedFile, overlayFile, overlayReferences, type OverlayFile } from './overlayFiles';
@@ -62,6 +55,7 @@ export class TreeIndex implements KernelIndex {
   private readonly maxFileSize: number;
   /** Reader of the occurrence store, when the data has one. */
   readonly occurrences: OccurrenceStoreReader | undefined;
+  private readonly occurrenceTables: ReturnType<typeof indexDataTables>;
   private runSkipped: SkippedFile[] | undefined;
   private readonly workspaceSymbols: WorkspaceSymbols;
 
@@ -74,6 +68,7 @@ export class TreeIndex implements KernelIndex {
     this.maxFileSize = options.maxFileSize ?? 2 * 1024 * 1024;
     data.files.forEach((file, id) => this.fileIds.set(file, id));
     this.occurrences = data.occurrenceStore ? new OccurrenceStoreReader(data.occurrenceStore, options.log) : undefined;
+    this.occurrenceTables = indexDataTables(data);
     const nameCount = data.names.size;
     const defCount = data.defs.length / DEF_FIELDS;
 
@@ -192,60 +187,41 @@ export class TreeIndex implements KernelIndex {
   }
 
   async findReferences(name: string, options: QueryOptions = {}): Promise<Reference[]> {
-    const names = new Set([name]);
     const files = new Set(this.filesMentioning(name));
     if (name.startsWith('CONFIG_')) {
       // Kconfig spells the symbol without the prefix.
       for (const file of this.filesMentioning(name.slice(7))) if (isKconfigFile(file)) files.add(file);
     }
-    const results: Reference[] = [];
     const nameId = this.data.names.get(name);
     const store = this.occurrences;
-    let relexed = 0;
-    let stored = 0;
-    let sinceTurn = 0;
     store?.acquire();
     try {
-      const ordered = [...files].sort();
-      const first = options.firstFile !== undefined ? ordered.indexOf(options.firstFile) : -1;
-      if (first > 0) ordered.unshift(...ordered.splice(first, 1));
-      for (const file of ordered) {
-        if (options.isCancelled?.()) break;
-        const fileId = this.overlay.has(file) ? undefined : this.fileIds.get(file);
-        const fromStore =
-          store && nameId !== undefined && fileId !== undefined
-            ? storedReferences(this.data, store, fileId, nameId)
-            : undefined;
-        if (fromStore) {
-          for (const reference of fromStore) results.push(reference);
-          if (options.limit && results.length >= options.limit) return results.slice(0, options.limit);
-          // Let other requests (and cancellation) through on long lists.
-          // Every 2,000 locations or 512 files, whichever comes first: a name with 90k uses in 3k files held the
-          // thread for a third of a second between turns, delaying every cancellation that came meanwhile.
-          sinceTurn += fromStore.length;
-          if (++stored % 512 === 0 || sinceTurn >= 2000) {
-            sinceTurn = 0;
-            await new Promise((resolve) => setImmediate(resolve));
-          }
-          continue;
-        }
-        const text = this.textOf(file);
-        if (text === undefined) continue;
-        const wanted = isKconfigFile(file) && name.startsWith('CONFIG_') ? new Set([name.slice(7)]) : names;
-        const overlay = this.overlay.get(file);
-        const found = overlay
-          ? overlayReferences(file, overlay, [...wanted][0])
-          : extractText(file, text, wanted).references;
-        for (const reference of found ?? []) {
-          results.push(reference);
-          if (options.limit && results.length >= options.limit) return results;
-        }
-        if (++relexed % 64 === 0) await new Promise((resolve) => setImmediate(resolve));
-      }
+      return await referencesInFiles(
+        referenceFileOrder(files, options.firstFile),
+        {
+          stored: (file) => {
+            const fileId = this.overlay.has(file) ? undefined : this.fileIds.get(file);
+            return store && nameId !== undefined && fileId !== undefined
+              ? storedReferences(this.occurrenceTables, store, fileId, nameId)
+              : undefined;
+          },
+          relexed: (file) => {
+            const overlay = this.overlay.get(file);
+            if (overlay)
+              return overlayReferences(
+                file,
+                overlay,
+                isKconfigFile(file) && name.startsWith('CONFIG_') ? name.slice(7) : name,
+              );
+            const text = this.textOf(file);
+            return text === undefined ? undefined : referencesInText(file, text, name);
+          },
+        },
+        options,
+      );
     } finally {
       store?.release();
     }
-    return results;
   }
 
   namesWithPrefix(prefix: string, limit: number): string[] {
