@@ -61,6 +61,25 @@ test('field stores: designated initialisers, arrays, nested, compound literals, 
     assert.equal(text.slice(store.valueOffset, store.valueOffset + store.value.length), store.value);
 });
 
+// A block comment opened on a directive line and closed on the next one is blanked whole: its tail was read as code
+// and the designator after it was not seen as one (6.12-style `#endif /* CONFIG_A &&` / ` * CONFIG_B */`).
+test('field stores: a designator after a directive whose comment spans two lines', () => {
+  const text = [
+    'static const struct a_ops t = {',
+    '#if defined(CONFIG_A) && \\',
+    '\tdefined(CONFIG_B)',
+    '\t.run = run_a,',
+    '#endif /* CONFIG_A &&',
+    '\t * CONFIG_B */',
+    '\t.stop = &stop_b,',
+    '};',
+  ].join('\n');
+  assert.deepEqual(
+    scanFieldStores(text).map((s) => `${s.kind} ${s.structType ?? '?'}.${s.field} = ${s.value}`),
+    ['initializer a_ops.run = run_a', 'initializer a_ops.stop = stop_b'],
+  );
+});
+
 test('implementations are keyed by (struct type, field); a same-named field of another struct stays apart', async () => {
   const { ops } = await setup();
   assert.deepEqual(ops.functionPointerTypes('fault'), ['fault_injector_ops', 'vm_operations_struct']);

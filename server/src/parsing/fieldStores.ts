@@ -276,10 +276,12 @@ function braceStructure(code: string): BraceStructure {
 
 /**
  * The text with comments, string and character literals and preprocessor directive lines replaced by blanks of
- * the same length (line breaks kept), so offsets stay those of the text.
+ * the same length (line breaks kept), so offsets stay those of the text. A block comment opened on a directive line
+ * is part of it up to its end (a comment after `#endif` that closes on the next line): left half-blanked, its
+ * tail was read as code and hid the designator after it.
  */
 export function blankNonCode(text: string): string {
   const pattern =
-    /\/\*[\s\S]*?(?:\*\/|$(?![\s\S]))|\/\/[^\n]*|"(?:[^"\\\n]|\\.)*"?|'(?:[^'\\\n]|\\.)*'?|^[ \t]*#(?:[^\n\\]|\\[\s\S])*/gm;
+    /\/\*[\s\S]*?(?:\*\/|$(?![\s\S]))|\/\/[^\n]*|"(?:[^"\\\n]|\\.)*"?|'(?:[^'\\\n]|\\.)*'?|^[ \t]*#(?:[^\n\\/]|\\[\s\S]|\/\*[\s\S]*?(?:\*\/|$(?![\s\S]))|\/(?!\*))*/gm;
   return text.replace(pattern, (match) => match.replace(/[^\n]/g, ' '));
 }
