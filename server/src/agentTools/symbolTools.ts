@@ -1,6 +1,8 @@
-import type { Definition, Range, Reference } from '../indexing/types';
+import * as path from 'path';
+import type { Definition, KernelIndex, Range, Reference } from '../indexing/types';
+import { describeInactive, type Liveness } from '../configuration/configurationService';
 import { callHierarchyRoots, incomingCallEdges, outgoingCallEdges, type CallEdge } from '../knowledge/callGraph';
-import { opsTablesOnDisk } from '../knowledge/opsTableAccess';
+import { opsTablesOnDisk, readTreeFile } from '../knowledge/opsTableAccess';
 import { getCatalog, lookupSymbol } from '../knowledge/catalog';
 import { symbolFacts } from '../knowledge/symbolFacts';
 import { changeJson } from '../knowledge/changes/changesJson';
@@ -34,7 +36,18 @@ const DEFINITION: JsonSchema = {
     arch: { type: 'string' },
     isDeclaration: { type: 'boolean' },
     isStatic: { type: 'boolean' },
+    inactive: {
+      type: 'string',
+      description:
+        'Not compiled in the kernel configuration in use, and why (config off: #ifdef CONFIG_X, #else branch, other architecture, not built: mm/Makefile:N).',
+    },
   },
+};
+
+/** The configuration the answers are given for, as the output says it. */
+const CONFIGURATION_OUTPUT: JsonSchema = {
+  type: 'string',
+  description: "The kernel configuration answers are ordered by: 'all configurations' or its file and architecture.",
 };
 
 function location(file: string, range: Range) {
@@ -47,7 +60,7 @@ function location(file: string, range: Range) {
   };
 }
 
-export function definitionJson(d: Definition) {
+export function definitionJson(d: Definition, inactive?: string) {
   return {
     name: d.name,
     kind: d.kind,
@@ -57,6 +70,7 @@ export function definitionJson(d: Definition) {
     ...(d.arch ? { arch: d.arch } : {}),
     isDeclaration: d.isDeclaration === true,
     isStatic: d.isStatic === true,
+    ...(inactive ? { inactive } : {}),
   };
 }
 
@@ -72,9 +86,45 @@ async function indexOf(ctx: AgentToolContext) {
   return index;
 }
 
-/** Definitions as Go to Definition orders them: real definitions (generic first, then the preferred arch), then declarations. */
-function definitionsOf(all: Definition[]): Definition[] {
-  return [...all.filter((d) => !d.isDeclaration), ...all.filter((d) => d.isDeclaration)];
+/** How the surface's kernel configuration judges tree lines; `liveness` undefined in "all configurations". */
+interface ConfigurationAnswer {
+  liveness?: (file: string, line: number) => Liveness;
+  rank(definitions: Definition[]): Definition[];
+  /** Why a definition is not compiled, or undefined. */
+  inactive(d: Definition): string | undefined;
+  description: string;
+}
+
+async function configurationOf(ctx: AgentToolContext, index: KernelIndex | undefined): Promise<ConfigurationAnswer> {
+  const configuration = await ctx.configuration?.();
+  if (!index || !configuration?.service.view())
+    return { rank: (all) => all, inactive: () => undefined, description: 'all configurations' };
+  const { service } = configuration;
+  const textOf = (file: string) => configuration.textOf?.(index, file) ?? readTreeFile(index, file);
+  const liveness = (file: string, line: number) => service.liveness(file, line, textOf);
+  const state = service.state();
+  const name = state.file ? path.basename(state.file) : 'all configurations';
+  return {
+    liveness,
+    rank: (all) => service.rankByLiveness(all, textOf),
+    inactive(d) {
+      const answer = liveness(d.file, d.nameRange.start.line);
+      return answer.state === 'inactive' && answer.region ? describeInactive(answer.region) : undefined;
+    },
+    description: `${name}${state.arch ? ` (arch ${state.arch})` : ''}`,
+  };
+}
+
+/**
+ * Definitions as Go to Definition orders them: real definitions (generic first, then the preferred arch), then
+ * declarations; with a configuration, those it compiles first (the `#else` stub of a feature it turns off before
+ * the feature's definition). One page of them as JSON, each one the configuration does not compile marked why
+ * (only the page's are judged: a member name has thousands of definitions).
+ */
+function definitionsPage(all: Definition[], configuration: ConfigurationAnswer, args: Record<string, unknown>) {
+  const ordered = configuration.rank([...all.filter((d) => !d.isDeclaration), ...all.filter((d) => d.isDeclaration)]);
+  const shown = page(ordered, args);
+  return { ...shown, items: shown.items.map((d) => definitionJson(d, configuration.inactive(d))) };
 }
 
 export const explainSymbol: AgentTool = {
@@ -159,12 +209,11 @@ export const explainSymbol: AgentTool = {
   async run(ctx, args) {
     const symbol = symbolOf(args);
     const index = await ctx.index();
-    const definitions = index ? definitionsOf(index.findDefinitions(symbol)) : [];
+    const found = index ? index.findDefinitions(symbol) : [];
+    const definitions = definitionsPage(found, await configurationOf(ctx, index), { limit: 10 });
     const entry = lookupSymbol(symbol, getCatalog());
     const version = ctx.kernelVersion();
-    const facts = entry
-      ? symbolFacts(entry, { version, definedInTree: index ? definitions.length > 0 : undefined })
-      : null;
+    const facts = entry ? symbolFacts(entry, { version, definedInTree: index ? found.length > 0 : undefined }) : null;
     const threads = await ctx.threads().threadsForSymbol(symbol);
     const inTree = summarizeForSymbol(treeChangesOf(ctx, index), symbol);
     return {
@@ -172,7 +221,7 @@ export const explainSymbol: AgentTool = {
       tracked: entry !== undefined,
       kernelVersion: version ? `${version.major}.${version.minor}` : null,
       facts,
-      definitions: page(definitions.map(definitionJson), { limit: 10 }),
+      definitions,
       reviewThreads: threads.length,
       inThisTree: {
         ...(inTree.text ? { text: inTree.text } : {}),
@@ -186,7 +235,7 @@ export const findDefinition: AgentTool = {
   name: 'find_definition',
   title: 'Find the definitions of a symbol',
   description:
-    'Definitions of a C symbol in the whole kernel tree (functions, macros, types, struct members, Kconfig), real definitions first (generic, then the preferred architecture), then declarations; the same answer as Go to Definition.',
+    'Definitions of a C symbol in the whole kernel tree (functions, macros, types, struct members, Kconfig), real definitions first (generic, then the preferred architecture), then declarations; with a kernel configuration (the editor status bar, or mcp --config, else .config at the tree root) what it compiles first and the others marked inactive with why; the same order as Go to Definition.',
   inputSchema: {
     type: 'object',
     required: ['symbol'],
@@ -195,13 +244,22 @@ export const findDefinition: AgentTool = {
   },
   outputSchema: {
     ...pageOutput(DEFINITION),
-    properties: { ...(pageOutput(DEFINITION).properties as object), symbol: { type: 'string' } },
+    properties: {
+      ...(pageOutput(DEFINITION).properties as object),
+      symbol: { type: 'string' },
+      configuration: CONFIGURATION_OUTPUT,
+    },
   },
   untrustedFields: ['items[].file', 'items[].signature', 'items[].container'],
   async run(ctx, args) {
     const symbol = symbolOf(args);
     const index = await indexOf(ctx);
-    return { symbol, ...page(definitionsOf(index.findDefinitions(symbol)).map(definitionJson), args) };
+    const configuration = await configurationOf(ctx, index);
+    return {
+      symbol,
+      configuration: configuration.description,
+      ...definitionsPage(index.findDefinitions(symbol), configuration, args),
+    };
   },
 };
 
@@ -272,6 +330,11 @@ const CALL: JsonSchema = {
       type: 'boolean',
       description: 'For an indirect call: the object type was not found, the field name alone decided.',
     },
+    inactive: {
+      type: 'string',
+      description:
+        'The function is not compiled in the kernel configuration in use, and why; such edges come after the compiled ones.',
+    },
   },
 };
 
@@ -279,7 +342,7 @@ export const callHierarchy: AgentTool = {
   name: 'call_hierarchy',
   title: 'Callers or callees of a function',
   description:
-    'Incoming calls (every function that calls it, with the call sites) or outgoing calls (every function its body calls) of a kernel function or function-like macro, over the whole tree, including calls through ops tables (function-pointer fields: indirect, via TYPE.FIELD); the same answer as the editor call hierarchy and kernel-mm-lens calls.',
+    'Incoming calls (every function that calls it, with the call sites) or outgoing calls (every function its body calls) of a kernel function or function-like macro, over the whole tree, including calls through ops tables (function-pointer fields: indirect, via TYPE.FIELD); with a kernel configuration (the editor status bar, or mcp --config, else .config at the tree root) the functions it compiles first and the others marked inactive with why; the same answer as the editor call hierarchy and kernel-mm-lens calls --config.',
   inputSchema: {
     type: 'object',
     required: ['symbol', 'direction'],
@@ -300,6 +363,7 @@ export const callHierarchy: AgentTool = {
       ...(pageOutput(CALL).properties as object),
       symbol: { type: 'string' },
       direction: { type: 'string' },
+      configuration: CONFIGURATION_OUTPUT,
       definitions: { type: 'array', items: DEFINITION },
     },
   },
@@ -312,7 +376,9 @@ export const callHierarchy: AgentTool = {
   async run(ctx, args) {
     const symbol = symbolOf(args);
     const index = await indexOf(ctx);
-    const definitions = callHierarchyRoots(index, symbol);
+    const configuration = await configurationOf(ctx, index);
+    const liveness = configuration.liveness;
+    const definitions = callHierarchyRoots(index, symbol, { liveness });
     const ops = await opsTablesOnDisk(index);
     const callJson = (edge: CallEdge, file: string) => ({
       function: definitionJson(edge.function),
@@ -320,22 +386,28 @@ export const callHierarchy: AgentTool = {
       ...(edge.via
         ? { indirect: true, via: `${edge.via.type ?? '?'}.${edge.via.field}`, inferred: edge.via.inferred }
         : {}),
+      ...(edge.inactive ? { inactive: edge.inactive } : {}),
     });
     let calls: Array<Record<string, unknown>>;
     if (args.direction === 'incoming') {
-      calls = (await incomingCallEdges(index, symbol, { ops })).map((edge) => callJson(edge, edge.function.file));
+      calls = (await incomingCallEdges(index, symbol, { ops, liveness })).map((edge) =>
+        callJson(edge, edge.function.file),
+      );
     } else {
       const from = definitions.find((d) => (typeof args.file === 'string' ? d.file === args.file : !d.isDeclaration));
       calls = from
-        ? outgoingCallEdges(index, { name: from.name, file: from.file, line: from.nameRange.start.line }, { ops }).map(
-            (edge) => callJson(edge, from.file),
-          )
+        ? outgoingCallEdges(
+            index,
+            { name: from.name, file: from.file, line: from.nameRange.start.line },
+            { ops, liveness },
+          ).map((edge) => callJson(edge, from.file))
         : [];
     }
     return {
       symbol,
       direction: args.direction,
-      definitions: definitions.slice(0, 10).map(definitionJson),
+      configuration: configuration.description,
+      definitions: definitions.slice(0, 10).map((d) => definitionJson(d, configuration.inactive(d))),
       ...page(calls, args),
     };
   },

@@ -1,6 +1,7 @@
 import type { KernelVersion } from '../base/kernelVersion';
 import type { KernelIndex } from '../indexing/types';
 import type { ThreadService } from '../lore/threadService';
+import type { ConfigurationService } from '../configuration/configurationService';
 
 /**
  * The tools an AI agent may call, defined once for every surface that offers them: the MCP server
@@ -30,6 +31,18 @@ export interface AgentToolContext {
   /** Remote lore (http/https externals) may be asked: the user said so when configuring the surface. */
   readonly allowRemoteLore: boolean;
   log(message: string): void;
+  /**
+   * The kernel configuration the surface answers for (MCP: `--config`, the tree's `.config` by default; the editor:
+   * its setting): definitions and the call hierarchy put what it compiles first and mark the rest, as the editor
+   * and `kernel-mm-lens calls --config` do. Absent or in "all configurations": every branch is live.
+   */
+  configuration?(): Promise<ToolConfiguration | undefined>;
+}
+
+export interface ToolConfiguration {
+  service: ConfigurationService;
+  /** A tree file's text as the surface reads it (the editor's open buffers first); the file on disk when absent. */
+  textOf?(index: KernelIndex, file: string): string | undefined;
 }
 
 export interface AgentTool {

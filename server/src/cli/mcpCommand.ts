@@ -5,6 +5,7 @@ import { listOption, parseArgs, stringOption, UsageError } from './args';
 import { findKernelTreeRoot } from '../base/kernelVersion';
 import { defaultCacheDir } from '../base/paths';
 import { describeError } from '../base/errors';
+import { resolveConfigFile } from '../configuration/configurationService';
 
 /**
  * `kernel-mm-lens mcp [--root DIR]`: the MCP server over stdio for AI agents (Claude Code, VS Code agent mode, any
@@ -13,7 +14,8 @@ import { describeError } from '../base/errors';
  */
 export const mcpCommand: CliCommand = {
   name: 'mcp',
-  usage: 'mcp [--root DIR] [--mail PATH]... [--external PATH|URL]... [--allow-remote-lore]',
+  usage:
+    'mcp [--root DIR] [--mail PATH]... [--external PATH|URL]... [--allow-remote-lore] [--config FILE|all] [--arch ARCH]',
   summary: 'Serve the tree and its mm knowledge to AI agents over the Model Context Protocol (stdio, read-only).',
   options: {
     root: { value: true, help: 'kernel tree (default: found upwards from the current folder)' },
@@ -28,6 +30,11 @@ export const mcpCommand: CliCommand = {
     },
     'cache-dir': { value: true, help: 'index and mail cache folder (default $XDG_CACHE_HOME/kernel-mm-lens)' },
     'no-index': { help: 'do not load or build the index (knowledge, lint, review and threads still work)' },
+    config: {
+      value: true,
+      help: "kernel configuration (.config, .gz, .xz) that orders definitions and the call hierarchy and marks what it does not compile; 'all' for none (default: .config at the tree root)",
+    },
+    arch: { value: true, help: "architecture whose arch/ folder is live (default: the configuration's)" },
   },
   async run(argv, io) {
     const args = parseArgs(argv, this.options);
@@ -40,6 +47,11 @@ export const mcpCommand: CliCommand = {
     } catch (error) {
       throw new UsageError(`--root ${root}: ${describeError(error)}`);
     }
+    const kernelConfig = stringOption(args, 'config') ?? '';
+    const wantedConfig = resolveConfigFile({ root, kernelConfig, arch: '' });
+    // An explicit file that is not there is a typo to say now, not a silent "all configurations" later.
+    if (kernelConfig && wantedConfig && !fs.existsSync(wantedConfig))
+      throw new UsageError(`--config ${kernelConfig}: no such file`);
     const log = (message: string): void => {
       io.err.write(`kernel-mm-lens mcp: ${message.replace(/[\r\n]+/g, ' ')}\n`);
     };
@@ -53,6 +65,8 @@ export const mcpCommand: CliCommand = {
       externals: listOption(args, 'external').map((e) => (/^https?:\/\//i.test(e) ? e : path.resolve(e))),
       allowRemoteLore: args.options['allow-remote-lore'] === true,
       noIndex: args.options['no-index'] === true,
+      kernelConfig,
+      arch: stringOption(args, 'arch') ?? '',
       log,
     });
     const server = createMcpServer(ctx);

@@ -7,13 +7,15 @@ import type { KernelIndex } from '../indexing/types';
 import { ThreadService } from '../lore/threadService';
 import { getCatalog } from '../knowledge/catalog';
 import { defaultLintRules } from '../lint/rules';
-import type { AgentToolContext } from '../agentTools/types';
+import type { AgentToolContext, ToolConfiguration } from '../agentTools/types';
+import { ConfigurationService } from '../configuration/configurationService';
 import { treeChangesOf } from '../agentTools/changeTools';
 
 /**
  * What the MCP server's tools work on: one tree (its real path), its index (the same cache the editor and
  * `kernel-mm-lens index` use, so a warm start reads it back instead of indexing), its release from the Makefile,
- * and one thread service over the mail and lei externals given on the command line.
+ * one thread service over the mail and lei externals given on the command line, and the kernel configuration the
+ * answers are ordered by (`--config`, else `.config` at the tree root, else all configurations: as `calls`).
  */
 
 export interface McpContextOptions {
@@ -22,6 +24,10 @@ export interface McpContextOptions {
   mail: string[];
   externals: string[];
   allowRemoteLore: boolean;
+  /** `--config`: '' = `.config` at the tree root if there is one, 'all' = none, else a configuration file. */
+  kernelConfig?: string;
+  /** `--arch`: '' = the configuration's architecture. */
+  arch?: string;
   /** Do not build or load the index (tests of the tools that do not need it). */
   noIndex?: boolean;
   log: (message: string) => void;
@@ -60,10 +66,25 @@ export function createMcpContext(options: McpContextOptions): AgentToolContext &
     leiCacheDir: path.join(options.cacheDir, 'lei'),
     useCachedLeiAnswers: true,
   });
+  let configured: Promise<ToolConfiguration | undefined> | undefined;
+  const configuration = (): Promise<ToolConfiguration | undefined> => {
+    configured ??= (async () => {
+      const service = new ConfigurationService(options.log);
+      const state = await service.configure({
+        root,
+        kernelConfig: options.kernelConfig ?? '',
+        arch: options.arch ?? '',
+      });
+      if (state.problem) options.log(`configuration: ${state.problem}`);
+      return { service };
+    })();
+    return configured;
+  };
   const ctx: AgentToolContext & { ready(): Promise<void> } = {
     root,
     kernelVersion: () => version,
     index,
+    configuration,
     threads: () => threads,
     allowRemoteLore: options.allowRemoteLore,
     log: options.log,
@@ -81,7 +102,7 @@ export function createMcpContext(options: McpContextOptions): AgentToolContext &
       const evidence = index()
         .then((loaded) => void treeChangesOf(ctx, loaded).all())
         .catch((error) => options.log(`tracked changes: ${describeError(error)}`));
-      await Promise.all([knowledge, evidence]);
+      await Promise.all([knowledge, evidence, configuration()]);
     },
   };
   return ctx;

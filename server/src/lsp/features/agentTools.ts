@@ -3,6 +3,7 @@ import { Requests, type AgentToolResultWire } from '../../../../protocol';
 import type { ServerFeature } from '../feature';
 import type { ServerContext } from '../context';
 import { threadServiceFor } from '../threadServiceHost';
+import { treeText } from '../treeText';
 import { callAgentTool } from '../../agentTools/registry';
 import type { AgentToolContext } from '../../agentTools/types';
 
@@ -22,6 +23,9 @@ function agentContext(ctx: ServerContext, root: string): AgentToolContext {
     threads: () => threadServiceFor(ctx),
     allowRemoteLore: false,
     log: (message) => ctx.log(`agent tool: ${message}`),
+    // The editor's configuration (status bar picker): an agent in the editor sees the order the editor shows.
+    configuration: () =>
+      Promise.resolve({ service: ctx.configuration, textOf: (index, file) => treeText(ctx, index, file) }),
   };
 }
 
