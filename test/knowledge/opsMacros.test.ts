@@ -57,6 +57,16 @@ test('invocations of table macros store functions; declared types come from the 
     'static DEVICE_ATTR_RO(numa_node);',
     '#define MY_ATTR(_n) static struct kobj_attribute _n##_attr = __ATTR_RW(_n)',
     '/* __ATTR_RO(in_comment) */ static struct kobj_attribute x = __ATTR(x, 0644, x_get, NULL);',
+    'MY_ATTR(mine);',
+    '#define PASTED_ATTR(_n) static struct kobj_attribute _n##_attr = __ATTR(_n, 0444, _n##_get, NULL)',
+    '#define MY_RO(_n, _show) __ATTR(_n, 0444, _show, NULL)',
+    'static struct device_attribute dev_attrs[] = {',
+    '\t__ATTR_RO(alpha),',
+    '\t__ATTR(beta, 0644, beta_get, beta_put),',
+    '\tMY_RO(gamma, gamma_get),',
+    '\t__ATTR_NULL,',
+    '};',
+    'static struct holder h = { .attr = __ATTR_RO(delta) };',
   ].join('\n');
   assert.deepEqual(
     scanMacroStores(text).map((s) => `${s.macro}: ${s.structType ?? '?'}.${s.field} = ${s.value}`),
@@ -69,9 +79,19 @@ test('invocations of table macros store functions; declared types come from the 
       'DEFINE_SHOW_ATTRIBUTE: file_operations.open = slab_debug_open',
       'DEVICE_ATTR_RO: device_attribute.show = numa_node_show',
       '__ATTR: kobj_attribute.show = x_get',
+      // The file's own wrapper of a data macro, parameters passed through: expanded, with the type its body declares.
+      'MY_ATTR: kobj_attribute.show = mine_show',
+      'MY_ATTR: kobj_attribute.store = mine_store',
+      // Elements of an array of structs take the array's type (a wrapper that leaves the type to the declaration too).
+      '__ATTR_RO: device_attribute.show = alpha_show',
+      '__ATTR: device_attribute.show = beta_get',
+      '__ATTR: device_attribute.store = beta_put',
+      'MY_RO: device_attribute.show = gamma_get',
+      // A list of a struct that is no array: the field's type is not the list's.
+      '__ATTR_RO: ?.show = delta_show',
     ],
   );
-  assert.deepEqual(unexpandedMacrosStoring(text, 'show'), [{ macro: 'MY_ATTR', line: 3 }]);
+  assert.deepEqual(unexpandedMacrosStoring(text, 'show'), [{ macro: 'PASTED_ATTR', line: 6 }]);
   assert.deepEqual(unexpandedMacrosStoring(text, 'fault'), []);
 });
 
@@ -80,11 +100,16 @@ test('implementations include tables built by data macros and name the macro lef
   const show = ops.implementations('kobj_attribute', 'show');
   assert.deepEqual(
     show.map((s) => `${s.function} ${s.kind} ${s.macro}`),
-    ['pages_shared_show macro __ATTR_RO'],
+    ['run_show macro KSM_ATTR', 'pages_shared_show macro __ATTR_RO'],
+  );
+  assert.deepEqual(
+    ops.implementations('kobj_attribute', 'store').map((s) => `${s.function} ${s.file}:${s.line + 1} ${s.macro}`),
+    ['run_store mm/ksm_like.c:17 KSM_ATTR'],
+    "the file's own KSM_ATTR(run) wraps __ATTR_RW: expanded",
   );
   assert.deepEqual(
     ops.unexpandedMacros('show').map((m) => `${m.macro} ${m.file}:${m.line + 1}`),
-    ['KSM_ATTR mm/ksm_like.c:5'],
+    ['KSM_ATTR_PASTED mm/ksm_like.c:32'],
   );
   assert.ok(
     ops.implementations('file_operations', 'open').some((s) => s.function === 'ksm_stats_open' && s.kind === 'macro'),
@@ -116,8 +141,9 @@ test('kernel-mm-lens implementations says which tables a macro builds that it do
   );
   assert.equal(code, 0, io.errors());
   assert.match(io.text(), /^pages_shared_show\tmm\/ksm_like\.c:23 \(__ATTR_RO\)$/m);
+  assert.match(io.text(), /^run_show\tmm\/ksm_like\.c:17 \(KSM_ATTR\)$/m);
   assert.match(
     io.errors(),
-    /note: show is also stored by tables that KSM_ATTR\(\) builds \(mm\/ksm_like\.c:5\), a macro not expanded/,
+    /note: show is also stored by tables that KSM_ATTR_PASTED\(\) builds \(mm\/ksm_like\.c:32\), a macro not expanded/,
   );
 });

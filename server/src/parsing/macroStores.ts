@@ -100,7 +100,7 @@ export function scanMacroStores(
   text: string,
   options: { fields?: ReadonlySet<string>; values?: ReadonlySet<string>; macros?: Map<string, OpsMacro> } = {},
 ): MacroStore[] {
-  const macros = options.macros ?? opsMacros();
+  const macros = withLocalTableMacros(text, options.macros ?? opsMacros());
   const wanted = [...macros.values()].filter(
     (m) => text.includes(m.macro) && (!options.fields || m.stores.some((s) => options.fields!.has(s.field))),
   );
@@ -143,6 +143,8 @@ export function unexpandedMacrosStoring(
   macros: Map<string, OpsMacro> = opsMacros(),
 ): UnexpandedMacro[] {
   if (!text.includes('define')) return [];
+  // The file's own wrappers of a data macro are expanded (withLocalTableMacros): not missing.
+  const local = withLocalTableMacros(text, macros);
   const storing = macrosStoring(field, macros);
   const designator = new RegExp(`\\.\\s*${field}\\s*=(?!=)`);
   const invocation = storing.length ? new RegExp(`(?<![\\w])(?:${storing.join('|')})\\s*\\(`) : undefined;
@@ -153,7 +155,7 @@ export function unexpandedMacrosStoring(
     const head = /^\s*#\s*define\s+([A-Za-z_]\w*)/.exec(lines[i]);
     let body = lines[i];
     while (body.endsWith('\\') && i + 1 < lines.length) body = `${body.slice(0, -1)} ${lines[++i]}`;
-    if (!head || macros.has(head[1])) continue;
+    if (!head || local.has(head[1])) continue;
     if (designator.test(body) || invocation?.test(body)) result.push({ macro: head[1], line: first });
   }
   return result;
@@ -186,11 +188,125 @@ function trimmed(code: string, from: number, to: number): { text: string; offset
   return { text: raw.trim(), offset: from + lead };
 }
 
-/** `static struct kobj_attribute x = __ATTR_RW(x)`: the struct tag of the declaration the invocation initialises. */
+/**
+ * `static struct kobj_attribute x = __ATTR_RW(x)`: the struct tag of the declaration the invocation initialises; for
+ * an element of an array (`static struct device_attribute attrs[] = { __ATTR_RO(a), __ATTR_RW(b), __ATTR_NULL }`)
+ * the array's element type, after the elements before it are stepped over.
+ */
 function declaredType(code: string, at: number): string | undefined {
   let start = at - 1;
   const limit = Math.max(0, at - 400);
   while (start >= limit && !';{}'.includes(code[start])) start--;
   const declaration = code.slice(start + 1, at);
-  return /\bstruct\s+([A-Za-z_]\w*)\s+[^=;()]*=\s*$/.exec(declaration)?.[1];
+  const direct = /\bstruct\s+([A-Za-z_]\w*)\s+[^=;()]*=\s*$/.exec(declaration)?.[1];
+  if (direct || code[start] === ';') return direct;
+  const open = enclosingBrace(code, at);
+  if (open < 0) return undefined;
+  let head = open - 1;
+  const headLimit = Math.max(0, open - 400);
+  while (head >= headLimit && !';{}'.includes(code[head])) head--;
+  // Only an array of the struct: `struct T name[...] = {` (a struct's own list would be a nested field's type).
+  return /\bstruct\s+([A-Za-z_]\w*)\s+[^=;()]*\[[^\]]*\]\s*=\s*$/.exec(code.slice(head + 1, open))?.[1];
+}
+
+/** Offset of the `{` whose list holds `at` (earlier elements' brackets stepped over), -1 beyond 16 kB or none. */
+function enclosingBrace(code: string, at: number): number {
+  let depth = 0;
+  const limit = Math.max(0, at - 16 * 1024);
+  for (let i = at - 1; i >= limit; i--) {
+    const c = code[i];
+    if (c === ')' || c === ']' || c === '}') depth++;
+    else if (c === '(' || c === '[') depth = Math.max(0, depth - 1);
+    else if (c === '{') {
+      if (depth === 0) return i;
+      depth--;
+    } else if (c === ';' && depth === 0) return -1;
+  }
+  return -1;
+}
+
+/**
+ * The data's table macros and, for this file, its own `#define`s that wrap one of them with their parameters
+ * passed through (mm/ksm.c: `#define KSM_ATTR(_name) static struct kobj_attribute _name##_attr = __ATTR_RW(_name)`;
+ * mm/hugetlb.c's HSTATE_ATTR, mm/huge_memory.c's, mm/cma_sysfs.c's): each becomes a table macro of its own, storing
+ * what the wrapped one stores, with the struct type its body declares. A wrapper whose stored names are built from
+ * more than a parameter (`_name##_show`) or that invokes several table macros stays unexpanded (and named).
+ */
+export function withLocalTableMacros(text: string, macros: Map<string, OpsMacro>): Map<string, OpsMacro> {
+  if (!text.includes('define')) return macros;
+  const names = [...macros.keys()];
+  if (!names.some((name) => text.includes(name))) return macros;
+  let result = macros;
+  const defines = localDefines(text);
+  // Two rounds: a wrapper of a wrapper (`#define X_RO(n) X(n, 0444)` over `#define X(n, m) ... __ATTR(...)`).
+  for (let round = 0; round < 2; round++) {
+    let added = false;
+    for (const define of defines) {
+      if (result.has(define.name)) continue;
+      const derived = wrapperMacro(define, result);
+      if (!derived) continue;
+      if (result === macros) result = new Map(macros);
+      result.set(define.name, derived);
+      added = true;
+    }
+    if (!added) break;
+  }
+  return result;
+}
+
+interface LocalDefine {
+  name: string;
+  params: string[];
+  body: string;
+}
+
+/** Function-like `#define`s of the text (continuation lines joined). */
+function localDefines(text: string): LocalDefine[] {
+  const defines: LocalDefine[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    if (!/^\s*#\s*define\s/.test(lines[i])) continue;
+    let line = lines[i];
+    while (line.endsWith('\\') && i + 1 < lines.length) line = `${line.slice(0, -1)} ${lines[++i]}`;
+    const head = /^\s*#\s*define\s+([A-Za-z_]\w*)\(([^)]*)\)(.*)$/.exec(line);
+    if (!head) continue;
+    const params = head[2].split(',').map((p) => p.trim());
+    if (!params.every((p) => IDENTIFIER.test(p))) continue;
+    defines.push({ name: head[1], params, body: blankNonCode(head[3]) });
+  }
+  return defines;
+}
+
+/** The table macro a `#define` is when its body invokes exactly one known table macro with passed-through names. */
+function wrapperMacro(define: LocalDefine, macros: Map<string, OpsMacro>): OpsMacro | undefined {
+  let wrapped: { macro: OpsMacro; at: number; args: Array<{ text: string; offset: number }> } | undefined;
+  for (const match of define.body.matchAll(/(?<![\w#])([A-Za-z_]\w*)\s*\(/g)) {
+    const macro = macros.get(match[1]);
+    if (!macro) continue;
+    if (wrapped) return undefined; // several tables in one body: not a plain wrapper
+    const args = argumentsAt(define.body, match.index + match[0].length);
+    if (!args || args.length < macro.params.length) return undefined;
+    wrapped = { macro, at: match.index, args };
+  }
+  if (!wrapped) return undefined;
+  const stores: OpsMacro['stores'] = [];
+  for (const store of wrapped.macro.stores) {
+    const parts: Array<string | number> = [];
+    for (const part of store.parts) {
+      if (typeof part === 'string') {
+        parts.push(part);
+        continue;
+      }
+      const argument = wrapped.args[part].text;
+      const param = define.params.indexOf(argument);
+      if (param >= 0) parts.push(param);
+      else if (IDENTIFIER.test(argument)) parts.push(argument);
+      else return undefined; // `_name##_show`, an expression: not followed
+    }
+    stores.push({ field: store.field, parts });
+  }
+  const derived: OpsMacro = { macro: define.name, params: define.params, stores };
+  const type = wrapped.macro.type ?? declaredType(define.body, wrapped.at);
+  if (type) derived.type = type;
+  return derived;
 }
