@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { Harness, e2eCacheDir, loadPlaywright, sleep, waitFor, tail } from './harness.mjs';
 import { Workbench } from './workbench.mjs';
 import { untrustedTextChecks } from './untrustedText.mjs';
-import { checkIncomingCallsThroughOpsTable } from './opsCalls.mjs';
+import { checkIncomingCallsThroughOpsTable, checkOutgoingCallsThroughOpsTable } from './opsCalls.mjs';
 import { checkInactiveCodeDimmed } from './inactiveCode.mjs';
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -993,6 +993,7 @@ async function main() {
   });
 
   await checkIncomingCallsThroughOpsTable({ page, wb, check, shot, lineOf });
+  await checkOutgoingCallsThroughOpsTable({ page, wb, check, shot, lineOf });
   await checkInactiveCodeDimmed({ page, wb, check, shot, lineOf, folder, tmp: harness.tmp });
 
   await check('Restart Server shows "restarting", never the red index error', 60_000, async () => {
