@@ -392,8 +392,8 @@ export class CacheLookupIndex implements KernelIndex {
   }
 
   /**
-   * The exact and prefix ranks (0-3) of TreeIndex.searchSymbols, in its order: rank, then names used in more files,
-   * shorter names, the sorted order (symbolSearch.ts); each name's best definition first, then the others. No fuzzy
+   * The exact and prefix ranks (0-2) of TreeIndex.searchSymbols, in its order but for the member-only names: rank,
+   * then names used in more files, shorter names, the sorted order (symbolSearch.ts); each name's best definition first, then the others. No fuzzy
    * ranks here (the full index adds them). A prefix range larger than PREFIX_SCAN names is ranked on its first
    * PREFIX_SCAN (one- or two-letter queries during the seconds before the full index is there).
    */
@@ -410,7 +410,8 @@ export class CacheLookupIndex implements KernelIndex {
       const id = sortedNames.u32(k);
       if (this.comparePrefixFolded(id, lower) !== 0) break;
       const length = nameOffsets.u32(id + 1) - nameOffsets.u32(id);
-      const rank = id === exact ? 0 : length === q.length ? 1 : this.nameOf(id).startsWith(q) ? 2 : 3;
+      // Smart case, as symbolSearch.ts: the query's case first only when it has an upper-case letter.
+      const rank = id === exact ? 0 : length === q.length ? 1 : lower !== q && !this.nameOf(id).startsWith(q) ? 3 : 2;
       const usage = nameFileStart.u32(id + 1) - nameFileStart.u32(id);
       ranked.push({ id, rank, usage, length, order: k });
     }

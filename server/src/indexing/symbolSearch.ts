@@ -1,24 +1,53 @@
 /**
  * Workspace-symbol search over the millions of defined names of a kernel tree, ranked the way people type:
  *
- *   0  the name itself (same case)             `folio_walk_start`
- *   1  the name in another case                `fwstart` -> `FwStart`
- *   2  a prefix, same case first (2 then 3)    `folio_wa` -> `folio_walk_start`
- *   4  prefixes of all its words, in order     `fws`, `fwstart`, `migratevmasetup` -> `folio_walk_start`, ...
- *   5  prefixes of its first words             `fw` -> `folio_walk_start`
- *   6  prefixes of some of its words           `fstart` -> `folio_walk_start`
- *   7  a subsequence starting at its start     `fwsrt` -> `folio_walk_start`
+ *   0  the name itself (same case)                      `folio_walk_start`
+ *   1  the name in another case                         `fwstart` -> `FwStart`
+ *   2  the whole name: a prefix of it, or an abbreviation of all its words, every word whole
+ *      (`mvsetup` -> `mv_setup`) or the initials of every word but the last and the whole last word
+ *      (`fwstart` -> `folio_walk_start`, `mvsetup` -> `migrate_vma_setup`, `pt` -> `PortEnable_t`)
+ *   3  other prefixes of all its words, in order        `fws`, `migratevmas` -> `folio_walk_start`, ...
+ *   4  prefixes of its first words                      `fw` -> `folio_walk_start`
+ *   5  prefixes of some of its words                    `fstart` -> `folio_walk_start`
+ *   6  a subsequence starting at its start              `fwsrt` -> `folio_walk_start`
  *
- * Words are split at underscores and at a lower-to-upper case change (`v8` stays one word); rank 4 also tries the
- * words at underscores only (`pt` -> `PortEnable_t`); underscores in the query are ignored by ranks 4-7. Within
- * rank 4: the query spelling every word whole (`mvsetup` -> `mv_setup`), then the initials of every word but the
- * last with the whole last word (`mvsetup` -> `migrate_vma_setup`, the way people abbreviate), then names whose
- * last word ends the query, then the others; names with more words first inside each (`fwstart`:
- * `folio_walk_start` before `fw_started`). Within a rank, names used in more files come
- * first, then shorter names, then the case-insensitive order. Every rank starts with the query's first character, so the scan is
- * limited to the contiguous range of the sorted table that starts with it (and the prefix range inside it is
- * taken as a whole); there is no time budget, so the answer never depends on the machine's load.
+ * Why an abbreviation ranks with the prefixes: both account for the whole query and read it as the start of the
+ * name's words; `cid` is as much `cgroup_id` as `cidx`, and which one the user means is best told by how much each
+ * is used. Within a rank: names defined as something other than a struct member first (a member name such as
+ * `status` or `mtu` is declared in hundreds of structs and used in thousands of files, and is rarely what a
+ * workspace-symbol search looks for), then in rank 3 the query ending with the whole last word, then names used
+ * in more files, shorter names, the case-insensitive order. With an upper-case letter in the query, a prefix in
+ * the query's case comes before one in another case.
+ *
+ * Words are split at underscores and at a lower-to-upper case change (nameWords.ts); rank 2 also reads the words
+ * at underscores only (`pt` -> `PortEnable_t`); underscores in the query and leading underscores of names are
+ * ignored by the word ranks. The prefixes are a contiguous range of the sorted table; the abbreviations are found
+ * through a table keyed by the abbreviation itself (nameWords.abbreviationKeys); ranks 3-6 all start with the
+ * query's first character, a contiguous range scanned with a character mask per name, and the scan stops as soon
+ * as the list is full of better names. There is no time budget: the answer never depends on the machine's load.
  */
+import { MAX_WORDS, abbreviationKeys, firstLetter, fold, hashQuery, splitWords } from './nameWords';
+import {
+  NO_MATCH,
+  RANK_ALL_WORDS,
+  RANK_EXACT,
+  RANK_EXACT_OTHER_CASE,
+  RANK_FIRST_WORDS,
+  RANK_WHOLE_NAME,
+  WHOLE_NAME_ABBREVIATED,
+  WHOLE_NAME_OTHER_CASE,
+  WordMatcher,
+} from './wordMatcher';
+
+export {
+  RANK_EXACT,
+  RANK_EXACT_OTHER_CASE,
+  RANK_WHOLE_NAME,
+  RANK_ALL_WORDS,
+  RANK_FIRST_WORDS,
+  RANK_SOME_WORDS,
+  RANK_SUBSEQUENCE,
+} from './wordMatcher';
 
 /** What the search reads of the index: names as bytes, the folded order of defined names, and usage. */
 export interface SearchableNames {
@@ -32,6 +61,8 @@ export interface SearchableNames {
   fileStart: Uint32Array;
   /** Case-sensitive lookup (rank 0). */
   idOf(name: string): number | undefined;
+  /** By name id, 1 when the name is defined only as struct or union members (after the other names of its rank). */
+  memberOnly?: Uint8Array;
 }
 
 export interface RankedName {
@@ -39,210 +70,52 @@ export interface RankedName {
   rank: number;
 }
 
-export const RANK_EXACT = 0;
-export const RANK_EXACT_OTHER_CASE = 1;
-export const RANK_PREFIX = 2;
-export const RANK_PREFIX_OTHER_CASE = 3;
-export const RANK_ALL_WORDS = 4;
-export const RANK_FIRST_WORDS = 5;
-export const RANK_SOME_WORDS = 6;
-export const RANK_SUBSEQUENCE = 7;
-const NO_MATCH = -1;
-
-const MAX_QUERY = 64;
-const MAX_WORDS = 32;
-
-function fold(c: number): number {
-  return c >= 65 && c <= 90 ? c + 32 : c;
-}
-function isUpper(c: number): boolean {
-  return c >= 65 && c <= 90;
-}
-function isLower(c: number): boolean {
-  return c >= 97 && c <= 122;
-}
-
 /**
- * Matches one name (bytes[start, end)) against a prepared query for ranks 4-7. Reused across names: its
- * scratch arrays are allocated once per query.
+ * An entry's place in the list, compared field by field: `key` is rank * 4 + 2 for a member-only name + a
+ * fraction of 1 or less (the order inside ranks 2 and 3), then more `usage` first, shorter, the sorted order.
  */
-class WordMatcher {
-  /** The query folded, without underscores. */
-  private readonly query: Uint8Array;
-  private readonly wordStart = new Int32Array(MAX_WORDS + 1);
-  /** reach[w * (q + 1) + p]: query[p..] can be matched from word w on (1 yes, 2 no, 0 unknown). */
-  private reach = new Uint8Array(0);
-
-  constructor(lowerQuery: string) {
-    const chars: number[] = [];
-    for (let k = 0; k < lowerQuery.length && chars.length < MAX_QUERY; k++) {
-      const c = lowerQuery.charCodeAt(k);
-      if (c !== 95) chars.push(c < 128 ? c : 63);
-    }
-    this.query = Uint8Array.from(chars);
-  }
-
-  get usable(): boolean {
-    return this.query.length > 0;
-  }
-
-  /**
-   * Rank 4-7 of the name, or NO_MATCH. Rank 4 carries a fraction (never reaching rank 5) that orders its names:
-   * the query spelling every word whole (`migratevmasetup`), then the initials of every word but the last and the
-   * whole last word (`fwstart`, `idestroy`), then the whole last word at the end, then the rest; within each,
-   * names with more words first.
-   */
-  rank(bytes: Uint8Array, start: number, end: number): number {
-    const query = this.query;
-    const q = query.length;
-    // Necessary for every rank here: the query is a subsequence of the name, starting at its first letter.
-    let k = start;
-    while (k < end && bytes[k] === 95) k++;
-    if (k === end || fold(bytes[k]) !== query[0]) return NO_MATCH;
-    let p = 0;
-    for (let j = k; j < end && p < q; j++) if (fold(bytes[j]) === query[p]) p++;
-    if (p < q) return NO_MATCH;
-    // Words at underscores and case changes (`FwStart`), then at underscores only: `mt` is the initials of
-    // `Mpi2SGEIOUnion_t` as its author wrote it, though `Mpi2SGEIOUnion` has four words by case.
-    let best = NO_MATCH;
-    for (const byCase of [true, false]) {
-      const words = this.splitWords(bytes, k, end, byCase);
-      if (!byCase && words === this.caseWords) break; // no case change: the same words
-      if (byCase) this.caseWords = words;
-      if (this.matchWords(bytes, words, end, false, true)) {
-        const rank = RANK_ALL_WORDS + this.allWordsOrder(bytes, words, end);
-        if (best === NO_MATCH || rank < best) best = rank;
-      }
-    }
-    if (best !== NO_MATCH) return best;
-    const words = this.splitWords(bytes, k, end, true);
-    if (this.matchWords(bytes, words, end, false, false)) return RANK_FIRST_WORDS;
-    if (this.matchWords(bytes, words, end, true, false)) return RANK_SOME_WORDS;
-    return RANK_SUBSEQUENCE;
-  }
-
-  /** Word count of the last split by case (to skip an identical split at underscores only). */
-  private caseWords = 0;
-
-  /** The fraction of rank 4 of a name whose `words` (in wordStart) all match: see `rank`. */
-  private allWordsOrder(bytes: Uint8Array, words: number, end: number): number {
-    const q = this.query.length;
-    const lastStart = this.wordStart[words - 1];
-    let letters = 0;
-    for (let j = this.wordStart[0]; j < end; j++) if (bytes[j] !== 95) letters++;
-    let form: number;
-    if (letters === q)
-      form = 0; // every word whole: the prefixes matched add up to the whole name
-    else if (this.endsWithWord(bytes, lastStart, end) && this.isInitials(bytes, words)) form = 1;
-    else if (this.endsWithWord(bytes, lastStart, end)) form = 2;
-    else form = 3;
-    return form / 4 + (MAX_WORDS - words) / (4 * (MAX_WORDS + 1));
-  }
-
-  /** The query starts with the first letter of each word but the last (the last word is checked apart). */
-  private isInitials(bytes: Uint8Array, words: number): boolean {
-    let lastLength = 0;
-    for (let j = this.wordStart[words - 1]; j < this.wordStart[words] && bytes[j] !== 95; j++) lastLength++;
-    if (words - 1 + lastLength !== this.query.length) return false;
-    for (let w = 0; w < words - 1; w++) if (fold(bytes[this.wordStart[w]]) !== this.query[w]) return false;
-    return true;
-  }
-
-  /** Whether the query ends with the whole word bytes[from, end) (underscores at its end ignored). */
-  private endsWithWord(bytes: Uint8Array, from: number, end: number): boolean {
-    while (end > from && bytes[end - 1] === 95) end--;
-    const length = end - from;
-    const q = this.query.length;
-    if (length > q) return false;
-    for (let k = 0; k < length; k++) if (fold(bytes[from + k]) !== this.query[q - length + k]) return false;
-    return true;
-  }
-
-  /** Word starts of bytes[from, end) into wordStart (at case changes too when `byCase`); returns the word count. */
-  private splitWords(bytes: Uint8Array, from: number, end: number, byCase: boolean): number {
-    let words = 0;
-    let previous = 95;
-    for (let j = from; j < end && words < MAX_WORDS; j++) {
-      const c = bytes[j];
-      if (c === 95) {
-        previous = c;
-        continue;
-      }
-      const starts = previous === 95 || (byCase && isUpper(c) && isLower(previous));
-      if (starts) this.wordStart[words++] = j;
-      previous = c;
-    }
-    this.wordStart[words] = end;
-    return words;
-  }
-
-  /**
-   * Whether the query splits into non-empty prefixes of words in order, the first one of the first word.
-   * `skip`: words may be left out between them; `all`: every word is used (and none skipped).
-   */
-  private matchWords(bytes: Uint8Array, words: number, end: number, skip: boolean, all: boolean): boolean {
-    const q = this.query.length;
-    const size = (words + 1) * (q + 1);
-    if (this.reach.length < size) this.reach = new Uint8Array(size * 2);
-    this.reach.fill(0, 0, size);
-    return this.from(bytes, 0, 0, words, end, skip, all);
-  }
-
-  private from(
-    bytes: Uint8Array,
-    word: number,
-    p: number,
-    words: number,
-    end: number,
-    skip: boolean,
-    all: boolean,
-  ): boolean {
-    const q = this.query.length;
-    if (p === q) return !all || word === words;
-    if (word >= words) return false;
-    const memo = word * (q + 1) + p;
-    if (this.reach[memo] !== 0) return this.reach[memo] === 1;
-    let ok = false;
-    const wordEnd = word + 1 < words ? this.wordStart[word + 1] : end;
-    // Take 1..n characters of this word (the longest first: the usual way people abbreviate).
-    let n = 0;
-    const begin = this.wordStart[word];
-    while (begin + n < wordEnd && p + n < q && bytes[begin + n] !== 95 && fold(bytes[begin + n]) === this.query[p + n])
-      n++;
-    for (let take = n; take >= 1 && !ok; take--) ok = this.from(bytes, word + 1, p + take, words, end, skip, all);
-    // Leave this word out (not the first one).
-    if (!ok && skip && word > 0) ok = this.from(bytes, word + 1, p, words, end, skip, all);
-    this.reach[memo] = ok ? 1 : 2;
-    return ok;
-  }
+interface Entry {
+  id: number;
+  key: number;
+  usage: number;
+  length: number;
+  order: number;
+}
+const MEMBER_ONLY = 2;
+function keyOf(rank: number, memberOnly: boolean): number {
+  const whole = Math.floor(rank);
+  return whole * 4 + (memberOnly ? MEMBER_ONLY : 0) + (rank - whole) * 2;
 }
 
-/** Bounded best-first list: keeps the `limit` smallest (rank, -usage, length, order) entries. */
+function compareEntries(a: Omit<Entry, 'id'>, b: Omit<Entry, 'id'>): number {
+  return a.key - b.key || b.usage - a.usage || a.length - b.length || a.order - b.order;
+}
+
+/** Bounded best-first list: keeps the `limit` smallest entries. */
 class TopList {
-  readonly entries: Array<{ id: number; rank: number; usage: number; length: number; order: number }> = [];
+  readonly entries: Entry[] = [];
   constructor(private readonly limit: number) {}
-  worst(): { rank: number; usage: number; length: number; order: number } | undefined {
+  worst(): Entry | undefined {
     return this.entries.length >= this.limit ? this.entries[this.entries.length - 1] : undefined;
   }
-  offer(id: number, rank: number, usage: number, length: number, order: number): void {
+  /** Whether an entry with these fields would enter the list. */
+  admits(key: number, usage: number, length: number, order: number): boolean {
     const worst = this.worst();
+    return !worst || (key - worst.key || worst.usage - usage || length - worst.length || order - worst.order) < 0;
+  }
+  offer(id: number, key: number, usage: number, length: number, order: number): void {
     // Most candidates of a long list lose to its worst entry: rejected before any allocation.
-    if (worst && (rank - worst.rank || worst.usage - usage || length - worst.length || order - worst.order) >= 0)
-      return;
-    const entry = { id, rank, usage, length, order };
+    if (!this.admits(key, usage, length, order)) return;
+    const entry = { id, key, usage, length, order };
     // Insertion into a sorted array: the list is short (the LSP asks for a few hundred at most).
     let at = this.entries.length;
     while (at > 0 && compareEntries(entry, this.entries[at - 1]) < 0) at--;
     this.entries.splice(at, 0, entry);
     if (this.entries.length > this.limit) this.entries.pop();
   }
-}
-
-function compareEntries(
-  a: { rank: number; usage: number; length: number; order: number },
-  b: { rank: number; usage: number; length: number; order: number },
-): number {
-  return a.rank - b.rank || b.usage - a.usage || a.length - b.length || a.order - b.order;
+  ranked(): RankedName[] {
+    return this.entries.map(({ id, key }) => ({ id, rank: Math.floor(key / 4) }));
+  }
 }
 
 /** The first index in `sorted` whose name is not below `lowerQuery` as a prefix (folded comparison). */
@@ -288,21 +161,53 @@ function characterBit(c: number): number {
   return c < 256 ? CHARACTER_BITS[c] : 0;
 }
 
+/** Buckets of the abbreviation table: a few keys per bucket on a full tree (3.3 M names, ~2.5 keys each). */
+const ABBREVIATION_BUCKET_BITS = 22;
+
 /**
- * Searches one index's names. The character mask and the usage of every defined name are computed once, in
- * the order of the sorted table (3.3 M names of a full tree, in slices when the index is ready), so the scans
- * read two flat arrays and the name bytes only.
+ * Searches one index's names. The character mask, usage, member-only flag and abbreviation keys of every
+ * defined name are computed once, in the order of the sorted table (3.3 M names of a full tree, in slices when
+ * the index is ready), so the scans read flat arrays and the name bytes only.
  */
 export class SymbolSearch {
   private readonly masks: Uint32Array;
   private readonly usages: Uint32Array;
-  /** Names of the sorted table whose mask and usage are computed (a prefix of it). */
+  private readonly memberOnly: Uint8Array;
+  /**
+   * The letters that start its words at underscores, and how many such words (at most 255): a name of rank 3 has
+   * every word's first letter in the query and no more words than the query has characters. Once the list is
+   * full down to rank 3, the scan skips every other name without matching it.
+   */
+  private readonly heads: Uint32Array;
+  private readonly headCount: Uint8Array;
+  /** Names of the sorted table whose mask, usage and keys are computed (a prefix of it). */
   private prepared = 0;
+  /** Abbreviation keys while they are collected: hash and sorted position, then bucketed into the table. */
+  private keyHashes = new Uint32Array(0);
+  private keyOwners = new Uint32Array(0);
+  private keyCount = 0;
+  /** Abbreviation table: sorted positions of the names with a key in bucket b at bucketStart[b]..[b + 1]. */
+  private bucketStart: Uint32Array | undefined;
+  private bucketOwners = new Uint32Array(0);
+  private readonly bucketMask: number;
+  /**
+   * The names with leading underscores (a contiguous range of the sorted table, ~10 % of a tree's names), grouped
+   * by their first letter after the underscores: the word ranks of a query read only the group of its first letter.
+   */
+  private underscoreStart = new Uint32Array(257);
+  private underscoreNames = new Uint32Array(0);
 
   constructor(private readonly names: SearchableNames) {
     this.masks = new Uint32Array(names.sorted.length);
     this.usages = new Uint32Array(names.sorted.length);
+    this.memberOnly = new Uint8Array(names.sorted.length);
+    this.heads = new Uint32Array(names.sorted.length);
+    this.headCount = new Uint8Array(names.sorted.length);
     this.byId = new Uint32Array(Math.max(0, names.offsets.length - 1));
+    // Small tables (tests, a few files) get fewer buckets.
+    let bits = 4;
+    while (bits < ABBREVIATION_BUCKET_BITS && 1 << bits < names.sorted.length * 2) bits++;
+    this.bucketMask = (1 << bits) - 1;
   }
 
   /** Character masks by name id, computed in id order (the name bytes are read front to back, once). */
@@ -310,8 +215,8 @@ export class SymbolSearch {
   private byIdPrepared = 0;
 
   /**
-   * Computes the per-name tables: the masks of `upTo` more ids (in id order), then the masks and usages of up to
-   * `upTo` more names of the sorted table. Without an argument, everything left.
+   * Computes the per-name tables: the masks of `upTo` more ids (in id order), then the masks, usages and
+   * abbreviation keys of up to `upTo` more names of the sorted table. Without an argument, everything left.
    */
   prepare(upTo = Infinity): void {
     const { bytes, offsets, sorted, fileStart } = this.names;
@@ -325,16 +230,79 @@ export class SymbolSearch {
     this.byIdPrepared = idEnd;
     if (idEnd < byId.length) return;
     const end = Math.min(sorted.length, this.prepared + upTo);
+    const wordStart = new Int32Array(MAX_WORDS + 1);
+    const keys = new Uint32Array(3);
     for (let k = this.prepared; k < end; k++) {
       const id = sorted[k];
       this.masks[k] = byId[id];
       this.usages[k] = fileStart[id + 1] - fileStart[id];
+      this.memberOnly[k] = this.names.memberOnly?.[id] ?? 0;
+      const words = splitWords(bytes, offsets[id], offsets[id + 1], false, wordStart);
+      let heads = 0;
+      for (let w = 0; w < words; w++) heads |= CHARACTER_BITS[bytes[wordStart[w]]];
+      this.heads[k] = heads;
+      this.headCount[k] = Math.min(words, 255);
+      const count = abbreviationKeys(bytes, offsets[id], offsets[id + 1], wordStart, keys);
+      if (this.keyCount + count > this.keyHashes.length) this.growKeys(count);
+      for (let j = 0; j < count; j++) {
+        this.keyHashes[this.keyCount] = keys[j];
+        this.keyOwners[this.keyCount++] = k;
+      }
     }
     this.prepared = end;
+    if (end === sorted.length && !this.bucketStart) {
+      this.bucketKeys();
+      this.groupUnderscoreNames();
+    }
+  }
+
+  private groupUnderscoreNames(): void {
+    const { bytes, offsets, sorted } = this.names;
+    const from = lowerBound(this.names, '_', true);
+    const to = lowerBound(this.names, '_', false);
+    const letterOf = (k: number) => {
+      const id = sorted[k];
+      const first = firstLetter(bytes, offsets[id], offsets[id + 1]);
+      return first < offsets[id + 1] ? fold(bytes[first]) : 95;
+    };
+    const start = new Uint32Array(257);
+    for (let k = from; k < to; k++) start[letterOf(k) + 1]++;
+    for (let c = 0; c < 256; c++) start[c + 1] += start[c];
+    const fill = start.slice(0, 256);
+    const grouped = new Uint32Array(to - from);
+    for (let k = from; k < to; k++) grouped[fill[letterOf(k)]++] = k; // in sorted order within a group
+    this.underscoreStart = start;
+    this.underscoreNames = grouped;
+  }
+
+  private growKeys(atLeast: number): void {
+    const size = Math.max(this.keyCount + atLeast, this.names.sorted.length * 2, this.keyHashes.length * 2);
+    const hashes = new Uint32Array(size);
+    hashes.set(this.keyHashes.subarray(0, this.keyCount));
+    const owners = new Uint32Array(size);
+    owners.set(this.keyOwners.subarray(0, this.keyCount));
+    this.keyHashes = hashes;
+    this.keyOwners = owners;
+  }
+
+  /** Counting sort of the collected keys into the bucket table. */
+  private bucketKeys(): void {
+    const buckets = this.bucketMask + 1;
+    const start = new Uint32Array(buckets + 1);
+    const { keyHashes: hashes, keyOwners, keyCount, bucketMask } = this;
+    for (let j = 0; j < keyCount; j++) start[(hashes[j] & bucketMask) + 1]++;
+    for (let b = 0; b < buckets; b++) start[b + 1] += start[b];
+    const fill = start.slice(0, buckets);
+    const owners = new Uint32Array(keyCount);
+    for (let j = 0; j < keyCount; j++) owners[fill[hashes[j] & bucketMask]++] = keyOwners[j];
+    this.bucketStart = start;
+    this.bucketOwners = owners;
+    this.keyHashes = new Uint32Array(0);
+    this.keyOwners = new Uint32Array(0);
   }
 
   private get isPrepared(): boolean {
-    return this.prepared >= this.names.sorted.length && this.byIdPrepared >= this.byId.length;
+    return this.prepared >= this.names.sorted.length && this.byIdPrepared >= this.byId.length && !!this.bucketStart;
   }
 
   /** Computes the tables in slices, giving the event loop a turn between them (requests keep being answered). */
@@ -351,9 +319,10 @@ export class SymbolSearch {
     const q = query.trim();
     if (q === '' || limit <= 0) return [];
     this.prepare();
-    const masks = this.masks;
-    const usages = this.usages;
+    const { masks, usages, memberOnly } = this;
     const lower = q.toLowerCase();
+    // Smart case: a query with an upper-case letter prefers prefixes in its own case.
+    const caseMatters = lower !== q;
     const top = new TopList(limit);
     const { offsets, bytes, sorted } = names;
     const exact = names.idOf(q);
@@ -367,36 +336,69 @@ export class SymbolSearch {
           ? RANK_EXACT
           : length === q.length
             ? RANK_EXACT_OTHER_CASE
-            : startsWithExactly(names, id, q)
-              ? RANK_PREFIX
-              : RANK_PREFIX_OTHER_CASE;
-      top.offer(id, rank, usages[k], length, k);
+            : caseMatters && !startsWithExactly(names, id, q)
+              ? RANK_WHOLE_NAME + WHOLE_NAME_OTHER_CASE
+              : RANK_WHOLE_NAME + WHOLE_NAME_ABBREVIATED;
+      top.offer(id, keyOf(rank, memberOnly[k] === 1), usages[k], length, k);
     }
     const matcher = new WordMatcher(lower);
-    if (!matcher.usable) return top.entries.map(({ id, rank }) => ({ id, rank: Math.floor(rank) }));
-    // Ranks 4-7 all start with the query's first character: the contiguous range of names starting with it.
+    if (!matcher.usable) return top.ranked();
+    // Abbreviations of the whole name (rank 2), from the table keyed by them; each candidate is checked by the
+    // matcher (a bucket holds other keys too).
+    const abbreviations = new Set<number>();
+    const bucket = hashQuery(matcher.query) & this.bucketMask;
+    for (let j = this.bucketStart![bucket]; j < this.bucketStart![bucket + 1]; j++) {
+      const k = this.bucketOwners[j];
+      if ((k >= prefixFrom && k < prefixTo) || abbreviations.has(k)) continue;
+      const id = sorted[k];
+      const rank = matcher.rank(bytes, offsets[id], offsets[id + 1]);
+      if (Math.floor(rank) !== RANK_WHOLE_NAME) continue;
+      abbreviations.add(k);
+      top.offer(id, keyOf(rank, memberOnly[k] === 1), usages[k], offsets[id + 1] - offsets[id], k);
+    }
+    // Ranks 3-6 all start with the query's first character: the contiguous range of names starting with it.
     const firstFrom = lowerBound(names, lower[0], true);
     const firstTo = lowerBound(names, lower[0], false);
     let queryMask = 0;
     for (let k = 0; k < lower.length; k++) queryMask |= characterBit(lower.charCodeAt(k));
-    const ranges = [
-      [firstFrom, prefixFrom],
-      [prefixTo, firstTo],
+    // Sorted positions [from, to), or, with `grouped`, the positions underscoreNames[from, to).
+    const ranges: Array<[number, number, boolean]> = [
+      [firstFrom, prefixFrom, false],
+      [prefixTo, firstTo, false],
     ];
-    // `__nfs_find_lock_context` is found by `nflcontext` too: ranks 4-7 ignore leading underscores.
-    if (lower[0] !== '_') ranges.push([lowerBound(names, '_', true), lowerBound(names, '_', false)]);
-    for (const [from, to] of ranges) {
-      for (let k = from; k < to; k++) {
-        if ((masks[k] & queryMask) !== queryMask) continue;
-        const worst = top.worst();
-        // Nothing of rank 4+ can beat a full list of better ranks.
-        if (worst && worst.rank < RANK_ALL_WORDS) break;
-        const id = sorted[k];
-        const rank = matcher.rank(bytes, offsets[id], offsets[id + 1]);
-        if (rank !== NO_MATCH) top.offer(id, rank, usages[k], offsets[id + 1] - offsets[id], k);
+    // `__nfs_find_lock_context` is found by `nflcontext` too: the word ranks ignore leading underscores.
+    const letter = matcher.query[0];
+    if (lower[0] !== '_') ranges.push([this.underscoreStart[letter], this.underscoreStart[letter + 1], true]);
+    const bestScanKey = keyOf(RANK_ALL_WORDS, false);
+    const firstWordsKey = keyOf(RANK_FIRST_WORDS, false);
+    const { heads, headCount } = this;
+    const queryLength = matcher.query.length;
+    // Two passes: first the names that can be of rank 3 (every word's first letter in the query, no more words than
+    // the query has characters), which holds every name of rank 3 and fills most lists of a short query; then,
+    // unless the list is full down to rank 3 by then, the others (ranks 4-6). Each name is matched once.
+    for (let pass = 0; pass < 2; pass++) {
+      const passBestKey = pass === 0 ? bestScanKey : firstWordsKey;
+      for (const [from, to, grouped] of ranges) {
+        for (let j = from; j < to; j++) {
+          const k = grouped ? this.underscoreNames[j] : j;
+          if ((masks[k] & queryMask) !== queryMask) continue;
+          const mayBeAllWords = (heads[k] & ~queryMask) === 0 && headCount[k] <= queryLength;
+          if (mayBeAllWords !== (pass === 0)) continue;
+          const id = sorted[k];
+          const length = offsets[id + 1] - offsets[id];
+          const worst = top.worst();
+          if (worst) {
+            // Nothing of this pass can beat a full list of better ranks; nor this name, if it loses at its best.
+            if (worst.key < passBestKey) return top.ranked();
+            if (!top.admits(passBestKey + (memberOnly[k] === 1 ? MEMBER_ONLY : 0), usages[k], length, k)) continue;
+          }
+          if (abbreviations.has(k)) continue;
+          const rank = matcher.rank(bytes, offsets[id], offsets[id + 1]);
+          if (rank !== NO_MATCH) top.offer(id, keyOf(rank, memberOnly[k] === 1), usages[k], length, k);
+        }
       }
     }
-    return top.entries.map(({ id, rank }) => ({ id, rank: Math.floor(rank) }));
+    return top.ranked();
   }
 }
 
@@ -413,8 +415,7 @@ export function rankName(name: string, query: string): number {
   const lowerName = name.toLowerCase();
   const lower = q.toLowerCase();
   if (lowerName === lower) return RANK_EXACT_OTHER_CASE;
-  if (name.startsWith(q)) return RANK_PREFIX;
-  if (lowerName.startsWith(lower)) return RANK_PREFIX_OTHER_CASE;
+  if (lowerName.startsWith(lower)) return RANK_WHOLE_NAME;
   const matcher = new WordMatcher(lower);
   if (!matcher.usable) return NO_MATCH;
   const bytes = Uint8Array.from(name, (c) => {

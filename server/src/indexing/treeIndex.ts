@@ -29,6 +29,8 @@ import { deletedFile, overlayFile, overlayReferences, type OverlayFile } from '.
 import { definitionOf, sortDefinitions } from './definitionRecords';
 import { deriveTables } from './derivedTables';
 
+const FIELD_KIND_CODE = DEFINITION_KINDS.indexOf('field');
+
 export interface TreeIndexOptions {
   preferredArch?: string;
   maxFileSize?: number;
@@ -89,8 +91,19 @@ export class TreeIndex implements KernelIndex {
       data,
       nameFileStart: this.nameFileStart,
       findDefinitions: (name) => this.findDefinitions(name),
+      memberOnlyNames: () => this.memberOnlyNames(),
       overlayDefinedNames: () => [...this.overlay.values()].map((overlay) => overlay.definedNames),
     });
+  }
+
+  /** By name id: 1 when every indexed definition of the name is a struct or union member (one pass over them). */
+  private memberOnlyNames(): Uint8Array {
+    const defs = this.data.defs;
+    const seen = new Uint8Array(this.data.names.size); // bit 1: a member, bit 2: anything else
+    for (let o = 0; o < defs.length; o += DEF_FIELDS)
+      seen[defs[o + DefField.Name]] |= kindCodeOf(defs, o) === FIELD_KIND_CODE ? 1 : 2;
+    for (let id = 0; id < seen.length; id++) seen[id] = seen[id] === 1 ? 1 : 0;
+    return seen;
   }
 
   // ---- live updates ---------------------------------------------------------------------------
@@ -259,7 +272,7 @@ export class TreeIndex implements KernelIndex {
   }
 
   /**
-   * Workspace symbols (workspaceSymbols.ts): exact > prefix > word prefixes > subsequence, the more used first, the
+   * Workspace symbols (workspaceSymbols.ts): exact > prefix or abbreviation > word prefixes > subsequence, the more used first, the
    * same answer whatever the load; names defined only in edited files are ranked the same way.
    */
   searchSymbols(query: string, options: QueryOptions = {}): Definition[] {

@@ -13,6 +13,8 @@ export interface SymbolSource {
   /** Name id -> start of its files in the postings (usage, the tie-break inside a rank). */
   readonly nameFileStart: Uint32Array;
   findDefinitions(name: string): Definition[];
+  /** By name id, 1 when the index defines the name only as struct or union members (ranked after other names). */
+  memberOnlyNames(): Uint8Array;
   /** Names defined by each edited file (open documents, changed files). */
   overlayDefinedNames(): Iterable<ReadonlySet<string>>;
 }
@@ -25,8 +27,8 @@ export class WorkspaceSymbols {
   constructor(private readonly source: SymbolSource) {}
 
   /**
-   * Workspace symbols, ranked by symbolSearch.ts (exact > prefix > word prefixes > subsequence, the more used
-   * first). Each name gives its definitions (declarations only when it has none), best first.
+   * Workspace symbols, ranked by symbolSearch.ts (exact > prefix or abbreviation of every word > other word
+   * prefixes > subsequence; names that are not only struct members, then the more used, first). Each name gives its definitions (declarations only when it has none), best first.
    */
   search(query: string, options: QueryOptions = {}): Definition[] {
     const limit = options.limit ?? 100;
@@ -103,6 +105,7 @@ export class WorkspaceSymbols {
         sorted: this.source.data.sortedNames,
         fileStart: this.source.nameFileStart,
         idOf: (name) => names.get(name),
+        memberOnly: this.source.memberOnlyNames(),
       });
     }
     return this.searcher;
