@@ -117,13 +117,22 @@ async function main(): Promise<void> {
     const tally: LspTally = { requests: 0, slow: [], failed: [], crashes: [], times: [] };
     started = performance.now();
     await exerciseOverLsp(out, cacheDir, sample, tally);
+    if (tally.startup)
+      console.log(
+        `lsp: warm start on the corpus cache: index ready ${(tally.startup.indexReadyMs / 1000).toFixed(1)} s, ` +
+          `first answer ${(tally.startup.firstAnswerMs / 1000).toFixed(1)} s after spawn`,
+      );
     for (const slow of tally.slow) console.log(`lsp: SLOW ${slow.method} ${slow.file} ${slow.ms.toFixed(0)} ms`);
     for (const failed of tally.failed.slice(0, 50))
       console.log(`lsp: FAILED ${failed.method} ${failed.file}: ${failed.error}`);
     console.log(
       `lsp: ${sample.length} files, ${tally.requests} requests in ${((performance.now() - started) / 1000).toFixed(1)} s: ` +
         `${tally.crashes.length} crashes, ${tally.failed.length} failed, ${tally.slow.length} over ${SLOW_MS / 1000} s; ` +
-        `p50 ${percentile(tally.times, 50).toFixed(0)} ms, p99 ${percentile(tally.times, 99).toFixed(0)} ms, max ${Math.max(0, ...tally.times).toFixed(0)} ms`,
+        `p50 ${percentile(tally.times, 50).toFixed(0)} ms, p99 ${percentile(tally.times, 99).toFixed(0)} ms, max ${Math.max(0, ...tally.times).toFixed(0)} ms; ` +
+        `load ${os
+          .loadavg()
+          .map((l) => l.toFixed(1))
+          .join('/')}`,
     );
     if (tally.crashes.length + tally.failed.length + tally.slow.length > 0) process.exitCode = 1;
   } finally {

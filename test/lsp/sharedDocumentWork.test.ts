@@ -229,3 +229,23 @@ test('the one lexical pass gives the masking and the extraction exactly what the
     parser.delete();
   }
 });
+
+test('only the latest few lexical scans wait for an outline request; an older one is lexed again when asked', async () => {
+  const store = new DocumentStore(undefined, () => undefined, { parseMsPerKib: 1000, parseTimeoutMs: 60_000 });
+  const extractions = openExtractions(store);
+  const uris = [1, 2, 3, 4, 5].map((k) => `file:///tree/mm/demo_kept_${k}.c`);
+  try {
+    // Diagnostics parse every open document (each parse runs the version's lexical pass); nobody asks for outlines.
+    for (const uri of uris) {
+      store.open(uri, 'c', 1, generated(20, `demo_${uri.length}`));
+      assert.ok(await store.tree(uri));
+    }
+    assert.equal(store.lexicalPasses, 5);
+    await extractions.get(uris[4], undefined);
+    assert.equal(store.lexicalPasses, 5, 'the latest scan was kept for its outline');
+    await extractions.get(uris[0], undefined);
+    assert.equal(store.lexicalPasses, 6, 'the oldest was let go and is lexed again');
+  } finally {
+    store.dispose();
+  }
+});

@@ -68,8 +68,10 @@ interface Entry {
  * Measured at load 15 on the shared 2-core machine (issue 17): the largest mm files (mm/page_alloc.c, mm/hugetlb.c,
  * ~210 KiB) parse in 0.14-1.0 s, 0.7-5 ms per KiB, so a real file gets at least twice its slowest parse seen here.
  * Pathological files of the mutated corpus took up to 2.9 s per parse at load ~20, under the old flat 3 s limit, and
- * their outline and diagnostics waited 5-9 s behind it. A document over its budget gets no tree for that version:
- * its outline and highlights come from the lexical extractor (openExtraction.ts), and tree-only features say nothing.
+ * their outline and diagnostics waited 5-9 s behind it. A document over its budget gets no tree for that version
+ * until its idle retry: its outline and highlights come from the lexical extractor (openExtraction.ts), and tree-only
+ * features say nothing. The budget counts the CPU time of the parse's slices (parsing/slicedParse.ts), so the load
+ * of the machine does not decide which files keep their tree; the wall-clock times above are upper bounds of it.
  */
 export const PARSE_BUDGET_BASE_MS = 500;
 export const PARSE_BUDGET_MS_PER_KIB = 8;
@@ -79,6 +81,9 @@ export const PARSE_BUDGET_MS_PER_KIB = 8;
  * IDLE_RETRY_BUDGET_FACTOR times its budget; the retry runs in slices like any parse, so it never holds requests up.
  */
 export const IDLE_RETRY_DELAY_MS = 1000;
+
+/** Lexical scans kept for an extraction that has not asked yet (see scanOf). */
+const KEPT_SCANS = 4;
 export const IDLE_RETRY_BUDGET_FACTOR = 4;
 
 export interface DocumentStoreOptions {
@@ -112,6 +117,8 @@ export class DocumentStore implements OpenDocuments {
   private readonly parseSliceMs: number | undefined;
   private lastParseStarted = 0;
   private disposed = false;
+  /** Entries holding a lexical scan, oldest first (at most KEPT_SCANS). */
+  private scanned: Entry[] = [];
   /** Number of trees currently alive (created and not yet deleted); for tests and diagnostics. */
   liveTrees = 0;
   /** Lexical passes run (masking, outline and references share one per version); for tests and diagnostics. */
@@ -183,6 +190,7 @@ export class DocumentStore implements OpenDocuments {
     if (!entry) return;
     entry.lexical = undefined;
     entry.lexicalVersion = undefined;
+    this.scanned = this.scanned.filter((other) => other !== entry);
   }
 
   open(uri: string, languageId: string, version: number, text: string): void {
@@ -236,6 +244,7 @@ export class DocumentStore implements OpenDocuments {
     if (!entry) return;
     this.dropTree(entry);
     this.entries.delete(uri);
+    this.scanned = this.scanned.filter((other) => other !== entry);
     this.notify(this.closeListeners, entry.document);
   }
 
@@ -279,6 +288,7 @@ export class DocumentStore implements OpenDocuments {
   /** Deletes every tree and the parser (server shutdown, tests). */
   dispose(): void {
     this.disposed = true;
+    this.scanned = [];
     for (const entry of this.entries.values()) this.dropTree(entry);
     this.entries.clear();
     const parser = this.parser;
@@ -313,6 +323,13 @@ export class DocumentStore implements OpenDocuments {
     this.lexicalPasses++;
     entry.lexical = scan;
     entry.lexicalVersion = version;
+    // A scan is ~4 MB for mm/memory.c; an editor that never asks for the outline would keep one per open document.
+    // Only the latest few wait for their extraction (an older one is lexed again if it is asked for).
+    this.scanned = [...this.scanned.filter((other) => other !== entry), entry];
+    for (const old of this.scanned.splice(0, Math.max(0, this.scanned.length - KEPT_SCANS))) {
+      old.lexical = undefined;
+      old.lexicalVersion = undefined;
+    }
     // The masking of this version needs only the invocations: kept when the scan itself is let go.
     entry.macroCalls = scan.macroCalls ?? [];
     entry.reusedEdits = 0;

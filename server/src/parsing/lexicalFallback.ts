@@ -25,7 +25,8 @@ export function documentLexicalScan(text: string, file: string): LexicalExtracti
 
 /**
  * An open document's extraction from the whole-tree (lexical) front end alone, for a version whose tree-sitter
- * parse ran past its budget or failed (issue 17: pathological files kept the outline waiting seconds). It speaks
+ * parse ran past its budget or failed, and for documents over the size where the outline does not wait for a parse
+ * (lsp/openExtraction.ts: LARGE_DOCUMENT_CHARS) (issue 17: pathological files kept the outline waiting seconds). It speaks
  * the same C vocabulary as `extractFromTree` (the parity test keeps the two front ends equal on real idioms), but
  * without the tree's recovery around ERROR nodes: `partial` says so, for the log and for callers that show it.
  */
