@@ -5,6 +5,7 @@ import { treeIndexForCli } from './treeIndexForCli';
 import { findKernelTreeRoot } from '../base/kernelVersion';
 import type { OpsStore } from '../knowledge/opsTables';
 import { opsTablesOnDisk } from '../knowledge/opsTableAccess';
+import { definitionOfStore } from '../knowledge/storeDefinition';
 
 /**
  * `kernel-mm-lens implementations TYPE.FIELD`: every function stored into a function-pointer field of a struct
@@ -46,9 +47,7 @@ export const implementationsCommand: CliCommand = {
     }
     const stores = ops.implementations(type, field);
     const rows = stores.map((store: OpsStore) => {
-      const definition =
-        index.definitionsInFile(store.file).find((d) => d.name === store.function && d.kind === 'function') ??
-        index.findDefinitions(store.function).find((d) => d.kind === 'function');
+      const definition = definitionOfStore(index, store, (d) => d.kind === 'function');
       return {
         function: store.function,
         file: store.file,

@@ -11,6 +11,7 @@ import { LineMap } from '../parsing/textScan';
 import { describeInactive, type Liveness } from '../configuration/configurationService';
 import { indirectCallersOf, indirectCallsInFunction, viaText } from './indirectCalls';
 import type { OpsTableAccess } from './opsTableAccess';
+import { definitionOfStore } from './storeDefinition';
 
 /** A call through a function-pointer field of a struct. */
 export interface CallVia {
@@ -114,9 +115,7 @@ export function outgoingCallEdges(
           const key = `${store.file}\0${store.function}\0${viaOf(via)}`;
           let edge = indirect.get(key);
           if (!edge) {
-            const callee =
-              index.definitionsInFile(store.file).find((d) => d.name === store.function && isCallable(d)) ??
-              index.findDefinitions(store.function).find(isCallable);
+            const callee = definitionOfStore(index, store, isCallable);
             if (!callee) continue;
             edge = { function: callee, ranges: [], via };
             indirect.set(key, edge);

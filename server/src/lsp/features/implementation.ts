@@ -3,6 +3,7 @@ import type { ServerFeature } from '../feature';
 import { cancelledBy, locationOf } from '../symbolAt';
 import { semanticDocuments, wordAt } from '../semanticDocuments';
 import { opsTablesFor } from '../opsTableAccess';
+import { definitionOfStore } from '../../knowledge/storeDefinition';
 import type { Definition } from '../../indexing/types';
 
 /**
@@ -30,9 +31,7 @@ export const implementationFeature: ServerFeature = {
       const locations: Location[] = [];
       const seen = new Set<string>();
       for (const store of call.targets) {
-        const definition: Definition | undefined =
-          index.definitionsInFile(store.file).find((d) => d.name === store.function && d.kind === 'function') ??
-          index.findDefinitions(store.function).find((d) => d.kind === 'function');
+        const definition: Definition | undefined = definitionOfStore(index, store, (d) => d.kind === 'function');
         const location: Location = definition
           ? locationOf(ctx, definition)
           : {
