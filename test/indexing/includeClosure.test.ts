@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { headersChanged, includeClosure } from '../../server/src/indexing/includeClosure';
+import { headersChanged, includeClosure, includeStats } from '../../server/src/indexing/includeClosure';
 
 function tree(files: Record<string, string>): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kmml-incl-'));
@@ -75,4 +75,29 @@ void test('a closure is kept until a header changes on disk', () => {
   assert.ok(!includeClosure(root, 'mm/a.c', 'x86').has('include/linux/new.h'), 'kept until told');
   headersChanged();
   assert.ok(includeClosure(root, 'mm/a.c', 'x86').has('include/linux/new.h'));
+});
+
+// Go to Definition builds a closure for every new file it is asked from (issue 16's latency): the headers already
+// read are not stat'ed again for it, until headersChanged() (or RECHECK_MS) says to look at the disk again.
+void test('a new closure over headers already read costs no stat; after headersChanged they are checked again', () => {
+  const root = tree({
+    'mm/a.c': '#include <linux/a.h>\n',
+    'mm/b.c': '#include <linux/a.h>\n#include <linux/b.h>\n',
+    'include/linux/a.h': '#include <linux/b.h>\n',
+    'include/linux/b.h': '#include <linux/c.h>\n',
+    'include/linux/c.h': '',
+    'include/linux/d.h': '',
+  });
+  headersChanged();
+  const before = includeStats.stats;
+  assert.equal(includeClosure(root, 'mm/a.c', 'x86').size, 4);
+  const first = includeStats.stats - before;
+  assert.ok(first >= 3, `${first} stats for the first closure`);
+  assert.equal(includeClosure(root, 'mm/b.c', 'x86').size, 4);
+  assert.equal(includeStats.stats - before - first, 1, 'only the new file itself is read');
+  // A header rewritten and reported: read again, with its new include lines.
+  fs.writeFileSync(path.join(root, 'include/linux/c.h'), '#include <linux/d.h>\n');
+  fs.utimesSync(path.join(root, 'include/linux/c.h'), new Date(), new Date(Date.now() + 5000));
+  headersChanged();
+  assert.ok(includeClosure(root, 'mm/a.c', 'x86').has('include/linux/d.h'));
 });

@@ -22,7 +22,16 @@ import { OccurrenceStoreReader } from './occurrenceStore';
 import { storedReferences, type OccurrenceTables } from './storedReferences';
 import { referenceFileOrder, referencesInFiles, referencesInText } from './referenceQuery';
 import { isKconfigFile } from '../parsing/kernelFiles';
-import { DEF_FIELDS, DefField, DEFINITION_KINDS, kindCodeOf, readSourceFile, unpackDefinition } from './fileExtraction';
+import {
+  considerRecord,
+  DEF_FIELDS,
+  DefField,
+  DEFINITION_KINDS,
+  kindCodeOf,
+  readSourceFile,
+  unpackDefinition,
+} from './fileExtraction';
+import { ExtentPicker, type DefinitionExtent } from './definitionExtent';
 import { definitionOf, sortDefinitions } from './definitionRecords';
 import type { Definition, DefinitionKind, IndexStats, KernelIndex, QueryOptions, Reference } from './types';
 import { fnv1aOfName, nameByte } from '../parsing/nameHash';
@@ -272,6 +281,14 @@ export class CacheLookupIndex implements KernelIndex {
     if (id === undefined) return [0, 0];
     const { fileDefStart } = this.sections;
     return [fileDefStart.u32(id), fileDefStart.u32(id + 1)];
+  }
+
+  /** Like TreeIndex.definitionExtentAt. */
+  definitionExtentAt(file: string, line: number): DefinitionExtent | undefined {
+    const picker = new ExtentPicker(line);
+    const [start, end] = this.fileDefinitionRange(file);
+    for (let d = start; d < end; d++) considerRecord(picker, this.record(d), 0);
+    return picker.extent;
   }
 
   /** Like TreeIndex.functionAt: the function `name` of `file` whose body holds `line`, else its first one. */

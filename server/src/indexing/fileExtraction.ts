@@ -11,6 +11,7 @@ import { looksBinary } from './fileScanner';
 import { kernelFileKind } from '../parsing/kernelFiles';
 import type { DefinitionKind } from './types';
 import type { OccurrenceCollector } from './occurrenceCollector';
+import type { ExtentPicker } from './definitionExtent';
 
 export const DEFINITION_KINDS: DefinitionKind[] = [
   'function',
@@ -196,6 +197,17 @@ export function unpackDefinition(defs: Int32Array, o: number, nameOf: (id: numbe
     isDeclaration: ((meta >> 5) & DEF_FLAG_DECLARATION) !== 0,
     isStatic: ((meta >> 5) & DEF_FLAG_STATIC) !== 0,
   };
+}
+
+/** Offers the packed definition at `o` to an ExtentPicker, reading only the fields it needs. */
+export function considerRecord(picker: ExtentPicker, defs: ArrayLike<number>, o: number): void {
+  const meta = defs[o + DefField.Meta];
+  picker.consider(DEFINITION_KINDS[meta & 31], ((meta >> 5) & DEF_FLAG_DECLARATION) !== 0, {
+    startLine: defs[o + DefField.StartLine],
+    startCol: defs[o + DefField.Cols] >>> 16,
+    endLine: defs[o + DefField.EndLine],
+    endCol: (meta >>> 8) & MAX_16,
+  });
 }
 
 export function kindCodeOf(defs: Int32Array, o: number): number {

@@ -11,9 +11,12 @@
  *
  * Cost (6.12, x86, load average ~30 on the shared 2-core machine, one run): mm/memory.c sees 781 headers, fs/dax.c
  * 724, mm/numa.c 523. The first closure read from a cold disk took 674 ms, a new one over headers already read
- * 11-45 ms (a stat per header). So each header's include lines are kept (checked against its mtime when a new
- * closure is built), and a file's closure is kept for the same include lines until headersChanged() says a
- * header changed (the language server calls it on every changed or edited header).
+ * 11-45 ms (a stat per header). So each header's include lines are kept, and a file's closure is kept for the same
+ * include lines until headersChanged() says a header changed (the language server calls it on every changed or
+ * edited header). A kept header is checked against its mtime when a new closure needs it at most every
+ * RECHECK_MS: the stats of those checks were most of a new file's closure, and most of Go to Definition's time
+ * after the whole-document parse, on the bench's clicks over 6.12 (docs/benchmark.md). A header saved without a
+ * file event (an editor that does not watch files) is thus seen within RECHECK_MS.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -28,7 +31,16 @@ const INCLUDE_LINE = /^[ \t]*#[ \t]*include(?:_next)?[ \t]*([<"])([^>"\n]+)[>"]/
 interface CachedIncludes {
   mtimeMs: number;
   includes: Array<{ quoted: boolean; header: string }>;
+  /** When the mtime was last compared (performance.now()), and in which generation of headersChanged(). */
+  checkedAt: number;
+  generation: number;
 }
+
+/** A kept header's mtime is compared again after this long (and after every headersChanged()). */
+const RECHECK_MS = 10_000;
+let generation = 0;
+/** Stats made by includesOfFile (for tests). */
+export const includeStats = { stats: 0 };
 
 /** Include lines of a header, by absolute path. */
 const includeCache = new Map<string, CachedIncludes>();
@@ -42,6 +54,7 @@ const MAX_CACHED_CLOSURES = 64;
 export function headersChanged(): void {
   closureCache.clear();
   existsCache.clear();
+  generation++;
 }
 
 export function includesOfText(text: string): Array<{ quoted: boolean; header: string }> {
@@ -52,15 +65,22 @@ export function includesOfText(text: string): Array<{ quoted: boolean; header: s
 }
 
 function includesOfFile(absolute: string): CachedIncludes['includes'] | undefined {
+  const now = performance.now();
+  const cached = includeCache.get(absolute);
+  if (cached && cached.generation === generation && now - cached.checkedAt < RECHECK_MS) return cached.includes;
   let stat: fs.Stats;
   try {
+    includeStats.stats++;
     stat = fs.statSync(absolute);
   } catch {
     return undefined;
   }
   if (!stat.isFile()) return undefined;
-  const cached = includeCache.get(absolute);
-  if (cached && cached.mtimeMs === stat.mtimeMs) return cached.includes;
+  if (cached && cached.mtimeMs === stat.mtimeMs) {
+    cached.checkedAt = now;
+    cached.generation = generation;
+    return cached.includes;
+  }
   let text: string;
   try {
     const fd = fs.openSync(absolute, 'r');
@@ -75,7 +95,7 @@ function includesOfFile(absolute: string): CachedIncludes['includes'] | undefine
     return undefined;
   }
   const includes = includesOfText(text);
-  includeCache.set(absolute, { mtimeMs: stat.mtimeMs, includes });
+  includeCache.set(absolute, { mtimeMs: stat.mtimeMs, includes, checkedAt: now, generation });
   return includes;
 }
 

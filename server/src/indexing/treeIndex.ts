@@ -7,7 +7,15 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { DEF_FIELDS, DefField, DEFINITION_KINDS, kindCodeOf, readSourceFile, unpackDefinition } from './fileExtraction';
+import {
+  considerRecord,
+  DEF_FIELDS,
+  DefField,
+  DEFINITION_KINDS,
+  kindCodeOf,
+  readSourceFile,
+  unpackDefinition,
+} from './fileExtraction';
 import type { IndexData } from './indexData';
 import type {
   Definition,
@@ -27,6 +35,7 @@ import { isKconfigFile } from '../parsing/kernelFiles';
 import { WorkspaceSymbols } from './workspaceSymbols';
 import { deletedFile, overlayFile, overlayReferences, type OverlayFile } from './overlayFiles';
 import { definitionOf, sortDefinitions } from './definitionRecords';
+import { ExtentPicker, type DefinitionExtent } from './definitionExtent';
 import { deriveTables } from './derivedTables';
 
 const FIELD_KIND_CODE = DEFINITION_KINDS.indexOf('field');
@@ -299,6 +308,21 @@ export class TreeIndex implements KernelIndex {
     for (let d = this.data.fileDefStart[fileId]; d < this.data.fileDefStart[fileId + 1]; d++)
       out.push(this.materialize({ base: d }));
     return out;
+  }
+
+  definitionExtentAt(file: string, line: number): DefinitionExtent | undefined {
+    const picker = new ExtentPicker(line);
+    const overlay = this.overlay.get(file);
+    if (overlay) {
+      for (const d of overlay.extraction.definitions) picker.consider(d.kind, d.isDeclaration, d);
+      return picker.extent;
+    }
+    const fileId = this.fileIds.get(file);
+    if (fileId === undefined) return undefined;
+    const defs = this.data.defs;
+    for (let d = this.data.fileDefStart[fileId]; d < this.data.fileDefStart[fileId + 1]; d++)
+      considerRecord(picker, defs, d * DEF_FIELDS);
+    return picker.extent;
   }
 
   /**

@@ -7,6 +7,7 @@
 export type { Definition, DefinitionKind, Position, Range, Reference } from '../parsing/types';
 import type { Definition, DefinitionKind, Reference } from '../parsing/types';
 import type { SkipReason } from '../base/regularFile';
+import type { DefinitionExtent } from './definitionExtent';
 
 export interface IndexStats {
   files: number;
@@ -59,6 +60,11 @@ export interface KernelIndex {
   namesWithPrefix(prefix: string, limit: number): string[];
   /** Definitions found in one file (tree-relative path), in source order. */
   definitionsInFile(file: string): Definition[];
+  /**
+   * The top-level construct of `file` around `line` (definitionExtent.ts): the widest definition holding it, else the
+   * text between the records around it; undefined when neither can be told.
+   */
+  definitionExtentAt?(file: string, line: number): DefinitionExtent | undefined;
   /** The function `name` of `file` whose body holds `line` (else its first one in the file), if any. */
   functionAt(file: string, name: string, line: number): Definition | undefined;
   /** Tree-relative paths of files that mention `name` in code. */

@@ -19,6 +19,10 @@ export interface OpenDocuments {
   tree(uri: string): Promise<Tree | undefined>;
   /** Why the current version of a C document has no tree, once `tree()` gave up on it (documentStore.ts). */
   parseFailure?(uri: string): string | undefined;
+  /** The document has a tree, current or edited since (its next parse, if any, is incremental). */
+  hasAnyTree?(uri: string): boolean;
+  /** The document is C the store parses. */
+  isParseable?(uri: string): boolean;
   onDidChangeContent(listener: (document: TextDocument) => void): void;
   onDidClose(listener: (document: TextDocument) => void): void;
   /** A version that had no tree got one later (the idle retry of documentStore.ts). */

@@ -173,6 +173,16 @@ export class DocumentStore implements OpenDocuments {
     return !!entry && !entry.dirty && !!entry.tree;
   }
 
+  /** The document has a tree, current or edited since (then its next parse is an incremental one). */
+  hasAnyTree(uri: string): boolean {
+    return this.entries.get(uri)?.tree !== undefined;
+  }
+
+  /** The document is C the store parses (withRangeTree of semanticDocuments.ts parses its ranges). */
+  isParseable(uri: string): boolean {
+    return this.entries.get(uri)?.parseable === true && !this.disposed;
+  }
+
   /**
    * The lexical front end's pass over the current version of an open document, run at most once per version
    * whoever asks first (masking for the parse, the outline, the references); `release` lets it go once the

@@ -1,6 +1,7 @@
 import { Location, type Position, type Range } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { KernelIndex } from '../indexing/types';
+import type { DefinitionExtent } from '../indexing/definitionExtent';
 import { snippetParser } from '../semantics/snippetParser';
 import { DiskSources } from '../semantics/sourceAccess';
 import { TypeResolver, type SemanticDocument } from '../semantics/typeResolver';
@@ -8,6 +9,7 @@ import type { ServerContext } from './context';
 import { fieldDefinitionsNamed, semanticSymbolAt } from '../semantics/symbolResolution';
 import { localReferences } from '../semantics/scopes';
 import { locationOf } from './symbolAt';
+import { RangeTrees } from './rangeTrees';
 
 /**
  * The semantic services for the LSP features: one resolver per index (or one without an index while the tree is
@@ -18,6 +20,8 @@ import { locationOf } from './symbolAt';
 export class SemanticDocuments {
   private readonly resolvers = new WeakMap<KernelIndex, TypeResolver>();
   private withoutIndex: TypeResolver | undefined;
+  /** Parses of one construct of a document (certainlyNot). */
+  readonly rangeTrees = new RangeTrees();
 
   constructor(private readonly ctx: ServerContext) {}
 
@@ -58,6 +62,60 @@ export class SemanticDocuments {
       file === undefined ? { text: document.getText(), tree } : { file, text: document.getText(), tree };
     return use(semantic, document);
   }
+
+  /**
+   * True when the word [start, end) of an open document that has no tree yet is, by a parse of only the top-level
+   * construct around it (where the index says it is, definitionExtent.ts), none of what `isSemantic` looks for there
+   * (a local, a member): the caller need not wait for the whole document's parse, which for a large file
+   * just opened was most of Go to Definition's time (up to a second on 6.12, docs/benchmark.md). False when that
+   * cannot be told: the document has a tree already (its re-parse is incremental), no index, a line the index keeps
+   * no extent for, or the index's idea of the file disagrees with the buffer. Only a "no" is taken from the partial tree: a "yes"
+   * is answered from the whole document's tree, as before.
+   */
+  async certainlyNot(
+    uri: string,
+    index: KernelIndex | undefined,
+    start: number,
+    end: number,
+    isSemantic: (document: SemanticDocument) => boolean,
+  ): Promise<boolean> {
+    const documents = this.ctx.documents;
+    if (!index?.definitionExtentAt || documents.hasAnyTree?.(uri) !== false || !documents.isParseable?.(uri))
+      return false;
+    const document = documents.get(uri);
+    const file = this.ctx.relativePathOfUri(uri);
+    if (!document || file === undefined) return false;
+    const extent = index.definitionExtentAt(file, document.positionAt(start).line);
+    if (!extent) return false;
+    const from = document.offsetAt({ line: extent.startLine, character: extent.startCol });
+    const to = document.offsetAt({ line: extent.endLine, character: extent.endCol });
+    const text = document.getText();
+    if (!(from <= start && end <= to) || !extentFits(text, from, to, extent.kind)) return false;
+    const verdict = await this.rangeTrees.with(
+      () => documents.get(uri),
+      document.version,
+      from,
+      to,
+      (tree) => !isSemantic({ file, text, tree }),
+    );
+    return verdict === true;
+  }
+}
+
+/**
+ * The text [from, to) looks like what the index recorded there (an index older than the buffer fails this more often
+ * than not; the caller then parses it all): a definition is a #define or ends with its `}` or `;`; the text between
+ * two records starts after one (a `}`, a `;` or a line's end) and ends where the next one starts.
+ */
+function extentFits(text: string, from: number, to: number, kind: DefinitionExtent['kind']): boolean {
+  if (kind === 'between')
+    return (
+      (from === 0 || text[from - 1] === '}' || text[from - 1] === ';' || /^\r?\n/.test(text.slice(from, from + 2))) &&
+      (to === text.length || /\S/.test(text[to]))
+    );
+  let first = from;
+  while (first < to && (text[first] === ' ' || text[first] === '\t')) first++;
+  return text[first] === '#' || text[to - 1] === '}' || text[to - 1] === ';';
 }
 
 /** The word [start, end) under or just before the cursor, as offsets; undefined off an identifier. */
@@ -107,6 +165,19 @@ export async function semanticDefinition(
 ): Promise<SemanticDefinition | undefined> {
   const semantics = semanticDocuments(ctx);
   const resolver = await semantics.resolver(index);
+  const open = ctx.documents.get(uri);
+  const at = open && wordAt(open, position);
+  if (
+    at &&
+    (await semantics.certainlyNot(
+      uri,
+      index,
+      at.start,
+      at.end,
+      (document) => semanticSymbolAt(resolver, document, at.start, at.end) !== undefined,
+    ))
+  )
+    return undefined;
   return semantics.withDocument(uri, resolver, (document, text) => {
     const word = wordAt(text, position);
     if (!word) return undefined;
@@ -142,7 +213,21 @@ export async function semanticLocalReferences(
   includeDeclaration: boolean,
 ): Promise<Array<{ range: Range; isDeclaration: boolean }> | undefined> {
   const semantics = semanticDocuments(ctx);
-  const resolver = await semantics.resolver(ctx.currentIndex());
+  const index = ctx.currentIndex();
+  const resolver = await semantics.resolver(index);
+  const open = ctx.documents.get(uri);
+  const at = open && wordAt(open, position);
+  if (
+    at &&
+    (await semantics.certainlyNot(
+      uri,
+      index,
+      at.start,
+      at.end,
+      (document) => resolver.localAt(document, at.start, at.end) !== undefined,
+    ))
+  )
+    return undefined;
   return semantics.withDocument(uri, resolver, (document, text) => {
     const word = wordAt(text, position);
     const local = word && resolver.localAt(document, word.start, word.end);

@@ -1,4 +1,4 @@
-import type { Parser, Tree } from 'web-tree-sitter';
+import type { Parser, Range, Tree } from 'web-tree-sitter';
 import { blockComments, insideSpans, skipQuoted } from './textScan';
 import {
   CH_BACKSLASH,
@@ -205,12 +205,20 @@ export function chunkedInput(masked: string): (index: number) => string | undefi
 }
 
 /**
- * Parses already-masked text, optionally reusing an edited old tree, giving up after `timeoutMs`.
+ * Parses already-masked text, optionally reusing an edited old tree, giving up after `timeoutMs`; with
+ * `includedRanges`, only those ranges of the text (positions stay the whole text's).
  * Returns the new tree (caller deletes it). Throws ParseTimeoutError when the deadline passed.
  */
-export function parseMasked(parser: Parser, masked: string, oldTree?: Tree | null, timeoutMs = 5000): Tree {
+export function parseMasked(
+  parser: Parser,
+  masked: string,
+  oldTree?: Tree | null,
+  timeoutMs = 5000,
+  includedRanges?: Range[],
+): Tree {
   const deadline = Date.now() + timeoutMs;
   const tree = parser.parse(chunkedInput(masked), oldTree ?? null, {
+    ...(includedRanges ? { includedRanges } : {}),
     // The runtime cancels when the callback returns true (its d.ts says void).
     progressCallback: (() => Date.now() > deadline) as unknown as () => void,
   });
