@@ -228,3 +228,32 @@ test('hostile conditionals: deep nesting and huge conditions end quickly', () =>
   // NUL bytes, replacement characters and an unterminated comment.
   assert.deepEqual(regions('#if 0\n\u0000\ufffd\n#endif\n/* never closed\n#if 0\n'), [[2, 2, 'condition-false']]);
 });
+
+// Other directives are skipped without building their text when nothing in their line can hide a line break or a
+// conditional keyword (issue 16's latency: the liveness ranking scans 50,000-line generated register headers); the
+// line numbers after them must not move.
+test('directives other than conditionals: skipped whole, whatever their line holds, lines counted', () => {
+  const text = [
+    '#define A 1', // 0: plain, skipped fast
+    "#define Q '/' /* a comment", // 1: a quote and a comment that goes on
+    ' spanning */ #if NOT_A_DIRECTIVE', // 2: inside the comment's continuation, no directive
+    '#define S "a\\\\', // 3: a string ending in an escaped backslash
+    '#include <x.h>\r', // 4: CRLF
+    '#def\\', // 5: a keyword split by a splice
+    'ine B 2',
+    '#  /* c */ if A', // 7: a comment before the keyword
+    '#endif',
+    '#if B // trailing \\',
+    'still the comment',
+    '#endif',
+  ].join('\n');
+  assert.deepEqual(
+    scanConditionalDirectives(text).map((d) => [d.kind, d.firstLine, d.lastLine, d.condition]),
+    [
+      ['if', 7, 7, 'A'],
+      ['endif', 8, 8, ''],
+      ['if', 9, 10, 'B'],
+      ['endif', 11, 11, ''],
+    ],
+  );
+});

@@ -46,6 +46,12 @@ export const includeStats = { stats: 0 };
 const includeCache = new Map<string, CachedIncludes>();
 /** Whether a tree file exists, by absolute path. */
 const existsCache = new Map<string, boolean>();
+/**
+ * Include lines resolved (by root, architecture, the folder for `"x.h"`, and the header): a closure resolves the same
+ * lines of hundreds of headers again for every new file, a path join and a look-up per candidate folder each.
+ */
+const resolvedCache = new Map<string, string | undefined>();
+const MAX_RESOLVED = 200_000;
 /** Closures by root, file, architecture and the file's include lines. */
 const closureCache = new Map<string, Set<string>>();
 const MAX_CACHED_CLOSURES = 64;
@@ -54,6 +60,7 @@ const MAX_CACHED_CLOSURES = 64;
 export function headersChanged(): void {
   closureCache.clear();
   existsCache.clear();
+  resolvedCache.clear();
   generation++;
 }
 
@@ -115,6 +122,23 @@ function exists(root: string, file: string): boolean {
 
 /** The tree file an include names, seen from `fromFile` (tree-relative), or undefined. */
 export function resolveIncludeFor(
+  root: string,
+  fromFile: string,
+  include: { quoted: boolean; header: string },
+  arch: string,
+): string | undefined {
+  // `<x.h>` resolves alike from every file; `"x.h"` alike from every file of one folder.
+  const key = include.quoted
+    ? `${root}\0${arch}\0${fromFile.slice(0, fromFile.lastIndexOf('/') + 1)}\0"${include.header}`
+    : `${root}\0${arch}\0<${include.header}`;
+  if (resolvedCache.has(key)) return resolvedCache.get(key);
+  const resolved = resolveUncached(root, fromFile, include, arch);
+  if (resolvedCache.size >= MAX_RESOLVED) resolvedCache.clear();
+  resolvedCache.set(key, resolved);
+  return resolved;
+}
+
+function resolveUncached(
   root: string,
   fromFile: string,
   include: { quoted: boolean; header: string },

@@ -45,6 +45,15 @@ const HASH = 0x23;
 const DOUBLE_QUOTE = 0x22;
 const SINGLE_QUOTE = 0x27;
 
+/** What makes a directive line more than its characters up to the line feed. */
+const SPECIAL_IN_LINE = /[\\/"'\r]/;
+
+function isWordCode(code: number): boolean {
+  return (
+    (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) || code === 0x5f
+  );
+}
+
 function isBlank(code: number): boolean {
   return code === 0x20 || code === 0x09 || code === 0x0c || code === 0x0b;
 }
@@ -140,16 +149,33 @@ export function scanConditionalDirectives(text: string): ConditionalDirective[] 
   /** Moves past the `/` and the splices after it to the comment's second character. */
   const commentBody = (k: number): number => skipSplices(k + 1) - 1;
 
+  /** After the `#` at k - 1: blanks, then a whole keyword that is not a conditional one, with no splice in it. */
+  const plainOtherDirective = (k: number): boolean => {
+    while (k < length && isBlank(text.charCodeAt(k))) k++;
+    const start = k;
+    while (k < length && isWordCode(text.charCodeAt(k))) k++;
+    if (k === start || text.charCodeAt(k) === BACKSLASH) return false;
+    return !CONDITIONAL_KINDS.has(text.slice(start, k));
+  };
   /** Reads a directive whose `#` is at `k`; returns the index of the line break that ends it (or the end). */
   const readDirective = (k: number): number => {
     const firstLine = line;
+    // Most directives are #define and #include (50,000 in a generated register header): when the keyword is plain
+    // (no comment or splice before or in it) and not a conditional one, the line is only skipped, its text not built.
+    const collect = !plainOtherDirective(k + 1);
+    if (!collect) {
+      // A line with no splice, comment, literal or carriage return ends at its line feed.
+      const end = text.indexOf('\n', k);
+      const stop = end < 0 ? length : end;
+      if (!SPECIAL_IN_LINE.test(text.slice(k + 1, stop))) return stop;
+    }
     const parts: string[] = [];
     let chunkStart = k + 1;
     k++;
     while (k < length) {
       const splice = spliceAt(k);
       if (splice > 0) {
-        parts.push(text.slice(chunkStart, k));
+        if (collect) parts.push(text.slice(chunkStart, k));
         k += splice;
         line++;
         chunkStart = k;
@@ -160,7 +186,7 @@ export function scanConditionalDirectives(text: string): ConditionalDirective[] 
       if (code === SLASH) {
         const comment = commentAt(k);
         if (comment !== 0) {
-          parts.push(text.slice(chunkStart, k), ' ');
+          if (collect) parts.push(text.slice(chunkStart, k), ' ');
           k = comment === 1 ? skipBlockComment(commentBody(k)) : skipLineComment(k);
           chunkStart = k;
           continue;
@@ -172,6 +198,7 @@ export function scanConditionalDirectives(text: string): ConditionalDirective[] 
       }
       k++;
     }
+    if (!collect) return k;
     parts.push(text.slice(chunkStart, k));
     const logical = parts.join('');
     const keyword = /^[ \t\f\v]*([A-Za-z_][A-Za-z0-9_]*)/.exec(logical);
