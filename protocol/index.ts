@@ -145,6 +145,11 @@ export interface IndexStatus {
   message?: string;
   /** While indexing: listing the tree, reading files (percent of files), or building tables and writing the cache. */
   phase?: 'scanning' | 'reading' | 'finishing';
+  /**
+   * Ready, but answering from the index cache of the last session while the full index loads (exact and prefix
+   * workspace symbols only); absent once the full index answers.
+   */
+  early?: boolean;
 }
 
 export interface RebuildIndexResult {

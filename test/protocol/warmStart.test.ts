@@ -8,6 +8,7 @@ import * as path from 'path';
 import { LspDriver, locationsOf, pathOfUri } from '../../server/src/cli/bench/lspDriver';
 import { buildIndex } from '../../server/src/indexing/indexBuilder';
 import { cacheFileFor } from '../../server/src/indexing/cacheStore';
+import { IndexStatusNotification } from '../../protocol';
 
 const root = path.join(__dirname, '..', 'fixtures', 'index-tree');
 const bundle = path.join(__dirname, '..', '..', 'dist', 'server.js');
@@ -18,11 +19,14 @@ const position = { line, character: rmap[line].indexOf('folio_walk_start') + 3 }
 async function session(cacheDir: string) {
   const logs: string[] = [];
   const server = await LspDriver.start({ root, cacheDir, log: (l) => logs.push(l), timeoutMs: 60_000 });
+  const statuses: Array<Record<string, unknown>> = [];
+  server.onNotification(IndexStatusNotification.method, (params) => statuses.push(params as Record<string, unknown>));
   try {
     const definition = locationsOf((await server.definition('mm/rmap.c', position)).result);
-    const status = await server.waitForIndex(60_000);
+    const status = await server.waitForIndex(60_000, true);
     const references = (await server.references('mm/rmap.c', position)).result ?? [];
-    return { definition, status, references, logs };
+    const fuzzy = ((await server.workspaceSymbol('fwstart')).result ?? []).map((s) => s.name);
+    return { definition, status, references, logs, statuses, fuzzy };
   } finally {
     await server.stop();
   }
@@ -42,6 +46,9 @@ void test(
       );
       assert.ok(warm.definition.some((loc) => pathOfUri(loc.uri).endsWith('/mm/pagewalk.c')));
       assert.equal(warm.status.state, 'ready');
+      // Waiting for the full index (the bench does: fuzzy symbols only there) ends on a status that is not early.
+      assert.notEqual(warm.status.early, true, JSON.stringify(warm.statuses));
+      assert.ok(warm.fuzzy.includes('folio_walk_start'), warm.fuzzy.join(' '));
       assert.ok(
         warm.references.some((loc) => pathOfUri(loc.uri).endsWith('/mm/rmap.c')),
         'references from the full index',

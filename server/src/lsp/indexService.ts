@@ -101,6 +101,7 @@ export class IndexService {
       references: stats.references,
       kernelVersion: version ? formatKernelVersion(version, true) : undefined,
       message: 'from the cache of the last session; checking the tree for changes',
+      early: true,
     });
     this.resolveWaiters(this.early, false);
   }

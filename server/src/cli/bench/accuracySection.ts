@@ -20,6 +20,9 @@ export const accuracyOptions: Record<string, OptionSpec> = {
     help: 'Our index cache for --accuracy-only (default ~/.cache/kernel-mm-lens/bench-accuracy-index); one per build you compare.',
   },
   'skip-clangd': { help: 'Leave out the first-definition agreement with clangd.' },
+  'workspace-symbols-only': {
+    help: 'Of the accuracy section, only workspace symbols of the name sample (top-5 and latency over LSP; needs the ctags file of an earlier run).',
+  },
   'skip-peers': { help: 'Leave out the name sample (ctags), GNU global and cscope.' },
   'kernel-config': {
     value: true,
@@ -59,6 +62,7 @@ export async function runAccuracySection(
     seed,
     skipClangd: args.options['skip-clangd'] === true,
     skipPeers: args.options['skip-peers'] === true,
+    workspaceSymbolsOnly: args.options['workspace-symbols-only'] === true,
     kernelConfig: typeof args.options['kernel-config'] === 'string' ? args.options['kernel-config'] : undefined,
     log: (line) => say(`bench: ${line}`),
   });
@@ -82,24 +86,26 @@ export function headlineRows(report: AccuracyReport): BenchRow[] {
   const names = report.names;
   if (names) {
     const refs = names.references.ours;
-    rows.push([
-      'references recall / precision (token truth)',
-      `${(refs.recall.hit / Math.max(1, refs.recall.total)).toFixed(4)} / ${(refs.precision.hit / Math.max(1, refs.precision.total)).toFixed(4)}`,
-      'token truth',
-      '-',
-      `>= 0.997 / 0.999: ${verdict(refs.recall.hit >= 0.997 * refs.recall.total && refs.precision.hit >= 0.999 * refs.precision.total)}`,
-    ]);
+    if (!report.workspaceSymbolsOnly)
+      rows.push([
+        'references recall / precision (token truth)',
+        `${(refs.recall.hit / Math.max(1, refs.recall.total)).toFixed(4)} / ${(refs.precision.hit / Math.max(1, refs.precision.total)).toFixed(4)}`,
+        'token truth',
+        '-',
+        `>= 0.997 / 0.999: ${verdict(refs.recall.hit >= 0.997 * refs.recall.total && refs.precision.hit >= 0.999 * refs.precision.total)}`,
+      ]);
     const found = names.definitions.ours.found;
     const first = names.definitions.ours.firstRightKind;
-    rows.push([
-      'definition found / first of right kind',
-      `${pct(found.hit, found.total)} / ${pct(first.hit, first.total)}`,
-      names.definitions.cscope
-        ? `cscope ${pct(names.definitions.cscope.found.hit, names.definitions.cscope.found.total)}`
-        : '-',
-      '-',
-      `>= 99.5% / 98%: ${verdict(found.hit >= 0.995 * found.total && first.hit >= 0.98 * first.total)}`,
-    ]);
+    if (!report.workspaceSymbolsOnly)
+      rows.push([
+        'definition found / first of right kind',
+        `${pct(found.hit, found.total)} / ${pct(first.hit, first.total)}`,
+        names.definitions.cscope
+          ? `cscope ${pct(names.definitions.cscope.found.hit, names.definitions.cscope.found.total)}`
+          : '-',
+        '-',
+        `>= 99.5% / 98%: ${verdict(found.hit >= 0.995 * found.total && first.hit >= 0.98 * first.total)}`,
+      ]);
     const ws = names.workspaceSymbol;
     rows.push([
       'workspace symbol top-5 (exact / initials)',

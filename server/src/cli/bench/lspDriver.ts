@@ -377,11 +377,12 @@ export class LspDriver {
   }
 
   /** Waits until the server says its index is ready (status notification or polled status). */
-  async waitForIndex(timeoutMs = 600_000): Promise<Record<string, unknown>> {
+  /** `full`: not before the full index answers (an early index from the cache only has exact and prefix symbols). */
+  async waitForIndex(timeoutMs = 600_000, full = false): Promise<Record<string, unknown>> {
     const deadline = performance.now() + timeoutMs;
     for (;;) {
       const status = await this.request<Record<string, unknown>>(Requests.indexStatus.method, null);
-      if (status?.state === 'ready') return status;
+      if (status?.state === 'ready' && !(full && status.early === true)) return status;
       if (status?.state === 'error') throw new Error(`index error: ${JSON.stringify(status.message ?? '')}`);
       if (performance.now() > deadline)
         throw new Error(`index not ready after ${timeoutMs} ms (${JSON.stringify(status)})`);

@@ -54,6 +54,12 @@ export interface AccuracyOptions {
   skipPeers?: boolean;
   skipWarmStart?: boolean;
   /**
+   * Only the workspace-symbol part of the name sample (top-5 of the exact name and of the initials query, and the
+   * latency of workspace/symbol over LSP): ctags for the sample, nothing else (no clangd, references, definitions,
+   * peers, incoming calls, semantics, warm start).
+   */
+  workspaceSymbolsOnly?: boolean;
+  /**
    * Our server's `kernelConfig` setting: a configuration file, or 'all' (every branch live). Default: the
    * `.config` of the clangd build when there is one, so both answer for the same configuration.
    */
@@ -100,6 +106,8 @@ export interface AccuracyReport {
   tools: { clangd?: string; ctags?: string; global?: string; cscope?: string };
   /** Our server's `kernelConfig` setting during the run ('all': every branch live). */
   kernelConfig?: string;
+  /** Only workspace symbols were judged (`--workspace-symbols-only`): the other name measures are empty. */
+  workspaceSymbolsOnly?: boolean;
   skipped: string[];
   excluded: string[];
   files: { c: number; skippedLarge: number };
@@ -222,6 +230,13 @@ export async function runNavigationAccuracy(options: AccuracyOptions): Promise<A
     ],
     files: { c: 0, skippedLarge: 0 },
   };
+  const wsOnly = options.workspaceSymbolsOnly === true;
+  if (wsOnly) {
+    report.workspaceSymbolsOnly = true;
+    report.skipped.push(
+      '--workspace-symbols-only: workspace symbols of the name sample only (no clangd, references, definitions, peers, calls, semantics, warm start)',
+    );
+  }
   const timed = async <T>(label: string, work: () => Promise<T> | T): Promise<T> => {
     const start = performance.now();
     try {
@@ -239,6 +254,8 @@ export async function runNavigationAccuracy(options: AccuracyOptions): Promise<A
   let peers: PeerDatabases | undefined;
   let ctags: CtagsIndex | undefined;
   if (options.skipPeers) report.skipped.push('peers (--skip-peers): no name sample, no ctags/global/cscope columns');
+  else if (wsOnly && fs.existsSync(path.join(peersDir, 'tags')))
+    ctags = await timed('ctagsLoad', () => CtagsIndex.load(path.join(peersDir, 'tags')));
   else if (!versions.ctags)
     report.skipped.push('universal-ctags not installed (scripts/install-peers.sh): no name sample, no peer columns');
   else {
@@ -263,7 +280,7 @@ export async function runNavigationAccuracy(options: AccuracyOptions): Promise<A
   }
 
   let clangd: ClangdTruth | undefined;
-  if (options.skipClangd) report.skipped.push('clangd (--skip-clangd)');
+  if (options.skipClangd || wsOnly) report.skipped.push('clangd (--skip-clangd)');
   else if (!report.tools.clangd)
     report.skipped.push('clangd not installed (scripts/install-peers.sh): no clangd agreement');
   else if (!fs.existsSync(path.join(buildDir, 'compile_commands.json')))
@@ -286,11 +303,15 @@ export async function runNavigationAccuracy(options: AccuracyOptions): Promise<A
     await server.waitForIndex(1_800_000);
     report.indexReadyMs = performance.now() - server.spawnedAt;
     log(`accuracy: our index ready after ${(report.indexReadyMs / 1000).toFixed(1)} s`);
+    // Judged on the full index: the early one (the cache of the last session, seconds) has no fuzzy symbols, and
+    // how many requests it answers depends on the machine's load.
+    await server.waitForIndex(1_800_000, true);
     if (clangd) report.clangd = await timed('clangdAgreement', () => judgeClangd(server, root, clangd, ctags));
     if (sample.length > 0)
       report.names = await timed('names', () =>
-        judgeNames(server, root, sample, truth, cFileSet, peers, ctags, seed, log),
+        judgeNames(server, root, sample, truth, cFileSet, peers, ctags, seed, log, wsOnly),
       );
+    if (wsOnly) return report;
     report.semantics = await timed('semantics', () =>
       judgeSemantics(
         server,
@@ -316,7 +337,7 @@ export async function runNavigationAccuracy(options: AccuracyOptions): Promise<A
       };
     await server.stop();
   }
-  if (!options.skipWarmStart) {
+  if (!options.skipWarmStart && !wsOnly) {
     log('accuracy: editor warm start (median of 3 spawns) ...');
     try {
       report.warmStart = await editorWarmStart({ root, cacheDir: options.cacheDir, command: options.command });
@@ -471,6 +492,7 @@ async function judgeNames(
   ctags: CtagsIndex | undefined,
   seed: number,
   log: (line: string) => void,
+  workspaceSymbolsOnly = false,
 ): Promise<NonNullable<AccuracyReport['names']>> {
   const random = seededRandom(seed ^ 0x5eed);
   const byCategory: NonNullable<AccuracyReport['names']>['byCategory'] = {};
@@ -534,6 +556,43 @@ async function judgeNames(
     stats.n++;
     const click = pool[Math.floor(random() * pool.length)];
     const position = { line: click.line, character: click.character };
+
+    // Workspace symbol: the exact name, and a fuzzy query (initials of the words, then the whole last word).
+    const top5 = async (query: string) =>
+      ((await server.workspaceSymbol(query)).result ?? []).slice(0, 5).some((s) => s.name === entry.name);
+    const exact = (await top5(entry.name)) ? 1 : 0;
+    add(ws.exact, exact, 1);
+    add(stats.wsExact, exact, 1);
+    const fuzzyQuery = fuzzyQueryOf(entry.name);
+    let fuzzyHit = 0;
+    if (fuzzyQuery) {
+      fuzzyHit = (await top5(fuzzyQuery)) ? 1 : 0;
+      add(ws.fuzzy, fuzzyHit, 1);
+      add(stats.wsFuzzy, fuzzyHit, 1);
+      if (!fuzzyHit) ws.fuzzyMisses.push(`${fuzzyQuery} -> ${entry.name}`);
+    }
+    const workspaceSymbol = {
+      workspaceSymbolExact: exact === 1,
+      workspaceSymbolFuzzy: fuzzyQuery ? { query: fuzzyQuery, hit: fuzzyHit === 1 } : undefined,
+    };
+    if (workspaceSymbolsOnly) {
+      const click1 = `${click.file}:${click.line + 1}:${click.character + 1}`;
+      perName.push({
+        name: entry.name,
+        category: entry.category,
+        click: click1,
+        truthReferences: 0,
+        ourReferences: 0,
+        recall: 0,
+        precision: 0,
+        definitionFound: false,
+        firstRightKind: false,
+        definitions: 0,
+        ...workspaceSymbol,
+      });
+      if (++done % 50 === 0) log(`accuracy: ${done}/${sample.length} names judged`);
+      continue;
+    }
 
     // Definitions.
     const definitionAnswer = locationsOf((await server.definition(click.file, position)).result).map((loc) => ({
@@ -626,20 +685,6 @@ async function judgeNames(
       add(defs.cscope.firstRightKind, definitionsOfCscope.length > 0 && rightFirst(definitionsOfCscope[0]) ? 1 : 0, 1);
     }
 
-    // Workspace symbol: the exact name, and a fuzzy query (initials of the words, then the whole last word).
-    const top5 = async (query: string) =>
-      ((await server.workspaceSymbol(query)).result ?? []).slice(0, 5).some((s) => s.name === entry.name);
-    const exact = (await top5(entry.name)) ? 1 : 0;
-    add(ws.exact, exact, 1);
-    add(stats.wsExact, exact, 1);
-    const fuzzyQuery = fuzzyQueryOf(entry.name);
-    let fuzzyHit = 0;
-    if (fuzzyQuery) {
-      fuzzyHit = (await top5(fuzzyQuery)) ? 1 : 0;
-      add(ws.fuzzy, fuzzyHit, 1);
-      add(stats.wsFuzzy, fuzzyHit, 1);
-      if (!fuzzyHit) ws.fuzzyMisses.push(`${fuzzyQuery} -> ${entry.name}`);
-    }
     const result: NameResult = {
       name: entry.name,
       category: entry.category,
@@ -652,8 +697,7 @@ async function judgeNames(
       firstRightKind: first === 1,
       firstDefinition: definitionAnswer[0] ? `${definitionAnswer[0].file}:${definitionAnswer[0].line + 1}` : undefined,
       definitions: definitionAnswer.length,
-      workspaceSymbolExact: exact === 1,
-      workspaceSymbolFuzzy: fuzzyQuery ? { query: fuzzyQuery, hit: fuzzyHit === 1 } : undefined,
+      ...workspaceSymbol,
     };
     perName.push(result);
 
@@ -681,7 +725,7 @@ async function judgeNames(
     if (++done % 50 === 0) log(`accuracy: ${done}/${sample.length} names judged`);
   }
   // Issue 16's fixed probe: incoming calls of kvfree (about 800 callers).
-  if (calls) {
+  if (calls && !workspaceSymbolsOnly) {
     const file = 'mm/util.c';
     const text = fs.existsSync(path.join(root, file)) ? fs.readFileSync(path.join(root, file), 'utf8').split('\n') : [];
     const line = text.findIndex((l) => /^void kvfree\(/.test(l));
