@@ -18,6 +18,8 @@ interface Answers {
   roots: string[];
   callers: string[];
   symbols: string[];
+  /** Names of the workspace symbols for `memremap`, in order. */
+  names: string[];
 }
 
 const where = (uri: string, line: number) => `${path.relative(root, new URL(uri).pathname)}:${line}`;
@@ -38,6 +40,7 @@ async function answersWith(kernelConfig: string): Promise<Answers> {
     });
     const incoming = await client.request('callHierarchy/incomingCalls', { item: items[0] });
     const symbols = await client.request('workspace/symbol', { query: 'memremap_pages' });
+    const names = (await client.request('workspace/symbol', { query: 'memremap' })).map((s: any) => s.name);
     const mark = (detail: string | undefined) => (detail?.startsWith('inactive: ') ? ' (inactive)' : '');
     return {
       roots: items.map((i: any) => `${where(i.uri, i.selectionRange.start.line)}${mark(i.detail)}`),
@@ -48,6 +51,7 @@ async function answersWith(kernelConfig: string): Promise<Answers> {
           (s: any) =>
             `${where(s.location.uri, s.location.range.start.line)}${s.containerName?.includes('inactive: ') ? ' (inactive)' : ''}`,
         ),
+      names,
     };
   } finally {
     await client.shutdown();
@@ -75,6 +79,8 @@ test('call hierarchy and workspace symbols: compiled first, the others last and 
   assert.deepEqual(on.callers.slice(0, -1).sort(), ['devmem_probe', 'devmem_setup', 'memremap_default']);
   assert.equal(on.symbols[0], 'mm/memremap.c:3', on.symbols.join(', '));
   assert.equal(on.symbols.at(-1), 'include/linux/memremap.h:6 (inactive)');
+  // One entry per name first: the stub of memremap_pages stays after memremap_default, the other name.
+  assert.deepEqual(on.names, ['memremap_pages', 'memremap_default', 'memremap_pages'], on.names.join(', '));
 
   const off = await answersWith(path.join(root, 'zone-device-off.config'));
   assert.deepEqual(off.callers.slice(-1), ['devmem_setup (inactive)'], off.callers.join(', '));
