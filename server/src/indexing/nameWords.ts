@@ -63,11 +63,24 @@ export function hashQuery(query: Uint8Array): number {
   return hash;
 }
 
+/** A name's words at underscores: the character bits of their first letters (see symbolSearch.ts) and how many. */
+export interface NameShape {
+  heads: number;
+  words: number;
+}
+
+/** Letters a-z as bits 0-25 and digits as bit 26, as the character masks of symbolSearch.ts. */
+export function headBit(c: number): number {
+  const f = fold(c);
+  return f >= 97 && f <= 122 ? 1 << (f - 97) : f >= 48 && f <= 57 ? 1 << 26 : 0;
+}
+
 /**
  * The hashes of every query that abbreviates the whole name (bytes[start, end)), written to `out` (room for 3);
  * returns how many, without repeats: the name spelled whole without underscores (`mvsetup` for `mv_setup`), and
  * for each reading of its words (by case, at underscores only) the initials of every word but the last followed
- * by the whole last word (`fwstart` for `folio_walk_start`, `pt` for `PortEnable_t`).
+ * by the whole last word (`fwstart` for `folio_walk_start`, `pt` for `PortEnable_t`). `shape` gets the words at
+ * underscores.
  */
 export function abbreviationKeys(
   bytes: Uint8Array,
@@ -75,23 +88,36 @@ export function abbreviationKeys(
   end: number,
   wordStart: Int32Array,
   out: Uint32Array,
+  shape: NameShape,
 ): number {
+  shape.heads = 0;
+  shape.words = 0;
   const k = firstLetter(bytes, start, end);
   if (k === end) return 0;
   let whole = FNV_OFFSET;
   let letters = 0;
-  for (let j = k; j < end && letters < MAX_QUERY; j++)
-    if (bytes[j] !== UNDERSCORE) {
-      whole = mix(whole, fold(bytes[j]));
+  let upper = false;
+  for (let j = k; j < end; j++) {
+    const c = bytes[j];
+    if (c === UNDERSCORE) continue;
+    if (isUpper(c)) upper = true;
+    if (letters < MAX_QUERY) {
+      whole = mix(whole, fold(c));
       letters++;
     }
+  }
   out[0] = whole;
   let count = 1;
   let caseWords = -1;
-  for (let pass = 0; pass < 2; pass++) {
+  // Without an upper-case letter, the words at case changes are the words at underscores: one split.
+  for (let pass = upper ? 0 : 1; pass < 2; pass++) {
     const words = splitWords(bytes, k, end, pass === 0, wordStart);
     if (pass === 1 && words === caseWords) break; // no case change: the same words
     caseWords = words;
+    // The shape is the last split's: at underscores only (the case split when it is the same).
+    shape.words = words;
+    shape.heads = 0;
+    for (let w = 0; w < words; w++) shape.heads |= headBit(bytes[wordStart[w]]);
     if (words < 2) continue;
     let hash = FNV_OFFSET;
     for (let w = 0; w < words - 1; w++) hash = mix(hash, fold(bytes[wordStart[w]]));

@@ -26,7 +26,7 @@
  * query's first character, a contiguous range scanned with a character mask per name, and the scan stops as soon
  * as the list is full of better names. There is no time budget: the answer never depends on the machine's load.
  */
-import { MAX_WORDS, abbreviationKeys, firstLetter, fold, hashQuery, splitWords } from './nameWords';
+import { MAX_WORDS, abbreviationKeys, firstLetter, fold, hashQuery } from './nameWords';
 import {
   NO_MATCH,
   RANK_ALL_WORDS,
@@ -232,17 +232,15 @@ export class SymbolSearch {
     const end = Math.min(sorted.length, this.prepared + upTo);
     const wordStart = new Int32Array(MAX_WORDS + 1);
     const keys = new Uint32Array(3);
+    const shape = { heads: 0, words: 0 };
     for (let k = this.prepared; k < end; k++) {
       const id = sorted[k];
       this.masks[k] = byId[id];
       this.usages[k] = fileStart[id + 1] - fileStart[id];
       this.memberOnly[k] = this.names.memberOnly?.[id] ?? 0;
-      const words = splitWords(bytes, offsets[id], offsets[id + 1], false, wordStart);
-      let heads = 0;
-      for (let w = 0; w < words; w++) heads |= CHARACTER_BITS[bytes[wordStart[w]]];
-      this.heads[k] = heads;
-      this.headCount[k] = Math.min(words, 255);
-      const count = abbreviationKeys(bytes, offsets[id], offsets[id + 1], wordStart, keys);
+      const count = abbreviationKeys(bytes, offsets[id], offsets[id + 1], wordStart, keys, shape);
+      this.heads[k] = shape.heads;
+      this.headCount[k] = Math.min(shape.words, 255);
       if (this.keyCount + count > this.keyHashes.length) this.growKeys(count);
       for (let j = 0; j < count; j++) {
         this.keyHashes[this.keyCount] = keys[j];
