@@ -119,6 +119,7 @@ async function probe(): Promise<void> {
   }
   const asked: Asked[] = [];
   const baselineAsked: Asked[] = [];
+  let alternate = false;
   for (let round = 0; round < rounds; round++) {
     for (const seed of seeds) {
       const sample = JSON.parse(fs.readFileSync(sampleFile(seed), 'utf8')) as SampledName[];
@@ -129,12 +130,15 @@ async function probe(): Promise<void> {
         ];
         for (const [kind, query] of queries) {
           if (!query) continue;
+          // The second search of a query finds the names it reads in the CPU caches: who goes first alternates.
+          alternate = !alternate;
+          const before = baseline && alternate ? topNames(baseline, query) : undefined;
           const { top, ms } = topNames(ours, query);
           if (round === rounds - 1) asked.push({ seed, name, category, kind, query, hit: top.includes(name), top, ms });
           if (baseline) {
-            const before = topNames(baseline, query);
+            const answer = before ?? topNames(baseline, query);
             if (round === rounds - 1)
-              baselineAsked.push({ seed, name, category, kind, query, hit: before.top.includes(name), ...before });
+              baselineAsked.push({ seed, name, category, kind, query, hit: answer.top.includes(name), ...answer });
           }
         }
       }

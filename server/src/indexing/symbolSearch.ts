@@ -390,9 +390,12 @@ export class SymbolSearch {
             if (worst.key < passBestKey) return top.ranked();
             if (!top.admits(passBestKey + (memberOnly[k] === 1 ? MEMBER_ONLY : 0), usages[k], length, k)) continue;
           }
-          if (abbreviations.has(k)) continue;
           const rank = matcher.rank(bytes, offsets[id], offsets[id + 1]);
-          if (rank !== NO_MATCH) top.offer(id, keyOf(rank, memberOnly[k] === 1), usages[k], length, k);
+          if (rank === NO_MATCH) continue;
+          // An abbreviation was offered from the table already (checked only for those: a set lookup per name of
+          // the scan cost more than the matching).
+          if (rank < RANK_ALL_WORDS && abbreviations.has(k)) continue;
+          top.offer(id, keyOf(rank, memberOnly[k] === 1), usages[k], length, k);
         }
       }
     }
