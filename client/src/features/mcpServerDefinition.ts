@@ -1,12 +1,11 @@
-import * as os from 'os';
-import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ClientContext } from '../clientContext';
+import { mcpServerArguments } from '../mcpServerArguments';
 
 /**
  * `kernel-mm-lens mcp` registered as an MCP server of VS Code (`contributes.mcpServerDefinitionProviders`), for
  * agents that take their tools from MCP servers, on the first workspace folder, with the index cache the editor
- * uses (a warm start reads it) and the mail sources of the settings. `vscode.lm.registerMcpServerDefinitionProvider`
+ * uses (a warm start reads it), the mail sources of the settings and the kernel configuration the editor answers for. `vscode.lm.registerMcpServerDefinitionProvider`
  * came with VS Code 1.101; the extension is built against 1.100 (code-server 4.100), so the API is looked up at run
  * time and its absence said in one log line.
  */
@@ -42,27 +41,29 @@ export function activate(ctx: ClientContext): void {
   const changed = new vscode.EventEmitter<void>();
   ctx.subscribe(changed);
   ctx.subscribe(vscode.workspace.onDidChangeWorkspaceFolders(() => changed.fire()));
+  // A configuration picked in the status bar (or any setting the arguments carry) gives the agents a new definition.
+  ctx.subscribe(
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (
+        ['kernelConfig', 'arch', 'mailSources', 'loreExternals'].some((key) =>
+          event.affectsConfiguration(`kernelMmLens.${key}`),
+        )
+      )
+        changed.fire();
+    }),
+  );
   ctx.subscribe(
     lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, {
       onDidChangeMcpServerDefinitions: changed.event,
       provideMcpServerDefinitions() {
         const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
         if (!folder) return [];
-        const settings = ctx.settings();
-        const args = [
-          extension.asAbsolutePath('dist/server.js'),
-          'mcp',
-          '--root',
+        const args = mcpServerArguments(
+          ctx.settings(),
           folder.uri.fsPath,
-          // the language server's index cache folder: a warm start reads the same cache
-          '--cache-dir',
+          extension.asAbsolutePath('dist/server.js'),
           vscode.Uri.joinPath(extension.globalStorageUri, 'index').fsPath,
-          ...(settings.mailSources ?? []).flatMap((mail) => ['--mail', localPath(mail, folder.uri.fsPath)]),
-          ...(settings.loreExternals ?? []).flatMap((external) => [
-            '--external',
-            /^https?:\/\//i.test(external) ? external : localPath(external, folder.uri.fsPath),
-          ]),
-        ];
+        );
         const version = (extension.extension.packageJSON as { version?: string }).version;
         // The extension host's runtime, told to behave as plain Node (as the language server is started).
         return [
@@ -77,11 +78,4 @@ export function activate(ctx: ClientContext): void {
       },
     } as { provideMcpServerDefinitions(): unknown[] }),
   );
-}
-
-/** `~/x` and tree-relative paths of the settings as absolute paths, as the language server reads them. */
-function localPath(value: string, root: string): string {
-  const trimmed = value.trim();
-  if (trimmed === '~' || trimmed.startsWith('~/')) return path.join(os.homedir(), trimmed.slice(1));
-  return path.resolve(root, trimmed);
 }
