@@ -3,14 +3,14 @@ import { kernelFileKind } from '../parsing/kernelFiles';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Parser, Tree } from 'web-tree-sitter';
 import { editFor, maskingEdit, reusableAfter } from './documentEdits';
-
-export { editFor, pointAt } from './documentEdits';
 import type { OpenDocuments } from './context';
 import { findAttributeSpans, maskAttributeMacros, mergeMaskSpans, ParseTimeoutError } from '../parsing/kernelSource';
 import { createCParser } from '../parsing/treeSitter';
 import { parseInSlices, yieldToEventLoop } from '../parsing/slicedParse';
 import { documentLexicalScan } from '../parsing/lexicalFallback';
 import type { LexicalExtraction } from '../parsing/lexicalTypes';
+
+export { editFor, pointAt } from './documentEdits';
 
 /**
  * The open documents, kept in sync with the editor from incremental LSP changes, each with a tree-sitter
@@ -81,13 +81,13 @@ export const PARSE_BUDGET_MS_PER_KIB = 8;
  * IDLE_RETRY_BUDGET_FACTOR times its budget; the retry runs in slices like any parse, so it never holds requests up.
  */
 export const IDLE_RETRY_DELAY_MS = 1000;
+export const IDLE_RETRY_BUDGET_FACTOR = 4;
 
 /** Lexical scans kept for an extraction that has not asked yet (see scanOf). */
 const KEPT_SCANS = 4;
-export const IDLE_RETRY_BUDGET_FACTOR = 4;
 
 export interface DocumentStoreOptions {
-  /** Upper bound of a parse's budget, whatever the size (the document then has no tree until its next change). */
+  /** Upper bound of a parse's budget, whatever the size (over it: no tree until the idle retry or the next change). */
   parseTimeoutMs?: number;
   /** Budget per KiB of text, on top of PARSE_BUDGET_BASE_MS (tests raise it to force a tree). */
   parseMsPerKib?: number;
