@@ -33,8 +33,12 @@ export const inlayHintsFeature: ServerFeature = {
     let fallback: FallbackHint | undefined;
     ctx.connection.languages.inlayHint.on(async (params, token): Promise<InlayHint[]> => {
       if (!ctx.settings().inlayHints) return [];
+      if (token.isCancellationRequested) return [];
       const tree = await ctx.documents.tree(params.textDocument.uri);
-      if (!tree || token.isCancellationRequested) return [];
+      // Once the tree is there the hints of the range are quick: they are computed even when the request's time
+      // budget ran out while the parse (shared by every request on this version) went on; answering nothing then
+      // threw that wait away (on a loaded machine the first request after opening a file could, issue 17).
+      if (!tree) return [];
       const catalog = loadCallContext();
       const version = ctx.kernelVersion();
       fallback ??= catalogFallback((message) => ctx.log(message));
