@@ -38,10 +38,11 @@ before(async () => {
 
 test('two requests for the same callback build the installs and the field call sites once', async () => {
   const { index, access } = fixture;
+  // One file scanned for the installs (the index's install site), two files looked at for calls through the field.
   const first = await incomingCallEdges(index, 'dmirror_devmem_fault', { ops: access });
-  assert.deepEqual(access.ops.builds, { storesOfFunction: 1, callSitesOfField: 1 });
+  assert.deepEqual(access.ops.builds, { storesOfFunction: 1, callSitesOfField: 1, fileScans: 1, callSiteFiles: 2 });
   const second = await incomingCallEdges(index, 'dmirror_devmem_fault', { ops: access });
-  assert.deepEqual(access.ops.builds, { storesOfFunction: 1, callSitesOfField: 1 });
+  assert.deepEqual(access.ops.builds, { storesOfFunction: 1, callSitesOfField: 1, fileScans: 1, callSiteFiles: 2 });
   assert.deepEqual(describe(second), describe(first));
   assert.deepEqual(
     first.map((e) => `${e.function.name} ${e.via && viaOf(e.via)} ${e.ranges.map((r) => r.start.line + 1).join(',')}`),
@@ -50,16 +51,16 @@ test('two requests for the same callback build the installs and the field call s
 
   // Another implementation of the same field: its installs are looked up, the field's calls are reused.
   const other = await incomingCallEdges(index, 'nouveau_dmem_migrate_to_ram', { ops: access });
-  assert.deepEqual(access.ops.builds, { storesOfFunction: 2, callSitesOfField: 1 });
+  assert.deepEqual(access.ops.builds, { storesOfFunction: 2, callSitesOfField: 1, fileScans: 2, callSiteFiles: 2 });
   assert.deepEqual(
     other.map((e) => e.function.name),
     ['do_swap_page'],
   );
 
-  // An edit forgets the generation's answers: the next request builds again, with the same answer.
+  // Forgetting everything (an edit that changes definitions): the next request builds again, with the same answer.
   access.ops.forget();
   const afterEdit = await incomingCallEdges(index, 'dmirror_devmem_fault', { ops: access });
-  assert.deepEqual(access.ops.builds, { storesOfFunction: 3, callSitesOfField: 2 });
+  assert.deepEqual(access.ops.builds, { storesOfFunction: 3, callSitesOfField: 2, fileScans: 3, callSiteFiles: 4 });
   assert.deepEqual(describe(afterEdit), describe(first));
 });
 

@@ -365,6 +365,11 @@ export const callHierarchy: AgentTool = {
       direction: { type: 'string' },
       configuration: CONFIGURATION_OUTPUT,
       definitions: { type: 'array', items: DEFINITION },
+      partial: {
+        type: 'array',
+        items: { type: 'string' },
+        description: 'Present when the answer is cut: why (calls through a field used in too many files to type all).',
+      },
     },
   },
   untrustedFields: [
@@ -389,9 +394,10 @@ export const callHierarchy: AgentTool = {
       ...(edge.inactive ? { inactive: edge.inactive } : {}),
     });
     let calls: Array<Record<string, unknown>>;
+    const partial: string[] = [];
     if (args.direction === 'incoming') {
-      calls = (await incomingCallEdges(index, symbol, { ops, liveness })).map((edge) =>
-        callJson(edge, edge.function.file),
+      calls = (await incomingCallEdges(index, symbol, { ops, liveness, onPartial: (note) => partial.push(note) })).map(
+        (edge) => callJson(edge, edge.function.file),
       );
     } else {
       const from = definitions.find((d) => (typeof args.file === 'string' ? d.file === args.file : !d.isDeclaration));
@@ -409,6 +415,7 @@ export const callHierarchy: AgentTool = {
       configuration: configuration.description,
       definitions: definitions.slice(0, 10).map((d) => definitionJson(d, configuration.inactive(d))),
       ...page(calls, args),
+      ...(partial.length ? { partial } : {}),
     };
   },
 };

@@ -74,7 +74,9 @@ export const callsCommand: CliCommand = {
       io.err.write(`kernel-mm-lens calls: cannot index ${root}\n`);
       return 2;
     }
+    const partial: string[] = [];
     const options: CallGraphOptions = {
+      onPartial: (note) => partial.push(note),
       ops: args.options['direct-only'] ? undefined : await opsTablesOnDisk(index),
       liveness: configuration.view()
         ? (file, line) => configuration.liveness(file, line, (f) => readTreeFile(index, f))
@@ -104,7 +106,9 @@ export const callsCommand: CliCommand = {
         direction: outgoing ? 'outgoing' : 'incoming',
         from: from && definitionJson(from),
       };
-      io.out.write(`${JSON.stringify({ ...result, calls }, null, 2)}\n`);
+      // `partial` only when the answer is cut (MAX_CALLER_FILES), so complete answers keep their shape.
+      io.out.write(`${JSON.stringify({ ...result, calls, ...(partial.length ? { partial } : {}) }, null, 2)}\n`);
+      for (const note of partial) io.err.write(`note: ${note}\n`);
     } else {
       for (const [k, call] of calls.entries()) {
         const edge = edges[k];
@@ -115,6 +119,7 @@ export const callsCommand: CliCommand = {
         );
       }
       io.err.write(`${calls.length} ${outgoing ? 'callee(s)' : 'caller(s)'} of ${name}\n`);
+      for (const note of partial) io.err.write(`note: ${note}\n`);
     }
     return 0;
   },

@@ -24,6 +24,8 @@ export interface PackedFileMeta {
   error?: string;
   /** Work bounds the extractor reached in this file (indexed, but partly: LexicalExtraction.limits). */
   limits?: string[];
+  /** Install sites of the file (triples in `installs`). */
+  installCount: number;
 }
 
 export interface PackedBatch {
@@ -35,6 +37,8 @@ export interface PackedBatch {
   defs: Int32Array;
   idents: Uint32Array;
   occurrences: Uint8Array;
+  /** Install sites of all files, concatenated: field name id, value name id (batch ids), line. */
+  installs: Uint32Array;
 }
 
 export class BatchPacker {
@@ -46,6 +50,8 @@ export class BatchPacker {
   private identCount = 0;
   private occurrences = new Uint8Array(1 << 20);
   private occBytes = 0;
+  private installs = new Uint32Array(1 << 14);
+  private installWords = 0;
 
   /** Called before each batch. */
   startBatch(): void {
@@ -53,6 +59,7 @@ export class BatchPacker {
     this.defWords = 0;
     this.identCount = 0;
     this.occBytes = 0;
+    this.installWords = 0;
     this.collector.resetNames();
   }
 
@@ -78,6 +85,9 @@ export class BatchPacker {
         this.occurrences.set(finished.block, occOffset);
         this.occBytes += occLength;
       }
+      this.reserveInstalls(finished.installs.length);
+      this.installs.set(finished.installs, this.installWords);
+      this.installWords += finished.installs.length;
       this.files.push({
         fileIndex,
         defCount: defWords / DEF_FIELDS,
@@ -88,6 +98,7 @@ export class BatchPacker {
         size,
         mtimeMs,
         limits: extraction.limits,
+        installCount: finished.installs.length / 3,
       });
       return;
     }
@@ -103,6 +114,7 @@ export class BatchPacker {
       size,
       mtimeMs,
       limits: extraction.limits,
+      installCount: 0,
     });
   }
 
@@ -117,6 +129,7 @@ export class BatchPacker {
       size: -1,
       mtimeMs: -1,
       error,
+      installCount: 0,
     });
   }
 
@@ -131,6 +144,7 @@ export class BatchPacker {
       defs: this.defs.slice(0, this.defWords),
       idents: this.idents.slice(0, this.identCount),
       occurrences: this.occurrences.slice(0, this.occBytes),
+      installs: this.installs.slice(0, this.installWords),
     };
     return batch;
   }
@@ -146,6 +160,12 @@ export class BatchPacker {
     const next = new Uint32Array(Math.max(this.idents.length * 2, this.identCount + count));
     next.set(this.idents.subarray(0, this.identCount));
     this.idents = next;
+  }
+  private reserveInstalls(words: number): void {
+    if (this.installWords + words <= this.installs.length) return;
+    const next = new Uint32Array(Math.max(this.installs.length * 2, this.installWords + words));
+    next.set(this.installs.subarray(0, this.installWords));
+    this.installs = next;
   }
   private reserveOccurrences(bytes: number): void {
     if (this.occBytes + bytes <= this.occurrences.length) return;

@@ -13,8 +13,8 @@ import { DEF_FIELDS } from './fileExtraction';
 import { NameTable } from './nameTable';
 
 const MAGIC = Buffer.from('KMMLIDX\0', 'latin1');
-/** Bump when the layout of IndexData or of packed definitions changes. */
-const CACHE_FORMAT_VERSION = 8;
+/** Bump when the layout of IndexData or of packed definitions changes. 9: install sites (fileInstallStart, installs). */
+const CACHE_FORMAT_VERSION = 9;
 /**
  * CRC-32 of everything before it: catches truncation and corruption (zlib's is hardware-assisted; SHA-1 took 50 %
  * longer).
@@ -96,6 +96,8 @@ const SECTIONS: Array<[SectionName, SectionType]> = [
   ['fileOccOffset', 'f64'],
   ['fileOccLength', 'u32'],
   ['fileOccScopes', 'u32'],
+  ['fileInstallStart', 'u32'],
+  ['installs', 'u32'],
   // Last: a cold build may still be sorting it on another thread while the sections above are written.
   ['sortedNames', 'u32'],
 ];
@@ -464,7 +466,9 @@ function parseIndexCache(file: string, raw: Buffer, expectedRoot?: string, compu
     complete.fileIdentStart.length !== fileCount + 1 ||
     complete.fileOccOffset.length !== fileCount ||
     complete.fileOccLength.length !== fileCount ||
-    complete.fileOccScopes.length !== fileCount
+    complete.fileOccScopes.length !== fileCount ||
+    complete.fileInstallStart.length !== fileCount + 1 ||
+    complete.installs.length !== complete.fileInstallStart[fileCount] * 3
   ) {
     throw new CacheError('inconsistent file tables');
   }

@@ -63,6 +63,7 @@ export function extractText(
   text: string,
   references?: ReferenceFilter,
   collector?: OccurrenceCollector,
+  installs = false,
 ): LexicalExtraction {
   const name = file.slice(file.lastIndexOf('/') + 1);
   switch (kernelFileKind(name)) {
@@ -77,6 +78,7 @@ export function extractText(
         generators: generatedNames,
         isGenerator: isNameGenerator,
         collector,
+        installs,
       });
   }
 }

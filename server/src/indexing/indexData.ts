@@ -28,6 +28,12 @@ export interface IndexData {
   fileOccLength: Uint32Array;
   fileOccScopes: Uint32Array;
   occurrenceStore?: OccurrenceStoreRef;
+  /**
+   * Install sites (parsing/installSites.ts: where a file may store a function into a struct field), grouped by file
+   * (`fileInstallStart[f]..fileInstallStart[f+1]`, in triples): field name id, value name id, 0-based line.
+   */
+  fileInstallStart: Uint32Array;
+  installs: Uint32Array;
   skipped: SkippedFile[];
   /** Query tables derived from the above (by-name CSR); persisted so a warm start does not recompute them. */
   derived?: DerivedTables;
@@ -76,6 +82,9 @@ export class IndexDataBuilder {
   private fileOccScopes: number[] = [];
   private fileSizes: number[] = [];
   private fileMtimes: number[] = [];
+  private fileInstallStart: number[] = [0];
+  private installs = new Uint32Array(1 << 16);
+  private installWords = 0;
   private defs: Int32Array;
   private defWords = 0;
   private idents: Uint32Array;
@@ -125,8 +134,11 @@ export class IndexDataBuilder {
       batch.occurrences.byteLength > 0 && this.occurrences ? this.occurrences.append(batch.occurrences) : -1;
     let defAt = 0;
     let identAt = 0;
+    let installAt = 0;
     for (const packed of batch.files) {
       const scanned = this.files[packed.fileIndex];
+      const installs = batch.installs.subarray(installAt, installAt + packed.installCount * 3);
+      installAt += installs.length;
       if (packed.error) {
         onError(scanned.file, packed.error);
         this.skipped.push({ file: scanned.file, reason: packed.error });
@@ -142,6 +154,10 @@ export class IndexDataBuilder {
       const idents = batch.idents.subarray(identAt, identAt + packed.identCount);
       identAt += idents.length;
       for (let k = 0; k < idents.length; k++) idents[k] = remap[idents[k]];
+      for (let k = 0; k < installs.length; k += 3) {
+        installs[k] = remap[installs[k]];
+        installs[k + 1] = remap[installs[k + 1]];
+      }
       const hasBlock = occBase >= 0 && packed.occOffset >= 0;
       const scopes = hasBlock ? occWords[(packed.occOffset >>> 2) + 3] : 0;
       this.append(
@@ -152,6 +168,7 @@ export class IndexDataBuilder {
         hasBlock ? occBase + packed.occOffset : -1,
         packed.occLength,
         scopes,
+        installs,
       );
       if (packed.size >= 0) {
         this.fileSizes[this.fileSizes.length - 1] = packed.size;
@@ -184,6 +201,10 @@ export class IndexDataBuilder {
       offset,
       length,
       previous.fileOccScopes[previousFile],
+      previous.installs.subarray(
+        previous.fileInstallStart[previousFile] * 3,
+        previous.fileInstallStart[previousFile + 1] * 3,
+      ),
     );
   }
 
@@ -210,6 +231,8 @@ export class IndexDataBuilder {
       fileOccLength: Uint32Array.from(this.fileOccLength),
       fileOccScopes: Uint32Array.from(this.fileOccScopes),
       occurrenceStore,
+      fileInstallStart: Uint32Array.from(this.fileInstallStart),
+      installs: this.installs.subarray(0, this.installWords),
       skipped: [...extraSkipped, ...this.skipped],
     };
     // The caller orders the defined names (sortDefinedNames / nameOrder.ts), possibly on another thread.
@@ -224,6 +247,7 @@ export class IndexDataBuilder {
     occOffset: number,
     occLength: number,
     occScopes: number,
+    installs: Uint32Array,
   ): void {
     if (this.defWords + defs.length > this.defs.length) this.defs = growTo(this.defs, this.defWords + defs.length);
     this.defs.set(defs, this.defWords);
@@ -241,6 +265,11 @@ export class IndexDataBuilder {
     this.fileOccOffset.push(occOffset);
     this.fileOccLength.push(occOffset >= 0 ? occLength : 0);
     this.fileOccScopes.push(occOffset >= 0 ? occScopes : 0);
+    if (this.installWords + installs.length > this.installs.length)
+      this.installs = growTo(this.installs, this.installWords + installs.length);
+    this.installs.set(installs, this.installWords);
+    this.installWords += installs.length;
+    this.fileInstallStart.push(this.installWords / 3);
   }
 }
 

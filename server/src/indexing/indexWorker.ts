@@ -67,6 +67,7 @@ parentPort?.on('message', (message: WorkerRequest | SortRequest) => {
       batch.nameBytes.buffer,
       batch.nameEnds.buffer,
       batch.nameHashes.buffer,
+      batch.installs.buffer,
     ] as ArrayBuffer[]);
   } catch (err) {
     parentPort!.postMessage({ id: request.id, failure: String((err as Error)?.stack ?? err) } satisfies WorkerResponse);

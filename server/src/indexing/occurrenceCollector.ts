@@ -40,6 +40,8 @@ export interface FinishedFile {
   /** Occurrence block bytes, or undefined when a position does not fit the record (then queries re-lex the file). */
   block?: Uint8Array;
   scopeCount: number;
+  /** Install sites (parsing/installSites.ts) as triples: field name id, value name id (worker-local), line. */
+  installs: Uint32Array;
 }
 
 export class OccurrenceCollector implements ExtractionSink {
@@ -63,6 +65,8 @@ export class OccurrenceCollector implements ExtractionSink {
   private blockScratch = new Uint32Array(1 << 16);
   private fillScratch = new Uint32Array(1 << 12);
   private tokens: TokenStream | undefined;
+  private installWords: Uint32Array = new Uint32Array(1 << 10);
+  private installCount = 0;
   // Entries are stamped with the batch's epoch (older entries count as empty: their ids are of another table).
   private readonly cache = new Int32Array(CACHE_SIZE * CACHE_STRIDE);
   private cacheEpoch = 0;
@@ -87,6 +91,7 @@ export class OccurrenceCollector implements ExtractionSink {
     this.identCount = 0;
     this.occurrenceCount = 0;
     this.scopeNames.length = 0;
+    this.installCount = 0;
     if (this.definitionMarks.length < tokens.count) this.definitionMarks = new Uint8Array(tokens.count * 2);
     else this.definitionMarks.fill(0, 0, tokens.count);
   }
@@ -159,6 +164,13 @@ export class OccurrenceCollector implements ExtractionSink {
       (scope << 2) | ((flags & OCC_FLAG_CALL) !== 0 ? 1 : 0) | ((flags & OCC_FLAG_PREPROCESSOR) !== 0 ? 2 : 0);
   }
 
+  install(fieldId: number, valueId: number, line: number): void {
+    if (this.installCount + 3 > this.installWords.length) this.installWords = growU32(this.installWords);
+    this.installWords[this.installCount++] = fieldId;
+    this.installWords[this.installCount++] = valueId;
+    this.installWords[this.installCount++] = line;
+  }
+
   /** The file's names and its occurrence block (grouped by name, in source order within a name). */
   finishFile(): FinishedFile {
     const idents = this.fileIdents.subarray(0, this.identCount);
@@ -208,6 +220,7 @@ export class OccurrenceCollector implements ExtractionSink {
       idents,
       block: fits ? new Uint8Array(block.buffer, block.byteOffset, block.byteLength) : undefined,
       scopeCount,
+      installs: this.installWords.subarray(0, this.installCount),
     };
   }
 

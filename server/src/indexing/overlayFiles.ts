@@ -26,7 +26,7 @@ export interface OverlayFile {
 
 /** The overlay of `file` with `text`. */
 export function overlayFile(file: string, text: string): OverlayFile {
-  const extraction = extractText(file, text);
+  const extraction = extractText(file, text, undefined, undefined, true);
   return {
     text,
     extraction,

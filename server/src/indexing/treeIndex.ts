@@ -37,6 +37,7 @@ import { deletedFile, overlayFile, overlayReferences, type OverlayFile } from '.
 import { definitionOf, sortDefinitions } from './definitionRecords';
 import { ExtentPicker, type DefinitionExtent } from './definitionExtent';
 import { deriveTables } from './derivedTables';
+import { definitionsKey, InstallSiteTable, type IndexedInstall, type IndexFileChange } from './installSiteTable';
 
 const FIELD_KIND_CODE = DEFINITION_KINDS.indexOf('field');
 
@@ -69,6 +70,8 @@ export class TreeIndex implements KernelIndex {
   private readonly occurrenceTables: ReturnType<typeof indexDataTables>;
   private runSkipped: SkippedFile[] | undefined;
   private readonly workspaceSymbols: WorkspaceSymbols;
+  private readonly installSites: InstallSiteTable;
+  private readonly changeListeners: Array<(change: IndexFileChange) => void> = [];
 
   constructor(
     readonly data: IndexData,
@@ -96,6 +99,7 @@ export class TreeIndex implements KernelIndex {
     this.nameDefs = derived.nameDefs;
     this.nameFileStart = derived.nameFileStart;
     this.nameFiles = derived.nameFiles;
+    this.installSites = new InstallSiteTable(data);
     this.workspaceSymbols = new WorkspaceSymbols({
       data,
       nameFileStart: this.nameFileStart,
@@ -119,10 +123,37 @@ export class TreeIndex implements KernelIndex {
 
   /** Replaces a file's entries with those of new text (an edited document or a changed file). */
   updateFile(file: string, text: string): LexicalExtraction {
+    const before = this.definitionsKeyForListeners(file);
     const overlay = overlayFile(file, text);
     this.overlay.set(file, overlay);
     this.textCache.delete(file);
+    this.changed(file, before);
     return overlay.extraction;
+  }
+
+  /** Calls `listener` after a file's entries change (knowledge caches drop what came from that file). */
+  onFileChanged(listener: (change: IndexFileChange) => void): void {
+    this.changeListeners.push(listener);
+  }
+
+  /** The file's definitions key (installSiteTable.ts) when someone listens for changes. */
+  private definitionsKeyForListeners(file: string): string | undefined {
+    if (this.changeListeners.length === 0) return undefined;
+    const overlay = this.overlay.get(file);
+    if (overlay) return definitionsKey(overlay.extraction.definitions, overlay.text);
+    const fileId = this.fileIds.get(file);
+    if (fileId === undefined) return '';
+    const text = this.textOf(file) ?? '';
+    const definitions: LexicalDefinition[] = [];
+    for (let d = this.data.fileDefStart[fileId]; d < this.data.fileDefStart[fileId + 1]; d++)
+      definitions.push(unpackDefinition(this.data.defs, d * DEF_FIELDS, this.nameOfId));
+    return definitionsKey(definitions, text);
+  }
+
+  private changed(file: string, before: string | undefined): void {
+    if (before === undefined) return;
+    const change = { file, definitionsChanged: this.definitionsKeyForListeners(file) !== before };
+    for (const listener of this.changeListeners) listener(change);
   }
 
   /**
@@ -131,7 +162,11 @@ export class TreeIndex implements KernelIndex {
    */
   setDocumentText(file: string, text: string): void {
     if (this.holdsText(file, text)) {
-      if (this.overlay.delete(file)) this.textCache.delete(file);
+      const before = this.overlay.has(file) ? this.definitionsKeyForListeners(file) : undefined;
+      if (this.overlay.delete(file)) {
+        this.textCache.delete(file);
+        this.changed(file, before);
+      }
       return;
     }
     this.updateFile(file, text);
@@ -143,8 +178,10 @@ export class TreeIndex implements KernelIndex {
     const read = readSourceFile(this.absolutePath(file), this.maxFileSize);
     if ('error' in read) {
       // Never saved (or gone): what the index had before, if anything (deletions come as file events).
+      const before = this.definitionsKeyForListeners(file);
       this.overlay.delete(file);
       this.textCache.delete(file);
+      this.changed(file, before);
       return;
     }
     this.setDocumentText(file, read.text);
@@ -167,8 +204,10 @@ export class TreeIndex implements KernelIndex {
 
   /** A file deleted from the tree: its base entries stop counting. */
   removeFile(file: string): void {
+    const before = this.definitionsKeyForListeners(file);
     this.overlay.set(file, deletedFile());
     this.textCache.delete(file);
+    this.changed(file, before);
   }
 
   /** Statistics of the run that produced this index (set by the builder). */
@@ -389,6 +428,16 @@ export class TreeIndex implements KernelIndex {
     }
     for (const [file, overlay] of this.overlay) if (overlay.identifiers.has(name)) out.push(file);
     return out;
+  }
+
+  installSitesOf(name: string): IndexedInstall[] {
+    const sites = this.installSites.sitesOf(name, (fileId) => this.isShadowed(fileId));
+    for (const [file, overlay] of this.overlay) {
+      if (!overlay.identifiers.has(name)) continue;
+      for (const site of overlay.extraction.installs ?? [])
+        if (site.value === name) sites.push({ file, field: site.field, line: site.line });
+    }
+    return sites;
   }
 
   absolutePath(file: string): string {

@@ -8,6 +8,9 @@ export type { Definition, DefinitionKind, Position, Range, Reference } from '../
 import type { Definition, DefinitionKind, Reference } from '../parsing/types';
 import type { SkipReason } from '../base/regularFile';
 import type { DefinitionExtent } from './definitionExtent';
+import type { IndexedInstall, IndexFileChange } from './installSiteTable';
+
+export type { IndexedInstall, IndexFileChange } from './installSiteTable';
 
 export interface IndexStats {
   files: number;
@@ -69,6 +72,14 @@ export interface KernelIndex {
   functionAt(file: string, name: string, line: number): Definition | undefined;
   /** Tree-relative paths of files that mention `name` in code. */
   filesMentioning(name: string): string[];
+  /**
+   * Where `name` may be stored into a struct field (parsing/installSites.ts: `.f = name,`, `p->f = name;`), from the
+   * index: a superset of the files where parsing/fieldStores.ts finds such a store. Absent on an index that does not
+   * keep them (then a caller reads the files that mention the name).
+   */
+  installSitesOf?(name: string): IndexedInstall[];
+  /** Calls `listener` after a file's entries change (an edit, a file changed on disk); absent on a fixed index. */
+  onFileChanged?(listener: (change: IndexFileChange) => void): void;
   /** Absolute path for a tree-relative one. */
   absolutePath(file: string): string;
   /** Tree-relative path for an absolute one, or undefined outside the tree. */

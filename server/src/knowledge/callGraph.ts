@@ -9,7 +9,7 @@ import type { Definition, KernelIndex, QueryOptions, Range } from '../indexing/t
 import { callableDefinitions, incomingCalls, isCallable, outgoingCalls } from '../indexing/callHierarchy';
 import { LineMap } from '../parsing/textScan';
 import { describeInactive, type Liveness } from '../configuration/configurationService';
-import { indirectCallersOf, indirectCallsInFunction, viaText } from './indirectCalls';
+import { indirectCallersOf, indirectCallsInFunction, partialText, viaText } from './indirectCalls';
 import type { OpsTableAccess } from './opsTableAccess';
 import { definitionOfStore } from './storeDefinition';
 
@@ -38,6 +38,11 @@ export interface CallGraphOptions extends QueryOptions {
   ops?: OpsTableAccess;
   /** Whether a tree line is compiled in the configuration in use (ConfigurationService.liveness). */
   liveness?: (file: string, line: number) => Liveness;
+  /**
+   * Told when the answer is partial, with why (a field called in more files than are looked at: indirectCalls.ts
+   * MAX_CALLER_FILES); each surface shows it the way it marks partial answers.
+   */
+  onPartial?: (note: string) => void;
 }
 
 /** How an edge's reader sees its indirection: `via dev_pagemap_ops.migrate_to_ram`. */
@@ -73,6 +78,7 @@ export async function incomingCallEdges(
       (file, use) => options.ops!.withDocument(file, use),
       name,
       isCancelled,
+      (partial) => options.onPartial?.(partialText(partial)),
     );
     const indirect = new Map<string, CallEdge>();
     for (const site of sites) {

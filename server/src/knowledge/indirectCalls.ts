@@ -4,9 +4,9 @@
  * ops tables (opsTables.ts) and the semantic type service; the LSP call hierarchy and the CLI only adapt them.
  */
 import type { Node } from 'web-tree-sitter';
-import type { KernelIndex, Range } from '../indexing/types';
+import type { KernelIndex, Range, Reference } from '../indexing/types';
 import type { SemanticDocument, TypeResolver } from '../semantics/typeResolver';
-import type { FieldCallSite, IndirectCall, OpsTables } from './opsTables';
+import type { FieldCallSite, FieldCallSites, IndirectCall, OpsTables } from './opsTables';
 
 /** A call through a field inside a function's body. */
 export interface IndirectCallSite {
@@ -56,6 +56,21 @@ export interface IndirectCaller {
   inferred: boolean;
 }
 
+/** Calls through a field not all looked at: MAX_CALLER_FILES of `referencingFiles` files were typed. */
+export interface PartialFieldCalls {
+  field: string;
+  lookedAt: number;
+  referencingFiles: number;
+}
+
+/** How an answer cut by the cap says so: `calls through .destructor typed in 400 of 650 files ...`. */
+export function partialText(partial: PartialFieldCalls): string {
+  return (
+    `partial: calls through .${partial.field} were looked for in the first ${partial.lookedAt} of ` +
+    `${partial.referencingFiles} files that use the field (in path order); callers in the others are not listed`
+  );
+}
+
 /**
  * The callers of `target` through ops tables: every call through a field `target` is stored into, whose object has
  * the store's struct type (or, when the object's type is not found, any call through a field of that name the
@@ -71,6 +86,8 @@ export async function indirectCallersOf(
   withDocument: <T>(file: string, use: (document: SemanticDocument) => T) => T | undefined,
   target: string,
   isCancelled: () => boolean = () => false,
+  /** Told of each field whose calls were not all looked at (the answer is partial). */
+  onPartial?: (partial: PartialFieldCalls) => void,
 ): Promise<IndirectCaller[]> {
   const viaFields = new Map<string, Set<string>>();
   for (const store of ops.storesOfFunction(target)) {
@@ -81,9 +98,11 @@ export async function indirectCallersOf(
   }
   const callers: IndirectCaller[] = [];
   for (const [field, types] of viaFields) {
-    const sites = await callSitesOfField(ops, index, resolver, withDocument, field, isCancelled);
-    if (!sites) return callers;
-    for (const site of sites) {
+    const entry = await callSitesOfField(ops, index, resolver, withDocument, field, isCancelled);
+    if (!entry?.sites) return callers;
+    if (entry.lookedAt < entry.referencingFiles)
+      onPartial?.({ field, lookedAt: entry.lookedAt, referencingFiles: entry.referencingFiles });
+    for (const site of entry.sites) {
       // `target` is stored into `type.field` for every type of `types`: a call reaches it when it goes through one
       // of them (typed), or when its object's type is unknown and one of them has such a field (inferred).
       const { call } = site;
@@ -105,9 +124,11 @@ export async function indirectCallersOf(
 }
 
 /**
- * Every call through a field of this name in the tree, typed, kept in the ops tables for the index generation
- * (undefined when cancelled; nothing is kept then). Only files with a reference that reads as a call
- * (`->field(`, `.field)(`) are parsed; as before, at most MAX_CALLER_FILES files with a reference are looked at.
+ * Every call through a field of this name in the tree, typed, kept in the ops tables per file (undefined when
+ * cancelled). Only files with a reference that reads as a call (`->field(`, `.field)(`) are parsed; at most
+ * MAX_CALLER_FILES files with a reference are looked at (`lookedAt` < `referencingFiles` then: the answer says it is
+ * partial). After an edit of one file, only that file is looked at again (the references are listed again: which
+ * files come first may change).
  */
 export async function callSitesOfField(
   ops: OpsTables,
@@ -116,9 +137,9 @@ export async function callSitesOfField(
   withDocument: <T>(file: string, use: (document: SemanticDocument) => T) => T | undefined,
   field: string,
   isCancelled: () => boolean = () => false,
-): Promise<FieldCallSite[] | undefined> {
+): Promise<FieldCallSites | undefined> {
   const cached = ops.callSitesByField.get(field);
-  if (cached) return cached;
+  if (cached?.sites) return cached;
   const references = await index.findReferences(field, { isCancelled });
   if (isCancelled()) return undefined;
   const byFile = new Map<string, typeof references>();
@@ -128,35 +149,60 @@ export async function callSitesOfField(
     list.push(reference);
     byFile.set(reference.file, list);
   }
+  const kept = cached?.byFile ?? new Map<string, FieldCallSite[]>();
+  const entry: FieldCallSites = { byFile: new Map(), referencingFiles: byFile.size, lookedAt: 0 };
   const sites: FieldCallSite[] = [];
   for (const [file, list] of [...byFile].slice(0, MAX_CALLER_FILES)) {
     if (isCancelled()) return undefined;
-    // The text decides which references are calls; only a file with one is parsed (most mention the field
-    // in initialisers and assignments).
-    const text = ops.textOf(file);
-    if (text === undefined) continue;
-    const starts = lineStarts(text);
-    const calls: Array<{ start: number; end: number; reference: (typeof list)[number] }> = [];
-    for (const reference of list) {
-      const start = starts[reference.range.start.line] + reference.range.start.character;
-      const end = start + (reference.range.end.character - reference.range.start.character);
-      if (text.slice(start, end) !== field || !isCallThrough(text, start, end)) continue;
-      calls.push({ start, end, reference });
+    entry.lookedAt++;
+    let fileSites = kept.get(file);
+    if (!fileSites) {
+      fileSites = callSitesInFile(ops, resolver, withDocument, field, file, list);
+      ops.builds.callSiteFiles++;
     }
-    if (calls.length === 0) continue;
-    withDocument(file, (document) => {
-      // The document is the same text unless the file changed in between (then offsets are checked again).
-      for (const { start, end, reference } of calls) {
-        if (document.text.slice(start, end) !== field) continue;
-        const call = ops.typeOfCall(resolver, document, start, end);
-        if (call) sites.push({ file, caller: reference.enclosingFunction!, range: reference.range, call });
-      }
-    });
+    entry.byFile.set(file, fileSites);
+    sites.push(...fileSites);
   }
+  entry.sites = sites;
   ops.builds.callSitesOfField++;
-  ops.callSitesByField.set(field, sites);
+  ops.callSitesByField.delete(field);
+  ops.callSitesByField.set(field, entry);
   if (ops.callSitesByField.size > MAX_CACHED_FIELDS)
     ops.callSitesByField.delete(ops.callSitesByField.keys().next().value!);
+  return entry;
+}
+
+/** The typed calls through `field` in one file, from the file's references to the field. */
+function callSitesInFile(
+  ops: OpsTables,
+  resolver: TypeResolver,
+  withDocument: <T>(file: string, use: (document: SemanticDocument) => T) => T | undefined,
+  field: string,
+  file: string,
+  list: Reference[],
+): FieldCallSite[] {
+  const sites: FieldCallSite[] = [];
+  // The text decides which references are calls; only a file with one is parsed (most mention the field
+  // in initialisers and assignments).
+  const text = ops.textOf(file);
+  if (text === undefined) return sites;
+  const starts = lineStarts(text);
+  const calls: Array<{ start: number; end: number; reference: Reference }> = [];
+  for (const reference of list) {
+    const start = starts[reference.range.start.line] + reference.range.start.character;
+    const end = start + (reference.range.end.character - reference.range.start.character);
+    if (text.slice(start, end) !== field || !isCallThrough(text, start, end)) continue;
+    calls.push({ start, end, reference });
+  }
+  if (calls.length === 0) return sites;
+  withDocument(file, (document) => {
+    // The document is the same text unless the file changed in between (then offsets are checked again).
+    for (const { start, end, reference } of calls) {
+      if (document.text.slice(start, end) !== field) continue;
+      const call = ops.typeOfCall(resolver, document, start, end);
+      if (call) sites.push({ file, caller: reference.enclosingFunction!, range: reference.range, call });
+    }
+  });
   return sites;
 }
 

@@ -8,17 +8,22 @@
  * declaration; an assignment's object is typed by the semantic type service (semantics/) on the file's tree. A
  * store whose type cannot be found is attributed by the field's name when exactly one struct type of the tree has a
  * function-pointer field of that name, and marked inferred; otherwise it is left out of every type's answer (a
- * wrong target is worse than a missing one). Nothing is kept across index generations: the cache belongs to one
- * index object, and `forget()` (an edit) empties it.
+ * wrong target is worse than a missing one).
  *
- * Incoming calls ask two things per request that cost a scan of hundreds of files each: where a function is
- * installed (`storesOfFunction`, every file naming it) and the typed calls through each such field (indirectCalls.ts,
- * every file calling through it, parsed). Both are kept here per generation: `kvfree` asked twice costs one scan.
+ * Where a function is installed (`storesOfFunction`) reads only the files the index lists as install sites of the
+ * name (indexing: parsing/installSites.ts, a superset of what the store scanner finds), not every file naming it
+ * (1,400 for `kvfree` on 6.12); without such an index (the look-up index of a warm start still loading) it reads
+ * those. The typed calls through each field (indirectCalls.ts) are kept here too.
+ *
+ * Everything is kept per file: what a file's scan found and a field's typed calls in each file. An edit of a file
+ * (the index's change event, or the editor's) drops what came from that file only; the next question rescans that
+ * file alone. An edit that changes a file's definitions (a struct, a field's type, a signature) can change how
+ * other files' code is typed, so it drops everything (`forget()`), as every edit did before.
  */
 import type { Parser } from 'web-tree-sitter';
 import type { Definition, KernelIndex, Range } from '../indexing/types';
 import { scanFieldStores, type FieldStore } from '../parsing/fieldStores';
-import { macrosStoring, scanMacroStores, unexpandedMacrosStoring } from '../parsing/macroStores';
+import { macrosProducing, macrosStoring, scanMacroStores, unexpandedMacrosStoring } from '../parsing/macroStores';
 import { LineMap } from '../parsing/textScan';
 import { expressionStartBefore } from '../semantics/accessExpressions';
 import { withParsedText } from '../semantics/snippetParser';
@@ -85,6 +90,26 @@ export interface FieldCallSite {
 /** Files larger than this are not scanned (generated tables, hostile input). */
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
 const CACHED_FIELDS = 512;
+/** Files whose scans are kept (each holds its answers for the fields and names asked about it). */
+const CACHED_FILE_SCANS = 8192;
+
+/** What one scan of one file found, for one filter (a field, or a function's name). */
+interface FileScan {
+  stores: OpsStore[];
+  /** For a field's scan: the `#define`s of the file that build tables storing into it, not expanded. */
+  unexpanded: UnexpandedTableMacro[];
+}
+
+/** The typed calls through one field, per file (indirectCalls.ts fills it). */
+export interface FieldCallSites {
+  /** Typed calls of each file looked at (files without a call through the field have an empty list). */
+  byFile: Map<string, FieldCallSite[]>;
+  /** The answer, in file order; undefined after an edit of one of the files until it is asked again. */
+  sites?: FieldCallSite[];
+  /** Files with a reference in a function, and how many of them were looked at (MAX_CALLER_FILES). */
+  referencingFiles: number;
+  lookedAt: number;
+}
 /**
  * A hover looks for where a function is installed only when at most this many files mention it: callbacks are
  * named in one to three files (their definition and their table), and a hover must not scan the tree.
@@ -97,10 +122,16 @@ export class OpsTables {
   private readonly pointerTypes = new Map<string, string[]>();
   private readonly unexpanded = new Map<string, UnexpandedTableMacro[]>();
   private readonly installed = new Map<string, OpsStore[] | undefined>();
-  /** Typed calls through each field, filled by indirectCalls.ts; emptied with the rest by `forget()`. */
-  readonly callSitesByField = new Map<string, FieldCallSite[]>();
-  /** How often the per-generation answers were computed rather than reused (tests assert reuse). */
-  readonly builds = { storesOfFunction: 0, callSitesOfField: 0 };
+  /** Scans per file, by filter (`field:NAME`, `value:NAME`): what a question found there, before attribution. */
+  private readonly fileScans = new Map<string, Map<string, FileScan>>();
+  /** Typed calls through each field, filled by indirectCalls.ts, per file. */
+  readonly callSitesByField = new Map<string, FieldCallSites>();
+  /**
+   * How often answers were computed rather than reused (tests assert reuse): a function's installs or a field's calls
+   * assembled, and the files read for them (`fileScans`: a file scanned for stores, `callSiteFiles`: a file looked
+   * at for calls through a field).
+   */
+  readonly builds = { storesOfFunction: 0, callSitesOfField: 0, fileScans: 0, callSiteFiles: 0 };
 
   constructor(
     private readonly index: KernelIndex,
@@ -108,15 +139,41 @@ export class OpsTables {
     private readonly readText: (file: string) => string | undefined,
     /** Types assignments' objects; without it, they are attributed by field name only. */
     private readonly semantics?: { resolver: TypeResolver; parser: Parser },
-  ) {}
+  ) {
+    index.onFileChanged?.((change) => this.forgetFile(change.file, change.definitionsChanged));
+  }
 
-  /** Forgets every answer (a file changed: stores are found again on the next question, field by field). */
+  /** Forgets every answer (stores are found again on the next question, field by field). */
   forget(): void {
-    this.byField.clear();
-    this.byFunction.clear();
+    this.forgetAnswers();
+    this.fileScans.clear();
     this.callSitesByField.clear();
     this.pointerTypes.clear();
     this.lineCache.clear();
+  }
+
+  /**
+   * A file changed: what came from it is dropped, the rest is kept. With `definitionsChanged` (its structs, fields or
+   * signatures differ), other files' stores and calls may be typed differently now: everything is dropped.
+   */
+  forgetFile(file: string, definitionsChanged = false): void {
+    if (definitionsChanged) {
+      this.forget();
+      return;
+    }
+    this.forgetAnswers();
+    this.fileScans.delete(file);
+    this.lineCache.delete(file);
+    for (const entry of this.callSitesByField.values()) {
+      entry.byFile.delete(file);
+      entry.sites = undefined;
+    }
+  }
+
+  /** The answers assembled from the per-file scans (cheap to assemble again). */
+  private forgetAnswers(): void {
+    this.byField.clear();
+    this.byFunction.clear();
     this.unexpanded.clear();
     this.installed.clear();
   }
@@ -147,11 +204,15 @@ export class OpsTables {
     for (const macro of macrosStoring(field)) for (const file of this.index.filesMentioning(macro)) files.add(file);
     for (const file of files) {
       if (!/\.[ch]$/.test(file)) continue;
-      stores.push(
-        ...this.scanFile(file, { fields }, (text) => {
-          for (const found of unexpandedMacrosStoring(text, field)) unexpanded.push({ ...found, file });
-        }),
-      );
+      const scan = this.cachedScan(file, `field:${field}`, () => {
+        const found: UnexpandedTableMacro[] = [];
+        const fieldStores = this.scanFile(file, { fields }, (text) => {
+          for (const macro of unexpandedMacrosStoring(text, field)) found.push({ ...macro, file });
+        });
+        return { stores: fieldStores, unexpanded: found };
+      });
+      for (const store of scan.stores) stores.push({ ...store });
+      unexpanded.push(...scan.unexpanded);
     }
     this.attributeByName(stores);
     this.byField.set(field, stores);
@@ -191,25 +252,61 @@ export class OpsTables {
     return this.storesOfField(field).filter((store) => store.type === type);
   }
 
-  /** Where a function is installed: every store of it into a field (kept for the index generation). */
+  /**
+   * Where a function is installed: every store of it into a field. The files read are those naming it that the
+   * index lists as its install sites, or that invoke a table macro of the data able to produce the name
+   * (`__ATTR(x, 0644, kvfree, NULL)` would); every file naming it when the index keeps no install sites.
+   */
   storesOfFunction(name: string): OpsStore[] {
     const cached = this.byFunction.get(name);
     if (cached) return cached;
     this.builds.storesOfFunction++;
     const stores: OpsStore[] = [];
     const values = new Set([name]);
+    const candidates = this.installCandidates(name);
     // Most files naming a function call it (`kvfree(`): a store's value is followed, in the raw text, by blanks
     // and then a terminator or what the store scanner blanks (comment, string, preprocessor line). Files without
-    // that are skipped before the scanner blanks them (1,400 files for kvfree on 6.12; docs/benchmark.md).
+    // that are skipped before the scanner blanks them (docs/benchmark.md).
     const mayStore = /^[A-Za-z_]\w*$/.test(name) ? new RegExp(`\\b${name}\\s*[,;}#"'/]`) : undefined;
     for (const file of this.index.filesMentioning(name)) {
-      if (!/\.[ch]$/.test(file)) continue;
-      stores.push(...this.scanFile(file, { values }, undefined, mayStore));
+      if (!/\.[ch]$/.test(file) || (candidates && !candidates.has(file))) continue;
+      const scan = this.cachedScan(file, `value:${name}`, () => ({
+        stores: this.scanFile(file, { values }, undefined, mayStore),
+        unexpanded: [],
+      }));
+      for (const store of scan.stores) stores.push({ ...store });
     }
     this.attributeByName(stores);
     this.byFunction.set(name, stores);
     if (this.byFunction.size > CACHED_FIELDS) this.byFunction.delete(this.byFunction.keys().next().value!);
     return stores;
+  }
+
+  /**
+   * The files that can hold a store of `name`: its install sites in the index, and the files invoking a table macro
+   * of the data with a template that can produce the name. Undefined when the index keeps no install sites.
+   */
+  private installCandidates(name: string): Set<string> | undefined {
+    if (!this.index.installSitesOf) return undefined;
+    const files = new Set(this.index.installSitesOf(name).map((site) => site.file));
+    for (const macro of macrosProducing(name)) for (const file of this.index.filesMentioning(macro)) files.add(file);
+    return files;
+  }
+
+  /** One file's scan for one filter, kept until the file changes. */
+  private cachedScan(file: string, key: string, scan: () => FileScan): FileScan {
+    let scans = this.fileScans.get(file);
+    const cached = scans?.get(key);
+    if (cached) return cached;
+    this.builds.fileScans++;
+    const result = scan();
+    if (!scans) {
+      if (this.fileScans.size >= CACHED_FILE_SCANS) this.fileScans.delete(this.fileScans.keys().next().value!);
+      scans = new Map();
+      this.fileScans.set(file, scans);
+    }
+    scans.set(key, result);
+    return result;
   }
 
   /** A tree file's text as the tables read it (open buffers first), undefined when unreadable. */

@@ -29,12 +29,15 @@ export async function opsTablesFor(ctx: ServerContext, index: KernelIndex): Prom
     },
   };
   perIndex.set(index, access);
-  // An edit may add or remove a store; answers are rebuilt lazily, per field, on the next question.
+  // An edit may add or remove a store in the edited file: what came from that file is dropped at once (the buffer is
+  // read first), the rest is kept. The index's own change event, when the edit reaches it, says whether the file's
+  // definitions changed (then every answer is dropped: other files may be typed differently; opsTables.ts).
   if (!listening.has(ctx)) {
     listening.add(ctx);
-    ctx.documents.onDidChangeContent(() => {
+    ctx.documents.onDidChangeContent((document) => {
       const current = ctx.currentIndex();
-      if (current) perIndex.get(current)?.ops.forget();
+      const file = ctx.relativePathOfUri(document.uri);
+      if (current && file !== undefined) perIndex.get(current)?.ops.forgetFile(file);
     });
   }
   return access;

@@ -27,4 +27,6 @@ export interface ExtractionSink extends WordClassMemo {
   markDefinition(token: number): void;
   /** One code occurrence of a (non-keyword) name; `flags` are OCC_FLAG_CALL | OCC_FLAG_PREPROCESSOR. */
   occurrence(id: number, token: number, flags: number, scope: number): void;
+  /** An install site (installSites.ts): names by id, the value's 0-based line. */
+  install(fieldId: number, valueId: number, line: number): void;
 }

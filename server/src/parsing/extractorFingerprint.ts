@@ -12,9 +12,9 @@ import { dataDir } from '../base/paths';
  * Bump whenever the lexer or an extractor changes what it finds in a file (definitions, occurrences, flags,
  * positions). 2: line splices everywhere, #define bodies, declarators after `=`, attribute-like macros, macro
  * lines without a semicolon, extern "C", function-type typedefs, generated names at their argument, forward
- * declarations, typedef'd anonymous members.
+ * declarations, typedef'd anonymous members. 3: install sites (installSites.ts: stores of a function into a field).
  */
-export const EXTRACTOR_VERSION = 2;
+export const EXTRACTOR_VERSION = 3;
 
 /** The data files the extractors read (name generators, annotation macros). */
 export const EXTRACTOR_DATA_FILES = ['name-generators.yaml', 'attribute-macros.yaml'];

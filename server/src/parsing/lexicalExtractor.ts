@@ -17,7 +17,8 @@ import {
   type TokenStream,
 } from './lexer';
 import type { DefinitionKind, Reference } from './types';
-import type { ExtractOptions, LexicalDefinition, LexicalExtraction } from './lexicalTypes';
+import type { ExtractOptions, InstallSite, LexicalDefinition, LexicalExtraction } from './lexicalTypes';
+import { scanInstallSites } from './installSites';
 import { DeclarationView, BODY_MARKER, INITIALIZER_MARKER } from './declarationView';
 import {
   WORD_ALL_CAPS,
@@ -129,8 +130,21 @@ const RESTORE_BUDGET_BASE = 65_536;
 
 export function extractLexical(text: string, options: ExtractOptions): LexicalExtraction {
   const tokens = tokenize(text, options.collector?.tokenScratch);
-  options.collector?.beginFile(tokens);
-  return new LexicalExtractor(tokens, options).run();
+  const collector = options.collector;
+  collector?.beginFile(tokens);
+  const extraction = new LexicalExtractor(tokens, options).run();
+  if (collector) {
+    scanInstallSites(tokens, (field, value) =>
+      collector.install(collector.idOfToken(tokens, field), collector.idOfToken(tokens, value), tokens.line[value]),
+    );
+  } else if (options.installs) {
+    const installs: InstallSite[] = [];
+    scanInstallSites(tokens, (field, value) =>
+      installs.push({ field: tokens.tokenText(field), value: tokens.tokenText(value), line: tokens.line[value] }),
+    );
+    extraction.installs = installs;
+  }
+  return extraction;
 }
 
 class LexicalExtractor {

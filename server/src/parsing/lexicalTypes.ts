@@ -59,6 +59,19 @@ export interface LexicalExtraction {
   limits?: string[];
   /** Tokens copied to restore declarations at `#else`/`#endif`: kept linear in the file by a budget. */
   restoredTokens?: number;
+  /**
+   * Where the file may store a function into a struct field (installSites.ts), in source order, when asked
+   * (ExtractOptions.installs); the bulk pass's sink receives them as name ids instead.
+   */
+  installs?: InstallSite[];
+}
+
+/** `.field = value` / `p->field = value;`: a candidate store of a function (installSites.ts). */
+export interface InstallSite {
+  field: string;
+  value: string;
+  /** 0-based line of the value. */
+  line: number;
 }
 
 export interface ExtractOptions {
@@ -76,4 +89,6 @@ export interface ExtractOptions {
   macroParameters?: boolean;
   /** Also report the macro invocations that are part of no declarator (see LexicalExtraction.macroCalls). */
   collectMacroCalls?: boolean;
+  /** Also report the install sites (LexicalExtraction.installs); the bulk pass always sends them to its sink. */
+  installs?: boolean;
 }

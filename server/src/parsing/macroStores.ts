@@ -93,6 +93,22 @@ export function macrosStoring(field: string, macros: Map<string, OpsMacro> = ops
 }
 
 /**
+ * Names of the table macros with a store that can produce the function name `value` (`{name}_show` can produce
+ * `enabled_show`, `{show}` any name, `seq_read` only itself).
+ */
+export function macrosProducing(value: string, macros: Map<string, OpsMacro> = opsMacros()): string[] {
+  return [...macros.values()]
+    .filter((m) =>
+      m.stores.some((store) =>
+        new RegExp(
+          `^${store.parts.map((p) => (typeof p === 'number' ? '\\w*' : p.replace(/[^\w]/g, '\\$&'))).join('')}$`,
+        ).test(value),
+      ),
+    )
+    .map((m) => m.macro);
+}
+
+/**
  * The stores of the data's table macros invoked in `text` (comments, strings and directive lines do not count: an
  * invocation inside another macro's `#define` has parameters for arguments).
  */

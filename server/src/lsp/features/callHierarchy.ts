@@ -62,7 +62,18 @@ export const callHierarchyFeature: ServerFeature = {
       const index = await ctx.waitForIndex(cancelledBy(token));
       const target = params.item.data as ItemData | undefined;
       if (!index || !target) return [];
-      const edges = await incomingCallEdges(index, target.name, await optionsFor(index, cancelledBy(token)));
+      const options = await optionsFor(index, cancelledBy(token));
+      const partial: string[] = [];
+      options.onPartial = (note) => partial.push(note);
+      const edges = await incomingCallEdges(index, target.name, options);
+      // A cut answer says so in the log, like other partial answers (requestPolicy.ts), and on the first item's detail.
+      for (const note of partial) ctx.log(`callHierarchy/incomingCalls ${target.name}: ${note}`);
+      if (partial.length && edges.length)
+        return edges.map((edge, k): CallHierarchyIncomingCall => {
+          const from = edgeItem(ctx, edge);
+          if (k === 0) from.detail = `${from.detail} · ${partial.join('; ')}`;
+          return { from, fromRanges: edge.ranges };
+        });
       return edges.map((edge): CallHierarchyIncomingCall => ({ from: edgeItem(ctx, edge), fromRanges: edge.ranges }));
     });
 
