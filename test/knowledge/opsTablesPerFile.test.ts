@@ -50,8 +50,8 @@ async function tablesOf(
     ops: new OpsTables(index, readText, { resolver, parser }),
     resolver,
     readText,
-    withDocument(file, use) {
-      const text = readText(file);
+    withDocument(file, use, given) {
+      const text = given ?? readText(file);
       return text === undefined ? undefined : withParsedText(parser, text, (tree) => use({ file, text, tree }));
     },
   };

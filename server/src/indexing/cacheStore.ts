@@ -111,6 +111,9 @@ const DERIVED_SECTIONS: Array<[SectionName, SectionType]> = [
   ['nameFiles', 'u32'],
 ];
 
+/** Sections a reader accepts when absent (a cache written before they existed): IndexData's optional arrays. */
+const OPTIONAL_SECTIONS: Array<[SectionName, SectionType]> = [['installOrder', 'u32']];
+
 /** Sections the caller is still computing while the ones before them are written (each awaited in its turn). */
 export interface PendingSections {
   /** The defined names in order, being sorted on another thread (written last). */
@@ -138,6 +141,7 @@ export async function writeIndexCache(file: string, data: IndexData, pending: Pe
   const sections = [
     ...SECTIONS.filter(([name]) => name !== 'sortedNames'),
     ...DERIVED_SECTIONS,
+    ...OPTIONAL_SECTIONS,
     ...SECTIONS.filter(([name]) => name === 'sortedNames'),
   ];
   const defCount = data.defs.length / DEF_FIELDS;
@@ -472,6 +476,9 @@ function parseIndexCache(file: string, raw: Buffer, expectedRoot?: string, compu
   ) {
     throw new CacheError('inconsistent file tables');
   }
+  // An optional table that does not fit is derived again instead.
+  if (complete.installOrder && complete.installOrder.length * 3 !== complete.installs.length)
+    delete complete.installOrder;
   return complete;
 }
 

@@ -34,6 +34,12 @@ export interface IndexData {
    */
   fileInstallStart: Uint32Array;
   installs: Uint32Array;
+  /**
+   * The install sites by function: site numbers ordered by value name id (file order within a name), so "where is f
+   * installed" is a binary search (installSiteTable.ts). Derived at build time and cached; absent in a cache written
+   * before it existed (then derived on the first question).
+   */
+  installOrder?: Uint32Array;
   skipped: SkippedFile[];
   /** Query tables derived from the above (by-name CSR); persisted so a warm start does not recompute them. */
   derived?: DerivedTables;
@@ -235,6 +241,7 @@ export class IndexDataBuilder {
       installs: this.installs.subarray(0, this.installWords),
       skipped: [...extraSkipped, ...this.skipped],
     };
+    data.installOrder = installOrder(data.installs, this.names.size);
     // The caller orders the defined names (sortDefinedNames / nameOrder.ts), possibly on another thread.
     return data;
   }
@@ -271,6 +278,17 @@ export class IndexDataBuilder {
     this.installWords += installs.length;
     this.fileInstallStart.push(this.installWords / 3);
   }
+}
+
+/** Site numbers of `installs` (triples: field, value, line) ordered by value name id, stable (a counting sort). */
+export function installOrder(installs: Uint32Array, nameCount: number): Uint32Array {
+  const siteCount = installs.length / 3;
+  const start = new Uint32Array(nameCount + 1);
+  for (let s = 0; s < siteCount; s++) start[installs[s * 3 + 1] + 1]++;
+  for (let n = 0; n < nameCount; n++) start[n + 1] += start[n];
+  const order = new Uint32Array(siteCount);
+  for (let s = 0; s < siteCount; s++) order[start[installs[s * 3 + 1]]++] = s;
+  return order;
 }
 
 function growTo<T extends Int32Array | Uint32Array>(array: T, needed: number): T {

@@ -1,13 +1,13 @@
 /**
  * The whole-tree table of install sites (parsing/installSites.ts): for a function's name, the files and lines where
  * it may be stored into a struct field, kept in the index and its cache (`IndexData.installs`, grouped by file). The
- * by-name order is derived on the first question (one counting sort over the sites; measured in
- * docs/benchmark.md), so a warm start pays nothing for it.
+ * by-name order (`IndexData.installOrder`) is derived when the index is built and kept in the cache, so a question is a
+ * binary search (deriving it on the first question cost ~0.1 s of CPU on 6.12, a third of kvfree's first request).
  *
  * Also here: what "an edit changed the file's definitions" means for the caches that type other files' code from
  * them (knowledge/opsTables.ts keeps other files' answers across an edit that leaves them alone).
  */
-import type { IndexData } from './indexData';
+import { installOrder, type IndexData } from './indexData';
 import type { LexicalDefinition } from '../parsing/lexicalTypes';
 
 /** One install site of the index: the file, the field's name and the value's 0-based line. */
@@ -28,24 +28,27 @@ export interface IndexFileChange {
 }
 
 export class InstallSiteTable {
-  /** Sites by value name (CSR over name ids), built on the first question. */
-  private byValueStart: Uint32Array | undefined;
-  private byValue: Uint32Array | undefined;
-  /** The file of each site. */
-  private siteFile: Uint32Array | undefined;
-
   constructor(private readonly data: IndexData) {}
 
   /** Sites storing `name`, in file order; `skip(fileId)` leaves out files the index no longer answers for. */
   sitesOf(name: string, skip: (fileId: number) => boolean): IndexedInstall[] {
     const id = this.data.names.get(name);
     if (id === undefined) return [];
-    this.build();
+    const { installs, files, names, fileInstallStart } = this.data;
+    // A cache written before the order was kept: derived once (a counting sort over the sites).
+    const order = (this.data.installOrder ??= installOrder(installs, names.size));
+    // First site whose value is `id` (binary search over the order).
+    let low = 0;
+    let high = order.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (installs[order[mid] * 3 + 1] < id) low = mid + 1;
+      else high = mid;
+    }
     const out: IndexedInstall[] = [];
-    const { installs, files, names } = this.data;
-    for (let k = this.byValueStart![id]; k < this.byValueStart![id + 1]; k++) {
-      const site = this.byValue![k];
-      const fileId = this.siteFile![site];
+    for (let k = low; k < order.length && installs[order[k] * 3 + 1] === id; k++) {
+      const site = order[k];
+      const fileId = fileOfSite(fileInstallStart, site);
       if (skip(fileId)) continue;
       out.push({ file: files[fileId], field: names.name(installs[site * 3]), line: installs[site * 3 + 2] });
     }
@@ -56,24 +59,18 @@ export class InstallSiteTable {
   get size(): number {
     return this.data.installs.length / 3;
   }
+}
 
-  private build(): void {
-    if (this.byValue) return;
-    const { installs, fileInstallStart, names } = this.data;
-    const siteCount = installs.length / 3;
-    const siteFile = new Uint32Array(siteCount);
-    for (let f = 0; f + 1 < fileInstallStart.length; f++)
-      siteFile.fill(f, fileInstallStart[f], fileInstallStart[f + 1]);
-    const start = new Uint32Array(names.size + 1);
-    for (let s = 0; s < siteCount; s++) start[installs[s * 3 + 1] + 1]++;
-    for (let n = 0; n < names.size; n++) start[n + 1] += start[n];
-    const fill = start.slice(0, names.size);
-    const byValue = new Uint32Array(siteCount);
-    for (let s = 0; s < siteCount; s++) byValue[fill[installs[s * 3 + 1]]++] = s;
-    this.byValueStart = start;
-    this.byValue = byValue;
-    this.siteFile = siteFile;
+/** The file whose sites hold site number `site` (binary search over the per-file starts). */
+function fileOfSite(fileInstallStart: Uint32Array, site: number): number {
+  let low = 0;
+  let high = fileInstallStart.length - 2;
+  while (low < high) {
+    const mid = (low + high + 1) >>> 1;
+    if (fileInstallStart[mid] <= site) low = mid;
+    else high = mid - 1;
   }
+  return low;
 }
 
 /** Kinds whose whole text is what they declare (a field's signature stops before a function pointer's parameters). */

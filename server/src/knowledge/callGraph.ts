@@ -75,7 +75,7 @@ export async function incomingCallEdges(
       ops,
       index,
       resolver,
-      (file, use) => options.ops!.withDocument(file, use),
+      (file, use, text) => options.ops!.withDocument(file, use, text),
       name,
       isCancelled,
       (partial) => options.onPartial?.(partialText(partial)),

@@ -4,7 +4,7 @@
  * ops tables (opsTables.ts) and the semantic type service; the LSP call hierarchy and the CLI only adapt them.
  */
 import type { Node } from 'web-tree-sitter';
-import type { KernelIndex, Range, Reference } from '../indexing/types';
+import type { Definition, KernelIndex, Range, Reference } from '../indexing/types';
 import type { SemanticDocument, TypeResolver } from '../semantics/typeResolver';
 import type { FieldCallSite, FieldCallSites, IndirectCall, OpsTables } from './opsTables';
 
@@ -43,6 +43,9 @@ export function indirectCallsInFunction(
   }
   return sites;
 }
+
+/** Parses a tree file (or `text`, that file's text with parts blanked) for `use`; undefined when it cannot. */
+export type WithDocument = <T>(file: string, use: (document: SemanticDocument) => T, text?: string) => T | undefined;
 
 /** A function that can call `target` through a field it is stored into. */
 export interface IndirectCaller {
@@ -83,7 +86,7 @@ export async function indirectCallersOf(
   ops: OpsTables,
   index: KernelIndex,
   resolver: TypeResolver,
-  withDocument: <T>(file: string, use: (document: SemanticDocument) => T) => T | undefined,
+  withDocument: WithDocument,
   target: string,
   isCancelled: () => boolean = () => false,
   /** Told of each field whose calls were not all looked at (the answer is partial). */
@@ -134,7 +137,7 @@ export async function callSitesOfField(
   ops: OpsTables,
   index: KernelIndex,
   resolver: TypeResolver,
-  withDocument: <T>(file: string, use: (document: SemanticDocument) => T) => T | undefined,
+  withDocument: WithDocument,
   field: string,
   isCancelled: () => boolean = () => false,
 ): Promise<FieldCallSites | undefined> {
@@ -157,7 +160,7 @@ export async function callSitesOfField(
     entry.lookedAt++;
     let fileSites = kept.get(file);
     if (!fileSites) {
-      fileSites = callSitesInFile(ops, resolver, withDocument, field, file, list);
+      fileSites = callSitesInFile(ops, index, resolver, withDocument, field, file, list);
       ops.builds.callSiteFiles++;
     }
     entry.byFile.set(file, fileSites);
@@ -175,8 +178,9 @@ export async function callSitesOfField(
 /** The typed calls through `field` in one file, from the file's references to the field. */
 function callSitesInFile(
   ops: OpsTables,
+  index: KernelIndex,
   resolver: TypeResolver,
-  withDocument: <T>(file: string, use: (document: SemanticDocument) => T) => T | undefined,
+  withDocument: WithDocument,
   field: string,
   file: string,
   list: Reference[],
@@ -195,15 +199,89 @@ function callSitesInFile(
     calls.push({ start, end, reference });
   }
   if (calls.length === 0) return sites;
-  withDocument(file, (document) => {
-    // The document is the same text unless the file changed in between (then offsets are checked again).
-    for (const { start, end, reference } of calls) {
-      if (document.text.slice(start, end) !== field) continue;
-      const call = ops.typeOfCall(resolver, document, start, end);
-      if (call) sites.push({ file, caller: reference.enclosingFunction!, range: reference.range, call });
-    }
-  });
+  // Only the functions with a call are parsed (functionsOnly): a call is typed from its function's declarations and
+  // the index, and the parse of a large file (net/core/skbuff.c for `destructor`) becomes the parse of a few functions
+  // (docs/benchmark.md).
+  const kept = calls.map((call) => call.reference.range.start.line);
+  const reduced = functionsOnly(text, starts, index.definitionsInFile(file), kept);
+  withDocument(
+    file,
+    (document) => {
+      // The document is the same text unless the file changed in between (then offsets are checked again).
+      for (const { start, end, reference } of calls) {
+        const from = reduced ? reduced.offsetOf(start) : start;
+        const to = from + (end - start);
+        if (from < 0 || document.text.slice(from, to) !== field) continue;
+        const call = ops.typeOfCall(resolver, document, from, to);
+        if (call) sites.push({ file, caller: reference.enclosingFunction!, range: reference.range, call });
+      }
+    },
+    reduced?.text,
+  );
   return sites;
+}
+
+/** A file's text reduced to some of its functions, rows and columns kept (other lines are empty). */
+export interface FunctionsOnly {
+  text: string;
+  /** Offset in `text` of an offset of the file inside one of the functions kept. */
+  offsetOf(fileOffset: number): number;
+}
+
+/**
+ * The functions holding the `kept` lines of a file, alone: every other line is left empty, so rows and columns stay
+ * those of the file while the text to parse shrinks to those functions (a line break per other line). The semantic
+ * services type a call from its function's declarations and, for file scope, from the index (semantics/scopes.ts),
+ * never from the rest of the document. Undefined when a kept line is in no function the index knows (a body opened
+ * by a macro, a generated function): the whole file is parsed then.
+ */
+export function functionsOnly(
+  text: string,
+  lineStarts: number[],
+  definitions: Definition[],
+  kept: number[],
+): FunctionsOnly | undefined {
+  const spans: Array<[number, number]> = [];
+  for (const line of new Set(kept)) {
+    let innermost: Definition | undefined;
+    for (const d of definitions) {
+      if (d.kind !== 'function' || d.range.start.line > line || line > d.range.end.line) continue;
+      if (!innermost || d.range.start.line >= innermost.range.start.line) innermost = d;
+    }
+    if (!innermost) return undefined;
+    spans.push([innermost.range.start.line, innermost.range.end.line]);
+  }
+  spans.sort((a, b) => a[0] - b[0]);
+  // Functions sharing a line (or nested, or one after the other on the same line) are kept as one span.
+  const merged: Array<[number, number]> = [];
+  for (const span of spans) {
+    const previous = merged[merged.length - 1];
+    if (previous && span[0] <= previous[1]) previous[1] = Math.max(previous[1], span[1]);
+    else merged.push([span[0], span[1]]);
+  }
+  const lineEnd = (line: number) => (line + 1 < lineStarts.length ? lineStarts[line + 1] - 1 : text.length);
+  const parts: string[] = [];
+  const mapped: Array<{ fileStart: number; fileEnd: number; start: number }> = [];
+  let length = 0;
+  let row = 0;
+  for (const [first, last] of merged) {
+    const breaks = '\n'.repeat(first - row);
+    parts.push(breaks);
+    length += breaks.length;
+    const fileStart = lineStarts[first] ?? text.length;
+    const fileEnd = lineEnd(last);
+    mapped.push({ fileStart, fileEnd, start: length });
+    parts.push(text.slice(fileStart, fileEnd));
+    length += fileEnd - fileStart;
+    row = last;
+  }
+  return {
+    text: parts.join(''),
+    offsetOf(fileOffset) {
+      const span = mapped.find((m) => m.fileStart <= fileOffset && fileOffset <= m.fileEnd);
+      return span ? fileOffset - span.fileStart + span.start : -1;
+    },
+  };
 }
 
 /** How a reader names an indirect edge: `via dev_pagemap_ops.migrate_to_ram`, `(inferred)` when by name only. */

@@ -15,8 +15,11 @@ export interface OpsTableAccess {
   resolver: TypeResolver;
   /** Text of a tree file (open buffers first where there are any), undefined when unreadable or too large. */
   readText(file: string): string | undefined;
-  /** Runs `use` on a tree file's current text, parsed (the tree is deleted afterwards). */
-  withDocument<T>(file: string, use: (document: SemanticDocument) => T): T | undefined;
+  /**
+   * Runs `use` on a tree file's current text, parsed (the tree is deleted afterwards); on `text` instead when given
+   * (the file's text with parts blanked: indirectCalls.ts parses only the functions it types calls in).
+   */
+  withDocument<T>(file: string, use: (document: SemanticDocument) => T, text?: string): T | undefined;
 }
 
 /** Files larger than this are not read for ops tables, call sites or configuration regions (generated tables). */
@@ -48,8 +51,8 @@ export function opsTablesOnDisk(index: KernelIndex): Promise<OpsTableAccess> {
         ops: new OpsTables(index, readText, { resolver, parser }),
         resolver,
         readText,
-        withDocument<T>(file: string, use: (document: SemanticDocument) => T): T | undefined {
-          const text = readText(file);
+        withDocument<T>(file: string, use: (document: SemanticDocument) => T, given?: string): T | undefined {
+          const text = given ?? readText(file);
           if (text === undefined) return undefined;
           return withParsedText(parser, text, (tree) => use({ file, text, tree }));
         },

@@ -23,7 +23,13 @@
 import type { Parser } from 'web-tree-sitter';
 import type { Definition, KernelIndex, Range } from '../indexing/types';
 import { scanFieldStores, type FieldStore } from '../parsing/fieldStores';
-import { macrosProducing, macrosStoring, scanMacroStores, unexpandedMacrosStoring } from '../parsing/macroStores';
+import {
+  macroArgumentTest,
+  macrosProducing,
+  macrosStoring,
+  scanMacroStores,
+  unexpandedMacrosStoring,
+} from '../parsing/macroStores';
 import { LineMap } from '../parsing/textScan';
 import { expressionStartBefore } from '../semantics/accessExpressions';
 import { withParsedText } from '../semantics/snippetParser';
@@ -268,10 +274,12 @@ export class OpsTables {
     // and then a terminator or what the store scanner blanks (comment, string, preprocessor line). Files without
     // that are skipped before the scanner blanks them (docs/benchmark.md).
     const mayStore = /^[A-Za-z_]\w*$/.test(name) ? new RegExp(`\\b${name}\\s*[,;}#"'/]`) : undefined;
+    // Likewise for table macros: the argument the name is made from, ending an argument (`__ATTR(n, m, kvfree, x)`).
+    const mayStoreByMacro = mayStore && macroArgumentTest(name);
     for (const file of this.index.filesMentioning(name)) {
       if (!/\.[ch]$/.test(file) || (candidates && !candidates.has(file))) continue;
       const scan = this.cachedScan(file, `value:${name}`, () => ({
-        stores: this.scanFile(file, { values }, undefined, mayStore),
+        stores: this.scanFile(file, { values }, undefined, mayStore, mayStoreByMacro),
         unexpanded: [],
       }));
       for (const store of scan.stores) stores.push({ ...store });
@@ -363,6 +371,8 @@ export class OpsTables {
     alsoRead?: (text: string) => void,
     /** A test of the raw text every file with a wanted designator or assignment store passes (a cheap superset). */
     mayStore?: RegExp,
+    /** The same for stores by a table macro. */
+    mayStoreByMacro?: RegExp,
   ): OpsStore[] {
     let text: string | undefined;
     try {
@@ -379,7 +389,7 @@ export class OpsTables {
             ...filter,
             memberStructType: (structType, field) => this.memberStructType(structType, field),
           });
-    const byMacro = scanMacroStores(text, filter);
+    const byMacro = mayStoreByMacro && !mayStoreByMacro.test(text) ? [] : scanMacroStores(text, filter);
     if (found.length === 0 && byMacro.length === 0) return [];
     const lines = new LineMap(text);
     const macroStores = byMacro.map((store): OpsStore => {

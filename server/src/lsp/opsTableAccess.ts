@@ -22,8 +22,8 @@ export async function opsTablesFor(ctx: ServerContext, index: KernelIndex): Prom
     ops: new OpsTables(index, readText, { resolver, parser }),
     resolver,
     readText,
-    withDocument(file, use) {
-      const text = readText(file);
+    withDocument(file, use, given) {
+      const text = given ?? readText(file);
       if (text === undefined) return undefined;
       return withParsedText(parser, text, (tree) => use({ file, text, tree }));
     },

@@ -109,6 +109,34 @@ export function macrosProducing(value: string, macros: Map<string, OpsMacro> = o
 }
 
 /**
+ * A test every text passes where a table macro of the data (or a file's wrapper of one, which passes its parameters
+ * through) stores `value`: the argument the value is made from, followed by what ends an argument (or what the
+ * scanner blanks before it). Undefined when no such test exists (a store not made from exactly one argument).
+ */
+export function macroArgumentTest(value: string, macros: Map<string, OpsMacro> = opsMacros()): RegExp | undefined {
+  const args = new Set<string>();
+  for (const macro of macros.values()) {
+    for (const store of macro.stores) {
+      const params = store.parts.filter((p) => typeof p === 'number').length;
+      if (params > 1) return undefined; // a name made of several arguments: no one argument to look for
+      const first = store.parts.findIndex((p) => typeof p === 'number');
+      const prefix = store.parts.slice(0, Math.max(0, first)).join('');
+      const suffix = first < 0 ? '' : store.parts.slice(first + 1).join('');
+      if (first < 0) {
+        if (store.parts.join('') === value) return undefined; // a literal store: no argument to look for
+        continue;
+      }
+      if (value.length <= prefix.length + suffix.length || !value.startsWith(prefix) || !value.endsWith(suffix))
+        continue;
+      args.add(value.slice(prefix.length, value.length - suffix.length));
+    }
+  }
+  if (args.size === 0) return /(?!)/; // no macro can store it
+  if (![...args].every((arg) => IDENTIFIER.test(arg))) return undefined;
+  return new RegExp(`\\b(?:${[...args].join('|')})\\s*[,)#"'/]`);
+}
+
+/**
  * The stores of the data's table macros invoked in `text` (comments, strings and directive lines do not count: an
  * invocation inside another macro's `#define` has parameters for arguments).
  */
