@@ -5,6 +5,11 @@
  * editor starts it; client-side round trip). One run per number; on a shared machine read them as same-run ratios.
  * Run: node --import tsx scripts/measure-incoming-calls.ts --root TREE --cache-dir DIR [--name kvfree]
  *      [--file mm/util.c] [--edit mm/util.c] [--lsp-only | --in-process-only]
+ * For in-process CPU numbers, run it bundled like the server (under tsx the lexer reads its character constants
+ * through module getters and costs several times more):
+ *   npx esbuild scripts/measure-incoming-calls.ts --bundle --platform=node --target=node20 --format=cjs \
+ *     --alias:web-tree-sitter=$(node -p "require.resolve('web-tree-sitter')") --main-fields=main,module \
+ *     --outfile=dist/measureIncoming.js && node dist/measureIncoming.js --root TREE --cache-dir DIR
  */
 import * as fs from 'fs';
 import * as path from 'path';
