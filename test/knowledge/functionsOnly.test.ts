@@ -70,3 +70,32 @@ test('table macros are looked for only where an argument can make the name', () 
   // A name a macro stores as written (seq_read): every invocation may store it.
   assert.equal(macroArgumentTest('seq_read'), undefined);
 });
+
+test('a caller whose withDocument parses the whole file itself gets the same typed calls', async () => {
+  const { buildIndexForTests } = await import('../../server/src/indexing/testing');
+  const { opsTablesOnDisk } = await import('../../server/src/knowledge/opsTableAccess');
+  const { indirectCallersOf } = await import('../../server/src/knowledge/indirectCalls');
+  const path = await import('path');
+  const describe = (callers: Array<{ caller: string; file: string; type?: string; field: string }>) =>
+    callers.map((c) => `${c.caller} ${c.file} ${c.type}.${c.field}`);
+  const answer = async (passText: boolean) => {
+    const index = await buildIndexForTests(path.join(__dirname, '..', 'fixtures', 'ops-tree'));
+    const access = await opsTablesOnDisk(index);
+    return describe(
+      await indirectCallersOf(
+        access.ops,
+        index,
+        access.resolver,
+        (file, use, text) => access.withDocument(file, use, passText ? text : undefined),
+        'dmirror_devmem_fault',
+      ),
+    );
+  };
+  const reduced = await answer(true);
+  // Two calls in do_swap_page.
+  assert.deepEqual(reduced, [
+    'do_swap_page mm/memory.c dev_pagemap_ops.migrate_to_ram',
+    'do_swap_page mm/memory.c dev_pagemap_ops.migrate_to_ram',
+  ]);
+  assert.deepEqual(await answer(false), reduced);
+});

@@ -140,8 +140,8 @@ export async function writeIndexCache(file: string, data: IndexData, pending: Pe
   };
   const sections = [
     ...SECTIONS.filter(([name]) => name !== 'sortedNames'),
-    ...DERIVED_SECTIONS,
     ...OPTIONAL_SECTIONS,
+    ...DERIVED_SECTIONS,
     ...SECTIONS.filter(([name]) => name === 'sortedNames'),
   ];
   const defCount = data.defs.length / DEF_FIELDS;

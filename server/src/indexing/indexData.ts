@@ -241,7 +241,7 @@ export class IndexDataBuilder {
       installs: this.installs.subarray(0, this.installWords),
       skipped: [...extraSkipped, ...this.skipped],
     };
-    data.installOrder = installOrder(data.installs, this.names.size);
+    if (data.installs.length > 0) data.installOrder = installOrder(data.installs, this.names.size);
     // The caller orders the defined names (sortDefinedNames / nameOrder.ts), possibly on another thread.
     return data;
   }

@@ -207,9 +207,11 @@ function callSitesInFile(
   withDocument(
     file,
     (document) => {
-      // The document is the same text unless the file changed in between (then offsets are checked again).
+      // The document is the reduced text, or the file's (a caller's withDocument may parse the file itself); it is
+      // the same text unless the file changed in between (then offsets are checked again).
+      const inReduced = reduced !== undefined && document.text === reduced.text;
       for (const { start, end, reference } of calls) {
-        const from = reduced ? reduced.offsetOf(start) : start;
+        const from = inReduced ? reduced.offsetOf(start) : start;
         const to = from + (end - start);
         if (from < 0 || document.text.slice(from, to) !== field) continue;
         const call = ops.typeOfCall(resolver, document, from, to);

@@ -159,8 +159,8 @@ export async function runOpsBench(index: KernelIndex, log: (line: string) => voi
     ops,
     index,
     resolver,
-    (file, use) => {
-      const text = readText(file);
+    (file, use, given) => {
+      const text = given ?? readText(file);
       return text === undefined ? undefined : withParsedText(parser, text, (tree) => use({ file, text, tree }), 10_000);
     },
     'dmirror_devmem_fault',
